@@ -1,0 +1,31 @@
+# The two commands: `make run` (the main job) and `make test` (every test through ctest).
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
+
+.PHONY: deps configure build run test bench clean fixtures
+
+deps:
+	@bash scripts/install-deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	@$(BUILD_DIR)/finml run $(ARGS)
+
+test: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	@bash bench/run_all.sh $(BUILD_DIR)
+
+# Regenerates the TTR reference values under tests/fixtures (needs r-cran-ttr).
+fixtures: deps
+	@Rscript tests/fixtures/make_ttr_fixtures.R tests/fixtures
+
+clean:
+	@rm -rf $(BUILD_DIR)

@@ -1,0 +1,41 @@
+// Subcommands of the finml binary: each has an options struct, a setup function that declares
+// its flags on a CLI11 app, and a run function. main() only wires them together.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace finml::cli {
+
+struct RunCommandOptions {
+  std::string experiment;
+  std::string out_dir;
+  bool print_config = false;
+};
+void SetupRun(CLI::App& app, RunCommandOptions& options);
+int RunRun(const RunCommandOptions& options, const std::string& command_line);
+
+struct FeaturesCommandOptions {
+  std::string input;
+  std::string out;
+  std::string set = "all";
+  std::vector<std::string> include;
+  std::string price = "close";
+  std::string missing = "error";
+  std::string shape = "auto";
+};
+void SetupFeatures(CLI::App& app, FeaturesCommandOptions& options);
+int RunFeatures(const FeaturesCommandOptions& options);
+
+struct InspectCommandOptions {
+  std::string input;
+  std::string missing = "error";
+  std::string order = "error";
+  std::string duplicates = "error";
+  std::string shape = "auto";
+};
+void SetupInspect(CLI::App& app, InspectCommandOptions& options);
+int RunInspect(const InspectCommandOptions& options);
+
+}  // namespace finml::cli

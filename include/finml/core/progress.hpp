@@ -1,0 +1,27 @@
+// A single self-rewriting progress line (step, detail, ETA) on a terminal; silent when stderr is
+// not a terminal, so CI logs and pipes stay clean.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace finml {
+
+class Progress {
+ public:
+  Progress(std::string label, std::size_t total, bool enabled);
+  // Enabled exactly when stderr is a terminal and FINML_NO_PROGRESS is unset.
+  static bool TerminalAttached();
+
+  void Update(std::size_t done, const std::string& detail = {});
+  void Finish(const std::string& detail = {});
+
+ private:
+  std::string label_;
+  std::size_t total_;
+  bool enabled_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace finml

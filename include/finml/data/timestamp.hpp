@@ -1,0 +1,32 @@
+// Time points of market data. A Timestamp is seconds since 1970-01-01 00:00:00 UTC; a plain date
+// is its midnight. Data without calendar dates (an observation counter or a decimal year) keeps
+// its row order as the key and its original text as the label.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace finml::data {
+
+using Timestamp = std::int64_t;
+
+constexpr Timestamp kSecondsPerDay = 86400;
+
+struct CivilDate {
+  int year = 1970;
+  unsigned month = 1;
+  unsigned day = 1;
+};
+
+[[nodiscard]] std::int64_t DaysFromCivil(CivilDate date);
+[[nodiscard]] CivilDate CivilFromDays(std::int64_t days);
+// ISO 8601 date or date-time: 2001-09-27, 2001-09-27 15:30, 2001-09-27T15:30:00(.123)(Z).
+[[nodiscard]] std::optional<Timestamp> ParseTimestamp(std::string_view text);
+[[nodiscard]] std::string FormatTimestamp(Timestamp t);  // date only when at midnight
+[[nodiscard]] CivilDate DateOf(Timestamp t);
+// Monday = 0 ... Sunday = 6.
+[[nodiscard]] int Weekday(Timestamp t);
+
+}  // namespace finml::data

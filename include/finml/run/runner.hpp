@@ -1,0 +1,70 @@
+// The main job: load -> features -> samples -> split -> fit -> predict -> evaluate -> report.
+// RunPipeline does the work in memory; RunExperiment also writes metrics.json, predictions.csv,
+// run.json and report.html into the output directory.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "finml/data/market_data.hpp"
+#include "finml/eval/metrics.hpp"
+#include "finml/run/experiment.hpp"
+#include "finml/train/samples.hpp"
+
+namespace finml::run {
+
+struct SegmentResult {
+  std::vector<double> prediction;
+  eval::PointMetrics metrics;
+  std::optional<eval::IcSummary> ic;  // panels only
+};
+
+struct ModelOutcome {
+  std::string name, type;
+  nlohmann::json description;  // fitted parameters (last fold for walk-forward)
+  SegmentResult validation, test;
+  double fit_seconds = 0;
+};
+
+struct SegmentInfo {
+  std::size_t samples = 0;
+  std::string first_date, last_date;  // decision dates
+};
+
+struct RunRecord {
+  ExperimentConfig config;
+  std::string data_path;  // as resolved
+  std::string data_sha256;
+  data::MarketData market;
+  std::vector<std::string> feature_names;
+  // Outcomes of the evaluated samples, unnormalised; predictions align with these.
+  train::SampleSet validation, test;
+  SegmentInfo train_info, validation_info, test_info;
+  std::size_t total_samples = 0, warmup_skipped = 0, purged = 0, folds = 1;
+  nlohmann::json normalizers = nlohmann::json::array();  // one per fold
+  std::vector<ModelOutcome> models;
+};
+
+struct RunOptions {
+  std::string out_dir;  // empty: runs/<UTC timestamp>
+  bool progress = false;
+  std::string command_line;
+};
+
+// Finds a data file: as given, then beside the experiment file, then in the source tree.
+[[nodiscard]] std::string ResolveDataPath(const std::string& path, const std::string& experiment_file);
+
+[[nodiscard]] RunRecord RunPipeline(const ExperimentConfig& config, bool progress = false);
+// Returns the output directory.
+std::string RunExperiment(const ExperimentConfig& config, const RunOptions& options);
+
+// Output writers, exposed for tests.
+[[nodiscard]] nlohmann::json MetricsJson(const RunRecord& record);
+[[nodiscard]] std::string PredictionsCsv(const RunRecord& record);
+[[nodiscard]] nlohmann::json RunJson(const RunRecord& record, const std::string& command_line);
+[[nodiscard]] std::string ReportHtml(const RunRecord& record);
+
+}  // namespace finml::run

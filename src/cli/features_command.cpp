@@ -1,0 +1,58 @@
+#include <cstdio>
+
+#include "finml/cli/commands.hpp"
+#include "finml/core/files.hpp"
+#include "finml/data/loader.hpp"
+#include "finml/features/feature_set.hpp"
+
+namespace finml::cli {
+
+void SetupFeatures(CLI::App& app, FeaturesCommandOptions& o) {
+  app.add_option("--input", o.input, "prices CSV (OHLCV, close-only, wide or long panel)")
+      ->required();
+  app.add_option("--out", o.out, "features CSV to write")->required();
+  app.add_option("--set", o.set, "feature set: all, close or stationary")->capture_default_str();
+  app.add_option("--include", o.include, "extra indicators, e.g. sma_50 rsi_7");
+  app.add_option("--price", o.price, "close or adj_close")->capture_default_str();
+  app.add_option("--missing", o.missing, "missing values: error, ffill or drop")
+      ->capture_default_str();
+  app.add_option("--shape", o.shape, "auto, ohlcv, close_only, wide or long")
+      ->capture_default_str();
+}
+
+int RunFeatures(const FeaturesCommandOptions& o) {
+  data::LoadOptions load;
+  load.missing = data::ParseMissingPolicy(o.missing);
+  if (o.shape != "auto") load.shape = data::ParseShape(o.shape);
+  data::MarketData md = data::LoadMarketData(o.input, load);
+  for (const auto& r : md.repairs) std::fprintf(stderr, "repair: %s: %zu\n", r.what.c_str(), r.count);
+  data::Field price = o.price == "adj_close" ? data::Field::kAdjClose : data::Field::kClose;
+  const bool panel = md.assets.size() > 1;
+  std::string out;
+  for (std::size_t a = 0; a < md.assets.size(); ++a) {
+    const auto& bars = md.assets[a];
+    std::vector<std::string> specs = features::ExpandFeatureSet(o.set, bars);
+    specs.insert(specs.end(), o.include.begin(), o.include.end());
+    features::FeatureTable table = features::ComputeFeatures(bars, specs, price);
+    if (a == 0) {
+      out += panel ? "date,symbol" : "date";
+      for (const auto& name : table.names) out += "," + name;
+      out += '\n';
+    }
+    for (std::size_t t = 0; t < md.rows(); ++t) {
+      out += md.time_label[t];
+      if (panel) out += "," + bars.symbol;
+      for (const auto& column : table.columns) {
+        out += ',';
+        // An indicator still warming up has no value yet: an empty field, as for missing data.
+        if (std::isfinite(column[t])) out += fmt::format("{}", column[t]);
+      }
+      out += '\n';
+    }
+  }
+  WriteFileAtomic(o.out, out);
+  std::printf("wrote %s (%zu rows x %zu asset(s))\n", o.out.c_str(), md.rows(), md.assets.size());
+  return 0;
+}
+
+}  // namespace finml::cli

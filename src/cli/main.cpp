@@ -1,0 +1,39 @@
+// finml: wires the subcommands together and turns errors into one clear line and an exit code.
+#include <cstdio>
+
+#include "finml/cli/commands.hpp"
+#include "finml/core/build_info.hpp"
+#include "finml/core/error.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"finml: machine learning for finance, end to end"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(finml::Version()));
+
+  finml::cli::RunCommandOptions run_options;
+  finml::cli::SetupRun(*app.add_subcommand("run", "run an experiment and write its report"),
+                       run_options);
+  finml::cli::FeaturesCommandOptions features_options;
+  finml::cli::SetupFeatures(
+      *app.add_subcommand("features", "compute technical indicators into a CSV"), features_options);
+  finml::cli::InspectCommandOptions inspect_options;
+  finml::cli::SetupInspect(*app.add_subcommand("inspect", "validate and summarise a data file"),
+                           inspect_options);
+
+  CLI11_PARSE(app, argc, argv);
+  std::string command_line;
+  for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+
+  try {
+    if (app.got_subcommand("run")) return finml::cli::RunRun(run_options, command_line);
+    if (app.got_subcommand("features")) return finml::cli::RunFeatures(features_options);
+    if (app.got_subcommand("inspect")) return finml::cli::RunInspect(inspect_options);
+  } catch (const finml::Error& e) {
+    std::fprintf(stderr, "finml: error: %s\n", e.what());
+    return e.kind() == finml::ErrorKind::kInternal ? 70 : 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "finml: internal error: %s\n", e.what());
+    return 70;
+  }
+  return 1;
+}

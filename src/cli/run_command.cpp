@@ -1,0 +1,33 @@
+#include <cstdio>
+
+#include "finml/cli/commands.hpp"
+#include "finml/core/progress.hpp"
+#include "finml/run/runner.hpp"
+
+namespace finml::cli {
+
+void SetupRun(CLI::App& app, RunCommandOptions& o) {
+  app.add_option("experiment", o.experiment,
+                 "experiment file (YAML); without one, runs the DJIA quickstart");
+  app.add_option("--out", o.out_dir, "output directory (default runs/<UTC timestamp>)");
+  app.add_flag("--print-config", o.print_config,
+               "print the effective configuration with defaults filled in, then exit");
+}
+
+int RunRun(const RunCommandOptions& o, const std::string& command_line) {
+  run::ExperimentConfig config =
+      o.experiment.empty() ? run::QuickstartExperiment() : run::LoadExperiment(o.experiment);
+  if (o.print_config) {
+    std::printf("%s\n", config.ToJson().dump(2).c_str());
+    return 0;
+  }
+  run::RunOptions options;
+  options.out_dir = o.out_dir;
+  options.progress = Progress::TerminalAttached();
+  options.command_line = command_line;
+  std::string dir = run::RunExperiment(config, options);
+  std::printf("report: %s/report.html\nmetrics: %s/metrics.json\n", dir.c_str(), dir.c_str());
+  return 0;
+}
+
+}  // namespace finml::cli

@@ -1,0 +1,40 @@
+#include "finml/core/progress.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+namespace finml {
+
+Progress::Progress(std::string label, std::size_t total, bool enabled)
+    : label_(std::move(label)),
+      total_(total),
+      enabled_(enabled),
+      start_(std::chrono::steady_clock::now()) {}
+
+bool Progress::TerminalAttached() {
+  return ::isatty(STDERR_FILENO) == 1 && std::getenv("FINML_NO_PROGRESS") == nullptr;
+}
+
+void Progress::Update(std::size_t done, const std::string& detail) {
+  if (!enabled_) return;
+  double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  double eta = done > 0 && total_ > done ? elapsed / done * (total_ - done) : 0.0;
+  std::fprintf(stderr, "\r\033[K%s [%zu/%zu] %s  elapsed %.1fs  ETA %.1fs", label_.c_str(), done,
+               total_, detail.c_str(), elapsed, eta);
+  std::fflush(stderr);
+}
+
+void Progress::Finish(const std::string& detail) {
+  if (!enabled_) return;
+  double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  std::fprintf(stderr, "\r\033[K%s done %s in %.1fs\n", label_.c_str(), detail.c_str(), elapsed);
+  std::fflush(stderr);
+}
+
+}  // namespace finml

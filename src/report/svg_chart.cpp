@@ -1,0 +1,240 @@
+#include "finml/report/svg_chart.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "finml/data/timestamp.hpp"
+
+namespace finml::report {
+namespace {
+
+// Colour-blind-safe palette (Okabe-Ito).
+const char* kPalette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
+                          "#E69F00", "#56B4E9", "#000000", "#F0E442"};
+const char* Colour(std::size_t i) { return kPalette[i % 8]; }
+
+constexpr int kLeft = 70, kRight = 150, kTop = 30, kBottom = 40;
+
+struct Frame {
+  double x0, x1, y0, y1;
+  int w, h;
+  [[nodiscard]] double Px(double x) const {
+    return kLeft + (x1 > x0 ? (x - x0) / (x1 - x0) : 0.5) * (w - kLeft - kRight);
+  }
+  [[nodiscard]] double Py(double y) const {
+    return kTop + (y1 > y0 ? (y1 - y) / (y1 - y0) : 0.5) * (h - kTop - kBottom);
+  }
+};
+
+std::string FormatTick(double v) {
+  if (v == 0) return "0";
+  double a = std::abs(v);
+  if (a >= 1e5 || a < 1e-3) return fmt::format("{:.2e}", v);
+  return fmt::format("{:.6g}", v);
+}
+
+std::string Header(const ChartOptions& o) {
+  return fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {0} {1}\" width=\"{0}\" "
+      "height=\"{1}\" role=\"img\" font-family=\"sans-serif\" font-size=\"11\">"
+      "<title>{2}</title><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>"
+      "<text x=\"{3}\" y=\"18\" font-size=\"13\" font-weight=\"bold\">{2}</text>",
+      o.width, o.height, EscapeXml(o.title), kLeft);
+}
+
+std::string Axes(const Frame& f, const ChartOptions& o, bool x_ticks) {
+  std::string s;
+  for (double t : NiceTicks(f.y0, f.y1)) {
+    double y = f.Py(t);
+    s += fmt::format(
+        "<line x1=\"{0}\" x2=\"{1}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"#e5e5e5\"/>"
+        "<text x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">{5}</text>",
+        kLeft, f.w - kRight, y, kLeft - 6, y + 4, FormatTick(t));
+  }
+  if (x_ticks) {
+    for (double t : NiceTicks(f.x0, f.x1)) {
+      double x = f.Px(t);
+      std::string label = o.x_is_time ? data::FormatTimestamp(static_cast<data::Timestamp>(t))
+                                      : FormatTick(t);
+      if (o.x_is_time && label.size() > 10) label.resize(10);
+      s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>", x,
+                       f.h - kBottom + 16, EscapeXml(label));
+    }
+  }
+  s += fmt::format(
+      "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#999\"/>", kLeft,
+      kTop, f.w - kLeft - kRight, f.h - kTop - kBottom);
+  if (!o.y_label.empty()) {
+    s += fmt::format(
+        "<text transform=\"translate(14,{}) rotate(-90)\" text-anchor=\"middle\">{}</text>",
+        (f.h - kBottom + kTop) / 2, EscapeXml(o.y_label));
+  }
+  if (!o.x_label.empty()) {
+    s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                     (f.w - kRight + kLeft) / 2, f.h - 6, EscapeXml(o.x_label));
+  }
+  return s;
+}
+
+std::string Legend(const std::vector<std::string>& names, const Frame& f) {
+  std::string s;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    double y = kTop + 8 + 16.0 * static_cast<double>(i);
+    s += fmt::format(
+        "<rect x=\"{0}\" y=\"{1:.1f}\" width=\"12\" height=\"3\" fill=\"{2}\"/>"
+        "<text x=\"{3}\" y=\"{4:.1f}\">{5}</text>",
+        f.w - kRight + 10, y, Colour(i), f.w - kRight + 27, y + 4, EscapeXml(names[i]));
+  }
+  return s;
+}
+
+void Extend(double v, double& lo, double& hi) {
+  if (!std::isfinite(v)) return;
+  lo = std::min(lo, v);
+  hi = std::max(hi, v);
+}
+
+}  // namespace
+
+std::string EscapeXml(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::vector<double> NiceTicks(double lo, double hi, int target) {
+  if (!std::isfinite(lo) || !std::isfinite(hi)) return {};
+  if (hi <= lo) return {lo};
+  double raw = (hi - lo) / target;
+  double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = mag;
+  for (double m : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+    step = m * mag;
+    if (raw <= step) break;
+  }
+  std::vector<double> ticks;
+  for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
+    ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
+  return ticks;
+}
+
+std::string LineChart(const std::vector<LineSeries>& series, const ChartOptions& o) {
+  double x0 = std::numeric_limits<double>::infinity(), x1 = -x0, y0 = x0, y1 = -x0;
+  for (const auto& s : series) {
+    for (double x : s.x) Extend(x, x0, x1);
+    for (double y : s.y) Extend(y, y0, y1);
+  }
+  std::string svg = Header(o);
+  if (!std::isfinite(x0) || !std::isfinite(y0)) return svg + "<text x=\"70\" y=\"60\">no data</text></svg>";
+  double pad = (y1 - y0) * 0.05;
+  if (pad == 0) pad = std::abs(y0) * 0.05 + 1e-12;
+  Frame f{x0, x1, y0 - pad, y1 + pad, o.width, o.height};
+  svg += Axes(f, o, true);
+  std::vector<std::string> names;
+  // Long series are thinned to about two points per pixel column; shapes stay faithful.
+  const std::size_t max_points = static_cast<std::size_t>(2 * (o.width - kLeft - kRight));
+  for (std::size_t k = 0; k < series.size(); ++k) {
+    const auto& s = series[k];
+    names.push_back(s.name);
+    std::size_t stride = std::max<std::size_t>(1, s.x.size() / std::max<std::size_t>(max_points, 1));
+    std::string path;
+    bool pen_down = false;
+    for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); i += stride) {
+      if (!std::isfinite(s.y[i]) || !std::isfinite(s.x[i])) {
+        pen_down = false;
+        continue;
+      }
+      path += fmt::format("{}{:.1f},{:.1f}", pen_down ? " L" : " M", f.Px(s.x[i]), f.Py(s.y[i]));
+      pen_down = true;
+    }
+    svg += fmt::format(
+        "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.2\" "
+        "stroke-linejoin=\"round\"/>",
+        path, Colour(k));
+  }
+  svg += Legend(names, f);
+  return svg + "</svg>";
+}
+
+std::string BarChart(const std::vector<std::string>& labels, const std::vector<double>& values,
+                     const ChartOptions& o) {
+  double y0 = 0, y1 = 0;
+  for (double v : values) Extend(v, y0, y1);
+  if (y1 == y0) y1 = y0 + 1;
+  Frame f{0, 1, y0, y1 + (y1 - y0) * 0.05, o.width, o.height};
+  std::string svg = Header(o);
+  svg += Axes(f, o, false);
+  const double plot_w = o.width - kLeft - kRight;
+  const double slot = plot_w / std::max<std::size_t>(1, values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!std::isfinite(values[i])) continue;
+    double top = f.Py(std::max(values[i], 0.0)), bottom = f.Py(std::min(values[i], 0.0));
+    double x = kLeft + slot * static_cast<double>(i) + slot * 0.15;
+    svg += fmt::format(
+        "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\">"
+        "<title>{}: {}</title></rect>",
+        x, top, slot * 0.7, std::max(bottom - top, 0.5), Colour(i), EscapeXml(labels[i]),
+        FormatTick(values[i]));
+    svg += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                       x + slot * 0.35, o.height - kBottom + 16, EscapeXml(labels[i]));
+  }
+  return svg + "</svg>";
+}
+
+std::string Histogram(const std::vector<LineSeries>& samples, int bins, const ChartOptions& o) {
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (const auto& s : samples)
+    for (double v : s.y) Extend(v, lo, hi);
+  std::string svg = Header(o);
+  if (!std::isfinite(lo) || bins < 1) return svg + "<text x=\"70\" y=\"60\">no data</text></svg>";
+  if (hi == lo) hi = lo + 1;
+  const double width = (hi - lo) / bins;
+  std::vector<std::vector<double>> density(samples.size(), std::vector<double>(bins, 0.0));
+  double top = 0;
+  for (std::size_t k = 0; k < samples.size(); ++k) {
+    std::size_t count = 0;
+    for (double v : samples[k].y) {
+      if (!std::isfinite(v)) continue;
+      int b = std::min(bins - 1, static_cast<int>((v - lo) / width));
+      density[k][b] += 1;
+      ++count;
+    }
+    for (double& d : density[k]) {
+      d = count ? d / (static_cast<double>(count) * width) : 0;
+      top = std::max(top, d);
+    }
+  }
+  Frame f{lo, hi, 0, top * 1.05 + 1e-300, o.width, o.height};
+  ChartOptions axis_options = o;
+  axis_options.x_is_time = false;
+  svg += Axes(f, axis_options, true);
+  std::vector<std::string> names;
+  for (std::size_t k = 0; k < samples.size(); ++k) {
+    names.push_back(samples[k].name);
+    std::string path = fmt::format("M{:.1f},{:.1f}", f.Px(lo), f.Py(0));
+    for (int b = 0; b < bins; ++b) {
+      double xl = f.Px(lo + b * width), xr = f.Px(lo + (b + 1) * width), y = f.Py(density[k][b]);
+      path += fmt::format(" L{:.1f},{:.1f} L{:.1f},{:.1f}", xl, y, xr, y);
+    }
+    path += fmt::format(" L{:.1f},{:.1f}", f.Px(hi), f.Py(0));
+    svg += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.2\"/>", path,
+                       Colour(k));
+  }
+  svg += Legend(names, f);
+  return svg + "</svg>";
+}
+
+}  // namespace finml::report

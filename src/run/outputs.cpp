@@ -1,0 +1,135 @@
+// The files a run leaves behind. Each is written whole or not at all (temp file + rename).
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+
+#include "finml/core/build_info.hpp"
+#include "finml/core/files.hpp"
+#include "finml/data/timestamp.hpp"
+#include "finml/run/runner.hpp"
+
+namespace finml::run {
+namespace {
+
+nlohmann::json SegmentJson(const SegmentResult& r) {
+  nlohmann::json j = r.metrics.ToJson();
+  if (r.ic) {
+    nlohmann::json ic = r.ic->ToJson();
+    for (auto& [k, v] : ic.items()) j[k] = v;
+  }
+  return j;
+}
+
+nlohmann::json SegmentInfoJson(const SegmentInfo& s) {
+  return {{"samples", s.samples}, {"first_decision", s.first_date}, {"last_decision", s.last_date}};
+}
+
+std::string UtcNow(const char* format) {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+
+}  // namespace
+
+nlohmann::json MetricsJson(const RunRecord& r) {
+  nlohmann::json models = nlohmann::json::object();
+  std::vector<std::string> beating;
+  for (const auto& m : r.models) {
+    models[m.name] = {{"type", m.type},
+                      {"val", SegmentJson(m.validation)},
+                      {"test", SegmentJson(m.test)}};
+    const auto& dm = m.test.metrics.dm;
+    if (m.type != "random_walk" && dm.statistic < 0 && dm.p_value < 0.05) beating.push_back(m.name);
+  }
+  return {{"experiment", r.config.name},
+          {"target", {{"kind", train::TargetKindName(r.config.target.kind)},
+                      {"horizon", r.config.target.horizon}}},
+          {"split", {{"method", r.folds > 1 || r.config.split.method == SplitMethod::kWalkForward
+                                    ? "walk_forward" : "chronological"},
+                     {"folds", r.folds},
+                     {"train", SegmentInfoJson(r.train_info)},
+                     {"val", SegmentInfoJson(r.validation_info)},
+                     {"test", SegmentInfoJson(r.test_info)}}},
+          {"models", models},
+          {"beats_random_walk_at_5pct", beating},
+          {"notes",
+           {{"theil_u", "sqrt(SSE model / SSE random walk); below 1 beats the random walk"},
+            {"dm", "Diebold-Mariano on squared errors against the random walk; negative "
+                   "statistic = lower loss than the random walk; two-sided normal p-value"},
+            {"mape", "fraction over non-zero actuals"}}}};
+}
+
+std::string PredictionsCsv(const RunRecord& r) {
+  const bool panel = r.market.assets.size() > 1;
+  std::string out = panel ? "date,model,y_true,y_pred,split,decision_date,symbol\n"
+                          : "date,model,y_true,y_pred,split,decision_date\n";
+  auto write = [&](const ModelOutcome& m, const train::SampleSet& s, const SegmentResult& seg,
+                   const char* split) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      out += fmt::format("{},{},{},{},{},{}", s.calendar_label[s.target_row[i]], m.name, s.y[i],
+                         seg.prediction[i], split, s.calendar_label[s.decision_row[i]]);
+      if (panel) out += "," + s.symbols[s.asset[i]];
+      out += '\n';
+    }
+  };
+  for (const auto& m : r.models) {
+    write(m, r.validation, m.validation, "val");
+    write(m, r.test, m.test, "test");
+  }
+  return out;
+}
+
+nlohmann::json RunJson(const RunRecord& r, const std::string& command_line) {
+  nlohmann::json repairs = nlohmann::json::array();
+  for (const auto& rep : r.market.repairs) repairs.push_back({{"what", rep.what}, {"count", rep.count}});
+  nlohmann::json models = nlohmann::json::object();
+  for (const auto& m : r.models)
+    models[m.name] = {{"fitted", m.description}, {"fit_seconds", m.fit_seconds}};
+  return {
+      {"finml_version", std::string(Version())},
+      {"git_commit", std::string(GitCommit())},
+      {"command", command_line},
+      {"finished_at_utc", UtcNow("%Y-%m-%dT%H:%M:%SZ")},
+      {"seed", r.config.seed},
+      {"config", r.config.ToJson()},
+      {"inputs",
+       {{{"path", r.data_path},
+         {"sha256", r.data_sha256},
+         {"shape", data::ShapeName(r.market.shape)},
+         {"rows", r.market.rows()},
+         {"calendar_dates", r.market.calendar},
+         {"first", r.market.time_label.empty() ? "" : r.market.time_label.front()},
+         {"last", r.market.time_label.empty() ? "" : r.market.time_label.back()},
+         {"symbols", r.market.Symbols()},
+         {"repairs", repairs}}}},
+      {"features", r.feature_names},
+      {"samples",
+       {{"total", r.total_samples},
+        {"skipped_for_warmup", r.warmup_skipped},
+        {"purged", r.purged},
+        {"folds", r.folds}}},
+      {"normalizers", r.normalizers},
+      {"models", models},
+  };
+}
+
+std::string RunExperiment(const ExperimentConfig& config, const RunOptions& options) {
+  RunRecord record = RunPipeline(config, options.progress);
+  std::string dir = options.out_dir;
+  if (dir.empty()) {
+    dir = "runs/" + UtcNow("%Y%m%d-%H%M%S");
+    for (int k = 2; std::filesystem::exists(dir); ++k) dir = "runs/" + UtcNow("%Y%m%d-%H%M%S") + fmt::format("-{}", k);
+  }
+  EnsureDirectory(dir);
+  WriteFileAtomic(dir + "/metrics.json", MetricsJson(record).dump(2) + "\n");
+  WriteFileAtomic(dir + "/predictions.csv", PredictionsCsv(record));
+  WriteFileAtomic(dir + "/run.json", RunJson(record, options.command_line).dump(2) + "\n");
+  WriteFileAtomic(dir + "/report.html", ReportHtml(record));
+  return dir;
+}
+
+}  // namespace finml::run

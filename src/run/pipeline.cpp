@@ -1,0 +1,212 @@
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+#include "finml/core/error.hpp"
+#include "finml/core/progress.hpp"
+#include "finml/core/sha256.hpp"
+#include "finml/models/forecaster.hpp"
+#include "finml/run/runner.hpp"
+#include "finml/train/normalizer.hpp"
+#include "finml/train/split.hpp"
+
+namespace finml::run {
+namespace {
+
+data::MarketData LoadData(const ExperimentConfig& c, const std::string& path) {
+  data::MarketData md = data::LoadMarketData(path, c.data.load);
+  if (c.data.resample) md = data::Resample(md, *c.data.resample);
+  if (!c.data.symbols.empty()) {
+    std::vector<data::Bars> chosen;
+    for (const auto& s : c.data.symbols) chosen.push_back(md.Asset(s));
+    md.assets = std::move(chosen);
+  }
+  return md;
+}
+
+std::vector<train::AssetInputs> BuildInputs(const ExperimentConfig& c,
+                                            const data::MarketData& md) {
+  std::vector<train::AssetInputs> inputs;
+  for (const auto& bars : md.assets) {
+    std::vector<std::string> specs = features::ExpandFeatureSet(c.features.set, bars);
+    specs.insert(specs.end(), c.features.include.begin(), c.features.include.end());
+    features::FeatureTable table = features::ComputeFeatures(bars, specs, c.data.price);
+    for (const auto& name : c.features.exclude) {
+      auto it = std::find(table.names.begin(), table.names.end(), name);
+      FINML_REQUIRE(it != table.names.end(), "features.exclude: no column '{}' to exclude", name);
+      auto idx = it - table.names.begin();
+      table.names.erase(it);
+      table.columns.erase(table.columns.begin() + idx);
+    }
+    inputs.push_back({bars.symbol, bars.Get(c.data.price), std::move(table)});
+  }
+  return inputs;
+}
+
+SegmentInfo Describe(const train::SampleSet& all, const std::vector<std::size_t>& idx) {
+  SegmentInfo info;
+  info.samples = idx.size();
+  if (idx.empty()) return info;
+  std::size_t lo = all.decision_row[idx.front()], hi = lo;
+  for (std::size_t i : idx) {
+    lo = std::min(lo, all.decision_row[i]);
+    hi = std::max(hi, all.decision_row[i]);
+  }
+  info.first_date = all.calendar_label[lo];
+  info.last_date = all.calendar_label[hi];
+  return info;
+}
+
+// One train/validation/test assignment of sample indices.
+struct Plan {
+  std::vector<std::size_t> train, validation, test;
+};
+
+std::vector<Plan> MakePlans(const ExperimentConfig& c, const train::SampleSet& all,
+                            std::size_t& purged) {
+  std::vector<Plan> plans;
+  if (c.split.method == SplitMethod::kChronological) {
+    train::SplitIndices s = train::ChronologicalSplit(all, c.split.chronological);
+    purged = s.purged;
+    plans.push_back({s.train, s.validation, s.test});
+    return plans;
+  }
+  purged = 0;
+  for (auto& fold : train::WalkForwardFolds(all, c.split.walk_forward)) {
+    purged += fold.purged;
+    // The tail of each fold's training rows validates (for tuning and early stopping); training
+    // samples whose targets reach into that tail are purged.
+    Plan plan;
+    plan.test = fold.test;
+    std::size_t lo = all.calendar.size(), hi = 0;
+    for (std::size_t i : fold.train) {
+      lo = std::min(lo, all.decision_row[i]);
+      hi = std::max(hi, all.decision_row[i] + 1);
+    }
+    const double fraction = c.split.fold_validation_fraction;
+    const std::size_t boundary =
+        hi - static_cast<std::size_t>(std::llround(static_cast<double>(hi - lo) * fraction));
+    for (std::size_t i : fold.train) {
+      if (all.decision_row[i] >= boundary) {
+        plan.validation.push_back(i);
+      } else if (fraction > 0 && all.target_row[i] + c.split.walk_forward.embargo > boundary) {
+        ++purged;
+      } else {
+        plan.train.push_back(i);
+      }
+    }
+    FINML_REQUIRE(!plan.train.empty(), "walk-forward fold leaves no training samples");
+    plans.push_back(std::move(plan));
+  }
+  return plans;
+}
+
+std::vector<std::size_t> DateGroups(const train::SampleSet& s) { return s.target_row; }
+
+SegmentResult Score(const ExperimentConfig& c, const train::SampleSet& s,
+                    std::vector<double> prediction) {
+  SegmentResult r;
+  const bool panel = s.symbols.size() > 1;
+  r.metrics = eval::ComputePointMetrics(s.y, prediction, s.no_change,
+                                        panel ? DateGroups(s) : std::vector<std::size_t>{},
+                                        c.target.horizon);
+  if (panel) r.ic = eval::InformationCoefficients(s.y, prediction, s.target_row, c.ic_min_assets);
+  r.prediction = std::move(prediction);
+  return r;
+}
+
+}  // namespace
+
+std::string ResolveDataPath(const std::string& path, const std::string& experiment_file) {
+  namespace fs = std::filesystem;
+  if (fs::exists(path)) return path;
+  if (fs::path(path).is_relative()) {
+    fs::path beside = fs::path(experiment_file).parent_path() / path;
+    if (!experiment_file.empty() && fs::exists(beside)) return beside.string();
+    fs::path in_tree = fs::path(FINML_SOURCE_DIR) / path;
+    if (fs::exists(in_tree)) return in_tree.string();
+  }
+  throw IoError(fmt::format("data file '{}' not found (looked in the working directory{}, and {})",
+                            path, experiment_file.empty() ? "" : ", beside " + experiment_file,
+                            FINML_SOURCE_DIR));
+}
+
+RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
+  RunRecord record;
+  record.config = config;
+  record.data_path = ResolveDataPath(config.data.path, config.source);
+  record.data_sha256 = Sha256File(record.data_path);
+  record.market = LoadData(config, record.data_path);
+  const auto& md = record.market;
+
+  std::vector<train::AssetInputs> inputs = BuildInputs(config, md);
+  record.feature_names = inputs.front().features.names;
+
+  std::size_t lags = 0;
+  for (const auto& m : config.models)
+    lags = std::max(lags, models::MakeForecaster(m.type, m.params)->RequiredLags());
+  train::SampleSet all = train::BuildSamples(inputs, md.time, md.time_label, config.target,
+                                             config.lookback, lags);
+  record.total_samples = all.size();
+  record.warmup_skipped = all.warmup_skipped;
+  FINML_REQUIRE(all.size() >= 30,
+                "{}: only {} usable samples after the indicators' warm-up; use more data or "
+                "shorter windows",
+                record.data_path, all.size());
+
+  std::vector<Plan> plans = MakePlans(config, all, record.purged);
+  record.folds = plans.size();
+  std::vector<std::size_t> all_train, all_val, all_test;
+  for (const auto& p : plans) {
+    all_train.insert(all_train.end(), p.train.begin(), p.train.end());
+    all_val.insert(all_val.end(), p.validation.begin(), p.validation.end());
+    all_test.insert(all_test.end(), p.test.begin(), p.test.end());
+  }
+  record.train_info = Describe(all, all_train);
+  record.validation_info = Describe(all, all_val);
+  record.test_info = Describe(all, all_test);
+  record.validation = train::Subset(all, all_val);
+  record.test = train::Subset(all, all_test);
+
+  record.models.resize(config.models.size());
+  std::vector<std::vector<double>> val_pred(config.models.size()), test_pred(config.models.size());
+  Progress bar("fitting", plans.size() * config.models.size(), progress);
+  std::size_t step = 0;
+  for (std::size_t f = 0; f < plans.size(); ++f) {
+    const Plan& plan = plans[f];
+    train::SampleSet tr = train::Subset(all, plan.train);
+    train::SampleSet va = train::Subset(all, plan.validation);
+    train::SampleSet te = train::Subset(all, plan.test);
+    // Fitted on this fold's training samples only, then applied to everything it judges.
+    train::Normalizer normalizer(config.features.normalizer);
+    normalizer.Fit(tr);
+    normalizer.Apply(tr);
+    normalizer.Apply(va);
+    normalizer.Apply(te);
+    record.normalizers.push_back(normalizer.ToJson());
+    for (std::size_t m = 0; m < config.models.size(); ++m) {
+      const auto& entry = config.models[m];
+      bar.Update(step++, fmt::format("fold {}/{} model {}", f + 1, plans.size(), entry.name));
+      auto model = models::MakeForecaster(entry.type, entry.params);
+      auto start = std::chrono::steady_clock::now();
+      model->Fit(tr, va);
+      record.models[m].fit_seconds +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      auto pv = model->Predict(va);
+      auto pt = model->Predict(te);
+      val_pred[m].insert(val_pred[m].end(), pv.begin(), pv.end());
+      test_pred[m].insert(test_pred[m].end(), pt.begin(), pt.end());
+      record.models[m].name = entry.name;
+      record.models[m].type = entry.type;
+      record.models[m].description = model->Describe();
+    }
+  }
+  bar.Finish(fmt::format("{} models x {} folds", config.models.size(), plans.size()));
+  for (std::size_t m = 0; m < config.models.size(); ++m) {
+    record.models[m].validation = Score(config, record.validation, std::move(val_pred[m]));
+    record.models[m].test = Score(config, record.test, std::move(test_pred[m]));
+  }
+  return record;
+}
+
+}  // namespace finml::run

@@ -1,0 +1,110 @@
+#include "finml/train/normalizer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "finml/core/error.hpp"
+
+namespace finml::train {
+
+NormalizerKind ParseNormalizerKind(std::string_view name) {
+  if (name == "none") return NormalizerKind::kNone;
+  if (name == "zscore") return NormalizerKind::kZScore;
+  if (name == "minmax") return NormalizerKind::kMinMax;
+  if (name == "robust") return NormalizerKind::kRobust;
+  throw ConfigError(
+      fmt::format("unknown normalizer '{}' (valid: none, zscore, minmax, robust)", name));
+}
+
+const char* NormalizerKindName(NormalizerKind kind) {
+  switch (kind) {
+    case NormalizerKind::kNone: return "none";
+    case NormalizerKind::kZScore: return "zscore";
+    case NormalizerKind::kMinMax: return "minmax";
+    case NormalizerKind::kRobust: return "robust";
+  }
+  return "?";
+}
+
+namespace {
+double Quantile(std::vector<double> v, double q) {
+  std::sort(v.begin(), v.end());
+  double pos = q * static_cast<double>(v.size() - 1);
+  std::size_t lo = static_cast<std::size_t>(std::floor(pos));
+  std::size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
+}
+}  // namespace
+
+void Normalizer::Fit(const SampleSet& train) {
+  FINML_REQUIRE(train.size() >= 2, "normalizer needs at least 2 training samples");
+  const std::size_t f = train.num_features();
+  names_ = train.feature_names;
+  center_.assign(f, 0.0);
+  scale_.assign(f, 1.0);
+  if (kind_ == NormalizerKind::kNone) return;
+  std::vector<double> column(train.size());
+  for (std::size_t j = 0; j < f; ++j) {
+    for (std::size_t i = 0; i < train.size(); ++i) column[i] = train.LatestRow(i)[j];
+    double center = 0, scale = 1;
+    switch (kind_) {
+      case NormalizerKind::kZScore: {
+        double mean = 0;
+        for (double v : column) mean += v;
+        mean /= static_cast<double>(column.size());
+        double ss = 0;
+        for (double v : column) ss += (v - mean) * (v - mean);
+        center = mean;
+        scale = std::sqrt(ss / static_cast<double>(column.size() - 1));
+        break;
+      }
+      case NormalizerKind::kMinMax: {
+        auto [lo, hi] = std::minmax_element(column.begin(), column.end());
+        center = *lo;
+        scale = *hi - *lo;
+        break;
+      }
+      case NormalizerKind::kRobust:
+        center = Quantile(column, 0.5);
+        scale = Quantile(column, 0.75) - Quantile(column, 0.25);
+        break;
+      case NormalizerKind::kNone: break;
+    }
+    // A constant training column carries no information; leave it centred but unscaled.
+    center_[j] = center;
+    scale_[j] = scale > 0 && std::isfinite(scale) ? scale : 1.0;
+  }
+}
+
+void Normalizer::ApplyRow(double* row) const {
+  for (std::size_t j = 0; j < center_.size(); ++j) row[j] = (row[j] - center_[j]) / scale_[j];
+}
+
+void Normalizer::Apply(SampleSet& samples) const {
+  FINML_REQUIRE(samples.num_features() == center_.size(),
+                "normalizer fitted on {} features, applied to {}", center_.size(),
+                samples.num_features());
+  const std::size_t f = center_.size();
+  if (f == 0) return;
+  for (std::size_t r = 0; r < samples.x.size() / f; ++r) ApplyRow(samples.x.data() + r * f);
+}
+
+nlohmann::json Normalizer::ToJson() const {
+  return {{"kind", NormalizerKindName(kind_)},
+          {"features", names_},
+          {"center", center_},
+          {"scale", scale_}};
+}
+
+Normalizer Normalizer::FromJson(const nlohmann::json& j) {
+  Normalizer n(ParseNormalizerKind(j.at("kind").get<std::string>()));
+  n.names_ = j.at("features").get<std::vector<std::string>>();
+  n.center_ = j.at("center").get<std::vector<double>>();
+  n.scale_ = j.at("scale").get<std::vector<double>>();
+  FINML_REQUIRE(n.center_.size() == n.scale_.size() && n.center_.size() == n.names_.size(),
+                "normalizer statistics have mismatched lengths");
+  return n;
+}
+
+}  // namespace finml::train

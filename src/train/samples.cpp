@@ -1,0 +1,143 @@
+#include "finml/train/samples.hpp"
+
+#include <cmath>
+
+#include "finml/core/error.hpp"
+#include "finml/core/strings.hpp"
+
+namespace finml::train {
+
+TargetKind ParseTargetKind(std::string_view name) {
+  if (name == "log_return") return TargetKind::kLogReturn;
+  if (name == "simple_return" || name == "return") return TargetKind::kSimpleReturn;
+  if (name == "close" || name == "price") return TargetKind::kClose;
+  if (name == "direction") return TargetKind::kDirection;
+  std::vector<std::string> valid = {"log_return", "simple_return", "close", "direction"};
+  throw ConfigError(fmt::format("unknown target '{}' (did you mean '{}'? valid: {})", name,
+                                ClosestMatch(name, valid), JoinStrings(valid, ", ")));
+}
+
+const char* TargetKindName(TargetKind kind) {
+  switch (kind) {
+    case TargetKind::kLogReturn: return "log_return";
+    case TargetKind::kSimpleReturn: return "simple_return";
+    case TargetKind::kClose: return "close";
+    case TargetKind::kDirection: return "direction";
+  }
+  return "?";
+}
+
+const double* SampleSet::LatestRow(std::size_t i) const {
+  const std::size_t f = num_features();
+  return x.data() + (i * lookback + (lookback - 1)) * f;
+}
+
+namespace {
+
+// The series whose future value the target is: the one AR models regress on.
+std::vector<double> OwnSeries(const std::vector<double>& price, TargetKind kind) {
+  std::vector<double> z(price.size(), std::nan(""));
+  if (kind == TargetKind::kClose) return price;
+  for (std::size_t t = 1; t < price.size(); ++t) {
+    z[t] = kind == TargetKind::kSimpleReturn ? price[t] / price[t - 1] - 1.0
+                                             : std::log(price[t] / price[t - 1]);
+  }
+  return z;
+}
+
+double TargetValue(const std::vector<double>& price, std::size_t t, std::size_t h,
+                   TargetKind kind) {
+  double now = price[t], later = price[t + h];
+  switch (kind) {
+    case TargetKind::kLogReturn: return std::log(later / now);
+    case TargetKind::kSimpleReturn: return later / now - 1.0;
+    case TargetKind::kClose: return later;
+    case TargetKind::kDirection: return later > now ? 1.0 : 0.0;
+  }
+  return std::nan("");
+}
+
+double NoChangeForecast(const std::vector<double>& price, std::size_t t, TargetKind kind) {
+  switch (kind) {
+    case TargetKind::kClose: return price[t];
+    case TargetKind::kDirection: return 0.5;
+    default: return 0.0;
+  }
+}
+
+}  // namespace
+
+SampleSet BuildSamples(const std::vector<AssetInputs>& assets,
+                       const std::vector<data::Timestamp>& calendar,
+                       const std::vector<std::string>& calendar_label, const TargetSpec& target,
+                       std::size_t lookback, std::size_t ar_lags) {
+  FINML_REQUIRE(lookback >= 1, "lookback must be at least 1");
+  FINML_REQUIRE(target.horizon >= 1, "target horizon must be at least 1");
+  FINML_REQUIRE(!assets.empty(), "no assets to build samples from");
+  SampleSet s;
+  s.lookback = lookback;
+  s.ar_lags = ar_lags;
+  s.feature_names = assets.front().features.names;
+  s.calendar = calendar;
+  s.calendar_label = calendar_label;
+  const std::size_t f = s.num_features();
+  const std::size_t n = calendar.size();
+  for (std::size_t a = 0; a < assets.size(); ++a) {
+    const auto& in = assets[a];
+    FINML_REQUIRE(in.price.size() == n, "asset '{}': price length {} differs from calendar {}",
+                  in.symbol, in.price.size(), n);
+    FINML_REQUIRE(in.features.names == s.feature_names,
+                  "asset '{}' has different feature columns", in.symbol);
+    s.symbols.push_back(in.symbol);
+    std::vector<double> own = OwnSeries(in.price, target.kind);
+    for (std::size_t t = 0; t + target.horizon < n; ++t) {
+      bool complete = t + 1 >= lookback && t + 1 >= ar_lags;
+      for (std::size_t k = 0; complete && k < ar_lags; ++k) complete = std::isfinite(own[t - k]);
+      for (std::size_t step = 0; complete && step < lookback; ++step) {
+        std::size_t row = t + 1 - lookback + step;
+        for (std::size_t j = 0; complete && j < f; ++j)
+          complete = std::isfinite(in.features.columns[j][row]);
+      }
+      double y = TargetValue(in.price, t, target.horizon, target.kind);
+      if (!complete || !std::isfinite(y)) {
+        ++s.warmup_skipped;
+        continue;
+      }
+      for (std::size_t step = 0; step < lookback; ++step) {
+        std::size_t row = t + 1 - lookback + step;
+        for (std::size_t j = 0; j < f; ++j) s.x.push_back(in.features.columns[j][row]);
+      }
+      for (std::size_t k = 0; k < ar_lags; ++k) s.own_lags.push_back(own[t - k]);
+      s.y.push_back(y);
+      s.no_change.push_back(NoChangeForecast(in.price, t, target.kind));
+      s.asset.push_back(a);
+      s.decision_row.push_back(t);
+      s.target_row.push_back(t + target.horizon);
+    }
+  }
+  return s;
+}
+
+SampleSet Subset(const SampleSet& samples, const std::vector<std::size_t>& rows) {
+  SampleSet out;
+  out.lookback = samples.lookback;
+  out.ar_lags = samples.ar_lags;
+  out.feature_names = samples.feature_names;
+  out.symbols = samples.symbols;
+  out.calendar = samples.calendar;
+  out.calendar_label = samples.calendar_label;
+  const std::size_t window = samples.lookback * samples.num_features();
+  for (std::size_t i : rows) {
+    out.x.insert(out.x.end(), samples.x.begin() + i * window, samples.x.begin() + (i + 1) * window);
+    out.own_lags.insert(out.own_lags.end(), samples.own_lags.begin() + i * samples.ar_lags,
+                        samples.own_lags.begin() + (i + 1) * samples.ar_lags);
+    out.y.push_back(samples.y[i]);
+    out.no_change.push_back(samples.no_change[i]);
+    out.asset.push_back(samples.asset[i]);
+    out.decision_row.push_back(samples.decision_row[i]);
+    out.target_row.push_back(samples.target_row[i]);
+  }
+  return out;
+}
+
+}  // namespace finml::train
