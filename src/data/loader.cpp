@@ -107,8 +107,11 @@ ColumnPlan PlanColumns(const std::vector<std::string>& header, const LoadOptions
     shape = *options.shape;
   } else if (plan.symbol_col) {
     shape = Shape::kLongPanel;
+  } else if (has_close && plan.fields.size() >= 2) {
+    // Several OHLCV names make the intent clear; any other column is then reported as unexpected.
+    shape = Shape::kOhlcv;
   } else if (has_close && unknown.empty()) {
-    shape = plan.fields.size() == 1 ? Shape::kCloseOnly : Shape::kOhlcv;
+    shape = Shape::kCloseOnly;
   } else if (header.size() == 2) {
     shape = Shape::kCloseOnly;
   } else {

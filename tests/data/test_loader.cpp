@@ -1,0 +1,168 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "finml/data/loader.hpp"
+#include "test_util.hpp"
+
+namespace finml::data {
+namespace {
+
+// Expects a DataError whose message contains every fragment.
+void ExpectDataError(std::string_view csv, const std::vector<std::string>& fragments,
+                     const LoadOptions& options = {}) {
+  try {
+    (void)ParseMarketData(csv, "prices.csv", options);
+    FAIL() << "expected an error for:\n" << csv;
+  } catch (const DataError& e) {
+    std::string msg = e.what();
+    for (const auto& f : fragments) EXPECT_NE(msg.find(f), std::string::npos) << msg;
+  }
+}
+
+}  // namespace
+
+TEST(Loader, ShippedOhlcvFile) {
+  MarketData md = LoadMarketData(testing::RepoPath("data/msft_ohlcv.csv"));
+  EXPECT_EQ(md.shape, Shape::kOhlcv);
+  EXPECT_EQ(md.rows(), 249u);
+  ASSERT_EQ(md.assets.size(), 1u);
+  const Bars& b = md.assets[0];
+  EXPECT_EQ(b.symbol, "msft_ohlcv");
+  EXPECT_DOUBLE_EQ(b.open[0], 63.4375);
+  EXPECT_DOUBLE_EQ(b.close[0], 60.625);
+  EXPECT_DOUBLE_EQ(b.volume[0], 53077800);
+  EXPECT_EQ(md.time_label.front(), "2000-09-27");
+  EXPECT_EQ(md.time_label.back(), "2001-09-27");
+}
+
+TEST(Loader, ShippedCloseOnlyAndWidePanel) {
+  MarketData djia = LoadMarketData(testing::RepoPath("data/aer_djia8012.csv"));
+  EXPECT_EQ(djia.shape, Shape::kCloseOnly);
+  EXPECT_EQ(djia.rows(), 8610u);
+  EXPECT_EQ(djia.assets[0].symbol, "DJIA");
+  EXPECT_DOUBLE_EQ(djia.assets[0].close[0], 838.74);
+
+  MarketData dow = LoadMarketData(testing::RepoPath("data/dowjones30.csv"));
+  EXPECT_EQ(dow.shape, Shape::kWidePanel);
+  EXPECT_EQ(dow.assets.size(), 30u);
+  EXPECT_EQ(dow.rows(), 2529u);
+  EXPECT_EQ(dow.Asset("MSFT").close[0], 2.08);
+  EXPECT_THROW((void)dow.Asset("MSTF"), InvalidInput);
+}
+
+TEST(Loader, DataWithoutCalendarKeepsOrderAndLabels) {
+  MarketData eu = LoadMarketData(testing::RepoPath("data/eustockmarkets.csv"));
+  EXPECT_FALSE(eu.calendar);
+  EXPECT_EQ(eu.assets.size(), 4u);
+  EXPECT_EQ(eu.rows(), 1860u);
+  EXPECT_EQ(eu.time[10], 10);
+  EXPECT_EQ(eu.time_label[0], "1991.496153846154");
+}
+
+TEST(Loader, HeaderCaseAdjCloseDateTimes) {
+  MarketData md = ParseMarketData(
+      "DATE,OPEN,HIGH,LOW,CLOSE,Adj Close,VOLUME\n"
+      "2020-01-02 09:30:00,10,11,9,10.5,10.4,100\n"
+      "2020-01-02T09:31:00Z,10.5,11,10,10.8,10.7,200\n",
+      "bars.csv");
+  EXPECT_EQ(md.shape, Shape::kOhlcv);
+  EXPECT_TRUE(md.assets[0].Has(Field::kAdjClose));
+  EXPECT_DOUBLE_EQ(md.assets[0].adj_close[1], 10.7);
+  EXPECT_EQ(md.time[1] - md.time[0], 60);
+  EXPECT_EQ(md.time_label[0], "2020-01-02 09:30:00");
+}
+
+TEST(Loader, LongPanelAlignsSymbols) {
+  MarketData md = ParseMarketData(
+      "date,symbol,open,high,low,close,volume\n"
+      "2020-01-02,AAA,1,2,1,1.5,10\n"
+      "2020-01-02,BBB,5,6,4,5.5,20\n"
+      "2020-01-03,AAA,1.5,2,1,1.8,11\n"
+      "2020-01-03,BBB,5.5,6,5,5.9,21\n",
+      "long.csv");
+  EXPECT_EQ(md.shape, Shape::kLongPanel);
+  ASSERT_EQ(md.assets.size(), 2u);
+  EXPECT_EQ(md.rows(), 2u);
+  EXPECT_DOUBLE_EQ(md.Asset("BBB").close[1], 5.9);
+}
+
+TEST(Loader, LongPanelGapIsMissingUnderPolicy) {
+  const char* csv =
+      "date,symbol,close\n"
+      "2020-01-02,AAA,1\n2020-01-02,BBB,5\n2020-01-03,AAA,2\n"
+      "2020-01-06,AAA,3\n2020-01-06,BBB,6\n";
+  ExpectDataError(csv, {"symbol 'BBB' has no row for date '2020-01-03'", "ffill"});
+  LoadOptions ffill;
+  ffill.missing = MissingPolicy::kForwardFill;
+  MarketData filled = ParseMarketData(csv, "long.csv", ffill);
+  EXPECT_DOUBLE_EQ(filled.Asset("BBB").close[1], 5.0);
+  ASSERT_EQ(filled.repairs.size(), 1u);
+  EXPECT_EQ(filled.repairs[0].count, 1u);
+  LoadOptions drop;
+  drop.missing = MissingPolicy::kDrop;
+  MarketData dropped = ParseMarketData(csv, "long.csv", drop);
+  EXPECT_EQ(dropped.rows(), 2u);
+  EXPECT_EQ(dropped.repairs[0].count, 1u);
+}
+
+TEST(Loader, UnparsableNumberNamesFileLineColumn) {
+  ExpectDataError("Date,Close\n2020-01-02,1.5\n2020-01-03,abc\n",
+                  {"prices.csv:3:2", "cannot parse 'abc'", "column 'Close'"});
+}
+
+TEST(Loader, UnsortedAndDuplicateDates) {
+  const char* unsorted = "Date,Close\n2020-01-03,1\n2020-01-02,2\n2020-01-06,3\n";
+  ExpectDataError(unsorted, {"prices.csv:3:1", "comes before", "sort"});
+  LoadOptions sort;
+  sort.order = OrderPolicy::kSort;
+  MarketData sorted = ParseMarketData(unsorted, "p.csv", sort);
+  EXPECT_DOUBLE_EQ(sorted.assets[0].close[0], 2.0);
+  EXPECT_EQ(sorted.repairs.at(0).what, "rows sorted by date");
+
+  const char* dup = "Date,Close\n2020-01-02,1\n2020-01-02,2\n2020-01-03,3\n";
+  ExpectDataError(dup, {"prices.csv:3:1", "duplicate date '2020-01-02'", "line 2"});
+  LoadOptions keep;
+  keep.duplicates = DuplicatePolicy::kKeepLast;
+  MarketData kept = ParseMarketData(dup, "p.csv", keep);
+  EXPECT_EQ(kept.rows(), 2u);
+  EXPECT_DOUBLE_EQ(kept.assets[0].close[0], 2.0);
+  EXPECT_EQ(kept.repairs.at(0).count, 1u);
+}
+
+TEST(Loader, InvalidPricesAreErrors) {
+  ExpectDataError("Date,Close\n2020-01-02,-1\n", {"prices.csv:2:2", "non-positive price"});
+  ExpectDataError("Date,Open,High,Low,Close,Volume\n2020-01-02,5,4,6,5,10\n",
+                  {"prices.csv:2:3", "high 4 is below low 6"});
+  ExpectDataError("Date,Open,High,Low,Close,Volume\n2020-01-02,5,6,4,5,-10\n",
+                  {"negative volume"});
+  ExpectDataError("Date,Close\n2020-01-02,1\n2020-13-01,2\n", {"prices.csv:3:1", "as a date"});
+  ExpectDataError("Date,Close\n2020-01-02,1,3\n", {"3 fields where the header has 2"});
+  ExpectDataError("Date,Close\n", {"no data rows"});
+}
+
+TEST(Loader, MissingValuePolicies) {
+  const char* csv = "Date,A,B\n2020-01-02,1,10\n2020-01-03,,11\n2020-01-06,3,NA\n";
+  ExpectDataError(csv, {"prices.csv:3:2", "missing value in column 'A'", "ffill"});
+  LoadOptions ffill;
+  ffill.missing = MissingPolicy::kForwardFill;
+  MarketData f = ParseMarketData(csv, "p.csv", ffill);
+  EXPECT_DOUBLE_EQ(f.Asset("A").close[1], 1.0);
+  EXPECT_DOUBLE_EQ(f.Asset("B").close[2], 11.0);
+  EXPECT_EQ(f.repairs.at(0).count, 2u);
+  LoadOptions drop;
+  drop.missing = MissingPolicy::kDrop;
+  MarketData d = ParseMarketData(csv, "p.csv", drop);
+  EXPECT_EQ(d.rows(), 1u);
+  EXPECT_EQ(d.repairs.at(0).what, "dates with a missing value dropped");
+  EXPECT_EQ(d.repairs.at(0).count, 2u);
+  // A leading gap cannot be carried forward: say so rather than invent a value.
+  ExpectDataError("Date,A\n2020-01-02,\n2020-01-03,1\n", {"no earlier value"}, ffill);
+}
+
+TEST(Loader, UnexpectedColumnInOhlcvIsAnError) {
+  ExpectDataError("Date,Open,High,Low,Close,Volume,Dividend\n2020-01-02,1,1,1,1,1,0\n",
+                  {"unexpected column 'Dividend'"});
+}
+
+}  // namespace finml::data
