@@ -25,6 +25,9 @@ double SampleStd(const std::vector<double>& v) {
 }
 
 int Sign(double v) { return (v > 0) - (v < 0); }
+
+// Undefined values (no variance, the benchmark against itself) are JSON null, not a number.
+nlohmann::json Num(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 }  // namespace
 
 double NormalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
@@ -112,15 +115,15 @@ PointMetrics ComputePointMetrics(const std::vector<double>& y, const std::vector
 
 nlohmann::json PointMetrics::ToJson() const {
   return {{"n", n},
-          {"mse", mse},
-          {"rmse", rmse},
-          {"mae", mae},
-          {"mape", mape},
-          {"r2", r2},
-          {"directional_accuracy", directional_accuracy},
-          {"theil_u", theil_u},
-          {"dm_stat", dm.statistic},
-          {"dm_pvalue", dm.p_value}};
+          {"mse", Num(mse)},
+          {"rmse", Num(rmse)},
+          {"mae", Num(mae)},
+          {"mape", Num(mape)},
+          {"r2", Num(r2)},
+          {"directional_accuracy", Num(directional_accuracy)},
+          {"theil_u", Num(theil_u)},
+          {"dm_stat", Num(dm.statistic)},
+          {"dm_pvalue", Num(dm.p_value)}};
 }
 
 double Pearson(const std::vector<double>& a, const std::vector<double>& b) {
@@ -181,9 +184,13 @@ IcSummary InformationCoefficients(const std::vector<double>& y, const std::vecto
 }
 
 nlohmann::json IcSummary::ToJson() const {
-  return {{"dates", dates},         {"ic_mean", ic_mean},         {"ic_std", ic_std},
-          {"icir", icir},           {"rank_ic_mean", rank_ic_mean}, {"rank_ic_std", rank_ic_std},
-          {"rank_icir", rank_icir}};
+  return {{"ic_dates", dates},
+          {"ic_mean", Num(ic_mean)},
+          {"ic_std", Num(ic_std)},
+          {"icir", Num(icir)},
+          {"rank_ic_mean", Num(rank_ic_mean)},
+          {"rank_ic_std", Num(rank_ic_std)},
+          {"rank_icir", Num(rank_icir)}};
 }
 
 }  // namespace finml::eval

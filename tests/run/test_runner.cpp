@@ -1,0 +1,197 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <random>
+
+#include "finml/core/files.hpp"
+#include "finml/data/loader.hpp"
+#include "finml/run/runner.hpp"
+#include "test_util.hpp"
+
+namespace finml::run {
+namespace {
+
+const RunRecord& Quickstart() {
+  static const RunRecord record = RunPipeline(QuickstartExperiment());
+  return record;
+}
+
+const ModelOutcome& Model(const RunRecord& r, const std::string& name) {
+  for (const auto& m : r.models)
+    if (m.name == name) return m;
+  throw std::runtime_error("no model " + name);
+}
+
+}  // namespace
+
+TEST(Runner, QuickstartEvaluatesEveryBaselineOnTheSameSamples) {
+  const RunRecord& r = Quickstart();
+  ASSERT_EQ(r.models.size(), 4u);
+  EXPECT_GT(r.test.size(), 1000u);
+  for (const auto& m : r.models) {
+    EXPECT_EQ(m.test.prediction.size(), r.test.size());
+    EXPECT_EQ(m.test.metrics.n, r.test.size());
+    EXPECT_TRUE(std::isfinite(m.test.metrics.rmse));
+  }
+  EXPECT_DOUBLE_EQ(Model(r, "random_walk").test.metrics.theil_u, 1.0);
+  // Segments are in time order and do not overlap.
+  EXPECT_LT(r.train_info.last_date, r.validation_info.first_date);
+  EXPECT_LT(r.validation_info.last_date, r.test_info.first_date);
+}
+
+TEST(Runner, MetricsJsonHasTheDocumentedShape) {
+  nlohmann::json m = MetricsJson(Quickstart());
+  for (const char* model : {"random_walk", "historical_mean", "ar", "ridge"}) {
+    ASSERT_TRUE(m["models"].contains(model)) << model;
+    for (const char* key : {"rmse", "mae", "mape", "r2", "directional_accuracy", "theil_u",
+                            "dm_stat", "dm_pvalue"}) {
+      EXPECT_TRUE(m["models"][model]["test"].contains(key)) << model << " " << key;
+      EXPECT_TRUE(m["models"][model]["val"].contains(key)) << model << " " << key;
+    }
+  }
+  EXPECT_TRUE(m["models"]["ar"]["test"]["dm_pvalue"].is_number());
+  EXPECT_TRUE(m["models"]["random_walk"]["test"]["dm_stat"].is_null());
+}
+
+TEST(Runner, SameConfigSameNumbers) {
+  RunRecord again = RunPipeline(QuickstartExperiment());
+  EXPECT_EQ(MetricsJson(again).dump(), MetricsJson(Quickstart()).dump());
+  EXPECT_EQ(PredictionsCsv(again), PredictionsCsv(Quickstart()));
+}
+
+TEST(Runner, WritesAllOutputsAndNoTemporaries) {
+  std::string dir = testing::TempDir("run_outputs");
+  RunOptions options;
+  options.out_dir = dir;
+  options.command_line = "finml run (test)";
+  ExperimentConfig config = QuickstartExperiment();
+  std::string written = RunExperiment(config, options);
+  EXPECT_EQ(written, dir);
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"metrics.json", "predictions.csv", "report.html",
+                                             "run.json"}));
+  nlohmann::json run = nlohmann::json::parse(ReadFile(dir + "/run.json"));
+  EXPECT_EQ(run["seed"], 42);
+  EXPECT_EQ(run["inputs"][0]["sha256"].get<std::string>().size(), 64u);
+  EXPECT_TRUE(run.contains("git_commit"));
+  EXPECT_TRUE(run.contains("finml_version"));
+  EXPECT_EQ(run["config"]["target"]["kind"], "log_return");
+  std::string csv = ReadFile(dir + "/predictions.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "date,model,y_true,y_pred,split,decision_date");
+  std::string html = ReadFile(dir + "/report.html");
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));  // only the SVG namespace
+  EXPECT_NE(html.find("random walk"), std::string::npos);
+}
+
+// Rewrites a close-only CSV with every price after row `last_kept` permuted among themselves.
+std::string ShuffleFuture(const std::string& source, std::size_t last_kept, const std::string& out) {
+  data::MarketData md = data::LoadMarketData(source);
+  auto close = md.assets[0].close;
+  std::mt19937 rng(123);
+  std::shuffle(close.begin() + static_cast<std::ptrdiff_t>(last_kept) + 1, close.end(), rng);
+  std::string csv = "Date,DJIA\n";
+  for (std::size_t i = 0; i < close.size(); ++i)
+    csv += fmt::format("{},{}\n", md.time_label[i], close[i]);
+  WriteFileAtomic(out, csv);
+  return out;
+}
+
+// The no-look-ahead guarantee: shuffling every price after a point changes no fitted statistic
+// and no prediction decided at or before that point.
+TEST(Runner, ShufflingTheFutureChangesNothingFittedOrPredictedBefore) {
+  ExperimentConfig config = QuickstartExperiment();
+  config.data.path = testing::RepoPath("data/aer_djia8012.csv");
+  config.split.chronological.validation_start = *data::ParseTimestamp("2000-01-03");
+  config.split.chronological.test_start = *data::ParseTimestamp("2006-01-03");
+  RunRecord base = RunPipeline(config);
+  const auto& cal = base.market.time;
+  std::size_t val_row = std::lower_bound(cal.begin(), cal.end(), *config.split.chronological.validation_start) - cal.begin();
+  std::size_t test_row = std::lower_bound(cal.begin(), cal.end(), *config.split.chronological.test_start) - cal.begin();
+  std::string dir = testing::TempDir("lookahead");
+
+  // (a) Shuffle after the first validation decision: everything fitted on training data is
+  // unchanged (ridge gets one alpha here, since choosing alpha legitimately uses validation).
+  {
+    ExperimentConfig c = config;
+    for (auto& m : c.models)
+      if (m.type == "ridge") m.params = {{"alpha", 0.1}};
+    RunRecord a = RunPipeline(c);
+    c.data.path = ShuffleFuture(config.data.path, val_row, dir + "/after_val.csv");
+    RunRecord b = RunPipeline(c);
+    EXPECT_EQ(a.normalizers.dump(), b.normalizers.dump());
+    for (std::size_t m = 0; m < a.models.size(); ++m) {
+      EXPECT_EQ(a.models[m].description.dump(), b.models[m].description.dump()) << a.models[m].name;
+      // The first validation sample is decided on the last unshuffled day.
+      ASSERT_EQ(a.validation.decision_row[0], val_row);
+      EXPECT_EQ(a.models[m].validation.prediction[0], b.models[m].validation.prediction[0]);
+    }
+    // And the shuffle did change later outcomes, so the test can fail.
+    EXPECT_NE(a.test.y, b.test.y);
+  }
+  // (b) Shuffle after the first test decision: all fits (including validation-tuned ridge) and
+  // every validation prediction are unchanged.
+  {
+    ExperimentConfig c = config;
+    c.data.path = ShuffleFuture(config.data.path, test_row, dir + "/after_test.csv");
+    RunRecord b = RunPipeline(c);
+    EXPECT_EQ(base.normalizers.dump(), b.normalizers.dump());
+    for (std::size_t m = 0; m < base.models.size(); ++m) {
+      EXPECT_EQ(base.models[m].description.dump(), b.models[m].description.dump());
+      EXPECT_EQ(base.models[m].validation.prediction, b.models[m].validation.prediction);
+      EXPECT_EQ(base.models[m].test.prediction[0], b.models[m].test.prediction[0]);
+    }
+  }
+}
+
+TEST(Runner, PanelRunReportsIcAndWalkForwardRuns) {
+  ExperimentConfig c = ParseExperiment(R"(
+name: dow_panel
+data:
+  path: data/dowjones30.csv
+  symbols: [AA, AXP, BA, CAT, KO, MSFT, IBM, GE]
+features:
+  set: stationary
+split:
+  method: walk_forward
+  folds: 3
+  min_train: 1000
+models:
+  - type: ar
+    params: {p: 1}
+  - ridge
+)",
+                                       testing::RepoPath("examples/x.yaml"));
+  RunRecord r = RunPipeline(c);
+  EXPECT_EQ(r.folds, 3u);
+  EXPECT_EQ(r.normalizers.size(), 3u);
+  const auto& ridge = Model(r, "ridge");
+  ASSERT_TRUE(ridge.test.ic.has_value());
+  EXPECT_GT(ridge.test.ic->dates, 500u);
+  EXPECT_TRUE(std::isfinite(ridge.test.ic->rank_ic_mean));
+  EXPECT_FALSE(Model(r, "random_walk").test.ic->dates > 0 &&
+               std::isfinite(Model(r, "random_walk").test.ic->ic_mean));  // constant predictions
+  std::string csv = PredictionsCsv(r);
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "date,model,y_true,y_pred,split,decision_date,symbol");
+  nlohmann::json m = MetricsJson(r);
+  EXPECT_TRUE(m["models"]["ridge"]["test"].contains("rank_ic_mean"));
+  EXPECT_EQ(m["split"]["method"], "walk_forward");
+}
+
+TEST(Runner, MissingDataFileIsAClearError) {
+  ExperimentConfig c = QuickstartExperiment();
+  c.data.path = "no/such/prices.csv";
+  try {
+    (void)RunPipeline(c);
+    FAIL();
+  } catch (const IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("no/such/prices.csv"), std::string::npos);
+  }
+}
+
+}  // namespace finml::run
