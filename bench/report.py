@@ -5,7 +5,6 @@ Usage: report.py FINML_JSON PANDAS_CSV TTR_CSV BUILD_DIR STARTED_UTC LOAD_AT_STA
 """
 
 import csv
-import datetime
 import json
 import os
 import platform
@@ -107,6 +106,8 @@ def main():
     n_changed = len(changed.splitlines()) if changed else 0
     compiler = cmake_cache(build_dir, "CMAKE_CXX_COMPILER")
     compiler_version = sh(compiler, "--version").splitlines()[0] if compiler else ""
+    gbench_version = (sh("dpkg-query", "-W", "-f=${Version}", "libbenchmark-dev")
+                      or "version unknown")
 
     md = []
     md.append("# finml benchmark results")
@@ -117,14 +118,15 @@ def main():
     md.append("")
     md.append(f"- Date: {started} (UTC), run took {float(elapsed):.0f} s")
     md.append(f"- Commit: `{commit}`" + (
-        f" plus uncommitted changes to {n_changed} tracked file(s) at build time"
-        if n_changed else " (clean tracked tree)"))
+        f" plus uncommitted changes to {n_changed} tracked file(s) when this was written"
+        if n_changed else " (no uncommitted changes to tracked files when this was written)"))
     md.append(f"- Machine: {cpu}; nproc {sh('nproc')}; "
               f"load average {load_start} at start, {load_end} at end")
     md.append(f"- OS: {platform.platform()}")
     md.append(f"- finml: CMAKE_BUILD_TYPE={cmake_cache(build_dir, 'CMAKE_BUILD_TYPE') or '?'}, "
               f"{compiler_version or compiler or 'compiler unknown'}; Google Benchmark "
-              f"(library build: {context.get('library_build_type', '?')})")
+              f"{gbench_version} (the harness library reports its own build as "
+              f"'{context.get('library_build_type', '?')}'; finml's code is built as above)")
     md.append(f"- Peers: {peers['pandas'][0]}; {peers['ttr'][0]}")
     md.append("")
     md.append("Rates are input rows (CSV) or input points (indicators) per second of wall time. "
@@ -168,7 +170,7 @@ def main():
 
     tmp = out + ".tmp"
     with open(tmp, "w") as f:
-        f.write("\n".join(md))
+        f.write("\n".join(md) + "\n")
     os.replace(tmp, out)
 
 

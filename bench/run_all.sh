@@ -8,7 +8,7 @@ bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 build_dir="${1:?usage: bash bench/run_all.sh BUILD_DIR}"
 bin="$build_dir/finml_bench"
 if [[ ! -x "$bin" ]]; then
-  echo "run_all.sh: $bin not found; build it first: cmake --build $build_dir --target finml_bench" >&2
+  echo "run_all.sh: $bin not found; build it: cmake --build $build_dir --target finml_bench" >&2
   exit 1
 fi
 # Debian's interpreter carries pandas; the python3 first on PATH (pyenv) may not.
