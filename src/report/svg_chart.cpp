@@ -36,6 +36,40 @@ std::string FormatTick(double v) {
   return fmt::format("{:.6g}", v);
 }
 
+// Calendar-aligned ticks: first days of years (every 1, 2, 5, ... years) or of months.
+std::vector<double> TimeTicks(double lo, double hi) {
+  using data::CivilDate;
+  const double year_seconds = 365.25 * data::kSecondsPerDay;
+  const double span_years = (hi - lo) / year_seconds;
+  std::vector<double> ticks;
+  CivilDate start = data::DateOf(static_cast<data::Timestamp>(lo));
+  if (span_years >= 2) {
+    int step = 1;
+    for (int s : {1, 2, 5, 10, 20, 50}) {
+      step = s;
+      if (span_years / s <= 7) break;
+    }
+    for (int y = (start.year / step) * step; ; y += step) {
+      double t = static_cast<double>(data::DaysFromCivil({y, 1, 1}) * data::kSecondsPerDay);
+      if (t > hi) break;
+      if (t >= lo) ticks.push_back(t);
+    }
+    return ticks;
+  }
+  const double span_months = span_years * 12;
+  int step = span_months <= 7 ? 1 : span_months <= 14 ? 2 : span_months <= 21 ? 3 : 6;
+  int month_index = start.year * 12 + static_cast<int>(start.month) - 1;
+  for (int m = month_index; ; ++m) {
+    if (m % step != 0) continue;
+    double t = static_cast<double>(
+        data::DaysFromCivil({m / 12, static_cast<unsigned>(m % 12 + 1), 1}) * data::kSecondsPerDay);
+    if (t > hi) break;
+    if (t >= lo) ticks.push_back(t);
+  }
+  if (ticks.size() < 2) return NiceTicks(lo, hi);  // spans of days or hours
+  return ticks;
+}
+
 std::string Header(const ChartOptions& o) {
   return fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {0} {1}\" width=\"{0}\" "
@@ -55,7 +89,7 @@ std::string Axes(const Frame& f, const ChartOptions& o, bool x_ticks) {
         kLeft, f.w - kRight, y, kLeft - 6, y + 4, FormatTick(t));
   }
   if (x_ticks) {
-    for (double t : NiceTicks(f.x0, f.x1)) {
+    for (double t : o.x_is_time ? TimeTicks(f.x0, f.x1) : NiceTicks(f.x0, f.x1)) {
       double x = f.Px(t);
       std::string label = o.x_is_time ? data::FormatTimestamp(static_cast<data::Timestamp>(t))
                                       : FormatTick(t);

@@ -151,17 +151,19 @@ void Charts(report::HtmlPage& page, const RunRecord& r) {
     page.Raw(report::LineChart(lines, o));
   }
 
-  // Errors by model.
+  // Errors by model, relative to the random walk: absolute RMSEs of return forecasts differ in
+  // the fourth digit and would all look the same.
   {
     std::vector<std::string> labels;
-    std::vector<double> rmse;
+    std::vector<double> excess;
     for (const auto& m : r.models) {
       labels.push_back(m.name);
-      rmse.push_back(m.test.metrics.rmse);
+      excess.push_back((m.test.metrics.theil_u - 1.0) * 100.0);
     }
     report::ChartOptions o;
-    o.title = "Test RMSE by model";
-    page.Raw(report::BarChart(labels, rmse, o));
+    o.title = "Test RMSE relative to the random walk (%; below 0 = better)";
+    o.y_label = "% RMSE vs random walk";
+    page.Raw(report::BarChart(labels, excess, o));
   }
 
   // Where the loss difference to the random walk builds up over the test period.
