@@ -170,6 +170,7 @@ IcSummary InformationCoefficients(const std::vector<double>& y, const std::vecto
     double ic = Pearson(a, b);
     double ric = Pearson(Ranks(a), Ranks(b));
     if (std::isnan(ic) || std::isnan(ric)) continue;  // constant cross-section: no ranking
+    s.date.push_back(d);
     s.ic.push_back(ic);
     s.rank_ic.push_back(ric);
   }

@@ -1,5 +1,6 @@
 // The files a run leaves behind. Each is written whole or not at all (temp file + rename).
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 
@@ -83,6 +84,21 @@ std::string PredictionsCsv(const RunRecord& r) {
   return out;
 }
 
+std::string IcCsv(const RunRecord& r) {
+  std::string out = "date,model,split,ic,rank_ic\n";
+  for (const auto& m : r.models) {
+    for (const auto& [seg, split] : {std::pair{&m.validation, "val"}, std::pair{&m.test, "test"}}) {
+      if (!seg->ic) continue;
+      const auto& ic = *seg->ic;
+      for (std::size_t k = 0; k < ic.dates; ++k) {
+        out += fmt::format("{},{},{},{},{}\n", r.test.calendar_label[ic.date[k]], m.name, split,
+                           ic.ic[k], ic.rank_ic[k]);
+      }
+    }
+  }
+  return out;
+}
+
 nlohmann::json RunJson(const RunRecord& r, const std::string& command_line) {
   nlohmann::json repairs = nlohmann::json::array();
   for (const auto& rep : r.market.repairs) repairs.push_back({{"what", rep.what}, {"count", rep.count}});
@@ -127,8 +143,12 @@ std::string RunExperiment(const ExperimentConfig& config, const RunOptions& opti
   EnsureDirectory(dir);
   WriteFileAtomic(dir + "/metrics.json", MetricsJson(record).dump(2) + "\n");
   WriteFileAtomic(dir + "/predictions.csv", PredictionsCsv(record));
+  if (record.market.assets.size() > 1) WriteFileAtomic(dir + "/ic.csv", IcCsv(record));
   WriteFileAtomic(dir + "/run.json", RunJson(record, options.command_line).dump(2) + "\n");
   WriteFileAtomic(dir + "/report.html", ReportHtml(record));
+  // Repairs change the data the user gave: say so where they will see it, not only in run.json.
+  for (const auto& rep : record.market.repairs)
+    std::fprintf(stderr, "finml: data repair: %s: %zu\n", rep.what.c_str(), rep.count);
   return dir;
 }
 

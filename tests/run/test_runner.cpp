@@ -181,6 +181,9 @@ models:
   nlohmann::json m = MetricsJson(r);
   EXPECT_TRUE(m["models"]["ridge"]["test"].contains("rank_ic_mean"));
   EXPECT_EQ(m["split"]["method"], "walk_forward");
+  std::string ic = IcCsv(r);
+  EXPECT_EQ(ic.substr(0, ic.find('\n')), "date,model,split,ic,rank_ic");
+  EXPECT_NE(ic.find(",ridge,test,"), std::string::npos);
 }
 
 TEST(Runner, MissingDataFileIsAClearError) {

@@ -46,6 +46,7 @@ struct IcSummary {
   std::size_t dates = 0;
   double ic_mean = 0, ic_std = 0, icir = 0;
   double rank_ic_mean = 0, rank_ic_std = 0, rank_icir = 0;
+  std::vector<std::size_t> date;    // the date key of each entry below
   std::vector<double> ic, rank_ic;  // per date, in date order
   [[nodiscard]] nlohmann::json ToJson() const;
 };

@@ -64,6 +64,8 @@ std::string RunExperiment(const ExperimentConfig& config, const RunOptions& opti
 // Output writers, exposed for tests.
 [[nodiscard]] nlohmann::json MetricsJson(const RunRecord& record);
 [[nodiscard]] std::string PredictionsCsv(const RunRecord& record);
+// Panels only: IC and rank IC of every model on every date (date, model, split, ic, rank_ic).
+[[nodiscard]] std::string IcCsv(const RunRecord& record);
 [[nodiscard]] nlohmann::json RunJson(const RunRecord& record, const std::string& command_line);
 [[nodiscard]] std::string ReportHtml(const RunRecord& record);
 
