@@ -20,6 +20,10 @@ int main(int argc, char** argv) {
   finml::cli::SetupInspect(*app.add_subcommand("inspect", "validate and summarise a data file"),
                            inspect_options);
 
+  finml::cli::PredictCommandOptions predict_options;
+  finml::cli::SetupPredict(
+      *app.add_subcommand("predict", "predict with a saved model directory"), predict_options);
+
   CLI11_PARSE(app, argc, argv);
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
@@ -28,6 +32,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("run")) return finml::cli::RunRun(run_options, command_line);
     if (app.got_subcommand("features")) return finml::cli::RunFeatures(features_options);
     if (app.got_subcommand("inspect")) return finml::cli::RunInspect(inspect_options);
+    if (app.got_subcommand("predict")) return finml::cli::RunPredict(predict_options);
   } catch (const finml::Error& e) {
     std::fprintf(stderr, "finml: error: %s\n", e.what());
     return e.kind() == finml::ErrorKind::kInternal ? 70 : 2;

@@ -30,7 +30,8 @@ nlohmann::json RandomWalk::Describe() const {
   return {{"type", "random_walk"}, {"forecast", "no change from the decision time"}};
 }
 
-void HistoricalMean::Fit(const train::SampleSet& train, const train::SampleSet&) {
+void HistoricalMean::Fit(const train::SampleSet& train, const train::SampleSet&,
+                         const FitContext&) {
   FINML_REQUIRE(train.size() > 0, "historical_mean: no training samples");
   mean_ = 0;
   for (double v : train.y) mean_ += v;
@@ -47,7 +48,8 @@ nlohmann::json HistoricalMean::Describe() const {
   return {{"type", "historical_mean"}, {"mean", mean_}};
 }
 
-void AutoRegressive::Fit(const train::SampleSet& train, const train::SampleSet&) {
+void AutoRegressive::Fit(const train::SampleSet& train, const train::SampleSet&,
+                         const FitContext&) {
   FINML_REQUIRE(order_ >= 1, "ar: order p must be at least 1");
   FINML_REQUIRE(train.ar_lags >= order_, "ar: samples carry {} lags, the model needs {}",
                 train.ar_lags, order_);
@@ -89,7 +91,8 @@ nlohmann::json AutoRegressive::Describe() const {
           {"note", "coefficients[0] is the intercept, coefficients[i] multiplies lag i"}};
 }
 
-void Ridge::Fit(const train::SampleSet& train, const train::SampleSet& validation) {
+void Ridge::Fit(const train::SampleSet& train, const train::SampleSet& validation,
+                const FitContext&) {
   FINML_REQUIRE(!alphas_.empty(), "ridge: give at least one alpha");
   for (double a : alphas_) FINML_REQUIRE(a >= 0, "ridge: alpha must be >= 0 (got {})", a);
   FINML_REQUIRE(train.num_features() > 0, "ridge: no features; add a features section");
@@ -155,6 +158,46 @@ nlohmann::json Ridge::Describe() const {
           {"coefficients", coefs}, {"alpha_search", grid},
           {"note", "alpha scales the penalty per training sample (objective: mean squared error "
                    "+ alpha * |beta|^2); features are normalised on training data"}};
+}
+
+namespace {
+std::vector<double> ToVector(const Eigen::VectorXd& v) { return {v.data(), v.data() + v.size()}; }
+Eigen::VectorXd FromVector(const std::vector<double>& v) {
+  return Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()));
+}
+}  // namespace
+
+nlohmann::json RandomWalk::Save(const std::string&) const { return nlohmann::json::object(); }
+void RandomWalk::Load(const nlohmann::json&, const std::string&) {}
+
+nlohmann::json HistoricalMean::Save(const std::string&) const { return {{"mean", mean_}}; }
+void HistoricalMean::Load(const nlohmann::json& state, const std::string&) {
+  mean_ = state.at("mean").get<double>();
+  fitted_ = true;
+}
+
+nlohmann::json AutoRegressive::Save(const std::string&) const {
+  return {{"coefficients", ToVector(coef_)}, {"std_errors", ToVector(std_error_)},
+          {"residual_variance", sigma2_}};
+}
+void AutoRegressive::Load(const nlohmann::json& state, const std::string&) {
+  coef_ = FromVector(state.at("coefficients").get<std::vector<double>>());
+  std_error_ = FromVector(state.at("std_errors").get<std::vector<double>>());
+  sigma2_ = state.at("residual_variance").get<double>();
+  FINML_REQUIRE(coef_.size() == static_cast<Eigen::Index>(order_ + 1),
+                "ar: saved state has {} coefficients, p = {} needs {}", coef_.size(), order_,
+                order_ + 1);
+}
+
+nlohmann::json Ridge::Save(const std::string&) const {
+  return {{"alpha", alpha_}, {"intercept", intercept_}, {"coefficients", ToVector(coef_)},
+          {"inputs", names_}};
+}
+void Ridge::Load(const nlohmann::json& state, const std::string&) {
+  alpha_ = state.at("alpha").get<double>();
+  intercept_ = state.at("intercept").get<double>();
+  coef_ = FromVector(state.at("coefficients").get<std::vector<double>>());
+  names_ = state.at("inputs").get<std::vector<std::string>>();
 }
 
 }  // namespace finml::models

@@ -133,6 +133,39 @@ nlohmann::json RunJson(const RunRecord& r, const std::string& command_line) {
   };
 }
 
+void SaveModels(const RunRecord& r, const std::string& run_dir) {
+  nlohmann::json experiment = r.config.ToJson();
+  experiment.erase("source");  // the manifest is its own source; the rest re-parses as YAML
+  for (std::size_t m = 0; m < r.models.size(); ++m) {
+    const auto& outcome = r.models[m];
+    std::string dir = run_dir + "/models/" + outcome.name;
+    EnsureDirectory(dir);
+    nlohmann::json manifest = {
+        {"format", "finml-model/1"},
+        {"name", outcome.name},
+        {"type", outcome.type},
+        {"params", r.config.models[m].params},
+        {"finml_version", std::string(Version())},
+        {"git_commit", std::string(GitCommit())},
+        {"experiment", experiment},
+        {"pipeline",
+         {{"symbols", r.market.Symbols()},
+          {"features", r.feature_names},
+          {"normalizer", r.normalizers.back()},
+          {"ar_lags", r.ar_lags}}},
+        {"training",
+         {{"data", r.data_path},
+          {"data_sha256", r.data_sha256},
+          {"seed", r.config.seed},
+          {"train", SegmentInfoJson(r.train_info)},
+          {"folds", r.folds}}},
+        {"state", r.fitted[m]->Save(dir)},
+        {"metrics", {{"val", SegmentJson(outcome.validation)}, {"test", SegmentJson(outcome.test)}}},
+    };
+    WriteFileAtomic(dir + "/model.json", manifest.dump(2) + "\n");
+  }
+}
+
 std::string RunExperiment(const ExperimentConfig& config, const RunOptions& options) {
   RunRecord record = RunPipeline(config, options.progress);
   std::string dir = options.out_dir;
@@ -146,6 +179,7 @@ std::string RunExperiment(const ExperimentConfig& config, const RunOptions& opti
   if (record.market.assets.size() > 1) WriteFileAtomic(dir + "/ic.csv", IcCsv(record));
   WriteFileAtomic(dir + "/run.json", RunJson(record, options.command_line).dump(2) + "\n");
   WriteFileAtomic(dir + "/report.html", ReportHtml(record));
+  SaveModels(record, dir);
   // Repairs change the data the user gave: say so where they will see it, not only in run.json.
   for (const auto& rep : record.market.repairs)
     std::fprintf(stderr, "finml: data repair: %s: %zu\n", rep.what.c_str(), rep.count);

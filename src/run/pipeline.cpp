@@ -13,7 +13,9 @@
 namespace finml::run {
 namespace {
 
-data::MarketData LoadData(const ExperimentConfig& c, const std::string& path) {
+}  // namespace
+
+data::MarketData LoadExperimentData(const ExperimentConfig& c, const std::string& path) {
   data::MarketData md = data::LoadMarketData(path, c.data.load);
   if (c.data.resample) md = data::Resample(md, *c.data.resample);
   if (!c.data.symbols.empty()) {
@@ -24,8 +26,8 @@ data::MarketData LoadData(const ExperimentConfig& c, const std::string& path) {
   return md;
 }
 
-std::vector<train::AssetInputs> BuildInputs(const ExperimentConfig& c,
-                                            const data::MarketData& md) {
+std::vector<train::AssetInputs> BuildAssetInputs(const ExperimentConfig& c,
+                                                 const data::MarketData& md) {
   std::vector<train::AssetInputs> inputs;
   for (const auto& bars : md.assets) {
     std::vector<std::string> specs = features::ExpandFeatureSet(c.features.set, bars);
@@ -42,6 +44,8 @@ std::vector<train::AssetInputs> BuildInputs(const ExperimentConfig& c,
   }
   return inputs;
 }
+
+namespace {
 
 SegmentInfo Describe(const train::SampleSet& all, const std::vector<std::size_t>& idx) {
   SegmentInfo info;
@@ -136,15 +140,16 @@ RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
   record.config = config;
   record.data_path = ResolveDataPath(config.data.path, config.source);
   record.data_sha256 = Sha256File(record.data_path);
-  record.market = LoadData(config, record.data_path);
+  record.market = LoadExperimentData(config, record.data_path);
   const auto& md = record.market;
 
-  std::vector<train::AssetInputs> inputs = BuildInputs(config, md);
+  std::vector<train::AssetInputs> inputs = BuildAssetInputs(config, md);
   record.feature_names = inputs.front().features.names;
 
   std::size_t lags = 0;
   for (const auto& m : config.models)
     lags = std::max(lags, models::MakeForecaster(m.type, m.params)->RequiredLags());
+  record.ar_lags = lags;
   train::SampleSet all = train::BuildSamples(inputs, md.time, md.time_label, config.target,
                                              config.lookback, lags);
   record.total_samples = all.size();
@@ -169,6 +174,7 @@ RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
   record.test = train::Subset(all, all_test);
 
   record.models.resize(config.models.size());
+  record.fitted.resize(config.models.size());
   std::vector<std::vector<double>> val_pred(config.models.size()), test_pred(config.models.size());
   Progress bar("fitting", plans.size() * config.models.size(), progress);
   std::size_t step = 0;
@@ -189,7 +195,8 @@ RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
       bar.Update(step++, fmt::format("fold {}/{} model {}", f + 1, plans.size(), entry.name));
       auto model = models::MakeForecaster(entry.type, entry.params);
       auto start = std::chrono::steady_clock::now();
-      model->Fit(tr, va);
+      models::FitContext context{config.seed, progress, entry.name};
+      model->Fit(tr, va, context);
       record.models[m].fit_seconds +=
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       auto pv = model->Predict(va);
@@ -199,6 +206,7 @@ RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
       record.models[m].name = entry.name;
       record.models[m].type = entry.type;
       record.models[m].description = model->Describe();
+      record.fitted[m] = std::move(model);
     }
   }
   bar.Finish(fmt::format("{} models x {} folds", config.models.size(), plans.size()));

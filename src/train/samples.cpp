@@ -70,7 +70,7 @@ double NoChangeForecast(const std::vector<double>& price, std::size_t t, TargetK
 SampleSet BuildSamples(const std::vector<AssetInputs>& assets,
                        const std::vector<data::Timestamp>& calendar,
                        const std::vector<std::string>& calendar_label, const TargetSpec& target,
-                       std::size_t lookback, std::size_t ar_lags) {
+                       std::size_t lookback, std::size_t ar_lags, bool require_target) {
   FINML_REQUIRE(lookback >= 1, "lookback must be at least 1");
   FINML_REQUIRE(target.horizon >= 1, "target horizon must be at least 1");
   FINML_REQUIRE(!assets.empty(), "no assets to build samples from");
@@ -90,7 +90,8 @@ SampleSet BuildSamples(const std::vector<AssetInputs>& assets,
                   "asset '{}' has different feature columns", in.symbol);
     s.symbols.push_back(in.symbol);
     std::vector<double> own = OwnSeries(in.price, target.kind);
-    for (std::size_t t = 0; t + target.horizon < n; ++t) {
+    const std::size_t end = require_target ? (n > target.horizon ? n - target.horizon : 0) : n;
+    for (std::size_t t = 0; t < end; ++t) {
       bool complete = t + 1 >= lookback && t + 1 >= ar_lags;
       for (std::size_t k = 0; complete && k < ar_lags; ++k) complete = std::isfinite(own[t - k]);
       for (std::size_t step = 0; complete && step < lookback; ++step) {
@@ -98,8 +99,9 @@ SampleSet BuildSamples(const std::vector<AssetInputs>& assets,
         for (std::size_t j = 0; complete && j < f; ++j)
           complete = std::isfinite(in.features.columns[j][row]);
       }
-      double y = TargetValue(in.price, t, target.horizon, target.kind);
-      if (!complete || !std::isfinite(y)) {
+      const bool known = t + target.horizon < n;
+      double y = known ? TargetValue(in.price, t, target.horizon, target.kind) : std::nan("");
+      if (!complete || (known && !std::isfinite(y))) {
         ++s.warmup_skipped;
         continue;
       }

@@ -38,7 +38,7 @@ train::SampleSet Ar2Samples(std::size_t n, double c, double a1, double a2, std::
 TEST(Baselines, ArRecoversKnownCoefficients) {
   train::SampleSet s = Ar2Samples(40000, 0.0005, 0.3, -0.2, 7);
   AutoRegressive ar(2);
-  ar.Fit(s, {});
+  ar.Fit(s, {}, {});
   const auto& c = ar.coefficients();
   EXPECT_NEAR(c(0), 0.0005, 1e-4);
   EXPECT_NEAR(c(1), 0.3, 0.015);
@@ -54,7 +54,7 @@ TEST(Baselines, ArRecoversKnownCoefficients) {
 TEST(Baselines, RidgeWithoutPenaltyIsOrdinaryLeastSquares) {
   train::SampleSet s = Ar2Samples(3000, 0.0, 0.3, -0.2, 11);
   Ridge ridge({0.0});
-  ridge.Fit(s, {});
+  ridge.Fit(s, {}, {});
   Eigen::MatrixXd x(s.size(), 4);
   Eigen::VectorXd y(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -71,7 +71,7 @@ TEST(Baselines, RidgePicksPenaltyOnValidation) {
   train::SampleSet tr = Ar2Samples(2000, 0.0, 0.3, -0.2, 1);
   train::SampleSet va = Ar2Samples(1000, 0.0, 0.3, -0.2, 2);
   Ridge ridge({1e-6, 1e3});
-  ridge.Fit(tr, va);
+  ridge.Fit(tr, va, {});
   // A huge penalty throws the signal away; validation must prefer the small one.
   EXPECT_DOUBLE_EQ(ridge.Describe()["alpha"].get<double>(), 1e-6);
   EXPECT_EQ(ridge.Describe()["alpha_search"].size(), 2u);
@@ -80,10 +80,10 @@ TEST(Baselines, RidgePicksPenaltyOnValidation) {
 TEST(Baselines, RandomWalkAndHistoricalMean) {
   train::SampleSet s = Ar2Samples(500, 0.001, 0.0, 0.0, 3);
   RandomWalk rw;
-  rw.Fit(s, s);
+  rw.Fit(s, s, {});
   EXPECT_EQ(rw.Predict(s), s.no_change);
   HistoricalMean hm;
-  hm.Fit(s, s);
+  hm.Fit(s, s, {});
   double mean = 0;
   for (double v : s.y) mean += v;
   mean /= static_cast<double>(s.size());

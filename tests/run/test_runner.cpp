@@ -72,8 +72,9 @@ TEST(Runner, WritesAllOutputsAndNoTemporaries) {
   for (const auto& e : std::filesystem::directory_iterator(dir))
     names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"metrics.json", "predictions.csv", "report.html",
-                                             "run.json"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"metrics.json", "models", "predictions.csv",
+                                             "report.html", "run.json"}));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/models/ar/model.json"));
   nlohmann::json run = nlohmann::json::parse(ReadFile(dir + "/run.json"));
   EXPECT_EQ(run["seed"], 42);
   EXPECT_EQ(run["inputs"][0]["sha256"].get<std::string>().size(), 64u);

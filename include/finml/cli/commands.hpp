@@ -38,4 +38,12 @@ struct InspectCommandOptions {
 void SetupInspect(CLI::App& app, InspectCommandOptions& options);
 int RunInspect(const InspectCommandOptions& options);
 
+struct PredictCommandOptions {
+  std::string model_dir;
+  std::string input;
+  std::string out;
+};
+void SetupPredict(CLI::App& app, PredictCommandOptions& options);
+int RunPredict(const PredictCommandOptions& options);
+
 }  // namespace finml::cli

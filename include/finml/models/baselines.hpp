@@ -11,16 +11,20 @@ namespace finml::models {
 
 class RandomWalk final : public Forecaster {
  public:
-  void Fit(const train::SampleSet&, const train::SampleSet&) override {}
+  void Fit(const train::SampleSet&, const train::SampleSet&, const FitContext&) override {}
   [[nodiscard]] std::vector<double> Predict(const train::SampleSet& samples) const override;
   [[nodiscard]] nlohmann::json Describe() const override;
+  [[nodiscard]] nlohmann::json Save(const std::string& dir) const override;
+  void Load(const nlohmann::json& state, const std::string& dir) override;
 };
 
 class HistoricalMean final : public Forecaster {
  public:
-  void Fit(const train::SampleSet& train, const train::SampleSet&) override;
+  void Fit(const train::SampleSet& train, const train::SampleSet&, const FitContext&) override;
   [[nodiscard]] std::vector<double> Predict(const train::SampleSet& samples) const override;
   [[nodiscard]] nlohmann::json Describe() const override;
+  [[nodiscard]] nlohmann::json Save(const std::string& dir) const override;
+  void Load(const nlohmann::json& state, const std::string& dir) override;
 
  private:
   double mean_ = 0;
@@ -31,9 +35,11 @@ class HistoricalMean final : public Forecaster {
 class AutoRegressive final : public Forecaster {
  public:
   explicit AutoRegressive(std::size_t order) : order_(order) {}
-  void Fit(const train::SampleSet& train, const train::SampleSet&) override;
+  void Fit(const train::SampleSet& train, const train::SampleSet&, const FitContext&) override;
   [[nodiscard]] std::vector<double> Predict(const train::SampleSet& samples) const override;
   [[nodiscard]] nlohmann::json Describe() const override;
+  [[nodiscard]] nlohmann::json Save(const std::string& dir) const override;
+  void Load(const nlohmann::json& state, const std::string& dir) override;
   [[nodiscard]] std::size_t RequiredLags() const override { return order_; }
   [[nodiscard]] const Eigen::VectorXd& coefficients() const { return coef_; }
 
@@ -47,9 +53,12 @@ class AutoRegressive final : public Forecaster {
 class Ridge final : public Forecaster {
  public:
   explicit Ridge(std::vector<double> alphas) : alphas_(std::move(alphas)) {}
-  void Fit(const train::SampleSet& train, const train::SampleSet& validation) override;
+  void Fit(const train::SampleSet& train, const train::SampleSet& validation,
+           const FitContext&) override;
   [[nodiscard]] std::vector<double> Predict(const train::SampleSet& samples) const override;
   [[nodiscard]] nlohmann::json Describe() const override;
+  [[nodiscard]] nlohmann::json Save(const std::string& dir) const override;
+  void Load(const nlohmann::json& state, const std::string& dir) override;
 
  private:
   std::vector<double> alphas_;

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,15 +14,27 @@
 
 namespace finml::models {
 
+// What a fit may depend on besides the data: the run's seed and whether to show progress.
+struct FitContext {
+  std::uint64_t seed = 42;
+  bool progress = false;
+  std::string label;  // shown on the progress line
+};
+
 class Forecaster {
  public:
   virtual ~Forecaster() = default;
-  virtual void Fit(const train::SampleSet& train, const train::SampleSet& validation) = 0;
+  virtual void Fit(const train::SampleSet& train, const train::SampleSet& validation,
+                   const FitContext& context) = 0;
   [[nodiscard]] virtual std::vector<double> Predict(const train::SampleSet& samples) const = 0;
   // Fitted parameters and settings, for reports and saved models.
   [[nodiscard]] virtual nlohmann::json Describe() const = 0;
   // How many own-series lags the samples must carry for this model.
   [[nodiscard]] virtual std::size_t RequiredLags() const { return 0; }
+  // Fitted state: small values in the returned JSON, large ones (weights) as files in `dir`.
+  [[nodiscard]] virtual nlohmann::json Save(const std::string& dir) const = 0;
+  // Restores what Save wrote; the model was created with the same type and parameters.
+  virtual void Load(const nlohmann::json& state, const std::string& dir) = 0;
 };
 
 [[nodiscard]] std::unique_ptr<Forecaster> MakeForecaster(const std::string& type,

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "finml/data/market_data.hpp"
+#include "finml/models/forecaster.hpp"
 #include "finml/eval/metrics.hpp"
 #include "finml/run/experiment.hpp"
 #include "finml/train/samples.hpp"
@@ -46,6 +47,9 @@ struct RunRecord {
   std::size_t total_samples = 0, warmup_skipped = 0, purged = 0, folds = 1;
   nlohmann::json normalizers = nlohmann::json::array();  // one per fold
   std::vector<ModelOutcome> models;
+  // The models fitted on the last (for walk-forward: latest) training part, as saved with the run.
+  std::vector<std::shared_ptr<models::Forecaster>> fitted;
+  std::size_t ar_lags = 0;
 };
 
 struct RunOptions {
@@ -56,6 +60,12 @@ struct RunOptions {
 
 // Finds a data file: as given, then beside the experiment file, then in the source tree.
 [[nodiscard]] std::string ResolveDataPath(const std::string& path, const std::string& experiment_file);
+
+// The pipeline's first steps, shared with `finml predict` so a saved model sees identical inputs.
+[[nodiscard]] data::MarketData LoadExperimentData(const ExperimentConfig& config,
+                                                  const std::string& path);
+[[nodiscard]] std::vector<train::AssetInputs> BuildAssetInputs(const ExperimentConfig& config,
+                                                               const data::MarketData& market);
 
 [[nodiscard]] RunRecord RunPipeline(const ExperimentConfig& config, bool progress = false);
 // Returns the output directory.
@@ -68,5 +78,7 @@ std::string RunExperiment(const ExperimentConfig& config, const RunOptions& opti
 [[nodiscard]] std::string IcCsv(const RunRecord& record);
 [[nodiscard]] nlohmann::json RunJson(const RunRecord& record, const std::string& command_line);
 [[nodiscard]] std::string ReportHtml(const RunRecord& record);
+// Writes models/<name>/model.json (pipeline, fitted state, metrics) and any weight files.
+void SaveModels(const RunRecord& record, const std::string& run_dir);
 
 }  // namespace finml::run

@@ -50,12 +50,14 @@ struct SampleSet {
   [[nodiscard]] const double* LatestRow(std::size_t i) const;
 };
 
-// Builds every sample with a complete window, complete own-lag history and a known target.
+// Builds every sample with a complete window, complete own-lag history and a known target. For
+// prediction, `require_target = false` also keeps the latest decisions whose target lies beyond
+// the data: their y is NaN and their target_row is past the calendar's end.
 [[nodiscard]] SampleSet BuildSamples(const std::vector<AssetInputs>& assets,
                                      const std::vector<data::Timestamp>& calendar,
                                      const std::vector<std::string>& calendar_label,
                                      const TargetSpec& target, std::size_t lookback,
-                                     std::size_t ar_lags);
+                                     std::size_t ar_lags, bool require_target = true);
 
 [[nodiscard]] SampleSet Subset(const SampleSet& samples, const std::vector<std::size_t>& rows);
 
