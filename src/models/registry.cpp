@@ -4,6 +4,7 @@
 #include "finml/core/params.hpp"
 #include "finml/core/strings.hpp"
 #include "finml/models/baselines.hpp"
+#include "finml/models/deep.hpp"
 
 namespace finml::models {
 namespace {
@@ -30,6 +31,11 @@ const std::vector<std::pair<std::string, Factory>>& Table() {
          }
          return std::make_unique<Ridge>(alphas);
        }},
+      {"mlp", [](ParamReader& p) { return MakeDeepForecaster("mlp", p); }},
+      {"lstm", [](ParamReader& p) { return MakeDeepForecaster("lstm", p); }},
+      {"gru", [](ParamReader& p) { return MakeDeepForecaster("gru", p); }},
+      {"tcn", [](ParamReader& p) { return MakeDeepForecaster("tcn", p); }},
+      {"transformer", [](ParamReader& p) { return MakeDeepForecaster("transformer", p); }},
   };
   return kTable;
 }

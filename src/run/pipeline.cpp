@@ -146,12 +146,20 @@ RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
   std::vector<train::AssetInputs> inputs = BuildAssetInputs(config, md);
   record.feature_names = inputs.front().features.names;
 
-  std::size_t lags = 0;
-  for (const auto& m : config.models)
-    lags = std::max(lags, models::MakeForecaster(m.type, m.params)->RequiredLags());
+  // Every model is judged on the same decisions: samples need the longest window and the most
+  // lags any model asks for; each model then sees its own window length.
+  std::size_t lags = 0, lookback = config.lookback;
+  record.model_lookback.clear();
+  for (const auto& m : config.models) {
+    auto probe = models::MakeForecaster(m.type, m.params);
+    lags = std::max(lags, probe->RequiredLags());
+    std::size_t own = probe->RequiredLookback() ? probe->RequiredLookback() : config.lookback;
+    record.model_lookback.push_back(own);
+    lookback = std::max(lookback, own);
+  }
   record.ar_lags = lags;
   train::SampleSet all = train::BuildSamples(inputs, md.time, md.time_label, config.target,
-                                             config.lookback, lags);
+                                             lookback, lags);
   record.total_samples = all.size();
   record.warmup_skipped = all.warmup_skipped;
   FINML_REQUIRE(all.size() >= 30,
@@ -196,11 +204,12 @@ RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
       auto model = models::MakeForecaster(entry.type, entry.params);
       auto start = std::chrono::steady_clock::now();
       models::FitContext context{config.seed, progress, entry.name};
-      model->Fit(tr, va, context);
+      const std::size_t own = record.model_lookback[m];
+      model->Fit(train::TrimWindow(tr, own), train::TrimWindow(va, own), context);
       record.models[m].fit_seconds +=
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      auto pv = model->Predict(va);
-      auto pt = model->Predict(te);
+      auto pv = model->Predict(train::TrimWindow(va, own));
+      auto pt = model->Predict(train::TrimWindow(te, own));
       val_pred[m].insert(val_pred[m].end(), pv.begin(), pv.end());
       test_pred[m].insert(test_pred[m].end(), pt.begin(), pt.end());
       record.models[m].name = entry.name;

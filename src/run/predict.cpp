@@ -33,12 +33,13 @@ std::size_t PredictToCsv(const PredictOptions& o) {
   FINML_REQUIRE(inputs.front().features.names == expected,
                 "{}: the input yields features that differ from the model's", o.input);
   const std::size_t lags = pipeline.at("ar_lags").get<std::size_t>();
+  const std::size_t lookback = pipeline.at("lookback").get<std::size_t>();
   train::SampleSet samples = train::BuildSamples(inputs, md.time, md.time_label, config.target,
-                                                 config.lookback, lags, /*require_target=*/false);
+                                                 lookback, lags, /*require_target=*/false);
   FINML_REQUIRE(samples.size() > 0,
                 "{}: {} rows are too few for one full input window (lookback {}, indicator "
                 "warm-up {} rows)",
-                o.input, md.rows(), config.lookback, samples.warmup_skipped);
+                o.input, md.rows(), lookback, samples.warmup_skipped);
   train::Normalizer::FromJson(pipeline.at("normalizer")).Apply(samples);
 
   const std::string type = manifest.at("type").get<std::string>();

@@ -120,6 +120,22 @@ SampleSet BuildSamples(const std::vector<AssetInputs>& assets,
   return s;
 }
 
+SampleSet TrimWindow(const SampleSet& samples, std::size_t lookback) {
+  FINML_REQUIRE(lookback >= 1 && lookback <= samples.lookback,
+                "cannot trim windows of {} steps to {}", samples.lookback, lookback);
+  if (lookback == samples.lookback) return samples;
+  SampleSet out = samples;
+  const std::size_t f = samples.num_features(), skip = samples.lookback - lookback;
+  out.lookback = lookback;
+  out.x.clear();
+  out.x.reserve(samples.size() * lookback * f);
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    auto begin = samples.x.begin() + static_cast<std::ptrdiff_t>((i * samples.lookback + skip) * f);
+    out.x.insert(out.x.end(), begin, begin + static_cast<std::ptrdiff_t>(lookback * f));
+  }
+  return out;
+}
+
 SampleSet Subset(const SampleSet& samples, const std::vector<std::size_t>& rows) {
   SampleSet out;
   out.lookback = samples.lookback;

@@ -31,6 +31,8 @@ class Forecaster {
   [[nodiscard]] virtual nlohmann::json Describe() const = 0;
   // How many own-series lags the samples must carry for this model.
   [[nodiscard]] virtual std::size_t RequiredLags() const { return 0; }
+  // Window length this model needs; 0 means the experiment's lookback.
+  [[nodiscard]] virtual std::size_t RequiredLookback() const { return 0; }
   // Fitted state: small values in the returned JSON, large ones (weights) as files in `dir`.
   [[nodiscard]] virtual nlohmann::json Save(const std::string& dir) const = 0;
   // Restores what Save wrote; the model was created with the same type and parameters.

@@ -50,6 +50,7 @@ struct RunRecord {
   // The models fitted on the last (for walk-forward: latest) training part, as saved with the run.
   std::vector<std::shared_ptr<models::Forecaster>> fitted;
   std::size_t ar_lags = 0;
+  std::vector<std::size_t> model_lookback;  // window length each model sees
 };
 
 struct RunOptions {

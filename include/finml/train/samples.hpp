@@ -59,6 +59,9 @@ struct SampleSet {
                                      const TargetSpec& target, std::size_t lookback,
                                      std::size_t ar_lags, bool require_target = true);
 
+// The same samples with only the latest `lookback` steps of each window.
+[[nodiscard]] SampleSet TrimWindow(const SampleSet& samples, std::size_t lookback);
+
 [[nodiscard]] SampleSet Subset(const SampleSet& samples, const std::vector<std::size_t>& rows);
 
 }  // namespace finml::train

@@ -1,0 +1,339 @@
+// A Forecaster around a SequenceNet: target standardisation, the training loop (Adam/AdamW,
+// learning-rate schedule, gradient clipping, early stopping that restores the best weights),
+// batched inference and weight files.
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <numbers>
+#include <numeric>
+#include <random>
+
+#include "finml/core/error.hpp"
+#include "finml/core/progress.hpp"
+#include "finml/core/strings.hpp"
+#include "finml/models/deep.hpp"
+#include "networks.hpp"
+
+namespace finml::models {
+namespace {
+
+struct TrainParams {
+  std::int64_t epochs = 100;
+  std::int64_t batch = 32;
+  double lr = 1e-3;
+  double weight_decay = 0.0;
+  std::string optimizer = "adam";  // adam | adamw
+  std::string schedule = "none";   // none | cosine | step
+  std::int64_t step_size = 30;
+  double gamma = 0.5;
+  double clip = 1.0;  // max gradient norm; 0 disables
+  std::int64_t patience = 10;
+  double min_delta = 0.0;
+  std::string device = "cpu";
+};
+
+constexpr std::int64_t kInferenceChunk = 1024;
+
+class DeepForecaster final : public Forecaster {
+ public:
+  DeepForecaster(deep::NetSpec spec, TrainParams train) : spec_(std::move(spec)), train_(train) {}
+
+  [[nodiscard]] std::size_t RequiredLookback() const override {
+    return static_cast<std::size_t>(spec_.window);
+  }
+
+  void Fit(const train::SampleSet& tr, const train::SampleSet& va,
+           const FitContext& context) override {
+    FINML_REQUIRE(tr.size() >= 2, "{}: {} training samples are too few", spec_.architecture,
+                  tr.size());
+    spec_.features = static_cast<std::int64_t>(tr.num_features());
+    torch::manual_seed(context.seed);
+    std::mt19937_64 rng(context.seed);
+    device_ = Device();
+
+    y_mean_ = std::accumulate(tr.y.begin(), tr.y.end(), 0.0) / static_cast<double>(tr.size());
+    double ss = 0;
+    for (double v : tr.y) ss += (v - y_mean_) * (v - y_mean_);
+    y_std_ = std::sqrt(ss / static_cast<double>(tr.size()));
+    if (!(y_std_ > 0)) y_std_ = 1.0;
+
+    torch::Tensor x_train = Windows(tr), y_train = Targets(tr);
+    const bool validate = va.size() > 0;
+    torch::Tensor x_val, y_val;
+    if (validate) {
+      x_val = Windows(va);
+      y_val = Targets(va);
+    }
+
+    net_ = deep::MakeNet(spec_);
+    net_->to(device_);
+    std::unique_ptr<torch::optim::Optimizer> optimizer = MakeOptimizer();
+    const std::int64_t n = x_train.size(0);
+    std::vector<std::int64_t> order(static_cast<std::size_t>(n));
+    std::iota(order.begin(), order.end(), 0);
+
+    history_.clear();
+    best_epoch_ = 0;
+    best_val_ = std::numeric_limits<double>::infinity();
+    std::vector<torch::Tensor> best_state;
+    std::int64_t stale = 0;
+    Progress bar(context.label.empty() ? spec_.architecture : context.label,
+                 static_cast<std::size_t>(train_.epochs), context.progress);
+    for (std::int64_t epoch = 1; epoch <= train_.epochs; ++epoch) {
+      SetLearningRate(*optimizer, epoch);
+      net_->train();
+      std::shuffle(order.begin(), order.end(), rng);
+      torch::Tensor perm = torch::tensor(order, torch::kLong).to(device_);
+      double total = 0;
+      for (std::int64_t b = 0; b < n; b += train_.batch) {
+        torch::Tensor idx = perm.slice(0, b, std::min(n, b + train_.batch));
+        optimizer->zero_grad();
+        torch::Tensor loss = torch::mse_loss(net_->forward(x_train.index_select(0, idx)),
+                                             y_train.index_select(0, idx));
+        loss.backward();
+        if (train_.clip > 0) torch::nn::utils::clip_grad_norm_(net_->parameters(), train_.clip);
+        optimizer->step();
+        total += loss.item<double>() * static_cast<double>(idx.size(0));
+      }
+      double train_loss = total / static_cast<double>(n);
+      double val_loss = validate ? Loss(x_val, y_val) : std::nan("");
+      history_.push_back({train_loss, val_loss});
+      bar.Update(static_cast<std::size_t>(epoch),
+                 fmt::format("epoch {} loss {:.4f} val {:.4f}", epoch, train_loss, val_loss));
+      if (!validate) continue;
+      if (val_loss < best_val_ - train_.min_delta) {
+        best_val_ = val_loss;
+        best_epoch_ = epoch;
+        best_state = Snapshot();
+        stale = 0;
+      } else if (++stale >= train_.patience) {
+        break;
+      }
+    }
+    if (validate && !best_state.empty()) Restore(best_state);
+    if (!validate) best_epoch_ = static_cast<std::int64_t>(history_.size());
+    bar.Finish(fmt::format("{} epochs, best {} (val loss {:.4f})", history_.size(), best_epoch_,
+                           best_val_));
+  }
+
+  [[nodiscard]] std::vector<double> Predict(const train::SampleSet& samples) const override {
+    if (!net_) throw InternalError(spec_.architecture + ": predict before fit");
+    torch::NoGradGuard no_grad;
+    net_->eval();
+    torch::Tensor x = Windows(samples);
+    std::vector<double> out;
+    out.reserve(samples.size());
+    // Fixed chunks, so a sample's prediction does not depend on how many others come with it.
+    for (std::int64_t b = 0; b < x.size(0); b += kInferenceChunk) {
+      torch::Tensor p = net_->forward(x.slice(0, b, std::min(x.size(0), b + kInferenceChunk)))
+                            .to(torch::kCPU, torch::kDouble)
+                            .contiguous();
+      const double* data = p.data_ptr<double>();
+      for (std::int64_t i = 0; i < p.size(0); ++i) out.push_back(data[i] * y_std_ + y_mean_);
+    }
+    return out;
+  }
+
+  [[nodiscard]] nlohmann::json Describe() const override {
+    nlohmann::json losses = nlohmann::json::array();
+    for (auto [t, v] : history_) losses.push_back({t, std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr)});
+    std::int64_t parameters = 0;
+    if (net_) {
+      for (const auto& p : net_->parameters()) parameters += p.numel();
+    }
+    return {{"type", spec_.architecture},
+            {"features", spec_.features},
+            {"window", spec_.window},
+            {"hidden", spec_.hidden},
+            {"layers", spec_.layers},
+            {"parameters", parameters},
+            {"epochs_run", history_.size()},
+            {"best_epoch", best_epoch_},
+            {"best_val_loss", std::isfinite(best_val_) ? nlohmann::json(best_val_) : nlohmann::json(nullptr)},
+            {"target_mean", y_mean_},
+            {"target_std", y_std_},
+            {"loss_history", losses},
+            {"note", "losses are MSE on the standardised target: [train, validation] per epoch"}};
+  }
+
+  [[nodiscard]] nlohmann::json Save(const std::string& dir) const override {
+    if (!net_) throw InternalError(spec_.architecture + ": save before fit");
+    torch::serialize::OutputArchive archive;
+    net_->save(archive);
+    std::string tmp = dir + "/weights.pt.tmp";
+    archive.save_to(tmp);
+    std::filesystem::rename(tmp, dir + "/weights.pt");
+    nlohmann::json state = Describe();
+    state["weights"] = "weights.pt";
+    return state;
+  }
+
+  void Load(const nlohmann::json& state, const std::string& dir) override {
+    spec_.features = state.at("features").get<std::int64_t>();
+    y_mean_ = state.at("target_mean").get<double>();
+    y_std_ = state.at("target_std").get<double>();
+    best_epoch_ = state.at("best_epoch").get<std::int64_t>();
+    device_ = Device();
+    net_ = deep::MakeNet(spec_);
+    torch::serialize::InputArchive archive;
+    archive.load_from(dir + "/" + state.at("weights").get<std::string>());
+    net_->load(archive);
+    net_->to(device_);
+  }
+
+ private:
+  torch::Device Device() const {
+    if (train_.device == "cuda") {
+      FINML_REQUIRE(torch::cuda::is_available(),
+                    "{}: device 'cuda' requested but this LibTorch build sees no CUDA device",
+                    spec_.architecture);
+      return torch::Device(torch::kCUDA);
+    }
+    FINML_REQUIRE(train_.device == "cpu", "{}: unknown device '{}' (valid: cpu, cuda)",
+                  spec_.architecture, train_.device);
+    return torch::Device(torch::kCPU);
+  }
+
+  // The last `window` steps of each sample, as float32 (batch, window, features).
+  torch::Tensor Windows(const train::SampleSet& s) const {
+    const auto window = static_cast<std::size_t>(spec_.window);
+    FINML_REQUIRE(s.lookback >= window, "{}: samples carry {} steps, the model needs {}",
+                  spec_.architecture, s.lookback, window);
+    FINML_REQUIRE(static_cast<std::int64_t>(s.num_features()) == spec_.features,
+                  "{}: {} input features, the model was built for {}", spec_.architecture,
+                  s.num_features(), spec_.features);
+    const std::size_t f = s.num_features(), skip = s.lookback - window;
+    torch::Tensor x = torch::empty({static_cast<std::int64_t>(s.size()), spec_.window,
+                                    spec_.features},
+                                   torch::kFloat);
+    float* out = x.data_ptr<float>();
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const double* in = s.x.data() + (i * s.lookback + skip) * f;
+      for (std::size_t k = 0; k < window * f; ++k) *out++ = static_cast<float>(in[k]);
+    }
+    return x.to(device_);
+  }
+
+  torch::Tensor Targets(const train::SampleSet& s) const {
+    std::vector<float> y(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i)
+      y[i] = static_cast<float>((s.y[i] - y_mean_) / y_std_);
+    return torch::tensor(y).to(device_);
+  }
+
+  double Loss(const torch::Tensor& x, const torch::Tensor& y) {
+    torch::NoGradGuard no_grad;
+    net_->eval();
+    double total = 0;
+    for (std::int64_t b = 0; b < x.size(0); b += kInferenceChunk) {
+      std::int64_t e = std::min(x.size(0), b + kInferenceChunk);
+      total += torch::mse_loss(net_->forward(x.slice(0, b, e)), y.slice(0, b, e), torch::Reduction::Sum)
+                   .item<double>();
+    }
+    return total / static_cast<double>(x.size(0));
+  }
+
+  std::unique_ptr<torch::optim::Optimizer> MakeOptimizer() {
+    if (train_.optimizer == "adamw") {
+      return std::make_unique<torch::optim::AdamW>(
+          net_->parameters(),
+          torch::optim::AdamWOptions(train_.lr).weight_decay(train_.weight_decay));
+    }
+    return std::make_unique<torch::optim::Adam>(
+        net_->parameters(), torch::optim::AdamOptions(train_.lr).weight_decay(train_.weight_decay));
+  }
+
+  void SetLearningRate(torch::optim::Optimizer& optimizer, std::int64_t epoch) const {
+    double lr = train_.lr;
+    if (train_.schedule == "cosine") {
+      lr *= 0.5 * (1.0 + std::cos(std::numbers::pi * static_cast<double>(epoch - 1) /
+                                  static_cast<double>(train_.epochs)));
+    } else if (train_.schedule == "step") {
+      lr *= std::pow(train_.gamma, static_cast<double>((epoch - 1) / train_.step_size));
+    }
+    for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
+  }
+
+  std::vector<torch::Tensor> Snapshot() const {
+    std::vector<torch::Tensor> copy;
+    for (const auto& p : net_->parameters()) copy.push_back(p.detach().clone());
+    for (const auto& b : net_->buffers()) copy.push_back(b.detach().clone());
+    return copy;
+  }
+
+  void Restore(const std::vector<torch::Tensor>& state) {
+    torch::NoGradGuard no_grad;
+    std::size_t k = 0;
+    for (auto& p : net_->parameters()) p.copy_(state[k++]);
+    for (auto& b : net_->buffers()) b.copy_(state[k++]);
+  }
+
+  deep::NetSpec spec_;
+  TrainParams train_;
+  torch::Device device_ = torch::Device(torch::kCPU);
+  std::shared_ptr<deep::SequenceNet> net_;
+  double y_mean_ = 0, y_std_ = 1;
+  std::vector<std::pair<double, double>> history_;
+  std::int64_t best_epoch_ = 0;
+  double best_val_ = std::numeric_limits<double>::infinity();
+};
+
+}  // namespace
+
+std::vector<std::string> DeepArchitectures() { return {"mlp", "lstm", "gru", "tcn", "transformer"}; }
+
+std::unique_ptr<Forecaster> MakeDeepForecaster(const std::string& architecture, ParamReader& p) {
+  deep::NetSpec spec;
+  spec.architecture = architecture;
+  // Defaults: the classic LSTM recipe (window 5, two layers of 50); smaller widths elsewhere.
+  const std::int64_t default_hidden = architecture == "lstm" || architecture == "gru" ? 50
+                                      : architecture == "mlp"                         ? 64
+                                                                                      : 32;
+  spec.window = p.Get<std::int64_t>("lookback", 5);
+  spec.hidden = p.Get<std::int64_t>("hidden", default_hidden);
+  spec.layers = p.Get<std::int64_t>("layers", 2);
+  spec.dropout = p.Get<double>("dropout", 0.0);
+  if (architecture == "transformer") {
+    spec.heads = p.Get<std::int64_t>("heads", 4);
+    spec.feedforward = p.Get<std::int64_t>("feedforward", 4 * spec.hidden);
+  }
+  if (architecture == "tcn") spec.kernel = p.Get<std::int64_t>("kernel", 3);
+  TrainParams t;
+  t.epochs = p.Get<std::int64_t>("epochs", t.epochs);
+  t.batch = p.Get<std::int64_t>("batch", t.batch);
+  t.lr = p.Get<double>("lr", t.lr);
+  t.optimizer = p.Get<std::string>("optimizer", t.optimizer);
+  t.weight_decay = p.Get<double>("weight_decay", t.optimizer == "adamw" ? 0.01 : 0.0);
+  t.schedule = p.Get<std::string>("schedule", t.schedule);
+  t.step_size = p.Get<std::int64_t>("step_size", t.step_size);
+  t.gamma = p.Get<double>("gamma", t.gamma);
+  t.clip = p.Get<double>("clip", t.clip);
+  t.patience = p.Get<std::int64_t>("patience", t.patience);
+  t.min_delta = p.Get<double>("min_delta", t.min_delta);
+  t.device = p.Get<std::string>("device", t.device);
+
+  const std::string who = architecture;
+  FINML_REQUIRE(spec.window >= 1 && spec.window <= 4096, "{}: lookback must be in [1, 4096]", who);
+  FINML_REQUIRE(spec.hidden >= 1 && spec.layers >= 1, "{}: hidden and layers must be >= 1", who);
+  FINML_REQUIRE(spec.dropout >= 0 && spec.dropout < 1, "{}: dropout must be in [0, 1)", who);
+  FINML_REQUIRE(t.epochs >= 1 && t.batch >= 1, "{}: epochs and batch must be >= 1", who);
+  FINML_REQUIRE(t.lr > 0, "{}: lr must be > 0", who);
+  FINML_REQUIRE(t.patience >= 1, "{}: patience must be >= 1", who);
+  FINML_REQUIRE(t.optimizer == "adam" || t.optimizer == "adamw",
+                "{}: unknown optimizer '{}' (valid: adam, adamw)", who, t.optimizer);
+  FINML_REQUIRE(t.schedule == "none" || t.schedule == "cosine" || t.schedule == "step",
+                "{}: unknown schedule '{}' (valid: none, cosine, step)", who, t.schedule);
+  FINML_REQUIRE(t.step_size >= 1, "{}: step_size must be >= 1", who);
+  FINML_REQUIRE(t.device == "cpu" || t.device == "cuda", "{}: unknown device '{}' (valid: cpu, cuda)",
+                who, t.device);
+  if (architecture == "transformer") {
+    FINML_REQUIRE(spec.heads >= 1 && spec.hidden % spec.heads == 0,
+                  "transformer: hidden {} must be a multiple of heads {}", spec.hidden, spec.heads);
+  }
+  return std::make_unique<DeepForecaster>(spec, t);
+}
+
+}  // namespace finml::models

@@ -1,0 +1,150 @@
+#include "networks.hpp"
+
+#include <cmath>
+
+#include "finml/core/error.hpp"
+
+namespace finml::models::deep {
+namespace {
+
+namespace nn = torch::nn;
+
+class Mlp final : public SequenceNet {
+ public:
+  explicit Mlp(const NetSpec& s) {
+    std::int64_t in = s.features * s.window;
+    for (std::int64_t i = 0; i < s.layers; ++i) {
+      body_->push_back(nn::Linear(in, s.hidden));
+      body_->push_back(nn::ReLU());
+      if (s.dropout > 0) body_->push_back(nn::Dropout(s.dropout));
+      in = s.hidden;
+    }
+    body_->push_back(nn::Linear(in, 1));
+    register_module("body", body_);
+  }
+  torch::Tensor forward(const torch::Tensor& x) override {
+    return body_->forward(x.flatten(1)).squeeze(-1);
+  }
+
+ private:
+  nn::Sequential body_;
+};
+
+// LSTM or GRU layers, then a dense head on the last step's output.
+template <typename Rnn, typename Options>
+class Recurrent final : public SequenceNet {
+ public:
+  explicit Recurrent(const NetSpec& s)
+      : rnn_(Options(s.features, s.hidden).num_layers(s.layers).batch_first(true).dropout(
+            s.layers > 1 ? s.dropout : 0.0)),
+        head_(s.hidden, 1) {
+    register_module("rnn", rnn_);
+    register_module("head", head_);
+  }
+  torch::Tensor forward(const torch::Tensor& x) override {
+    torch::Tensor out = std::get<0>(rnn_->forward(x));
+    return head_->forward(out.select(1, out.size(1) - 1)).squeeze(-1);
+  }
+
+ private:
+  Rnn rnn_;
+  nn::Linear head_;
+};
+
+// Dilated causal convolutions with residual connections: step t sees steps <= t only.
+class Tcn final : public SequenceNet {
+ public:
+  explicit Tcn(const NetSpec& s) : kernel_(s.kernel), dropout_(s.dropout) {
+    std::int64_t in = s.features;
+    for (std::int64_t i = 0; i < s.layers; ++i) {
+      std::int64_t dilation = std::int64_t{1} << i;
+      auto conv1 = nn::Conv1d(nn::Conv1dOptions(in, s.hidden, s.kernel).dilation(dilation));
+      auto conv2 = nn::Conv1d(nn::Conv1dOptions(s.hidden, s.hidden, s.kernel).dilation(dilation));
+      auto skip = nn::Conv1d(nn::Conv1dOptions(in, s.hidden, 1));
+      first_.push_back(register_module("conv1_" + std::to_string(i), conv1));
+      second_.push_back(register_module("conv2_" + std::to_string(i), conv2));
+      skip_.push_back(register_module("skip_" + std::to_string(i), skip));
+      dilations_.push_back(dilation);
+      in = s.hidden;
+    }
+    head_ = register_module("head", nn::Linear(s.hidden, 1));
+  }
+  torch::Tensor forward(const torch::Tensor& x) override {
+    torch::Tensor h = x.transpose(1, 2);  // (batch, channels, time)
+    for (std::size_t i = 0; i < first_.size(); ++i) {
+      std::int64_t pad = (kernel_ - 1) * dilations_[i];
+      torch::Tensor y = torch::relu(first_[i]->forward(torch::constant_pad_nd(h, {pad, 0})));
+      y = torch::dropout(y, dropout_, is_training());
+      y = torch::relu(second_[i]->forward(torch::constant_pad_nd(y, {pad, 0})));
+      y = torch::dropout(y, dropout_, is_training());
+      h = torch::relu(y + skip_[i]->forward(h));
+    }
+    return head_->forward(h.select(2, h.size(2) - 1)).squeeze(-1);
+  }
+
+ private:
+  std::int64_t kernel_;
+  double dropout_;
+  std::vector<nn::Conv1d> first_, second_, skip_;
+  std::vector<std::int64_t> dilations_;
+  nn::Linear head_{nullptr};
+};
+
+// Sinusoidal positions (Vaswani et al. 2017), fixed rather than learned: windows are short.
+torch::Tensor PositionalEncoding(std::int64_t steps, std::int64_t dim) {
+  torch::Tensor pe = torch::zeros({steps, dim});
+  for (std::int64_t pos = 0; pos < steps; ++pos) {
+    for (std::int64_t i = 0; i < dim; ++i) {
+      double rate = std::pow(10000.0, -static_cast<double>(2 * (i / 2)) / static_cast<double>(dim));
+      pe[pos][i] = i % 2 == 0 ? std::sin(pos * rate) : std::cos(pos * rate);
+    }
+  }
+  return pe;
+}
+
+class Transformer final : public SequenceNet {
+ public:
+  explicit Transformer(const NetSpec& s)
+      : embed_(s.features, s.hidden),
+        encoder_(nn::TransformerEncoderOptions(
+            nn::TransformerEncoderLayerOptions(s.hidden, s.heads)
+                .dim_feedforward(s.feedforward)
+                .dropout(s.dropout),
+            s.layers)),
+        head_(s.hidden, 1) {
+    FINML_REQUIRE(s.hidden % s.heads == 0,
+                  "transformer: hidden size {} must be divisible by heads {}", s.hidden, s.heads);
+    register_module("embed", embed_);
+    register_module("encoder", encoder_);
+    register_module("head", head_);
+    positions_ = register_buffer("positions", PositionalEncoding(s.window, s.hidden));
+  }
+  torch::Tensor forward(const torch::Tensor& x) override {
+    torch::Tensor h = embed_->forward(x) + positions_.slice(0, 0, x.size(1)).unsqueeze(0);
+    h = encoder_->forward(h.transpose(0, 1));  // the 1.13 C++ encoder wants (time, batch, dim)
+    return head_->forward(h[h.size(0) - 1]).squeeze(-1);
+  }
+
+ private:
+  nn::Linear embed_;
+  nn::TransformerEncoder encoder_;
+  nn::Linear head_;
+  torch::Tensor positions_;
+};
+
+}  // namespace
+
+std::shared_ptr<SequenceNet> MakeNet(const NetSpec& s) {
+  FINML_REQUIRE(s.features >= 1 && s.window >= 1 && s.hidden >= 1 && s.layers >= 1,
+                "{}: sizes must be positive (features {}, window {}, hidden {}, layers {})",
+                s.architecture, s.features, s.window, s.hidden, s.layers);
+  if (s.architecture == "mlp") return std::make_shared<Mlp>(s);
+  if (s.architecture == "lstm")
+    return std::make_shared<Recurrent<nn::LSTM, nn::LSTMOptions>>(s);
+  if (s.architecture == "gru") return std::make_shared<Recurrent<nn::GRU, nn::GRUOptions>>(s);
+  if (s.architecture == "tcn") return std::make_shared<Tcn>(s);
+  if (s.architecture == "transformer") return std::make_shared<Transformer>(s);
+  throw InternalError("unknown network " + s.architecture);
+}
+
+}  // namespace finml::models::deep

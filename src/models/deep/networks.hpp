@@ -1,0 +1,31 @@
+// Network definitions shared by the deep forecasters. Inputs are windows (batch, time, feature),
+// oldest step first; every network returns one prediction per window, shape (batch).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+
+namespace finml::models::deep {
+
+struct NetSpec {
+  std::string architecture;  // mlp | lstm | gru | tcn | transformer
+  std::int64_t features = 1;
+  std::int64_t window = 5;
+  std::int64_t hidden = 50;
+  std::int64_t layers = 2;
+  double dropout = 0.0;
+  std::int64_t heads = 4;        // transformer
+  std::int64_t feedforward = 128;  // transformer
+  std::int64_t kernel = 3;       // tcn
+};
+
+class SequenceNet : public torch::nn::Module {
+ public:
+  virtual torch::Tensor forward(const torch::Tensor& windows) = 0;
+};
+
+[[nodiscard]] std::shared_ptr<SequenceNet> MakeNet(const NetSpec& spec);
+
+}  // namespace finml::models::deep
