@@ -24,7 +24,12 @@ int main(int argc, char** argv) {
   finml::cli::SetupPredict(
       *app.add_subcommand("predict", "predict with a saved model directory"), predict_options);
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; every usage error exits 2 like every input error.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
 

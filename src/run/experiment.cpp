@@ -82,7 +82,7 @@ data::Timestamp ParseDate(const YamlSection& section, const std::string& key) {
   return *t;
 }
 
-std::vector<ModelEntry> DefaultModels() {
+std::vector<ModelEntry> BaselineModels() {
   return {{"random_walk", "random_walk", nlohmann::json::object()},
           {"historical_mean", "historical_mean", nlohmann::json::object()},
           {"ar", "ar", {{"p", 5}}},
@@ -93,7 +93,11 @@ std::vector<ModelEntry> DefaultModels() {
 
 ExperimentConfig QuickstartExperiment() {
   ExperimentConfig c;
-  c.models = DefaultModels();
+  c.models = BaselineModels();
+  // The classic LSTM recipe (window 5, two layers of 50, Adam, batch 32, up to 100 epochs) and a
+  // small Transformer, next to the baselines they have to beat.
+  c.models.push_back({"lstm", "lstm", nlohmann::json::object()});
+  c.models.push_back({"transformer", "transformer", nlohmann::json::object()});
   c.title = "finml quickstart: next-day DJIA log return";
   return c;
 }
@@ -220,7 +224,7 @@ ExperimentConfig ParseExperiment(const std::string& yaml_text, const std::string
       c.models.push_back(std::move(entry));
     }
   }
-  if (c.models.empty()) c.models = DefaultModels();
+  if (c.models.empty()) c.models = BaselineModels();
   if (std::none_of(c.models.begin(), c.models.end(),
                    [](const ModelEntry& m) { return m.type == "random_walk"; })) {
     // Theil's U and the DM test are defined against the random walk, so it is always reported.

@@ -33,3 +33,7 @@ finml_cli_test(inspect 0 "wide_panel, 2529 rows, 1990-12-31 .. 2001-01-02" --
                $<TARGET_FILE:finml> inspect --input data/dowjones30.csv)
 finml_cli_test(unknown_feature_set 2 "unknown feature set 'stationery' \\(did you mean 'stationary'" --
                $<TARGET_FILE:finml> features --input data/msft_ohlcv.csv --set stationery --out ${FINML_CLI_OUT}/x.csv)
+finml_cli_test(examples_lstm_panel 0 "metrics: " --
+               $<TARGET_FILE:finml> run examples/dow30_lstm_panel.yaml --out ${FINML_CLI_OUT}/dow30_lstm)
+finml_cli_test(predict_usage 2 "--model is required|model.*required" --
+               $<TARGET_FILE:finml> predict --input data/aer_djia8012.csv --out ${FINML_CLI_OUT}/p.csv)

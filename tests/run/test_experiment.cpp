@@ -103,7 +103,8 @@ TEST(Experiment, QuickstartDefaults) {
   EXPECT_EQ(q.target.kind, train::TargetKind::kLogReturn);
   std::vector<std::string> types;
   for (const auto& m : q.models) types.push_back(m.type);
-  EXPECT_EQ(types, (std::vector<std::string>{"random_walk", "historical_mean", "ar", "ridge"}));
+  EXPECT_EQ(types, (std::vector<std::string>{"random_walk", "historical_mean", "ar", "ridge",
+                                             "lstm", "transformer"}));
 }
 
 }  // namespace finml::run
