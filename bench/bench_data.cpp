@@ -51,17 +51,12 @@ void BM_ParseWideDaily(benchmark::State& state) {
   Parse(state, finml_bench::kWideFile, finml_bench::kWideRows);
 }
 
-// Wall time, not CPU time: the peers can only be timed by the clock on the wall. Repetitions
-// rather than one long run, so run_all.sh can take the best and shrug off a noisy neighbour. The
-// warm-up matches the peers' untimed first call; without it the first repetition ran ~3x slower
-// (fresh pages for the loader's large buffers).
-#define FINML_PARSE_BENCH(fn)         \
-  BENCHMARK(fn)                       \
-      ->Unit(benchmark::kMillisecond) \
-      ->UseRealTime()                 \
-      ->MinWarmUpTime(0.5)            \
-      ->MinTime(0.3)                  \
-      ->Repetitions(5)
+// Wall time, not CPU time: the peers can only be timed by the clock on the wall. No repetitions
+// here: run_all.sh asks for them with --benchmark_repetitions and interleaves rounds with the
+// peers. The warm-up matches the peers' untimed first call; without it the first repetition ran
+// ~3x slower (fresh pages for the loader's large buffers).
+#define FINML_PARSE_BENCH(fn) \
+  BENCHMARK(fn)->Unit(benchmark::kMillisecond)->UseRealTime()->MinWarmUpTime(0.5)->MinTime(0.3)
 
 FINML_PARSE_BENCH(BM_LoadOhlcvMinute);
 FINML_PARSE_BENCH(BM_ParseOhlcvMinute);

@@ -54,15 +54,10 @@ void BM_Macd12_26_9(benchmark::State& state) {
   SetPoints(state);
 }
 
-// Wall time to match the peers' clocks; repetitions so run_all.sh can take the best; a warm-up
-// like the peers' untimed first call.
-#define FINML_INDICATOR_BENCH(fn)     \
-  BENCHMARK(fn)                       \
-      ->Unit(benchmark::kMillisecond) \
-      ->UseRealTime()                 \
-      ->MinWarmUpTime(0.1)            \
-      ->MinTime(0.2)                  \
-      ->Repetitions(5)
+// Wall time to match the peers' clocks, a warm-up like the peers' untimed first call, and
+// repetitions left to run_all.sh (--benchmark_repetitions).
+#define FINML_INDICATOR_BENCH(fn) \
+  BENCHMARK(fn)->Unit(benchmark::kMillisecond)->UseRealTime()->MinWarmUpTime(0.1)->MinTime(0.2)
 
 FINML_INDICATOR_BENCH(BM_Sma20);
 FINML_INDICATOR_BENCH(BM_Ema20);

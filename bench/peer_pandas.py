@@ -1,13 +1,12 @@
-"""pandas peer for finml_bench. Usage: /usr/bin/python3 bench/peer_pandas.py DATA_DIR
+"""pandas peer for finml_bench. Usage: /usr/bin/python3 bench/peer_pandas.py DATA_DIR [REPS]
 
 Times pandas on the CSVs that `finml_bench --generate=DATA_DIR` wrote and prints one CSV line
-per case: name,items,seconds_per_call,reps,calls_in_best_rep.
+per repetition: name,items,seconds_per_call,calls.
 
-Timing mirrors Google Benchmark as run_all.sh uses it: per repetition, call repeatedly until
-MIN_TIME seconds of wall time have passed and take the mean; report the best of REPS repetitions.
+Timing mirrors Google Benchmark as run_all.sh uses it: one untimed warm-up call, then per
+repetition call repeatedly until a minimum wall time has passed and take the mean.
 """
 
-import math
 import os
 import platform
 import sys
@@ -16,13 +15,9 @@ import time
 import numpy as np
 import pandas as pd
 
-REPS = 5
 
-
-def best_seconds(fn, min_time):
-    fn()  # untimed warm-up, as Google Benchmark's first sizing run is
-    best, best_calls = math.inf, 0
-    for _ in range(REPS):
+def repetitions(fn, reps, min_time):
+    for _ in range(reps):
         calls = 0
         start = time.perf_counter()
         while True:
@@ -31,9 +26,7 @@ def best_seconds(fn, min_time):
             elapsed = time.perf_counter() - start
             if elapsed >= min_time:
                 break
-        if elapsed / calls < best:
-            best, best_calls = elapsed / calls, calls
-    return best, best_calls
+        yield elapsed / calls, calls
 
 
 def read(path):
@@ -47,22 +40,20 @@ def read(path):
 
 def main():
     data_dir = sys.argv[1]
+    reps = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     ohlcv = os.path.join(data_dir, "ohlcv_minute.csv")
     wide = os.path.join(data_dir, "wide_daily.csv")
-    results = []
+    print(f"# pandas {pd.__version__}, numpy {np.__version__}, Python {platform.python_version()}")
+    print("name,items,seconds_per_call,calls")
     for name, path in (("read_csv_ohlcv_minute", ohlcv), ("read_csv_wide_daily", wide)):
-        rows = len(read(path))
-        seconds, calls = best_seconds(lambda: read(path), min_time=0.3)
-        results.append((name, rows, seconds, calls))
+        rows = len(read(path))  # also the warm-up
+        for seconds, calls in repetitions(lambda: read(path), reps, min_time=0.3):
+            print(f"{name},{rows},{seconds:.9g},{calls}", flush=True)
 
     close = pd.read_csv(ohlcv, usecols=["Close"])["Close"]
-    seconds, calls = best_seconds(lambda: close.rolling(20).mean(), min_time=0.2)
-    results.append(("rolling_mean_20", len(close), seconds, calls))
-
-    print(f"# pandas {pd.__version__}, numpy {np.__version__}, Python {platform.python_version()}")
-    print("name,items,seconds_per_call,reps,calls_in_best_rep")
-    for name, items, seconds, calls in results:
-        print(f"{name},{items},{seconds:.9g},{REPS},{calls}")
+    close.rolling(20).mean()
+    for seconds, calls in repetitions(lambda: close.rolling(20).mean(), reps, min_time=0.2):
+        print(f"rolling_mean_20,{len(close)},{seconds:.9g},{calls}", flush=True)
 
 
 if __name__ == "__main__":

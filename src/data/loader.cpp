@@ -332,6 +332,14 @@ void ApplyMissingPolicy(MarketData& md, const std::vector<std::vector<std::size_
 
 }  // namespace
 
+Timestamp DecimalYearToTimestamp(double year) {
+  const int whole = static_cast<int>(std::floor(year));
+  const std::int64_t start = DaysFromCivil({whole, 1, 1});
+  const std::int64_t next = DaysFromCivil({whole + 1, 1, 1});
+  const double day = (year - whole) * static_cast<double>(next - start);
+  return (start + static_cast<std::int64_t>(std::floor(day + 1e-9))) * kSecondsPerDay;
+}
+
 MissingPolicy ParseMissingPolicy(std::string_view name) {
   if (name == "error") return MissingPolicy::kError;
   if (name == "ffill" || name == "forward_fill") return MissingPolicy::kForwardFill;
@@ -426,7 +434,7 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
                                     rows.back().label),
                         "sort the file by its index column");
       }
-      row.time = static_cast<Timestamp>(ordinal);
+      row.time = options.decimal_year ? DecimalYearToTimestamp(key) : static_cast<Timestamp>(ordinal);
     }
     ++ordinal;
     row.values.resize(width);
@@ -454,6 +462,10 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
     throw DataError(SourceLocation{file_label, 2, 0}, "no data rows after the header",
                     "add at least two rows of prices");
   }
+  if (!md.calendar && options.decimal_year) {
+    md.calendar = true;
+    md.repairs.push_back({"decimal-year index read as approximate calendar dates", ordinal});
+  }
 
   // Per asset: line of each aligned row (0 = no row) and source column of each field.
   std::vector<std::vector<std::size_t>> lines;
@@ -471,9 +483,12 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
     const std::size_t n = rows.size();
     md.time.reserve(n);
     md.time_label.reserve(n);
+    const bool intraday = std::any_of(rows.begin(), rows.end(), [](const RawRow& r) {
+      return r.time % kSecondsPerDay != 0;
+    });
     for (const auto& row : rows) {
       md.time.push_back(row.time);
-      md.time_label.push_back(md.calendar ? FormatTimestamp(row.time) : Trim(row.label));
+      md.time_label.push_back(md.calendar ? FormatTimestamp(row.time, intraday) : Trim(row.label));
     }
     std::vector<std::size_t> row_lines(n);
     for (std::size_t i = 0; i < n; ++i) row_lines[i] = rows[i].line;
@@ -515,9 +530,12 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
                 md.repairs);
       for (const auto& r : srows) labels.emplace(r.time, r.label);
     }
+    const bool intraday = std::any_of(labels.begin(), labels.end(), [](const auto& entry) {
+      return entry.first % kSecondsPerDay != 0;
+    });
     for (const auto& [t, label] : labels) {
       md.time.push_back(t);
-      md.time_label.push_back(md.calendar ? FormatTimestamp(t) : Trim(label));
+      md.time_label.push_back(md.calendar ? FormatTimestamp(t, intraday) : Trim(label));
     }
     const std::size_t n = md.time.size();
     for (const auto& symbol : symbol_order) {

@@ -97,10 +97,10 @@ int Weekday(Timestamp t) {
   return static_cast<int>(((days % 7) + 7 + 3) % 7);
 }
 
-std::string FormatTimestamp(Timestamp t) {
+std::string FormatTimestamp(Timestamp t, bool with_time) {
   CivilDate d = DateOf(t);
   std::int64_t seconds = t - DaysFromCivil(d) * kSecondsPerDay;
-  if (seconds == 0) return fmt::format("{:04d}-{:02d}-{:02d}", d.year, d.month, d.day);
+  if (seconds == 0 && !with_time) return fmt::format("{:04d}-{:02d}-{:02d}", d.year, d.month, d.day);
   return fmt::format("{:04d}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}", d.year, d.month, d.day,
                      seconds / 3600, seconds / 60 % 60, seconds % 60);
 }

@@ -36,6 +36,7 @@ const std::vector<std::pair<std::string, Factory>>& Table() {
       {"gru", [](ParamReader& p) { return MakeDeepForecaster("gru", p); }},
       {"tcn", [](ParamReader& p) { return MakeDeepForecaster("tcn", p); }},
       {"transformer", [](ParamReader& p) { return MakeDeepForecaster("transformer", p); }},
+      {"gpt", [](ParamReader& p) { return MakeDeepForecaster("gpt", p); }},
   };
   return kTable;
 }

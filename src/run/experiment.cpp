@@ -48,7 +48,26 @@ nlohmann::json YamlToJson(const YAML::Node& node) {
     }
     case YAML::NodeType::Map: {
       nlohmann::json obj = nlohmann::json::object();
-      for (const auto& item : node) obj[item.first.as<std::string>()] = YamlToJson(item.second);
+      std::vector<YAML::Node> merges;
+      for (const auto& item : node) {
+        std::string key = item.first.as<std::string>();
+        if (key == "<<") {
+          merges.push_back(item.second);
+        } else {
+          obj[key] = YamlToJson(item.second);
+        }
+      }
+      // YAML merge keys (<<: *anchor): merged entries never override explicit ones.
+      for (const auto& merge : merges) {
+        nlohmann::json merged = YamlToJson(merge);
+        std::vector<nlohmann::json> parts = merged.is_array()
+            ? merged.get<std::vector<nlohmann::json>>() : std::vector<nlohmann::json>{merged};
+        for (const auto& part : parts) {
+          if (!part.is_object()) continue;
+          for (const auto& [k, v] : part.items())
+            if (!obj.contains(k)) obj[k] = v;
+        }
+      }
       return obj;
     }
   }
@@ -120,7 +139,7 @@ ExperimentConfig ParseExperiment(const std::string& yaml_text, const std::string
 
   YamlSection data(top.Get("data"), file, "data",
                    {"path", "shape", "symbol", "symbols", "price", "missing", "order",
-                    "duplicates", "resample"});
+                    "duplicates", "resample", "decimal_year"});
   if (!top.Has("data") || !data.Has("path")) {
     throw top.Fail(root, "the experiment needs 'data.path' (the CSV to load)");
   }
@@ -129,6 +148,7 @@ ExperimentConfig ParseExperiment(const std::string& yaml_text, const std::string
     c.data.load.shape = Convert(data, "shape", data::ParseShape);
   c.data.load.symbol = data.Value<std::string>("symbol", "");
   c.data.symbols = StringList(data, "symbols");
+  c.data.load.decimal_year = data.Value<bool>("decimal_year", false);
   if (data.Has("price")) {
     std::string price = data.Value<std::string>("price", "close");
     if (price == "close") c.data.price = data::Field::kClose;
@@ -277,6 +297,7 @@ nlohmann::json ExperimentConfig::ToJson() const {
         {"missing", MissingName(data.load.missing)},
         {"order", data.load.order == data::OrderPolicy::kError ? "error" : "sort"},
         {"duplicates", data.load.duplicates == data::DuplicatePolicy::kError ? "error" : "keep_last"},
+        {"decimal_year", data.load.decimal_year},
         {"resample", !data.resample ? "none"
                      : *data.resample == data::Frequency::kWeekly ? "weekly" : "monthly"}}},
       {"features",

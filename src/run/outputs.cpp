@@ -127,7 +127,8 @@ nlohmann::json RunJson(const RunRecord& r, const std::string& command_line) {
        {{"total", r.total_samples},
         {"skipped_for_warmup", r.warmup_skipped},
         {"purged", r.purged},
-        {"folds", r.folds}}},
+        {"folds", r.folds},
+        {"pretrain", r.pretrain_samples}}},
       {"normalizers", r.normalizers},
       {"models", models},
   };

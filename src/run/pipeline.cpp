@@ -1,5 +1,8 @@
 #include <chrono>
 #include <cmath>
+#include <optional>
+
+#include "finml/core/params.hpp"
 #include <filesystem>
 
 #include "finml/core/error.hpp"
@@ -105,6 +108,54 @@ std::vector<Plan> MakePlans(const ExperimentConfig& c, const train::SampleSet& a
   return plans;
 }
 
+// Samples from the model's pretraining sources, each loaded and featurised like the experiment's
+// own data and cut before `cutoff`, the first date anything is judged on.
+train::SampleSet PretrainSamples(const ExperimentConfig& c, const nlohmann::json& sources,
+                                 data::Timestamp cutoff, std::size_t lookback, std::size_t lags,
+                                 const std::vector<std::string>& feature_names) {
+  train::SampleSet pooled;
+  for (const auto& source : sources) {
+    ExperimentConfig sc = c;
+    sc.data.symbols.clear();
+    sc.data.load.symbol.clear();
+    if (source.is_string()) {
+      sc.data.path = source.get<std::string>();
+    } else {
+      ParamReader reader("pretrain source", source);
+      sc.data.path = reader.Get<std::string>("path", "");
+      sc.data.load.decimal_year = reader.Get<bool>("decimal_year", false);
+      reader.Finish();
+    }
+    std::string path = ResolveDataPath(sc.data.path, c.source);
+    data::MarketData md = LoadExperimentData(sc, path);
+    FINML_REQUIRE(md.calendar,
+                  "pretrain source {} has no calendar dates, so data after the training period "
+                  "cannot be excluded (for a decimal-year index give {{path: ..., decimal_year: "
+                  "true}})",
+                  path);
+    std::size_t keep = static_cast<std::size_t>(
+        std::lower_bound(md.time.begin(), md.time.end(), cutoff) - md.time.begin());
+    FINML_REQUIRE(keep > lookback + 60, "pretrain source {} has only {} rows before {}", path, keep,
+                  data::FormatTimestamp(cutoff));
+    md.time.resize(keep);
+    md.time_label.resize(keep);
+    for (auto& a : md.assets) {
+      for (auto f : {data::Field::kOpen, data::Field::kHigh, data::Field::kLow, data::Field::kClose,
+                     data::Field::kAdjClose, data::Field::kVolume}) {
+        auto& v = a.Get(f);
+        if (!v.empty()) v.resize(keep);
+      }
+    }
+    std::vector<train::AssetInputs> inputs = BuildAssetInputs(sc, md);
+    FINML_REQUIRE(inputs.front().features.names == feature_names,
+                  "pretrain source {} yields different feature columns than the experiment's data",
+                  path);
+    train::AppendSamples(pooled, train::BuildSamples(inputs, md.time, md.time_label, c.target,
+                                                     lookback, lags));
+  }
+  return pooled;
+}
+
 std::vector<std::size_t> DateGroups(const train::SampleSet& s) { return s.target_row; }
 
 SegmentResult Score(const ExperimentConfig& c, const train::SampleSet& s,
@@ -181,6 +232,22 @@ RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
   record.validation = train::Subset(all, all_val);
   record.test = train::Subset(all, all_test);
 
+  // Pretraining data ends before the first validation or test decision of any fold.
+  std::size_t first_judged = all.calendar.size();
+  for (const auto& p : plans) {
+    for (std::size_t i : p.validation) first_judged = std::min(first_judged, all.decision_row[i]);
+    for (std::size_t i : p.test) first_judged = std::min(first_judged, all.decision_row[i]);
+  }
+  std::vector<std::optional<train::SampleSet>> pretrain(config.models.size());
+  for (std::size_t m = 0; m < config.models.size(); ++m) {
+    nlohmann::json sources =
+        models::MakeForecaster(config.models[m].type, config.models[m].params)->PretrainSources();
+    if (sources.empty()) continue;
+    pretrain[m] = PretrainSamples(config, sources, all.calendar[first_judged], lookback, lags,
+                                  record.feature_names);
+    record.pretrain_samples.push_back({config.models[m].name, pretrain[m]->size()});
+  }
+
   record.models.resize(config.models.size());
   record.fitted.resize(config.models.size());
   std::vector<std::vector<double>> val_pred(config.models.size()), test_pred(config.models.size());
@@ -205,6 +272,13 @@ RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
       auto start = std::chrono::steady_clock::now();
       models::FitContext context{config.seed, progress, entry.name};
       const std::size_t own = record.model_lookback[m];
+      std::optional<train::SampleSet> fold_pretrain;
+      if (pretrain[m]) {
+        fold_pretrain = *pretrain[m];
+        normalizer.Apply(*fold_pretrain);
+        fold_pretrain = train::TrimWindow(*fold_pretrain, own);
+        context.pretrain = &*fold_pretrain;
+      }
       model->Fit(train::TrimWindow(tr, own), train::TrimWindow(va, own), context);
       record.models[m].fit_seconds +=
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -136,6 +136,26 @@ SampleSet TrimWindow(const SampleSet& samples, std::size_t lookback) {
   return out;
 }
 
+void AppendSamples(SampleSet& into, const SampleSet& more) {
+  if (into.size() == 0 && into.symbols.empty()) {
+    into = more;
+    return;
+  }
+  FINML_REQUIRE(into.feature_names == more.feature_names && into.lookback == more.lookback &&
+                    into.ar_lags == more.ar_lags,
+                "cannot pool samples with different features or windows");
+  const std::size_t offset = into.symbols.size();
+  into.symbols.insert(into.symbols.end(), more.symbols.begin(), more.symbols.end());
+  into.x.insert(into.x.end(), more.x.begin(), more.x.end());
+  into.own_lags.insert(into.own_lags.end(), more.own_lags.begin(), more.own_lags.end());
+  into.y.insert(into.y.end(), more.y.begin(), more.y.end());
+  into.no_change.insert(into.no_change.end(), more.no_change.begin(), more.no_change.end());
+  for (std::size_t a : more.asset) into.asset.push_back(a + offset);
+  into.decision_row.insert(into.decision_row.end(), more.decision_row.begin(), more.decision_row.end());
+  into.target_row.insert(into.target_row.end(), more.target_row.begin(), more.target_row.end());
+  into.warmup_skipped += more.warmup_skipped;
+}
+
 SampleSet Subset(const SampleSet& samples, const std::vector<std::size_t>& rows) {
   SampleSet out;
   out.lookback = samples.lookback;

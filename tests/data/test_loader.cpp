@@ -60,6 +60,17 @@ TEST(Loader, DataWithoutCalendarKeepsOrderAndLabels) {
   EXPECT_EQ(eu.time_label[0], "1991.496153846154");
 }
 
+TEST(Loader, DecimalYearIndexAsApproximateDates) {
+  LoadOptions options;
+  options.decimal_year = true;
+  MarketData eu = LoadMarketData(testing::RepoPath("data/eustockmarkets.csv"), options);
+  EXPECT_TRUE(eu.calendar);
+  // 1991.49615: 0.49615 * 365 = day 181.1 after 1 January, i.e. 1 July 1991.
+  EXPECT_EQ(eu.time_label.front(), "1991-07-01");
+  EXPECT_EQ(eu.repairs.at(0).count, 1860u);
+  for (std::size_t i = 1; i < eu.rows(); ++i) ASSERT_GT(eu.time[i], eu.time[i - 1]);
+}
+
 TEST(Loader, HeaderCaseAdjCloseDateTimes) {
   MarketData md = ParseMarketData(
       "DATE,OPEN,HIGH,LOW,CLOSE,Adj Close,VOLUME\n"
@@ -71,6 +82,10 @@ TEST(Loader, HeaderCaseAdjCloseDateTimes) {
   EXPECT_DOUBLE_EQ(md.assets[0].adj_close[1], 10.7);
   EXPECT_EQ(md.time[1] - md.time[0], 60);
   EXPECT_EQ(md.time_label[0], "2020-01-02 09:30:00");
+  // Intraday data labels every bar with its time, midnight included.
+  MarketData bars = ParseMarketData("Date,Close\n2020-01-02 23:59:00,1\n2020-01-03 00:00:00,2\n",
+                                    "bars.csv");
+  EXPECT_EQ(bars.time_label[1], "2020-01-03 00:00:00");
 }
 
 TEST(Loader, LongPanelAlignsSymbols) {

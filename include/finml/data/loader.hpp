@@ -25,7 +25,12 @@ struct LoadOptions {
   DuplicatePolicy duplicates = DuplicatePolicy::kError;
   std::optional<Shape> shape;  // force a shape instead of detecting it
   std::string symbol;          // name of a single-asset file's asset (default: file stem)
+  // A numeric index is a decimal year (R's ts time, e.g. 1991.4962): read it as the calendar
+  // day it falls on, an approximation the repairs log records.
+  bool decimal_year = false;
 };
+
+[[nodiscard]] Timestamp DecimalYearToTimestamp(double year);
 
 [[nodiscard]] MissingPolicy ParseMissingPolicy(std::string_view name);
 [[nodiscard]] OrderPolicy ParseOrderPolicy(std::string_view name);

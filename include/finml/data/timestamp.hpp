@@ -24,7 +24,8 @@ struct CivilDate {
 [[nodiscard]] CivilDate CivilFromDays(std::int64_t days);
 // ISO 8601 date or date-time: 2001-09-27, 2001-09-27 15:30, 2001-09-27T15:30:00(.123)(Z).
 [[nodiscard]] std::optional<Timestamp> ParseTimestamp(std::string_view text);
-[[nodiscard]] std::string FormatTimestamp(Timestamp t);  // date only when at midnight
+// Date only when at midnight, unless `with_time` (intraday data labels every bar alike).
+[[nodiscard]] std::string FormatTimestamp(Timestamp t, bool with_time = false);
 [[nodiscard]] CivilDate DateOf(Timestamp t);
 // Monday = 0 ... Sunday = 6.
 [[nodiscard]] int Weekday(Timestamp t);

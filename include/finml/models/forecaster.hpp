@@ -19,6 +19,9 @@ struct FitContext {
   std::uint64_t seed = 42;
   bool progress = false;
   std::string label;  // shown on the progress line
+  // Samples from other series to learn from first (see PretrainSources), normalised like the
+  // training samples and ending before the first date the model is judged on.
+  const train::SampleSet* pretrain = nullptr;
 };
 
 class Forecaster {
@@ -31,6 +34,8 @@ class Forecaster {
   [[nodiscard]] virtual nlohmann::json Describe() const = 0;
   // How many own-series lags the samples must carry for this model.
   [[nodiscard]] virtual std::size_t RequiredLags() const { return 0; }
+  // Data files (strings, or {path, decimal_year}) this model pretrains on; empty for none.
+  [[nodiscard]] virtual nlohmann::json PretrainSources() const { return nlohmann::json::array(); }
   // Window length this model needs; 0 means the experiment's lookback.
   [[nodiscard]] virtual std::size_t RequiredLookback() const { return 0; }
   // Fitted state: small values in the returned JSON, large ones (weights) as files in `dir`.

@@ -51,6 +51,7 @@ struct RunRecord {
   std::vector<std::shared_ptr<models::Forecaster>> fitted;
   std::size_t ar_lags = 0;
   std::vector<std::size_t> model_lookback;  // window length each model sees
+  std::vector<std::pair<std::string, std::size_t>> pretrain_samples;  // model -> samples
 };
 
 struct RunOptions {

@@ -62,6 +62,10 @@ struct SampleSet {
 // The same samples with only the latest `lookback` steps of each window.
 [[nodiscard]] SampleSet TrimWindow(const SampleSet& samples, std::size_t lookback);
 
+// Appends another set's samples as further assets (for pooling series from several sources).
+// Only the per-sample fields stay meaningful; calendars of different sources are not merged.
+void AppendSamples(SampleSet& into, const SampleSet& more);
+
 [[nodiscard]] SampleSet Subset(const SampleSet& samples, const std::vector<std::size_t>& rows);
 
 }  // namespace finml::train

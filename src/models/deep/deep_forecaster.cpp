@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <numbers>
 #include <numeric>
+#include <map>
 #include <random>
 
 #include "finml/core/error.hpp"
@@ -41,6 +42,18 @@ class DeepForecaster final : public Forecaster {
  public:
   DeepForecaster(deep::NetSpec spec, TrainParams train) : spec_(std::move(spec)), train_(train) {}
 
+  void SetPretraining(std::string mode, nlohmann::json sources, std::int64_t epochs,
+                      double finetune_lr) {
+    mode_ = std::move(mode);
+    pretrain_sources_ = std::move(sources);
+    pretrain_epochs_ = epochs;
+    finetune_lr_ = finetune_lr;
+  }
+
+  [[nodiscard]] nlohmann::json PretrainSources() const override {
+    return mode_ == "scratch" ? nlohmann::json::array() : pretrain_sources_;
+  }
+
   [[nodiscard]] std::size_t RequiredLookback() const override {
     return static_cast<std::size_t>(spec_.window);
   }
@@ -53,70 +66,25 @@ class DeepForecaster final : public Forecaster {
     torch::manual_seed(context.seed);
     std::mt19937_64 rng(context.seed);
     device_ = Device();
-
-    y_mean_ = std::accumulate(tr.y.begin(), tr.y.end(), 0.0) / static_cast<double>(tr.size());
-    double ss = 0;
-    for (double v : tr.y) ss += (v - y_mean_) * (v - y_mean_);
-    y_std_ = std::sqrt(ss / static_cast<double>(tr.size()));
-    if (!(y_std_ > 0)) y_std_ = 1.0;
-
-    torch::Tensor x_train = Windows(tr), y_train = Targets(tr);
-    const bool validate = va.size() > 0;
-    torch::Tensor x_val, y_val;
-    if (validate) {
-      x_val = Windows(va);
-      y_val = Targets(va);
-    }
-
+    const bool use_pretraining = mode_ != "scratch";
+    FINML_REQUIRE(!use_pretraining || (context.pretrain && context.pretrain->size() > 0),
+                  "{}: mode '{}' needs pretraining samples (give 'pretrain' sources)",
+                  spec_.architecture, mode_);
+    // Targets are standardised with the statistics of the first data the network learns from,
+    // so a pretrained network keeps its scale when it moves to the target series.
+    SetTargetScale(use_pretraining ? *context.pretrain : tr);
     net_ = deep::MakeNet(spec_);
     net_->to(device_);
-    std::unique_ptr<torch::optim::Optimizer> optimizer = MakeOptimizer();
-    const std::int64_t n = x_train.size(0);
-    std::vector<std::int64_t> order(static_cast<std::size_t>(n));
-    std::iota(order.begin(), order.end(), 0);
-
     history_.clear();
-    best_epoch_ = 0;
-    best_val_ = std::numeric_limits<double>::infinity();
-    std::vector<torch::Tensor> best_state;
-    std::int64_t stale = 0;
-    Progress bar(context.label.empty() ? spec_.architecture : context.label,
-                 static_cast<std::size_t>(train_.epochs), context.progress);
-    for (std::int64_t epoch = 1; epoch <= train_.epochs; ++epoch) {
-      SetLearningRate(*optimizer, epoch);
-      net_->train();
-      std::shuffle(order.begin(), order.end(), rng);
-      torch::Tensor perm = torch::tensor(order, torch::kLong).to(device_);
-      double total = 0;
-      for (std::int64_t b = 0; b < n; b += train_.batch) {
-        torch::Tensor idx = perm.slice(0, b, std::min(n, b + train_.batch));
-        optimizer->zero_grad();
-        torch::Tensor loss = torch::mse_loss(net_->forward(x_train.index_select(0, idx)),
-                                             y_train.index_select(0, idx));
-        loss.backward();
-        if (train_.clip > 0) torch::nn::utils::clip_grad_norm_(net_->parameters(), train_.clip);
-        optimizer->step();
-        total += loss.item<double>() * static_cast<double>(idx.size(0));
-      }
-      double train_loss = total / static_cast<double>(n);
-      double val_loss = validate ? Loss(x_val, y_val) : std::nan("");
-      history_.push_back({train_loss, val_loss});
-      bar.Update(static_cast<std::size_t>(epoch),
-                 fmt::format("epoch {} loss {:.4f} val {:.4f}", epoch, train_loss, val_loss));
-      if (!validate) continue;
-      if (val_loss < best_val_ - train_.min_delta) {
-        best_val_ = val_loss;
-        best_epoch_ = epoch;
-        best_state = Snapshot();
-        stale = 0;
-      } else if (++stale >= train_.patience) {
-        break;
-      }
+    pretrain_epochs_run_ = 0;
+    const std::string label = context.label.empty() ? spec_.architecture : context.label;
+    if (use_pretraining) {
+      Train(*context.pretrain, va, pretrain_epochs_, train_.lr, label + " pretrain", rng, context);
+      pretrain_epochs_run_ = static_cast<std::int64_t>(history_.size());
+      if (mode_ == "fine_tune") Train(tr, va, train_.epochs, finetune_lr_, label + " fine-tune", rng, context);
+    } else {
+      Train(tr, va, train_.epochs, train_.lr, label, rng, context);
     }
-    if (validate && !best_state.empty()) Restore(best_state);
-    if (!validate) best_epoch_ = static_cast<std::int64_t>(history_.size());
-    bar.Finish(fmt::format("{} epochs, best {} (val loss {:.4f})", history_.size(), best_epoch_,
-                           best_val_));
   }
 
   [[nodiscard]] std::vector<double> Predict(const train::SampleSet& samples) const override {
@@ -151,6 +119,8 @@ class DeepForecaster final : public Forecaster {
             {"layers", spec_.layers},
             {"parameters", parameters},
             {"epochs_run", history_.size()},
+            {"mode", mode_},
+            {"pretrain_epochs_run", pretrain_epochs_run_},
             {"best_epoch", best_epoch_},
             {"best_val_loss", std::isfinite(best_val_) ? nlohmann::json(best_val_) : nlohmann::json(nullptr)},
             {"target_mean", y_mean_},
@@ -185,6 +155,106 @@ class DeepForecaster final : public Forecaster {
   }
 
  private:
+  void SetTargetScale(const train::SampleSet& s) {
+    y_mean_ = std::accumulate(s.y.begin(), s.y.end(), 0.0) / static_cast<double>(s.size());
+    double ss = 0;
+    for (double v : s.y) ss += (v - y_mean_) * (v - y_mean_);
+    y_std_ = std::sqrt(ss / static_cast<double>(s.size()));
+    if (!(y_std_ > 0)) y_std_ = 1.0;
+  }
+
+  // One training phase with early stopping on the validation samples' last-step loss; the best
+  // weights of the phase are restored at its end.
+  void Train(const train::SampleSet& tr, const train::SampleSet& va, std::int64_t epochs,
+             double lr, const std::string& label, std::mt19937_64& rng,
+             const FitContext& context) {
+    torch::Tensor x_train = Windows(tr);
+    const bool dense = net_->causal();
+    torch::Tensor y_train = dense ? StepTargets(tr) : Targets(tr);
+    torch::Tensor known = dense ? y_train.isfinite() : torch::Tensor();
+    if (dense) y_train = torch::nan_to_num(y_train, 0.0);
+    const bool validate = va.size() > 0;
+    torch::Tensor x_val, y_val;
+    if (validate) {
+      x_val = Windows(va);
+      y_val = Targets(va);
+    }
+    std::unique_ptr<torch::optim::Optimizer> optimizer = MakeOptimizer(lr);
+    const std::int64_t n = x_train.size(0);
+    std::vector<std::int64_t> order(static_cast<std::size_t>(n));
+    std::iota(order.begin(), order.end(), 0);
+    best_epoch_ = 0;
+    best_val_ = std::numeric_limits<double>::infinity();
+    std::vector<torch::Tensor> best_state;
+    std::int64_t stale = 0;
+    const std::size_t first = history_.size();
+    Progress bar(label, static_cast<std::size_t>(epochs), context.progress);
+    for (std::int64_t epoch = 1; epoch <= epochs; ++epoch) {
+      SetLearningRate(*optimizer, lr, epoch, epochs);
+      net_->train();
+      std::shuffle(order.begin(), order.end(), rng);
+      torch::Tensor perm = torch::tensor(order, torch::kLong).to(device_);
+      double total = 0;
+      for (std::int64_t b = 0; b < n; b += train_.batch) {
+        torch::Tensor idx = perm.slice(0, b, std::min(n, b + train_.batch));
+        optimizer->zero_grad();
+        torch::Tensor loss;
+        if (dense) {
+          torch::Tensor mask = known.index_select(0, idx).to(torch::kFloat);
+          torch::Tensor err = net_->forward_all(x_train.index_select(0, idx)) -
+                              y_train.index_select(0, idx);
+          loss = (err * err * mask).sum() / mask.sum().clamp_min(1.0);
+        } else {
+          loss = torch::mse_loss(net_->forward(x_train.index_select(0, idx)),
+                                 y_train.index_select(0, idx));
+        }
+        loss.backward();
+        if (train_.clip > 0) torch::nn::utils::clip_grad_norm_(net_->parameters(), train_.clip);
+        optimizer->step();
+        total += loss.item<double>() * static_cast<double>(idx.size(0));
+      }
+      double train_loss = total / static_cast<double>(n);
+      double val_loss = validate ? Loss(x_val, y_val) : std::nan("");
+      history_.push_back({train_loss, val_loss});
+      bar.Update(static_cast<std::size_t>(epoch),
+                 fmt::format("epoch {} loss {:.4f} val {:.4f}", epoch, train_loss, val_loss));
+      if (!validate) continue;
+      if (val_loss < best_val_ - train_.min_delta) {
+        best_val_ = val_loss;
+        best_epoch_ = static_cast<std::int64_t>(history_.size());
+        best_state = Snapshot();
+        stale = 0;
+      } else if (++stale >= train_.patience) {
+        break;
+      }
+    }
+    if (validate && !best_state.empty()) Restore(best_state);
+    if (!validate) best_epoch_ = static_cast<std::int64_t>(history_.size());
+    bar.Finish(fmt::format("{} epochs, best {} (val loss {:.4f})", history_.size() - first,
+                           best_epoch_, best_val_));
+  }
+
+  // Per-step targets for causal networks: step k of sample i is the target of the sample that
+  // was decided on that step's row, if that sample is in the same set (so never beyond it).
+  torch::Tensor StepTargets(const train::SampleSet& s) const {
+    const std::int64_t window = spec_.window;
+    std::map<std::pair<std::size_t, std::size_t>, double> by_row;
+    for (std::size_t i = 0; i < s.size(); ++i) by_row[{s.asset[i], s.decision_row[i]}] = s.y[i];
+    torch::Tensor y = torch::full({static_cast<std::int64_t>(s.size()), window},
+                                  std::numeric_limits<float>::quiet_NaN());
+    auto acc = y.accessor<float, 2>();
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      for (std::int64_t k = 0; k < window; ++k) {
+        std::int64_t back = window - 1 - k;
+        if (static_cast<std::int64_t>(s.decision_row[i]) < back) continue;
+        auto it = by_row.find({s.asset[i], s.decision_row[i] - static_cast<std::size_t>(back)});
+        if (it != by_row.end())
+          acc[static_cast<std::int64_t>(i)][k] = static_cast<float>((it->second - y_mean_) / y_std_);
+      }
+    }
+    return y.to(device_);
+  }
+
   torch::Device Device() const {
     if (train_.device == "cuda") {
       FINML_REQUIRE(torch::cuda::is_available(),
@@ -236,21 +306,21 @@ class DeepForecaster final : public Forecaster {
     return total / static_cast<double>(x.size(0));
   }
 
-  std::unique_ptr<torch::optim::Optimizer> MakeOptimizer() {
+  std::unique_ptr<torch::optim::Optimizer> MakeOptimizer(double lr) {
     if (train_.optimizer == "adamw") {
       return std::make_unique<torch::optim::AdamW>(
-          net_->parameters(),
-          torch::optim::AdamWOptions(train_.lr).weight_decay(train_.weight_decay));
+          net_->parameters(), torch::optim::AdamWOptions(lr).weight_decay(train_.weight_decay));
     }
     return std::make_unique<torch::optim::Adam>(
-        net_->parameters(), torch::optim::AdamOptions(train_.lr).weight_decay(train_.weight_decay));
+        net_->parameters(), torch::optim::AdamOptions(lr).weight_decay(train_.weight_decay));
   }
 
-  void SetLearningRate(torch::optim::Optimizer& optimizer, std::int64_t epoch) const {
-    double lr = train_.lr;
+  void SetLearningRate(torch::optim::Optimizer& optimizer, double base, std::int64_t epoch,
+                       std::int64_t epochs) const {
+    double lr = base;
     if (train_.schedule == "cosine") {
       lr *= 0.5 * (1.0 + std::cos(std::numbers::pi * static_cast<double>(epoch - 1) /
-                                  static_cast<double>(train_.epochs)));
+                                  static_cast<double>(epochs)));
     } else if (train_.schedule == "step") {
       lr *= std::pow(train_.gamma, static_cast<double>((epoch - 1) / train_.step_size));
     }
@@ -273,6 +343,11 @@ class DeepForecaster final : public Forecaster {
 
   deep::NetSpec spec_;
   TrainParams train_;
+  std::string mode_ = "scratch";  // gpt: scratch | zero_shot | fine_tune
+  nlohmann::json pretrain_sources_ = nlohmann::json::array();
+  std::int64_t pretrain_epochs_ = 0;
+  double finetune_lr_ = 0;
+  std::int64_t pretrain_epochs_run_ = 0;
   torch::Device device_ = torch::Device(torch::kCPU);
   std::shared_ptr<deep::SequenceNet> net_;
   double y_mean_ = 0, y_std_ = 1;
@@ -283,7 +358,9 @@ class DeepForecaster final : public Forecaster {
 
 }  // namespace
 
-std::vector<std::string> DeepArchitectures() { return {"mlp", "lstm", "gru", "tcn", "transformer"}; }
+std::vector<std::string> DeepArchitectures() {
+  return {"mlp", "lstm", "gru", "tcn", "transformer", "gpt"};
+}
 
 std::unique_ptr<Forecaster> MakeDeepForecaster(const std::string& architecture, ParamReader& p) {
   deep::NetSpec spec;
@@ -296,7 +373,7 @@ std::unique_ptr<Forecaster> MakeDeepForecaster(const std::string& architecture, 
   spec.hidden = p.Get<std::int64_t>("hidden", default_hidden);
   spec.layers = p.Get<std::int64_t>("layers", 2);
   spec.dropout = p.Get<double>("dropout", 0.0);
-  if (architecture == "transformer") {
+  if (architecture == "transformer" || architecture == "gpt") {
     spec.heads = p.Get<std::int64_t>("heads", 4);
     spec.feedforward = p.Get<std::int64_t>("feedforward", 4 * spec.hidden);
   }
@@ -329,11 +406,27 @@ std::unique_ptr<Forecaster> MakeDeepForecaster(const std::string& architecture, 
   FINML_REQUIRE(t.step_size >= 1, "{}: step_size must be >= 1", who);
   FINML_REQUIRE(t.device == "cpu" || t.device == "cuda", "{}: unknown device '{}' (valid: cpu, cuda)",
                 who, t.device);
-  if (architecture == "transformer") {
+  if (architecture == "transformer" || architecture == "gpt") {
     FINML_REQUIRE(spec.heads >= 1 && spec.hidden % spec.heads == 0,
                   "transformer: hidden {} must be a multiple of heads {}", spec.hidden, spec.heads);
   }
-  return std::make_unique<DeepForecaster>(spec, t);
+  auto model = std::make_unique<DeepForecaster>(spec, t);
+  if (architecture == "gpt") {
+    std::string mode = p.Get<std::string>("mode", "scratch");
+    FINML_REQUIRE(mode == "scratch" || mode == "zero_shot" || mode == "fine_tune",
+                  "gpt: unknown mode '{}' (valid: scratch, zero_shot, fine_tune)", mode);
+    nlohmann::json sources = p.Has("pretrain") ? p.Raw("pretrain") : nlohmann::json::array();
+    if (sources.is_string()) sources = nlohmann::json::array({sources});
+    FINML_REQUIRE(sources.is_array(), "gpt: 'pretrain' must be a list of data files");
+    FINML_REQUIRE(mode == "scratch" || !sources.empty(),
+                  "gpt: mode '{}' needs 'pretrain' sources to learn from first", mode);
+    std::int64_t pretrain_epochs = p.Get<std::int64_t>("pretrain_epochs", t.epochs);
+    double finetune_lr = p.Get<double>("finetune_lr", t.lr / 10);
+    FINML_REQUIRE(pretrain_epochs >= 1 && finetune_lr > 0,
+                  "gpt: pretrain_epochs must be >= 1 and finetune_lr > 0");
+    model->SetPretraining(mode, sources, pretrain_epochs, finetune_lr);
+  }
+  return model;
 }
 
 }  // namespace finml::models

@@ -1,6 +1,7 @@
 #include "networks.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "finml/core/error.hpp"
 
@@ -132,6 +133,45 @@ class Transformer final : public SequenceNet {
   torch::Tensor positions_;
 };
 
+// Decoder-only (GPT-style): self-attention under a causal mask, so the output at step k depends
+// on steps <= k only and every step is a next-step prediction. That gives pretraining one target
+// per step instead of one per window.
+class Gpt final : public SequenceNet {
+ public:
+  explicit Gpt(const NetSpec& s)
+      : embed_(s.features, s.hidden),
+        decoder_(nn::TransformerEncoderOptions(
+            nn::TransformerEncoderLayerOptions(s.hidden, s.heads)
+                .dim_feedforward(s.feedforward)
+                .dropout(s.dropout),
+            s.layers)),
+        head_(s.hidden, 1) {
+    register_module("embed", embed_);
+    register_module("decoder", decoder_);
+    register_module("head", head_);
+    positions_ = register_buffer("positions", PositionalEncoding(s.window, s.hidden));
+    mask_ = register_buffer(
+        "mask", torch::triu(torch::full({s.window, s.window}, -std::numeric_limits<float>::infinity()), 1));
+  }
+  [[nodiscard]] bool causal() const override { return true; }
+  torch::Tensor forward_all(const torch::Tensor& x) override {
+    const std::int64_t steps = x.size(1);
+    torch::Tensor h = embed_->forward(x) + positions_.slice(0, 0, steps).unsqueeze(0);
+    h = decoder_->forward(h.transpose(0, 1), mask_.slice(0, 0, steps).slice(1, 0, steps));
+    return head_->forward(h).squeeze(-1).transpose(0, 1);  // (batch, time)
+  }
+  torch::Tensor forward(const torch::Tensor& x) override {
+    torch::Tensor all = forward_all(x);
+    return all.select(1, all.size(1) - 1);
+  }
+
+ private:
+  nn::Linear embed_;
+  nn::TransformerEncoder decoder_;
+  nn::Linear head_;
+  torch::Tensor positions_, mask_;
+};
+
 }  // namespace
 
 std::shared_ptr<SequenceNet> MakeNet(const NetSpec& s) {
@@ -144,6 +184,7 @@ std::shared_ptr<SequenceNet> MakeNet(const NetSpec& s) {
   if (s.architecture == "gru") return std::make_shared<Recurrent<nn::GRU, nn::GRUOptions>>(s);
   if (s.architecture == "tcn") return std::make_shared<Tcn>(s);
   if (s.architecture == "transformer") return std::make_shared<Transformer>(s);
+  if (s.architecture == "gpt") return std::make_shared<Gpt>(s);
   throw InternalError("unknown network " + s.architecture);
 }
 

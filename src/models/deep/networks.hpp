@@ -10,7 +10,7 @@
 namespace finml::models::deep {
 
 struct NetSpec {
-  std::string architecture;  // mlp | lstm | gru | tcn | transformer
+  std::string architecture;  // mlp | lstm | gru | tcn | transformer | gpt
   std::int64_t features = 1;
   std::int64_t window = 5;
   std::int64_t hidden = 50;
@@ -24,6 +24,9 @@ struct NetSpec {
 class SequenceNet : public torch::nn::Module {
  public:
   virtual torch::Tensor forward(const torch::Tensor& windows) = 0;
+  // Causal networks predict at every step, (batch, time); the others only at the last.
+  [[nodiscard]] virtual bool causal() const { return false; }
+  virtual torch::Tensor forward_all(const torch::Tensor& windows) { return forward(windows); }
 };
 
 [[nodiscard]] std::shared_ptr<SequenceNet> MakeNet(const NetSpec& spec);
