@@ -37,3 +37,8 @@ finml_cli_test(examples_lstm_panel 0 "metrics: " --
                $<TARGET_FILE:finml> run examples/dow30_lstm_panel.yaml --out ${FINML_CLI_OUT}/dow30_lstm)
 finml_cli_test(predict_usage 2 "--model is required|model.*required" --
                $<TARGET_FILE:finml> predict --input data/aer_djia8012.csv --out ${FINML_CLI_OUT}/p.csv)
+finml_cli_test(examples_gpt 0 "metrics: " --
+               $<TARGET_FILE:finml> run examples/gpt_pretrain_djia.yaml --out ${FINML_CLI_OUT}/gpt)
+finml_cli_test(predict_saved 0 "wrote .*\\(8561 predictions\\)" --
+               $<TARGET_FILE:finml> predict --model ${FINML_CLI_OUT}/quickstart/models/ar --input data/aer_djia8012.csv --out ${FINML_CLI_OUT}/ar_pred.csv)
+set_tests_properties(cli.predict_saved PROPERTIES DEPENDS cli.quickstart)
