@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <memory>
 #include <numeric>
 
 #include "finml/core/error.hpp"
@@ -225,6 +226,10 @@ void OrderRows(std::vector<RawRow>& rows, const LoadOptions& options, const std:
                      [](const RawRow& a, const RawRow& b) { return a.time < b.time; });
     repairs.push_back({what + "rows sorted by date", rows.size()});
   }
+  bool has_duplicates = false;
+  for (std::size_t i = 1; i < rows.size() && !has_duplicates; ++i)
+    has_duplicates = rows[i].time == rows[i - 1].time;
+  if (!has_duplicates) return;  // the usual case: nothing to copy
   std::size_t removed = 0;
   std::vector<RawRow> kept;
   kept.reserve(rows.size());
@@ -248,13 +253,16 @@ void OrderRows(std::vector<RawRow>& rows, const LoadOptions& options, const std:
 
 // Applies the missing-value policy across every asset and field at once, so a dropped date
 // disappears for all assets and the panel stays aligned.
-void ApplyMissingPolicy(MarketData& md, const std::vector<std::vector<std::size_t>>& lines,
+// Line numbers per asset; assets read from one row share one vector.
+using LineMap = std::vector<std::shared_ptr<const std::vector<std::size_t>>>;
+
+void ApplyMissingPolicy(MarketData& md, const LineMap& lines,
                         const std::vector<std::vector<std::size_t>>& field_columns,
                         const LoadOptions& options, const std::vector<std::string>& header) {
   constexpr Field kFields[] = {Field::kOpen,     Field::kHigh,   Field::kLow,
                                Field::kClose,    Field::kAdjClose, Field::kVolume};
   auto describe = [&](std::size_t a, std::size_t fi, std::size_t row) {
-    std::size_t line = lines[a][row];
+    std::size_t line = (*lines[a])[row];
     std::size_t col = field_columns[a][fi];
     std::string column = col < header.size() ? header[col] : FieldName(kFields[fi]);
     if (line == 0) {
@@ -268,17 +276,25 @@ void ApplyMissingPolicy(MarketData& md, const std::vector<std::vector<std::size_
   };
   const std::size_t n = md.rows();
   if (options.missing == MissingPolicy::kError) {
-    for (std::size_t row = 0; row < n; ++row) {
-      for (std::size_t a = 0; a < md.assets.size(); ++a) {
-        for (std::size_t fi = 0; fi < 6; ++fi) {
-          const auto& v = md.assets[a].Get(kFields[fi]);
-          if (!v.empty() && std::isnan(v[row])) {
-            auto [where, problem] = describe(a, fi, row);
-            throw DataError(where, problem,
-                            "fill the value, or set the missing policy to 'ffill' or 'drop'");
-          }
+    // Column by column (cache-friendly), remembering the earliest row so the error names the
+    // first problem in the file.
+    std::size_t first_row = n, first_asset = 0, first_field = 0;
+    for (std::size_t a = 0; a < md.assets.size(); ++a) {
+      for (std::size_t fi = 0; fi < 6; ++fi) {
+        const auto& v = md.assets[a].Get(kFields[fi]);
+        auto it = std::find_if(v.begin(), v.end(), [](double x) { return std::isnan(x); });
+        auto row = static_cast<std::size_t>(it - v.begin());
+        if (it != v.end() && row < first_row) {
+          first_row = row;
+          first_asset = a;
+          first_field = fi;
         }
       }
+    }
+    if (first_row < n) {
+      auto [where, problem] = describe(first_asset, first_field, first_row);
+      throw DataError(where, problem,
+                      "fill the value, or set the missing policy to 'ffill' or 'drop'");
     }
     return;
   }
@@ -468,7 +484,7 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
   }
 
   // Per asset: line of each aligned row (0 = no row) and source column of each field.
-  std::vector<std::vector<std::size_t>> lines;
+  LineMap lines;
   std::vector<std::vector<std::size_t>> field_columns;
   constexpr Field kFieldOrder[] = {Field::kOpen,     Field::kHigh,   Field::kLow,
                                    Field::kClose,    Field::kAdjClose, Field::kVolume};
@@ -490,8 +506,8 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
       md.time.push_back(row.time);
       md.time_label.push_back(md.calendar ? FormatTimestamp(row.time, intraday) : Trim(row.label));
     }
-    std::vector<std::size_t> row_lines(n);
-    for (std::size_t i = 0; i < n; ++i) row_lines[i] = rows[i].line;
+    auto row_lines = std::make_shared<std::vector<std::size_t>>(n);
+    for (std::size_t i = 0; i < n; ++i) (*row_lines)[i] = rows[i].line;
     if (by_symbol_columns) {
       for (std::size_t k = 0; k < width; ++k) {
         Bars bars;
@@ -557,7 +573,7 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
         ++j;
       }
       md.assets.push_back(std::move(bars));
-      lines.push_back(std::move(row_lines));
+      lines.push_back(std::make_shared<const std::vector<std::size_t>>(std::move(row_lines)));
       field_columns.push_back(cols);
     }
   }

@@ -144,6 +144,7 @@ MacdLines Macd(const Series& close, std::size_t fast, std::size_t slow, std::siz
 }
 
 Series Rsi(const Series& close, std::size_t n) {
+  RequireWindow(n, "RSI");
   Series up(close.size(), kNaN), down(close.size(), kNaN);
   for (std::size_t t = 1; t < close.size(); ++t) {
     double change = close[t] - close[t - 1];
@@ -220,12 +221,14 @@ Series Obv(const Series& close, const Series& volume) {
 }
 
 Series Roc(const Series& x, std::size_t n) {
+  RequireWindow(n, "ROC");
   Series out(x.size(), kNaN);
   for (std::size_t t = n; t < x.size(); ++t) out[t] = std::log(x[t] / x[t - n]);
   return out;
 }
 
 Series Momentum(const Series& x, std::size_t n) {
+  RequireWindow(n, "momentum");
   Series out(x.size(), kNaN);
   for (std::size_t t = n; t < x.size(); ++t) out[t] = x[t] - x[t - n];
   return out;
