@@ -44,12 +44,20 @@ const nlohmann::json kSmall = {{"lookback", 4}, {"hidden", 8}, {"layers", 1}, {"
 
 class DeepArchitecture : public ::testing::TestWithParam<std::string> {};
 
+// "lstm_fused" is the LSTM on the fused kernel.
+std::unique_ptr<Forecaster> Make(const std::string& name, nlohmann::json params) {
+  if (name == "transformer" || name == "gpt") params["heads"] = 2;
+  if (name == "lstm_fused") {
+    params["implementation"] = "fused";
+    return MakeForecaster("lstm", params);
+  }
+  return MakeForecaster(name, params);
+}
+
 TEST_P(DeepArchitecture, LearnsAKnownSignalNearTheOptimum) {
   train::SampleSet tr = Ar1Windows(1500, 4, 1), va = Ar1Windows(300, 4, 2),
                    te = Ar1Windows(1000, 4, 3);
-  nlohmann::json params = kSmall;
-  if (GetParam() == "transformer") params["heads"] = 2;
-  auto model = MakeForecaster(GetParam(), params);
+  auto model = Make(GetParam(), kSmall);
   model->Fit(tr, va, {7, false, ""});
   double mse = Mse(model->Predict(te), te.y);
   // Optimum 0.01; predicting the mean would score about 0.028.
@@ -60,15 +68,14 @@ TEST_P(DeepArchitecture, SameSeedSameNumbersAndSaveLoadIdentical) {
   train::SampleSet tr = Ar1Windows(400, 4, 1), va = Ar1Windows(100, 4, 2);
   nlohmann::json params = kSmall;
   params["epochs"] = 5;
-  if (GetParam() == "transformer") params["heads"] = 2;
-  auto a = MakeForecaster(GetParam(), params);
-  auto b = MakeForecaster(GetParam(), params);
+  auto a = Make(GetParam(), params);
+  auto b = Make(GetParam(), params);
   a->Fit(tr, va, {11, false, ""});
   b->Fit(tr, va, {11, false, ""});
   EXPECT_EQ(a->Predict(va), b->Predict(va));
   std::string dir = testing::TempDir("deep_save_" + GetParam());
   nlohmann::json state = a->Save(dir);
-  auto c = MakeForecaster(GetParam(), params);
+  auto c = Make(GetParam(), params);
   c->Load(nlohmann::json::parse(state.dump()), dir);
   EXPECT_EQ(a->Predict(va), c->Predict(va));
   // Windows longer than the model's are trimmed to its latest steps, not rejected.
@@ -79,7 +86,8 @@ TEST_P(DeepArchitecture, SameSeedSameNumbersAndSaveLoadIdentical) {
 }
 
 INSTANTIATE_TEST_SUITE_P(All, DeepArchitecture,
-                         ::testing::Values("mlp", "lstm", "gru", "tcn", "transformer"),
+                         ::testing::Values("mlp", "lstm", "gru", "tcn", "transformer", "gpt",
+                                           "lstm_fused"),
                          [](const auto& info) { return info.param; });
 
 TEST(Deep, EarlyStoppingRestoresTheBestEpoch) {

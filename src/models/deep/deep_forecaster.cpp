@@ -378,6 +378,12 @@ std::unique_ptr<Forecaster> MakeDeepForecaster(const std::string& architecture, 
     spec.feedforward = p.Get<std::int64_t>("feedforward", 4 * spec.hidden);
   }
   if (architecture == "tcn") spec.kernel = p.Get<std::int64_t>("kernel", 3);
+  if (architecture == "lstm") {
+    std::string impl = p.Get<std::string>("implementation", "torch");
+    FINML_REQUIRE(impl == "torch" || impl == "fused",
+                  "lstm: unknown implementation '{}' (valid: torch, fused)", impl);
+    spec.fused = impl == "fused";
+  }
   TrainParams t;
   t.epochs = p.Get<std::int64_t>("epochs", t.epochs);
   t.batch = p.Get<std::int64_t>("batch", t.batch);

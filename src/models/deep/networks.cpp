@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "finml/core/error.hpp"
+#include "fused_lstm.hpp"
 
 namespace finml::models::deep {
 namespace {
@@ -49,6 +50,37 @@ class Recurrent final : public SequenceNet {
 
  private:
   Rnn rnn_;
+  nn::Linear head_;
+};
+
+// Stacked LSTM layers on the fused kernel, initialised like torch::nn::LSTM (uniform in
+// +-1/sqrt(hidden)); one bias per layer stands for torch's b_ih + b_hh.
+class FusedLstmNet final : public SequenceNet {
+ public:
+  explicit FusedLstmNet(const NetSpec& s) : dropout_(s.dropout), head_(s.hidden, 1) {
+    const double bound = 1.0 / std::sqrt(static_cast<double>(s.hidden));
+    std::int64_t in = s.features;
+    for (std::int64_t l = 0; l < s.layers; ++l) {
+      const std::string n = std::to_string(l);
+      w_ih_.push_back(register_parameter("w_ih_" + n, torch::empty({4 * s.hidden, in}).uniform_(-bound, bound)));
+      w_hh_.push_back(register_parameter("w_hh_" + n, torch::empty({4 * s.hidden, s.hidden}).uniform_(-bound, bound)));
+      bias_.push_back(register_parameter("bias_" + n, torch::empty({4 * s.hidden}).uniform_(-bound, bound)));
+      in = s.hidden;
+    }
+    register_module("head", head_);
+  }
+  torch::Tensor forward(const torch::Tensor& x) override {
+    torch::Tensor h = x;
+    for (std::size_t l = 0; l < w_ih_.size(); ++l) {
+      if (l > 0) h = torch::dropout(h, dropout_, is_training());
+      h = FusedLstm(h, w_ih_[l], w_hh_[l], bias_[l]);
+    }
+    return head_->forward(h.select(1, h.size(1) - 1)).squeeze(-1);
+  }
+
+ private:
+  double dropout_;
+  std::vector<torch::Tensor> w_ih_, w_hh_, bias_;
   nn::Linear head_;
 };
 
@@ -179,6 +211,7 @@ std::shared_ptr<SequenceNet> MakeNet(const NetSpec& s) {
                 "{}: sizes must be positive (features {}, window {}, hidden {}, layers {})",
                 s.architecture, s.features, s.window, s.hidden, s.layers);
   if (s.architecture == "mlp") return std::make_shared<Mlp>(s);
+  if (s.architecture == "lstm" && s.fused) return std::make_shared<FusedLstmNet>(s);
   if (s.architecture == "lstm")
     return std::make_shared<Recurrent<nn::LSTM, nn::LSTMOptions>>(s);
   if (s.architecture == "gru") return std::make_shared<Recurrent<nn::GRU, nn::GRUOptions>>(s);

@@ -19,6 +19,7 @@ struct NetSpec {
   std::int64_t heads = 4;        // transformer
   std::int64_t feedforward = 128;  // transformer
   std::int64_t kernel = 3;       // tcn
+  bool fused = false;            // lstm: the fused Eigen kernel instead of torch::nn::LSTM
 };
 
 class SequenceNet : public torch::nn::Module {
