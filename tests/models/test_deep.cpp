@@ -44,11 +44,11 @@ const nlohmann::json kSmall = {{"lookback", 4}, {"hidden", 8}, {"layers", 1}, {"
 
 class DeepArchitecture : public ::testing::TestWithParam<std::string> {};
 
-// "lstm_fused" is the LSTM on the fused kernel.
+// "lstm" runs the fused kernel (the CPU default); "lstm_torch" runs torch::nn::LSTM.
 std::unique_ptr<Forecaster> Make(const std::string& name, nlohmann::json params) {
   if (name == "transformer" || name == "gpt") params["heads"] = 2;
-  if (name == "lstm_fused") {
-    params["implementation"] = "fused";
+  if (name == "lstm_torch") {
+    params["implementation"] = "torch";
     return MakeForecaster("lstm", params);
   }
   return MakeForecaster(name, params);
@@ -87,7 +87,7 @@ TEST_P(DeepArchitecture, SameSeedSameNumbersAndSaveLoadIdentical) {
 
 INSTANTIATE_TEST_SUITE_P(All, DeepArchitecture,
                          ::testing::Values("mlp", "lstm", "gru", "tcn", "transformer", "gpt",
-                                           "lstm_fused"),
+                                           "lstm_torch"),
                          [](const auto& info) { return info.param; });
 
 TEST(Deep, EarlyStoppingRestoresTheBestEpoch) {
@@ -119,6 +119,8 @@ TEST(Deep, BadParametersAreErrors) {
   EXPECT_THROW((void)MakeForecaster("lstm", {{"optimizer", "sgd"}}), InvalidInput);
   EXPECT_THROW((void)MakeForecaster("transformer", {{"hidden", 10}, {"heads", 4}}), InvalidInput);
   EXPECT_THROW((void)MakeForecaster("gru", {{"device", "tpu"}}), InvalidInput);
+  EXPECT_THROW((void)MakeForecaster("lstm", {{"implementation", "fused"}, {"device", "cuda"}}),
+               InvalidInput);
   auto model = MakeForecaster("mlp", {{"lookback", 8}});
   train::SampleSet short_windows = Ar1Windows(50, 4, 1);
   EXPECT_THROW(model->Fit(short_windows, {}, {}), InvalidInput);

@@ -379,9 +379,14 @@ std::unique_ptr<Forecaster> MakeDeepForecaster(const std::string& architecture, 
   }
   if (architecture == "tcn") spec.kernel = p.Get<std::int64_t>("kernel", 3);
   if (architecture == "lstm") {
-    std::string impl = p.Get<std::string>("implementation", "torch");
+    // The fused kernel is CPU code; on a GPU torch's own (cuDNN) LSTM is the fast path.
+    const std::string device = p.Has("device") ? p.Raw("device").get<std::string>() : "cpu";
+    std::string impl = p.Get<std::string>("implementation", device == "cuda" ? "torch" : "fused");
     FINML_REQUIRE(impl == "torch" || impl == "fused",
-                  "lstm: unknown implementation '{}' (valid: torch, fused)", impl);
+                  "lstm: unknown implementation '{}' (valid: fused, torch)", impl);
+    FINML_REQUIRE(!(impl == "fused" && device == "cuda"),
+                  "lstm: the fused implementation runs on the CPU; use implementation: torch "
+                  "with device: cuda");
     spec.fused = impl == "fused";
   }
   TrainParams t;
