@@ -48,7 +48,7 @@ TestResult DieboldMariano(const std::vector<double>& d, std::size_t horizon) {
   }
   if (!(lrv > 0)) return {kNaN, kNaN};
   double stat = mean / std::sqrt(lrv / static_cast<double>(n));
-  return {stat, 2.0 * (1.0 - NormalCdf(std::abs(stat)))};
+  return {stat, std::erfc(std::abs(stat) / std::sqrt(2.0))};  // keeps precision in the tail
 }
 
 PointMetrics ComputePointMetrics(const std::vector<double>& y, const std::vector<double>& p,
@@ -60,7 +60,12 @@ PointMetrics ComputePointMetrics(const std::vector<double>& y, const std::vector
   FINML_REQUIRE(group.empty() || group.size() == y.size(), "metrics: group length mismatch");
   PointMetrics m;
   m.n = y.size();
-  if (m.n == 0) return m;
+  if (m.n == 0) {
+    // No samples: every figure is undefined (null in JSON), never a perfect zero.
+    m.mse = m.rmse = m.mae = m.mape = m.r2 = m.directional_accuracy = m.theil_u = kNaN;
+    m.dm = {kNaN, kNaN};
+    return m;
+  }
   double sse = 0, sae = 0, sse_rw = 0, ape = 0;
   std::size_t ape_n = 0;
   double hits = 0;

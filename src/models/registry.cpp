@@ -53,9 +53,14 @@ std::unique_ptr<Forecaster> MakeForecaster(const std::string& type, const nlohma
   for (const auto& [name, factory] : Table()) {
     if (name != type) continue;
     ParamReader reader("model '" + type + "'", params);
-    auto model = factory(reader);
-    reader.Finish();
-    return model;
+    try {
+      auto model = factory(reader);
+      reader.Finish();
+      return model;
+    } catch (const nlohmann::json::exception& e) {
+      throw ConfigError(fmt::format("model '{}': a parameter has the wrong type ({})", type,
+                                    e.what()));
+    }
   }
   throw ConfigError(fmt::format("unknown model type '{}' (did you mean '{}'? valid: {})", type,
                                 ClosestMatch(type, ForecasterTypes()),

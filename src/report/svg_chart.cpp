@@ -160,8 +160,13 @@ std::vector<double> NiceTicks(double lo, double hi, int target) {
     if (raw <= step) break;
   }
   std::vector<double> ticks;
-  for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
+  // Counted steps: `t += step` stalls when step is below the precision of t.
+  const double first = std::ceil(lo / step) * step;
+  for (int k = 0; k <= 4 * target; ++k) {
+    double t = first + k * step;
+    if (t > hi + step * 1e-9) break;
     ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
+  }
   return ticks;
 }
 

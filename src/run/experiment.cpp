@@ -1,5 +1,6 @@
 #include "finml/run/experiment.hpp"
 
+#include <cctype>
 #include <set>
 
 #include "finml/core/files.hpp"
@@ -210,6 +211,8 @@ ExperimentConfig ParseExperiment(const std::string& yaml_text, const std::string
   c.split.walk_forward.min_train_rows = static_cast<std::size_t>(min_train);
   c.split.walk_forward.expanding = split.Value<bool>("expanding", true);
   c.split.fold_validation_fraction = split.Value<double>("fold_validation", 0.15);
+  if (c.split.fold_validation_fraction < 0 || c.split.fold_validation_fraction >= 0.9)
+    throw split.Fail(split.Get("fold_validation"), "'split.fold_validation' must be in [0, 0.9)");
 
   if (top.Has("models")) {
     YAML::Node models = top.Get("models");
@@ -230,6 +233,14 @@ ExperimentConfig ParseExperiment(const std::string& yaml_text, const std::string
         if (m.Has("params")) entry.params = YamlToJson(m.Get("params"));
       }
       if (entry.name.empty()) entry.name = entry.type;
+      // Names become directories and CSV fields: keep them plain.
+      if (!std::all_of(entry.name.begin(), entry.name.end(), [](char ch) {
+            return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.';
+          }) || entry.name.front() == '.') {
+        YamlSection where(YAML::Node(), file, path, {});
+        throw where.Fail(node, fmt::format("model name '{}' may use only letters, digits, '_', '-' "
+                                           "and '.' (not first)", entry.name));
+      }
       try {
         (void)models::MakeForecaster(entry.type, entry.params);  // validates type and params now
       } catch (const Error& e) {
@@ -252,7 +263,10 @@ ExperimentConfig ParseExperiment(const std::string& yaml_text, const std::string
   }
 
   YamlSection evaluation(top.Get("evaluation"), file, "evaluation", {"ic_min_assets"});
-  c.ic_min_assets = static_cast<std::size_t>(evaluation.Value<int>("ic_min_assets", 3));
+  int ic_min_assets = evaluation.Value<int>("ic_min_assets", 3);
+  if (ic_min_assets < 2)
+    throw evaluation.Fail(evaluation.Get("ic_min_assets"), "'evaluation.ic_min_assets' must be >= 2");
+  c.ic_min_assets = static_cast<std::size_t>(ic_min_assets);
   YamlSection report(top.Get("report"), file, "report", {"title"});
   c.title = report.Value<std::string>("title", c.name);
   return c;

@@ -1,5 +1,6 @@
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <optional>
 
 #include "finml/core/params.hpp"
@@ -42,6 +43,12 @@ std::vector<train::AssetInputs> BuildAssetInputs(const ExperimentConfig& c,
       auto idx = it - table.names.begin();
       table.names.erase(it);
       table.columns.erase(table.columns.begin() + idx);
+    }
+    for (std::size_t j = 0; j < table.names.size(); ++j) {
+      FINML_REQUIRE(std::count(table.names.begin(), table.names.end(), table.names[j]) == 1,
+                    "feature '{}' appears twice (the set '{}' already has it?); remove it from "
+                    "features.include",
+                    table.names[j], c.features.set);
     }
     inputs.push_back({bars.symbol, bars.Get(c.data.price), std::move(table)});
   }
@@ -227,10 +234,19 @@ RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
     all_test.insert(all_test.end(), p.test.begin(), p.test.end());
   }
   record.train_info = Describe(all, all_train);
-  record.validation_info = Describe(all, all_val);
-  record.test_info = Describe(all, all_test);
-  record.validation = train::Subset(all, all_val);
-  record.test = train::Subset(all, all_test);
+  // Walk-forward validation tails can overlap between folds: report each sample once, with the
+  // prediction of the latest fold that validated it, in sample (time) order.
+  auto unique_sorted = [](std::vector<std::size_t> v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    return v;
+  };
+  const std::vector<std::size_t> val_index = unique_sorted(all_val);
+  const std::vector<std::size_t> test_index = unique_sorted(all_test);
+  record.validation_info = Describe(all, val_index);
+  record.test_info = Describe(all, test_index);
+  record.validation = train::Subset(all, val_index);
+  record.test = train::Subset(all, test_index);
 
   // Pretraining data ends before the first validation or test decision of any fold.
   std::size_t first_judged = all.calendar.size();
@@ -293,9 +309,25 @@ RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
     }
   }
   bar.Finish(fmt::format("{} models x {} folds", config.models.size(), plans.size()));
+  auto gather = [](const std::vector<std::size_t>& order, const std::vector<double>& pred,
+                   const std::vector<std::size_t>& wanted) {
+    std::map<std::size_t, double> latest;
+    for (std::size_t k = 0; k < order.size(); ++k) latest[order[k]] = pred[k];
+    std::vector<double> out;
+    for (std::size_t i : wanted) out.push_back(latest.at(i));
+    return out;
+  };
   for (std::size_t m = 0; m < config.models.size(); ++m) {
-    record.models[m].validation = Score(config, record.validation, std::move(val_pred[m]));
-    record.models[m].test = Score(config, record.test, std::move(test_pred[m]));
+    const auto& name = config.models[m].name;
+    for (const auto* preds : {&val_pred[m], &test_pred[m]}) {
+      FINML_REQUIRE(std::all_of(preds->begin(), preds->end(), [](double v) { return std::isfinite(v); }),
+                    "model '{}' produced non-finite predictions (training diverged?); lower its "
+                    "lr or check the inputs",
+                    name);
+    }
+    record.models[m].validation =
+        Score(config, record.validation, gather(all_val, val_pred[m], val_index));
+    record.models[m].test = Score(config, record.test, gather(all_test, test_pred[m], test_index));
   }
   return record;
 }

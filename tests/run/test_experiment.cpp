@@ -94,6 +94,14 @@ TEST(Experiment, BadValuesAreErrors) {
   EXPECT_NE(ErrorOf(head + "split:\n  test_start: 2001-13-01\n").find("not an ISO date"),
             std::string::npos);
   EXPECT_NE(ErrorOf("seed: 1\n").find("data.path"), std::string::npos);
+  EXPECT_NE(ErrorOf(head + "models:\n  - {type: ar, name: ../escape}\n").find("may use only"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(head + "models:\n  - {type: ridge, params: {alpha: [x]}}\n").find("wrong type"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(head + "split: {fold_validation: 1.5}\n").find("fold_validation"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(head + "evaluation: {ic_min_assets: -1}\n").find("ic_min_assets"),
+            std::string::npos);
   EXPECT_NE(ErrorOf("data: [1, 2\n").find("invalid YAML"), std::string::npos);
 }
 

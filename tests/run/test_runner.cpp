@@ -197,6 +197,40 @@ models:
   EXPECT_NE(ic.find(",ridge,test,"), std::string::npos);
 }
 
+TEST(Runner, OverlappingWalkForwardValidationIsReportedOnce) {
+  ExperimentConfig c = ParseExperiment(R"(
+data: {path: data/aer_djia8012.csv}
+split: {method: walk_forward, folds: 10, min_train: 2000, fold_validation: 0.3}
+models: [ar, ridge]
+)",
+                                       testing::RepoPath("examples/x.yaml"));
+  RunRecord r = RunPipeline(c);
+  for (std::size_t i = 1; i < r.validation.size(); ++i)
+    ASSERT_LT(r.validation.decision_row[i - 1], r.validation.decision_row[i]);
+  EXPECT_EQ(r.models[1].validation.prediction.size(), r.validation.size());
+}
+
+TEST(Runner, EmptyValidationHasNoMetricsRatherThanZeros) {
+  ExperimentConfig c = ParseExperiment(R"(
+data: {path: data/aer_djia8012.csv}
+split: {train: 0.8, validation: 0}
+models:
+  - type: ridge
+    params: {alpha: 1.0}
+)",
+                                       testing::RepoPath("examples/x.yaml"));
+  nlohmann::json m = MetricsJson(RunPipeline(c));
+  EXPECT_TRUE(m["models"]["ridge"]["val"]["rmse"].is_null());
+  EXPECT_TRUE(m["models"]["ridge"]["test"]["rmse"].is_number());
+}
+
+TEST(Runner, DuplicateFeatureIsAnError) {
+  ExperimentConfig c = QuickstartExperiment();
+  c.models.resize(2);
+  c.features.include = {"rsi_14"};
+  EXPECT_THROW((void)RunPipeline(c), InvalidInput);
+}
+
 TEST(Runner, MissingDataFileIsAClearError) {
   ExperimentConfig c = QuickstartExperiment();
   c.data.path = "no/such/prices.csv";

@@ -417,6 +417,8 @@ std::unique_ptr<Forecaster> MakeDeepForecaster(const std::string& architecture, 
   FINML_REQUIRE(t.step_size >= 1, "{}: step_size must be >= 1", who);
   FINML_REQUIRE(t.device == "cpu" || t.device == "cuda", "{}: unknown device '{}' (valid: cpu, cuda)",
                 who, t.device);
+  FINML_REQUIRE(spec.kernel >= 1 && spec.feedforward >= 1,
+                "{}: kernel and feedforward must be >= 1", who);
   if (architecture == "transformer" || architecture == "gpt") {
     FINML_REQUIRE(spec.heads >= 1 && spec.hidden % spec.heads == 0,
                   "transformer: hidden {} must be a multiple of heads {}", spec.hidden, spec.heads);
