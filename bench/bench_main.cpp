@@ -3,6 +3,9 @@
 //                   peers too, so all sides time the same bytes)
 //   --data_dir=DIR  benchmark on the CSVs already in DIR
 // With neither, the inputs go to a fresh temporary directory that is removed afterwards.
+// finml_bench --deep_generate=DIR | --deep_run=DIR [--deep_only=CASE]
+//             | --deep_step=DIR [--deep_trace=FILE] [--deep_impl=fused|torch]
+//   the deep-forecaster comparison with bench/peer_torch.py; see bench_deep.hpp
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
@@ -13,11 +16,13 @@
 #include <string_view>
 #include <vector>
 
+#include "bench_deep.hpp"
 #include "bench_inputs.hpp"
 
 int main(int argc, char** argv) {
   namespace fs = std::filesystem;
-  std::string generate_dir, data_dir;
+  std::string generate_dir, data_dir, deep_generate, deep_run, deep_step, deep_trace, deep_only,
+      deep_impl = "fused";
   std::vector<char*> rest;
   for (int i = 0; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -25,11 +30,35 @@ int main(int argc, char** argv) {
       generate_dir = arg.substr(arg.find('=') + 1);
     } else if (arg.starts_with("--data_dir=")) {
       data_dir = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--deep_generate=")) {
+      deep_generate = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--deep_run=")) {
+      deep_run = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--deep_step=")) {
+      deep_step = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--deep_trace=")) {
+      deep_trace = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--deep_only=")) {
+      deep_only = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--deep_impl=")) {
+      deep_impl = arg.substr(arg.find('=') + 1);
     } else {
       rest.push_back(argv[i]);
     }
   }
   try {
+    if (!deep_generate.empty()) {
+      finml_bench::WriteDeepInputs(deep_generate);
+      return 0;
+    }
+    if (!deep_run.empty()) {
+      finml_bench::RunDeep(deep_run, deep_only);
+      return 0;
+    }
+    if (!deep_step.empty()) {
+      finml_bench::RunDeepStep(deep_step, deep_trace, deep_impl);
+      return 0;
+    }
     if (!generate_dir.empty()) {
       finml_bench::WriteInputs(generate_dir);
       return 0;

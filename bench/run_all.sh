@@ -8,6 +8,19 @@
 # lands on every side alike instead of on whichever ran during it.
 #   FINML_BENCH_ROUNDS (default 3), FINML_BENCH_REPS (default 2)
 #   FINML_BENCH_MALLOC=default  leave glibc's allocator settings alone (see below)
+#   FINML_BENCH_KEEP=1          keep the work directory with every measurement and profile
+#
+# Then the deep section (about 2.5 minutes): finml's LSTM forecaster against the same network in
+# PyTorch (bench/peer_torch.py, Debian's python3-torch = the same libtorch build), DEEP_ROUNDS
+# rounds of (finml, PyTorch), best round counts; then one profiled fit per side (libtorch's
+# autograd profiler, and `perf record` where perf works), summarised by bench/deep_profile.py.
+#   FINML_BENCH_SKIP_DEEP=1       skip the deep section
+#   FINML_BENCH_DEEP_ROUNDS       (default 2)
+#   FINML_BENCH_ALT_BLAS=DIR      then one more round with DIR first on LD_LIBRARY_PATH (~40 s),
+#                                 e.g. the libblas.so.3 of an unpacked libopenblas0-pthread .deb
+#                                 (`apt-get download libopenblas0-pthread; dpkg -x *.deb x`),
+#                                 with OPENBLAS_NUM_THREADS=1 to keep one thread like torch's;
+#                                 nothing on the system changes
 set -euo pipefail
 
 bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -38,7 +51,12 @@ if [[ "${FINML_BENCH_MALLOC:-retain}" != default ]]; then
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/finml_bench.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+# FINML_BENCH_KEEP=1 keeps the measurements (and profiles) for a look afterwards.
+if [[ "${FINML_BENCH_KEEP:-0}" == 1 ]]; then
+  echo "== keeping $work" >&2
+else
+  trap 'rm -rf "$work"' EXIT
+fi
 
 started="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -56,6 +74,56 @@ for ((round = 1; round <= rounds; round++)); do
   echo "== round $round/$rounds: R TTR peer" >&2
   Rscript "$bench_dir/peer_ttr.R" "$work" "$reps" | tee "$work/ttr.$round.csv" >&2
 done
+
+deep_rounds="${FINML_BENCH_DEEP_ROUNDS:-2}"
+if [[ "${FINML_BENCH_SKIP_DEEP:-0}" == 1 ]]; then
+  echo "== deep section skipped (FINML_BENCH_SKIP_DEEP=1)" >&2
+elif ! "$py" -c 'import torch' 2>/dev/null; then
+  echo "run_all.sh: $py lacks torch (python3-torch); deep section skipped" >&2
+else
+  deep="$work/deep"
+  deep_t0=$SECONDS
+  "$bin" --deep_generate="$deep"
+  for ((round = 1; round <= deep_rounds; round++)); do
+    echo "== deep round $round/$deep_rounds: finml" >&2
+    "$bin" --deep_run="$deep" >"$work/deep_finml.$round.json"
+    echo "== deep round $round/$deep_rounds: PyTorch peer" >&2
+    "$py" "$bench_dir/peer_torch.py" run "$deep" >"$work/deep_pytorch.$round.json"
+  done
+  echo "== deep profile: autograd profiler traces" >&2
+  "$bin" --deep_step="$deep" --deep_trace="$deep/finml_trace.json"
+  "$py" "$bench_dir/peer_torch.py" step "$deep" "$deep/pytorch_trace.json"
+  # perf samples the fit alone: the programs switch it on and off through these FIFOs.
+  if perf record -q -e cpu-clock -o "$deep/probe.perf" -- true >/dev/null 2>&1; then
+    echo "== deep profile: perf record" >&2
+    mkfifo "$deep/perf.ctl" "$deep/perf.ack"
+    profile_side() {  # side, command...
+      local side="$1"
+      shift
+      FINML_BENCH_PERF_CTL="$deep/perf.ctl,$deep/perf.ack" perf record -q -e cpu-clock -F 499 -g \
+        -D -1 --control "fifo:$deep/perf.ctl,$deep/perf.ack" -o "$deep/$side.perf" -- "$@" \
+        >/dev/null
+      perf script -i "$deep/$side.perf" -F comm,ip,sym,dso >"$deep/${side}_perf.txt" 2>/dev/null
+    }
+    profile_side finml "$bin" --deep_step="$deep"
+    profile_side pytorch "$py" "$bench_dir/peer_torch.py" step "$deep"
+  else
+    echo "== deep profile: perf unavailable here, no sampling profile" >&2
+  fi
+  "$py" "$bench_dir/deep_profile.py" "$deep" >"$work/deep_profile.json"
+  if [[ -n "${FINML_BENCH_ALT_BLAS:-}" ]]; then
+    echo "== deep: one more round with the BLAS in $FINML_BENCH_ALT_BLAS" >&2
+    LD_LIBRARY_PATH="$FINML_BENCH_ALT_BLAS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+      OPENBLAS_NUM_THREADS=1 "$bin" --deep_run="$deep" >"$work/deep_finml.altblas.json"
+    LD_LIBRARY_PATH="$FINML_BENCH_ALT_BLAS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+      OPENBLAS_NUM_THREADS=1 "$py" "$bench_dir/peer_torch.py" run "$deep" \
+      >"$work/deep_pytorch.altblas.json"
+    LD_LIBRARY_PATH="$FINML_BENCH_ALT_BLAS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+      "$py" -c 'import torch; print(next(l.split()[-1] for l in open("/proc/self/maps") if "blas" in l))' \
+      >"$work/deep_altblas_loaded.txt"
+  fi
+  echo "$((SECONDS - deep_t0))" >"$work/deep_seconds.txt"
+fi
 
 "$py" "$bench_dir/report.py" "$work" "$rounds" "$reps" "$build_dir" "$started" "$load_start" \
   "$((SECONDS - t0))" "$bench_dir/RESULTS.md"
