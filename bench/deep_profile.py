@@ -107,6 +107,19 @@ KINDS = [
 ]
 
 
+def short_symbol(sym, dso):
+    """A C++ symbol without namespaces' noise, template arguments and parameter lists."""
+    if sym.startswith("[unknown]") or re.fullmatch(r"0x[0-9a-f]+", sym):
+        return f"(no symbol: a local function in {os.path.basename(dso)})"
+    sym = sym.replace("(anonymous namespace)::", "")
+    while True:
+        shorter = re.sub(r"<[^<>]*>", "", sym)
+        if shorter == sym:
+            break
+        sym = shorter
+    return re.sub(r"(?<!operator)\(.*", "", sym).strip()[:80]
+
+
 def perf_summary(path):
     kinds, symbols, total = collections.Counter(), collections.Counter(), 0
     with open(path, errors="replace") as f:
@@ -123,8 +136,7 @@ def perf_summary(path):
         else:
             kind = next((k for k, test in KINDS if test(sym, dso)), "other")
         kinds[kind] += 1
-        short = re.sub(r"\(.*", "", sym).strip()
-        symbols[(short[:90], os.path.basename(dso))] += 1
+        symbols[(short_symbol(sym, dso), os.path.basename(dso))] += 1
     if total == 0:
         return None
     return {

@@ -279,10 +279,15 @@ def deep_profile_section(work, config, summary, build_dir):
         md.append("Hottest symbols: finml " + "; ".join(
             f"`{s['symbol']}` {100 * s['share']:.0f}%" for s in fp["top_symbols"][:5]) +
             ". PyTorch " + "; ".join(
-            f"`{s['symbol']}` {100 * s['share']:.0f}%" for s in pp["top_symbols"][:5]) + ".")
+            f"`{s['symbol']}` {100 * s['share']:.0f}%" for s in pp["top_symbols"][:5]) + "." + (
+            " (`pvm_irq_enable` is the paravirtualised kernel of this VM re-enabling interrupts, "
+            "which it mostly does inside page faults.)" if any(
+                s["symbol"] == "pvm_irq_enable" for s in fp["top_symbols"] + pp["top_symbols"])
+            else ""))
         md.append("")
     elif ft:
-        md.append("No sampling profile: `perf record` does not work on this machine.")
+        md.append("No sampling profile: `perf record` is unavailable here or a profile failed (see "
+                  "the run's log).")
         md.append("")
 
     md += deep_findings(work, summary, prof, build_dir,
@@ -387,9 +392,12 @@ def deep_findings(work, summary, prof, build_dir, summary_config):
                       f"{us(alt['latency_median_us'])} / {us(alt['latency_p99_us'])} | "
                       f"{base['median'] / alt['latency_median_us']:.2f}x |")
     md.append("")
-    md.append("With this BLAS, finml fused / PyTorch would be " + ", ".join(
+    md.append("With this BLAS, finml's `implementation: torch` / PyTorch, the same kernels "
+              "called from C++ and from Python, is " + ", ".join(
+                  f"{rate(af[f'{n}/torch']) / rate(ap[n]):.2f} ({n})" for n in alt_cases) +
+              " for training; finml fused / PyTorch would be " + ", ".join(
         f"{rate(af[f'{n}/fused']) / rate(ap[n]):.2f} ({n})" for n in alt_cases) +
-        " for training, and finml's own `implementation: torch` / fused " + ", ".join(
+        ", and finml's own `implementation: torch` / fused " + ", ".join(
         f"{rate(af[f'{n}/torch']) / rate(af[f'{n}/fused']):.2f} ({n})" for n in alt_cases) +
         ". The fused kernel calls no BLAS in its LSTM layers, so its rate should not move; "
         "libtorch's LSTM does nearly all of its arithmetic in sgemm.")

@@ -93,17 +93,22 @@ else
   echo "== deep profile: autograd profiler traces" >&2
   "$bin" --deep_step="$deep" --deep_trace="$deep/finml_trace.json"
   "$py" "$bench_dir/peer_torch.py" step "$deep" "$deep/pytorch_trace.json"
-  # perf samples the fit alone: the programs switch it on and off through these FIFOs.
-  if perf record -q -e cpu-clock -o "$deep/probe.perf" -- true >/dev/null 2>&1; then
+  # perf samples the fit alone: the programs switch it on and off through these FIFOs (perf
+  # 5.9 or later; the probe checks that too). A failed profile only leaves its table out.
+  mkfifo "$deep/perf.ctl" "$deep/perf.ack"
+  perf_args=(-q -e cpu-clock -D -1 --control "fifo:$deep/perf.ctl,$deep/perf.ack")
+  if timeout 60 perf record "${perf_args[@]}" -o "$deep/probe.perf" -- true >/dev/null 2>&1; then
     echo "== deep profile: perf record" >&2
-    mkfifo "$deep/perf.ctl" "$deep/perf.ack"
     profile_side() {  # side, command...
       local side="$1"
       shift
-      FINML_BENCH_PERF_CTL="$deep/perf.ctl,$deep/perf.ack" perf record -q -e cpu-clock -F 499 -g \
-        -D -1 --control "fifo:$deep/perf.ctl,$deep/perf.ack" -o "$deep/$side.perf" -- "$@" \
-        >/dev/null
-      perf script -i "$deep/$side.perf" -F comm,ip,sym,dso >"$deep/${side}_perf.txt" 2>/dev/null
+      if ! FINML_BENCH_PERF_CTL="$deep/perf.ctl,$deep/perf.ack" timeout 300 perf record \
+        "${perf_args[@]}" -F 499 -g -o "$deep/$side.perf" -- "$@" >/dev/null ||
+        ! perf script -i "$deep/$side.perf" -F comm,ip,sym,dso >"$deep/${side}_perf.txt" \
+          2>/dev/null; then
+        echo "run_all.sh: perf profile of $side failed" >&2
+        rm -f "$deep/${side}_perf.txt"
+      fi
     }
     profile_side finml "$bin" --deep_step="$deep"
     profile_side pytorch "$py" "$bench_dir/peer_torch.py" step "$deep"
@@ -119,7 +124,7 @@ else
       OPENBLAS_NUM_THREADS=1 "$py" "$bench_dir/peer_torch.py" run "$deep" \
       >"$work/deep_pytorch.altblas.json"
     LD_LIBRARY_PATH="$FINML_BENCH_ALT_BLAS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
-      "$py" -c 'import torch; print(next(l.split()[-1] for l in open("/proc/self/maps") if "blas" in l))' \
+      "$py" -c 'import torch; print(next((l.split()[-1] for l in open("/proc/self/maps") if "blas" in l), "no BLAS mapped"))' \
       >"$work/deep_altblas_loaded.txt"
   fi
   echo "$((SECONDS - deep_t0))" >"$work/deep_seconds.txt"
