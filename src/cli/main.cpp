@@ -24,6 +24,11 @@ int main(int argc, char** argv) {
   finml::cli::SetupPredict(
       *app.add_subcommand("predict", "predict with a saved model directory"), predict_options);
 
+  finml::cli::BacktestCommandOptions backtest_options;
+  CLI::App* backtest_app = app.add_subcommand(
+      "backtest", "trade signals (or a rule) on prices and write a tearsheet");
+  finml::cli::SetupBacktest(*backtest_app, backtest_options);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -38,6 +43,8 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("features")) return finml::cli::RunFeatures(features_options);
     if (app.got_subcommand("inspect")) return finml::cli::RunInspect(inspect_options);
     if (app.got_subcommand("predict")) return finml::cli::RunPredict(predict_options);
+    if (app.got_subcommand("backtest"))
+      return finml::cli::RunBacktest(backtest_options, *backtest_app, command_line);
   } catch (const finml::Error& e) {
     std::fprintf(stderr, "finml: error: %s\n", e.what());
     return e.kind() == finml::ErrorKind::kInternal ? 70 : 2;

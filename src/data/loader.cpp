@@ -298,6 +298,17 @@ void ApplyMissingPolicy(MarketData& md, const LineMap& lines,
     }
     return;
   }
+  if (options.missing == MissingPolicy::kKeep) {
+    std::size_t kept = 0;
+    for (const auto& asset : md.assets)
+      for (Field f : kFields) {
+        const auto& v = asset.Get(f);
+        kept += static_cast<std::size_t>(std::count_if(v.begin(), v.end(),
+                                                       [](double x) { return std::isnan(x); }));
+      }
+    if (kept > 0) md.repairs.push_back({"missing values kept as gaps (halted or not listed)", kept});
+    return;
+  }
   if (options.missing == MissingPolicy::kForwardFill) {
     std::size_t filled = 0;
     for (std::size_t a = 0; a < md.assets.size(); ++a) {
@@ -360,7 +371,9 @@ MissingPolicy ParseMissingPolicy(std::string_view name) {
   if (name == "error") return MissingPolicy::kError;
   if (name == "ffill" || name == "forward_fill") return MissingPolicy::kForwardFill;
   if (name == "drop") return MissingPolicy::kDrop;
-  throw ConfigError(fmt::format("unknown missing policy '{}' (valid: error, ffill, drop)", name));
+  if (name == "keep") return MissingPolicy::kKeep;
+  throw ConfigError(
+      fmt::format("unknown missing policy '{}' (valid: error, ffill, drop, keep)", name));
 }
 
 OrderPolicy ParseOrderPolicy(std::string_view name) {

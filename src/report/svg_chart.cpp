@@ -276,4 +276,44 @@ std::string Histogram(const std::vector<LineSeries>& samples, int bins, const Ch
   return svg + "</svg>";
 }
 
+std::string Heatmap(const std::vector<std::string>& row_labels,
+                    const std::vector<std::string>& column_labels, const std::vector<double>& values,
+                    const ChartOptions& o, const std::string& format, double scale) {
+  const std::size_t rows = row_labels.size(), cols = column_labels.size();
+  const int cell_h = 20, left = 60, top = 44;
+  const int cell_w = static_cast<int>((o.width - left - 20) / std::max<std::size_t>(cols, 1));
+  ChartOptions sized = o;
+  sized.height = top + static_cast<int>(rows) * cell_h + 10;
+  std::string svg = Header(sized);
+  double extent = 0;
+  for (double v : values)
+    if (std::isfinite(v)) extent = std::max(extent, std::abs(v));
+  for (std::size_t c = 0; c < cols; ++c) {
+    svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                       left + static_cast<int>(c) * cell_w + cell_w / 2, top - 6,
+                       EscapeXml(column_labels[c]));
+  }
+  for (std::size_t r = 0; r < rows; ++r) {
+    const int y = top + static_cast<int>(r) * cell_h;
+    svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", left - 6,
+                       y + 14, EscapeXml(row_labels[r]));
+    for (std::size_t c = 0; c < cols; ++c) {
+      const double v = r * cols + c < values.size() ? values[r * cols + c] : std::nan("");
+      if (!std::isfinite(v)) continue;
+      // Blend white toward red or green in proportion to |v|, so the sign reads at a glance.
+      const double a = extent > 0 ? std::min(1.0, std::abs(v) / extent) : 0.0;
+      const int red = v < 0 ? 255 : static_cast<int>(255 - a * (255 - 26));
+      const int green = v < 0 ? static_cast<int>(255 - a * (255 - 80)) : static_cast<int>(255 - a * (255 - 152));
+      const int blue = v < 0 ? static_cast<int>(255 - a * (255 - 80)) : static_cast<int>(255 - a * (255 - 80));
+      const int x = left + static_cast<int>(c) * cell_w;
+      svg += fmt::format(
+          "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#{:02x}{:02x}{:02x}\" "
+          "stroke=\"#fff\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"10\">{}</text>",
+          x, y, cell_w, cell_h, red, green, blue, x + cell_w / 2, y + 14,
+          EscapeXml(fmt::format(fmt::runtime(format), v * scale)));
+    }
+  }
+  return svg + "</svg>";
+}
+
 }  // namespace finml::report

@@ -16,6 +16,7 @@ const char* MissingName(data::MissingPolicy p) {
     case data::MissingPolicy::kError: return "error";
     case data::MissingPolicy::kForwardFill: return "ffill";
     case data::MissingPolicy::kDrop: return "drop";
+    case data::MissingPolicy::kKeep: return "keep";
   }
   return "?";
 }
@@ -119,6 +120,7 @@ ExperimentConfig QuickstartExperiment() {
   c.models.push_back({"lstm", "lstm", nlohmann::json::object()});
   c.models.push_back({"transformer", "transformer", nlohmann::json::object()});
   c.title = "finml quickstart: next-day DJIA log return";
+  c.backtest = backtest::BacktestConfig{};  // long when the predicted return is > 0, else flat
   return c;
 }
 
@@ -134,7 +136,7 @@ ExperimentConfig ParseExperiment(const std::string& yaml_text, const std::string
   c.source = file;
   YamlSection top(root, file, "experiment",
                   {"name", "seed", "data", "features", "target", "window", "split", "models",
-                   "evaluation", "report"});
+                   "evaluation", "backtest", "report"});
   c.name = top.Value<std::string>("name", "experiment");
   c.seed = top.Value<std::uint64_t>("seed", c.seed);
 
@@ -157,6 +159,11 @@ ExperimentConfig ParseExperiment(const std::string& yaml_text, const std::string
     else throw data.Fail(data.Get("price"), "'data.price' must be close or adj_close");
   }
   if (data.Has("missing")) c.data.load.missing = Convert(data, "missing", data::ParseMissingPolicy);
+  if (c.data.load.missing == data::MissingPolicy::kKeep) {
+    throw data.Fail(data.Get("missing"),
+                    "'data.missing: keep' leaves gaps that features and models cannot use; "
+                    "choose error, ffill or drop");
+  }
   if (data.Has("order")) c.data.load.order = Convert(data, "order", data::ParseOrderPolicy);
   if (data.Has("duplicates"))
     c.data.load.duplicates = Convert(data, "duplicates", data::ParseDuplicatePolicy);
@@ -267,6 +274,17 @@ ExperimentConfig ParseExperiment(const std::string& yaml_text, const std::string
   if (ic_min_assets < 2)
     throw evaluation.Fail(evaluation.Get("ic_min_assets"), "'evaluation.ic_min_assets' must be >= 2");
   c.ic_min_assets = static_cast<std::size_t>(ic_min_assets);
+  // A bare `backtest:` asks for the defaults.
+  if (root.IsMap() && root["backtest"]) {
+    YAML::Node node = root["backtest"];
+    YamlSection section(node, file, "backtest", backtest::BacktestConfigKeys());
+    try {
+      c.backtest = backtest::ParseBacktestConfig(
+          node.IsNull() ? nlohmann::json::object() : YamlToJson(node), "backtest");
+    } catch (const ConfigError& e) {
+      throw section.Fail(node, e.what());
+    }
+  }
   YamlSection report(top.Get("report"), file, "report", {"title"});
   c.title = report.Value<std::string>("title", c.name);
   return c;
@@ -324,6 +342,7 @@ nlohmann::json ExperimentConfig::ToJson() const {
       {"split", split_json},
       {"models", models_json},
       {"evaluation", {{"ic_min_assets", ic_min_assets}}},
+      {"backtest", backtest ? backtest->ToJson() : nlohmann::json()},
       {"report", {{"title", title}}},
   };
 }

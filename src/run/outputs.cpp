@@ -46,7 +46,35 @@ nlohmann::json MetricsJson(const RunRecord& r) {
     const auto& dm = m.test.metrics.dm;
     if (m.type != "random_walk" && dm.statistic < 0 && dm.p_value < 0.05) beating.push_back(m.name);
   }
+  for (const auto& b : r.backtests) {
+    const auto& res = b.result;
+    models[b.model]["backtest"] = {
+        {"total_return", res.performance.total_return},
+        {"annual_return", res.performance.annual_return},
+        {"sharpe", std::isfinite(res.performance.sharpe) ? nlohmann::json(res.performance.sharpe)
+                                                         : nlohmann::json()},
+        {"max_drawdown", res.performance.drawdown.depth},
+        {"turnover_annual", res.mean_turnover * res.periods_per_year},
+        {"trades", res.engine.orders - res.engine.small_orders_skipped},
+        {"information_ratio", res.performance.information_ratio
+                                  ? nlohmann::json(*res.performance.information_ratio)
+                                  : nlohmann::json()},
+        {"details", "backtest/" + b.model + "/metrics.json"}};
+  }
+  nlohmann::json backtest_summary;
+  if (!r.backtests.empty() && r.backtests.front().result.benchmark_performance) {
+    const auto& first = r.backtests.front().result;
+    const auto& bp = *first.benchmark_performance;
+    backtest_summary = {{"settings", r.config.backtest->ToJson()},
+                        {"benchmark", first.benchmark_name},
+                        {"benchmark_total_return", bp.total_return},
+                        {"benchmark_annual_return", bp.annual_return},
+                        {"benchmark_sharpe", std::isfinite(bp.sharpe) ? nlohmann::json(bp.sharpe)
+                                                                      : nlohmann::json()},
+                        {"benchmark_max_drawdown", bp.drawdown.depth}};
+  }
   return {{"experiment", r.config.name},
+          {"backtest", backtest_summary},
           {"target", {{"kind", train::TargetKindName(r.config.target.kind)},
                       {"horizon", r.config.target.horizon}}},
           {"split", {{"method", r.folds > 1 || r.config.split.method == SplitMethod::kWalkForward
@@ -182,6 +210,7 @@ std::string RunExperiment(const ExperimentConfig& config, const RunOptions& opti
   WriteFileAtomic(dir + "/run.json", RunJson(record, options.command_line).dump(2) + "\n");
   WriteFileAtomic(dir + "/report.html", ReportHtml(record));
   SaveModels(record, dir);
+  SaveBacktests(record, dir);
   // Repairs change the data the user gave: say so where they will see it, not only in run.json.
   for (const auto& rep : record.market.repairs)
     std::fprintf(stderr, "finml: data repair: %s: %zu\n", rep.what.c_str(), rep.count);

@@ -329,6 +329,7 @@ RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
         Score(config, record.validation, gather(all_val, val_pred[m], val_index));
     record.models[m].test = Score(config, record.test, gather(all_test, test_pred[m], test_index));
   }
+  TradePredictions(record);
   return record;
 }
 

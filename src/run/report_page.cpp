@@ -203,6 +203,61 @@ void Charts(report::HtmlPage& page, const RunRecord& r) {
   }
 }
 
+std::string Percent(double v) { return std::isfinite(v) ? fmt::format("{:.2f}%", 100 * v) : "n/a"; }
+
+// Each model's test predictions traded, next to buy-and-hold: the question a desk asks first.
+void BacktestSection(report::HtmlPage& page, const RunRecord& r) {
+  if (r.backtests.empty()) return;
+  const auto& settings = *r.config.backtest;
+  const auto& first = r.backtests.front().result;
+  const auto& prices = *r.backtest_prices;
+  page.Heading("Trading the test predictions");
+  page.Paragraph(fmt::format(
+      "Each model's score (predicted change over the no-change forecast, known at the decision's "
+      "close) drives strategy '{}', filled at the next bar's {} with {} bps commission per side "
+      "and {} bps slippage; full tearsheets are in backtest/<model>/tearsheet.html. The random "
+      "walk predicts no change and has nothing to trade.",
+      backtest::StrategyName(settings.strategy.kind),
+      settings.execution.fill == backtest::FillPrice::kNextOpen ? "open" : "close",
+      settings.execution.cost_bps, settings.execution.slippage_bps));
+  std::vector<std::vector<std::string>> rows;
+  auto row = [&](const std::string& name, const backtest::Performance& p, double turnover,
+                 std::string trades) {
+    rows.push_back({name, Percent(p.total_return), Percent(p.annual_return),
+                    Num(p.sharpe), Percent(p.drawdown.depth), turnover >= 0 ? Num(turnover) : "",
+                    std::move(trades)});
+  };
+  for (const auto& b : r.backtests) {
+    const auto& res = b.result;
+    row(b.model, res.performance, res.mean_turnover * res.periods_per_year,
+        std::to_string(res.engine.orders - res.engine.small_orders_skipped));
+  }
+  if (first.benchmark_performance) row(first.benchmark_name, *first.benchmark_performance, -1, "");
+  page.Table({"strategy on", "total return", "annual return", "Sharpe", "max drawdown",
+              "turnover / year", "trades"},
+             rows);
+  std::vector<report::LineSeries> lines;
+  std::vector<double> x;
+  for (std::size_t k = 0; k < first.engine.equity.size(); ++k) {
+    const std::size_t t = first.engine.first_row + k;
+    x.push_back(prices.calendar ? static_cast<double>(prices.time[t]) : static_cast<double>(t));
+  }
+  for (const auto& b : r.backtests) {
+    // Every model decides on the same test dates, so the curves share one x axis.
+    if (b.result.engine.first_row != first.engine.first_row) continue;
+    lines.push_back({b.model, x, b.result.engine.equity});
+  }
+  if (!first.benchmark.empty()) lines.push_back({first.benchmark_name, x, first.benchmark});
+  report::ChartOptions o;
+  o.title = "Equity of each model's strategy against " +
+            (first.benchmark_name.empty() ? std::string("cash") : first.benchmark_name);
+  o.y_label = "equity";
+  o.x_is_time = prices.calendar;
+  page.Raw(report::LineChart(lines, o));
+  for (const auto& b : r.backtests)
+    for (const auto& w : b.result.warnings) page.Paragraph(b.model + ": " + w);
+}
+
 }  // namespace
 
 std::string ReportHtml(const RunRecord& r) {
@@ -239,6 +294,7 @@ std::string ReportHtml(const RunRecord& r) {
                  "random walk; the best RMSE is in bold. Directional accuracy counts a "
                  "no-change forecast as half right.");
   MetricsTable(page, r, true);
+  BacktestSection(page, r);
   page.Heading("Validation metrics");
   MetricsTable(page, r, false);
   page.Heading("Charts");

@@ -42,3 +42,41 @@ finml_cli_test(examples_gpt 0 "metrics: " --
 finml_cli_test(predict_saved 0 "wrote .*\\(8561 predictions\\)" --
                $<TARGET_FILE:finml> predict --model ${FINML_CLI_OUT}/quickstart/models/ar --input data/aer_djia8012.csv --out ${FINML_CLI_OUT}/ar_pred.csv)
 set_tests_properties(cli.predict_saved PROPERTIES DEPENDS cli.quickstart)
+
+# Backtests: the engine against an independent pandas implementation (skipped without pandas).
+set(FINML_PY /usr/bin/python3)
+finml_cli_test(backtest_sma_djia 0 "sma_cross 1980-03-10 \\.\\. 2012-12-31" --
+               $<TARGET_FILE:finml> backtest --prices data/aer_djia8012.csv --strategy sma_cross
+               --set fast=20 --set slow=50 --cost-bps 10 --capital 1 --out ${FINML_CLI_OUT}/bt_djia)
+add_test(NAME backtest.pandas_sma_cross_djia
+         COMMAND ${FINML_PY} tests/backtest/sma_cross_pandas.py data/aer_djia8012.csv
+                 ${FINML_CLI_OUT}/bt_djia/equity.csv --fast 20 --slow 50 --cost-bps 10 --capital 1
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(backtest.pandas_sma_cross_djia PROPERTIES DEPENDS cli.backtest_sma_djia
+                     SKIP_RETURN_CODE 77)
+finml_cli_test(backtest_sma_msft_open 0 "wrote .*bt_msft" --
+               $<TARGET_FILE:finml> backtest --prices data/msft_ohlcv.csv --strategy sma_cross
+               --set fast=5 --set slow=20 --cost-bps 5 --slippage-bps 2 --min-fee 1 --fill open
+               --capital 1000 --out ${FINML_CLI_OUT}/bt_msft)
+add_test(NAME backtest.pandas_sma_cross_msft_open
+         COMMAND ${FINML_PY} tests/backtest/sma_cross_pandas.py data/msft_ohlcv.csv
+                 ${FINML_CLI_OUT}/bt_msft/equity.csv --fast 5 --slow 20 --cost-bps 5
+                 --slippage-bps 2 --min-fee 1 --fill open --capital 1000
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(backtest.pandas_sma_cross_msft_open PROPERTIES
+                     DEPENDS cli.backtest_sma_msft_open SKIP_RETURN_CODE 77)
+finml_cli_test(backtest_needs_signals 2 "strategy 'topk' trades on signals: pass --signals" --
+               $<TARGET_FILE:finml> backtest --prices data/dowjones30.csv --strategy topk
+               --out ${FINML_CLI_OUT}/never)
+finml_cli_test(backtest_unknown_setting 2 "unknown parameter 'max_wieght' \\(did you mean 'max_weight'" --
+               $<TARGET_FILE:finml> backtest --prices data/aer_djia8012.csv --strategy sma_cross
+               --set max_wieght=0.5 --out ${FINML_CLI_OUT}/never)
+finml_cli_test(backtest_open_needs_ohlc 2 "fill 'open' needs opening prices" --
+               $<TARGET_FILE:finml> backtest --prices data/aer_djia8012.csv --strategy sma_cross
+               --fill open --out ${FINML_CLI_OUT}/never)
+finml_cli_test(backtest_signal_bad_date 2 "signals_bad_date.csv:3:1: '2001-01-06' is not a date of the price data" --
+               $<TARGET_FILE:finml> backtest --prices data/dowjones30.csv
+               --signals tests/cli/fixtures/signals_bad_date.csv --out ${FINML_CLI_OUT}/never)
+finml_cli_test(backtest_signal_bad_symbol 2 "signals_bad_symbol.csv:2:12: symbol 'MSTF' is not in the prices.*did you mean 'MSFT'" --
+               $<TARGET_FILE:finml> backtest --prices data/dowjones30.csv
+               --signals tests/cli/fixtures/signals_bad_symbol.csv --out ${FINML_CLI_OUT}/never)

@@ -46,4 +46,27 @@ struct PredictCommandOptions {
 void SetupPredict(CLI::App& app, PredictCommandOptions& options);
 int RunPredict(const PredictCommandOptions& options);
 
+struct BacktestCommandOptions {
+  std::string prices;
+  std::string signals;
+  std::string out;
+  std::string strategy = "threshold";
+  double cost_bps = 5;
+  double slippage_bps = 0;
+  double min_fee = 0;
+  std::string fill = "close";
+  double capital = 1e6;
+  std::size_t top_k = 5;
+  std::size_t n_drop = 1;
+  double long_above = 0;
+  double short_below = 0;
+  std::string benchmark;
+  std::string price = "close";
+  std::string missing = "keep";
+  std::vector<std::string> settings;  // --set key=value, any backtest setting
+};
+void SetupBacktest(CLI::App& app, BacktestCommandOptions& options);
+int RunBacktest(const BacktestCommandOptions& options, const CLI::App& app,
+                const std::string& command_line);
+
 }  // namespace finml::cli

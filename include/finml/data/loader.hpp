@@ -15,7 +15,9 @@
 
 namespace finml::data {
 
-enum class MissingPolicy { kError, kForwardFill, kDrop };
+// kKeep leaves gaps as NaN (a halted or not-yet-listed symbol), for consumers that handle them
+// per asset, such as the backtester; the forecasting pipeline refuses it.
+enum class MissingPolicy { kError, kForwardFill, kDrop, kKeep };
 enum class OrderPolicy { kError, kSort };
 enum class DuplicatePolicy { kError, kKeepLast };
 

@@ -28,6 +28,14 @@ struct ChartOptions {
 [[nodiscard]] std::string Histogram(const std::vector<LineSeries>& samples, int bins,
                                     const ChartOptions& options);
 
+// A table of coloured cells (e.g. monthly returns: years x months), diverging around zero:
+// red below, green above, scaled by the largest |value|; NaN cells stay blank. Each cell shows
+// its value formatted by `format` (fmt syntax, applied to value * `scale`).
+[[nodiscard]] std::string Heatmap(const std::vector<std::string>& row_labels,
+                                  const std::vector<std::string>& column_labels,
+                                  const std::vector<double>& values, const ChartOptions& options,
+                                  const std::string& format = "{:.1f}", double scale = 100.0);
+
 // Escapes &, <, >, " and ' for HTML/SVG text.
 [[nodiscard]] std::string EscapeXml(const std::string& text);
 // Up to ~6 "nice" tick values spanning [lo, hi].

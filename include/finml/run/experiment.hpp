@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "finml/backtest/config.hpp"
 #include "finml/data/loader.hpp"
 #include "finml/data/transforms.hpp"
 #include "finml/train/normalizer.hpp"
@@ -60,12 +61,15 @@ struct ExperimentConfig {
   SplitSection split;
   std::vector<ModelEntry> models;
   std::size_t ic_min_assets = 3;
+  // Each model's test predictions traded as signals; absent: no backtest.
+  std::optional<backtest::BacktestConfig> backtest;
   std::string title;
 
   [[nodiscard]] nlohmann::json ToJson() const;
 };
 
-// The quickstart: next-day log return of the DJIA, chronological split, every baseline.
+// The quickstart: next-day log return of the DJIA, chronological split, every baseline, and each
+// model's predictions traded long/flat against buy-and-hold.
 [[nodiscard]] ExperimentConfig QuickstartExperiment();
 [[nodiscard]] ExperimentConfig LoadExperiment(const std::string& path);
 [[nodiscard]] ExperimentConfig ParseExperiment(const std::string& yaml_text,

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "finml/backtest/backtest.hpp"
 #include "finml/data/market_data.hpp"
 #include "finml/models/forecaster.hpp"
 #include "finml/eval/metrics.hpp"
@@ -28,6 +29,12 @@ struct ModelOutcome {
   nlohmann::json description;  // fitted parameters (last fold for walk-forward)
   SegmentResult validation, test;
   double fit_seconds = 0;
+};
+
+// One model's test predictions traded under the experiment's `backtest:` settings.
+struct ModelBacktest {
+  std::string model;
+  backtest::BacktestResult result;
 };
 
 struct SegmentInfo {
@@ -52,6 +59,10 @@ struct RunRecord {
   std::size_t ar_lags = 0;
   std::vector<std::size_t> model_lookback;  // window length each model sees
   std::vector<std::pair<std::string, std::size_t>> pretrain_samples;  // model -> samples
+  // With a `backtest:` section: the prices traded and every model's backtest (the random walk,
+  // which predicts no change, has no signal to trade and is left out).
+  std::shared_ptr<backtest::PricePanel> backtest_prices;
+  std::vector<ModelBacktest> backtests;
 };
 
 struct RunOptions {
@@ -73,6 +84,10 @@ struct RunOptions {
 // Returns the output directory.
 std::string RunExperiment(const ExperimentConfig& config, const RunOptions& options);
 
+// Trades each model's test predictions (score = predicted change over the no-change forecast,
+// known at the decision's close) and stores the results in the record.
+void TradePredictions(RunRecord& record);
+
 // Output writers, exposed for tests.
 [[nodiscard]] nlohmann::json MetricsJson(const RunRecord& record);
 [[nodiscard]] std::string PredictionsCsv(const RunRecord& record);
@@ -82,5 +97,7 @@ std::string RunExperiment(const ExperimentConfig& config, const RunOptions& opti
 [[nodiscard]] std::string ReportHtml(const RunRecord& record);
 // Writes models/<name>/model.json (pipeline, fitted state, metrics) and any weight files.
 void SaveModels(const RunRecord& record, const std::string& run_dir);
+// backtest/<model>/{metrics.json,equity.csv,trades.csv,tearsheet.html} for each backtest.
+void SaveBacktests(const RunRecord& record, const std::string& run_dir);
 
 }  // namespace finml::run

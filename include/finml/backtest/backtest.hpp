@@ -1,0 +1,80 @@
+// A whole backtest: strategy -> engine -> benchmark -> performance and signal quality, and the
+// files it leaves (metrics.json, equity.csv, trades.csv, tearsheet.html). `finml backtest` and
+// the `backtest:` section of `finml run` both come through here.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "finml/backtest/config.hpp"
+#include "finml/backtest/engine.hpp"
+#include "finml/backtest/performance.hpp"
+#include "finml/backtest/signals.hpp"
+#include "finml/backtest/strategy.hpp"
+
+namespace finml::backtest {
+
+// How well the score ranks what it could trade: the return from the fill after the decision to
+// the next fill (IC), and, as a look-ahead alarm, the return of the very next bar, which no
+// decision can trade (close t to close t+1). A score that predicts that bar far better than any
+// real forecast does was most likely computed with data from after its date.
+struct SignalQuality {
+  std::size_t observations = 0;
+  double ic = 0, rank_ic = 0;                       // pooled over (date, asset)
+  double next_bar_ic = 0, next_bar_rank_ic = 0;     // the untradeable bar
+  std::optional<double> ic_mean, rank_ic_mean, rank_icir;  // per date, panels of >= 3 assets
+  bool lookahead_suspected = false;
+};
+
+struct BacktestResult {
+  BacktestConfig config;
+  double periods_per_year = 252;
+  std::size_t decisions = 0, clipped_weights = 0, scaled_decisions = 0;
+  std::size_t unexecuted_signals = 0;  // dated after the last price bar
+  EngineResult engine;
+  std::string benchmark_name;          // empty: no benchmark
+  std::vector<double> benchmark;       // equity, aligned with engine.equity
+  Performance performance;
+  std::optional<Performance> benchmark_performance;
+  SignalQuality signal;
+  double total_fees = 0, total_slippage = 0, mean_turnover = 0, mean_gross_exposure = 0,
+         mean_net_exposure = 0, time_in_market = 0;
+  std::vector<std::string> warnings;   // shown on stderr, in metrics.json and the tearsheet
+};
+
+[[nodiscard]] BacktestResult RunBacktest(const PricePanel& prices, const SignalPanel* signals,
+                                         const BacktestConfig& config, bool record_trades = true);
+
+// What the outputs record about where the inputs came from.
+struct BacktestInputs {
+  std::string prices_path, prices_sha256;
+  std::string signals_path, signals_sha256;  // empty for rule strategies
+  std::string command_line;
+  std::string title = "Backtest";
+};
+
+[[nodiscard]] nlohmann::json BacktestMetricsJson(const BacktestResult& result,
+                                                 const PricePanel& prices,
+                                                 const BacktestInputs& inputs);
+[[nodiscard]] std::string EquityCsv(const BacktestResult& result, const PricePanel& prices);
+[[nodiscard]] std::string TradesCsv(const BacktestResult& result, const PricePanel& prices);
+// Monthly returns (years x 12, NaN where the backtest has no data); empty without a calendar.
+struct MonthlyReturns {
+  std::vector<int> years;
+  std::vector<double> returns;  // years.size() * 12
+  std::vector<double> annual;   // per year
+};
+[[nodiscard]] MonthlyReturns ComputeMonthlyReturns(const std::vector<double>& equity,
+                                                   const std::vector<data::Timestamp>& time);
+[[nodiscard]] std::vector<double> RollingSharpe(const std::vector<double>& equity,
+                                                std::size_t window, double periods_per_year);
+[[nodiscard]] std::string TearsheetHtml(const BacktestResult& result, const PricePanel& prices,
+                                        const BacktestInputs& inputs);
+// Writes the four files into `dir` (created if needed), each atomically.
+void WriteBacktestOutputs(const std::string& dir, const BacktestResult& result,
+                          const PricePanel& prices, const BacktestInputs& inputs);
+
+}  // namespace finml::backtest

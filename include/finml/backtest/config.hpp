@@ -1,0 +1,82 @@
+// How a backtest turns scores into positions and positions into fills. One strict parser reads it
+// from a JSON object, which is what both the `backtest:` section of an experiment file and the
+// flags of `finml backtest` become, so the two interfaces accept exactly the same settings.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace finml::backtest {
+
+enum class StrategyKind {
+  kThreshold,     // long above a score threshold, optionally short below another, else flat
+  kTopK,          // equal weight in the k best-scored assets, rebuilt on every signal date
+  kTopKDropout,   // Qlib's TopkDropoutStrategy: hold k, swap at most n_drop per signal date
+  kLongShort,     // weights proportional to the demeaned cross-sectional rank, dollar neutral
+  kSmaCross,      // rule on prices: long while SMA(fast) > SMA(slow)
+  kRsiReversion,  // rule on prices: long below RSI `rsi_lower` until it recovers past `rsi_exit`
+  kWeights,       // the score is the target weight itself
+};
+[[nodiscard]] StrategyKind ParseStrategyKind(const std::string& name);
+[[nodiscard]] const char* StrategyName(StrategyKind kind);
+[[nodiscard]] bool NeedsSignals(StrategyKind kind);
+
+// A decision taken at the close of bar t is filled at bar t+1: at its open or at its close.
+enum class FillPrice { kNextOpen, kNextClose };
+// on_change: an asset trades only when its target weight differs from the last one filled, so
+// positions drift with prices in between (how a desk runs top-k books); always: every target is
+// restored each signal date (a weight-driven backtest).
+enum class Rebalance { kOnChange, kAlways };
+
+struct StrategyConfig {
+  StrategyKind kind = StrategyKind::kThreshold;
+  double long_above = 0;               // threshold: long when score > long_above
+  std::optional<double> short_below;   // threshold: short when score < short_below; unset: flat
+  std::size_t top_k = 5;               // topk, topk_dropout
+  std::size_t n_drop = 1;              // topk_dropout: most names replaced per signal date
+  std::size_t fast = 20, slow = 50;    // sma_cross
+  std::size_t rsi_period = 14;         // rsi_reversion
+  double rsi_lower = 30, rsi_upper = 70, rsi_exit = 50;
+  bool allow_short = false;            // sma_cross, rsi_reversion: take the opposite side too
+  // Weight of one position; 0 means the strategy's natural size (1/assets, 1/k).
+  double position_weight = 0;
+  double gross = 1;                    // long_short: sum of |weights|
+};
+
+struct ExecutionConfig {
+  FillPrice fill = FillPrice::kNextClose;
+  std::optional<Rebalance> rebalance;  // unset: always for `weights`, on_change otherwise
+  double cost_bps = 5;                 // commission per side, in basis points of the fill value
+  double min_fee = 0;                  // per order, in currency
+  double slippage_bps = 0;             // fills this much worse than the quoted price
+  double initial_capital = 1e6;
+  double max_weight = 1;               // per asset, |weight|
+  double max_leverage = 1;             // sum of |weights| of one decision
+  double min_trade_value = 0;          // orders smaller than this (currency) are not sent
+};
+
+struct BacktestConfig {
+  StrategyConfig strategy;
+  ExecutionConfig execution;
+  // Empty: buy-and-hold of the asset (one asset) or equal-weight buy-and-hold (a panel);
+  // "none": no benchmark; otherwise a symbol in the price data, bought and held.
+  std::string benchmark;
+  double periods_per_year = 0;  // 0: inferred from the calendar's spacing
+  double risk_free = 0;         // annual rate for Sharpe and Sortino
+  std::size_t rolling_window = 126;  // bars in the tearsheet's rolling Sharpe
+
+  [[nodiscard]] Rebalance EffectiveRebalance() const;
+  [[nodiscard]] nlohmann::json ToJson() const;
+};
+
+// Every key the parser accepts (for the experiment file's strict key check).
+[[nodiscard]] const std::vector<std::string>& BacktestConfigKeys();
+// `context` names the source in errors ("backtest", "finml backtest").
+[[nodiscard]] BacktestConfig ParseBacktestConfig(const nlohmann::json& object,
+                                                 const std::string& context);
+
+}  // namespace finml::backtest

@@ -1,0 +1,160 @@
+#include "finml/backtest/backtest.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include "finml/core/error.hpp"
+#include "finml/core/strings.hpp"
+#include "finml/eval/metrics.hpp"
+
+namespace finml::backtest {
+namespace {
+
+// A rank IC this high on a bar nobody can trade is far beyond what real forecasts reach
+// (|rank IC| of 0.05-0.1 is already strong for daily returns).
+constexpr double kLookaheadRankIc = 0.3;
+
+SignalQuality MeasureSignal(const PricePanel& prices, const Panel& score, FillPrice fill) {
+  const Panel& fill_panel = fill == FillPrice::kNextOpen ? prices.open : prices.close;
+  std::vector<double> s, forward, s_next, next_bar;
+  std::vector<std::size_t> date;
+  for (std::size_t t = 0; t + 1 < prices.rows(); ++t) {
+    for (std::size_t i = 0; i < prices.assets(); ++i) {
+      const double x = score.at(t, i);
+      if (std::isnan(x)) continue;
+      const double bar = prices.close.at(t + 1, i) / prices.close.at(t, i) - 1.0;
+      if (std::isfinite(bar)) {
+        s_next.push_back(x);
+        next_bar.push_back(bar);
+      }
+      if (t + 2 >= prices.rows()) continue;
+      const double held = fill_panel.at(t + 2, i) / fill_panel.at(t + 1, i) - 1.0;
+      if (!std::isfinite(held)) continue;
+      s.push_back(x);
+      forward.push_back(held);
+      date.push_back(t);
+    }
+  }
+  SignalQuality q;
+  q.observations = s.size();
+  if (s.size() >= 3) {
+    q.ic = eval::Pearson(s, forward);
+    q.rank_ic = eval::Pearson(eval::Ranks(s), eval::Ranks(forward));
+  }
+  if (s_next.size() >= 3) {
+    q.next_bar_ic = eval::Pearson(s_next, next_bar);
+    q.next_bar_rank_ic = eval::Pearson(eval::Ranks(s_next), eval::Ranks(next_bar));
+    q.lookahead_suspected = std::abs(q.next_bar_rank_ic) > kLookaheadRankIc;
+  }
+  if (prices.assets() >= 3 && !s.empty()) {
+    auto ic = eval::InformationCoefficients(forward, s, date, 3);
+    if (ic.dates > 0) {
+      q.ic_mean = ic.ic_mean;
+      q.rank_ic_mean = ic.rank_ic_mean;
+      q.rank_icir = ic.rank_icir;
+    }
+  }
+  return q;
+}
+
+double Mean(const std::vector<double>& v, std::size_t from) {
+  if (v.size() <= from) return 0;
+  return std::accumulate(v.begin() + static_cast<std::ptrdiff_t>(from), v.end(), 0.0) /
+         static_cast<double>(v.size() - from);
+}
+
+}  // namespace
+
+BacktestResult RunBacktest(const PricePanel& prices, const SignalPanel* signals,
+                           const BacktestConfig& config, bool record_trades) {
+  BacktestResult r;
+  r.config = config;
+  const Panel* scores = signals ? &signals->score : nullptr;
+  if (signals && !NeedsSignals(config.strategy.kind)) {
+    throw ConfigError(fmt::format("strategy '{}' computes its own signal from prices; drop the "
+                                  "signals file or pick a signal strategy",
+                                  StrategyName(config.strategy.kind)));
+  }
+  TargetPlan plan = PlanTargets(config, prices, scores);
+  r.decisions = plan.decisions;
+  r.clipped_weights = plan.clipped;
+  r.scaled_decisions = plan.scaled_rows;
+  r.engine = Simulate(prices, plan.weight, config.execution, config.EffectiveRebalance(),
+                      record_trades);
+  const std::size_t first = r.engine.first_row;
+  r.periods_per_year = config.periods_per_year > 0
+                           ? config.periods_per_year
+                           : InferPeriodsPerYear(prices.time, prices.calendar);
+
+  if (config.benchmark != "none") {
+    std::vector<std::size_t> assets;
+    if (config.benchmark.empty()) {
+      assets.resize(prices.assets());
+      std::iota(assets.begin(), assets.end(), 0);
+      r.benchmark_name = prices.assets() == 1 ? prices.symbols[0] + " buy-and-hold"
+                                              : "equal-weight buy-and-hold";
+    } else {
+      auto it = std::find(prices.symbols.begin(), prices.symbols.end(), config.benchmark);
+      FINML_REQUIRE(it != prices.symbols.end(),
+                    "benchmark '{}' is not a symbol of {} (did you mean '{}'? or use 'none')",
+                    config.benchmark, prices.source, ClosestMatch(config.benchmark, prices.symbols));
+      assets.push_back(static_cast<std::size_t>(it - prices.symbols.begin()));
+      r.benchmark_name = config.benchmark + " buy-and-hold";
+    }
+    r.benchmark = BuyAndHold(prices, first, config.execution.fill, assets,
+                             config.execution.initial_capital);
+  }
+  std::vector<data::Timestamp> time;
+  if (prices.calendar)
+    time.assign(prices.time.begin() + static_cast<std::ptrdiff_t>(first), prices.time.end());
+  const std::vector<double>* bench = r.benchmark.empty() ? nullptr : &r.benchmark;
+  r.performance = ComputePerformance(r.engine.equity, bench, time, r.periods_per_year,
+                                     config.risk_free);
+  if (bench)
+    r.benchmark_performance =
+        ComputePerformance(r.benchmark, nullptr, time, r.periods_per_year, config.risk_free);
+  r.signal = MeasureSignal(prices, plan.score, config.execution.fill);
+
+  const auto& e = r.engine;
+  r.total_fees = std::accumulate(e.fees.begin(), e.fees.end(), 0.0);
+  r.total_slippage = std::accumulate(e.slippage.begin(), e.slippage.end(), 0.0);
+  r.mean_turnover = Mean(e.turnover, 1);
+  r.mean_gross_exposure = Mean(e.gross_exposure, 1);
+  r.mean_net_exposure = Mean(e.net_exposure, 1);
+  std::size_t invested = 0;
+  for (std::size_t k = 1; k < e.gross_exposure.size(); ++k) invested += e.gross_exposure[k] > 0;
+  r.time_in_market = e.gross_exposure.size() > 1
+                         ? static_cast<double>(invested) / static_cast<double>(e.gross_exposure.size() - 1)
+                         : 0.0;
+
+  if (signals && signals->after_last_bar > 0) {
+    r.unexecuted_signals = signals->after_last_bar;
+    r.warnings.push_back(fmt::format(
+        "{} signal(s) dated after the last price bar (first: {}) cannot be traded yet",
+        signals->after_last_bar, signals->first_after));
+  }
+  if (e.halted_orders > 0) {
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < prices.assets(); ++i)
+      if (e.halted_by_asset[i] > 0)
+        names.push_back(fmt::format("{} ({})", prices.symbols[i], e.halted_by_asset[i]));
+    r.warnings.push_back(fmt::format(
+        "{} order(s) found no price at their fill bar (halted or not listed) and waited: {}",
+        e.halted_orders, JoinStrings(names, ", ")));
+  }
+  if (r.signal.lookahead_suspected) {
+    r.warnings.push_back(fmt::format(
+        "possible look-ahead: the signal's rank IC with the next bar's return, which no decision "
+        "can trade, is {:.3f}; check that each score uses only data up to its date",
+        r.signal.next_bar_rank_ic));
+  }
+  if (r.clipped_weights > 0 || r.scaled_decisions > 0) {
+    r.warnings.push_back(fmt::format(
+        "limits applied: {} weight(s) cut to max_weight {}, {} decision(s) scaled to max_leverage {}",
+        r.clipped_weights, config.execution.max_weight, r.scaled_decisions,
+        config.execution.max_leverage));
+  }
+  return r;
+}
+
+}  // namespace finml::backtest

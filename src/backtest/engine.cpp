@@ -1,0 +1,178 @@
+#include "finml/backtest/engine.hpp"
+
+#include <algorithm>
+
+#include "finml/core/error.hpp"
+
+namespace finml::backtest {
+namespace {
+
+bool HasAny(const double* row, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i)
+    if (!std::isnan(row[i])) return true;
+  return false;
+}
+
+}  // namespace
+
+PricePanel MakePricePanel(const data::MarketData& market, data::Field field) {
+  PricePanel p;
+  p.source = market.source;
+  p.symbols = market.Symbols();
+  p.time = market.time;
+  p.time_label = market.time_label;
+  p.calendar = market.calendar;
+  const std::size_t t_count = market.rows(), n = market.assets.size();
+  p.close = Panel(t_count, n);
+  const bool with_open = std::all_of(market.assets.begin(), market.assets.end(),
+                                     [](const data::Bars& b) { return b.Has(data::Field::kOpen); });
+  if (with_open) p.open = Panel(t_count, n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const data::Bars& bars = market.assets[i];
+    FINML_REQUIRE(bars.Has(field), "{}: symbol '{}' has no '{}' prices to trade at", market.source,
+                  bars.symbol, data::FieldName(field));
+    const auto& price = bars.Get(field);
+    for (std::size_t t = 0; t < t_count; ++t) {
+      p.close.at(t, i) = price[t];
+      if (!with_open) continue;
+      // Adjusted closes come with unadjusted opens: scale them by the day's adjustment factor.
+      const double factor = field == data::Field::kClose ? 1.0 : price[t] / bars.close[t];
+      p.open.at(t, i) = bars.open[t] * factor;
+    }
+  }
+  return p;
+}
+
+EngineResult Simulate(const PricePanel& prices, const Panel& targets,
+                      const ExecutionConfig& execution, Rebalance rebalance, bool record_trades) {
+  const std::size_t t_count = prices.rows(), n = prices.assets();
+  if (targets.rows != t_count || targets.cols != n)
+    throw InternalError("Simulate: target and price panels differ in shape");
+  const bool at_open = execution.fill == FillPrice::kNextOpen;
+  FINML_REQUIRE(!at_open || prices.open.rows == t_count,
+                "{}: fill 'open' needs opening prices, and this data has closes only (fix: use "
+                "fill 'close', or supply OHLC data)",
+                prices.source);
+  std::size_t first = 0;
+  while (first < t_count && !HasAny(targets.row(first), n)) ++first;
+  FINML_REQUIRE(first < t_count,
+                "the strategy never decided a position: no bar has a target weight (fix: check that "
+                "the signals' dates fall inside the price data, and that rule strategies have "
+                "enough history to warm up)");
+  FINML_REQUIRE(first + 1 < t_count,
+                "the first decision is on the last bar ({}), so there is no later bar to fill it "
+                "at (fix: supply prices after the first signal date)",
+                prices.time_label[first]);
+
+  EngineResult r;
+  r.first_row = first;
+  r.halted_by_asset.assign(n, 0);
+  const std::size_t steps = t_count - first;
+  for (auto* v : {&r.equity, &r.cash, &r.gross_exposure, &r.net_exposure, &r.turnover, &r.fees,
+                  &r.slippage})
+    v->assign(steps, 0.0);
+  const double cost_rate = execution.cost_bps * 1e-4;
+  const double slip_rate = execution.slippage_bps * 1e-4;
+  double cash = execution.initial_capital;
+  std::vector<double> shares(n, 0.0), mark(n, std::nan("")), last_target(n, std::nan(""));
+  r.equity[0] = r.cash[0] = cash;
+
+  for (std::size_t t = first + 1; t < t_count; ++t) {
+    const std::size_t k = t - first;
+    const double* target = targets.row(t - 1);
+    const double* fill_price = at_open ? prices.open.row(t) : prices.close.row(t);
+    if (HasAny(target, n)) {
+      // Equity when the orders go out, valuing each holding at its fill price where it trades.
+      double nav = cash;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (shares[i] == 0) continue;
+        nav += shares[i] * (std::isnan(fill_price[i]) ? mark[i] : fill_price[i]);
+      }
+      double traded = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const double w = target[i];
+        if (std::isnan(w)) continue;
+        if (rebalance == Rebalance::kOnChange && w == last_target[i]) continue;
+        const double px = fill_price[i];
+        if (std::isnan(px)) {
+          // Halted or not listed: the order waits for the next decision that still wants it.
+          if (shares[i] != 0 || w != 0) {
+            ++r.halted_orders;
+            ++r.halted_by_asset[i];
+          } else {
+            last_target[i] = w;
+          }
+          continue;
+        }
+        last_target[i] = w;
+        // A ruined book (equity <= 0) opens nothing more; it may still close what it holds.
+        const double desired = nav > 0 ? w * nav / px : 0.0;
+        const double quantity = desired - shares[i];
+        const double quoted_value = std::abs(quantity) * px;
+        if (quoted_value <= 1e-12 * std::abs(nav)) continue;
+        ++r.orders;
+        if (quoted_value < execution.min_trade_value) {
+          ++r.small_orders_skipped;
+          continue;
+        }
+        const double price = px * (1.0 + (quantity > 0 ? slip_rate : -slip_rate));
+        const double value = std::abs(quantity) * price;
+        const double fee = std::max(execution.min_fee, cost_rate * value);
+        const double slip_cost = std::abs(quantity) * px * slip_rate;
+        cash -= quantity * price + fee;
+        shares[i] += quantity;
+        mark[i] = px;
+        traded += value;
+        r.fees[k] += fee;
+        r.slippage[k] += slip_cost;
+        if (record_trades) r.trades.push_back({t, i, quantity, price, value, fee, slip_cost});
+      }
+      r.turnover[k] = nav > 0 ? traded / nav : 0.0;
+    }
+    const double* close = prices.close.row(t);
+    double equity = cash, gross = 0, net = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!std::isnan(close[i])) mark[i] = close[i];
+      if (shares[i] == 0) continue;
+      const double value = shares[i] * mark[i];
+      equity += value;
+      gross += std::abs(value);
+      net += value;
+    }
+    r.equity[k] = equity;
+    r.cash[k] = cash;
+    r.gross_exposure[k] = equity > 0 ? gross / equity : 0.0;
+    r.net_exposure[k] = equity > 0 ? net / equity : 0.0;
+  }
+  return r;
+}
+
+std::vector<double> BuyAndHold(const PricePanel& prices, std::size_t first_row, FillPrice fill,
+                               const std::vector<std::size_t>& assets, double capital) {
+  const std::size_t t_count = prices.rows();
+  std::vector<double> equity(t_count - first_row, capital);
+  if (first_row + 1 >= t_count) return equity;
+  const Panel& fill_panel = fill == FillPrice::kNextOpen ? prices.open : prices.close;
+  std::vector<std::size_t> held;
+  for (std::size_t i : assets)
+    if (!std::isnan(fill_panel.at(first_row + 1, i))) held.push_back(i);
+  FINML_REQUIRE(!held.empty(), "the benchmark has no price on {} to buy at",
+                prices.time_label[first_row + 1]);
+  std::vector<double> shares(held.size()), mark(held.size());
+  for (std::size_t j = 0; j < held.size(); ++j) {
+    mark[j] = fill_panel.at(first_row + 1, held[j]);
+    shares[j] = capital / static_cast<double>(held.size()) / mark[j];
+  }
+  for (std::size_t t = first_row + 1; t < t_count; ++t) {
+    double value = 0;
+    for (std::size_t j = 0; j < held.size(); ++j) {
+      const double c = prices.close.at(t, held[j]);
+      if (!std::isnan(c)) mark[j] = c;
+      value += shares[j] * mark[j];
+    }
+    equity[t - first_row] = value;
+  }
+  return equity;
+}
+
+}  // namespace finml::backtest

@@ -1,0 +1,60 @@
+// The bridge from forecasts to trading: each model's test predictions become a signal panel on the
+// experiment's own prices, traded by the backtester with the experiment's `backtest:` settings.
+#include <algorithm>
+#include <unordered_map>
+
+#include "finml/core/error.hpp"
+#include "finml/run/runner.hpp"
+
+namespace finml::run {
+namespace {
+
+backtest::SignalPanel PredictionSignals(const RunRecord& r, const std::vector<double>& prediction,
+                                        const backtest::PricePanel& prices) {
+  const train::SampleSet& s = r.test;
+  backtest::SignalPanel signals;
+  signals.source = "test predictions";
+  signals.score = backtest::Panel(prices.rows(), prices.assets());
+  std::unordered_map<std::string, std::size_t> column;
+  for (std::size_t i = 0; i < prices.symbols.size(); ++i) column[prices.symbols[i]] = i;
+  for (std::size_t k = 0; k < s.size(); ++k) {
+    const data::Timestamp when = s.calendar[s.decision_row[k]];
+    auto it = std::lower_bound(prices.time.begin(), prices.time.end(), when);
+    if (it == prices.time.end() || *it != when)
+      throw InternalError("TradePredictions: a decision date is not on the price calendar");
+    const auto row = static_cast<std::size_t>(it - prices.time.begin());
+    signals.score.at(row, column.at(s.symbols[s.asset[k]])) = prediction[k] - s.no_change[k];
+    ++signals.count;
+  }
+  return signals;
+}
+
+}  // namespace
+
+void TradePredictions(RunRecord& r) {
+  if (!r.config.backtest) return;
+  r.backtest_prices = std::make_shared<backtest::PricePanel>(
+      backtest::MakePricePanel(r.market, r.config.data.price));
+  r.backtests.clear();
+  for (const auto& m : r.models) {
+    if (m.type == "random_walk") continue;
+    auto signals = PredictionSignals(r, m.test.prediction, *r.backtest_prices);
+    r.backtests.push_back(
+        {m.name, backtest::RunBacktest(*r.backtest_prices, &signals, *r.config.backtest)});
+  }
+}
+
+void SaveBacktests(const RunRecord& r, const std::string& run_dir) {
+  for (const auto& b : r.backtests) {
+    backtest::BacktestInputs inputs;
+    inputs.prices_path = r.data_path;
+    inputs.prices_sha256 = r.data_sha256;
+    inputs.signals_path = "test predictions of model '" + b.model + "'";
+    inputs.command_line = "finml run " + r.config.source;
+    inputs.title = fmt::format("{}: trading {}'s test predictions", r.config.title, b.model);
+    backtest::WriteBacktestOutputs(run_dir + "/backtest/" + b.model, b.result,
+                                   *r.backtest_prices, inputs);
+  }
+}
+
+}  // namespace finml::run
