@@ -74,9 +74,9 @@ finml_cli_test(backtest_unknown_setting 2 "unknown parameter 'max_wieght' \\(did
 finml_cli_test(backtest_open_needs_ohlc 2 "fill 'open' needs opening prices" --
                $<TARGET_FILE:finml> backtest --prices data/aer_djia8012.csv --strategy sma_cross
                --fill open --out ${FINML_CLI_OUT}/never)
-finml_cli_test(backtest_signal_bad_date 2 "signals_bad_date.csv:3:1: '2001-01-06' is not a date of the price data" --
+finml_cli_test(backtest_signal_bad_date 2 "signals_bad_date.csv:3:1: '2000-12-30' is not a date of the price data" --
                $<TARGET_FILE:finml> backtest --prices data/dowjones30.csv
                --signals tests/cli/fixtures/signals_bad_date.csv --out ${FINML_CLI_OUT}/never)
-finml_cli_test(backtest_signal_bad_symbol 2 "signals_bad_symbol.csv:2:12: symbol 'MSTF' is not in the prices.*did you mean 'MSFT'" --
+finml_cli_test(backtest_signal_bad_symbol 2 "signals_bad_symbol.csv:2:2: symbol 'MSTF' is not in the prices.*did you mean 'MSFT'" --
                $<TARGET_FILE:finml> backtest --prices data/dowjones30.csv
                --signals tests/cli/fixtures/signals_bad_symbol.csv --out ${FINML_CLI_OUT}/never)

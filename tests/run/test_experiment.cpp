@@ -105,6 +105,28 @@ TEST(Experiment, BadValuesAreErrors) {
   EXPECT_NE(ErrorOf("data: [1, 2\n").find("invalid YAML"), std::string::npos);
 }
 
+TEST(Experiment, BacktestSectionIsStrictAndOptional) {
+  const std::string head = "data:\n  path: data/aer_djia8012.csv\n";
+  EXPECT_FALSE(ParseExperiment(head, "exp.yaml").backtest.has_value());
+  auto c = ParseExperiment(head + "backtest:\n  strategy: topk\n  top_k: 3\n  cost_bps: 2\n",
+                           "exp.yaml");
+  ASSERT_TRUE(c.backtest.has_value());
+  EXPECT_EQ(c.backtest->strategy.kind, backtest::StrategyKind::kTopK);
+  EXPECT_EQ(c.backtest->strategy.top_k, 3u);
+  EXPECT_EQ(c.backtest->execution.cost_bps, 2);
+  EXPECT_EQ(c.ToJson()["backtest"]["strategy"], "topk");
+  EXPECT_TRUE(ParseExperiment(head + "backtest:\n", "exp.yaml").backtest.has_value());
+  std::string msg = ErrorOf(head + "backtest:\n  cost_bsp: 2\n");
+  EXPECT_NE(msg.find("exp.yaml:4:3"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("did you mean 'cost_bps'"), std::string::npos) << msg;
+  msg = ErrorOf(head + "backtest:\n  strategy: topx\n");
+  EXPECT_NE(msg.find("did you mean 'topk'"), std::string::npos) << msg;
+  msg = ErrorOf(head + "backtest: {fill: noon}\n");
+  EXPECT_NE(msg.find("fill 'noon'"), std::string::npos) << msg;
+  msg = ErrorOf("data:\n  path: data/aer_djia8012.csv\n  missing: keep\n");
+  EXPECT_NE(msg.find("missing: keep"), std::string::npos) << msg;
+}
+
 TEST(Experiment, QuickstartDefaults) {
   ExperimentConfig q = QuickstartExperiment();
   EXPECT_EQ(q.data.path, "data/aer_djia8012.csv");
@@ -113,6 +135,8 @@ TEST(Experiment, QuickstartDefaults) {
   for (const auto& m : q.models) types.push_back(m.type);
   EXPECT_EQ(types, (std::vector<std::string>{"random_walk", "historical_mean", "ar", "ridge",
                                              "lstm", "transformer"}));
+  ASSERT_TRUE(q.backtest.has_value());
+  EXPECT_EQ(q.backtest->strategy.kind, backtest::StrategyKind::kThreshold);
 }
 
 }  // namespace finml::run

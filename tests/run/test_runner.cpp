@@ -80,8 +80,10 @@ TEST(Runner, WritesAllOutputsAndNoTemporaries) {
   for (const auto& e : std::filesystem::directory_iterator(dir))
     names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"metrics.json", "models", "predictions.csv",
-                                             "report.html", "run.json"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"backtest", "metrics.json", "models",
+                                             "predictions.csv", "report.html", "run.json"}));
+  for (const char* file : {"metrics.json", "equity.csv", "trades.csv", "tearsheet.html"})
+    EXPECT_TRUE(std::filesystem::exists(dir + "/backtest/ridge/" + file)) << file;
   EXPECT_TRUE(std::filesystem::exists(dir + "/models/ar/model.json"));
   nlohmann::json run = nlohmann::json::parse(ReadFile(dir + "/run.json"));
   EXPECT_EQ(run["seed"], 42);
@@ -96,6 +98,29 @@ TEST(Runner, WritesAllOutputsAndNoTemporaries) {
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));  // only the SVG namespace
   EXPECT_NE(html.find("random walk"), std::string::npos);
+  EXPECT_NE(html.find("Trading the test predictions"), std::string::npos);
+}
+
+// The quickstart trades every model's predictions. The historical mean forecasts the same
+// positive return every day, so its strategy buys once and holds: its equity must be the
+// buy-and-hold benchmark less exactly one commission.
+TEST(Runner, QuickstartBacktestsEachModelAgainstBuyAndHold) {
+  const RunRecord& r = Quickstart();
+  ASSERT_EQ(r.backtests.size(), 5u);  // every model but the random walk
+  const auto& hm = std::find_if(r.backtests.begin(), r.backtests.end(),
+                                [](const ModelBacktest& b) { return b.model == "historical_mean"; })
+                       ->result;
+  ASSERT_EQ(hm.engine.trades.size(), 1u);
+  const double fee = hm.engine.trades[0].fee;
+  EXPECT_NEAR(fee, 1e6 * 5e-4, 1e-6);
+  for (std::size_t k = 1; k < hm.engine.equity.size(); ++k)
+    ASSERT_NEAR(hm.engine.equity[k], hm.benchmark[k] - fee, 1e-6) << k;
+  // Decisions start on the first test date: no training-period prediction is traded.
+  EXPECT_EQ(r.backtest_prices->time_label[hm.engine.first_row], r.test_info.first_date);
+  nlohmann::json m = MetricsJson(r);
+  EXPECT_TRUE(m["models"]["ar"]["backtest"]["sharpe"].is_number());
+  EXPECT_FALSE(m["models"]["random_walk"].contains("backtest"));
+  EXPECT_EQ(m["backtest"]["benchmark"], "DJIA buy-and-hold");
 }
 
 // Rewrites a close-only CSV with every price after row `last_kept` permuted among themselves.
