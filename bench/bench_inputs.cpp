@@ -102,10 +102,48 @@ void WriteFile(const std::filesystem::path& path, const std::string& text) {
   if (!file) throw std::runtime_error("cannot write " + path.string());
 }
 
+void WriteFloat64File(const std::filesystem::path& path, const std::vector<double>& values) {
+  std::ofstream file(path, std::ios::binary);
+  file.write(reinterpret_cast<const char*>(values.data()),
+             static_cast<std::streamsize>(values.size() * sizeof(double)));
+  if (!file) throw std::runtime_error("cannot write " + path.string());
+}
+
+// Random walks with 1% daily noise and, each day, fresh long-short weights scaled to gross 1:
+// every asset trades every day, the heaviest case for the engine.
+void WriteBacktestInputs(const std::filesystem::path& dir) {
+  Rng rng(20261125);
+  std::vector<double> close(kBacktestDays * kBacktestAssets), weights(close.size());
+  for (std::size_t i = 0; i < kBacktestAssets; ++i) close[i] = 20 + 80 * rng.Uniform();
+  for (std::size_t t = 1; t < kBacktestDays; ++t)
+    for (std::size_t i = 0; i < kBacktestAssets; ++i)
+      close[t * kBacktestAssets + i] =
+          close[(t - 1) * kBacktestAssets + i] * (1.0 + 0.01 * rng.Noise());
+  for (std::size_t t = 0; t < kBacktestDays; ++t) {
+    double gross = 0;
+    double* w = weights.data() + t * kBacktestAssets;
+    for (std::size_t i = 0; i < kBacktestAssets; ++i) gross += std::abs(w[i] = rng.Noise());
+    for (std::size_t i = 0; i < kBacktestAssets; ++i) w[i] /= gross;
+  }
+  WriteFloat64File(dir / kBacktestCloseFile, close);
+  WriteFloat64File(dir / kBacktestWeightsFile, weights);
+}
+
 }  // namespace
+
+std::vector<double> ReadFloat64File(const std::string& path, std::size_t count) {
+  std::vector<double> values(count);
+  std::ifstream file(path, std::ios::binary);
+  file.read(reinterpret_cast<char*>(values.data()),
+            static_cast<std::streamsize>(count * sizeof(double)));
+  if (!file || file.gcount() != static_cast<std::streamsize>(count * sizeof(double)))
+    throw std::runtime_error(path + ": expected " + std::to_string(count) + " float64 values");
+  return values;
+}
 
 void WriteInputs(const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
+  WriteBacktestInputs(dir);
   WriteFile(dir / kOhlcvFile, GenerateOhlcvMinuteCsv(kOhlcvRows));
   WriteFile(dir / kWideFile, GenerateWideDailyCsv(kWideRows, kWideSymbols));
   auto ohlcv = finml::data::LoadMarketData((dir / kOhlcvFile).string());

@@ -23,25 +23,30 @@ std::vector<double> XAxis(const BacktestResult& r, const PricePanel& prices) {
 std::vector<std::vector<std::string>> MetricRows(const BacktestResult& r) {
   const Performance& p = r.performance;
   const Performance* b = r.benchmark_performance ? &*r.benchmark_performance : nullptr;
-  auto row = [&](const std::string& name, double mine, double theirs, bool pct) {
-    std::vector<std::string> cells = {name, pct ? Pct(mine) : Num(mine)};
-    if (b) cells.push_back(pct ? Pct(theirs) : Num(theirs));
+  enum Format { kPct, kNum, kCount };
+  auto text = [](double v, Format f) {
+    if (f == kPct) return Pct(v);
+    return f == kNum ? Num(v) : fmt::format("{:.0f}", v);
+  };
+  auto row = [&](const std::string& name, double mine, double theirs, Format f) {
+    std::vector<std::string> cells = {name, text(mine, f)};
+    if (b) cells.push_back(text(theirs, f));
     return cells;
   };
   const double nan = std::nan("");
   std::vector<std::vector<std::string>> rows = {
-      row("Total return", p.total_return, b ? b->total_return : nan, true),
-      row("Annual return", p.annual_return, b ? b->annual_return : nan, true),
-      row("Annual volatility", p.annual_volatility, b ? b->annual_volatility : nan, true),
-      row("Sharpe", p.sharpe, b ? b->sharpe : nan, false),
-      row("Sortino", p.sortino, b ? b->sortino : nan, false),
-      row("Calmar", p.calmar, b ? b->calmar : nan, false),
-      row("Max drawdown", p.drawdown.depth, b ? b->drawdown.depth : nan, true),
+      row("Total return", p.total_return, b ? b->total_return : nan, kPct),
+      row("Annual return", p.annual_return, b ? b->annual_return : nan, kPct),
+      row("Annual volatility", p.annual_volatility, b ? b->annual_volatility : nan, kPct),
+      row("Sharpe", p.sharpe, b ? b->sharpe : nan, kNum),
+      row("Sortino", p.sortino, b ? b->sortino : nan, kNum),
+      row("Calmar", p.calmar, b ? b->calmar : nan, kNum),
+      row("Max drawdown", p.drawdown.depth, b ? b->drawdown.depth : nan, kPct),
       row("Longest drawdown (bars)", static_cast<double>(p.drawdown.longest_bars),
-          b ? static_cast<double>(b->drawdown.longest_bars) : nan, false),
-      row("Win rate (bars)", p.win_rate, b ? b->win_rate : nan, true),
-      row("Profit factor", p.profit_factor, b ? b->profit_factor : nan, false),
-      row("Worst bar", p.worst_bar, b ? b->worst_bar : nan, true),
+          b ? static_cast<double>(b->drawdown.longest_bars) : nan, kCount),
+      row("Win rate (bars)", p.win_rate, b ? b->win_rate : nan, kPct),
+      row("Profit factor", p.profit_factor, b ? b->profit_factor : nan, kNum),
+      row("Worst bar", p.worst_bar, b ? b->worst_bar : nan, kPct),
   };
   return rows;
 }
@@ -55,7 +60,6 @@ std::string TearsheetHtml(const BacktestResult& r, const PricePanel& prices,
   const auto& e = r.engine;
   const Performance& p = r.performance;
   const std::string first = prices.time_label[e.first_row], last = prices.time_label.back();
-  page.Heading(inputs.title, 1);
 
   std::string verdict = fmt::format(
       "{} from {} to {} ({} bars): total return {}, Sharpe {}, max drawdown {}.",
@@ -152,6 +156,8 @@ std::string TearsheetHtml(const BacktestResult& r, const PricePanel& prices,
       {"Prices", fmt::format("{} (sha256 {})", inputs.prices_path, inputs.prices_sha256)},
       {"Signals", inputs.signals_path.empty()
                       ? std::string("none: the rule computes its own")
+                  : inputs.signals_sha256.empty()
+                      ? inputs.signals_path
                       : fmt::format("{} (sha256 {})", inputs.signals_path, inputs.signals_sha256)},
       {"Settings", r.config.ToJson().dump()},
       {"Execution", "a decision at the close of bar t fills at bar t+1; commission and slippage "
