@@ -69,8 +69,11 @@ BacktestConfig ParseBacktestConfig(const nlohmann::json& object, const std::stri
     throw fail(err.what());
   }
   s.long_above = p.Get<double>("long_above", s.long_above);
+  // null (as ToJson writes an unset threshold) means no shorting, like leaving the key out.
   if (p.Has("short_below") && !object.at("short_below").is_null())
     s.short_below = p.Get<double>("short_below", 0.0);
+  else if (p.Has("short_below"))
+    (void)p.Raw("short_below");
   else
     (void)p.Get<double>("short_below", 0.0);
   s.top_k = p.Get<std::size_t>("top_k", s.top_k);

@@ -115,6 +115,9 @@ TEST(Experiment, BacktestSectionIsStrictAndOptional) {
   EXPECT_EQ(c.backtest->strategy.top_k, 3u);
   EXPECT_EQ(c.backtest->execution.cost_bps, 2);
   EXPECT_EQ(c.ToJson()["backtest"]["strategy"], "topk");
+  // The effective configuration (as saved in model manifests) parses back to the same settings.
+  auto again = backtest::ParseBacktestConfig(c.ToJson()["backtest"], "backtest");
+  EXPECT_EQ(again.ToJson(), c.backtest->ToJson());
   EXPECT_TRUE(ParseExperiment(head + "backtest:\n", "exp.yaml").backtest.has_value());
   std::string msg = ErrorOf(head + "backtest:\n  cost_bsp: 2\n");
   EXPECT_NE(msg.find("exp.yaml:4:3"), std::string::npos) << msg;
