@@ -1,0 +1,66 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "finml/backtest/backtest.hpp"
+#include "finml/core/files.hpp"
+#include "panel_util.hpp"
+#include "test_util.hpp"
+
+namespace finml::backtest {
+namespace {
+
+TEST(BacktestOutputs, WritesTheFourFilesWithTheDocumentedContents) {
+  auto prices = finml::testing::MakePanel(finml::testing::RandomWalks(4, 400, 17));
+  SignalPanel signals;
+  signals.score = Panel(400, 4);
+  for (std::size_t t = 1; t < 400; ++t)
+    for (std::size_t i = 0; i < 4; ++i)
+      signals.score.at(t, i) = prices.close.at(t, i) / prices.close.at(t - 1, i) - 1;
+  BacktestConfig config;
+  config.strategy.kind = StrategyKind::kTopK;
+  config.strategy.top_k = 2;
+  auto result = RunBacktest(prices, &signals, config);
+  const std::string dir = finml::testing::TempDir("backtest_outputs");
+  BacktestInputs inputs;
+  inputs.prices_path = "prices.csv";
+  WriteBacktestOutputs(dir, result, prices, inputs);
+
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"equity.csv", "metrics.json", "tearsheet.html",
+                                             "trades.csv"}));
+
+  auto m = nlohmann::json::parse(ReadFile(dir + "/metrics.json"));
+  for (const char* key :
+       {"total_return", "annual_return", "annual_volatility", "sharpe", "sortino", "calmar",
+        "max_drawdown", "max_drawdown_duration_bars", "win_rate", "profit_factor",
+        "turnover_annual", "exposure_gross_mean", "time_in_market", "alpha", "beta",
+        "information_ratio", "trades", "fees"})
+    EXPECT_TRUE(m["performance"].contains(key)) << key;
+  for (const char* key : {"ic", "rank_ic", "rank_ic_mean_per_date", "next_bar_rank_ic"})
+    EXPECT_TRUE(m["signal"].contains(key)) << key;
+  EXPECT_EQ(m["benchmark"]["name"], "equal-weight buy-and-hold");
+  EXPECT_EQ(m["strategy"]["strategy"], "topk");
+  EXPECT_TRUE(m["finml"].contains("git_commit"));
+
+  const std::string equity = ReadFile(dir + "/equity.csv");
+  EXPECT_EQ(static_cast<std::size_t>(std::count(equity.begin(), equity.end(), '\n')),
+            result.engine.equity.size() + 1);
+  const std::string trades = ReadFile(dir + "/trades.csv");
+  EXPECT_EQ(static_cast<std::size_t>(std::count(trades.begin(), trades.end(), '\n')),
+            result.engine.trades.size() + 1);
+
+  const std::string html = ReadFile(dir + "/tearsheet.html");
+  EXPECT_NE(html.find("Monthly returns"), std::string::npos);
+  EXPECT_NE(html.find("Rolling Sharpe"), std::string::npos);
+  EXPECT_NE(html.find("Drawdown"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));
+}
+
+}  // namespace
+}  // namespace finml::backtest
