@@ -34,7 +34,7 @@ COMPARED = [
      "TTR::MACD(x, 12, 26, 9, percent = FALSE)"),
     ("Backtest", "5000 assets x 2500 days, weights restored daily, 5 bps",
      "BM_BacktestWeights5000x2500", "pandas", "backtest_weights_5000x2500",
-     "(weights.shift(2) * close.pct_change()).sum(1) - cost * |weights.diff()|.sum(1)"),
+     "(weights.shift(2) * close.pct_change()).sum(1) - cost * weights.diff().abs().sum(1)"),
 ]
 FINML_ONLY = [
     ("OHLCV 1M one-minute bars, text already in memory", "BM_ParseOhlcvMinute"),

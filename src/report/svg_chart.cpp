@@ -188,6 +188,14 @@ std::string LineChart(const std::vector<LineSeries>& series, const ChartOptions&
   for (std::size_t k = 0; k < series.size(); ++k) {
     const auto& s = series[k];
     names.push_back(s.name);
+    if (s.markers) {
+      for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
+        if (!std::isfinite(s.y[i]) || !std::isfinite(s.x[i])) continue;
+        svg += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"2.5\" fill=\"{}\"/>",
+                           f.Px(s.x[i]), f.Py(s.y[i]), Colour(k));
+      }
+      continue;
+    }
     std::size_t stride = std::max<std::size_t>(1, s.x.size() / std::max<std::size_t>(max_points, 1));
     std::string path;
     bool pen_down = false;

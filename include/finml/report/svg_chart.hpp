@@ -11,6 +11,7 @@ struct LineSeries {
   std::string name;
   std::vector<double> x;  // e.g. seconds since epoch, or any increasing value
   std::vector<double> y;  // NaN leaves a gap
+  bool markers = false;   // draw each finite point as a dot instead of joining them (events)
 };
 
 struct ChartOptions {

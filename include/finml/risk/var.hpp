@@ -1,0 +1,104 @@
+// Value at risk and expected shortfall of a return series, and their rolling out-of-sample
+// backtest. VaR and ES are reported as positive losses in return units: VaR_a is minus the
+// (1 - a) quantile of the next return, ES_a minus the mean return beyond it.
+//
+// Horizon h > 1: the 1-day figure times sqrt(h) for historical, normal, student_t,
+// cornish_fisher, ewma and garch (square-root-of-time scaling, exact only for iid zero-mean
+// returns); monte_carlo and fhs simulate h-day paths through the fitted GARCH recursion instead.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "finml/risk/garch.hpp"
+
+namespace finml::risk {
+
+enum class VarMethod {
+  kHistorical,          // empirical quantile of the window (linear interpolation, R type 7)
+  kNormal,              // window mean and standard deviation
+  kStudentT,            // location-scale Student-t fitted to the window by maximum likelihood
+  kCornishFisher,       // normal quantile adjusted for the window's skewness and excess kurtosis
+  kMonteCarlo,          // simulated from a GARCH(1,1)-t fitted to the window
+  kFilteredHistorical,  // GARCH(1,1) volatility times bootstrapped standardised residuals
+  kEwma,                // RiskMetrics: EWMA variance (lambda), zero mean, normal quantile
+  kGarch,               // GARCH(1,1)-normal conditional volatility, normal quantile
+};
+[[nodiscard]] VarMethod ParseVarMethod(const std::string& name);
+[[nodiscard]] const char* VarMethodName(VarMethod m);
+[[nodiscard]] const std::vector<VarMethod>& AllVarMethods();
+
+struct VarOptions {
+  double level = 0.99;
+  std::size_t horizon = 1;
+  double ewma_lambda = 0.94;
+  std::size_t simulations = 10000;  // monte_carlo and fhs draws
+  std::uint64_t seed = 42;
+};
+
+struct VarEstimate {
+  double var = 0, es = 0;
+};
+
+// Empirical quantile, R's default (type 7).
+[[nodiscard]] double Quantile(std::vector<double> values, double p);
+
+// Static estimates from one window of returns (the GARCH-based methods fit the window).
+[[nodiscard]] VarEstimate EstimateVar(VarMethod method, const std::vector<double>& window,
+                                      const VarOptions& options);
+// Parametric pieces, exposed for tests against R's cvar: location mu, scale s.
+[[nodiscard]] VarEstimate NormalVar(double mu, double sigma, double level);
+[[nodiscard]] VarEstimate StudentTVar(double mu, double scale, double nu, double level);
+[[nodiscard]] VarEstimate CornishFisherVar(double mu, double sigma, double skew,
+                                           double excess_kurtosis, double level);
+
+struct StudentTFit {
+  double mu = 0, scale = 1, nu = 8;
+};
+[[nodiscard]] StudentTFit FitStudentT(const std::vector<double>& x);
+
+// Rolling out-of-sample series: the forecast for day t uses returns before t only (the last
+// `window` of them; EWMA runs its recursion over all earlier days). GARCH-based methods refit
+// every `refit_every` days and filter the variance forward in between.
+struct VarSeries {
+  VarMethod method = VarMethod::kHistorical;
+  VarOptions options;
+  std::size_t window = 250;
+  std::vector<std::size_t> row;  // index into the returns of the day each forecast is for
+  std::vector<double> var, es, realized;
+  std::vector<char> exception;   // realized < -var
+};
+[[nodiscard]] VarSeries RollingVar(const std::vector<double>& returns, VarMethod method,
+                                   const VarOptions& options, std::size_t window,
+                                   std::size_t refit_every = 20);
+
+struct LikelihoodRatio {
+  double statistic = 0, p_value = 1;
+};
+
+struct VarBacktest {
+  std::size_t n = 0, exceptions = 0;
+  double expected = 0;   // n * (1 - level)
+  double rate = 0;       // exceptions / n
+  LikelihoodRatio kupiec, independence, conditional_coverage;
+  std::string zone;      // Basel traffic light: green, yellow, red
+  double zone_probability = 0;  // P(X <= exceptions) under correct coverage
+  double mean_var = 0, mean_es = 0;
+  // Mean realised loss on exception days over the mean ES forecast there (1 = ES right).
+  std::optional<double> es_ratio;
+};
+
+// Kupiec's proportion of failures (chi2(1)), Christoffersen's independence (chi2(1)) and
+// conditional coverage (their sum, chi2(2)); the Basel zone from the binomial probability of at
+// most this many exceptions: green below 95%, yellow below 99.99%, red above (the thresholds of
+// the Basel 1996 table for 99% VaR over 250 days, applied to any level and length).
+[[nodiscard]] VarBacktest BacktestVar(const VarSeries& series);
+[[nodiscard]] VarBacktest BacktestExceptions(const std::vector<char>& exceptions, double level);
+
+[[nodiscard]] nlohmann::json VarBacktestJson(const VarBacktest& b);
+
+}  // namespace finml::risk

@@ -1,0 +1,370 @@
+#include "finml/risk/var.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+#include "finml/core/error.hpp"
+#include "finml/core/optimize.hpp"
+#include "finml/core/strings.hpp"
+#include "finml/risk/distributions.hpp"
+
+namespace finml::risk {
+namespace {
+
+struct MethodName {
+  VarMethod method;
+  const char* name;
+};
+constexpr MethodName kMethods[] = {
+    {VarMethod::kHistorical, "historical"},   {VarMethod::kNormal, "normal"},
+    {VarMethod::kStudentT, "student_t"},      {VarMethod::kCornishFisher, "cornish_fisher"},
+    {VarMethod::kMonteCarlo, "monte_carlo"},  {VarMethod::kFilteredHistorical, "fhs"},
+    {VarMethod::kEwma, "ewma"},               {VarMethod::kGarch, "garch"},
+};
+
+struct Moments {
+  double mean = 0, sd = 0, skew = 0, excess_kurtosis = 0;
+};
+
+Moments ComputeMoments(const std::vector<double>& x) {
+  Moments m;
+  const double n = static_cast<double>(x.size());
+  m.mean = std::accumulate(x.begin(), x.end(), 0.0) / n;
+  double m2 = 0, m3 = 0, m4 = 0;
+  for (double v : x) {
+    const double d = v - m.mean;
+    m2 += d * d;
+    m3 += d * d * d;
+    m4 += d * d * d * d;
+  }
+  m2 /= n;
+  m3 /= n;
+  m4 /= n;
+  m.sd = std::sqrt(m2 * n / (n - 1));
+  m.skew = m2 > 0 ? m3 / std::pow(m2, 1.5) : 0;
+  m.excess_kurtosis = m2 > 0 ? m4 / (m2 * m2) - 3 : 0;
+  return m;
+}
+
+// Tail of a sample: VaR at the (1 - level) quantile and the mean of the values at or below it.
+VarEstimate EmpiricalTail(const std::vector<double>& values, double level) {
+  const double q = Quantile(values, 1 - level);
+  double sum = 0;
+  std::size_t count = 0;
+  for (double v : values) {
+    if (v > q) continue;
+    sum += v;
+    ++count;
+  }
+  return {-q, count ? -sum / static_cast<double>(count) : -q};
+}
+
+void RequireWindow(const std::vector<double>& window, std::size_t min_size) {
+  FINML_REQUIRE(window.size() >= min_size, "VaR needs at least {} returns in the window, got {}",
+                min_size, window.size());
+  for (double v : window) FINML_REQUIRE(std::isfinite(v), "the returns contain a non-finite value");
+  const auto [lo, hi] = std::minmax_element(window.begin(), window.end());
+  FINML_REQUIRE(*hi > *lo, "the returns are constant: there is no risk to measure");
+}
+
+GarchFit QuickGarch(const std::vector<double>& window, Innovations dist) {
+  GarchFitOptions o;
+  o.standard_errors = false;
+  return FitGarch(window, {VolatilityModel::kGarch, dist}, o);
+}
+
+double StepGarchVariance(const GarchFit& fit, double s2, double r) {
+  const double e = r - fit.params[0];
+  return fit.params[1] + fit.params[2] * e * e + fit.params[3] * s2;
+}
+
+// h-day paths of summed returns through a GARCH(1,1): innovations from `draw`.
+template <typename Draw>
+std::vector<double> SimulatePaths(const GarchFit& fit, double next_s2, std::size_t horizon,
+                                  std::size_t paths, Draw draw) {
+  std::vector<double> total(paths, 0.0);
+  for (std::size_t k = 0; k < paths; ++k) {
+    double s2 = next_s2;
+    for (std::size_t h = 0; h < horizon; ++h) {
+      const double r = fit.params[0] + std::sqrt(s2) * draw();
+      total[k] += r;
+      s2 = StepGarchVariance(fit, s2, r);
+    }
+  }
+  return total;
+}
+
+VarEstimate MonteCarlo(const GarchFit& fit, double next_s2, const VarOptions& o,
+                       std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> normal;
+  const double nu = fit.Param("nu");
+  std::chi_squared_distribution<double> chi2(nu);
+  const double scale = std::sqrt((nu - 2) / nu);
+  auto draw = [&] { return normal(rng) / std::sqrt(chi2(rng) / nu) * scale; };
+  return EmpiricalTail(SimulatePaths(fit, next_s2, o.horizon, o.simulations, draw), o.level);
+}
+
+VarEstimate Filtered(const GarchFit& fit, double next_s2, const VarOptions& o, std::uint64_t seed) {
+  const double mu = fit.params[0];
+  if (o.horizon == 1) {
+    // One day ahead the bootstrap distribution is the residuals themselves: no sampling noise.
+    std::vector<double> r(fit.residuals.size());
+    for (std::size_t i = 0; i < r.size(); ++i) r[i] = mu + std::sqrt(next_s2) * fit.residuals[i];
+    return EmpiricalTail(r, o.level);
+  }
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<std::size_t> pick(0, fit.residuals.size() - 1);
+  auto draw = [&] { return fit.residuals[pick(rng)]; };
+  return EmpiricalTail(SimulatePaths(fit, next_s2, o.horizon, o.simulations, draw), o.level);
+}
+
+VarEstimate Scaled(VarEstimate e, std::size_t horizon) {
+  const double s = std::sqrt(static_cast<double>(horizon));
+  return {e.var * s, e.es * s};
+}
+
+double EwmaVariance(const std::vector<double>& x, double lambda) {
+  // Seeded with the window's mean square, then the RiskMetrics recursion through the window.
+  double s2 = 0;
+  for (double v : x) s2 += v * v;
+  s2 /= static_cast<double>(x.size());
+  for (double v : x) s2 = lambda * s2 + (1 - lambda) * v * v;
+  return s2;
+}
+
+VarEstimate ZeroMeanNormal(double s2, double level) {
+  return NormalVar(0.0, std::sqrt(s2), level);
+}
+
+}  // namespace
+
+VarMethod ParseVarMethod(const std::string& name) {
+  std::vector<std::string> names;
+  for (const auto& m : kMethods) {
+    if (name == m.name) return m.method;
+    names.emplace_back(m.name);
+  }
+  throw ConfigError(fmt::format("unknown VaR method '{}' (did you mean '{}'? valid: {}, all)", name,
+                                ClosestMatch(name, names), JoinStrings(names, ", ")));
+}
+
+const char* VarMethodName(VarMethod m) {
+  for (const auto& entry : kMethods)
+    if (entry.method == m) return entry.name;
+  return "?";
+}
+
+const std::vector<VarMethod>& AllVarMethods() {
+  static const std::vector<VarMethod> all = [] {
+    std::vector<VarMethod> v;
+    for (const auto& m : kMethods) v.push_back(m.method);
+    return v;
+  }();
+  return all;
+}
+
+double Quantile(std::vector<double> v, double p) {
+  FINML_REQUIRE(!v.empty(), "quantile of an empty sample");
+  std::sort(v.begin(), v.end());
+  const double h = (static_cast<double>(v.size()) - 1) * p;
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  if (lo + 1 >= v.size()) return v.back();
+  return v[lo] + (h - static_cast<double>(lo)) * (v[lo + 1] - v[lo]);
+}
+
+VarEstimate NormalVar(double mu, double sigma, double level) {
+  const double z = NormalQuantile(level);
+  return {-(mu - sigma * z), -(mu - sigma * NormalPdf(z) / (1 - level))};
+}
+
+VarEstimate StudentTVar(double mu, double scale, double nu, double level) {
+  const double t = StudentTQuantile(level, nu);
+  const double tail_mean = StudentTPdf(t, nu) / (1 - level) * (nu + t * t) / (nu - 1);
+  return {-(mu - scale * t), -(mu - scale * tail_mean)};
+}
+
+VarEstimate CornishFisherVar(double mu, double sigma, double skew, double kurt, double level) {
+  auto adjusted = [&](double z) {
+    return z + (z * z - 1) * skew / 6 + (z * z * z - 3 * z) * kurt / 24 -
+           (2 * z * z * z - 5 * z) * skew * skew / 36;
+  };
+  const double tail = 1 - level;
+  // ES: mean of the adjusted quantile function over (0, 1 - level), by the midpoint rule.
+  const int steps = 20000;
+  double sum = 0;
+  for (int i = 0; i < steps; ++i) sum += adjusted(NormalQuantile(tail * (i + 0.5) / steps));
+  return {-(mu + sigma * adjusted(NormalQuantile(tail))), -(mu + sigma * sum / steps)};
+}
+
+StudentTFit FitStudentT(const std::vector<double>& x) {
+  const Moments m = ComputeMoments(x);
+  const double nu0 = m.excess_kurtosis > 0.1 ? std::min(4 + 6 / m.excess_kurtosis, 50.0) : 30.0;
+  const double n = static_cast<double>(x.size());
+  // theta = (mu / sd, log(scale / sd), log(nu - 2)): unit-free, so the tolerance fits any data.
+  Objective nll = [&](const std::vector<double>& th) {
+    const double mu = th[0] * m.sd, s = std::exp(th[1]) * m.sd, nu = 2 + std::exp(th[2]);
+    double ll = 0;
+    for (double v : x) ll += std::log(StudentTPdf((v - mu) / s, nu)) - std::log(s);
+    return std::isfinite(ll) ? -ll / n : std::numeric_limits<double>::infinity();
+  };
+  const auto r = MinimizeBfgs(
+      nll, {m.mean / m.sd, std::log(std::sqrt((nu0 - 2) / nu0)), std::log(nu0 - 2)});
+  return {r.x[0] * m.sd, std::exp(r.x[1]) * m.sd, 2 + std::exp(r.x[2])};
+}
+
+VarEstimate EstimateVar(VarMethod method, const std::vector<double>& w, const VarOptions& o) {
+  FINML_REQUIRE(o.level > 0.5 && o.level < 1, "VaR level must be in (0.5, 1), got {}", o.level);
+  FINML_REQUIRE(o.horizon >= 1, "VaR horizon must be at least 1 day");
+  const bool uses_garch = method == VarMethod::kMonteCarlo ||
+                          method == VarMethod::kFilteredHistorical || method == VarMethod::kGarch;
+  RequireWindow(w, uses_garch ? 100 : 20);
+  const Moments m = ComputeMoments(w);
+  switch (method) {
+    case VarMethod::kHistorical: return Scaled(EmpiricalTail(w, o.level), o.horizon);
+    case VarMethod::kNormal: return Scaled(NormalVar(m.mean, m.sd, o.level), o.horizon);
+    case VarMethod::kStudentT: {
+      const auto t = FitStudentT(w);
+      return Scaled(StudentTVar(t.mu, t.scale, t.nu, o.level), o.horizon);
+    }
+    case VarMethod::kCornishFisher:
+      return Scaled(CornishFisherVar(m.mean, m.sd, m.skew, m.excess_kurtosis, o.level), o.horizon);
+    case VarMethod::kEwma:
+      return Scaled(ZeroMeanNormal(EwmaVariance(w, o.ewma_lambda), o.level), o.horizon);
+    case VarMethod::kMonteCarlo: {
+      const auto fit = QuickGarch(w, Innovations::kStudentT);
+      return MonteCarlo(fit, fit.next_variance, o, o.seed);
+    }
+    case VarMethod::kFilteredHistorical: {
+      const auto fit = QuickGarch(w, Innovations::kNormal);
+      return Filtered(fit, fit.next_variance, o, o.seed);
+    }
+    case VarMethod::kGarch: {
+      const auto fit = QuickGarch(w, Innovations::kNormal);
+      return Scaled(NormalVar(fit.params[0], std::sqrt(fit.next_variance), o.level), o.horizon);
+    }
+  }
+  throw InternalError("EstimateVar: unhandled method");
+}
+
+VarSeries RollingVar(const std::vector<double>& r, VarMethod method, const VarOptions& o,
+                     std::size_t window, std::size_t refit_every) {
+  FINML_REQUIRE(o.horizon == 1, "rolling VaR backtests use 1-day VaR (horizon 1): overlapping "
+                                "h-day exceptions are not independent");
+  FINML_REQUIRE(window >= 20, "the VaR window must be at least 20 days");
+  FINML_REQUIRE(r.size() > window + 1,
+                "{} returns are too few for a {}-day window and an out-of-sample period", r.size(),
+                window);
+  FINML_REQUIRE(refit_every >= 1, "refit_every must be at least 1");
+  RequireWindow(r, 20);
+  VarSeries s;
+  s.method = method;
+  s.options = o;
+  s.window = window;
+  const bool uses_garch = method == VarMethod::kMonteCarlo ||
+                          method == VarMethod::kFilteredHistorical || method == VarMethod::kGarch;
+  std::optional<GarchFit> fit;
+  double s2 = 0;  // GARCH (or EWMA) variance forecast for day t
+  if (method == VarMethod::kEwma) {
+    for (std::size_t t = 0; t < window; ++t) s2 += r[t] * r[t];
+    s2 /= static_cast<double>(window);
+  }
+  for (std::size_t t = window; t < r.size(); ++t) {
+    const std::vector<double> past(r.begin() + static_cast<std::ptrdiff_t>(t - window),
+                                   r.begin() + static_cast<std::ptrdiff_t>(t));
+    VarEstimate e;
+    if (method == VarMethod::kEwma) {
+      e = ZeroMeanNormal(s2, o.level);
+    } else if (uses_garch) {
+      if (!fit || (t - window) % refit_every == 0) {
+        fit = QuickGarch(past, method == VarMethod::kMonteCarlo ? Innovations::kStudentT
+                                                                : Innovations::kNormal);
+        s2 = fit->next_variance;
+      }
+      if (method == VarMethod::kMonteCarlo) e = MonteCarlo(*fit, s2, o, o.seed + t);
+      else if (method == VarMethod::kFilteredHistorical) e = Filtered(*fit, s2, o, o.seed + t);
+      else e = NormalVar(fit->params[0], std::sqrt(s2), o.level);
+    } else {
+      e = EstimateVar(method, past, o);
+    }
+    s.row.push_back(t);
+    s.var.push_back(e.var);
+    s.es.push_back(e.es);
+    s.realized.push_back(r[t]);
+    s.exception.push_back(r[t] < -e.var ? 1 : 0);
+    // Then the day's return becomes known and the filters move on.
+    if (method == VarMethod::kEwma) s2 = o.ewma_lambda * s2 + (1 - o.ewma_lambda) * r[t] * r[t];
+    if (uses_garch) s2 = StepGarchVariance(*fit, s2, r[t]);
+  }
+  return s;
+}
+
+VarBacktest BacktestExceptions(const std::vector<char>& x, double level) {
+  VarBacktest b;
+  b.n = x.size();
+  FINML_REQUIRE(b.n > 0, "no VaR forecasts to backtest");
+  const double p = 1 - level, n = static_cast<double>(b.n);
+  b.exceptions = static_cast<std::size_t>(std::count(x.begin(), x.end(), 1));
+  b.expected = n * p;
+  b.rate = static_cast<double>(b.exceptions) / n;
+  auto xlogy = [](double k, double q) { return k == 0 ? 0.0 : k * std::log(q); };
+  const double e = static_cast<double>(b.exceptions);
+  const double lr_pof = -2 * (xlogy(n - e, 1 - p) + xlogy(e, p) - xlogy(n - e, 1 - b.rate) -
+                              xlogy(e, b.rate));
+  b.kupiec = {lr_pof, ChiSquareSurvival(lr_pof, 1)};
+  double n00 = 0, n01 = 0, n10 = 0, n11 = 0;
+  for (std::size_t t = 1; t < x.size(); ++t) {
+    if (x[t - 1] == 0) (x[t] ? n01 : n00) += 1;
+    else (x[t] ? n11 : n10) += 1;
+  }
+  const double pi0 = n00 + n01 > 0 ? n01 / (n00 + n01) : 0;
+  const double pi1 = n10 + n11 > 0 ? n11 / (n10 + n11) : 0;
+  const double pi = (n01 + n11) / (n00 + n01 + n10 + n11);
+  const double lr_ind = -2 * (xlogy(n00 + n10, 1 - pi) + xlogy(n01 + n11, pi) -
+                              xlogy(n00, 1 - pi0) - xlogy(n01, pi0) - xlogy(n10, 1 - pi1) -
+                              xlogy(n11, pi1));
+  b.independence = {lr_ind, ChiSquareSurvival(lr_ind, 1)};
+  b.conditional_coverage = {lr_pof + lr_ind, ChiSquareSurvival(lr_pof + lr_ind, 2)};
+  b.zone_probability = BinomialCdf(b.exceptions, b.n, p);
+  b.zone = b.zone_probability < 0.95 ? "green" : b.zone_probability < 0.9999 ? "yellow" : "red";
+  return b;
+}
+
+VarBacktest BacktestVar(const VarSeries& s) {
+  VarBacktest b = BacktestExceptions(s.exception, s.options.level);
+  const double n = static_cast<double>(s.var.size());
+  b.mean_var = std::accumulate(s.var.begin(), s.var.end(), 0.0) / n;
+  b.mean_es = std::accumulate(s.es.begin(), s.es.end(), 0.0) / n;
+  double loss = 0, predicted = 0;
+  for (std::size_t i = 0; i < s.var.size(); ++i) {
+    if (!s.exception[i]) continue;
+    loss -= s.realized[i];
+    predicted += s.es[i];
+  }
+  if (predicted > 0) b.es_ratio = loss / predicted;
+  return b;
+}
+
+nlohmann::json VarBacktestJson(const VarBacktest& b) {
+  return {{"observations", b.n},
+          {"exceptions", b.exceptions},
+          {"expected_exceptions", b.expected},
+          {"exception_rate", b.rate},
+          {"kupiec_pof", {{"statistic", b.kupiec.statistic}, {"p_value", b.kupiec.p_value}}},
+          {"christoffersen_independence",
+           {{"statistic", b.independence.statistic}, {"p_value", b.independence.p_value}}},
+          {"christoffersen_conditional_coverage",
+           {{"statistic", b.conditional_coverage.statistic},
+            {"p_value", b.conditional_coverage.p_value}}},
+          {"traffic_light", b.zone},
+          {"traffic_light_probability", b.zone_probability},
+          {"mean_var", b.mean_var},
+          {"mean_es", b.mean_es},
+          {"es_ratio", b.es_ratio ? nlohmann::json(*b.es_ratio) : nlohmann::json()}};
+}
+
+}  // namespace finml::risk
