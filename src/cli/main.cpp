@@ -29,6 +29,11 @@ int main(int argc, char** argv) {
       "backtest", "trade signals (or a rule) on prices and write a tearsheet");
   finml::cli::SetupBacktest(*backtest_app, backtest_options);
 
+  finml::cli::RiskCommandOptions risk_options;
+  CLI::App* risk_app = app.add_subcommand(
+      "risk", "market risk: GARCH volatility, VaR/ES backtests, portfolio VaR, stress tests");
+  finml::cli::SetupRisk(*risk_app, risk_options);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -43,6 +48,8 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("features")) return finml::cli::RunFeatures(features_options);
     if (app.got_subcommand("inspect")) return finml::cli::RunInspect(inspect_options);
     if (app.got_subcommand("predict")) return finml::cli::RunPredict(predict_options);
+    if (app.got_subcommand("risk"))
+      return finml::cli::RunRisk(risk_options, *risk_app, command_line);
     if (app.got_subcommand("backtest"))
       return finml::cli::RunBacktest(backtest_options, *backtest_app, command_line);
   } catch (const finml::Error& e) {

@@ -1,7 +1,9 @@
 #include <cstdio>
 
 #include "finml/cli/commands.hpp"
+#include "finml/core/files.hpp"
 #include "finml/core/progress.hpp"
+#include "finml/run/risk_experiment.hpp"
 #include "finml/run/runner.hpp"
 
 namespace finml::cli {
@@ -15,6 +17,19 @@ void SetupRun(CLI::App& app, RunCommandOptions& o) {
 }
 
 int RunRun(const RunCommandOptions& o, const std::string& command_line) {
+  if (!o.experiment.empty()) {
+    const std::string text = ReadFile(o.experiment);
+    if (run::ExperimentTask(text, o.experiment) == "risk") {
+      const auto risk = run::ParseRiskExperiment(text, o.experiment);
+      if (o.print_config) {
+        std::printf("%s\n", risk.ToJson().dump(2).c_str());
+        return 0;
+      }
+      const std::string dir = run::RunRiskExperiment(risk, o.out_dir, command_line);
+      std::printf("results: %s (run.json, and a folder per section)\n", dir.c_str());
+      return 0;
+    }
+  }
   run::ExperimentConfig config =
       o.experiment.empty() ? run::QuickstartExperiment() : run::LoadExperiment(o.experiment);
   if (o.print_config) {

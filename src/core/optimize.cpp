@@ -105,7 +105,7 @@ MinimizeResult MinimizeBfgs(const Objective& f, std::vector<double> x, const Min
       worst = std::max(worst, std::abs(grad[i]) * std::max(std::abs(at[i]), 1.0));
     return worst <= o.gradient_tolerance * std::max(std::abs(val), 1.0);
   };
-  int stalls = 0;
+  int stalls = 0, flat_steps = 0;
   for (r.iterations = 0; r.iterations < o.max_iterations; ++r.iterations) {
     if (converged(g, x, fx)) {
       r.converged = true;
@@ -152,6 +152,17 @@ MinimizeResult MinimizeBfgs(const Objective& f, std::vector<double> x, const Min
       continue;
     }
     stalls = 0;
+    // Progress below a few ulps of f for several steps in a row: the numeric gradient's noise
+    // floor has been reached, and further steps only shuffle rounding errors.
+    flat_steps = fx - fn <= 1e-14 * std::max(std::abs(fx), 1.0) ? flat_steps + 1 : 0;
+    if (flat_steps >= 5) {
+      x = xn;
+      fx = fn;
+      r.converged = true;
+      r.message = "objective unchanged to machine precision";
+      ++r.iterations;
+      break;
+    }
     std::vector<double> gn = NumericGradient(f, xn, o.difference_step);
     std::vector<double> s(k), y(k);
     double sy = 0;

@@ -113,10 +113,12 @@ double StudentTQuantile(double p, double nu) {
   double x = NormalQuantile(p);
   for (int k = 0; k < 200; ++k) {
     const double f = StudentTCdf(x, nu) - p;
+    if (f == 0) break;
     if (f < 0) lo = x; else hi = x;
     const double next = x - f / StudentTPdf(x, nu);
-    x = (next > lo && next < hi) ? next : 0.5 * (lo + hi);
-    if (std::abs(f) < 1e-15 || hi - lo < 1e-14 * (1 + std::abs(x))) break;
+    const double step = std::abs(next - x);
+    x = (next >= lo && next <= hi) ? next : 0.5 * (lo + hi);
+    if (step < 1e-15 * (1 + std::abs(x)) || hi - lo < 1e-14 * (1 + std::abs(x))) break;
   }
   return x;
 }

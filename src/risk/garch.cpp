@@ -20,6 +20,9 @@ constexpr double kPi = 3.14159265358979323846;
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 constexpr double kMaxPersistence = 0.999999;
 constexpr double kMinNu = 2.05;
+// Beyond ~500 the t is the normal to many digits, and an unbounded nu drifts to infinity on
+// near-normal data, where lgamma differences lose their precision.
+constexpr double kMaxNu = 500.0;
 
 double Logistic(double x) { return 1 / (1 + std::exp(-x)); }
 double Logit(double p) { return std::log(p / (1 - p)); }
@@ -35,6 +38,11 @@ std::vector<double> FromTheta(const GarchSpec& s, const std::vector<double>& th)
   switch (s.model) {
     case VolatilityModel::kGarch: {
       const double omega = std::exp(th[k++]);
+      if (!s.stationary) {
+        const double alpha = Logistic(th[k++]);
+        p.insert(p.end(), {omega, alpha, Logistic(th[k++])});
+        break;
+      }
       const double persistence = kMaxPersistence * Logistic(th[k++]);
       const double alpha = persistence * Logistic(th[k++]);
       p.insert(p.end(), {omega, alpha, persistence - alpha});
@@ -56,7 +64,7 @@ std::vector<double> FromTheta(const GarchSpec& s, const std::vector<double>& th)
       break;
     }
   }
-  if (HasNu(s)) p.push_back(kMinNu + std::exp(th[k]));
+  if (HasNu(s)) p.push_back(kMinNu + (kMaxNu - kMinNu) * Logistic(th[k]));
   return p;
 }
 
@@ -67,6 +75,11 @@ std::vector<double> ToTheta(const GarchSpec& s, const std::vector<double>& p) {
     case VolatilityModel::kGarch: {
       const double persistence = p[2] + p[3];
       th.push_back(std::log(p[1]));
+      if (!s.stationary) {
+        th.push_back(Logit(clamp01(p[2])));
+        th.push_back(Logit(clamp01(p[3])));
+        break;
+      }
       th.push_back(Logit(clamp01(persistence / kMaxPersistence)));
       th.push_back(Logit(clamp01(p[2] / persistence)));
       break;
@@ -83,7 +96,7 @@ std::vector<double> ToTheta(const GarchSpec& s, const std::vector<double>& p) {
       th.insert(th.end(), {p[1], p[2], p[3], std::atanh(p[4] / kMaxPersistence)});
       break;
   }
-  if (HasNu(s)) th.push_back(std::log(p.back() - kMinNu));
+  if (HasNu(s)) th.push_back(Logit(clamp01((p.back() - kMinNu) / (kMaxNu - kMinNu))));
   return th;
 }
 
@@ -206,6 +219,8 @@ double GarchLogLikelihood(const GarchSpec& s, const std::vector<double>& p,
 }
 
 GarchFit FitGarch(const std::vector<double>& r, const GarchSpec& s, const GarchFitOptions& o) {
+  FINML_REQUIRE(s.stationary || s.model == VolatilityModel::kGarch,
+                "the non-stationary parameter space is offered for garch only");
   FINML_REQUIRE(r.size() >= 100, "a GARCH fit needs at least 100 returns, got {}", r.size());
   for (std::size_t t = 0; t < r.size(); ++t)
     FINML_REQUIRE(std::isfinite(r[t]), "return {} is not a finite number", t + 1);
@@ -232,7 +247,7 @@ GarchFit FitGarch(const std::vector<double>& r, const GarchSpec& s, const GarchF
     return -scale * GarchLogLikelihood(s, FromTheta(s, theta), r);
   };
   MinimizeOptions options;
-  options.gradient_tolerance = 1e-10;
+  options.gradient_tolerance = 1e-9;
   MinimizeResult m = MinimizeBfgs(objective, ToTheta(s, start), options);
   // A second pass from the optimum refreshes the curvature estimate and tightens the result.
   MinimizeResult polish = MinimizeBfgs(objective, m.x, options);
@@ -349,6 +364,7 @@ nlohmann::json GarchFitJson(const GarchFit& f) {
   auto num = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(); };
   nlohmann::json j = {{"model", VolatilityModelName(f.spec.model)},
                       {"dist", InnovationsName(f.spec.dist)},
+                      {"stationary", f.spec.stationary},
                       {"n", f.n},
                       {"loglik", f.loglik},
                       {"aic", f.aic},

@@ -193,28 +193,47 @@ VarEstimate CornishFisherVar(double mu, double sigma, double skew, double kurt, 
     return z + (z * z - 1) * skew / 6 + (z * z * z - 3 * z) * kurt / 24 -
            (2 * z * z * z - 5 * z) * skew * skew / 36;
   };
+  // ES is the mean of the adjusted quantile over the tail: with u = Phi(z) that is the integral
+  // of the (cubic) expansion against phi below q, whose moments have closed forms:
+  // I0 = Phi(q), I1 = -phi(q), I2 = Phi(q) - q phi(q), I3 = -(q^2 + 2) phi(q).
   const double tail = 1 - level;
-  // ES: mean of the adjusted quantile function over (0, 1 - level), by the midpoint rule.
-  const int steps = 20000;
-  double sum = 0;
-  for (int i = 0; i < steps; ++i) sum += adjusted(NormalQuantile(tail * (i + 0.5) / steps));
-  return {-(mu + sigma * adjusted(NormalQuantile(tail))), -(mu + sigma * sum / steps)};
+  const double q = NormalQuantile(tail), pdf = NormalPdf(q);
+  const double i0 = tail, i1 = -pdf, i2 = tail - q * pdf, i3 = -(q * q + 2) * pdf;
+  const double tail_mean = (i1 + skew / 6 * (i2 - i0) + kurt / 24 * (i3 - 3 * i1) -
+                            skew * skew / 36 * (2 * i3 - 5 * i1)) / tail;
+  return {-(mu + sigma * adjusted(q)), -(mu + sigma * tail_mean)};
 }
 
-StudentTFit FitStudentT(const std::vector<double>& x) {
+StudentTFit FitStudentT(const std::vector<double>& x, const StudentTFit* start) {
   const Moments m = ComputeMoments(x);
-  const double nu0 = m.excess_kurtosis > 0.1 ? std::min(4 + 6 / m.excess_kurtosis, 50.0) : 30.0;
+  // nu lives in (2, 200): beyond that the t is a normal to four digits, and an unbounded nu
+  // drifts off towards infinity on near-normal windows, where lgamma differences lose every digit.
+  constexpr double kMinNu = 2.0, kMaxNu = 200.0;
+  auto nu_of = [&](double th) { return kMinNu + (kMaxNu - kMinNu) / (1 + std::exp(-th)); };
+  auto theta_of = [&](double nu) {
+    const double u = std::min(std::max((nu - kMinNu) / (kMaxNu - kMinNu), 1e-6), 1 - 1e-6);
+    return std::log(u / (1 - u));
+  };
+  // Warm starts take location and scale from the previous fit but nu no higher than 50: near the
+  // upper bound the likelihood is flat in nu and the optimiser would stay stuck there.
+  const double nu0 = start ? std::min(start->nu, 50.0)
+                   : m.excess_kurtosis > 0.1 ? std::min(4 + 6 / m.excess_kurtosis, 50.0) : 30.0;
   const double n = static_cast<double>(x.size());
-  // theta = (mu / sd, log(scale / sd), log(nu - 2)): unit-free, so the tolerance fits any data.
+  // theta = (mu / sd, log(scale / sd), logit of nu): unit-free, so the tolerance fits any data.
   Objective nll = [&](const std::vector<double>& th) {
-    const double mu = th[0] * m.sd, s = std::exp(th[1]) * m.sd, nu = 2 + std::exp(th[2]);
+    const double mu = th[0] * m.sd, s = std::exp(th[1]) * m.sd, nu = nu_of(th[2]);
     double ll = 0;
     for (double v : x) ll += std::log(StudentTPdf((v - mu) / s, nu)) - std::log(s);
     return std::isfinite(ll) ? -ll / n : std::numeric_limits<double>::infinity();
   };
-  const auto r = MinimizeBfgs(
-      nll, {m.mean / m.sd, std::log(std::sqrt((nu0 - 2) / nu0)), std::log(nu0 - 2)});
-  return {r.x[0] * m.sd, std::exp(r.x[1]) * m.sd, 2 + std::exp(r.x[2])};
+  const std::vector<double> th0 =
+      start ? std::vector<double>{start->mu / m.sd, std::log(start->scale / m.sd), theta_of(nu0)}
+            : std::vector<double>{m.mean / m.sd, std::log(std::sqrt((nu0 - 2) / nu0)),
+                                  theta_of(nu0)};
+  MinimizeOptions options;
+  options.gradient_tolerance = 1e-8;
+  const auto r = MinimizeBfgs(nll, th0, options);
+  return {r.x[0] * m.sd, std::exp(r.x[1]) * m.sd, nu_of(r.x[2])};
 }
 
 VarEstimate EstimateVar(VarMethod method, const std::vector<double>& w, const VarOptions& o) {
@@ -251,8 +270,9 @@ VarEstimate EstimateVar(VarMethod method, const std::vector<double>& w, const Va
   throw InternalError("EstimateVar: unhandled method");
 }
 
-VarSeries RollingVar(const std::vector<double>& r, VarMethod method, const VarOptions& o,
-                     std::size_t window, std::size_t refit_every) {
+std::vector<VarSeries> RollingVar(const std::vector<double>& r, VarMethod method,
+                                  const VarOptions& o, const std::vector<double>& levels,
+                                  std::size_t window, std::size_t refit_every) {
   FINML_REQUIRE(o.horizon == 1, "rolling VaR backtests use 1-day VaR (horizon 1): overlapping "
                                 "h-day exceptions are not independent");
   FINML_REQUIRE(window >= 20, "the VaR window must be at least 20 days");
@@ -260,47 +280,82 @@ VarSeries RollingVar(const std::vector<double>& r, VarMethod method, const VarOp
                 "{} returns are too few for a {}-day window and an out-of-sample period", r.size(),
                 window);
   FINML_REQUIRE(refit_every >= 1, "refit_every must be at least 1");
+  FINML_REQUIRE(!levels.empty(), "give at least one VaR level");
+  for (double level : levels)
+    FINML_REQUIRE(level > 0.5 && level < 1, "VaR level must be in (0.5, 1), got {}", level);
   RequireWindow(r, 20);
-  VarSeries s;
-  s.method = method;
-  s.options = o;
-  s.window = window;
+  std::vector<VarSeries> out(levels.size());
+  for (std::size_t l = 0; l < levels.size(); ++l) {
+    out[l].method = method;
+    out[l].options = o;
+    out[l].options.level = levels[l];
+    out[l].window = window;
+  }
   const bool uses_garch = method == VarMethod::kMonteCarlo ||
                           method == VarMethod::kFilteredHistorical || method == VarMethod::kGarch;
   std::optional<GarchFit> fit;
+  std::optional<StudentTFit> t_fit;  // yesterday's, to start today's from: the windows overlap
   double s2 = 0;  // GARCH (or EWMA) variance forecast for day t
   if (method == VarMethod::kEwma) {
     for (std::size_t t = 0; t < window; ++t) s2 += r[t] * r[t];
     s2 /= static_cast<double>(window);
   }
+  std::vector<double> simulated;
   for (std::size_t t = window; t < r.size(); ++t) {
     const std::vector<double> past(r.begin() + static_cast<std::ptrdiff_t>(t - window),
                                    r.begin() + static_cast<std::ptrdiff_t>(t));
-    VarEstimate e;
-    if (method == VarMethod::kEwma) {
-      e = ZeroMeanNormal(s2, o.level);
-    } else if (uses_garch) {
-      if (!fit || (t - window) % refit_every == 0) {
-        fit = QuickGarch(past, method == VarMethod::kMonteCarlo ? Innovations::kStudentT
-                                                                : Innovations::kNormal);
-        s2 = fit->next_variance;
-      }
-      if (method == VarMethod::kMonteCarlo) e = MonteCarlo(*fit, s2, o, o.seed + t);
-      else if (method == VarMethod::kFilteredHistorical) e = Filtered(*fit, s2, o, o.seed + t);
-      else e = NormalVar(fit->params[0], std::sqrt(s2), o.level);
-    } else {
-      e = EstimateVar(method, past, o);
+    // What the method knows at the close of t-1, shared by every level.
+    if (uses_garch && (!fit || (t - window) % refit_every == 0)) {
+      fit = QuickGarch(past, method == VarMethod::kMonteCarlo ? Innovations::kStudentT
+                                                              : Innovations::kNormal);
+      s2 = fit->next_variance;
     }
-    s.row.push_back(t);
-    s.var.push_back(e.var);
-    s.es.push_back(e.es);
-    s.realized.push_back(r[t]);
-    s.exception.push_back(r[t] < -e.var ? 1 : 0);
+    if (method == VarMethod::kStudentT) {
+      RequireWindow(past, 20);
+      t_fit = FitStudentT(past, t_fit ? &*t_fit : nullptr);
+    }
+    if (method == VarMethod::kMonteCarlo) {
+      std::mt19937_64 rng(o.seed + t);
+      std::normal_distribution<double> normal;
+      const double nu = fit->Param("nu");
+      std::chi_squared_distribution<double> chi2(nu);
+      const double scale = std::sqrt((nu - 2) / nu);
+      auto draw = [&] { return normal(rng) / std::sqrt(chi2(rng) / nu) * scale; };
+      simulated = SimulatePaths(*fit, s2, 1, o.simulations, draw);
+    } else if (method == VarMethod::kFilteredHistorical) {
+      simulated.resize(fit->residuals.size());
+      for (std::size_t i = 0; i < simulated.size(); ++i)
+        simulated[i] = fit->params[0] + std::sqrt(s2) * fit->residuals[i];
+    }
+    for (std::size_t l = 0; l < levels.size(); ++l) {
+      VarOptions lo = o;
+      lo.level = levels[l];
+      VarEstimate e;
+      switch (method) {
+        case VarMethod::kEwma: e = ZeroMeanNormal(s2, lo.level); break;
+        case VarMethod::kStudentT: e = StudentTVar(t_fit->mu, t_fit->scale, t_fit->nu, lo.level); break;
+        case VarMethod::kMonteCarlo:
+        case VarMethod::kFilteredHistorical: e = EmpiricalTail(simulated, lo.level); break;
+        case VarMethod::kGarch: e = NormalVar(fit->params[0], std::sqrt(s2), lo.level); break;
+        default: e = EstimateVar(method, past, lo); break;
+      }
+      VarSeries& s = out[l];
+      s.row.push_back(t);
+      s.var.push_back(e.var);
+      s.es.push_back(e.es);
+      s.realized.push_back(r[t]);
+      s.exception.push_back(r[t] < -e.var ? 1 : 0);
+    }
     // Then the day's return becomes known and the filters move on.
     if (method == VarMethod::kEwma) s2 = o.ewma_lambda * s2 + (1 - o.ewma_lambda) * r[t] * r[t];
     if (uses_garch) s2 = StepGarchVariance(*fit, s2, r[t]);
   }
-  return s;
+  return out;
+}
+
+VarSeries RollingVar(const std::vector<double>& r, VarMethod method, const VarOptions& o,
+                     std::size_t window, std::size_t refit_every) {
+  return RollingVar(r, method, o, {o.level}, window, refit_every).front();
 }
 
 VarBacktest BacktestExceptions(const std::vector<char>& x, double level) {

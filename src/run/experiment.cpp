@@ -135,8 +135,10 @@ ExperimentConfig ParseExperiment(const std::string& yaml_text, const std::string
   ExperimentConfig c;
   c.source = file;
   YamlSection top(root, file, "experiment",
-                  {"name", "seed", "data", "features", "target", "window", "split", "models",
-                   "evaluation", "backtest", "report"});
+                  {"task", "name", "seed", "data", "features", "target", "window", "split",
+                   "models", "evaluation", "backtest", "report"});
+  if (top.Has("task") && top.Value<std::string>("task", "") != "forecast")
+    throw top.Fail(top.Get("task"), "this parser reads 'task: forecast' experiments");
   c.name = top.Value<std::string>("name", "experiment");
   c.seed = top.Value<std::uint64_t>("seed", c.seed);
 

@@ -87,3 +87,31 @@ finml_cli_test(backtest_topk_panel 0 "^equal-weight buy-and-hold: total return" 
 finml_cli_test(backtest_trades_header 0 "^date,symbol,side,quantity,price,value,fee,slippage$" --
                head -n 1 ${FINML_CLI_OUT}/bt_topk/trades.csv)
 set_tests_properties(cli.backtest_trades_header PROPERTIES DEPENDS cli.backtest_topk_panel)
+
+# Market risk: the published GARCH benchmark through the CLI, a VaR backtest, and bad series.
+finml_cli_test(risk_garch_dem2gbp 0 "garch-normal: mu -0\\.00619041 .* omega 0\\.0107614 .* alpha 0\\.153134 .* beta 0\\.805974" --
+               $<TARGET_FILE:finml> risk garch --returns data/dem2gbp.csv --out ${FINML_CLI_OUT}/garch)
+finml_cli_test(risk_garch_loglik 0 "loglik -1106\\.6078" --
+               $<TARGET_FILE:finml> risk garch --returns data/dem2gbp.csv --out ${FINML_CLI_OUT}/garch)
+finml_cli_test(risk_var_djia 0 "historical +0\\.99 +exceptions" --
+               $<TARGET_FILE:finml> risk var --prices data/aer_djia8012.csv --method historical,ewma
+               --level 0.99 --out ${FINML_CLI_OUT}/var)
+finml_cli_test(risk_var_constant 2 "returns are constant" --
+               $<TARGET_FILE:finml> risk var --returns tests/cli/fixtures/returns_constant.csv
+               --window 100 --out ${FINML_CLI_OUT}/never)
+finml_cli_test(risk_garch_short 2 "at least 100 returns, got 50" --
+               $<TARGET_FILE:finml> risk garch --returns tests/cli/fixtures/returns_short.csv --out ${FINML_CLI_OUT}/never)
+finml_cli_test(risk_var_nan 2 "returns_nan.csv:43:2: cannot read 'NaN' as a finite number" --
+               $<TARGET_FILE:finml> risk var --returns tests/cli/fixtures/returns_nan.csv --out ${FINML_CLI_OUT}/never)
+finml_cli_test(risk_var_short_window 2 "too few out-of-sample days" --
+               $<TARGET_FILE:finml> risk var --returns tests/cli/fixtures/returns_short.csv --out ${FINML_CLI_OUT}/never)
+finml_cli_test(risk_needs_kind 2 "--returns FILE or --prices FILE" --
+               $<TARGET_FILE:finml> risk garch --out ${FINML_CLI_OUT}/never)
+finml_cli_test(risk_portfolio 0 "portfolio VaR 0\\.99 over 10 day\\(s\\) \\(ledoit_wolf" --
+               $<TARGET_FILE:finml> risk portfolio --prices data/dowjones30.csv --horizon 10
+               --out ${FINML_CLI_OUT}/portfolio)
+finml_cli_test(risk_stress 0 "ltcm_1998 +historical +portfolio -" --
+               $<TARGET_FILE:finml> risk stress --prices data/dowjones30.csv --shock MSFT=-0.3
+               --out ${FINML_CLI_OUT}/stress)
+finml_cli_test(risk_experiment 0 "results: .*risk_run" --quiet-stderr --
+               $<TARGET_FILE:finml> run tests/cli/fixtures/risk_small.yaml --out ${FINML_CLI_OUT}/risk_run)

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <string>
 
 namespace finml::cli {
@@ -68,5 +69,31 @@ struct BacktestCommandOptions {
 void SetupBacktest(CLI::App& app, BacktestCommandOptions& options);
 int RunBacktest(const BacktestCommandOptions& options, const CLI::App& app,
                 const std::string& command_line);
+
+struct RiskCommandOptions {
+  // Shared by the subcommands.
+  std::string returns, prices, column, out;
+  bool log_returns = false;
+  // garch
+  std::string model = "garch", dist = "normal";
+  bool non_stationary = false;
+  std::size_t forecast = 10;
+  // var
+  std::string method = "historical";
+  std::string level = "0.99";
+  std::size_t window = 250, refit_every = 20, horizon = 1;
+  double ewma_lambda = 0.94;
+  std::size_t simulations = 10000;
+  std::uint64_t seed = 42;
+  // portfolio and stress
+  std::string weights, covariance = "ledoit_wolf";
+  double value = 1e6;
+  std::vector<std::string> scenarios, shocks;
+  bool no_builtin = false;
+};
+// `risk` gets four subcommands: garch, var, portfolio, stress.
+void SetupRisk(CLI::App& app, RiskCommandOptions& options);
+int RunRisk(const RiskCommandOptions& options, const CLI::App& app,
+            const std::string& command_line);
 
 }  // namespace finml::cli

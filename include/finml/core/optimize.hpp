@@ -30,7 +30,7 @@ struct MinimizeResult {
 [[nodiscard]] MinimizeResult MinimizeBfgs(const Objective& f, std::vector<double> x0,
                                           const MinimizeOptions& options = {});
 
-// Central differences with step `relative_step` * max(|x_i|, 1e-3)... scaled per coordinate.
+// Central differences; coordinate i steps by relative_step * max(|x_i|, 1e-2).
 [[nodiscard]] std::vector<double> NumericGradient(const Objective& f, const std::vector<double>& x,
                                                   double relative_step = 1e-6);
 // Row-major k x k matrix of second derivatives (symmetrised).

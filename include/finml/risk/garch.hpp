@@ -29,6 +29,10 @@ enum class Innovations { kNormal, kStudentT };
 struct GarchSpec {
   VolatilityModel model = VolatilityModel::kGarch;
   Innovations dist = Innovations::kNormal;
+  // garch only: false bounds alpha and beta to [0, 1) separately, as fGarch does, instead of
+  // requiring alpha + beta < 1 (covariance stationarity). Heavy-tailed fits of persistent series
+  // can then land on alpha + beta > 1, where the unconditional variance does not exist.
+  bool stationary = true;
 };
 
 struct GarchFit {

@@ -59,7 +59,9 @@ struct VarEstimate {
 struct StudentTFit {
   double mu = 0, scale = 1, nu = 8;
 };
-[[nodiscard]] StudentTFit FitStudentT(const std::vector<double>& x);
+// `start`: a previous fit to start from (rolling windows).
+[[nodiscard]] StudentTFit FitStudentT(const std::vector<double>& x,
+                                      const StudentTFit* start = nullptr);
 
 // Rolling out-of-sample series: the forecast for day t uses returns before t only (the last
 // `window` of them; EWMA runs its recursion over all earlier days). GARCH-based methods refit
@@ -75,6 +77,11 @@ struct VarSeries {
 [[nodiscard]] VarSeries RollingVar(const std::vector<double>& returns, VarMethod method,
                                    const VarOptions& options, std::size_t window,
                                    std::size_t refit_every = 20);
+// The same for several levels at once, sharing each day's fit (options.level is ignored).
+[[nodiscard]] std::vector<VarSeries> RollingVar(const std::vector<double>& returns,
+                                                VarMethod method, const VarOptions& options,
+                                                const std::vector<double>& levels,
+                                                std::size_t window, std::size_t refit_every);
 
 struct LikelihoodRatio {
   double statistic = 0, p_value = 1;

@@ -1,0 +1,32 @@
+// A return series for the risk commands, from a returns file or from prices. Returns files are
+// `<date or index>,<column>[,...]` with any numbers (negative included); every cell must be a
+// finite number or the error names file, line, column and the fix, since a dropped day would
+// shift every VaR exception after it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "finml/data/timestamp.hpp"
+
+namespace finml::risk {
+
+enum class SeriesKind { kReturns, kPrices };
+
+struct ReturnSeries {
+  std::string source, column;
+  bool calendar = false;                // true when the first column holds dates
+  std::vector<data::Timestamp> time;    // dates (calendar) or row numbers
+  std::vector<std::string> label;       // as written in the file
+  std::vector<double> values;           // the returns
+};
+
+// `column` empty: the only value column (an error naming the choices if there are several).
+// From prices, returns are simple (p_t / p_{t-1} - 1) or `log`; the first date has none.
+[[nodiscard]] ReturnSeries LoadReturnSeries(const std::string& path, const std::string& column,
+                                            SeriesKind kind, bool log_returns = false);
+[[nodiscard]] ReturnSeries ParseReturnSeries(const std::string& text, const std::string& label,
+                                             const std::string& column, SeriesKind kind,
+                                             bool log_returns = false);
+
+}  // namespace finml::risk

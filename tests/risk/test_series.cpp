@@ -1,0 +1,42 @@
+#include <gtest/gtest.h>
+
+#include "finml/core/error.hpp"
+#include "finml/risk/series.hpp"
+
+namespace finml::risk {
+namespace {
+
+std::string ErrorOf(const std::string& text, SeriesKind kind = SeriesKind::kReturns,
+                    const std::string& column = "") {
+  try {
+    (void)ParseReturnSeries(text, "r.csv", column, kind);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Series, ReadsReturnsAndPrices) {
+  auto r = ParseReturnSeries("obs,X\n1,0.5\n2,-0.25\n", "r.csv", "", SeriesKind::kReturns);
+  EXPECT_EQ(r.values, (std::vector<double>{0.5, -0.25}));
+  EXPECT_FALSE(r.calendar);
+  auto p = ParseReturnSeries("Date,A,B\n2020-01-01,100,1\n2020-01-02,110,2\n", "p.csv", "a",
+                             SeriesKind::kPrices, false);
+  EXPECT_TRUE(p.calendar);
+  ASSERT_EQ(p.values.size(), 1u);
+  EXPECT_NEAR(p.values[0], 0.1, 1e-15);
+  EXPECT_EQ(p.label[0], "2020-01-02");
+}
+
+TEST(Series, BadCellsNameLineAndColumn) {
+  EXPECT_NE(ErrorOf("d,x\n1,0.1\n2,abc\n").find("r.csv:3:2: cannot read 'abc'"), std::string::npos);
+  EXPECT_NE(ErrorOf("d,x\n1,0.1\n2,\n").find("r.csv:3:2: missing value"), std::string::npos);
+  EXPECT_NE(ErrorOf("d,x\n1,NaN\n").find("r.csv:2:2"), std::string::npos);
+  EXPECT_NE(ErrorOf("d,x,y\n1,1,2\n").find("which one?"), std::string::npos);
+  EXPECT_NE(ErrorOf("d,x,y\n1,1,2\n", SeriesKind::kReturns, "z").find("no column 'z'"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("d,x\n1,-5\n", SeriesKind::kPrices).find("not positive"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace finml::risk
