@@ -23,9 +23,11 @@ test: build
 bench: build
 	@bash bench/run_all.sh $(BUILD_DIR)
 
-# Regenerates the TTR reference values under tests/fixtures (needs r-cran-ttr).
+# Regenerates the peer reference values under tests/fixtures (R TTR, fGarch, cvar; scikit-learn).
 fixtures: deps
 	@Rscript tests/fixtures/make_ttr_fixtures.R tests/fixtures
+	@Rscript tests/fixtures/make_risk_fixtures.R
+	@/usr/bin/python3 tests/fixtures/make_ledoit_wolf_fixture.py
 
 clean:
 	@rm -rf $(BUILD_DIR)
