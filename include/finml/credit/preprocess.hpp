@@ -1,0 +1,68 @@
+// Turns a credit table into model inputs, fitted on training rows only (inside each CV fold):
+//   one_hot  numeric columns standardised (training mean and sd), categorical one-hot (a
+//            category unseen in training scores as all zeros, and is counted)
+//   woe      every column binned (numeric: up to `bins` training quantiles; categorical: its
+//            categories) and replaced by the bin's weight of evidence, ln(%good / %bad) with 0.5
+//            added to each count; information value per feature = sum (%good - %bad) * WoE
+// Missing values: `error` (the default) names the column and row; `impute` uses the training
+// median (numeric) or a "(missing)" category, and in woe mode a bin of its own.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "finml/credit/table.hpp"
+
+namespace finml::credit {
+
+enum class Encoding { kOneHot, kWoe };
+enum class MissingHandling { kError, kImpute };
+
+struct PreprocessOptions {
+  Encoding encoding = Encoding::kOneHot;
+  MissingHandling missing = MissingHandling::kError;
+  int bins = 10;
+};
+
+struct WoeBin {
+  std::string label;     // "(-inf, 12]" or the category
+  double upper = 0;      // numeric bins: inclusive upper edge (+inf for the last)
+  std::size_t count = 0, events = 0;  // training rows and positives (defaults)
+  double woe = 0;
+};
+
+struct FeatureSpec {
+  std::string name;
+  ColumnKind kind = ColumnKind::kNumeric;
+  double mean = 0, sd = 1, median = 0;   // numeric, training rows
+  std::vector<std::string> categories;   // categorical, training rows, sorted
+  std::vector<WoeBin> bins;              // woe mode
+  bool missing_bin = false;              // woe: training rows had missing values
+  double missing_woe = 0;
+  double iv = 0;                         // woe mode
+};
+
+class Preprocessor {
+ public:
+  static Preprocessor Fit(const Table& table, const std::vector<std::size_t>& rows,
+                          const std::vector<int>& y, const std::vector<std::string>& features,
+                          const PreprocessOptions& options);
+  // Row-major, rows x OutputNames().size(). `unseen` counts categories not seen in training.
+  [[nodiscard]] std::vector<double> Transform(const Table& table,
+                                              const std::vector<std::size_t>& rows,
+                                              std::size_t* unseen = nullptr) const;
+  [[nodiscard]] const std::vector<std::string>& OutputNames() const { return output_names_; }
+  [[nodiscard]] const std::vector<FeatureSpec>& Features() const { return features_; }
+  [[nodiscard]] const PreprocessOptions& Options() const { return options_; }
+  [[nodiscard]] nlohmann::json ToJson() const;
+  static Preprocessor FromJson(const nlohmann::json& j);
+
+ private:
+  PreprocessOptions options_;
+  std::vector<FeatureSpec> features_;
+  std::vector<std::string> output_names_;
+};
+
+}  // namespace finml::credit

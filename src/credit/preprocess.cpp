@@ -1,0 +1,232 @@
+#include "finml/credit/preprocess.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "finml/core/error.hpp"
+
+namespace finml::credit {
+namespace {
+
+constexpr const char* kMissingCategory = "(missing)";
+
+void RequirePresent(const Table& t, const Column& c, std::size_t row, MissingHandling m) {
+  if (m == MissingHandling::kError && c.Missing(row)) {
+    throw DataError({t.source, row + 2, t.Index(c.name) + 1},
+                    fmt::format("missing value in column '{}' (data row {})", c.name, row + 1),
+                    "fill it, or set the missing policy to 'impute'");
+  }
+}
+
+double Woe(double good, double bad, double total_good, double total_bad) {
+  return std::log(((good + 0.5) / (total_good + 0.5)) / ((bad + 0.5) / (total_bad + 0.5)));
+}
+
+}  // namespace
+
+Preprocessor Preprocessor::Fit(const Table& t, const std::vector<std::size_t>& rows,
+                               const std::vector<int>& y, const std::vector<std::string>& features,
+                               const PreprocessOptions& o) {
+  FINML_REQUIRE(!rows.empty(), "no training rows to fit the preprocessing on");
+  FINML_REQUIRE(o.bins >= 2, "woe needs at least 2 bins");
+  Preprocessor p;
+  p.options_ = o;
+  double total_bad = 0;
+  for (std::size_t r : rows) total_bad += y[r];
+  const double total_good = static_cast<double>(rows.size()) - total_bad;
+  for (const auto& name : features) {
+    const Column& c = t.Get(name);
+    FeatureSpec f;
+    f.name = name;
+    f.kind = c.kind;
+    for (std::size_t r : rows) RequirePresent(t, c, r, o.missing);
+    if (c.kind == ColumnKind::kNumeric) {
+      std::vector<double> v;
+      for (std::size_t r : rows)
+        if (!c.Missing(r)) v.push_back(c.numbers[r]);
+      FINML_REQUIRE(!v.empty(), "column '{}' has no values in the training rows", name);
+      std::sort(v.begin(), v.end());
+      f.median = v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+      double mean = 0;
+      for (double x : v) mean += x / static_cast<double>(v.size());
+      double ss = 0;
+      for (double x : v) ss += (x - mean) * (x - mean);
+      f.mean = mean;
+      f.sd = v.size() > 1 ? std::sqrt(ss / static_cast<double>(v.size() - 1)) : 0;
+      if (!(f.sd > 0)) f.sd = 1;  // a constant column stays constant (0 after centring)
+      if (o.encoding == Encoding::kWoe) {
+        std::set<double> edges;
+        for (int b = 1; b < o.bins; ++b) {
+          const double pos = static_cast<double>(b) / o.bins * static_cast<double>(v.size() - 1);
+          edges.insert(v[static_cast<std::size_t>(std::floor(pos))]);
+        }
+        edges.insert(std::numeric_limits<double>::infinity());
+        double lower = -std::numeric_limits<double>::infinity();
+        for (double e : edges) {
+          f.bins.push_back({fmt::format("({:g}, {:g}]", lower, e), e, 0, 0, 0});
+          lower = e;
+        }
+      }
+    } else {
+      std::set<std::string> cats;
+      for (std::size_t r : rows) cats.insert(c.Missing(r) ? kMissingCategory : c.labels[r]);
+      f.categories.assign(cats.begin(), cats.end());
+      if (o.encoding == Encoding::kWoe)
+        for (const auto& cat : f.categories) f.bins.push_back({cat, 0, 0, 0, 0});
+    }
+    if (o.encoding == Encoding::kWoe) {
+      double missing_count = 0, missing_bad = 0;
+      for (std::size_t r : rows) {
+        if (c.kind == ColumnKind::kNumeric && c.Missing(r)) {
+          ++missing_count;
+          missing_bad += y[r];
+          continue;
+        }
+        std::size_t b = 0;
+        if (c.kind == ColumnKind::kNumeric) {
+          while (c.numbers[r] > f.bins[b].upper) ++b;
+        } else {
+          const std::string label = c.Missing(r) ? kMissingCategory : c.labels[r];
+          b = static_cast<std::size_t>(std::lower_bound(f.categories.begin(), f.categories.end(), label) -
+                                       f.categories.begin());
+        }
+        ++f.bins[b].count;
+        f.bins[b].events += static_cast<std::size_t>(y[r]);
+      }
+      for (auto& bin : f.bins) {
+        const double bad = static_cast<double>(bin.events);
+        const double good = static_cast<double>(bin.count) - bad;
+        bin.woe = Woe(good, bad, total_good, total_bad);
+        f.iv += ((good + 0.5) / (total_good + 0.5) - (bad + 0.5) / (total_bad + 0.5)) * bin.woe;
+      }
+      if (missing_count > 0) {
+        f.missing_bin = true;
+        f.missing_woe = Woe(missing_count - missing_bad, missing_bad, total_good, total_bad);
+        f.iv += ((missing_count - missing_bad + 0.5) / (total_good + 0.5) -
+                 (missing_bad + 0.5) / (total_bad + 0.5)) * f.missing_woe;
+      }
+      p.output_names_.push_back(name + "_woe");
+    } else if (c.kind == ColumnKind::kNumeric) {
+      p.output_names_.push_back(name);
+    } else {
+      for (const auto& cat : f.categories) p.output_names_.push_back(name + "=" + cat);
+    }
+    p.features_.push_back(std::move(f));
+  }
+  return p;
+}
+
+std::vector<double> Preprocessor::Transform(const Table& t, const std::vector<std::size_t>& rows,
+                                            std::size_t* unseen) const {
+  const std::size_t width = output_names_.size();
+  std::vector<double> out(rows.size() * width, 0.0);
+  std::vector<const Column*> columns;
+  for (const auto& f : features_) {
+    const Column& c = t.Get(f.name);
+    FINML_REQUIRE(c.kind == f.kind || (f.kind == ColumnKind::kCategorical),
+                  "{}: column '{}' was categorical in training and is numeric here, or the "
+                  "reverse; check the file",
+                  t.source, f.name);
+    columns.push_back(&c);
+  }
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const std::size_t r = rows[i];
+    double* dst = out.data() + i * width;
+    std::size_t col = 0;
+    for (std::size_t k = 0; k < features_.size(); ++k) {
+      const FeatureSpec& f = features_[k];
+      const Column& c = *columns[k];
+      RequirePresent(t, c, r, options_.missing);
+      // A numeric column read as text at scoring (a stray category) compares by label.
+      const bool as_number = f.kind == ColumnKind::kNumeric;
+      if (as_number) {
+        const double v = c.Missing(r) ? f.median : c.numbers[r];
+        if (options_.encoding == Encoding::kWoe) {
+          if (c.Missing(r)) {
+            dst[col++] = f.missing_bin ? f.missing_woe : 0.0;
+          } else {
+            std::size_t b = 0;
+            while (v > f.bins[b].upper) ++b;
+            dst[col++] = f.bins[b].woe;
+          }
+        } else {
+          dst[col++] = (v - f.mean) / f.sd;
+        }
+        continue;
+      }
+      const std::string label = c.Missing(r) ? kMissingCategory
+                                : c.kind == ColumnKind::kNumeric ? fmt::format("{:g}", c.numbers[r])
+                                                                 : c.labels[r];
+      auto it = std::lower_bound(f.categories.begin(), f.categories.end(), label);
+      const bool known = it != f.categories.end() && *it == label;
+      if (!known && unseen) ++*unseen;
+      const auto idx = static_cast<std::size_t>(it - f.categories.begin());
+      if (options_.encoding == Encoding::kWoe) {
+        dst[col++] = known ? f.bins[idx].woe : 0.0;  // unseen: the neutral WoE
+      } else {
+        if (known) dst[col + idx] = 1.0;
+        col += f.categories.size();
+      }
+    }
+  }
+  return out;
+}
+
+nlohmann::json Preprocessor::ToJson() const {
+  nlohmann::json features = nlohmann::json::array();
+  for (const auto& f : features_) {
+    nlohmann::json bins = nlohmann::json::array();
+    for (const auto& b : f.bins)
+      bins.push_back({{"label", b.label},
+                      {"upper", std::isinf(b.upper) ? nlohmann::json("inf") : nlohmann::json(b.upper)},
+                      {"count", b.count}, {"events", b.events}, {"woe", b.woe}});
+    features.push_back({{"name", f.name},
+                        {"kind", f.kind == ColumnKind::kNumeric ? "numeric" : "categorical"},
+                        {"mean", f.mean}, {"sd", f.sd}, {"median", f.median},
+                        {"categories", f.categories}, {"bins", bins},
+                        {"missing_bin", f.missing_bin}, {"missing_woe", f.missing_woe},
+                        {"iv", f.iv}});
+  }
+  return {{"encoding", options_.encoding == Encoding::kWoe ? "woe" : "one_hot"},
+          {"missing", options_.missing == MissingHandling::kImpute ? "impute" : "error"},
+          {"bins", options_.bins},
+          {"features", features},
+          {"outputs", output_names_}};
+}
+
+Preprocessor Preprocessor::FromJson(const nlohmann::json& j) {
+  Preprocessor p;
+  p.options_.encoding = j.at("encoding") == "woe" ? Encoding::kWoe : Encoding::kOneHot;
+  p.options_.missing = j.at("missing") == "impute" ? MissingHandling::kImpute : MissingHandling::kError;
+  p.options_.bins = j.at("bins").get<int>();
+  for (const auto& jf : j.at("features")) {
+    FeatureSpec f;
+    f.name = jf.at("name");
+    f.kind = jf.at("kind") == "numeric" ? ColumnKind::kNumeric : ColumnKind::kCategorical;
+    f.mean = jf.at("mean");
+    f.sd = jf.at("sd");
+    f.median = jf.at("median");
+    f.categories = jf.at("categories").get<std::vector<std::string>>();
+    for (const auto& jb : jf.at("bins")) {
+      WoeBin b;
+      b.label = jb.at("label");
+      b.upper = jb.at("upper").is_string() ? std::numeric_limits<double>::infinity()
+                                            : jb.at("upper").get<double>();
+      b.count = jb.at("count");
+      b.events = jb.at("events");
+      b.woe = jb.at("woe");
+      f.bins.push_back(b);
+    }
+    f.missing_bin = jf.at("missing_bin");
+    f.missing_woe = jf.at("missing_woe");
+    f.iv = jf.at("iv");
+    p.features_.push_back(std::move(f));
+  }
+  p.output_names_ = j.at("outputs").get<std::vector<std::string>>();
+  return p;
+}
+
+}  // namespace finml::credit

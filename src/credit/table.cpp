@@ -1,0 +1,136 @@
+#include "finml/credit/table.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+
+#include "finml/core/error.hpp"
+#include "finml/core/files.hpp"
+#include "finml/core/strings.hpp"
+#include "finml/data/csv_reader.hpp"
+
+namespace finml::credit {
+namespace {
+
+bool IsMissing(const std::string& s) {
+  return s.empty() || s == "NA" || s == "NaN" || s == "nan" || s == "NULL" || s == "null";
+}
+
+bool ParseNumber(const std::string& s, double& out) {
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && end == s.data() + s.size() && std::isfinite(out);
+}
+
+}  // namespace
+
+bool Column::Missing(std::size_t row) const {
+  return kind == ColumnKind::kNumeric ? std::isnan(numbers[row]) : labels[row].empty();
+}
+
+bool Table::Has(const std::string& name) const {
+  return std::any_of(columns.begin(), columns.end(), [&](const Column& c) { return c.name == name; });
+}
+
+const Column& Table::Get(const std::string& name) const {
+  for (const auto& c : columns)
+    if (c.name == name) return c;
+  throw InvalidInput(fmt::format("{}: no column '{}' (did you mean '{}'?)", source, name,
+                                 ClosestMatch(name, Names())));
+}
+
+std::size_t Table::Index(const std::string& name) const {
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    if (columns[i].name == name) return i;
+  (void)Get(name);  // throws with the closest name
+  return 0;
+}
+
+std::vector<std::string> Table::Names() const {
+  std::vector<std::string> names;
+  for (const auto& c : columns) names.push_back(c.name);
+  return names;
+}
+
+Table ParseTable(const std::string& text, const std::string& file) {
+  data::CsvReader reader(file, text);
+  std::vector<std::string_view> fields;
+  FINML_REQUIRE(reader.Next(fields), "{}: the file is empty", file);
+  Table t;
+  t.source = file;
+  std::map<std::string, std::size_t> seen;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    std::string name = Trim(fields[i]);
+    if (i == 0 && name.rfind("\xef\xbb\xbf", 0) == 0) name.erase(0, 3);
+    if (name.empty() || seen.count(name)) {
+      throw DataError({file, 1, i + 1},
+                      name.empty() ? "a column has no name" : fmt::format("two columns are named '{}'", name),
+                      "give every column a unique name in the header");
+    }
+    seen[name] = i;
+    t.columns.push_back({name, ColumnKind::kNumeric, {}, {}});
+  }
+  std::vector<std::vector<std::string>> cells(t.columns.size());
+  while (reader.Next(fields)) {
+    if (fields.size() != t.columns.size()) {
+      throw DataError(reader.Where(std::min(fields.size(), t.columns.size()) - 1),
+                      fmt::format("expected {} fields, found {}", t.columns.size(), fields.size()),
+                      "give every row the header's columns (quote values that contain commas)");
+    }
+    for (std::size_t i = 0; i < fields.size(); ++i) cells[i].push_back(Trim(fields[i]));
+  }
+  t.rows = cells.empty() ? 0 : cells.front().size();
+  FINML_REQUIRE(t.rows > 0, "{}: a header but no rows", file);
+  for (std::size_t i = 0; i < t.columns.size(); ++i) {
+    Column& c = t.columns[i];
+    std::vector<double> numbers(t.rows);
+    bool numeric = true;
+    for (std::size_t r = 0; r < t.rows && numeric; ++r) {
+      if (IsMissing(cells[i][r])) numbers[r] = std::nan("");
+      else numeric = ParseNumber(cells[i][r], numbers[r]);
+    }
+    if (numeric) {
+      c.numbers = std::move(numbers);
+    } else {
+      c.kind = ColumnKind::kCategorical;
+      c.labels.resize(t.rows);
+      for (std::size_t r = 0; r < t.rows; ++r) c.labels[r] = IsMissing(cells[i][r]) ? "" : cells[i][r];
+    }
+  }
+  return t;
+}
+
+Table LoadTable(const std::string& path) { return ParseTable(ReadFile(path), path); }
+
+Target ExtractTarget(const Table& table, const std::string& column, const std::string& positive) {
+  FINML_REQUIRE(table.Has(column), "{}: no target column '{}' (did you mean '{}'? columns: {})",
+                table.source, column, ClosestMatch(column, table.Names()),
+                JoinStrings(table.Names(), ", "));
+  const Column& c = table.Get(column);
+  std::vector<std::string> values(table.rows);
+  std::map<std::string, std::size_t> counts;
+  for (std::size_t r = 0; r < table.rows; ++r) {
+    FINML_REQUIRE(!c.Missing(r), "{}: the target '{}' is missing on data row {} (line {})",
+                  table.source, column, r + 1, r + 2);
+    values[r] = c.kind == ColumnKind::kNumeric ? fmt::format("{}", c.numbers[r]) : c.labels[r];
+    ++counts[values[r]];
+  }
+  std::vector<std::string> classes;
+  for (const auto& [v, n] : counts) classes.push_back(v);
+  FINML_REQUIRE(classes.size() == 2,
+                "{}: the target '{}' must have exactly two classes, found {} ({}){}", table.source,
+                column, classes.size(), JoinStrings(classes, ", "),
+                classes.size() == 1 ? "; a single class leaves nothing to predict" : "");
+  Target t;
+  t.column = column;
+  t.positive = positive;
+  if (t.positive.empty())
+    t.positive = counts[classes[0]] <= counts[classes[1]] ? classes[0] : classes[1];
+  FINML_REQUIRE(counts.count(t.positive), "{}: --positive '{}' is not a value of '{}' (values: {})",
+                table.source, t.positive, column, JoinStrings(classes, ", "));
+  t.y.resize(table.rows);
+  for (std::size_t r = 0; r < table.rows; ++r) t.y[r] = values[r] == t.positive ? 1 : 0;
+  return t;
+}
+
+}  // namespace finml::credit
