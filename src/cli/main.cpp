@@ -34,6 +34,11 @@ int main(int argc, char** argv) {
       "risk", "market risk: GARCH volatility, VaR/ES backtests, portfolio VaR, stress tests");
   finml::cli::SetupRisk(*risk_app, risk_options);
 
+  finml::cli::CreditCommandOptions credit_options;
+  CLI::App* credit_app = app.add_subcommand(
+      "credit", "credit scoring: train (cross-validated) and score applicants");
+  finml::cli::SetupCredit(*credit_app, credit_options);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -48,6 +53,8 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("features")) return finml::cli::RunFeatures(features_options);
     if (app.got_subcommand("inspect")) return finml::cli::RunInspect(inspect_options);
     if (app.got_subcommand("predict")) return finml::cli::RunPredict(predict_options);
+    if (app.got_subcommand("credit"))
+      return finml::cli::RunCredit(credit_options, *credit_app, command_line);
     if (app.got_subcommand("risk"))
       return finml::cli::RunRisk(risk_options, *risk_app, command_line);
     if (app.got_subcommand("backtest"))

@@ -96,4 +96,20 @@ void SetupRisk(CLI::App& app, RiskCommandOptions& options);
 int RunRisk(const RiskCommandOptions& options, const CLI::App& app,
             const std::string& command_line);
 
+struct CreditCommandOptions {
+  // train
+  std::string data = "data/german_credit.csv", target = "Class", positive, model = "logistic";
+  std::size_t folds = 5;
+  std::string protected_column, weight, encoding, missing = "error", out;
+  double holdout = 0, threshold = 0.5;
+  std::uint64_t seed = 42;
+  std::vector<std::string> params;  // --param key=value
+  // score
+  std::string model_dir, input;
+};
+// `credit` gets two subcommands: train and score.
+void SetupCredit(CLI::App& app, CreditCommandOptions& options);
+int RunCredit(const CreditCommandOptions& options, const CLI::App& app,
+              const std::string& command_line);
+
 }  // namespace finml::cli

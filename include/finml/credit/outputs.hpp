@@ -1,0 +1,33 @@
+// What `finml credit train` leaves behind (metrics.json, oof_predictions.csv, scorecard.csv,
+// report.html and model/), and `finml credit score`: probabilities, scores and top reasons for a
+// new batch, with its population stability against the training data.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "finml/credit/pipeline.hpp"
+
+namespace finml::credit {
+
+struct CreditInputs {
+  std::string data_path, data_sha256, command_line;
+};
+
+[[nodiscard]] nlohmann::json CreditMetricsJson(const CreditRun& run, const CreditInputs& inputs);
+// Returns the files written.
+std::vector<std::string> WriteCreditRun(const CreditRun& run, const Table& table,
+                                        const std::string& dir, const CreditInputs& inputs);
+
+struct ScoreSummary {
+  std::size_t rows = 0, unseen_categories = 0;
+  double score_psi = 0;
+  std::vector<std::pair<std::string, double>> feature_psi;  // descending
+};
+// Reads the model directory written by WriteCreditRun (its model/ subfolder or that folder).
+ScoreSummary ScoreFile(const std::string& model_dir, const std::string& input_csv,
+                       const std::string& out_csv, std::size_t reasons = 3);
+
+}  // namespace finml::credit

@@ -1,0 +1,353 @@
+#include "finml/credit/outputs.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <numeric>
+
+#include "finml/core/build_info.hpp"
+#include "finml/core/error.hpp"
+#include "finml/core/files.hpp"
+#include "finml/core/sha256.hpp"
+#include "finml/report/html_page.hpp"
+#include "finml/report/svg_chart.hpp"
+
+namespace finml::credit {
+namespace {
+
+std::string Csv(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return q + "\"";
+}
+
+// Per feature, the training distribution PSI compares a batch against.
+nlohmann::json StabilityReference(const Table& t, const std::vector<std::string>& features,
+                                  const std::vector<double>& scores) {
+  nlohmann::json ref = nlohmann::json::object();
+  auto shares = [](const std::vector<double>& v, const std::vector<double>& edges) {
+    std::vector<double> s(edges.size(), 0.0);
+    for (double x : v) {
+      std::size_t b = 0;
+      while (b + 1 < edges.size() && x > edges[b]) ++b;
+      s[b] += 1.0 / static_cast<double>(v.size());
+    }
+    return s;
+  };
+  auto edges_json = [](const std::vector<double>& e) {
+    nlohmann::json j = nlohmann::json::array();
+    for (double x : e) j.push_back(std::isinf(x) ? nlohmann::json("inf") : nlohmann::json(x));
+    return j;
+  };
+  const auto score_edges = DecileEdges(scores);
+  ref["score"] = {{"edges", edges_json(score_edges)}, {"shares", shares(scores, score_edges)}};
+  nlohmann::json fs = nlohmann::json::object();
+  for (const auto& name : features) {
+    const Column& c = t.Get(name);
+    if (c.kind == ColumnKind::kNumeric) {
+      std::vector<double> v;
+      for (double x : c.numbers)
+        if (!std::isnan(x)) v.push_back(x);
+      if (v.empty()) continue;
+      const auto e = DecileEdges(v);
+      fs[name] = {{"kind", "numeric"}, {"edges", edges_json(e)}, {"shares", shares(v, e)}};
+    } else {
+      std::map<std::string, double> counts;
+      for (const auto& l : c.labels) counts[l.empty() ? "(missing)" : l] += 1.0 / static_cast<double>(t.rows);
+      fs[name] = {{"kind", "categorical"}, {"shares", counts}};
+    }
+  }
+  ref["features"] = fs;
+  return ref;
+}
+
+std::vector<double> EdgesFrom(const nlohmann::json& j) {
+  std::vector<double> e;
+  for (const auto& x : j) e.push_back(x.is_string() ? std::numeric_limits<double>::infinity() : x.get<double>());
+  return e;
+}
+
+double Psi(const std::vector<double>& expected, const std::vector<double>& actual) {
+  double psi = 0;
+  for (std::size_t b = 0; b < expected.size(); ++b) {
+    const double e = std::max(expected[b], 1e-4), a = std::max(actual[b], 1e-4);
+    psi += (a - e) * std::log(a / e);
+  }
+  return psi;
+}
+
+std::vector<double> SharesOf(const std::vector<double>& v, const std::vector<double>& edges) {
+  std::vector<double> s(edges.size(), 0.0);
+  for (double x : v) {
+    std::size_t b = 0;
+    while (b + 1 < edges.size() && x > edges[b]) ++b;
+    s[b] += 1.0 / static_cast<double>(v.size());
+  }
+  return s;
+}
+
+std::string ReportHtml(const CreditRun& run, const CreditInputs& inputs) {
+  const auto& c = run.config;
+  report::HtmlPage page(fmt::format("Credit model: {} on {}", CreditModelName(c.model), c.data));
+  page.Paragraph(fmt::format(
+      "{} with {} encoding, {} on {} rows ({} positives = '{}' in '{}'): ROC AUC {:.4f} ± {:.4f} "
+      "(mean ± sd over folds), Gini {:.4f}, KS {:.4f}, Brier {:.4f}. Every preprocessing step and "
+      "model was fitted on the training part of each fold only.",
+      CreditModelName(c.model), c.preprocess.encoding == Encoding::kWoe ? "WoE" : "one-hot",
+      c.holdout > 0 ? fmt::format("a {:.0f}% stratified hold-out", 100 * c.holdout)
+                    : fmt::format("{}-fold stratified cross-validation", c.folds),
+      run.target.y.size(), run.pooled.positives, run.target.positive, c.target, run.auc_mean,
+      run.auc_std, run.gini_mean, run.ks_mean, run.brier_mean));
+  std::vector<std::vector<std::string>> rows;
+  for (std::size_t k = 0; k < run.fold_metrics.size(); ++k) {
+    const auto& m = run.fold_metrics[k];
+    rows.push_back({std::to_string(k + 1), std::to_string(m.n), fmt::format("{:.4f}", m.auc),
+                    fmt::format("{:.4f}", m.ks), fmt::format("{:.4f}", m.brier),
+                    fmt::format("{:.4f}", m.log_loss), fmt::format("{:.3f}", m.accuracy),
+                    fmt::format("{:.3f}", m.precision), fmt::format("{:.3f}", m.recall),
+                    fmt::format("{:.3f}", m.f1)});
+  }
+  page.Table({"fold", "n", "AUC", "KS", "Brier", "log loss", "accuracy", "precision", "recall",
+              "F1"}, rows);
+  if (run.pooled.best_threshold)
+    page.Paragraph(fmt::format("Profit-maximising threshold on the out-of-fold predictions: {:.4f} "
+                               "(total value {:.2f}).",
+                               *run.pooled.best_threshold, *run.pooled.best_profit));
+  report::ChartOptions o;
+  o.x_is_time = false;
+  o.title = "ROC (out-of-fold)";
+  o.x_label = "false positive rate";
+  o.y_label = "true positive rate";
+  std::vector<double> fx, fy;
+  for (const auto& pt : run.roc) {
+    fx.push_back(pt.fpr);
+    fy.push_back(pt.tpr);
+  }
+  page.Raw(report::LineChart({{"model", fx, fy}, {"chance", {0, 1}, {0, 1}}}, o));
+  o.title = "Calibration (out-of-fold)";
+  o.x_label = "mean predicted probability";
+  o.y_label = "observed default rate";
+  std::vector<double> cx, cy;
+  for (const auto& b : run.calibration) {
+    cx.push_back(b.mean_predicted);
+    cy.push_back(b.observed_rate);
+  }
+  report::LineSeries cal{"bins", cx, cy};
+  cal.markers = true;
+  page.Raw(report::LineChart({cal, {"perfect", {0, 1}, {0, 1}}}, o));
+  std::vector<std::string> labels;
+  std::vector<double> values;
+  for (std::size_t i = 0; i < std::min<std::size_t>(15, run.permutation_importance.size()); ++i) {
+    labels.push_back(run.permutation_importance[i].first);
+    values.push_back(run.permutation_importance[i].second);
+  }
+  o.title = "Permutation importance (AUC lost when shuffled, held-out rows)";
+  o.x_label = "";
+  o.y_label = "AUC drop";
+  page.Raw(report::BarChart(labels, values, o));
+  if (!run.information_value.empty()) {
+    std::vector<std::vector<std::string>> iv;
+    for (const auto& [name, v] : run.information_value) iv.push_back({name, fmt::format("{:.4f}", v)});
+    page.Heading("Information value (all rows, final fit)");
+    page.Table({"feature", "IV"}, iv);
+  }
+  if (run.fairness) {
+    const auto& f = *run.fairness;
+    page.Heading(fmt::format("Fairness by '{}' (out-of-fold, threshold {})", f.column, c.threshold));
+    std::vector<std::vector<std::string>> fr;
+    for (const auto& g : f.groups)
+      fr.push_back({g.group, std::to_string(g.n), fmt::format("{:.3f}", g.approval_rate),
+                    fmt::format("{:.3f}", g.tpr), fmt::format("{:.3f}", g.fpr),
+                    fmt::format("{:.3f}", g.good_approval), g.auc ? fmt::format("{:.4f}", *g.auc) : "n/a"});
+    page.Table({"group", "n", "approval rate", "TPR (default flag)", "FPR", "approval of good",
+                "AUC"}, fr);
+    page.Paragraph(fmt::format("Disparate impact (lowest / highest approval rate): {:.3f} (the "
+                               "four-fifths rule asks for >= 0.8). Equal-opportunity difference "
+                               "(approval among applicants who repaid, highest - lowest): {:.3f}.",
+                               f.disparate_impact, f.equal_opportunity_difference));
+  }
+  page.KeyValues({{"data", inputs.data_path},
+                  {"data sha256", inputs.data_sha256},
+                  {"settings", c.ToJson().dump()},
+                  {"finml", fmt::format("{} ({})", Version(), GitCommit())},
+                  {"command", inputs.command_line}});
+  return page.Render();
+}
+
+}  // namespace
+
+nlohmann::json CreditMetricsJson(const CreditRun& run, const CreditInputs& inputs) {
+  nlohmann::json folds = nlohmann::json::array();
+  for (const auto& m : run.fold_metrics) folds.push_back(m.ToJson());
+  nlohmann::json calibration = nlohmann::json::array();
+  for (const auto& b : run.calibration)
+    calibration.push_back({{"lower", b.lower}, {"upper", b.upper}, {"count", b.count},
+                           {"mean_predicted", b.mean_predicted}, {"observed_rate", b.observed_rate}});
+  nlohmann::json importance = nlohmann::json::object();
+  for (const auto& [name, v] : run.permutation_importance) importance[name] = v;
+  nlohmann::json iv = nlohmann::json::object();
+  for (const auto& [name, v] : run.information_value) iv[name] = v;
+  nlohmann::json j = {
+      {"model", CreditModelName(run.config.model)},
+      {"target", {{"column", run.target.column}, {"positive", run.target.positive}}},
+      {"rows", run.target.y.size()},
+      {"features", run.features.size()},
+      {"cv",
+       {{"mode", run.config.holdout > 0 ? "holdout" : "stratified_kfold"},
+        {"folds", run.fold_metrics.size()},
+        {"auc_mean", run.auc_mean},
+        {"auc_std", run.auc_std},
+        {"ks_mean", run.ks_mean},
+        {"gini_mean", run.gini_mean},
+        {"brier_mean", run.brier_mean},
+        {"log_loss_mean", run.log_loss_mean},
+        {"per_fold", folds},
+        {"pooled_out_of_fold", run.pooled.ToJson()}}},
+      {"calibration", calibration},
+      {"permutation_importance", importance},
+      {"information_value", iv},
+      {"unseen_categories_in_validation", run.unseen_categories},
+      {"settings", run.config.ToJson()},
+      {"inputs", {{"data", inputs.data_path}, {"sha256", inputs.data_sha256}}},
+      {"finml", {{"version", std::string(Version())}, {"git_commit", std::string(GitCommit())}}}};
+  if (run.fairness) {
+    nlohmann::json groups = nlohmann::json::array();
+    for (const auto& g : run.fairness->groups)
+      groups.push_back({{"group", g.group}, {"n", g.n}, {"approval_rate", g.approval_rate},
+                        {"tpr", g.tpr}, {"fpr", g.fpr}, {"good_approval", g.good_approval},
+                        {"auc", g.auc ? nlohmann::json(*g.auc) : nlohmann::json()}});
+    j["fairness"] = {{"column", run.fairness->column},
+                     {"groups", groups},
+                     {"disparate_impact", run.fairness->disparate_impact},
+                     {"equal_opportunity_difference", run.fairness->equal_opportunity_difference}};
+  }
+  return j;
+}
+
+std::vector<std::string> WriteCreditRun(const CreditRun& run, const Table& t, const std::string& dir,
+                                        const CreditInputs& inputs) {
+  EnsureDirectory(dir);
+  std::vector<std::string> files;
+  auto write = [&](const std::string& name, const std::string& text) {
+    WriteFileAtomic(dir + "/" + name, text);
+    files.push_back(name);
+  };
+  write("metrics.json", CreditMetricsJson(run, inputs).dump(2) + "\n");
+  std::string oof = "row,fold,y,probability,score\n";
+  for (std::size_t i = 0; i < run.oof.size(); ++i) {
+    if (std::isnan(run.oof[i])) continue;
+    oof += fmt::format("{},{},{},{:.17g},{:.2f}\n", i + 1, run.fold[i], run.target.y[i], run.oof[i],
+                       run.config.scale.Score(run.oof[i]));
+  }
+  write("oof_predictions.csv", oof);
+  const auto card = run.final_model.Scorecard(run.config.scale);
+  if (!card.empty()) {
+    std::string csv = "feature,bin,woe,points\n";
+    for (const auto& row : card)
+      csv += fmt::format("{},{},{},{}\n", Csv(row[0]), Csv(row[1]), row[2], row[3]);
+    write("scorecard.csv", csv);
+  }
+  write("report.html", ReportHtml(run, inputs));
+  const std::string model_dir = dir + "/model";
+  run.final_model.Save(model_dir);
+  nlohmann::json manifest = {
+      {"format", "finml-credit/1"},
+      {"model", CreditModelName(run.config.model)},
+      {"settings", run.config.ToJson()},
+      {"target", {{"column", run.target.column}, {"positive", run.target.positive}}},
+      {"features", run.features},
+      {"training", {{"data", inputs.data_path}, {"sha256", inputs.data_sha256},
+                    {"rows", t.rows}, {"seed", run.config.seed}}},
+      {"cv", {{"auc_mean", run.auc_mean}, {"auc_std", run.auc_std}, {"ks_mean", run.ks_mean},
+              {"gini_mean", run.gini_mean}, {"brier_mean", run.brier_mean}}},
+      {"describe", run.final_model.Describe()},
+      {"stability_reference", StabilityReference(t, run.features, run.training_scores)},
+      {"finml_version", std::string(Version())},
+      {"git_commit", std::string(GitCommit())}};
+  WriteFileAtomic(model_dir + "/model.json", manifest.dump(2) + "\n");
+  files.push_back("model/");
+  return files;
+}
+
+ScoreSummary ScoreFile(const std::string& model_dir, const std::string& input_csv,
+                       const std::string& out_csv, std::size_t reasons) {
+  std::string dir = model_dir;
+  if (!std::filesystem::exists(dir + "/model.json") && std::filesystem::exists(dir + "/model/model.json"))
+    dir += "/model";
+  FINML_REQUIRE(std::filesystem::exists(dir + "/model.json"),
+                "{}: no model.json here (fix: pass the directory `finml credit train` wrote)", model_dir);
+  const auto manifest = nlohmann::json::parse(ReadFile(dir + "/model.json"));
+  FINML_REQUIRE(manifest.value("format", "") == "finml-credit/1",
+                "{}/model.json is not a finml credit model", dir);
+  const auto model = CreditModel::Load(dir, manifest);
+  const Table t = LoadTable(input_csv);
+  const auto settings = manifest.at("settings");
+  ScorecardScale scale;
+  scale.base_score = settings.at("scorecard").at("base_score");
+  scale.base_odds = settings.at("scorecard").at("base_odds");
+  scale.pdo = settings.at("scorecard").at("pdo");
+  for (const auto& name : model.FeatureNames()) (void)t.Get(name);  // a missing column: clear error
+  std::vector<std::size_t> rows(t.rows);
+  std::iota(rows.begin(), rows.end(), 0);
+  ScoreSummary s;
+  s.rows = t.rows;
+  const auto p = model.Predict(t, rows, &s.unseen_categories);
+  const auto contrib = model.Contributions(t, rows);
+  const auto& names = model.FeatureNames();
+  const std::size_t f = names.size();
+  std::string out = "row,probability,score";
+  for (std::size_t k = 0; k < reasons; ++k) out += fmt::format(",reason_{}", k + 1);
+  out += '\n';
+  for (std::size_t i = 0; i < t.rows; ++i) {
+    out += fmt::format("{},{:.17g},{:.2f}", i + 1, p[i], scale.Score(p[i]));
+    // Reasons: the features pushing hardest towards default, with their push in log-odds.
+    std::vector<std::size_t> order(f);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return contrib[i * f + a] > contrib[i * f + b]; });
+    for (std::size_t k = 0; k < reasons; ++k) {
+      out += ',';
+      if (k < f && contrib[i * f + order[k]] > 0)
+        out += Csv(fmt::format("{} (+{:.3f})", names[order[k]], contrib[i * f + order[k]]));
+    }
+    out += '\n';
+  }
+  WriteFileAtomic(out_csv, out);
+  const auto& ref = manifest.at("stability_reference");
+  const auto score_edges = EdgesFrom(ref.at("score").at("edges"));
+  s.score_psi = Psi(ref.at("score").at("shares").get<std::vector<double>>(), SharesOf(p, score_edges));
+  for (const auto& [name, spec] : ref.at("features").items()) {
+    const Column& c = t.Get(name);
+    double psi = 0;
+    if (spec.at("kind") == "numeric" && c.kind == ColumnKind::kNumeric) {
+      std::vector<double> v;
+      for (double x : c.numbers)
+        if (!std::isnan(x)) v.push_back(x);
+      if (v.empty()) continue;
+      psi = Psi(spec.at("shares").get<std::vector<double>>(), SharesOf(v, EdgesFrom(spec.at("edges"))));
+    } else {
+      std::map<std::string, double> batch;
+      for (std::size_t r = 0; r < t.rows; ++r) {
+        const std::string l = c.Missing(r) ? "(missing)"
+                              : c.kind == ColumnKind::kNumeric ? fmt::format("{:g}", c.numbers[r])
+                                                               : c.labels[r];
+        batch[l] += 1.0 / static_cast<double>(t.rows);
+      }
+      std::vector<double> e, a;
+      for (const auto& [cat, share] : spec.at("shares").items()) {
+        e.push_back(share.get<double>());
+        a.push_back(batch.count(cat) ? batch[cat] : 0.0);
+      }
+      psi = Psi(e, a);
+    }
+    s.feature_psi.emplace_back(name, psi);
+  }
+  std::stable_sort(s.feature_psi.begin(), s.feature_psi.end(),
+                   [](const auto& x, const auto& y) { return x.second > y.second; });
+  return s;
+}
+
+}  // namespace finml::credit
