@@ -40,6 +40,8 @@ void SetupCredit(CLI::App& app, CreditCommandOptions& o) {
   train->add_option("--threshold", o.threshold, "decision threshold on P(default)")->capture_default_str();
   train->add_option("--seed", o.seed, "folds, bagging and network initialisation")->capture_default_str();
   train->add_option("--param", o.params, "model parameter key=value, e.g. --param l2=0.5");
+  train->add_option("--categorical", o.categorical, "columns to read as categories");
+  train->add_flag("--no-importance", o.no_importance, "skip permutation importance (faster)");
   train->add_option("--out", o.out, "output directory")->required();
   auto* score = app.add_subcommand("score", "score a batch with a trained model");
   score->add_option("--model", o.model_dir, "directory written by credit train")->required();
@@ -63,6 +65,8 @@ int RunCredit(const CreditCommandOptions& o, const CLI::App& app, const std::str
                              {"protected", o.protected_column}, {"weight", o.weight},
                              {"missing", o.missing}, {"threshold", o.threshold}, {"seed", o.seed}};
   if (!o.encoding.empty()) settings["encoding"] = o.encoding;
+  settings["categorical"] = o.categorical;
+  settings["importance"] = !o.no_importance;
   nlohmann::json params = nlohmann::json::object();
   for (const auto& kv : o.params) {
     const auto eq = kv.find('=');
@@ -71,7 +75,7 @@ int RunCredit(const CreditCommandOptions& o, const CLI::App& app, const std::str
   }
   settings["params"] = params;
   const auto config = credit::ParseCreditConfig(settings, "finml credit train");
-  const auto table = credit::LoadTable(config.data);
+  const auto table = credit::LoadTable(config.data, config.categorical);
   const auto run = credit::RunCredit(table, config, Progress::TerminalAttached());
   credit::CreditInputs inputs{config.data, Sha256File(config.data), command_line};
   const auto files = credit::WriteCreditRun(run, table, o.out, inputs);

@@ -3,6 +3,7 @@
 #include "finml/cli/commands.hpp"
 #include "finml/core/files.hpp"
 #include "finml/core/progress.hpp"
+#include "finml/run/credit_experiment.hpp"
 #include "finml/run/risk_experiment.hpp"
 #include "finml/run/runner.hpp"
 
@@ -19,7 +20,19 @@ void SetupRun(CLI::App& app, RunCommandOptions& o) {
 int RunRun(const RunCommandOptions& o, const std::string& command_line) {
   if (!o.experiment.empty()) {
     const std::string text = ReadFile(o.experiment);
-    if (run::ExperimentTask(text, o.experiment) == "risk") {
+    const std::string task = run::ExperimentTask(text, o.experiment);
+    if (task == "credit") {
+      const auto credit = run::ParseCreditExperiment(text, o.experiment);
+      if (o.print_config) {
+        std::printf("%s\n", credit.config.ToJson().dump(2).c_str());
+        return 0;
+      }
+      const std::string dir = run::RunCreditExperiment(credit, o.out_dir, command_line,
+                                                       Progress::TerminalAttached());
+      std::printf("report: %s/report.html\nmetrics: %s/metrics.json\n", dir.c_str(), dir.c_str());
+      return 0;
+    }
+    if (task == "risk") {
       const auto risk = run::ParseRiskExperiment(text, o.experiment);
       if (o.print_config) {
         std::printf("%s\n", risk.ToJson().dump(2).c_str());

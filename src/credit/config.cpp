@@ -37,7 +37,8 @@ double ScorecardScale::Score(double p) const {
 
 const std::vector<std::string>& CreditConfigKeys() {
   static const std::vector<std::string> keys = {
-      "data", "target", "positive", "weight", "protected", "features", "exclude", "model",
+      "data", "target", "positive", "weight", "protected", "features", "exclude", "categorical",
+      "importance", "model",
       "params", "encoding", "missing", "bins", "folds", "holdout", "seed", "threshold", "profit",
       "scorecard"};
   return keys;
@@ -54,6 +55,8 @@ CreditConfig ParseCreditConfig(const nlohmann::json& object, const std::string& 
   c.protected_column = p.Get<std::string>("protected", c.protected_column);
   c.features = p.Get<std::vector<std::string>>("features", c.features);
   c.exclude = p.Get<std::vector<std::string>>("exclude", c.exclude);
+  c.categorical = p.Get<std::vector<std::string>>("categorical", c.categorical);
+  c.permutation_importance = p.Get<bool>("importance", c.permutation_importance);
   try {
     c.model = ParseCreditModelKind(p.Get<std::string>("model", "logistic"));
   } catch (const ConfigError& e) {
@@ -113,6 +116,8 @@ nlohmann::json CreditConfig::ToJson() const {
                       {"protected", protected_column},
                       {"features", features},
                       {"exclude", exclude},
+                      {"categorical", categorical},
+                      {"importance", permutation_importance},
                       {"model", CreditModelName(model)},
                       {"params", params},
                       {"encoding", preprocess.encoding == Encoding::kWoe ? "woe" : "one_hot"},

@@ -177,6 +177,10 @@ std::string ReportHtml(const CreditRun& run, const CreditInputs& inputs) {
   return page.Render();
 }
 
+std::vector<std::string> CategoricalColumns(const nlohmann::json& manifest) {
+  return manifest.at("settings").value("categorical", std::vector<std::string>{});
+}
+
 }  // namespace
 
 nlohmann::json CreditMetricsJson(const CreditRun& run, const CreditInputs& inputs) {
@@ -283,7 +287,7 @@ ScoreSummary ScoreFile(const std::string& model_dir, const std::string& input_cs
   FINML_REQUIRE(manifest.value("format", "") == "finml-credit/1",
                 "{}/model.json is not a finml credit model", dir);
   const auto model = CreditModel::Load(dir, manifest);
-  const Table t = LoadTable(input_csv);
+  const Table t = LoadTable(input_csv, CategoricalColumns(manifest));
   const auto settings = manifest.at("settings");
   ScorecardScale scale;
   scale.base_score = settings.at("scorecard").at("base_score");

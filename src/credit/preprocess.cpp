@@ -126,10 +126,15 @@ std::vector<double> Preprocessor::Transform(const Table& t, const std::vector<st
   std::vector<const Column*> columns;
   for (const auto& f : features_) {
     const Column& c = t.Get(f.name);
-    FINML_REQUIRE(c.kind == f.kind || (f.kind == ColumnKind::kCategorical),
-                  "{}: column '{}' was categorical in training and is numeric here, or the "
-                  "reverse; check the file",
-                  t.source, f.name);
+    if (f.kind == ColumnKind::kNumeric && c.kind != ColumnKind::kNumeric) {
+      // Numeric in training, text here: name the first cell that is not a number.
+      std::size_t row = 0;
+      while (row < t.rows && c.labels[row].empty()) ++row;
+      throw DataError({t.source, row + 2, t.Index(f.name) + 1},
+                      fmt::format("'{}' is not a number, and column '{}' was numeric in training",
+                                  row < t.rows ? c.labels[row] : "", f.name),
+                      "write a number (or leave it empty with the impute policy)");
+    }
     columns.push_back(&c);
   }
   for (std::size_t i = 0; i < rows.size(); ++i) {

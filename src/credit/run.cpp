@@ -190,7 +190,7 @@ CreditRun RunCredit(const Table& t, const CreditConfig& c, bool progress) {
     // Permutation importance on the held-out rows: the AUC lost when a feature is shuffled.
     std::mt19937_64 rng(c.seed + k);
     const double base = run.fold_metrics.back().auc;
-    for (std::size_t f = 0; f < run.features.size(); ++f) {
+    for (std::size_t f = 0; c.permutation_importance && f < run.features.size(); ++f) {
       const Table shuffled = Permuted(t, run.features[f], test, rng);
       drops[f] += (base - RocAuc(ty, model.Predict(shuffled, test))) / static_cast<double>(rounds);
     }
@@ -220,7 +220,7 @@ CreditRun RunCredit(const Table& t, const CreditConfig& c, bool progress) {
   run.pooled = ComputeBinaryMetrics(ey, oof, c.threshold, c.profit ? &*c.profit : nullptr);
   run.calibration = CalibrationTable(ey, oof);
   run.roc = RocCurve(ey, oof);
-  for (std::size_t f = 0; f < run.features.size(); ++f)
+  for (std::size_t f = 0; c.permutation_importance && f < run.features.size(); ++f)
     run.permutation_importance.emplace_back(run.features[f], drops[f]);
   std::stable_sort(run.permutation_importance.begin(), run.permutation_importance.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });

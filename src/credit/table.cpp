@@ -52,7 +52,8 @@ std::vector<std::string> Table::Names() const {
   return names;
 }
 
-Table ParseTable(const std::string& text, const std::string& file) {
+Table ParseTable(const std::string& text, const std::string& file,
+                 const std::vector<std::string>& categorical) {
   data::CsvReader reader(file, text);
   std::vector<std::string_view> fields;
   FINML_REQUIRE(reader.Next(fields), "{}: the file is empty", file);
@@ -84,10 +85,26 @@ Table ParseTable(const std::string& text, const std::string& file) {
   for (std::size_t i = 0; i < t.columns.size(); ++i) {
     Column& c = t.columns[i];
     std::vector<double> numbers(t.rows);
-    bool numeric = true;
-    for (std::size_t r = 0; r < t.rows && numeric; ++r) {
-      if (IsMissing(cells[i][r])) numbers[r] = std::nan("");
-      else numeric = ParseNumber(cells[i][r], numbers[r]);
+    std::size_t parsed = 0, present = 0, first_text = t.rows;
+    for (std::size_t r = 0; r < t.rows; ++r) {
+      if (IsMissing(cells[i][r])) {
+        numbers[r] = std::nan("");
+        continue;
+      }
+      ++present;
+      if (ParseNumber(cells[i][r], numbers[r])) ++parsed;
+      else if (first_text == t.rows) first_text = r;
+    }
+    const bool declared = std::find(categorical.begin(), categorical.end(), c.name) != categorical.end();
+    const bool numeric = !declared && parsed == present;
+    if (!declared && parsed < present && parsed >= 0.9 * static_cast<double>(present)) {
+      throw DataError({file, first_text + 2, i + 1},
+                      fmt::format("'{}' is not a number, in column '{}' whose other values are "
+                                  "numbers",
+                                  cells[i][first_text], c.name),
+                      fmt::format("correct the value, or declare the column categorical "
+                                  "(--categorical {})",
+                                  c.name));
     }
     if (numeric) {
       c.numbers = std::move(numbers);
@@ -100,7 +117,9 @@ Table ParseTable(const std::string& text, const std::string& file) {
   return t;
 }
 
-Table LoadTable(const std::string& path) { return ParseTable(ReadFile(path), path); }
+Table LoadTable(const std::string& path, const std::vector<std::string>& categorical) {
+  return ParseTable(ReadFile(path), path, categorical);
+}
 
 Target ExtractTarget(const Table& table, const std::string& column, const std::string& positive) {
   FINML_REQUIRE(table.Has(column), "{}: no target column '{}' (did you mean '{}'? columns: {})",

@@ -21,61 +21,6 @@ const char* MissingName(data::MissingPolicy p) {
   return "?";
 }
 
-nlohmann::json YamlToJson(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: return nullptr;
-    case YAML::NodeType::Scalar: {
-      const std::string& s = node.Scalar();
-      if (node.Tag() == "!") return s;  // explicitly quoted
-      if (s == "true" || s == "false") return s == "true";
-      try {
-        std::size_t used = 0;
-        long long i = std::stoll(s, &used);
-        if (used == s.size()) return i;
-      } catch (...) {
-      }
-      try {
-        std::size_t used = 0;
-        double d = std::stod(s, &used);
-        if (used == s.size()) return d;
-      } catch (...) {
-      }
-      return s;
-    }
-    case YAML::NodeType::Sequence: {
-      nlohmann::json arr = nlohmann::json::array();
-      for (const auto& item : node) arr.push_back(YamlToJson(item));
-      return arr;
-    }
-    case YAML::NodeType::Map: {
-      nlohmann::json obj = nlohmann::json::object();
-      std::vector<YAML::Node> merges;
-      for (const auto& item : node) {
-        std::string key = item.first.as<std::string>();
-        if (key == "<<") {
-          merges.push_back(item.second);
-        } else {
-          obj[key] = YamlToJson(item.second);
-        }
-      }
-      // YAML merge keys (<<: *anchor): merged entries never override explicit ones.
-      for (const auto& merge : merges) {
-        nlohmann::json merged = YamlToJson(merge);
-        std::vector<nlohmann::json> parts = merged.is_array()
-            ? merged.get<std::vector<nlohmann::json>>() : std::vector<nlohmann::json>{merged};
-        for (const auto& part : parts) {
-          if (!part.is_object()) continue;
-          for (const auto& [k, v] : part.items())
-            if (!obj.contains(k)) obj[k] = v;
-        }
-      }
-      return obj;
-    }
-  }
-  return nullptr;
-}
-
 std::vector<std::string> StringList(const YamlSection& section, const std::string& key) {
   if (!section.Has(key)) return {};
   YAML::Node node = section.Get(key);

@@ -57,9 +57,10 @@ std::string ExperimentTask(const std::string& text, const std::string& file) {
   YAML::Node root = LoadYaml(text, file);
   if (!root.IsMap() || !root["task"]) return "forecast";
   const std::string task = root["task"].as<std::string>();
-  if (task == "forecast" || task == "risk") return task;
+  if (task == "forecast" || task == "risk" || task == "credit") return task;
   YamlSection where(YAML::Node(), file, "task", {});
-  throw where.Fail(root["task"], fmt::format("unknown task '{}' (valid: forecast, risk)", task));
+  throw where.Fail(root["task"],
+                   fmt::format("unknown task '{}' (valid: forecast, risk, credit)", task));
 }
 
 RiskExperiment ParseRiskExperiment(const std::string& text, const std::string& file) {

@@ -104,6 +104,8 @@ struct CreditCommandOptions {
   double holdout = 0, threshold = 0.5;
   std::uint64_t seed = 42;
   std::vector<std::string> params;  // --param key=value
+  std::vector<std::string> categorical;
+  bool no_importance = false;
   // score
   std::string model_dir, input;
 };

@@ -2,6 +2,7 @@
 // other key is an error naming file, line, column and the closest valid key.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <string>
@@ -41,5 +42,9 @@ class YamlSection {
   std::string file_;
   std::string path_;
 };
+
+// A YAML node as JSON: scalars become booleans, integers, doubles or strings (quoted scalars
+// stay strings); merge keys (<<) fill in keys not given explicitly.
+[[nodiscard]] nlohmann::json YamlToJson(const YAML::Node& node);
 
 }  // namespace finml

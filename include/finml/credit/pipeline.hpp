@@ -39,6 +39,8 @@ struct CreditConfig {
   std::string protected_column;  // fairness report; never a model input
   std::vector<std::string> features;  // empty: every other column
   std::vector<std::string> exclude;
+  std::vector<std::string> categorical;  // columns to read as categories even if numeric
+  bool permutation_importance = true;
   CreditModelKind model = CreditModelKind::kLogistic;
   nlohmann::json params = nlohmann::json::object();
   PreprocessOptions preprocess;  // encoding default: woe for logistic, one_hot otherwise
@@ -52,7 +54,8 @@ struct CreditConfig {
   [[nodiscard]] nlohmann::json ToJson() const;
 };
 
-// Keys: data, target, positive, weight, protected, features, exclude, model, params, encoding,
+// Keys: data, target, positive, weight, protected, features, exclude, categorical, model,
+// params, encoding, importance,
 // missing, bins, folds, holdout, seed, threshold, profit {tp, fp, tn, fn}, scorecard
 // {base_score, base_odds, pdo}.
 [[nodiscard]] CreditConfig ParseCreditConfig(const nlohmann::json& object, const std::string& context);

@@ -29,8 +29,12 @@ struct Table {
   [[nodiscard]] std::vector<std::string> Names() const;
 };
 
-[[nodiscard]] Table ParseTable(const std::string& text, const std::string& file_label);
-[[nodiscard]] Table LoadTable(const std::string& path);
+// A column whose cells are mostly numbers (90% or more) but not all is taken for a typo and is an
+// error naming the cell; list it in `categorical` to read it as categories instead.
+[[nodiscard]] Table ParseTable(const std::string& text, const std::string& file_label,
+                               const std::vector<std::string>& categorical = {});
+[[nodiscard]] Table LoadTable(const std::string& path,
+                              const std::vector<std::string>& categorical = {});
 
 // The binary target: 1 where the column equals `positive`, else 0. Errors for an unknown column,
 // a missing value, a `positive` value that never occurs, or a single class. An empty `positive`

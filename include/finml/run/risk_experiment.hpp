@@ -11,7 +11,7 @@
 
 namespace finml::run {
 
-// The `task` key of an experiment file: "forecast" (also when absent) or "risk".
+// The `task` key of an experiment file: "forecast" (also when absent), "risk" or "credit".
 [[nodiscard]] std::string ExperimentTask(const std::string& yaml_text, const std::string& file);
 
 struct RiskExperiment {
