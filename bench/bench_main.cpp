@@ -6,6 +6,7 @@
 // finml_bench --deep_generate=DIR | --deep_run=DIR [--deep_only=CASE]
 //             | --deep_step=DIR [--deep_trace=FILE] [--deep_impl=fused|torch]
 //   the deep-forecaster comparison with bench/peer_torch.py; see bench_deep.hpp
+// finml_bench --credit_run=DIR   the credit-scoring comparison with bench/peer_credit.py
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
@@ -16,11 +17,13 @@
 #include <string_view>
 #include <vector>
 
+#include "bench_credit.hpp"
 #include "bench_deep.hpp"
 #include "bench_inputs.hpp"
 
 int main(int argc, char** argv) {
   namespace fs = std::filesystem;
+  std::string credit_run;
   std::string generate_dir, data_dir, deep_generate, deep_run, deep_step, deep_trace, deep_only,
       deep_impl = "fused";
   std::vector<char*> rest;
@@ -32,6 +35,8 @@ int main(int argc, char** argv) {
       data_dir = arg.substr(arg.find('=') + 1);
     } else if (arg.starts_with("--deep_generate=")) {
       deep_generate = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--credit_run=")) {
+      credit_run = arg.substr(arg.find('=') + 1);
     } else if (arg.starts_with("--deep_run=")) {
       deep_run = arg.substr(arg.find('=') + 1);
     } else if (arg.starts_with("--deep_step=")) {
@@ -47,6 +52,10 @@ int main(int argc, char** argv) {
     }
   }
   try {
+    if (!credit_run.empty()) {
+      finml_bench::RunCredit(credit_run);
+      return 0;
+    }
     if (!deep_generate.empty()) {
       finml_bench::WriteDeepInputs(deep_generate);
       return 0;

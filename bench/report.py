@@ -408,6 +408,35 @@ def deep_findings(work, summary, prof, build_dir, summary_config):
     return md
 
 
+def credit_section(work):
+    mine_path = os.path.join(work, "credit", "finml.json")
+    peer_path = os.path.join(work, "credit", "peer.json")
+    if not (os.path.exists(mine_path) and os.path.exists(peer_path)):
+        return ["## Credit scoring", "", "Skipped in this run (peer libraries missing).", ""]
+    mine, peer = read_json(mine_path), read_json(peer_path)
+    md = ["## Credit scoring: finml vs scikit-learn and XGBoost on the same folds", ""]
+    md.append("`finml_bench --credit_run` and `bench/peer_credit.py` train on the same five "
+              "stratified folds of `data/german_credit.csv` (1000 applicants, target Class == Bad), "
+              "inputs standardised on each training fold (one-hot encoding), single thread. AUC "
+              "is the mean over folds (sd in brackets); time is the five fits plus predictions, "
+              f"one run each. Peers: scikit-learn {peer['versions']['sklearn']}, XGBoost "
+              f"{peer['versions']['xgboost']}.")
+    md.append("")
+    md.append("| Model | finml AUC | Peer | Peer AUC | finml s | Peer s | Time ratio (peer/finml) |")
+    md.append("|---|---:|---|---:|---:|---:|---:|")
+    import statistics
+    for model in ("logistic", "rf", "gbdt"):
+        m, p = mine[model], peer["peers"][model]
+        md.append(f"| {model} | {statistics.mean(m['auc']):.4f} ({statistics.stdev(m['auc']):.4f}) | "
+                  f"{p['peer']} | {statistics.mean(p['auc']):.4f} ({statistics.stdev(p['auc']):.4f}) | "
+                  f"{m['seconds']:.3f} | {p['seconds']:.3f} | {p['seconds'] / m['seconds']:.2f} |")
+    m = mine["mlp"]
+    md.append(f"| mlp | {statistics.mean(m['auc']):.4f} ({statistics.stdev(m['auc']):.4f}) | "
+              f"(no peer) | | {m['seconds']:.3f} | | |")
+    md.append("")
+    return md
+
+
 def main():
     work, rounds, reps, build_dir, started, load_start, elapsed, out = sys.argv[1:9]
     rounds, reps = int(rounds), int(reps)
@@ -512,6 +541,7 @@ def main():
               "weights of gross 1 every day).")
     md.append("")
 
+    md += credit_section(work)
     md += deep_section(work, build_dir)
 
     tmp = out + ".tmp"

@@ -130,6 +130,16 @@ else
   echo "$((SECONDS - deep_t0))" >"$work/deep_seconds.txt"
 fi
 
+# Credit scoring: finml and scikit-learn / Python XGBoost on the same five folds of German credit.
+if "$py" -c 'import sklearn, xgboost' 2>/dev/null; then
+  echo "== credit: finml and its peers on the same folds" >&2
+  "$bin" --credit_run="$work/credit"
+  "$py" "$bench_dir/peer_credit.py" run "$bench_dir/../data/german_credit.csv" \
+    "$work/credit/folds.csv" "$work/credit/peer.json"
+else
+  echo "run_all.sh: $py lacks sklearn or xgboost; credit section skipped" >&2
+fi
+
 "$py" "$bench_dir/report.py" "$work" "$rounds" "$reps" "$build_dir" "$started" "$load_start" \
   "$((SECONDS - t0))" "$bench_dir/RESULTS.md"
 echo "== wrote $bench_dir/RESULTS.md" >&2

@@ -43,7 +43,8 @@ TreeModel& TreeModel::operator=(TreeModel&&) noexcept = default;
 
 nlohmann::json TreeOptions::ToJson() const {
   return {{"kind", random_forest ? "rf" : "gbdt"}, {"rounds", rounds}, {"eta", eta},
-          {"max_depth", max_depth}, {"subsample", subsample}, {"colsample", colsample},
+          {"max_depth", max_depth}, {"subsample", subsample},
+          {"colsample", colsample == 0 ? nlohmann::json("sqrt") : nlohmann::json(colsample)},
           {"min_child_weight", min_child_weight}, {"lambda", lambda}, {"threads", threads},
           {"seed", seed}};
 }
@@ -53,10 +54,14 @@ TreeOptions ParseTreeOptions(const nlohmann::json& params, bool random_forest, s
   o.random_forest = random_forest;
   o.seed = seed;
   if (random_forest) {
+    // Close to a Breiman forest (scikit-learn's defaults): deep trees, sqrt(p) candidate
+    // features per split (colsample 0 = that rule), nearly unregularised leaves.
     o.rounds = 300;
-    o.max_depth = 8;
+    o.max_depth = 16;
     o.subsample = 0.632;
-    o.colsample = 0.6;
+    o.colsample = 0;
+    o.min_child_weight = 0.1;
+    o.lambda = 1e-3;
     o.eta = 1;
   }
   ParamReader p(random_forest ? "rf" : "gbdt", params);
@@ -70,8 +75,10 @@ TreeOptions ParseTreeOptions(const nlohmann::json& params, bool random_forest, s
   o.threads = p.Get<int>("threads", o.threads);
   p.Finish();
   FINML_REQUIRE(o.rounds >= 1 && o.max_depth >= 1 && o.eta > 0 && o.subsample > 0 &&
-                    o.subsample <= 1 && o.colsample > 0 && o.colsample <= 1 && o.threads >= 1,
-                "{}: rounds/trees >= 1, max_depth >= 1, eta > 0, subsample and colsample in (0, 1]",
+                    o.subsample <= 1 && (o.colsample > 0 || (random_forest && o.colsample == 0)) &&
+                    o.colsample <= 1 && o.threads >= 1,
+                "{}: rounds/trees >= 1, max_depth >= 1, eta > 0, subsample and colsample in (0, 1] "
+                "(rf: colsample 0 = sqrt(features))",
                 random_forest ? "rf" : "gbdt");
   return o;
 }
@@ -106,7 +113,9 @@ TreeModel TreeModel::Fit(const std::vector<double>& x, std::size_t n, std::size_
   if (o.random_forest) {
     // XGBoost's random forest: many bagged trees in a single round, no shrinkage.
     set("num_parallel_tree", std::to_string(o.rounds));
-    set("colsample_bynode", fmt::format("{}", o.colsample));
+    const double share = o.colsample > 0 ? o.colsample
+                                         : std::max(1.0, std::sqrt(static_cast<double>(p))) / static_cast<double>(p);
+    set("colsample_bynode", fmt::format("{}", std::min(1.0, share)));
     set("eta", "1");
     rounds = 1;
   } else {

@@ -115,3 +115,43 @@ finml_cli_test(risk_stress 0 "ltcm_1998 +historical +portfolio -" --
                --out ${FINML_CLI_OUT}/stress)
 finml_cli_test(risk_experiment 0 "results: .*risk_run" --quiet-stderr --
                $<TARGET_FILE:finml> run tests/cli/fixtures/risk_small.yaml --out ${FINML_CLI_OUT}/risk_run)
+
+# Credit scoring: the CLI, bad inputs, and the peers on finml's own folds (skipped without them).
+finml_cli_test(credit_train_logistic 0 "logistic, 1000 rows, 5-fold CV: AUC 0\\.7" --
+               $<TARGET_FILE:finml> credit train --model logistic --encoding one_hot
+               --protected ForeignWorker --out ${FINML_CLI_OUT}/credit_logistic)
+finml_cli_test(credit_train_gbdt 0 "gbdt, 1000 rows, 5-fold CV" --
+               $<TARGET_FILE:finml> credit train --model gbdt --encoding one_hot --no-importance
+               --out ${FINML_CLI_OUT}/credit_gbdt)
+finml_cli_test(credit_train_rf 0 "rf, 1000 rows, 5-fold CV" --
+               $<TARGET_FILE:finml> credit train --model rf --encoding one_hot --no-importance
+               --out ${FINML_CLI_OUT}/credit_rf)
+foreach(model logistic gbdt rf)
+  add_test(NAME credit.peer_auc_${model}
+           COMMAND ${FINML_PY} bench/peer_credit.py check data/german_credit.csv
+                   ${FINML_CLI_OUT}/credit_${model} ${model} 0.01
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(credit.peer_auc_${model} PROPERTIES DEPENDS cli.credit_train_${model}
+                       SKIP_RETURN_CODE 77)
+endforeach()
+finml_cli_test(credit_score 0 "scored 1000 row\\(s\\)" --
+               $<TARGET_FILE:finml> credit score --model ${FINML_CLI_OUT}/credit_gbdt
+               --input data/german_credit.csv --out ${FINML_CLI_OUT}/credit_scores.csv)
+set_tests_properties(cli.credit_score PROPERTIES DEPENDS cli.credit_train_gbdt)
+finml_cli_test(credit_score_unseen 0 "unseen categories: 1" --
+               $<TARGET_FILE:finml> credit score --model ${FINML_CLI_OUT}/credit_cat
+               --input tests/cli/fixtures/credit_unseen.csv --out ${FINML_CLI_OUT}/credit_unseen_scores.csv)
+finml_cli_test(credit_train_categorical 0 "logistic, 40 rows" --
+               $<TARGET_FILE:finml> credit train --data tests/cli/fixtures/credit_small.csv
+               --target default --positive yes --folds 2 --out ${FINML_CLI_OUT}/credit_cat)
+set_tests_properties(cli.credit_score_unseen PROPERTIES DEPENDS cli.credit_train_categorical)
+finml_cli_test(credit_wrong_target 2 "no target column 'Klass' \\(did you mean 'Class'" --
+               $<TARGET_FILE:finml> credit train --target Klass --out ${FINML_CLI_OUT}/never)
+finml_cli_test(credit_single_class 2 "exactly two classes, found 1 \\(yes\\). a single class leaves nothing" --
+               $<TARGET_FILE:finml> credit train --data tests/cli/fixtures/credit_one_class.csv
+               --target default --out ${FINML_CLI_OUT}/never)
+finml_cli_test(credit_text_in_numeric 2 "credit_bad_number.csv:7:1: 'abc' is not a number, in column 'income'" --
+               $<TARGET_FILE:finml> credit train --data tests/cli/fixtures/credit_bad_number.csv
+               --target default --out ${FINML_CLI_OUT}/never)
+finml_cli_test(credit_experiment 0 "german_credit_gbdt: gbdt, AUC 0\\.7" --quiet-stderr --
+               $<TARGET_FILE:finml> run examples/german_credit.yaml --out ${FINML_CLI_OUT}/credit_run)

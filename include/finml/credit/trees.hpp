@@ -17,7 +17,7 @@ struct TreeOptions {
   double eta = 0.05;
   int max_depth = 4;
   double subsample = 0.8;      // rf default 0.632
-  double colsample = 0.8;      // gbdt: by tree; rf: by node (default 0.6)
+  double colsample = 0.8;      // gbdt: by tree; rf: by node (0: sqrt(features), the default)
   double min_child_weight = 1;
   double lambda = 1;
   int threads = 1;             // 1 keeps results bit-reproducible
