@@ -28,6 +28,7 @@ fixtures: deps
 	@Rscript tests/fixtures/make_ttr_fixtures.R tests/fixtures
 	@Rscript tests/fixtures/make_risk_fixtures.R
 	@/usr/bin/python3 tests/fixtures/make_ledoit_wolf_fixture.py
+	@/usr/bin/python3 tests/fixtures/make_logistic_fixture.py
 
 clean:
 	@rm -rf $(BUILD_DIR)
