@@ -28,22 +28,13 @@ std::string Csv(const std::string& s) {
 nlohmann::json StabilityReference(const Table& t, const std::vector<std::string>& features,
                                   const std::vector<double>& scores) {
   nlohmann::json ref = nlohmann::json::object();
-  auto shares = [](const std::vector<double>& v, const std::vector<double>& edges) {
-    std::vector<double> s(edges.size(), 0.0);
-    for (double x : v) {
-      std::size_t b = 0;
-      while (b + 1 < edges.size() && x > edges[b]) ++b;
-      s[b] += 1.0 / static_cast<double>(v.size());
-    }
-    return s;
-  };
   auto edges_json = [](const std::vector<double>& e) {
     nlohmann::json j = nlohmann::json::array();
     for (double x : e) j.push_back(std::isinf(x) ? nlohmann::json("inf") : nlohmann::json(x));
     return j;
   };
   const auto score_edges = DecileEdges(scores);
-  ref["score"] = {{"edges", edges_json(score_edges)}, {"shares", shares(scores, score_edges)}};
+  ref["score"] = {{"edges", edges_json(score_edges)}, {"shares", BinShares(scores, score_edges)}};
   nlohmann::json fs = nlohmann::json::object();
   for (const auto& name : features) {
     const Column& c = t.Get(name);
@@ -53,7 +44,7 @@ nlohmann::json StabilityReference(const Table& t, const std::vector<std::string>
         if (!std::isnan(x)) v.push_back(x);
       if (v.empty()) continue;
       const auto e = DecileEdges(v);
-      fs[name] = {{"kind", "numeric"}, {"edges", edges_json(e)}, {"shares", shares(v, e)}};
+      fs[name] = {{"kind", "numeric"}, {"edges", edges_json(e)}, {"shares", BinShares(v, e)}};
     } else {
       std::map<std::string, double> counts;
       for (const auto& l : c.labels) counts[l.empty() ? "(missing)" : l] += 1.0 / static_cast<double>(t.rows);
@@ -68,25 +59,6 @@ std::vector<double> EdgesFrom(const nlohmann::json& j) {
   std::vector<double> e;
   for (const auto& x : j) e.push_back(x.is_string() ? std::numeric_limits<double>::infinity() : x.get<double>());
   return e;
-}
-
-double Psi(const std::vector<double>& expected, const std::vector<double>& actual) {
-  double psi = 0;
-  for (std::size_t b = 0; b < expected.size(); ++b) {
-    const double e = std::max(expected[b], 1e-4), a = std::max(actual[b], 1e-4);
-    psi += (a - e) * std::log(a / e);
-  }
-  return psi;
-}
-
-std::vector<double> SharesOf(const std::vector<double>& v, const std::vector<double>& edges) {
-  std::vector<double> s(edges.size(), 0.0);
-  for (double x : v) {
-    std::size_t b = 0;
-    while (b + 1 < edges.size() && x > edges[b]) ++b;
-    s[b] += 1.0 / static_cast<double>(v.size());
-  }
-  return s;
 }
 
 std::string ReportHtml(const CreditRun& run, const CreditInputs& inputs) {
@@ -322,7 +294,7 @@ ScoreSummary ScoreFile(const std::string& model_dir, const std::string& input_cs
   WriteFileAtomic(out_csv, out);
   const auto& ref = manifest.at("stability_reference");
   const auto score_edges = EdgesFrom(ref.at("score").at("edges"));
-  s.score_psi = Psi(ref.at("score").at("shares").get<std::vector<double>>(), SharesOf(p, score_edges));
+  s.score_psi = StabilityIndex(ref.at("score").at("shares").get<std::vector<double>>(), BinShares(p, score_edges));
   for (const auto& [name, spec] : ref.at("features").items()) {
     const Column& c = t.Get(name);
     double psi = 0;
@@ -331,7 +303,7 @@ ScoreSummary ScoreFile(const std::string& model_dir, const std::string& input_cs
       for (double x : c.numbers)
         if (!std::isnan(x)) v.push_back(x);
       if (v.empty()) continue;
-      psi = Psi(spec.at("shares").get<std::vector<double>>(), SharesOf(v, EdgesFrom(spec.at("edges"))));
+      psi = StabilityIndex(spec.at("shares").get<std::vector<double>>(), BinShares(v, EdgesFrom(spec.at("edges"))));
     } else {
       std::map<std::string, double> batch;
       for (std::size_t r = 0; r < t.rows; ++r) {
@@ -345,7 +317,7 @@ ScoreSummary ScoreFile(const std::string& model_dir, const std::string& input_cs
         e.push_back(share.get<double>());
         a.push_back(batch.count(cat) ? batch[cat] : 0.0);
       }
-      psi = Psi(e, a);
+      psi = StabilityIndex(e, a);
     }
     s.feature_psi.emplace_back(name, psi);
   }

@@ -136,25 +136,28 @@ std::vector<double> DecileEdges(std::vector<double> v) {
   return {edges.begin(), edges.end()};
 }
 
+std::vector<double> BinShares(const std::vector<double>& values, const std::vector<double>& edges) {
+  std::vector<double> s(edges.size(), 0.0);
+  for (double x : values) {
+    const auto b = static_cast<std::size_t>(std::lower_bound(edges.begin(), edges.end(), x) - edges.begin());
+    s[std::min(b, edges.size() - 1)] += 1.0 / static_cast<double>(values.size());
+  }
+  return s;
+}
+
+double StabilityIndex(const std::vector<double>& expected, const std::vector<double>& actual) {
+  double psi = 0;
+  for (std::size_t b = 0; b < expected.size() && b < actual.size(); ++b) {
+    const double e = std::max(expected[b], 1e-4), a = std::max(actual[b], 1e-4);
+    psi += (a - e) * std::log(a / e);
+  }
+  return psi;
+}
+
 double PopulationStability(const std::vector<double>& expected, const std::vector<double>& actual,
                            const std::vector<double>& edges) {
   FINML_REQUIRE(!expected.empty() && !actual.empty(), "PSI needs values on both sides");
-  auto shares = [&](const std::vector<double>& v) {
-    std::vector<double> s(edges.size(), 0.0);
-    for (double x : v) {
-      std::size_t b = 0;
-      while (b + 1 < edges.size() && x > edges[b]) ++b;
-      s[b] += 1.0 / static_cast<double>(v.size());
-    }
-    return s;
-  };
-  const auto e = shares(expected), a = shares(actual);
-  double psi = 0;
-  for (std::size_t b = 0; b < edges.size(); ++b) {
-    const double eb = std::max(e[b], 1e-4), ab = std::max(a[b], 1e-4);
-    psi += (ab - eb) * std::log(ab / eb);
-  }
-  return psi;
+  return StabilityIndex(BinShares(expected, edges), BinShares(actual, edges));
 }
 
 CreditRun RunCredit(const Table& t, const CreditConfig& c, bool progress) {

@@ -127,20 +127,26 @@ TreeModel TreeModel::Fit(const std::vector<double>& x, std::size_t n, std::size_
   return m;
 }
 
-std::vector<double> TreeModel::Predict(const std::vector<double>& x, std::size_t n) const {
-  Matrix data(x, n, impl_->features);
+namespace {
+
+// option_mask 0: probabilities; 4: SHAP contributions.
+std::vector<double> Run(BoosterHandle booster, const std::vector<double>& x, std::size_t n,
+                        std::size_t p, int option_mask) {
+  Matrix data(x, n, p);
   bst_ulong length = 0;
   const float* out = nullptr;
-  Check(XGBoosterPredict(impl_->booster, data.handle, 0, 0, 0, &length, &out), "predict");
+  Check(XGBoosterPredict(booster, data.handle, option_mask, 0, 0, &length, &out), "predict");
   return {out, out + length};
 }
 
+}  // namespace
+
+std::vector<double> TreeModel::Predict(const std::vector<double>& x, std::size_t n) const {
+  return Run(impl_->booster, x, n, impl_->features, 0);
+}
+
 std::vector<double> TreeModel::Contributions(const std::vector<double>& x, std::size_t n) const {
-  Matrix data(x, n, impl_->features);
-  bst_ulong length = 0;
-  const float* out = nullptr;
-  Check(XGBoosterPredict(impl_->booster, data.handle, 4, 0, 0, &length, &out), "contributions");
-  return {out, out + length};
+  return Run(impl_->booster, x, n, impl_->features, 4);
 }
 
 std::vector<double> TreeModel::GainImportance() const {

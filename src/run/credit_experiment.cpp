@@ -3,7 +3,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdio>
-#include <ctime>
 
 #include "finml/core/error.hpp"
 #include "finml/core/sha256.hpp"
@@ -41,15 +40,7 @@ CreditExperiment ParseCreditExperiment(const std::string& text, const std::strin
 
 std::string RunCreditExperiment(const CreditExperiment& x, const std::string& out_dir,
                                 const std::string& command_line, bool progress) {
-  std::string dir = out_dir;
-  if (dir.empty()) {
-    std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
-    dir = std::string("runs/") + buf;
-  }
+  const std::string dir = out_dir.empty() ? DefaultRunDirectory() : out_dir;
   const auto table = credit::LoadTable(x.config.data, x.config.categorical);
   const auto run = credit::RunCredit(table, x.config, progress);
   credit::CreditInputs inputs{x.config.data, Sha256File(x.config.data), command_line};

@@ -196,13 +196,16 @@ void SaveModels(const RunRecord& r, const std::string& run_dir) {
   }
 }
 
+std::string DefaultRunDirectory() {
+  std::string dir = "runs/" + UtcNow("%Y%m%d-%H%M%S");
+  for (int k = 2; std::filesystem::exists(dir); ++k)
+    dir = "runs/" + UtcNow("%Y%m%d-%H%M%S") + fmt::format("-{}", k);
+  return dir;
+}
+
 std::string RunExperiment(const ExperimentConfig& config, const RunOptions& options) {
   RunRecord record = RunPipeline(config, options.progress);
-  std::string dir = options.out_dir;
-  if (dir.empty()) {
-    dir = "runs/" + UtcNow("%Y%m%d-%H%M%S");
-    for (int k = 2; std::filesystem::exists(dir); ++k) dir = "runs/" + UtcNow("%Y%m%d-%H%M%S") + fmt::format("-{}", k);
-  }
+  const std::string dir = options.out_dir.empty() ? DefaultRunDirectory() : options.out_dir;
   EnsureDirectory(dir);
   WriteFileAtomic(dir + "/metrics.json", MetricsJson(record).dump(2) + "\n");
   WriteFileAtomic(dir + "/predictions.csv", PredictionsCsv(record));

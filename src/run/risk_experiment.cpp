@@ -3,7 +3,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 
 #include "finml/core/build_info.hpp"
@@ -239,15 +238,7 @@ nlohmann::json RiskExperiment::ToJson() const {
 
 std::string RunRiskExperiment(const RiskExperiment& x, const std::string& out_dir,
                               const std::string& command_line) {
-  std::string dir = out_dir;
-  if (dir.empty()) {
-    std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
-    dir = std::string("runs/") + buf;
-  }
+  const std::string dir = out_dir.empty() ? DefaultRunDirectory() : out_dir;
   EnsureDirectory(dir);
   nlohmann::json summary = nlohmann::json::object();
   auto run = [&](const char* part, const std::vector<std::string>& lines) {

@@ -144,5 +144,11 @@ struct CreditRun {
                                          const std::vector<double>& actual,
                                          const std::vector<double>& edges);
 [[nodiscard]] std::vector<double> DecileEdges(std::vector<double> values);
+// PSI from bin shares: sum (a - e) ln(a / e), each share floored at 1e-4.
+[[nodiscard]] double StabilityIndex(const std::vector<double>& expected_shares,
+                                    const std::vector<double>& actual_shares);
+// Share of `values` in each bin of `edges` (upper-inclusive, the last one +inf).
+[[nodiscard]] std::vector<double> BinShares(const std::vector<double>& values,
+                                            const std::vector<double>& edges);
 
 }  // namespace finml::credit

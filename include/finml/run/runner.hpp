@@ -71,6 +71,9 @@ struct RunOptions {
   std::string command_line;
 };
 
+// runs/<UTC timestamp>, with a -2, -3... suffix if that exists already.
+[[nodiscard]] std::string DefaultRunDirectory();
+
 // Finds a data file: as given, then beside the experiment file, then in the source tree.
 [[nodiscard]] std::string ResolveDataPath(const std::string& path, const std::string& experiment_file);
 
