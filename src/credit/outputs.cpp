@@ -120,6 +120,21 @@ std::string ReportHtml(const CreditRun& run, const CreditInputs& inputs) {
   o.x_label = "";
   o.y_label = "AUC drop";
   page.Raw(report::BarChart(labels, values, o));
+  const auto described = run.final_model.Describe();
+  if (described.contains("logistic")) {
+    const auto& lg = described.at("logistic");
+    std::vector<std::vector<std::string>> coef = {
+        {"(intercept)", fmt::format("{:.6f}", lg.at("intercept").get<double>()),
+         fmt::format("{:.6f}", lg.at("intercept_se").get<double>()), ""}};
+    const auto names = lg.at("names").get<std::vector<std::string>>();
+    const auto b = lg.at("coefficients").get<std::vector<double>>();
+    const auto se = lg.at("std_errors").get<std::vector<double>>();
+    for (std::size_t j = 0; j < names.size(); ++j)
+      coef.push_back({names[j], fmt::format("{:.6f}", b[j]), fmt::format("{:.6f}", se[j]),
+                      se[j] > 0 ? fmt::format("{:.2f}", b[j] / se[j]) : "n/a"});
+    page.Heading("Logistic coefficients (final fit on all rows; s.e. from the penalised Hessian)");
+    page.Table({"input", "coefficient", "s.e.", "z"}, coef);
+  }
   if (!run.information_value.empty()) {
     std::vector<std::vector<std::string>> iv;
     for (const auto& [name, v] : run.information_value) iv.push_back({name, fmt::format("{:.4f}", v)});

@@ -140,7 +140,9 @@ double Pearson(const std::vector<double>& a, const std::vector<double>& b) {
     saa += (a[i] - ma) * (a[i] - ma);
     sbb += (b[i] - mb) * (b[i] - mb);
   }
-  if (saa <= 0 || sbb <= 0) return kNaN;
+  // A constant series has no correlation; rounding in its mean must not fake a tiny variance.
+  const double n = static_cast<double>(a.size());
+  if (saa <= 1e-24 * n * ma * ma || sbb <= 1e-24 * n * mb * mb || saa <= 0 || sbb <= 0) return kNaN;
   return sab / std::sqrt(saa * sbb);
 }
 

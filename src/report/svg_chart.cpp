@@ -235,8 +235,12 @@ std::string BarChart(const std::vector<std::string>& labels, const std::vector<d
         "<title>{}: {}</title></rect>",
         x, top, slot * 0.7, std::max(bottom - top, 0.5), Colour(i), EscapeXml(labels[i]),
         FormatTick(values[i]));
+    // Labels longer than their slot are cut with an ellipsis; the bar's tooltip has the full text.
+    const auto fits = static_cast<std::size_t>(std::max(3.0, slot / 6.5));
+    std::string label = labels[i];
+    if (label.size() > fits) label = label.substr(0, fits - 1) + "\u2026";
     svg += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-                       x + slot * 0.35, o.height - kBottom + 16, EscapeXml(labels[i]));
+                       x + slot * 0.35, o.height - kBottom + 16, EscapeXml(label));
   }
   return svg + "</svg>";
 }
