@@ -22,7 +22,9 @@ SignalQuality MeasureSignal(const PricePanel& prices, const Panel& score, FillPr
     for (std::size_t i = 0; i < prices.assets(); ++i) {
       const double x = score.at(t, i);
       if (std::isnan(x)) continue;
-      const double bar = prices.close.at(t + 1, i) / prices.close.at(t, i) - 1.0;
+      // The part of the next bar no decision can trade: up to the next open when fills are at
+      // the open, the whole next close-to-close bar when they are at the close.
+      const double bar = fill_panel.at(t + 1, i) / prices.close.at(t, i) - 1.0;
       if (std::isfinite(bar)) {
         s_next.push_back(x);
         next_bar.push_back(bar);
@@ -44,7 +46,9 @@ SignalQuality MeasureSignal(const PricePanel& prices, const Panel& score, FillPr
   if (s_next.size() >= 3) {
     q.next_bar_ic = eval::Pearson(s_next, next_bar);
     q.next_bar_rank_ic = eval::Pearson(eval::Ranks(s_next), eval::Ranks(next_bar));
-    q.lookahead_suspected = std::abs(q.next_bar_rank_ic) > kLookaheadRankIc;
+    // Short samples reach |rank IC| 0.3 by chance: demand three standard errors as well.
+    const double chance = 3.0 / std::sqrt(static_cast<double>(s_next.size()));
+    q.lookahead_suspected = std::abs(q.next_bar_rank_ic) > std::max(kLookaheadRankIc, chance);
   }
   if (prices.assets() >= 3 && !s.empty()) {
     auto ic = eval::InformationCoefficients(forward, s, date, 3);

@@ -6,7 +6,9 @@
 namespace finml {
 namespace {
 
-double Step(double x, double relative) { return relative * std::max(std::abs(x), 1e-2); }
+double Step(double x, double relative, double floor = 1e-2) {
+  return relative * std::max(std::abs(x), floor);
+}
 
 bool Bad(double v) { return !std::isfinite(v); }
 
@@ -29,13 +31,13 @@ std::vector<double> NumericGradient(const Objective& f, const std::vector<double
 }
 
 std::vector<double> NumericHessian(const Objective& f, const std::vector<double>& x,
-                                   double relative_step) {
+                                   double relative_step, double floor) {
   const std::size_t k = x.size();
   std::vector<double> h(k * k);
   std::vector<double> p = x;
   const double f0 = f(x);
   std::vector<double> step(k);
-  for (std::size_t i = 0; i < k; ++i) step[i] = Step(x[i], relative_step);
+  for (std::size_t i = 0; i < k; ++i) step[i] = Step(x[i], relative_step, floor);
   for (std::size_t i = 0; i < k; ++i) {
     for (std::size_t j = i; j < k; ++j) {
       double value;
@@ -65,12 +67,12 @@ std::vector<double> NumericHessian(const Objective& f, const std::vector<double>
 
 std::vector<double> NumericJacobian(
     const std::function<std::vector<double>(const std::vector<double>&)>& f,
-    const std::vector<double>& x, std::size_t& rows, double relative_step) {
+    const std::vector<double>& x, std::size_t& rows, double relative_step, double floor) {
   const std::size_t k = x.size();
   std::vector<double> p = x;
   std::vector<double> jac;
   for (std::size_t i = 0; i < k; ++i) {
-    const double h = Step(x[i], relative_step);
+    const double h = Step(x[i], relative_step, floor);
     p[i] = x[i] + h;
     const auto up = f(p);
     p[i] = x[i] - h;

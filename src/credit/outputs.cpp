@@ -255,7 +255,14 @@ std::vector<std::string> WriteCreditRun(const CreditRun& run, const Table& t, co
       {"cv", {{"auc_mean", run.auc_mean}, {"auc_std", run.auc_std}, {"ks_mean", run.ks_mean},
               {"gini_mean", run.gini_mean}, {"brier_mean", run.brier_mean}}},
       {"describe", run.final_model.Describe()},
-      {"stability_reference", StabilityReference(t, run.features, run.training_scores)},
+      {"stability_reference", StabilityReference(t, run.features, [&] {
+         // Out-of-fold scores: in-sample ones of flexible models crowd near 0 and 1, and a new
+         // batch would look shifted with no drift at all.
+         std::vector<double> oof;
+         for (double p : run.oof)
+           if (!std::isnan(p)) oof.push_back(p);
+         return oof;
+       }())},
       {"finml_version", std::string(Version())},
       {"git_commit", std::string(GitCommit())}};
   WriteFileAtomic(model_dir + "/model.json", manifest.dump(2) + "\n");
@@ -274,7 +281,12 @@ ScoreSummary ScoreFile(const std::string& model_dir, const std::string& input_cs
   FINML_REQUIRE(manifest.value("format", "") == "finml-credit/1",
                 "{}/model.json is not a finml credit model", dir);
   const auto model = CreditModel::Load(dir, manifest);
-  const Table t = LoadTable(input_csv, CategoricalColumns(manifest));
+  // Columns the model treats as categories are read as text whatever they look like in this batch
+  // ("007" must stay "007", not become the number 7).
+  std::vector<std::string> categorical = CategoricalColumns(manifest);
+  for (const auto& spec : model.Preprocessing().Features())
+    if (spec.kind == ColumnKind::kCategorical) categorical.push_back(spec.name);
+  const Table t = LoadTable(input_csv, categorical);
   const auto settings = manifest.at("settings");
   ScorecardScale scale;
   scale.base_score = settings.at("scorecard").at("base_score");
@@ -331,6 +343,11 @@ ScoreSummary ScoreFile(const std::string& model_dir, const std::string& input_cs
       for (const auto& [cat, share] : spec.at("shares").items()) {
         e.push_back(share.get<double>());
         a.push_back(batch.count(cat) ? batch[cat] : 0.0);
+      }
+      for (const auto& [cat, share] : batch) {  // categories new in this batch count as drift
+        if (spec.at("shares").contains(cat)) continue;
+        e.push_back(0.0);
+        a.push_back(share);
       }
       psi = StabilityIndex(e, a);
     }

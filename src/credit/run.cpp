@@ -169,11 +169,21 @@ CreditRun RunCredit(const Table& t, const CreditConfig& c, bool progress) {
   const auto& y = run.target.y;
   const std::size_t n = t.rows;
   if (c.holdout > 0) {
-    // One stratified split: fold 1 is the test share.
-    const auto folds = StratifiedFolds(y, 100, c.seed);
-    run.fold.resize(n);
-    const auto test_folds = static_cast<std::size_t>(std::round(c.holdout * 100));
-    for (std::size_t i = 0; i < n; ++i) run.fold[i] = folds[i] < test_folds ? 1 : 0;
+    // One stratified split: in each class a seeded shuffle, then the hold-out share is fold 1.
+    run.fold.assign(n, 0);
+    std::mt19937_64 rng(c.seed);
+    for (int cls : {1, 0}) {
+      std::vector<std::size_t> members;
+      for (std::size_t i = 0; i < n; ++i)
+        if (y[i] == cls) members.push_back(i);
+      std::shuffle(members.begin(), members.end(), rng);
+      const auto take = static_cast<std::size_t>(std::round(c.holdout * static_cast<double>(members.size())));
+      FINML_REQUIRE(take >= 1 && take < members.size(),
+                    "a {:.0f}% hold-out leaves no {} rows of class {} on one side (fix: a larger "
+                    "holdout share or cross-validation)",
+                    100 * c.holdout, take < 1 ? "test" : "training", cls);
+      for (std::size_t k = 0; k < take; ++k) run.fold[members[k]] = 1;
+    }
   } else {
     run.fold = StratifiedFolds(y, c.folds, c.seed);
   }

@@ -294,7 +294,9 @@ GarchFit FitGarch(const std::vector<double>& r, const GarchSpec& s, const GarchF
   Objective negative_ll = [&](const std::vector<double>& p) {
     return -GarchLogLikelihood(s, p, r);
   };
-  const auto hessian = NumericHessian(negative_ll, fit.params, 1e-4);
+  // Steps relative to each parameter, floored far below any realistic value: with decimal returns
+  // omega is ~1e-6 and mu ~1e-4, where a fixed floor would dwarf them.
+  const auto hessian = NumericHessian(negative_ll, fit.params, 1e-4, 1e-10);
   std::size_t rows = 0;
   const auto scores = NumericJacobian(
       [&](const std::vector<double>& p) {
@@ -302,7 +304,7 @@ GarchFit FitGarch(const std::vector<double>& r, const GarchSpec& s, const GarchF
         if (!std::isfinite(GarchLogLikelihood(s, p, r, &c))) c.assign(r.size(), std::nan(""));
         return c;
       },
-      fit.params, rows, 1e-6);
+      fit.params, rows, 1e-6, 1e-10);
   Eigen::MatrixXd h(kp, kp), b = Eigen::MatrixXd::Zero(kp, kp);
   for (std::size_t i = 0; i < kp; ++i)
     for (std::size_t j = 0; j < kp; ++j) h(i, j) = hessian[i * kp + j];

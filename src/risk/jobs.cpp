@@ -69,12 +69,15 @@ Weights ParseWeights(const std::string& text) {
     FINML_REQUIRE(eq != std::string::npos, "weights '{}': write SYMBOL=WEIGHT,..., e.g. AA=0.5,KO=0.5",
                   text);
     double v = 0;
+    const std::string number = Trim(item.substr(eq + 1));
+    std::size_t used = 0;
     try {
-      std::size_t used = 0;
-      v = std::stod(Trim(item.substr(eq + 1)), &used);
+      v = std::stod(number, &used);
     } catch (...) {
-      throw InvalidInput(fmt::format("weights '{}': '{}' is not a number", text, item.substr(eq + 1)));
+      used = 0;
     }
+    FINML_REQUIRE(used == number.size() && !number.empty() && std::isfinite(v),
+                  "weights '{}': '{}' is not a finite number", text, number);
     w.emplace_back(Trim(item.substr(0, eq)), v);
     if (comma == std::string::npos) break;
     pos = comma + 1;
@@ -303,7 +306,9 @@ std::vector<std::string> RunPortfolioJob(const PortfolioJob& job, const std::str
     FINML_REQUIRE(std::find(symbols.begin(), symbols.end(), symbol) != symbols.end(),
                   "weight for '{}', which is not in {} (did you mean '{}'?)", symbol, job.prices,
                   ClosestMatch(symbol, symbols));
-    prices.push_back(&md.Asset(symbol).close);
+    // Adjusted closes where the file has them: a split must not read as a crash.
+    const auto& bars = md.Asset(symbol);
+    prices.push_back(bars.Has(data::Field::kAdjClose) ? &bars.adj_close : &bars.close);
   }
   const std::size_t n = md.rows();
   FINML_REQUIRE(n >= 3, "{}: too few rows for returns", job.prices);
@@ -358,7 +363,11 @@ std::vector<std::string> RunStressJob(const StressJob& job, const std::string& o
   std::vector<HistoricalScenario> scenarios = job.scenarios;
   if (job.builtin)
     for (const auto& b : BuiltinScenarios()) scenarios.push_back(b);
-  auto outcomes = RunStress(md, weights, job.value, scenarios, job.shocks);
+  const bool adjusted = std::all_of(md.assets.begin(), md.assets.end(), [](const data::Bars& b) {
+    return b.Has(data::Field::kAdjClose);
+  });
+  auto outcomes = RunStress(md, weights, job.value, scenarios, job.shocks,
+                            adjusted ? data::Field::kAdjClose : data::Field::kClose);
   // Built-in crises the data does not cover are left out; a user's own window must be covered.
   std::vector<StressOutcome> kept;
   for (std::size_t i = 0; i < outcomes.size(); ++i) {

@@ -102,7 +102,7 @@ std::vector<StressOutcome> RunStress(const data::MarketData& prices,
     const auto first_in = std::lower_bound(prices.time.begin(), prices.time.end(), scenario.start);
     const auto after = std::upper_bound(prices.time.begin(), prices.time.end(), scenario.end);
     if (!prices.calendar || first_in == prices.time.begin() || after == first_in ||
-        after == prices.time.end()) {
+        prices.time.back() < scenario.end) {
       o.covered = false;
       out.push_back(o);
       continue;

@@ -297,8 +297,9 @@ std::vector<VarSeries> RollingVar(const std::vector<double>& r, VarMethod method
   std::optional<StudentTFit> t_fit;  // yesterday's, to start today's from: the windows overlap
   double s2 = 0;  // GARCH (or EWMA) variance forecast for day t
   if (method == VarMethod::kEwma) {
-    for (std::size_t t = 0; t < window; ++t) s2 += r[t] * r[t];
-    s2 /= static_cast<double>(window);
+    // As EstimateVar: seeded with the first window's mean square, then the recursion through it.
+    s2 = EwmaVariance(std::vector<double>(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(window)),
+                      o.ewma_lambda);
   }
   std::vector<double> simulated;
   for (std::size_t t = window; t < r.size(); ++t) {

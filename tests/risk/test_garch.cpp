@@ -144,6 +144,21 @@ TEST(Garch, ForecastsApproachTheUnconditionalVariance) {
   for (double v : fe) EXPECT_GT(v, 0);
 }
 
+// Returns in decimals instead of percent: estimates and standard errors rescale exactly (mu by
+// 1/100, omega by 1/10^4), so the numerical derivatives do not depend on the data's units.
+TEST(Garch, StandardErrorsDoNotDependOnUnits) {
+  std::vector<double> decimal = Dem2gbp();
+  for (double& x : decimal) x /= 100;
+  const auto pct = FitGarch(Dem2gbp(), {});
+  const auto dec = FitGarch(decimal, {});
+  const double scale[] = {1e-2, 1e-4, 1, 1};
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_LT(Relative(dec.params[i], pct.params[i] * scale[i]), 1e-4) << pct.names[i];
+    EXPECT_LT(Relative(dec.se_robust[i], pct.se_robust[i] * scale[i]), 0.01) << pct.names[i];
+    EXPECT_LT(Relative(dec.se_hessian[i], pct.se_hessian[i] * scale[i]), 0.01) << pct.names[i];
+  }
+}
+
 TEST(Garch, BadSeriesAreClearErrors) {
   EXPECT_THROW((void)FitGarch(std::vector<double>(50, 0.1), {}), InvalidInput);
   EXPECT_THROW((void)FitGarch(std::vector<double>(500, 0.1), {}), InvalidInput);

@@ -149,6 +149,7 @@ TEST(Var, EwmaFollowsTheRiskMetricsRecursion) {
   const auto s = RollingVar(r, VarMethod::kEwma, o, 250, 1);
   double s2 = 0;
   for (std::size_t t = 0; t < 250; ++t) s2 += r[t] * r[t] / 250;
+  for (std::size_t t = 0; t < 250; ++t) s2 = 0.94 * s2 + 0.06 * r[t] * r[t];
   for (std::size_t i = 0; i < s.row.size(); ++i) {
     EXPECT_NEAR(s.var[i], NormalQuantile(0.99) * std::sqrt(s2), 1e-15);
     s2 = 0.94 * s2 + 0.06 * r[s.row[i]] * r[s.row[i]];

@@ -18,9 +18,10 @@
 namespace finml::backtest {
 
 // How well the score ranks what it could trade: the return from the fill after the decision to
-// the next fill (IC), and, as a look-ahead alarm, the return of the very next bar, which no
-// decision can trade (close t to close t+1). A score that predicts that bar far better than any
-// real forecast does was most likely computed with data from after its date.
+// the next fill (IC), and, as a look-ahead alarm, the return no decision can trade: close t to
+// the next fill (the next open, or the next close). A score that predicts that far better than any
+// real forecast does (|rank IC| > 0.3 and three standard errors) was most likely computed with
+// data from after its date.
 struct SignalQuality {
   std::size_t observations = 0;
   double ic = 0, rank_ic = 0;                       // pooled over (date, asset)

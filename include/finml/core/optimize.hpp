@@ -33,12 +33,15 @@ struct MinimizeResult {
 // Central differences; coordinate i steps by relative_step * max(|x_i|, 1e-2).
 [[nodiscard]] std::vector<double> NumericGradient(const Objective& f, const std::vector<double>& x,
                                                   double relative_step = 1e-6);
-// Row-major k x k matrix of second derivatives (symmetrised).
+// Row-major k x k matrix of second derivatives (symmetrised). Steps are relative_step *
+// max(|x_i|, floor): pass a small floor for parameters that are small by nature (a variance
+// intercept of 1e-6 must not be stepped by 1e-6).
 [[nodiscard]] std::vector<double> NumericHessian(const Objective& f, const std::vector<double>& x,
-                                                 double relative_step = 1e-4);
+                                                 double relative_step = 1e-4, double floor = 1e-2);
 // Jacobian of a vector function (row-major m x k), by central differences.
 [[nodiscard]] std::vector<double> NumericJacobian(
     const std::function<std::vector<double>(const std::vector<double>&)>& f,
-    const std::vector<double>& x, std::size_t& rows, double relative_step = 1e-6);
+    const std::vector<double>& x, std::size_t& rows, double relative_step = 1e-6,
+    double floor = 1e-2);
 
 }  // namespace finml

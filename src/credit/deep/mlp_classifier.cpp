@@ -100,9 +100,12 @@ MlpClassifier MlpClassifier::Fit(const std::vector<double>& x, std::size_t n, st
     ys = torch::tensor(yr);
     ws = torch::tensor(wr);
   };
+  FINML_REQUIRE(!val_rows.empty() && !train_rows.empty(),
+                "mlp: too few rows for a validation slice (fix: more data or a larger validation share)");
   torch::Tensor xt, yt, wt, xv, yv, wv;
   gather(train_rows, xt, yt, wt);
   gather(val_rows, xv, yv, wv);
+  FINML_REQUIRE(wv.sum().item<double>() > 0, "mlp: the validation slice has zero total weight");
 
   MlpClassifier m;
   m.impl_->features = p;
@@ -123,6 +126,7 @@ MlpClassifier MlpClassifier::Fit(const std::vector<double>& x, std::size_t n, st
     const auto order = torch::randperm(rows, torch::TensorOptions().dtype(torch::kLong));
     for (std::int64_t start = 0; start < rows; start += o.batch) {
       const auto idx = order.slice(0, start, std::min<std::int64_t>(start + o.batch, rows));
+      if (wt.index_select(0, idx).sum().item<double>() <= 0) continue;  // nothing to learn from
       optimizer.zero_grad();
       auto loss = loss_of(net->forward(xt.index_select(0, idx)).squeeze(1), yt.index_select(0, idx),
                           wt.index_select(0, idx));
