@@ -243,7 +243,6 @@ CreditRun RunCredit(const Table& t, const CreditConfig& c, bool progress) {
   std::vector<std::size_t> all(n);
   std::iota(all.begin(), all.end(), 0);
   run.final_model = CreditModel::Fit(t, all, y, c);
-  run.training_scores = run.final_model.Predict(t, all);
   if (c.preprocess.encoding == Encoding::kWoe) {
     for (const auto& f : run.final_model.Preprocessing().Features())
       run.information_value.emplace_back(f.name, f.iv);

@@ -59,31 +59,7 @@ nlohmann::json SeriesSource::ToJson() const {
           {"returns_from_prices", log_returns ? "log" : "simple"}};
 }
 
-Weights ParseWeights(const std::string& text) {
-  Weights w;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const auto comma = text.find(',', pos);
-    const std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-    const auto eq = item.find('=');
-    FINML_REQUIRE(eq != std::string::npos, "weights '{}': write SYMBOL=WEIGHT,..., e.g. AA=0.5,KO=0.5",
-                  text);
-    double v = 0;
-    const std::string number = Trim(item.substr(eq + 1));
-    std::size_t used = 0;
-    try {
-      v = std::stod(number, &used);
-    } catch (...) {
-      used = 0;
-    }
-    FINML_REQUIRE(used == number.size() && !number.empty() && std::isfinite(v),
-                  "weights '{}': '{}' is not a finite number", text, number);
-    w.emplace_back(Trim(item.substr(0, eq)), v);
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
-  }
-  return w;
-}
+Weights ParseWeights(const std::string& text) { return ParseSymbolValues(text, "weights"); }
 
 std::vector<std::string> RunGarchJob(const GarchJob& job, const std::string& out,
                                      const std::string& command_line) {

@@ -17,17 +17,35 @@ data::Timestamp Date(const std::string& text, const std::string& context) {
   return *t;
 }
 
-double ParseNumber(const std::string& text, const std::string& context) {
-  try {
-    std::size_t used = 0;
-    double v = std::stod(Trim(text), &used);
-    if (used == Trim(text).size() && std::isfinite(v)) return v;
-  } catch (...) {
-  }
-  throw InvalidInput(fmt::format("{}: '{}' is not a number", context, text));
-}
-
 }  // namespace
+
+std::vector<std::pair<std::string, double>> ParseSymbolValues(const std::string& text,
+                                                              const std::string& context) {
+  std::vector<std::pair<std::string, double>> out;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const auto comma = text.find(',', pos);
+    const std::string item =
+        text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    const auto eq = item.find('=');
+    FINML_REQUIRE(eq != std::string::npos, "{} '{}': write SYMBOL=NUMBER,..., e.g. AA=0.5,KO=-0.2",
+                  context, text);
+    const std::string number = Trim(item.substr(eq + 1));
+    double v = 0;
+    std::size_t used = 0;
+    try {
+      v = std::stod(number, &used);
+    } catch (...) {
+      used = 0;
+    }
+    FINML_REQUIRE(!number.empty() && used == number.size() && std::isfinite(v),
+                  "{} '{}': '{}' is not a finite number", context, text, number);
+    out.emplace_back(Trim(item.substr(0, eq)), v);
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return out;
+}
 
 const std::vector<HistoricalScenario>& BuiltinScenarios() {
   auto d = [](const char* s) { return *data::ParseTimestamp(s); };
@@ -67,16 +85,7 @@ ShockScenario ParseShockScenario(const std::string& text) {
   } else {
     s.name = "shock";
   }
-  std::size_t pos = 0;
-  while (pos <= body.size()) {
-    const auto comma = body.find(',', pos);
-    const std::string item = body.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-    const auto eq = item.find('=');
-    FINML_REQUIRE(eq != std::string::npos, "shock '{}': write SYMBOL=RETURN, e.g. MSFT=-0.2", text);
-    s.shocks.emplace_back(Trim(item.substr(0, eq)), ParseNumber(item.substr(eq + 1), text));
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
-  }
+  s.shocks = ParseSymbolValues(body, "shock");
   return s;
 }
 

@@ -98,29 +98,32 @@ std::vector<double> SimulatePaths(const GarchFit& fit, double next_s2, std::size
   return total;
 }
 
-VarEstimate MonteCarlo(const GarchFit& fit, double next_s2, const VarOptions& o,
-                       std::uint64_t seed) {
+// h-day return outcomes of a fitted GARCH(1,1)-t, simulated (monte_carlo).
+std::vector<double> GarchTOutcomes(const GarchFit& fit, double next_s2, std::size_t horizon,
+                                   std::size_t paths, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> normal;
   const double nu = fit.Param("nu");
   std::chi_squared_distribution<double> chi2(nu);
   const double scale = std::sqrt((nu - 2) / nu);
   auto draw = [&] { return normal(rng) / std::sqrt(chi2(rng) / nu) * scale; };
-  return EmpiricalTail(SimulatePaths(fit, next_s2, o.horizon, o.simulations, draw), o.level);
+  return SimulatePaths(fit, next_s2, horizon, paths, draw);
 }
 
-VarEstimate Filtered(const GarchFit& fit, double next_s2, const VarOptions& o, std::uint64_t seed) {
-  const double mu = fit.params[0];
-  if (o.horizon == 1) {
+// h-day return outcomes from bootstrapped standardised residuals (fhs).
+std::vector<double> FilteredOutcomes(const GarchFit& fit, double next_s2, std::size_t horizon,
+                                     std::size_t paths, std::uint64_t seed) {
+  if (horizon == 1) {
     // One day ahead the bootstrap distribution is the residuals themselves: no sampling noise.
     std::vector<double> r(fit.residuals.size());
-    for (std::size_t i = 0; i < r.size(); ++i) r[i] = mu + std::sqrt(next_s2) * fit.residuals[i];
-    return EmpiricalTail(r, o.level);
+    for (std::size_t i = 0; i < r.size(); ++i)
+      r[i] = fit.params[0] + std::sqrt(next_s2) * fit.residuals[i];
+    return r;
   }
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<std::size_t> pick(0, fit.residuals.size() - 1);
   auto draw = [&] { return fit.residuals[pick(rng)]; };
-  return EmpiricalTail(SimulatePaths(fit, next_s2, o.horizon, o.simulations, draw), o.level);
+  return SimulatePaths(fit, next_s2, horizon, paths, draw);
 }
 
 VarEstimate Scaled(VarEstimate e, std::size_t horizon) {
@@ -256,11 +259,13 @@ VarEstimate EstimateVar(VarMethod method, const std::vector<double>& w, const Va
       return Scaled(ZeroMeanNormal(EwmaVariance(w, o.ewma_lambda), o.level), o.horizon);
     case VarMethod::kMonteCarlo: {
       const auto fit = QuickGarch(w, Innovations::kStudentT);
-      return MonteCarlo(fit, fit.next_variance, o, o.seed);
+      return EmpiricalTail(GarchTOutcomes(fit, fit.next_variance, o.horizon, o.simulations, o.seed),
+                           o.level);
     }
     case VarMethod::kFilteredHistorical: {
       const auto fit = QuickGarch(w, Innovations::kNormal);
-      return Filtered(fit, fit.next_variance, o, o.seed);
+      return EmpiricalTail(
+          FilteredOutcomes(fit, fit.next_variance, o.horizon, o.simulations, o.seed), o.level);
     }
     case VarMethod::kGarch: {
       const auto fit = QuickGarch(w, Innovations::kNormal);
@@ -315,19 +320,10 @@ std::vector<VarSeries> RollingVar(const std::vector<double>& r, VarMethod method
       RequireWindow(past, 20);
       t_fit = FitStudentT(past, t_fit ? &*t_fit : nullptr);
     }
-    if (method == VarMethod::kMonteCarlo) {
-      std::mt19937_64 rng(o.seed + t);
-      std::normal_distribution<double> normal;
-      const double nu = fit->Param("nu");
-      std::chi_squared_distribution<double> chi2(nu);
-      const double scale = std::sqrt((nu - 2) / nu);
-      auto draw = [&] { return normal(rng) / std::sqrt(chi2(rng) / nu) * scale; };
-      simulated = SimulatePaths(*fit, s2, 1, o.simulations, draw);
-    } else if (method == VarMethod::kFilteredHistorical) {
-      simulated.resize(fit->residuals.size());
-      for (std::size_t i = 0; i < simulated.size(); ++i)
-        simulated[i] = fit->params[0] + std::sqrt(s2) * fit->residuals[i];
-    }
+    if (method == VarMethod::kMonteCarlo)
+      simulated = GarchTOutcomes(*fit, s2, 1, o.simulations, o.seed + t);
+    else if (method == VarMethod::kFilteredHistorical)
+      simulated = FilteredOutcomes(*fit, s2, 1, o.simulations, o.seed + t);
     for (std::size_t l = 0; l < levels.size(); ++l) {
       VarOptions lo = o;
       lo.level = levels[l];

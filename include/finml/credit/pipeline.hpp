@@ -127,7 +127,6 @@ struct CreditRun {
   std::optional<FairnessReport> fairness;
   std::size_t unseen_categories = 0;  // in validation rows
   CreditModel final_model;            // fitted on every row
-  std::vector<double> training_scores;  // final model's probabilities on the training rows
   double seconds = 0;
 };
 

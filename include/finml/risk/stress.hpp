@@ -23,6 +23,10 @@ struct ShockScenario {
   std::vector<std::pair<std::string, double>> shocks;  // symbol -> return, e.g. -0.2
 };
 
+// "AA=0.5,KO=-0.2": symbol and finite number pairs (weights, shocks); `context` names the source.
+[[nodiscard]] std::vector<std::pair<std::string, double>> ParseSymbolValues(
+    const std::string& text, const std::string& context);
+
 // Named crises, replayed when the data covers them.
 [[nodiscard]] const std::vector<HistoricalScenario>& BuiltinScenarios();
 // "name=2008-09-12:2008-11-20"
