@@ -7,6 +7,7 @@
 //             | --deep_step=DIR [--deep_trace=FILE] [--deep_impl=fused|torch]
 //   the deep-forecaster comparison with bench/peer_torch.py; see bench_deep.hpp
 // finml_bench --credit_run=DIR   the credit-scoring comparison with bench/peer_credit.py
+// finml_bench --serve_floor=DIR  in-process prediction time under `finml serve`; see bench_serve.hpp
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
@@ -20,10 +21,11 @@
 #include "bench_credit.hpp"
 #include "bench_deep.hpp"
 #include "bench_inputs.hpp"
+#include "bench_serve.hpp"
 
 int main(int argc, char** argv) {
   namespace fs = std::filesystem;
-  std::string credit_run;
+  std::string credit_run, serve_floor;
   std::string generate_dir, data_dir, deep_generate, deep_run, deep_step, deep_trace, deep_only,
       deep_impl = "fused";
   std::vector<char*> rest;
@@ -37,6 +39,8 @@ int main(int argc, char** argv) {
       deep_generate = arg.substr(arg.find('=') + 1);
     } else if (arg.starts_with("--credit_run=")) {
       credit_run = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--serve_floor=")) {
+      serve_floor = arg.substr(arg.find('=') + 1);
     } else if (arg.starts_with("--deep_run=")) {
       deep_run = arg.substr(arg.find('=') + 1);
     } else if (arg.starts_with("--deep_step=")) {
@@ -54,6 +58,10 @@ int main(int argc, char** argv) {
   try {
     if (!credit_run.empty()) {
       finml_bench::RunCredit(credit_run);
+      return 0;
+    }
+    if (!serve_floor.empty()) {
+      finml_bench::RunServeFloor(serve_floor);
       return 0;
     }
     if (!deep_generate.empty()) {

@@ -143,3 +143,13 @@ fi
 "$py" "$bench_dir/report.py" "$work" "$rounds" "$reps" "$build_dir" "$started" "$load_start" \
   "$((SECONDS - t0))" "$bench_dir/RESULTS.md"
 echo "== wrote $bench_dir/RESULTS.md" >&2
+
+# The model service (about a minute): wrk against `finml serve`; appends its own section.
+#   FINML_BENCH_SKIP_SERVE=1      skip it
+if [[ "${FINML_BENCH_SKIP_SERVE:-0}" == 1 ]]; then
+  echo "== serve section skipped (FINML_BENCH_SKIP_SERVE=1)" >&2
+elif ! command -v wrk > /dev/null; then
+  echo "run_all.sh: wrk not installed; serve section skipped" >&2
+else
+  bash "$bench_dir/serve_bench.sh" "$build_dir"
+fi

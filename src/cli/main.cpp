@@ -39,6 +39,12 @@ int main(int argc, char** argv) {
       "credit", "credit scoring: train (cross-validated) and score applicants");
   finml::cli::SetupCredit(*credit_app, credit_options);
 
+  finml::cli::ServeCommandOptions serve_options;
+  finml::cli::SetupServe(
+      *app.add_subcommand("serve", "serve saved models over HTTP/JSON (predictions, health, "
+                                   "metrics, drift, hot reload)"),
+      serve_options);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -57,6 +63,7 @@ int main(int argc, char** argv) {
       return finml::cli::RunCredit(credit_options, *credit_app, command_line);
     if (app.got_subcommand("risk"))
       return finml::cli::RunRisk(risk_options, *risk_app, command_line);
+    if (app.got_subcommand("serve")) return finml::cli::RunServe(serve_options);
     if (app.got_subcommand("backtest"))
       return finml::cli::RunBacktest(backtest_options, *backtest_app, command_line);
   } catch (const finml::Error& e) {

@@ -11,6 +11,7 @@
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
 #include "finml/core/sha256.hpp"
+#include "finml/eval/drift.hpp"
 #include "finml/report/html_page.hpp"
 #include "finml/report/svg_chart.hpp"
 
@@ -24,41 +25,20 @@ std::string Csv(const std::string& s) {
   return q + "\"";
 }
 
-// Per feature, the training distribution PSI compares a batch against.
+// What a batch or a server judges drift against: every model input and the out-of-fold
+// probabilities, as decile bins (PSI) and quantiles (KS).
 nlohmann::json StabilityReference(const Table& t, const std::vector<std::string>& features,
                                   const std::vector<double>& scores) {
   nlohmann::json ref = nlohmann::json::object();
-  auto edges_json = [](const std::vector<double>& e) {
-    nlohmann::json j = nlohmann::json::array();
-    for (double x : e) j.push_back(std::isinf(x) ? nlohmann::json("inf") : nlohmann::json(x));
-    return j;
-  };
-  const auto score_edges = DecileEdges(scores);
-  ref["score"] = {{"edges", edges_json(score_edges)}, {"shares", BinShares(scores, score_edges)}};
+  ref["score"] = eval::NumericReference(scores);
   nlohmann::json fs = nlohmann::json::object();
   for (const auto& name : features) {
     const Column& c = t.Get(name);
-    if (c.kind == ColumnKind::kNumeric) {
-      std::vector<double> v;
-      for (double x : c.numbers)
-        if (!std::isnan(x)) v.push_back(x);
-      if (v.empty()) continue;
-      const auto e = DecileEdges(v);
-      fs[name] = {{"kind", "numeric"}, {"edges", edges_json(e)}, {"shares", BinShares(v, e)}};
-    } else {
-      std::map<std::string, double> counts;
-      for (const auto& l : c.labels) counts[l.empty() ? "(missing)" : l] += 1.0 / static_cast<double>(t.rows);
-      fs[name] = {{"kind", "categorical"}, {"shares", counts}};
-    }
+    fs[name] = c.kind == ColumnKind::kNumeric ? eval::NumericReference(c.numbers)
+                                              : eval::CategoricalReference(c.labels);
   }
   ref["features"] = fs;
   return ref;
-}
-
-std::vector<double> EdgesFrom(const nlohmann::json& j) {
-  std::vector<double> e;
-  for (const auto& x : j) e.push_back(x.is_string() ? std::numeric_limits<double>::infinity() : x.get<double>());
-  return e;
 }
 
 std::string ReportHtml(const CreditRun& run, const CreditInputs& inputs) {
@@ -320,38 +300,15 @@ ScoreSummary ScoreFile(const std::string& model_dir, const std::string& input_cs
   }
   WriteFileAtomic(out_csv, out);
   const auto& ref = manifest.at("stability_reference");
-  const auto score_edges = EdgesFrom(ref.at("score").at("edges"));
-  s.score_psi = StabilityIndex(ref.at("score").at("shares").get<std::vector<double>>(), BinShares(p, score_edges));
+  s.score_psi = eval::NumericDrift(ref.at("score"), p).psi;
   for (const auto& [name, spec] : ref.at("features").items()) {
     const Column& c = t.Get(name);
-    double psi = 0;
-    if (spec.at("kind") == "numeric" && c.kind == ColumnKind::kNumeric) {
-      std::vector<double> v;
-      for (double x : c.numbers)
-        if (!std::isnan(x)) v.push_back(x);
-      if (v.empty()) continue;
-      psi = StabilityIndex(spec.at("shares").get<std::vector<double>>(), BinShares(v, EdgesFrom(spec.at("edges"))));
+    if (c.kind == ColumnKind::kNumeric) {
+      const auto d = eval::NumericDrift(spec, c.numbers);
+      if (d.count > 0) s.feature_psi.emplace_back(name, d.psi);
     } else {
-      std::map<std::string, double> batch;
-      for (std::size_t r = 0; r < t.rows; ++r) {
-        const std::string l = c.Missing(r) ? "(missing)"
-                              : c.kind == ColumnKind::kNumeric ? fmt::format("{:g}", c.numbers[r])
-                                                               : c.labels[r];
-        batch[l] += 1.0 / static_cast<double>(t.rows);
-      }
-      std::vector<double> e, a;
-      for (const auto& [cat, share] : spec.at("shares").items()) {
-        e.push_back(share.get<double>());
-        a.push_back(batch.count(cat) ? batch[cat] : 0.0);
-      }
-      for (const auto& [cat, share] : batch) {  // categories new in this batch count as drift
-        if (spec.at("shares").contains(cat)) continue;
-        e.push_back(0.0);
-        a.push_back(share);
-      }
-      psi = StabilityIndex(e, a);
+      s.feature_psi.emplace_back(name, eval::CategoricalDrift(spec, c.labels).psi);
     }
-    s.feature_psi.emplace_back(name, psi);
   }
   std::stable_sort(s.feature_psi.begin(), s.feature_psi.end(),
                    [](const auto& x, const auto& y) { return x.second > y.second; });

@@ -127,33 +127,6 @@ FairnessReport Fairness(const Table& t, const std::string& column,
   return report;
 }
 
-std::vector<double> DecileEdges(std::vector<double> v) {
-  FINML_REQUIRE(!v.empty(), "no values for stability bins");
-  std::sort(v.begin(), v.end());
-  std::set<double> edges;
-  for (int k = 1; k < 10; ++k) edges.insert(v[static_cast<std::size_t>(k * (v.size() - 1) / 10)]);
-  edges.insert(std::numeric_limits<double>::infinity());
-  return {edges.begin(), edges.end()};
-}
-
-std::vector<double> BinShares(const std::vector<double>& values, const std::vector<double>& edges) {
-  std::vector<double> s(edges.size(), 0.0);
-  for (double x : values) {
-    const auto b = static_cast<std::size_t>(std::lower_bound(edges.begin(), edges.end(), x) - edges.begin());
-    s[std::min(b, edges.size() - 1)] += 1.0 / static_cast<double>(values.size());
-  }
-  return s;
-}
-
-double StabilityIndex(const std::vector<double>& expected, const std::vector<double>& actual) {
-  double psi = 0;
-  for (std::size_t b = 0; b < expected.size() && b < actual.size(); ++b) {
-    const double e = std::max(expected[b], 1e-4), a = std::max(actual[b], 1e-4);
-    psi += (a - e) * std::log(a / e);
-  }
-  return psi;
-}
-
 double PopulationStability(const std::vector<double>& expected, const std::vector<double>& actual,
                            const std::vector<double>& edges) {
   FINML_REQUIRE(!expected.empty() && !actual.empty(), "PSI needs values on both sides");

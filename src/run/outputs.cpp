@@ -6,6 +6,7 @@
 
 #include "finml/core/build_info.hpp"
 #include "finml/core/files.hpp"
+#include "finml/eval/drift.hpp"
 #include "finml/data/timestamp.hpp"
 #include "finml/run/runner.hpp"
 
@@ -191,6 +192,9 @@ void SaveModels(const RunRecord& r, const std::string& run_dir) {
           {"folds", r.folds}}},
         {"state", r.fitted[m]->Save(dir)},
         {"metrics", {{"val", SegmentJson(outcome.validation)}, {"test", SegmentJson(outcome.test)}}},
+        {"drift_reference",
+         {{"features", r.feature_reference},
+          {"prediction", eval::NumericReference(outcome.reference_predictions)}}},
     };
     WriteFileAtomic(dir + "/model.json", manifest.dump(2) + "\n");
   }

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "finml/core/error.hpp"
+#include "finml/eval/drift.hpp"
 #include "finml/core/progress.hpp"
 #include "finml/core/sha256.hpp"
 #include "finml/models/forecaster.hpp"
@@ -163,6 +164,18 @@ train::SampleSet PretrainSamples(const ExperimentConfig& c, const nlohmann::json
   return pooled;
 }
 
+// The saved model's training inputs as a server sees them: the feature row at each decision,
+// before normalisation.
+nlohmann::json FeatureReference(const train::SampleSet& train) {
+  nlohmann::json out = nlohmann::json::object();
+  for (std::size_t j = 0; j < train.num_features(); ++j) {
+    std::vector<double> column(train.size());
+    for (std::size_t i = 0; i < train.size(); ++i) column[i] = train.LatestRow(i)[j];
+    out[train.feature_names[j]] = eval::NumericReference(std::move(column));
+  }
+  return out;
+}
+
 std::vector<std::size_t> DateGroups(const train::SampleSet& s) { return s.target_row; }
 
 SegmentResult Score(const ExperimentConfig& c, const train::SampleSet& s,
@@ -275,6 +288,7 @@ RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
     train::SampleSet va = train::Subset(all, plan.validation);
     train::SampleSet te = train::Subset(all, plan.test);
     // Fitted on this fold's training samples only, then applied to everything it judges.
+    if (f + 1 == plans.size()) record.feature_reference = FeatureReference(tr);
     train::Normalizer normalizer(config.features.normalizer);
     normalizer.Fit(tr);
     normalizer.Apply(tr);
@@ -305,6 +319,11 @@ RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
       record.models[m].name = entry.name;
       record.models[m].type = entry.type;
       record.models[m].description = model->Describe();
+      if (f + 1 == plans.size()) {
+        auto& reference = record.models[m].reference_predictions;
+        reference = pv;
+        reference.insert(reference.end(), pt.begin(), pt.end());
+      }
       record.fitted[m] = std::move(model);
     }
   }

@@ -155,3 +155,11 @@ finml_cli_test(credit_text_in_numeric 2 "credit_bad_number.csv:7:1: 'abc' is not
                --target default --out ${FINML_CLI_OUT}/never)
 finml_cli_test(credit_experiment 0 "german_credit_gbdt: gbdt, AUC 0\\.7" --quiet-stderr --
                $<TARGET_FILE:finml> run examples/german_credit.yaml --out ${FINML_CLI_OUT}/credit_run)
+
+# The model service through the binary: start, answer, refuse bad input, stop on SIGTERM.
+add_test(NAME cli.serve_smoke COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/serve_smoke.sh
+         $<TARGET_FILE:finml> ${FINML_CLI_OUT}/serve_smoke WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+finml_cli_test(serve_no_models 2 "--models /nonexistent/models: not a directory" --
+               $<TARGET_FILE:finml> serve --models /nonexistent/models --port 0)
+finml_cli_test(serve_tls_needs_both 2 "TLS needs both --tls-cert and --tls-key" --
+               $<TARGET_FILE:finml> serve --models data --tls-cert data/PROVENANCE.md --port 0)

@@ -14,6 +14,7 @@
 #include "finml/credit/metrics.hpp"
 #include "finml/credit/preprocess.hpp"
 #include "finml/credit/table.hpp"
+#include "finml/eval/drift.hpp"
 
 namespace finml::credit {
 
@@ -142,12 +143,9 @@ struct CreditRun {
 [[nodiscard]] double PopulationStability(const std::vector<double>& expected,
                                          const std::vector<double>& actual,
                                          const std::vector<double>& edges);
-[[nodiscard]] std::vector<double> DecileEdges(std::vector<double> values);
-// PSI from bin shares: sum (a - e) ln(a / e), each share floored at 1e-4.
-[[nodiscard]] double StabilityIndex(const std::vector<double>& expected_shares,
-                                    const std::vector<double>& actual_shares);
-// Share of `values` in each bin of `edges` (upper-inclusive, the last one +inf).
-[[nodiscard]] std::vector<double> BinShares(const std::vector<double>& values,
-                                            const std::vector<double>& edges);
+// The shared drift statistics, by their credit names.
+using eval::BinShares;
+using eval::DecileEdges;
+using eval::StabilityIndex;
 
 }  // namespace finml::credit

@@ -15,4 +15,8 @@ namespace finml::models {
 [[nodiscard]] std::unique_ptr<Forecaster> MakeDeepForecaster(const std::string& architecture,
                                                              ParamReader& params);
 
+// LibTorch's intra-op threads. A server answering requests on many threads sets 1, so that
+// concurrent predictions do not oversubscribe the cores.
+void SetTorchThreads(int threads);
+
 }  // namespace finml::models

@@ -1,11 +1,54 @@
 // Prediction from a saved model directory (models/<name>/ of a run): the input goes through the
 // same loading, feature and normalisation steps as in training, so the run's predictions are
-// reproduced exactly for the same data.
+// reproduced exactly for the same data. `finml predict` reads a file; `finml serve` builds the
+// market data from a request and calls the same SavedForecaster::Predict.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
+#include <memory>
 #include <string>
+#include <vector>
+
+#include "finml/data/market_data.hpp"
+#include "finml/run/experiment.hpp"
+#include "finml/train/samples.hpp"
+
+namespace finml::models {
+class Forecaster;
+}
 
 namespace finml::run {
+
+struct ForecastBatch {
+  train::SampleSet samples;         // one per decision with a full window, latest ones included
+  std::vector<double> prediction;   // aligned with samples
+  // (size, features): each decision's feature row before normalisation, what drift is judged on.
+  std::vector<double> latest_features;
+};
+
+class SavedForecaster {
+ public:
+  // Reads <dir>/model.json (format finml-model/1) and the weights it names.
+  [[nodiscard]] static SavedForecaster Load(const std::string& dir);
+
+  // Features, samples (without requiring a known target), normalisation and the model, on data
+  // already loaded and resampled like the training data. `source` names the input in errors.
+  [[nodiscard]] ForecastBatch Predict(const data::MarketData& market, const std::string& source) const;
+
+  [[nodiscard]] const nlohmann::json& Manifest() const { return manifest_; }
+  // The training configuration, symbols set to the ones trained on.
+  [[nodiscard]] const ExperimentConfig& Config() const { return config_; }
+  [[nodiscard]] const std::string& Name() const { return name_; }
+  [[nodiscard]] const std::vector<std::string>& FeatureNames() const { return features_; }
+
+ private:
+  nlohmann::json manifest_;
+  ExperimentConfig config_;
+  std::string name_;
+  std::vector<std::string> features_;
+  std::shared_ptr<const models::Forecaster> model_;
+};
 
 struct PredictOptions {
   std::string model_dir;

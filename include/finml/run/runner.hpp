@@ -29,6 +29,9 @@ struct ModelOutcome {
   nlohmann::json description;  // fitted parameters (last fold for walk-forward)
   SegmentResult validation, test;
   double fit_seconds = 0;
+  // The saved (last-fold) model's validation and test predictions: the reference a server
+  // judges prediction drift against.
+  std::vector<double> reference_predictions;
 };
 
 // One model's test predictions traded under the experiment's `backtest:` settings.
@@ -53,6 +56,8 @@ struct RunRecord {
   SegmentInfo train_info, validation_info, test_info;
   std::size_t total_samples = 0, warmup_skipped = 0, purged = 0, folds = 1;
   nlohmann::json normalizers = nlohmann::json::array();  // one per fold
+  // Per feature, its distribution in the saved models' training samples (eval::NumericReference).
+  nlohmann::json feature_reference = nlohmann::json::object();
   std::vector<ModelOutcome> models;
   // The models fitted on the last (for walk-forward: latest) training part, as saved with the run.
   std::vector<std::shared_ptr<models::Forecaster>> fitted;

@@ -442,4 +442,8 @@ std::unique_ptr<Forecaster> MakeDeepForecaster(const std::string& architecture, 
   return model;
 }
 
+void SetTorchThreads(int threads) {
+  torch::set_num_threads(std::max(threads, 1));
+}
+
 }  // namespace finml::models

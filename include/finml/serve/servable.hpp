@@ -1,0 +1,44 @@
+// A model the server can answer for: a saved forecaster (finml-model/1) or credit scorer
+// (finml-credit/1). Each holds a few independent copies of its model, so requests predict in
+// parallel without sharing a network or booster between threads.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+
+#include "finml/serve/drift_monitor.hpp"
+
+namespace finml::serve {
+
+struct ServeLimits {
+  std::size_t max_batch = 1000;         // instances or applicants per request
+  std::size_t max_window_rows = 10000;  // bars per forecasting instance
+  std::size_t replicas = 2;             // model copies predicting concurrently
+};
+
+class Servable {
+ public:
+  virtual ~Servable() = default;
+  [[nodiscard]] virtual const std::string& Name() const = 0;
+  [[nodiscard]] virtual const char* Kind() const = 0;  // "forecaster" or "credit"
+  // The first 12 hex digits of the manifest's SHA-256: changes with every retraining.
+  [[nodiscard]] virtual const std::string& Version() const = 0;
+  // Name, kind, version, training data and hash, metrics and the request schema.
+  [[nodiscard]] virtual nlohmann::json Info() const = 0;
+  // {"features": {...}, "prediction": {...}} from the manifest, or an empty object.
+  [[nodiscard]] virtual const nlohmann::json& DriftReference() const = 0;
+  // Validates the request body and predicts. Bad requests throw RequestError; `observed`
+  // receives the inputs and predictions for drift monitoring.
+  [[nodiscard]] virtual nlohmann::json Predict(const nlohmann::json& request,
+                                               Observation& observed) const = 0;
+};
+
+// Loads the saved model in `dir` (its model.json decides the kind) under the name `name`.
+[[nodiscard]] std::shared_ptr<const Servable> LoadServable(const std::string& dir,
+                                                           const std::string& name,
+                                                           const ServeLimits& limits);
+
+
+}  // namespace finml::serve

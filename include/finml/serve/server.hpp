@@ -1,0 +1,61 @@
+// `finml serve`: the HTTP/JSON model service. Routes:
+//   GET  /healthz                      liveness, no key needed
+//   GET  /readyz                       200 once at least one model is loaded, else 503
+//   GET  /metrics                      Prometheus text: requests, latency, errors, predictions,
+//                                      model loads and drift
+//   GET  /v1/models                    every model: name, kind, version, training data, metrics
+//   GET  /v1/models/<name>             one model, with the request schema
+//   POST /v1/models/<name>/predict     predictions (forecast_servable.hpp, credit_servable.hpp)
+//   GET  /v1/models/<name>/drift       rolling input and prediction drift against training
+//   POST /v1/admin/reload              rescan the models directory now
+// Every error is a JSON body {"error": {"kind", "message", "field"}} with a 4xx/5xx status.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "finml/serve/metrics.hpp"
+#include "finml/serve/model_store.hpp"
+#include "finml/serve/servable.hpp"
+
+namespace finml::serve {
+
+struct ServeOptions {
+  std::string models_dir;
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0: any free port (see Server::port)
+  std::size_t threads = 8;
+  std::string api_keys_file;    // empty: no authentication
+  double rate_limit = 0;        // requests per second per key (or client address); 0: none
+  double burst = 0;             // bucket size; 0: max(1, rate_limit)
+  std::size_t max_body_bytes = 1 << 20;
+  ServeLimits limits;
+  std::string audit_log;        // JSON lines; empty: none
+  bool audit_features = false;  // also log the request body
+  std::string tls_cert, tls_key;
+  double reload_interval_seconds = 2;  // 0: no polling (POST /v1/admin/reload still works)
+  std::size_t drift_window = 1000;
+  bool quiet = false;           // no log lines on stderr
+};
+
+class Server {
+ public:
+  explicit Server(ServeOptions options);  // loads the models and the keys; errors throw
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and serves in a background thread; returns the port.
+  int Start();
+  // Stops accepting, lets requests in flight finish, and joins the threads.
+  void Stop();
+  [[nodiscard]] int port() const;
+  [[nodiscard]] ModelStore& models();
+  [[nodiscard]] MetricsRegistry& metrics();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace finml::serve

@@ -1,0 +1,111 @@
+#include <csignal>
+#include <cstdio>
+
+#include <pthread.h>
+
+#include "finml/cli/commands.hpp"
+#include "finml/models/deep.hpp"
+#include "finml/serve/server.hpp"
+
+namespace finml::cli {
+
+void SetupServe(CLI::App& app, ServeCommandOptions& o) {
+  app.add_option("--models", o.models_dir,
+                 "directory with one folder per saved model (served under the folder's name)")
+      ->required();
+  app.add_option("--host", o.host, "address to listen on")->capture_default_str();
+  app.add_option("--port", o.port, "port (0: any free one, printed at start)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--threads", o.threads, "request threads (each keep-alive connection holds one)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  app.add_option("--replicas", o.replicas, "copies of each model predicting concurrently")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  app.add_option("--torch-threads", o.torch_threads, "LibTorch threads per prediction")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  app.add_option("--api-keys", o.api_keys,
+                 "file of API keys, one '<key-id> <secret>' per line; without it no key is asked")
+      ->check(CLI::ExistingFile);
+  app.add_option("--rate-limit", o.rate_limit, "requests per second per API key (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--burst", o.burst, "token-bucket size (default: max(1, rate))")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--max-body", o.max_body, "largest request body in bytes (413 above)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 30));
+  app.add_option("--max-batch", o.max_batch, "most instances or applicants per request")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
+  app.add_option("--max-bars", o.max_bars, "most bars per forecasting instance")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10000000}));
+  app.add_option("--audit-log", o.audit_log, "append one JSON line per prediction request here");
+  app.add_flag("--audit-features", o.audit_features,
+               "also write each request's body (the raw features) to the audit log");
+  app.add_option("--tls-cert", o.tls_cert, "PEM certificate: serve HTTPS")->check(CLI::ExistingFile);
+  app.add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert")->check(CLI::ExistingFile);
+  app.add_option("--reload-interval", o.reload_interval,
+                 "seconds between scans of --models for new versions (0: only on SIGHUP or POST "
+                 "/v1/admin/reload)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--drift-window", o.drift_window, "recent predictions the drift statistics cover")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{10}, std::size_t{10000000}));
+}
+
+int RunServe(const ServeCommandOptions& o) {
+  // Signals are taken by sigwait below: blocked here, before any thread starts, so every thread
+  // inherits the mask and none is interrupted.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);  // a client hanging up mid-answer is not the server's end
+
+  models::SetTorchThreads(o.torch_threads);
+  serve::ServeOptions options;
+  options.models_dir = o.models_dir;
+  options.host = o.host;
+  options.port = o.port;
+  options.threads = o.threads;
+  options.api_keys_file = o.api_keys;
+  options.rate_limit = o.rate_limit;
+  options.burst = o.burst;
+  options.max_body_bytes = o.max_body;
+  options.limits.max_batch = o.max_batch;
+  options.limits.max_window_rows = o.max_bars;
+  options.limits.replicas = o.replicas;
+  options.audit_log = o.audit_log;
+  options.audit_features = o.audit_features;
+  options.tls_cert = o.tls_cert;
+  options.tls_key = o.tls_key;
+  options.reload_interval_seconds = o.reload_interval;
+  options.drift_window = o.drift_window;
+  serve::Server server(options);
+  server.Start();
+  std::fflush(stderr);
+  for (;;) {
+    int signal = 0;
+    if (sigwait(&signals, &signal) != 0) continue;
+    if (signal == SIGHUP) {
+      const auto summary = server.models().Reload(true);
+      std::fprintf(stderr, "finml serve: SIGHUP reload: %s\n", summary.ToJson().dump().c_str());
+      continue;
+    }
+    std::fprintf(stderr, "finml serve: %s received; finishing requests in flight\n",
+                 signal == SIGINT ? "SIGINT" : "SIGTERM");
+    break;
+  }
+  server.Stop();
+  std::fprintf(stderr, "finml serve: stopped\n");
+  return 0;
+}
+
+}  // namespace finml::cli

@@ -1,0 +1,156 @@
+#include "finml/eval/drift.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "finml/core/error.hpp"
+
+namespace finml::eval {
+
+std::vector<double> DecileEdges(std::vector<double> v) {
+  FINML_REQUIRE(!v.empty(), "no values for stability bins");
+  std::sort(v.begin(), v.end());
+  std::set<double> edges;
+  for (int k = 1; k < 10; ++k) edges.insert(v[static_cast<std::size_t>(k * (v.size() - 1) / 10)]);
+  edges.insert(std::numeric_limits<double>::infinity());
+  return {edges.begin(), edges.end()};
+}
+
+std::vector<double> BinShares(const std::vector<double>& values, const std::vector<double>& edges) {
+  std::vector<double> s(edges.size(), 0.0);
+  for (double x : values) {
+    const auto b = static_cast<std::size_t>(std::lower_bound(edges.begin(), edges.end(), x) - edges.begin());
+    s[std::min(b, edges.size() - 1)] += 1.0 / static_cast<double>(values.size());
+  }
+  return s;
+}
+
+double StabilityIndex(const std::vector<double>& expected, const std::vector<double>& actual) {
+  double psi = 0;
+  for (std::size_t b = 0; b < expected.size() && b < actual.size(); ++b) {
+    const double e = std::max(expected[b], 1e-4), a = std::max(actual[b], 1e-4);
+    psi += (a - e) * std::log(a / e);
+  }
+  return psi;
+}
+
+namespace {
+
+nlohmann::json EdgesJson(const std::vector<double>& e) {
+  nlohmann::json j = nlohmann::json::array();
+  for (double x : e) j.push_back(std::isinf(x) ? nlohmann::json("inf") : nlohmann::json(x));
+  return j;
+}
+
+std::vector<double> EdgesFromJson(const nlohmann::json& j) {
+  std::vector<double> e;
+  for (const auto& x : j) e.push_back(x.is_string() ? std::numeric_limits<double>::infinity() : x.get<double>());
+  return e;
+}
+
+}  // namespace
+
+nlohmann::json NumericReference(std::vector<double> values) {
+  std::erase_if(values, [](double x) { return !std::isfinite(x); });
+  if (values.empty()) return {{"kind", "numeric"}, {"count", 0}};
+  std::sort(values.begin(), values.end());
+  const auto edges = DecileEdges(values);
+  std::vector<double> q(kReferenceQuantiles);
+  const double last = static_cast<double>(values.size() - 1);
+  for (std::size_t k = 0; k < q.size(); ++k) {
+    // Type-7 quantile (R's default, numpy's linear).
+    const double h = last * static_cast<double>(k) / static_cast<double>(q.size() - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(h));
+    const std::size_t hi = std::min(lo + 1, values.size() - 1);
+    q[k] = values[lo] + (h - static_cast<double>(lo)) * (values[hi] - values[lo]);
+  }
+  return {{"kind", "numeric"},
+          {"count", values.size()},
+          {"edges", EdgesJson(edges)},
+          {"shares", BinShares(values, edges)},
+          {"quantiles", q}};
+}
+
+nlohmann::json CategoricalReference(const std::vector<std::string>& labels) {
+  std::map<std::string, double> shares;
+  for (const auto& l : labels) shares[l.empty() ? "(missing)" : l] += 1.0 / static_cast<double>(labels.size());
+  return {{"kind", "categorical"}, {"count", labels.size()}, {"shares", shares}};
+}
+
+double ReferenceCdf(const std::vector<double>& q, double x) {
+  if (q.empty() || x < q.front()) return 0;
+  if (x >= q.back()) return 1;
+  const double step = 1.0 / static_cast<double>(q.size() - 1);
+  // Last stored quantile at or below x: ties (an atom in the reference) jump to their top.
+  const auto k = static_cast<std::size_t>(std::upper_bound(q.begin(), q.end(), x) - q.begin()) - 1;
+  const double base = static_cast<double>(k) * step;
+  if (q[k + 1] <= q[k]) return base;
+  return base + step * (x - q[k]) / (q[k + 1] - q[k]);
+}
+
+double KolmogorovSmirnov(const std::vector<double>& q, std::vector<double> live) {
+  std::erase_if(live, [](double x) { return !std::isfinite(x); });
+  if (live.empty() || q.empty()) return 0;
+  std::sort(live.begin(), live.end());
+  const double n = static_cast<double>(live.size());
+  // Both CDFs are steps or straight lines between the points of either; the supremum sits at
+  // one of them, on the left or the right limit.
+  std::vector<double> points = live;
+  points.insert(points.end(), q.begin(), q.end());
+  std::sort(points.begin(), points.end());
+  points.erase(std::unique(points.begin(), points.end()), points.end());
+  double d = 0;
+  for (double t : points) {
+    const double below = static_cast<double>(std::lower_bound(live.begin(), live.end(), t) - live.begin());
+    const double upto = static_cast<double>(std::upper_bound(live.begin(), live.end(), t) - live.begin());
+    const double ref_right = ReferenceCdf(q, t);
+    const double ref_left = ReferenceCdf(q, std::nextafter(t, -std::numeric_limits<double>::infinity()));
+    d = std::max({d, std::abs(upto / n - ref_right), std::abs(below / n - ref_left)});
+  }
+  return d;
+}
+
+DriftStatistics NumericDrift(const nlohmann::json& reference, const std::vector<double>& live) {
+  DriftStatistics s;
+  std::vector<double> finite;
+  for (double x : live)
+    if (std::isfinite(x)) finite.push_back(x);
+  s.count = finite.size();
+  if (finite.empty() || reference.value("count", 0) == 0) return s;
+  if (reference.value("kind", "") == "categorical") {
+    std::vector<std::string> labels;
+    for (double x : finite) labels.push_back(fmt::format("{:g}", x));
+    return CategoricalDrift(reference, labels);
+  }
+  s.psi = StabilityIndex(reference.at("shares").get<std::vector<double>>(),
+                         BinShares(finite, EdgesFromJson(reference.at("edges"))));
+  if (reference.contains("quantiles"))
+    s.ks = KolmogorovSmirnov(reference.at("quantiles").get<std::vector<double>>(), finite);
+  return s;
+}
+
+DriftStatistics CategoricalDrift(const nlohmann::json& reference,
+                                 const std::vector<std::string>& live) {
+  DriftStatistics s;
+  s.count = live.size();
+  if (live.empty()) return s;
+  std::map<std::string, double> batch;
+  for (const auto& l : live) batch[l.empty() ? "(missing)" : l] += 1.0 / static_cast<double>(live.size());
+  std::vector<double> e, a;
+  for (const auto& [cat, share] : reference.at("shares").items()) {
+    e.push_back(share.get<double>());
+    a.push_back(batch.count(cat) ? batch[cat] : 0.0);
+  }
+  for (const auto& [cat, share] : batch) {  // categories the training never saw count as drift
+    if (reference.at("shares").contains(cat)) continue;
+    e.push_back(0.0);
+    a.push_back(share);
+  }
+  s.psi = StabilityIndex(e, a);
+  return s;
+}
+
+}  // namespace finml::eval

@@ -1,0 +1,184 @@
+#include "finml/serve/model_store.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "finml/core/error.hpp"
+#include "finml/core/files.hpp"
+#include "finml/core/sha256.hpp"
+#include "finml/serve/audit.hpp"
+#include "finml/serve/credit_servable.hpp"
+#include "finml/serve/forecast_servable.hpp"
+
+namespace finml::serve {
+
+namespace fs = std::filesystem;
+
+nlohmann::json ReloadSummary::ToJson() const {
+  return {{"loaded", loaded}, {"updated", updated}, {"removed", removed}, {"failed", failed}};
+}
+
+std::shared_ptr<const Servable> LoadServable(const std::string& dir, const std::string& name,
+                                             const ServeLimits& limits) {
+  const std::string path = dir + "/model.json";
+  nlohmann::json manifest;
+  try {
+    manifest = nlohmann::json::parse(ReadFile(path));
+  } catch (const nlohmann::json::exception& e) {
+    throw InvalidInput(fmt::format("{}: not a JSON model manifest ({})", path, e.what()));
+  }
+  const std::string format = manifest.value("format", "");
+  if (format == "finml-model/1") return LoadForecastServable(dir, name, limits);
+  if (format == "finml-credit/1") return LoadCreditServable(dir, name, limits);
+  throw InvalidInput(fmt::format("{}: unknown model format '{}' (finml serves finml-model/1 and "
+                                 "finml-credit/1)",
+                                 path, format));
+}
+
+std::string DirectoryFingerprint(const std::string& dir) {
+  std::vector<std::string> entries;
+  std::error_code ec;
+  const fs::path base = fs::canonical(dir, ec);
+  if (ec) return "";
+  for (auto it = fs::recursive_directory_iterator(base, fs::directory_options::follow_directory_symlink, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    const auto size = it->file_size(ec);
+    const auto mtime = it->last_write_time(ec).time_since_epoch().count();
+    entries.push_back(fmt::format("{}|{}|{}", fs::relative(it->path(), base).string(), size, mtime));
+  }
+  std::sort(entries.begin(), entries.end());
+  std::string joined = base.string() + "\n";
+  for (const auto& e : entries) joined += e + "\n";
+  return Sha256Hex(joined);
+}
+
+ModelStore::ModelStore(std::string root, ServeLimits limits, std::size_t drift_window,
+                       MetricsRegistry& metrics, Log log)
+    : root_(std::move(root)), limits_(limits), drift_window_(drift_window), metrics_(metrics),
+      log_(std::move(log)), models_(std::make_shared<const ModelMap>()) {
+  FINML_REQUIRE(fs::is_directory(root_), "--models {}: not a directory (fix: pass the directory "
+                                         "holding one folder per saved model)",
+                root_);
+}
+
+ModelStore::~ModelStore() { StopWatching(); }
+
+std::map<std::string, std::string> ModelStore::Discover() const {
+  std::map<std::string, std::string> found;
+  auto valid_name = [](const std::string& n) {
+    return !n.empty() && n.front() != '.' &&
+           std::all_of(n.begin(), n.end(), [](char c) {
+             return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+           });
+  };
+  auto scan = [&](const fs::path& dir) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (!valid_name(name) || !fs::is_directory(entry.path(), ec)) continue;
+      if (fs::exists(entry.path() / "model.json", ec)) found[name] = entry.path().string();
+      else if (fs::exists(entry.path() / "model" / "model.json", ec))
+        found[name] = (entry.path() / "model").string();
+    }
+  };
+  if (fs::is_directory(fs::path(root_) / "models") && !fs::exists(fs::path(root_) / "model.json"))
+    scan(fs::path(root_) / "models");
+  scan(root_);
+  return found;
+}
+
+ReloadSummary ModelStore::Reload(bool force) {
+  std::lock_guard lock(reload_mutex_);
+  ReloadSummary summary;
+  const auto current = models_.load();
+  auto next = std::make_shared<ModelMap>(*current);
+  bool changed = false;
+  for (const auto& [name, dir] : Discover()) {
+    missing_polls_.erase(name);
+    const std::string fingerprint = DirectoryFingerprint(dir);
+    auto it = current->find(name);
+    if (it != current->end() && it->second->fingerprint == fingerprint) {
+      pending_.erase(name);
+      continue;
+    }
+    if (auto f = failed_.find(name); f != failed_.end() && f->second == fingerprint && !force)
+      continue;  // the same broken files: do not retry (and log) on every poll
+    // Load only what looked the same on the previous poll: a directory being copied in changes
+    // between polls.
+    if (!force && pending_[name] != fingerprint) {
+      pending_[name] = fingerprint;
+      continue;
+    }
+    pending_.erase(name);
+    const bool update = it != current->end();
+    try {
+      auto model = std::make_shared<LoadedModel>();
+      model->servable = LoadServable(dir, name, limits_);
+      model->drift = std::make_shared<DriftMonitor>(model->servable->DriftReference(), drift_window_);
+      model->dir = dir;
+      model->fingerprint = fingerprint;
+      model->loaded_at = UtcTimestampMillis();
+      (*next)[name] = model;
+      changed = true;
+      failed_.erase(name);
+      (update ? summary.updated : summary.loaded).push_back(name);
+      metrics_.Count("finml_model_loads_total", {{"model", name}, {"outcome", update ? "updated" : "loaded"}});
+      log_(fmt::format("{} model '{}' version {} ({}) from {}", update ? "reloaded" : "loaded", name,
+                       model->servable->Version(), model->servable->Kind(), dir));
+    } catch (const std::exception& e) {
+      failed_[name] = fingerprint;
+      summary.failed[name] = e.what();
+      metrics_.Count("finml_model_loads_total", {{"model", name}, {"outcome", "failed"}});
+      log_(fmt::format("could not load model '{}' from {}: {}{}", name, dir, e.what(),
+                       update ? " (the previous version keeps serving)" : ""));
+    }
+  }
+  const auto present = Discover();
+  for (const auto& [name, model] : *current) {
+    if (present.count(name)) continue;
+    // A directory being swapped by two renames is briefly absent: drop it on the second look.
+    if (!force && ++missing_polls_[name] < 2) continue;
+    missing_polls_.erase(name);
+    next->erase(name);
+    changed = true;
+    summary.removed.push_back(name);
+    metrics_.Count("finml_model_loads_total", {{"model", name}, {"outcome", "removed"}});
+    log_(fmt::format("model '{}' removed (its directory is gone)", name));
+  }
+  if (changed) models_.store(std::shared_ptr<const ModelMap>(std::move(next)));
+  return summary;
+}
+
+void ModelStore::StartWatching(std::chrono::milliseconds interval) {
+  StopWatching();
+  {
+    std::lock_guard lock(watch_mutex_);
+    stop_watching_ = false;
+  }
+  watcher_ = std::thread([this, interval] {
+    std::unique_lock lock(watch_mutex_);
+    while (!watch_cv_.wait_for(lock, interval, [&] { return stop_watching_; })) {
+      lock.unlock();
+      try {
+        (void)Reload(false);
+      } catch (const std::exception& e) {
+        log_(fmt::format("model reload scan failed: {}", e.what()));
+      }
+      lock.lock();
+    }
+  });
+}
+
+void ModelStore::StopWatching() {
+  {
+    std::lock_guard lock(watch_mutex_);
+    stop_watching_ = true;
+  }
+  watch_cv_.notify_all();
+  if (watcher_.joinable()) watcher_.join();
+}
+
+}  // namespace finml::serve

@@ -1,0 +1,399 @@
+#include "finml/serve/server.hpp"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+#include <regex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "finml/core/build_info.hpp"
+#include "finml/core/error.hpp"
+#include "finml/core/strings.hpp"
+#include "finml/serve/audit.hpp"
+#include "finml/serve/auth.hpp"
+#include "finml/serve/request_error.hpp"
+
+namespace finml::serve {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A request as routed: which handler, for which model, whether it needs a key.
+struct Route {
+  std::string name;   // metric label: predict, drift, model, models, reload, metrics, healthz, ...
+  std::string model;  // for model routes
+  std::vector<std::string> methods;
+  bool open = false;  // no key needed
+};
+
+std::optional<Route> Match(const std::string& path) {
+  static const std::regex model_route(R"(^/v1/models/([^/]+)(/predict|/drift)?$)");
+  if (path == "/healthz") return Route{"healthz", "", {"GET"}, true};
+  if (path == "/readyz") return Route{"readyz", "", {"GET"}, false};
+  if (path == "/metrics") return Route{"metrics", "", {"GET"}, false};
+  if (path == "/v1/models") return Route{"models", "", {"GET"}, false};
+  if (path == "/v1/admin/reload") return Route{"reload", "", {"POST"}, false};
+  std::smatch m;
+  if (std::regex_match(path, m, model_route)) {
+    if (m[2] == "/predict") return Route{"predict", m[1], {"POST"}, false};
+    if (m[2] == "/drift") return Route{"drift", m[1], {"GET"}, false};
+    return Route{"model", m[1], {"GET"}, false};
+  }
+  return std::nullopt;
+}
+
+void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
+                  "application/json");
+}
+
+// The presented key: "Authorization: Bearer <key>" or "X-API-Key: <key>".
+std::string PresentedKey(const httplib::Request& req) {
+  const std::string auth = req.get_header_value("Authorization");
+  if (auth.size() > 7 && ToLower(auth.substr(0, 7)) == "bearer ") return auth.substr(7);
+  return req.get_header_value("X-API-Key");
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServeOptions options;
+  MetricsRegistry metrics;
+  std::optional<ApiKeys> keys;
+  RateLimiter limiter;
+  std::unique_ptr<AuditLog> audit;
+  std::unique_ptr<ModelStore> store;
+  std::unique_ptr<httplib::Server> http;
+  std::thread listener;
+  int port = 0;
+  std::atomic<std::uint64_t> request_ids{0};
+  std::atomic<bool> stopping{false};
+
+  explicit Impl(ServeOptions o)
+      : options(std::move(o)),
+        limiter(options.rate_limit, options.burst > 0 ? options.burst : std::max(1.0, options.rate_limit)) {
+    FINML_REQUIRE(options.tls_cert.empty() == options.tls_key.empty(),
+                  "TLS needs both --tls-cert and --tls-key");
+    if (!options.api_keys_file.empty()) keys = ApiKeys::Load(options.api_keys_file);
+    audit = options.audit_log.empty() ? std::make_unique<AuditLog>()
+                                      : std::make_unique<AuditLog>(options.audit_log);
+    Describe();
+    store = std::make_unique<ModelStore>(options.models_dir, options.limits, options.drift_window,
+                                         metrics, [this](const std::string& line) { Log(line); });
+    const auto first = store->Reload(true);
+    FINML_REQUIRE(!store->Snapshot()->empty(),
+                  "--models {}: no model could be loaded{} (fix: put one folder per saved model "
+                  "there: runs/<id>/models/<name>/ or the output of `finml credit train`)",
+                  options.models_dir,
+                  first.failed.empty() ? "" : " (" + first.failed.begin()->first + ": " +
+                                                  first.failed.begin()->second + ")");
+    if (!options.tls_cert.empty() || !options.tls_key.empty()) {
+      auto tls = std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
+      FINML_REQUIRE(tls->is_valid(), "TLS: cannot use certificate {} with key {} (PEM files, the key "
+                                     "matching the certificate?)",
+                    options.tls_cert, options.tls_key);
+      http = std::move(tls);
+    } else {
+      http = std::make_unique<httplib::Server>();
+    }
+    Configure();
+  }
+
+  void Log(const std::string& line) const {
+    if (!options.quiet) std::fprintf(stderr, "finml serve: %s\n", line.c_str());
+  }
+
+  void Describe() {
+    metrics.Describe("finml_http_requests_total", "counter", "HTTP requests by route, method and status.");
+    metrics.Describe("finml_http_request_duration_seconds", "histogram",
+                     "Time from the request being read to the answer being ready, by route.");
+    metrics.Describe("finml_request_errors_total", "counter", "Requests answered with an error, by kind.");
+    metrics.Describe("finml_predictions_total", "counter",
+                     "Predictions served (one per decision or applicant), by model and version.");
+    metrics.Describe("finml_model_loads_total", "counter",
+                     "Model (re)loads by outcome: loaded, updated, removed, failed.");
+    metrics.Describe("finml_rate_limited_total", "counter", "Requests refused by the rate limit, by key.");
+  }
+
+  void Configure() {
+    auto& s = *http;
+    const std::size_t threads = std::max<std::size_t>(options.threads, 1);
+    s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    s.set_payload_max_length(options.max_body_bytes);
+    s.set_keep_alive_max_count(10000);
+    s.set_keep_alive_timeout(5);
+    s.set_read_timeout(10);
+    s.set_write_timeout(10);
+    s.set_tcp_nodelay(true);
+    auto handler = [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); };
+    for (const char* pattern : {".*"}) {
+      s.Get(pattern, handler);
+      s.Post(pattern, handler);
+      s.Put(pattern, handler);
+      s.Patch(pattern, handler);
+      s.Delete(pattern, handler);
+      s.Options(pattern, handler);
+    }
+    // Errors httplib raises itself (an oversized body, a malformed request line) get a JSON body
+    // too; ours already have one and are left alone.
+    s.set_error_handler(httplib::Server::HandlerWithResponse(
+        [this](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+      const std::string kind = res.status == 413   ? "body_too_large"
+                               : res.status == 400 ? "malformed_http"
+                               : res.status == 404 ? "not_found"
+                                                   : "http_error";
+      const std::string message =
+          res.status == 413 ? fmt::format("the body is over the limit of {} bytes (--max-body)",
+                                          options.max_body_bytes)
+                            : fmt::format("HTTP {}", res.status);
+      SendJson(res, res.status, ErrorBody(kind, message));
+      metrics.Count("finml_request_errors_total", {{"kind", kind}});
+      metrics.Count("finml_http_requests_total", {{"route", "unrouted"}, {"method", req.method},
+                                                  {"code", std::to_string(res.status)}});
+      return httplib::Server::HandlerResponse::Handled;
+    }));
+    s.set_exception_handler([this](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+      SendJson(res, 500, ErrorBody("internal", "internal error"));
+      metrics.Count("finml_request_errors_total", {{"kind", "internal"}});
+    });
+  }
+
+  void Handle(const httplib::Request& req, httplib::Response& res) {
+    const auto start = Clock::now();
+    const std::uint64_t id = ++request_ids;
+    res.set_header("X-Request-Id", std::to_string(id));
+    std::optional<Route> route = Match(req.path);
+    std::string key_id = "-", error_kind, model_version;
+    std::shared_ptr<const LoadedModel> model;
+    std::size_t predictions = 0;
+    try {
+      if (!route) throw RequestError(404, "not_found", fmt::format("no route {} (see GET /v1/models)", req.path));
+      const bool head = req.method == "HEAD" && route->methods.front() == "GET";
+      if (!head && std::find(route->methods.begin(), route->methods.end(), req.method) == route->methods.end()) {
+        res.set_header("Allow", JoinStrings(route->methods, ", "));
+        throw RequestError(405, "method_not_allowed",
+                           fmt::format("{} {}: use {}", req.method, req.path, JoinStrings(route->methods, ", ")));
+      }
+      if (!route->open && keys) {
+        const auto who = keys->Authenticate(PresentedKey(req));
+        if (!who) {
+          res.set_header("WWW-Authenticate", "Bearer");
+          throw RequestError(401, "unauthorized",
+                             "a valid API key is needed (header 'Authorization: Bearer <key>' or "
+                             "'X-API-Key: <key>')");
+        }
+        key_id = *who;
+      }
+      if (!route->open && limiter.enabled()) {
+        const std::string client = keys ? "key:" + key_id : "addr:" + req.remote_addr;
+        const RateDecision d = limiter.Take(client);
+        if (!d.allowed) {
+          const auto wait = static_cast<long>(std::ceil(d.retry_after_seconds));
+          res.set_header("Retry-After", std::to_string(std::max(1L, wait)));
+          metrics.Count("finml_rate_limited_total", {{"key", keys ? key_id : "anonymous"}});
+          throw RequestError(429, "rate_limited",
+                             fmt::format("rate limit of {} requests/s (burst {}) reached; retry in "
+                                         "{:.2f} s",
+                                         options.rate_limit,
+                                         options.burst > 0 ? options.burst : std::max(1.0, options.rate_limit),
+                                         d.retry_after_seconds));
+        }
+      }
+      Dispatch(*route, req, res, model, predictions);
+    } catch (const RequestError& e) {
+      error_kind = e.kind();
+      SendJson(res, e.status(), ErrorBody(e.kind(), e.what(), e.field()));
+    } catch (const Error& e) {
+      // finml's own input errors raised past the request validation still name the problem.
+      error_kind = e.kind() == ErrorKind::kInternal ? "internal" : "invalid_value";
+      SendJson(res, e.kind() == ErrorKind::kInternal ? 500 : 422, ErrorBody(error_kind, e.what()));
+    } catch (const std::exception& e) {
+      error_kind = "internal";
+      Log(fmt::format("request {} {} {}: internal error: {}", id, req.method, req.path, e.what()));
+      SendJson(res, 500, ErrorBody("internal", "internal error; the server log has the details"));
+    }
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    const std::string route_name = route ? route->name : "unrouted";
+    metrics.Count("finml_http_requests_total",
+                  {{"route", route_name}, {"method", req.method}, {"code", std::to_string(res.status)}});
+    metrics.Observe("finml_http_request_duration_seconds", {{"route", route_name}}, seconds);
+    if (!error_kind.empty()) metrics.Count("finml_request_errors_total", {{"kind", error_kind}});
+    if (route && route->name == "predict") {
+      if (model && predictions > 0)
+        metrics.Count("finml_predictions_total",
+                      {{"model", route->model}, {"version", model->servable->Version()}}, static_cast<double>(predictions));
+      if (audit->enabled()) {
+        nlohmann::json entry = {{"time", UtcTimestampMillis()},
+                                {"request_id", id},
+                                {"key_id", key_id},
+                                {"client", req.remote_addr},
+                                {"model", route->model},
+                                {"version", model ? nlohmann::json(model->servable->Version()) : nlohmann::json()},
+                                {"latency_ms", seconds * 1000},
+                                {"status", res.status},
+                                {"outcome", error_kind.empty() ? "ok" : error_kind},
+                                {"predictions", predictions}};
+        if (options.audit_features) entry["request"] = req.body;
+        audit->Write(entry);
+      }
+    }
+  }
+
+  std::shared_ptr<const LoadedModel> FindModel(const std::string& name) const {
+    const auto snapshot = store->Snapshot();
+    auto it = snapshot->find(name);
+    if (it != snapshot->end()) return it->second;
+    std::vector<std::string> names;
+    for (const auto& [n, m] : *snapshot) names.push_back(n);
+    throw RequestError(404, "unknown_model",
+                       fmt::format("no model '{}'{} (served: {})", name,
+                                   names.empty() ? "" : fmt::format(" (did you mean '{}'?)", ClosestMatch(name, names)),
+                                   JoinStrings(names, ", ")));
+  }
+
+  static nlohmann::json ModelJson(const LoadedModel& m) {
+    nlohmann::json info = m.servable->Info();
+    info["loaded_at"] = m.loaded_at;
+    info["dir"] = m.dir;
+    return info;
+  }
+
+  void Dispatch(const Route& route, const httplib::Request& req, httplib::Response& res,
+                std::shared_ptr<const LoadedModel>& model, std::size_t& predictions) {
+    if (route.name == "healthz") return SendJson(res, 200, {{"status", "ok"}});
+    if (route.name == "readyz") {
+      const auto n = store->Snapshot()->size();
+      const bool ready = n > 0 && !stopping;
+      return SendJson(res, ready ? 200 : 503, {{"ready", ready}, {"models", n}});
+    }
+    if (route.name == "metrics") {
+      res.status = 200;
+      res.set_content(RenderMetrics(), "text/plain; version=0.0.4; charset=utf-8");
+      return;
+    }
+    if (route.name == "models") {
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& [name, m] : *store->Snapshot()) list.push_back(ModelJson(*m));
+      return SendJson(res, 200, {{"models", list}, {"finml_version", std::string(Version())}});
+    }
+    if (route.name == "reload") return SendJson(res, 200, store->Reload(true).ToJson());
+    model = FindModel(route.model);
+    if (route.name == "model") return SendJson(res, 200, ModelJson(*model));
+    if (route.name == "drift") {
+      nlohmann::json report = model->drift->Report();
+      report["model"] = route.model;
+      report["version"] = model->servable->Version();
+      return SendJson(res, 200, report);
+    }
+    // predict
+    const std::string type = req.get_header_value("Content-Type");
+    if (!type.empty() && type.rfind("application/json", 0) != 0)
+      throw RequestError(415, "unsupported_media_type",
+                         fmt::format("Content-Type '{}': send application/json", type));
+    nlohmann::json body;
+    try {
+      body = nlohmann::json::parse(req.body);
+    } catch (const nlohmann::json::exception& e) {
+      throw RequestError(400, "malformed_json", fmt::format("the body is not JSON: {}", e.what()));
+    }
+    Observation observed;
+    nlohmann::json out = model->servable->Predict(body, observed);
+    predictions = observed.predictions.size();
+    model->drift->Record(observed);
+    SendJson(res, 200, out);
+  }
+
+  std::string RenderMetrics() const {
+    const auto snapshot = store->Snapshot();
+    std::string out = metrics.Render();
+    out += "# HELP finml_models_loaded Models being served.\n# TYPE finml_models_loaded gauge\n";
+    out += fmt::format("finml_models_loaded {}\n", snapshot->size());
+    out += "# HELP finml_model_info The version of every served model.\n# TYPE finml_model_info gauge\n";
+    for (const auto& [name, m] : *snapshot)
+      out += fmt::format("finml_model_info{} 1\n",
+                         FormatLabels({{"model", name}, {"kind", m->servable->Kind()}, {"version", m->servable->Version()}}));
+    std::string psi, ks, pred_psi, pred_ks, counts;
+    for (const auto& [name, m] : *snapshot) {
+      const nlohmann::json r = m->drift->Report();
+      if (!r.value("available", false)) continue;
+      for (const auto& [feature, s] : r.at("features").items()) {
+        if (!s.at("psi").is_null())
+          psi += fmt::format("finml_feature_drift_psi{} {}\n", FormatLabels({{"model", name}, {"feature", feature}}), s.at("psi").get<double>());
+        if (!s.at("ks").is_null())
+          ks += fmt::format("finml_feature_drift_ks{} {}\n", FormatLabels({{"model", name}, {"feature", feature}}), s.at("ks").get<double>());
+      }
+      const auto& p = r.at("prediction");
+      counts += fmt::format("finml_drift_window_observations{} {}\n", FormatLabels({{"model", name}}), p.at("count").get<std::size_t>());
+      if (!p.at("psi").is_null())
+        pred_psi += fmt::format("finml_prediction_drift_psi{} {}\n", FormatLabels({{"model", name}}), p.at("psi").get<double>());
+      if (!p.at("ks").is_null())
+        pred_ks += fmt::format("finml_prediction_drift_ks{} {}\n", FormatLabels({{"model", name}}), p.at("ks").get<double>());
+    }
+    auto family = [&](const char* name, const char* help, const std::string& body) {
+      if (body.empty()) return;
+      out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{}", name, help, name, body);
+    };
+    family("finml_feature_drift_psi", "Population stability index of each input over the drift window against training.", psi);
+    family("finml_feature_drift_ks", "Kolmogorov-Smirnov distance of each numeric input over the drift window against training.", ks);
+    family("finml_prediction_drift_psi", "Population stability index of the predictions over the drift window against the held-out reference.", pred_psi);
+    family("finml_prediction_drift_ks", "Kolmogorov-Smirnov distance of the predictions over the drift window against the held-out reference.", pred_ks);
+    family("finml_drift_window_observations", "Predictions in the drift window.", counts);
+    return out;
+  }
+};
+
+Server::Server(ServeOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+Server::~Server() { Stop(); }
+
+int Server::Start() {
+  auto& i = *impl_;
+  if (i.options.port == 0) {
+    i.port = i.http->bind_to_any_port(i.options.host);
+    FINML_REQUIRE(i.port > 0, "cannot bind {} on any port", i.options.host);
+  } else {
+    FINML_REQUIRE(i.http->bind_to_port(i.options.host, i.options.port),
+                  "cannot listen on {}:{} (in use, or not an address of this machine?)", i.options.host,
+                  i.options.port);
+    i.port = i.options.port;
+  }
+  i.listener = std::thread([&i] { i.http->listen_after_bind(); });
+  // Stop() must not run before the loop does, or it would miss it and the join would hang.
+  for (int k = 0; k < 500 && !i.http->is_running(); ++k)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  if (i.options.reload_interval_seconds > 0)
+    i.store->StartWatching(std::chrono::milliseconds(
+        static_cast<std::int64_t>(std::llround(i.options.reload_interval_seconds * 1000))));
+  const auto snapshot = i.store->Snapshot();
+  std::vector<std::string> names;
+  for (const auto& [name, m] : *snapshot) names.push_back(name + " (" + m->servable->Kind() + ")");
+  i.Log(fmt::format("listening on {}://{}:{} with {} threads; {} model(s): {}{}",
+                    i.options.tls_cert.empty() ? "http" : "https", i.options.host, i.port,
+                    i.options.threads, names.size(), JoinStrings(names, ", "),
+                    i.keys ? fmt::format("; {} API key(s)", i.keys->size()) : "; no API keys"));
+  return i.port;
+}
+
+void Server::Stop() {
+  auto& i = *impl_;
+  i.stopping = true;
+  i.store->StopWatching();
+  if (i.http && i.listener.joinable()) {
+    i.http->stop();
+    i.listener.join();
+  }
+}
+
+int Server::port() const { return impl_->port; }
+ModelStore& Server::models() { return *impl_->store; }
+MetricsRegistry& Server::metrics() { return impl_->metrics; }
+
+}  // namespace finml::serve

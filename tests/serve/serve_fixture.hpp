@@ -1,0 +1,178 @@
+// Saved models for the server tests, trained once per test binary build and shared by every test
+// process (ctest runs each test in its own process, two at a time), plus an in-process server on
+// a free loopback port and a small HTTP client.
+#pragma once
+
+#include <httplib.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "finml/core/build_info.hpp"
+#include "finml/core/files.hpp"
+#include "finml/core/sha256.hpp"
+#include "finml/credit/outputs.hpp"
+#include "finml/credit/pipeline.hpp"
+#include "finml/run/runner.hpp"
+#include "finml/serve/server.hpp"
+#include "test_util.hpp"
+
+namespace finml::serve::testing {
+
+namespace fs = std::filesystem;
+
+struct TrainedModels {
+  std::string root;
+  // Forecasters on the DJIA (close only): AR(3) and a small LSTM; a second AR (p = 5) as a new
+  // version; an AR on MSFT bars (needs high and low).
+  std::string ar, lstm, ar_v2, ohlcv;
+  // `finml credit train` outputs on German credit: logistic (WoE) and gradient-boosted trees.
+  std::string credit_logistic, credit_gbdt;
+};
+
+inline void TrainForecasters(const std::string& yaml, const std::string& out) {
+  run::ExperimentConfig config = run::ParseExperiment(yaml, finml::testing::RepoPath("examples/x.yaml"));
+  run::RunOptions options;
+  options.out_dir = out;
+  (void)run::RunExperiment(config, options);
+}
+
+inline void TrainCredit(const std::string& model, const std::string& out) {
+  const std::string data = finml::testing::RepoPath("data/german_credit.csv");
+  credit::CreditConfig config =
+      credit::ParseCreditConfig({{"data", data}, {"model", model}, {"folds", 3}}, "test");
+  const credit::Table table = credit::LoadTable(data);
+  const credit::CreditRun run = credit::RunCredit(table, config);
+  (void)credit::WriteCreditRun(run, table, out, {data, Sha256File(data), "test"});
+}
+
+inline const TrainedModels& Models() {
+  static const TrainedModels models = [] {
+    // Keyed by the test binary, so a rebuilt finml never reuses models an older one saved.
+    const std::string exe = fs::read_symlink("/proc/self/exe").string();
+    const std::string key = Sha256Hex(fmt::format("{}|{}|{}", exe, fs::file_size(exe),
+                                                  fs::last_write_time(exe).time_since_epoch().count()))
+                                .substr(0, 16);
+    const fs::path root = fs::temp_directory_path() / ("finml_serve_models_" + key);
+    TrainedModels m;
+    m.root = root.string();
+    m.ar = m.root + "/djia/models/ar";
+    m.lstm = m.root + "/djia/models/lstm";
+    m.ar_v2 = m.root + "/djia_v2/models/ar";
+    m.ohlcv = m.root + "/msft/models/ar";
+    m.credit_logistic = m.root + "/credit_logistic";
+    m.credit_gbdt = m.root + "/credit_gbdt";
+    if (fs::exists(root / "READY")) return m;
+    // Another test process may be training too: build aside, then rename into place.
+    const fs::path staging = fs::temp_directory_path() / fmt::format("finml_serve_staging_{}_{}", key, ::getpid());
+    fs::remove_all(staging);
+    fs::create_directories(staging);
+    TrainForecasters(R"(
+data: {path: data/aer_djia8012.csv}
+window: {lookback: 10}
+models:
+  - type: ar
+    params: {p: 3}
+  - type: lstm
+    params: {epochs: 2, hidden: 8}
+)", (staging / "djia").string());
+    TrainForecasters(R"(
+data: {path: data/aer_djia8012.csv}
+window: {lookback: 10}
+models:
+  - type: ar
+    params: {p: 5}
+)", (staging / "djia_v2").string());
+    TrainForecasters(R"(
+data: {path: data/msft_ohlcv.csv}
+split: {train: 0.6, validation: 0.2}
+models:
+  - type: ar
+    params: {p: 2}
+)", (staging / "msft").string());
+    TrainCredit("logistic", (staging / "credit_logistic").string());
+    TrainCredit("gbdt", (staging / "credit_gbdt").string());
+    WriteFileAtomic((staging / "READY").string(), "ok\n");
+    std::error_code ec;
+    fs::rename(staging, root, ec);
+    if (ec) fs::remove_all(staging);  // the other process won; its models are the same
+    return m;
+  }();
+  return models;
+}
+
+// A models directory of symlinks: name -> saved model directory.
+inline std::string ModelsDir(const std::string& test, const std::map<std::string, std::string>& links) {
+  const std::string dir = finml::testing::TempDir("serve_" + test);
+  for (const auto& [name, target] : links) fs::create_directory_symlink(target, fs::path(dir) / name);
+  return dir;
+}
+
+struct Reply {
+  int status = 0;
+  std::string body;
+  httplib::Headers headers;
+  [[nodiscard]] nlohmann::json Json() const { return nlohmann::json::parse(body); }
+  [[nodiscard]] std::string ErrorKind() const {
+    auto j = nlohmann::json::parse(body, nullptr, false);
+    return j.is_object() && j.contains("error") ? j["error"].value("kind", "") : "";
+  }
+};
+
+class Running {
+ public:
+  explicit Running(ServeOptions options) {
+    options.port = 0;
+    options.quiet = true;
+    server_ = std::make_unique<Server>(std::move(options));
+    port_ = server_->Start();
+  }
+  [[nodiscard]] int port() const { return port_; }
+  Server& server() { return *server_; }
+
+  Reply Request(const std::string& method, const std::string& path, const std::string& body = "",
+                httplib::Headers headers = {}, const std::string& type = "application/json") const {
+    httplib::Client client("127.0.0.1", port_);
+    client.set_read_timeout(30);
+    httplib::Result r = method == "GET"    ? client.Get(path, headers)
+                        : method == "POST" ? client.Post(path, headers, body, type)
+                        : method == "PUT"  ? client.Put(path, headers, body, type)
+                                           : client.Delete(path, headers, body, type);
+    Reply reply;
+    if (!r) return reply;  // status 0: no answer at all
+    reply.status = r->status;
+    reply.body = r->body;
+    reply.headers = r->headers;
+    return reply;
+  }
+  Reply Get(const std::string& path, httplib::Headers headers = {}) const {
+    return Request("GET", path, "", std::move(headers));
+  }
+  Reply Post(const std::string& path, const nlohmann::json& body, httplib::Headers headers = {}) const {
+    return Request("POST", path, body.dump(), std::move(headers));
+  }
+
+ private:
+  std::unique_ptr<Server> server_;
+  int port_ = 0;
+};
+
+// The last `n` rows of a CSV (header kept), for windows of recent bars.
+inline std::string TailCsv(const std::string& path, std::size_t n) {
+  std::istringstream in(ReadFile(path));
+  std::string header, line;
+  std::getline(in, header);
+  std::vector<std::string> rows;
+  while (std::getline(in, line))
+    if (!line.empty()) rows.push_back(line);
+  std::string out = header + "\n";
+  for (std::size_t i = rows.size() - std::min(n, rows.size()); i < rows.size(); ++i) out += rows[i] + "\n";
+  return out;
+}
+
+}  // namespace finml::serve::testing
