@@ -64,6 +64,14 @@ std::optional<std::string> ApiKeys::Authenticate(std::string_view secret) const 
 RateDecision RateLimiter::Take(const std::string& client, Clock::time_point now) {
   if (rate_ <= 0) return {};
   std::lock_guard lock(mutex_);
+  if (buckets_.size() >= kMaxTrackedClients) {
+    // Clients whose bucket has refilled are indistinguishable from new ones: forget them, so
+    // many distinct addresses cannot grow the table without bound.
+    std::erase_if(buckets_, [&](const auto& entry) {
+      const double idle = std::chrono::duration<double>(now - entry.second.last).count();
+      return entry.second.tokens + idle * rate_ >= burst_;
+    });
+  }
   auto [it, fresh] = buckets_.try_emplace(client, Bucket{burst_, now});
   Bucket& b = it->second;
   if (!fresh) {

@@ -54,6 +54,7 @@ class RateLimiter {
     double tokens;
     Clock::time_point last;
   };
+  static constexpr std::size_t kMaxTrackedClients = 100000;
   double rate_, burst_;
   std::mutex mutex_;
   std::unordered_map<std::string, Bucket> buckets_;
