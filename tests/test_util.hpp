@@ -1,7 +1,10 @@
 // Helpers shared by the tests: repository paths and reading reference fixtures.
 #pragma once
 
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -38,9 +41,24 @@ inline Fixture ReadFixture(const std::string& path) {
   return f;
 }
 
-// A fresh, empty directory under the system temp dir.
+// Directories made by TempDir, removed when the test process ends (FINML_KEEP_TEST_DIRS=1 keeps
+// them for a look).
+struct TempDirRegistry {
+  std::vector<std::filesystem::path> dirs;
+  ~TempDirRegistry() {
+    if (std::getenv("FINML_KEEP_TEST_DIRS") != nullptr) return;
+    std::error_code ec;
+    for (const auto& d : dirs) std::filesystem::remove_all(d, ec);
+  }
+};
+
+// A fresh, empty directory under the system temp dir, of this process (two test runs on one
+// machine must not delete each other's files).
 inline std::string TempDir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("finml_test_" + name);
+  static TempDirRegistry registry;
+  auto dir = std::filesystem::temp_directory_path() /
+             ("finml_test_" + name + "_" + std::to_string(::getpid()));
+  registry.dirs.push_back(dir);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir.string();

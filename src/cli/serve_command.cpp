@@ -95,8 +95,12 @@ int RunServe(const ServeCommandOptions& o) {
     int signal = 0;
     if (sigwait(&signals, &signal) != 0) continue;
     if (signal == SIGHUP) {
-      const auto summary = server.models().Reload(true);
-      std::fprintf(stderr, "finml serve: SIGHUP reload: %s\n", summary.ToJson().dump().c_str());
+      try {
+        const auto summary = server.models().Reload(true);
+        std::fprintf(stderr, "finml serve: SIGHUP reload: %s\n", summary.ToJson().dump().c_str());
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "finml serve: SIGHUP reload failed: %s\n", e.what());
+      }
       continue;
     }
     std::fprintf(stderr, "finml serve: %s received; finishing requests in flight\n",

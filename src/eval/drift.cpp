@@ -125,10 +125,19 @@ DriftStatistics NumericDrift(const nlohmann::json& reference, const std::vector<
     for (double x : finite) labels.push_back(fmt::format("{:g}", x));
     return CategoricalDrift(reference, labels);
   }
-  s.psi = StabilityIndex(reference.at("shares").get<std::vector<double>>(),
-                         BinShares(finite, EdgesFromJson(reference.at("edges"))));
-  if (reference.contains("quantiles"))
-    s.ks = KolmogorovSmirnov(reference.at("quantiles").get<std::vector<double>>(), finite);
+  const auto edges = EdgesFromJson(reference.at("edges"));
+  const auto shares = reference.at("shares").get<std::vector<double>>();
+  FINML_REQUIRE(!edges.empty() && edges.size() == shares.size() &&
+                    std::is_sorted(edges.begin(), edges.end()) && std::isinf(edges.back()),
+                "drift reference: {} bin edges (ascending, the last inf) for {} shares", edges.size(),
+                shares.size());
+  s.psi = StabilityIndex(shares, BinShares(finite, edges));
+  if (reference.contains("quantiles")) {
+    const auto q = reference.at("quantiles").get<std::vector<double>>();
+    FINML_REQUIRE(q.size() >= 2 && std::is_sorted(q.begin(), q.end()),
+                  "drift reference: the quantiles must be at least two, ascending");
+    s.ks = KolmogorovSmirnov(q, finite);
+  }
   return s;
 }
 

@@ -1,6 +1,7 @@
 #include "finml/run/predict.hpp"
 
 #include <cmath>
+#include <map>
 
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
@@ -35,7 +36,8 @@ SavedForecaster SavedForecaster::Load(const std::string& dir) {
   return s;
 }
 
-ForecastBatch SavedForecaster::Predict(const data::MarketData& md, const std::string& source) const {
+ForecastBatch SavedForecaster::Predict(const data::MarketData& md, const std::string& source,
+                                       bool latest_only) const {
   const auto& pipeline = manifest_.at("pipeline");
   std::vector<train::AssetInputs> inputs = BuildAssetInputs(config_, md);
   FINML_REQUIRE(inputs.front().features.names == features_,
@@ -49,6 +51,13 @@ ForecastBatch SavedForecaster::Predict(const data::MarketData& md, const std::st
                 "{}: {} rows are too few for one full input window (lookback {}, indicator "
                 "warm-up {} rows)",
                 source, md.rows(), lookback, batch.samples.warmup_skipped);
+  if (latest_only) {
+    std::map<std::size_t, std::size_t> last;  // asset -> its latest sample
+    for (std::size_t i = 0; i < batch.samples.size(); ++i) last[batch.samples.asset[i]] = i;
+    std::vector<std::size_t> keep;
+    for (const auto& [asset, i] : last) keep.push_back(i);
+    batch.samples = train::Subset(batch.samples, keep);
+  }
   const std::size_t f = batch.samples.num_features();
   batch.latest_features.reserve(batch.samples.size() * f);
   for (std::size_t i = 0; i < batch.samples.size(); ++i) {

@@ -150,6 +150,16 @@ class CreditServable final : public Servable {
       }
     }
     const std::size_t f = names.size();
+    // Finite but extreme inputs can overflow a standardised term; a NaN must never read as
+    // "approve".
+    for (std::size_t i = 0; i < p.size(); ++i)
+      if (!std::isfinite(p[i]))
+        throw InvalidValue(applicants[i].second, "the model's probability is not finite (inputs far "
+                                                 "outside the training range?)");
+    for (double c : contributions)
+      if (!std::isfinite(c))
+        throw InvalidValue("", "a reason's contribution is not finite (inputs far outside the "
+                               "training range?)");
     nlohmann::json predictions = nlohmann::json::array();
     for (std::size_t i = 0; i < table.rows; ++i) {
       nlohmann::json top = nlohmann::json::array();

@@ -36,8 +36,12 @@ void DriftMonitor::Record(const Observation& o) {
   }
   for (const auto& [name, values] : o.categorical) {
     if (!features.contains(name)) continue;
+    // Labels the training never saw are kept as one token: that is all PSI needs, and client
+    // strings of any length are not held in memory.
+    const auto& known = features.at(name).at("shares");
     auto& w = categorical_[name];
-    for (const auto& v : values) PushBounded(w, v, window_);
+    for (const auto& v : values)
+      PushBounded(w, v.empty() || known.contains(v) ? v : std::string("(unseen)"), window_);
   }
   for (double p : o.predictions) PushBounded(predictions_, p, window_);
 }

@@ -160,8 +160,14 @@ class ForecastServable final : public Servable {
 
     // Validate everything before predicting anything: a batch succeeds or fails whole.
     std::vector<data::MarketData> markets;
-    for (const auto& [instance, path] : instances)
+    std::size_t bars = 0;
+    for (const auto& [instance, path] : instances) {
       markets.push_back(ParseInstance(*instance, path, instances.size() == 1 && path.empty()));
+      bars += markets.back().rows();
+      if (bars > limits_.max_request_bars)
+        throw RequestError(413, "batch_too_large",
+                           fmt::format("more than {} bars in one request; split it", limits_.max_request_bars));
+    }
 
     nlohmann::json predictions = nlohmann::json::array();
     auto lease = pool_->Acquire();
@@ -169,14 +175,14 @@ class ForecastServable final : public Servable {
     for (std::size_t k = 0; k < markets.size(); ++k) {
       run::ForecastBatch batch;
       try {
-        batch = lease->Predict(markets[k], instances[k].second.empty() ? "request" : instances[k].second);
+        batch = lease->Predict(markets[k], instances[k].second.empty() ? "request" : instances[k].second,
+                               /*latest_only=*/!all);
       } catch (const InvalidInput& e) {
         throw InvalidValue(instances[k].second, e.what());
       }
       const std::size_t n = batch.samples.size();
-      const std::size_t first = all ? 0 : n - 1;
       const std::size_t f = names.size();
-      for (std::size_t i = first; i < n; ++i) {
+      for (std::size_t i = 0; i < n; ++i) {
         predictions.push_back({{"instance", k},
                                {"decision", markets[k].time_label[batch.samples.decision_row[i]]},
                                {"prediction", batch.prediction[i]}});
@@ -211,7 +217,7 @@ class ForecastServable final : public Servable {
       data::MarketData md = ProbeData(fields, kProbeRows);
       try {
         (void)Prepared(md);
-        (void)saved.Predict(Prepared(md), "probe");
+        (void)saved.Predict(Prepared(md), "probe", true);
       } catch (const std::exception& e) {
         last_error = e.what();
         continue;
@@ -223,7 +229,7 @@ class ForecastServable final : public Servable {
         const std::size_t mid = (lo + hi) / 2;
         bool ok = true;
         try {
-          (void)saved.Predict(Prepared(FirstRows(md, mid)), "probe");
+          (void)saved.Predict(Prepared(FirstRows(md, mid)), "probe", true);
         } catch (const std::exception&) {
           ok = false;
         }

@@ -8,6 +8,7 @@
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
 #include "finml/core/sha256.hpp"
+#include "finml/eval/drift.hpp"
 #include "finml/serve/audit.hpp"
 #include "finml/serve/credit_servable.hpp"
 #include "finml/serve/forecast_servable.hpp"
@@ -37,6 +38,18 @@ std::shared_ptr<const Servable> LoadServable(const std::string& dir, const std::
                                  path, format));
 }
 
+namespace {
+
+std::string ReadFileIfPresent(const std::string& path) {
+  try {
+    return ReadFile(path);
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+}  // namespace
+
 std::string DirectoryFingerprint(const std::string& dir) {
   std::vector<std::string> entries;
   std::error_code ec;
@@ -50,7 +63,8 @@ std::string DirectoryFingerprint(const std::string& dir) {
     entries.push_back(fmt::format("{}|{}|{}", fs::relative(it->path(), base).string(), size, mtime));
   }
   std::sort(entries.begin(), entries.end());
-  std::string joined = base.string() + "\n";
+  // Copies that keep modification times (cp -p, rsync) still change the manifest's bytes.
+  std::string joined = base.string() + "\n" + Sha256Hex(ReadFileIfPresent((base / "model.json").string())) + "\n";
   for (const auto& e : entries) joined += e + "\n";
   return Sha256Hex(joined);
 }
@@ -68,27 +82,64 @@ ModelStore::~ModelStore() { StopWatching(); }
 
 std::map<std::string, std::string> ModelStore::Discover() const {
   std::map<std::string, std::string> found;
+  // Letters, digits, - and _: "lstm.new" or ".lstm" mid-deploy is never served by mistake.
   auto valid_name = [](const std::string& n) {
-    return !n.empty() && n.front() != '.' &&
-           std::all_of(n.begin(), n.end(), [](char c) {
-             return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-           });
+    return !n.empty() && std::all_of(n.begin(), n.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+    });
   };
   auto scan = [&](const fs::path& dir) {
     std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-      const std::string name = entry.path().filename().string();
-      if (!valid_name(name) || !fs::is_directory(entry.path(), ec)) continue;
-      if (fs::exists(entry.path() / "model.json", ec)) found[name] = entry.path().string();
-      else if (fs::exists(entry.path() / "model" / "model.json", ec))
-        found[name] = (entry.path() / "model").string();
+    fs::directory_iterator it(dir, ec), end;
+    // An unreadable directory is not an empty one: without this every model would be dropped.
+    if (ec) throw IoError(fmt::format("cannot list {}: {}", dir.string(), ec.message()));
+    for (; it != end; it.increment(ec)) {
+      if (ec) throw IoError(fmt::format("cannot list {}: {}", dir.string(), ec.message()));
+      const std::string name = it->path().filename().string();
+      std::error_code probe;
+      if (!valid_name(name) || !fs::is_directory(it->path(), probe)) continue;
+      if (fs::exists(it->path() / "model.json", probe)) found[name] = it->path().string();
+      else if (fs::exists(it->path() / "model" / "model.json", probe))
+        found[name] = (it->path() / "model").string();
     }
   };
-  if (fs::is_directory(fs::path(root_) / "models") && !fs::exists(fs::path(root_) / "model.json"))
+  std::error_code ec;
+  if (fs::is_directory(fs::path(root_) / "models", ec) && !fs::exists(fs::path(root_) / "model.json", ec))
     scan(fs::path(root_) / "models");
   scan(root_);
   return found;
 }
+
+namespace {
+
+// Loads one model and checks that everything the routes will ask of it works, so a broken
+// manifest fails here (and the previous version keeps serving) rather than in a request.
+std::shared_ptr<LoadedModel> LoadChecked(const std::string& dir, const std::string& name,
+                                         const ServeLimits& limits, std::size_t drift_window) {
+  auto model = std::make_shared<LoadedModel>();
+  model->servable = LoadServable(dir, name, limits);
+  model->drift = std::make_shared<DriftMonitor>(model->servable->DriftReference(), drift_window);
+  (void)model->servable->Info();
+  const nlohmann::json report = model->drift->Report();
+  if (model->drift->available()) {
+    FINML_REQUIRE(report.contains("prediction"), "{}: the drift reference has no 'prediction'", dir);
+    const auto& features = model->servable->DriftReference().at("features");
+    for (const auto& [feature, reference] : features.items()) {
+      // A probe value through every reference: malformed bins or quantiles throw now.
+      if (reference.value("kind", "") == "categorical") {
+        (void)eval::CategoricalDrift(reference, {"x"});
+      } else {
+        (void)eval::NumericDrift(reference, {0.0});
+      }
+    }
+    (void)eval::NumericDrift(model->servable->DriftReference().at("prediction"), {0.0});
+  }
+  model->dir = dir;
+  model->loaded_at = UtcTimestampMillis();
+  return model;
+}
+
+}  // namespace
 
 ReloadSummary ModelStore::Reload(bool force) {
   std::lock_guard lock(reload_mutex_);
@@ -96,16 +147,25 @@ ReloadSummary ModelStore::Reload(bool force) {
   const auto current = models_.load();
   auto next = std::make_shared<ModelMap>(*current);
   bool changed = false;
-  for (const auto& [name, dir] : Discover()) {
-    missing_polls_.erase(name);
+  std::map<std::string, std::string> present;
+  try {
+    present = Discover();
+  } catch (const std::exception& e) {
+    log_(fmt::format("model scan failed, nothing changed: {}", e.what()));
+    summary.failed["*"] = e.what();
+    return summary;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& [name, dir] : present) {
+    missing_since_.erase(name);
     const std::string fingerprint = DirectoryFingerprint(dir);
     auto it = current->find(name);
     if (it != current->end() && it->second->fingerprint == fingerprint) {
       pending_.erase(name);
       continue;
     }
-    if (auto f = failed_.find(name); f != failed_.end() && f->second == fingerprint && !force)
-      continue;  // the same broken files: do not retry (and log) on every poll
+    // The same broken files are not retried (and logged) again, even when asked.
+    if (auto f = failed_.find(name); f != failed_.end() && f->second == fingerprint) continue;
     // Load only what looked the same on the previous poll: a directory being copied in changes
     // between polls.
     if (!force && pending_[name] != fingerprint) {
@@ -115,12 +175,11 @@ ReloadSummary ModelStore::Reload(bool force) {
     pending_.erase(name);
     const bool update = it != current->end();
     try {
-      auto model = std::make_shared<LoadedModel>();
-      model->servable = LoadServable(dir, name, limits_);
-      model->drift = std::make_shared<DriftMonitor>(model->servable->DriftReference(), drift_window_);
-      model->dir = dir;
+      auto model = LoadChecked(dir, name, limits_, drift_window_);
+      // Files that changed while loading may have mixed versions across the replicas.
+      if (DirectoryFingerprint(dir) != fingerprint)
+        throw IoError("its files changed while loading; trying again on the next poll");
       model->fingerprint = fingerprint;
-      model->loaded_at = UtcTimestampMillis();
       (*next)[name] = model;
       changed = true;
       failed_.erase(name);
@@ -129,19 +188,20 @@ ReloadSummary ModelStore::Reload(bool force) {
       log_(fmt::format("{} model '{}' version {} ({}) from {}", update ? "reloaded" : "loaded", name,
                        model->servable->Version(), model->servable->Kind(), dir));
     } catch (const std::exception& e) {
-      failed_[name] = fingerprint;
+      if (DirectoryFingerprint(dir) == fingerprint) failed_[name] = fingerprint;
       summary.failed[name] = e.what();
       metrics_.Count("finml_model_loads_total", {{"model", name}, {"outcome", "failed"}});
       log_(fmt::format("could not load model '{}' from {}: {}{}", name, dir, e.what(),
                        update ? " (the previous version keeps serving)" : ""));
     }
   }
-  const auto present = Discover();
   for (const auto& [name, model] : *current) {
     if (present.count(name)) continue;
-    // A directory being swapped by two renames is briefly absent: drop it on the second look.
-    if (!force && ++missing_polls_[name] < 2) continue;
-    missing_polls_.erase(name);
+    // A directory being replaced (two renames, or delete then copy) is briefly absent: a model
+    // goes only after it has been missing for a while, unless asked to go now.
+    auto [since, fresh] = missing_since_.try_emplace(name, now);
+    if (!force && now - since->second < kRemovalGrace) continue;
+    missing_since_.erase(name);
     next->erase(name);
     changed = true;
     summary.removed.push_back(name);

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <optional>
-#include <regex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -33,19 +33,39 @@ struct Route {
 };
 
 std::optional<Route> Match(const std::string& path) {
-  static const std::regex model_route(R"(^/v1/models/([^/]+)(/predict|/drift)?$)");
   if (path == "/healthz") return Route{"healthz", "", {"GET"}, true};
   if (path == "/readyz") return Route{"readyz", "", {"GET"}, false};
   if (path == "/metrics") return Route{"metrics", "", {"GET"}, false};
   if (path == "/v1/models") return Route{"models", "", {"GET"}, false};
   if (path == "/v1/admin/reload") return Route{"reload", "", {"POST"}, false};
-  std::smatch m;
-  if (std::regex_match(path, m, model_route)) {
-    if (m[2] == "/predict") return Route{"predict", m[1], {"POST"}, false};
-    if (m[2] == "/drift") return Route{"drift", m[1], {"GET"}, false};
-    return Route{"model", m[1], {"GET"}, false};
+  constexpr std::string_view prefix = "/v1/models/";
+  if (!path.starts_with(prefix)) return std::nullopt;
+  std::string_view rest = std::string_view(path).substr(prefix.size());
+  std::string_view suffix;
+  for (std::string_view s : {"/predict", "/drift"})
+    if (rest.ends_with(s)) suffix = s, rest.remove_suffix(s.size());
+  if (rest.empty() || rest.find('/') != std::string_view::npos) return std::nullopt;
+  if (suffix == "/predict") return Route{"predict", std::string(rest), {"POST"}, false};
+  if (suffix == "/drift") return Route{"drift", std::string(rest), {"GET"}, false};
+  return Route{"model", std::string(rest), {"GET"}, false};
+}
+
+// A Content-Length header's value; unparsable or absurd values count as too large.
+std::size_t ContentLength(const std::string& text) {
+  std::size_t n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9' || n > (std::numeric_limits<std::size_t>::max() - 9) / 10)
+      return std::numeric_limits<std::size_t>::max();
+    n = n * 10 + static_cast<std::size_t>(c - '0');
   }
-  return std::nullopt;
+  return text.empty() ? std::numeric_limits<std::size_t>::max() : n;
+}
+
+// A method as a metric label: a junk request line must not add a series (or invalid UTF-8).
+std::string MethodLabel(const std::string& method) {
+  for (const char* known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+    if (method == known) return method;
+  return "other";
 }
 
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
@@ -75,6 +95,7 @@ struct Server::Impl {
   int port = 0;
   std::atomic<std::uint64_t> request_ids{0};
   std::atomic<bool> stopping{false};
+  std::atomic<bool> listener_done{false};
 
   explicit Impl(ServeOptions o)
       : options(std::move(o)),
@@ -128,10 +149,17 @@ struct Server::Impl {
     s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     s.set_payload_max_length(options.max_body_bytes);
     s.set_keep_alive_max_count(10000);
-    s.set_keep_alive_timeout(5);
+    // Each open connection holds a worker thread: idle ones are let go quickly.
+    s.set_keep_alive_timeout(2);
     s.set_read_timeout(10);
     s.set_write_timeout(10);
     s.set_tcp_nodelay(true);
+    // Runs before httplib reads the body: its size limit only covers bodies with a Content-Length,
+    // and it would inflate gzip/brotli bodies without one. Only plain, counted bodies get in.
+    s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      return CheckTransport(req, res) ? httplib::Server::HandlerResponse::Unhandled
+                                      : httplib::Server::HandlerResponse::Handled;
+    });
     auto handler = [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); };
     for (const char* pattern : {".*"}) {
       s.Get(pattern, handler);
@@ -156,7 +184,7 @@ struct Server::Impl {
                             : fmt::format("HTTP {}", res.status);
       SendJson(res, res.status, ErrorBody(kind, message));
       metrics.Count("finml_request_errors_total", {{"kind", kind}});
-      metrics.Count("finml_http_requests_total", {{"route", "unrouted"}, {"method", req.method},
+      metrics.Count("finml_http_requests_total", {{"route", "unrouted"}, {"method", MethodLabel(req.method)},
                                                   {"code", std::to_string(res.status)}});
       return httplib::Server::HandlerResponse::Handled;
     }));
@@ -164,6 +192,39 @@ struct Server::Impl {
       SendJson(res, 500, ErrorBody("internal", "internal error"));
       metrics.Count("finml_request_errors_total", {{"kind", "internal"}});
     });
+  }
+
+  // False (with the answer written) when the body cannot be read safely.
+  bool CheckTransport(const httplib::Request& req, httplib::Response& res) {
+    std::optional<RequestError> refusal;
+    const bool has_body_method = req.method == "POST" || req.method == "PUT" ||
+                                 req.method == "PATCH" || req.method == "DELETE";
+    const std::string encoding = ToLower(req.get_header_value("Content-Encoding"));
+    const std::string type = ToLower(req.get_header_value("Content-Type"));
+    if (req.has_header("Transfer-Encoding")) {
+      refusal.emplace(411, "length_required", "chunked bodies are not accepted: send Content-Length");
+    } else if (!encoding.empty() && encoding != "identity") {
+      refusal.emplace(415, "unsupported_media_type",
+                      fmt::format("Content-Encoding '{}': send the JSON uncompressed", encoding));
+    } else if (has_body_method && !req.has_header("Content-Length")) {
+      refusal.emplace(411, "length_required", "a request body needs a Content-Length header");
+    } else if (req.has_header("Content-Length") &&
+               ContentLength(req.get_header_value("Content-Length")) > options.max_body_bytes) {
+      // Refused before reading: httplib would otherwise read and discard the whole claimed length.
+      refusal.emplace(413, "body_too_large",
+                      fmt::format("the body is over the limit of {} bytes (--max-body)", options.max_body_bytes));
+    } else if (type.starts_with("multipart/")) {
+      refusal.emplace(415, "unsupported_media_type", "send application/json, not a multipart form");
+    }
+    if (!refusal) return true;
+    res.set_header("Connection", "close");  // the unread body must not be taken for a request
+    SendJson(res, refusal->status(), ErrorBody(refusal->kind(), refusal->what()));
+    const auto route = Match(req.path);
+    metrics.Count("finml_request_errors_total", {{"kind", refusal->kind()}});
+    metrics.Count("finml_http_requests_total", {{"route", route ? route->name : "unrouted"},
+                                                {"method", MethodLabel(req.method)},
+                                                {"code", std::to_string(refusal->status())}});
+    return false;
   }
 
   void Handle(const httplib::Request& req, httplib::Response& res) {
@@ -185,6 +246,12 @@ struct Server::Impl {
       if (!route->open && keys) {
         const auto who = keys->Authenticate(PresentedKey(req));
         if (!who) {
+          // Guessing keys costs tokens too, from the caller's address.
+          if (limiter.enabled() && !limiter.Take("unauthenticated:" + req.remote_addr).allowed) {
+            res.set_header("Retry-After", "1");
+            metrics.Count("finml_rate_limited_total", {{"key", "-"}});
+            throw RequestError(429, "rate_limited", "too many requests without a valid API key");
+          }
           res.set_header("WWW-Authenticate", "Bearer");
           throw RequestError(401, "unauthorized",
                              "a valid API key is needed (header 'Authorization: Bearer <key>' or "
@@ -223,7 +290,7 @@ struct Server::Impl {
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     const std::string route_name = route ? route->name : "unrouted";
     metrics.Count("finml_http_requests_total",
-                  {{"route", route_name}, {"method", req.method}, {"code", std::to_string(res.status)}});
+                  {{"route", route_name}, {"method", MethodLabel(req.method)}, {"code", std::to_string(res.status)}});
     metrics.Observe("finml_http_request_duration_seconds", {{"route", route_name}}, seconds);
     if (!error_kind.empty()) metrics.Count("finml_request_errors_total", {{"kind", error_kind}});
     if (route && route->name == "predict") {
@@ -295,7 +362,7 @@ struct Server::Impl {
     }
     // predict
     const std::string type = req.get_header_value("Content-Type");
-    if (!type.empty() && type.rfind("application/json", 0) != 0)
+    if (!type.empty() && !ToLower(type).starts_with("application/json"))
       throw RequestError(415, "unsupported_media_type",
                          fmt::format("Content-Type '{}': send application/json", type));
     nlohmann::json body;
@@ -307,7 +374,11 @@ struct Server::Impl {
     Observation observed;
     nlohmann::json out = model->servable->Predict(body, observed);
     predictions = observed.predictions.size();
-    model->drift->Record(observed);
+    try {
+      model->drift->Record(observed);
+    } catch (const std::exception& e) {  // monitoring must never fail a prediction
+      Log(fmt::format("drift recording for '{}' failed: {}", route.model, e.what()));
+    }
     SendJson(res, 200, out);
   }
 
@@ -322,8 +393,13 @@ struct Server::Impl {
                          FormatLabels({{"model", name}, {"kind", m->servable->Kind()}, {"version", m->servable->Version()}}));
     std::string psi, ks, pred_psi, pred_ks, counts;
     for (const auto& [name, m] : *snapshot) {
-      const nlohmann::json r = m->drift->Report();
-      if (!r.value("available", false)) continue;
+      nlohmann::json r;
+      try {
+        r = m->drift->Report();
+      } catch (const std::exception&) {
+        continue;
+      }
+      if (!r.value("available", false) || !r.contains("prediction")) continue;
       for (const auto& [feature, s] : r.at("features").items()) {
         if (!s.at("psi").is_null())
           psi += fmt::format("finml_feature_drift_psi{} {}\n", FormatLabels({{"model", name}, {"feature", feature}}), s.at("psi").get<double>());
@@ -365,13 +441,19 @@ int Server::Start() {
                   i.options.port);
     i.port = i.options.port;
   }
-  i.listener = std::thread([&i] { i.http->listen_after_bind(); });
+  i.listener = std::thread([&i] {
+    i.http->listen_after_bind();
+    i.listener_done = true;
+  });
   // Stop() must not run before the loop does, or it would miss it and the join would hang.
-  for (int k = 0; k < 500 && !i.http->is_running(); ++k)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  while (!i.http->is_running() && !i.listener_done) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (i.listener_done) {
+    i.listener.join();
+    throw IoError(fmt::format("could not serve on {}:{}", i.options.host, i.port));
+  }
   if (i.options.reload_interval_seconds > 0)
-    i.store->StartWatching(std::chrono::milliseconds(
-        static_cast<std::int64_t>(std::llround(i.options.reload_interval_seconds * 1000))));
+    i.store->StartWatching(std::chrono::milliseconds(  // at least 50 ms: no busy loop
+        std::max<std::int64_t>(50, std::llround(i.options.reload_interval_seconds * 1000))));
   const auto snapshot = i.store->Snapshot();
   std::vector<std::string> names;
   for (const auto& [name, m] : *snapshot) names.push_back(name + " (" + m->servable->Kind() + ")");

@@ -41,7 +41,7 @@ code=$(curl -s -o "$out/bad.json" -w '%{http_code}' -H 'Content-Type: applicatio
 curl -sf "$base/metrics" | grep -q 'finml_predictions_total{model="scorer"' || { echo "FAIL: /metrics"; exit 1; }
 
 kill -TERM $pid
-wait $pid; rc=$?
+rc=0; wait $pid || rc=$?
 trap - EXIT
 [ $rc = 0 ] || { echo "FAIL: exit code $rc after SIGTERM"; exit 1; }
 grep -q "stopped" "$out/serve.log" || { echo "FAIL: no clean stop"; cat "$out/serve.log"; exit 1; }

@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "finml/core/error.hpp"
 #include "finml/eval/drift.hpp"
 
 namespace finml::eval {
@@ -72,6 +73,19 @@ TEST(Drift, ReferenceCdfHandlesTiesAndTails) {
     EXPECT_GE(ReferenceCdf(q, x), previous);
     previous = ReferenceCdf(q, x);
   }
+}
+
+TEST(Drift, MalformedReferencesAreRefusedNotReadOutOfBounds) {
+  auto reference = NumericReference({1, 2, 3, 4, 5});
+  auto no_edges = reference;
+  no_edges["edges"] = nlohmann::json::array();
+  EXPECT_THROW((void)NumericDrift(no_edges, {1.0}), InvalidInput);
+  auto unsorted = reference;
+  unsorted["quantiles"] = {3.0, 1.0, 2.0};
+  EXPECT_THROW((void)NumericDrift(unsorted, {1.0}), InvalidInput);
+  auto short_shares = reference;
+  short_shares["shares"] = {1.0};
+  EXPECT_THROW((void)NumericDrift(short_shares, {1.0}), InvalidInput);
 }
 
 TEST(Drift, CategoriesNewToTheReferenceCountAsDrift) {

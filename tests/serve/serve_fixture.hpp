@@ -5,11 +5,17 @@
 
 #include <httplib.h>
 #include <gtest/gtest.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <random>
 #include <sstream>
 #include <string>
 
@@ -33,7 +39,25 @@ struct TrainedModels {
   std::string ar, lstm, ar_v2, ohlcv;
   // `finml credit train` outputs on German credit: logistic (WoE) and gradient-boosted trees.
   std::string credit_logistic, credit_gbdt;
+  // Logistic on a synthetic table with a categorical column ("region": north, south, east).
+  std::string credit_categorical;
 };
+
+// 600 applicants: default risk falls with income and is higher in the south.
+inline std::string CategoricalCreditCsv() {
+  std::string csv = "income,region,default\n";
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> u(0, 1);
+  const char* regions[] = {"north", "south", "east"};
+  for (int i = 0; i < 600; ++i) {
+    const double income = 20 + 80 * u(rng);
+    const int region = static_cast<int>(u(rng) * 3);
+    const double logit = 1.5 - income / 30 + (region == 1 ? 1.0 : 0.0);
+    const bool bad = u(rng) < 1 / (1 + std::exp(-logit));
+    csv += fmt::format("{:.2f},{},{}\n", income, regions[region], bad ? "bad" : "good");
+  }
+  return csv;
+}
 
 inline void TrainForecasters(const std::string& yaml, const std::string& out) {
   run::ExperimentConfig config = run::ParseExperiment(yaml, finml::testing::RepoPath("examples/x.yaml"));
@@ -42,10 +66,11 @@ inline void TrainForecasters(const std::string& yaml, const std::string& out) {
   (void)run::RunExperiment(config, options);
 }
 
-inline void TrainCredit(const std::string& model, const std::string& out) {
-  const std::string data = finml::testing::RepoPath("data/german_credit.csv");
-  credit::CreditConfig config =
-      credit::ParseCreditConfig({{"data", data}, {"model", model}, {"folds", 3}}, "test");
+inline void TrainCredit(const std::string& model, const std::string& out,
+                        std::string data = finml::testing::RepoPath("data/german_credit.csv"),
+                        const std::string& target = "Class") {
+  credit::CreditConfig config = credit::ParseCreditConfig(
+      {{"data", data}, {"model", model}, {"folds", 3}, {"target", target}}, "test");
   const credit::Table table = credit::LoadTable(data);
   const credit::CreditRun run = credit::RunCredit(table, config);
   (void)credit::WriteCreditRun(run, table, out, {data, Sha256File(data), "test"});
@@ -67,6 +92,19 @@ inline const TrainedModels& Models() {
     m.ohlcv = m.root + "/msft/models/ar";
     m.credit_logistic = m.root + "/credit_logistic";
     m.credit_gbdt = m.root + "/credit_gbdt";
+    m.credit_categorical = m.root + "/credit_categorical";
+    if (fs::exists(root / "READY")) return m;
+    // Two test processes start at once: the second waits for the first's models.
+    const std::string lock_path = root.string() + ".lock";
+    const int lock = ::open(lock_path.c_str(), O_CREAT | O_RDWR, 0644);
+    ::flock(lock, LOCK_EX);
+    struct Unlock {
+      int fd;
+      ~Unlock() {
+        ::flock(fd, LOCK_UN);
+        ::close(fd);
+      }
+    } unlock{lock};
     if (fs::exists(root / "READY")) return m;
     // Another test process may be training too: build aside, then rename into place.
     const fs::path staging = fs::temp_directory_path() / fmt::format("finml_serve_staging_{}_{}", key, ::getpid());
@@ -97,6 +135,9 @@ models:
 )", (staging / "msft").string());
     TrainCredit("logistic", (staging / "credit_logistic").string());
     TrainCredit("gbdt", (staging / "credit_gbdt").string());
+    WriteFileAtomic((staging / "regions.csv").string(), CategoricalCreditCsv());
+    TrainCredit("logistic", (staging / "credit_categorical").string(), (staging / "regions.csv").string(),
+                "default");
     WriteFileAtomic((staging / "READY").string(), "ok\n");
     std::error_code ec;
     fs::rename(staging, root, ec);
@@ -161,6 +202,34 @@ class Running {
   std::unique_ptr<Server> server_;
   int port_ = 0;
 };
+
+// Sends raw bytes on a fresh connection and returns everything the server writes back until it
+// closes or 5 s pass: for requests an HTTP client library would refuse to build.
+inline std::string RawExchange(int port, const std::string& bytes) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return "";
+  }
+  timeval timeout{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  (void)::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  std::string reply;
+  char buffer[4096];
+  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) reply.append(buffer, static_cast<std::size_t>(n));
+  ::close(fd);
+  return reply;
+}
+
+// The status code of a raw HTTP reply (0 when there is none).
+inline int RawStatus(const std::string& reply) {
+  if (reply.rfind("HTTP/1.1 ", 0) != 0) return 0;
+  return std::stoi(reply.substr(9, 3));
+}
 
 // The last `n` rows of a CSV (header kept), for windows of recent bars.
 inline std::string TailCsv(const std::string& path, std::size_t n) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <thread>
 
 #include "finml/data/loader.hpp"
@@ -61,21 +62,36 @@ TEST(ServeReload, NewVersionSwapsInUnderTrafficWithoutAFailedRequest) {
       }
     });
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Waits (up to 60 s: a loaded 2-core machine is slow) until `done` holds.
+  auto wait_for = [](const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!done() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return done();
+  };
+  auto answered = [&] { return ok.load(); };
+  const int before_flip = (wait_for([&] { return answered() >= 10; }), answered());
   FlipLink(dir + "/ar", m.ar_v2);
   std::string v2;
-  for (int k = 0; k < 100 && v2.empty(); ++k) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  wait_for([&] {
     const auto now = server.Get("/v1/models/ar").Json();
     if (now.at("version") != v1.at("version")) v2 = now.at("version");
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    return !v2.empty();
+  });
+  const int at_swap = answered();
+  wait_for([&] { return answered() >= at_swap + 10; });
   // A broken new version is refused and the working one keeps serving.
   const std::string broken = finml::testing::TempDir("serve_reload_broken");
   WriteFileAtomic(broken + "/model.json", R"({"format": "finml-model/1", "name": "ar"})");
   FlipLink(dir + "/ar", broken);
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  wait_for([&] {
+    return server.Get("/metrics").body.find(R"(finml_model_loads_total{model="ar",outcome="failed"} 1)") !=
+           std::string::npos;
+  });
+  const int at_failure = answered();
+  wait_for([&] { return answered() >= at_failure + 10; });
   stop = true;
+  EXPECT_GE(before_flip, 10);
   for (auto& t : clients) t.join();
 
   ASSERT_FALSE(v2.empty()) << "the new version was never picked up";

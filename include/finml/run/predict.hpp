@@ -34,7 +34,10 @@ class SavedForecaster {
 
   // Features, samples (without requiring a known target), normalisation and the model, on data
   // already loaded and resampled like the training data. `source` names the input in errors.
-  [[nodiscard]] ForecastBatch Predict(const data::MarketData& market, const std::string& source) const;
+  // `latest_only`: only each asset's latest decision is normalised and predicted (a server's
+  // usual question); the features still come from the whole input.
+  [[nodiscard]] ForecastBatch Predict(const data::MarketData& market, const std::string& source,
+                                      bool latest_only = false) const;
 
   [[nodiscard]] const nlohmann::json& Manifest() const { return manifest_; }
   // The training configuration, symbols set to the ones trained on.

@@ -7,8 +7,9 @@
 // a saved model (a forecaster's models/<name>/ from a run, or the output directory of
 // `finml credit train`, or its model/ folder); symlinks are followed, so flipping a link to a new
 // version directory is an atomic update. A run directory itself (with models/ inside) also works.
-// A changed directory is reloaded once it looks the same on two polls in a row (not mid-copy); a
-// version that fails to load leaves the previous one serving.
+// A changed directory is reloaded once it looks the same on two polls in a row (not mid-copy), and
+// only if it did not change while loading; a version that fails to load leaves the previous one
+// serving. A vanished directory is dropped after 10 s (a deploy may delete, then copy).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -70,7 +71,8 @@ class ModelStore {
   std::mutex reload_mutex_;
   std::map<std::string, std::string> pending_;       // name -> fingerprint seen once, not loaded
   std::map<std::string, std::string> failed_;        // name -> fingerprint that failed to load
-  std::map<std::string, int> missing_polls_;
+  std::map<std::string, std::chrono::steady_clock::time_point> missing_since_;
+  static constexpr std::chrono::seconds kRemovalGrace{10};
   std::thread watcher_;
   std::mutex watch_mutex_;
   std::condition_variable watch_cv_;
