@@ -146,7 +146,7 @@ struct Server::Impl {
   void Configure() {
     auto& s = *http;
     const std::size_t threads = std::max<std::size_t>(options.threads, 1);
-    s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };  // httplib owns it
     s.set_payload_max_length(options.max_body_bytes);
     s.set_keep_alive_max_count(10000);
     // Each open connection holds a worker thread: idle ones are let go quickly.

@@ -154,6 +154,15 @@ inline std::string ModelsDir(const std::string& test, const std::map<std::string
   return dir;
 }
 
+// Options for a test server over `models_dir`: no polling (reloads only when a test asks), quiet.
+inline ServeOptions TestOptions(const std::string& models_dir) {
+  ServeOptions o;
+  o.models_dir = models_dir;
+  o.reload_interval_seconds = 0;
+  o.quiet = true;
+  return o;
+}
+
 struct Reply {
   int status = 0;
   std::string body;

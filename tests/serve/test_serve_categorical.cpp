@@ -12,9 +12,7 @@ using testing::Running;
 
 TEST(ServeCategorical, CategoriesAreStringsAndTheirMixIsMonitored) {
   const auto& m = Models();
-  ServeOptions o;
-  o.models_dir = testing::ModelsDir("categorical", {{"regions", m.credit_categorical}});
-  o.reload_interval_seconds = 0;
+  ServeOptions o = testing::TestOptions(testing::ModelsDir("categorical", {{"regions", m.credit_categorical}}));
   o.drift_window = 50;
   Running server(o);
   const auto info = server.Get("/v1/models/regions").Json();

@@ -13,9 +13,7 @@ using testing::Running;
 
 TEST(ServeDrift, ShiftedApplicantsShowUpInTheirFeatureAndInThePredictions) {
   const auto& m = Models();
-  ServeOptions o;
-  o.models_dir = testing::ModelsDir("drift_credit", {{"credit", m.credit_logistic}});
-  o.reload_interval_seconds = 0;
+  ServeOptions o = testing::TestOptions(testing::ModelsDir("drift_credit", {{"credit", m.credit_logistic}}));
   o.drift_window = 200;
   Running server(o);
   const auto empty = server.Get("/v1/models/credit/drift").Json();
@@ -60,9 +58,7 @@ TEST(ServeDrift, ShiftedApplicantsShowUpInTheirFeatureAndInThePredictions) {
 
 TEST(ServeDrift, ACrashingMarketShowsUpInTheForecastersInputs) {
   const auto& m = Models();
-  ServeOptions o;
-  o.models_dir = testing::ModelsDir("drift_forecast", {{"ar", m.ar}});
-  o.reload_interval_seconds = 0;
+  ServeOptions o = testing::TestOptions(testing::ModelsDir("drift_forecast", {{"ar", m.ar}}));
   o.drift_window = 100;
   Running server(o);
   const std::size_t n = server.Get("/v1/models/ar").Json().at("input").at("min_bars");

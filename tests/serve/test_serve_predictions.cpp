@@ -52,18 +52,11 @@ std::map<std::string, double> PredictCsv(const std::string& model_dir, const std
   return out;
 }
 
-ServeOptions Options(const std::string& dir) {
-  ServeOptions o;
-  o.models_dir = dir;
-  o.reload_interval_seconds = 0;
-  return o;
-}
-
 TEST(ServePredictions, ForecastersMatchFinmlPredictOnTheSameBars) {
   const auto& m = Models();
   const std::string dir =
       testing::ModelsDir("forecast_match", {{"ar", m.ar}, {"lstm", m.lstm}, {"msft", m.ohlcv}});
-  Running server(Options(dir));
+  Running server(testing::TestOptions(dir));
   const std::string scratch = finml::testing::TempDir("serve_forecast_match_scratch");
   struct Case {
     std::string model, data;
@@ -113,7 +106,7 @@ TEST(ServePredictions, ForecastersMatchFinmlPredictOnTheSameBars) {
 
 TEST(ServePredictions, PricesShorthandAndBatchesAgreeWithSingleWindows) {
   const auto& m = Models();
-  Running server(Options(testing::ModelsDir("forecast_batch", {{"lstm", m.lstm}})));
+  Running server(testing::TestOptions(testing::ModelsDir("forecast_batch", {{"lstm", m.lstm}})));
   const std::size_t n = server.Get("/v1/models/lstm").Json().at("input").at("min_bars");
   const data::MarketData md = data::LoadMarketData(finml::testing::RepoPath("data/aer_djia8012.csv"));
   const auto& close = md.assets.front().close;
@@ -147,7 +140,7 @@ TEST(ServePredictions, PricesShorthandAndBatchesAgreeWithSingleWindows) {
 
 TEST(ServePredictions, CreditMatchesFinmlCreditScore) {
   const auto& m = Models();
-  Running server(Options(testing::ModelsDir(
+  Running server(testing::TestOptions(testing::ModelsDir(
       "credit_match", {{"logistic", m.credit_logistic}, {"gbdt", m.credit_gbdt}})));
   const std::string scratch = finml::testing::TempDir("serve_credit_match_scratch");
   const std::string csv = testing::TailCsv(finml::testing::RepoPath("data/german_credit.csv"), 25);
@@ -198,7 +191,7 @@ TEST(ServePredictions, CreditMatchesFinmlCreditScore) {
 
 TEST(ServePredictions, EndpointsDescribeTheModelsAndTheServer) {
   const auto& m = Models();
-  Running server(Options(testing::ModelsDir("endpoints", {{"lstm", m.lstm}, {"credit", m.credit_logistic}})));
+  Running server(testing::TestOptions(testing::ModelsDir("endpoints", {{"lstm", m.lstm}, {"credit", m.credit_logistic}})));
   const auto health = server.Get("/healthz");
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(health.Json()["status"], "ok");

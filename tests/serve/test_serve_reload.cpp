@@ -29,8 +29,7 @@ void FlipLink(const std::string& link, const std::string& target) {
 TEST(ServeReload, NewVersionSwapsInUnderTrafficWithoutAFailedRequest) {
   const auto& m = Models();
   const std::string dir = testing::ModelsDir("reload", {{"ar", m.ar}});
-  ServeOptions o;
-  o.models_dir = dir;
+  ServeOptions o = testing::TestOptions(dir);
   o.reload_interval_seconds = 0.1;
   o.threads = 6;
   Running server(o);
@@ -119,9 +118,7 @@ TEST(ServeReload, NewVersionSwapsInUnderTrafficWithoutAFailedRequest) {
 TEST(ServeReload, ModelsAppearAndDisappearWithTheirDirectories) {
   const auto& m = Models();
   const std::string dir = testing::ModelsDir("appear", {{"ar", m.ar}});
-  ServeOptions o;
-  o.models_dir = dir;
-  o.reload_interval_seconds = 0;  // only explicit reloads
+  ServeOptions o = testing::TestOptions(dir);  // reloads only when asked
   Running server(o);
   fs::create_directory_symlink(m.credit_logistic, dir + "/credit");
   EXPECT_EQ(server.Get("/v1/models/credit").status, 404);
@@ -137,10 +134,7 @@ TEST(ServeReload, ModelsAppearAndDisappearWithTheirDirectories) {
 
 TEST(ServeReload, ARunDirectoryServesEveryModelInIt) {
   const auto& m = Models();
-  ServeOptions o;
-  o.models_dir = fs::path(m.ar).parent_path().parent_path().string();  // runs/<id>
-  o.reload_interval_seconds = 0;
-  o.quiet = true;
+  ServeOptions o = testing::TestOptions(fs::path(m.ar).parent_path().parent_path().string());  // runs/<id>
   Running server(o);
   std::vector<std::string> names;
   const auto list = server.Get("/v1/models").Json();
@@ -149,9 +143,7 @@ TEST(ServeReload, ARunDirectoryServesEveryModelInIt) {
 }
 
 TEST(ServeReload, StartingWithoutAnyModelIsAClearError) {
-  ServeOptions o;
-  o.models_dir = finml::testing::TempDir("serve_empty");
-  o.quiet = true;
+  ServeOptions o = testing::TestOptions(finml::testing::TempDir("serve_empty"));
   try {
     Server server(o);
     FAIL() << "expected an error";

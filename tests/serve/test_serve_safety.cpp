@@ -35,9 +35,7 @@ nlohmann::json Applicant() {
 
 TEST(ServeSafety, MalformedRequestCorpusGetsJsonErrorsAndTheServerStillAnswers) {
   const auto& m = Models();
-  ServeOptions o;
-  o.models_dir = testing::ModelsDir("corpus", {{"lstm", m.lstm}, {"msft", m.ohlcv}, {"credit", m.credit_logistic}});
-  o.reload_interval_seconds = 0;
+  ServeOptions o = testing::TestOptions(testing::ModelsDir("corpus", {{"lstm", m.lstm}, {"msft", m.ohlcv}, {"credit", m.credit_logistic}}));
   o.max_body_bytes = 256 * 1024;
   o.limits.max_batch = 5;
   o.limits.max_window_rows = 2000;
@@ -186,9 +184,7 @@ TEST(ServeSafety, ApiKeysGuardEverythingButHealthz) {
   const auto& m = Models();
   const std::string scratch = finml::testing::TempDir("serve_keys_scratch");
   WriteFileAtomic(scratch + "/keys", "# desk keys\ndesk-a 0123456789abcdef0123\n\nabcdefghijklmnopqrstuvwxyz\n");
-  ServeOptions o;
-  o.models_dir = testing::ModelsDir("keys", {{"credit", m.credit_logistic}});
-  o.reload_interval_seconds = 0;
+  ServeOptions o = testing::TestOptions(testing::ModelsDir("keys", {{"credit", m.credit_logistic}}));
   o.api_keys_file = scratch + "/keys";
   o.audit_log = scratch + "/audit.jsonl";
   Running server(o);
@@ -231,9 +227,7 @@ TEST(ServeSafety, ApiKeysGuardEverythingButHealthz) {
 TEST(ServeSafety, AuditLogCarriesFeaturesOnlyWhenAsked) {
   const auto& m = Models();
   const std::string scratch = finml::testing::TempDir("serve_audit_features_scratch");
-  ServeOptions o;
-  o.models_dir = testing::ModelsDir("audit_features", {{"credit", m.credit_logistic}});
-  o.reload_interval_seconds = 0;
+  ServeOptions o = testing::TestOptions(testing::ModelsDir("audit_features", {{"credit", m.credit_logistic}}));
   o.audit_log = scratch + "/audit.jsonl";
   o.audit_features = true;
   Running server(o);
@@ -246,9 +240,7 @@ TEST(ServeSafety, RateLimitPerKeyAnswers429WithRetryAfter) {
   const auto& m = Models();
   const std::string scratch = finml::testing::TempDir("serve_rate_scratch");
   WriteFileAtomic(scratch + "/keys", "a aaaaaaaaaaaaaaaaaaaa\nb bbbbbbbbbbbbbbbbbbbb\n");
-  ServeOptions o;
-  o.models_dir = testing::ModelsDir("rate", {{"credit", m.credit_logistic}});
-  o.reload_interval_seconds = 0;
+  ServeOptions o = testing::TestOptions(testing::ModelsDir("rate", {{"credit", m.credit_logistic}}));
   o.api_keys_file = scratch + "/keys";
   o.rate_limit = 0.01;  // one token every 100 s: nothing refills during the test
   o.burst = 3;
@@ -283,9 +275,7 @@ TEST(ServeSafety, ServesHttpsWithACertificate) {
       "-out {0}/cert.pem > {0}/openssl.log 2>&1",
       scratch);
   ASSERT_EQ(std::system(command.c_str()), 0) << ReadFile(scratch + "/openssl.log");
-  ServeOptions o;
-  o.models_dir = testing::ModelsDir("tls", {{"credit", m.credit_logistic}});
-  o.reload_interval_seconds = 0;
+  ServeOptions o = testing::TestOptions(testing::ModelsDir("tls", {{"credit", m.credit_logistic}}));
   o.tls_cert = scratch + "/cert.pem";
   o.tls_key = scratch + "/key.pem";
   Running server(o);
