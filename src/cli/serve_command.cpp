@@ -9,7 +9,8 @@
 
 namespace finml::cli {
 
-void SetupServe(CLI::App& app, ServeCommandOptions& o) {
+void SetupServe(CLI::App& app, ServeCommandOptions& command) {
+  serve::ServeOptions& o = command.server;
   app.add_option("--models", o.models_dir,
                  "directory with one folder per saved model (served under the folder's name)")
       ->required();
@@ -20,13 +21,13 @@ void SetupServe(CLI::App& app, ServeCommandOptions& o) {
   app.add_option("--threads", o.threads, "request threads (each keep-alive connection holds one)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
-  app.add_option("--replicas", o.replicas, "copies of each model predicting concurrently")
+  app.add_option("--replicas", o.limits.replicas, "copies of each model predicting concurrently")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
-  app.add_option("--torch-threads", o.torch_threads, "LibTorch threads per prediction")
+  app.add_option("--torch-threads", command.torch_threads, "LibTorch threads per prediction")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
-  app.add_option("--api-keys", o.api_keys,
+  app.add_option("--api-keys", o.api_keys_file,
                  "file of API keys, one '<key-id> <secret>' per line; without it no key is asked")
       ->check(CLI::ExistingFile);
   app.add_option("--rate-limit", o.rate_limit, "requests per second per API key (0: no limit)")
@@ -34,13 +35,13 @@ void SetupServe(CLI::App& app, ServeCommandOptions& o) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--burst", o.burst, "token-bucket size (default: max(1, rate))")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--max-body", o.max_body, "largest request body in bytes (413 above)")
+  app.add_option("--max-body", o.max_body_bytes, "largest request body in bytes (413 above)")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 30));
-  app.add_option("--max-batch", o.max_batch, "most instances or applicants per request")
+  app.add_option("--max-batch", o.limits.max_batch, "most instances or applicants per request")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
-  app.add_option("--max-bars", o.max_bars, "most bars per forecasting instance")
+  app.add_option("--max-bars", o.limits.max_window_rows, "most bars per forecasting instance")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{10000000}));
   app.add_option("--audit-log", o.audit_log, "append one JSON line per prediction request here");
@@ -48,7 +49,7 @@ void SetupServe(CLI::App& app, ServeCommandOptions& o) {
                "also write each request's body (the raw features) to the audit log");
   app.add_option("--tls-cert", o.tls_cert, "PEM certificate: serve HTTPS")->check(CLI::ExistingFile);
   app.add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert")->check(CLI::ExistingFile);
-  app.add_option("--reload-interval", o.reload_interval,
+  app.add_option("--reload-interval", o.reload_interval_seconds,
                  "seconds between scans of --models for new versions (0: only on SIGHUP or POST "
                  "/v1/admin/reload)")
       ->capture_default_str()
@@ -70,25 +71,7 @@ int RunServe(const ServeCommandOptions& o) {
   std::signal(SIGPIPE, SIG_IGN);  // a client hanging up mid-answer is not the server's end
 
   models::SetTorchThreads(o.torch_threads);
-  serve::ServeOptions options;
-  options.models_dir = o.models_dir;
-  options.host = o.host;
-  options.port = o.port;
-  options.threads = o.threads;
-  options.api_keys_file = o.api_keys;
-  options.rate_limit = o.rate_limit;
-  options.burst = o.burst;
-  options.max_body_bytes = o.max_body;
-  options.limits.max_batch = o.max_batch;
-  options.limits.max_window_rows = o.max_bars;
-  options.limits.replicas = o.replicas;
-  options.audit_log = o.audit_log;
-  options.audit_features = o.audit_features;
-  options.tls_cert = o.tls_cert;
-  options.tls_key = o.tls_key;
-  options.reload_interval_seconds = o.reload_interval;
-  options.drift_window = o.drift_window;
-  serve::Server server(options);
+  serve::Server server(o.server);
   server.Start();
   std::fflush(stderr);
   for (;;) {

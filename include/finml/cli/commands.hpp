@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "finml/serve/server.hpp"
+
 namespace finml::cli {
 
 struct RunCommandOptions {
@@ -115,23 +117,8 @@ int RunCredit(const CreditCommandOptions& options, const CLI::App& app,
               const std::string& command_line);
 
 struct ServeCommandOptions {
-  std::string models_dir;
-  std::string host = "127.0.0.1";
-  int port = 8080;
-  std::size_t threads = 8;
-  std::size_t replicas = 2;
+  serve::ServeOptions server;  // the flags bind straight to the server's settings
   int torch_threads = 1;
-  std::string api_keys;
-  double rate_limit = 0;
-  double burst = 0;
-  std::size_t max_body = 1 << 20;
-  std::size_t max_batch = 1000;
-  std::size_t max_bars = 10000;
-  std::string audit_log;
-  bool audit_features = false;
-  std::string tls_cert, tls_key;
-  double reload_interval = 2;
-  std::size_t drift_window = 1000;
 };
 void SetupServe(CLI::App& app, ServeCommandOptions& options);
 int RunServe(const ServeCommandOptions& options);
