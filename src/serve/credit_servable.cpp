@@ -24,10 +24,11 @@ class CreditServable final : public Servable {
  public:
   CreditServable(const std::string& dir, std::string name, const ServeLimits& limits)
       : name_(std::move(name)), limits_(limits) {
-    manifest_ = nlohmann::json::parse(ReadFile(dir + "/model.json"));
+    const std::string text = ReadFile(dir + "/model.json");
+    manifest_ = nlohmann::json::parse(text);
     FINML_REQUIRE(manifest_.value("format", "") == "finml-credit/1",
                   "{}/model.json is not a finml credit model", dir);
-    version_ = Sha256Hex(ReadFile(dir + "/model.json")).substr(0, 12);
+    version_ = Sha256Hex(text).substr(0, 12);
     std::vector<std::unique_ptr<credit::CreditModel>> copies;
     for (std::size_t k = 0; k < std::max<std::size_t>(limits.replicas, 1); ++k)
       copies.push_back(std::make_unique<credit::CreditModel>(credit::CreditModel::Load(dir, manifest_)));

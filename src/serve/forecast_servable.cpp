@@ -216,7 +216,6 @@ class ForecastServable final : public Servable {
       std::sort(fields.begin(), fields.end());
       data::MarketData md = ProbeData(fields, kProbeRows);
       try {
-        (void)Prepared(md);
         (void)saved.Predict(Prepared(md), "probe", true);
       } catch (const std::exception& e) {
         last_error = e.what();

@@ -30,7 +30,9 @@ done
 [ -n "$port" ] || { echo "FAIL: the server did not start"; cat "$out/serve.log"; exit 1; }
 base="http://127.0.0.1:$port"
 
-curl -sf "$base/healthz" | grep -q '"ok"' || { echo "FAIL: /healthz"; exit 1; }
+# Answers go to files before grep: `grep -q` quits at its match, and curl's broken pipe would
+# fail the pipeline under pipefail.
+curl -sf "$base/healthz" > "$out/health.json" && grep -q '"ok"' "$out/health.json" || { echo "FAIL: /healthz"; exit 1; }
 answer=$(curl -sf -H 'Content-Type: application/json' --data @"$out/one.json" "$base/v1/models/scorer/predict")
 served=$(echo "$answer" | sed -n 's/.*"probability":\([^,}]*\).*/\1/p')
 # Both print the double exactly (17 significant digits or the shortest round trip): compare as numbers.
@@ -38,7 +40,8 @@ awk -v a="$served" -v b="$expected" 'BEGIN { exit !(a == b) }' ||
   { echo "FAIL: served probability $served, finml credit score $expected"; exit 1; }
 code=$(curl -s -o "$out/bad.json" -w '%{http_code}' -H 'Content-Type: application/json' --data '{"applicant": {"Age": "old"}}' "$base/v1/models/scorer/predict")
 [ "$code" = 400 ] && grep -q '"invalid_request"' "$out/bad.json" || { echo "FAIL: bad input got $code"; cat "$out/bad.json"; exit 1; }
-curl -sf "$base/metrics" | grep -q 'finml_predictions_total{model="scorer"' || { echo "FAIL: /metrics"; exit 1; }
+curl -sf "$base/metrics" > "$out/metrics.txt" && grep -q 'finml_predictions_total{model="scorer"' "$out/metrics.txt" ||
+  { echo "FAIL: /metrics"; exit 1; }
 
 kill -TERM $pid
 rc=0; wait $pid || rc=$?
