@@ -78,6 +78,7 @@ int RunServe(const ServeCommandOptions& o) {
     int signal = 0;
     if (sigwait(&signals, &signal) != 0) continue;
     if (signal == SIGHUP) {
+      server.ReopenAuditLog();
       try {
         const auto summary = server.models().Reload(true);
         std::fprintf(stderr, "finml serve: SIGHUP reload: %s\n", summary.ToJson().dump().c_str());

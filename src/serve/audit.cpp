@@ -9,7 +9,7 @@
 
 namespace finml::serve {
 
-AuditLog::AuditLog(const std::string& path) : file_(std::fopen(path.c_str(), "a")) {
+AuditLog::AuditLog(const std::string& path) : path_(path), file_(std::fopen(path.c_str(), "a")) {
   if (file_ == nullptr)
     throw IoError(fmt::format("cannot open the audit log '{}' for appending", path));
 }
@@ -25,6 +25,16 @@ void AuditLog::Write(const nlohmann::json& entry) {
   std::lock_guard lock(mutex_);
   std::fwrite(line.data(), 1, line.size(), file_);
   std::fflush(file_);
+}
+
+void AuditLog::Reopen() {
+  std::lock_guard lock(mutex_);
+  if (!file_) return;
+  // Keep writing to the old file if the new one cannot be opened: no line is lost either way.
+  if (std::FILE* fresh = std::fopen(path_.c_str(), "a")) {
+    std::fclose(file_);
+    file_ = fresh;
+  }
 }
 
 std::string UtcTimestampMillis() {

@@ -30,12 +30,16 @@ ApiKeys ApiKeys::Parse(const std::string& text, const std::string& file) {
     std::vector<std::string> words;
     for (std::string w; fields >> w;) words.push_back(w);
     if (words.empty() || words.front().front() == '#') continue;
+    Key key;
+    if (words.size() == 3 && words[2] == "admin") {
+      key.admin = true;
+      words.pop_back();
+    }
     if (words.size() > 2)
       throw DataError(SourceLocation{file, number, 0}, "more than two fields",
-                      "write '<key-id> <secret>' or just '<secret>'");
-    Key key;
+                      "write '<key-id> <secret> [admin]' or just '<secret>'");
     key.id = words.size() == 2 ? words[0] : "key-" + std::to_string(number);
-    const std::string& secret = words.back();
+    const std::string& secret = words[words.size() == 2 ? 1 : 0];
     if (secret.size() < 16)
       throw DataError(SourceLocation{file, number, words.size() == 2 ? words[0].size() + 2 : 1},
                       fmt::format("the secret has {} characters; at least 16 are needed",
@@ -52,12 +56,12 @@ ApiKeys ApiKeys::Parse(const std::string& text, const std::string& file) {
   return keys;
 }
 
-std::optional<std::string> ApiKeys::Authenticate(std::string_view secret) const {
+std::optional<ApiKeys::Caller> ApiKeys::Authenticate(std::string_view secret) const {
   // Hashing first makes every comparison the same length whatever was presented.
   const std::string digest = Sha256Hex(secret);
-  std::optional<std::string> match;
+  std::optional<Caller> match;
   for (const auto& key : keys_)  // no early exit: every key is compared
-    if (ConstantTimeEquals(digest, key.digest) && !match) match = key.id;
+    if (ConstantTimeEquals(digest, key.digest) && !match) match = Caller{key.id, key.admin};
   return match;
 }
 

@@ -257,7 +257,12 @@ struct Server::Impl {
                              "a valid API key is needed (header 'Authorization: Bearer <key>' or "
                              "'X-API-Key: <key>')");
         }
-        key_id = *who;
+        key_id = who->id;
+        if (route->name == "reload" && !who->admin)
+          throw RequestError(403, "forbidden",
+                             fmt::format("key '{}' may not reload models (mark an admin key with "
+                                         "'admin' after its secret in the key file)",
+                                         key_id));
       }
       if (!route->open && limiter.enabled()) {
         const std::string client = keys ? "key:" + key_id : "addr:" + req.remote_addr;
@@ -476,6 +481,7 @@ void Server::Stop() {
 
 int Server::port() const { return impl_->port; }
 ModelStore& Server::models() { return *impl_->store; }
+void Server::ReopenAuditLog() { impl_->audit->Reopen(); }
 MetricsRegistry& Server::metrics() { return impl_->metrics; }
 
 }  // namespace finml::serve

@@ -43,6 +43,12 @@ code=$(curl -s -o "$out/bad.json" -w '%{http_code}' -H 'Content-Type: applicatio
 curl -sf "$base/metrics" > "$out/metrics.txt" && grep -q 'finml_predictions_total{model="scorer"' "$out/metrics.txt" ||
   { echo "FAIL: /metrics"; exit 1; }
 
+# SIGHUP rescans the models (and reopens the audit log) without stopping.
+kill -HUP $pid
+for _ in $(seq 1 50); do grep -q "SIGHUP reload" "$out/serve.log" && break; sleep 0.1; done
+grep -q "SIGHUP reload" "$out/serve.log" || { echo "FAIL: no reload on SIGHUP"; cat "$out/serve.log"; exit 1; }
+curl -sf "$base/healthz" > /dev/null || { echo "FAIL: not serving after SIGHUP"; exit 1; }
+
 kill -TERM $pid
 rc=0; wait $pid || rc=$?
 trap - EXIT

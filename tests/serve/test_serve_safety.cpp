@@ -183,7 +183,8 @@ TEST(ServeSafety, MalformedRequestCorpusGetsJsonErrorsAndTheServerStillAnswers) 
 TEST(ServeSafety, ApiKeysGuardEverythingButHealthz) {
   const auto& m = Models();
   const std::string scratch = finml::testing::TempDir("serve_keys_scratch");
-  WriteFileAtomic(scratch + "/keys", "# desk keys\ndesk-a 0123456789abcdef0123\n\nabcdefghijklmnopqrstuvwxyz\n");
+  WriteFileAtomic(scratch + "/keys",
+                  "# desk keys\ndesk-a 0123456789abcdef0123\n\nabcdefghijklmnopqrstuvwxyz\nops zzzzzzzzzzzzzzzzzzzz admin\n");
   ServeOptions o = testing::TestOptions(testing::ModelsDir("keys", {{"credit", m.credit_logistic}}));
   o.api_keys_file = scratch + "/keys";
   o.audit_log = scratch + "/audit.jsonl";
@@ -222,6 +223,20 @@ TEST(ServeSafety, ApiKeysGuardEverythingButHealthz) {
   EXPECT_EQ(entries[5].at("time").get<std::string>().size(), 24u);
   for (const auto& e : entries) EXPECT_FALSE(e.contains("request"));
   EXPECT_EQ(ReadFile(scratch + "/audit.jsonl").find("Duration"), std::string::npos);
+
+  // Reloading over HTTP takes an admin key.
+  const auto forbidden = server.Post("/v1/admin/reload", nlohmann::json::object(), {{"X-API-Key", "abcdefghijklmnopqrstuvwxyz"}});
+  EXPECT_EQ(forbidden.status, 403);
+  EXPECT_EQ(forbidden.ErrorKind(), "forbidden");
+  EXPECT_EQ(server.Post("/v1/admin/reload", nlohmann::json::object(), {{"X-API-Key", "zzzzzzzzzzzzzzzzzzzz"}}).status, 200);
+
+  // After logrotate moves the log away, a reopen (SIGHUP in `finml serve`) starts a new file.
+  std::filesystem::rename(scratch + "/audit.jsonl", scratch + "/audit.jsonl.1");
+  server.server().ReopenAuditLog();
+  ASSERT_EQ(server.Post("/v1/models/credit/predict", request, {{"X-API-Key", "zzzzzzzzzzzzzzzzzzzz"}}).status, 200);
+  const auto fresh = nlohmann::json::parse(ReadFile(scratch + "/audit.jsonl"));
+  EXPECT_EQ(fresh.at("key_id"), "ops");
+  EXPECT_EQ(ReadFile(scratch + "/audit.jsonl.1").find("\"ops\""), std::string::npos);
 }
 
 TEST(ServeSafety, AuditLogCarriesFeaturesOnlyWhenAsked) {

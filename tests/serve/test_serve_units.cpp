@@ -20,8 +20,12 @@ TEST(ServeAuth, ConstantTimeEqualsComparesWholeStrings) {
 TEST(ServeAuth, KeyFileParsesIdsAndRefusesWeakOrDuplicateKeys) {
   const auto keys = ApiKeys::Parse("# comment\nops 0123456789abcdef\r\n\n  fedcba9876543210fedc  \n", "keys.txt");
   EXPECT_EQ(keys.size(), 2u);
-  EXPECT_EQ(keys.Authenticate("0123456789abcdef"), "ops");
-  EXPECT_EQ(keys.Authenticate("fedcba9876543210fedc"), "key-4");
+  EXPECT_EQ(keys.Authenticate("0123456789abcdef")->id, "ops");
+  EXPECT_FALSE(keys.Authenticate("0123456789abcdef")->admin);
+  EXPECT_EQ(keys.Authenticate("fedcba9876543210fedc")->id, "key-4");
+  const auto admins = ApiKeys::Parse("root 0123456789abcdef admin\n", "keys.txt");
+  EXPECT_TRUE(admins.Authenticate("0123456789abcdef")->admin);
+  EXPECT_THROW((void)ApiKeys::Parse("root 0123456789abcdef root\n", "k"), DataError);
   EXPECT_FALSE(keys.Authenticate("ops"));
   EXPECT_FALSE(keys.Authenticate(""));
   EXPECT_FALSE(keys.Authenticate("0123456789abcdef "));

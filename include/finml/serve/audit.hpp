@@ -20,9 +20,12 @@ class AuditLog {
 
   [[nodiscard]] bool enabled() const { return file_ != nullptr; }
   void Write(const nlohmann::json& entry);
+  // Opens the path again (after logrotate moved the file away); SIGHUP does it.
+  void Reopen();
 
  private:
   std::mutex mutex_;
+  std::string path_;
   std::FILE* file_ = nullptr;
 };
 

@@ -19,19 +19,25 @@ namespace finml::serve {
 
 class ApiKeys {
  public:
-  // One key per line: "<key-id> <secret>" or just "<secret>" (id: key-<line>). Blank lines and
-  // lines starting with # are skipped. Secrets need 16 or more characters; ids must be unique.
+  // One key per line: "<key-id> <secret> [admin]" or just "<secret>" (id: key-<line>). Blank
+  // lines and lines starting with # are skipped. Secrets need 16 or more characters; ids must be
+  // unique. Only admin keys may trigger a reload over HTTP.
   [[nodiscard]] static ApiKeys Load(const std::string& path);
   [[nodiscard]] static ApiKeys Parse(const std::string& text, const std::string& file_label);
 
-  // The key id for a presented secret, or nothing.
-  [[nodiscard]] std::optional<std::string> Authenticate(std::string_view secret) const;
+  struct Caller {
+    std::string id;
+    bool admin = false;
+  };
+  // Who presented this secret, or nothing.
+  [[nodiscard]] std::optional<Caller> Authenticate(std::string_view secret) const;
   [[nodiscard]] std::size_t size() const { return keys_.size(); }
 
  private:
   struct Key {
     std::string id;
     std::string digest;  // SHA-256 hex of the secret
+    bool admin = false;
   };
   std::vector<Key> keys_;
 };

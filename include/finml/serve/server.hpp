@@ -7,7 +7,7 @@
 //   GET  /v1/models/<name>             one model, with the request schema
 //   POST /v1/models/<name>/predict     predictions (forecast_servable.hpp, credit_servable.hpp)
 //   GET  /v1/models/<name>/drift       rolling input and prediction drift against training
-//   POST /v1/admin/reload              rescan the models directory now
+//   POST /v1/admin/reload              rescan the models directory now (admin keys only)
 // Every error is a JSON body {"error": {"kind", "message", "field"}} with a 4xx/5xx status.
 #pragma once
 
@@ -51,6 +51,8 @@ class Server {
   void Stop();
   [[nodiscard]] int port() const;
   [[nodiscard]] ModelStore& models();
+  // Reopens the audit log file (after logrotate moved it away).
+  void ReopenAuditLog();
   [[nodiscard]] MetricsRegistry& metrics();
 
  private:
