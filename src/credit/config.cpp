@@ -30,6 +30,14 @@ const char* CreditModelName(CreditModelKind kind) {
 
 double ScorecardScale::Factor() const { return pdo / std::log(2.0); }
 double ScorecardScale::Offset() const { return base_score - Factor() * std::log(base_odds); }
+ScorecardScale ScorecardScale::FromJson(const nlohmann::json& j) {
+  ScorecardScale s;
+  s.base_score = j.at("base_score").get<double>();
+  s.base_odds = j.at("base_odds").get<double>();
+  s.pdo = j.at("pdo").get<double>();
+  return s;
+}
+
 double ScorecardScale::Score(double p) const {
   const double q = std::min(std::max(p, 1e-12), 1 - 1e-12);
   return Offset() + Factor() * std::log((1 - q) / q);

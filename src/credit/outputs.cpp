@@ -268,10 +268,7 @@ ScoreSummary ScoreFile(const std::string& model_dir, const std::string& input_cs
     if (spec.kind == ColumnKind::kCategorical) categorical.push_back(spec.name);
   const Table t = LoadTable(input_csv, categorical);
   const auto settings = manifest.at("settings");
-  ScorecardScale scale;
-  scale.base_score = settings.at("scorecard").at("base_score");
-  scale.base_odds = settings.at("scorecard").at("base_odds");
-  scale.pdo = settings.at("scorecard").at("pdo");
+  const ScorecardScale scale = ScorecardScale::FromJson(settings.at("scorecard"));
   for (const auto& name : model.FeatureNames()) (void)t.Get(name);  // a missing column: clear error
   std::vector<std::size_t> rows(t.rows);
   std::iota(rows.begin(), rows.end(), 0);
@@ -286,15 +283,10 @@ ScoreSummary ScoreFile(const std::string& model_dir, const std::string& input_cs
   out += '\n';
   for (std::size_t i = 0; i < t.rows; ++i) {
     out += fmt::format("{},{:.17g},{:.2f}", i + 1, p[i], scale.Score(p[i]));
-    // Reasons: the features pushing hardest towards default, with their push in log-odds.
-    std::vector<std::size_t> order(f);
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return contrib[i * f + a] > contrib[i * f + b]; });
+    const auto top = TopReasons(contrib, i, f, reasons);
     for (std::size_t k = 0; k < reasons; ++k) {
       out += ',';
-      if (k < f && contrib[i * f + order[k]] > 0)
-        out += Csv(fmt::format("{} (+{:.3f})", names[order[k]], contrib[i * f + order[k]]));
+      if (k < top.size()) out += Csv(fmt::format("{} (+{:.3f})", names[top[k].first], top[k].second));
     }
     out += '\n';
   }

@@ -127,6 +127,18 @@ FairnessReport Fairness(const Table& t, const std::string& column,
   return report;
 }
 
+std::vector<std::pair<std::size_t, double>> TopReasons(const std::vector<double>& contributions,
+                                                       std::size_t row, std::size_t features,
+                                                       std::size_t k) {
+  const double* c = contributions.data() + row * features;
+  std::vector<std::size_t> order(features);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return c[a] > c[b]; });
+  std::vector<std::pair<std::size_t, double>> out;
+  for (std::size_t r = 0; r < k && r < features && c[order[r]] > 0; ++r) out.emplace_back(order[r], c[order[r]]);
+  return out;
+}
+
 double PopulationStability(const std::vector<double>& expected, const std::vector<double>& actual,
                            const std::vector<double>& edges) {
   FINML_REQUIRE(!expected.empty() && !actual.empty(), "PSI needs values on both sides");

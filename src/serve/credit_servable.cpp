@@ -37,9 +37,7 @@ class CreditServable final : public Servable {
     for (const auto& spec : model.Preprocessing().Features()) kinds_[spec.name] = spec.kind;
     imputes_ = model.Preprocessing().Options().missing == credit::MissingHandling::kImpute;
     const auto& settings = manifest_.at("settings");
-    scale_.base_score = settings.at("scorecard").at("base_score");
-    scale_.base_odds = settings.at("scorecard").at("base_odds");
-    scale_.pdo = settings.at("scorecard").at("pdo");
+    scale_ = credit::ScorecardScale::FromJson(settings.at("scorecard"));
     threshold_ = settings.value("threshold", 0.5);
     if (manifest_.contains("stability_reference")) {
       const auto& ref = manifest_.at("stability_reference");
@@ -164,17 +162,9 @@ class CreditServable final : public Servable {
     nlohmann::json predictions = nlohmann::json::array();
     for (std::size_t i = 0; i < table.rows; ++i) {
       nlohmann::json top = nlohmann::json::array();
-      if (reasons > 0) {
-        // The features pushing hardest towards default, as in `finml credit score`.
-        std::vector<std::size_t> order(f);
-        std::iota(order.begin(), order.end(), 0);
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-          return contributions[i * f + a] > contributions[i * f + b];
-        });
-        for (std::size_t k = 0; k < reasons && k < f; ++k)
-          if (contributions[i * f + order[k]] > 0)
-            top.push_back({{"feature", names[order[k]]}, {"contribution", contributions[i * f + order[k]]}});
-      }
+      if (reasons > 0)
+        for (const auto& [feature, push] : credit::TopReasons(contributions, i, f, reasons))
+          top.push_back({{"feature", names[feature]}, {"contribution", push}});
       predictions.push_back({{"applicant", i},
                              {"probability", p[i]},
                              {"score", scale_.Score(p[i])},

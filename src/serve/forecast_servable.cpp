@@ -24,19 +24,8 @@ namespace {
 
 using data::Field;
 
-const std::vector<std::pair<Field, const char*>>& FieldKeys() {
-  static const std::vector<std::pair<Field, const char*>> keys = {
-      {Field::kOpen, "open"},           {Field::kHigh, "high"},    {Field::kLow, "low"},
-      {Field::kClose, "close"},         {Field::kAdjClose, "adj_close"},
-      {Field::kVolume, "volume"}};
-  return keys;
-}
-
-const char* FieldKey(Field f) {
-  for (const auto& [field, key] : FieldKeys())
-    if (field == f) return key;
-  return "?";
-}
+constexpr Field kAllFields[] = {Field::kOpen, Field::kHigh, Field::kLow, Field::kClose,
+                                Field::kAdjClose, Field::kVolume};
 
 // A seeded random walk with every field, business-daily dates: only used to find out which
 // fields and how many rows the model's pipeline needs.
@@ -84,7 +73,7 @@ data::MarketData FirstRows(const data::MarketData& md, std::size_t n) {
   out.time.resize(n);
   out.time_label.resize(n);
   for (auto& a : out.assets)
-    for (auto& [f, key] : FieldKeys())
+    for (Field f : kAllFields)
       if (a.Has(f)) a.Get(f).resize(n);
   return out;
 }
@@ -113,7 +102,7 @@ class ForecastServable final : public Servable {
     const auto& m = pool_->Any().Manifest();
     const auto& c = pool_->Any().Config();
     std::vector<std::string> fields;
-    for (Field f : fields_) fields.emplace_back(FieldKey(f));
+    for (Field f : fields_) fields.emplace_back(data::FieldName(f));
     return {{"name", name_},
             {"kind", Kind()},
             {"version", version_},
@@ -297,15 +286,15 @@ class ForecastServable final : public Servable {
       CheckRows(rows, at("bars"));
       const bool with_dates = rows > 0 && list[0].is_object() && list[0].contains("date");
       std::vector<std::string> bar_keys = {"date"};
-      for (Field f : fields_) bar_keys.emplace_back(FieldKey(f));
+      for (Field f : fields_) bar_keys.emplace_back(data::FieldName(f));
       for (std::size_t i = 0; i < rows; ++i) {
         const std::string where = fmt::format("{}[{}]", at("bars"), i);
         const auto& bar = list[i];
         RequireObject(bar, where);
         for (const auto& [key, value] : bar.items()) {
           if (std::find(bar_keys.begin(), bar_keys.end(), key) != bar_keys.end()) continue;
-          const bool is_field = std::any_of(FieldKeys().begin(), FieldKeys().end(),
-                                            [&](const auto& fk) { return key == fk.second; });
+          const bool is_field = std::any_of(std::begin(kAllFields), std::end(kAllFields),
+                                            [&](Field f) { return key == data::FieldName(f); });
           throw InvalidRequest(where + "." + key,
                                is_field ? fmt::format("this model does not use {} (its bars carry "
                                                       "{}); leave it out",
@@ -315,13 +304,13 @@ class ForecastServable final : public Servable {
                                                       JoinStrings(bar_keys, ", ")));
         }
         for (Field f : fields_) {
-          if (!bar.contains(FieldKey(f)))
-            throw InvalidRequest(where, fmt::format("missing '{}' (every bar needs {})", FieldKey(f),
+          if (!bar.contains(data::FieldName(f)))
+            throw InvalidRequest(where, fmt::format("missing '{}' (every bar needs {})", data::FieldName(f),
                                                     FieldList()));
-          const double v = RequireFiniteNumber(bar.at(FieldKey(f)), where + "." + FieldKey(f));
+          const double v = RequireFiniteNumber(bar.at(data::FieldName(f)), where + "." + data::FieldName(f));
           if (f == Field::kVolume ? v < 0 : v <= 0)
-            throw InvalidValue(where + "." + FieldKey(f),
-                               fmt::format("{} {} is {}", FieldKey(f), v,
+            throw InvalidValue(where + "." + data::FieldName(f),
+                               fmt::format("{} {} is {}", data::FieldName(f), v,
                                            f == Field::kVolume ? "negative" : "not positive"));
           bars.Get(f).push_back(v);
         }
@@ -375,7 +364,7 @@ class ForecastServable final : public Servable {
 
   std::string FieldList() const {
     std::vector<std::string> keys;
-    for (Field f : fields_) keys.emplace_back(FieldKey(f));
+    for (Field f : fields_) keys.emplace_back(data::FieldName(f));
     return JoinStrings(keys, ", ");
   }
 

@@ -30,6 +30,8 @@ struct ScorecardScale {
   [[nodiscard]] double Offset() const;
   // Points for a probability of default: offset + factor * ln((1 - p) / p).
   [[nodiscard]] double Score(double p) const;
+  // From the "scorecard" object of CreditConfig::ToJson (as saved in a model manifest).
+  [[nodiscard]] static ScorecardScale FromJson(const nlohmann::json& scorecard);
 };
 
 struct CreditConfig {
@@ -137,6 +139,12 @@ struct CreditRun {
 [[nodiscard]] FairnessReport Fairness(const Table& table, const std::string& column,
                                       const std::vector<std::size_t>& rows, const std::vector<int>& y,
                                       const std::vector<double>& p, double threshold);
+
+// A row's reasons: the (up to k) features pushing hardest towards default, as (feature index,
+// push in log-odds), strongest first; only positive pushes count. `contributions` is rows x
+// `features`, as CreditModel::Contributions returns it.
+[[nodiscard]] std::vector<std::pair<std::size_t, double>> TopReasons(
+    const std::vector<double>& contributions, std::size_t row, std::size_t features, std::size_t k);
 
 // Population stability index of `actual` against `expected` over the bins of `edges`
 // (upper-inclusive, last +inf): sum (a - e) ln(a / e), shares floored at 1e-4.
