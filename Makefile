@@ -11,16 +11,20 @@ deps:
 configure: deps
 	@cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS) >/dev/null
 
+# Everything `make test` needs (the binary, its modules, the test binaries); never the benchmarks.
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-run: build
+# Only what `finml run` needs: the binary and the modules it loads.
+run: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target finml
 	@$(BUILD_DIR)/finml run $(ARGS)
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-bench: build
+bench: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target finml_bench
 	@bash bench/run_all.sh $(BUILD_DIR)
 
 # Regenerates the peer reference values under tests/fixtures (R TTR, fGarch, cvar; scikit-learn).

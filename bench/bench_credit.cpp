@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "finml/core/build_info.hpp"
 #include "finml/credit/logistic.hpp"
 #include "finml/credit/pipeline.hpp"
 
@@ -14,7 +15,7 @@ namespace finml_bench {
 void RunCredit(const std::string& dir) {
   using namespace finml::credit;
   std::filesystem::create_directories(dir);
-  const Table table = LoadTable(std::string(FINML_SOURCE_DIR) + "/data/german_credit.csv");
+  const Table table = LoadTable(std::string(finml::SourceDirectory()) + "/data/german_credit.csv");
   const Target target = ExtractTarget(table, "Class", "Bad");
   const auto folds = StratifiedFolds(target.y, 5, 42);
   std::ofstream(dir + "/folds.csv") << [&] {
@@ -25,7 +26,7 @@ void RunCredit(const std::string& dir) {
   nlohmann::json out = nlohmann::json::object();
   for (const char* model : {"logistic", "rf", "gbdt", "mlp"}) {
     CreditConfig c;
-    c.model = ParseCreditModelKind(model);
+    c.model = model;
     c.preprocess.encoding = Encoding::kOneHot;
     std::vector<double> aucs;
     double seconds = 0;

@@ -10,13 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "finml/core/build_info.hpp"
 #include "finml/core/files.hpp"
 #include "finml/data/csv_reader.hpp"
 
 namespace finml::testing {
 
 inline std::string RepoPath(const std::string& relative) {
-  return std::string(FINML_SOURCE_DIR) + "/" + relative;
+  return std::string(SourceDirectory()) + "/" + relative;
 }
 
 // Columns of a numeric fixture CSV by name; empty cells are NaN. The first column is kept as text.

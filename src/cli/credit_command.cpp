@@ -80,7 +80,7 @@ int RunCredit(const CreditCommandOptions& o, const CLI::App& app, const std::str
   credit::CreditInputs inputs{config.data, Sha256File(config.data), command_line};
   const auto files = credit::WriteCreditRun(run, table, o.out, inputs);
   std::printf("%s, %zu rows, %s: AUC %.4f ± %.4f, Gini %.4f, KS %.4f, Brier %.4f\n",
-              credit::CreditModelName(config.model), table.rows,
+              config.model.c_str(), table.rows,
               config.holdout > 0 ? "hold-out" : fmt::format("{}-fold CV", config.folds).c_str(),
               run.auc_mean, run.auc_std, run.gini_mean, run.ks_mean, run.brier_mean);
   if (run.fairness)

@@ -1,11 +1,6 @@
-#include <csignal>
-#include <cstdio>
-
-#include <pthread.h>
-
 #include "finml/cli/commands.hpp"
-#include "finml/models/deep.hpp"
-#include "finml/serve/server.hpp"
+#include "finml/core/modules.hpp"
+#include "finml/serve/options.hpp"
 
 namespace finml::cli {
 
@@ -60,40 +55,7 @@ void SetupServe(CLI::App& app, ServeCommandOptions& command) {
 }
 
 int RunServe(const ServeCommandOptions& o) {
-  // Signals are taken by sigwait below: blocked here, before any thread starts, so every thread
-  // inherits the mask and none is interrupted.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);  // a client hanging up mid-answer is not the server's end
-
-  models::SetTorchThreads(o.torch_threads);
-  serve::Server server(o.server);
-  server.Start();
-  std::fflush(stderr);
-  for (;;) {
-    int signal = 0;
-    if (sigwait(&signals, &signal) != 0) continue;
-    if (signal == SIGHUP) {
-      server.ReopenAuditLog();
-      try {
-        const auto summary = server.models().Reload(true);
-        std::fprintf(stderr, "finml serve: SIGHUP reload: %s\n", summary.ToJson().dump().c_str());
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "finml serve: SIGHUP reload failed: %s\n", e.what());
-      }
-      continue;
-    }
-    std::fprintf(stderr, "finml serve: %s received; finishing requests in flight\n",
-                 signal == SIGINT ? "SIGINT" : "SIGTERM");
-    break;
-  }
-  server.Stop();
-  std::fprintf(stderr, "finml serve: stopped\n");
-  return 0;
+  return FINML_MODULE_FUNCTION(Module::kServe, finml_serve_run)(o.server, o.torch_threads);
 }
 
 }  // namespace finml::cli

@@ -4,29 +4,10 @@
 #include "finml/core/error.hpp"
 #include "finml/core/params.hpp"
 #include "finml/core/strings.hpp"
+#include "finml/credit/classifier.hpp"
 #include "finml/credit/pipeline.hpp"
 
 namespace finml::credit {
-
-CreditModelKind ParseCreditModelKind(const std::string& name) {
-  if (name == "logistic") return CreditModelKind::kLogistic;
-  if (name == "mlp") return CreditModelKind::kMlp;
-  if (name == "gbdt" || name == "xgboost") return CreditModelKind::kGbdt;
-  if (name == "rf" || name == "random_forest") return CreditModelKind::kRf;
-  throw ConfigError(fmt::format("unknown credit model '{}' (did you mean '{}'? valid: logistic, "
-                                "mlp, gbdt, rf)",
-                                name, ClosestMatch(name, {"logistic", "mlp", "gbdt", "rf"})));
-}
-
-const char* CreditModelName(CreditModelKind kind) {
-  switch (kind) {
-    case CreditModelKind::kLogistic: return "logistic";
-    case CreditModelKind::kMlp: return "mlp";
-    case CreditModelKind::kGbdt: return "gbdt";
-    case CreditModelKind::kRf: return "rf";
-  }
-  return "?";
-}
 
 double ScorecardScale::Factor() const { return pdo / std::log(2.0); }
 double ScorecardScale::Offset() const { return base_score - Factor() * std::log(base_odds); }
@@ -66,15 +47,15 @@ CreditConfig ParseCreditConfig(const nlohmann::json& object, const std::string& 
   c.categorical = p.Get<std::vector<std::string>>("categorical", c.categorical);
   c.permutation_importance = p.Get<bool>("importance", c.permutation_importance);
   try {
-    c.model = ParseCreditModelKind(p.Get<std::string>("model", "logistic"));
+    c.model = CanonicalClassifierName(p.Get<std::string>("model", c.model));
   } catch (const ConfigError& e) {
     throw fail(e.what());
   }
   if (p.Has("params")) c.params = p.Raw("params");
   else (void)p.Get<int>("params", 0);
   c.encoding_given = p.Has("encoding");
-  const std::string encoding =
-      p.Get<std::string>("encoding", c.model == CreditModelKind::kLogistic ? "woe" : "one_hot");
+  const std::string encoding = p.Get<std::string>(
+      "encoding", DefaultEncoding(c.model) == Encoding::kWoe ? "woe" : "one_hot");
   if (encoding == "woe") c.preprocess.encoding = Encoding::kWoe;
   else if (encoding == "one_hot") c.preprocess.encoding = Encoding::kOneHot;
   else throw fail(fmt::format("encoding '{}' is not known (valid: woe, one_hot)", encoding));
@@ -126,7 +107,7 @@ nlohmann::json CreditConfig::ToJson() const {
                       {"exclude", exclude},
                       {"categorical", categorical},
                       {"importance", permutation_importance},
-                      {"model", CreditModelName(model)},
+                      {"model", model},
                       {"params", params},
                       {"encoding", preprocess.encoding == Encoding::kWoe ? "woe" : "one_hot"},
                       {"missing", preprocess.missing == MissingHandling::kImpute ? "impute" : "error"},

@@ -43,12 +43,12 @@ nlohmann::json StabilityReference(const Table& t, const std::vector<std::string>
 
 std::string ReportHtml(const CreditRun& run, const CreditInputs& inputs) {
   const auto& c = run.config;
-  report::HtmlPage page(fmt::format("Credit model: {} on {}", CreditModelName(c.model), c.data));
+  report::HtmlPage page(fmt::format("Credit model: {} on {}", c.model, c.data));
   page.Paragraph(fmt::format(
       "{} with {} encoding, {} on {} rows ({} positives = '{}' in '{}'): ROC AUC {:.4f} ± {:.4f} "
       "(mean ± sd over folds), Gini {:.4f}, KS {:.4f}, Brier {:.4f}. Every preprocessing step and "
       "model was fitted on the training part of each fold only.",
-      CreditModelName(c.model), c.preprocess.encoding == Encoding::kWoe ? "WoE" : "one-hot",
+      c.model, c.preprocess.encoding == Encoding::kWoe ? "WoE" : "one-hot",
       c.holdout > 0 ? fmt::format("a {:.0f}% stratified hold-out", 100 * c.holdout)
                     : fmt::format("{}-fold stratified cross-validation", c.folds),
       run.target.y.size(), run.pooled.positives, run.target.positive, c.target, run.auc_mean,
@@ -162,7 +162,7 @@ nlohmann::json CreditMetricsJson(const CreditRun& run, const CreditInputs& input
   nlohmann::json iv = nlohmann::json::object();
   for (const auto& [name, v] : run.information_value) iv[name] = v;
   nlohmann::json j = {
-      {"model", CreditModelName(run.config.model)},
+      {"model", run.config.model},
       {"target", {{"column", run.target.column}, {"positive", run.target.positive}}},
       {"rows", run.target.y.size()},
       {"features", run.features.size()},
@@ -226,7 +226,7 @@ std::vector<std::string> WriteCreditRun(const CreditRun& run, const Table& t, co
   run.final_model.Save(model_dir);
   nlohmann::json manifest = {
       {"format", "finml-credit/1"},
-      {"model", CreditModelName(run.config.model)},
+      {"model", run.config.model},
       {"settings", run.config.ToJson()},
       {"target", {{"column", run.target.column}, {"positive", run.target.positive}}},
       {"features", run.features},

@@ -46,7 +46,7 @@ std::string RunCreditExperiment(const CreditExperiment& x, const std::string& ou
   credit::CreditInputs inputs{x.config.data, Sha256File(x.config.data), command_line};
   (void)credit::WriteCreditRun(run, table, dir, inputs);
   std::printf("%s: %s, AUC %.4f ± %.4f, Gini %.4f, KS %.4f, Brier %.4f\n", x.name.c_str(),
-              credit::CreditModelName(x.config.model), run.auc_mean, run.auc_std, run.gini_mean,
+              x.config.model.c_str(), run.auc_mean, run.auc_std, run.gini_mean,
               run.ks_mean, run.brier_mean);
   return dir;
 }

@@ -6,6 +6,7 @@
 #include "finml/core/params.hpp"
 #include <filesystem>
 
+#include "finml/core/build_info.hpp"
 #include "finml/core/error.hpp"
 #include "finml/eval/drift.hpp"
 #include "finml/core/progress.hpp"
@@ -198,12 +199,12 @@ std::string ResolveDataPath(const std::string& path, const std::string& experime
   if (fs::path(path).is_relative()) {
     fs::path beside = fs::path(experiment_file).parent_path() / path;
     if (!experiment_file.empty() && fs::exists(beside)) return beside.string();
-    fs::path in_tree = fs::path(FINML_SOURCE_DIR) / path;
+    fs::path in_tree = fs::path(SourceDirectory()) / path;
     if (fs::exists(in_tree)) return in_tree.string();
   }
   throw IoError(fmt::format("data file '{}' not found (looked in the working directory{}, and {})",
                             path, experiment_file.empty() ? "" : ", beside " + experiment_file,
-                            FINML_SOURCE_DIR));
+                            SourceDirectory()));
 }
 
 RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {

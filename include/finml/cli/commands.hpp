@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "finml/serve/server.hpp"
+#include "finml/serve/options.hpp"
 
 namespace finml::cli {
 

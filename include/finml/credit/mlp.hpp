@@ -1,16 +1,17 @@
 // A feed-forward default classifier on LibTorch: ReLU hidden layers with dropout, one logit out,
 // binary cross-entropy (weighted when rows carry weights), Adam, and early stopping on a
-// stratified validation slice of the training rows, restoring the best weights. Seeded.
+// stratified validation slice of the training rows, restoring the best weights. Seeded. The
+// network lives in the torch module; its options are read here, without torch.
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
-#include <memory>
-#include <string>
 #include <vector>
 
 namespace finml::credit {
+
+class Classifier;
 
 struct MlpOptions {
   std::vector<int> hidden = {32, 16};
@@ -26,24 +27,8 @@ struct MlpOptions {
 };
 [[nodiscard]] MlpOptions ParseMlpOptions(const nlohmann::json& params, std::uint64_t seed);
 
-class MlpClassifier {
- public:
-  MlpClassifier();
-  ~MlpClassifier();
-  MlpClassifier(MlpClassifier&&) noexcept;
-  MlpClassifier& operator=(MlpClassifier&&) noexcept;
-
-  static MlpClassifier Fit(const std::vector<double>& x, std::size_t n, std::size_t p,
-                           const std::vector<int>& y, const std::vector<double>& weights,
-                           const MlpOptions& options);
-  [[nodiscard]] std::vector<double> Predict(const std::vector<double>& x, std::size_t n) const;
-  [[nodiscard]] int EpochsRun() const;
-  void Save(const std::string& path) const;
-  static MlpClassifier Load(const std::string& path, std::size_t features, const MlpOptions& options);
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
-
 }  // namespace finml::credit
+
+// Entry point of the torch module; call it through FINML_MODULE_FUNCTION.
+extern "C" finml::credit::Classifier* finml_torch_make_mlp_classifier(
+    const finml::credit::MlpOptions& options);

@@ -18,10 +18,6 @@
 
 namespace finml::credit {
 
-enum class CreditModelKind { kLogistic, kMlp, kGbdt, kRf };
-[[nodiscard]] CreditModelKind ParseCreditModelKind(const std::string& name);
-[[nodiscard]] const char* CreditModelName(CreditModelKind kind);
-
 struct ScorecardScale {
   double base_score = 600;  // points at base_odds
   double base_odds = 50;    // good : bad
@@ -44,7 +40,7 @@ struct CreditConfig {
   std::vector<std::string> exclude;
   std::vector<std::string> categorical;  // columns to read as categories even if numeric
   bool permutation_importance = true;
-  CreditModelKind model = CreditModelKind::kLogistic;
+  std::string model = "logistic";  // a name from ClassifierNames() (credit/classifier.hpp)
   nlohmann::json params = nlohmann::json::object();
   PreprocessOptions preprocess;  // encoding default: woe for logistic, one_hot otherwise
   bool encoding_given = false;
@@ -85,7 +81,7 @@ class CreditModel {
                                                   const std::vector<std::size_t>& rows) const;
   [[nodiscard]] const std::vector<std::string>& FeatureNames() const;
   [[nodiscard]] const Preprocessor& Preprocessing() const;
-  [[nodiscard]] CreditModelKind Kind() const;
+  [[nodiscard]] const std::string& ModelName() const;
   [[nodiscard]] nlohmann::json Describe() const;  // coefficients, options
   // Scorecard rows (feature, bin, woe, points): logistic with woe encoding only, else empty.
   [[nodiscard]] std::vector<std::vector<std::string>> Scorecard(const ScorecardScale& scale) const;

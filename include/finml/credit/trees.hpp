@@ -1,15 +1,15 @@
 // Gradient-boosted trees and random forests through XGBoost's C API (Debian libxgboost-dev), for
-// binary default prediction. XGBoost stays behind this header: callers see plain vectors.
+// binary default prediction. The models live in the XGBoost module (libfinml_xgboost.so); their
+// options are read here, without XGBoost.
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
-#include <memory>
-#include <string>
-#include <vector>
 
 namespace finml::credit {
+
+class Classifier;
 
 struct TreeOptions {
   bool random_forest = false;  // rf: one round of num_parallel_tree bagged trees, eta 1
@@ -27,28 +27,9 @@ struct TreeOptions {
 [[nodiscard]] TreeOptions ParseTreeOptions(const nlohmann::json& params, bool random_forest,
                                            std::uint64_t seed);
 
-class TreeModel {
- public:
-  TreeModel();
-  ~TreeModel();
-  TreeModel(TreeModel&&) noexcept;
-  TreeModel& operator=(TreeModel&&) noexcept;
-
-  // `x`: n x p row-major; NaN is missing (XGBoost learns a default direction).
-  static TreeModel Fit(const std::vector<double>& x, std::size_t n, std::size_t p,
-                       const std::vector<int>& y, const std::vector<double>& weights,
-                       const TreeOptions& options);
-  [[nodiscard]] std::vector<double> Predict(const std::vector<double>& x, std::size_t n) const;
-  // SHAP values in log-odds: n x (p + 1), the last column the bias; each row sums to the logit.
-  [[nodiscard]] std::vector<double> Contributions(const std::vector<double>& x, std::size_t n) const;
-  // Total gain per feature, normalised to sum to 1.
-  [[nodiscard]] std::vector<double> GainImportance() const;
-  void Save(const std::string& path) const;  // XGBoost's JSON model format
-  static TreeModel Load(const std::string& path, std::size_t features);
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
-
 }  // namespace finml::credit
+
+// Entry point of the XGBoost module; call it through FINML_MODULE_FUNCTION. The classifier's
+// contributions are XGBoost's SHAP values in log-odds; Describe() adds gain importance.
+extern "C" finml::credit::Classifier* finml_xgboost_make_classifier(
+    const finml::credit::TreeOptions& options);

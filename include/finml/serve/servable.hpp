@@ -9,15 +9,9 @@
 #include <string>
 
 #include "finml/serve/drift_monitor.hpp"
+#include "finml/serve/options.hpp"
 
 namespace finml::serve {
-
-struct ServeLimits {
-  std::size_t max_batch = 1000;         // instances or applicants per request
-  std::size_t max_window_rows = 10000;  // bars per forecasting instance
-  std::size_t max_request_bars = 100000;  // bars over all instances of one request
-  std::size_t replicas = 2;             // model copies predicting concurrently
-};
 
 class Servable {
  public:

@@ -16,27 +16,10 @@
 
 #include "finml/serve/metrics.hpp"
 #include "finml/serve/model_store.hpp"
+#include "finml/serve/options.hpp"
 #include "finml/serve/servable.hpp"
 
 namespace finml::serve {
-
-struct ServeOptions {
-  std::string models_dir;
-  std::string host = "127.0.0.1";
-  int port = 8080;  // 0: any free port (see Server::port)
-  std::size_t threads = 8;
-  std::string api_keys_file;    // empty: no authentication
-  double rate_limit = 0;        // requests per second per key (or client address); 0: none
-  double burst = 0;             // bucket size; 0: max(1, rate_limit)
-  std::size_t max_body_bytes = 1 << 20;
-  ServeLimits limits;
-  std::string audit_log;        // JSON lines; empty: none
-  bool audit_features = false;  // also log the request body
-  std::string tls_cert, tls_key;
-  double reload_interval_seconds = 2;  // 0: no polling (POST /v1/admin/reload still works)
-  std::size_t drift_window = 1000;
-  bool quiet = false;           // no log lines on stderr
-};
 
 class Server {
  public:

@@ -1,11 +1,13 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <numeric>
 #include <random>
 
 #include "finml/core/error.hpp"
 #include "finml/core/params.hpp"
+#include "finml/credit/classifier.hpp"
 #include "finml/credit/mlp.hpp"
 
 namespace finml::credit {
@@ -30,49 +32,61 @@ torch::Tensor ToTensor(const std::vector<double>& x, std::size_t n, std::size_t 
                           torch::kFloat32).clone();
 }
 
-}  // namespace
+class TorchMlpClassifier final : public Classifier {
+ public:
+  explicit TorchMlpClassifier(MlpOptions options) : options_(std::move(options)) {}
 
-nlohmann::json MlpOptions::ToJson() const {
-  return {{"hidden", hidden}, {"dropout", dropout}, {"lr", lr}, {"weight_decay", weight_decay},
-          {"batch", batch}, {"epochs", epochs}, {"patience", patience},
-          {"validation", validation}, {"seed", seed}};
-}
+  void Fit(const std::vector<double>& x, std::size_t n, std::size_t p, const std::vector<int>& y,
+           const std::vector<double>& weights, const std::vector<std::string>&) override;
 
-MlpOptions ParseMlpOptions(const nlohmann::json& params, std::uint64_t seed) {
-  MlpOptions o;
-  o.seed = seed;
-  ParamReader p("mlp", params);
-  o.hidden = p.Get<std::vector<int>>("hidden", o.hidden);
-  o.dropout = p.Get<double>("dropout", o.dropout);
-  o.lr = p.Get<double>("lr", o.lr);
-  o.weight_decay = p.Get<double>("weight_decay", o.weight_decay);
-  o.batch = p.Get<int>("batch", o.batch);
-  o.epochs = p.Get<int>("epochs", o.epochs);
-  o.patience = p.Get<int>("patience", o.patience);
-  o.validation = p.Get<double>("validation", o.validation);
-  p.Finish();
-  FINML_REQUIRE(!o.hidden.empty() && o.lr > 0 && o.batch >= 1 && o.epochs >= 1 &&
-                    o.validation > 0 && o.validation < 0.5 && o.dropout >= 0 && o.dropout < 1,
-                "mlp: needs hidden layers, lr > 0, batch >= 1, epochs >= 1, 0 < validation < 0.5, "
-                "0 <= dropout < 1");
-  for (int h : o.hidden) FINML_REQUIRE(h >= 1, "mlp: hidden layer sizes must be >= 1");
-  return o;
-}
+  std::vector<double> Predict(const std::vector<double>& x, std::size_t n) const override {
+    torch::NoGradGuard no_grad;
+    net_->eval();
+    const auto p = torch::sigmoid(net_->forward(ToTensor(x, n, features_)).squeeze(1))
+                       .to(torch::kFloat64)
+                       .contiguous();
+    return {p.data_ptr<double>(), p.data_ptr<double>() + n};
+  }
 
-struct MlpClassifier::Impl {
-  torch::nn::Sequential net{nullptr};
-  std::size_t features = 0;
-  int epochs_run = 0;
+  nlohmann::json Options() const override {
+    nlohmann::json o = options_.ToJson();
+    o["epochs_run"] = epochs_run_;
+    return o;
+  }
+
+  nlohmann::json Describe(const std::vector<std::string>&) const override {
+    return nlohmann::json::object();
+  }
+
+  nlohmann::json Save(const std::string& dir) const override {
+    torch::save(net_, dir + "/mlp.tmp.pt");
+    std::filesystem::rename(dir + "/mlp.tmp.pt", dir + "/mlp.pt");
+    return nlohmann::json::object();
+  }
+
+  void Load(const nlohmann::json& state, const std::string& dir, std::size_t columns) override {
+    auto options = state.at("options");
+    epochs_run_ = options.value("epochs_run", 0);
+    options.erase("epochs_run");
+    options.erase("seed");
+    options_ = ParseMlpOptions(options, 0);
+    features_ = columns;
+    net_ = Build(columns, options_);
+    torch::load(net_, dir + "/mlp.pt");
+    net_->eval();
+  }
+
+ private:
+  MlpOptions options_;
+  mutable torch::nn::Sequential net_{nullptr};  // forward() is not const in LibTorch
+  std::size_t features_ = 0;
+  int epochs_run_ = 0;
 };
 
-MlpClassifier::MlpClassifier() : impl_(std::make_unique<Impl>()) {}
-MlpClassifier::~MlpClassifier() = default;
-MlpClassifier::MlpClassifier(MlpClassifier&&) noexcept = default;
-MlpClassifier& MlpClassifier::operator=(MlpClassifier&&) noexcept = default;
-
-MlpClassifier MlpClassifier::Fit(const std::vector<double>& x, std::size_t n, std::size_t p,
-                                 const std::vector<int>& y, const std::vector<double>& weights,
-                                 const MlpOptions& o) {
+void TorchMlpClassifier::Fit(const std::vector<double>& x, std::size_t n, std::size_t p,
+                             const std::vector<int>& y, const std::vector<double>& weights,
+                             const std::vector<std::string>&) {
+  const MlpOptions& o = options_;
   FINML_REQUIRE(x.size() == n * p && y.size() == n && n >= 20, "mlp: too few rows or bad shapes");
   torch::manual_seed(o.seed);
   std::mt19937_64 rng(o.seed);
@@ -107,10 +121,9 @@ MlpClassifier MlpClassifier::Fit(const std::vector<double>& x, std::size_t n, st
   gather(val_rows, xv, yv, wv);
   FINML_REQUIRE(wv.sum().item<double>() > 0, "mlp: the validation slice has zero total weight");
 
-  MlpClassifier m;
-  m.impl_->features = p;
-  m.impl_->net = Build(p, o);
-  auto& net = m.impl_->net;
+  features_ = p;
+  net_ = Build(p, o);
+  auto& net = net_;
   torch::optim::Adam optimizer(net->parameters(),
                                torch::optim::AdamOptions(o.lr).weight_decay(o.weight_decay));
   auto loss_of = [&](const torch::Tensor& logits, const torch::Tensor& target, const torch::Tensor& w) {
@@ -136,7 +149,7 @@ MlpClassifier MlpClassifier::Fit(const std::vector<double>& x, std::size_t n, st
     net->eval();
     torch::NoGradGuard no_grad;
     const double val = loss_of(net->forward(xv).squeeze(1), yv, wv).item<double>();
-    m.impl_->epochs_run = epoch + 1;
+    epochs_run_ = epoch + 1;
     if (val < best - 1e-6) {
       best = val;
       since_best = 0;
@@ -152,31 +165,14 @@ MlpClassifier MlpClassifier::Fit(const std::vector<double>& x, std::size_t n, st
     for (std::size_t i = 0; i < params.size() && i < best_state.size(); ++i) params[i].copy_(best_state[i]);
   }
   net->eval();
-  return m;
 }
 
-std::vector<double> MlpClassifier::Predict(const std::vector<double>& x, std::size_t n) const {
-  torch::NoGradGuard no_grad;
-  impl_->net->eval();
-  const auto p = torch::sigmoid(impl_->net->forward(ToTensor(x, n, impl_->features)).squeeze(1))
-                     .to(torch::kFloat64).contiguous();
-  return {p.data_ptr<double>(), p.data_ptr<double>() + n};
-}
-
-int MlpClassifier::EpochsRun() const { return impl_->epochs_run; }
-
-void MlpClassifier::Save(const std::string& path) const {
-  torch::save(impl_->net, path);
-}
-
-MlpClassifier MlpClassifier::Load(const std::string& path, std::size_t features,
-                                  const MlpOptions& options) {
-  MlpClassifier m;
-  m.impl_->features = features;
-  m.impl_->net = Build(features, options);
-  torch::load(m.impl_->net, path);
-  m.impl_->net->eval();
-  return m;
-}
-
+}  // namespace
 }  // namespace finml::credit
+
+extern "C" finml::credit::Classifier* finml_torch_make_mlp_classifier(
+    const finml::credit::MlpOptions& options) {
+  return new finml::credit::TorchMlpClassifier(options);
+}
+
+

@@ -358,11 +358,9 @@ class DeepForecaster final : public Forecaster {
 
 }  // namespace
 
-std::vector<std::string> DeepArchitectures() {
-  return {"mlp", "lstm", "gru", "tcn", "transformer", "gpt"};
-}
+namespace {
 
-std::unique_ptr<Forecaster> MakeDeepForecaster(const std::string& architecture, ParamReader& p) {
+std::unique_ptr<Forecaster> MakeDeepForecasterImpl(const std::string& architecture, ParamReader& p) {
   deep::NetSpec spec;
   spec.architecture = architecture;
   // Defaults: the classic LSTM recipe (window 5, two layers of 50); smaller widths elsewhere.
@@ -442,8 +440,16 @@ std::unique_ptr<Forecaster> MakeDeepForecaster(const std::string& architecture, 
   return model;
 }
 
-void SetTorchThreads(int threads) {
-  torch::set_num_threads(std::max(threads, 1));
+}  // namespace
+}  // namespace finml::models
+
+extern "C" finml::models::Forecaster* finml_torch_make_forecaster(const std::string& architecture,
+                                                                  finml::ParamReader& params) {
+  if (const int threads = finml::models::RequestedTorchThreads(); threads > 0)
+    finml_torch_set_threads(threads);
+  return finml::models::MakeDeepForecasterImpl(architecture, params).release();
 }
 
-}  // namespace finml::models
+extern "C" void finml_torch_set_threads(int threads) {
+  if (torch::get_num_threads() != std::max(threads, 1)) torch::set_num_threads(std::max(threads, 1));
+}

@@ -1,0 +1,29 @@
+// The optional parts of finml that live in shared modules beside libfinml_core.so and are loaded
+// on first use: LibTorch models (libfinml_torch.so), XGBoost models (libfinml_xgboost.so) and the
+// HTTP model service (libfinml_serve.so). Commands that need none of them (inspect, features,
+// backtest, risk, logistic credit scoring) never map LibTorch's ~250 shared libraries.
+//
+// A module exports plain `extern "C"` entry points, declared in the torch-free header of the area
+// that owns them; callers take the address by name through FINML_MODULE_FUNCTION, whose type is
+// the declaration's own, so caller and module cannot disagree on a signature.
+#pragma once
+
+#include <string>
+
+namespace finml {
+
+enum class Module { kTorch, kXgboost, kServe };
+
+// "torch", "xgboost", "serve"
+[[nodiscard]] const char* ModuleName(Module module);
+// The module's file; the directory is FINML_MODULE_DIR if set, else that of libfinml_core.so.
+[[nodiscard]] std::string ModulePath(Module module);
+// Loads the module once (thread-safe) and returns the address of `symbol`; throws Error with the
+// path and the loader's message when the module or the symbol is missing.
+[[nodiscard]] void* ModuleSymbol(Module module, const char* symbol);
+[[nodiscard]] bool ModuleLoaded(Module module);
+
+}  // namespace finml
+
+#define FINML_MODULE_FUNCTION(module, function) \
+  (reinterpret_cast<decltype(&function)>(::finml::ModuleSymbol(module, #function)))

@@ -1,0 +1,79 @@
+#include "finml/core/modules.hpp"
+
+#include <dlfcn.h>
+
+#include <array>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+
+#include "finml/core/error.hpp"
+
+namespace finml {
+namespace {
+
+constexpr std::array<const char*, 3> kNames = {"torch", "xgboost", "serve"};
+
+struct Loaded {
+  std::mutex mutex;
+  std::array<void*, kNames.size()> handle{};
+};
+
+Loaded& State() {
+  static Loaded state;
+  return state;
+}
+
+std::string ModuleDirectory() {
+  if (const char* dir = std::getenv("FINML_MODULE_DIR"); dir && *dir) return dir;
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<const void*>(&ModuleDirectory), &info) == 0 || !info.dli_fname)
+    throw InternalError("cannot locate libfinml_core.so to find its modules; set FINML_MODULE_DIR");
+  return std::filesystem::path(info.dli_fname).parent_path().string();
+}
+
+}  // namespace
+
+const char* ModuleName(Module module) { return kNames[static_cast<std::size_t>(module)]; }
+
+std::string ModulePath(Module module) {
+  return (std::filesystem::path(ModuleDirectory()) /
+          (std::string("libfinml_") + ModuleName(module) + ".so"))
+      .string();
+}
+
+void* ModuleSymbol(Module module, const char* symbol) {
+  Loaded& state = State();
+  void* handle = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(state.mutex);
+    void*& slot = state.handle[static_cast<std::size_t>(module)];
+    if (!slot) {
+      const std::string path = ModulePath(module);
+      slot = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+      if (!slot) {
+        const char* why = dlerror();
+        throw IoError(fmt::format("the {} module ({}) could not be loaded: {} (fix: build it with "
+                                  "the rest of finml, or point FINML_MODULE_DIR at its directory)",
+                                  ModuleName(module), path, why ? why : "unknown reason"));
+      }
+    }
+    handle = slot;
+  }
+  dlerror();
+  void* address = dlsym(handle, symbol);
+  if (!address) {
+    throw InternalError(fmt::format("the {} module ({}) has no entry point '{}': it is from "
+                                    "another build of finml",
+                                    ModuleName(module), ModulePath(module), symbol));
+  }
+  return address;
+}
+
+bool ModuleLoaded(Module module) {
+  Loaded& state = State();
+  std::lock_guard<std::mutex> lock(state.mutex);
+  return state.handle[static_cast<std::size_t>(module)] != nullptr;
+}
+
+}  // namespace finml
