@@ -1,6 +1,7 @@
 // A feed-forward default classifier on LibTorch: ReLU hidden layers with dropout, one logit out,
-// binary cross-entropy (weighted when rows carry weights), Adam, and early stopping on a
-// stratified validation slice of the training rows, restoring the best weights. Seeded. The
+// binary cross-entropy (weighted when rows carry weights), trained on the shared loop (optimiser,
+// schedule, clipping, early stopping on a stratified validation slice of the training rows with
+// the best weights restored). Seeded. The
 // network lives in the torch module; its options are read here, without torch.
 #pragma once
 
@@ -9,6 +10,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "finml/train/loop_options.hpp"
+
 namespace finml::credit {
 
 class Classifier;
@@ -16,13 +19,18 @@ class Classifier;
 struct MlpOptions {
   std::vector<int> hidden = {32, 16};
   double dropout = 0.1;
-  double lr = 1e-3;
-  double weight_decay = 1e-4;
-  int batch = 64;
-  int epochs = 300;
-  int patience = 25;
-  double validation = 0.15;
+  double validation = 0.15;  // stratified share of the training rows for early stopping
   std::uint64_t seed = 42;
+  // Tabular defaults: small batches, many short epochs, patient early stopping.
+  train::LoopOptions loop = [] {
+    train::LoopOptions l;
+    l.lr = 1e-3;
+    l.weight_decay = 1e-4;
+    l.batch = 64;
+    l.epochs = 300;
+    l.patience = 25;
+    return l;
+  }();
   [[nodiscard]] nlohmann::json ToJson() const;
 };
 [[nodiscard]] MlpOptions ParseMlpOptions(const nlohmann::json& params, std::uint64_t seed);

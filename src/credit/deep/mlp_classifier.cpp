@@ -9,6 +9,7 @@
 #include "finml/core/params.hpp"
 #include "finml/credit/classifier.hpp"
 #include "finml/credit/mlp.hpp"
+#include "train/deep/loop.hpp"
 
 namespace finml::credit {
 namespace {
@@ -55,7 +56,12 @@ class TorchMlpClassifier final : public Classifier {
   }
 
   nlohmann::json Describe(const std::vector<std::string>&) const override {
-    return nlohmann::json::object();
+    nlohmann::json losses = nlohmann::json::array();
+    for (const auto& e : history_)
+      losses.push_back({e.train, std::isfinite(e.validation) ? nlohmann::json(e.validation)
+                                                             : nlohmann::json(nullptr)});
+    return {{"loss_history", losses},
+            {"note", "losses are weighted binary cross-entropy: [train, validation] per epoch"}};
   }
 
   nlohmann::json Save(const std::string& dir) const override {
@@ -81,6 +87,7 @@ class TorchMlpClassifier final : public Classifier {
   mutable torch::nn::Sequential net_{nullptr};  // forward() is not const in LibTorch
   std::size_t features_ = 0;
   int epochs_run_ = 0;
+  std::vector<train::deep::EpochLosses> history_;
 };
 
 void TorchMlpClassifier::Fit(const std::vector<double>& x, std::size_t n, std::size_t p,
@@ -123,48 +130,25 @@ void TorchMlpClassifier::Fit(const std::vector<double>& x, std::size_t n, std::s
 
   features_ = p;
   net_ = Build(p, o);
-  auto& net = net_;
-  torch::optim::Adam optimizer(net->parameters(),
-                               torch::optim::AdamOptions(o.lr).weight_decay(o.weight_decay));
-  auto loss_of = [&](const torch::Tensor& logits, const torch::Tensor& target, const torch::Tensor& w) {
-    return (torch::binary_cross_entropy_with_logits(logits, target, {}, {}, torch::Reduction::None) * w)
-               .sum() / w.sum();
+  auto loss_of = [](const torch::Tensor& logits, const torch::Tensor& target,
+                    const torch::Tensor& w) {
+    return (torch::binary_cross_entropy_with_logits(logits, target, {}, {},
+                                                    torch::Reduction::None) *
+            w)
+               .sum() /
+           w.sum();
   };
-  double best = std::numeric_limits<double>::infinity();
-  std::vector<torch::Tensor> best_state;
-  int since_best = 0;
-  const auto rows = xt.size(0);
-  for (int epoch = 0; epoch < o.epochs; ++epoch) {
-    net->train();
-    const auto order = torch::randperm(rows, torch::TensorOptions().dtype(torch::kLong));
-    for (std::int64_t start = 0; start < rows; start += o.batch) {
-      const auto idx = order.slice(0, start, std::min<std::int64_t>(start + o.batch, rows));
-      if (wt.index_select(0, idx).sum().item<double>() <= 0) continue;  // nothing to learn from
-      optimizer.zero_grad();
-      auto loss = loss_of(net->forward(xt.index_select(0, idx)).squeeze(1), yt.index_select(0, idx),
-                          wt.index_select(0, idx));
-      loss.backward();
-      optimizer.step();
-    }
-    net->eval();
-    torch::NoGradGuard no_grad;
-    const double val = loss_of(net->forward(xv).squeeze(1), yv, wv).item<double>();
-    epochs_run_ = epoch + 1;
-    if (val < best - 1e-6) {
-      best = val;
-      since_best = 0;
-      best_state.clear();
-      for (const auto& t : net->parameters()) best_state.push_back(t.detach().clone());
-    } else if (++since_best >= o.patience) {
-      break;
-    }
-  }
-  {
-    torch::NoGradGuard no_grad;
-    auto params = net->parameters();
-    for (std::size_t i = 0; i < params.size() && i < best_state.size(); ++i) params[i].copy_(best_state[i]);
-  }
-  net->eval();
+  train::deep::BatchLoss batch_loss = [&](const torch::Tensor& idx) {
+    const torch::Tensor w = wt.index_select(0, idx);
+    if (w.sum().item<double>() <= 0) return torch::Tensor();  // nothing to learn from
+    return loss_of(net_->forward(xt.index_select(0, idx)).squeeze(1), yt.index_select(0, idx), w);
+  };
+  train::deep::ValidationLoss validate = [&] {
+    return loss_of(net_->forward(xv).squeeze(1), yv, wv).item<double>();
+  };
+  const auto result = train::deep::TrainLoop(*net_, xt.size(0), batch_loss, validate, o.loop, rng);
+  epochs_run_ = static_cast<int>(result.history.size());
+  history_ = result.history;
 }
 
 }  // namespace

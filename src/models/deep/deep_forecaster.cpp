@@ -1,6 +1,5 @@
-// A Forecaster around a SequenceNet: target standardisation, the training loop (Adam/AdamW,
-// learning-rate schedule, gradient clipping, early stopping that restores the best weights),
-// batched inference and weight files.
+// A Forecaster around a sequence network: target standardisation, training phases on the shared
+// loop (train/deep/loop.hpp), batched inference and weight files.
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -16,23 +15,15 @@
 #include "finml/core/progress.hpp"
 #include "finml/core/strings.hpp"
 #include "finml/models/deep.hpp"
+#include "finml/train/loop_options.hpp"
 #include "networks.hpp"
+#include "train/deep/loop.hpp"
 
 namespace finml::models {
 namespace {
 
 struct TrainParams {
-  std::int64_t epochs = 100;
-  std::int64_t batch = 32;
-  double lr = 1e-3;
-  double weight_decay = 0.0;
-  std::string optimizer = "adam";  // adam | adamw
-  std::string schedule = "none";   // none | cosine | step
-  std::int64_t step_size = 30;
-  double gamma = 0.5;
-  double clip = 1.0;  // max gradient norm; 0 disables
-  std::int64_t patience = 10;
-  double min_delta = 0.0;
+  train::deep::LoopOptions loop;
   std::string device = "cpu";
 };
 
@@ -40,7 +31,7 @@ constexpr std::int64_t kInferenceChunk = 1024;
 
 class DeepForecaster final : public Forecaster {
  public:
-  DeepForecaster(deep::NetSpec spec, TrainParams train) : spec_(std::move(spec)), train_(train) {}
+  DeepForecaster(deep::SequenceNetOptions spec, TrainParams train) : spec_(std::move(spec)), train_(train) {}
 
   void SetPretraining(std::string mode, nlohmann::json sources, std::int64_t epochs,
                       double finetune_lr) {
@@ -79,11 +70,13 @@ class DeepForecaster final : public Forecaster {
     pretrain_epochs_run_ = 0;
     const std::string label = context.label.empty() ? spec_.architecture : context.label;
     if (use_pretraining) {
-      Train(*context.pretrain, va, pretrain_epochs_, train_.lr, label + " pretrain", rng, context);
+      Train(*context.pretrain, va, pretrain_epochs_, train_.loop.lr, label + " pretrain", rng,
+            context);
       pretrain_epochs_run_ = static_cast<std::int64_t>(history_.size());
-      if (mode_ == "fine_tune") Train(tr, va, train_.epochs, finetune_lr_, label + " fine-tune", rng, context);
+      if (mode_ == "fine_tune")
+        Train(tr, va, train_.loop.epochs, finetune_lr_, label + " fine-tune", rng, context);
     } else {
-      Train(tr, va, train_.epochs, train_.lr, label, rng, context);
+      Train(tr, va, train_.loop.epochs, train_.loop.lr, label, rng, context);
     }
   }
 
@@ -163,75 +156,46 @@ class DeepForecaster final : public Forecaster {
     if (!(y_std_ > 0)) y_std_ = 1.0;
   }
 
-  // One training phase with early stopping on the validation samples' last-step loss; the best
-  // weights of the phase are restored at its end.
+  // One training phase on the shared loop: early stopping on the validation samples' last-step
+  // loss, the phase's best weights restored at its end.
   void Train(const train::SampleSet& tr, const train::SampleSet& va, std::int64_t epochs,
              double lr, const std::string& label, std::mt19937_64& rng,
              const FitContext& context) {
-    torch::Tensor x_train = Windows(tr);
+    const torch::Tensor x_train = Windows(tr);
     const bool dense = net_->causal();
     torch::Tensor y_train = dense ? StepTargets(tr) : Targets(tr);
-    torch::Tensor known = dense ? y_train.isfinite() : torch::Tensor();
+    const torch::Tensor known = dense ? y_train.isfinite().to(torch::kFloat) : torch::Tensor();
     if (dense) y_train = torch::nan_to_num(y_train, 0.0);
-    const bool validate = va.size() > 0;
+    train::deep::BatchLoss batch_loss = [&](const torch::Tensor& idx) {
+      if (!dense) {
+        return torch::mse_loss(net_->forward(x_train.index_select(0, idx)),
+                               y_train.index_select(0, idx));
+      }
+      // Causal networks learn from every step whose target is known.
+      const torch::Tensor mask = known.index_select(0, idx);
+      const torch::Tensor err =
+          net_->forward_all(x_train.index_select(0, idx)) - y_train.index_select(0, idx);
+      return (err * err * mask).sum() / mask.sum().clamp_min(1.0);
+    };
+    train::deep::ValidationLoss validate;
     torch::Tensor x_val, y_val;
-    if (validate) {
+    if (va.size() > 0) {
       x_val = Windows(va);
       y_val = Targets(va);
+      validate = [&] { return Loss(x_val, y_val); };
     }
-    std::unique_ptr<torch::optim::Optimizer> optimizer = MakeOptimizer(lr);
-    const std::int64_t n = x_train.size(0);
-    std::vector<std::int64_t> order(static_cast<std::size_t>(n));
-    std::iota(order.begin(), order.end(), 0);
-    best_epoch_ = 0;
-    best_val_ = std::numeric_limits<double>::infinity();
-    std::vector<torch::Tensor> best_state;
-    std::int64_t stale = 0;
-    const std::size_t first = history_.size();
-    Progress bar(label, static_cast<std::size_t>(epochs), context.progress);
-    for (std::int64_t epoch = 1; epoch <= epochs; ++epoch) {
-      SetLearningRate(*optimizer, lr, epoch, epochs);
-      net_->train();
-      std::shuffle(order.begin(), order.end(), rng);
-      torch::Tensor perm = torch::tensor(order, torch::kLong).to(device_);
-      double total = 0;
-      for (std::int64_t b = 0; b < n; b += train_.batch) {
-        torch::Tensor idx = perm.slice(0, b, std::min(n, b + train_.batch));
-        optimizer->zero_grad();
-        torch::Tensor loss;
-        if (dense) {
-          torch::Tensor mask = known.index_select(0, idx).to(torch::kFloat);
-          torch::Tensor err = net_->forward_all(x_train.index_select(0, idx)) -
-                              y_train.index_select(0, idx);
-          loss = (err * err * mask).sum() / mask.sum().clamp_min(1.0);
-        } else {
-          loss = torch::mse_loss(net_->forward(x_train.index_select(0, idx)),
-                                 y_train.index_select(0, idx));
-        }
-        loss.backward();
-        if (train_.clip > 0) torch::nn::utils::clip_grad_norm_(net_->parameters(), train_.clip);
-        optimizer->step();
-        total += loss.item<double>() * static_cast<double>(idx.size(0));
-      }
-      double train_loss = total / static_cast<double>(n);
-      double val_loss = validate ? Loss(x_val, y_val) : std::nan("");
-      history_.push_back({train_loss, val_loss});
-      bar.Update(static_cast<std::size_t>(epoch),
-                 fmt::format("epoch {} loss {:.4f} val {:.4f}", epoch, train_loss, val_loss));
-      if (!validate) continue;
-      if (val_loss < best_val_ - train_.min_delta) {
-        best_val_ = val_loss;
-        best_epoch_ = static_cast<std::int64_t>(history_.size());
-        best_state = Snapshot();
-        stale = 0;
-      } else if (++stale >= train_.patience) {
-        break;
-      }
-    }
-    if (validate && !best_state.empty()) Restore(best_state);
-    if (!validate) best_epoch_ = static_cast<std::int64_t>(history_.size());
-    bar.Finish(fmt::format("{} epochs, best {} (val loss {:.4f})", history_.size() - first,
-                           best_epoch_, best_val_));
+    train::deep::LoopOptions options = train_.loop;
+    options.epochs = epochs;
+    options.lr = lr;
+    options.progress = context.progress;
+    options.label = label;
+    const std::size_t before = history_.size();
+    const auto result = train::deep::TrainLoop(*net_, x_train.size(0), batch_loss, validate,
+                                               options, rng, device_);
+    for (const auto& e : result.history) history_.push_back({e.train, e.validation});
+    // Epochs are counted over every phase of the fit, as the loss history is.
+    best_epoch_ = result.best_epoch > 0 ? static_cast<std::int64_t>(before) + result.best_epoch : 0;
+    best_val_ = result.best_validation.value_or(std::numeric_limits<double>::infinity());
   }
 
   // Per-step targets for causal networks: step k of sample i is the target of the sample that
@@ -306,42 +270,7 @@ class DeepForecaster final : public Forecaster {
     return total / static_cast<double>(x.size(0));
   }
 
-  std::unique_ptr<torch::optim::Optimizer> MakeOptimizer(double lr) {
-    if (train_.optimizer == "adamw") {
-      return std::make_unique<torch::optim::AdamW>(
-          net_->parameters(), torch::optim::AdamWOptions(lr).weight_decay(train_.weight_decay));
-    }
-    return std::make_unique<torch::optim::Adam>(
-        net_->parameters(), torch::optim::AdamOptions(lr).weight_decay(train_.weight_decay));
-  }
-
-  void SetLearningRate(torch::optim::Optimizer& optimizer, double base, std::int64_t epoch,
-                       std::int64_t epochs) const {
-    double lr = base;
-    if (train_.schedule == "cosine") {
-      lr *= 0.5 * (1.0 + std::cos(std::numbers::pi * static_cast<double>(epoch - 1) /
-                                  static_cast<double>(epochs)));
-    } else if (train_.schedule == "step") {
-      lr *= std::pow(train_.gamma, static_cast<double>((epoch - 1) / train_.step_size));
-    }
-    for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
-  }
-
-  std::vector<torch::Tensor> Snapshot() const {
-    std::vector<torch::Tensor> copy;
-    for (const auto& p : net_->parameters()) copy.push_back(p.detach().clone());
-    for (const auto& b : net_->buffers()) copy.push_back(b.detach().clone());
-    return copy;
-  }
-
-  void Restore(const std::vector<torch::Tensor>& state) {
-    torch::NoGradGuard no_grad;
-    std::size_t k = 0;
-    for (auto& p : net_->parameters()) p.copy_(state[k++]);
-    for (auto& b : net_->buffers()) b.copy_(state[k++]);
-  }
-
-  deep::NetSpec spec_;
+  deep::SequenceNetOptions spec_;
   TrainParams train_;
   std::string mode_ = "scratch";  // gpt: scratch | zero_shot | fine_tune
   nlohmann::json pretrain_sources_ = nlohmann::json::array();
@@ -349,7 +278,7 @@ class DeepForecaster final : public Forecaster {
   double finetune_lr_ = 0;
   std::int64_t pretrain_epochs_run_ = 0;
   torch::Device device_ = torch::Device(torch::kCPU);
-  std::shared_ptr<deep::SequenceNet> net_;
+  std::shared_ptr<deep::SequenceNetImpl> net_;
   double y_mean_ = 0, y_std_ = 1;
   std::vector<std::pair<double, double>> history_;
   std::int64_t best_epoch_ = 0;
@@ -361,7 +290,7 @@ class DeepForecaster final : public Forecaster {
 namespace {
 
 std::unique_ptr<Forecaster> MakeDeepForecasterImpl(const std::string& architecture, ParamReader& p) {
-  deep::NetSpec spec;
+  deep::SequenceNetOptions spec;
   spec.architecture = architecture;
   // Defaults: the classic LSTM recipe (window 5, two layers of 50); smaller widths elsewhere.
   const std::int64_t default_hidden = architecture == "lstm" || architecture == "gru" ? 50
@@ -388,31 +317,14 @@ std::unique_ptr<Forecaster> MakeDeepForecasterImpl(const std::string& architectu
     spec.fused = impl == "fused";
   }
   TrainParams t;
-  t.epochs = p.Get<std::int64_t>("epochs", t.epochs);
-  t.batch = p.Get<std::int64_t>("batch", t.batch);
-  t.lr = p.Get<double>("lr", t.lr);
-  t.optimizer = p.Get<std::string>("optimizer", t.optimizer);
-  t.weight_decay = p.Get<double>("weight_decay", t.optimizer == "adamw" ? 0.01 : 0.0);
-  t.schedule = p.Get<std::string>("schedule", t.schedule);
-  t.step_size = p.Get<std::int64_t>("step_size", t.step_size);
-  t.gamma = p.Get<double>("gamma", t.gamma);
-  t.clip = p.Get<double>("clip", t.clip);
-  t.patience = p.Get<std::int64_t>("patience", t.patience);
-  t.min_delta = p.Get<double>("min_delta", t.min_delta);
+  t.loop = train::ReadLoopOptions(p, t.loop, architecture);
+  const auto& l = t.loop;
   t.device = p.Get<std::string>("device", t.device);
 
   const std::string who = architecture;
   FINML_REQUIRE(spec.window >= 1 && spec.window <= 4096, "{}: lookback must be in [1, 4096]", who);
   FINML_REQUIRE(spec.hidden >= 1 && spec.layers >= 1, "{}: hidden and layers must be >= 1", who);
   FINML_REQUIRE(spec.dropout >= 0 && spec.dropout < 1, "{}: dropout must be in [0, 1)", who);
-  FINML_REQUIRE(t.epochs >= 1 && t.batch >= 1, "{}: epochs and batch must be >= 1", who);
-  FINML_REQUIRE(t.lr > 0, "{}: lr must be > 0", who);
-  FINML_REQUIRE(t.patience >= 1, "{}: patience must be >= 1", who);
-  FINML_REQUIRE(t.optimizer == "adam" || t.optimizer == "adamw",
-                "{}: unknown optimizer '{}' (valid: adam, adamw)", who, t.optimizer);
-  FINML_REQUIRE(t.schedule == "none" || t.schedule == "cosine" || t.schedule == "step",
-                "{}: unknown schedule '{}' (valid: none, cosine, step)", who, t.schedule);
-  FINML_REQUIRE(t.step_size >= 1, "{}: step_size must be >= 1", who);
   FINML_REQUIRE(t.device == "cpu" || t.device == "cuda", "{}: unknown device '{}' (valid: cpu, cuda)",
                 who, t.device);
   FINML_REQUIRE(spec.kernel >= 1 && spec.feedforward >= 1,
@@ -431,8 +343,8 @@ std::unique_ptr<Forecaster> MakeDeepForecasterImpl(const std::string& architectu
     FINML_REQUIRE(sources.is_array(), "gpt: 'pretrain' must be a list of data files");
     FINML_REQUIRE(mode == "scratch" || !sources.empty(),
                   "gpt: mode '{}' needs 'pretrain' sources to learn from first", mode);
-    std::int64_t pretrain_epochs = p.Get<std::int64_t>("pretrain_epochs", t.epochs);
-    double finetune_lr = p.Get<double>("finetune_lr", t.lr / 10);
+    std::int64_t pretrain_epochs = p.Get<std::int64_t>("pretrain_epochs", l.epochs);
+    double finetune_lr = p.Get<double>("finetune_lr", l.lr / 10);
     FINML_REQUIRE(pretrain_epochs >= 1 && finetune_lr > 0,
                   "gpt: pretrain_epochs must be >= 1 and finetune_lr > 0");
     model->SetPretraining(mode, sources, pretrain_epochs, finetune_lr);

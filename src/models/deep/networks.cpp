@@ -11,9 +11,9 @@ namespace {
 
 namespace nn = torch::nn;
 
-class Mlp final : public SequenceNet {
+class MlpNetImpl final : public SequenceNetImpl {
  public:
-  explicit Mlp(const NetSpec& s) {
+  explicit MlpNetImpl(const SequenceNetOptions& s) {
     std::int64_t in = s.features * s.window;
     for (std::int64_t i = 0; i < s.layers; ++i) {
       body_->push_back(nn::Linear(in, s.hidden));
@@ -31,12 +31,13 @@ class Mlp final : public SequenceNet {
  private:
   nn::Sequential body_;
 };
+TORCH_MODULE(MlpNet);
 
 // LSTM or GRU layers, then a dense head on the last step's output.
 template <typename Rnn, typename Options>
-class Recurrent final : public SequenceNet {
+class RecurrentNetImpl final : public SequenceNetImpl {
  public:
-  explicit Recurrent(const NetSpec& s)
+  explicit RecurrentNetImpl(const SequenceNetOptions& s)
       : rnn_(Options(s.features, s.hidden).num_layers(s.layers).batch_first(true).dropout(
             s.layers > 1 ? s.dropout : 0.0)),
         head_(s.hidden, 1) {
@@ -52,19 +53,26 @@ class Recurrent final : public SequenceNet {
   Rnn rnn_;
   nn::Linear head_;
 };
+using LstmNetImpl = RecurrentNetImpl<nn::LSTM, nn::LSTMOptions>;
+using GruNetImpl = RecurrentNetImpl<nn::GRU, nn::GRUOptions>;
+TORCH_MODULE(LstmNet);
+TORCH_MODULE(GruNet);
 
 // Stacked LSTM layers on the fused kernel, initialised like torch::nn::LSTM (uniform in
 // +-1/sqrt(hidden)); one bias per layer stands for torch's b_ih + b_hh.
-class FusedLstmNet final : public SequenceNet {
+class FusedLstmNetImpl final : public SequenceNetImpl {
  public:
-  explicit FusedLstmNet(const NetSpec& s) : dropout_(s.dropout), head_(s.hidden, 1) {
+  explicit FusedLstmNetImpl(const SequenceNetOptions& s) : dropout_(s.dropout), head_(s.hidden, 1) {
     const double bound = 1.0 / std::sqrt(static_cast<double>(s.hidden));
     std::int64_t in = s.features;
     for (std::int64_t l = 0; l < s.layers; ++l) {
       const std::string n = std::to_string(l);
-      w_ih_.push_back(register_parameter("w_ih_" + n, torch::empty({4 * s.hidden, in}).uniform_(-bound, bound)));
-      w_hh_.push_back(register_parameter("w_hh_" + n, torch::empty({4 * s.hidden, s.hidden}).uniform_(-bound, bound)));
-      bias_.push_back(register_parameter("bias_" + n, torch::empty({4 * s.hidden}).uniform_(-bound, bound)));
+      w_ih_.push_back(register_parameter(
+          "w_ih_" + n, torch::empty({4 * s.hidden, in}).uniform_(-bound, bound)));
+      w_hh_.push_back(register_parameter(
+          "w_hh_" + n, torch::empty({4 * s.hidden, s.hidden}).uniform_(-bound, bound)));
+      bias_.push_back(
+          register_parameter("bias_" + n, torch::empty({4 * s.hidden}).uniform_(-bound, bound)));
       in = s.hidden;
     }
     register_module("head", head_);
@@ -83,11 +91,12 @@ class FusedLstmNet final : public SequenceNet {
   std::vector<torch::Tensor> w_ih_, w_hh_, bias_;
   nn::Linear head_;
 };
+TORCH_MODULE(FusedLstmNet);
 
 // Dilated causal convolutions with residual connections: step t sees steps <= t only.
-class Tcn final : public SequenceNet {
+class TcnNetImpl final : public SequenceNetImpl {
  public:
-  explicit Tcn(const NetSpec& s) : kernel_(s.kernel), dropout_(s.dropout) {
+  explicit TcnNetImpl(const SequenceNetOptions& s) : kernel_(s.kernel), dropout_(s.dropout) {
     std::int64_t in = s.features;
     for (std::int64_t i = 0; i < s.layers; ++i) {
       std::int64_t dilation = std::int64_t{1} << i;
@@ -122,6 +131,7 @@ class Tcn final : public SequenceNet {
   std::vector<std::int64_t> dilations_;
   nn::Linear head_{nullptr};
 };
+TORCH_MODULE(TcnNet);
 
 // Sinusoidal positions (Vaswani et al. 2017), fixed rather than learned: windows are short.
 torch::Tensor PositionalEncoding(std::int64_t steps, std::int64_t dim) {
@@ -135,10 +145,15 @@ torch::Tensor PositionalEncoding(std::int64_t steps, std::int64_t dim) {
   return pe;
 }
 
-class Transformer final : public SequenceNet {
+// A Transformer over the window. Without `causal` (transformer) every step attends to every
+// other and the last step's state predicts. With it (gpt, decoder-only) self-attention runs
+// under a causal mask, so the output at step k depends on steps <= k only and every step is a
+// next-step prediction: pretraining gets one target per step instead of one per window.
+class TransformerNetImpl final : public SequenceNetImpl {
  public:
-  explicit Transformer(const NetSpec& s)
-      : embed_(s.features, s.hidden),
+  TransformerNetImpl(const SequenceNetOptions& s, bool causal)
+      : causal_(causal),
+        embed_(s.features, s.hidden),
         encoder_(nn::TransformerEncoderOptions(
             nn::TransformerEncoderLayerOptions(s.hidden, s.heads)
                 .dim_feedforward(s.feedforward)
@@ -148,76 +163,62 @@ class Transformer final : public SequenceNet {
     FINML_REQUIRE(s.hidden % s.heads == 0,
                   "transformer: hidden size {} must be divisible by heads {}", s.hidden, s.heads);
     register_module("embed", embed_);
-    register_module("encoder", encoder_);
+    // The names are those of the saved weights: "decoder" for gpt, "encoder" for transformer.
+    register_module(causal_ ? "decoder" : "encoder", encoder_);
     register_module("head", head_);
     positions_ = register_buffer("positions", PositionalEncoding(s.window, s.hidden));
+    if (causal_) {
+      mask_ = register_buffer(
+          "mask", torch::triu(torch::full({s.window, s.window},
+                                          -std::numeric_limits<float>::infinity()),
+                              1));
+    }
+  }
+  [[nodiscard]] bool causal() const override { return causal_; }
+
+  torch::Tensor forward_all(const torch::Tensor& x) override {
+    if (!causal_) return forward(x);
+    return head_->forward(Encode(x)).squeeze(-1).transpose(0, 1);  // (batch, time)
   }
   torch::Tensor forward(const torch::Tensor& x) override {
-    torch::Tensor h = embed_->forward(x) + positions_.slice(0, 0, x.size(1)).unsqueeze(0);
-    h = encoder_->forward(h.transpose(0, 1));  // the 1.13 C++ encoder wants (time, batch, dim)
+    if (causal_) {
+      torch::Tensor all = forward_all(x);
+      return all.select(1, all.size(1) - 1);
+    }
+    torch::Tensor h = Encode(x);
     return head_->forward(h[h.size(0) - 1]).squeeze(-1);
   }
 
  private:
+  // (time, batch, hidden): the 1.13 C++ encoder wants time first.
+  torch::Tensor Encode(const torch::Tensor& x) {
+    const std::int64_t steps = x.size(1);
+    torch::Tensor h = embed_->forward(x) + positions_.slice(0, 0, steps).unsqueeze(0);
+    if (!causal_) return encoder_->forward(h.transpose(0, 1));
+    return encoder_->forward(h.transpose(0, 1), mask_.slice(0, 0, steps).slice(1, 0, steps));
+  }
+
+  bool causal_;
   nn::Linear embed_;
   nn::TransformerEncoder encoder_;
   nn::Linear head_;
-  torch::Tensor positions_;
-};
-
-// Decoder-only (GPT-style): self-attention under a causal mask, so the output at step k depends
-// on steps <= k only and every step is a next-step prediction. That gives pretraining one target
-// per step instead of one per window.
-class Gpt final : public SequenceNet {
- public:
-  explicit Gpt(const NetSpec& s)
-      : embed_(s.features, s.hidden),
-        decoder_(nn::TransformerEncoderOptions(
-            nn::TransformerEncoderLayerOptions(s.hidden, s.heads)
-                .dim_feedforward(s.feedforward)
-                .dropout(s.dropout),
-            s.layers)),
-        head_(s.hidden, 1) {
-    register_module("embed", embed_);
-    register_module("decoder", decoder_);
-    register_module("head", head_);
-    positions_ = register_buffer("positions", PositionalEncoding(s.window, s.hidden));
-    mask_ = register_buffer(
-        "mask", torch::triu(torch::full({s.window, s.window}, -std::numeric_limits<float>::infinity()), 1));
-  }
-  [[nodiscard]] bool causal() const override { return true; }
-  torch::Tensor forward_all(const torch::Tensor& x) override {
-    const std::int64_t steps = x.size(1);
-    torch::Tensor h = embed_->forward(x) + positions_.slice(0, 0, steps).unsqueeze(0);
-    h = decoder_->forward(h.transpose(0, 1), mask_.slice(0, 0, steps).slice(1, 0, steps));
-    return head_->forward(h).squeeze(-1).transpose(0, 1);  // (batch, time)
-  }
-  torch::Tensor forward(const torch::Tensor& x) override {
-    torch::Tensor all = forward_all(x);
-    return all.select(1, all.size(1) - 1);
-  }
-
- private:
-  nn::Linear embed_;
-  nn::TransformerEncoder decoder_;
-  nn::Linear head_;
   torch::Tensor positions_, mask_;
 };
+TORCH_MODULE(TransformerNet);
 
 }  // namespace
 
-std::shared_ptr<SequenceNet> MakeNet(const NetSpec& s) {
+std::shared_ptr<SequenceNetImpl> MakeNet(const SequenceNetOptions& s) {
   FINML_REQUIRE(s.features >= 1 && s.window >= 1 && s.hidden >= 1 && s.layers >= 1,
                 "{}: sizes must be positive (features {}, window {}, hidden {}, layers {})",
                 s.architecture, s.features, s.window, s.hidden, s.layers);
-  if (s.architecture == "mlp") return std::make_shared<Mlp>(s);
-  if (s.architecture == "lstm" && s.fused) return std::make_shared<FusedLstmNet>(s);
-  if (s.architecture == "lstm")
-    return std::make_shared<Recurrent<nn::LSTM, nn::LSTMOptions>>(s);
-  if (s.architecture == "gru") return std::make_shared<Recurrent<nn::GRU, nn::GRUOptions>>(s);
-  if (s.architecture == "tcn") return std::make_shared<Tcn>(s);
-  if (s.architecture == "transformer") return std::make_shared<Transformer>(s);
-  if (s.architecture == "gpt") return std::make_shared<Gpt>(s);
+  if (s.architecture == "mlp") return MlpNet(s).ptr();
+  if (s.architecture == "lstm" && s.fused) return FusedLstmNet(s).ptr();
+  if (s.architecture == "lstm") return LstmNet(s).ptr();
+  if (s.architecture == "gru") return GruNet(s).ptr();
+  if (s.architecture == "tcn") return TcnNet(s).ptr();
+  if (s.architecture == "transformer") return TransformerNet(s, false).ptr();
+  if (s.architecture == "gpt") return TransformerNet(s, true).ptr();
   throw InternalError("unknown network " + s.architecture);
 }
 

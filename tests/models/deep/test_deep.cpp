@@ -116,7 +116,7 @@ TEST(Deep, EarlyStoppingRestoresTheBestEpoch) {
 
 TEST(Deep, BadParametersAreErrors) {
   EXPECT_THROW((void)MakeForecaster("lstm", {{"hiden", 8}}), ConfigError);
-  EXPECT_THROW((void)MakeForecaster("lstm", {{"optimizer", "sgd"}}), InvalidInput);
+  EXPECT_THROW((void)MakeForecaster("lstm", {{"optimizer", "sgd"}}), ConfigError);
   EXPECT_THROW((void)MakeForecaster("transformer", {{"hidden", 10}, {"heads", 4}}), InvalidInput);
   EXPECT_THROW((void)MakeForecaster("gru", {{"device", "tpu"}}), InvalidInput);
   EXPECT_THROW((void)MakeForecaster("lstm", {{"implementation", "fused"}, {"device", "cuda"}}),

@@ -1,0 +1,53 @@
+// The settings of the one LibTorch training loop (src/train/deep/loop.hpp), free of torch so the
+// parameters of every torch model are read and checked in the core: an experiment file is
+// validated without loading LibTorch.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "finml/core/names.hpp"
+#include "finml/core/params.hpp"
+
+namespace finml::train {
+
+enum class OptimizerKind { kAdam, kAdamW };
+enum class ScheduleKind { kNone, kCosine, kStep };
+
+struct LoopOptions {
+  std::int64_t epochs = 100;
+  std::int64_t batch = 32;
+  double lr = 1e-3;
+  double weight_decay = 0;
+  OptimizerKind optimizer = OptimizerKind::kAdam;
+  ScheduleKind schedule = ScheduleKind::kNone;
+  std::int64_t step_size = 30;  // step schedule: epochs per decay
+  double gamma = 0.5;           // step schedule: decay factor
+  double clip = 1.0;            // max gradient norm; 0 disables
+  std::int64_t patience = 10;   // epochs without improvement before stopping
+  double min_delta = 0;         // an improvement must beat the best by more than this
+  bool progress = false;        // the progress line (on a terminal only); not a parameter
+  std::string label;            // shown on the progress line; not a parameter
+};
+
+// Reads epochs, batch, lr, weight_decay (default 0.01 with adamw), optimizer, schedule,
+// step_size, gamma, clip, patience and min_delta over `defaults`, and checks them.
+[[nodiscard]] LoopOptions ReadLoopOptions(ParamReader& params, LoopOptions defaults,
+                                          const std::string& who);
+
+}  // namespace finml::train
+
+template <>
+struct finml::EnumNames<finml::train::OptimizerKind> {
+  static constexpr std::string_view what = "optimizer";
+  static constexpr finml::NamedValue<finml::train::OptimizerKind> values[] = {
+      {finml::train::OptimizerKind::kAdam, "adam"}, {finml::train::OptimizerKind::kAdamW, "adamw"}};
+};
+template <>
+struct finml::EnumNames<finml::train::ScheduleKind> {
+  static constexpr std::string_view what = "schedule";
+  static constexpr finml::NamedValue<finml::train::ScheduleKind> values[] = {
+      {finml::train::ScheduleKind::kNone, "none"},
+      {finml::train::ScheduleKind::kCosine, "cosine"},
+      {finml::train::ScheduleKind::kStep, "step"}};
+};

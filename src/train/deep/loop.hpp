@@ -1,0 +1,52 @@
+// The one training loop of every LibTorch model in finml (forecasters, the credit MLP, and the
+// RL, NLP and GAN learners to come): optimiser and learning-rate schedule, gradient clipping,
+// seeded shuffling, early stopping on a validation loss with the best weights restored, a
+// per-epoch progress line on a terminal, and the loss history reports chart.
+//
+// The caller owns the data and the loss: the loop hands it the rows of each minibatch. A private
+// header of the torch module, shared by its areas.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "finml/train/loop_options.hpp"
+
+namespace finml::train::deep {
+
+using train::LoopOptions;
+using train::OptimizerKind;
+using train::ScheduleKind;
+
+struct EpochLosses {
+  double train = 0;
+  double validation = 0;  // NaN without validation
+};
+
+struct LoopResult {
+  std::vector<EpochLosses> history;
+  std::int64_t best_epoch = 0;  // 1-based; the last epoch without validation
+  std::optional<double> best_validation;
+};
+
+// The mean loss of the minibatch made of `rows` (a long tensor on the model's device), with
+// autograd; an undefined tensor skips the batch (nothing to learn from, e.g. zero weights).
+using BatchLoss = std::function<torch::Tensor(const torch::Tensor& rows)>;
+// The validation loss of the current weights; called in eval mode without gradients.
+using ValidationLoss = std::function<double()>;
+
+// Trains `module` on `rows` samples for up to options.epochs epochs. Each epoch visits every row
+// once in an order drawn from `rng` (one generator through every phase of a fit keeps runs
+// reproducible). With `validate`, stops after `patience` epochs without improvement and restores
+// the weights (parameters and buffers) of the best epoch. Leaves the module in eval mode.
+LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLoss& batch_loss,
+                     const ValidationLoss& validate, const LoopOptions& options,
+                     std::mt19937_64& rng, torch::Device device = torch::kCPU);
+
+}  // namespace finml::train::deep

@@ -1,0 +1,151 @@
+// The shared LibTorch training loop: early stopping and best-weight restore, the learning-rate
+// schedule, clipping, skipped batches, and seeded shuffling.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <numbers>
+
+#include "train/deep/loop.hpp"
+
+namespace finml::train::deep {
+namespace {
+
+// One parameter w and one buffer b, so a restore of both can be seen.
+struct ScalarImpl : torch::nn::Module {
+  ScalarImpl() {
+    w = register_parameter("w", torch::zeros({1}));
+    b = register_buffer("b", torch::zeros({1}));
+  }
+  torch::Tensor w, b;
+};
+TORCH_MODULE(Scalar);
+
+// loss = slope * w: a constant gradient, so every Adam step moves w by the learning rate.
+BatchLoss Linear(Scalar& m, double slope) {
+  return [&m, slope](const torch::Tensor&) { return (m->w * slope).sum(); };
+}
+
+TEST(TrainLoop, StopsAfterPatienceAndRestoresTheBestEpochsWeightsAndBuffers) {
+  Scalar m;
+  const std::vector<double> script = {5, 4, 3, 3.5, 3.6, 3.7, 1.0};  // the last is never reached
+  std::vector<double> w_at, b_at;
+  std::size_t epoch = 0;
+  ValidationLoss validate = [&] {
+    m->b.fill_(static_cast<double>(epoch + 1));  // a buffer that changes every epoch
+    w_at.push_back(m->w.item<double>());
+    b_at.push_back(m->b.item<double>());
+    return script[epoch++];
+  };
+  LoopOptions o;
+  o.epochs = 7;
+  o.batch = 4;
+  o.patience = 3;
+  std::mt19937_64 rng(1);
+  const auto r = TrainLoop(*m, 8, Linear(m, 1.0), validate, o, rng);
+  ASSERT_EQ(r.history.size(), 6u) << "three epochs without improvement after epoch 3";
+  EXPECT_EQ(r.best_epoch, 3);
+  EXPECT_EQ(r.best_validation, 3.0);
+  EXPECT_EQ(m->w.item<double>(), w_at[2]);
+  EXPECT_EQ(m->b.item<double>(), b_at[2]);
+  EXPECT_FALSE(m->is_training());
+}
+
+TEST(TrainLoop, MinDeltaDemandsARealImprovement) {
+  Scalar m;
+  const std::vector<double> script = {5, 4.95, 4.9, 4.85};
+  std::size_t epoch = 0;
+  LoopOptions o;
+  o.epochs = 4;
+  o.patience = 2;
+  o.min_delta = 0.1;
+  std::mt19937_64 rng(1);
+  const auto r = TrainLoop(*m, 4, Linear(m, 1.0), [&] { return script[epoch++]; }, o, rng);
+  EXPECT_EQ(r.best_epoch, 1);
+  EXPECT_EQ(r.history.size(), 3u);
+}
+
+TEST(TrainLoop, CosineAndStepSchedulesSetEachEpochsRate) {
+  for (auto schedule : {ScheduleKind::kCosine, ScheduleKind::kStep}) {
+    Scalar m;
+    LoopOptions o;
+    o.epochs = 6;
+    o.batch = 10;  // one step per epoch
+    o.lr = 0.01;
+    o.clip = 0;
+    o.schedule = schedule;
+    o.step_size = 2;
+    o.gamma = 0.5;
+    std::vector<double> w = {0};
+    std::mt19937_64 rng(1);
+    BatchLoss loss = [&](const torch::Tensor&) {
+      w.push_back(m->w.item<double>());
+      return (m->w * 1.0).sum();
+    };
+    (void)TrainLoop(*m, 10, loss, {}, o, rng);
+    w.push_back(m->w.item<double>());
+    for (int epoch = 1; epoch <= 6; ++epoch) {
+      const double expected =
+          schedule == ScheduleKind::kCosine
+              ? 0.01 * 0.5 * (1 + std::cos(std::numbers::pi * (epoch - 1) / 6.0))
+              : 0.01 * std::pow(0.5, (epoch - 1) / 2);
+      // Adam's step under a constant gradient is the learning rate itself.
+      EXPECT_NEAR(w[epoch] - w[epoch + 1], expected, 1e-6) << "epoch " << epoch;
+    }
+  }
+}
+
+TEST(TrainLoop, ClipsTheGradientNorm) {
+  Scalar m;
+  LoopOptions o;
+  o.epochs = 1;
+  o.clip = 0.5;
+  std::mt19937_64 rng(1);
+  (void)TrainLoop(*m, 4, Linear(m, 1000.0), {}, o, rng);
+  EXPECT_NEAR(m->w.grad().norm().item<double>(), 0.5, 1e-6);
+  o.clip = 0;
+  (void)TrainLoop(*m, 4, Linear(m, 1000.0), {}, o, rng);
+  EXPECT_NEAR(m->w.grad().norm().item<double>(), 1000.0, 1e-3);
+}
+
+TEST(TrainLoop, SkippedBatchesNeitherStepNorCount) {
+  Scalar m;
+  LoopOptions o;
+  o.epochs = 2;
+  std::mt19937_64 rng(1);
+  const auto r = TrainLoop(*m, 4, [](const torch::Tensor&) { return torch::Tensor(); }, {}, o,
+                           rng);
+  EXPECT_EQ(m->w.item<double>(), 0.0);
+  ASSERT_EQ(r.history.size(), 2u);
+  EXPECT_TRUE(std::isnan(r.history[0].train));
+  EXPECT_EQ(r.best_epoch, 2) << "without validation the last epoch is kept";
+}
+
+TEST(TrainLoop, TheSameSeedVisitsRowsInTheSameOrder) {
+  auto visits = [](std::uint64_t seed) {
+    Scalar m;
+    LoopOptions o;
+    o.epochs = 3;
+    o.batch = 3;
+    std::vector<std::int64_t> seen;
+    std::mt19937_64 rng(seed);
+    BatchLoss loss = [&](const torch::Tensor& idx) {
+      for (std::int64_t i = 0; i < idx.size(0); ++i) seen.push_back(idx[i].item<std::int64_t>());
+      return (m->w * 1.0).sum();
+    };
+    (void)TrainLoop(*m, 10, loss, {}, o, rng);
+    return seen;
+  };
+  const auto a = visits(7);
+  EXPECT_EQ(a.size(), 30u);
+  EXPECT_EQ(a, visits(7));
+  EXPECT_NE(a, visits(8));
+  for (std::size_t e = 0; e < 3; ++e) {
+    std::vector<std::int64_t> epoch(a.begin() + e * 10, a.begin() + (e + 1) * 10);
+    std::sort(epoch.begin(), epoch.end());
+    for (std::int64_t i = 0; i < 10; ++i) EXPECT_EQ(epoch[i], i) << "every row once per epoch";
+  }
+}
+
+}  // namespace
+}  // namespace finml::train::deep
