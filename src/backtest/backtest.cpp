@@ -74,10 +74,10 @@ BacktestResult RunBacktest(const PricePanel& prices, const SignalPanel* signals,
   BacktestResult r;
   r.config = config;
   const Panel* scores = signals ? &signals->score : nullptr;
-  if (signals && !NeedsSignals(config.strategy.kind)) {
+  if (signals && !NeedsSignals(config.strategy.name)) {
     throw ConfigError(fmt::format("strategy '{}' computes its own signal from prices; drop the "
                                   "signals file or pick a signal strategy",
-                                  StrategyName(config.strategy.kind)));
+                                  config.strategy.name));
   }
   TargetPlan plan = PlanTargets(config, prices, scores);
   r.decisions = plan.decisions;

@@ -1,48 +1,14 @@
 #include "finml/backtest/config.hpp"
+#include "finml/backtest/strategy.hpp"
 
 #include "finml/core/error.hpp"
 #include "finml/core/params.hpp"
 #include "finml/core/strings.hpp"
 
 namespace finml::backtest {
-namespace {
-
-struct StrategyNameEntry {
-  StrategyKind kind;
-  const char* name;
-};
-constexpr StrategyNameEntry kStrategies[] = {
-    {StrategyKind::kThreshold, "threshold"},  {StrategyKind::kTopK, "topk"},
-    {StrategyKind::kTopKDropout, "topk_dropout"}, {StrategyKind::kLongShort, "long_short"},
-    {StrategyKind::kSmaCross, "sma_cross"},   {StrategyKind::kRsiReversion, "rsi_reversion"},
-    {StrategyKind::kWeights, "weights"},
-};
-
-}  // namespace
-
-StrategyKind ParseStrategyKind(const std::string& name) {
-  std::vector<std::string> names;
-  for (const auto& s : kStrategies) {
-    if (name == s.name) return s.kind;
-    names.emplace_back(s.name);
-  }
-  throw ConfigError(fmt::format("unknown strategy '{}' (did you mean '{}'? valid: {})", name,
-                                ClosestMatch(name, names), JoinStrings(names, ", ")));
-}
-
-const char* StrategyName(StrategyKind kind) {
-  for (const auto& s : kStrategies)
-    if (s.kind == kind) return s.name;
-  return "?";
-}
-
-bool NeedsSignals(StrategyKind kind) {
-  return kind != StrategyKind::kSmaCross && kind != StrategyKind::kRsiReversion;
-}
-
 Rebalance BacktestConfig::EffectiveRebalance() const {
   if (execution.rebalance) return *execution.rebalance;
-  return strategy.kind == StrategyKind::kWeights ? Rebalance::kAlways : Rebalance::kOnChange;
+  return FindStrategy(strategy.name).rebalance;
 }
 
 const std::vector<std::string>& BacktestConfigKeys() {
@@ -64,7 +30,7 @@ BacktestConfig ParseBacktestConfig(const nlohmann::json& object, const std::stri
     return ConfigError(fmt::format("{}: {}", context, what));
   };
   try {
-    s.kind = ParseStrategyKind(p.Get<std::string>("strategy", StrategyName(s.kind)));
+    s.name = FindStrategy(p.Get<std::string>("strategy", s.name)).name;
   } catch (const ConfigError& err) {
     throw fail(err.what());
   }
@@ -140,7 +106,7 @@ BacktestConfig ParseBacktestConfig(const nlohmann::json& object, const std::stri
 nlohmann::json BacktestConfig::ToJson() const {
   const StrategyConfig& s = strategy;
   const ExecutionConfig& e = execution;
-  return {{"strategy", StrategyName(s.kind)},
+  return {{"strategy", s.name},
           {"long_above", s.long_above},
           {"short_below", s.short_below ? nlohmann::json(*s.short_below) : nlohmann::json()},
           {"top_k", s.top_k},

@@ -63,7 +63,7 @@ std::string TearsheetHtml(const BacktestResult& r, const PricePanel& prices,
 
   std::string verdict = fmt::format(
       "{} from {} to {} ({} bars): total return {}, Sharpe {}, max drawdown {}.",
-      StrategyName(r.config.strategy.kind), first, last, e.equity.size(), Pct(p.total_return),
+      r.config.strategy.name, first, last, e.equity.size(), Pct(p.total_return),
       Num(p.sharpe), Pct(p.drawdown.depth));
   if (r.benchmark_performance) {
     const Performance& b = *r.benchmark_performance;

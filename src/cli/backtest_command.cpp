@@ -100,7 +100,7 @@ int RunBacktest(const BacktestCommandOptions& o, const CLI::App& app,
   if (!o.signals.empty()) {
     signals = backtest::LoadSignals(o.signals, prices);
   } else {
-    FINML_REQUIRE(!backtest::NeedsSignals(config.strategy.kind),
+    FINML_REQUIRE(!backtest::NeedsSignals(config.strategy.name),
                   "strategy '{}' trades on signals: pass --signals FILE (date,symbol,score), or "
                   "use a rule strategy (sma_cross, rsi_reversion)",
                   o.strategy);
@@ -116,15 +116,15 @@ int RunBacktest(const BacktestCommandOptions& o, const CLI::App& app,
     inputs.signals_sha256 = Sha256File(o.signals);
   }
   inputs.command_line = command_line;
-  inputs.title = fmt::format("Backtest: {} on {}", config.strategy.kind == backtest::StrategyKind::kWeights
+  inputs.title = fmt::format("Backtest: {} on {}", config.strategy.name == "weights"
                                                        ? "target weights"
-                                                       : backtest::StrategyName(config.strategy.kind),
+                                                       : config.strategy.name,
                              o.prices);
   backtest::WriteBacktestOutputs(o.out, result, prices, inputs);
   const auto& p = result.performance;
   std::printf("%s %s .. %s: total return %.2f%%, annual %.2f%%, Sharpe %.3f, max drawdown %.2f%%, "
               "%zu trades\n",
-              backtest::StrategyName(config.strategy.kind),
+              config.strategy.name.c_str(),
               prices.time_label[result.engine.first_row].c_str(), prices.time_label.back().c_str(),
               100 * p.total_return, 100 * p.annual_return, p.sharpe, 100 * p.drawdown.depth,
               result.engine.orders - result.engine.small_orders_skipped);

@@ -49,14 +49,14 @@ std::vector<double> ParseLevels(const std::string& text) {
   return levels;
 }
 
-std::vector<risk::VarMethod> ParseMethods(const std::string& text) {
-  if (text == "all") return risk::AllVarMethods();
-  std::vector<risk::VarMethod> methods;
+std::vector<std::string> ParseMethods(const std::string& text) {
+  if (text == "all") return risk::VarMethodNames();
+  std::vector<std::string> methods;
   std::size_t pos = 0;
   while (pos <= text.size()) {
     const auto comma = text.find(',', pos);
-    methods.push_back(risk::ParseVarMethod(
-        Trim(text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos))));
+    methods.push_back(risk::FindVarMethod(
+        Trim(text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos))).name);
     if (comma == std::string::npos) break;
     pos = comma + 1;
   }

@@ -24,10 +24,13 @@ Loaded& State() {
   return state;
 }
 
+// An object inside libfinml_core.so, for dladdr to find the library's path by.
+const char kAnchor = 0;
+
 std::string ModuleDirectory() {
   if (const char* dir = std::getenv("FINML_MODULE_DIR"); dir && *dir) return dir;
   Dl_info info{};
-  if (dladdr(reinterpret_cast<const void*>(&ModuleDirectory), &info) == 0 || !info.dli_fname)
+  if (dladdr(&kAnchor, &info) == 0 || !info.dli_fname)
     throw InternalError("cannot locate libfinml_core.so to find its modules; set FINML_MODULE_DIR");
   return std::filesystem::path(info.dli_fname).parent_path().string();
 }

@@ -146,7 +146,7 @@ std::vector<VarRun> RunVarBacktests(const ReturnSeries& s, const VarJob& job) {
   std::vector<VarRun> runs;
   VarOptions o = job.options;
   o.horizon = 1;
-  for (VarMethod m : job.methods) {
+  for (const std::string& m : job.methods) {
     auto series = RollingVar(s.values, m, o, job.levels, job.window, job.refit_every);
     for (std::size_t l = 0; l < job.levels.size(); ++l) {
       VarBacktest b = BacktestVar(series[l]);
@@ -175,7 +175,7 @@ std::vector<std::string> RunVarJob(const VarJob& job, const std::string& out,
   for (const auto& run : runs) {
     for (std::size_t i = 0; i < run.series.row.size(); ++i) {
       csv += fmt::format("{},{},{},{:.17g},{:.17g},{:.17g},{}\n", s.label[run.series.row[i]],
-                         VarMethodName(run.method), run.level, run.series.realized[i],
+                         run.method, run.level, run.series.realized[i],
                          run.series.var[i], run.series.es[i], int(run.series.exception[i]));
     }
   }
@@ -186,19 +186,19 @@ std::vector<std::string> RunVarJob(const VarJob& job, const std::string& out,
                                         s.values.end());
   nlohmann::json today = nlohmann::json::array();
   for (double level : job.levels) {
-    for (VarMethod m : job.methods) {
+    for (const std::string& m : job.methods) {
       VarOptions o = job.options;
       o.level = level;
       o.horizon = job.horizon;
       const VarEstimate e = EstimateVar(m, last_window, o);
-      today.push_back({{"method", VarMethodName(m)}, {"level", level}, {"horizon", job.horizon},
+      today.push_back({{"method", m}, {"level", level}, {"horizon", job.horizon},
                        {"var", e.var}, {"es", e.es}});
     }
   }
   nlohmann::json results = nlohmann::json::array();
   for (const auto& run : runs) {
     nlohmann::json j = VarBacktestJson(run.backtest);
-    j["method"] = VarMethodName(run.method);
+    j["method"] = run.method;
     j["level"] = run.level;
     results.push_back(j);
   }
@@ -228,7 +228,7 @@ std::vector<std::string> RunVarJob(const VarJob& job, const std::string& out,
   std::vector<std::vector<std::string>> rows;
   for (const auto& run : runs) {
     const auto& b = run.backtest;
-    rows.push_back({VarMethodName(run.method), fmt::format("{:g}", run.level),
+    rows.push_back({run.method, fmt::format("{:g}", run.level),
                     std::to_string(b.exceptions), fmt::format("{:.1f}", b.expected),
                     fmt::format("{:.3f}", b.kupiec.p_value),
                     fmt::format("{:.3f}", b.independence.p_value),
@@ -250,7 +250,7 @@ std::vector<std::string> RunVarJob(const VarJob& job, const std::string& out,
       hits.push_back(run.series.exception[i] ? run.series.realized[i] : std::nan(""));
     }
     o.title = fmt::format("{} VaR at {:g}: returns, -VaR and exceptions ({})",
-                          VarMethodName(run.method), run.level, run.backtest.exceptions);
+                          run.method, run.level, run.backtest.exceptions);
     report::LineSeries marks{"exception", x, hits};
     marks.markers = true;
     page.Raw(report::LineChart({{"return", x, ret}, {"-VaR", x, var}, marks}, o));
@@ -265,7 +265,7 @@ std::vector<std::string> RunVarJob(const VarJob& job, const std::string& out,
     const auto& b = run.backtest;
     lines.push_back(fmt::format("{:<15} {:<6g} exceptions {:>4} (expected {:.1f})  Kupiec p {:.3f}  "
                                 "indep. p {:.3f}  cc p {:.3f}  {}",
-                                VarMethodName(run.method), run.level, b.exceptions, b.expected,
+                                run.method, run.level, b.exceptions, b.expected,
                                 b.kupiec.p_value, b.independence.p_value,
                                 b.conditional_coverage.p_value, b.zone));
   }

@@ -11,165 +11,9 @@
 #include "finml/core/optimize.hpp"
 #include "finml/core/strings.hpp"
 #include "finml/risk/distributions.hpp"
+#include "var_methods/methods.hpp"
 
 namespace finml::risk {
-namespace {
-
-struct MethodName {
-  VarMethod method;
-  const char* name;
-};
-constexpr MethodName kMethods[] = {
-    {VarMethod::kHistorical, "historical"},   {VarMethod::kNormal, "normal"},
-    {VarMethod::kStudentT, "student_t"},      {VarMethod::kCornishFisher, "cornish_fisher"},
-    {VarMethod::kMonteCarlo, "monte_carlo"},  {VarMethod::kFilteredHistorical, "fhs"},
-    {VarMethod::kEwma, "ewma"},               {VarMethod::kGarch, "garch"},
-};
-
-struct Moments {
-  double mean = 0, sd = 0, skew = 0, excess_kurtosis = 0;
-};
-
-Moments ComputeMoments(const std::vector<double>& x) {
-  Moments m;
-  const double n = static_cast<double>(x.size());
-  m.mean = std::accumulate(x.begin(), x.end(), 0.0) / n;
-  double m2 = 0, m3 = 0, m4 = 0;
-  for (double v : x) {
-    const double d = v - m.mean;
-    m2 += d * d;
-    m3 += d * d * d;
-    m4 += d * d * d * d;
-  }
-  m2 /= n;
-  m3 /= n;
-  m4 /= n;
-  m.sd = std::sqrt(m2 * n / (n - 1));
-  m.skew = m2 > 0 ? m3 / std::pow(m2, 1.5) : 0;
-  m.excess_kurtosis = m2 > 0 ? m4 / (m2 * m2) - 3 : 0;
-  return m;
-}
-
-// Tail of a sample: VaR at the (1 - level) quantile and the mean of the values at or below it.
-VarEstimate EmpiricalTail(const std::vector<double>& values, double level) {
-  const double q = Quantile(values, 1 - level);
-  double sum = 0;
-  std::size_t count = 0;
-  for (double v : values) {
-    if (v > q) continue;
-    sum += v;
-    ++count;
-  }
-  return {-q, count ? -sum / static_cast<double>(count) : -q};
-}
-
-void RequireWindow(const std::vector<double>& window, std::size_t min_size) {
-  FINML_REQUIRE(window.size() >= min_size, "VaR needs at least {} returns in the window, got {}",
-                min_size, window.size());
-  for (double v : window) FINML_REQUIRE(std::isfinite(v), "the returns contain a non-finite value");
-  const auto [lo, hi] = std::minmax_element(window.begin(), window.end());
-  FINML_REQUIRE(*hi > *lo, "the returns are constant: there is no risk to measure");
-}
-
-GarchFit QuickGarch(const std::vector<double>& window, Innovations dist) {
-  GarchFitOptions o;
-  o.standard_errors = false;
-  return FitGarch(window, {VolatilityModel::kGarch, dist}, o);
-}
-
-double StepGarchVariance(const GarchFit& fit, double s2, double r) {
-  const double e = r - fit.params[0];
-  return fit.params[1] + fit.params[2] * e * e + fit.params[3] * s2;
-}
-
-// h-day paths of summed returns through a GARCH(1,1): innovations from `draw`.
-template <typename Draw>
-std::vector<double> SimulatePaths(const GarchFit& fit, double next_s2, std::size_t horizon,
-                                  std::size_t paths, Draw draw) {
-  std::vector<double> total(paths, 0.0);
-  for (std::size_t k = 0; k < paths; ++k) {
-    double s2 = next_s2;
-    for (std::size_t h = 0; h < horizon; ++h) {
-      const double r = fit.params[0] + std::sqrt(s2) * draw();
-      total[k] += r;
-      s2 = StepGarchVariance(fit, s2, r);
-    }
-  }
-  return total;
-}
-
-// h-day return outcomes of a fitted GARCH(1,1)-t, simulated (monte_carlo).
-std::vector<double> GarchTOutcomes(const GarchFit& fit, double next_s2, std::size_t horizon,
-                                   std::size_t paths, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> normal;
-  const double nu = fit.Param("nu");
-  std::chi_squared_distribution<double> chi2(nu);
-  const double scale = std::sqrt((nu - 2) / nu);
-  auto draw = [&] { return normal(rng) / std::sqrt(chi2(rng) / nu) * scale; };
-  return SimulatePaths(fit, next_s2, horizon, paths, draw);
-}
-
-// h-day return outcomes from bootstrapped standardised residuals (fhs).
-std::vector<double> FilteredOutcomes(const GarchFit& fit, double next_s2, std::size_t horizon,
-                                     std::size_t paths, std::uint64_t seed) {
-  if (horizon == 1) {
-    // One day ahead the bootstrap distribution is the residuals themselves: no sampling noise.
-    std::vector<double> r(fit.residuals.size());
-    for (std::size_t i = 0; i < r.size(); ++i)
-      r[i] = fit.params[0] + std::sqrt(next_s2) * fit.residuals[i];
-    return r;
-  }
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<std::size_t> pick(0, fit.residuals.size() - 1);
-  auto draw = [&] { return fit.residuals[pick(rng)]; };
-  return SimulatePaths(fit, next_s2, horizon, paths, draw);
-}
-
-VarEstimate Scaled(VarEstimate e, std::size_t horizon) {
-  const double s = std::sqrt(static_cast<double>(horizon));
-  return {e.var * s, e.es * s};
-}
-
-double EwmaVariance(const std::vector<double>& x, double lambda) {
-  // Seeded with the window's mean square, then the RiskMetrics recursion through the window.
-  double s2 = 0;
-  for (double v : x) s2 += v * v;
-  s2 /= static_cast<double>(x.size());
-  for (double v : x) s2 = lambda * s2 + (1 - lambda) * v * v;
-  return s2;
-}
-
-VarEstimate ZeroMeanNormal(double s2, double level) {
-  return NormalVar(0.0, std::sqrt(s2), level);
-}
-
-}  // namespace
-
-VarMethod ParseVarMethod(const std::string& name) {
-  std::vector<std::string> names;
-  for (const auto& m : kMethods) {
-    if (name == m.name) return m.method;
-    names.emplace_back(m.name);
-  }
-  throw ConfigError(fmt::format("unknown VaR method '{}' (did you mean '{}'? valid: {}, all)", name,
-                                ClosestMatch(name, names), JoinStrings(names, ", ")));
-}
-
-const char* VarMethodName(VarMethod m) {
-  for (const auto& entry : kMethods)
-    if (entry.method == m) return entry.name;
-  return "?";
-}
-
-const std::vector<VarMethod>& AllVarMethods() {
-  static const std::vector<VarMethod> all = [] {
-    std::vector<VarMethod> v;
-    for (const auto& m : kMethods) v.push_back(m.method);
-    return v;
-  }();
-  return all;
-}
 
 double Quantile(std::vector<double> v, double p) {
   FINML_REQUIRE(!v.empty(), "quantile of an empty sample");
@@ -208,7 +52,7 @@ VarEstimate CornishFisherVar(double mu, double sigma, double skew, double kurt, 
 }
 
 StudentTFit FitStudentT(const std::vector<double>& x, const StudentTFit* start) {
-  const Moments m = ComputeMoments(x);
+  const var_methods::Moments m = var_methods::ComputeMoments(x);
   // nu lives in (2, 200): beyond that the t is a normal to four digits, and an unbounded nu
   // drifts off towards infinity on near-normal windows, where lgamma differences lose every digit.
   constexpr double kMinNu = 2.0, kMaxNu = 200.0;
@@ -239,43 +83,17 @@ StudentTFit FitStudentT(const std::vector<double>& x, const StudentTFit* start) 
   return {r.x[0] * m.sd, std::exp(r.x[1]) * m.sd, nu_of(r.x[2])};
 }
 
-VarEstimate EstimateVar(VarMethod method, const std::vector<double>& w, const VarOptions& o) {
+VarEstimate EstimateVar(const std::string& method, const std::vector<double>& w,
+                        const VarOptions& o) {
   FINML_REQUIRE(o.level > 0.5 && o.level < 1, "VaR level must be in (0.5, 1), got {}", o.level);
   FINML_REQUIRE(o.horizon >= 1, "VaR horizon must be at least 1 day");
-  const bool uses_garch = method == VarMethod::kMonteCarlo ||
-                          method == VarMethod::kFilteredHistorical || method == VarMethod::kGarch;
-  RequireWindow(w, uses_garch ? 100 : 20);
-  const Moments m = ComputeMoments(w);
-  switch (method) {
-    case VarMethod::kHistorical: return Scaled(EmpiricalTail(w, o.level), o.horizon);
-    case VarMethod::kNormal: return Scaled(NormalVar(m.mean, m.sd, o.level), o.horizon);
-    case VarMethod::kStudentT: {
-      const auto t = FitStudentT(w);
-      return Scaled(StudentTVar(t.mu, t.scale, t.nu, o.level), o.horizon);
-    }
-    case VarMethod::kCornishFisher:
-      return Scaled(CornishFisherVar(m.mean, m.sd, m.skew, m.excess_kurtosis, o.level), o.horizon);
-    case VarMethod::kEwma:
-      return Scaled(ZeroMeanNormal(EwmaVariance(w, o.ewma_lambda), o.level), o.horizon);
-    case VarMethod::kMonteCarlo: {
-      const auto fit = QuickGarch(w, Innovations::kStudentT);
-      return EmpiricalTail(GarchTOutcomes(fit, fit.next_variance, o.horizon, o.simulations, o.seed),
-                           o.level);
-    }
-    case VarMethod::kFilteredHistorical: {
-      const auto fit = QuickGarch(w, Innovations::kNormal);
-      return EmpiricalTail(
-          FilteredOutcomes(fit, fit.next_variance, o.horizon, o.simulations, o.seed), o.level);
-    }
-    case VarMethod::kGarch: {
-      const auto fit = QuickGarch(w, Innovations::kNormal);
-      return Scaled(NormalVar(fit.params[0], std::sqrt(fit.next_variance), o.level), o.horizon);
-    }
-  }
-  throw InternalError("EstimateVar: unhandled method");
+  var_methods::RequireWindow(w, FindVarMethod(method).min_window);
+  auto engine = MakeVarEngine(method, o);
+  engine->Fit(w, 0);
+  return engine->Estimate(o.level, o.horizon);
 }
 
-std::vector<VarSeries> RollingVar(const std::vector<double>& r, VarMethod method,
+std::vector<VarSeries> RollingVar(const std::vector<double>& r, const std::string& method,
                                   const VarOptions& o, const std::vector<double>& levels,
                                   std::size_t window, std::size_t refit_every) {
   FINML_REQUIRE(o.horizon == 1, "rolling VaR backtests use 1-day VaR (horizon 1): overlapping "
@@ -288,54 +106,22 @@ std::vector<VarSeries> RollingVar(const std::vector<double>& r, VarMethod method
   FINML_REQUIRE(!levels.empty(), "give at least one VaR level");
   for (double level : levels)
     FINML_REQUIRE(level > 0.5 && level < 1, "VaR level must be in (0.5, 1), got {}", level);
-  RequireWindow(r, 20);
+  var_methods::RequireWindow(r, 20);
   std::vector<VarSeries> out(levels.size());
   for (std::size_t l = 0; l < levels.size(); ++l) {
-    out[l].method = method;
+    out[l].method = FindVarMethod(method).name;
     out[l].options = o;
     out[l].options.level = levels[l];
     out[l].window = window;
   }
-  const bool uses_garch = method == VarMethod::kMonteCarlo ||
-                          method == VarMethod::kFilteredHistorical || method == VarMethod::kGarch;
-  std::optional<GarchFit> fit;
-  std::optional<StudentTFit> t_fit;  // yesterday's, to start today's from: the windows overlap
-  double s2 = 0;  // GARCH (or EWMA) variance forecast for day t
-  if (method == VarMethod::kEwma) {
-    // As EstimateVar: seeded with the first window's mean square, then the recursion through it.
-    s2 = EwmaVariance(std::vector<double>(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(window)),
-                      o.ewma_lambda);
-  }
-  std::vector<double> simulated;
+  auto engine = MakeVarEngine(method, o, refit_every);
   for (std::size_t t = window; t < r.size(); ++t) {
+    // What the method knows at the close of t-1, shared by every level.
     const std::vector<double> past(r.begin() + static_cast<std::ptrdiff_t>(t - window),
                                    r.begin() + static_cast<std::ptrdiff_t>(t));
-    // What the method knows at the close of t-1, shared by every level.
-    if (uses_garch && (!fit || (t - window) % refit_every == 0)) {
-      fit = QuickGarch(past, method == VarMethod::kMonteCarlo ? Innovations::kStudentT
-                                                              : Innovations::kNormal);
-      s2 = fit->next_variance;
-    }
-    if (method == VarMethod::kStudentT) {
-      RequireWindow(past, 20);
-      t_fit = FitStudentT(past, t_fit ? &*t_fit : nullptr);
-    }
-    if (method == VarMethod::kMonteCarlo)
-      simulated = GarchTOutcomes(*fit, s2, 1, o.simulations, o.seed + t);
-    else if (method == VarMethod::kFilteredHistorical)
-      simulated = FilteredOutcomes(*fit, s2, 1, o.simulations, o.seed + t);
+    engine->Fit(past, t);
     for (std::size_t l = 0; l < levels.size(); ++l) {
-      VarOptions lo = o;
-      lo.level = levels[l];
-      VarEstimate e;
-      switch (method) {
-        case VarMethod::kEwma: e = ZeroMeanNormal(s2, lo.level); break;
-        case VarMethod::kStudentT: e = StudentTVar(t_fit->mu, t_fit->scale, t_fit->nu, lo.level); break;
-        case VarMethod::kMonteCarlo:
-        case VarMethod::kFilteredHistorical: e = EmpiricalTail(simulated, lo.level); break;
-        case VarMethod::kGarch: e = NormalVar(fit->params[0], std::sqrt(s2), lo.level); break;
-        default: e = EstimateVar(method, past, lo); break;
-      }
+      const VarEstimate e = engine->Estimate(levels[l], 1);
       VarSeries& s = out[l];
       s.row.push_back(t);
       s.var.push_back(e.var);
@@ -344,13 +130,12 @@ std::vector<VarSeries> RollingVar(const std::vector<double>& r, VarMethod method
       s.exception.push_back(r[t] < -e.var ? 1 : 0);
     }
     // Then the day's return becomes known and the filters move on.
-    if (method == VarMethod::kEwma) s2 = o.ewma_lambda * s2 + (1 - o.ewma_lambda) * r[t] * r[t];
-    if (uses_garch) s2 = StepGarchVariance(*fit, s2, r[t]);
+    engine->Update(r[t]);
   }
   return out;
 }
 
-VarSeries RollingVar(const std::vector<double>& r, VarMethod method, const VarOptions& o,
+VarSeries RollingVar(const std::vector<double>& r, const std::string& method, const VarOptions& o,
                      std::size_t window, std::size_t refit_every) {
   return RollingVar(r, method, o, {o.level}, window, refit_every).front();
 }

@@ -217,7 +217,7 @@ void BacktestSection(report::HtmlPage& page, const RunRecord& r) {
       "close) drives strategy '{}', filled at the next bar's {} with {} bps commission per side "
       "and {} bps slippage; full tearsheets are in backtest/<model>/tearsheet.html. The random "
       "walk predicts no change and has nothing to trade.",
-      backtest::StrategyName(settings.strategy.kind),
+      settings.strategy.name,
       settings.execution.fill == backtest::FillPrice::kNextOpen ? "open" : "close",
       settings.execution.cost_bps, settings.execution.slippage_bps));
   std::vector<std::vector<std::string>> rows;

@@ -110,7 +110,7 @@ RiskExperiment ParseRiskExperiment(const std::string& text, const std::string& f
     if (v.Has("methods")) {
       YAML::Node m = v.Get("methods");
       if (m.IsScalar() && m.as<std::string>() == "all") {
-        job.methods = risk::AllVarMethods();
+        job.methods = risk::VarMethodNames();
       } else {
         job.methods.clear();
         std::vector<YAML::Node> items;
@@ -118,7 +118,7 @@ RiskExperiment ParseRiskExperiment(const std::string& text, const std::string& f
         else items.push_back(m);
         for (const auto& i : items) {
           try {
-            job.methods.push_back(risk::ParseVarMethod(v.As<std::string>(i, "methods")));
+            job.methods.push_back(risk::FindVarMethod(v.As<std::string>(i, "methods")).name);
           } catch (const Error& e) {
             throw v.Fail(i, e.what());
           }
@@ -205,8 +205,7 @@ nlohmann::json RiskExperiment::ToJson() const {
                   {"forecast", garch->forecast}};
   }
   if (var) {
-    std::vector<std::string> methods;
-    for (auto m : var->methods) methods.emplace_back(risk::VarMethodName(m));
+    const std::vector<std::string>& methods = var->methods;
     j["var"] = {{"data", var->data.ToJson()},    {"methods", methods},
                 {"levels", var->levels},          {"window", var->window},
                 {"refit_every", var->refit_every}, {"horizon", var->horizon},

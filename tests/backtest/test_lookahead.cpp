@@ -27,7 +27,7 @@ TEST(Lookahead, LaterSignalsAndPricesNeverChangeEarlierEquity) {
   auto walks = RandomWalks(6, days, 11);
   auto prices = MakePanel(walks);
   BacktestConfig config;
-  config.strategy.kind = StrategyKind::kLongShort;
+  config.strategy.name = "long_short";
   SignalPanel signals;
   signals.score = RandomScores(days, 6, 3);
   auto base = RunBacktest(prices, &signals, config);

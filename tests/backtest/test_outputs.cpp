@@ -19,7 +19,7 @@ TEST(BacktestOutputs, WritesTheFourFilesWithTheDocumentedContents) {
     for (std::size_t i = 0; i < 4; ++i)
       signals.score.at(t, i) = prices.close.at(t, i) / prices.close.at(t - 1, i) - 1;
   BacktestConfig config;
-  config.strategy.kind = StrategyKind::kTopK;
+  config.strategy.name = "topk";
   config.strategy.top_k = 2;
   auto result = RunBacktest(prices, &signals, config);
   const std::string dir = finml::testing::TempDir("backtest_outputs");

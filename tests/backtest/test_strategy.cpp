@@ -9,9 +9,9 @@ namespace {
 
 using finml::testing::MakePanel;
 
-BacktestConfig With(StrategyKind kind) {
+BacktestConfig With(const std::string& kind) {
   BacktestConfig c;
-  c.strategy.kind = kind;
+  c.strategy.name = kind;
   return c;
 }
 
@@ -25,7 +25,7 @@ Panel Scores(const std::vector<std::vector<double>>& by_row) {
 TEST(Strategy, ThresholdLongFlatShort) {
   auto prices = MakePanel({{1, 1, 1, 1}});
   Panel s = Scores({{0.5}, {-0.5}, {0.0}, {std::nan("")}});
-  auto c = With(StrategyKind::kThreshold);
+  auto c = With("threshold");
   auto plan = PlanTargets(c, prices, &s);
   EXPECT_EQ(plan.weight.at(0, 0), 1.0);
   EXPECT_EQ(plan.weight.at(1, 0), 0.0);
@@ -39,7 +39,7 @@ TEST(Strategy, ThresholdLongFlatShort) {
 TEST(Strategy, TopKHoldsTheBestKEqually) {
   auto prices = MakePanel({{1, 1}, {1, 1}, {1, 1}, {1, 1}});
   Panel s = Scores({{0.1, 0.4, 0.3, std::nan("")}, {0.5, 0.1, 0.2, 0.3}});
-  auto c = With(StrategyKind::kTopK);
+  auto c = With("topk");
   c.strategy.top_k = 2;
   auto plan = PlanTargets(c, prices, &s);
   EXPECT_EQ(plan.weight.at(0, 0), 0.0);
@@ -57,7 +57,7 @@ TEST(Strategy, TopKDropoutReplacesAtMostNDropPerDate) {
   Panel s = Scores({{0.9, 0.8, 0.1, 0.0, 0.0},
                     {0.1, 0.0, 0.7, 0.9, 0.8},
                     {0.1, 0.0, 0.7, 0.9, 0.8}});
-  auto c = With(StrategyKind::kTopKDropout);
+  auto c = With("topk_dropout");
   c.strategy.top_k = 2;
   c.strategy.n_drop = 1;
   auto plan = PlanTargets(c, prices, &s);
@@ -76,7 +76,7 @@ TEST(Strategy, TopKDropoutReplacesAtMostNDropPerDate) {
 TEST(Strategy, LongShortIsDollarNeutralWithUnitGross) {
   auto prices = MakePanel({{1}, {1}, {1}, {1}});
   Panel s = Scores({{0.3, -0.1, 0.2, 0.0}});
-  auto plan = PlanTargets(With(StrategyKind::kLongShort), prices, &s);
+  auto plan = PlanTargets(With("long_short"), prices, &s);
   double net = 0, gross = 0;
   for (std::size_t i = 0; i < 4; ++i) {
     net += plan.weight.at(0, i);
@@ -91,7 +91,7 @@ TEST(Strategy, LongShortIsDollarNeutralWithUnitGross) {
 TEST(Strategy, SmaCrossIsLongOnlyWhileFastIsAboveSlow) {
   std::vector<double> close = {10, 10, 10, 11, 12, 13, 12, 10, 8, 7};
   auto prices = MakePanel({close});
-  auto c = With(StrategyKind::kSmaCross);
+  auto c = With("sma_cross");
   c.strategy.fast = 2;
   c.strategy.slow = 4;
   auto plan = PlanTargets(c, prices, nullptr);
@@ -103,7 +103,7 @@ TEST(Strategy, SmaCrossIsLongOnlyWhileFastIsAboveSlow) {
 TEST(Strategy, RsiReversionEntersOversoldAndExitsPastTheExitLevel) {
   std::vector<double> close = {100, 99, 98, 97, 96, 95, 94, 93, 92, 91, 95, 99, 103, 107, 111};
   auto prices = MakePanel({close});
-  auto c = With(StrategyKind::kRsiReversion);
+  auto c = With("rsi_reversion");
   c.strategy.rsi_period = 3;
   auto plan = PlanTargets(c, prices, nullptr);
   EXPECT_EQ(plan.weight.at(9, 0), 1.0);   // RSI 0 after a run of losses
@@ -113,7 +113,7 @@ TEST(Strategy, RsiReversionEntersOversoldAndExitsPastTheExitLevel) {
 TEST(Strategy, LimitsClipWeightsAndScaleLeverage) {
   auto prices = MakePanel({{1}, {1}});
   Panel s = Scores({{0.8, 0.6}});
-  auto c = With(StrategyKind::kWeights);
+  auto c = With("weights");
   c.execution.max_weight = 0.7;
   c.execution.max_leverage = 1.0;
   auto plan = PlanTargets(c, prices, &s);
@@ -125,7 +125,7 @@ TEST(Strategy, LimitsClipWeightsAndScaleLeverage) {
 
 TEST(Strategy, SignalStrategiesNeedScores) {
   auto prices = MakePanel({{1, 2}});
-  EXPECT_THROW((void)PlanTargets(With(StrategyKind::kTopK), prices, nullptr), InvalidInput);
+  EXPECT_THROW((void)PlanTargets(With("topk"), prices, nullptr), InvalidInput);
 }
 
 }  // namespace

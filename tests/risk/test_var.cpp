@@ -34,12 +34,12 @@ TEST(Var, HistoricalUsesRType7QuantileAndTheTailMean) {
   for (int i = 1; i <= 100; ++i) r.push_back(i / 1000.0 - 0.05);  // -0.049 .. 0.05
   VarOptions o;
   o.level = 0.95;
-  const auto e = EstimateVar(VarMethod::kHistorical, r, o);
+  const auto e = EstimateVar("historical", r, o);
   const double q = Quantile(r, 0.05);  // -0.04405
   EXPECT_NEAR(e.var, -q, 1e-15);
   EXPECT_NEAR(e.es, -(-0.049 - 0.048 - 0.047 - 0.046 - 0.045) / 5, 1e-15);
   o.horizon = 4;
-  EXPECT_NEAR(EstimateVar(VarMethod::kHistorical, r, o).var, 2 * e.var, 1e-15);  // sqrt(4)
+  EXPECT_NEAR(EstimateVar("historical", r, o).var, 2 * e.var, 1e-15);  // sqrt(4)
 }
 
 TEST(Var, CornishFisherReducesToNormalWithoutSkewOrKurtosis) {
@@ -113,32 +113,32 @@ TEST(Var, RollingForecastsNeverSeeTheirOwnDay) {
   VarOptions o;
   o.level = 0.99;
   const std::size_t cut = 500;
-  for (VarMethod m : AllVarMethods()) {
+  for (const std::string& m : VarMethodNames()) {
     const auto base = RollingVar(r, m, o, 250, 20);
     auto changed = r;
     for (std::size_t t = cut; t < r.size(); ++t) changed[t] *= -3;  // rewrite the future
     const auto later = RollingVar(changed, m, o, 250, 20);
     for (std::size_t i = 0; i < base.row.size() && base.row[i] <= cut; ++i) {
-      ASSERT_EQ(base.var[i], later.var[i]) << VarMethodName(m) << " day " << base.row[i];
-      ASSERT_EQ(base.es[i], later.es[i]) << VarMethodName(m) << " day " << base.row[i];
+      ASSERT_EQ(base.var[i], later.var[i]) << m << " day " << base.row[i];
+      ASSERT_EQ(base.es[i], later.es[i]) << m << " day " << base.row[i];
     }
-    EXPECT_NE(base.var.back(), later.var.back()) << VarMethodName(m);
+    EXPECT_NE(base.var.back(), later.var.back()) << m;
   }
 }
 
 TEST(Var, EveryMethodGivesSaneCoverageOnGarchData) {
   const auto r = FatTailedReturns(3000, 9);
   VarOptions o;
-  for (VarMethod m : AllVarMethods()) {
+  for (const std::string& m : VarMethodNames()) {
     const auto s = RollingVar(r, m, o, {0.99, 0.95}, 250, 25);
     ASSERT_EQ(s.size(), 2u);
     for (const auto& series : s) {
       const auto b = BacktestVar(series);
       // Within a factor of 2.5 of the nominal rate: a broken sign or scale would be far outside.
-      EXPECT_GT(b.rate, (1 - series.options.level) / 2.5) << VarMethodName(m);
-      EXPECT_LT(b.rate, (1 - series.options.level) * 2.5) << VarMethodName(m);
+      EXPECT_GT(b.rate, (1 - series.options.level) / 2.5) << m;
+      EXPECT_LT(b.rate, (1 - series.options.level) * 2.5) << m;
       for (std::size_t i = 0; i < series.var.size(); ++i)
-        ASSERT_GE(series.es[i], series.var[i] - 1e-12) << VarMethodName(m);
+        ASSERT_GE(series.es[i], series.var[i] - 1e-12) << m;
     }
   }
 }
@@ -146,7 +146,7 @@ TEST(Var, EveryMethodGivesSaneCoverageOnGarchData) {
 TEST(Var, EwmaFollowsTheRiskMetricsRecursion) {
   const auto r = FatTailedReturns(300, 2);
   VarOptions o;
-  const auto s = RollingVar(r, VarMethod::kEwma, o, 250, 1);
+  const auto s = RollingVar(r, "ewma", o, 250, 1);
   double s2 = 0;
   for (std::size_t t = 0; t < 250; ++t) s2 += r[t] * r[t] / 250;
   for (std::size_t t = 0; t < 250; ++t) s2 = 0.94 * s2 + 0.06 * r[t] * r[t];
@@ -158,15 +158,15 @@ TEST(Var, EwmaFollowsTheRiskMetricsRecursion) {
 
 TEST(Var, BadInputsAreErrors) {
   VarOptions o;
-  EXPECT_THROW((void)EstimateVar(VarMethod::kNormal, std::vector<double>(300, 0.01), o), InvalidInput);
-  EXPECT_THROW((void)EstimateVar(VarMethod::kNormal, {0.01, -0.02}, o), InvalidInput);
+  EXPECT_THROW((void)EstimateVar("normal", std::vector<double>(300, 0.01), o), InvalidInput);
+  EXPECT_THROW((void)EstimateVar("normal", {0.01, -0.02}, o), InvalidInput);
   std::vector<double> nan_window(100, 0.01);
   nan_window[3] = NAN;
   nan_window[4] = -0.02;
-  EXPECT_THROW((void)EstimateVar(VarMethod::kNormal, nan_window, o), InvalidInput);
+  EXPECT_THROW((void)EstimateVar("normal", nan_window, o), InvalidInput);
   o.level = 1.5;
-  EXPECT_THROW((void)EstimateVar(VarMethod::kNormal, FatTailedReturns(100, 1), o), InvalidInput);
-  EXPECT_THROW((void)ParseVarMethod("histrical"), ConfigError);
+  EXPECT_THROW((void)EstimateVar("normal", FatTailedReturns(100, 1), o), InvalidInput);
+  EXPECT_THROW((void)FindVarMethod("histrical"), ConfigError);
 }
 
 }  // namespace

@@ -111,7 +111,7 @@ TEST(Experiment, BacktestSectionIsStrictAndOptional) {
   auto c = ParseExperiment(head + "backtest:\n  strategy: topk\n  top_k: 3\n  cost_bps: 2\n",
                            "exp.yaml");
   ASSERT_TRUE(c.backtest.has_value());
-  EXPECT_EQ(c.backtest->strategy.kind, backtest::StrategyKind::kTopK);
+  EXPECT_EQ(c.backtest->strategy.name, "topk");
   EXPECT_EQ(c.backtest->strategy.top_k, 3u);
   EXPECT_EQ(c.backtest->execution.cost_bps, 2);
   EXPECT_EQ(c.ToJson()["backtest"]["strategy"], "topk");
@@ -139,7 +139,7 @@ TEST(Experiment, QuickstartDefaults) {
   EXPECT_EQ(types, (std::vector<std::string>{"random_walk", "historical_mean", "ar", "ridge",
                                              "lstm", "transformer"}));
   ASSERT_TRUE(q.backtest.has_value());
-  EXPECT_EQ(q.backtest->strategy.kind, backtest::StrategyKind::kThreshold);
+  EXPECT_EQ(q.backtest->strategy.name, "threshold");
 }
 
 }  // namespace finml::run

@@ -12,19 +12,6 @@
 
 namespace finml::backtest {
 
-enum class StrategyKind {
-  kThreshold,     // long above a score threshold, optionally short below another, else flat
-  kTopK,          // equal weight in the k best-scored assets, rebuilt on every signal date
-  kTopKDropout,   // Qlib's TopkDropoutStrategy: hold k, swap at most n_drop per signal date
-  kLongShort,     // weights proportional to the demeaned cross-sectional rank, dollar neutral
-  kSmaCross,      // rule on prices: long while SMA(fast) > SMA(slow)
-  kRsiReversion,  // rule on prices: long below RSI `rsi_lower` until it recovers past `rsi_exit`
-  kWeights,       // the score is the target weight itself
-};
-[[nodiscard]] StrategyKind ParseStrategyKind(const std::string& name);
-[[nodiscard]] const char* StrategyName(StrategyKind kind);
-[[nodiscard]] bool NeedsSignals(StrategyKind kind);
-
 // A decision taken at the close of bar t is filled at bar t+1: at its open or at its close.
 enum class FillPrice { kNextOpen, kNextClose };
 // on_change: an asset trades only when its target weight differs from the last one filled, so
@@ -33,7 +20,7 @@ enum class FillPrice { kNextOpen, kNextClose };
 enum class Rebalance { kOnChange, kAlways };
 
 struct StrategyConfig {
-  StrategyKind kind = StrategyKind::kThreshold;
+  std::string name = "threshold";  // a name from Strategies() (backtest/strategy.hpp)
   double long_above = 0;               // threshold: long when score > long_above
   std::optional<double> short_below;   // threshold: short when score < short_below; unset: flat
   std::size_t top_k = 5;               // topk, topk_dropout

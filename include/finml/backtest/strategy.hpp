@@ -1,7 +1,13 @@
 // Strategies: scores (or prices, for the rule strategies) known at the close of bar t become the
 // target weights wanted after that close. A strategy sees rows <= t only; the engine fills at
-// t+1. Position and leverage limits are applied here, to every decision, and counted.
+// t+1. Position and leverage limits are applied after the strategy, to every decision, and
+// counted. Strategies are created by name from one table (backtest/strategy_registry.cpp): adding
+// one is its own file under src/backtest/strategies/ plus one row there.
 #pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "finml/backtest/config.hpp"
 #include "finml/backtest/engine.hpp"
@@ -17,6 +23,28 @@ struct TargetPlan {
   std::size_t clipped = 0;       // weights cut to max_weight
   std::size_t scaled_rows = 0;   // decisions scaled down to max_leverage
 };
+
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+  // Fills plan.weight, and plan.score where the strategy computes its own. `scores` has the
+  // prices' shape, or is null for a strategy that trades on prices alone.
+  virtual void Plan(const StrategyConfig& config, const PricePanel& prices, const Panel* scores,
+                    TargetPlan& plan) const = 0;
+};
+
+struct StrategyInfo {
+  std::string name;
+  std::string summary;    // one line, for help and errors
+  bool needs_signals;     // false: a rule on prices
+  Rebalance rebalance;    // the default when the configuration sets none
+};
+
+[[nodiscard]] const std::vector<StrategyInfo>& Strategies();
+// The entry of `name`; an unknown name is a ConfigError listing the valid ones.
+[[nodiscard]] const StrategyInfo& FindStrategy(const std::string& name);
+[[nodiscard]] std::unique_ptr<Strategy> MakeStrategy(const std::string& name);
+[[nodiscard]] bool NeedsSignals(const std::string& name);
 
 // `scores` may be null for the rule strategies (sma_cross, rsi_reversion).
 [[nodiscard]] TargetPlan PlanTargets(const BacktestConfig& config, const PricePanel& prices,

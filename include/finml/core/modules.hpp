@@ -8,6 +8,7 @@
 // the declaration's own, so caller and module cannot disagree on a signature.
 #pragma once
 
+#include <cstring>
 #include <string>
 
 namespace finml {
@@ -23,7 +24,19 @@ enum class Module { kTorch, kXgboost, kServe };
 [[nodiscard]] void* ModuleSymbol(Module module, const char* symbol);
 [[nodiscard]] bool ModuleLoaded(Module module);
 
+// The entry point `name` of type F (a function type) in the module. dlsym hands out data
+// pointers; POSIX guarantees they convert to function pointers, which memcpy does without the
+// cast C++ leaves "conditionally supported".
+template <typename F>
+[[nodiscard]] F* ModuleFunction(Module module, const char* name) {
+  void* address = ModuleSymbol(module, name);
+  F* function = nullptr;
+  static_assert(sizeof(function) == sizeof(address));
+  std::memcpy(&function, &address, sizeof(function));
+  return function;
+}
+
 }  // namespace finml
 
 #define FINML_MODULE_FUNCTION(module, function) \
-  (reinterpret_cast<decltype(&function)>(::finml::ModuleSymbol(module, #function)))
+  (::finml::ModuleFunction<decltype(function)>(module, #function))

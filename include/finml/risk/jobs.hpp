@@ -32,7 +32,7 @@ struct GarchJob {
 
 struct VarJob {
   SeriesSource data;
-  std::vector<VarMethod> methods = AllVarMethods();
+  std::vector<std::string> methods = VarMethodNames();
   std::vector<double> levels = {0.99};
   std::size_t window = 250;
   std::size_t refit_every = 20;
@@ -77,7 +77,7 @@ std::vector<std::string> RunStressJob(const StressJob& job, const std::string& o
 
 // Rolling VaR backtests of every method and level, the part of RunVarJob tests look at.
 struct VarRun {
-  VarMethod method;
+  std::string method;
   double level;
   VarSeries series;
   VarBacktest backtest;

@@ -10,6 +10,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,20 +18,6 @@
 #include "finml/risk/garch.hpp"
 
 namespace finml::risk {
-
-enum class VarMethod {
-  kHistorical,          // empirical quantile of the window (linear interpolation, R type 7)
-  kNormal,              // window mean and standard deviation
-  kStudentT,            // location-scale Student-t fitted to the window by maximum likelihood
-  kCornishFisher,       // normal quantile adjusted for the window's skewness and excess kurtosis
-  kMonteCarlo,          // simulated from a GARCH(1,1)-t fitted to the window
-  kFilteredHistorical,  // GARCH(1,1) volatility times bootstrapped standardised residuals
-  kEwma,                // RiskMetrics: EWMA variance (lambda), zero mean, normal quantile
-  kGarch,               // GARCH(1,1)-normal conditional volatility, normal quantile
-};
-[[nodiscard]] VarMethod ParseVarMethod(const std::string& name);
-[[nodiscard]] const char* VarMethodName(VarMethod m);
-[[nodiscard]] const std::vector<VarMethod>& AllVarMethods();
 
 struct VarOptions {
   double level = 0.99;
@@ -44,11 +31,42 @@ struct VarEstimate {
   double var = 0, es = 0;
 };
 
+// A VaR method as an engine, QuantLib style: it learns from a window of past returns, follows
+// each return once it is known, and estimates VaR and ES at any level. Engines are made by name
+// from one table (risk/var_registry.cpp): adding a method is its own file under
+// src/risk/var_methods/ plus one row there.
+class VarEngine {
+ public:
+  virtual ~VarEngine() = default;
+  // At the close before the day `day` (an index into the returns; 0 for a one-off estimate), with
+  // the trailing window. Engines decide what a new window changes (a refit every refit_every
+  // calls, or nothing for a recursion that runs on Update).
+  virtual void Fit(const std::vector<double>& window, std::size_t day) = 0;
+  // Then the day's return becomes known.
+  virtual void Update(double r) {}
+  // VaR and ES of the sum of the next `horizon` returns.
+  [[nodiscard]] virtual VarEstimate Estimate(double level, std::size_t horizon) = 0;
+};
+
+struct VarMethodInfo {
+  std::string name;
+  std::string summary;
+  std::size_t min_window;  // fewest returns a window must hold
+};
+[[nodiscard]] const std::vector<VarMethodInfo>& VarMethods();
+[[nodiscard]] std::vector<std::string> VarMethodNames();
+// The entry of `name`; an unknown name is a ConfigError listing the valid ones (and 'all').
+[[nodiscard]] const VarMethodInfo& FindVarMethod(const std::string& name);
+// `refit_every`: days between refits of the GARCH-based engines in a rolling backtest.
+[[nodiscard]] std::unique_ptr<VarEngine> MakeVarEngine(const std::string& method,
+                                                       const VarOptions& options,
+                                                       std::size_t refit_every = 1);
+
 // Empirical quantile, R's default (type 7).
 [[nodiscard]] double Quantile(std::vector<double> values, double p);
 
 // Static estimates from one window of returns (the GARCH-based methods fit the window).
-[[nodiscard]] VarEstimate EstimateVar(VarMethod method, const std::vector<double>& window,
+[[nodiscard]] VarEstimate EstimateVar(const std::string& method, const std::vector<double>& window,
                                       const VarOptions& options);
 // Parametric pieces, exposed for tests against R's cvar: location mu, scale s.
 [[nodiscard]] VarEstimate NormalVar(double mu, double sigma, double level);
@@ -67,19 +85,20 @@ struct StudentTFit {
 // `window` of them; EWMA runs its recursion over all earlier days). GARCH-based methods refit
 // every `refit_every` days and filter the variance forward in between.
 struct VarSeries {
-  VarMethod method = VarMethod::kHistorical;
+  std::string method = "historical";
   VarOptions options;
   std::size_t window = 250;
   std::vector<std::size_t> row;  // index into the returns of the day each forecast is for
   std::vector<double> var, es, realized;
   std::vector<char> exception;   // realized < -var
 };
-[[nodiscard]] VarSeries RollingVar(const std::vector<double>& returns, VarMethod method,
+[[nodiscard]] VarSeries RollingVar(const std::vector<double>& returns, const std::string& method,
                                    const VarOptions& options, std::size_t window,
                                    std::size_t refit_every = 20);
 // The same for several levels at once, sharing each day's fit (options.level is ignored).
 [[nodiscard]] std::vector<VarSeries> RollingVar(const std::vector<double>& returns,
-                                                VarMethod method, const VarOptions& options,
+                                                const std::string& method,
+                                                const VarOptions& options,
                                                 const std::vector<double>& levels,
                                                 std::size_t window, std::size_t refit_every);
 
