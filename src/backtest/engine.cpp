@@ -30,7 +30,7 @@ PricePanel MakePricePanel(const data::MarketData& market, data::Field field) {
   for (std::size_t i = 0; i < n; ++i) {
     const data::Bars& bars = market.assets[i];
     FINML_REQUIRE(bars.Has(field), "{}: symbol '{}' has no '{}' prices to trade at", market.source,
-                  bars.symbol, data::FieldName(field));
+                  bars.symbol, EnumName(field));
     const auto& price = bars.Get(field);
     for (std::size_t t = 0; t < t_count; ++t) {
       p.close.at(t, i) = price[t];

@@ -152,20 +152,17 @@ std::string TearsheetHtml(const BacktestResult& r, const PricePanel& prices,
   }
 
   page.Heading("How this was run");
-  page.KeyValues({
-      {"Prices", fmt::format("{} (sha256 {})", inputs.prices_path, inputs.prices_sha256)},
-      {"Signals", inputs.signals_path.empty()
-                      ? std::string("none: the rule computes its own")
-                  : inputs.signals_sha256.empty()
-                      ? inputs.signals_path
-                      : fmt::format("{} (sha256 {})", inputs.signals_path, inputs.signals_sha256)},
+  std::vector<std::pair<std::string, std::string>> facts = {
+      {"Signals", !inputs.signals.empty()          ? inputs.signals
+                  : NeedsSignals(r.config.strategy.name) ? std::string("the signals file below")
+                                                   : std::string("none: the rule computes its own")},
       {"Settings", r.config.ToJson().dump()},
       {"Execution", "a decision at the close of bar t fills at bar t+1; commission and slippage "
                     "paid in cash; positions in (fractional) shares, marked at every close"},
       {"Annualisation", fmt::format("{} bars per year", r.periods_per_year)},
-      {"finml", fmt::format("{} ({})", Version(), GitCommit())},
-      {"Command", inputs.command_line},
-  });
+  };
+  for (const auto& fact : inputs.provenance.Facts()) facts.push_back(fact);
+  page.KeyValues(facts);
   return page.Render();
 }
 

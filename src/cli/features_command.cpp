@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "finml/cli/commands.hpp"
+#include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
 #include "finml/data/loader.hpp"
 #include "finml/features/feature_set.hpp"
@@ -14,19 +15,16 @@ void SetupFeatures(CLI::App& app, FeaturesCommandOptions& o) {
   app.add_option("--set", o.set, "feature set: all, close or stationary")->capture_default_str();
   app.add_option("--include", o.include, "extra indicators, e.g. sma_50 rsi_7");
   app.add_option("--price", o.price, "close or adj_close")->capture_default_str();
-  app.add_option("--missing", o.missing, "missing values: error, ffill or drop")
-      ->capture_default_str();
-  app.add_option("--shape", o.shape, "auto, ohlcv, close_only, wide or long")
-      ->capture_default_str();
+  o.load.Add(app, data::LoadOptions::Schema());
 }
 
 int RunFeatures(const FeaturesCommandOptions& o) {
-  data::LoadOptions load;
-  load.missing = data::ParseMissingPolicy(o.missing);
-  if (o.shape != "auto") load.shape = data::ParseShape(o.shape);
+  const auto load = data::LoadOptions::Schema().Parse(o.load.Collect(), "");
   data::MarketData md = data::LoadMarketData(o.input, load);
   for (const auto& r : md.repairs) std::fprintf(stderr, "repair: %s: %zu\n", r.what.c_str(), r.count);
-  data::Field price = o.price == "adj_close" ? data::Field::kAdjClose : data::Field::kClose;
+  const data::Field price = ParseEnum<data::Field>(o.price);
+  FINML_REQUIRE(price == data::Field::kClose || price == data::Field::kAdjClose,
+                "--price must be close or adj_close");
   const bool panel = md.assets.size() > 1;
   std::string out;
   for (std::size_t a = 0; a < md.assets.size(); ++a) {

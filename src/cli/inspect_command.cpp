@@ -8,21 +8,13 @@ namespace finml::cli {
 
 void SetupInspect(CLI::App& app, InspectCommandOptions& o) {
   app.add_option("--input", o.input, "market data CSV to validate and summarise")->required();
-  app.add_option("--missing", o.missing, "error, ffill or drop")->capture_default_str();
-  app.add_option("--order", o.order, "error or sort")->capture_default_str();
-  app.add_option("--duplicates", o.duplicates, "error or keep_last")->capture_default_str();
-  app.add_option("--shape", o.shape, "auto, ohlcv, close_only, wide or long")
-      ->capture_default_str();
+  o.load.Add(app, data::LoadOptions::Schema());
 }
 
 int RunInspect(const InspectCommandOptions& o) {
-  data::LoadOptions load;
-  load.missing = data::ParseMissingPolicy(o.missing);
-  load.order = data::ParseOrderPolicy(o.order);
-  load.duplicates = data::ParseDuplicatePolicy(o.duplicates);
-  if (o.shape != "auto") load.shape = data::ParseShape(o.shape);
+  const auto load = data::LoadOptions::Schema().Parse(o.load.Collect(), "");
   data::MarketData md = data::LoadMarketData(o.input, load);
-  std::printf("%s: %s, %zu rows, %s .. %s%s\n", md.source.c_str(), data::ShapeName(md.shape),
+  std::printf("%s: %s, %zu rows, %s .. %s%s\n", md.source.c_str(), EnumName(md.shape).c_str(),
               md.rows(), md.time_label.front().c_str(), md.time_label.back().c_str(),
               md.calendar ? "" : " (no calendar dates: row order only)");
   std::printf("%zu asset(s):", md.assets.size());
@@ -32,7 +24,7 @@ int RunInspect(const InspectCommandOptions& o) {
     for (auto f : {data::Field::kOpen, data::Field::kHigh, data::Field::kLow, data::Field::kClose,
                    data::Field::kAdjClose, data::Field::kVolume}) {
       if (!a.Has(f)) continue;
-      std::printf("%s%s", first ? "" : ",", data::FieldName(f));
+      std::printf("%s%s", first ? "" : ",", EnumName(f).c_str());
       first = false;
     }
     std::printf("]");

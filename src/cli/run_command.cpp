@@ -8,44 +8,16 @@
 #include "finml/run/runner.hpp"
 
 namespace finml::cli {
+namespace {
 
-void SetupRun(CLI::App& app, RunCommandOptions& o) {
-  app.add_option("experiment", o.experiment,
-                 "experiment file (YAML); without one, runs the DJIA quickstart");
-  app.add_option("--out", o.out_dir, "output directory (default runs/<UTC timestamp>)");
-  app.add_flag("--print-config", o.print_config,
-               "print the effective configuration with defaults filled in, then exit");
-}
-
-int RunRun(const RunCommandOptions& o, const std::string& command_line) {
-  if (!o.experiment.empty()) {
-    const std::string text = ReadFile(o.experiment);
-    const std::string task = run::ExperimentTask(text, o.experiment);
-    if (task == "credit") {
-      const auto credit = run::ParseCreditExperiment(text, o.experiment);
-      if (o.print_config) {
-        std::printf("%s\n", credit.config.ToJson().dump(2).c_str());
-        return 0;
-      }
-      const std::string dir = run::RunCreditExperiment(credit, o.out_dir, command_line,
-                                                       Progress::TerminalAttached());
-      std::printf("report: %s/report.html\nmetrics: %s/metrics.json\n", dir.c_str(), dir.c_str());
-      return 0;
-    }
-    if (task == "risk") {
-      const auto risk = run::ParseRiskExperiment(text, o.experiment);
-      if (o.print_config) {
-        std::printf("%s\n", risk.ToJson().dump(2).c_str());
-        return 0;
-      }
-      const std::string dir = run::RunRiskExperiment(risk, o.out_dir, command_line);
-      std::printf("results: %s (run.json, and a folder per section)\n", dir.c_str());
-      return 0;
-    }
-  }
-  run::ExperimentConfig config =
-      o.experiment.empty() ? run::QuickstartExperiment() : run::LoadExperiment(o.experiment);
+int RunForecast(run::ExperimentConfig config, const RunCommandOptions& o,
+                const std::string& command_line) {
   if (o.print_config) {
+    // The path as it resolves from here, so the printed file runs from wherever it is saved.
+    try {
+      config.data.path = run::ResolveDataPath(config.data.path, config.source);
+    } catch (const Error&) {
+    }
     std::printf("%s\n", config.ToJson().dump(2).c_str());
     return 0;
   }
@@ -53,9 +25,54 @@ int RunRun(const RunCommandOptions& o, const std::string& command_line) {
   options.out_dir = o.out_dir;
   options.progress = Progress::TerminalAttached();
   options.command_line = command_line;
-  std::string dir = run::RunExperiment(config, options);
+  const std::string dir = run::RunExperiment(config, options);
   std::printf("report: %s/report.html\nmetrics: %s/metrics.json\n", dir.c_str(), dir.c_str());
   return 0;
+}
+
+}  // namespace
+
+void SetupRun(CLI::App& app, RunCommandOptions& o) {
+  app.add_option("experiment", o.experiment,
+                 "experiment file (YAML); without one, runs the DJIA quickstart");
+  app.add_option("--out", o.out_dir, "output directory (default runs/<UTC timestamp>)");
+  app.add_flag("--print-config", o.print_config,
+               "print the effective configuration with every default filled in, then exit (it "
+               "runs as it is: finml run --print-config > c.yaml && finml run c.yaml)");
+  o.overrides.AddSet(app,
+                     "change a key of the experiment, e.g. --set split.train=0.6 --set "
+                     "models[1].params.epochs=5");
+}
+
+int RunRun(const RunCommandOptions& o, const std::string& command_line) {
+  auto print = [](const options::Json& config) {
+    std::printf("%s\n", config.dump(2).c_str());
+    return 0;
+  };
+  if (o.experiment.empty() && o.overrides.Collect().size() > 0)
+    throw ConfigError("--set changes an experiment file: give one (see examples/quickstart.yaml)");
+  if (!o.experiment.empty()) {
+    const ConfigNode root =
+        o.overrides.Collect(ConfigNode::FromYaml(ReadFile(o.experiment), o.experiment));
+    const std::string task = run::ExperimentTask(root);
+    if (task == "credit") {
+      const auto credit = run::ParseCreditExperiment(root, o.experiment);
+      if (o.print_config) return print(credit.ToJson());
+      const std::string dir = run::RunCreditExperiment(credit, o.out_dir, command_line,
+                                                       Progress::TerminalAttached());
+      std::printf("report: %s/report.html\nmetrics: %s/metrics.json\n", dir.c_str(), dir.c_str());
+      return 0;
+    }
+    if (task == "risk") {
+      const auto risk = run::ParseRiskExperiment(root, o.experiment);
+      if (o.print_config) return print(risk.ToJson());
+      const std::string dir = run::RunRiskExperiment(risk, o.out_dir, command_line);
+      std::printf("results: %s (run.json, and a folder per section)\n", dir.c_str());
+      return 0;
+    }
+    return RunForecast(run::ParseExperiment(root, o.experiment), o, command_line);
+  }
+  return RunForecast(run::QuickstartExperiment(), o, command_line);
 }
 
 }  // namespace finml::cli

@@ -1,9 +1,7 @@
-// Credit configuration: one strict parser for the CLI flags and the `task: credit` file.
+// Credit configuration: declared once for the CLI flags and the `task: credit` file.
 #include <cmath>
 
 #include "finml/core/error.hpp"
-#include "finml/core/params.hpp"
-#include "finml/core/strings.hpp"
 #include "finml/credit/classifier.hpp"
 #include "finml/credit/pipeline.hpp"
 
@@ -12,11 +10,7 @@ namespace finml::credit {
 double ScorecardScale::Factor() const { return pdo / std::log(2.0); }
 double ScorecardScale::Offset() const { return base_score - Factor() * std::log(base_odds); }
 ScorecardScale ScorecardScale::FromJson(const nlohmann::json& j) {
-  ScorecardScale s;
-  s.base_score = j.at("base_score").get<double>();
-  s.base_odds = j.at("base_odds").get<double>();
-  s.pdo = j.at("pdo").get<double>();
-  return s;
+  return Schema().Parse(ConfigNode::FromJson(j, "scorecard"), "scorecard");
 }
 
 double ScorecardScale::Score(double p) const {
@@ -24,104 +18,89 @@ double ScorecardScale::Score(double p) const {
   return Offset() + Factor() * std::log((1 - q) / q);
 }
 
-const std::vector<std::string>& CreditConfigKeys() {
-  static const std::vector<std::string> keys = {
-      "data", "target", "positive", "weight", "protected", "features", "exclude", "categorical",
-      "importance", "model",
-      "params", "encoding", "missing", "bins", "folds", "holdout", "seed", "threshold", "profit",
-      "scorecard"};
-  return keys;
+const options::Schema<ScorecardScale>& ScorecardScale::Schema() {
+  static const auto schema = [] {
+    using S = ScorecardScale;
+    options::Schema<S> s;
+    s.Add("base_score", &S::base_score, "points at base_odds");
+    s.Add("base_odds", &S::base_odds, "odds good : bad at base_score").Above(0);
+    s.Add("pdo", &S::pdo, "points to double the odds").Above(0);
+    return s;
+  }();
+  return schema;
 }
 
-CreditConfig ParseCreditConfig(const nlohmann::json& object, const std::string& context) {
-  ParamReader p(context, object);
-  CreditConfig c;
-  auto fail = [&](const std::string& what) { return ConfigError(fmt::format("{}: {}", context, what)); };
-  c.data = p.Get<std::string>("data", c.data);
-  c.target = p.Get<std::string>("target", c.target);
-  c.positive = p.Get<std::string>("positive", c.positive);
-  c.weight_column = p.Get<std::string>("weight", c.weight_column);
-  c.protected_column = p.Get<std::string>("protected", c.protected_column);
-  c.features = p.Get<std::vector<std::string>>("features", c.features);
-  c.exclude = p.Get<std::vector<std::string>>("exclude", c.exclude);
-  c.categorical = p.Get<std::vector<std::string>>("categorical", c.categorical);
-  c.permutation_importance = p.Get<bool>("importance", c.permutation_importance);
-  try {
-    c.model = CanonicalClassifierName(p.Get<std::string>("model", c.model));
-  } catch (const ConfigError& e) {
-    throw fail(e.what());
-  }
-  if (p.Has("params")) c.params = p.Raw("params");
-  else (void)p.Get<int>("params", 0);
-  c.encoding_given = p.Has("encoding");
-  const std::string encoding = p.Get<std::string>(
-      "encoding", DefaultEncoding(c.model) == Encoding::kWoe ? "woe" : "one_hot");
-  if (encoding == "woe") c.preprocess.encoding = Encoding::kWoe;
-  else if (encoding == "one_hot") c.preprocess.encoding = Encoding::kOneHot;
-  else throw fail(fmt::format("encoding '{}' is not known (valid: woe, one_hot)", encoding));
-  const std::string missing = p.Get<std::string>("missing", "error");
-  if (missing == "impute") c.preprocess.missing = MissingHandling::kImpute;
-  else if (missing != "error") throw fail(fmt::format("missing '{}' is not known (valid: error, impute)", missing));
-  c.preprocess.bins = p.Get<int>("bins", c.preprocess.bins);
-  c.folds = p.Get<std::size_t>("folds", c.folds);
-  c.holdout = p.Get<double>("holdout", c.holdout);
-  c.seed = p.Get<std::uint64_t>("seed", c.seed);
-  c.threshold = p.Get<double>("threshold", c.threshold);
-  if (p.Has("profit")) {
-    ParamReader m(context + ".profit", p.Raw("profit"));
-    ProfitMatrix profit;
-    profit.true_positive = m.Get<double>("tp", 0.0);
-    profit.false_positive = m.Get<double>("fp", 0.0);
-    profit.true_negative = m.Get<double>("tn", 0.0);
-    profit.false_negative = m.Get<double>("fn", 0.0);
-    m.Finish();
-    c.profit = profit;
-  } else {
-    (void)p.Get<int>("profit", 0);
-  }
-  if (p.Has("scorecard")) {
-    ParamReader s(context + ".scorecard", p.Raw("scorecard"));
-    c.scale.base_score = s.Get<double>("base_score", c.scale.base_score);
-    c.scale.base_odds = s.Get<double>("base_odds", c.scale.base_odds);
-    c.scale.pdo = s.Get<double>("pdo", c.scale.pdo);
-    s.Finish();
-  } else {
-    (void)p.Get<int>("scorecard", 0);
-  }
-  p.Finish();
-  if (c.folds < 2 && c.holdout <= 0) throw fail("folds must be at least 2 (or give a holdout share)");
-  if (c.holdout < 0 || c.holdout >= 0.9) throw fail("holdout must be in [0, 0.9)");
-  if (!(c.threshold > 0 && c.threshold < 1)) throw fail("threshold must be in (0, 1)");
-  if (c.preprocess.bins < 2) throw fail("bins must be at least 2");
-  if (!(c.scale.base_odds > 0 && c.scale.pdo > 0)) throw fail("scorecard base_odds and pdo must be > 0");
-  return c;
+const options::Schema<ProfitMatrix>& ProfitMatrix::Schema() {
+  static const auto schema = [] {
+    using P = ProfitMatrix;
+    options::Schema<P> s;
+    s.Add("tp", &P::true_positive, "value of a default flagged (declined)");
+    s.Add("fp", &P::false_positive, "value of a good applicant declined");
+    s.Add("tn", &P::true_negative, "value of a good applicant approved");
+    s.Add("fn", &P::false_negative, "value of a default approved");
+    return s;
+  }();
+  return schema;
 }
 
-nlohmann::json CreditConfig::ToJson() const {
-  nlohmann::json j = {{"data", data},
-                      {"target", target},
-                      {"positive", positive},
-                      {"weight", weight_column},
-                      {"protected", protected_column},
-                      {"features", features},
-                      {"exclude", exclude},
-                      {"categorical", categorical},
-                      {"importance", permutation_importance},
-                      {"model", model},
-                      {"params", params},
-                      {"encoding", preprocess.encoding == Encoding::kWoe ? "woe" : "one_hot"},
-                      {"missing", preprocess.missing == MissingHandling::kImpute ? "impute" : "error"},
-                      {"bins", preprocess.bins},
-                      {"folds", folds},
-                      {"holdout", holdout},
-                      {"seed", seed},
-                      {"threshold", threshold},
-                      {"scorecard",
-                       {{"base_score", scale.base_score}, {"base_odds", scale.base_odds}, {"pdo", scale.pdo}}}};
-  if (profit)
-    j["profit"] = {{"tp", profit->true_positive}, {"fp", profit->false_positive},
-                   {"tn", profit->true_negative}, {"fn", profit->false_negative}};
-  return j;
+const options::Schema<PreprocessOptions>& PreprocessOptions::Schema() {
+  static const auto schema = [] {
+    using P = PreprocessOptions;
+    options::Schema<P> s;
+    s.Add("encoding", &P::encoding,
+          "woe (weights of evidence, the logistic default) or one_hot (the others' default)");
+    s.Add("missing", &P::missing, "missing values: error or impute");
+    s.Add("bins", &P::bins, "quantile bins of a numeric column for woe").Min(2);
+    return s;
+  }();
+  return schema;
 }
+
+const options::Schema<CreditConfig>& CreditConfig::Schema() {
+  static const auto schema = [] {
+    using C = CreditConfig;
+    options::Schema<C> s;
+    s.Add("data", &C::data, "applicants CSV (numeric and categorical columns)");
+    s.Add("target", &C::target, "binary target column");
+    s.Add("positive", &C::positive, "target value that means default (default: the minority class)");
+    s.Add("weight", &C::weight_column, "row weight column");
+    s.Add("protected", &C::protected_column,
+          "fairness report by this column (never a model input)");
+    s.Add("features", &C::features, "model inputs (default: every other column)");
+    s.Add("exclude", &C::exclude, "columns left out of the inputs");
+    s.Add("categorical", &C::categorical, "columns to read as categories even if numeric");
+    s.Add("importance", &C::permutation_importance, "permutation importance (slower)")
+        .Switch("--no-importance", "false");
+    s.Add("model", &C::model, "logistic, mlp, gbdt or rf").Names(CanonicalClassifierName);
+    s.Add("params", &C::params, "the model's parameters (flag: --param key=value)");
+    s.Embed(&C::preprocess, PreprocessOptions::Schema());
+    s.Add("folds", &C::folds, "stratified cross-validation folds").Min(2);
+    s.Add("holdout", &C::holdout, "a stratified hold-out share instead of folds (0: folds)")
+        .Min(0)
+        .Below(0.9);
+    s.Add("seed", &C::seed, "folds, bagging and network initialisation");
+    s.Add("threshold", &C::threshold, "decision threshold on P(default)").Above(0).Below(1);
+    s.Add("profit", &C::profit, "value of each outcome {tp, fp, tn, fn}: the best threshold");
+    s.Add("scorecard", &C::scale, "scorecard scaling {base_score, base_odds, pdo}");
+    s.Finish([](C& c, const ConfigNode& given, const std::string& path) {
+      if (!given.Has("encoding")) c.preprocess.encoding = DefaultEncoding(c.model);
+      const ConfigNode* params = given.Find("params");
+      c.params = ResolveClassifierParams(c.model, params ? *params : ConfigNode::Null(given.where()),
+                                         options::JoinPath(path, "params"));
+    });
+    return s;
+  }();
+  return schema;
+}
+
+CreditConfig ParseCreditConfig(const ConfigNode& node, const std::string& path) {
+  return CreditConfig::Schema().Parse(node, path);
+}
+
+CreditConfig ParseCreditConfig(const nlohmann::json& object, const std::string& origin) {
+  return ParseCreditConfig(ConfigNode::FromJson(object, origin), "");
+}
+
+nlohmann::json CreditConfig::ToJson() const { return Schema().ToJson(*this); }
 
 }  // namespace finml::credit

@@ -1,7 +1,6 @@
 #include "logistic_classifier.hpp"
 
 #include "finml/core/error.hpp"
-#include "finml/core/params.hpp"
 
 namespace finml::credit {
 namespace {
@@ -55,14 +54,18 @@ class LogisticClassifier final : public Classifier {
 
 }  // namespace
 
-std::unique_ptr<Classifier> MakeLogisticClassifier(const nlohmann::json& params) {
-  LogisticOptions o;
-  ParamReader reader("logistic", params);
-  o.l2 = reader.Get<double>("l2", o.l2);
-  o.max_iterations = reader.Get<int>("max_iterations", o.max_iterations);
-  reader.Finish();
-  FINML_REQUIRE(o.l2 >= 0, "logistic: l2 must be >= 0");
-  return std::make_unique<LogisticClassifier>(o);
+const options::Schema<LogisticOptions>& LogisticSchema() {
+  static const auto schema = [] {
+    options::Schema<LogisticOptions> s;
+    s.Add("l2", &LogisticOptions::l2, "L2 penalty (scikit-learn's C = 1 / l2)").Min(0);
+    s.Add("max_iterations", &LogisticOptions::max_iterations, "most Newton steps").Min(1);
+    return s;
+  }();
+  return schema;
+}
+
+std::unique_ptr<Classifier> MakeLogisticClassifier(const LogisticOptions& options) {
+  return std::make_unique<LogisticClassifier>(options);
 }
 
 }  // namespace finml::credit

@@ -8,7 +8,7 @@
 
 namespace finml::credit {
 
-// Parameters: l2 (1), max_iterations (100).
-[[nodiscard]] std::unique_ptr<Classifier> MakeLogisticClassifier(const nlohmann::json& params);
+[[nodiscard]] const options::Schema<LogisticOptions>& LogisticSchema();
+[[nodiscard]] std::unique_ptr<Classifier> MakeLogisticClassifier(const LogisticOptions& options);
 
 }  // namespace finml::credit

@@ -1,43 +1,30 @@
 #include <nlohmann/json.hpp>
 
-#include "finml/core/error.hpp"
-#include "finml/core/params.hpp"
 #include "finml/credit/mlp.hpp"
 
 namespace finml::credit {
 
-nlohmann::json MlpOptions::ToJson() const {
-  return {{"hidden", hidden},
-          {"dropout", dropout},
-          {"validation", validation},
-          {"seed", seed},
-          {"lr", loop.lr},
-          {"weight_decay", loop.weight_decay},
-          {"optimizer", EnumName(loop.optimizer)},
-          {"schedule", EnumName(loop.schedule)},
-          {"step_size", loop.step_size},
-          {"gamma", loop.gamma},
-          {"clip", loop.clip},
-          {"batch", loop.batch},
-          {"epochs", loop.epochs},
-          {"patience", loop.patience},
-          {"min_delta", loop.min_delta}};
+const options::Schema<MlpOptions>& MlpOptions::Schema() {
+  static const auto schema = [] {
+    using M = MlpOptions;
+    options::Schema<M> s;
+    s.Add("hidden", &M::hidden, "widths of the hidden layers").Min(1);
+    s.Add("dropout", &M::dropout, "dropout after each hidden layer").Min(0).Below(1);
+    s.Add("validation", &M::validation,
+          "stratified share of the training rows for early stopping")
+        .Above(0)
+        .Below(0.5);
+    s.Embed(&M::loop, train::LoopOptions::Schema());
+    s.Rule("hidden", [](const M& m) { return !m.hidden.empty(); }, "give at least one layer");
+    return s;
+  }();
+  return schema;
 }
 
-MlpOptions ParseMlpOptions(const nlohmann::json& params, std::uint64_t seed) {
-  MlpOptions o;
-  o.seed = seed;
-  ParamReader p("mlp", params);
-  o.hidden = p.Get<std::vector<int>>("hidden", o.hidden);
-  o.dropout = p.Get<double>("dropout", o.dropout);
-  o.validation = p.Get<double>("validation", o.validation);
-  o.loop = train::ReadLoopOptions(p, o.loop, "mlp");
-  p.Finish();
-  FINML_REQUIRE(!o.hidden.empty() && o.validation > 0 && o.validation < 0.5 && o.dropout >= 0 &&
-                    o.dropout < 1,
-                "mlp: needs hidden layers, 0 < validation < 0.5, 0 <= dropout < 1");
-  for (int h : o.hidden) FINML_REQUIRE(h >= 1, "mlp: hidden layer sizes must be >= 1");
-  return o;
+nlohmann::json MlpOptions::ToJson() const {
+  nlohmann::json j = Schema().ToJson(*this);
+  j["seed"] = seed;
+  return j;
 }
 
 }  // namespace finml::credit

@@ -136,11 +136,9 @@ std::string ReportHtml(const CreditRun& run, const CreditInputs& inputs) {
                                "(approval among applicants who repaid, highest - lowest): {:.3f}.",
                                f.disparate_impact, f.equal_opportunity_difference));
   }
-  page.KeyValues({{"data", inputs.data_path},
-                  {"data sha256", inputs.data_sha256},
-                  {"settings", c.ToJson().dump()},
-                  {"finml", fmt::format("{} ({})", Version(), GitCommit())},
-                  {"command", inputs.command_line}});
+  std::vector<std::pair<std::string, std::string>> facts = {{"settings", c.ToJson().dump()}};
+  for (const auto& fact : inputs.provenance.Facts()) facts.push_back(fact);
+  page.KeyValues(facts);
   return page.Render();
 }
 
@@ -182,8 +180,7 @@ nlohmann::json CreditMetricsJson(const CreditRun& run, const CreditInputs& input
       {"information_value", iv},
       {"unseen_categories_in_validation", run.unseen_categories},
       {"settings", run.config.ToJson()},
-      {"inputs", {{"data", inputs.data_path}, {"sha256", inputs.data_sha256}}},
-      {"finml", {{"version", std::string(Version())}, {"git_commit", std::string(GitCommit())}}}};
+      {"provenance", inputs.provenance.ToJson()}};
   if (run.fairness) {
     nlohmann::json groups = nlohmann::json::array();
     for (const auto& g : run.fairness->groups)
@@ -230,7 +227,7 @@ std::vector<std::string> WriteCreditRun(const CreditRun& run, const Table& t, co
       {"settings", run.config.ToJson()},
       {"target", {{"column", run.target.column}, {"positive", run.target.positive}}},
       {"features", run.features},
-      {"training", {{"data", inputs.data_path}, {"sha256", inputs.data_sha256},
+      {"training", {{"data", inputs.data().path}, {"sha256", inputs.data().sha256},
                     {"rows", t.rows}, {"seed", run.config.seed}}},
       {"cv", {{"auc_mean", run.auc_mean}, {"auc_std", run.auc_std}, {"ks_mean", run.ks_mean},
               {"gini_mean", run.gini_mean}, {"brier_mean", run.brier_mean}}},
@@ -243,8 +240,7 @@ std::vector<std::string> WriteCreditRun(const CreditRun& run, const Table& t, co
            if (!std::isnan(p)) oof.push_back(p);
          return oof;
        }())},
-      {"finml_version", std::string(Version())},
-      {"git_commit", std::string(GitCommit())}};
+      {"provenance", inputs.provenance.ToJson()}};
   WriteFileAtomic(model_dir + "/model.json", manifest.dump(2) + "\n");
   files.push_back("model/");
   return files;

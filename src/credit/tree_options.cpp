@@ -1,23 +1,46 @@
 #include <nlohmann/json.hpp>
 
-#include "finml/core/error.hpp"
-#include "finml/core/params.hpp"
 #include "finml/credit/trees.hpp"
 
 namespace finml::credit {
+namespace {
 
-nlohmann::json TreeOptions::ToJson() const {
-  return {{"kind", random_forest ? "rf" : "gbdt"}, {"rounds", rounds}, {"eta", eta},
-          {"max_depth", max_depth}, {"subsample", subsample},
-          {"colsample", colsample == 0 ? nlohmann::json("sqrt") : nlohmann::json(colsample)},
-          {"min_child_weight", min_child_weight}, {"lambda", lambda}, {"threads", threads},
-          {"seed", seed}};
+options::Schema<TreeOptions> Build(bool forest) {
+  using T = TreeOptions;
+  options::Schema<T> s;
+  if (forest) {
+    s.Add("trees", &T::rounds, "trees in the forest").Min(1);
+  } else {
+    s.Add("rounds", &T::rounds, "boosting rounds").Min(1);
+    s.Add("eta", &T::eta, "learning rate").Above(0).Max(1);
+  }
+  s.Add("max_depth", &T::max_depth, "deepest split").Min(1);
+  s.Add("subsample", &T::subsample, "share of rows each tree sees").Above(0).Max(1);
+  s.Add("colsample", &T::colsample,
+        forest ? "share of features per split (0: sqrt(features))" : "share of features per tree")
+      .Min(0)
+      .Max(1);
+  s.Add("min_child_weight", &T::min_child_weight, "smallest hessian sum in a leaf").Min(0);
+  s.Add("lambda", &T::lambda, "L2 penalty on leaf weights").Min(0);
+  s.Add("threads", &T::threads, "XGBoost threads (1 keeps results bit-reproducible)").Min(1);
+  if (!forest) {
+    s.Rule("colsample", [](const T& t) { return t.colsample > 0; },
+           "must be > 0 (only rf reads 0 as sqrt(features))");
+  }
+  return s;
 }
 
-TreeOptions ParseTreeOptions(const nlohmann::json& params, bool random_forest, std::uint64_t seed) {
+}  // namespace
+
+const options::Schema<TreeOptions>& TreeOptions::Schema(bool random_forest) {
+  static const auto gbdt = Build(false);
+  static const auto rf = Build(true);
+  return random_forest ? rf : gbdt;
+}
+
+TreeOptions TreeOptions::Defaults(bool random_forest) {
   TreeOptions o;
   o.random_forest = random_forest;
-  o.seed = seed;
   if (random_forest) {
     // Close to a Breiman forest (scikit-learn's defaults): deep trees, sqrt(p) candidate
     // features per split (colsample 0 = that rule), nearly unregularised leaves.
@@ -29,23 +52,14 @@ TreeOptions ParseTreeOptions(const nlohmann::json& params, bool random_forest, s
     o.lambda = 1e-3;
     o.eta = 1;
   }
-  ParamReader p(random_forest ? "rf" : "gbdt", params);
-  o.rounds = p.Get<int>(random_forest ? "trees" : "rounds", o.rounds);
-  if (!random_forest) o.eta = p.Get<double>("eta", o.eta);
-  o.max_depth = p.Get<int>("max_depth", o.max_depth);
-  o.subsample = p.Get<double>("subsample", o.subsample);
-  o.colsample = p.Get<double>("colsample", o.colsample);
-  o.min_child_weight = p.Get<double>("min_child_weight", o.min_child_weight);
-  o.lambda = p.Get<double>("lambda", o.lambda);
-  o.threads = p.Get<int>("threads", o.threads);
-  p.Finish();
-  FINML_REQUIRE(o.rounds >= 1 && o.max_depth >= 1 && o.eta > 0 && o.subsample > 0 &&
-                    o.subsample <= 1 && (o.colsample > 0 || (random_forest && o.colsample == 0)) &&
-                    o.colsample <= 1 && o.threads >= 1,
-                "{}: rounds/trees >= 1, max_depth >= 1, eta > 0, subsample and colsample in (0, 1] "
-                "(rf: colsample 0 = sqrt(features))",
-                random_forest ? "rf" : "gbdt");
   return o;
+}
+
+nlohmann::json TreeOptions::ToJson() const {
+  nlohmann::json j = Schema(random_forest).ToJson(*this);
+  j["kind"] = random_forest ? "rf" : "gbdt";
+  j["seed"] = seed;
+  return j;
 }
 
 }  // namespace finml::credit

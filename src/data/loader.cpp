@@ -90,7 +90,7 @@ ColumnPlan PlanColumns(const std::vector<std::string>& header, const LoadOptions
         if (existing == *f) {
           throw DataError(SourceLocation{file, 1, i + 1},
                           fmt::format("column '{}' repeats field '{}' (already column {})",
-                                      header[i], FieldName(*f), col + 1),
+                                      header[i], EnumName(*f), col + 1),
                           "rename or remove one of the two columns");
         }
       }
@@ -133,7 +133,7 @@ ColumnPlan PlanColumns(const std::vector<std::string>& header, const LoadOptions
       throw DataError(SourceLocation{file, 1, unknown.front() + 1},
                       fmt::format("unexpected column '{}' in {} data (expected one of date, "
                                   "symbol, open, high, low, close, adj close, volume)",
-                                  header[unknown.front()], ShapeName(shape)),
+                                  header[unknown.front()], EnumName(shape)),
                       "remove the column, or load the file as a wide panel");
     }
   } else {
@@ -264,7 +264,7 @@ void ApplyMissingPolicy(MarketData& md, const LineMap& lines,
   auto describe = [&](std::size_t a, std::size_t fi, std::size_t row) {
     std::size_t line = (*lines[a])[row];
     std::size_t col = field_columns[a][fi];
-    std::string column = col < header.size() ? header[col] : FieldName(kFields[fi]);
+    std::string column = col < header.size() ? header[col] : EnumName(kFields[fi]);
     if (line == 0) {
       return std::make_pair(SourceLocation{md.source, 0, 0},
                             fmt::format("symbol '{}' has no row for date '{}'",
@@ -367,34 +367,23 @@ Timestamp DecimalYearToTimestamp(double year) {
   return (start + static_cast<std::int64_t>(std::floor(day + 1e-9))) * kSecondsPerDay;
 }
 
-MissingPolicy ParseMissingPolicy(std::string_view name) {
-  if (name == "error") return MissingPolicy::kError;
-  if (name == "ffill" || name == "forward_fill") return MissingPolicy::kForwardFill;
-  if (name == "drop") return MissingPolicy::kDrop;
-  if (name == "keep") return MissingPolicy::kKeep;
-  throw ConfigError(
-      fmt::format("unknown missing policy '{}' (valid: error, ffill, drop, keep)", name));
-}
-
-OrderPolicy ParseOrderPolicy(std::string_view name) {
-  if (name == "error") return OrderPolicy::kError;
-  if (name == "sort") return OrderPolicy::kSort;
-  throw ConfigError(fmt::format("unknown order policy '{}' (valid: error, sort)", name));
-}
-
-DuplicatePolicy ParseDuplicatePolicy(std::string_view name) {
-  if (name == "error") return DuplicatePolicy::kError;
-  if (name == "keep_last") return DuplicatePolicy::kKeepLast;
-  throw ConfigError(fmt::format("unknown duplicates policy '{}' (valid: error, keep_last)", name));
-}
-
-Shape ParseShape(std::string_view name) {
-  if (name == "ohlcv") return Shape::kOhlcv;
-  if (name == "close_only" || name == "close") return Shape::kCloseOnly;
-  if (name == "wide" || name == "wide_panel") return Shape::kWidePanel;
-  if (name == "long" || name == "long_panel") return Shape::kLongPanel;
-  throw ConfigError(
-      fmt::format("unknown data shape '{}' (valid: ohlcv, close_only, wide, long)", name));
+const options::Schema<LoadOptions>& LoadOptions::Schema() {
+  static const auto schema = [] {
+    using L = LoadOptions;
+    options::Schema<L> s;
+    s.Add("shape", &L::shape,
+          "the file's shape (ohlcv, close_only, wide_panel, long_panel), or auto to detect it")
+        .NullWord("auto");
+    s.Add("symbol", &L::symbol, "the asset of a single-asset file (default: the file's name)");
+    s.Add("missing", &L::missing,
+          "missing values: error, ffill (carry the last value), drop (the row) or keep (gaps)");
+    s.Add("order", &L::order, "dates out of order: error or sort");
+    s.Add("duplicates", &L::duplicates, "repeated dates: error or keep_last");
+    s.Add("decimal_year", &L::decimal_year,
+          "the index is a decimal year (an R ts, e.g. 1991.4962), read as calendar days");
+    return s;
+  }();
+  return schema;
 }
 
 MarketData LoadMarketData(const std::string& path, const LoadOptions& options) {

@@ -5,28 +5,6 @@
 
 namespace finml::data {
 
-const char* FieldName(Field field) {
-  switch (field) {
-    case Field::kOpen: return "open";
-    case Field::kHigh: return "high";
-    case Field::kLow: return "low";
-    case Field::kClose: return "close";
-    case Field::kAdjClose: return "adj_close";
-    case Field::kVolume: return "volume";
-  }
-  return "?";
-}
-
-const char* ShapeName(Shape shape) {
-  switch (shape) {
-    case Shape::kOhlcv: return "ohlcv";
-    case Shape::kCloseOnly: return "close_only";
-    case Shape::kWidePanel: return "wide_panel";
-    case Shape::kLongPanel: return "long_panel";
-  }
-  return "?";
-}
-
 const std::vector<double>& Bars::Get(Field field) const {
   switch (field) {
     case Field::kOpen: return open;

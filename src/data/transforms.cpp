@@ -26,12 +26,6 @@ std::vector<double> Returns(const std::vector<double>& prices, ReturnKind kind,
   return out;
 }
 
-Frequency ParseFrequency(std::string_view name) {
-  if (name == "weekly" || name == "W") return Frequency::kWeekly;
-  if (name == "monthly" || name == "M") return Frequency::kMonthly;
-  throw ConfigError(fmt::format("unknown frequency '{}' (valid: weekly, monthly)", name));
-}
-
 MarketData Resample(const MarketData& md, Frequency frequency) {
   FINML_REQUIRE(md.calendar,
                 "{}: cannot resample data without calendar dates (its index is '{}')", md.source,

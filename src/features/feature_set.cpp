@@ -188,7 +188,7 @@ FeatureTable ComputeFeatures(const Bars& bars, const std::vector<std::string>& s
                              Field price) {
   const auto& price_series = bars.Get(price);
   FINML_REQUIRE(!price_series.empty(), "asset '{}' has no {} column for indicators", bars.symbol,
-                data::FieldName(price));
+                EnumName(price));
   Context context{bars, price_series};
   FeatureTable table;
   for (const auto& spec : specs) {

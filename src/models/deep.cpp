@@ -1,7 +1,9 @@
-// The core's side of the deep forecasters: the names it knows and the door to the torch module.
+// The core's side of the deep forecasters: their parameters, and the door to the torch module.
 #include "finml/models/deep.hpp"
 
 #include <atomic>
+#include <map>
+#include <mutex>
 
 #include "finml/core/modules.hpp"
 
@@ -10,16 +12,88 @@ namespace {
 
 std::atomic<int> requested_threads{0};
 
+bool IsTransformer(const std::string& a) { return a == "transformer" || a == "gpt"; }
+
+options::Schema<DeepOptions> BuildSchema(const std::string& arch) {
+  using O = DeepOptions;
+  options::Schema<O> s;
+  s.Add("lookback", &O::lookback, "window length in bars").Min(1).Max(4096);
+  s.Add("hidden", &O::hidden, "width of each layer").Min(1);
+  s.Add("layers", &O::layers, "number of layers").Min(1);
+  s.Add("dropout", &O::dropout, "dropout between layers").Min(0).Below(1);
+  if (IsTransformer(arch)) {
+    s.Add("heads", &O::heads, "attention heads (hidden must be a multiple)").Min(1);
+    s.Add("feedforward", &O::feedforward, "width of the feed-forward blocks (default 4 x hidden)")
+        .Min(1);
+  }
+  if (arch == "tcn") s.Add("kernel", &O::kernel, "convolution kernel size").Min(1);
+  if (arch == "lstm") {
+    s.Add("implementation", &O::implementation,
+          "fused (Eigen kernel, CPU) or torch (torch::nn::LSTM; the GPU path); default fused on "
+          "cpu, torch on cuda")
+        .Names(options::OneOf({"fused", "torch"}, "implementation"));
+  }
+  s.Add("device", &O::device, "cpu or cuda (needs a CUDA build of LibTorch)")
+      .Names(options::OneOf({"cpu", "cuda"}, "device"));
+  s.Embed(&O::loop, train::LoopOptions::Schema());
+  if (arch == "gpt") {
+    s.Add("mode", &O::mode, "scratch, zero_shot (pretraining only) or fine_tune")
+        .Names(options::OneOf({"scratch", "zero_shot", "fine_tune"}, "mode"));
+    s.Add("pretrain", &O::pretrain, "series to pretrain on (paths, or {path, decimal_year})");
+    s.Add("pretrain_epochs", &O::pretrain_epochs, "pretraining epochs (default: epochs)").Min(1);
+    s.Add("finetune_lr", &O::finetune_lr, "fine-tuning learning rate (default: lr / 10)")
+        .Above(0);
+  }
+  s.Finish([arch](O& o, const ConfigNode& given, const std::string&) {
+    o.architecture = arch;
+    if (IsTransformer(arch) && !given.Has("feedforward")) o.feedforward = 4 * o.hidden;
+    if (arch == "lstm" && !given.Has("implementation"))
+      o.implementation = o.device == "cuda" ? "torch" : "fused";
+    if (arch == "gpt" && !given.Has("pretrain_epochs")) o.pretrain_epochs = o.loop.epochs;
+    if (arch == "gpt" && !given.Has("finetune_lr")) o.finetune_lr = o.loop.lr / 10;
+  });
+  if (IsTransformer(arch)) {
+    s.Rule("heads", [](const O& o) { return o.hidden % o.heads == 0; },
+           "hidden must be a multiple of heads");
+  }
+  if (arch == "lstm") {
+    s.Rule("implementation",
+           [](const O& o) { return !(o.implementation == "fused" && o.device == "cuda"); },
+           "the fused implementation runs on the CPU; use implementation: torch with device: cuda");
+  }
+  if (arch == "gpt") {
+    s.Rule("pretrain", [](const O& o) { return o.mode == "scratch" || !o.pretrain.empty(); },
+           "modes zero_shot and fine_tune need 'pretrain' sources to learn from first");
+  }
+  return s;
+}
+
 }  // namespace
 
 std::vector<std::string> DeepArchitectures() {
   return {"mlp", "lstm", "gru", "tcn", "transformer", "gpt"};
 }
 
-std::unique_ptr<Forecaster> MakeDeepForecaster(const std::string& architecture,
-                                               ParamReader& params) {
+const options::Schema<DeepOptions>& DeepSchema(const std::string& architecture) {
+  static std::mutex mutex;
+  static std::map<std::string, options::Schema<DeepOptions>> schemas;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = schemas.find(architecture);
+  if (it == schemas.end()) it = schemas.emplace(architecture, BuildSchema(architecture)).first;
+  return it->second;
+}
+
+DeepOptions DeepDefaults(const std::string& architecture) {
+  DeepOptions o;
+  o.architecture = architecture;
+  // The classic LSTM recipe (window 5, two layers of 50); smaller widths elsewhere.
+  o.hidden = architecture == "lstm" || architecture == "gru" ? 50 : architecture == "mlp" ? 64 : 32;
+  return o;
+}
+
+std::unique_ptr<Forecaster> MakeDeepForecaster(const DeepOptions& options) {
   auto* make = FINML_MODULE_FUNCTION(Module::kTorch, finml_torch_make_forecaster);
-  return std::unique_ptr<Forecaster>(make(architecture, params));
+  return std::unique_ptr<Forecaster>(make(options));
 }
 
 void SetTorchThreads(int threads) {

@@ -106,32 +106,6 @@ double Mean(const std::vector<double>& v) {
 
 }  // namespace
 
-VolatilityModel ParseVolatilityModel(const std::string& name) {
-  if (name == "garch") return VolatilityModel::kGarch;
-  if (name == "gjr" || name == "gjr_garch") return VolatilityModel::kGjr;
-  if (name == "egarch") return VolatilityModel::kEgarch;
-  throw ConfigError(fmt::format("unknown volatility model '{}' (did you mean '{}'? valid: garch, "
-                                "gjr, egarch)",
-                                name, ClosestMatch(name, {"garch", "gjr", "egarch"})));
-}
-
-Innovations ParseInnovations(const std::string& name) {
-  if (name == "normal" || name == "norm") return Innovations::kNormal;
-  if (name == "t" || name == "student_t" || name == "std") return Innovations::kStudentT;
-  throw ConfigError(fmt::format("unknown innovation distribution '{}' (valid: normal, t)", name));
-}
-
-const char* VolatilityModelName(VolatilityModel m) {
-  switch (m) {
-    case VolatilityModel::kGarch: return "garch";
-    case VolatilityModel::kGjr: return "gjr";
-    case VolatilityModel::kEgarch: return "egarch";
-  }
-  return "?";
-}
-
-const char* InnovationsName(Innovations d) { return d == Innovations::kNormal ? "normal" : "t"; }
-
 std::vector<std::string> GarchParameterNames(const GarchSpec& s) {
   std::vector<std::string> names = {"mu", "omega", "alpha"};
   if (HasGamma(s)) names.push_back("gamma");
@@ -364,8 +338,8 @@ std::vector<double> ForecastVariance(const GarchFit& fit, std::size_t horizon, s
 
 nlohmann::json GarchFitJson(const GarchFit& f) {
   auto num = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(); };
-  nlohmann::json j = {{"model", VolatilityModelName(f.spec.model)},
-                      {"dist", InnovationsName(f.spec.dist)},
+  nlohmann::json j = {{"model", EnumName(f.spec.model)},
+                      {"dist", EnumName(f.spec.dist)},
                       {"stationary", f.spec.stationary},
                       {"n", f.n},
                       {"loglik", f.loglik},

@@ -2,46 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <numeric>
 
-#include "finml/core/build_info.hpp"
 #include "finml/core/error.hpp"
-#include "finml/core/files.hpp"
-#include "finml/core/sha256.hpp"
 #include "finml/core/strings.hpp"
 #include "finml/data/loader.hpp"
-#include "finml/report/html_page.hpp"
-#include "finml/report/svg_chart.hpp"
 
 namespace finml::risk {
 namespace {
-
-std::string Join(const std::string& dir, const std::string& file) {
-  return (std::filesystem::path(dir) / file).string();
-}
-
-nlohmann::json Provenance(const std::string& path, const std::string& command_line) {
-  return {{"input", path},
-          {"input_sha256", Sha256File(path)},
-          {"command_line", command_line},
-          {"finml_version", std::string(Version())},
-          {"git_commit", std::string(GitCommit())}};
-}
-
-std::vector<double> XAxis(const ReturnSeries& s) {
-  std::vector<double> x;
-  for (auto t : s.time) x.push_back(static_cast<double>(t));
-  return x;
-}
-
-std::string Fmt(double v, int digits = 6) {
-  return std::isfinite(v) ? fmt::format("{:.{}g}", v, digits) : "n/a";
-}
-
-const data::MarketData LoadPanel(const std::string& path) {
-  return data::LoadMarketData(path);
-}
 
 Weights ResolveWeights(const Weights& given, const data::MarketData& md) {
   if (!given.empty()) return given;
@@ -52,105 +19,139 @@ Weights ResolveWeights(const Weights& given, const data::MarketData& md) {
 
 }  // namespace
 
-nlohmann::json SeriesSource::ToJson() const {
-  return {{"path", path},
-          {"column", column},
-          {"kind", kind == SeriesKind::kReturns ? "returns" : "prices"},
-          {"returns_from_prices", log_returns ? "log" : "simple"}};
+const options::Schema<SeriesSource>& SeriesSource::Schema() {
+  static const auto schema = [] {
+    using S = SeriesSource;
+    options::Schema<S> s;
+    s.Add("path", &S::path, "the CSV of returns or prices").Required().NoFlag();
+    s.Add("kind", &S::kind, "what the file holds: returns or prices").NoFlag();
+    s.Add("column", &S::column, "the value column (default: the only one)");
+    s.Add("returns", &S::returns, "from prices: simple or log returns")
+        .Switch("--log-returns", "log")
+        .NoFlag();
+    return s;
+  }();
+  return schema;
 }
 
-Weights ParseWeights(const std::string& text) { return ParseSymbolValues(text, "weights"); }
-
-std::vector<std::string> RunGarchJob(const GarchJob& job, const std::string& out,
-                                     const std::string& command_line) {
-  const ReturnSeries s =
-      LoadReturnSeries(job.data.path, job.data.column, job.data.kind, job.data.log_returns);
-  const GarchFit fit = FitGarch(s.values, job.spec);
-  const auto forecast = ForecastVariance(fit, job.forecast);
-  EnsureDirectory(out);
-  nlohmann::json params = GarchFitJson(fit);
-  params["data"] = job.data.ToJson();
-  params["data"]["column"] = s.column;
-  params["data"]["first"] = s.label.front();
-  params["data"]["last"] = s.label.back();
-  params["unconditional_variance"] =
-      job.spec.model == VolatilityModel::kEgarch
-          ? nlohmann::json()
-          : nlohmann::json(fit.params[1] / (1 - fit.params[2] - fit.Param("beta") -
-                                            (job.spec.model == VolatilityModel::kGjr
-                                                 ? fit.Param("gamma") / 2 : 0.0)));
-  params["forecast_variance"] = forecast;
-  params["provenance"] = Provenance(job.data.path, command_line);
-  WriteFileAtomic(Join(out, "params.json"), params.dump(2) + "\n");
-
-  std::string csv = "date,return,conditional_variance,conditional_volatility,standardised_residual\n";
-  for (std::size_t t = 0; t < s.values.size(); ++t) {
-    csv += fmt::format("{},{:.17g},{:.17g},{:.17g},{:.17g}\n", s.label[t], s.values[t],
-                       fit.sigma2[t], std::sqrt(fit.sigma2[t]), fit.residuals[t]);
-  }
-  WriteFileAtomic(Join(out, "volatility.csv"), csv);
-  std::string fc = "step,variance,volatility\n";
-  for (std::size_t h = 0; h < forecast.size(); ++h)
-    fc += fmt::format("{},{:.17g},{:.17g}\n", h + 1, forecast[h], std::sqrt(forecast[h]));
-  WriteFileAtomic(Join(out, "forecast.csv"), fc);
-
-  report::HtmlPage page(fmt::format("{}-{} on {}", VolatilityModelName(job.spec.model),
-                                    InnovationsName(job.spec.dist), job.data.path));
-  page.Paragraph(fmt::format(
-      "Maximum likelihood over {} returns ({} .. {}): log-likelihood {:.6f}, AIC {:.4f}, BIC "
-      "{:.4f}; optimiser {} after {} iterations ({}).",
-      fit.n, s.label.front(), s.label.back(), fit.loglik, fit.aic, fit.bic,
-      fit.converged ? "converged" : "did NOT converge", fit.iterations, fit.message));
-  std::vector<std::vector<std::string>> rows;
-  for (std::size_t i = 0; i < fit.names.size(); ++i) {
-    rows.push_back({fit.names[i], Fmt(fit.params[i], 8), Fmt(fit.se_robust[i]),
-                    Fmt(fit.params[i] / fit.se_robust[i], 4), Fmt(fit.se_hessian[i])});
-  }
-  page.Table({"parameter", "estimate", "robust s.e.", "t (robust)", "Hessian s.e."}, rows);
-  report::ChartOptions o;
-  o.x_is_time = s.calendar;
-  o.title = "Returns and conditional volatility";
-  std::vector<double> vol(fit.sigma2.size()), neg(fit.sigma2.size());
-  for (std::size_t t = 0; t < vol.size(); ++t) {
-    vol[t] = 2 * std::sqrt(fit.sigma2[t]);
-    neg[t] = -vol[t];
-  }
-  const auto x = XAxis(s);
-  page.Raw(report::LineChart({{"return", x, s.values}, {"+2 sigma", x, vol}, {"-2 sigma", x, neg}}, o));
-  std::vector<double> steps, fvol;
-  for (std::size_t h = 0; h < forecast.size(); ++h) {
-    steps.push_back(static_cast<double>(h + 1));
-    fvol.push_back(std::sqrt(forecast[h]));
-  }
-  o.title = "Volatility forecast";
-  o.x_is_time = false;
-  o.x_label = "days ahead";
-  if (!steps.empty()) page.Raw(report::LineChart({{"forecast volatility", steps, fvol}}, o));
-  page.KeyValues({{"data sha256", Sha256File(job.data.path)},
-                  {"finml", fmt::format("{} ({})", Version(), GitCommit())},
-                  {"command", command_line}});
-  WriteFileAtomic(Join(out, "report.html"), page.Render());
-
-  std::vector<std::string> lines;
-  std::string line = fmt::format("{}-{}:", VolatilityModelName(job.spec.model),
-                                 InnovationsName(job.spec.dist));
-  for (std::size_t i = 0; i < fit.names.size(); ++i)
-    line += fmt::format(" {} {:.6g} ({:.3g})", fit.names[i], fit.params[i], fit.se_robust[i]);
-  lines.push_back(line);
-  lines.push_back(fmt::format("loglik {:.6f}, AIC {:.4f}, BIC {:.4f}, n {}", fit.loglik, fit.aic,
-                              fit.bic, fit.n));
-  return lines;
+const options::Schema<GarchSettings>& GarchSettings::Schema() {
+  static const auto schema = [] {
+    using G = GarchSettings;
+    options::Schema<GarchSpec> spec;
+    spec.Add("model", &GarchSpec::model, "garch, gjr or egarch");
+    spec.Add("dist", &GarchSpec::dist, "innovations: normal or t");
+    spec.Add("stationary", &GarchSpec::stationary,
+             "garch: require alpha + beta < 1 (false: bound each to [0, 1), as fGarch)")
+        .Switch("--non-stationary", "false");
+    static const options::Schema<GarchSpec> kSpec = std::move(spec);
+    options::Schema<G> s;
+    s.Embed(&G::spec, kSpec);
+    s.Add("forecast", &G::forecast, "days of variance forecasts");
+    return s;
+  }();
+  return schema;
 }
 
-std::vector<VarRun> RunVarBacktests(const ReturnSeries& s, const VarJob& job) {
+const options::Schema<VarSettings>& VarSettings::Schema() {
+  static const auto schema = [] {
+    using V = VarSettings;
+    options::Schema<V> s;
+    s.Add("methods", &V::methods,
+          "historical, normal, student_t, cornish_fisher, monte_carlo, fhs, ewma, garch, or all")
+        .Names([](const std::string& m) { return m == "all" ? m : FindVarMethod(m).name; })
+        .Flag("--method");
+    s.Add("levels", &V::levels, "confidence levels, e.g. 0.99 or 0.99,0.975")
+        .Above(0.5)
+        .Below(1)
+        .Flag("--level");
+    s.Add("window", &V::window, "returns in each estimation window").Min(20);
+    s.Add("refit_every", &V::refit_every, "days between GARCH refits").Min(1);
+    s.Add("horizon", &V::horizon,
+          "days, for the VaR after the data (sqrt-of-time scaling except monte_carlo and fhs)")
+        .Min(1);
+    s.Add("ewma_lambda", &V::ewma_lambda, "EWMA decay").Above(0).Below(1).Flag("--lambda");
+    s.Add("simulations", &V::simulations, "monte_carlo and fhs draws").Min(100);
+    s.Add("seed", &V::seed, "seed of the simulations");
+    s.Finish([](V& v, const ConfigNode&, const std::string&) {
+      if (std::find(v.methods.begin(), v.methods.end(), "all") != v.methods.end())
+        v.methods = VarMethodNames();
+    });
+    s.Rule("methods", [](const V& v) { return !v.methods.empty(); }, "give at least one method");
+    s.Rule("levels", [](const V& v) { return !v.levels.empty(); }, "give at least one level");
+    return s;
+  }();
+  return schema;
+}
+
+VarOptions VarSettings::Options() const {
+  VarOptions o;
+  o.level = levels.front();
+  o.horizon = horizon;
+  o.ewma_lambda = ewma_lambda;
+  o.simulations = simulations;
+  o.seed = seed;
+  return o;
+}
+
+const options::Schema<PortfolioSettings>& PortfolioSettings::Schema() {
+  static const auto schema = [] {
+    using P = PortfolioSettings;
+    options::Schema<P> s;
+    s.Add("prices", &P::prices, "prices of every asset (wide or long panel)").Required();
+    s.Add("weights", &P::weights, "SYMBOL=WEIGHT,... (default: equal weights)");
+    s.Add("covariance", &P::covariance, "sample, ewma or ledoit_wolf");
+    s.Add("ewma_lambda", &P::ewma_lambda, "EWMA decay").Above(0).Below(1).Flag("--lambda");
+    s.Add("level", &P::level, "confidence level").Above(0.5).Below(1);
+    s.Add("horizon", &P::horizon, "days").Min(1);
+    s.Add("value", &P::value, "portfolio value").Above(0);
+    s.Add("window", &P::window, "most recent days of returns used (0: all)");
+    s.Add("returns", &P::returns, "simple or log returns").Switch("--log-returns", "log");
+    return s;
+  }();
+  return schema;
+}
+
+const options::Schema<StressSettings>& StressSettings::Schema() {
+  static const auto schema = [] {
+    using S = StressSettings;
+    options::Schema<S> s;
+    s.Add("prices", &S::prices, "prices of every asset").Required();
+    s.Add("weights", &S::weights, "SYMBOL=WEIGHT,... (default: equal weights)");
+    s.Add("value", &S::value, "portfolio value").Above(0);
+    s.Add("builtin", &S::builtin, "replay the built-in crises the data covers")
+        .Switch("--no-builtin", "false");
+    s.Add("scenarios", &S::scenarios, "windows to replay: {name, start, end} or name=START:END")
+        .Flag("--scenario");
+    s.Add("shocks", &S::shocks,
+          "hypothetical moves: {name, returns: {SYMBOL: RETURN}} or [name:]SYMBOL=RETURN,...")
+        .Flag("--shock");
+    return s;
+  }();
+  return schema;
+}
+
+ReturnSeries LoadSeries(const SeriesSource& source) {
+  return LoadReturnSeries(source.path, source.column, source.kind,
+                          source.returns == data::ReturnKind::kLog);
+}
+
+GarchResult ComputeGarch(const SeriesSource& source, const GarchSettings& settings) {
+  GarchResult r;
+  r.series = LoadSeries(source);
+  r.fit = FitGarch(r.series.values, settings.spec);
+  r.forecast = ForecastVariance(r.fit, settings.forecast);
+  return r;
+}
+
+std::vector<VarRun> RunVarBacktests(const ReturnSeries& s, const VarSettings& settings) {
   std::vector<VarRun> runs;
-  VarOptions o = job.options;
+  VarOptions o = settings.Options();
   o.horizon = 1;
-  for (const std::string& m : job.methods) {
-    auto series = RollingVar(s.values, m, o, job.levels, job.window, job.refit_every);
-    for (std::size_t l = 0; l < job.levels.size(); ++l) {
+  for (const std::string& m : settings.methods) {
+    auto series = RollingVar(s.values, m, o, settings.levels, settings.window, settings.refit_every);
+    for (std::size_t l = 0; l < settings.levels.size(); ++l) {
       VarBacktest b = BacktestVar(series[l]);
-      runs.push_back({m, job.levels[l], std::move(series[l]), b});
+      runs.push_back({m, settings.levels[l], std::move(series[l]), b});
     }
   }
   // Reported level by level, each with every method.
@@ -159,126 +160,34 @@ std::vector<VarRun> RunVarBacktests(const ReturnSeries& s, const VarJob& job) {
   return runs;
 }
 
-std::vector<std::string> RunVarJob(const VarJob& job, const std::string& out,
-                                   const std::string& command_line) {
-  FINML_REQUIRE(!job.methods.empty() && !job.levels.empty(), "give at least one method and level");
-  const ReturnSeries s =
-      LoadReturnSeries(job.data.path, job.data.column, job.data.kind, job.data.log_returns);
-  FINML_REQUIRE(s.values.size() > job.window + 20,
+VarResult ComputeVar(const SeriesSource& source, const VarSettings& settings) {
+  VarResult r;
+  r.series = LoadSeries(source);
+  const auto& s = r.series;
+  FINML_REQUIRE(s.values.size() > settings.window + 20,
                 "{}: {} returns leave too few out-of-sample days after a {}-day window (fix: a "
                 "shorter --window or a longer series)",
-                job.data.path, s.values.size(), job.window);
-  const auto runs = RunVarBacktests(s, job);
-  EnsureDirectory(out);
-
-  std::string csv = "date,method,level,return,var,es,exception\n";
-  for (const auto& run : runs) {
-    for (std::size_t i = 0; i < run.series.row.size(); ++i) {
-      csv += fmt::format("{},{},{},{:.17g},{:.17g},{:.17g},{}\n", s.label[run.series.row[i]],
-                         run.method, run.level, run.series.realized[i],
-                         run.series.var[i], run.series.es[i], int(run.series.exception[i]));
-    }
-  }
-  WriteFileAtomic(Join(out, "var.csv"), csv);
-
-  // Today's figures: VaR for the day after the data, at the requested horizon.
-  const std::vector<double> last_window(s.values.end() - static_cast<std::ptrdiff_t>(job.window),
-                                        s.values.end());
-  nlohmann::json today = nlohmann::json::array();
-  for (double level : job.levels) {
-    for (const std::string& m : job.methods) {
-      VarOptions o = job.options;
+                source.path, s.values.size(), settings.window);
+  r.runs = RunVarBacktests(s, settings);
+  const std::vector<double> last_window(
+      s.values.end() - static_cast<std::ptrdiff_t>(settings.window), s.values.end());
+  for (double level : settings.levels) {
+    for (const std::string& m : settings.methods) {
+      VarOptions o = settings.Options();
       o.level = level;
-      o.horizon = job.horizon;
-      const VarEstimate e = EstimateVar(m, last_window, o);
-      today.push_back({{"method", m}, {"level", level}, {"horizon", job.horizon},
-                       {"var", e.var}, {"es", e.es}});
+      r.next_day.push_back({m, level, EstimateVar(m, last_window, o)});
     }
   }
-  nlohmann::json results = nlohmann::json::array();
-  for (const auto& run : runs) {
-    nlohmann::json j = VarBacktestJson(run.backtest);
-    j["method"] = run.method;
-    j["level"] = run.level;
-    results.push_back(j);
-  }
-  nlohmann::json backtest = {
-      {"data", job.data.ToJson()},
-      {"column", s.column},
-      {"window", job.window},
-      {"refit_every", job.refit_every},
-      {"ewma_lambda", job.options.ewma_lambda},
-      {"simulations", job.options.simulations},
-      {"seed", job.options.seed},
-      {"out_of_sample", {{"first", s.label[job.window]}, {"last", s.label.back()}}},
-      {"results", results},
-      {"next_day", today},
-      {"scaling", "horizon > 1: sqrt(h) x 1-day figure, except monte_carlo and fhs (simulated)"},
-      {"provenance", Provenance(job.data.path, command_line)}};
-  WriteFileAtomic(Join(out, "backtest.json"), backtest.dump(2) + "\n");
-
-  report::HtmlPage page("VaR backtest: " + job.data.path);
-  page.Paragraph(fmt::format(
-      "Rolling 1-day VaR and ES from the previous {} returns (GARCH-based methods refit every {} "
-      "days), judged on {} out-of-sample days ({} .. {}). An exception is a return below -VaR. "
-      "Kupiec tests the exception rate, Christoffersen their independence and both together; the "
-      "Basel zone follows from the binomial probability of at most this many exceptions.",
-      job.window, job.refit_every, s.values.size() - job.window, s.label[job.window],
-      s.label.back()));
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& run : runs) {
-    const auto& b = run.backtest;
-    rows.push_back({run.method, fmt::format("{:g}", run.level),
-                    std::to_string(b.exceptions), fmt::format("{:.1f}", b.expected),
-                    fmt::format("{:.3f}", b.kupiec.p_value),
-                    fmt::format("{:.3f}", b.independence.p_value),
-                    fmt::format("{:.3f}", b.conditional_coverage.p_value), b.zone,
-                    Fmt(b.mean_var, 4), Fmt(b.mean_es, 4)});
-  }
-  page.Table({"method", "level", "exceptions", "expected", "Kupiec p", "independence p",
-              "cond. coverage p", "zone", "mean VaR", "mean ES"},
-             rows);
-  report::ChartOptions o;
-  o.x_is_time = s.calendar;
-  for (const auto& run : runs) {
-    if (run.level != job.levels.front()) continue;
-    std::vector<double> x, ret, var, hits;
-    for (std::size_t i = 0; i < run.series.row.size(); ++i) {
-      x.push_back(static_cast<double>(s.time[run.series.row[i]]));
-      ret.push_back(run.series.realized[i]);
-      var.push_back(-run.series.var[i]);
-      hits.push_back(run.series.exception[i] ? run.series.realized[i] : std::nan(""));
-    }
-    o.title = fmt::format("{} VaR at {:g}: returns, -VaR and exceptions ({})",
-                          run.method, run.level, run.backtest.exceptions);
-    report::LineSeries marks{"exception", x, hits};
-    marks.markers = true;
-    page.Raw(report::LineChart({{"return", x, ret}, {"-VaR", x, var}, marks}, o));
-  }
-  page.KeyValues({{"data sha256", Sha256File(job.data.path)},
-                  {"finml", fmt::format("{} ({})", Version(), GitCommit())},
-                  {"command", command_line}});
-  WriteFileAtomic(Join(out, "report.html"), page.Render());
-
-  std::vector<std::string> lines;
-  for (const auto& run : runs) {
-    const auto& b = run.backtest;
-    lines.push_back(fmt::format("{:<15} {:<6g} exceptions {:>4} (expected {:.1f})  Kupiec p {:.3f}  "
-                                "indep. p {:.3f}  cc p {:.3f}  {}",
-                                run.method, run.level, b.exceptions, b.expected,
-                                b.kupiec.p_value, b.independence.p_value,
-                                b.conditional_coverage.p_value, b.zone));
-  }
-  return lines;
+  return r;
 }
 
-std::vector<std::string> RunPortfolioJob(const PortfolioJob& job, const std::string& out,
-                                         const std::string& command_line) {
-  const data::MarketData md = LoadPanel(job.prices);
-  const Weights weights = ResolveWeights(job.weights, md);
+PortfolioResult ComputePortfolio(const PortfolioSettings& job) {
+  const data::MarketData md = data::LoadMarketData(job.prices);
+  PortfolioResult r;
+  r.weights = ResolveWeights(job.weights, md);
   std::vector<const std::vector<double>*> prices;
-  for (const auto& [symbol, w] : weights) {
-    const auto symbols = md.Symbols();
+  const auto symbols = md.Symbols();
+  for (const auto& [symbol, w] : r.weights) {
     FINML_REQUIRE(std::find(symbols.begin(), symbols.end(), symbol) != symbols.end(),
                   "weight for '{}', which is not in {} (did you mean '{}'?)", symbol, job.prices,
                   ClosestMatch(symbol, symbols));
@@ -289,90 +198,109 @@ std::vector<std::string> RunPortfolioJob(const PortfolioJob& job, const std::str
   const std::size_t n = md.rows();
   FINML_REQUIRE(n >= 3, "{}: too few rows for returns", job.prices);
   const std::size_t first = job.window > 0 && job.window + 1 < n ? n - 1 - job.window : 0;
+  const bool log = job.returns == data::ReturnKind::kLog;
   std::vector<std::vector<double>> returns;
   for (std::size_t t = first + 1; t < n; ++t) {
     std::vector<double> row;
     for (const auto* p : prices)
-      row.push_back(job.log_returns ? std::log((*p)[t] / (*p)[t - 1]) : (*p)[t] / (*p)[t - 1] - 1);
+      row.push_back(log ? std::log((*p)[t] / (*p)[t - 1]) : (*p)[t] / (*p)[t - 1] - 1);
     returns.push_back(std::move(row));
   }
-  const CovarianceEstimate cov = EstimateCovariance(returns, job.covariance, job.lambda);
+  r.covariance = EstimateCovariance(returns, job.covariance, job.ewma_lambda);
   std::vector<double> w;
-  for (const auto& [symbol, x] : weights) w.push_back(x);
-  const PortfolioVarResult r = PortfolioVar(w, cov, job.level, job.horizon, job.value);
-  EnsureDirectory(out);
-  nlohmann::json assets = nlohmann::json::array();
-  for (std::size_t i = 0; i < weights.size(); ++i) {
-    assets.push_back({{"symbol", weights[i].first},
-                      {"weight", w[i]},
-                      {"volatility", std::sqrt(cov.matrix[i * cov.assets + i] * job.horizon)},
-                      {"marginal_var", r.marginal[i]},
-                      {"component_var", r.component[i]},
-                      {"component_share", r.component[i] / r.var}});
-  }
-  nlohmann::json j = {{"covariance", CovarianceMethodName(job.covariance)},
-                      {"shrinkage", cov.shrinkage},
-                      {"ewma_lambda", job.lambda},
-                      {"observations", cov.observations},
-                      {"first", md.time_label[first + 1]},
-                      {"last", md.time_label.back()},
-                      {"level", job.level},
-                      {"horizon", job.horizon},
-                      {"value", job.value},
-                      {"volatility", r.volatility},
-                      {"var", r.var},
-                      {"es", r.es},
-                      {"assets", assets},
-                      {"method", "parametric normal, zero mean, sqrt(h) scaling; Euler allocation"},
-                      {"provenance", Provenance(job.prices, command_line)}};
-  WriteFileAtomic(Join(out, "portfolio.json"), j.dump(2) + "\n");
-  return {fmt::format("portfolio VaR {:g} over {} day(s) ({} covariance, {} days): {:.2f} of "
-                      "{:.0f}; ES {:.2f}",
-                      job.level, job.horizon, CovarianceMethodName(job.covariance),
-                      cov.observations, r.var, job.value, r.es)};
+  for (const auto& [symbol, x] : r.weights) w.push_back(x);
+  r.var = PortfolioVar(w, r.covariance, job.level, job.horizon, job.value);
+  r.first = md.time_label[first + 1];
+  r.last = md.time_label.back();
+  return r;
 }
 
-std::vector<std::string> RunStressJob(const StressJob& job, const std::string& out,
-                                      const std::string& command_line) {
-  const data::MarketData md = LoadPanel(job.prices);
-  const Weights weights = ResolveWeights(job.weights, md);
+StressResult ComputeStress(const StressSettings& job) {
+  const data::MarketData md = data::LoadMarketData(job.prices);
+  StressResult r;
+  r.weights = ResolveWeights(job.weights, md);
   std::vector<HistoricalScenario> scenarios = job.scenarios;
   if (job.builtin)
     for (const auto& b : BuiltinScenarios()) scenarios.push_back(b);
   const bool adjusted = std::all_of(md.assets.begin(), md.assets.end(), [](const data::Bars& b) {
     return b.Has(data::Field::kAdjClose);
   });
-  auto outcomes = RunStress(md, weights, job.value, scenarios, job.shocks,
+  auto outcomes = RunStress(md, r.weights, job.value, scenarios, job.shocks,
                             adjusted ? data::Field::kAdjClose : data::Field::kClose);
   // Built-in crises the data does not cover are left out; a user's own window must be covered.
-  std::vector<StressOutcome> kept;
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     const bool user = i < job.scenarios.size() || outcomes[i].kind == "hypothetical";
-    FINML_REQUIRE(outcomes[i].covered || !user,
-                  "scenario '{}' lies outside the data ({} .. {})", outcomes[i].name,
-                  md.time_label.front(), md.time_label.back());
-    if (outcomes[i].covered) kept.push_back(outcomes[i]);
+    FINML_REQUIRE(outcomes[i].covered || !user, "scenario '{}' lies outside the data ({} .. {})",
+                  outcomes[i].name, md.time_label.front(), md.time_label.back());
+    if (outcomes[i].covered) r.outcomes.push_back(outcomes[i]);
   }
-  FINML_REQUIRE(!kept.empty(),
+  FINML_REQUIRE(!r.outcomes.empty(),
                 "no scenario to run: the built-in crises fall outside {} .. {}; give --scenario "
                 "name=START:END or --shock SYMBOL=RETURN",
                 md.time_label.front(), md.time_label.back());
-  EnsureDirectory(out);
-  nlohmann::json j = {{"value", job.value},
-                      {"weights", weights},
-                      {"scenarios", StressJson(kept)},
-                      {"provenance", Provenance(job.prices, command_line)}};
-  WriteFileAtomic(Join(out, "stress.json"), j.dump(2) + "\n");
-  std::vector<std::string> lines;
-  for (const auto& o : kept) {
-    lines.push_back(fmt::format("{:<20} {:<12} portfolio {:+.2f}%  P&L {:+.0f}{}", o.name, o.kind,
-                                100 * o.portfolio_return, o.pnl,
-                                o.kind == "historical"
-                                    ? fmt::format("  ({} .. {}, worst {:+.2f}%)", o.first, o.last,
-                                                  100 * o.worst_return)
-                                    : std::string()));
-  }
-  return lines;
+  return r;
 }
 
 }  // namespace finml::risk
+
+namespace finml::options {
+
+risk::HistoricalScenario Codec<risk::HistoricalScenario>::Read(const ConfigNode& n,
+                                                               const std::string& path,
+                                                               const FieldRules&) {
+  std::string text;
+  if (n.IsMap()) {
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      if (n.key(i) != "name" && n.key(i) != "start" && n.key(i) != "end")
+        ThrowUnknownKey(n, i, path, {"name", "start", "end"});
+    }
+    auto get = [&](const char* key) {
+      const ConfigNode* v = n.Find(key);
+      if (!v) throw n.Fail(fmt::format("'{}' needs '{}'", path, key));
+      return ReadString(*v, JoinPath(path, key));
+    };
+    text = fmt::format("{}={}:{}", get("name"), get("start"), get("end"));
+  } else {
+    text = ReadString(n, path);
+  }
+  try {
+    return risk::ParseHistoricalScenario(text);
+  } catch (const Error& e) {
+    RethrowAt(n, path, e);
+  }
+}
+
+Json Codec<risk::HistoricalScenario>::Write(const risk::HistoricalScenario& s) {
+  return {{"name", s.name},
+          {"start", data::FormatTimestamp(s.start)},
+          {"end", data::FormatTimestamp(s.end)}};
+}
+
+risk::ShockScenario Codec<risk::ShockScenario>::Read(const ConfigNode& n, const std::string& path,
+                                                     const FieldRules& rules) {
+  if (!n.IsMap()) {
+    try {
+      return risk::ParseShockScenario(ReadString(n, path));
+    } catch (const Error& e) {
+      RethrowAt(n, path, e);
+    }
+  }
+  risk::ShockScenario shock;
+  shock.name = "shock";
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    if (n.key(i) == "name") {
+      shock.name = ReadString(n.value(i), JoinPath(path, "name"));
+    } else if (n.key(i) == "returns") {
+      shock.shocks = Codec<risk::Weights>::Read(n.value(i), JoinPath(path, "returns"), rules);
+    } else {
+      ThrowUnknownKey(n, i, path, {"name", "returns"});
+    }
+  }
+  return shock;
+}
+
+Json Codec<risk::ShockScenario>::Write(const risk::ShockScenario& s) {
+  return {{"name", s.name}, {"returns", Codec<risk::Weights>::Write(s.shocks)}};
+}
+
+}  // namespace finml::options

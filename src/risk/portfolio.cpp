@@ -7,22 +7,6 @@
 
 namespace finml::risk {
 
-CovarianceMethod ParseCovarianceMethod(const std::string& name) {
-  if (name == "sample") return CovarianceMethod::kSample;
-  if (name == "ewma") return CovarianceMethod::kEwma;
-  if (name == "ledoit_wolf" || name == "lw") return CovarianceMethod::kLedoitWolf;
-  throw ConfigError(fmt::format("unknown covariance '{}' (valid: sample, ewma, ledoit_wolf)", name));
-}
-
-const char* CovarianceMethodName(CovarianceMethod m) {
-  switch (m) {
-    case CovarianceMethod::kSample: return "sample";
-    case CovarianceMethod::kEwma: return "ewma";
-    case CovarianceMethod::kLedoitWolf: return "ledoit_wolf";
-  }
-  return "?";
-}
-
 CovarianceEstimate EstimateCovariance(const std::vector<std::vector<double>>& x,
                                       CovarianceMethod method, double lambda) {
   FINML_REQUIRE(x.size() >= 2, "a covariance needs at least two days of returns");

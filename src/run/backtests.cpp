@@ -47,11 +47,9 @@ void TradePredictions(RunRecord& r) {
 void SaveBacktests(const RunRecord& r, const std::string& run_dir) {
   for (const auto& b : r.backtests) {
     backtest::BacktestInputs inputs;
-    inputs.prices_path = r.data_path;
-    inputs.prices_sha256 = r.data_sha256;
-    inputs.signals_path = "test predictions of model '" + b.model + "'";
-    inputs.command_line = "finml run " + r.config.source;
-    inputs.title = fmt::format("{}: trading {}'s test predictions", r.config.title, b.model);
+    inputs.provenance = r.provenance;
+    inputs.signals = "test predictions of model '" + b.model + "'";
+    inputs.title = fmt::format("{}: trading {}'s test predictions", r.config.report.title, b.model);
     backtest::WriteBacktestOutputs(run_dir + "/backtest/" + b.model, b.result,
                                    *r.backtest_prices, inputs);
   }

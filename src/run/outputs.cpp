@@ -76,7 +76,7 @@ nlohmann::json MetricsJson(const RunRecord& r) {
   }
   return {{"experiment", r.config.name},
           {"backtest", backtest_summary},
-          {"target", {{"kind", train::TargetKindName(r.config.target.kind)},
+          {"target", {{"kind", EnumName(r.config.target.kind)},
                       {"horizon", r.config.target.horizon}}},
           {"split", {{"method", r.folds > 1 || r.config.split.method == SplitMethod::kWalkForward
                                     ? "walk_forward" : "chronological"},
@@ -134,17 +134,17 @@ nlohmann::json RunJson(const RunRecord& r, const std::string& command_line) {
   nlohmann::json models = nlohmann::json::object();
   for (const auto& m : r.models)
     models[m.name] = {{"fitted", m.description}, {"fit_seconds", m.fit_seconds}};
+  Provenance provenance = r.provenance;
+  if (!command_line.empty()) provenance.command = command_line;
   return {
-      {"finml_version", std::string(Version())},
-      {"git_commit", std::string(GitCommit())},
-      {"command", command_line},
+      {"provenance", provenance.ToJson()},
       {"finished_at_utc", UtcNow("%Y-%m-%dT%H:%M:%SZ")},
-      {"seed", r.config.seed},
+      {"source", r.config.source},
       {"config", r.config.ToJson()},
       {"inputs",
        {{{"path", r.data_path},
          {"sha256", r.data_sha256},
-         {"shape", data::ShapeName(r.market.shape)},
+         {"shape", EnumName(r.market.shape)},
          {"rows", r.market.rows()},
          {"calendar_dates", r.market.calendar},
          {"first", r.market.time_label.empty() ? "" : r.market.time_label.front()},
@@ -164,8 +164,7 @@ nlohmann::json RunJson(const RunRecord& r, const std::string& command_line) {
 }
 
 void SaveModels(const RunRecord& r, const std::string& run_dir) {
-  nlohmann::json experiment = r.config.ToJson();
-  experiment.erase("source");  // the manifest is its own source; the rest re-parses as YAML
+  const nlohmann::json experiment = r.config.ToJson();
   for (std::size_t m = 0; m < r.models.size(); ++m) {
     const auto& outcome = r.models[m];
     std::string dir = run_dir + "/models/" + outcome.name;
@@ -175,8 +174,7 @@ void SaveModels(const RunRecord& r, const std::string& run_dir) {
         {"name", outcome.name},
         {"type", outcome.type},
         {"params", r.config.models[m].params},
-        {"finml_version", std::string(Version())},
-        {"git_commit", std::string(GitCommit())},
+        {"provenance", r.provenance.ToJson()},
         {"experiment", experiment},
         {"pipeline",
          {{"symbols", r.market.Symbols()},
@@ -209,6 +207,7 @@ std::string DefaultRunDirectory() {
 
 std::string RunExperiment(const ExperimentConfig& config, const RunOptions& options) {
   RunRecord record = RunPipeline(config, options.progress);
+  if (!options.command_line.empty()) record.provenance.command = options.command_line;
   const std::string dir = options.out_dir.empty() ? DefaultRunDirectory() : options.out_dir;
   EnsureDirectory(dir);
   WriteFileAtomic(dir + "/metrics.json", MetricsJson(record).dump(2) + "\n");

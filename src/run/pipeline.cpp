@@ -82,13 +82,13 @@ std::vector<Plan> MakePlans(const ExperimentConfig& c, const train::SampleSet& a
                             std::size_t& purged) {
   std::vector<Plan> plans;
   if (c.split.method == SplitMethod::kChronological) {
-    train::SplitIndices s = train::ChronologicalSplit(all, c.split.chronological);
+    train::SplitIndices s = train::ChronologicalSplit(all, c.split.Chronological());
     purged = s.purged;
     plans.push_back({s.train, s.validation, s.test});
     return plans;
   }
   purged = 0;
-  for (auto& fold : train::WalkForwardFolds(all, c.split.walk_forward)) {
+  for (auto& fold : train::WalkForwardFolds(all, c.split.WalkForward())) {
     purged += fold.purged;
     // The tail of each fold's training rows validates (for tuning and early stopping); training
     // samples whose targets reach into that tail are purged.
@@ -99,13 +99,13 @@ std::vector<Plan> MakePlans(const ExperimentConfig& c, const train::SampleSet& a
       lo = std::min(lo, all.decision_row[i]);
       hi = std::max(hi, all.decision_row[i] + 1);
     }
-    const double fraction = c.split.fold_validation_fraction;
+    const double fraction = c.split.fold_validation;
     const std::size_t boundary =
         hi - static_cast<std::size_t>(std::llround(static_cast<double>(hi - lo) * fraction));
     for (std::size_t i : fold.train) {
       if (all.decision_row[i] >= boundary) {
         plan.validation.push_back(i);
-      } else if (fraction > 0 && all.target_row[i] + c.split.walk_forward.embargo > boundary) {
+      } else if (fraction > 0 && all.target_row[i] + c.split.embargo > boundary) {
         ++purged;
       } else {
         plan.train.push_back(i);
@@ -119,7 +119,8 @@ std::vector<Plan> MakePlans(const ExperimentConfig& c, const train::SampleSet& a
 
 // Samples from the model's pretraining sources, each loaded and featurised like the experiment's
 // own data and cut before `cutoff`, the first date anything is judged on.
-train::SampleSet PretrainSamples(const ExperimentConfig& c, const nlohmann::json& sources,
+train::SampleSet PretrainSamples(const ExperimentConfig& c,
+                                 const std::vector<models::PretrainSource>& sources,
                                  data::Timestamp cutoff, std::size_t lookback, std::size_t lags,
                                  const std::vector<std::string>& feature_names) {
   train::SampleSet pooled;
@@ -127,14 +128,8 @@ train::SampleSet PretrainSamples(const ExperimentConfig& c, const nlohmann::json
     ExperimentConfig sc = c;
     sc.data.symbols.clear();
     sc.data.load.symbol.clear();
-    if (source.is_string()) {
-      sc.data.path = source.get<std::string>();
-    } else {
-      ParamReader reader("pretrain source", source);
-      sc.data.path = reader.Get<std::string>("path", "");
-      sc.data.load.decimal_year = reader.Get<bool>("decimal_year", false);
-      reader.Finish();
-    }
+    sc.data.path = source.path;
+    sc.data.load.decimal_year = source.decimal_year;
     std::string path = ResolveDataPath(sc.data.path, c.source);
     data::MarketData md = LoadExperimentData(sc, path);
     FINML_REQUIRE(md.calendar,
@@ -186,7 +181,7 @@ SegmentResult Score(const ExperimentConfig& c, const train::SampleSet& s,
   r.metrics = eval::ComputePointMetrics(s.y, prediction, s.no_change,
                                         panel ? DateGroups(s) : std::vector<std::size_t>{},
                                         c.target.horizon);
-  if (panel) r.ic = eval::InformationCoefficients(s.y, prediction, s.target_row, c.ic_min_assets);
+  if (panel) r.ic = eval::InformationCoefficients(s.y, prediction, s.target_row, c.evaluation.ic_min_assets);
   r.prediction = std::move(prediction);
   return r;
 }
@@ -212,6 +207,9 @@ RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
   record.config = config;
   record.data_path = ResolveDataPath(config.data.path, config.source);
   record.data_sha256 = Sha256File(record.data_path);
+  record.provenance.command = "finml run " + config.source;
+  record.provenance.Input(record.data_path, record.data_sha256);
+  record.provenance.seed = config.seed;
   record.market = LoadExperimentData(config, record.data_path);
   const auto& md = record.market;
 
@@ -220,12 +218,12 @@ RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
 
   // Every model is judged on the same decisions: samples need the longest window and the most
   // lags any model asks for; each model then sees its own window length.
-  std::size_t lags = 0, lookback = config.lookback;
+  std::size_t lags = 0, lookback = config.window.lookback;
   record.model_lookback.clear();
   for (const auto& m : config.models) {
     auto probe = models::MakeForecaster(m.type, m.params);
     lags = std::max(lags, probe->RequiredLags());
-    std::size_t own = probe->RequiredLookback() ? probe->RequiredLookback() : config.lookback;
+    std::size_t own = probe->RequiredLookback() ? probe->RequiredLookback() : config.window.lookback;
     record.model_lookback.push_back(own);
     lookback = std::max(lookback, own);
   }
@@ -270,7 +268,7 @@ RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
   }
   std::vector<std::optional<train::SampleSet>> pretrain(config.models.size());
   for (std::size_t m = 0; m < config.models.size(); ++m) {
-    nlohmann::json sources =
+    const auto sources =
         models::MakeForecaster(config.models[m].type, config.models[m].params)->PretrainSources();
     if (sources.empty()) continue;
     pretrain[m] = PretrainSamples(config, sources, all.calendar[first_judged], lookback, lags,

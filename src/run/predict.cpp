@@ -25,7 +25,10 @@ SavedForecaster SavedForecaster::Load(const std::string& dir) {
                 m.value("format", ""));
   // The training configuration re-parses through the experiment validator: one definition of
   // every pipeline step for training and prediction alike.
-  s.config_ = ParseExperiment(m.at("experiment").dump(), manifest_path);
+  nlohmann::json experiment = m.at("experiment");
+  experiment.erase("source");  // manifests before 0.1.0's option schemas carried it
+  s.config_ = ParseExperiment(ConfigNode::FromJson(experiment, manifest_path + ": experiment"),
+                              manifest_path);
   const auto& pipeline = m.at("pipeline");
   s.config_.data.symbols = pipeline.at("symbols").get<std::vector<std::string>>();
   s.features_ = pipeline.at("features").get<std::vector<std::string>>();

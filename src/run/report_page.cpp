@@ -116,7 +116,7 @@ void Charts(report::HtmlPage& page, const RunRecord& r) {
     }
     report::ChartOptions o;
     o.title = fmt::format("{} {}: whole history with the validation and test periods",
-                          asset.symbol, data::FieldName(cfg.data.price));
+                          asset.symbol, EnumName(cfg.data.price));
     o.x_is_time = calendar;
     page.Raw(report::LineChart({whole, val, test}, o));
   }
@@ -262,22 +262,22 @@ void BacktestSection(report::HtmlPage& page, const RunRecord& r) {
 
 std::string ReportHtml(const RunRecord& r) {
   const auto& cfg = r.config;
-  report::HtmlPage page(cfg.title.empty() ? cfg.name : cfg.title);
+  report::HtmlPage page(cfg.report.title.empty() ? cfg.name : cfg.report.title);
   page.Paragraph(Verdict(r));
   page.Heading("Run");
   std::vector<std::pair<std::string, std::string>> facts = {
       {"experiment", cfg.name + " (" + cfg.source + ")"},
       {"data", r.data_path},
       {"data sha256", r.data_sha256},
-      {"shape", fmt::format("{}, {} rows, {} .. {}, {} asset(s)", data::ShapeName(r.market.shape),
+      {"shape", fmt::format("{}, {} rows, {} .. {}, {} asset(s)", EnumName(r.market.shape),
                             r.market.rows(), r.market.time_label.front(),
                             r.market.time_label.back(), r.market.assets.size())},
-      {"target", fmt::format("{} over {} step(s) of {}", train::TargetKindName(cfg.target.kind),
-                             cfg.target.horizon, data::FieldName(cfg.data.price))},
+      {"target", fmt::format("{} over {} step(s) of {}", EnumName(cfg.target.kind),
+                             cfg.target.horizon, EnumName(cfg.data.price))},
       {"features", fmt::format("{} columns (set '{}'), window {}, normaliser {} fitted on training "
                                "data only",
-                               r.feature_names.size(), cfg.features.set, cfg.lookback,
-                               train::NormalizerKindName(cfg.features.normalizer))},
+                               r.feature_names.size(), cfg.features.set, cfg.window.lookback,
+                               EnumName(cfg.features.normalizer))},
       {"train", SegmentText(r.train_info)},
       {"validation", SegmentText(r.validation_info)},
       {"test", SegmentText(r.test_info)},

@@ -68,8 +68,8 @@ class CreditServable final : public Servable {
             {"scorecard", manifest_.at("settings").at("scorecard")},
             {"training", manifest_.at("training")},
             {"metrics", manifest_.at("cv")},
-            {"finml_version", manifest_.value("finml_version", "")},
-            {"git_commit", manifest_.value("git_commit", "")},
+            {"finml_version", ManifestBuild(manifest_).first},
+            {"git_commit", ManifestBuild(manifest_).second},
             {"drift_reference", !reference_.empty()}};
   }
 

@@ -102,12 +102,12 @@ class ForecastServable final : public Servable {
     const auto& m = pool_->Any().Manifest();
     const auto& c = pool_->Any().Config();
     std::vector<std::string> fields;
-    for (Field f : fields_) fields.emplace_back(data::FieldName(f));
+    for (Field f : fields_) fields.emplace_back(EnumName(f));
     return {{"name", name_},
             {"kind", Kind()},
             {"version", version_},
             {"type", m.at("type")},
-            {"target", {{"kind", train::TargetKindName(c.target.kind)}, {"horizon", c.target.horizon}}},
+            {"target", {{"kind", EnumName(c.target.kind)}, {"horizon", c.target.horizon}}},
             {"features", pool_->Any().FeatureNames()},
             {"input",
              {{"fields", fields},
@@ -117,8 +117,8 @@ class ForecastServable final : public Servable {
               {"prices_shorthand", fields_.size() == 1}}},
             {"training", m.at("training")},
             {"metrics", m.at("metrics")},
-            {"finml_version", m.value("finml_version", "")},
-            {"git_commit", m.value("git_commit", "")},
+            {"finml_version", ManifestBuild(m).first},
+            {"git_commit", ManifestBuild(m).second},
             {"drift_reference", !reference_.empty()}};
   }
 
@@ -184,7 +184,7 @@ class ForecastServable final : public Servable {
     return {{"model", name_},
             {"version", version_},
             {"kind", Kind()},
-            {"target", {{"kind", train::TargetKindName(c.target.kind)}, {"horizon", c.target.horizon}}},
+            {"target", {{"kind", EnumName(c.target.kind)}, {"horizon", c.target.horizon}}},
             {"predictions", predictions}};
   }
 
@@ -286,7 +286,7 @@ class ForecastServable final : public Servable {
       CheckRows(rows, at("bars"));
       const bool with_dates = rows > 0 && list[0].is_object() && list[0].contains("date");
       std::vector<std::string> bar_keys = {"date"};
-      for (Field f : fields_) bar_keys.emplace_back(data::FieldName(f));
+      for (Field f : fields_) bar_keys.emplace_back(EnumName(f));
       for (std::size_t i = 0; i < rows; ++i) {
         const std::string where = fmt::format("{}[{}]", at("bars"), i);
         const auto& bar = list[i];
@@ -294,7 +294,7 @@ class ForecastServable final : public Servable {
         for (const auto& [key, value] : bar.items()) {
           if (std::find(bar_keys.begin(), bar_keys.end(), key) != bar_keys.end()) continue;
           const bool is_field = std::any_of(std::begin(kAllFields), std::end(kAllFields),
-                                            [&](Field f) { return key == data::FieldName(f); });
+                                            [&](Field f) { return key == EnumName(f); });
           throw InvalidRequest(where + "." + key,
                                is_field ? fmt::format("this model does not use {} (its bars carry "
                                                       "{}); leave it out",
@@ -304,13 +304,13 @@ class ForecastServable final : public Servable {
                                                       JoinStrings(bar_keys, ", ")));
         }
         for (Field f : fields_) {
-          if (!bar.contains(data::FieldName(f)))
-            throw InvalidRequest(where, fmt::format("missing '{}' (every bar needs {})", data::FieldName(f),
+          if (!bar.contains(EnumName(f)))
+            throw InvalidRequest(where, fmt::format("missing '{}' (every bar needs {})", EnumName(f),
                                                     FieldList()));
-          const double v = RequireFiniteNumber(bar.at(data::FieldName(f)), where + "." + data::FieldName(f));
+          const double v = RequireFiniteNumber(bar.at(EnumName(f)), where + "." + EnumName(f));
           if (f == Field::kVolume ? v < 0 : v <= 0)
-            throw InvalidValue(where + "." + data::FieldName(f),
-                               fmt::format("{} {} is {}", data::FieldName(f), v,
+            throw InvalidValue(where + "." + EnumName(f),
+                               fmt::format("{} {} is {}", EnumName(f), v,
                                            f == Field::kVolume ? "negative" : "not positive"));
           bars.Get(f).push_back(v);
         }
@@ -364,7 +364,7 @@ class ForecastServable final : public Servable {
 
   std::string FieldList() const {
     std::vector<std::string> keys;
-    for (Field f : fields_) keys.emplace_back(data::FieldName(f));
+    for (Field f : fields_) keys.emplace_back(EnumName(f));
     return JoinStrings(keys, ", ");
   }
 

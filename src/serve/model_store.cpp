@@ -21,6 +21,15 @@ nlohmann::json ReloadSummary::ToJson() const {
   return {{"loaded", loaded}, {"updated", updated}, {"removed", removed}, {"failed", failed}};
 }
 
+std::pair<std::string, std::string> ManifestBuild(const nlohmann::json& m) {
+  if (m.contains("provenance") && m["provenance"].is_object() &&
+      m["provenance"].contains("finml") && m["provenance"]["finml"].is_object()) {
+    const auto& f = m["provenance"]["finml"];
+    return {f.value("version", ""), f.value("commit", "")};
+  }
+  return {m.value("finml_version", ""), m.value("git_commit", "")};
+}
+
 std::shared_ptr<const Servable> LoadServable(const std::string& dir, const std::string& name,
                                              const ServeLimits& limits) {
   const std::string path = dir + "/model.json";

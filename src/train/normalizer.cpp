@@ -8,25 +8,6 @@
 
 namespace finml::train {
 
-NormalizerKind ParseNormalizerKind(std::string_view name) {
-  if (name == "none") return NormalizerKind::kNone;
-  if (name == "zscore") return NormalizerKind::kZScore;
-  if (name == "minmax") return NormalizerKind::kMinMax;
-  if (name == "robust") return NormalizerKind::kRobust;
-  throw ConfigError(
-      fmt::format("unknown normalizer '{}' (valid: none, zscore, minmax, robust)", name));
-}
-
-const char* NormalizerKindName(NormalizerKind kind) {
-  switch (kind) {
-    case NormalizerKind::kNone: return "none";
-    case NormalizerKind::kZScore: return "zscore";
-    case NormalizerKind::kMinMax: return "minmax";
-    case NormalizerKind::kRobust: return "robust";
-  }
-  return "?";
-}
-
 namespace {
 double Quantile(std::vector<double> v, double q) {
   std::sort(v.begin(), v.end());
@@ -91,14 +72,14 @@ void Normalizer::Apply(SampleSet& samples) const {
 }
 
 nlohmann::json Normalizer::ToJson() const {
-  return {{"kind", NormalizerKindName(kind_)},
+  return {{"kind", EnumName(kind_)},
           {"features", names_},
           {"center", center_},
           {"scale", scale_}};
 }
 
 Normalizer Normalizer::FromJson(const nlohmann::json& j) {
-  Normalizer n(ParseNormalizerKind(j.at("kind").get<std::string>()));
+  Normalizer n(ParseEnum<NormalizerKind>(j.at("kind").get<std::string>()));
   n.names_ = j.at("features").get<std::vector<std::string>>();
   n.center_ = j.at("center").get<std::vector<double>>();
   n.scale_ = j.at("scale").get<std::vector<double>>();

@@ -7,24 +7,15 @@
 
 namespace finml::train {
 
-TargetKind ParseTargetKind(std::string_view name) {
-  if (name == "log_return") return TargetKind::kLogReturn;
-  if (name == "simple_return" || name == "return") return TargetKind::kSimpleReturn;
-  if (name == "close" || name == "price") return TargetKind::kClose;
-  if (name == "direction") return TargetKind::kDirection;
-  std::vector<std::string> valid = {"log_return", "simple_return", "close", "direction"};
-  throw ConfigError(fmt::format("unknown target '{}' (did you mean '{}'? valid: {})", name,
-                                ClosestMatch(name, valid), JoinStrings(valid, ", ")));
-}
-
-const char* TargetKindName(TargetKind kind) {
-  switch (kind) {
-    case TargetKind::kLogReturn: return "log_return";
-    case TargetKind::kSimpleReturn: return "simple_return";
-    case TargetKind::kClose: return "close";
-    case TargetKind::kDirection: return "direction";
-  }
-  return "?";
+const options::Schema<TargetSpec>& TargetSpec::Schema() {
+  static const auto schema = [] {
+    options::Schema<TargetSpec> s;
+    s.Add("kind", &TargetSpec::kind, "log_return, simple_return, close or direction");
+    s.Add("horizon", &TargetSpec::horizon, "bars ahead: the target is realised at t + horizon")
+        .Min(1);
+    return s;
+  }();
+  return schema;
 }
 
 const double* SampleSet::LatestRow(std::size_t i) const {

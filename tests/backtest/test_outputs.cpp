@@ -24,7 +24,7 @@ TEST(BacktestOutputs, WritesTheFourFilesWithTheDocumentedContents) {
   auto result = RunBacktest(prices, &signals, config);
   const std::string dir = finml::testing::TempDir("backtest_outputs");
   BacktestInputs inputs;
-  inputs.prices_path = "prices.csv";
+  inputs.provenance.command = "test";
   WriteBacktestOutputs(dir, result, prices, inputs);
 
   std::vector<std::string> names;
@@ -45,7 +45,8 @@ TEST(BacktestOutputs, WritesTheFourFilesWithTheDocumentedContents) {
     EXPECT_TRUE(m["signal"].contains(key)) << key;
   EXPECT_EQ(m["benchmark"]["name"], "equal-weight buy-and-hold");
   EXPECT_EQ(m["strategy"]["strategy"], "topk");
-  EXPECT_TRUE(m["finml"].contains("git_commit"));
+  EXPECT_TRUE(m["provenance"]["finml"].contains("commit"));
+  EXPECT_EQ(m["provenance"]["command"], "test");
 
   const std::string equity = ReadFile(dir + "/equity.csv");
   EXPECT_EQ(static_cast<std::size_t>(std::count(equity.begin(), equity.end(), '\n')),

@@ -68,7 +68,7 @@ set_tests_properties(backtest.pandas_sma_cross_msft_open PROPERTIES
 finml_cli_test(backtest_needs_signals 2 "strategy 'topk' trades on signals: pass --signals" --
                $<TARGET_FILE:finml> backtest --prices data/dowjones30.csv --strategy topk
                --out ${FINML_CLI_OUT}/never)
-finml_cli_test(backtest_unknown_setting 2 "unknown parameter 'max_wieght' \\(did you mean 'max_weight'" --
+finml_cli_test(backtest_unknown_setting 2 "--set max_wieght=0\\.5: unknown key 'max_wieght' in 'backtest' \\(did you mean 'max_weight'" --
                $<TARGET_FILE:finml> backtest --prices data/aer_djia8012.csv --strategy sma_cross
                --set max_wieght=0.5 --out ${FINML_CLI_OUT}/never)
 finml_cli_test(backtest_open_needs_ohlc 2 "fill 'open' needs opening prices" --

@@ -93,13 +93,13 @@ TEST(Baselines, RandomWalkAndHistoricalMean) {
 TEST(Registry, UnknownTypeAndParamsAreErrors) {
   EXPECT_NO_THROW((void)MakeForecaster("ar", {{"p", 3}}));
   try {
-    (void)MakeForecaster("ridg", {});
+    (void)MakeForecaster("ridg", nlohmann::json::object());
     FAIL();
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("did you mean 'ridge'"), std::string::npos);
   }
   EXPECT_THROW((void)MakeForecaster("ar", {{"q", 3}}), ConfigError);
-  EXPECT_THROW((void)MakeForecaster("ar", {{"p", 0}}), InvalidInput);
+  EXPECT_THROW((void)MakeForecaster("ar", {{"p", 0}}), ConfigError);
   EXPECT_THROW((void)MakeForecaster("random_walk", {{"p", 1}}), ConfigError);
 }
 

@@ -123,10 +123,10 @@ TEST(Garch, RecoversSimulatedGjrAndEgarch) {
                                           ? std::vector<double>{0.05, 0.05, 0.04, 0.12, 0.85}
                                           : std::vector<double>{0.05, 0.0, 0.15, -0.08, 0.95};
     const auto fit = FitGarch(Simulate(model, truth, 6000), {model, Innovations::kNormal});
-    ASSERT_TRUE(fit.converged) << VolatilityModelName(model) << ": " << fit.message;
+    ASSERT_TRUE(fit.converged) << EnumName(model) << ": " << fit.message;
     for (std::size_t i = 0; i < truth.size(); ++i) {
       EXPECT_LT(std::abs(fit.params[i] - truth[i]), 3 * fit.se_robust[i] + 1e-3)
-          << VolatilityModelName(model) << " " << fit.names[i] << " " << fit.params[i];
+          << EnumName(model) << " " << fit.names[i] << " " << fit.params[i];
     }
   }
 }

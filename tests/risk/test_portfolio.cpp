@@ -58,7 +58,7 @@ TEST(Portfolio, ComponentVarAddsUpAndMatchesTheFormula) {
     for (double c : r.component) total += c;
     for (int i = 0; i < 3; ++i)
       for (int j = 0; j < 3; ++j) variance += w[i] * w[j] * cov.matrix[i * 3 + j];
-    EXPECT_NEAR(total, r.var, 1e-6 * r.var) << CovarianceMethodName(method);
+    EXPECT_NEAR(total, r.var, 1e-6 * r.var) << EnumName(method);
     EXPECT_NEAR(r.var, 1e6 * NormalQuantile(0.99) * std::sqrt(10 * variance), 1e-6);
     EXPECT_GT(r.es, r.var);
     // Marginal VaR is the derivative: a small change in one weight moves VaR by marginal x dw.

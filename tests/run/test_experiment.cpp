@@ -57,15 +57,15 @@ report:
   EXPECT_EQ(c.features.normalizer, train::NormalizerKind::kRobust);
   EXPECT_EQ(c.target.kind, train::TargetKind::kClose);
   EXPECT_EQ(c.target.horizon, 5u);
-  EXPECT_EQ(c.lookback, 3u);
-  EXPECT_TRUE(c.split.chronological.test_start.has_value());
-  EXPECT_EQ(c.split.chronological.embargo, 2u);
+  EXPECT_EQ(c.window.lookback, 3u);
+  EXPECT_TRUE(c.split.test_start.has_value());
+  EXPECT_EQ(c.split.embargo, 2u);
   // The random walk is always added: every comparison is made against it.
   ASSERT_EQ(c.models.size(), 3u);
   EXPECT_EQ(c.models[0].type, "random_walk");
   EXPECT_EQ(c.models[2].name, "ridge_fixed");
-  EXPECT_EQ(c.models[2].params["alpha"].get<double>(), 0.5);
-  EXPECT_EQ(c.title, "Two Dow stocks");
+  EXPECT_EQ(c.models[2].params["alpha"], nlohmann::json::array({0.5}));
+  EXPECT_EQ(c.report.title, "Two Dow stocks");
   nlohmann::json j = c.ToJson();
   EXPECT_EQ(j["split"]["test_start"], "1999-01-04");
   EXPECT_EQ(j["data"]["missing"], "ffill");
@@ -84,19 +84,24 @@ TEST(Experiment, BadValuesAreErrors) {
   const std::string head = "data:\n  path: data/aer_djia8012.csv\n";
   EXPECT_NE(ErrorOf(head + "target:\n  kind: log_retrun\n").find("did you mean 'log_return'"),
             std::string::npos);
-  EXPECT_NE(ErrorOf(head + "models:\n  - type: lstn\n").find("exp.yaml:4:5"), std::string::npos);
+  EXPECT_NE(ErrorOf(head + "models:\n  - type: lstn\n")
+                .find("exp.yaml:4:11: 'models[0].type': unknown model type 'lstn' (did you mean "
+                      "'lstm'"),
+            std::string::npos);
   EXPECT_NE(ErrorOf(head + "models:\n  - type: ar\n    params: {order: 3}\n")
-                .find("unknown parameter 'order'"),
+                .find("unknown key 'order' in 'models[0].params' (did you mean 'p'"),
             std::string::npos);
   EXPECT_NE(ErrorOf(head + "models: [ar, ar]\n").find("two models are named 'ar'"),
             std::string::npos);
-  EXPECT_NE(ErrorOf(head + "window:\n  lookback: many\n").find("wrong type"), std::string::npos);
+  EXPECT_NE(ErrorOf(head + "window:\n  lookback: many\n").find("must be a whole number"),
+            std::string::npos);
   EXPECT_NE(ErrorOf(head + "split:\n  test_start: 2001-13-01\n").find("not an ISO date"),
             std::string::npos);
   EXPECT_NE(ErrorOf("seed: 1\n").find("data.path"), std::string::npos);
   EXPECT_NE(ErrorOf(head + "models:\n  - {type: ar, name: ../escape}\n").find("may use only"),
             std::string::npos);
-  EXPECT_NE(ErrorOf(head + "models:\n  - {type: ridge, params: {alpha: [x]}}\n").find("wrong type"),
+  EXPECT_NE(ErrorOf(head + "models:\n  - {type: ridge, params: {alpha: [x]}}\n")
+                .find("'models[0].params.alpha[0]' must be a number"),
             std::string::npos);
   EXPECT_NE(ErrorOf(head + "split: {fold_validation: 1.5}\n").find("fold_validation"),
             std::string::npos);

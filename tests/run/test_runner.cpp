@@ -86,10 +86,15 @@ TEST(Runner, WritesAllOutputsAndNoTemporaries) {
     EXPECT_TRUE(std::filesystem::exists(dir + "/backtest/ridge/" + file)) << file;
   EXPECT_TRUE(std::filesystem::exists(dir + "/models/ar/model.json"));
   nlohmann::json run = nlohmann::json::parse(ReadFile(dir + "/run.json"));
-  EXPECT_EQ(run["seed"], 42);
-  EXPECT_EQ(run["inputs"][0]["sha256"].get<std::string>().size(), 64u);
-  EXPECT_TRUE(run.contains("git_commit"));
-  EXPECT_TRUE(run.contains("finml_version"));
+  // The one provenance block: finml's version and commit, the command, inputs and seed.
+  EXPECT_EQ(run["provenance"]["seed"], 42);
+  EXPECT_EQ(run["provenance"]["inputs"][0]["sha256"].get<std::string>().size(), 64u);
+  EXPECT_EQ(run["provenance"]["inputs"][0]["sha256"], run["inputs"][0]["sha256"]);
+  EXPECT_EQ(run["provenance"]["command"], "finml run (test)");
+  EXPECT_TRUE(run["provenance"]["finml"].contains("commit"));
+  EXPECT_TRUE(run["provenance"]["finml"].contains("version"));
+  const auto manifest = nlohmann::json::parse(ReadFile(dir + "/models/ar/model.json"));
+  EXPECT_EQ(manifest["provenance"], run["provenance"]);
   EXPECT_EQ(run["config"]["target"]["kind"], "log_return");
   std::string csv = ReadFile(dir + "/predictions.csv");
   EXPECT_EQ(csv.substr(0, csv.find('\n')), "date,model,y_true,y_pred,split,decision_date");
@@ -141,12 +146,12 @@ std::string ShuffleFuture(const std::string& source, std::size_t last_kept, cons
 TEST(Runner, ShufflingTheFutureChangesNothingFittedOrPredictedBefore) {
   ExperimentConfig config = FastQuickstart();
   config.data.path = testing::RepoPath("data/aer_djia8012.csv");
-  config.split.chronological.validation_start = *data::ParseTimestamp("2000-01-03");
-  config.split.chronological.test_start = *data::ParseTimestamp("2006-01-03");
+  config.split.validation_start = "2000-01-03";
+  config.split.test_start = "2006-01-03";
   RunRecord base = RunPipeline(config);
   const auto& cal = base.market.time;
-  std::size_t val_row = std::lower_bound(cal.begin(), cal.end(), *config.split.chronological.validation_start) - cal.begin();
-  std::size_t test_row = std::lower_bound(cal.begin(), cal.end(), *config.split.chronological.test_start) - cal.begin();
+  std::size_t val_row = std::lower_bound(cal.begin(), cal.end(), *data::ParseTimestamp(*config.split.validation_start)) - cal.begin();
+  std::size_t test_row = std::lower_bound(cal.begin(), cal.end(), *data::ParseTimestamp(*config.split.test_start)) - cal.begin();
   std::string dir = testing::TempDir("lookahead");
 
   // (a) Shuffle after the first validation decision: everything fitted on training data is

@@ -73,7 +73,10 @@ inline void TrainCredit(const std::string& model, const std::string& out,
       {{"data", data}, {"model", model}, {"folds", 3}, {"target", target}}, "test");
   const credit::Table table = credit::LoadTable(data);
   const credit::CreditRun run = credit::RunCredit(table, config);
-  (void)credit::WriteCreditRun(run, table, out, {data, Sha256File(data), "test"});
+  credit::CreditInputs inputs;
+  inputs.provenance.command = "test";
+  inputs.provenance.Input(data);
+  (void)credit::WriteCreditRun(run, table, out, inputs);
 }
 
 inline const TrainedModels& Models() {

@@ -153,7 +153,7 @@ TEST(Normalizer, StatisticsFromTrainingRowsOnly) {
   Normalizer back = Normalizer::FromJson(z.ToJson());
   EXPECT_EQ(back.center(), z.center());
   EXPECT_EQ(back.scale(), z.scale());
-  EXPECT_THROW((void)ParseNormalizerKind("z-score"), ConfigError);
+  EXPECT_THROW((void)ParseEnum<NormalizerKind>("z-score"), ConfigError);
 }
 
 }  // namespace finml::train

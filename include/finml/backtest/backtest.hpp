@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "finml/backtest/config.hpp"
+#include "finml/core/provenance.hpp"
 #include "finml/backtest/engine.hpp"
 #include "finml/backtest/performance.hpp"
 #include "finml/backtest/signals.hpp"
@@ -51,9 +52,10 @@ struct BacktestResult {
 
 // What the outputs record about where the inputs came from.
 struct BacktestInputs {
-  std::string prices_path, prices_sha256;
-  std::string signals_path, signals_sha256;  // empty for rule strategies
-  std::string command_line;
+  Provenance provenance;  // the prices file (and the signals file) among its inputs
+  // Where the signals came from when not from a file ("test predictions of model 'ar'"); empty:
+  // the signals file in the provenance, or none for a rule strategy.
+  std::string signals;
   std::string title = "Backtest";
 };
 

@@ -1,9 +1,14 @@
-// How a backtest turns scores into positions and positions into fills. One strict parser reads it
-// from a JSON object, which is what both the `backtest:` section of an experiment file and the
-// flags of `finml backtest` become, so the two interfaces accept exactly the same settings.
+// How a backtest turns scores into positions and positions into fills. Every setting is declared
+// once (BacktestConfig::Schema); the `backtest:` section of an experiment file, the flags of
+// `finml backtest` and its --set overrides are all read by that declaration, so the interfaces
+// accept exactly the same settings with the same checks.
 #pragma once
 
+#include "finml/core/names.hpp"
+
 #include <nlohmann/json.hpp>
+
+#include "finml/core/options.hpp"
 
 #include <cstddef>
 #include <optional>
@@ -32,6 +37,7 @@ struct StrategyConfig {
   // Weight of one position; 0 means the strategy's natural size (1/assets, 1/k).
   double position_weight = 0;
   double gross = 1;                    // long_short: sum of |weights|
+  static const options::Schema<StrategyConfig>& Schema();
 };
 
 struct ExecutionConfig {
@@ -44,6 +50,7 @@ struct ExecutionConfig {
   double max_weight = 1;               // per asset, |weight|
   double max_leverage = 1;             // sum of |weights| of one decision
   double min_trade_value = 0;          // orders smaller than this (currency) are not sent
+  static const options::Schema<ExecutionConfig>& Schema();
 };
 
 struct BacktestConfig {
@@ -58,12 +65,30 @@ struct BacktestConfig {
 
   [[nodiscard]] Rebalance EffectiveRebalance() const;
   [[nodiscard]] nlohmann::json ToJson() const;
+  // Flat keys: the strategy's and the execution's, then the rest.
+  static const options::Schema<BacktestConfig>& Schema();
 };
 
-// Every key the parser accepts (for the experiment file's strict key check).
-[[nodiscard]] const std::vector<std::string>& BacktestConfigKeys();
-// `context` names the source in errors ("backtest", "finml backtest").
+// `path` names the settings in errors ("backtest").
+[[nodiscard]] BacktestConfig ParseBacktestConfig(const ConfigNode& node,
+                                                 const std::string& path = "backtest");
 [[nodiscard]] BacktestConfig ParseBacktestConfig(const nlohmann::json& object,
-                                                 const std::string& context);
+                                                 const std::string& path = "backtest");
 
 }  // namespace finml::backtest
+
+template <>
+struct finml::EnumNames<finml::backtest::FillPrice> {
+  static constexpr std::string_view what = "fill";
+  static constexpr finml::NamedValue<finml::backtest::FillPrice> values[] = {
+      {finml::backtest::FillPrice::kNextClose, "close"},
+      {finml::backtest::FillPrice::kNextOpen, "open"}};
+};
+
+template <>
+struct finml::EnumNames<finml::backtest::Rebalance> {
+  static constexpr std::string_view what = "rebalance";
+  static constexpr finml::NamedValue<finml::backtest::Rebalance> values[] = {
+      {finml::backtest::Rebalance::kOnChange, "on_change"},
+      {finml::backtest::Rebalance::kAlways, "always"}};
+};

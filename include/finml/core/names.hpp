@@ -3,6 +3,7 @@
 // the closest valid name and lists them all.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,13 +25,15 @@ struct NamedValue {
 template <typename E>
 struct EnumNames;
 
+// The written name of each value (aliases are accepted but not listed).
 template <typename E>
 [[nodiscard]] std::vector<std::string> EnumNameList() {
   std::vector<std::string> names;
+  std::vector<E> seen;
   for (const auto& v : EnumNames<E>::values) {
-    bool seen = false;
-    for (const auto& n : names) seen = seen || n == v.name;
-    if (!seen) names.emplace_back(v.name);
+    if (std::find(seen.begin(), seen.end(), v.value) != seen.end()) continue;
+    seen.push_back(v.value);
+    names.emplace_back(v.name);
   }
   return names;
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "finml/core/config_node.hpp"
 #include "finml/credit/logistic.hpp"
 #include "finml/credit/preprocess.hpp"
 
@@ -52,9 +53,18 @@ class Classifier {
 [[nodiscard]] std::vector<std::string> ClassifierNames();
 // The encoding a model gets unless the configuration names one.
 [[nodiscard]] Encoding DefaultEncoding(const std::string& model);
-// A fresh classifier; `params` are the model's own parameters (unknown keys are errors).
+// A fresh classifier from the model's own parameters: unknown keys, wrong types and values out
+// of bounds are ConfigErrors at the value's place (`path` names them in messages).
+[[nodiscard]] std::unique_ptr<Classifier> MakeClassifier(const std::string& model,
+                                                         const ConfigNode& params,
+                                                         const std::string& path,
+                                                         std::uint64_t seed);
 [[nodiscard]] std::unique_ptr<Classifier> MakeClassifier(const std::string& model,
                                                          const nlohmann::json& params,
                                                          std::uint64_t seed);
+// Every parameter of `model` with its default filled in, checked as MakeClassifier checks them.
+[[nodiscard]] nlohmann::json ResolveClassifierParams(const std::string& model,
+                                                     const ConfigNode& params,
+                                                     const std::string& path);
 
 }  // namespace finml::credit

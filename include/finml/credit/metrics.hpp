@@ -8,6 +8,8 @@
 #include <optional>
 #include <vector>
 
+#include "finml/core/options.hpp"
+
 namespace finml::credit {
 
 // ROC AUC by the rank-sum (Mann-Whitney) formula, ties counted half.
@@ -34,6 +36,7 @@ struct CalibrationBin {
 // give no cost for true negatives and a loss for missed defaults.
 struct ProfitMatrix {
   double true_positive = 0, false_positive = 0, true_negative = 0, false_negative = 0;
+  static const options::Schema<ProfitMatrix>& Schema();  // keys tp, fp, tn, fn
 };
 
 struct BinaryMetrics {

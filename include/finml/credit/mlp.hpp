@@ -31,9 +31,9 @@ struct MlpOptions {
     l.patience = 25;
     return l;
   }();
-  [[nodiscard]] nlohmann::json ToJson() const;
+  [[nodiscard]] nlohmann::json ToJson() const;  // the parameters and the seed
+  static const options::Schema<MlpOptions>& Schema();
 };
-[[nodiscard]] MlpOptions ParseMlpOptions(const nlohmann::json& params, std::uint64_t seed);
 
 }  // namespace finml::credit
 

@@ -8,12 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "finml/core/provenance.hpp"
 #include "finml/credit/pipeline.hpp"
 
 namespace finml::credit {
 
+// What a run read and how it was started; the training table is its first input.
 struct CreditInputs {
-  std::string data_path, data_sha256, command_line;
+  Provenance provenance;
+  [[nodiscard]] const InputFile& data() const { return provenance.inputs.front(); }
 };
 
 [[nodiscard]] nlohmann::json CreditMetricsJson(const CreditRun& run, const CreditInputs& inputs);

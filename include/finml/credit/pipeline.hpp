@@ -28,6 +28,7 @@ struct ScorecardScale {
   [[nodiscard]] double Score(double p) const;
   // From the "scorecard" object of CreditConfig::ToJson (as saved in a model manifest).
   [[nodiscard]] static ScorecardScale FromJson(const nlohmann::json& scorecard);
+  static const options::Schema<ScorecardScale>& Schema();
 };
 
 struct CreditConfig {
@@ -41,9 +42,9 @@ struct CreditConfig {
   std::vector<std::string> categorical;  // columns to read as categories even if numeric
   bool permutation_importance = true;
   std::string model = "logistic";  // a name from ClassifierNames() (credit/classifier.hpp)
+  // The model's parameters, every default filled in (credit/classifier.hpp ResolveClassifierParams).
   nlohmann::json params = nlohmann::json::object();
   PreprocessOptions preprocess;  // encoding default: woe for logistic, one_hot otherwise
-  bool encoding_given = false;
   std::size_t folds = 5;
   double holdout = 0;  // > 0: one stratified hold-out of this share instead of k folds
   std::uint64_t seed = 42;
@@ -51,14 +52,13 @@ struct CreditConfig {
   std::optional<ProfitMatrix> profit;
   ScorecardScale scale;
   [[nodiscard]] nlohmann::json ToJson() const;
+  // Every setting, declared once for `finml credit train` flags and `task: credit` files.
+  static const options::Schema<CreditConfig>& Schema();
 };
 
-// Keys: data, target, positive, weight, protected, features, exclude, categorical, model,
-// params, encoding, importance,
-// missing, bins, folds, holdout, seed, threshold, profit {tp, fp, tn, fn}, scorecard
-// {base_score, base_odds, pdo}.
-[[nodiscard]] CreditConfig ParseCreditConfig(const nlohmann::json& object, const std::string& context);
-[[nodiscard]] const std::vector<std::string>& CreditConfigKeys();
+[[nodiscard]] CreditConfig ParseCreditConfig(const ConfigNode& node, const std::string& path = "");
+[[nodiscard]] CreditConfig ParseCreditConfig(const nlohmann::json& object,
+                                             const std::string& origin = "settings");
 
 // The model inputs of a configuration for a table (features minus target, weight, protected).
 [[nodiscard]] std::vector<std::string> ModelFeatures(const Table& table, const CreditConfig& config);

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "finml/core/names.hpp"
+#include "finml/core/options.hpp"
 #include "finml/credit/table.hpp"
 
 namespace finml::credit {
@@ -24,6 +26,7 @@ struct PreprocessOptions {
   Encoding encoding = Encoding::kOneHot;
   MissingHandling missing = MissingHandling::kError;
   int bins = 10;
+  static const options::Schema<PreprocessOptions>& Schema();
 };
 
 struct WoeBin {
@@ -66,3 +69,19 @@ class Preprocessor {
 };
 
 }  // namespace finml::credit
+
+template <>
+struct finml::EnumNames<finml::credit::Encoding> {
+  static constexpr std::string_view what = "encoding";
+  static constexpr finml::NamedValue<finml::credit::Encoding> values[] = {
+      {finml::credit::Encoding::kWoe, "woe"},
+      {finml::credit::Encoding::kOneHot, "one_hot"}};
+};
+
+template <>
+struct finml::EnumNames<finml::credit::MissingHandling> {
+  static constexpr std::string_view what = "missing handling";
+  static constexpr finml::NamedValue<finml::credit::MissingHandling> values[] = {
+      {finml::credit::MissingHandling::kError, "error"},
+      {finml::credit::MissingHandling::kImpute, "impute"}};
+};

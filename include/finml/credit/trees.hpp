@@ -7,6 +7,8 @@
 
 #include <cstdint>
 
+#include "finml/core/options.hpp"
+
 namespace finml::credit {
 
 class Classifier;
@@ -22,10 +24,11 @@ struct TreeOptions {
   double lambda = 1;
   int threads = 1;             // 1 keeps results bit-reproducible
   std::uint64_t seed = 42;
-  [[nodiscard]] nlohmann::json ToJson() const;
+  [[nodiscard]] nlohmann::json ToJson() const;  // the parameters, the kind and the seed
+  // gbdt: rounds, eta, ...; rf: trees instead of rounds, no eta, Breiman-forest defaults.
+  static const options::Schema<TreeOptions>& Schema(bool random_forest);
+  [[nodiscard]] static TreeOptions Defaults(bool random_forest);
 };
-[[nodiscard]] TreeOptions ParseTreeOptions(const nlohmann::json& params, bool random_forest,
-                                           std::uint64_t seed);
 
 }  // namespace finml::credit
 

@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "finml/core/names.hpp"
+#include "finml/core/options.hpp"
 #include "finml/data/market_data.hpp"
 
 namespace finml::data {
@@ -30,14 +32,11 @@ struct LoadOptions {
   // A numeric index is a decimal year (R's ts time, e.g. 1991.4962): read it as the calendar
   // day it falls on, an approximation the repairs log records.
   bool decimal_year = false;
+  static const options::Schema<LoadOptions>& Schema();
 };
 
 [[nodiscard]] Timestamp DecimalYearToTimestamp(double year);
 
-[[nodiscard]] MissingPolicy ParseMissingPolicy(std::string_view name);
-[[nodiscard]] OrderPolicy ParseOrderPolicy(std::string_view name);
-[[nodiscard]] DuplicatePolicy ParseDuplicatePolicy(std::string_view name);
-[[nodiscard]] Shape ParseShape(std::string_view name);
 
 [[nodiscard]] MarketData LoadMarketData(const std::string& path, const LoadOptions& options = {});
 // `file_label` names the source in error messages.
@@ -45,3 +44,30 @@ struct LoadOptions {
                                          const LoadOptions& options = {});
 
 }  // namespace finml::data
+
+template <>
+struct finml::EnumNames<finml::data::MissingPolicy> {
+  static constexpr std::string_view what = "missing-value policy";
+  static constexpr finml::NamedValue<finml::data::MissingPolicy> values[] = {
+      {finml::data::MissingPolicy::kError, "error"},
+      {finml::data::MissingPolicy::kForwardFill, "ffill"},
+      {finml::data::MissingPolicy::kDrop, "drop"},
+      {finml::data::MissingPolicy::kKeep, "keep"},
+      {finml::data::MissingPolicy::kForwardFill, "forward_fill"}};
+};
+
+template <>
+struct finml::EnumNames<finml::data::OrderPolicy> {
+  static constexpr std::string_view what = "order policy";
+  static constexpr finml::NamedValue<finml::data::OrderPolicy> values[] = {
+      {finml::data::OrderPolicy::kError, "error"},
+      {finml::data::OrderPolicy::kSort, "sort"}};
+};
+
+template <>
+struct finml::EnumNames<finml::data::DuplicatePolicy> {
+  static constexpr std::string_view what = "duplicates policy";
+  static constexpr finml::NamedValue<finml::data::DuplicatePolicy> values[] = {
+      {finml::data::DuplicatePolicy::kError, "error"},
+      {finml::data::DuplicatePolicy::kKeepLast, "keep_last"}};
+};

@@ -5,15 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "finml/core/names.hpp"
 #include "finml/data/timestamp.hpp"
 
 namespace finml::data {
 
 enum class Field { kOpen, kHigh, kLow, kClose, kAdjClose, kVolume };
-[[nodiscard]] const char* FieldName(Field field);
 
 enum class Shape { kOhlcv, kCloseOnly, kWidePanel, kLongPanel };
-[[nodiscard]] const char* ShapeName(Shape shape);
 
 struct Bars {
   std::string symbol;
@@ -47,3 +46,28 @@ struct MarketData {
 };
 
 }  // namespace finml::data
+
+template <>
+struct finml::EnumNames<finml::data::Field> {
+  static constexpr std::string_view what = "price field";
+  static constexpr finml::NamedValue<finml::data::Field> values[] = {
+      {finml::data::Field::kOpen, "open"},
+      {finml::data::Field::kHigh, "high"},
+      {finml::data::Field::kLow, "low"},
+      {finml::data::Field::kClose, "close"},
+      {finml::data::Field::kAdjClose, "adj_close"},
+      {finml::data::Field::kVolume, "volume"}};
+};
+
+template <>
+struct finml::EnumNames<finml::data::Shape> {
+  static constexpr std::string_view what = "data shape";
+  static constexpr finml::NamedValue<finml::data::Shape> values[] = {
+      {finml::data::Shape::kOhlcv, "ohlcv"},
+      {finml::data::Shape::kCloseOnly, "close_only"},
+      {finml::data::Shape::kWidePanel, "wide_panel"},
+      {finml::data::Shape::kLongPanel, "long_panel"},
+      {finml::data::Shape::kCloseOnly, "close"},
+      {finml::data::Shape::kWidePanel, "wide"},
+      {finml::data::Shape::kLongPanel, "long"}};
+};

@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "finml/core/names.hpp"
 #include "finml/data/market_data.hpp"
 
 namespace finml::data {
@@ -13,7 +14,6 @@ enum class ReturnKind { kSimple, kLog };
                                           std::size_t periods = 1);
 
 enum class Frequency { kWeekly, kMonthly };
-[[nodiscard]] Frequency ParseFrequency(std::string_view name);
 // Bars of each period: first open, max high, min low, last close/adj close, summed volume; stamped
 // with the period's last trading time. Weeks run Monday to Sunday.
 [[nodiscard]] MarketData Resample(const MarketData& md, Frequency frequency);
@@ -24,3 +24,21 @@ enum class JoinKind { kInner, kOuter };
 [[nodiscard]] MarketData AlignOnCalendar(const std::vector<MarketData>& sources, JoinKind join);
 
 }  // namespace finml::data
+
+template <>
+struct finml::EnumNames<finml::data::Frequency> {
+  static constexpr std::string_view what = "frequency";
+  static constexpr finml::NamedValue<finml::data::Frequency> values[] = {
+      {finml::data::Frequency::kWeekly, "weekly"},
+      {finml::data::Frequency::kMonthly, "monthly"},
+      {finml::data::Frequency::kWeekly, "W"},
+      {finml::data::Frequency::kMonthly, "M"}};
+};
+
+template <>
+struct finml::EnumNames<finml::data::ReturnKind> {
+  static constexpr std::string_view what = "return kind";
+  static constexpr finml::NamedValue<finml::data::ReturnKind> values[] = {
+      {finml::data::ReturnKind::kSimple, "simple"},
+      {finml::data::ReturnKind::kLog, "log"}};
+};

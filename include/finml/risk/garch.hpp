@@ -11,6 +11,8 @@
 // Bollerslev-Wooldridge sandwich H^-1 (sum of outer products of scores) H^-1.
 #pragma once
 
+#include "finml/core/names.hpp"
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
@@ -21,10 +23,6 @@ namespace finml::risk {
 
 enum class VolatilityModel { kGarch, kGjr, kEgarch };
 enum class Innovations { kNormal, kStudentT };
-[[nodiscard]] VolatilityModel ParseVolatilityModel(const std::string& name);
-[[nodiscard]] Innovations ParseInnovations(const std::string& name);
-[[nodiscard]] const char* VolatilityModelName(VolatilityModel m);
-[[nodiscard]] const char* InnovationsName(Innovations d);
 
 struct GarchSpec {
   VolatilityModel model = VolatilityModel::kGarch;
@@ -85,3 +83,24 @@ struct GarchFitOptions {
 [[nodiscard]] nlohmann::json GarchFitJson(const GarchFit& fit);
 
 }  // namespace finml::risk
+
+template <>
+struct finml::EnumNames<finml::risk::VolatilityModel> {
+  static constexpr std::string_view what = "volatility model";
+  static constexpr finml::NamedValue<finml::risk::VolatilityModel> values[] = {
+      {finml::risk::VolatilityModel::kGarch, "garch"},
+      {finml::risk::VolatilityModel::kGjr, "gjr"},
+      {finml::risk::VolatilityModel::kEgarch, "egarch"},
+      {finml::risk::VolatilityModel::kGjr, "gjr_garch"}};
+};
+
+template <>
+struct finml::EnumNames<finml::risk::Innovations> {
+  static constexpr std::string_view what = "innovation distribution";
+  static constexpr finml::NamedValue<finml::risk::Innovations> values[] = {
+      {finml::risk::Innovations::kNormal, "normal"},
+      {finml::risk::Innovations::kStudentT, "t"},
+      {finml::risk::Innovations::kNormal, "norm"},
+      {finml::risk::Innovations::kStudentT, "student_t"},
+      {finml::risk::Innovations::kStudentT, "std"}};
+};

@@ -1,5 +1,6 @@
-// The risk jobs behind `finml risk garch|var|portfolio|stress` and the `task: risk` experiment
-// file: each reads its data, computes, and writes its files atomically into an output directory.
+// The risk jobs behind `finml risk garch|var|portfolio|stress` and the sections of a `task: risk`
+// experiment file. Each job's settings are declared once (its Schema), so a flag and a YAML key
+// are read and checked alike; each job computes a result object, and risk/outputs.hpp writes it.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -8,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "finml/core/options.hpp"
+#include "finml/data/transforms.hpp"
 #include "finml/risk/garch.hpp"
 #include "finml/risk/portfolio.hpp"
 #include "finml/risk/series.hpp"
@@ -16,72 +19,118 @@
 
 namespace finml::risk {
 
+using Weights = std::vector<std::pair<std::string, double>>;
+
+// The series garch and var read: a returns file, or prices turned into returns.
 struct SeriesSource {
   std::string path;
-  std::string column;  // empty: the only value column
-  SeriesKind kind = SeriesKind::kReturns;
-  bool log_returns = false;  // from prices
-  [[nodiscard]] nlohmann::json ToJson() const;
+  SeriesKind kind = SeriesKind::kReturns;  // what the file holds
+  std::string column;                       // empty: the only value column
+  data::ReturnKind returns = data::ReturnKind::kSimple;  // from prices
+  static const options::Schema<SeriesSource>& Schema();
 };
 
-struct GarchJob {
-  SeriesSource data;
-  GarchSpec spec;
+struct GarchSettings {
+  GarchSpec spec;             // model, dist, stationary
   std::size_t forecast = 10;  // days of variance forecasts
+  static const options::Schema<GarchSettings>& Schema();
 };
 
-struct VarJob {
-  SeriesSource data;
-  std::vector<std::string> methods = VarMethodNames();
+struct VarSettings {
+  std::vector<std::string> methods = VarMethodNames();  // "all" in a file or flag means these
   std::vector<double> levels = {0.99};
   std::size_t window = 250;
   std::size_t refit_every = 20;
   std::size_t horizon = 1;  // of the VaR for the day after the data (the backtest is 1-day)
-  VarOptions options;
+  double ewma_lambda = 0.94;
+  std::size_t simulations = 10000;
+  std::uint64_t seed = 42;
+  [[nodiscard]] VarOptions Options() const;
+  static const options::Schema<VarSettings>& Schema();
 };
 
-using Weights = std::vector<std::pair<std::string, double>>;
-// "AA=0.5,MSFT=0.5"
-[[nodiscard]] Weights ParseWeights(const std::string& text);
-
-struct PortfolioJob {
+struct PortfolioSettings {
   std::string prices;
   Weights weights;  // empty: equal weights over every symbol
   CovarianceMethod covariance = CovarianceMethod::kLedoitWolf;
-  double lambda = 0.94;
+  double ewma_lambda = 0.94;
   double level = 0.99;
   std::size_t horizon = 1;
   double value = 1e6;
-  std::size_t window = 500;  // most recent days of returns used; 0: all
-  bool log_returns = false;
+  std::size_t window = 250;  // most recent days of returns used; 0: all
+  data::ReturnKind returns = data::ReturnKind::kSimple;
+  static const options::Schema<PortfolioSettings>& Schema();
 };
 
-struct StressJob {
+struct StressSettings {
   std::string prices;
   Weights weights;  // empty: equal weights
   double value = 1e6;
   bool builtin = true;  // replay the built-in crises the data covers
   std::vector<HistoricalScenario> scenarios;
   std::vector<ShockScenario> shocks;
+  static const options::Schema<StressSettings>& Schema();
 };
 
-// Each returns a one-line summary per result for the terminal.
-std::vector<std::string> RunGarchJob(const GarchJob& job, const std::string& out_dir,
-                                     const std::string& command_line);
-std::vector<std::string> RunVarJob(const VarJob& job, const std::string& out_dir,
-                                   const std::string& command_line);
-std::vector<std::string> RunPortfolioJob(const PortfolioJob& job, const std::string& out_dir,
-                                         const std::string& command_line);
-std::vector<std::string> RunStressJob(const StressJob& job, const std::string& out_dir,
-                                      const std::string& command_line);
+[[nodiscard]] ReturnSeries LoadSeries(const SeriesSource& source);
 
-// Rolling VaR backtests of every method and level, the part of RunVarJob tests look at.
+struct GarchResult {
+  ReturnSeries series;
+  GarchFit fit;
+  std::vector<double> forecast;  // variance, 1..h days ahead
+};
+[[nodiscard]] GarchResult ComputeGarch(const SeriesSource& source, const GarchSettings& settings);
+
+// Rolling VaR backtests of every method and level.
 struct VarRun {
   std::string method;
   double level;
   VarSeries series;
   VarBacktest backtest;
 };
-[[nodiscard]] std::vector<VarRun> RunVarBacktests(const ReturnSeries& returns, const VarJob& job);
+struct VarNextDay {
+  std::string method;
+  double level;
+  VarEstimate estimate;
+};
+struct VarResult {
+  ReturnSeries series;
+  std::vector<VarRun> runs;          // level by level, each with every method
+  std::vector<VarNextDay> next_day;  // the VaR after the data, at the settings' horizon
+};
+[[nodiscard]] std::vector<VarRun> RunVarBacktests(const ReturnSeries& returns,
+                                                  const VarSettings& settings);
+[[nodiscard]] VarResult ComputeVar(const SeriesSource& source, const VarSettings& settings);
+
+struct PortfolioResult {
+  Weights weights;
+  CovarianceEstimate covariance;
+  PortfolioVarResult var;
+  std::string first, last;  // dates of the returns used
+};
+[[nodiscard]] PortfolioResult ComputePortfolio(const PortfolioSettings& settings);
+
+struct StressResult {
+  Weights weights;
+  std::vector<StressOutcome> outcomes;  // the scenarios the data covers
+};
+[[nodiscard]] StressResult ComputeStress(const StressSettings& settings);
 
 }  // namespace finml::risk
+
+// Scenarios read from a file's mapping ({name, start, end}; {name, returns}) or a flag's text
+// (name=START:END; [name:]SYMBOL=RETURN,...).
+template <>
+struct finml::options::Codec<finml::risk::HistoricalScenario> {
+  static finml::risk::HistoricalScenario Read(const ConfigNode& n, const std::string& path,
+                                              const FieldRules&);
+  static Json Write(const finml::risk::HistoricalScenario& s);
+  static std::string Type() { return "name=START:END"; }
+};
+template <>
+struct finml::options::Codec<finml::risk::ShockScenario> {
+  static finml::risk::ShockScenario Read(const ConfigNode& n, const std::string& path,
+                                         const FieldRules&);
+  static Json Write(const finml::risk::ShockScenario& s);
+  static std::string Type() { return "[name:]SYMBOL=RETURN,..."; }
+};

@@ -2,6 +2,8 @@
 // in VaR per unit of weight) and component VaR (weight x marginal), which add up to the total.
 #pragma once
 
+#include "finml/core/names.hpp"
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <string>
@@ -14,8 +16,6 @@ enum class CovarianceMethod {
   kEwma,        // RiskMetrics: zero-mean, weights (1 - lambda) lambda^age, normalised
   kLedoitWolf,  // Ledoit-Wolf (2004) shrinkage to a scaled identity, as scikit-learn's LedoitWolf
 };
-[[nodiscard]] CovarianceMethod ParseCovarianceMethod(const std::string& name);
-[[nodiscard]] const char* CovarianceMethodName(CovarianceMethod m);
 
 struct CovarianceEstimate {
   std::size_t assets = 0, observations = 0;
@@ -43,3 +43,13 @@ struct PortfolioVarResult {
                                               bool include_mean = false);
 
 }  // namespace finml::risk
+
+template <>
+struct finml::EnumNames<finml::risk::CovarianceMethod> {
+  static constexpr std::string_view what = "covariance";
+  static constexpr finml::NamedValue<finml::risk::CovarianceMethod> values[] = {
+      {finml::risk::CovarianceMethod::kSample, "sample"},
+      {finml::risk::CovarianceMethod::kEwma, "ewma"},
+      {finml::risk::CovarianceMethod::kLedoitWolf, "ledoit_wolf"},
+      {finml::risk::CovarianceMethod::kLedoitWolf, "lw"}};
+};

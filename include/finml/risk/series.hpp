@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "finml/core/names.hpp"
 #include "finml/data/timestamp.hpp"
 
 namespace finml::risk {
@@ -30,3 +31,11 @@ struct ReturnSeries {
                                              bool log_returns = false);
 
 }  // namespace finml::risk
+
+template <>
+struct finml::EnumNames<finml::risk::SeriesKind> {
+  static constexpr std::string_view what = "series kind";
+  static constexpr finml::NamedValue<finml::risk::SeriesKind> values[] = {
+      {finml::risk::SeriesKind::kReturns, "returns"},
+      {finml::risk::SeriesKind::kPrices, "prices"}};
+};

@@ -1,19 +1,26 @@
-// `task: credit` experiment files: the settings of `finml credit train` in YAML, run by
-// `finml run` (examples/german_credit.yaml).
+// `task: credit` experiment files: the settings of `finml credit train` (declared once in
+// credit::CreditConfig) in YAML, run by `finml run` (examples/german_credit.yaml).
 #pragma once
 
 #include <string>
 
+#include "finml/core/config_node.hpp"
 #include "finml/credit/pipeline.hpp"
 
 namespace finml::run {
 
 struct CreditExperiment {
+  std::string task = "credit";
   std::string name = "credit";
-  std::string source;
-  credit::CreditConfig config;
+  credit::CreditConfig config;  // its keys sit at the top level of the file
+  std::string source;           // the file; the data path resolves beside it
+
+  [[nodiscard]] options::Json ToJson() const;
+  static const options::Schema<CreditExperiment>& Schema();
 };
 
+[[nodiscard]] CreditExperiment ParseCreditExperiment(const ConfigNode& root,
+                                                     const std::string& file);
 [[nodiscard]] CreditExperiment ParseCreditExperiment(const std::string& yaml_text,
                                                      const std::string& file);
 // Returns the output directory (`out_dir` empty: runs/<UTC timestamp>).

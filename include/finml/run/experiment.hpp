@@ -1,6 +1,8 @@
 // The experiment file: it reads top to bottom like the pipeline (data, features, target, window,
-// split, models, report). Every key is validated; ToJson() gives the effective configuration with
-// defaults filled in (what `finml run --print-config` shows and run.json records).
+// split, models, evaluation, backtest, report). Every section is a struct whose settings are
+// declared once (its Schema): the file, `finml run --set` and --print-config all go through that
+// declaration, and ToJson() gives the effective configuration with every default filled in (what
+// --print-config shows and run.json records; it parses back to the same experiment).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -11,6 +13,8 @@
 #include <vector>
 
 #include "finml/backtest/config.hpp"
+#include "finml/core/config_node.hpp"
+#include "finml/core/options.hpp"
 #include "finml/data/loader.hpp"
 #include "finml/data/transforms.hpp"
 #include "finml/train/normalizer.hpp"
@@ -21,10 +25,11 @@ namespace finml::run {
 
 struct DataSection {
   std::string path = "data/aer_djia8012.csv";
-  data::LoadOptions load;
+  data::LoadOptions load;            // shape, symbol, missing, order, duplicates, decimal_year
   std::vector<std::string> symbols;  // empty: every symbol in the file
   data::Field price = data::Field::kClose;
   std::optional<data::Frequency> resample;
+  static const options::Schema<DataSection>& Schema();
 };
 
 struct FeatureSection {
@@ -32,40 +37,72 @@ struct FeatureSection {
   std::vector<std::string> include;  // extra specs on top of the set
   std::vector<std::string> exclude;  // column names dropped from the set's output
   train::NormalizerKind normalizer = train::NormalizerKind::kZScore;
+  static const options::Schema<FeatureSection>& Schema();
+};
+
+struct WindowSection {
+  std::size_t lookback = 1;  // feature rows per sample
+  static const options::Schema<WindowSection>& Schema();
 };
 
 enum class SplitMethod { kChronological, kWalkForward };
 
 struct SplitSection {
   SplitMethod method = SplitMethod::kChronological;
-  train::SplitSpec chronological;
-  train::WalkForwardSpec walk_forward;
-  // Walk-forward: share of each fold's training rows held out (at its end) for validation.
-  double fold_validation_fraction = 0.15;
+  // chronological: by fraction of the calendar span, or by date (ISO) when both dates are given
+  double train = 0.7;
+  double validation = 0.15;
+  std::optional<std::string> validation_start, test_start;
+  std::size_t embargo = 0;
+  // walk_forward
+  std::size_t folds = 5;
+  std::size_t min_train = 250;
+  bool expanding = true;
+  // Share of each fold's training rows held out (at its end) for validation.
+  double fold_validation = 0.15;
+
+  [[nodiscard]] train::SplitSpec Chronological() const;
+  [[nodiscard]] train::WalkForwardSpec WalkForward() const;
+  static const options::Schema<SplitSection>& Schema();
 };
 
 struct ModelEntry {
-  std::string name;  // unique label in reports; defaults to the type
   std::string type;
+  std::string name;  // unique label in reports and the directory of the saved model
+  // Every parameter of the type with its default filled in (models::ResolveParams).
   nlohmann::json params = nlohmann::json::object();
+  static const options::Schema<ModelEntry>& Schema();
+};
+
+struct EvaluationSection {
+  std::size_t ic_min_assets = 3;  // assets a date needs for its IC
+  static const options::Schema<EvaluationSection>& Schema();
+};
+
+struct ReportSection {
+  std::string title;  // default: the experiment's name
+  static const options::Schema<ReportSection>& Schema();
 };
 
 struct ExperimentConfig {
+  std::string task = "forecast";
   std::string name = "quickstart";
-  std::string source = "<built-in quickstart>";
   std::uint64_t seed = 42;
   DataSection data;
   FeatureSection features;
   train::TargetSpec target;
-  std::size_t lookback = 1;
+  WindowSection window;
   SplitSection split;
   std::vector<ModelEntry> models;
-  std::size_t ic_min_assets = 3;
+  EvaluationSection evaluation;
   // Each model's test predictions traded as signals; absent: no backtest.
   std::optional<backtest::BacktestConfig> backtest;
-  std::string title;
+  ReportSection report;
+  // Where it came from (a file, or the built-in quickstart): data paths resolve beside it.
+  std::string source = "<built-in quickstart>";
 
-  [[nodiscard]] nlohmann::json ToJson() const;
+  [[nodiscard]] options::Json ToJson() const;
+  static const options::Schema<ExperimentConfig>& Schema();
 };
 
 // The quickstart: next-day log return of the DJIA, chronological split, every baseline, and each
@@ -74,5 +111,15 @@ struct ExperimentConfig {
 [[nodiscard]] ExperimentConfig LoadExperiment(const std::string& path);
 [[nodiscard]] ExperimentConfig ParseExperiment(const std::string& yaml_text,
                                                const std::string& file_label);
+// From a tree already read (a file with --set overrides applied, or a saved manifest).
+[[nodiscard]] ExperimentConfig ParseExperiment(const ConfigNode& root, const std::string& source);
 
 }  // namespace finml::run
+
+template <>
+struct finml::EnumNames<finml::run::SplitMethod> {
+  static constexpr std::string_view what = "split method";
+  static constexpr finml::NamedValue<finml::run::SplitMethod> values[] = {
+      {finml::run::SplitMethod::kChronological, "chronological"},
+      {finml::run::SplitMethod::kWalkForward, "walk_forward"}};
+};

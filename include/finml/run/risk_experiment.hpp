@@ -1,5 +1,6 @@
 // `task: risk` experiment files: the market-risk jobs (GARCH fit, VaR backtests, portfolio VaR,
-// stress tests) described in YAML and run by `finml run`, each into its own subdirectory.
+// stress tests) described in YAML and run by `finml run`, each into its own subdirectory. The
+// sections are the jobs' own settings (risk/jobs.hpp), declared once for files and flags alike.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -7,23 +8,29 @@
 #include <optional>
 #include <string>
 
+#include "finml/core/config_node.hpp"
 #include "finml/risk/jobs.hpp"
 
 namespace finml::run {
 
-// The `task` key of an experiment file: "forecast" (also when absent), "risk" or "credit".
-[[nodiscard]] std::string ExperimentTask(const std::string& yaml_text, const std::string& file);
+// The `task` key of an experiment: "forecast" (also when absent), "risk" or "credit".
+[[nodiscard]] std::string ExperimentTask(const ConfigNode& root);
 
 struct RiskExperiment {
+  std::string task = "risk";
   std::string name = "risk";
-  std::string source;
-  std::optional<risk::GarchJob> garch;
-  std::optional<risk::VarJob> var;
-  std::optional<risk::PortfolioJob> portfolio;
-  std::optional<risk::StressJob> stress;
-  [[nodiscard]] nlohmann::json ToJson() const;
+  std::optional<risk::SeriesSource> data;  // the series garch and var read
+  std::optional<risk::GarchSettings> garch;
+  std::optional<risk::VarSettings> var;
+  std::optional<risk::PortfolioSettings> portfolio;
+  std::optional<risk::StressSettings> stress;
+  std::string source;  // the file; data paths resolve beside it
+
+  [[nodiscard]] options::Json ToJson() const;
+  static const options::Schema<RiskExperiment>& Schema();
 };
 
+[[nodiscard]] RiskExperiment ParseRiskExperiment(const ConfigNode& root, const std::string& file);
 [[nodiscard]] RiskExperiment ParseRiskExperiment(const std::string& yaml_text,
                                                  const std::string& file);
 // Returns the output directory; `out_dir` empty: runs/<UTC timestamp>.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "finml/backtest/backtest.hpp"
+#include "finml/core/provenance.hpp"
 #include "finml/data/market_data.hpp"
 #include "finml/models/forecaster.hpp"
 #include "finml/eval/metrics.hpp"
@@ -49,6 +50,7 @@ struct RunRecord {
   ExperimentConfig config;
   std::string data_path;  // as resolved
   std::string data_sha256;
+  Provenance provenance;  // the data, the seed and (once written) the command
   data::MarketData market;
   std::vector<std::string> feature_names;
   // Outcomes of the evaluated samples, unnormalised; predictions align with these.

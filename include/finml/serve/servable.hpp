@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "finml/serve/drift_monitor.hpp"
 #include "finml/serve/options.hpp"
@@ -29,6 +30,10 @@ class Servable {
   [[nodiscard]] virtual nlohmann::json Predict(const nlohmann::json& request,
                                                Observation& observed) const = 0;
 };
+
+// The finml version and commit a saved model's manifest records: its provenance block, or the
+// top-level keys of manifests written before there was one.
+[[nodiscard]] std::pair<std::string, std::string> ManifestBuild(const nlohmann::json& manifest);
 
 // Loads the saved model in `dir` (its model.json decides the kind) under the name `name`.
 [[nodiscard]] std::shared_ptr<const Servable> LoadServable(const std::string& dir,

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "finml/core/names.hpp"
-#include "finml/core/params.hpp"
+#include "finml/core/options.hpp"
 
 namespace finml::train {
 
@@ -28,12 +28,10 @@ struct LoopOptions {
   double min_delta = 0;         // an improvement must beat the best by more than this
   bool progress = false;        // the progress line (on a terminal only); not a parameter
   std::string label;            // shown on the progress line; not a parameter
-};
 
-// Reads epochs, batch, lr, weight_decay (default 0.01 with adamw), optimizer, schedule,
-// step_size, gamma, clip, patience and min_delta over `defaults`, and checks them.
-[[nodiscard]] LoopOptions ReadLoopOptions(ParamReader& params, LoopOptions defaults,
-                                          const std::string& who);
+  // The parameters every torch model shares; weight_decay defaults to 0.01 with adamw.
+  static const options::Schema<LoopOptions>& Schema();
+};
 
 }  // namespace finml::train
 

@@ -7,13 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "finml/core/names.hpp"
 #include "finml/train/samples.hpp"
 
 namespace finml::train {
 
 enum class NormalizerKind { kNone, kZScore, kMinMax, kRobust };
-[[nodiscard]] NormalizerKind ParseNormalizerKind(std::string_view name);
-[[nodiscard]] const char* NormalizerKindName(NormalizerKind kind);
 
 class Normalizer {
  public:
@@ -39,3 +38,13 @@ class Normalizer {
 };
 
 }  // namespace finml::train
+
+template <>
+struct finml::EnumNames<finml::train::NormalizerKind> {
+  static constexpr std::string_view what = "normalizer";
+  static constexpr finml::NamedValue<finml::train::NormalizerKind> values[] = {
+      {finml::train::NormalizerKind::kNone, "none"},
+      {finml::train::NormalizerKind::kZScore, "zscore"},
+      {finml::train::NormalizerKind::kMinMax, "minmax"},
+      {finml::train::NormalizerKind::kRobust, "robust"}};
+};

@@ -6,18 +6,19 @@
 #include <string>
 #include <vector>
 
+#include "finml/core/names.hpp"
+#include "finml/core/options.hpp"
 #include "finml/data/market_data.hpp"
 #include "finml/features/feature_set.hpp"
 
 namespace finml::train {
 
 enum class TargetKind { kLogReturn, kSimpleReturn, kClose, kDirection };
-[[nodiscard]] TargetKind ParseTargetKind(std::string_view name);
-[[nodiscard]] const char* TargetKindName(TargetKind kind);
 
 struct TargetSpec {
   TargetKind kind = TargetKind::kLogReturn;
   std::size_t horizon = 1;
+  static const options::Schema<TargetSpec>& Schema();
 };
 
 // One asset's inputs on the shared calendar.
@@ -69,3 +70,15 @@ void AppendSamples(SampleSet& into, const SampleSet& more);
 [[nodiscard]] SampleSet Subset(const SampleSet& samples, const std::vector<std::size_t>& rows);
 
 }  // namespace finml::train
+
+template <>
+struct finml::EnumNames<finml::train::TargetKind> {
+  static constexpr std::string_view what = "target";
+  static constexpr finml::NamedValue<finml::train::TargetKind> values[] = {
+      {finml::train::TargetKind::kLogReturn, "log_return"},
+      {finml::train::TargetKind::kSimpleReturn, "simple_return"},
+      {finml::train::TargetKind::kClose, "close"},
+      {finml::train::TargetKind::kDirection, "direction"},
+      {finml::train::TargetKind::kSimpleReturn, "return"},
+      {finml::train::TargetKind::kClose, "price"}};
+};

@@ -6,7 +6,6 @@
 #include <random>
 
 #include "finml/core/error.hpp"
-#include "finml/core/params.hpp"
 #include "finml/credit/classifier.hpp"
 #include "finml/credit/mlp.hpp"
 #include "train/deep/loop.hpp"
@@ -75,7 +74,8 @@ class TorchMlpClassifier final : public Classifier {
     epochs_run_ = options.value("epochs_run", 0);
     options.erase("epochs_run");
     options.erase("seed");
-    options_ = ParseMlpOptions(options, 0);
+    options_ = MlpOptions::Schema().Parse(ConfigNode::FromJson(options, dir + "/state.json: options"),
+                                          "options");
     features_ = columns;
     net_ = Build(columns, options_);
     torch::load(net_, dir + "/mlp.pt");

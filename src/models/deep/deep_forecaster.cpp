@@ -15,7 +15,6 @@
 #include "finml/core/progress.hpp"
 #include "finml/core/strings.hpp"
 #include "finml/models/deep.hpp"
-#include "finml/train/loop_options.hpp"
 #include "networks.hpp"
 #include "train/deep/loop.hpp"
 
@@ -33,7 +32,7 @@ class DeepForecaster final : public Forecaster {
  public:
   DeepForecaster(deep::SequenceNetOptions spec, TrainParams train) : spec_(std::move(spec)), train_(train) {}
 
-  void SetPretraining(std::string mode, nlohmann::json sources, std::int64_t epochs,
+  void SetPretraining(std::string mode, std::vector<PretrainSource> sources, std::int64_t epochs,
                       double finetune_lr) {
     mode_ = std::move(mode);
     pretrain_sources_ = std::move(sources);
@@ -41,8 +40,8 @@ class DeepForecaster final : public Forecaster {
     finetune_lr_ = finetune_lr;
   }
 
-  [[nodiscard]] nlohmann::json PretrainSources() const override {
-    return mode_ == "scratch" ? nlohmann::json::array() : pretrain_sources_;
+  [[nodiscard]] std::vector<PretrainSource> PretrainSources() const override {
+    return mode_ == "scratch" ? std::vector<PretrainSource>{} : pretrain_sources_;
   }
 
   [[nodiscard]] std::size_t RequiredLookback() const override {
@@ -273,7 +272,7 @@ class DeepForecaster final : public Forecaster {
   deep::SequenceNetOptions spec_;
   TrainParams train_;
   std::string mode_ = "scratch";  // gpt: scratch | zero_shot | fine_tune
-  nlohmann::json pretrain_sources_ = nlohmann::json::array();
+  std::vector<PretrainSource> pretrain_sources_;
   std::int64_t pretrain_epochs_ = 0;
   double finetune_lr_ = 0;
   std::int64_t pretrain_epochs_run_ = 0;
@@ -289,77 +288,34 @@ class DeepForecaster final : public Forecaster {
 
 namespace {
 
-std::unique_ptr<Forecaster> MakeDeepForecasterImpl(const std::string& architecture, ParamReader& p) {
+std::unique_ptr<Forecaster> MakeDeepForecasterImpl(const DeepOptions& o) {
   deep::SequenceNetOptions spec;
-  spec.architecture = architecture;
-  // Defaults: the classic LSTM recipe (window 5, two layers of 50); smaller widths elsewhere.
-  const std::int64_t default_hidden = architecture == "lstm" || architecture == "gru" ? 50
-                                      : architecture == "mlp"                         ? 64
-                                                                                      : 32;
-  spec.window = p.Get<std::int64_t>("lookback", 5);
-  spec.hidden = p.Get<std::int64_t>("hidden", default_hidden);
-  spec.layers = p.Get<std::int64_t>("layers", 2);
-  spec.dropout = p.Get<double>("dropout", 0.0);
-  if (architecture == "transformer" || architecture == "gpt") {
-    spec.heads = p.Get<std::int64_t>("heads", 4);
-    spec.feedforward = p.Get<std::int64_t>("feedforward", 4 * spec.hidden);
-  }
-  if (architecture == "tcn") spec.kernel = p.Get<std::int64_t>("kernel", 3);
-  if (architecture == "lstm") {
-    // The fused kernel is CPU code; on a GPU torch's own (cuDNN) LSTM is the fast path.
-    const std::string device = p.Has("device") ? p.Raw("device").get<std::string>() : "cpu";
-    std::string impl = p.Get<std::string>("implementation", device == "cuda" ? "torch" : "fused");
-    FINML_REQUIRE(impl == "torch" || impl == "fused",
-                  "lstm: unknown implementation '{}' (valid: fused, torch)", impl);
-    FINML_REQUIRE(!(impl == "fused" && device == "cuda"),
-                  "lstm: the fused implementation runs on the CPU; use implementation: torch "
-                  "with device: cuda");
-    spec.fused = impl == "fused";
-  }
+  spec.architecture = o.architecture;
+  spec.window = o.lookback;
+  spec.hidden = o.hidden;
+  spec.layers = o.layers;
+  spec.dropout = o.dropout;
+  spec.heads = o.heads;
+  spec.feedforward = o.feedforward > 0 ? o.feedforward : 4 * o.hidden;
+  spec.kernel = o.kernel;
+  spec.fused = o.architecture == "lstm" && o.implementation == "fused";
   TrainParams t;
-  t.loop = train::ReadLoopOptions(p, t.loop, architecture);
-  const auto& l = t.loop;
-  t.device = p.Get<std::string>("device", t.device);
-
-  const std::string who = architecture;
-  FINML_REQUIRE(spec.window >= 1 && spec.window <= 4096, "{}: lookback must be in [1, 4096]", who);
-  FINML_REQUIRE(spec.hidden >= 1 && spec.layers >= 1, "{}: hidden and layers must be >= 1", who);
-  FINML_REQUIRE(spec.dropout >= 0 && spec.dropout < 1, "{}: dropout must be in [0, 1)", who);
-  FINML_REQUIRE(t.device == "cpu" || t.device == "cuda", "{}: unknown device '{}' (valid: cpu, cuda)",
-                who, t.device);
-  FINML_REQUIRE(spec.kernel >= 1 && spec.feedforward >= 1,
-                "{}: kernel and feedforward must be >= 1", who);
-  if (architecture == "transformer" || architecture == "gpt") {
-    FINML_REQUIRE(spec.heads >= 1 && spec.hidden % spec.heads == 0,
-                  "transformer: hidden {} must be a multiple of heads {}", spec.hidden, spec.heads);
-  }
+  t.loop = o.loop;
+  t.device = o.device;
   auto model = std::make_unique<DeepForecaster>(spec, t);
-  if (architecture == "gpt") {
-    std::string mode = p.Get<std::string>("mode", "scratch");
-    FINML_REQUIRE(mode == "scratch" || mode == "zero_shot" || mode == "fine_tune",
-                  "gpt: unknown mode '{}' (valid: scratch, zero_shot, fine_tune)", mode);
-    nlohmann::json sources = p.Has("pretrain") ? p.Raw("pretrain") : nlohmann::json::array();
-    if (sources.is_string()) sources = nlohmann::json::array({sources});
-    FINML_REQUIRE(sources.is_array(), "gpt: 'pretrain' must be a list of data files");
-    FINML_REQUIRE(mode == "scratch" || !sources.empty(),
-                  "gpt: mode '{}' needs 'pretrain' sources to learn from first", mode);
-    std::int64_t pretrain_epochs = p.Get<std::int64_t>("pretrain_epochs", l.epochs);
-    double finetune_lr = p.Get<double>("finetune_lr", l.lr / 10);
-    FINML_REQUIRE(pretrain_epochs >= 1 && finetune_lr > 0,
-                  "gpt: pretrain_epochs must be >= 1 and finetune_lr > 0");
-    model->SetPretraining(mode, sources, pretrain_epochs, finetune_lr);
-  }
+  if (o.architecture == "gpt")
+    model->SetPretraining(o.mode, o.pretrain, o.pretrain_epochs, o.finetune_lr);
   return model;
 }
 
 }  // namespace
 }  // namespace finml::models
 
-extern "C" finml::models::Forecaster* finml_torch_make_forecaster(const std::string& architecture,
-                                                                  finml::ParamReader& params) {
+extern "C" finml::models::Forecaster* finml_torch_make_forecaster(
+    const finml::models::DeepOptions& options) {
   if (const int threads = finml::models::RequestedTorchThreads(); threads > 0)
     finml_torch_set_threads(threads);
-  return finml::models::MakeDeepForecasterImpl(architecture, params).release();
+  return finml::models::MakeDeepForecasterImpl(options).release();
 }
 
 extern "C" void finml_torch_set_threads(int threads) {

@@ -117,10 +117,10 @@ TEST(Deep, EarlyStoppingRestoresTheBestEpoch) {
 TEST(Deep, BadParametersAreErrors) {
   EXPECT_THROW((void)MakeForecaster("lstm", {{"hiden", 8}}), ConfigError);
   EXPECT_THROW((void)MakeForecaster("lstm", {{"optimizer", "sgd"}}), ConfigError);
-  EXPECT_THROW((void)MakeForecaster("transformer", {{"hidden", 10}, {"heads", 4}}), InvalidInput);
-  EXPECT_THROW((void)MakeForecaster("gru", {{"device", "tpu"}}), InvalidInput);
+  EXPECT_THROW((void)MakeForecaster("transformer", {{"hidden", 10}, {"heads", 4}}), ConfigError);
+  EXPECT_THROW((void)MakeForecaster("gru", {{"device", "tpu"}}), ConfigError);
   EXPECT_THROW((void)MakeForecaster("lstm", {{"implementation", "fused"}, {"device", "cuda"}}),
-               InvalidInput);
+               ConfigError);
   auto model = MakeForecaster("mlp", {{"lookback", 8}});
   train::SampleSet short_windows = Ar1Windows(50, 4, 1);
   EXPECT_THROW(model->Fit(short_windows, {}, {}), InvalidInput);
