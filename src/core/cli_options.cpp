@@ -46,6 +46,7 @@ void CliFlags::AddField(CLI::App& app, const std::string& key,
   auto b = std::make_unique<Binding>();
   b->key = key;
   b->flag = flags.front();
+  for (std::size_t i = 1; i < flags.size(); ++i) b->flag += "/" + flags[i];
   b->shape = shape;
   if (shape == options::FlagShape::kBool) {
     // --allow-short, or --allow-short=false

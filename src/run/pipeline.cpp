@@ -3,7 +3,6 @@
 #include <map>
 #include <optional>
 
-#include "finml/core/params.hpp"
 #include <filesystem>
 
 #include "finml/core/build_info.hpp"

@@ -12,6 +12,27 @@ finml_cli_test(quickstart 0 "report: .*/report.html" --quiet-stderr --
                $<TARGET_FILE:finml> run --out ${FINML_CLI_OUT}/quickstart)
 finml_cli_test(print_config 0 "\"method\": \"walk_forward\"" --
                $<TARGET_FILE:finml> run examples/dow30_walk_forward.yaml --print-config)
+# What --print-config prints runs, with the same results: forecast, risk and credit experiments.
+foreach(spec "examples/dow30_walk_forward.yaml|metrics.json|predictions.csv|ic.csv"
+             "tests/cli/fixtures/risk_small.yaml|var/var.csv|garch/volatility.csv"
+             "examples/german_credit.yaml|oof_predictions.csv|model/state.json")
+  string(REPLACE "|" ";" case "${spec}")
+  list(GET case 0 experiment)
+  list(SUBLIST case 1 -1 compared)
+  get_filename_component(stem ${experiment} NAME_WE)
+  add_test(NAME cli.print_config_roundtrip_${stem}
+           COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/print_config_roundtrip.sh $<TARGET_FILE:finml>
+                   ${experiment} ${FINML_CLI_OUT}/roundtrip_${stem} ${compared}
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+endforeach()
+finml_cli_test(run_set_override 0 "\"horizon\": 5" --
+               $<TARGET_FILE:finml> run examples/msft_dates.yaml --set target.horizon=5 --print-config)
+finml_cli_test(run_set_bad_value 2 "--set split.train=1.5: 'split.train' is 1.5. it must be in \\(0, 1\\)" --
+               $<TARGET_FILE:finml> run examples/msft_dates.yaml --set split.train=1.5 --print-config)
+finml_cli_test(risk_var_lambda_range 2 "--ewma-lambda/--lambda: 'ewma_lambda' is 1.5. it must be in \\(0, 1\\)" --
+               $<TARGET_FILE:finml> risk var --returns data/dem2gbp.csv --lambda 1.5 --out ${FINML_CLI_OUT}/never)
+finml_cli_test(credit_param_range 2 "--param rounds=0: 'params.rounds' is 0. it must be >= 1" --
+               $<TARGET_FILE:finml> credit train --model gbdt --param rounds=0 --out ${FINML_CLI_OUT}/never)
 finml_cli_test(examples_panel 0 "metrics: " --quiet-stderr --
                $<TARGET_FILE:finml> run examples/dow30_walk_forward.yaml --out ${FINML_CLI_OUT}/dow30)
 finml_cli_test(examples_msft 0 "metrics: " --
@@ -37,8 +58,12 @@ finml_cli_test(examples_lstm_panel 0 "metrics: " --
                $<TARGET_FILE:finml> run examples/dow30_lstm_panel.yaml --out ${FINML_CLI_OUT}/dow30_lstm)
 finml_cli_test(predict_usage 2 "--model is required|model.*required" --
                $<TARGET_FILE:finml> predict --input data/aer_djia8012.csv --out ${FINML_CLI_OUT}/p.csv)
+# The GPT example end to end, with fewer epochs (--set) to keep the suite quick.
 finml_cli_test(examples_gpt 0 "metrics: " --
-               $<TARGET_FILE:finml> run examples/gpt_pretrain_djia.yaml --out ${FINML_CLI_OUT}/gpt)
+               $<TARGET_FILE:finml> run examples/gpt_pretrain_djia.yaml --out ${FINML_CLI_OUT}/gpt
+               --set models[1].params.pretrain_epochs=1 --set models[1].params.epochs=2
+               --set models[2].params.pretrain_epochs=1 --set models[2].params.epochs=2
+               --set models[3].params.pretrain_epochs=1 --set models[3].params.epochs=2)
 finml_cli_test(predict_saved 0 "wrote .*\\(8561 predictions\\)" --
                $<TARGET_FILE:finml> predict --model ${FINML_CLI_OUT}/quickstart/models/ar --input data/aer_djia8012.csv --out ${FINML_CLI_OUT}/ar_pred.csv)
 set_tests_properties(cli.predict_saved PROPERTIES DEPENDS cli.quickstart)

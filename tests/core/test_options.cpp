@@ -185,7 +185,7 @@ TEST(Options, FlagsAreDerivedFromTheDeclarationAndCheckedByIt) {
     FAIL();
   } catch (const ConfigError& e) {
     EXPECT_EQ(std::string(e.what()),
-              "--window: 'settings.window' is 5; it must be >= 20 (fix: give a value >= 20)");
+              "--window/--win: 'settings.window' is 5; it must be >= 20 (fix: give a value >= 20)");
   }
   try {
     (void)parse({"--set", "lamda=0.5"});

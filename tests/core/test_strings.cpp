@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "finml/core/params.hpp"
+#include "finml/core/error.hpp"
+#include "finml/core/names.hpp"
+#include "finml/data/loader.hpp"
 #include "finml/core/strings.hpp"
 
 namespace finml {
@@ -13,23 +15,25 @@ TEST(Strings, EditDistanceAndClosest) {
   EXPECT_EQ(ToLower("Adj Close"), "adj close");
 }
 
-TEST(ParamReader, RejectsUnknownKeyNamingClosest) {
-  nlohmann::json params = {{"alpah", 1.0}};
-  ParamReader reader("model 'ridge'", params);
-  (void)reader.Get<double>("alpha", 0.5);
+TEST(Names, EnumsAndRegistriesShareOneLookupWithSuggestions) {
   try {
-    reader.Finish();
+    (void)ParseEnum<data::MissingPolicy>("fill");
     FAIL() << "expected an error";
   } catch (const ConfigError& e) {
-    std::string msg = e.what();
-    EXPECT_NE(msg.find("unknown parameter 'alpah'"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("did you mean 'alpha'"), std::string::npos) << msg;
+    EXPECT_EQ(std::string(e.what()),
+              "unknown missing-value policy 'fill' (did you mean 'ffill'? valid: error, ffill, "
+              "drop, keep)");
   }
-}
-
-TEST(ParamReader, WrongTypeIsAnError) {
-  ParamReader reader("model 'ar'", {{"p", "five"}});
-  EXPECT_THROW((void)reader.Get<int>("p", 5), ConfigError);
+  EXPECT_EQ(ParseEnum<data::MissingPolicy>("forward_fill"), data::MissingPolicy::kForwardFill)
+      << "an alias is accepted";
+  EXPECT_EQ(EnumName(data::MissingPolicy::kForwardFill), "ffill") << "and written canonically";
+  struct Entry {
+    std::string name;
+    std::vector<std::string> aliases;
+  };
+  const std::vector<Entry> table = {{"gbdt", {"xgboost"}}, {"rf", {}}};
+  EXPECT_EQ(FindEntry(table, "xgboost", "model").name, "gbdt");
+  EXPECT_THROW((void)FindEntry(table, "svm", "model"), ConfigError);
 }
 
 }  // namespace finml
