@@ -1,7 +1,7 @@
 #include <cstdio>
 
 #include "finml/backtest/backtest.hpp"
-#include "finml/cli/commands.hpp"
+#include "commands.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/sha256.hpp"
 #include "finml/data/loader.hpp"

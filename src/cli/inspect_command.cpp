@@ -1,7 +1,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "finml/cli/commands.hpp"
+#include "commands.hpp"
 #include "finml/data/loader.hpp"
 
 namespace finml::cli {

@@ -1,7 +1,7 @@
 // finml: wires the subcommands together and turns errors into one clear line and an exit code.
 #include <cstdio>
 
-#include "finml/cli/commands.hpp"
+#include "commands.hpp"
 #include "finml/core/build_info.hpp"
 #include "finml/core/error.hpp"
 

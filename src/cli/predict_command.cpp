@@ -1,6 +1,6 @@
 #include <cstdio>
 
-#include "finml/cli/commands.hpp"
+#include "commands.hpp"
 #include "finml/run/predict.hpp"
 
 namespace finml::cli {

@@ -1,6 +1,6 @@
 #include <cstdio>
 
-#include "finml/cli/commands.hpp"
+#include "commands.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/provenance.hpp"
 #include "finml/risk/outputs.hpp"

@@ -1,4 +1,4 @@
-#include "finml/cli/commands.hpp"
+#include "commands.hpp"
 #include "finml/core/modules.hpp"
 #include "finml/serve/options.hpp"
 

@@ -1,6 +1,6 @@
 #include <nlohmann/json.hpp>
 
-#include "finml/credit/mlp.hpp"
+#include "mlp.hpp"
 
 namespace finml::credit {
 

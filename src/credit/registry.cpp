@@ -6,8 +6,8 @@
 #include "finml/core/modules.hpp"
 #include "finml/core/names.hpp"
 #include "finml/credit/classifier.hpp"
-#include "finml/credit/mlp.hpp"
-#include "finml/credit/trees.hpp"
+#include "mlp.hpp"
+#include "trees.hpp"
 #include "logistic_classifier.hpp"
 
 namespace finml::credit {

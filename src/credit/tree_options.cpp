@@ -1,6 +1,6 @@
 #include <nlohmann/json.hpp>
 
-#include "finml/credit/trees.hpp"
+#include "trees.hpp"
 
 namespace finml::credit {
 namespace {

@@ -1,4 +1,4 @@
-#include "finml/models/baselines.hpp"
+#include "baselines.hpp"
 
 #include <cmath>
 #include <limits>

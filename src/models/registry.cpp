@@ -4,7 +4,7 @@
 
 #include "finml/core/error.hpp"
 #include "finml/core/names.hpp"
-#include "finml/models/baselines.hpp"
+#include "baselines.hpp"
 #include "finml/models/deep.hpp"
 
 namespace finml::models {

@@ -1,4 +1,4 @@
-#include "finml/risk/distributions.hpp"
+#include "distributions.hpp"
 
 #include <cmath>
 #include <limits>

@@ -11,7 +11,7 @@
 #include "finml/core/error.hpp"
 #include "finml/core/optimize.hpp"
 #include "finml/core/strings.hpp"
-#include "finml/risk/distributions.hpp"
+#include "distributions.hpp"
 
 namespace finml::risk {
 namespace {

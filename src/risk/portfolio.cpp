@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "finml/core/error.hpp"
-#include "finml/risk/distributions.hpp"
+#include "distributions.hpp"
 
 namespace finml::risk {
 

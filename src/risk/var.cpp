@@ -10,7 +10,7 @@
 #include "finml/core/error.hpp"
 #include "finml/core/optimize.hpp"
 #include "finml/core/strings.hpp"
-#include "finml/risk/distributions.hpp"
+#include "distributions.hpp"
 #include "var_methods/methods.hpp"
 
 namespace finml::risk {

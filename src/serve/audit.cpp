@@ -1,4 +1,4 @@
-#include "finml/serve/audit.hpp"
+#include "audit.hpp"
 
 #include <chrono>
 #include <ctime>

@@ -1,4 +1,4 @@
-#include "finml/serve/auth.hpp"
+#include "auth.hpp"
 
 #include <algorithm>
 #include <sstream>

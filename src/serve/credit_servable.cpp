@@ -1,4 +1,4 @@
-#include "finml/serve/credit_servable.hpp"
+#include "credit_servable.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -12,9 +12,9 @@
 #include "finml/core/sha256.hpp"
 #include "finml/core/strings.hpp"
 #include "finml/credit/pipeline.hpp"
-#include "finml/serve/json_fields.hpp"
-#include "finml/serve/replica_pool.hpp"
-#include "finml/serve/request_error.hpp"
+#include "json_fields.hpp"
+#include "replica_pool.hpp"
+#include "request_error.hpp"
 
 namespace finml::serve {
 

@@ -1,7 +1,7 @@
 // Serving a saved forecaster: a request carries recent bars (or prices) of one asset; they
 // become market data exactly like a CSV row would, and go through SavedForecaster::Predict, the
 // code behind `finml predict`.
-#include "finml/serve/forecast_servable.hpp"
+#include "forecast_servable.hpp"
 
 #include <cmath>
 #include <random>
@@ -13,9 +13,9 @@
 #include "finml/core/sha256.hpp"
 #include "finml/core/strings.hpp"
 #include "finml/data/transforms.hpp"
-#include "finml/serve/json_fields.hpp"
-#include "finml/serve/replica_pool.hpp"
-#include "finml/serve/request_error.hpp"
+#include "json_fields.hpp"
+#include "replica_pool.hpp"
+#include "request_error.hpp"
 #include "finml/train/samples.hpp"
 
 namespace finml::serve {

@@ -1,11 +1,11 @@
-#include "finml/serve/json_fields.hpp"
+#include "json_fields.hpp"
 
 #include <cmath>
 
 #include <fmt/format.h>
 
 #include "finml/core/strings.hpp"
-#include "finml/serve/request_error.hpp"
+#include "request_error.hpp"
 
 namespace finml::serve {
 

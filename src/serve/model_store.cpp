@@ -9,9 +9,9 @@
 #include "finml/core/files.hpp"
 #include "finml/core/sha256.hpp"
 #include "finml/eval/drift.hpp"
-#include "finml/serve/audit.hpp"
-#include "finml/serve/credit_servable.hpp"
-#include "finml/serve/forecast_servable.hpp"
+#include "audit.hpp"
+#include "credit_servable.hpp"
+#include "forecast_servable.hpp"
 
 namespace finml::serve {
 

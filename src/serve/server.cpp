@@ -14,9 +14,9 @@
 #include "finml/core/build_info.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/strings.hpp"
-#include "finml/serve/audit.hpp"
-#include "finml/serve/auth.hpp"
-#include "finml/serve/request_error.hpp"
+#include "audit.hpp"
+#include "auth.hpp"
+#include "request_error.hpp"
 
 namespace finml::serve {
 

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <random>
 
-#include "finml/models/baselines.hpp"
+#include "models/baselines.hpp"
 #include "finml/core/error.hpp"
 #include "finml/train/samples.hpp"
 

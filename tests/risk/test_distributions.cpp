@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "finml/risk/distributions.hpp"
+#include "risk/distributions.hpp"
 
 namespace finml::risk {
 namespace {

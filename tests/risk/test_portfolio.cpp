@@ -5,7 +5,7 @@
 
 #include "finml/core/files.hpp"
 #include "finml/data/loader.hpp"
-#include "finml/risk/distributions.hpp"
+#include "risk/distributions.hpp"
 #include "finml/risk/portfolio.hpp"
 #include "finml/risk/stress.hpp"
 #include "test_util.hpp"

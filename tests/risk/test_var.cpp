@@ -3,7 +3,7 @@
 #include <random>
 
 #include "finml/core/error.hpp"
-#include "finml/risk/distributions.hpp"
+#include "risk/distributions.hpp"
 #include "finml/risk/var.hpp"
 #include "test_util.hpp"
 

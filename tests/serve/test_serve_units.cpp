@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "finml/core/error.hpp"
-#include "finml/serve/auth.hpp"
+#include "serve/auth.hpp"
 #include "finml/serve/drift_monitor.hpp"
 #include "finml/serve/metrics.hpp"
 #include "finml/eval/drift.hpp"

@@ -7,7 +7,7 @@
 
 #include "finml/core/error.hpp"
 #include "finml/credit/classifier.hpp"
-#include "finml/credit/mlp.hpp"
+#include "credit/mlp.hpp"
 #include "train/deep/loop.hpp"
 
 namespace finml::credit {

@@ -10,7 +10,7 @@
 
 #include "finml/core/error.hpp"
 #include "finml/credit/classifier.hpp"
-#include "finml/credit/trees.hpp"
+#include "credit/trees.hpp"
 
 namespace finml::credit {
 namespace {

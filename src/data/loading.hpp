@@ -1,0 +1,72 @@
+// The steps of reading a market-data CSV, private to data/: the header becomes a column plan
+// (shape detection), each line a checked row (row parsing), and the rows an aligned MarketData
+// after the order, duplicate and missing-value policies (repairs).
+#pragma once
+
+#include <limits>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "finml/data/csv_reader.hpp"
+#include "finml/data/loader.hpp"
+
+namespace finml::data::loading {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// The fields in the order every per-field table below uses.
+constexpr Field kFieldOrder[] = {Field::kOpen,  Field::kHigh,     Field::kLow,
+                                 Field::kClose, Field::kAdjClose, Field::kVolume};
+constexpr std::size_t kNoColumn = static_cast<std::size_t>(-1);
+[[nodiscard]] std::size_t FieldIndex(Field f);
+
+struct ColumnPlan {
+  std::size_t date_col = 0;
+  std::optional<std::size_t> symbol_col;
+  // For OHLCV / long: field -> column. For wide / close-only: symbol columns.
+  std::vector<std::pair<Field, std::size_t>> fields;
+  std::vector<std::pair<std::string, std::size_t>> symbol_columns;
+  Shape shape = Shape::kCloseOnly;
+};
+
+// Which column is the date, the symbol, each field or each symbol's price; the shape.
+[[nodiscard]] ColumnPlan PlanColumns(const std::vector<std::string>& header,
+                                     const LoadOptions& options, const std::string& file);
+
+struct RawRow {
+  Timestamp time;
+  std::string label;
+  std::size_t line;
+  std::vector<double> values;  // in plan order (fields, or symbol columns)
+};
+
+// The data rows, in file order: one list for a single table, one per symbol (in first-seen order)
+// for a long panel. Every value is parsed and checked with its file, line and column.
+struct ParsedRows {
+  std::vector<RawRow> rows;
+  std::vector<std::string> symbol_order;
+  std::map<std::string, std::vector<RawRow>, std::less<>> per_symbol;
+  bool calendar = false;
+  std::size_t count = 0;
+};
+[[nodiscard]] ParsedRows ReadRows(CsvReader& reader, const ColumnPlan& plan,
+                                  const std::vector<std::string>& header,
+                                  const LoadOptions& options, const std::string& file);
+
+// Line numbers per asset (0: no row on that date); assets read from one row share one vector.
+using LineMap = std::vector<std::shared_ptr<const std::vector<std::size_t>>>;
+
+// Orders rows by time and resolves duplicates under the policies; logs each repair.
+void OrderRows(std::vector<RawRow>& rows, const LoadOptions& options, const std::string& file,
+               std::size_t date_col, const std::string& what, std::vector<Repair>& repairs);
+
+// Applies the missing-value policy across every asset and field at once, so a dropped date
+// disappears for all assets and the panel stays aligned.
+void ApplyMissingPolicy(MarketData& md, const LineMap& lines,
+                        const std::vector<std::vector<std::size_t>>& field_columns,
+                        const LoadOptions& options, const std::vector<std::string>& header);
+
+}  // namespace finml::data::loading

@@ -1,0 +1,156 @@
+// Repair policies: date order, duplicate dates and missing values, each repair logged with a
+// count and every refusal naming the file, line and column.
+#include <algorithm>
+#include <cmath>
+
+#include "finml/core/error.hpp"
+#include "loading.hpp"
+
+namespace finml::data::loading {
+
+void OrderRows(std::vector<RawRow>& rows, const LoadOptions& options, const std::string& file,
+               std::size_t date_col, const std::string& what, std::vector<Repair>& repairs) {
+  bool sorted = true;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    if (rows[i].time < rows[i - 1].time) {
+      if (options.order == OrderPolicy::kError) {
+        throw DataError(SourceLocation{file, rows[i].line, date_col + 1},
+                        fmt::format("{}date '{}' comes before the previous row's '{}' (line {})",
+                                    what, rows[i].label, rows[i - 1].label, rows[i - 1].line),
+                        "sort the file by date, or load with order policy 'sort'");
+      }
+      sorted = false;
+    }
+  }
+  if (!sorted) {
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const RawRow& a, const RawRow& b) { return a.time < b.time; });
+    repairs.push_back({what + "rows sorted by date", rows.size()});
+  }
+  bool has_duplicates = false;
+  for (std::size_t i = 1; i < rows.size() && !has_duplicates; ++i)
+    has_duplicates = rows[i].time == rows[i - 1].time;
+  if (!has_duplicates) return;  // the usual case: nothing to copy
+  std::size_t removed = 0;
+  std::vector<RawRow> kept;
+  kept.reserve(rows.size());
+  for (auto& row : rows) {
+    if (!kept.empty() && kept.back().time == row.time) {
+      if (options.duplicates == DuplicatePolicy::kError) {
+        throw DataError(SourceLocation{file, row.line, date_col + 1},
+                        fmt::format("{}duplicate date '{}' (also on line {})", what, row.label,
+                                    kept.back().line),
+                        "remove the duplicate row, or load with duplicates policy 'keep_last'");
+      }
+      kept.back() = std::move(row);
+      ++removed;
+    } else {
+      kept.push_back(std::move(row));
+    }
+  }
+  if (removed > 0) repairs.push_back({what + "duplicate dates resolved (kept last)", removed});
+  rows = std::move(kept);
+}
+
+void ApplyMissingPolicy(MarketData& md, const LineMap& lines,
+                        const std::vector<std::vector<std::size_t>>& field_columns,
+                        const LoadOptions& options, const std::vector<std::string>& header) {
+  constexpr Field kFields[] = {Field::kOpen,     Field::kHigh,   Field::kLow,
+                               Field::kClose,    Field::kAdjClose, Field::kVolume};
+  auto describe = [&](std::size_t a, std::size_t fi, std::size_t row) {
+    std::size_t line = (*lines[a])[row];
+    std::size_t col = field_columns[a][fi];
+    std::string column = col < header.size() ? header[col] : EnumName(kFields[fi]);
+    if (line == 0) {
+      return std::make_pair(SourceLocation{md.source, 0, 0},
+                            fmt::format("symbol '{}' has no row for date '{}'",
+                                        md.assets[a].symbol, md.time_label[row]));
+    }
+    return std::make_pair(SourceLocation{md.source, line, col + 1},
+                          fmt::format("missing value in column '{}' on date '{}'", column,
+                                      md.time_label[row]));
+  };
+  const std::size_t n = md.rows();
+  if (options.missing == MissingPolicy::kError) {
+    // Column by column (cache-friendly), remembering the earliest row so the error names the
+    // first problem in the file.
+    std::size_t first_row = n, first_asset = 0, first_field = 0;
+    for (std::size_t a = 0; a < md.assets.size(); ++a) {
+      for (std::size_t fi = 0; fi < 6; ++fi) {
+        const auto& v = md.assets[a].Get(kFields[fi]);
+        auto it = std::find_if(v.begin(), v.end(), [](double x) { return std::isnan(x); });
+        auto row = static_cast<std::size_t>(it - v.begin());
+        if (it != v.end() && row < first_row) {
+          first_row = row;
+          first_asset = a;
+          first_field = fi;
+        }
+      }
+    }
+    if (first_row < n) {
+      auto [where, problem] = describe(first_asset, first_field, first_row);
+      throw DataError(where, problem,
+                      "fill the value, or set the missing policy to 'ffill' or 'drop'");
+    }
+    return;
+  }
+  if (options.missing == MissingPolicy::kKeep) {
+    std::size_t kept = 0;
+    for (const auto& asset : md.assets)
+      for (Field f : kFields) {
+        const auto& v = asset.Get(f);
+        kept += static_cast<std::size_t>(std::count_if(v.begin(), v.end(),
+                                                       [](double x) { return std::isnan(x); }));
+      }
+    if (kept > 0) md.repairs.push_back({"missing values kept as gaps (halted or not listed)", kept});
+    return;
+  }
+  if (options.missing == MissingPolicy::kForwardFill) {
+    std::size_t filled = 0;
+    for (std::size_t a = 0; a < md.assets.size(); ++a) {
+      for (std::size_t fi = 0; fi < 6; ++fi) {
+        auto& v = md.assets[a].Get(kFields[fi]);
+        for (std::size_t row = 0; row < v.size(); ++row) {
+          if (!std::isnan(v[row])) continue;
+          if (row == 0 || std::isnan(v[row - 1])) {
+            auto [where, problem] = describe(a, fi, row);
+            throw DataError(where, problem + " and no earlier value to carry forward",
+                            "use the missing policy 'drop', or trim the leading rows");
+          }
+          v[row] = v[row - 1];
+          ++filled;
+        }
+      }
+    }
+    if (filled > 0) md.repairs.push_back({"missing values forward-filled", filled});
+    return;
+  }
+  std::vector<char> keep(n, 1);
+  for (std::size_t a = 0; a < md.assets.size(); ++a) {
+    for (std::size_t fi = 0; fi < 6; ++fi) {
+      const auto& v = md.assets[a].Get(kFields[fi]);
+      for (std::size_t row = 0; row < v.size(); ++row)
+        if (std::isnan(v[row])) keep[row] = 0;
+    }
+  }
+  std::size_t dropped = n - static_cast<std::size_t>(std::count(keep.begin(), keep.end(), 1));
+  if (dropped == 0) return;
+  auto compact = [&](auto& vec) {
+    if (vec.empty()) return;
+    std::size_t out = 0;
+    for (std::size_t row = 0; row < n; ++row)
+      if (keep[row]) vec[out++] = vec[row];
+    vec.resize(out);
+  };
+  compact(md.time);
+  compact(md.time_label);
+  for (auto& asset : md.assets)
+    for (Field f : kFields) compact(asset.Get(f));
+  md.repairs.push_back({"dates with a missing value dropped", dropped});
+  if (md.rows() == 0) {
+    throw InvalidInput(fmt::format("{}: every date had a missing value; nothing left after 'drop'",
+                                   md.source));
+  }
+}
+
+}  // namespace finml::data::loading

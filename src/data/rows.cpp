@@ -1,0 +1,156 @@
+// Row parsing: each line's date (or increasing index) and values, checked cell by cell.
+#include <charconv>
+#include <cmath>
+
+#include "finml/core/error.hpp"
+#include "finml/core/strings.hpp"
+#include "loading.hpp"
+
+namespace finml::data::loading {
+namespace {
+
+bool IsMissingText(std::string_view s) {
+  return s.empty() || s == "NA" || s == "NaN" || s == "nan" || s == "null" || s == "NULL" ||
+         s == "#N/A";
+}
+
+// Parses a number; NaN for a missing marker. Throws with the cell's location otherwise.
+double ParseNumber(std::string_view text, const CsvReader& reader, std::size_t col,
+                   const std::string& column_name) {
+  std::string_view s = text;
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  if (IsMissingText(s)) return kNaN;
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  double value = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(value)) {
+    throw DataError(reader.Where(col),
+                    fmt::format("cannot parse '{}' as a number in column '{}'", text, column_name),
+                    "write a plain decimal number, or leave the cell empty for a missing value");
+  }
+  return value;
+}
+
+void CheckRowValues(const ColumnPlan& plan, const RawRow& row, const std::string& file,
+                    const std::vector<std::string>& header) {
+  auto loc = [&](std::size_t col) { return SourceLocation{file, row.line, col + 1}; };
+  auto price_check = [&](double v, std::size_t col) {
+    if (!std::isnan(v) && v <= 0) {
+      throw DataError(loc(col), fmt::format("non-positive price {} in column '{}'", v, header[col]),
+                      "prices must be > 0; correct the value or leave it empty as missing");
+    }
+  };
+  if (plan.shape == Shape::kWidePanel || plan.shape == Shape::kCloseOnly) {
+    for (std::size_t k = 0; k < plan.symbol_columns.size(); ++k)
+      price_check(row.values[k], plan.symbol_columns[k].second);
+    return;
+  }
+  double high = kNaN, low = kNaN;
+  std::size_t high_col = 0;
+  for (std::size_t k = 0; k < plan.fields.size(); ++k) {
+    auto [field, col] = plan.fields[k];
+    double v = row.values[k];
+    if (field == Field::kVolume) {
+      if (!std::isnan(v) && v < 0) {
+        throw DataError(loc(col), fmt::format("negative volume {}", v),
+                        "volume must be >= 0; correct the value");
+      }
+    } else {
+      price_check(v, col);
+    }
+    if (field == Field::kHigh) {
+      high = v;
+      high_col = col;
+    }
+    if (field == Field::kLow) low = v;
+  }
+  if (!std::isnan(high) && !std::isnan(low) && high < low) {
+    throw DataError(loc(high_col), fmt::format("high {} is below low {}", high, low),
+                    "swap or correct the high and low of this bar");
+  }
+}
+
+}  // namespace
+
+ParsedRows ReadRows(CsvReader& reader, const ColumnPlan& plan,
+                    const std::vector<std::string>& header, const LoadOptions& options,
+                    const std::string& file) {
+  const bool by_symbol_columns =
+      plan.shape == Shape::kWidePanel || plan.shape == Shape::kCloseOnly;
+  const std::size_t width = by_symbol_columns ? plan.symbol_columns.size() : plan.fields.size();
+  ParsedRows out;
+  auto& rows = out.rows;
+  std::vector<std::string_view> fields;
+  bool decided_calendar = false;
+  std::size_t ordinal = 0;
+
+  while (reader.Next(fields)) {
+    if (fields.size() != header.size()) {
+      throw DataError(SourceLocation{file, reader.line(), 0},
+                      fmt::format("{} fields where the header has {}", fields.size(),
+                                  header.size()),
+                      "every row needs one value per header column; quote fields with commas");
+    }
+    RawRow row;
+    row.line = reader.line();
+    row.label = std::string(fields[plan.date_col]);
+    auto t = ParseTimestamp(Trim(row.label));
+    if (!decided_calendar) {
+      out.calendar = t.has_value();
+      decided_calendar = true;
+    }
+    if (out.calendar) {
+      if (!t) {
+        throw DataError(reader.Where(plan.date_col),
+                        fmt::format("cannot parse '{}' as a date", row.label),
+                        "use ISO dates like 2001-09-27 or 2001-09-27 15:30:00");
+      }
+      row.time = *t;
+    } else {
+      // No calendar: the column must be an increasing number (observation index, decimal year).
+      double key = ParseNumber(row.label, reader, plan.date_col, header[plan.date_col]);
+      if (std::isnan(key)) {
+        throw DataError(reader.Where(plan.date_col), "missing date/index value",
+                        "fill the date column");
+      }
+      if (!rows.empty() && !(key > std::stod(rows.back().label))) {
+        throw DataError(reader.Where(plan.date_col),
+                        fmt::format("index '{}' does not increase (previous '{}')", row.label,
+                                    rows.back().label),
+                        "sort the file by its index column");
+      }
+      row.time = options.decimal_year ? DecimalYearToTimestamp(key) : static_cast<Timestamp>(ordinal);
+    }
+    ++ordinal;
+    row.values.resize(width);
+    for (std::size_t k = 0; k < width; ++k) {
+      std::size_t col = by_symbol_columns ? plan.symbol_columns[k].second : plan.fields[k].second;
+      row.values[k] = ParseNumber(fields[col], reader, col, header[col]);
+    }
+    CheckRowValues(plan, row, file, header);
+    if (plan.shape == Shape::kLongPanel) {
+      std::string_view symbol = fields[*plan.symbol_col];
+      if (Trim(symbol).empty()) {
+        throw DataError(reader.Where(*plan.symbol_col), "empty symbol", "fill the symbol column");
+      }
+      auto it = out.per_symbol.find(symbol);
+      if (it == out.per_symbol.end()) {
+        out.symbol_order.emplace_back(symbol);
+        it = out.per_symbol.emplace(std::string(symbol), std::vector<RawRow>{}).first;
+      }
+      it->second.push_back(std::move(row));
+    } else {
+      rows.push_back(std::move(row));
+    }
+  }
+  if (ordinal == 0) {
+    throw DataError(SourceLocation{file, 2, 0}, "no data rows after the header",
+                    "add at least two rows of prices");
+  }
+
+  out.count = ordinal;
+  return out;
+}
+
+}  // namespace finml::data::loading
