@@ -207,6 +207,7 @@ std::string DefaultRunDirectory() {
 
 std::string RunExperiment(const ExperimentConfig& config, const RunOptions& options) {
   RunRecord record = RunPipeline(config, options.progress);
+  TradePredictions(record);
   if (!options.command_line.empty()) record.provenance.command = options.command_line;
   const std::string dir = options.out_dir.empty() ? DefaultRunDirectory() : options.out_dir;
   EnsureDirectory(dir);

@@ -201,50 +201,72 @@ std::string ResolveDataPath(const std::string& path, const std::string& experime
                             SourceDirectory()));
 }
 
-RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
-  RunRecord record;
-  record.config = config;
+namespace {
+
+// What the steps of one run share besides the record: every sample, the folds' plans, and the
+// window and lags the samples carry.
+struct Workspace {
+  train::SampleSet all;
+  std::vector<Plan> plans;
+  std::size_t lookback = 0, lags = 0;
+  // Each model's pretraining samples (not normalised), if it pretrains.
+  std::vector<std::optional<train::SampleSet>> pretrain;
+  // Per model, its predictions in fold order, and the samples they are for.
+  std::vector<std::vector<double>> val_pred, test_pred;
+  std::vector<std::size_t> val_order, test_order;
+  // The samples reported on, each once, in time order.
+  std::vector<std::size_t> val_index, test_index;
+};
+
+// Load: the data, with its provenance.
+void Load(RunRecord& record) {
+  const auto& config = record.config;
   record.data_path = ResolveDataPath(config.data.path, config.source);
   record.data_sha256 = Sha256File(record.data_path);
   record.provenance.command = "finml run " + config.source;
   record.provenance.Input(record.data_path, record.data_sha256);
   record.provenance.seed = config.seed;
   record.market = LoadExperimentData(config, record.data_path);
-  const auto& md = record.market;
+}
 
+// Features and samples. Every model is judged on the same decisions: samples carry the longest
+// window and the most lags any model asks for; each model then sees its own window length.
+void BuildAllSamples(RunRecord& record, Workspace& w) {
+  const auto& config = record.config;
+  const auto& md = record.market;
   std::vector<train::AssetInputs> inputs = BuildAssetInputs(config, md);
   record.feature_names = inputs.front().features.names;
-
-  // Every model is judged on the same decisions: samples need the longest window and the most
-  // lags any model asks for; each model then sees its own window length.
-  std::size_t lags = 0, lookback = config.window.lookback;
+  w.lookback = config.window.lookback;
   record.model_lookback.clear();
   for (const auto& m : config.models) {
     auto probe = models::MakeForecaster(m.type, m.params);
-    lags = std::max(lags, probe->RequiredLags());
-    std::size_t own = probe->RequiredLookback() ? probe->RequiredLookback() : config.window.lookback;
+    w.lags = std::max(w.lags, probe->RequiredLags());
+    const std::size_t own =
+        probe->RequiredLookback() ? probe->RequiredLookback() : config.window.lookback;
     record.model_lookback.push_back(own);
-    lookback = std::max(lookback, own);
+    w.lookback = std::max(w.lookback, own);
   }
-  record.ar_lags = lags;
-  train::SampleSet all = train::BuildSamples(inputs, md.time, md.time_label, config.target,
-                                             lookback, lags);
-  record.total_samples = all.size();
-  record.warmup_skipped = all.warmup_skipped;
-  FINML_REQUIRE(all.size() >= 30,
+  record.ar_lags = w.lags;
+  w.all = train::BuildSamples(inputs, md.time, md.time_label, config.target, w.lookback, w.lags);
+  record.total_samples = w.all.size();
+  record.warmup_skipped = w.all.warmup_skipped;
+  FINML_REQUIRE(w.all.size() >= 30,
                 "{}: only {} usable samples after the indicators' warm-up; use more data or "
                 "shorter windows",
-                record.data_path, all.size());
+                record.data_path, w.all.size());
+}
 
-  std::vector<Plan> plans = MakePlans(config, all, record.purged);
-  record.folds = plans.size();
-  std::vector<std::size_t> all_train, all_val, all_test;
-  for (const auto& p : plans) {
+// Split: the folds' train, validation and test samples, and what is reported on.
+void Split(RunRecord& record, Workspace& w) {
+  w.plans = MakePlans(record.config, w.all, record.purged);
+  record.folds = w.plans.size();
+  std::vector<std::size_t> all_train;
+  for (const auto& p : w.plans) {
     all_train.insert(all_train.end(), p.train.begin(), p.train.end());
-    all_val.insert(all_val.end(), p.validation.begin(), p.validation.end());
-    all_test.insert(all_test.end(), p.test.begin(), p.test.end());
+    w.val_order.insert(w.val_order.end(), p.validation.begin(), p.validation.end());
+    w.test_order.insert(w.test_order.end(), p.test.begin(), p.test.end());
   }
-  record.train_info = Describe(all, all_train);
+  record.train_info = Describe(w.all, all_train);
   // Walk-forward validation tails can overlap between folds: report each sample once, with the
   // prediction of the latest fold that validated it, in sample (time) order.
   auto unique_sorted = [](std::vector<std::size_t> v) {
@@ -252,57 +274,67 @@ RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
     v.erase(std::unique(v.begin(), v.end()), v.end());
     return v;
   };
-  const std::vector<std::size_t> val_index = unique_sorted(all_val);
-  const std::vector<std::size_t> test_index = unique_sorted(all_test);
-  record.validation_info = Describe(all, val_index);
-  record.test_info = Describe(all, test_index);
-  record.validation = train::Subset(all, val_index);
-  record.test = train::Subset(all, test_index);
+  w.val_index = unique_sorted(w.val_order);
+  w.test_index = unique_sorted(w.test_order);
+  record.validation_info = Describe(w.all, w.val_index);
+  record.test_info = Describe(w.all, w.test_index);
+  record.validation = train::Subset(w.all, w.val_index);
+  record.test = train::Subset(w.all, w.test_index);
+}
 
-  // Pretraining data ends before the first validation or test decision of any fold.
-  std::size_t first_judged = all.calendar.size();
-  for (const auto& p : plans) {
-    for (std::size_t i : p.validation) first_judged = std::min(first_judged, all.decision_row[i]);
-    for (std::size_t i : p.test) first_judged = std::min(first_judged, all.decision_row[i]);
+// Pretraining data ends before the first validation or test decision of any fold.
+void LoadPretraining(RunRecord& record, Workspace& w) {
+  const auto& config = record.config;
+  std::size_t first_judged = w.all.calendar.size();
+  for (const auto& p : w.plans) {
+    for (std::size_t i : p.validation) first_judged = std::min(first_judged, w.all.decision_row[i]);
+    for (std::size_t i : p.test) first_judged = std::min(first_judged, w.all.decision_row[i]);
   }
-  std::vector<std::optional<train::SampleSet>> pretrain(config.models.size());
+  w.pretrain.assign(config.models.size(), std::nullopt);
   for (std::size_t m = 0; m < config.models.size(); ++m) {
     const auto sources =
         models::MakeForecaster(config.models[m].type, config.models[m].params)->PretrainSources();
     if (sources.empty()) continue;
-    pretrain[m] = PretrainSamples(config, sources, all.calendar[first_judged], lookback, lags,
-                                  record.feature_names);
-    record.pretrain_samples.push_back({config.models[m].name, pretrain[m]->size()});
+    w.pretrain[m] = PretrainSamples(config, sources, w.all.calendar[first_judged], w.lookback,
+                                    w.lags, record.feature_names);
+    record.pretrain_samples.push_back({config.models[m].name, w.pretrain[m]->size()});
   }
+}
 
-  record.models.resize(config.models.size());
-  record.fitted.resize(config.models.size());
-  std::vector<std::vector<double>> val_pred(config.models.size()), test_pred(config.models.size());
-  Progress bar("fitting", plans.size() * config.models.size(), progress);
+// Fit and predict, fold by fold: the normaliser and every model see the fold's training samples
+// only, then predict everything the fold judges.
+void FitAndPredict(RunRecord& record, Workspace& w, bool progress) {
+  const auto& config = record.config;
+  const std::size_t models = config.models.size();
+  record.models.resize(models);
+  record.fitted.resize(models);
+  w.val_pred.assign(models, {});
+  w.test_pred.assign(models, {});
+  Progress bar("fitting", w.plans.size() * models, progress);
   std::size_t step = 0;
-  for (std::size_t f = 0; f < plans.size(); ++f) {
-    const Plan& plan = plans[f];
-    train::SampleSet tr = train::Subset(all, plan.train);
-    train::SampleSet va = train::Subset(all, plan.validation);
-    train::SampleSet te = train::Subset(all, plan.test);
-    // Fitted on this fold's training samples only, then applied to everything it judges.
-    if (f + 1 == plans.size()) record.feature_reference = FeatureReference(tr);
+  for (std::size_t f = 0; f < w.plans.size(); ++f) {
+    const Plan& plan = w.plans[f];
+    train::SampleSet tr = train::Subset(w.all, plan.train);
+    train::SampleSet va = train::Subset(w.all, plan.validation);
+    train::SampleSet te = train::Subset(w.all, plan.test);
+    const bool last_fold = f + 1 == w.plans.size();
+    if (last_fold) record.feature_reference = FeatureReference(tr);
     train::Normalizer normalizer(config.features.normalizer);
     normalizer.Fit(tr);
     normalizer.Apply(tr);
     normalizer.Apply(va);
     normalizer.Apply(te);
     record.normalizers.push_back(normalizer.ToJson());
-    for (std::size_t m = 0; m < config.models.size(); ++m) {
+    for (std::size_t m = 0; m < models; ++m) {
       const auto& entry = config.models[m];
-      bar.Update(step++, fmt::format("fold {}/{} model {}", f + 1, plans.size(), entry.name));
+      bar.Update(step++, fmt::format("fold {}/{} model {}", f + 1, w.plans.size(), entry.name));
       auto model = models::MakeForecaster(entry.type, entry.params);
       auto start = std::chrono::steady_clock::now();
       models::FitContext context{config.seed, progress, entry.name};
       const std::size_t own = record.model_lookback[m];
       std::optional<train::SampleSet> fold_pretrain;
-      if (pretrain[m]) {
-        fold_pretrain = *pretrain[m];
+      if (w.pretrain[m]) {
+        fold_pretrain = *w.pretrain[m];
         normalizer.Apply(*fold_pretrain);
         fold_pretrain = train::TrimWindow(*fold_pretrain, own);
         context.pretrain = &*fold_pretrain;
@@ -312,12 +344,12 @@ RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       auto pv = model->Predict(train::TrimWindow(va, own));
       auto pt = model->Predict(train::TrimWindow(te, own));
-      val_pred[m].insert(val_pred[m].end(), pv.begin(), pv.end());
-      test_pred[m].insert(test_pred[m].end(), pt.begin(), pt.end());
+      w.val_pred[m].insert(w.val_pred[m].end(), pv.begin(), pv.end());
+      w.test_pred[m].insert(w.test_pred[m].end(), pt.begin(), pt.end());
       record.models[m].name = entry.name;
       record.models[m].type = entry.type;
       record.models[m].description = model->Describe();
-      if (f + 1 == plans.size()) {
+      if (last_fold) {
         auto& reference = record.models[m].reference_predictions;
         reference = pv;
         reference.insert(reference.end(), pt.begin(), pt.end());
@@ -325,7 +357,12 @@ RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
       record.fitted[m] = std::move(model);
     }
   }
-  bar.Finish(fmt::format("{} models x {} folds", config.models.size(), plans.size()));
+  bar.Finish(fmt::format("{} models x {} folds", models, w.plans.size()));
+}
+
+// Evaluate: every model's metrics on the reported validation and test samples.
+void Evaluate(RunRecord& record, const Workspace& w) {
+  const auto& config = record.config;
   auto gather = [](const std::vector<std::size_t>& order, const std::vector<double>& pred,
                    const std::vector<std::size_t>& wanted) {
     std::map<std::size_t, double> latest;
@@ -335,18 +372,32 @@ RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
     return out;
   };
   for (std::size_t m = 0; m < config.models.size(); ++m) {
-    const auto& name = config.models[m].name;
-    for (const auto* preds : {&val_pred[m], &test_pred[m]}) {
-      FINML_REQUIRE(std::all_of(preds->begin(), preds->end(), [](double v) { return std::isfinite(v); }),
+    for (const auto* preds : {&w.val_pred[m], &w.test_pred[m]}) {
+      FINML_REQUIRE(std::all_of(preds->begin(), preds->end(),
+                                [](double v) { return std::isfinite(v); }),
                     "model '{}' produced non-finite predictions (training diverged?); lower its "
                     "lr or check the inputs",
-                    name);
+                    config.models[m].name);
     }
     record.models[m].validation =
-        Score(config, record.validation, gather(all_val, val_pred[m], val_index));
-    record.models[m].test = Score(config, record.test, gather(all_test, test_pred[m], test_index));
+        Score(config, record.validation, gather(w.val_order, w.val_pred[m], w.val_index));
+    record.models[m].test =
+        Score(config, record.test, gather(w.test_order, w.test_pred[m], w.test_index));
   }
-  TradePredictions(record);
+}
+
+}  // namespace
+
+RunRecord RunPipeline(const ExperimentConfig& config, bool progress) {
+  RunRecord record;
+  record.config = config;
+  Workspace w;
+  Load(record);
+  BuildAllSamples(record, w);
+  Split(record, w);
+  LoadPretraining(record, w);
+  FitAndPredict(record, w, progress);
+  Evaluate(record, w);
   return record;
 }
 

@@ -1,7 +1,6 @@
 // The run's report.html: summary, verdict against the random walk, metric tables and charts.
 #include <cmath>
 
-#include "finml/core/build_info.hpp"
 #include "finml/report/html_page.hpp"
 #include "finml/report/svg_chart.hpp"
 #include "finml/run/runner.hpp"
@@ -267,8 +266,6 @@ std::string ReportHtml(const RunRecord& r) {
   page.Heading("Run");
   std::vector<std::pair<std::string, std::string>> facts = {
       {"experiment", cfg.name + " (" + cfg.source + ")"},
-      {"data", r.data_path},
-      {"data sha256", r.data_sha256},
       {"shape", fmt::format("{}, {} rows, {} .. {}, {} asset(s)", EnumName(r.market.shape),
                             r.market.rows(), r.market.time_label.front(),
                             r.market.time_label.back(), r.market.assets.size())},
@@ -283,11 +280,10 @@ std::string ReportHtml(const RunRecord& r) {
       {"test", SegmentText(r.test_info)},
       {"samples", fmt::format("{} usable, {} skipped for indicator warm-up, {} purged, {} fold(s)",
                               r.total_samples, r.warmup_skipped, r.purged, r.folds)},
-      {"seed", std::to_string(cfg.seed)},
-      {"finml", fmt::format("{} (commit {})", Version(), GitCommit())},
   };
   for (const auto& rep : r.market.repairs)
     facts.emplace_back("data repair", fmt::format("{}: {}", rep.what, rep.count));
+  for (const auto& fact : r.provenance.Facts()) facts.push_back(fact);
   page.KeyValues(facts);
   page.Heading("Test metrics");
   page.Paragraph("Theil U below 1 and a negative DM statistic mean lower squared error than the "

@@ -20,8 +20,15 @@ ExperimentConfig FastQuickstart() {
   return c;
 }
 
+// The pipeline and its backtest step, as RunExperiment runs them.
+RunRecord RunAndTrade(const ExperimentConfig& config) {
+  RunRecord record = RunPipeline(config);
+  TradePredictions(record);
+  return record;
+}
+
 const RunRecord& Quickstart() {
-  static const RunRecord record = RunPipeline(FastQuickstart());
+  static const RunRecord record = RunAndTrade(FastQuickstart());
   return record;
 }
 
@@ -63,7 +70,7 @@ TEST(Runner, MetricsJsonHasTheDocumentedShape) {
 }
 
 TEST(Runner, SameConfigSameNumbers) {
-  RunRecord again = RunPipeline(FastQuickstart());
+  RunRecord again = RunAndTrade(FastQuickstart());
   EXPECT_EQ(MetricsJson(again).dump(), MetricsJson(Quickstart()).dump());
   EXPECT_EQ(PredictionsCsv(again), PredictionsCsv(Quickstart()));
 }
@@ -74,7 +81,7 @@ TEST(Runner, SameConfigSameNumbers) {
 TEST(Runner, ThePrintedConfigurationRunsWithTheSameResults) {
   const std::string printed = FastQuickstart().ToJson().dump(2);
   const ExperimentConfig again = ParseExperiment(printed, "c.yaml");
-  const RunRecord r = RunPipeline(again);
+  const RunRecord r = RunAndTrade(again);
   EXPECT_EQ(MetricsJson(r).dump(), MetricsJson(Quickstart()).dump());
   EXPECT_EQ(PredictionsCsv(r), PredictionsCsv(Quickstart()));
 }

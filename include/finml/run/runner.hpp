@@ -1,6 +1,7 @@
-// The main job: load -> features -> samples -> split -> fit -> predict -> evaluate -> report.
-// RunPipeline does the work in memory; RunExperiment also writes metrics.json, predictions.csv,
-// run.json and report.html into the output directory.
+// The main job: load -> features -> samples -> split -> fit -> predict -> evaluate -> backtest ->
+// report. RunPipeline does the modelling in memory, TradePredictions the backtest; RunExperiment
+// runs both and writes metrics.json, predictions.csv, run.json, report.html, the saved models and
+// the backtests into the output directory.
 #pragma once
 
 #include <nlohmann/json.hpp>
