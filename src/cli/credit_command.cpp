@@ -4,6 +4,7 @@
 #include "finml/core/error.hpp"
 #include "finml/core/progress.hpp"
 #include "finml/credit/outputs.hpp"
+#include "finml/run/credit_experiment.hpp"
 
 namespace finml::cli {
 
@@ -33,15 +34,11 @@ int RunCredit(const CreditCommandOptions& o, const CLI::App& app, const std::str
     return 0;
   }
   const auto config = credit::ParseCreditConfig(o.train.Collect(ConfigNode::Map("finml credit train")));
-  const auto table = credit::LoadTable(config.data, config.categorical);
-  const auto run = credit::RunCredit(table, config, Progress::TerminalAttached());
-  credit::CreditInputs inputs;
-  inputs.provenance.command = command_line;
-  inputs.provenance.seed = config.seed;
-  inputs.provenance.Input(config.data);
-  const auto files = credit::WriteCreditRun(run, table, o.out, inputs);
+  const auto training = run::TrainCredit(config, o.out, command_line, Progress::TerminalAttached());
+  const auto& run = training.run;
+  const auto& files = training.files;
   std::printf("%s, %zu rows, %s: AUC %.4f ± %.4f, Gini %.4f, KS %.4f, Brier %.4f\n",
-              config.model.c_str(), table.rows,
+              config.model.c_str(), training.rows,
               config.holdout > 0 ? "hold-out" : fmt::format("{}-fold CV", config.folds).c_str(),
               run.auc_mean, run.auc_std, run.gini_mean, run.ks_mean, run.brier_mean);
   if (run.fairness)

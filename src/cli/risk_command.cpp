@@ -3,7 +3,7 @@
 #include "commands.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/provenance.hpp"
-#include "finml/risk/outputs.hpp"
+#include "finml/run/risk_experiment.hpp"
 
 namespace finml::cli {
 namespace {
@@ -61,9 +61,7 @@ int RunRisk(const RiskCommandOptions& o, const CLI::App& app, const std::string&
     node.Erase("data");
     const auto settings = risk::GarchSettings::Schema().Parse(node, "");
     provenance.Input(source.path);
-    return Print(risk::WriteGarch(risk::ComputeGarch(source, settings), source, settings, o.out,
-                                  provenance),
-                 o.out, "params.json,volatility.csv,forecast.csv,report.html");
+    return Print(run::RunGarchJob(source, settings, o.out, provenance), o.out, "params.json,volatility.csv,forecast.csv,report.html");
   }
   if (app.got_subcommand("var")) {
     ConfigNode node = o.var.Collect(ConfigNode::Map("finml risk var"));
@@ -72,23 +70,18 @@ int RunRisk(const RiskCommandOptions& o, const CLI::App& app, const std::string&
     const auto settings = risk::VarSettings::Schema().Parse(node, "");
     provenance.Input(source.path);
     provenance.seed = settings.seed;
-    return Print(risk::WriteVar(risk::ComputeVar(source, settings), source, settings, o.out,
-                                provenance),
-                 o.out, "var.csv,backtest.json,report.html");
+    return Print(run::RunVarJob(source, settings, o.out, provenance), o.out, "var.csv,backtest.json,report.html");
   }
   if (app.got_subcommand("portfolio")) {
     const auto settings = risk::PortfolioSettings::Schema().Parse(
         o.portfolio.Collect(ConfigNode::Map("finml risk portfolio")), "");
     provenance.Input(settings.prices);
-    return Print(risk::WritePortfolio(risk::ComputePortfolio(settings), settings, o.out,
-                                      provenance),
-                 o.out, "portfolio.json");
+    return Print(run::RunPortfolioJob(settings, o.out, provenance), o.out, "portfolio.json");
   }
   const auto settings =
       risk::StressSettings::Schema().Parse(o.stress.Collect(ConfigNode::Map("finml risk stress")), "");
   provenance.Input(settings.prices);
-  return Print(risk::WriteStress(risk::ComputeStress(settings), settings, o.out, provenance), o.out,
-               "stress.json");
+  return Print(run::RunStressJob(settings, o.out, provenance), o.out, "stress.json");
 }
 
 }  // namespace finml::cli

@@ -34,19 +34,28 @@ CreditExperiment ParseCreditExperiment(const std::string& text, const std::strin
   return ParseCreditExperiment(ConfigNode::FromYaml(text, file), file);
 }
 
+CreditTraining TrainCredit(const credit::CreditConfig& config, const std::string& dir,
+                           const std::string& command_line, bool progress) {
+  const auto table = credit::LoadTable(config.data, config.categorical);
+  CreditTraining t;
+  t.rows = table.rows;
+  t.run = credit::RunCredit(table, config, progress);
+  credit::CreditInputs inputs;
+  inputs.provenance.command = command_line;
+  inputs.provenance.seed = config.seed;
+  inputs.provenance.Input(config.data);
+  t.files = credit::WriteCreditRun(t.run, table, dir, inputs);
+  return t;
+}
+
 std::string RunCreditExperiment(const CreditExperiment& x, const std::string& out_dir,
                                 const std::string& command_line, bool progress) {
   const std::string dir = out_dir.empty() ? DefaultRunDirectory() : out_dir;
-  const auto table = credit::LoadTable(x.config.data, x.config.categorical);
-  const auto run = credit::RunCredit(table, x.config, progress);
-  credit::CreditInputs inputs;
-  inputs.provenance.command = command_line;
-  inputs.provenance.seed = x.config.seed;
-  inputs.provenance.Input(x.config.data);
-  (void)credit::WriteCreditRun(run, table, dir, inputs);
+  const CreditTraining training = TrainCredit(x.config, dir, command_line, progress);
+  const auto& run = training.run;
   std::printf("%s: %s, AUC %.4f ± %.4f, Gini %.4f, KS %.4f, Brier %.4f\n", x.name.c_str(),
-              x.config.model.c_str(), run.auc_mean, run.auc_std, run.gini_mean,
-              run.ks_mean, run.brier_mean);
+              x.config.model.c_str(), run.auc_mean, run.auc_std, run.gini_mean, run.ks_mean,
+              run.brier_mean);
   return dir;
 }
 

@@ -56,6 +56,28 @@ RiskExperiment ParseRiskExperiment(const std::string& text, const std::string& f
   return ParseRiskExperiment(ConfigNode::FromYaml(text, file), file);
 }
 
+std::vector<std::string> RunGarchJob(const risk::SeriesSource& source,
+                                     const risk::GarchSettings& settings, const std::string& dir,
+                                     const Provenance& provenance) {
+  return risk::WriteGarch(risk::ComputeGarch(source, settings), source, settings, dir, provenance);
+}
+
+std::vector<std::string> RunVarJob(const risk::SeriesSource& source,
+                                   const risk::VarSettings& settings, const std::string& dir,
+                                   const Provenance& provenance) {
+  return risk::WriteVar(risk::ComputeVar(source, settings), source, settings, dir, provenance);
+}
+
+std::vector<std::string> RunPortfolioJob(const risk::PortfolioSettings& settings,
+                                         const std::string& dir, const Provenance& provenance) {
+  return risk::WritePortfolio(risk::ComputePortfolio(settings), settings, dir, provenance);
+}
+
+std::vector<std::string> RunStressJob(const risk::StressSettings& settings, const std::string& dir,
+                                      const Provenance& provenance) {
+  return risk::WriteStress(risk::ComputeStress(settings), settings, dir, provenance);
+}
+
 std::string RunRiskExperiment(const RiskExperiment& x, const std::string& out_dir,
                               const std::string& command_line) {
   const std::string dir = out_dir.empty() ? DefaultRunDirectory() : out_dir;
@@ -72,23 +94,15 @@ std::string RunRiskExperiment(const RiskExperiment& x, const std::string& out_di
     all.inputs.push_back(p.inputs.back());
     return p;
   };
-  if (x.garch) {
-    report("garch", risk::WriteGarch(risk::ComputeGarch(*x.data, *x.garch), *x.data, *x.garch,
-                                     dir + "/garch", provenance(x.data->path)));
-  }
-  if (x.var) {
-    report("var", risk::WriteVar(risk::ComputeVar(*x.data, *x.var), *x.data, *x.var,
-                                 dir + "/var", provenance(x.data->path)));
-  }
+  if (x.garch)
+    report("garch", RunGarchJob(*x.data, *x.garch, dir + "/garch", provenance(x.data->path)));
+  if (x.var) report("var", RunVarJob(*x.data, *x.var, dir + "/var", provenance(x.data->path)));
   if (x.portfolio) {
-    report("portfolio", risk::WritePortfolio(risk::ComputePortfolio(*x.portfolio), *x.portfolio,
-                                             dir + "/portfolio",
-                                             provenance(x.portfolio->prices)));
+    report("portfolio", RunPortfolioJob(*x.portfolio, dir + "/portfolio",
+                                        provenance(x.portfolio->prices)));
   }
-  if (x.stress) {
-    report("stress", risk::WriteStress(risk::ComputeStress(*x.stress), *x.stress,
-                                       dir + "/stress", provenance(x.stress->prices)));
-  }
+  if (x.stress)
+    report("stress", RunStressJob(*x.stress, dir + "/stress", provenance(x.stress->prices)));
   nlohmann::json record = {{"provenance", all.ToJson()},
                            {"source", x.source},
                            {"config", x.ToJson()},

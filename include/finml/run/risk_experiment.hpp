@@ -9,6 +9,7 @@
 #include <string>
 
 #include "finml/core/config_node.hpp"
+#include "finml/core/provenance.hpp"
 #include "finml/risk/jobs.hpp"
 
 namespace finml::run {
@@ -33,6 +34,19 @@ struct RiskExperiment {
 [[nodiscard]] RiskExperiment ParseRiskExperiment(const ConfigNode& root, const std::string& file);
 [[nodiscard]] RiskExperiment ParseRiskExperiment(const std::string& yaml_text,
                                                  const std::string& file);
+// Each job computed and written into `dir` (what `finml risk <job>` and each section of a risk
+// experiment do); returns the summary lines for the terminal.
+std::vector<std::string> RunGarchJob(const risk::SeriesSource& source,
+                                     const risk::GarchSettings& settings, const std::string& dir,
+                                     const Provenance& provenance);
+std::vector<std::string> RunVarJob(const risk::SeriesSource& source,
+                                   const risk::VarSettings& settings, const std::string& dir,
+                                   const Provenance& provenance);
+std::vector<std::string> RunPortfolioJob(const risk::PortfolioSettings& settings,
+                                         const std::string& dir, const Provenance& provenance);
+std::vector<std::string> RunStressJob(const risk::StressSettings& settings, const std::string& dir,
+                                      const Provenance& provenance);
+
 // Returns the output directory; `out_dir` empty: runs/<UTC timestamp>.
 std::string RunRiskExperiment(const RiskExperiment& experiment, const std::string& out_dir,
                               const std::string& command_line);
