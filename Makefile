@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 
-.PHONY: deps configure build run test bench clean fixtures
+.PHONY: deps configure build run test bench clean fixtures format format-check
 
 deps:
 	@bash scripts/install-deps.sh
@@ -33,6 +33,13 @@ fixtures: deps
 	@Rscript tests/fixtures/make_risk_fixtures.R
 	@/usr/bin/python3 tests/fixtures/make_ledoit_wolf_fixture.py
 	@/usr/bin/python3 tests/fixtures/make_logistic_fixture.py
+
+# The tree is formatted with the checked-in .clang-format; `make test` checks it too.
+format:
+	@bash scripts/format-check.sh --fix
+
+format-check:
+	@bash scripts/format-check.sh
 
 clean:
 	@rm -rf $(BUILD_DIR)

@@ -21,7 +21,8 @@ const BacktestInput& Input() {
     BacktestInput in;
     in.prices.source = "bench";
     for (std::size_t t = 0; t < kBacktestDays; ++t) {
-      in.prices.time.push_back(static_cast<finml::data::Timestamp>(t) * finml::data::kSecondsPerDay);
+      in.prices.time.push_back(static_cast<finml::data::Timestamp>(t) *
+                               finml::data::kSecondsPerDay);
       in.prices.time_label.push_back(std::to_string(t));
     }
     for (std::size_t i = 0; i < kBacktestAssets; ++i)

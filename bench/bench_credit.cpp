@@ -1,10 +1,9 @@
 #include "bench_credit.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "finml/core/build_info.hpp"
 #include "finml/credit/logistic.hpp"
@@ -20,7 +19,8 @@ void RunCredit(const std::string& dir) {
   const auto folds = StratifiedFolds(target.y, 5, 42);
   std::ofstream(dir + "/folds.csv") << [&] {
     std::string s = "row,fold\n";
-    for (std::size_t i = 0; i < folds.size(); ++i) s += std::to_string(i + 1) + "," + std::to_string(folds[i]) + "\n";
+    for (std::size_t i = 0; i < folds.size(); ++i)
+      s += std::to_string(i + 1) + "," + std::to_string(folds[i]) + "\n";
     return s;
   }();
   nlohmann::json out = nlohmann::json::object();

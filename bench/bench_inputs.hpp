@@ -34,8 +34,8 @@ inline constexpr const char* kWideFile = "wide_daily.csv";
 
 [[nodiscard]] std::vector<double> ReadFloat64File(const std::string& path, std::size_t count);
 
-// Writes all input files into `dir` and parses them back with finml, so a generator bug shows up here
-// rather than as an exception in the middle of a timed loop.
+// Writes all input files into `dir` and parses them back with finml, so a generator bug shows up
+// here rather than as an exception in the middle of a timed loop.
 void WriteInputs(const std::filesystem::path& dir);
 
 void SetDataDir(const std::filesystem::path& dir);

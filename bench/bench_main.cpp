@@ -7,7 +7,8 @@
 //             | --deep_step=DIR [--deep_trace=FILE] [--deep_impl=fused|torch]
 //   the deep-forecaster comparison with bench/peer_torch.py; see bench_deep.hpp
 // finml_bench --credit_run=DIR   the credit-scoring comparison with bench/peer_credit.py
-// finml_bench --serve_floor=DIR  in-process prediction time under `finml serve`; see bench_serve.hpp
+// finml_bench --serve_floor=DIR  in-process prediction time under `finml serve`; see
+// bench_serve.hpp
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 

@@ -4,9 +4,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "finml/core/files.hpp"
 #include "finml/models/deep.hpp"
@@ -20,10 +19,14 @@ using Clock = std::chrono::steady_clock;
 
 nlohmann::json Summary(std::vector<double> micros) {
   std::sort(micros.begin(), micros.end());
-  auto at = [&](double q) { return micros[static_cast<std::size_t>(q * static_cast<double>(micros.size() - 1))]; };
+  auto at = [&](double q) {
+    return micros[static_cast<std::size_t>(q * static_cast<double>(micros.size() - 1))];
+  };
   double sum = 0;
   for (double m : micros) sum += m;
-  return {{"n", micros.size()}, {"p50_us", at(0.5)}, {"p99_us", at(0.99)},
+  return {{"n", micros.size()},
+          {"p50_us", at(0.5)},
+          {"p99_us", at(0.99)},
           {"mean_us", sum / static_cast<double>(micros.size())}};
 }
 
@@ -62,8 +65,9 @@ void RunServeFloor(const std::string& dir) {
     out[name] = {{"kind", servable->Kind()},
                  {"predict", Summary(predict_only)},
                  {"predict_with_json", Summary(with_json)}};
-    std::fprintf(stderr, "serve floor %s: predict p50 %.1f us, with JSON p50 %.1f us\n", name.c_str(),
-                 out[name]["predict"]["p50_us"].get<double>(), out[name]["predict_with_json"]["p50_us"].get<double>());
+    std::fprintf(stderr, "serve floor %s: predict p50 %.1f us, with JSON p50 %.1f us\n",
+                 name.c_str(), out[name]["predict"]["p50_us"].get<double>(),
+                 out[name]["predict_with_json"]["p50_us"].get<double>());
   }
   finml::WriteFileAtomic(dir + "/floor.json", out.dump(2) + "\n");
 }

@@ -75,16 +75,17 @@ BacktestResult RunBacktest(const PricePanel& prices, const SignalPanel* signals,
   r.config = config;
   const Panel* scores = signals ? &signals->score : nullptr;
   if (signals && !NeedsSignals(config.strategy.name)) {
-    throw ConfigError(fmt::format("strategy '{}' computes its own signal from prices; drop the "
-                                  "signals file or pick a signal strategy",
-                                  config.strategy.name));
+    throw ConfigError(
+        fmt::format("strategy '{}' computes its own signal from prices; drop the "
+                    "signals file or pick a signal strategy",
+                    config.strategy.name));
   }
   TargetPlan plan = PlanTargets(config, prices, scores);
   r.decisions = plan.decisions;
   r.clipped_weights = plan.clipped;
   r.scaled_decisions = plan.scaled_rows;
-  r.engine = Simulate(prices, plan.weight, config.execution, config.EffectiveRebalance(),
-                      record_trades);
+  r.engine =
+      Simulate(prices, plan.weight, config.execution, config.EffectiveRebalance(), record_trades);
   const std::size_t first = r.engine.first_row;
   r.periods_per_year = config.periods_per_year > 0
                            ? config.periods_per_year
@@ -95,25 +96,26 @@ BacktestResult RunBacktest(const PricePanel& prices, const SignalPanel* signals,
     if (config.benchmark.empty()) {
       assets.resize(prices.assets());
       std::iota(assets.begin(), assets.end(), 0);
-      r.benchmark_name = prices.assets() == 1 ? prices.symbols[0] + " buy-and-hold"
-                                              : "equal-weight buy-and-hold";
+      r.benchmark_name =
+          prices.assets() == 1 ? prices.symbols[0] + " buy-and-hold" : "equal-weight buy-and-hold";
     } else {
       auto it = std::find(prices.symbols.begin(), prices.symbols.end(), config.benchmark);
       FINML_REQUIRE(it != prices.symbols.end(),
                     "benchmark '{}' is not a symbol of {} (did you mean '{}'? or use 'none')",
-                    config.benchmark, prices.source, ClosestMatch(config.benchmark, prices.symbols));
+                    config.benchmark, prices.source,
+                    ClosestMatch(config.benchmark, prices.symbols));
       assets.push_back(static_cast<std::size_t>(it - prices.symbols.begin()));
       r.benchmark_name = config.benchmark + " buy-and-hold";
     }
-    r.benchmark = BuyAndHold(prices, first, config.execution.fill, assets,
-                             config.execution.initial_capital);
+    r.benchmark =
+        BuyAndHold(prices, first, config.execution.fill, assets, config.execution.initial_capital);
   }
   std::vector<data::Timestamp> time;
   if (prices.calendar)
     time.assign(prices.time.begin() + static_cast<std::ptrdiff_t>(first), prices.time.end());
   const std::vector<double>* bench = r.benchmark.empty() ? nullptr : &r.benchmark;
-  r.performance = ComputePerformance(r.engine.equity, bench, time, r.periods_per_year,
-                                     config.risk_free);
+  r.performance =
+      ComputePerformance(r.engine.equity, bench, time, r.periods_per_year, config.risk_free);
   if (bench)
     r.benchmark_performance =
         ComputePerformance(r.benchmark, nullptr, time, r.periods_per_year, config.risk_free);
@@ -127,15 +129,16 @@ BacktestResult RunBacktest(const PricePanel& prices, const SignalPanel* signals,
   r.mean_net_exposure = Mean(e.net_exposure, 1);
   std::size_t invested = 0;
   for (std::size_t k = 1; k < e.gross_exposure.size(); ++k) invested += e.gross_exposure[k] > 0;
-  r.time_in_market = e.gross_exposure.size() > 1
-                         ? static_cast<double>(invested) / static_cast<double>(e.gross_exposure.size() - 1)
-                         : 0.0;
+  r.time_in_market =
+      e.gross_exposure.size() > 1
+          ? static_cast<double>(invested) / static_cast<double>(e.gross_exposure.size() - 1)
+          : 0.0;
 
   if (signals && signals->after_last_bar > 0) {
     r.unexecuted_signals = signals->after_last_bar;
-    r.warnings.push_back(fmt::format(
-        "{} signal(s) dated after the last price bar (first: {}) cannot be traded yet",
-        signals->after_last_bar, signals->first_after));
+    r.warnings.push_back(
+        fmt::format("{} signal(s) dated after the last price bar (first: {}) cannot be traded yet",
+                    signals->after_last_bar, signals->first_after));
   }
   if (e.halted_orders > 0) {
     std::vector<std::string> names;
@@ -153,10 +156,11 @@ BacktestResult RunBacktest(const PricePanel& prices, const SignalPanel* signals,
         r.signal.next_bar_rank_ic));
   }
   if (r.clipped_weights > 0 || r.scaled_decisions > 0) {
-    r.warnings.push_back(fmt::format(
-        "limits applied: {} weight(s) cut to max_weight {}, {} decision(s) scaled to max_leverage {}",
-        r.clipped_weights, config.execution.max_weight, r.scaled_decisions,
-        config.execution.max_leverage));
+    r.warnings.push_back(
+        fmt::format("limits applied: {} weight(s) cut to max_weight {}, {} decision(s) scaled to "
+                    "max_leverage {}",
+                    r.clipped_weights, config.execution.max_weight, r.scaled_decisions,
+                    config.execution.max_leverage));
   }
   return r;
 }

@@ -1,6 +1,6 @@
 #include "finml/backtest/config.hpp"
-#include "finml/backtest/strategy.hpp"
 
+#include "finml/backtest/strategy.hpp"
 #include "finml/core/error.hpp"
 
 namespace finml::backtest {
@@ -27,19 +27,24 @@ const options::Schema<StrategyConfig>& StrategyConfig::Schema() {
     s.Add("rsi_upper", &S::rsi_upper, "rsi_reversion: enter short above this (allow_short)")
         .Above(0)
         .Below(100);
-    s.Add("rsi_exit", &S::rsi_exit, "rsi_reversion: leave once RSI crosses this").Above(0).Below(100);
+    s.Add("rsi_exit", &S::rsi_exit, "rsi_reversion: leave once RSI crosses this")
+        .Above(0)
+        .Below(100);
     s.Add("allow_short", &S::allow_short, "sma_cross, rsi_reversion: take the opposite side too");
     s.Add("position_weight", &S::position_weight,
           "weight of one position (0: the strategy's own size, 1/assets or 1/k)")
         .Min(0);
     s.Add("gross", &S::gross, "long_short: sum of |weights|").Above(0);
-    s.Rule("n_drop", [](const S& x) { return x.n_drop <= x.top_k; }, "n_drop must not exceed top_k");
-    s.Rule("slow", [](const S& x) { return x.fast < x.slow; }, "sma_cross needs fast < slow");
-    s.Rule("rsi_exit",
-           [](const S& x) { return x.rsi_lower < x.rsi_exit && x.rsi_exit < x.rsi_upper; },
-           "RSI levels need rsi_lower < rsi_exit < rsi_upper");
-    s.Rule("short_below", [](const S& x) { return !x.short_below || *x.short_below <= x.long_above; },
-           "short_below must not exceed long_above");
+    s.Rule(
+        "n_drop", [](const S& x) { return x.n_drop <= x.top_k; }, "n_drop must not exceed top_k");
+    s.Rule(
+        "slow", [](const S& x) { return x.fast < x.slow; }, "sma_cross needs fast < slow");
+    s.Rule(
+        "rsi_exit", [](const S& x) { return x.rsi_lower < x.rsi_exit && x.rsi_exit < x.rsi_upper; },
+        "RSI levels need rsi_lower < rsi_exit < rsi_upper");
+    s.Rule(
+        "short_below", [](const S& x) { return !x.short_below || *x.short_below <= x.long_above; },
+        "short_below must not exceed long_above");
     return s;
   }();
   return schema;

@@ -55,10 +55,11 @@ EngineResult Simulate(const PricePanel& prices, const Panel& targets,
                 prices.source);
   std::size_t first = 0;
   while (first < t_count && !HasAny(targets.row(first), n)) ++first;
-  FINML_REQUIRE(first < t_count,
-                "the strategy never decided a position: no bar has a target weight (fix: check that "
-                "the signals' dates fall inside the price data, and that rule strategies have "
-                "enough history to warm up)");
+  FINML_REQUIRE(
+      first < t_count,
+      "the strategy never decided a position: no bar has a target weight (fix: check that "
+      "the signals' dates fall inside the price data, and that rule strategies have "
+      "enough history to warm up)");
   FINML_REQUIRE(first + 1 < t_count,
                 "the first decision is on the last bar ({}), so there is no later bar to fill it "
                 "at (fix: supply prices after the first signal date)",
@@ -68,8 +69,8 @@ EngineResult Simulate(const PricePanel& prices, const Panel& targets,
   r.first_row = first;
   r.halted_by_asset.assign(n, 0);
   const std::size_t steps = t_count - first;
-  for (auto* v : {&r.equity, &r.cash, &r.gross_exposure, &r.net_exposure, &r.turnover, &r.fees,
-                  &r.slippage})
+  for (auto* v :
+       {&r.equity, &r.cash, &r.gross_exposure, &r.net_exposure, &r.turnover, &r.fees, &r.slippage})
     v->assign(steps, 0.0);
   const double cost_rate = execution.cost_bps * 1e-4;
   const double slip_rate = execution.slippage_bps * 1e-4;

@@ -42,11 +42,11 @@ nlohmann::json BacktestMetricsJson(const BacktestResult& r, const PricePanel& pr
         {"bars", labels.size()},
         {"periods_per_year", r.periods_per_year}}},
       {"performance", perf},
-      {"benchmark", r.benchmark_performance
-                        ? nlohmann::json{{"name", r.benchmark_name},
-                                         {"performance",
-                                          PerformanceJson(*r.benchmark_performance, labels)}}
-                        : nlohmann::json()},
+      {"benchmark",
+       r.benchmark_performance
+           ? nlohmann::json{{"name", r.benchmark_name},
+                            {"performance", PerformanceJson(*r.benchmark_performance, labels)}}
+           : nlohmann::json()},
       {"signal",
        {{"observations", q.observations},
         {"ic", q.ic},
@@ -74,8 +74,9 @@ nlohmann::json BacktestMetricsJson(const BacktestResult& r, const PricePanel& pr
         {"turnover", "traded value / equity at the fill, per bar (buying a full book = 1)"},
         {"win_rate", "share of bars with a gain among bars whose equity changed"},
         {"ic", "score vs the return from the next fill to the one after (what it could trade)"},
-        {"next_bar_ic", "score vs close t -> close t+1, which no decision can trade: a look-ahead "
-                        "alarm"}}}};
+        {"next_bar_ic",
+         "score vs close t -> close t+1, which no decision can trade: a look-ahead "
+         "alarm"}}}};
   return j;
 }
 
@@ -91,9 +92,9 @@ std::string EquityCsv(const BacktestResult& r, const PricePanel& prices) {
     peak = std::max(peak, e.equity[k]);
     const double ret = k ? e.equity[k] / e.equity[k - 1] - 1.0 : 0.0;
     out += fmt::format("{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g}",
-                       prices.time_label[e.first_row + k], e.equity[k], ret, e.equity[k] / peak - 1.0,
-                       e.cash[k], e.gross_exposure[k], e.net_exposure[k], e.turnover[k], e.fees[k],
-                       e.slippage[k]);
+                       prices.time_label[e.first_row + k], e.equity[k], ret,
+                       e.equity[k] / peak - 1.0, e.cash[k], e.gross_exposure[k], e.net_exposure[k],
+                       e.turnover[k], e.fees[k], e.slippage[k]);
     if (with_bench) {
       const double b = r.benchmark[k];
       out += fmt::format(",{:.17g},{:.17g}", b, k ? b / r.benchmark[k - 1] - 1.0 : 0.0);
@@ -106,10 +107,10 @@ std::string EquityCsv(const BacktestResult& r, const PricePanel& prices) {
 std::string TradesCsv(const BacktestResult& r, const PricePanel& prices) {
   std::string out = "date,symbol,side,quantity,price,value,fee,slippage\n";
   for (const Trade& t : r.engine.trades) {
-    out += fmt::format("{},{},{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g}\n",
-                       prices.time_label[t.row], prices.symbols[t.asset],
-                       t.quantity > 0 ? "buy" : "sell", t.quantity, t.price, t.value, t.fee,
-                       t.slippage);
+    out +=
+        fmt::format("{},{},{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g}\n", prices.time_label[t.row],
+                    prices.symbols[t.asset], t.quantity > 0 ? "buy" : "sell", t.quantity, t.price,
+                    t.value, t.fee, t.slippage);
   }
   return out;
 }

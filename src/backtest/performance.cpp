@@ -1,9 +1,8 @@
 #include "finml/backtest/performance.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <set>
 
@@ -86,8 +85,8 @@ Performance ComputePerformance(const std::vector<double>& equity,
   p.periods = r.size();
   p.total_return = equity.back() / equity.front() - 1.0;
   const double years = static_cast<double>(r.size()) / ppy;
-  p.annual_return = equity.back() > 0 ? std::pow(equity.back() / equity.front(), 1.0 / years) - 1.0
-                                      : -1.0;
+  p.annual_return =
+      equity.back() > 0 ? std::pow(equity.back() / equity.front(), 1.0 / years) - 1.0 : -1.0;
   const double sd = SampleStd(r);
   p.annual_volatility = sd * std::sqrt(ppy);
   const double rf_bar = std::pow(1.0 + risk_free, 1.0 / ppy) - 1.0;
@@ -103,8 +102,8 @@ Performance ComputePerformance(const std::vector<double>& equity,
   p.drawdown = ComputeDrawdown(equity);
   p.calmar = p.drawdown.depth < 0 ? p.annual_return / -p.drawdown.depth : std::nan("");
   if (!time.empty()) {
-    const std::size_t end = std::min(p.drawdown.longest_start + p.drawdown.longest_bars,
-                                     time.size() - 1);
+    const std::size_t end =
+        std::min(p.drawdown.longest_start + p.drawdown.longest_bars, time.size() - 1);
     p.longest_drawdown_days =
         static_cast<double>(time[end] - time[p.drawdown.longest_start]) / data::kSecondsPerDay;
   }
@@ -141,8 +140,8 @@ Performance ComputePerformance(const std::vector<double>& equity,
     p.beta = var_b > 0 ? cov / var_b : std::nan("");
     p.alpha = (mr - rf_bar - *p.beta * (mb - rf_bar)) * ppy;
     p.tracking_error = SampleStd(active) * std::sqrt(ppy);
-    p.information_ratio = *p.tracking_error > 0 ? Mean(active) * ppy / *p.tracking_error
-                                                : std::nan("");
+    p.information_ratio =
+        *p.tracking_error > 0 ? Mean(active) * ppy / *p.tracking_error : std::nan("");
     p.correlation = eval::Pearson(r, b);
   }
   return p;

@@ -24,8 +24,10 @@ SignalPanel ParseSignals(std::string_view text, const std::string& file_label,
                          const PricePanel& prices) {
   data::CsvReader reader(file_label, text);
   std::vector<std::string_view> fields;
-  FINML_REQUIRE(reader.Next(fields), "{}: the signals file is empty (fix: write a header "
-                "'date,symbol,score' and one row per signal)", file_label);
+  FINML_REQUIRE(reader.Next(fields),
+                "{}: the signals file is empty (fix: write a header "
+                "'date,symbol,score' and one row per signal)",
+                file_label);
   std::vector<std::string> header;
   for (auto f : fields) header.push_back(ToLower(Trim(f)));
   if (!header.empty() && header[0].rfind("\xef\xbb\xbf", 0) == 0) header[0].erase(0, 3);
@@ -34,16 +36,16 @@ SignalPanel ParseSignals(std::string_view text, const std::string& file_label,
   const std::size_t score_col = FindColumn(header, "score");
   const bool has_symbol = symbol_col < header.size();
   if (date_col == header.size() || score_col == header.size()) {
-    throw DataError({file_label, 1, 1},
-                    fmt::format("the header '{}' lacks a 'date' or a 'score' column",
-                                JoinStrings(header, ",")),
-                    "name the columns date,symbol,score (or date,score for one asset)");
+    throw DataError(
+        {file_label, 1, 1},
+        fmt::format("the header '{}' lacks a 'date' or a 'score' column", JoinStrings(header, ",")),
+        "name the columns date,symbol,score (or date,score for one asset)");
   }
   if (!has_symbol && prices.assets() != 1) {
-    throw DataError({file_label, 1, 1},
-                    fmt::format("no 'symbol' column, but the prices hold {} assets",
-                                prices.assets()),
-                    "add a symbol column: date,symbol,score");
+    throw DataError(
+        {file_label, 1, 1},
+        fmt::format("no 'symbol' column, but the prices hold {} assets", prices.assets()),
+        "add a symbol column: date,symbol,score");
   }
   std::unordered_map<std::string, std::size_t> symbol_index;
   for (std::size_t i = 0; i < prices.symbols.size(); ++i) symbol_index[prices.symbols[i]] = i;
@@ -78,8 +80,10 @@ SignalPanel ParseSignals(std::string_view text, const std::string& file_label,
     }
     const std::string score_text = Trim(fields[score_col]);
     double score = 0;
-    auto [end, ec] = std::from_chars(score_text.data(), score_text.data() + score_text.size(), score);
-    if (ec != std::errc() || end != score_text.data() + score_text.size() || !std::isfinite(score)) {
+    auto [end, ec] =
+        std::from_chars(score_text.data(), score_text.data() + score_text.size(), score);
+    if (ec != std::errc() || end != score_text.data() + score_text.size() ||
+        !std::isfinite(score)) {
       throw DataError(reader.Where(score_col),
                       fmt::format("cannot read '{}' as a finite score", score_text),
                       "write a number; leave the row out where there is no signal");
@@ -90,17 +94,18 @@ SignalPanel ParseSignals(std::string_view text, const std::string& file_label,
       continue;
     }
     if (*row_it != *when) {
-      throw DataError(reader.Where(date_col),
-                      fmt::format("'{}' is not a date of the price data ({})", date_text,
-                                  prices.source),
-                      "date each signal on a bar of the price file, at whose close it was known");
+      throw DataError(
+          reader.Where(date_col),
+          fmt::format("'{}' is not a date of the price data ({})", date_text, prices.source),
+          "date each signal on a bar of the price file, at whose close it was known");
     }
     const auto row = static_cast<std::size_t>(row_it - prices.time.begin());
     double& cell = out.score.at(row, asset);
     if (!std::isnan(cell)) {
-      throw DataError(reader.Where(date_col),
-                      fmt::format("a second score for '{}' on {}", prices.symbols[asset], date_text),
-                      "keep one score per date and symbol");
+      throw DataError(
+          reader.Where(date_col),
+          fmt::format("a second score for '{}' on {}", prices.symbols[asset], date_text),
+          "keep one score per date and symbol");
     }
     cell = score;
     ++out.count;

@@ -22,8 +22,9 @@ const std::vector<Entry>& Table() {
         MakeThresholdStrategy);
     add({"topk", "the top_k best scores, equal weight", true, Rebalance::kOnChange},
         MakeTopKStrategy);
-    add({"topk_dropout", "Qlib's TopkDropoutStrategy: top_k names, at most n_drop replaced per date",
-         true, Rebalance::kOnChange},
+    add({"topk_dropout",
+         "Qlib's TopkDropoutStrategy: top_k names, at most n_drop replaced per date", true,
+         Rebalance::kOnChange},
         MakeTopKDropoutStrategy);
     add({"long_short", "weights from demeaned cross-sectional ranks, dollar neutral", true,
          Rebalance::kOnChange},

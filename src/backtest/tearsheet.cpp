@@ -61,15 +61,15 @@ std::string TearsheetHtml(const BacktestResult& r, const PricePanel& prices,
   const Performance& p = r.performance;
   const std::string first = prices.time_label[e.first_row], last = prices.time_label.back();
 
-  std::string verdict = fmt::format(
-      "{} from {} to {} ({} bars): total return {}, Sharpe {}, max drawdown {}.",
-      r.config.strategy.name, first, last, e.equity.size(), Pct(p.total_return),
-      Num(p.sharpe), Pct(p.drawdown.depth));
+  std::string verdict =
+      fmt::format("{} from {} to {} ({} bars): total return {}, Sharpe {}, max drawdown {}.",
+                  r.config.strategy.name, first, last, e.equity.size(), Pct(p.total_return),
+                  Num(p.sharpe), Pct(p.drawdown.depth));
   if (r.benchmark_performance) {
     const Performance& b = *r.benchmark_performance;
-    verdict += fmt::format(" {}: total return {}, Sharpe {}. Information ratio {}.",
-                           r.benchmark_name, Pct(b.total_return), Num(b.sharpe),
-                           Opt(p.information_ratio));
+    verdict +=
+        fmt::format(" {}: total return {}, Sharpe {}. Information ratio {}.", r.benchmark_name,
+                    Pct(b.total_return), Num(b.sharpe), Opt(p.information_ratio));
   }
   page.Paragraph(verdict);
   for (const auto& w : r.warnings) page.Paragraph("Warning: " + w);
@@ -87,8 +87,8 @@ std::string TearsheetHtml(const BacktestResult& r, const PricePanel& prices,
       {"Exposure (gross / net, mean)",
        fmt::format("{} / {}", Pct(r.mean_gross_exposure), Pct(r.mean_net_exposure))},
       {"Time in market", Pct(r.time_in_market)},
-      {"Orders filled / halted", fmt::format("{} / {}", e.orders - e.small_orders_skipped,
-                                              e.halted_orders)},
+      {"Orders filled / halted",
+       fmt::format("{} / {}", e.orders - e.small_orders_skipped, e.halted_orders)},
       {"Fees / slippage", fmt::format("{:.2f} / {:.2f}", r.total_fees, r.total_slippage)},
       {"Signal IC / rank IC (next fill to the one after)",
        fmt::format("{} / {} over {} observations", Num(r.signal.ic), Num(r.signal.rank_ic),
@@ -135,11 +135,11 @@ std::string TearsheetHtml(const BacktestResult& r, const PricePanel& prices,
   page.Raw(report::LineChart(sharpe, chart));
 
   if (prices.calendar) {
-    std::vector<data::Timestamp> time(prices.time.begin() + static_cast<std::ptrdiff_t>(e.first_row),
-                                      prices.time.end());
+    std::vector<data::Timestamp> time(
+        prices.time.begin() + static_cast<std::ptrdiff_t>(e.first_row), prices.time.end());
     const MonthlyReturns m = ComputeMonthlyReturns(e.equity, time);
-    std::vector<std::string> rows, columns = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Year"};
+    std::vector<std::string> rows, columns = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
+                                              "Aug", "Sep", "Oct", "Nov", "Dec", "Year"};
     std::vector<double> cells;
     for (std::size_t y = 0; y < m.years.size(); ++y) {
       rows.push_back(std::to_string(m.years[y]));
@@ -153,12 +153,14 @@ std::string TearsheetHtml(const BacktestResult& r, const PricePanel& prices,
 
   page.Heading("How this was run");
   std::vector<std::pair<std::string, std::string>> facts = {
-      {"Signals", !inputs.signals.empty()          ? inputs.signals
-                  : NeedsSignals(r.config.strategy.name) ? std::string("the signals file below")
-                                                   : std::string("none: the rule computes its own")},
+      {"Signals", !inputs.signals.empty() ? inputs.signals
+                  : NeedsSignals(r.config.strategy.name)
+                      ? std::string("the signals file below")
+                      : std::string("none: the rule computes its own")},
       {"Settings", r.config.ToJson().dump()},
-      {"Execution", "a decision at the close of bar t fills at bar t+1; commission and slippage "
-                    "paid in cash; positions in (fractional) shares, marked at every close"},
+      {"Execution",
+       "a decision at the close of bar t fills at bar t+1; commission and slippage "
+       "paid in cash; positions in (fractional) shares, marked at every close"},
       {"Annualisation", fmt::format("{} bars per year", r.periods_per_year)},
   };
   for (const auto& fact : inputs.provenance.Facts()) facts.push_back(fact);

@@ -1,7 +1,7 @@
 #include <cstdio>
 
-#include "finml/backtest/backtest.hpp"
 #include "commands.hpp"
+#include "finml/backtest/backtest.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/sha256.hpp"
 #include "finml/data/loader.hpp"
@@ -25,8 +25,10 @@ void SetupBacktest(CLI::App& app, BacktestCommandOptions& o) {
   app.add_option("--signals", o.signals,
                  "signals CSV: date,symbol,score (date,score for one asset); a score dated t is "
                  "known at the close of t and trades at t+1");
-  app.add_option("--out", o.out, "directory for metrics.json, equity.csv, trades.csv, "
-                                 "tearsheet.html")->required();
+  app.add_option("--out", o.out,
+                 "directory for metrics.json, equity.csv, trades.csv, "
+                 "tearsheet.html")
+      ->required();
   app.add_option("--price", o.price, "close or adj_close")->capture_default_str();
   o.settings.Add(app, backtest::BacktestConfig::Schema());
   o.settings.AddSet(app, "any setting as key=value, e.g. --set max_weight=0.1 --set fast=10");
@@ -63,18 +65,17 @@ int RunBacktest(const BacktestCommandOptions& o, const CLI::App& app,
   inputs.provenance.command = command_line;
   inputs.provenance.Input(o.prices);
   if (!o.signals.empty()) inputs.provenance.Input(o.signals);
-  inputs.title = fmt::format("Backtest: {} on {}", config.strategy.name == "weights"
-                                                       ? "target weights"
-                                                       : config.strategy.name,
-                             o.prices);
+  inputs.title = fmt::format(
+      "Backtest: {} on {}",
+      config.strategy.name == "weights" ? "target weights" : config.strategy.name, o.prices);
   backtest::WriteBacktestOutputs(o.out, result, prices, inputs);
   const auto& p = result.performance;
-  std::printf("%s %s .. %s: total return %.2f%%, annual %.2f%%, Sharpe %.3f, max drawdown %.2f%%, "
-              "%zu trades\n",
-              config.strategy.name.c_str(),
-              prices.time_label[result.engine.first_row].c_str(), prices.time_label.back().c_str(),
-              100 * p.total_return, 100 * p.annual_return, p.sharpe, 100 * p.drawdown.depth,
-              result.engine.orders - result.engine.small_orders_skipped);
+  std::printf(
+      "%s %s .. %s: total return %.2f%%, annual %.2f%%, Sharpe %.3f, max drawdown %.2f%%, "
+      "%zu trades\n",
+      config.strategy.name.c_str(), prices.time_label[result.engine.first_row].c_str(),
+      prices.time_label.back().c_str(), 100 * p.total_return, 100 * p.annual_return, p.sharpe,
+      100 * p.drawdown.depth, result.engine.orders - result.engine.small_orders_skipped);
   if (result.benchmark_performance) {
     const auto& b = *result.benchmark_performance;
     std::printf("%s: total return %.2f%%, annual %.2f%%, Sharpe %.3f, max drawdown %.2f%%\n",

@@ -27,13 +27,16 @@ int RunCredit(const CreditCommandOptions& o, const CLI::App& app, const std::str
     const auto s = credit::ScoreFile(o.model_dir, o.input, o.out);
     std::printf("scored %zu row(s) into %s; unseen categories: %zu\n", s.rows, o.out.c_str(),
                 s.unseen_categories);
-    std::printf("population stability (PSI) of the score: %.4f (< 0.1 stable, 0.1-0.25 watch, > "
-                "0.25 shifted)\n", s.score_psi);
+    std::printf(
+        "population stability (PSI) of the score: %.4f (< 0.1 stable, 0.1-0.25 watch, > "
+        "0.25 shifted)\n",
+        s.score_psi);
     for (std::size_t i = 0; i < std::min<std::size_t>(5, s.feature_psi.size()); ++i)
       std::printf("  PSI %-30s %.4f\n", s.feature_psi[i].first.c_str(), s.feature_psi[i].second);
     return 0;
   }
-  const auto config = credit::ParseCreditConfig(o.train.Collect(ConfigNode::Map("finml credit train")));
+  const auto config =
+      credit::ParseCreditConfig(o.train.Collect(ConfigNode::Map("finml credit train")));
   const auto training = run::TrainCredit(config, o.out, command_line, Progress::TerminalAttached());
   const auto& run = training.run;
   const auto& files = training.files;
@@ -46,7 +49,8 @@ int RunCredit(const CreditCommandOptions& o, const CLI::App& app, const std::str
                 run.fairness->column.c_str(), run.fairness->disparate_impact,
                 run.fairness->equal_opportunity_difference);
   std::printf("wrote %s/{", o.out.c_str());
-  for (std::size_t i = 0; i < files.size(); ++i) std::printf("%s%s", i ? "," : "", files[i].c_str());
+  for (std::size_t i = 0; i < files.size(); ++i)
+    std::printf("%s%s", i ? "," : "", files[i].c_str());
   std::printf("}\n");
   return 0;
 }

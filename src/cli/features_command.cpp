@@ -21,7 +21,8 @@ void SetupFeatures(CLI::App& app, FeaturesCommandOptions& o) {
 int RunFeatures(const FeaturesCommandOptions& o) {
   const auto load = data::LoadOptions::Schema().Parse(o.load.Collect(), "");
   data::MarketData md = data::LoadMarketData(o.input, load);
-  for (const auto& r : md.repairs) std::fprintf(stderr, "repair: %s: %zu\n", r.what.c_str(), r.count);
+  for (const auto& r : md.repairs)
+    std::fprintf(stderr, "repair: %s: %zu\n", r.what.c_str(), r.count);
   const data::Field price = ParseEnum<data::Field>(o.price);
   FINML_REQUIRE(price == data::Field::kClose || price == data::Field::kAdjClose,
                 "--price must be close or adj_close");

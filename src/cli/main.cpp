@@ -21,12 +21,12 @@ int main(int argc, char** argv) {
                            inspect_options);
 
   finml::cli::PredictCommandOptions predict_options;
-  finml::cli::SetupPredict(
-      *app.add_subcommand("predict", "predict with a saved model directory"), predict_options);
+  finml::cli::SetupPredict(*app.add_subcommand("predict", "predict with a saved model directory"),
+                           predict_options);
 
   finml::cli::BacktestCommandOptions backtest_options;
-  CLI::App* backtest_app = app.add_subcommand(
-      "backtest", "trade signals (or a rule) on prices and write a tearsheet");
+  CLI::App* backtest_app =
+      app.add_subcommand("backtest", "trade signals (or a rule) on prices and write a tearsheet");
   finml::cli::SetupBacktest(*backtest_app, backtest_options);
 
   finml::cli::RiskCommandOptions risk_options;
@@ -35,14 +35,15 @@ int main(int argc, char** argv) {
   finml::cli::SetupRisk(*risk_app, risk_options);
 
   finml::cli::CreditCommandOptions credit_options;
-  CLI::App* credit_app = app.add_subcommand(
-      "credit", "credit scoring: train (cross-validated) and score applicants");
+  CLI::App* credit_app =
+      app.add_subcommand("credit", "credit scoring: train (cross-validated) and score applicants");
   finml::cli::SetupCredit(*credit_app, credit_options);
 
   finml::cli::ServeCommandOptions serve_options;
   finml::cli::SetupServe(
-      *app.add_subcommand("serve", "serve saved models over HTTP/JSON (predictions, health, "
-                                   "metrics, drift, hot reload)"),
+      *app.add_subcommand("serve",
+                          "serve saved models over HTTP/JSON (predictions, health, "
+                          "metrics, drift, hot reload)"),
       serve_options);
 
   try {

@@ -25,8 +25,7 @@ risk::SeriesSource Series(const ConfigNode& node) {
   return risk::SeriesSource::Schema().Parse(*data, "data");
 }
 
-int Print(const std::vector<std::string>& lines, const std::string& out,
-          const std::string& files) {
+int Print(const std::vector<std::string>& lines, const std::string& out, const std::string& files) {
   for (const auto& l : lines) std::printf("%s\n", l.c_str());
   std::printf("wrote %s/{%s}\n", out.c_str(), files.c_str());
   return 0;
@@ -36,7 +35,8 @@ int Print(const std::vector<std::string>& lines, const std::string& out,
 
 void SetupRisk(CLI::App& app, RiskCommandOptions& o) {
   app.require_subcommand(1);
-  auto* garch = app.add_subcommand("garch", "fit a GARCH, GJR or EGARCH model by maximum likelihood");
+  auto* garch =
+      app.add_subcommand("garch", "fit a GARCH, GJR or EGARCH model by maximum likelihood");
   AddSeriesFlags(*garch, o.garch);
   o.garch.Add(*garch, risk::GarchSettings::Schema());
   auto* var = app.add_subcommand("var", "rolling VaR and ES with backtests");
@@ -61,7 +61,8 @@ int RunRisk(const RiskCommandOptions& o, const CLI::App& app, const std::string&
     node.Erase("data");
     const auto settings = risk::GarchSettings::Schema().Parse(node, "");
     provenance.Input(source.path);
-    return Print(run::RunGarchJob(source, settings, o.out, provenance), o.out, "params.json,volatility.csv,forecast.csv,report.html");
+    return Print(run::RunGarchJob(source, settings, o.out, provenance), o.out,
+                 "params.json,volatility.csv,forecast.csv,report.html");
   }
   if (app.got_subcommand("var")) {
     ConfigNode node = o.var.Collect(ConfigNode::Map("finml risk var"));
@@ -70,7 +71,8 @@ int RunRisk(const RiskCommandOptions& o, const CLI::App& app, const std::string&
     const auto settings = risk::VarSettings::Schema().Parse(node, "");
     provenance.Input(source.path);
     provenance.seed = settings.seed;
-    return Print(run::RunVarJob(source, settings, o.out, provenance), o.out, "var.csv,backtest.json,report.html");
+    return Print(run::RunVarJob(source, settings, o.out, provenance), o.out,
+                 "var.csv,backtest.json,report.html");
   }
   if (app.got_subcommand("portfolio")) {
     const auto settings = risk::PortfolioSettings::Schema().Parse(
@@ -78,8 +80,8 @@ int RunRisk(const RiskCommandOptions& o, const CLI::App& app, const std::string&
     provenance.Input(settings.prices);
     return Print(run::RunPortfolioJob(settings, o.out, provenance), o.out, "portfolio.json");
   }
-  const auto settings =
-      risk::StressSettings::Schema().Parse(o.stress.Collect(ConfigNode::Map("finml risk stress")), "");
+  const auto settings = risk::StressSettings::Schema().Parse(
+      o.stress.Collect(ConfigNode::Map("finml risk stress")), "");
   provenance.Input(settings.prices);
   return Print(run::RunStressJob(settings, o.out, provenance), o.out, "stress.json");
 }

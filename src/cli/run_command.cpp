@@ -58,8 +58,8 @@ int RunRun(const RunCommandOptions& o, const std::string& command_line) {
     if (task == "credit") {
       const auto credit = run::ParseCreditExperiment(root, o.experiment);
       if (o.print_config) return print(credit.ToJson());
-      const std::string dir = run::RunCreditExperiment(credit, o.out_dir, command_line,
-                                                       Progress::TerminalAttached());
+      const std::string dir =
+          run::RunCreditExperiment(credit, o.out_dir, command_line, Progress::TerminalAttached());
       std::printf("report: %s/report.html\nmetrics: %s/metrics.json\n", dir.c_str(), dir.c_str());
       return 0;
     }

@@ -42,7 +42,8 @@ void SetupServe(CLI::App& app, ServeCommandOptions& command) {
   app.add_option("--audit-log", o.audit_log, "append one JSON line per prediction request here");
   app.add_flag("--audit-features", o.audit_features,
                "also write each request's body (the raw features) to the audit log");
-  app.add_option("--tls-cert", o.tls_cert, "PEM certificate: serve HTTPS")->check(CLI::ExistingFile);
+  app.add_option("--tls-cert", o.tls_cert, "PEM certificate: serve HTTPS")
+      ->check(CLI::ExistingFile);
   app.add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert")->check(CLI::ExistingFile);
   app.add_option("--reload-interval", o.reload_interval_seconds,
                  "seconds between scans of --models for new versions (0: only on SIGHUP or POST "

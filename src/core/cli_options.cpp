@@ -90,8 +90,8 @@ CliFlags& CliFlags::AddSet(CLI::App& app, const std::string& help) {
   return *this;
 }
 
-CliFlags& CliFlags::AddKeyValues(CLI::App& app, const std::string& flag,
-                                 const std::string& section, const std::string& help) {
+CliFlags& CliFlags::AddKeyValues(CLI::App& app, const std::string& flag, const std::string& section,
+                                 const std::string& help) {
   auto kv = std::make_unique<KeyValues>();
   kv->flag = flag;
   kv->section = section;

@@ -19,7 +19,8 @@ ConfigNode Convert(const YAML::Node& node, const std::string& file) {
   const std::string where = Place(file, node.Mark());
   switch (node.Type()) {
     case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: return ConfigNode::Null(where);
+    case YAML::NodeType::Undefined:
+      return ConfigNode::Null(where);
     case YAML::NodeType::Scalar:
       return ConfigNode::Scalar(node.Scalar(), where, node.Tag() == "!");
     case YAML::NodeType::Sequence: {
@@ -32,7 +33,8 @@ ConfigNode Convert(const YAML::Node& node, const std::string& file) {
       std::vector<YAML::Node> merges;
       for (const auto& item : node) {
         if (!item.first.IsScalar())
-          throw ConfigError(fmt::format("{}: a key must be plain text", Place(file, item.first.Mark())));
+          throw ConfigError(
+              fmt::format("{}: a key must be plain text", Place(file, item.first.Mark())));
         const std::string key = item.first.Scalar();
         if (key == "<<") {
           merges.push_back(item.second);
@@ -60,10 +62,12 @@ ConfigNode Convert(const YAML::Node& node, const std::string& file) {
         }
         for (const auto& part : parts) {
           if (!part.IsMap())
-            throw ConfigError(fmt::format("{}: '<<' merges mappings only", Place(file, part.Mark())));
+            throw ConfigError(
+                fmt::format("{}: '<<' merges mappings only", Place(file, part.Mark())));
           ConfigNode merged = Convert(part, file);
           for (std::size_t i = 0; i < merged.size(); ++i)
-            if (!map.Has(merged.key(i))) map.Set(merged.key(i), merged.value(i), merged.key_where(i));
+            if (!map.Has(merged.key(i)))
+              map.Set(merged.key(i), merged.value(i), merged.key_where(i));
         }
       }
       return map;
@@ -108,8 +112,8 @@ ConfigNode ConfigNode::FromYaml(std::string_view text, const std::string& file) 
   try {
     root = YAML::Load(std::string(text));
   } catch (const YAML::ParserException& e) {
-    throw ConfigError(fmt::format("{}:{}:{}: invalid YAML: {}", file, e.mark.line + 1,
-                                  e.mark.column + 1, e.msg));
+    throw ConfigError(
+        fmt::format("{}:{}:{}: invalid YAML: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
   return Convert(root, file);
 }
@@ -117,8 +121,10 @@ ConfigNode ConfigNode::FromYaml(std::string_view text, const std::string& file) 
 ConfigNode ConfigNode::FromJson(const nlohmann::json& j, const std::string& origin) {
   switch (j.type()) {
     case nlohmann::json::value_t::null:
-    case nlohmann::json::value_t::discarded: return Null(origin);
-    case nlohmann::json::value_t::string: return Scalar(j.get<std::string>(), origin, true);
+    case nlohmann::json::value_t::discarded:
+      return Null(origin);
+    case nlohmann::json::value_t::string:
+      return Scalar(j.get<std::string>(), origin, true);
     case nlohmann::json::value_t::array: {
       ConfigNode list = List(origin);
       for (std::size_t i = 0; i < j.size(); ++i)
@@ -133,7 +139,8 @@ ConfigNode ConfigNode::FromJson(const nlohmann::json& j, const std::string& orig
       }
       return map;
     }
-    default: return Scalar(j.dump(), origin);
+    default:
+      return Scalar(j.dump(), origin);
   }
 }
 
@@ -200,7 +207,8 @@ void ConfigNode::SetPath(std::string_view path, ConfigNode value) {
   std::optional<std::size_t> index;
   if (const auto open = head.find('['); open != std::string::npos && head.back() == ']') {
     const std::string digits = head.substr(open + 1, head.size() - open - 2);
-    if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c) != 0; }))
+    if (digits.empty() || !std::all_of(digits.begin(), digits.end(),
+                                       [](unsigned char c) { return std::isdigit(c) != 0; }))
       throw value.Fail(fmt::format("'{}' is not a valid index in '{}'", digits, path));
     index = std::stoul(digits);
     head = head.substr(0, open);
@@ -248,8 +256,10 @@ nlohmann::json ScalarToJson(const std::string& s) {
 
 nlohmann::json ConfigNode::ToJson() const {
   switch (kind_) {
-    case Kind::kNull: return nullptr;
-    case Kind::kScalar: return quoted_ ? nlohmann::json(text_) : ScalarToJson(text_);
+    case Kind::kNull:
+      return nullptr;
+    case Kind::kScalar:
+      return quoted_ ? nlohmann::json(text_) : ScalarToJson(text_);
     case Kind::kList: {
       nlohmann::json arr = nlohmann::json::array();
       for (const auto& item : items_) arr.push_back(item.ToJson());

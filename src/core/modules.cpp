@@ -56,9 +56,10 @@ void* ModuleSymbol(Module module, const char* symbol) {
       slot = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
       if (!slot) {
         const char* why = dlerror();
-        throw IoError(fmt::format("the {} module ({}) could not be loaded: {} (fix: build it with "
-                                  "the rest of finml, or point FINML_MODULE_DIR at its directory)",
-                                  ModuleName(module), path, why ? why : "unknown reason"));
+        throw IoError(
+            fmt::format("the {} module ({}) could not be loaded: {} (fix: build it with "
+                        "the rest of finml, or point FINML_MODULE_DIR at its directory)",
+                        ModuleName(module), path, why ? why : "unknown reason"));
       }
     }
     handle = slot;
@@ -66,9 +67,10 @@ void* ModuleSymbol(Module module, const char* symbol) {
   dlerror();
   void* address = dlsym(handle, symbol);
   if (!address) {
-    throw InternalError(fmt::format("the {} module ({}) has no entry point '{}': it is from "
-                                    "another build of finml",
-                                    ModuleName(module), ModulePath(module), symbol));
+    throw InternalError(
+        fmt::format("the {} module ({}) has no entry point '{}': it is from "
+                    "another build of finml",
+                    ModuleName(module), ModulePath(module), symbol));
   }
   return address;
 }

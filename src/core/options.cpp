@@ -54,8 +54,7 @@ long long ReadInteger(const ConfigNode& n, const std::string& path) {
     if (errno == 0 && end == t.c_str() + t.size()) return v;
     // 1e3 and 5.0 are whole numbers too.
     const double d = std::strtod(t.c_str(), &end);
-    if (end == t.c_str() + t.size() && std::isfinite(d) && d == std::floor(d) &&
-        std::abs(d) < 9e15)
+    if (end == t.c_str() + t.size() && std::isfinite(d) && d == std::floor(d) && std::abs(d) < 9e15)
       return static_cast<long long>(d);
   }
   throw n.Fail(fmt::format("'{}' must be a whole number, got {}", path, Shown(n)));
@@ -64,9 +63,10 @@ long long ReadInteger(const ConfigNode& n, const std::string& path) {
 unsigned long long ReadUnsigned(const ConfigNode& n, const std::string& path) {
   const long long v = ReadInteger(n, path);
   if (v < 0)
-    throw n.Fail(fmt::format("'{}' is {}; it must be >= 0 (fix: a count or size, not a negative "
-                             "number)",
-                             path, v));
+    throw n.Fail(
+        fmt::format("'{}' is {}; it must be >= 0 (fix: a count or size, not a negative "
+                    "number)",
+                    path, v));
   return static_cast<unsigned long long>(v);
 }
 
@@ -113,10 +113,9 @@ std::vector<ConfigNode> ListItems(const ConfigNode& n, const std::string& path) 
     const std::string& t = n.text();
     while (pos <= t.size()) {
       const auto comma = t.find(',', pos);
-      const std::string item = Trim(t.substr(pos, comma == std::string::npos ? std::string::npos
-                                                                              : comma - pos));
-      if (item.empty())
-        throw n.Fail(fmt::format("'{}': an empty item in '{}'", path, t));
+      const std::string item =
+          Trim(t.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
+      if (item.empty()) throw n.Fail(fmt::format("'{}': an empty item in '{}'", path, t));
       items.push_back(ConfigNode::Scalar(item, n.where()));
       if (comma == std::string::npos) break;
       pos = comma + 1;
@@ -133,20 +132,22 @@ void RethrowAt(const ConfigNode& node, const std::string& path, const Error& e) 
 void ThrowUnknownKey(const ConfigNode& map, std::size_t index, const std::string& path,
                      const std::vector<std::string>& keys) {
   const std::string& key = map.key(index);
-  const std::string hint = keys.empty() ? "it takes no keys"
-                                        : fmt::format("did you mean '{}'? valid: {}",
-                                                      ClosestMatch(key, keys), JoinStrings(keys, ", "));
+  const std::string hint = keys.empty()
+                               ? "it takes no keys"
+                               : fmt::format("did you mean '{}'? valid: {}",
+                                             ClosestMatch(key, keys), JoinStrings(keys, ", "));
   throw ConfigError(fmt::format("{}: unknown key '{}' in '{}' ({})", map.key_where(index), key,
                                 path.empty() ? "experiment" : path, hint));
 }
 
 std::function<std::string(const std::string&)> OneOf(std::vector<std::string> names,
                                                      std::string what) {
-  return [names = std::move(names), what = std::move(what)](const std::string& name) -> std::string {
-    for (const auto& n : names)
-      if (n == name) return n;
-    ThrowUnknownName(what, name, names);
-  };
+  return
+      [names = std::move(names), what = std::move(what)](const std::string& name) -> std::string {
+        for (const auto& n : names)
+          if (n == name) return n;
+        ThrowUnknownName(what, name, names);
+      };
 }
 
 std::string JoinPath(const std::string& path, const std::string& key) {

@@ -1,11 +1,10 @@
 #include "finml/core/progress.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 namespace finml {
 
@@ -21,8 +20,7 @@ bool Progress::TerminalAttached() {
 
 void Progress::Update(std::size_t done, const std::string& detail) {
   if (!enabled_) return;
-  double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   double eta = done > 0 && total_ > done ? elapsed / done * (total_ - done) : 0.0;
   std::fprintf(stderr, "\r\033[K%s [%zu/%zu] %s  elapsed %.1fs  ETA %.1fs", label_.c_str(), done,
                total_, detail.c_str(), elapsed, eta);
@@ -31,8 +29,7 @@ void Progress::Update(std::size_t done, const std::string& detail) {
 
 void Progress::Finish(const std::string& detail) {
   if (!enabled_) return;
-  double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   std::fprintf(stderr, "\r\033[K%s done %s in %.1fs\n", label_.c_str(), detail.c_str(), elapsed);
   std::fflush(stderr);
 }

@@ -62,7 +62,8 @@ const options::Schema<CreditConfig>& CreditConfig::Schema() {
     options::Schema<C> s;
     s.Add("data", &C::data, "applicants CSV (numeric and categorical columns)");
     s.Add("target", &C::target, "binary target column");
-    s.Add("positive", &C::positive, "target value that means default (default: the minority class)");
+    s.Add("positive", &C::positive,
+          "target value that means default (default: the minority class)");
     s.Add("weight", &C::weight_column, "row weight column");
     s.Add("protected", &C::protected_column,
           "fairness report by this column (never a model input)");
@@ -85,8 +86,9 @@ const options::Schema<CreditConfig>& CreditConfig::Schema() {
     s.Finish([](C& c, const ConfigNode& given, const std::string& path) {
       if (!given.Has("encoding")) c.preprocess.encoding = DefaultEncoding(c.model);
       const ConfigNode* params = given.Find("params");
-      c.params = ResolveClassifierParams(c.model, params ? *params : ConfigNode::Null(given.where()),
-                                         options::JoinPath(path, "params"));
+      c.params =
+          ResolveClassifierParams(c.model, params ? *params : ConfigNode::Null(given.where()),
+                                  options::JoinPath(path, "params"));
     });
     return s;
   }();

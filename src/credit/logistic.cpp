@@ -1,10 +1,9 @@
 #include "finml/credit/logistic.hpp"
 
 #include <Eigen/Dense>
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <random>
 
@@ -92,8 +91,8 @@ LogisticModel FitLogistic(const std::vector<double>& x, std::size_t n, std::size
       mu(i) = Sigmoid(eta(i));
       curvature(i) = w(i) * mu(i) * (1 - mu(i));
     }
-    const Eigen::VectorXd gradient =
-        X.transpose() * (w.array() * (mu - yv).array()).matrix() + (penalty.array() * beta.array()).matrix();
+    const Eigen::VectorXd gradient = X.transpose() * (w.array() * (mu - yv).array()).matrix() +
+                                     (penalty.array() * beta.array()).matrix();
     hessian = X.transpose() * curvature.asDiagonal() * X;
     hessian.diagonal() += penalty;
     // A tiny ridge keeps an unpenalised, perfectly collinear design solvable.
@@ -152,8 +151,8 @@ std::vector<std::size_t> StratifiedFolds(const std::vector<int>& y, std::size_t 
     std::vector<std::size_t> members;
     for (std::size_t i = 0; i < y.size(); ++i)
       if (y[i] == cls) members.push_back(i);
-    FINML_REQUIRE(members.size() >= k, "only {} rows of class {} for {} folds", members.size(),
-                  cls, k);
+    FINML_REQUIRE(members.size() >= k, "only {} rows of class {} for {} folds", members.size(), cls,
+                  k);
     std::shuffle(members.begin(), members.end(), rng);
     // Round-robin, continuing where the other class stopped, so fold sizes differ by at most one.
     for (std::size_t i : members) fold[i] = next++ % k;

@@ -1,10 +1,9 @@
 #include "finml/credit/metrics.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <numeric>
 
 #include "finml/core/error.hpp"
@@ -21,7 +20,8 @@ void Check(const std::vector<int>& y, const std::vector<double>& p) {
 std::vector<std::size_t> Descending(const std::vector<double>& p) {
   std::vector<std::size_t> order(p.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] > p[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return p[a] > p[b]; });
   return order;
 }
 
@@ -71,8 +71,8 @@ double KsStatistic(const std::vector<int>& y, const std::vector<double>& p) {
   return ks;
 }
 
-std::vector<CalibrationBin> CalibrationTable(const std::vector<int>& y, const std::vector<double>& p,
-                                             int bins) {
+std::vector<CalibrationBin> CalibrationTable(const std::vector<int>& y,
+                                             const std::vector<double>& p, int bins) {
   Check(y, p);
   std::vector<CalibrationBin> table(static_cast<std::size_t>(bins));
   for (int b = 0; b < bins; ++b) {
@@ -111,10 +111,14 @@ BinaryMetrics ComputeBinaryMetrics(const std::vector<int>& y, const std::vector<
     const double q = std::min(std::max(p[i], eps), 1 - eps);
     m.log_loss -= y[i] ? std::log(q) : std::log(1 - q);
     const bool flag = p[i] >= threshold;
-    if (flag && y[i]) ++m.tp;
-    else if (flag) ++m.fp;
-    else if (y[i]) ++m.fn;
-    else ++m.tn;
+    if (flag && y[i])
+      ++m.tp;
+    else if (flag)
+      ++m.fp;
+    else if (y[i])
+      ++m.fn;
+    else
+      ++m.tn;
   }
   const double n = static_cast<double>(m.n);
   m.brier /= n;
@@ -147,10 +151,18 @@ BinaryMetrics ComputeBinaryMetrics(const std::vector<int>& y, const std::vector<
 }
 
 nlohmann::json BinaryMetrics::ToJson() const {
-  nlohmann::json j = {{"n", n},           {"positives", positives}, {"auc", auc},
-                      {"gini", gini},     {"ks", ks},               {"brier", brier},
-                      {"log_loss", log_loss}, {"threshold", threshold}, {"accuracy", accuracy},
-                      {"precision", precision}, {"recall", recall},   {"f1", f1},
+  nlohmann::json j = {{"n", n},
+                      {"positives", positives},
+                      {"auc", auc},
+                      {"gini", gini},
+                      {"ks", ks},
+                      {"brier", brier},
+                      {"log_loss", log_loss},
+                      {"threshold", threshold},
+                      {"accuracy", accuracy},
+                      {"precision", precision},
+                      {"recall", recall},
+                      {"f1", f1},
                       {"confusion", {{"tp", tp}, {"fp", fp}, {"tn", tn}, {"fn", fn}}}};
   if (best_threshold) {
     j["best_threshold"] = *best_threshold;

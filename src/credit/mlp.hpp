@@ -5,9 +5,8 @@
 // network lives in the torch module; its options are read here, without torch.
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <vector>
 
 #include "finml/train/loop_options.hpp"

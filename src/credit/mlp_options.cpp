@@ -10,12 +10,12 @@ const options::Schema<MlpOptions>& MlpOptions::Schema() {
     options::Schema<M> s;
     s.Add("hidden", &M::hidden, "widths of the hidden layers").Min(1);
     s.Add("dropout", &M::dropout, "dropout after each hidden layer").Min(0).Below(1);
-    s.Add("validation", &M::validation,
-          "stratified share of the training rows for early stopping")
+    s.Add("validation", &M::validation, "stratified share of the training rows for early stopping")
         .Above(0)
         .Below(0.5);
     s.Embed(&M::loop, train::LoopOptions::Schema());
-    s.Rule("hidden", [](const M& m) { return !m.hidden.empty(); }, "give at least one layer");
+    s.Rule(
+        "hidden", [](const M& m) { return !m.hidden.empty(); }, "give at least one layer");
     return s;
   }();
   return schema;

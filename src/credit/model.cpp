@@ -20,7 +20,8 @@ std::vector<double> RowWeights(const Table& t, const std::string& column,
   std::vector<double> w;
   if (column.empty()) return w;
   const Column& c = t.Get(column);
-  FINML_REQUIRE(c.kind == ColumnKind::kNumeric, "{}: weight column '{}' is not numeric", t.source, column);
+  FINML_REQUIRE(c.kind == ColumnKind::kNumeric, "{}: weight column '{}' is not numeric", t.source,
+                column);
   for (std::size_t r : rows) {
     FINML_REQUIRE(!c.Missing(r) && c.numbers[r] >= 0,
                   "{}:{}: weight column '{}' needs a non-negative number", t.source, r + 2, column);
@@ -61,8 +62,10 @@ CreditModel CreditModel::Fit(const Table& t, const std::vector<std::size_t>& row
   // Which source feature each column came from, for contributions.
   for (std::size_t f = 0; f < im.pre.Features().size(); ++f) {
     const auto& spec = im.pre.Features()[f];
-    const std::size_t width = c.preprocess.encoding == Encoding::kWoe || spec.kind == ColumnKind::kNumeric
-                                  ? 1 : spec.categories.size();
+    const std::size_t width =
+        c.preprocess.encoding == Encoding::kWoe || spec.kind == ColumnKind::kNumeric
+            ? 1
+            : spec.categories.size();
     for (std::size_t k = 0; k < width; ++k) im.column_source.push_back(f);
   }
   im.column_mean.assign(p, 0.0);

@@ -62,12 +62,14 @@ std::string ReportHtml(const CreditRun& run, const CreditInputs& inputs) {
                     fmt::format("{:.3f}", m.precision), fmt::format("{:.3f}", m.recall),
                     fmt::format("{:.3f}", m.f1)});
   }
-  page.Table({"fold", "n", "AUC", "KS", "Brier", "log loss", "accuracy", "precision", "recall",
-              "F1"}, rows);
+  page.Table(
+      {"fold", "n", "AUC", "KS", "Brier", "log loss", "accuracy", "precision", "recall", "F1"},
+      rows);
   if (run.pooled.best_threshold)
-    page.Paragraph(fmt::format("Profit-maximising threshold on the out-of-fold predictions: {:.4f} "
-                               "(total value {:.2f}).",
-                               *run.pooled.best_threshold, *run.pooled.best_profit));
+    page.Paragraph(
+        fmt::format("Profit-maximising threshold on the out-of-fold predictions: {:.4f} "
+                    "(total value {:.2f}).",
+                    *run.pooled.best_threshold, *run.pooled.best_profit));
   report::ChartOptions o;
   o.x_is_time = false;
   o.title = "ROC (out-of-fold)";
@@ -117,24 +119,29 @@ std::string ReportHtml(const CreditRun& run, const CreditInputs& inputs) {
   }
   if (!run.information_value.empty()) {
     std::vector<std::vector<std::string>> iv;
-    for (const auto& [name, v] : run.information_value) iv.push_back({name, fmt::format("{:.4f}", v)});
+    for (const auto& [name, v] : run.information_value)
+      iv.push_back({name, fmt::format("{:.4f}", v)});
     page.Heading("Information value (all rows, final fit)");
     page.Table({"feature", "IV"}, iv);
   }
   if (run.fairness) {
     const auto& f = *run.fairness;
-    page.Heading(fmt::format("Fairness by '{}' (out-of-fold, threshold {})", f.column, c.threshold));
+    page.Heading(
+        fmt::format("Fairness by '{}' (out-of-fold, threshold {})", f.column, c.threshold));
     std::vector<std::vector<std::string>> fr;
     for (const auto& g : f.groups)
       fr.push_back({g.group, std::to_string(g.n), fmt::format("{:.3f}", g.approval_rate),
                     fmt::format("{:.3f}", g.tpr), fmt::format("{:.3f}", g.fpr),
-                    fmt::format("{:.3f}", g.good_approval), g.auc ? fmt::format("{:.4f}", *g.auc) : "n/a"});
-    page.Table({"group", "n", "approval rate", "TPR (default flag)", "FPR", "approval of good",
-                "AUC"}, fr);
-    page.Paragraph(fmt::format("Disparate impact (lowest / highest approval rate): {:.3f} (the "
-                               "four-fifths rule asks for >= 0.8). Equal-opportunity difference "
-                               "(approval among applicants who repaid, highest - lowest): {:.3f}.",
-                               f.disparate_impact, f.equal_opportunity_difference));
+                    fmt::format("{:.3f}", g.good_approval),
+                    g.auc ? fmt::format("{:.4f}", *g.auc) : "n/a"});
+    page.Table(
+        {"group", "n", "approval rate", "TPR (default flag)", "FPR", "approval of good", "AUC"},
+        fr);
+    page.Paragraph(
+        fmt::format("Disparate impact (lowest / highest approval rate): {:.3f} (the "
+                    "four-fifths rule asks for >= 0.8). Equal-opportunity difference "
+                    "(approval among applicants who repaid, highest - lowest): {:.3f}.",
+                    f.disparate_impact, f.equal_opportunity_difference));
   }
   std::vector<std::pair<std::string, std::string>> facts = {{"settings", c.ToJson().dump()}};
   for (const auto& fact : inputs.provenance.Facts()) facts.push_back(fact);
@@ -153,8 +160,11 @@ nlohmann::json CreditMetricsJson(const CreditRun& run, const CreditInputs& input
   for (const auto& m : run.fold_metrics) folds.push_back(m.ToJson());
   nlohmann::json calibration = nlohmann::json::array();
   for (const auto& b : run.calibration)
-    calibration.push_back({{"lower", b.lower}, {"upper", b.upper}, {"count", b.count},
-                           {"mean_predicted", b.mean_predicted}, {"observed_rate", b.observed_rate}});
+    calibration.push_back({{"lower", b.lower},
+                           {"upper", b.upper},
+                           {"count", b.count},
+                           {"mean_predicted", b.mean_predicted},
+                           {"observed_rate", b.observed_rate}});
   nlohmann::json importance = nlohmann::json::object();
   for (const auto& [name, v] : run.permutation_importance) importance[name] = v;
   nlohmann::json iv = nlohmann::json::object();
@@ -184,8 +194,12 @@ nlohmann::json CreditMetricsJson(const CreditRun& run, const CreditInputs& input
   if (run.fairness) {
     nlohmann::json groups = nlohmann::json::array();
     for (const auto& g : run.fairness->groups)
-      groups.push_back({{"group", g.group}, {"n", g.n}, {"approval_rate", g.approval_rate},
-                        {"tpr", g.tpr}, {"fpr", g.fpr}, {"good_approval", g.good_approval},
+      groups.push_back({{"group", g.group},
+                        {"n", g.n},
+                        {"approval_rate", g.approval_rate},
+                        {"tpr", g.tpr},
+                        {"fpr", g.fpr},
+                        {"good_approval", g.good_approval},
                         {"auc", g.auc ? nlohmann::json(*g.auc) : nlohmann::json()}});
     j["fairness"] = {{"column", run.fairness->column},
                      {"groups", groups},
@@ -195,8 +209,8 @@ nlohmann::json CreditMetricsJson(const CreditRun& run, const CreditInputs& input
   return j;
 }
 
-std::vector<std::string> WriteCreditRun(const CreditRun& run, const Table& t, const std::string& dir,
-                                        const CreditInputs& inputs) {
+std::vector<std::string> WriteCreditRun(const CreditRun& run, const Table& t,
+                                        const std::string& dir, const CreditInputs& inputs) {
   EnsureDirectory(dir);
   std::vector<std::string> files;
   auto write = [&](const std::string& name, const std::string& text) {
@@ -227,19 +241,28 @@ std::vector<std::string> WriteCreditRun(const CreditRun& run, const Table& t, co
       {"settings", run.config.ToJson()},
       {"target", {{"column", run.target.column}, {"positive", run.target.positive}}},
       {"features", run.features},
-      {"training", {{"data", inputs.data().path}, {"sha256", inputs.data().sha256},
-                    {"rows", t.rows}, {"seed", run.config.seed}}},
-      {"cv", {{"auc_mean", run.auc_mean}, {"auc_std", run.auc_std}, {"ks_mean", run.ks_mean},
-              {"gini_mean", run.gini_mean}, {"brier_mean", run.brier_mean}}},
+      {"training",
+       {{"data", inputs.data().path},
+        {"sha256", inputs.data().sha256},
+        {"rows", t.rows},
+        {"seed", run.config.seed}}},
+      {"cv",
+       {{"auc_mean", run.auc_mean},
+        {"auc_std", run.auc_std},
+        {"ks_mean", run.ks_mean},
+        {"gini_mean", run.gini_mean},
+        {"brier_mean", run.brier_mean}}},
       {"describe", run.final_model.Describe()},
-      {"stability_reference", StabilityReference(t, run.features, [&] {
-         // Out-of-fold scores: in-sample ones of flexible models crowd near 0 and 1, and a new
-         // batch would look shifted with no drift at all.
-         std::vector<double> oof;
-         for (double p : run.oof)
-           if (!std::isnan(p)) oof.push_back(p);
-         return oof;
-       }())},
+      {"stability_reference", StabilityReference(t, run.features,
+                                                 [&] {
+                                                   // Out-of-fold scores: in-sample ones of flexible
+                                                   // models crowd near 0 and 1, and a new batch
+                                                   // would look shifted with no drift at all.
+                                                   std::vector<double> oof;
+                                                   for (double p : run.oof)
+                                                     if (!std::isnan(p)) oof.push_back(p);
+                                                   return oof;
+                                                 }())},
       {"provenance", inputs.provenance.ToJson()}};
   WriteFileAtomic(model_dir + "/model.json", manifest.dump(2) + "\n");
   files.push_back("model/");
@@ -249,10 +272,12 @@ std::vector<std::string> WriteCreditRun(const CreditRun& run, const Table& t, co
 ScoreSummary ScoreFile(const std::string& model_dir, const std::string& input_csv,
                        const std::string& out_csv, std::size_t reasons) {
   std::string dir = model_dir;
-  if (!std::filesystem::exists(dir + "/model.json") && std::filesystem::exists(dir + "/model/model.json"))
+  if (!std::filesystem::exists(dir + "/model.json") &&
+      std::filesystem::exists(dir + "/model/model.json"))
     dir += "/model";
   FINML_REQUIRE(std::filesystem::exists(dir + "/model.json"),
-                "{}: no model.json here (fix: pass the directory `finml credit train` wrote)", model_dir);
+                "{}: no model.json here (fix: pass the directory `finml credit train` wrote)",
+                model_dir);
   const auto manifest = nlohmann::json::parse(ReadFile(dir + "/model.json"));
   FINML_REQUIRE(manifest.value("format", "") == "finml-credit/1",
                 "{}/model.json is not a finml credit model", dir);
@@ -282,7 +307,8 @@ ScoreSummary ScoreFile(const std::string& model_dir, const std::string& input_cs
     const auto top = TopReasons(contrib, i, f, reasons);
     for (std::size_t k = 0; k < reasons; ++k) {
       out += ',';
-      if (k < top.size()) out += Csv(fmt::format("{} (+{:.3f})", names[top[k].first], top[k].second));
+      if (k < top.size())
+        out += Csv(fmt::format("{} (+{:.3f})", names[top[k].first], top[k].second));
     }
     out += '\n';
   }

@@ -90,8 +90,9 @@ Preprocessor Preprocessor::Fit(const Table& t, const std::vector<std::size_t>& r
           while (c.numbers[r] > f.bins[b].upper) ++b;
         } else {
           const std::string label = c.Missing(r) ? kMissingCategory : c.labels[r];
-          b = static_cast<std::size_t>(std::lower_bound(f.categories.begin(), f.categories.end(), label) -
-                                       f.categories.begin());
+          b = static_cast<std::size_t>(
+              std::lower_bound(f.categories.begin(), f.categories.end(), label) -
+              f.categories.begin());
         }
         ++f.bins[b].count;
         f.bins[b].events += static_cast<std::size_t>(y[r]);
@@ -106,7 +107,8 @@ Preprocessor Preprocessor::Fit(const Table& t, const std::vector<std::size_t>& r
         f.missing_bin = true;
         f.missing_woe = Woe(missing_count - missing_bad, missing_bad, total_good, total_bad);
         f.iv += ((missing_count - missing_bad + 0.5) / (total_good + 0.5) -
-                 (missing_bad + 0.5) / (total_bad + 0.5)) * f.missing_woe;
+                 (missing_bad + 0.5) / (total_bad + 0.5)) *
+                f.missing_woe;
       }
       p.output_names_.push_back(name + "_woe");
     } else if (c.kind == ColumnKind::kNumeric) {
@@ -162,7 +164,7 @@ std::vector<double> Preprocessor::Transform(const Table& t, const std::vector<st
         }
         continue;
       }
-      const std::string label = c.Missing(r) ? kMissingCategory
+      const std::string label = c.Missing(r)                     ? kMissingCategory
                                 : c.kind == ColumnKind::kNumeric ? fmt::format("{:g}", c.numbers[r])
                                                                  : c.labels[r];
       auto it = std::lower_bound(f.categories.begin(), f.categories.end(), label);
@@ -185,14 +187,21 @@ nlohmann::json Preprocessor::ToJson() const {
   for (const auto& f : features_) {
     nlohmann::json bins = nlohmann::json::array();
     for (const auto& b : f.bins)
-      bins.push_back({{"label", b.label},
-                      {"upper", std::isinf(b.upper) ? nlohmann::json("inf") : nlohmann::json(b.upper)},
-                      {"count", b.count}, {"events", b.events}, {"woe", b.woe}});
+      bins.push_back(
+          {{"label", b.label},
+           {"upper", std::isinf(b.upper) ? nlohmann::json("inf") : nlohmann::json(b.upper)},
+           {"count", b.count},
+           {"events", b.events},
+           {"woe", b.woe}});
     features.push_back({{"name", f.name},
                         {"kind", f.kind == ColumnKind::kNumeric ? "numeric" : "categorical"},
-                        {"mean", f.mean}, {"sd", f.sd}, {"median", f.median},
-                        {"categories", f.categories}, {"bins", bins},
-                        {"missing_bin", f.missing_bin}, {"missing_woe", f.missing_woe},
+                        {"mean", f.mean},
+                        {"sd", f.sd},
+                        {"median", f.median},
+                        {"categories", f.categories},
+                        {"bins", bins},
+                        {"missing_bin", f.missing_bin},
+                        {"missing_woe", f.missing_woe},
                         {"iv", f.iv}});
   }
   return {{"encoding", options_.encoding == Encoding::kWoe ? "woe" : "one_hot"},
@@ -205,7 +214,8 @@ nlohmann::json Preprocessor::ToJson() const {
 Preprocessor Preprocessor::FromJson(const nlohmann::json& j) {
   Preprocessor p;
   p.options_.encoding = j.at("encoding") == "woe" ? Encoding::kWoe : Encoding::kOneHot;
-  p.options_.missing = j.at("missing") == "impute" ? MissingHandling::kImpute : MissingHandling::kError;
+  p.options_.missing =
+      j.at("missing") == "impute" ? MissingHandling::kImpute : MissingHandling::kError;
   p.options_.bins = j.at("bins").get<int>();
   for (const auto& jf : j.at("features")) {
     FeatureSpec f;
@@ -219,7 +229,7 @@ Preprocessor Preprocessor::FromJson(const nlohmann::json& j) {
       WoeBin b;
       b.label = jb.at("label");
       b.upper = jb.at("upper").is_string() ? std::numeric_limits<double>::infinity()
-                                            : jb.at("upper").get<double>();
+                                           : jb.at("upper").get<double>();
       b.count = jb.at("count");
       b.events = jb.at("events");
       b.woe = jb.at("woe");

@@ -6,9 +6,9 @@
 #include "finml/core/modules.hpp"
 #include "finml/core/names.hpp"
 #include "finml/credit/classifier.hpp"
+#include "logistic_classifier.hpp"
 #include "mlp.hpp"
 #include "trees.hpp"
-#include "logistic_classifier.hpp"
 
 namespace finml::credit {
 namespace {

@@ -41,8 +41,10 @@ Table Permuted(const Table& t, const std::string& name, const std::vector<std::s
   std::vector<std::size_t> order = rows;
   std::shuffle(order.begin(), order.end(), rng);
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (c.kind == ColumnKind::kNumeric) c.numbers[rows[i]] = t.Get(name).numbers[order[i]];
-    else c.labels[rows[i]] = t.Get(name).labels[order[i]];
+    if (c.kind == ColumnKind::kNumeric)
+      c.numbers[rows[i]] = t.Get(name).numbers[order[i]];
+    else
+      c.labels[rows[i]] = t.Get(name).labels[order[i]];
   }
   return copy;
 }
@@ -64,7 +66,8 @@ std::vector<std::string> ModelFeatures(const Table& t, const CreditConfig& c) {
   }
   std::vector<std::string> kept;
   for (const auto& name : features)
-    if (std::find(c.exclude.begin(), c.exclude.end(), name) == c.exclude.end()) kept.push_back(name);
+    if (std::find(c.exclude.begin(), c.exclude.end(), name) == c.exclude.end())
+      kept.push_back(name);
   for (const auto& name : c.exclude) (void)t.Get(name);
   FINML_REQUIRE(!kept.empty(), "no feature columns left to model");
   return kept;
@@ -133,9 +136,11 @@ std::vector<std::pair<std::size_t, double>> TopReasons(const std::vector<double>
   const double* c = contributions.data() + row * features;
   std::vector<std::size_t> order(features);
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return c[a] > c[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return c[a] > c[b]; });
   std::vector<std::pair<std::size_t, double>> out;
-  for (std::size_t r = 0; r < k && r < features && c[order[r]] > 0; ++r) out.emplace_back(order[r], c[order[r]]);
+  for (std::size_t r = 0; r < k && r < features && c[order[r]] > 0; ++r)
+    out.emplace_back(order[r], c[order[r]]);
   return out;
 }
 
@@ -162,7 +167,8 @@ CreditRun RunCredit(const Table& t, const CreditConfig& c, bool progress) {
       for (std::size_t i = 0; i < n; ++i)
         if (y[i] == cls) members.push_back(i);
       std::shuffle(members.begin(), members.end(), rng);
-      const auto take = static_cast<std::size_t>(std::round(c.holdout * static_cast<double>(members.size())));
+      const auto take =
+          static_cast<std::size_t>(std::round(c.holdout * static_cast<double>(members.size())));
       FINML_REQUIRE(take >= 1 && take < members.size(),
                     "a {:.0f}% hold-out leaves no {} rows of class {} on one side (fix: a larger "
                     "holdout share or cross-validation)",
@@ -184,7 +190,8 @@ CreditRun RunCredit(const Table& t, const CreditConfig& c, bool progress) {
     const auto p = model.Predict(t, test, &run.unseen_categories);
     for (std::size_t i = 0; i < test.size(); ++i) run.oof[test[i]] = p[i];
     const auto ty = Select(y, test);
-    run.fold_metrics.push_back(ComputeBinaryMetrics(ty, p, c.threshold, c.profit ? &*c.profit : nullptr));
+    run.fold_metrics.push_back(
+        ComputeBinaryMetrics(ty, p, c.threshold, c.profit ? &*c.profit : nullptr));
     // Permutation importance on the held-out rows: the AUC lost when a feature is shuffled.
     std::mt19937_64 rng(c.seed + k);
     const double base = run.fold_metrics.back().auc;

@@ -29,7 +29,8 @@ bool Column::Missing(std::size_t row) const {
 }
 
 bool Table::Has(const std::string& name) const {
-  return std::any_of(columns.begin(), columns.end(), [&](const Column& c) { return c.name == name; });
+  return std::any_of(columns.begin(), columns.end(),
+                     [&](const Column& c) { return c.name == name; });
 }
 
 const Column& Table::Get(const std::string& name) const {
@@ -64,9 +65,10 @@ Table ParseTable(const std::string& text, const std::string& file,
     std::string name = Trim(fields[i]);
     if (i == 0 && name.rfind("\xef\xbb\xbf", 0) == 0) name.erase(0, 3);
     if (name.empty() || seen.count(name)) {
-      throw DataError({file, 1, i + 1},
-                      name.empty() ? "a column has no name" : fmt::format("two columns are named '{}'", name),
-                      "give every column a unique name in the header");
+      throw DataError(
+          {file, 1, i + 1},
+          name.empty() ? "a column has no name" : fmt::format("two columns are named '{}'", name),
+          "give every column a unique name in the header");
     }
     seen[name] = i;
     t.columns.push_back({name, ColumnKind::kNumeric, {}, {}});
@@ -92,10 +94,13 @@ Table ParseTable(const std::string& text, const std::string& file,
         continue;
       }
       ++present;
-      if (ParseNumber(cells[i][r], numbers[r])) ++parsed;
-      else if (first_text == t.rows) first_text = r;
+      if (ParseNumber(cells[i][r], numbers[r]))
+        ++parsed;
+      else if (first_text == t.rows)
+        first_text = r;
     }
-    const bool declared = std::find(categorical.begin(), categorical.end(), c.name) != categorical.end();
+    const bool declared =
+        std::find(categorical.begin(), categorical.end(), c.name) != categorical.end();
     const bool numeric = !declared && parsed == present;
     if (!declared && parsed < present && parsed >= 0.9 * static_cast<double>(present)) {
       throw DataError({file, first_text + 2, i + 1},
@@ -111,7 +116,8 @@ Table ParseTable(const std::string& text, const std::string& file,
     } else {
       c.kind = ColumnKind::kCategorical;
       c.labels.resize(t.rows);
-      for (std::size_t r = 0; r < t.rows; ++r) c.labels[r] = IsMissing(cells[i][r]) ? "" : cells[i][r];
+      for (std::size_t r = 0; r < t.rows; ++r)
+        c.labels[r] = IsMissing(cells[i][r]) ? "" : cells[i][r];
     }
   }
   return t;

@@ -24,8 +24,9 @@ options::Schema<TreeOptions> Build(bool forest) {
   s.Add("lambda", &T::lambda, "L2 penalty on leaf weights").Min(0);
   s.Add("threads", &T::threads, "XGBoost threads (1 keeps results bit-reproducible)").Min(1);
   if (!forest) {
-    s.Rule("colsample", [](const T& t) { return t.colsample > 0; },
-           "must be > 0 (only rf reads 0 as sqrt(features))");
+    s.Rule(
+        "colsample", [](const T& t) { return t.colsample > 0; },
+        "must be > 0 (only rf reads 0 as sqrt(features))");
   }
   return s;
 }

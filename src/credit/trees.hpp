@@ -3,9 +3,8 @@
 // options are read here, without XGBoost.
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 
 #include "finml/core/options.hpp"
 
@@ -18,11 +17,11 @@ struct TreeOptions {
   int rounds = 300;            // gbdt boosting rounds (rf: trees)
   double eta = 0.05;
   int max_depth = 4;
-  double subsample = 0.8;      // rf default 0.632
-  double colsample = 0.8;      // gbdt: by tree; rf: by node (0: sqrt(features), the default)
+  double subsample = 0.8;  // rf default 0.632
+  double colsample = 0.8;  // gbdt: by tree; rf: by node (0: sqrt(features), the default)
   double min_child_weight = 1;
   double lambda = 1;
-  int threads = 1;             // 1 keeps results bit-reproducible
+  int threads = 1;  // 1 keeps results bit-reproducible
   std::uint64_t seed = 42;
   [[nodiscard]] nlohmann::json ToJson() const;  // the parameters, the kind and the seed
   // gbdt: rounds, eta, ...; rf: trees instead of rounds, no eta, Breiman-forest defaults.

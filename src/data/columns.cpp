@@ -15,8 +15,8 @@ std::optional<Field> FieldFromHeader(const std::string& lower) {
   if (lower == "high") return Field::kHigh;
   if (lower == "low") return Field::kLow;
   if (lower == "close" || lower == "price") return Field::kClose;
-  if (lower == "adj close" || lower == "adj_close" || lower == "adjclose" ||
-      lower == "adjusted" || lower == "adj.close")
+  if (lower == "adj close" || lower == "adj_close" || lower == "adjclose" || lower == "adjusted" ||
+      lower == "adj.close")
     return Field::kAdjClose;
   if (lower == "volume" || lower == "vol") return Field::kVolume;
   return std::nullopt;
@@ -113,8 +113,8 @@ ColumnPlan PlanColumns(const std::vector<std::string>& header, const LoadOptions
                         "give every price column a symbol name");
       }
       if (shape == Shape::kCloseOnly && (lower[i] == "close" || lower[i] == "price")) {
-        name = options.symbol.empty() ? std::filesystem::path(file).stem().string()
-                                      : options.symbol;
+        name =
+            options.symbol.empty() ? std::filesystem::path(file).stem().string() : options.symbol;
       }
       plan.symbol_columns.emplace_back(name, i);
     }

@@ -65,8 +65,7 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
   auto& symbol_order = parsed.symbol_order;
   auto& per_symbol = parsed.per_symbol;
   const std::size_t ordinal = parsed.count;
-  const bool by_symbol_columns =
-      plan.shape == Shape::kWidePanel || plan.shape == Shape::kCloseOnly;
+  const bool by_symbol_columns = plan.shape == Shape::kWidePanel || plan.shape == Shape::kCloseOnly;
   const std::size_t width = by_symbol_columns ? plan.symbol_columns.size() : plan.fields.size();
   if (!md.calendar && options.decimal_year) {
     md.calendar = true;
@@ -82,9 +81,8 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
     const std::size_t n = rows.size();
     md.time.reserve(n);
     md.time_label.reserve(n);
-    const bool intraday = std::any_of(rows.begin(), rows.end(), [](const RawRow& r) {
-      return r.time % kSecondsPerDay != 0;
-    });
+    const bool intraday = std::any_of(rows.begin(), rows.end(),
+                                      [](const RawRow& r) { return r.time % kSecondsPerDay != 0; });
     for (const auto& row : rows) {
       md.time.push_back(row.time);
       md.time_label.push_back(md.calendar ? FormatTimestamp(row.time, intraday) : Trim(row.label));
@@ -125,8 +123,7 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
     std::map<Timestamp, std::string> labels;
     for (const auto& symbol : symbol_order) {
       auto& srows = per_symbol[symbol];
-      OrderRows(srows, options, file_label, plan.date_col, "symbol '" + symbol + "': ",
-                md.repairs);
+      OrderRows(srows, options, file_label, plan.date_col, "symbol '" + symbol + "': ", md.repairs);
       for (const auto& r : srows) labels.emplace(r.time, r.label);
     }
     const bool intraday = std::any_of(labels.begin(), labels.end(), [](const auto& entry) {

@@ -7,12 +7,18 @@ namespace finml::data {
 
 const std::vector<double>& Bars::Get(Field field) const {
   switch (field) {
-    case Field::kOpen: return open;
-    case Field::kHigh: return high;
-    case Field::kLow: return low;
-    case Field::kClose: return close;
-    case Field::kAdjClose: return adj_close;
-    case Field::kVolume: return volume;
+    case Field::kOpen:
+      return open;
+    case Field::kHigh:
+      return high;
+    case Field::kLow:
+      return low;
+    case Field::kClose:
+      return close;
+    case Field::kAdjClose:
+      return adj_close;
+    case Field::kVolume:
+      return volume;
   }
   throw InternalError("unknown field");
 }

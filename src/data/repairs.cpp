@@ -55,20 +55,20 @@ void OrderRows(std::vector<RawRow>& rows, const LoadOptions& options, const std:
 void ApplyMissingPolicy(MarketData& md, const LineMap& lines,
                         const std::vector<std::vector<std::size_t>>& field_columns,
                         const LoadOptions& options, const std::vector<std::string>& header) {
-  constexpr Field kFields[] = {Field::kOpen,     Field::kHigh,   Field::kLow,
-                               Field::kClose,    Field::kAdjClose, Field::kVolume};
+  constexpr Field kFields[] = {Field::kOpen,  Field::kHigh,     Field::kLow,
+                               Field::kClose, Field::kAdjClose, Field::kVolume};
   auto describe = [&](std::size_t a, std::size_t fi, std::size_t row) {
     std::size_t line = (*lines[a])[row];
     std::size_t col = field_columns[a][fi];
     std::string column = col < header.size() ? header[col] : EnumName(kFields[fi]);
     if (line == 0) {
       return std::make_pair(SourceLocation{md.source, 0, 0},
-                            fmt::format("symbol '{}' has no row for date '{}'",
-                                        md.assets[a].symbol, md.time_label[row]));
+                            fmt::format("symbol '{}' has no row for date '{}'", md.assets[a].symbol,
+                                        md.time_label[row]));
     }
-    return std::make_pair(SourceLocation{md.source, line, col + 1},
-                          fmt::format("missing value in column '{}' on date '{}'", column,
-                                      md.time_label[row]));
+    return std::make_pair(
+        SourceLocation{md.source, line, col + 1},
+        fmt::format("missing value in column '{}' on date '{}'", column, md.time_label[row]));
   };
   const std::size_t n = md.rows();
   if (options.missing == MissingPolicy::kError) {
@@ -99,10 +99,11 @@ void ApplyMissingPolicy(MarketData& md, const LineMap& lines,
     for (const auto& asset : md.assets)
       for (Field f : kFields) {
         const auto& v = asset.Get(f);
-        kept += static_cast<std::size_t>(std::count_if(v.begin(), v.end(),
-                                                       [](double x) { return std::isnan(x); }));
+        kept += static_cast<std::size_t>(
+            std::count_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }));
       }
-    if (kept > 0) md.repairs.push_back({"missing values kept as gaps (halted or not listed)", kept});
+    if (kept > 0)
+      md.repairs.push_back({"missing values kept as gaps (halted or not listed)", kept});
     return;
   }
   if (options.missing == MissingPolicy::kForwardFill) {
@@ -148,8 +149,8 @@ void ApplyMissingPolicy(MarketData& md, const LineMap& lines,
     for (Field f : kFields) compact(asset.Get(f));
   md.repairs.push_back({"dates with a missing value dropped", dropped});
   if (md.rows() == 0) {
-    throw InvalidInput(fmt::format("{}: every date had a missing value; nothing left after 'drop'",
-                                   md.source));
+    throw InvalidInput(
+        fmt::format("{}: every date had a missing value; nothing left after 'drop'", md.source));
   }
 }
 

@@ -76,8 +76,7 @@ void CheckRowValues(const ColumnPlan& plan, const RawRow& row, const std::string
 ParsedRows ReadRows(CsvReader& reader, const ColumnPlan& plan,
                     const std::vector<std::string>& header, const LoadOptions& options,
                     const std::string& file) {
-  const bool by_symbol_columns =
-      plan.shape == Shape::kWidePanel || plan.shape == Shape::kCloseOnly;
+  const bool by_symbol_columns = plan.shape == Shape::kWidePanel || plan.shape == Shape::kCloseOnly;
   const std::size_t width = by_symbol_columns ? plan.symbol_columns.size() : plan.fields.size();
   ParsedRows out;
   auto& rows = out.rows;
@@ -87,10 +86,10 @@ ParsedRows ReadRows(CsvReader& reader, const ColumnPlan& plan,
 
   while (reader.Next(fields)) {
     if (fields.size() != header.size()) {
-      throw DataError(SourceLocation{file, reader.line(), 0},
-                      fmt::format("{} fields where the header has {}", fields.size(),
-                                  header.size()),
-                      "every row needs one value per header column; quote fields with commas");
+      throw DataError(
+          SourceLocation{file, reader.line(), 0},
+          fmt::format("{} fields where the header has {}", fields.size(), header.size()),
+          "every row needs one value per header column; quote fields with commas");
     }
     RawRow row;
     row.line = reader.line();
@@ -120,7 +119,8 @@ ParsedRows ReadRows(CsvReader& reader, const ColumnPlan& plan,
                                     rows.back().label),
                         "sort the file by its index column");
       }
-      row.time = options.decimal_year ? DecimalYearToTimestamp(key) : static_cast<Timestamp>(ordinal);
+      row.time =
+          options.decimal_year ? DecimalYearToTimestamp(key) : static_cast<Timestamp>(ordinal);
     }
     ++ordinal;
     row.values.resize(width);

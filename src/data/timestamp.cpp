@@ -1,8 +1,8 @@
 #include "finml/data/timestamp.hpp"
 
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 namespace finml::data {
 
@@ -100,7 +100,8 @@ int Weekday(Timestamp t) {
 std::string FormatTimestamp(Timestamp t, bool with_time) {
   CivilDate d = DateOf(t);
   std::int64_t seconds = t - DaysFromCivil(d) * kSecondsPerDay;
-  if (seconds == 0 && !with_time) return fmt::format("{:04d}-{:02d}-{:02d}", d.year, d.month, d.day);
+  if (seconds == 0 && !with_time)
+    return fmt::format("{:04d}-{:02d}-{:02d}", d.year, d.month, d.day);
   return fmt::format("{:04d}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}", d.year, d.month, d.day,
                      seconds / 3600, seconds / 60 % 60, seconds % 60);
 }

@@ -11,8 +11,8 @@
 namespace finml::data {
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr Field kAllFields[] = {Field::kOpen,     Field::kHigh,   Field::kLow,
-                                Field::kClose,    Field::kAdjClose, Field::kVolume};
+constexpr Field kAllFields[] = {Field::kOpen,  Field::kHigh,     Field::kLow,
+                                Field::kClose, Field::kAdjClose, Field::kVolume};
 }  // namespace
 
 std::vector<double> Returns(const std::vector<double>& prices, ReturnKind kind,
@@ -27,9 +27,8 @@ std::vector<double> Returns(const std::vector<double>& prices, ReturnKind kind,
 }
 
 MarketData Resample(const MarketData& md, Frequency frequency) {
-  FINML_REQUIRE(md.calendar,
-                "{}: cannot resample data without calendar dates (its index is '{}')", md.source,
-                md.time_label.empty() ? "" : md.time_label.front());
+  FINML_REQUIRE(md.calendar, "{}: cannot resample data without calendar dates (its index is '{}')",
+                md.source, md.time_label.empty() ? "" : md.time_label.front());
   auto period_of = [&](Timestamp t) -> std::int64_t {
     if (frequency == Frequency::kMonthly) {
       CivilDate d = DateOf(t);
@@ -64,16 +63,23 @@ MarketData Resample(const MarketData& md, Frequency frequency) {
       auto& v = bars.Get(f);
       for (auto [b, e] : periods) {
         switch (f) {
-          case Field::kOpen: v.push_back(in[b]); break;
-          case Field::kHigh: v.push_back(*std::max_element(in.begin() + b, in.begin() + e)); break;
-          case Field::kLow: v.push_back(*std::min_element(in.begin() + b, in.begin() + e)); break;
+          case Field::kOpen:
+            v.push_back(in[b]);
+            break;
+          case Field::kHigh:
+            v.push_back(*std::max_element(in.begin() + b, in.begin() + e));
+            break;
+          case Field::kLow:
+            v.push_back(*std::min_element(in.begin() + b, in.begin() + e));
+            break;
           case Field::kVolume: {
             double s = 0;
             for (std::size_t i = b; i < e; ++i) s += in[i];
             v.push_back(s);
             break;
           }
-          default: v.push_back(in[e - 1]);
+          default:
+            v.push_back(in[e - 1]);
         }
       }
     }

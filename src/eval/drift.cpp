@@ -22,7 +22,8 @@ std::vector<double> DecileEdges(std::vector<double> v) {
 std::vector<double> BinShares(const std::vector<double>& values, const std::vector<double>& edges) {
   std::vector<double> s(edges.size(), 0.0);
   for (double x : values) {
-    const auto b = static_cast<std::size_t>(std::lower_bound(edges.begin(), edges.end(), x) - edges.begin());
+    const auto b =
+        static_cast<std::size_t>(std::lower_bound(edges.begin(), edges.end(), x) - edges.begin());
     s[std::min(b, edges.size() - 1)] += 1.0 / static_cast<double>(values.size());
   }
   return s;
@@ -47,7 +48,8 @@ nlohmann::json EdgesJson(const std::vector<double>& e) {
 
 std::vector<double> EdgesFromJson(const nlohmann::json& j) {
   std::vector<double> e;
-  for (const auto& x : j) e.push_back(x.is_string() ? std::numeric_limits<double>::infinity() : x.get<double>());
+  for (const auto& x : j)
+    e.push_back(x.is_string() ? std::numeric_limits<double>::infinity() : x.get<double>());
   return e;
 }
 
@@ -76,7 +78,8 @@ nlohmann::json NumericReference(std::vector<double> values) {
 
 nlohmann::json CategoricalReference(const std::vector<std::string>& labels) {
   std::map<std::string, double> shares;
-  for (const auto& l : labels) shares[l.empty() ? "(missing)" : l] += 1.0 / static_cast<double>(labels.size());
+  for (const auto& l : labels)
+    shares[l.empty() ? "(missing)" : l] += 1.0 / static_cast<double>(labels.size());
   return {{"kind", "categorical"}, {"count", labels.size()}, {"shares", shares}};
 }
 
@@ -104,10 +107,13 @@ double KolmogorovSmirnov(const std::vector<double>& q, std::vector<double> live)
   points.erase(std::unique(points.begin(), points.end()), points.end());
   double d = 0;
   for (double t : points) {
-    const double below = static_cast<double>(std::lower_bound(live.begin(), live.end(), t) - live.begin());
-    const double upto = static_cast<double>(std::upper_bound(live.begin(), live.end(), t) - live.begin());
+    const double below =
+        static_cast<double>(std::lower_bound(live.begin(), live.end(), t) - live.begin());
+    const double upto =
+        static_cast<double>(std::upper_bound(live.begin(), live.end(), t) - live.begin());
     const double ref_right = ReferenceCdf(q, t);
-    const double ref_left = ReferenceCdf(q, std::nextafter(t, -std::numeric_limits<double>::infinity()));
+    const double ref_left =
+        ReferenceCdf(q, std::nextafter(t, -std::numeric_limits<double>::infinity()));
     d = std::max({d, std::abs(upto / n - ref_right), std::abs(below / n - ref_left)});
   }
   return d;
@@ -129,8 +135,8 @@ DriftStatistics NumericDrift(const nlohmann::json& reference, const std::vector<
   const auto shares = reference.at("shares").get<std::vector<double>>();
   FINML_REQUIRE(!edges.empty() && edges.size() == shares.size() &&
                     std::is_sorted(edges.begin(), edges.end()) && std::isinf(edges.back()),
-                "drift reference: {} bin edges (ascending, the last inf) for {} shares", edges.size(),
-                shares.size());
+                "drift reference: {} bin edges (ascending, the last inf) for {} shares",
+                edges.size(), shares.size());
   s.psi = StabilityIndex(shares, BinShares(finite, edges));
   if (reference.contains("quantiles")) {
     const auto q = reference.at("quantiles").get<std::vector<double>>();
@@ -147,7 +153,8 @@ DriftStatistics CategoricalDrift(const nlohmann::json& reference,
   s.count = live.size();
   if (live.empty()) return s;
   std::map<std::string, double> batch;
-  for (const auto& l : live) batch[l.empty() ? "(missing)" : l] += 1.0 / static_cast<double>(live.size());
+  for (const auto& l : live)
+    batch[l.empty() ? "(missing)" : l] += 1.0 / static_cast<double>(live.size());
   std::vector<double> e, a;
   for (const auto& [cat, share] : reference.at("shares").items()) {
     e.push_back(share.get<double>());

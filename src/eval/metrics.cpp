@@ -14,7 +14,8 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double Mean(const std::vector<double>& v) {
-  return v.empty() ? kNaN : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+  return v.empty() ? kNaN
+                   : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
 
 double SampleStd(const std::vector<double>& v) {
@@ -27,7 +28,9 @@ double SampleStd(const std::vector<double>& v) {
 int Sign(double v) { return (v > 0) - (v < 0); }
 
 // Undefined values (no variance, the benchmark against itself) are JSON null, not a number.
-nlohmann::json Num(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+nlohmann::json Num(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
 }  // namespace
 
 double NormalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
@@ -55,8 +58,8 @@ PointMetrics ComputePointMetrics(const std::vector<double>& y, const std::vector
                                  const std::vector<double>& base,
                                  const std::vector<std::size_t>& group, std::size_t horizon) {
   FINML_REQUIRE(y.size() == p.size() && y.size() == base.size(),
-                "metrics: {} outcomes, {} predictions and {} benchmarks differ", y.size(),
-                p.size(), base.size());
+                "metrics: {} outcomes, {} predictions and {} benchmarks differ", y.size(), p.size(),
+                base.size());
   FINML_REQUIRE(group.empty() || group.size() == y.size(), "metrics: group length mismatch");
   PointMetrics m;
   m.n = y.size();
@@ -111,7 +114,8 @@ PointMetrics ComputePointMetrics(const std::vector<double>& y, const std::vector
       sum += (y[i] - p[i]) * (y[i] - p[i]) - (y[i] - base[i]) * (y[i] - base[i]);
       ++count;
     }
-    for (const auto& [date, acc] : by_date) d.push_back(acc.first / static_cast<double>(acc.second));
+    for (const auto& [date, acc] : by_date)
+      d.push_back(acc.first / static_cast<double>(acc.second));
   }
   bool identical = std::all_of(d.begin(), d.end(), [](double v) { return v == 0; });
   m.dm = identical ? TestResult{kNaN, kNaN} : DieboldMariano(d, horizon);
@@ -149,7 +153,8 @@ double Pearson(const std::vector<double>& a, const std::vector<double>& b) {
 std::vector<double> Ranks(const std::vector<double>& v) {
   std::vector<std::size_t> order(v.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return v[i] < v[j]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t i, std::size_t j) { return v[i] < v[j]; });
   std::vector<double> ranks(v.size());
   for (std::size_t i = 0; i < order.size();) {
     std::size_t j = i;

@@ -40,82 +40,158 @@ Series Divide(const Series& a, const Series& b) {
 
 const std::vector<SpecKind>& SpecTable() {
   static const std::vector<SpecKind> kSpecs = {
-      {"sma", true, 20, {}, [](const Context& c, std::size_t n, FeatureTable& t) {
+      {"sma",
+       true,
+       20,
+       {},
+       [](const Context& c, std::size_t n, FeatureTable& t) {
          Add(t, fmt::format("sma_{}", n), Sma(c.price, n));
        }},
-      {"ema", true, 12, {}, [](const Context& c, std::size_t n, FeatureTable& t) {
+      {"ema",
+       true,
+       12,
+       {},
+       [](const Context& c, std::size_t n, FeatureTable& t) {
          Add(t, fmt::format("ema_{}", n), Ema(c.price, n));
        }},
-      {"wma", true, 10, {}, [](const Context& c, std::size_t n, FeatureTable& t) {
+      {"wma",
+       true,
+       10,
+       {},
+       [](const Context& c, std::size_t n, FeatureTable& t) {
          Add(t, fmt::format("wma_{}", n), Wma(c.price, n));
        }},
-      {"macd", false, 0, {}, [](const Context& c, std::size_t, FeatureTable& t) {
+      {"macd",
+       false,
+       0,
+       {},
+       [](const Context& c, std::size_t, FeatureTable& t) {
          MacdLines m = Macd(c.price);
          Add(t, "macd", m.macd);
          Add(t, "macd_signal", m.signal);
          Add(t, "macd_hist", m.histogram);
        }},
-      {"macd_norm", false, 0, {}, [](const Context& c, std::size_t, FeatureTable& t) {
+      {"macd_norm",
+       false,
+       0,
+       {},
+       [](const Context& c, std::size_t, FeatureTable& t) {
          Add(t, "macd_norm", Divide(Macd(c.price).macd, c.price));
        }},
-      {"rsi", true, 14, {}, [](const Context& c, std::size_t n, FeatureTable& t) {
+      {"rsi",
+       true,
+       14,
+       {},
+       [](const Context& c, std::size_t n, FeatureTable& t) {
          Add(t, fmt::format("rsi_{}", n), Rsi(c.price, n));
        }},
-      {"bb", true, 20, {}, [](const Context& c, std::size_t n, FeatureTable& t) {
+      {"bb",
+       true,
+       20,
+       {},
+       [](const Context& c, std::size_t n, FeatureTable& t) {
          BollingerBands b = Bollinger(c.price, n, 2.0);
          Add(t, fmt::format("bb_lower_{}", n), b.lower);
          Add(t, fmt::format("bb_mid_{}", n), b.middle);
          Add(t, fmt::format("bb_upper_{}", n), b.upper);
          Add(t, fmt::format("bb_pctb_{}", n), b.percent_b);
        }},
-      {"bb_pctb", true, 20, {}, [](const Context& c, std::size_t n, FeatureTable& t) {
+      {"bb_pctb",
+       true,
+       20,
+       {},
+       [](const Context& c, std::size_t n, FeatureTable& t) {
          Add(t, fmt::format("bb_pctb_{}", n), Bollinger(c.price, n, 2.0).percent_b);
        }},
-      {"atr", true, 14, {Field::kHigh, Field::kLow}, [](const Context& c, std::size_t n,
-                                                         FeatureTable& t) {
+      {"atr",
+       true,
+       14,
+       {Field::kHigh, Field::kLow},
+       [](const Context& c, std::size_t n, FeatureTable& t) {
          Add(t, fmt::format("atr_{}", n), Atr(c.bars.high, c.bars.low, c.price, n));
        }},
-      {"atr_norm", true, 14, {Field::kHigh, Field::kLow}, [](const Context& c, std::size_t n,
-                                                              FeatureTable& t) {
+      {"atr_norm",
+       true,
+       14,
+       {Field::kHigh, Field::kLow},
+       [](const Context& c, std::size_t n, FeatureTable& t) {
          Add(t, fmt::format("atr_norm_{}", n),
              Divide(Atr(c.bars.high, c.bars.low, c.price, n), c.price));
        }},
-      {"stoch", true, 14, {Field::kHigh, Field::kLow}, [](const Context& c, std::size_t n,
-                                                          FeatureTable& t) {
+      {"stoch",
+       true,
+       14,
+       {Field::kHigh, Field::kLow},
+       [](const Context& c, std::size_t n, FeatureTable& t) {
          StochasticLines s = Stochastic(c.bars.high, c.bars.low, c.price, n);
          Add(t, fmt::format("stoch_k_{}", n), s.fast_k);
          Add(t, fmt::format("stoch_d_{}", n), s.fast_d);
          Add(t, fmt::format("stoch_slowd_{}", n), s.slow_d);
        }},
-      {"obv", false, 0, {Field::kVolume}, [](const Context& c, std::size_t, FeatureTable& t) {
+      {"obv",
+       false,
+       0,
+       {Field::kVolume},
+       [](const Context& c, std::size_t, FeatureTable& t) {
          Add(t, "obv", Obv(c.price, c.bars.volume));
        }},
-      {"roc", true, 10, {}, [](const Context& c, std::size_t n, FeatureTable& t) {
+      {"roc",
+       true,
+       10,
+       {},
+       [](const Context& c, std::size_t n, FeatureTable& t) {
          Add(t, fmt::format("roc_{}", n), Roc(c.price, n));
        }},
-      {"mom", true, 10, {}, [](const Context& c, std::size_t n, FeatureTable& t) {
+      {"mom",
+       true,
+       10,
+       {},
+       [](const Context& c, std::size_t n, FeatureTable& t) {
          Add(t, fmt::format("mom_{}", n), Momentum(c.price, n));
        }},
-      {"vol", true, 20, {}, [](const Context& c, std::size_t n, FeatureTable& t) {
+      {"vol",
+       true,
+       20,
+       {},
+       [](const Context& c, std::size_t n, FeatureTable& t) {
          Add(t, fmt::format("vol_{}", n), RollingVolatility(c.price, n));
        }},
-      {"zscore", true, 20, {}, [](const Context& c, std::size_t n, FeatureTable& t) {
+      {"zscore",
+       true,
+       20,
+       {},
+       [](const Context& c, std::size_t n, FeatureTable& t) {
          Add(t, fmt::format("zscore_{}", n), RollingZScore(c.price, n));
        }},
-      {"close_sma_ratio", true, 20, {}, [](const Context& c, std::size_t n, FeatureTable& t) {
+      {"close_sma_ratio",
+       true,
+       20,
+       {},
+       [](const Context& c, std::size_t n, FeatureTable& t) {
          Series ratio = Divide(c.price, Sma(c.price, n));
          for (double& v : ratio) v -= 1.0;
          Add(t, fmt::format("close_sma_ratio_{}", n), ratio);
        }},
-      {"lag_close", true, 1, {}, [](const Context& c, std::size_t n, FeatureTable& t) {
+      {"lag_close",
+       true,
+       1,
+       {},
+       [](const Context& c, std::size_t n, FeatureTable& t) {
          Add(t, fmt::format("lag_close_{}", n), Lag(c.price, n));
        }},
       // One-period log return, lagged k periods (lag_ret_0 is the latest return).
-      {"lag_ret", true, 0, {}, [](const Context& c, std::size_t n, FeatureTable& t) {
+      {"lag_ret",
+       true,
+       0,
+       {},
+       [](const Context& c, std::size_t n, FeatureTable& t) {
          Add(t, fmt::format("lag_ret_{}", n), Lag(Roc(c.price, 1), n));
        }},
-      {"log_volume", false, 0, {Field::kVolume}, [](const Context& c, std::size_t,
-                                                     FeatureTable& t) {
+      {"log_volume",
+       false,
+       0,
+       {Field::kVolume},
+       [](const Context& c, std::size_t, FeatureTable& t) {
          Series v(c.bars.volume.size());
          for (std::size_t i = 0; i < v.size(); ++i) v[i] = std::log1p(c.bars.volume[i]);
          Add(t, "log_volume", v);
@@ -148,8 +224,8 @@ bool Available(const SpecKind& kind, const Bars& bars) {
 const Series& FeatureTable::Column(const std::string& name) const {
   for (std::size_t i = 0; i < names.size(); ++i)
     if (names[i] == name) return columns[i];
-  throw InvalidInput(fmt::format("no feature column '{}' (did you mean '{}'?)", name,
-                                 ClosestMatch(name, names)));
+  throw InvalidInput(
+      fmt::format("no feature column '{}' (did you mean '{}'?)", name, ClosestMatch(name, names)));
 }
 
 std::vector<std::string> FeatureSetNames() { return {"all", "close", "stationary"}; }
@@ -165,16 +241,27 @@ std::vector<std::string> ExpandFeatureSet(const std::string& set_name, const Bar
   const bool volume = bars.Has(Field::kVolume);
   std::vector<std::string> specs;
   if (set_name == "all" || set_name == "close") {
-    specs = {"sma_20", "ema_12", "ema_26", "wma_10", "macd", "rsi_14", "bb_20",
-             "roc_10", "mom_10", "vol_20", "zscore_20", "lag_close_1"};
+    specs = {"sma_20", "ema_12", "ema_26", "wma_10", "macd",      "rsi_14",
+             "bb_20",  "roc_10", "mom_10", "vol_20", "zscore_20", "lag_close_1"};
     if (set_name == "all") {
       if (hl) specs.insert(specs.end(), {"atr_14", "stoch_14"});
       if (volume) specs.push_back("obv");
     }
   } else if (set_name == "stationary") {
-    specs = {"lag_ret_0", "lag_ret_1", "lag_ret_2", "lag_ret_3", "lag_ret_4", "roc_5",
-             "roc_20", "close_sma_ratio_20", "close_sma_ratio_50", "macd_norm", "rsi_14",
-             "bb_pctb_20", "vol_20", "zscore_20"};
+    specs = {"lag_ret_0",
+             "lag_ret_1",
+             "lag_ret_2",
+             "lag_ret_3",
+             "lag_ret_4",
+             "roc_5",
+             "roc_20",
+             "close_sma_ratio_20",
+             "close_sma_ratio_50",
+             "macd_norm",
+             "rsi_14",
+             "bb_pctb_20",
+             "vol_20",
+             "zscore_20"};
     if (hl) specs.insert(specs.end(), {"atr_norm_14", "stoch_14"});
   } else {
     throw ConfigError(fmt::format("unknown feature set '{}' (did you mean '{}'? valid: {})",
@@ -184,8 +271,7 @@ std::vector<std::string> ExpandFeatureSet(const std::string& set_name, const Bar
   return specs;
 }
 
-FeatureTable ComputeFeatures(const Bars& bars, const std::vector<std::string>& specs,
-                             Field price) {
+FeatureTable ComputeFeatures(const Bars& bars, const std::vector<std::string>& specs, Field price) {
   const auto& price_series = bars.Get(price);
   FINML_REQUIRE(!price_series.empty(), "asset '{}' has no {} column for indicators", bars.symbol,
                 EnumName(price));
@@ -212,9 +298,10 @@ FeatureTable ComputeFeatures(const Bars& bars, const std::vector<std::string>& s
       throw ConfigError(fmt::format("feature '{}' takes no period; write '{}'", spec, kind->base));
     }
     if (!Available(*kind, bars)) {
-      throw ConfigError(fmt::format("feature '{}' needs high/low/volume columns, which asset '{}' "
-                                    "does not have",
-                                    spec, bars.symbol));
+      throw ConfigError(
+          fmt::format("feature '{}' needs high/low/volume columns, which asset '{}' "
+                      "does not have",
+                      spec, bars.symbol));
     }
     if (kind->needs_period && *period == 0 && base != "lag_ret") {
       throw ConfigError(fmt::format("feature '{}': the period must be at least 1", spec));

@@ -77,7 +77,8 @@ std::vector<double> AutoRegressive::Predict(const train::SampleSet& samples) con
   std::vector<double> out(samples.size());
   for (std::size_t i = 0; i < samples.size(); ++i) {
     double v = coef_(0);
-    for (std::size_t j = 0; j < order_; ++j) v += coef_(j + 1) * samples.own_lags[i * samples.ar_lags + j];
+    for (std::size_t j = 0; j < order_; ++j)
+      v += coef_(j + 1) * samples.own_lags[i * samples.ar_lags + j];
     out[i] = v;
   }
   return out;
@@ -86,7 +87,10 @@ std::vector<double> AutoRegressive::Predict(const train::SampleSet& samples) con
 nlohmann::json AutoRegressive::Describe() const {
   std::vector<double> c(coef_.data(), coef_.data() + coef_.size());
   std::vector<double> se(std_error_.data(), std_error_.data() + std_error_.size());
-  return {{"type", "ar"}, {"p", order_}, {"coefficients", c}, {"std_errors", se},
+  return {{"type", "ar"},
+          {"p", order_},
+          {"coefficients", c},
+          {"std_errors", se},
           {"residual_variance", sigma2_},
           {"note", "coefficients[0] is the intercept, coefficients[i] multiplies lag i"}};
 }
@@ -141,10 +145,10 @@ void Ridge::Fit(const train::SampleSet& train, const train::SampleSet& validatio
 
 std::vector<double> Ridge::Predict(const train::SampleSet& samples) const {
   if (coef_.size() == 0) throw InternalError("ridge: predict before fit");
-  FINML_REQUIRE(static_cast<Eigen::Index>(samples.lookback * samples.num_features()) ==
-                    coef_.size(),
-                "ridge: fitted on {} inputs, given {}", coef_.size(),
-                samples.lookback * samples.num_features());
+  FINML_REQUIRE(
+      static_cast<Eigen::Index>(samples.lookback * samples.num_features()) == coef_.size(),
+      "ridge: fitted on {} inputs, given {}", coef_.size(),
+      samples.lookback * samples.num_features());
   Eigen::VectorXd p = (FlatWindows(samples) * coef_).array() + intercept_;
   return std::vector<double>(p.data(), p.data() + p.size());
 }
@@ -154,10 +158,14 @@ nlohmann::json Ridge::Describe() const {
   for (std::size_t j = 0; j < names_.size(); ++j) coefs[names_[j]] = coef_(j);
   nlohmann::json grid = nlohmann::json::array();
   for (auto [a, mse] : validation_mse_) grid.push_back({{"alpha", a}, {"validation_mse", mse}});
-  return {{"type", "ridge"}, {"alpha", alpha_}, {"intercept", intercept_},
-          {"coefficients", coefs}, {"alpha_search", grid},
-          {"note", "alpha scales the penalty per training sample (objective: mean squared error "
-                   "+ alpha * |beta|^2); features are normalised on training data"}};
+  return {{"type", "ridge"},
+          {"alpha", alpha_},
+          {"intercept", intercept_},
+          {"coefficients", coefs},
+          {"alpha_search", grid},
+          {"note",
+           "alpha scales the penalty per training sample (objective: mean squared error "
+           "+ alpha * |beta|^2); features are normalised on training data"}};
 }
 
 namespace {
@@ -177,7 +185,8 @@ void HistoricalMean::Load(const nlohmann::json& state, const std::string&) {
 }
 
 nlohmann::json AutoRegressive::Save(const std::string&) const {
-  return {{"coefficients", ToVector(coef_)}, {"std_errors", ToVector(std_error_)},
+  return {{"coefficients", ToVector(coef_)},
+          {"std_errors", ToVector(std_error_)},
           {"residual_variance", sigma2_}};
 }
 void AutoRegressive::Load(const nlohmann::json& state, const std::string&) {
@@ -190,7 +199,9 @@ void AutoRegressive::Load(const nlohmann::json& state, const std::string&) {
 }
 
 nlohmann::json Ridge::Save(const std::string&) const {
-  return {{"alpha", alpha_}, {"intercept", intercept_}, {"coefficients", ToVector(coef_)},
+  return {{"alpha", alpha_},
+          {"intercept", intercept_},
+          {"coefficients", ToVector(coef_)},
           {"inputs", names_}};
 }
 void Ridge::Load(const nlohmann::json& state, const std::string&) {

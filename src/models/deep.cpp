@@ -41,8 +41,7 @@ options::Schema<DeepOptions> BuildSchema(const std::string& arch) {
         .Names(options::OneOf({"scratch", "zero_shot", "fine_tune"}, "mode"));
     s.Add("pretrain", &O::pretrain, "series to pretrain on (paths, or {path, decimal_year})");
     s.Add("pretrain_epochs", &O::pretrain_epochs, "pretraining epochs (default: epochs)").Min(1);
-    s.Add("finetune_lr", &O::finetune_lr, "fine-tuning learning rate (default: lr / 10)")
-        .Above(0);
+    s.Add("finetune_lr", &O::finetune_lr, "fine-tuning learning rate (default: lr / 10)").Above(0);
   }
   s.Finish([arch](O& o, const ConfigNode& given, const std::string&) {
     o.architecture = arch;
@@ -53,17 +52,20 @@ options::Schema<DeepOptions> BuildSchema(const std::string& arch) {
     if (arch == "gpt" && !given.Has("finetune_lr")) o.finetune_lr = o.loop.lr / 10;
   });
   if (IsTransformer(arch)) {
-    s.Rule("heads", [](const O& o) { return o.hidden % o.heads == 0; },
-           "hidden must be a multiple of heads");
+    s.Rule(
+        "heads", [](const O& o) { return o.hidden % o.heads == 0; },
+        "hidden must be a multiple of heads");
   }
   if (arch == "lstm") {
-    s.Rule("implementation",
-           [](const O& o) { return !(o.implementation == "fused" && o.device == "cuda"); },
-           "the fused implementation runs on the CPU; use implementation: torch with device: cuda");
+    s.Rule(
+        "implementation",
+        [](const O& o) { return !(o.implementation == "fused" && o.device == "cuda"); },
+        "the fused implementation runs on the CPU; use implementation: torch with device: cuda");
   }
   if (arch == "gpt") {
-    s.Rule("pretrain", [](const O& o) { return o.mode == "scratch" || !o.pretrain.empty(); },
-           "modes zero_shot and fine_tune need 'pretrain' sources to learn from first");
+    s.Rule(
+        "pretrain", [](const O& o) { return o.mode == "scratch" || !o.pretrain.empty(); },
+        "modes zero_shot and fine_tune need 'pretrain' sources to learn from first");
   }
   return s;
 }

@@ -2,9 +2,9 @@
 // says how its parameters are declared, and makes it from them.
 #include <functional>
 
+#include "baselines.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/names.hpp"
-#include "baselines.hpp"
 #include "finml/models/deep.hpp"
 
 namespace finml::models {
@@ -39,8 +39,9 @@ struct RidgeOptions {
       s.Add("alpha", &RidgeOptions::alpha,
             "L2 penalties to choose from on validation (one value: no choice)")
           .Min(0);
-      s.Rule("alpha", [](const RidgeOptions& o) { return !o.alpha.empty(); },
-             "give at least one penalty");
+      s.Rule(
+          "alpha", [](const RidgeOptions& o) { return !o.alpha.empty(); },
+          "give at least one penalty");
       return s;
     }();
     return schema;
@@ -55,9 +56,10 @@ struct Entry {
 };
 
 template <typename Options>
-Entry Row(std::string name, std::function<std::unique_ptr<Forecaster>(const Options&)> make,
-          std::function<const options::Schema<Options>&()> schema = &Options::Schema,
-          std::function<Options()> defaults = [] { return Options{}; }) {
+Entry Row(
+    std::string name, std::function<std::unique_ptr<Forecaster>(const Options&)> make,
+    std::function<const options::Schema<Options>&()> schema = &Options::Schema,
+    std::function<Options()> defaults = [] { return Options{}; }) {
   Entry e;
   e.name = name;
   e.resolve = [schema, defaults](const ConfigNode& params, const std::string& path) {
@@ -78,7 +80,8 @@ Entry DeepRow(const std::string& architecture) {
 
 const std::vector<Entry>& Table() {
   static const std::vector<Entry> kTable = {
-      Row<NoOptions>("random_walk", [](const NoOptions&) { return std::make_unique<RandomWalk>(); }),
+      Row<NoOptions>("random_walk",
+                     [](const NoOptions&) { return std::make_unique<RandomWalk>(); }),
       Row<NoOptions>("historical_mean",
                      [](const NoOptions&) { return std::make_unique<HistoricalMean>(); }),
       Row<ArOptions>("ar",

@@ -16,7 +16,9 @@ void HtmlPage::Paragraph(const std::string& text) {
   body_ += fmt::format("<p>{}</p>\n", EscapeXml(text));
 }
 
-void HtmlPage::Raw(const std::string& html) { body_ += "<div class=\"figure\">" + html + "</div>\n"; }
+void HtmlPage::Raw(const std::string& html) {
+  body_ += "<div class=\"figure\">" + html + "</div>\n";
+}
 
 void HtmlPage::Table(const std::vector<std::string>& header,
                      const std::vector<std::vector<std::string>>& rows, int highlight_row) {

@@ -1,10 +1,10 @@
 #include "finml/report/svg_chart.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "finml/data/timestamp.hpp"
 
@@ -49,7 +49,7 @@ std::vector<double> TimeTicks(double lo, double hi) {
       step = s;
       if (span_years / s <= 7) break;
     }
-    for (int y = (start.year / step) * step; ; y += step) {
+    for (int y = (start.year / step) * step;; y += step) {
       double t = static_cast<double>(data::DaysFromCivil({y, 1, 1}) * data::kSecondsPerDay);
       if (t > hi) break;
       if (t >= lo) ticks.push_back(t);
@@ -59,7 +59,7 @@ std::vector<double> TimeTicks(double lo, double hi) {
   const double span_months = span_years * 12;
   int step = span_months <= 7 ? 1 : span_months <= 14 ? 2 : span_months <= 21 ? 3 : 6;
   int month_index = start.year * 12 + static_cast<int>(start.month) - 1;
-  for (int m = month_index; ; ++m) {
+  for (int m = month_index;; ++m) {
     if (m % step != 0) continue;
     double t = static_cast<double>(
         data::DaysFromCivil({m / 12, static_cast<unsigned>(m % 12 + 1), 1}) * data::kSecondsPerDay);
@@ -91,8 +91,8 @@ std::string Axes(const Frame& f, const ChartOptions& o, bool x_ticks) {
   if (x_ticks) {
     for (double t : o.x_is_time ? TimeTicks(f.x0, f.x1) : NiceTicks(f.x0, f.x1)) {
       double x = f.Px(t);
-      std::string label = o.x_is_time ? data::FormatTimestamp(static_cast<data::Timestamp>(t))
-                                      : FormatTick(t);
+      std::string label =
+          o.x_is_time ? data::FormatTimestamp(static_cast<data::Timestamp>(t)) : FormatTick(t);
       if (o.x_is_time && label.size() > 10) label.resize(10);
       s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>", x,
                        f.h - kBottom + 16, EscapeXml(label));
@@ -138,12 +138,23 @@ std::string EscapeXml(const std::string& text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -177,7 +188,8 @@ std::string LineChart(const std::vector<LineSeries>& series, const ChartOptions&
     for (double y : s.y) Extend(y, y0, y1);
   }
   std::string svg = Header(o);
-  if (!std::isfinite(x0) || !std::isfinite(y0)) return svg + "<text x=\"70\" y=\"60\">no data</text></svg>";
+  if (!std::isfinite(x0) || !std::isfinite(y0))
+    return svg + "<text x=\"70\" y=\"60\">no data</text></svg>";
   double pad = (y1 - y0) * 0.05;
   if (pad == 0) pad = std::abs(y0) * 0.05 + 1e-12;
   Frame f{x0, x1, y0 - pad, y1 + pad, o.width, o.height};
@@ -196,7 +208,8 @@ std::string LineChart(const std::vector<LineSeries>& series, const ChartOptions&
       }
       continue;
     }
-    std::size_t stride = std::max<std::size_t>(1, s.x.size() / std::max<std::size_t>(max_points, 1));
+    std::size_t stride =
+        std::max<std::size_t>(1, s.x.size() / std::max<std::size_t>(max_points, 1));
     std::string path;
     bool pen_down = false;
     for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); i += stride) {
@@ -289,8 +302,9 @@ std::string Histogram(const std::vector<LineSeries>& samples, int bins, const Ch
 }
 
 std::string Heatmap(const std::vector<std::string>& row_labels,
-                    const std::vector<std::string>& column_labels, const std::vector<double>& values,
-                    const ChartOptions& o, const std::string& format, double scale) {
+                    const std::vector<std::string>& column_labels,
+                    const std::vector<double>& values, const ChartOptions& o,
+                    const std::string& format, double scale) {
   const std::size_t rows = row_labels.size(), cols = column_labels.size();
   const int cell_h = 20, left = 60, top = 44;
   const int cell_w = static_cast<int>((o.width - left - 20) / std::max<std::size_t>(cols, 1));
@@ -307,20 +321,23 @@ std::string Heatmap(const std::vector<std::string>& row_labels,
   }
   for (std::size_t r = 0; r < rows; ++r) {
     const int y = top + static_cast<int>(r) * cell_h;
-    svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", left - 6,
-                       y + 14, EscapeXml(row_labels[r]));
+    svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", left - 6, y + 14,
+                       EscapeXml(row_labels[r]));
     for (std::size_t c = 0; c < cols; ++c) {
       const double v = r * cols + c < values.size() ? values[r * cols + c] : std::nan("");
       if (!std::isfinite(v)) continue;
       // Blend white toward red or green in proportion to |v|, so the sign reads at a glance.
       const double a = extent > 0 ? std::min(1.0, std::abs(v) / extent) : 0.0;
       const int red = v < 0 ? 255 : static_cast<int>(255 - a * (255 - 26));
-      const int green = v < 0 ? static_cast<int>(255 - a * (255 - 80)) : static_cast<int>(255 - a * (255 - 152));
-      const int blue = v < 0 ? static_cast<int>(255 - a * (255 - 80)) : static_cast<int>(255 - a * (255 - 80));
+      const int green =
+          v < 0 ? static_cast<int>(255 - a * (255 - 80)) : static_cast<int>(255 - a * (255 - 152));
+      const int blue =
+          v < 0 ? static_cast<int>(255 - a * (255 - 80)) : static_cast<int>(255 - a * (255 - 80));
       const int x = left + static_cast<int>(c) * cell_w;
       svg += fmt::format(
           "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#{:02x}{:02x}{:02x}\" "
-          "stroke=\"#fff\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"10\">{}</text>",
+          "stroke=\"#fff\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\" "
+          "font-size=\"10\">{}</text>",
           x, y, cell_w, cell_h, red, green, blue, x + cell_w / 2, y + 14,
           EscapeXml(fmt::format(fmt::runtime(format), v * scale)));
     }

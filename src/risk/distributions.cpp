@@ -53,12 +53,12 @@ double NormalQuantile(double p) {
   }
   // Acklam's rational approximation (relative error 1.15e-9), then two Halley steps on the exact
   // CDF, which takes it to full double precision.
-  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-                             1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00};
+  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
+                             1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
   static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
                              6.680131188771972e+01, -1.328068155288572e+01};
   static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-                             -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00};
+                             -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
   static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
                              3.754408661907416e+00};
   const double low = 0.02425;
@@ -114,7 +114,10 @@ double StudentTQuantile(double p, double nu) {
   for (int k = 0; k < 200; ++k) {
     const double f = StudentTCdf(x, nu) - p;
     if (f == 0) break;
-    if (f < 0) lo = x; else hi = x;
+    if (f < 0)
+      lo = x;
+    else
+      hi = x;
     const double next = x - f / StudentTPdf(x, nu);
     const double step = std::abs(next - x);
     x = (next >= lo && next <= hi) ? next : 0.5 * (lo + hi);

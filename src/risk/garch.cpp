@@ -1,17 +1,16 @@
 #include "finml/risk/garch.hpp"
 
 #include <Eigen/Dense>
-#include <nlohmann/json.hpp>
-
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <random>
 
+#include "distributions.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/optimize.hpp"
 #include "finml/core/strings.hpp"
-#include "distributions.hpp"
 
 namespace finml::risk {
 namespace {
@@ -153,9 +152,9 @@ double GarchLogLikelihood(const GarchSpec& s, const std::vector<double>& p,
   if (sigma2_out) sigma2_out->assign(n, 0.0);
   const double abs_z = s.model == VolatilityModel::kEgarch ? ExpectedAbsInnovation(s.dist, nu) : 0;
   // Normal: -0.5 (ln 2pi + ln s2 + e2/s2). t: the standardised density of e/s, less ln s.
-  const double t_const = HasNu(s) ? std::lgamma((nu + 1) / 2) - std::lgamma(nu / 2) -
-                                        0.5 * std::log(kPi * (nu - 2))
-                                  : 0.0;
+  const double t_const =
+      HasNu(s) ? std::lgamma((nu + 1) / 2) - std::lgamma(nu / 2) - 0.5 * std::log(kPi * (nu - 2))
+               : 0.0;
   double total = 0;
   double prev_e = 0, prev_s2 = e2_mean;
   for (std::size_t t = 0; t < n; ++t) {
@@ -165,7 +164,8 @@ double GarchLogLikelihood(const GarchSpec& s, const std::vector<double>& p,
         s2 = e2_mean;
       } else {
         const double z = prev_e / std::sqrt(prev_s2);
-        const double log_s2 = omega + alpha * (std::abs(z) - abs_z) + gamma * z + beta * std::log(prev_s2);
+        const double log_s2 =
+            omega + alpha * (std::abs(z) - abs_z) + gamma * z + beta * std::log(prev_s2);
         s2 = std::exp(log_s2);
       }
     } else if (t == 0) {
@@ -207,8 +207,12 @@ GarchFit FitGarch(const std::vector<double>& r, const GarchSpec& s, const GarchF
 
   std::vector<double> start = {mean};
   switch (s.model) {
-    case VolatilityModel::kGarch: start.insert(start.end(), {0.1 * var, 0.1, 0.8}); break;
-    case VolatilityModel::kGjr: start.insert(start.end(), {0.1 * var, 0.05, 0.1, 0.8}); break;
+    case VolatilityModel::kGarch:
+      start.insert(start.end(), {0.1 * var, 0.1, 0.8});
+      break;
+    case VolatilityModel::kGjr:
+      start.insert(start.end(), {0.1 * var, 0.05, 0.1, 0.8});
+      break;
     case VolatilityModel::kEgarch:
       start.insert(start.end(), {0.05 * std::log(var), 0.1, 0.0, 0.95});
       break;
@@ -254,8 +258,9 @@ GarchFit FitGarch(const std::vector<double>& r, const GarchSpec& s, const GarchF
     if (s.model == VolatilityModel::kEgarch) {
       const double nu = HasNu(s) ? fit.params.back() : 0.0;
       const double z = e / std::sqrt(s2);
-      fit.next_variance = std::exp(omega + alpha * (std::abs(z) - ExpectedAbsInnovation(s.dist, nu)) +
-                                   gamma * z + beta * std::log(s2));
+      fit.next_variance =
+          std::exp(omega + alpha * (std::abs(z) - ExpectedAbsInnovation(s.dist, nu)) + gamma * z +
+                   beta * std::log(s2));
     } else {
       fit.next_variance = omega + (alpha + (e < 0 ? gamma : 0.0)) * e * e + beta * s2;
     }

@@ -76,8 +76,10 @@ const options::Schema<VarSettings>& VarSettings::Schema() {
       if (std::find(v.methods.begin(), v.methods.end(), "all") != v.methods.end())
         v.methods = VarMethodNames();
     });
-    s.Rule("methods", [](const V& v) { return !v.methods.empty(); }, "give at least one method");
-    s.Rule("levels", [](const V& v) { return !v.levels.empty(); }, "give at least one level");
+    s.Rule(
+        "methods", [](const V& v) { return !v.methods.empty(); }, "give at least one method");
+    s.Rule(
+        "levels", [](const V& v) { return !v.levels.empty(); }, "give at least one level");
     return s;
   }();
   return schema;
@@ -148,7 +150,8 @@ std::vector<VarRun> RunVarBacktests(const ReturnSeries& s, const VarSettings& se
   VarOptions o = settings.Options();
   o.horizon = 1;
   for (const std::string& m : settings.methods) {
-    auto series = RollingVar(s.values, m, o, settings.levels, settings.window, settings.refit_every);
+    auto series =
+        RollingVar(s.values, m, o, settings.levels, settings.window, settings.refit_every);
     for (std::size_t l = 0; l < settings.levels.size(); ++l) {
       VarBacktest b = BacktestVar(series[l]);
       runs.push_back({m, settings.levels[l], std::move(series[l]), b});

@@ -41,14 +41,16 @@ std::vector<std::string> WriteGarch(const GarchResult& result, const SeriesSourc
   params["unconditional_variance"] =
       settings.spec.model == VolatilityModel::kEgarch
           ? nlohmann::json()
-          : nlohmann::json(fit.params[1] / (1 - fit.params[2] - fit.Param("beta") -
-                                            (settings.spec.model == VolatilityModel::kGjr
-                                                 ? fit.Param("gamma") / 2 : 0.0)));
+          : nlohmann::json(
+                fit.params[1] /
+                (1 - fit.params[2] - fit.Param("beta") -
+                 (settings.spec.model == VolatilityModel::kGjr ? fit.Param("gamma") / 2 : 0.0)));
   params["forecast_variance"] = forecast;
   params["provenance"] = provenance.ToJson();
   WriteFileAtomic(Join(dir, "params.json"), params.dump(2) + "\n");
 
-  std::string csv = "date,return,conditional_variance,conditional_volatility,standardised_residual\n";
+  std::string csv =
+      "date,return,conditional_variance,conditional_volatility,standardised_residual\n";
   for (std::size_t t = 0; t < s.values.size(); ++t) {
     csv += fmt::format("{},{:.17g},{:.17g},{:.17g},{:.17g}\n", s.label[t], s.values[t],
                        fit.sigma2[t], std::sqrt(fit.sigma2[t]), fit.residuals[t]);
@@ -81,7 +83,8 @@ std::vector<std::string> WriteGarch(const GarchResult& result, const SeriesSourc
     neg[t] = -vol[t];
   }
   const auto x = XAxis(s);
-  page.Raw(report::LineChart({{"return", x, s.values}, {"+2 sigma", x, vol}, {"-2 sigma", x, neg}}, o));
+  page.Raw(
+      report::LineChart({{"return", x, s.values}, {"+2 sigma", x, vol}, {"-2 sigma", x, neg}}, o));
   std::vector<double> steps, fvol;
   for (std::size_t h = 0; h < forecast.size(); ++h) {
     steps.push_back(static_cast<double>(h + 1));
@@ -95,8 +98,8 @@ std::vector<std::string> WriteGarch(const GarchResult& result, const SeriesSourc
   WriteFileAtomic(Join(dir, "report.html"), page.Render());
 
   std::vector<std::string> lines;
-  std::string line = fmt::format("{}-{}:", EnumName(settings.spec.model),
-                                 EnumName(settings.spec.dist));
+  std::string line =
+      fmt::format("{}-{}:", EnumName(settings.spec.model), EnumName(settings.spec.dist));
   for (std::size_t i = 0; i < fit.names.size(); ++i)
     line += fmt::format(" {} {:.6g} ({:.3g})", fit.names[i], fit.params[i], fit.se_robust[i]);
   lines.push_back(line);
@@ -116,8 +119,8 @@ std::vector<std::string> WriteVar(const VarResult& result, const SeriesSource& s
   for (const auto& run : runs) {
     for (std::size_t i = 0; i < run.series.row.size(); ++i) {
       csv += fmt::format("{},{},{},{:.17g},{:.17g},{:.17g},{}\n", s.label[run.series.row[i]],
-                         run.method, run.level, run.series.realized[i],
-                         run.series.var[i], run.series.es[i], int(run.series.exception[i]));
+                         run.method, run.level, run.series.realized[i], run.series.var[i],
+                         run.series.es[i], int(run.series.exception[i]));
     }
   }
   WriteFileAtomic(Join(dir, "var.csv"), csv);
@@ -125,8 +128,11 @@ std::vector<std::string> WriteVar(const VarResult& result, const SeriesSource& s
   // Today's figures: VaR for the day after the data, at the requested horizon.
   nlohmann::json today = nlohmann::json::array();
   for (const auto& d : result.next_day) {
-    today.push_back({{"method", d.method}, {"level", d.level}, {"horizon", settings.horizon},
-                     {"var", d.estimate.var}, {"es", d.estimate.es}});
+    today.push_back({{"method", d.method},
+                     {"level", d.level},
+                     {"horizon", settings.horizon},
+                     {"var", d.estimate.var},
+                     {"es", d.estimate.es}});
   }
   nlohmann::json results = nlohmann::json::array();
   for (const auto& run : runs) {
@@ -156,14 +162,13 @@ std::vector<std::string> WriteVar(const VarResult& result, const SeriesSource& s
       "days), judged on {} out-of-sample days ({} .. {}). An exception is a return below -VaR. "
       "Kupiec tests the exception rate, Christoffersen their independence and both together; the "
       "Basel zone follows from the binomial probability of at most this many exceptions.",
-      settings.window, settings.refit_every, s.values.size() - settings.window, s.label[settings.window],
-      s.label.back()));
+      settings.window, settings.refit_every, s.values.size() - settings.window,
+      s.label[settings.window], s.label.back()));
   std::vector<std::vector<std::string>> rows;
   for (const auto& run : runs) {
     const auto& b = run.backtest;
-    rows.push_back({run.method, fmt::format("{:g}", run.level),
-                    std::to_string(b.exceptions), fmt::format("{:.1f}", b.expected),
-                    fmt::format("{:.3f}", b.kupiec.p_value),
+    rows.push_back({run.method, fmt::format("{:g}", run.level), std::to_string(b.exceptions),
+                    fmt::format("{:.1f}", b.expected), fmt::format("{:.3f}", b.kupiec.p_value),
                     fmt::format("{:.3f}", b.independence.p_value),
                     fmt::format("{:.3f}", b.conditional_coverage.p_value), b.zone,
                     Fmt(b.mean_var, 4), Fmt(b.mean_es, 4)});
@@ -182,8 +187,8 @@ std::vector<std::string> WriteVar(const VarResult& result, const SeriesSource& s
       var.push_back(-run.series.var[i]);
       hits.push_back(run.series.exception[i] ? run.series.realized[i] : std::nan(""));
     }
-    o.title = fmt::format("{} VaR at {:g}: returns, -VaR and exceptions ({})",
-                          run.method, run.level, run.backtest.exceptions);
+    o.title = fmt::format("{} VaR at {:g}: returns, -VaR and exceptions ({})", run.method,
+                          run.level, run.backtest.exceptions);
     report::LineSeries marks{"exception", x, hits};
     marks.markers = true;
     page.Raw(report::LineChart({{"return", x, ret}, {"-VaR", x, var}, marks}, o));
@@ -194,11 +199,11 @@ std::vector<std::string> WriteVar(const VarResult& result, const SeriesSource& s
   std::vector<std::string> lines;
   for (const auto& run : runs) {
     const auto& b = run.backtest;
-    lines.push_back(fmt::format("{:<15} {:<6g} exceptions {:>4} (expected {:.1f})  Kupiec p {:.3f}  "
-                                "indep. p {:.3f}  cc p {:.3f}  {}",
-                                run.method, run.level, b.exceptions, b.expected,
-                                b.kupiec.p_value, b.independence.p_value,
-                                b.conditional_coverage.p_value, b.zone));
+    lines.push_back(
+        fmt::format("{:<15} {:<6g} exceptions {:>4} (expected {:.1f})  Kupiec p {:.3f}  "
+                    "indep. p {:.3f}  cc p {:.3f}  {}",
+                    run.method, run.level, b.exceptions, b.expected, b.kupiec.p_value,
+                    b.independence.p_value, b.conditional_coverage.p_value, b.zone));
   }
   return lines;
 }
@@ -209,12 +214,14 @@ std::vector<std::string> WritePortfolio(const PortfolioResult& result,
   EnsureDirectory(dir);
   nlohmann::json assets = nlohmann::json::array();
   for (std::size_t i = 0; i < result.weights.size(); ++i) {
-    assets.push_back({{"symbol", result.weights[i].first},
-                      {"weight", result.weights[i].second},
-                      {"volatility", std::sqrt(result.covariance.matrix[i * result.covariance.assets + i] * settings.horizon)},
-                      {"marginal_var", result.var.marginal[i]},
-                      {"component_var", result.var.component[i]},
-                      {"component_share", result.var.component[i] / result.var.var}});
+    assets.push_back(
+        {{"symbol", result.weights[i].first},
+         {"weight", result.weights[i].second},
+         {"volatility",
+          std::sqrt(result.covariance.matrix[i * result.covariance.assets + i] * settings.horizon)},
+         {"marginal_var", result.var.marginal[i]},
+         {"component_var", result.var.component[i]},
+         {"component_share", result.var.component[i] / result.var.var}});
   }
   nlohmann::json j = {{"covariance", EnumName(settings.covariance)},
                       {"shrinkage", result.covariance.shrinkage},
@@ -232,10 +239,11 @@ std::vector<std::string> WritePortfolio(const PortfolioResult& result,
                       {"method", "parametric normal, zero mean, sqrt(h) scaling; Euler allocation"},
                       {"provenance", provenance.ToJson()}};
   WriteFileAtomic(Join(dir, "portfolio.json"), j.dump(2) + "\n");
-  return {fmt::format("portfolio VaR {:g} over {} day(s) ({} covariance, {} days): {:.2f} of "
-                      "{:.0f}; ES {:.2f}",
-                      settings.level, settings.horizon, EnumName(settings.covariance),
-                      result.covariance.observations, result.var.var, settings.value, result.var.es)};
+  return {
+      fmt::format("portfolio VaR {:g} over {} day(s) ({} covariance, {} days): {:.2f} of "
+                  "{:.0f}; ES {:.2f}",
+                  settings.level, settings.horizon, EnumName(settings.covariance),
+                  result.covariance.observations, result.var.var, settings.value, result.var.es)};
 }
 
 std::vector<std::string> WriteStress(const StressResult& result, const StressSettings& settings,
@@ -248,12 +256,12 @@ std::vector<std::string> WriteStress(const StressResult& result, const StressSet
   WriteFileAtomic(Join(dir, "stress.json"), j.dump(2) + "\n");
   std::vector<std::string> lines;
   for (const auto& o : result.outcomes) {
-    lines.push_back(fmt::format("{:<20} {:<12} portfolio {:+.2f}%  P&L {:+.0f}{}", o.name, o.kind,
-                                100 * o.portfolio_return, o.pnl,
-                                o.kind == "historical"
-                                    ? fmt::format("  ({} .. {}, worst {:+.2f}%)", o.first, o.last,
-                                                  100 * o.worst_return)
-                                    : std::string()));
+    lines.push_back(fmt::format(
+        "{:<20} {:<12} portfolio {:+.2f}%  P&L {:+.0f}{}", o.name, o.kind, 100 * o.portfolio_return,
+        o.pnl,
+        o.kind == "historical"
+            ? fmt::format("  ({} .. {}, worst {:+.2f}%)", o.first, o.last, 100 * o.worst_return)
+            : std::string()));
   }
   return lines;
 }

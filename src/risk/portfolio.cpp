@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "finml/core/error.hpp"
 #include "distributions.hpp"
+#include "finml/core/error.hpp"
 
 namespace finml::risk {
 
@@ -69,7 +69,8 @@ CovarianceEstimate EstimateCovariance(const std::vector<std::vector<double>>& x,
   c.shrinkage = delta > 0 ? beta / delta : 0.0;
   for (std::size_t i = 0; i < p; ++i)
     for (std::size_t j = 0; j < p; ++j)
-      c.matrix[i * p + j] = (1 - c.shrinkage) * c.matrix[i * p + j] + (i == j ? c.shrinkage * mu : 0.0);
+      c.matrix[i * p + j] =
+          (1 - c.shrinkage) * c.matrix[i * p + j] + (i == j ? c.shrinkage * mu : 0.0);
   return c;
 }
 

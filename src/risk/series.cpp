@@ -54,12 +54,14 @@ ReturnSeries ParseReturnSeries(const std::string& text, const std::string& file,
     const std::string cell = Trim(fields[col]);
     double v = 0;
     auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
-    if (cell.empty() || ec != std::errc() || end != cell.data() + cell.size() || !std::isfinite(v)) {
-      throw DataError(reader.Where(col),
-                      cell.empty() ? fmt::format("missing value in column '{}'", s.column)
-                                   : fmt::format("cannot read '{}' as a finite number in column '{}'",
-                                                 cell, s.column),
-                      "write a plain decimal number; a risk series cannot skip a day");
+    if (cell.empty() || ec != std::errc() || end != cell.data() + cell.size() ||
+        !std::isfinite(v)) {
+      throw DataError(
+          reader.Where(col),
+          cell.empty()
+              ? fmt::format("missing value in column '{}'", s.column)
+              : fmt::format("cannot read '{}' as a finite number in column '{}'", cell, s.column),
+          "write a plain decimal number; a risk series cannot skip a day");
     }
     if (kind == SeriesKind::kPrices && !(v > 0)) {
       throw DataError(reader.Where(col), fmt::format("price {} is not positive", cell),

@@ -1,9 +1,8 @@
 #include "finml/risk/stress.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "finml/core/error.hpp"
 #include "finml/core/strings.hpp"
@@ -70,8 +69,8 @@ HistoricalScenario ParseHistoricalScenario(const std::string& text) {
                 "scenario '{}': write name=START:END, e.g. lehman=2008-09-12:2008-11-20", text);
   HistoricalScenario s{Trim(text.substr(0, eq)), Date(text.substr(eq + 1, colon - eq - 1), text),
                        Date(text.substr(colon + 1), text)};
-  FINML_REQUIRE(!s.name.empty() && s.start <= s.end,
-                "scenario '{}': needs a name and START <= END", text);
+  FINML_REQUIRE(!s.name.empty() && s.start <= s.end, "scenario '{}': needs a name and START <= END",
+                text);
   return s;
 }
 
@@ -91,15 +90,16 @@ ShockScenario ParseShockScenario(const std::string& text) {
 
 std::vector<StressOutcome> RunStress(const data::MarketData& prices,
                                      const std::vector<std::pair<std::string, double>>& weights,
-                                     double value, const std::vector<HistoricalScenario>& historical,
+                                     double value,
+                                     const std::vector<HistoricalScenario>& historical,
                                      const std::vector<ShockScenario>& shocks, data::Field field) {
   FINML_REQUIRE(!weights.empty(), "a stress test needs portfolio weights");
   const auto symbols = prices.Symbols();
   std::vector<const std::vector<double>*> series;
   for (const auto& [symbol, w] : weights) {
     FINML_REQUIRE(std::find(symbols.begin(), symbols.end(), symbol) != symbols.end(),
-                  "weight for '{}', which is not in {} (did you mean '{}'?)", symbol,
-                  prices.source, ClosestMatch(symbol, symbols));
+                  "weight for '{}', which is not in {} (did you mean '{}'?)", symbol, prices.source,
+                  ClosestMatch(symbol, symbols));
     series.push_back(&prices.Asset(symbol).Get(field));
   }
   std::vector<StressOutcome> out;
@@ -149,9 +149,10 @@ std::vector<StressOutcome> RunStress(const data::MarketData& prices,
       o.portfolio_return += w * r;
     }
     for (const auto& [s, v] : shock.shocks) {
-      const bool held = std::any_of(weights.begin(), weights.end(),
-                                    [&](const auto& w) { return w.first == s; });
-      FINML_REQUIRE(held, "shock '{}' names '{}', which the portfolio does not hold", shock.name, s);
+      const bool held =
+          std::any_of(weights.begin(), weights.end(), [&](const auto& w) { return w.first == s; });
+      FINML_REQUIRE(held, "shock '{}' names '{}', which the portfolio does not hold", shock.name,
+                    s);
     }
     o.worst_return = std::min(0.0, o.portfolio_return);
     o.pnl = value * o.portfolio_return;

@@ -1,16 +1,15 @@
 #include "finml/risk/var.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <random>
 
+#include "distributions.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/optimize.hpp"
 #include "finml/core/strings.hpp"
-#include "distributions.hpp"
 #include "var_methods/methods.hpp"
 
 namespace finml::risk {
@@ -47,7 +46,8 @@ VarEstimate CornishFisherVar(double mu, double sigma, double skew, double kurt, 
   const double q = NormalQuantile(tail), pdf = NormalPdf(q);
   const double i0 = tail, i1 = -pdf, i2 = tail - q * pdf, i3 = -(q * q + 2) * pdf;
   const double tail_mean = (i1 + skew / 6 * (i2 - i0) + kurt / 24 * (i3 - 3 * i1) -
-                            skew * skew / 36 * (2 * i3 - 5 * i1)) / tail;
+                            skew * skew / 36 * (2 * i3 - 5 * i1)) /
+                           tail;
   return {-(mu + sigma * adjusted(q)), -(mu + sigma * tail_mean)};
 }
 
@@ -63,8 +63,9 @@ StudentTFit FitStudentT(const std::vector<double>& x, const StudentTFit* start) 
   };
   // Warm starts take location and scale from the previous fit but nu no higher than 50: near the
   // upper bound the likelihood is flat in nu and the optimiser would stay stuck there.
-  const double nu0 = start ? std::min(start->nu, 50.0)
-                   : m.excess_kurtosis > 0.1 ? std::min(4 + 6 / m.excess_kurtosis, 50.0) : 30.0;
+  const double nu0 = start                     ? std::min(start->nu, 50.0)
+                     : m.excess_kurtosis > 0.1 ? std::min(4 + 6 / m.excess_kurtosis, 50.0)
+                                               : 30.0;
   const double n = static_cast<double>(x.size());
   // theta = (mu / sd, log(scale / sd), logit of nu): unit-free, so the tolerance fits any data.
   Objective nll = [&](const std::vector<double>& th) {
@@ -74,9 +75,9 @@ StudentTFit FitStudentT(const std::vector<double>& x, const StudentTFit* start) 
     return std::isfinite(ll) ? -ll / n : std::numeric_limits<double>::infinity();
   };
   const std::vector<double> th0 =
-      start ? std::vector<double>{start->mu / m.sd, std::log(start->scale / m.sd), theta_of(nu0)}
-            : std::vector<double>{m.mean / m.sd, std::log(std::sqrt((nu0 - 2) / nu0)),
-                                  theta_of(nu0)};
+      start
+          ? std::vector<double>{start->mu / m.sd, std::log(start->scale / m.sd), theta_of(nu0)}
+          : std::vector<double>{m.mean / m.sd, std::log(std::sqrt((nu0 - 2) / nu0)), theta_of(nu0)};
   MinimizeOptions options;
   options.gradient_tolerance = 1e-8;
   const auto r = MinimizeBfgs(nll, th0, options);
@@ -96,8 +97,9 @@ VarEstimate EstimateVar(const std::string& method, const std::vector<double>& w,
 std::vector<VarSeries> RollingVar(const std::vector<double>& r, const std::string& method,
                                   const VarOptions& o, const std::vector<double>& levels,
                                   std::size_t window, std::size_t refit_every) {
-  FINML_REQUIRE(o.horizon == 1, "rolling VaR backtests use 1-day VaR (horizon 1): overlapping "
-                                "h-day exceptions are not independent");
+  FINML_REQUIRE(o.horizon == 1,
+                "rolling VaR backtests use 1-day VaR (horizon 1): overlapping "
+                "h-day exceptions are not independent");
   FINML_REQUIRE(window >= 20, "the VaR window must be at least 20 days");
   FINML_REQUIRE(r.size() > window + 1,
                 "{} returns are too few for a {}-day window and an out-of-sample period", r.size(),
@@ -150,20 +152,22 @@ VarBacktest BacktestExceptions(const std::vector<char>& x, double level) {
   b.rate = static_cast<double>(b.exceptions) / n;
   auto xlogy = [](double k, double q) { return k == 0 ? 0.0 : k * std::log(q); };
   const double e = static_cast<double>(b.exceptions);
-  const double lr_pof = -2 * (xlogy(n - e, 1 - p) + xlogy(e, p) - xlogy(n - e, 1 - b.rate) -
-                              xlogy(e, b.rate));
+  const double lr_pof =
+      -2 * (xlogy(n - e, 1 - p) + xlogy(e, p) - xlogy(n - e, 1 - b.rate) - xlogy(e, b.rate));
   b.kupiec = {lr_pof, ChiSquareSurvival(lr_pof, 1)};
   double n00 = 0, n01 = 0, n10 = 0, n11 = 0;
   for (std::size_t t = 1; t < x.size(); ++t) {
-    if (x[t - 1] == 0) (x[t] ? n01 : n00) += 1;
-    else (x[t] ? n11 : n10) += 1;
+    if (x[t - 1] == 0)
+      (x[t] ? n01 : n00) += 1;
+    else
+      (x[t] ? n11 : n10) += 1;
   }
   const double pi0 = n00 + n01 > 0 ? n01 / (n00 + n01) : 0;
   const double pi1 = n10 + n11 > 0 ? n11 / (n10 + n11) : 0;
   const double pi = (n01 + n11) / (n00 + n01 + n10 + n11);
-  const double lr_ind = -2 * (xlogy(n00 + n10, 1 - pi) + xlogy(n01 + n11, pi) -
-                              xlogy(n00, 1 - pi0) - xlogy(n01, pi0) - xlogy(n10, 1 - pi1) -
-                              xlogy(n11, pi1));
+  const double lr_ind =
+      -2 * (xlogy(n00 + n10, 1 - pi) + xlogy(n01 + n11, pi) - xlogy(n00, 1 - pi0) -
+            xlogy(n01, pi0) - xlogy(n10, 1 - pi1) - xlogy(n11, pi1));
   b.independence = {lr_ind, ChiSquareSurvival(lr_ind, 1)};
   b.conditional_coverage = {lr_pof + lr_ind, ChiSquareSurvival(lr_pof + lr_ind, 2)};
   b.zone_probability = BinomialCdf(b.exceptions, b.n, p);

@@ -28,8 +28,10 @@ const std::vector<Entry>& Table() {
        [](const VarOptions&, std::size_t) { return MakeCornishFisher(); }},
       {{"monte_carlo", "simulated from a GARCH(1,1)-t fitted to the window", 100},
        [](const VarOptions& o, std::size_t refit) { return MakeMonteCarlo(o, refit); }},
-      {{"fhs", "filtered historical simulation: GARCH(1,1) volatility times bootstrapped "
-               "standardised residuals", 100},
+      {{"fhs",
+        "filtered historical simulation: GARCH(1,1) volatility times bootstrapped "
+        "standardised residuals",
+        100},
        [](const VarOptions& o, std::size_t refit) { return MakeFilteredHistorical(o, refit); }},
       {{"ewma", "RiskMetrics: EWMA variance (lambda), zero mean, normal quantile", 20},
        [](const VarOptions& o, std::size_t) { return MakeEwma(o); }},

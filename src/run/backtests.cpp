@@ -50,8 +50,8 @@ void SaveBacktests(const RunRecord& r, const std::string& run_dir) {
     inputs.provenance = r.provenance;
     inputs.signals = "test predictions of model '" + b.model + "'";
     inputs.title = fmt::format("{}: trading {}'s test predictions", r.config.report.title, b.model);
-    backtest::WriteBacktestOutputs(run_dir + "/backtest/" + b.model, b.result,
-                                   *r.backtest_prices, inputs);
+    backtest::WriteBacktestOutputs(run_dir + "/backtest/" + b.model, b.result, *r.backtest_prices,
+                                   inputs);
   }
 }
 

@@ -29,11 +29,9 @@ std::vector<ModelEntry> BaselineModels() {
 }
 
 bool PlainName(const std::string& name) {
-  return !name.empty() && name.front() != '.' &&
-         std::all_of(name.begin(), name.end(), [](char ch) {
-           return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' ||
-                  ch == '.';
-         });
+  return !name.empty() && name.front() != '.' && std::all_of(name.begin(), name.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.';
+  });
 }
 
 }  // namespace
@@ -48,14 +46,16 @@ const options::Schema<DataSection>& DataSection::Schema() {
     s.Add("symbols", &D::symbols, "the assets to keep (default: every one in the file)");
     s.Add("price", &D::price, "the price the target and features use: close or adj_close");
     s.Add("resample", &D::resample, "weekly or monthly bars, or none").NullWord("none");
-    s.Rule("price",
-           [](const D& d) {
-             return d.price == data::Field::kClose || d.price == data::Field::kAdjClose;
-           },
-           "must be close or adj_close");
-    s.Rule("missing", [](const D& d) { return d.load.missing != data::MissingPolicy::kKeep; },
-           "missing: keep leaves gaps that features and models cannot use (fix: error, ffill or "
-           "drop)");
+    s.Rule(
+        "price",
+        [](const D& d) {
+          return d.price == data::Field::kClose || d.price == data::Field::kAdjClose;
+        },
+        "must be close or adj_close");
+    s.Rule(
+        "missing", [](const D& d) { return d.load.missing != data::MissingPolicy::kKeep; },
+        "missing: keep leaves gaps that features and models cannot use (fix: error, ffill or "
+        "drop)");
     return s;
   }();
   return schema;
@@ -99,7 +99,8 @@ const options::Schema<SplitSection>& SplitSection::Schema() {
     s.Add("validation_start", &S::validation_start,
           "chronological: first validation decision date, instead of the shares")
         .Names(CanonicalDate);
-    s.Add("test_start", &S::test_start, "chronological: first test decision date").Names(CanonicalDate);
+    s.Add("test_start", &S::test_start, "chronological: first test decision date")
+        .Names(CanonicalDate);
     s.Add("embargo", &S::embargo, "extra rows purged between segments (overlaps always are)");
     s.Add("folds", &S::folds, "walk_forward: test blocks").Min(1);
     s.Add("min_train", &S::min_train, "walk_forward: calendar rows in the first training window")
@@ -110,14 +111,17 @@ const options::Schema<SplitSection>& SplitSection::Schema() {
           "walk_forward: share of each fold's training rows held out for validation")
         .Min(0)
         .Below(0.9);
-    s.Rule("train", [](const S& x) { return x.train + x.validation < 1; },
-           "train + validation must leave a share for the test");
-    s.Rule("test_start",
-           [](const S& x) { return x.validation_start.has_value() == x.test_start.has_value(); },
-           "give both validation_start and test_start, or neither");
-    s.Rule("test_start",
-           [](const S& x) { return !x.test_start || *x.validation_start < *x.test_start; },
-           "test_start must come after validation_start");
+    s.Rule(
+        "train", [](const S& x) { return x.train + x.validation < 1; },
+        "train + validation must leave a share for the test");
+    s.Rule(
+        "test_start",
+        [](const S& x) { return x.validation_start.has_value() == x.test_start.has_value(); },
+        "give both validation_start and test_start, or neither");
+    s.Rule(
+        "test_start",
+        [](const S& x) { return !x.test_start || *x.validation_start < *x.test_start; },
+        "test_start must come after validation_start");
     return s;
   }();
   return schema;
@@ -156,14 +160,14 @@ const options::Schema<ModelEntry>& ModelEntry::Schema() {
       if (m.name.empty()) m.name = m.type;
       // Names become directories and CSV fields: keep them plain.
       if (!PlainName(m.name)) {
-        throw (given.Has("name") ? *given.Find("name") : given)
+        throw(given.Has("name") ? *given.Find("name") : given)
             .Fail(fmt::format("model name '{}' may use only letters, digits, '_', '-' and '.' "
                               "(not first)",
                               m.name));
       }
       const ConfigNode* params = given.Find("params");
-      m.params = models::ResolveParams(
-          m.type, params ? *params : ConfigNode::Null(given.where()), options::JoinPath(path, "params"));
+      m.params = models::ResolveParams(m.type, params ? *params : ConfigNode::Null(given.where()),
+                                       options::JoinPath(path, "params"));
     });
     return s;
   }();
@@ -213,8 +217,8 @@ const options::Schema<ExperimentConfig>& ExperimentConfig::Schema() {
       for (std::size_t i = 0; i < x.models.size(); ++i) {
         if (names.insert(x.models[i].name).second) continue;
         const ConfigNode* list = given.Find("models");
-        throw (list && i < list->items().size() ? list->items()[i] : given).Fail(fmt::format(
-            "two models are named '{}'; give one a 'name'", x.models[i].name));
+        throw(list && i < list->items().size() ? list->items()[i] : given)
+            .Fail(fmt::format("two models are named '{}'; give one a 'name'", x.models[i].name));
       }
       if (std::none_of(x.models.begin(), x.models.end(),
                        [](const ModelEntry& m) { return m.type == "random_walk"; })) {

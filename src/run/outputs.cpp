@@ -6,8 +6,8 @@
 
 #include "finml/core/build_info.hpp"
 #include "finml/core/files.hpp"
-#include "finml/eval/drift.hpp"
 #include "finml/data/timestamp.hpp"
+#include "finml/eval/drift.hpp"
 #include "finml/run/runner.hpp"
 
 namespace finml::run {
@@ -41,9 +41,8 @@ nlohmann::json MetricsJson(const RunRecord& r) {
   nlohmann::json models = nlohmann::json::object();
   std::vector<std::string> beating;
   for (const auto& m : r.models) {
-    models[m.name] = {{"type", m.type},
-                      {"val", SegmentJson(m.validation)},
-                      {"test", SegmentJson(m.test)}};
+    models[m.name] = {
+        {"type", m.type}, {"val", SegmentJson(m.validation)}, {"test", SegmentJson(m.test)}};
     const auto& dm = m.test.metrics.dm;
     if (m.type != "random_walk" && dm.statistic < 0 && dm.p_value < 0.05) beating.push_back(m.name);
   }
@@ -70,27 +69,30 @@ nlohmann::json MetricsJson(const RunRecord& r) {
                         {"benchmark", first.benchmark_name},
                         {"benchmark_total_return", bp.total_return},
                         {"benchmark_annual_return", bp.annual_return},
-                        {"benchmark_sharpe", std::isfinite(bp.sharpe) ? nlohmann::json(bp.sharpe)
-                                                                      : nlohmann::json()},
+                        {"benchmark_sharpe",
+                         std::isfinite(bp.sharpe) ? nlohmann::json(bp.sharpe) : nlohmann::json()},
                         {"benchmark_max_drawdown", bp.drawdown.depth}};
   }
-  return {{"experiment", r.config.name},
-          {"backtest", backtest_summary},
-          {"target", {{"kind", EnumName(r.config.target.kind)},
-                      {"horizon", r.config.target.horizon}}},
-          {"split", {{"method", r.folds > 1 || r.config.split.method == SplitMethod::kWalkForward
-                                    ? "walk_forward" : "chronological"},
-                     {"folds", r.folds},
-                     {"train", SegmentInfoJson(r.train_info)},
-                     {"val", SegmentInfoJson(r.validation_info)},
-                     {"test", SegmentInfoJson(r.test_info)}}},
-          {"models", models},
-          {"beats_random_walk_at_5pct", beating},
-          {"notes",
-           {{"theil_u", "sqrt(SSE model / SSE random walk); below 1 beats the random walk"},
-            {"dm", "Diebold-Mariano on squared errors against the random walk; negative "
-                   "statistic = lower loss than the random walk; two-sided normal p-value"},
-            {"mape", "fraction over non-zero actuals"}}}};
+  return {
+      {"experiment", r.config.name},
+      {"backtest", backtest_summary},
+      {"target", {{"kind", EnumName(r.config.target.kind)}, {"horizon", r.config.target.horizon}}},
+      {"split",
+       {{"method", r.folds > 1 || r.config.split.method == SplitMethod::kWalkForward
+                       ? "walk_forward"
+                       : "chronological"},
+        {"folds", r.folds},
+        {"train", SegmentInfoJson(r.train_info)},
+        {"val", SegmentInfoJson(r.validation_info)},
+        {"test", SegmentInfoJson(r.test_info)}}},
+      {"models", models},
+      {"beats_random_walk_at_5pct", beating},
+      {"notes",
+       {{"theil_u", "sqrt(SSE model / SSE random walk); below 1 beats the random walk"},
+        {"dm",
+         "Diebold-Mariano on squared errors against the random walk; negative "
+         "statistic = lower loss than the random walk; two-sided normal p-value"},
+        {"mape", "fraction over non-zero actuals"}}}};
 }
 
 std::string PredictionsCsv(const RunRecord& r) {
@@ -130,7 +132,8 @@ std::string IcCsv(const RunRecord& r) {
 
 nlohmann::json RunJson(const RunRecord& r, const std::string& command_line) {
   nlohmann::json repairs = nlohmann::json::array();
-  for (const auto& rep : r.market.repairs) repairs.push_back({{"what", rep.what}, {"count", rep.count}});
+  for (const auto& rep : r.market.repairs)
+    repairs.push_back({{"what", rep.what}, {"count", rep.count}});
   nlohmann::json models = nlohmann::json::object();
   for (const auto& m : r.models)
     models[m.name] = {{"fitted", m.description}, {"fit_seconds", m.fit_seconds}};
@@ -189,7 +192,8 @@ void SaveModels(const RunRecord& r, const std::string& run_dir) {
           {"train", SegmentInfoJson(r.train_info)},
           {"folds", r.folds}}},
         {"state", r.fitted[m]->Save(dir)},
-        {"metrics", {{"val", SegmentJson(outcome.validation)}, {"test", SegmentJson(outcome.test)}}},
+        {"metrics",
+         {{"val", SegmentJson(outcome.validation)}, {"test", SegmentJson(outcome.test)}}},
         {"drift_reference",
          {{"features", r.feature_reference},
           {"prediction", eval::NumericReference(outcome.reference_predictions)}}},

@@ -1,24 +1,21 @@
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <optional>
 
-#include <filesystem>
-
 #include "finml/core/build_info.hpp"
 #include "finml/core/error.hpp"
-#include "finml/eval/drift.hpp"
 #include "finml/core/progress.hpp"
 #include "finml/core/sha256.hpp"
+#include "finml/eval/drift.hpp"
 #include "finml/models/forecaster.hpp"
 #include "finml/run/runner.hpp"
 #include "finml/train/normalizer.hpp"
 #include "finml/train/split.hpp"
 
 namespace finml::run {
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 data::MarketData LoadExperimentData(const ExperimentConfig& c, const std::string& path) {
   data::MarketData md = data::LoadMarketData(path, c.data.load);
@@ -153,8 +150,8 @@ train::SampleSet PretrainSamples(const ExperimentConfig& c,
     FINML_REQUIRE(inputs.front().features.names == feature_names,
                   "pretrain source {} yields different feature columns than the experiment's data",
                   path);
-    train::AppendSamples(pooled, train::BuildSamples(inputs, md.time, md.time_label, c.target,
-                                                     lookback, lags));
+    train::AppendSamples(
+        pooled, train::BuildSamples(inputs, md.time, md.time_label, c.target, lookback, lags));
   }
   return pooled;
 }
@@ -180,7 +177,8 @@ SegmentResult Score(const ExperimentConfig& c, const train::SampleSet& s,
   r.metrics = eval::ComputePointMetrics(s.y, prediction, s.no_change,
                                         panel ? DateGroups(s) : std::vector<std::size_t>{},
                                         c.target.horizon);
-  if (panel) r.ic = eval::InformationCoefficients(s.y, prediction, s.target_row, c.evaluation.ic_min_assets);
+  if (panel)
+    r.ic = eval::InformationCoefficients(s.y, prediction, s.target_row, c.evaluation.ic_min_assets);
   r.prediction = std::move(prediction);
   return r;
 }
@@ -373,11 +371,11 @@ void Evaluate(RunRecord& record, const Workspace& w) {
   };
   for (std::size_t m = 0; m < config.models.size(); ++m) {
     for (const auto* preds : {&w.val_pred[m], &w.test_pred[m]}) {
-      FINML_REQUIRE(std::all_of(preds->begin(), preds->end(),
-                                [](double v) { return std::isfinite(v); }),
-                    "model '{}' produced non-finite predictions (training diverged?); lower its "
-                    "lr or check the inputs",
-                    config.models[m].name);
+      FINML_REQUIRE(
+          std::all_of(preds->begin(), preds->end(), [](double v) { return std::isfinite(v); }),
+          "model '{}' produced non-finite predictions (training diverged?); lower its "
+          "lr or check the inputs",
+          config.models[m].name);
     }
     record.models[m].validation =
         Score(config, record.validation, gather(w.val_order, w.val_pred[m], w.val_index));

@@ -20,8 +20,8 @@ std::string SegmentText(const SegmentInfo& s) {
 
 void MetricsTable(report::HtmlPage& page, const RunRecord& r, bool test) {
   const bool panel = r.market.assets.size() > 1;
-  std::vector<std::string> header = {"model", "n", "RMSE", "MAE", "MAPE", "R²", "dir. acc.",
-                                     "Theil U", "DM stat", "DM p"};
+  std::vector<std::string> header = {"model", "n",         "RMSE",    "MAE",     "MAPE",
+                                     "R²",    "dir. acc.", "Theil U", "DM stat", "DM p"};
   if (panel) header.insert(header.end(), {"IC", "rank IC", "ICIR"});
   std::vector<std::vector<std::string>> rows;
   int best = -1;
@@ -29,10 +29,16 @@ void MetricsTable(report::HtmlPage& page, const RunRecord& r, bool test) {
   for (std::size_t i = 0; i < r.models.size(); ++i) {
     const auto& seg = test ? r.models[i].test : r.models[i].validation;
     const auto& m = seg.metrics;
-    std::vector<std::string> row = {r.models[i].name, std::to_string(m.n), Num(m.rmse),
-                                    Num(m.mae), Num(m.mape), Num(m.r2),
-                                    Num(m.directional_accuracy), Num(m.theil_u),
-                                    Num(m.dm.statistic), Num(m.dm.p_value)};
+    std::vector<std::string> row = {r.models[i].name,
+                                    std::to_string(m.n),
+                                    Num(m.rmse),
+                                    Num(m.mae),
+                                    Num(m.mape),
+                                    Num(m.r2),
+                                    Num(m.directional_accuracy),
+                                    Num(m.theil_u),
+                                    Num(m.dm.statistic),
+                                    Num(m.dm.p_value)};
     if (panel && seg.ic) {
       row.insert(row.end(), {Num(seg.ic->ic_mean), Num(seg.ic->rank_ic_mean), Num(seg.ic->icir)});
     } else if (panel) {
@@ -53,20 +59,23 @@ std::string Verdict(const RunRecord& r) {
     if (m.type == "random_walk") continue;
     const auto& dm = m.test.metrics.dm;
     if (dm.statistic < 0 && dm.p_value < 0.05) {
-      winners.push_back(fmt::format("{} (DM {:.3g}, p = {:.3g})", m.name, dm.statistic, dm.p_value));
+      winners.push_back(
+          fmt::format("{} (DM {:.3g}, p = {:.3g})", m.name, dm.statistic, dm.p_value));
     } else if (m.test.metrics.theil_u < 1) {
       lower_loss.push_back(fmt::format("{} (Theil U {:.4f}, DM p = {:.3g})", m.name,
                                        m.test.metrics.theil_u, dm.p_value));
     }
   }
   if (!winners.empty()) {
-    std::string s = "Beats the random walk on the test set at the 5% level (Diebold-Mariano, "
-                    "squared error): ";
+    std::string s =
+        "Beats the random walk on the test set at the 5% level (Diebold-Mariano, "
+        "squared error): ";
     for (std::size_t i = 0; i < winners.size(); ++i) s += (i ? "; " : "") + winners[i];
     return s + ".";
   }
-  std::string s = "No model beats the random walk on the test set at the 5% level "
-                  "(Diebold-Mariano test on squared errors).";
+  std::string s =
+      "No model beats the random walk on the test set at the 5% level "
+      "(Diebold-Mariano test on squared errors).";
   if (!lower_loss.empty()) {
     s += " Lower squared error than the random walk, but not significantly: ";
     for (std::size_t i = 0; i < lower_loss.size(); ++i) s += (i ? "; " : "") + lower_loss[i];
@@ -78,10 +87,14 @@ std::string Verdict(const RunRecord& r) {
 // The price a model's forecast implies at the target date, for plotting against the real one.
 double ImpliedPrice(train::TargetKind kind, double price_now, double prediction) {
   switch (kind) {
-    case train::TargetKind::kLogReturn: return price_now * std::exp(prediction);
-    case train::TargetKind::kSimpleReturn: return price_now * (1 + prediction);
-    case train::TargetKind::kClose: return prediction;
-    case train::TargetKind::kDirection: return NAN;
+    case train::TargetKind::kLogReturn:
+      return price_now * std::exp(prediction);
+    case train::TargetKind::kSimpleReturn:
+      return price_now * (1 + prediction);
+    case train::TargetKind::kClose:
+      return prediction;
+    case train::TargetKind::kDirection:
+      return NAN;
   }
   return NAN;
 }
@@ -114,8 +127,8 @@ void Charts(report::HtmlPage& page, const RunRecord& r) {
       test.y.push_back(price[r.test.decision_row[i]]);
     }
     report::ChartOptions o;
-    o.title = fmt::format("{} {}: whole history with the validation and test periods",
-                          asset.symbol, EnumName(cfg.data.price));
+    o.title = fmt::format("{} {}: whole history with the validation and test periods", asset.symbol,
+                          EnumName(cfg.data.price));
     o.x_is_time = calendar;
     page.Raw(report::LineChart({whole, val, test}, o));
   }
@@ -139,8 +152,8 @@ void Charts(report::HtmlPage& page, const RunRecord& r) {
       report::LineSeries s{m.name, {}, {}};
       for (std::size_t i : idx) {
         s.x.push_back(x_of(r.test.target_row[i]));
-        s.y.push_back(ImpliedPrice(cfg.target.kind, price[r.test.decision_row[i]],
-                                   m.test.prediction[i]));
+        s.y.push_back(
+            ImpliedPrice(cfg.target.kind, price[r.test.decision_row[i]], m.test.prediction[i]));
       }
       lines.push_back(std::move(s));
     }
@@ -222,8 +235,8 @@ void BacktestSection(report::HtmlPage& page, const RunRecord& r) {
   std::vector<std::vector<std::string>> rows;
   auto row = [&](const std::string& name, const backtest::Performance& p, double turnover,
                  std::string trades) {
-    rows.push_back({name, Percent(p.total_return), Percent(p.annual_return),
-                    Num(p.sharpe), Percent(p.drawdown.depth), turnover >= 0 ? Num(turnover) : "",
+    rows.push_back({name, Percent(p.total_return), Percent(p.annual_return), Num(p.sharpe),
+                    Percent(p.drawdown.depth), turnover >= 0 ? Num(turnover) : "",
                     std::move(trades)});
   };
   for (const auto& b : r.backtests) {
@@ -286,9 +299,10 @@ std::string ReportHtml(const RunRecord& r) {
   for (const auto& fact : r.provenance.Facts()) facts.push_back(fact);
   page.KeyValues(facts);
   page.Heading("Test metrics");
-  page.Paragraph("Theil U below 1 and a negative DM statistic mean lower squared error than the "
-                 "random walk; the best RMSE is in bold. Directional accuracy counts a "
-                 "no-change forecast as half right.");
+  page.Paragraph(
+      "Theil U below 1 and a negative DM statistic mean lower squared error than the "
+      "random walk; the best RMSE is in bold. Directional accuracy counts a "
+      "no-change forecast as half right.");
   MetricsTable(page, r, true);
   BacktestSection(page, r);
   page.Heading("Validation metrics");

@@ -32,10 +32,13 @@ const options::Schema<RiskExperiment>& RiskExperiment::Schema() {
     s.Add("var", &R::var, "rolling VaR and ES with backtests");
     s.Add("portfolio", &R::portfolio, "parametric portfolio VaR with component VaR");
     s.Add("stress", &R::stress, "historical and hypothetical stress tests");
-    s.Rule("garch", [](const R& r) { return !r.garch || r.data; }, "needs a 'data' section");
-    s.Rule("var", [](const R& r) { return !r.var || r.data; }, "needs a 'data' section");
-    s.Rule("task", [](const R& r) { return r.garch || r.var || r.portfolio || r.stress; },
-           "a risk experiment needs at least one of garch, var, portfolio, stress");
+    s.Rule(
+        "garch", [](const R& r) { return !r.garch || r.data; }, "needs a 'data' section");
+    s.Rule(
+        "var", [](const R& r) { return !r.var || r.data; }, "needs a 'data' section");
+    s.Rule(
+        "task", [](const R& r) { return r.garch || r.var || r.portfolio || r.stress; },
+        "a risk experiment needs at least one of garch, var, portfolio, stress");
     return s;
   }();
   return schema;
@@ -98,8 +101,8 @@ std::string RunRiskExperiment(const RiskExperiment& x, const std::string& out_di
     report("garch", RunGarchJob(*x.data, *x.garch, dir + "/garch", provenance(x.data->path)));
   if (x.var) report("var", RunVarJob(*x.data, *x.var, dir + "/var", provenance(x.data->path)));
   if (x.portfolio) {
-    report("portfolio", RunPortfolioJob(*x.portfolio, dir + "/portfolio",
-                                        provenance(x.portfolio->prices)));
+    report("portfolio",
+           RunPortfolioJob(*x.portfolio, dir + "/portfolio", provenance(x.portfolio->prices)));
   }
   if (x.stress)
     report("stress", RunStressJob(*x.stress, dir + "/stress", provenance(x.stress->prices)));

@@ -1,9 +1,9 @@
 #include "audit.hpp"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <ctime>
-
-#include <fmt/format.h>
 
 #include "finml/core/error.hpp"
 
@@ -21,7 +21,8 @@ AuditLog::~AuditLog() {
 void AuditLog::Write(const nlohmann::json& entry) {
   if (!file_) return;
   // Invalid UTF-8 from a client must not stop the line being written.
-  const std::string line = entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  const std::string line =
+      entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   std::lock_guard lock(mutex_);
   std::fwrite(line.data(), 1, line.size(), file_);
   std::fflush(file_);
@@ -39,7 +40,8 @@ void AuditLog::Reopen() {
 
 std::string UtcTimestampMillis() {
   const auto now = std::chrono::system_clock::now();
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
   const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&seconds, &tm);

@@ -2,10 +2,9 @@
 // complete up to the last answered request even if the server is killed.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace finml::serve {

@@ -14,7 +14,8 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   // volatile keeps the compiler from turning the loop into an early-exit memcmp.
   volatile unsigned char diff = 0;
   for (std::size_t i = 0; i < a.size(); ++i)
-    diff = static_cast<unsigned char>(diff | (static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i])));
+    diff = static_cast<unsigned char>(
+        diff | (static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i])));
   return diff == 0;
 }
 
@@ -41,18 +42,20 @@ ApiKeys ApiKeys::Parse(const std::string& text, const std::string& file) {
     key.id = words.size() == 2 ? words[0] : "key-" + std::to_string(number);
     const std::string& secret = words[words.size() == 2 ? 1 : 0];
     if (secret.size() < 16)
-      throw DataError(SourceLocation{file, number, words.size() == 2 ? words[0].size() + 2 : 1},
-                      fmt::format("the secret has {} characters; at least 16 are needed",
-                                  secret.size()),
-                      "generate one with `openssl rand -hex 24`");
-    if (std::any_of(keys.keys_.begin(), keys.keys_.end(), [&](const Key& k) { return k.id == key.id; }))
-      throw DataError(SourceLocation{file, number, 1}, fmt::format("key id '{}' appears twice", key.id),
+      throw DataError(
+          SourceLocation{file, number, words.size() == 2 ? words[0].size() + 2 : 1},
+          fmt::format("the secret has {} characters; at least 16 are needed", secret.size()),
+          "generate one with `openssl rand -hex 24`");
+    if (std::any_of(keys.keys_.begin(), keys.keys_.end(),
+                    [&](const Key& k) { return k.id == key.id; }))
+      throw DataError(SourceLocation{file, number, 1},
+                      fmt::format("key id '{}' appears twice", key.id),
                       "give every key its own id");
     key.digest = Sha256Hex(secret);
     keys.keys_.push_back(std::move(key));
   }
-  FINML_REQUIRE(!keys.keys_.empty(), "{}: no API keys in the file (one '<key-id> <secret>' per line)",
-                file);
+  FINML_REQUIRE(!keys.keys_.empty(),
+                "{}: no API keys in the file (one '<key-id> <secret>' per line)", file);
   return keys;
 }
 

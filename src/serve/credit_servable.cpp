@@ -1,11 +1,11 @@
 #include "credit_servable.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
-
-#include <fmt/format.h>
 
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
@@ -31,7 +31,8 @@ class CreditServable final : public Servable {
     version_ = Sha256Hex(text).substr(0, 12);
     std::vector<std::unique_ptr<credit::CreditModel>> copies;
     for (std::size_t k = 0; k < std::max<std::size_t>(limits.replicas, 1); ++k)
-      copies.push_back(std::make_unique<credit::CreditModel>(credit::CreditModel::Load(dir, manifest_)));
+      copies.push_back(
+          std::make_unique<credit::CreditModel>(credit::CreditModel::Load(dir, manifest_)));
     pool_ = std::make_unique<ReplicaPool<credit::CreditModel>>(std::move(copies));
     const auto& model = pool_->Any();
     for (const auto& spec : model.Preprocessing().Features()) kinds_[spec.name] = spec.kind;
@@ -55,15 +56,18 @@ class CreditServable final : public Servable {
   nlohmann::json Info() const override {
     nlohmann::json features = nlohmann::json::array();
     for (const auto& name : pool_->Any().FeatureNames())
-      features.push_back({{"name", name},
-                          {"type", kinds_.at(name) == credit::ColumnKind::kNumeric ? "number" : "string"}});
+      features.push_back(
+          {{"name", name},
+           {"type", kinds_.at(name) == credit::ColumnKind::kNumeric ? "number" : "string"}});
     return {{"name", name_},
             {"kind", Kind()},
             {"version", version_},
             {"type", manifest_.at("model")},
             {"target", manifest_.at("target")},
-            {"input", {{"features", features}, {"missing", imputes_ ? "null allowed" : "refused"},
-                       {"max_batch", limits_.max_batch}}},
+            {"input",
+             {{"features", features},
+              {"missing", imputes_ ? "null allowed" : "refused"},
+              {"max_batch", limits_.max_batch}}},
             {"threshold", threshold_},
             {"scorecard", manifest_.at("settings").at("scorecard")},
             {"training", manifest_.at("training")},
@@ -82,7 +86,8 @@ class CreditServable final : public Servable {
                                    : "missing 'applicant' (an object) or 'applicants' (an array)");
     const auto& names = pool_->Any().FeatureNames();
     std::size_t reasons = 3;
-    if (request.contains("reasons")) reasons = RequireCount(request.at("reasons"), names.size(), "reasons");
+    if (request.contains("reasons"))
+      reasons = RequireCount(request.at("reasons"), names.size(), "reasons");
     std::vector<std::pair<const nlohmann::json*, std::string>> applicants;
     if (one) {
       applicants.emplace_back(&request.at("applicant"), "applicant");
@@ -122,8 +127,9 @@ class CreditServable final : public Servable {
           throw InvalidRequest(path, fmt::format("missing feature '{}'", column.name));
         const auto& v = applicant->at(column.name);
         if (v.is_null() && !imputes_)
-          throw InvalidValue(where, "missing, and this model was trained with missing: error (send "
-                                    "a value)");
+          throw InvalidValue(where,
+                             "missing, and this model was trained with missing: error (send "
+                             "a value)");
         if (column.kind == credit::ColumnKind::kNumeric) {
           column.numbers.push_back(v.is_null() ? std::numeric_limits<double>::quiet_NaN()
                                                : RequireFiniteNumber(v, where));
@@ -153,12 +159,14 @@ class CreditServable final : public Servable {
     // "approve".
     for (std::size_t i = 0; i < p.size(); ++i)
       if (!std::isfinite(p[i]))
-        throw InvalidValue(applicants[i].second, "the model's probability is not finite (inputs far "
-                                                 "outside the training range?)");
+        throw InvalidValue(applicants[i].second,
+                           "the model's probability is not finite (inputs far "
+                           "outside the training range?)");
     for (double c : contributions)
       if (!std::isfinite(c))
-        throw InvalidValue("", "a reason's contribution is not finite (inputs far outside the "
-                               "training range?)");
+        throw InvalidValue("",
+                           "a reason's contribution is not finite (inputs far outside the "
+                           "training range?)");
     nlohmann::json predictions = nlohmann::json::array();
     for (std::size_t i = 0; i < table.rows; ++i) {
       nlohmann::json top = nlohmann::json::array();
@@ -172,12 +180,17 @@ class CreditServable final : public Servable {
                              {"reasons", top}});
     }
     for (const auto& column : table.columns) {
-      if (column.kind == credit::ColumnKind::kNumeric) observed.numeric[column.name] = column.numbers;
-      else observed.categorical[column.name] = column.labels;
+      if (column.kind == credit::ColumnKind::kNumeric)
+        observed.numeric[column.name] = column.numbers;
+      else
+        observed.categorical[column.name] = column.labels;
     }
     observed.predictions = p;
-    nlohmann::json out = {{"model", name_}, {"version", version_}, {"kind", Kind()},
-                          {"threshold", threshold_}, {"predictions", predictions}};
+    nlohmann::json out = {{"model", name_},
+                          {"version", version_},
+                          {"kind", Kind()},
+                          {"threshold", threshold_},
+                          {"predictions", predictions}};
     if (unseen > 0) out["unseen_categories"] = unseen;
     return out;
   }

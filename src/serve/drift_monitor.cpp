@@ -71,7 +71,8 @@ nlohmann::json DriftMonitor::Report() const {
   }
   out["features"] = features;
   if (reference_.contains("prediction"))
-    out["prediction"] = StatisticsJson(eval::NumericDrift(reference_.at("prediction"), predictions));
+    out["prediction"] =
+        StatisticsJson(eval::NumericDrift(reference_.at("prediction"), predictions));
   return out;
 }
 

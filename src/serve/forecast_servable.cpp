@@ -3,20 +3,20 @@
 // code behind `finml predict`.
 #include "forecast_servable.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <random>
-
-#include <fmt/format.h>
 
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
 #include "finml/core/sha256.hpp"
 #include "finml/core/strings.hpp"
 #include "finml/data/transforms.hpp"
+#include "finml/train/samples.hpp"
 #include "json_fields.hpp"
 #include "replica_pool.hpp"
 #include "request_error.hpp"
-#include "finml/train/samples.hpp"
 
 namespace finml::serve {
 
@@ -24,8 +24,8 @@ namespace {
 
 using data::Field;
 
-constexpr Field kAllFields[] = {Field::kOpen, Field::kHigh, Field::kLow, Field::kClose,
-                                Field::kAdjClose, Field::kVolume};
+constexpr Field kAllFields[] = {Field::kOpen,  Field::kHigh,     Field::kLow,
+                                Field::kClose, Field::kAdjClose, Field::kVolume};
 
 // A seeded random walk with every field, business-daily dates: only used to find out which
 // fields and how many rows the model's pipeline needs.
@@ -56,12 +56,24 @@ data::MarketData ProbeData(const std::vector<Field>& fields, std::size_t rows) {
   }
   for (Field f : fields) {
     switch (f) {
-      case Field::kOpen: bars.open = open; break;
-      case Field::kHigh: bars.high = high; break;
-      case Field::kLow: bars.low = low; break;
-      case Field::kClose: bars.close = close; break;
-      case Field::kAdjClose: bars.adj_close = close; break;
-      case Field::kVolume: bars.volume = volume; break;
+      case Field::kOpen:
+        bars.open = open;
+        break;
+      case Field::kHigh:
+        bars.high = high;
+        break;
+      case Field::kLow:
+        bars.low = low;
+        break;
+      case Field::kClose:
+        bars.close = close;
+        break;
+      case Field::kAdjClose:
+        bars.adj_close = close;
+        break;
+      case Field::kVolume:
+        bars.volume = volume;
+        break;
     }
   }
   md.assets.push_back(std::move(bars));
@@ -137,10 +149,10 @@ class ForecastServable final : public Servable {
       const auto& list = RequireArray(request.at("instances"), "instances");
       if (list.empty()) throw InvalidValue("instances", "no instances");
       if (list.size() > limits_.max_batch)
-        throw RequestError(413, "batch_too_large",
-                           fmt::format("instances: {} instances; the limit is {}", list.size(),
-                                       limits_.max_batch),
-                           "instances");
+        throw RequestError(
+            413, "batch_too_large",
+            fmt::format("instances: {} instances; the limit is {}", list.size(), limits_.max_batch),
+            "instances");
       for (std::size_t i = 0; i < list.size(); ++i)
         instances.emplace_back(&list[i], fmt::format("instances[{}]", i));
     } else {
@@ -154,8 +166,9 @@ class ForecastServable final : public Servable {
       markets.push_back(ParseInstance(*instance, path, instances.size() == 1 && path.empty()));
       bars += markets.back().rows();
       if (bars > limits_.max_request_bars)
-        throw RequestError(413, "batch_too_large",
-                           fmt::format("more than {} bars in one request; split it", limits_.max_request_bars));
+        throw RequestError(
+            413, "batch_too_large",
+            fmt::format("more than {} bars in one request; split it", limits_.max_request_bars));
     }
 
     nlohmann::json predictions = nlohmann::json::array();
@@ -164,7 +177,8 @@ class ForecastServable final : public Servable {
     for (std::size_t k = 0; k < markets.size(); ++k) {
       run::ForecastBatch batch;
       try {
-        batch = lease->Predict(markets[k], instances[k].second.empty() ? "request" : instances[k].second,
+        batch = lease->Predict(markets[k],
+                               instances[k].second.empty() ? "request" : instances[k].second,
                                /*latest_only=*/!all);
       } catch (const InvalidInput& e) {
         throw InvalidValue(instances[k].second, e.what());
@@ -221,8 +235,10 @@ class ForecastServable final : public Servable {
         } catch (const std::exception&) {
           ok = false;
         }
-        if (ok) hi = mid;
-        else lo = mid + 1;
+        if (ok)
+          hi = mid;
+        else
+          lo = mid + 1;
       }
       min_rows_ = lo;
       return;
@@ -246,22 +262,23 @@ class ForecastServable final : public Servable {
     const bool has_bars = instance.contains("bars"), has_prices = instance.contains("prices");
     if (has_bars == has_prices)
       throw InvalidRequest(path, has_bars ? "give either 'bars' or 'prices', not both"
-                                          : "missing 'bars' (objects with date and " +
-                                                FieldList() + ") or 'prices' (numbers)");
+                                          : "missing 'bars' (objects with date and " + FieldList() +
+                                                ") or 'prices' (numbers)");
     data::MarketData md;
     md.source = path.empty() ? "request" : path;
     data::Bars bars;
     bars.symbol = pool_->Any().Config().data.symbols.empty()
                       ? name_
                       : pool_->Any().Config().data.symbols.front();
-    if (instance.contains("symbol")) bars.symbol = RequireString(instance.at("symbol"), at("symbol"));
+    if (instance.contains("symbol"))
+      bars.symbol = RequireString(instance.at("symbol"), at("symbol"));
     std::vector<std::string> dates;
     std::size_t rows = 0;
     if (has_prices) {
       if (fields_.size() != 1)
-        throw InvalidRequest(at("prices"),
-                             fmt::format("this model's features need {} for every bar; send 'bars'",
-                                         FieldList()));
+        throw InvalidRequest(
+            at("prices"),
+            fmt::format("this model's features need {} for every bar; send 'bars'", FieldList()));
       const auto& prices = RequireArray(instance.at("prices"), at("prices"));
       rows = prices.size();
       CheckRows(rows, at("prices"));
@@ -269,7 +286,8 @@ class ForecastServable final : public Servable {
       for (std::size_t i = 0; i < rows; ++i) {
         const std::string where = fmt::format("{}[{}]", at("prices"), i);
         column.push_back(RequireFiniteNumber(prices[i], where));
-        if (column.back() <= 0) throw InvalidValue(where, fmt::format("price {} is not positive", column.back()));
+        if (column.back() <= 0)
+          throw InvalidValue(where, fmt::format("price {} is not positive", column.back()));
       }
       if (instance.contains("dates")) {
         const auto& d = RequireArray(instance.at("dates"), at("dates"));
@@ -295,18 +313,18 @@ class ForecastServable final : public Servable {
           if (std::find(bar_keys.begin(), bar_keys.end(), key) != bar_keys.end()) continue;
           const bool is_field = std::any_of(std::begin(kAllFields), std::end(kAllFields),
                                             [&](Field f) { return key == EnumName(f); });
-          throw InvalidRequest(where + "." + key,
-                               is_field ? fmt::format("this model does not use {} (its bars carry "
-                                                      "{}); leave it out",
-                                                      key, FieldList())
-                                        : fmt::format("unknown field (did you mean '{}'? valid: {})",
-                                                      ClosestMatch(key, bar_keys),
-                                                      JoinStrings(bar_keys, ", ")));
+          throw InvalidRequest(
+              where + "." + key,
+              is_field ? fmt::format("this model does not use {} (its bars carry "
+                                     "{}); leave it out",
+                                     key, FieldList())
+                       : fmt::format("unknown field (did you mean '{}'? valid: {})",
+                                     ClosestMatch(key, bar_keys), JoinStrings(bar_keys, ", ")));
         }
         for (Field f : fields_) {
           if (!bar.contains(EnumName(f)))
-            throw InvalidRequest(where, fmt::format("missing '{}' (every bar needs {})", EnumName(f),
-                                                    FieldList()));
+            throw InvalidRequest(
+                where, fmt::format("missing '{}' (every bar needs {})", EnumName(f), FieldList()));
           const double v = RequireFiniteNumber(bar.at(EnumName(f)), where + "." + EnumName(f));
           if (f == Field::kVolume ? v < 0 : v <= 0)
             throw InvalidValue(where + "." + EnumName(f),
@@ -315,19 +333,22 @@ class ForecastServable final : public Servable {
           bars.Get(f).push_back(v);
         }
         if (bars.Has(Field::kHigh) && bars.high.back() < bars.low.back())
-          throw InvalidValue(where, fmt::format("high {} is below low {}", bars.high.back(), bars.low.back()));
+          throw InvalidValue(
+              where, fmt::format("high {} is below low {}", bars.high.back(), bars.low.back()));
         if (bar.contains("date") != with_dates)
-          throw InvalidRequest(where, with_dates ? "missing 'date' (give every bar a date, or none)"
-                                                 : "has a 'date' but bar 0 has none (give every bar "
-                                                   "a date, or none)");
+          throw InvalidRequest(where, with_dates
+                                          ? "missing 'date' (give every bar a date, or none)"
+                                          : "has a 'date' but bar 0 has none (give every bar "
+                                            "a date, or none)");
         if (with_dates) dates.push_back(RequireString(bar.at("date"), where + ".date"));
       }
     }
     const std::string date_path = has_bars ? at("bars") : at("dates");
     if (dates.empty()) {
       if (resample_)
-        throw InvalidRequest(date_path, "this model resamples its data by calendar, so every bar "
-                                        "needs a date");
+        throw InvalidRequest(date_path,
+                             "this model resamples its data by calendar, so every bar "
+                             "needs a date");
       for (std::size_t i = 0; i < rows; ++i) {
         md.time.push_back(static_cast<data::Timestamp>(i));
         md.time_label.push_back(std::to_string(i));
@@ -340,9 +361,10 @@ class ForecastServable final : public Servable {
         const auto t = data::ParseTimestamp(dates[i]);
         if (!t) throw InvalidValue(where, fmt::format("'{}' is not an ISO 8601 date", dates[i]));
         if (!md.time.empty() && *t <= md.time.back())
-          throw InvalidValue(where, fmt::format("{} is not after the previous date {} (oldest first, "
-                                                "no duplicates)",
-                                                dates[i], md.time_label.back()));
+          throw InvalidValue(where,
+                             fmt::format("{} is not after the previous date {} (oldest first, "
+                                         "no duplicates)",
+                                         dates[i], md.time_label.back()));
         md.time.push_back(*t);
         md.time_label.push_back(dates[i]);
       }
@@ -379,7 +401,8 @@ class ForecastServable final : public Servable {
 
 }  // namespace
 
-std::shared_ptr<const Servable> LoadForecastServable(const std::string& dir, const std::string& name,
+std::shared_ptr<const Servable> LoadForecastServable(const std::string& dir,
+                                                     const std::string& name,
                                                      const ServeLimits& limits) {
   return std::make_shared<ForecastServable>(dir, name, limits);
 }

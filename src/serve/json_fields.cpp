@@ -1,8 +1,8 @@
 #include "json_fields.hpp"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "finml/core/strings.hpp"
 #include "request_error.hpp"
@@ -24,8 +24,9 @@ void RequireKnownKeys(const nlohmann::json& object, const std::vector<std::strin
   for (const auto& [key, value] : object.items()) {
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     const std::string where = path.empty() ? key : path + "." + key;
-    throw InvalidRequest(where, fmt::format("unknown field (did you mean '{}'? valid: {})",
-                                            ClosestMatch(key, allowed), JoinStrings(allowed, ", ")));
+    throw InvalidRequest(where,
+                         fmt::format("unknown field (did you mean '{}'? valid: {})",
+                                     ClosestMatch(key, allowed), JoinStrings(allowed, ", ")));
   }
 }
 

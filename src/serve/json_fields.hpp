@@ -3,7 +3,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
@@ -17,7 +16,8 @@ void RequireObject(const nlohmann::json& value, const std::string& path);
 const nlohmann::json& RequireArray(const nlohmann::json& value, const std::string& path);
 // A finite JSON number (NaN/Inf arrive as strings or as overflowing literals; both refused).
 [[nodiscard]] double RequireFiniteNumber(const nlohmann::json& value, const std::string& path);
-[[nodiscard]] const std::string& RequireString(const nlohmann::json& value, const std::string& path);
+[[nodiscard]] const std::string& RequireString(const nlohmann::json& value,
+                                               const std::string& path);
 // A non-negative integer no larger than `max`.
 [[nodiscard]] std::size_t RequireCount(const nlohmann::json& value, std::size_t max,
                                        const std::string& path);

@@ -1,9 +1,9 @@
 #include "finml/serve/metrics.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 namespace finml::serve {
 
@@ -14,10 +14,14 @@ std::string FormatLabels(const Labels& labels) {
     if (i) out += ',';
     out += labels[i].first + "=\"";
     for (char c : labels[i].second) {
-      if (c == '\\') out += "\\\\";
-      else if (c == '"') out += "\\\"";
-      else if (c == '\n') out += "\\n";
-      else out += c;
+      if (c == '\\')
+        out += "\\\\";
+      else if (c == '"')
+        out += "\\\"";
+      else if (c == '\n')
+        out += "\\n";
+      else
+        out += c;
     }
     out += '"';
   }
@@ -95,7 +99,8 @@ std::string MetricsRegistry::Render() const {
   auto header = [&](const std::string& name, const char* fallback_type) {
     auto it = families_.find(name);
     if (it != families_.end()) {
-      out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, it->second.second, name, it->second.first);
+      out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, it->second.second, name,
+                         it->second.first);
     } else {
       out += fmt::format("# TYPE {} {}\n", name, fallback_type);
     }
@@ -114,7 +119,8 @@ std::string MetricsRegistry::Render() const {
         out += fmt::format("{}_bucket{} {}\n", name, WithLe(labels, Number(bounds[b])), cumulative);
       }
       out += fmt::format("{}_bucket{} {}\n", name, WithLe(labels, "+Inf"), h.count);
-      out += fmt::format("{}_sum{} {}\n{}_count{} {}\n", name, labels, Number(h.sum), name, labels, h.count);
+      out += fmt::format("{}_sum{} {}\n{}_count{} {}\n", name, labels, Number(h.sum), name, labels,
+                         h.count);
     }
   }
   return out;

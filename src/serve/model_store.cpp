@@ -1,16 +1,16 @@
 #include "finml/serve/model_store.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 
-#include <fmt/format.h>
-
+#include "audit.hpp"
+#include "credit_servable.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
 #include "finml/core/sha256.hpp"
 #include "finml/eval/drift.hpp"
-#include "audit.hpp"
-#include "credit_servable.hpp"
 #include "forecast_servable.hpp"
 
 namespace finml::serve {
@@ -42,9 +42,10 @@ std::shared_ptr<const Servable> LoadServable(const std::string& dir, const std::
   const std::string format = manifest.value("format", "");
   if (format == "finml-model/1") return LoadForecastServable(dir, name, limits);
   if (format == "finml-credit/1") return LoadCreditServable(dir, name, limits);
-  throw InvalidInput(fmt::format("{}: unknown model format '{}' (finml serves finml-model/1 and "
-                                 "finml-credit/1)",
-                                 path, format));
+  throw InvalidInput(
+      fmt::format("{}: unknown model format '{}' (finml serves finml-model/1 and "
+                  "finml-credit/1)",
+                  path, format));
 }
 
 namespace {
@@ -64,26 +65,34 @@ std::string DirectoryFingerprint(const std::string& dir) {
   std::error_code ec;
   const fs::path base = fs::canonical(dir, ec);
   if (ec) return "";
-  for (auto it = fs::recursive_directory_iterator(base, fs::directory_options::follow_directory_symlink, ec);
+  for (auto it = fs::recursive_directory_iterator(
+           base, fs::directory_options::follow_directory_symlink, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (!it->is_regular_file(ec)) continue;
     const auto size = it->file_size(ec);
     const auto mtime = it->last_write_time(ec).time_since_epoch().count();
-    entries.push_back(fmt::format("{}|{}|{}", fs::relative(it->path(), base).string(), size, mtime));
+    entries.push_back(
+        fmt::format("{}|{}|{}", fs::relative(it->path(), base).string(), size, mtime));
   }
   std::sort(entries.begin(), entries.end());
   // Copies that keep modification times (cp -p, rsync) still change the manifest's bytes.
-  std::string joined = base.string() + "\n" + Sha256Hex(ReadFileIfPresent((base / "model.json").string())) + "\n";
+  std::string joined =
+      base.string() + "\n" + Sha256Hex(ReadFileIfPresent((base / "model.json").string())) + "\n";
   for (const auto& e : entries) joined += e + "\n";
   return Sha256Hex(joined);
 }
 
 ModelStore::ModelStore(std::string root, ServeLimits limits, std::size_t drift_window,
                        MetricsRegistry& metrics, Log log)
-    : root_(std::move(root)), limits_(limits), drift_window_(drift_window), metrics_(metrics),
-      log_(std::move(log)), models_(std::make_shared<const ModelMap>()) {
-  FINML_REQUIRE(fs::is_directory(root_), "--models {}: not a directory (fix: pass the directory "
-                                         "holding one folder per saved model)",
+    : root_(std::move(root)),
+      limits_(limits),
+      drift_window_(drift_window),
+      metrics_(metrics),
+      log_(std::move(log)),
+      models_(std::make_shared<const ModelMap>()) {
+  FINML_REQUIRE(fs::is_directory(root_),
+                "--models {}: not a directory (fix: pass the directory "
+                "holding one folder per saved model)",
                 root_);
 }
 
@@ -107,13 +116,15 @@ std::map<std::string, std::string> ModelStore::Discover() const {
       const std::string name = it->path().filename().string();
       std::error_code probe;
       if (!valid_name(name) || !fs::is_directory(it->path(), probe)) continue;
-      if (fs::exists(it->path() / "model.json", probe)) found[name] = it->path().string();
+      if (fs::exists(it->path() / "model.json", probe))
+        found[name] = it->path().string();
       else if (fs::exists(it->path() / "model" / "model.json", probe))
         found[name] = (it->path() / "model").string();
     }
   };
   std::error_code ec;
-  if (fs::is_directory(fs::path(root_) / "models", ec) && !fs::exists(fs::path(root_) / "model.json", ec))
+  if (fs::is_directory(fs::path(root_) / "models", ec) &&
+      !fs::exists(fs::path(root_) / "model.json", ec))
     scan(fs::path(root_) / "models");
   scan(root_);
   return found;
@@ -131,7 +142,8 @@ std::shared_ptr<LoadedModel> LoadChecked(const std::string& dir, const std::stri
   (void)model->servable->Info();
   const nlohmann::json report = model->drift->Report();
   if (model->drift->available()) {
-    FINML_REQUIRE(report.contains("prediction"), "{}: the drift reference has no 'prediction'", dir);
+    FINML_REQUIRE(report.contains("prediction"), "{}: the drift reference has no 'prediction'",
+                  dir);
     const auto& features = model->servable->DriftReference().at("features");
     for (const auto& [feature, reference] : features.items()) {
       // A probe value through every reference: malformed bins or quantiles throw now.
@@ -193,9 +205,10 @@ ReloadSummary ModelStore::Reload(bool force) {
       changed = true;
       failed_.erase(name);
       (update ? summary.updated : summary.loaded).push_back(name);
-      metrics_.Count("finml_model_loads_total", {{"model", name}, {"outcome", update ? "updated" : "loaded"}});
-      log_(fmt::format("{} model '{}' version {} ({}) from {}", update ? "reloaded" : "loaded", name,
-                       model->servable->Version(), model->servable->Kind(), dir));
+      metrics_.Count("finml_model_loads_total",
+                     {{"model", name}, {"outcome", update ? "updated" : "loaded"}});
+      log_(fmt::format("{} model '{}' version {} ({}) from {}", update ? "reloaded" : "loaded",
+                       name, model->servable->Version(), model->servable->Kind(), dir));
     } catch (const std::exception& e) {
       if (DirectoryFingerprint(dir) == fingerprint) failed_[name] = fingerprint;
       summary.failed[name] = e.what();

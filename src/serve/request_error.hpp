@@ -2,17 +2,19 @@
 // kind (also the label of the error counter on /metrics) and a message saying what to fix.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 namespace finml::serve {
 
 class RequestError : public std::runtime_error {
  public:
   RequestError(int status, std::string kind, const std::string& message, std::string field = {})
-      : std::runtime_error(message), status_(status), kind_(std::move(kind)), field_(std::move(field)) {}
+      : std::runtime_error(message),
+        status_(status),
+        kind_(std::move(kind)),
+        field_(std::move(field)) {}
   [[nodiscard]] int status() const { return status_; }
   [[nodiscard]] const std::string& kind() const { return kind_; }
   [[nodiscard]] const std::string& field() const { return field_; }  // JSON path, may be empty
@@ -31,11 +33,15 @@ class RequestError : public std::runtime_error {
 }
 
 // Shorthands for the validation errors every model kind raises.
-[[nodiscard]] inline RequestError InvalidRequest(const std::string& field, const std::string& message) {
-  return RequestError(400, "invalid_request", field.empty() ? message : field + ": " + message, field);
+[[nodiscard]] inline RequestError InvalidRequest(const std::string& field,
+                                                 const std::string& message) {
+  return RequestError(400, "invalid_request", field.empty() ? message : field + ": " + message,
+                      field);
 }
-[[nodiscard]] inline RequestError InvalidValue(const std::string& field, const std::string& message) {
-  return RequestError(422, "invalid_value", field.empty() ? message : field + ": " + message, field);
+[[nodiscard]] inline RequestError InvalidValue(const std::string& field,
+                                               const std::string& message) {
+  return RequestError(422, "invalid_value", field.empty() ? message : field + ": " + message,
+                      field);
 }
 
 }  // namespace finml::serve

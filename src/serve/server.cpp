@@ -1,5 +1,6 @@
 #include "finml/serve/server.hpp"
 
+#include <fmt/format.h>
 #include <httplib.h>
 
 #include <chrono>
@@ -9,13 +10,11 @@
 #include <optional>
 #include <thread>
 
-#include <fmt/format.h>
-
+#include "audit.hpp"
+#include "auth.hpp"
 #include "finml/core/build_info.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/strings.hpp"
-#include "audit.hpp"
-#include "auth.hpp"
 #include "request_error.hpp"
 
 namespace finml::serve {
@@ -99,7 +98,8 @@ struct Server::Impl {
 
   explicit Impl(ServeOptions o)
       : options(std::move(o)),
-        limiter(options.rate_limit, options.burst > 0 ? options.burst : std::max(1.0, options.rate_limit)) {
+        limiter(options.rate_limit,
+                options.burst > 0 ? options.burst : std::max(1.0, options.rate_limit)) {
     FINML_REQUIRE(options.tls_cert.empty() == options.tls_key.empty(),
                   "TLS needs both --tls-cert and --tls-key");
     if (!options.api_keys_file.empty()) keys = ApiKeys::Load(options.api_keys_file);
@@ -113,12 +113,15 @@ struct Server::Impl {
                   "--models {}: no model could be loaded{} (fix: put one folder per saved model "
                   "there: runs/<id>/models/<name>/ or the output of `finml credit train`)",
                   options.models_dir,
-                  first.failed.empty() ? "" : " (" + first.failed.begin()->first + ": " +
-                                                  first.failed.begin()->second + ")");
+                  first.failed.empty() ? ""
+                                       : " (" + first.failed.begin()->first + ": " +
+                                             first.failed.begin()->second + ")");
     if (!options.tls_cert.empty() || !options.tls_key.empty()) {
-      auto tls = std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
-      FINML_REQUIRE(tls->is_valid(), "TLS: cannot use certificate {} with key {} (PEM files, the key "
-                                     "matching the certificate?)",
+      auto tls =
+          std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
+      FINML_REQUIRE(tls->is_valid(),
+                    "TLS: cannot use certificate {} with key {} (PEM files, the key "
+                    "matching the certificate?)",
                     options.tls_cert, options.tls_key);
       http = std::move(tls);
     } else {
@@ -132,15 +135,18 @@ struct Server::Impl {
   }
 
   void Describe() {
-    metrics.Describe("finml_http_requests_total", "counter", "HTTP requests by route, method and status.");
+    metrics.Describe("finml_http_requests_total", "counter",
+                     "HTTP requests by route, method and status.");
     metrics.Describe("finml_http_request_duration_seconds", "histogram",
                      "Time from the request being read to the answer being ready, by route.");
-    metrics.Describe("finml_request_errors_total", "counter", "Requests answered with an error, by kind.");
+    metrics.Describe("finml_request_errors_total", "counter",
+                     "Requests answered with an error, by kind.");
     metrics.Describe("finml_predictions_total", "counter",
                      "Predictions served (one per decision or applicant), by model and version.");
     metrics.Describe("finml_model_loads_total", "counter",
                      "Model (re)loads by outcome: loaded, updated, removed, failed.");
-    metrics.Describe("finml_rate_limited_total", "counter", "Requests refused by the rate limit, by key.");
+    metrics.Describe("finml_rate_limited_total", "counter",
+                     "Requests refused by the rate limit, by key.");
   }
 
   void Configure() {
@@ -160,7 +166,9 @@ struct Server::Impl {
       return CheckTransport(req, res) ? httplib::Server::HandlerResponse::Unhandled
                                       : httplib::Server::HandlerResponse::Handled;
     });
-    auto handler = [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); };
+    auto handler = [this](const httplib::Request& req, httplib::Response& res) {
+      Handle(req, res);
+    };
     for (const char* pattern : {".*"}) {
       s.Get(pattern, handler);
       s.Post(pattern, handler);
@@ -173,25 +181,27 @@ struct Server::Impl {
     // too; ours already have one and are left alone.
     s.set_error_handler(httplib::Server::HandlerWithResponse(
         [this](const httplib::Request& req, httplib::Response& res) {
-      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-      const std::string kind = res.status == 413   ? "body_too_large"
-                               : res.status == 400 ? "malformed_http"
-                               : res.status == 404 ? "not_found"
-                                                   : "http_error";
-      const std::string message =
-          res.status == 413 ? fmt::format("the body is over the limit of {} bytes (--max-body)",
-                                          options.max_body_bytes)
-                            : fmt::format("HTTP {}", res.status);
-      SendJson(res, res.status, ErrorBody(kind, message));
-      metrics.Count("finml_request_errors_total", {{"kind", kind}});
-      metrics.Count("finml_http_requests_total", {{"route", "unrouted"}, {"method", MethodLabel(req.method)},
-                                                  {"code", std::to_string(res.status)}});
-      return httplib::Server::HandlerResponse::Handled;
-    }));
-    s.set_exception_handler([this](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-      SendJson(res, 500, ErrorBody("internal", "internal error"));
-      metrics.Count("finml_request_errors_total", {{"kind", "internal"}});
-    });
+          if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+          const std::string kind = res.status == 413   ? "body_too_large"
+                                   : res.status == 400 ? "malformed_http"
+                                   : res.status == 404 ? "not_found"
+                                                       : "http_error";
+          const std::string message =
+              res.status == 413 ? fmt::format("the body is over the limit of {} bytes (--max-body)",
+                                              options.max_body_bytes)
+                                : fmt::format("HTTP {}", res.status);
+          SendJson(res, res.status, ErrorBody(kind, message));
+          metrics.Count("finml_request_errors_total", {{"kind", kind}});
+          metrics.Count("finml_http_requests_total", {{"route", "unrouted"},
+                                                      {"method", MethodLabel(req.method)},
+                                                      {"code", std::to_string(res.status)}});
+          return httplib::Server::HandlerResponse::Handled;
+        }));
+    s.set_exception_handler(
+        [this](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+          SendJson(res, 500, ErrorBody("internal", "internal error"));
+          metrics.Count("finml_request_errors_total", {{"kind", "internal"}});
+        });
   }
 
   // False (with the answer written) when the body cannot be read safely.
@@ -202,7 +212,8 @@ struct Server::Impl {
     const std::string encoding = ToLower(req.get_header_value("Content-Encoding"));
     const std::string type = ToLower(req.get_header_value("Content-Type"));
     if (req.has_header("Transfer-Encoding")) {
-      refusal.emplace(411, "length_required", "chunked bodies are not accepted: send Content-Length");
+      refusal.emplace(411, "length_required",
+                      "chunked bodies are not accepted: send Content-Length");
     } else if (!encoding.empty() && encoding != "identity") {
       refusal.emplace(415, "unsupported_media_type",
                       fmt::format("Content-Encoding '{}': send the JSON uncompressed", encoding));
@@ -212,7 +223,8 @@ struct Server::Impl {
                ContentLength(req.get_header_value("Content-Length")) > options.max_body_bytes) {
       // Refused before reading: httplib would otherwise read and discard the whole claimed length.
       refusal.emplace(413, "body_too_large",
-                      fmt::format("the body is over the limit of {} bytes (--max-body)", options.max_body_bytes));
+                      fmt::format("the body is over the limit of {} bytes (--max-body)",
+                                  options.max_body_bytes));
     } else if (type.starts_with("multipart/")) {
       refusal.emplace(415, "unsupported_media_type", "send application/json, not a multipart form");
     }
@@ -236,12 +248,16 @@ struct Server::Impl {
     std::shared_ptr<const LoadedModel> model;
     std::size_t predictions = 0;
     try {
-      if (!route) throw RequestError(404, "not_found", fmt::format("no route {} (see GET /v1/models)", req.path));
+      if (!route)
+        throw RequestError(404, "not_found",
+                           fmt::format("no route {} (see GET /v1/models)", req.path));
       const bool head = req.method == "HEAD" && route->methods.front() == "GET";
-      if (!head && std::find(route->methods.begin(), route->methods.end(), req.method) == route->methods.end()) {
+      if (!head && std::find(route->methods.begin(), route->methods.end(), req.method) ==
+                       route->methods.end()) {
         res.set_header("Allow", JoinStrings(route->methods, ", "));
-        throw RequestError(405, "method_not_allowed",
-                           fmt::format("{} {}: use {}", req.method, req.path, JoinStrings(route->methods, ", ")));
+        throw RequestError(
+            405, "method_not_allowed",
+            fmt::format("{} {}: use {}", req.method, req.path, JoinStrings(route->methods, ", ")));
       }
       if (!route->open && keys) {
         const auto who = keys->Authenticate(PresentedKey(req));
@@ -271,12 +287,13 @@ struct Server::Impl {
           const auto wait = static_cast<long>(std::ceil(d.retry_after_seconds));
           res.set_header("Retry-After", std::to_string(std::max(1L, wait)));
           metrics.Count("finml_rate_limited_total", {{"key", keys ? key_id : "anonymous"}});
-          throw RequestError(429, "rate_limited",
-                             fmt::format("rate limit of {} requests/s (burst {}) reached; retry in "
-                                         "{:.2f} s",
-                                         options.rate_limit,
-                                         options.burst > 0 ? options.burst : std::max(1.0, options.rate_limit),
-                                         d.retry_after_seconds));
+          throw RequestError(
+              429, "rate_limited",
+              fmt::format("rate limit of {} requests/s (burst {}) reached; retry in "
+                          "{:.2f} s",
+                          options.rate_limit,
+                          options.burst > 0 ? options.burst : std::max(1.0, options.rate_limit),
+                          d.retry_after_seconds));
         }
       }
       Dispatch(*route, req, res, model, predictions);
@@ -294,25 +311,28 @@ struct Server::Impl {
     }
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     const std::string route_name = route ? route->name : "unrouted";
-    metrics.Count("finml_http_requests_total",
-                  {{"route", route_name}, {"method", MethodLabel(req.method)}, {"code", std::to_string(res.status)}});
+    metrics.Count("finml_http_requests_total", {{"route", route_name},
+                                                {"method", MethodLabel(req.method)},
+                                                {"code", std::to_string(res.status)}});
     metrics.Observe("finml_http_request_duration_seconds", {{"route", route_name}}, seconds);
     if (!error_kind.empty()) metrics.Count("finml_request_errors_total", {{"kind", error_kind}});
     if (route && route->name == "predict") {
       if (model && predictions > 0)
         metrics.Count("finml_predictions_total",
-                      {{"model", route->model}, {"version", model->servable->Version()}}, static_cast<double>(predictions));
+                      {{"model", route->model}, {"version", model->servable->Version()}},
+                      static_cast<double>(predictions));
       if (audit->enabled()) {
-        nlohmann::json entry = {{"time", UtcTimestampMillis()},
-                                {"request_id", id},
-                                {"key_id", key_id},
-                                {"client", req.remote_addr},
-                                {"model", route->model},
-                                {"version", model ? nlohmann::json(model->servable->Version()) : nlohmann::json()},
-                                {"latency_ms", seconds * 1000},
-                                {"status", res.status},
-                                {"outcome", error_kind.empty() ? "ok" : error_kind},
-                                {"predictions", predictions}};
+        nlohmann::json entry = {
+            {"time", UtcTimestampMillis()},
+            {"request_id", id},
+            {"key_id", key_id},
+            {"client", req.remote_addr},
+            {"model", route->model},
+            {"version", model ? nlohmann::json(model->servable->Version()) : nlohmann::json()},
+            {"latency_ms", seconds * 1000},
+            {"status", res.status},
+            {"outcome", error_kind.empty() ? "ok" : error_kind},
+            {"predictions", predictions}};
         if (options.audit_features) entry["request"] = req.body;
         audit->Write(entry);
       }
@@ -325,10 +345,12 @@ struct Server::Impl {
     if (it != snapshot->end()) return it->second;
     std::vector<std::string> names;
     for (const auto& [n, m] : *snapshot) names.push_back(n);
-    throw RequestError(404, "unknown_model",
-                       fmt::format("no model '{}'{} (served: {})", name,
-                                   names.empty() ? "" : fmt::format(" (did you mean '{}'?)", ClosestMatch(name, names)),
-                                   JoinStrings(names, ", ")));
+    throw RequestError(
+        404, "unknown_model",
+        fmt::format(
+            "no model '{}'{} (served: {})", name,
+            names.empty() ? "" : fmt::format(" (did you mean '{}'?)", ClosestMatch(name, names)),
+            JoinStrings(names, ", ")));
   }
 
   static nlohmann::json ModelJson(const LoadedModel& m) {
@@ -392,10 +414,14 @@ struct Server::Impl {
     std::string out = metrics.Render();
     out += "# HELP finml_models_loaded Models being served.\n# TYPE finml_models_loaded gauge\n";
     out += fmt::format("finml_models_loaded {}\n", snapshot->size());
-    out += "# HELP finml_model_info The version of every served model.\n# TYPE finml_model_info gauge\n";
+    out +=
+        "# HELP finml_model_info The version of every served model.\n# TYPE finml_model_info "
+        "gauge\n";
     for (const auto& [name, m] : *snapshot)
       out += fmt::format("finml_model_info{} 1\n",
-                         FormatLabels({{"model", name}, {"kind", m->servable->Kind()}, {"version", m->servable->Version()}}));
+                         FormatLabels({{"model", name},
+                                       {"kind", m->servable->Kind()},
+                                       {"version", m->servable->Version()}}));
     std::string psi, ks, pred_psi, pred_ks, counts;
     for (const auto& [name, m] : *snapshot) {
       nlohmann::json r;
@@ -407,25 +433,42 @@ struct Server::Impl {
       if (!r.value("available", false) || !r.contains("prediction")) continue;
       for (const auto& [feature, s] : r.at("features").items()) {
         if (!s.at("psi").is_null())
-          psi += fmt::format("finml_feature_drift_psi{} {}\n", FormatLabels({{"model", name}, {"feature", feature}}), s.at("psi").get<double>());
+          psi += fmt::format("finml_feature_drift_psi{} {}\n",
+                             FormatLabels({{"model", name}, {"feature", feature}}),
+                             s.at("psi").get<double>());
         if (!s.at("ks").is_null())
-          ks += fmt::format("finml_feature_drift_ks{} {}\n", FormatLabels({{"model", name}, {"feature", feature}}), s.at("ks").get<double>());
+          ks += fmt::format("finml_feature_drift_ks{} {}\n",
+                            FormatLabels({{"model", name}, {"feature", feature}}),
+                            s.at("ks").get<double>());
       }
       const auto& p = r.at("prediction");
-      counts += fmt::format("finml_drift_window_observations{} {}\n", FormatLabels({{"model", name}}), p.at("count").get<std::size_t>());
+      counts += fmt::format("finml_drift_window_observations{} {}\n",
+                            FormatLabels({{"model", name}}), p.at("count").get<std::size_t>());
       if (!p.at("psi").is_null())
-        pred_psi += fmt::format("finml_prediction_drift_psi{} {}\n", FormatLabels({{"model", name}}), p.at("psi").get<double>());
+        pred_psi += fmt::format("finml_prediction_drift_psi{} {}\n",
+                                FormatLabels({{"model", name}}), p.at("psi").get<double>());
       if (!p.at("ks").is_null())
-        pred_ks += fmt::format("finml_prediction_drift_ks{} {}\n", FormatLabels({{"model", name}}), p.at("ks").get<double>());
+        pred_ks += fmt::format("finml_prediction_drift_ks{} {}\n", FormatLabels({{"model", name}}),
+                               p.at("ks").get<double>());
     }
     auto family = [&](const char* name, const char* help, const std::string& body) {
       if (body.empty()) return;
       out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{}", name, help, name, body);
     };
-    family("finml_feature_drift_psi", "Population stability index of each input over the drift window against training.", psi);
-    family("finml_feature_drift_ks", "Kolmogorov-Smirnov distance of each numeric input over the drift window against training.", ks);
-    family("finml_prediction_drift_psi", "Population stability index of the predictions over the drift window against the held-out reference.", pred_psi);
-    family("finml_prediction_drift_ks", "Kolmogorov-Smirnov distance of the predictions over the drift window against the held-out reference.", pred_ks);
+    family("finml_feature_drift_psi",
+           "Population stability index of each input over the drift window against training.", psi);
+    family(
+        "finml_feature_drift_ks",
+        "Kolmogorov-Smirnov distance of each numeric input over the drift window against training.",
+        ks);
+    family("finml_prediction_drift_psi",
+           "Population stability index of the predictions over the drift window against the "
+           "held-out reference.",
+           pred_psi);
+    family("finml_prediction_drift_ks",
+           "Kolmogorov-Smirnov distance of the predictions over the drift window against the "
+           "held-out reference.",
+           pred_ks);
     family("finml_drift_window_observations", "Predictions in the drift window.", counts);
     return out;
   }
@@ -442,8 +485,8 @@ int Server::Start() {
     FINML_REQUIRE(i.port > 0, "cannot bind {} on any port", i.options.host);
   } else {
     FINML_REQUIRE(i.http->bind_to_port(i.options.host, i.options.port),
-                  "cannot listen on {}:{} (in use, or not an address of this machine?)", i.options.host,
-                  i.options.port);
+                  "cannot listen on {}:{} (in use, or not an address of this machine?)",
+                  i.options.host, i.options.port);
     i.port = i.options.port;
   }
   i.listener = std::thread([&i] {
@@ -451,7 +494,8 @@ int Server::Start() {
     i.listener_done = true;
   });
   // Stop() must not run before the loop does, or it would miss it and the join would hang.
-  while (!i.http->is_running() && !i.listener_done) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  while (!i.http->is_running() && !i.listener_done)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   if (i.listener_done) {
     i.listener.join();
     throw IoError(fmt::format("could not serve on {}:{}", i.options.host, i.port));

@@ -50,7 +50,8 @@ void Normalizer::Fit(const SampleSet& train) {
         center = Quantile(column, 0.5);
         scale = Quantile(column, 0.75) - Quantile(column, 0.25);
         break;
-      case NormalizerKind::kNone: break;
+      case NormalizerKind::kNone:
+        break;
     }
     // A constant training column carries no information; leave it centred but unscaled.
     center_[j] = center;
@@ -72,10 +73,7 @@ void Normalizer::Apply(SampleSet& samples) const {
 }
 
 nlohmann::json Normalizer::ToJson() const {
-  return {{"kind", EnumName(kind_)},
-          {"features", names_},
-          {"center", center_},
-          {"scale", scale_}};
+  return {{"kind", EnumName(kind_)}, {"features", names_}, {"center", center_}, {"scale", scale_}};
 }
 
 Normalizer Normalizer::FromJson(const nlohmann::json& j) {

@@ -40,19 +40,26 @@ double TargetValue(const std::vector<double>& price, std::size_t t, std::size_t 
                    TargetKind kind) {
   double now = price[t], later = price[t + h];
   switch (kind) {
-    case TargetKind::kLogReturn: return std::log(later / now);
-    case TargetKind::kSimpleReturn: return later / now - 1.0;
-    case TargetKind::kClose: return later;
-    case TargetKind::kDirection: return later > now ? 1.0 : 0.0;
+    case TargetKind::kLogReturn:
+      return std::log(later / now);
+    case TargetKind::kSimpleReturn:
+      return later / now - 1.0;
+    case TargetKind::kClose:
+      return later;
+    case TargetKind::kDirection:
+      return later > now ? 1.0 : 0.0;
   }
   return std::nan("");
 }
 
 double NoChangeForecast(const std::vector<double>& price, std::size_t t, TargetKind kind) {
   switch (kind) {
-    case TargetKind::kClose: return price[t];
-    case TargetKind::kDirection: return 0.5;
-    default: return 0.0;
+    case TargetKind::kClose:
+      return price[t];
+    case TargetKind::kDirection:
+      return 0.5;
+    default:
+      return 0.0;
   }
 }
 
@@ -77,8 +84,8 @@ SampleSet BuildSamples(const std::vector<AssetInputs>& assets,
     const auto& in = assets[a];
     FINML_REQUIRE(in.price.size() == n, "asset '{}': price length {} differs from calendar {}",
                   in.symbol, in.price.size(), n);
-    FINML_REQUIRE(in.features.names == s.feature_names,
-                  "asset '{}' has different feature columns", in.symbol);
+    FINML_REQUIRE(in.features.names == s.feature_names, "asset '{}' has different feature columns",
+                  in.symbol);
     s.symbols.push_back(in.symbol);
     std::vector<double> own = OwnSeries(in.price, target.kind);
     const std::size_t end = require_target ? (n > target.horizon ? n - target.horizon : 0) : n;
@@ -142,7 +149,8 @@ void AppendSamples(SampleSet& into, const SampleSet& more) {
   into.y.insert(into.y.end(), more.y.begin(), more.y.end());
   into.no_change.insert(into.no_change.end(), more.no_change.begin(), more.no_change.end());
   for (std::size_t a : more.asset) into.asset.push_back(a + offset);
-  into.decision_row.insert(into.decision_row.end(), more.decision_row.begin(), more.decision_row.end());
+  into.decision_row.insert(into.decision_row.end(), more.decision_row.begin(),
+                           more.decision_row.end());
   into.target_row.insert(into.target_row.end(), more.target_row.begin(), more.target_row.end());
   into.warmup_skipped += more.warmup_skipped;
 }

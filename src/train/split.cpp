@@ -20,9 +20,7 @@ std::vector<std::size_t> InRows(const SampleSet& s, std::size_t begin, std::size
 std::size_t Purge(const SampleSet& s, std::vector<std::size_t>& earlier, std::size_t boundary_row,
                   std::size_t embargo) {
   const std::size_t before = earlier.size();
-  std::erase_if(earlier, [&](std::size_t i) {
-    return s.target_row[i] + embargo > boundary_row;
-  });
+  std::erase_if(earlier, [&](std::size_t i) { return s.target_row[i] + embargo > boundary_row; });
   return before - earlier.size();
 }
 
@@ -35,8 +33,8 @@ std::size_t FirstRowAtOrAfter(const SampleSet& s, data::Timestamp t) {
 
 SplitIndices ChronologicalSplit(const SampleSet& samples, const SplitSpec& spec) {
   FINML_REQUIRE(samples.size() >= 3, "only {} samples: too few to split", samples.size());
-  auto [lo_it, hi_it] = std::minmax_element(samples.decision_row.begin(),
-                                            samples.decision_row.end());
+  auto [lo_it, hi_it] =
+      std::minmax_element(samples.decision_row.begin(), samples.decision_row.end());
   const std::size_t first = *lo_it, last = *hi_it + 1;
   std::size_t val_row, test_row;
   if (spec.validation_start || spec.test_start) {
@@ -71,8 +69,8 @@ SplitIndices ChronologicalSplit(const SampleSet& samples, const SplitSpec& spec)
 std::vector<Fold> WalkForwardFolds(const SampleSet& samples, const WalkForwardSpec& spec) {
   FINML_REQUIRE(spec.folds >= 1, "walk-forward needs at least one fold");
   FINML_REQUIRE(samples.size() > 0, "no samples for walk-forward folds");
-  auto [lo_it, hi_it] = std::minmax_element(samples.decision_row.begin(),
-                                            samples.decision_row.end());
+  auto [lo_it, hi_it] =
+      std::minmax_element(samples.decision_row.begin(), samples.decision_row.end());
   const std::size_t first = *lo_it, last = *hi_it + 1;
   FINML_REQUIRE(first + spec.min_train_rows < last,
                 "walk-forward: {} calendar rows cannot hold a first training window of {}",

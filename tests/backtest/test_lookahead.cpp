@@ -43,7 +43,8 @@ TEST(Lookahead, LaterSignalsAndPricesNeverChangeEarlierEquity) {
   auto changed = RunBacktest(MakePanel(shuffled_walks), &other, config);
 
   // Equity through the close of `cut` rests on decisions up to cut-1 and prices up to cut.
-  for (std::size_t t = 0; t <= cut; ++t) ASSERT_EQ(base.engine.equity[t], changed.engine.equity[t]) << t;
+  for (std::size_t t = 0; t <= cut; ++t)
+    ASSERT_EQ(base.engine.equity[t], changed.engine.equity[t]) << t;
   EXPECT_NE(base.engine.equity.back(), changed.engine.equity.back());  // the change was real
 }
 

@@ -35,11 +35,10 @@ TEST(BacktestOutputs, WritesTheFourFilesWithTheDocumentedContents) {
                                              "trades.csv"}));
 
   auto m = nlohmann::json::parse(ReadFile(dir + "/metrics.json"));
-  for (const char* key :
-       {"total_return", "annual_return", "annual_volatility", "sharpe", "sortino", "calmar",
-        "max_drawdown", "max_drawdown_duration_bars", "win_rate", "profit_factor",
-        "turnover_annual", "exposure_gross_mean", "time_in_market", "alpha", "beta",
-        "information_ratio", "trades", "fees"})
+  for (const char* key : {"total_return", "annual_return", "annual_volatility", "sharpe", "sortino",
+                          "calmar", "max_drawdown", "max_drawdown_duration_bars", "win_rate",
+                          "profit_factor", "turnover_annual", "exposure_gross_mean",
+                          "time_in_market", "alpha", "beta", "information_ratio", "trades", "fees"})
     EXPECT_TRUE(m["performance"].contains(key)) << key;
   for (const char* key : {"ic", "rank_ic", "rank_ic_mean_per_date", "next_bar_rank_ic"})
     EXPECT_TRUE(m["signal"].contains(key)) << key;

@@ -11,9 +11,10 @@ using finml::testing::MakePanel;
 
 TEST(Signals, PlacesScoresOnTheGridAndCountsLateOnes) {
   auto prices = MakePanel({{1, 1, 1}, {2, 2, 2}});
-  auto s = ParseSignals("Date,Symbol,Score\n2020-01-01,A1,0.5\n2020-01-03,A0,-1\n"
-                        "2020-01-09,A0,2\n",
-                        "s.csv", prices);
+  auto s = ParseSignals(
+      "Date,Symbol,Score\n2020-01-01,A1,0.5\n2020-01-03,A0,-1\n"
+      "2020-01-09,A0,2\n",
+      "s.csv", prices);
   EXPECT_EQ(s.count, 2u);
   EXPECT_EQ(s.score.at(0, 1), 0.5);
   EXPECT_EQ(s.score.at(2, 0), -1);

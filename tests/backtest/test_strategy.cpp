@@ -53,10 +53,10 @@ TEST(Strategy, TopKHoldsTheBestKEqually) {
 TEST(Strategy, TopKDropoutReplacesAtMostNDropPerDate) {
   auto prices = MakePanel({{1, 1, 1}, {1, 1, 1}, {1, 1, 1}, {1, 1, 1}, {1, 1, 1}});
   // Day 0 fills the book with the top 2; on day 1 the ranking flips completely, yet with
-  // n_drop = 1 only the worst holding (A1) is swapped for the best newcomer (A3); day 2 swaps again.
-  Panel s = Scores({{0.9, 0.8, 0.1, 0.0, 0.0},
-                    {0.1, 0.0, 0.7, 0.9, 0.8},
-                    {0.1, 0.0, 0.7, 0.9, 0.8}});
+  // n_drop = 1 only the worst holding (A1) is swapped for the best newcomer (A3); day 2 swaps
+  // again.
+  Panel s =
+      Scores({{0.9, 0.8, 0.1, 0.0, 0.0}, {0.1, 0.0, 0.7, 0.9, 0.8}, {0.1, 0.0, 0.7, 0.9, 0.8}});
   auto c = With("topk_dropout");
   c.strategy.top_k = 2;
   c.strategy.n_drop = 1;
@@ -96,7 +96,7 @@ TEST(Strategy, SmaCrossIsLongOnlyWhileFastIsAboveSlow) {
   c.strategy.slow = 4;
   auto plan = PlanTargets(c, prices, nullptr);
   EXPECT_TRUE(std::isnan(plan.weight.at(2, 0)));  // slow SMA not defined yet
-  EXPECT_EQ(plan.weight.at(3, 0), 1.0);            // (10+11)/2 > 41/4
+  EXPECT_EQ(plan.weight.at(3, 0), 1.0);           // (10+11)/2 > 41/4
   EXPECT_EQ(plan.weight.at(8, 0), 0.0);
 }
 

@@ -188,3 +188,8 @@ finml_cli_test(serve_no_models 2 "--models /nonexistent/models: not a directory"
                $<TARGET_FILE:finml> serve --models /nonexistent/models --port 0)
 finml_cli_test(serve_tls_needs_both 2 "TLS needs both --tls-cert and --tls-key" --
                $<TARGET_FILE:finml> serve --models data --tls-cert data/PROVENANCE.md --port 0)
+
+# The source tree matches .clang-format (skipped without clang-format or outside a git checkout).
+add_test(NAME style.clang_format COMMAND ${CMAKE_SOURCE_DIR}/scripts/format-check.sh
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(style.clang_format PROPERTIES SKIP_RETURN_CODE 77)

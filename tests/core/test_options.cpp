@@ -50,9 +50,9 @@ struct Settings {
   std::optional<double> cap;
   std::optional<std::string> shape;
   std::vector<std::pair<std::string, double>> weights;
-  Inner inner;                      // embedded: its keys at this level
-  std::optional<Inner> section;     // a section: absent means none, bare means defaults
-  std::size_t derived = 0;          // default: twice the window
+  Inner inner;                   // embedded: its keys at this level
+  std::optional<Inner> section;  // a section: absent means none, bare means defaults
+  std::size_t derived = 0;       // default: twice the window
   static const options::Schema<Settings>& Schema() {
     static const auto s = [] {
       options::Schema<Settings> s;
@@ -71,8 +71,9 @@ struct Settings {
       s.Finish([](Settings& x, const ConfigNode& given, const std::string&) {
         if (!given.Has("derived")) x.derived = 2 * x.window;
       });
-      s.Rule("lambda", [](const Settings& x) { return x.lambda < x.inner.rate + 0.5; },
-             "lambda must stay below rate + 0.5");
+      s.Rule(
+          "lambda", [](const Settings& x) { return x.lambda < x.inner.rate + 0.5; },
+          "lambda must stay below rate + 0.5");
       return s;
     }();
     return s;
@@ -110,9 +111,9 @@ TEST(Options, ReadsEveryKindOfValueAndFillsDefaults) {
   const Json j = Settings::Schema().ToJson(s);
   std::vector<std::string> keys;
   for (const auto& [k, v] : j.items()) keys.push_back(k);
-  EXPECT_EQ(keys, (std::vector<std::string>{"window", "lambda", "on", "name", "color", "levels",
-                                            "cap", "shape", "weights", "rate", "section",
-                                            "derived"}));
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"window", "lambda", "on", "name", "color", "levels", "cap",
+                                      "shape", "weights", "rate", "section", "derived"}));
   EXPECT_EQ(j["color"], "green");
   EXPECT_EQ(j["shape"], "auto");
   // As --print-config output saved to a file and run.
@@ -128,8 +129,9 @@ TEST(Options, EveryErrorNamesThePlaceTheKeyAndTheFix) {
   EXPECT_EQ(ErrorOf("lambda: 1.5\n"),
             "s.yaml:1:9: 'section.lambda' is 1.5; it must be in (0, 1) (fix: give a value in (0, "
             "1))");
-  EXPECT_NE(ErrorOf("windw: 30\n").find("s.yaml:1:1: unknown key 'windw' in 'section' (did you "
-                                        "mean 'window'?"),
+  EXPECT_NE(ErrorOf("windw: 30\n")
+                .find("s.yaml:1:1: unknown key 'windw' in 'section' (did you "
+                      "mean 'window'?"),
             std::string::npos);
   EXPECT_NE(ErrorOf("window: 30\nlambda: 0.5\nwindow: 40\n")
                 .find("s.yaml:3:1: duplicate key 'window' (first given at s.yaml:1:1"),
@@ -166,9 +168,9 @@ TEST(Options, FlagsAreDerivedFromTheDeclarationAndCheckedByIt) {
     app.parse(static_cast<int>(raw.size()), raw.data());
     return Settings::Schema().Parse(flags.Collect(ConfigNode::Map("prog")), "settings");
   };
-  const Settings s = parse({"--win", "30", "--levels", "0.95,0.975", "--color", "green", "--on",
-                            "--weights", "A=0.5,B=0.5", "--rate", "0.75", "--set",
-                            "section.rate=0.25", "--set", "lambda=0.5"});
+  const Settings s =
+      parse({"--win", "30", "--levels", "0.95,0.975", "--color", "green", "--on", "--weights",
+             "A=0.5,B=0.5", "--rate", "0.75", "--set", "section.rate=0.25", "--set", "lambda=0.5"});
   EXPECT_EQ(s.window, 30u);
   EXPECT_EQ(s.levels, (std::vector<double>{0.95, 0.975}));
   EXPECT_EQ(s.color, Color::kGreen);
@@ -219,8 +221,8 @@ TEST(Options, SetPathReachesNestedKeysAndListItems) {
 }
 
 TEST(Options, MergeKeysFillInWhatIsNotGiven) {
-  const auto j = ConfigNode::FromYaml("a: &base {x: 1, y: 2}\nb:\n  <<: *base\n  y: 3\n", "m.yaml")
-                     .ToJson();
+  const auto j =
+      ConfigNode::FromYaml("a: &base {x: 1, y: 2}\nb:\n  <<: *base\n  y: 3\n", "m.yaml").ToJson();
   EXPECT_EQ(j["b"]["x"], 1);
   EXPECT_EQ(j["b"]["y"], 3);
 }

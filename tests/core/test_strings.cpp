@@ -2,8 +2,8 @@
 
 #include "finml/core/error.hpp"
 #include "finml/core/names.hpp"
-#include "finml/data/loader.hpp"
 #include "finml/core/strings.hpp"
+#include "finml/data/loader.hpp"
 
 namespace finml {
 

@@ -73,8 +73,12 @@ TEST(CreditMetrics, HandComputedValues) {
 
 TEST(CreditLogistic, MatchesScikitLearn) {
   const Table& t = German();
-  const std::vector<std::string> cols = {"Duration", "Amount", "InstallmentRatePercentage",
-                                         "ResidenceDuration", "Age", "NumberExistingCredits",
+  const std::vector<std::string> cols = {"Duration",
+                                         "Amount",
+                                         "InstallmentRatePercentage",
+                                         "ResidenceDuration",
+                                         "Age",
+                                         "NumberExistingCredits",
                                          "NumberPeopleMaintenance"};
   const Target target = ExtractTarget(t, "Class", "Bad");
   std::vector<std::size_t> rows(t.rows);
@@ -85,10 +89,12 @@ TEST(CreditLogistic, MatchesScikitLearn) {
   o.l2 = 2.0;  // scikit-learn C = 0.5
   const auto model = FitLogistic(x, t.rows, cols.size(), target.y, {}, pre.OutputNames(), o);
   ASSERT_TRUE(model.converged);
-  const auto ref = finml::testing::ReadFixture(finml::testing::RepoPath("tests/fixtures/logistic_german.csv"));
+  const auto ref =
+      finml::testing::ReadFixture(finml::testing::RepoPath("tests/fixtures/logistic_german.csv"));
   const auto& value = ref.columns.at("value");
   EXPECT_NEAR(model.intercept, value[0], 1e-6);
-  for (std::size_t j = 0; j < cols.size(); ++j) EXPECT_NEAR(model.coefficients[j], value[j + 1], 1e-6) << cols[j];
+  for (std::size_t j = 0; j < cols.size(); ++j)
+    EXPECT_NEAR(model.coefficients[j], value[j + 1], 1e-6) << cols[j];
   std::vector<double> p(t.rows);
   for (std::size_t i = 0; i < t.rows; ++i) p[i] = model.Probability(x.data() + i * cols.size());
   EXPECT_NEAR(RocAuc(target.y, p), value[cols.size() + 1], 1e-9);
@@ -154,7 +160,9 @@ TEST(CreditPreprocess, OneHotStandardisesOnTrainingRowsOnly) {
   EXPECT_NEAR(out[0], (100 - 2) / std::sqrt(2.0), 1e-12);  // training mean 2, sd sqrt(2)
   EXPECT_EQ(out[1], 1.0);
   const Table missing = ParseTable("x,c\n,a\n", "m.csv");
-  EXPECT_NE(ErrorOf([&] { (void)p.Transform(missing, {0}); }).find("m.csv:2:1: missing value in column 'x'"),
+  EXPECT_NE(ErrorOf([&] {
+              (void)p.Transform(missing, {0});
+            }).find("m.csv:2:1: missing value in column 'x'"),
             std::string::npos);
 }
 

@@ -2,9 +2,8 @@
 
 #include <numeric>
 
-#include "finml/credit/logistic.hpp"
-
 #include "finml/core/error.hpp"
+#include "finml/credit/logistic.hpp"
 #include "finml/credit/outputs.hpp"
 #include "finml/credit/pipeline.hpp"
 #include "test_util.hpp"
@@ -80,7 +79,8 @@ TEST(CreditPipeline, TreeContributionsAddUpToTheLogit) {
 
 TEST(CreditPipeline, ScorecardPointsAddUpToTheScore) {
   const Table t = ParseTable(
-      "grade,default\nA,no\nA,no\nA,yes\nB,no\nB,yes\nB,yes\nC,yes\nC,yes\nC,no\nA,no\nB,no\nC,yes\n",
+      "grade,default\nA,no\nA,no\nA,yes\nB,no\nB,yes\nB,yes\nC,yes\nC,yes\nC,no\nA,no\nB,no\nC,"
+      "yes\n",
       "t.csv");
   CreditConfig c = Quick("logistic");
   c.preprocess.encoding = Encoding::kWoe;
@@ -95,23 +95,25 @@ TEST(CreditPipeline, ScorecardPointsAddUpToTheScore) {
   const auto p = model.Predict(t, {0, 3, 6});  // grades A, B, C
   for (std::size_t k = 0; k < 3; ++k) {
     const std::string grade = std::string(1, static_cast<char>('A' + k));
-    const auto row = std::find_if(card.begin(), card.end(), [&](const auto& r) { return r[1] == grade; });
+    const auto row =
+        std::find_if(card.begin(), card.end(), [&](const auto& r) { return r[1] == grade; });
     ASSERT_NE(row, card.end());
     EXPECT_NEAR(std::stod((*row)[3]), c.scale.Score(p[k]), 0.006) << grade;
   }
-  EXPECT_NEAR(c.scale.Score(1 / 51.0), 600, 1e-9);           // base odds 50:1 -> 600
-  EXPECT_NEAR(c.scale.Score(1 / 101.0), 620, 0.3);           // doubled odds -> +20
+  EXPECT_NEAR(c.scale.Score(1 / 51.0), 600, 1e-9);  // base odds 50:1 -> 600
+  EXPECT_NEAR(c.scale.Score(1 / 101.0), 620, 0.3);  // doubled odds -> +20
 }
 
 TEST(CreditPipeline, FairnessByGroup) {
-  const Table t = ParseTable("g,default\na,no\na,no\na,yes\na,yes\nb,no\nb,no\nb,yes\nb,no\n", "t.csv");
+  const Table t =
+      ParseTable("g,default\na,no\na,no\na,yes\na,yes\nb,no\nb,no\nb,yes\nb,no\n", "t.csv");
   const std::vector<int> y = {0, 0, 1, 1, 0, 0, 1, 0};
   const std::vector<double> p = {0.1, 0.6, 0.7, 0.2, 0.1, 0.2, 0.8, 0.9};
   const std::vector<std::size_t> rows = {0, 1, 2, 3, 4, 5, 6, 7};
   const auto f = Fairness(t, "g", rows, y, p, 0.5);
   ASSERT_EQ(f.groups.size(), 2u);
-  EXPECT_NEAR(f.groups[0].approval_rate, 0.5, 1e-15);   // a: 0.1, 0.2 approved
-  EXPECT_NEAR(f.groups[1].approval_rate, 0.5, 1e-15);   // b: 0.1, 0.2 approved
+  EXPECT_NEAR(f.groups[0].approval_rate, 0.5, 1e-15);  // a: 0.1, 0.2 approved
+  EXPECT_NEAR(f.groups[1].approval_rate, 0.5, 1e-15);  // b: 0.1, 0.2 approved
   EXPECT_NEAR(f.groups[0].tpr, 0.5, 1e-15);
   EXPECT_NEAR(f.groups[1].good_approval, 2.0 / 3, 1e-15);
   EXPECT_NEAR(f.groups[0].good_approval, 0.5, 1e-15);

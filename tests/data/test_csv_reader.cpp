@@ -13,7 +13,8 @@ std::vector<std::vector<std::string>> ReadAll(std::string_view text) {
 }
 
 TEST(CsvReader, Rfc4180QuotingEscapesAndLineEndings) {
-  auto rows = ReadAll("\"Date\",\"Na,me\"\r\n\"2001-01-02\",\"say \"\"hi\"\"\"\r\nx,\"multi\nline\"\n");
+  auto rows =
+      ReadAll("\"Date\",\"Na,me\"\r\n\"2001-01-02\",\"say \"\"hi\"\"\"\r\nx,\"multi\nline\"\n");
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0][1], "Na,me");
   EXPECT_EQ(rows[1][0], "2001-01-02");

@@ -83,8 +83,8 @@ TEST(Loader, HeaderCaseAdjCloseDateTimes) {
   EXPECT_EQ(md.time[1] - md.time[0], 60);
   EXPECT_EQ(md.time_label[0], "2020-01-02 09:30:00");
   // Intraday data labels every bar with its time, midnight included.
-  MarketData bars = ParseMarketData("Date,Close\n2020-01-02 23:59:00,1\n2020-01-03 00:00:00,2\n",
-                                    "bars.csv");
+  MarketData bars =
+      ParseMarketData("Date,Close\n2020-01-02 23:59:00,1\n2020-01-03 00:00:00,2\n", "bars.csv");
   EXPECT_EQ(bars.time_label[1], "2020-01-03 00:00:00");
 }
 
@@ -149,8 +149,7 @@ TEST(Loader, InvalidPricesAreErrors) {
   ExpectDataError("Date,Close\n2020-01-02,-1\n", {"prices.csv:2:2", "non-positive price"});
   ExpectDataError("Date,Open,High,Low,Close,Volume\n2020-01-02,5,4,6,5,10\n",
                   {"prices.csv:2:3", "high 4 is below low 6"});
-  ExpectDataError("Date,Open,High,Low,Close,Volume\n2020-01-02,5,6,4,5,-10\n",
-                  {"negative volume"});
+  ExpectDataError("Date,Open,High,Low,Close,Volume\n2020-01-02,5,6,4,5,-10\n", {"negative volume"});
   ExpectDataError("Date,Close\n2020-01-02,1\n2020-13-01,2\n", {"prices.csv:3:1", "as a date"});
   ExpectDataError("Date,Close\n2020-01-02,1,3\n", {"3 fields where the header has 2"});
   ExpectDataError("Date,Close\n", {"no data rows"});

@@ -16,8 +16,10 @@ double ExactKs(std::vector<double> a, std::vector<double> b) {
   points.insert(points.end(), b.begin(), b.end());
   double d = 0;
   for (double t : points) {
-    const double fa = static_cast<double>(std::upper_bound(a.begin(), a.end(), t) - a.begin()) / a.size();
-    const double fb = static_cast<double>(std::upper_bound(b.begin(), b.end(), t) - b.begin()) / b.size();
+    const double fa =
+        static_cast<double>(std::upper_bound(a.begin(), a.end(), t) - a.begin()) / a.size();
+    const double fb =
+        static_cast<double>(std::upper_bound(b.begin(), b.end(), t) - b.begin()) / b.size();
     d = std::max(d, std::abs(fa - fb));
   }
   return d;

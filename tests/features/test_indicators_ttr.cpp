@@ -49,12 +49,11 @@ TEST_P(TtrAgreement, EveryIndicatorWithin1e8) {
   EXPECT_EQ(compared_columns, 21u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, TtrAgreement,
-                         ::testing::Values(Case{"ttrc", "tests/fixtures/ttrc_ohlcv.csv",
-                                                "tests/fixtures/ttr_ttrc.csv"},
-                                           Case{"msft", "data/msft_ohlcv.csv",
-                                                "tests/fixtures/ttr_msft.csv"}),
-                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(
+    Fixtures, TtrAgreement,
+    ::testing::Values(Case{"ttrc", "tests/fixtures/ttrc_ohlcv.csv", "tests/fixtures/ttr_ttrc.csv"},
+                      Case{"msft", "data/msft_ohlcv.csv", "tests/fixtures/ttr_msft.csv"}),
+    [](const auto& info) { return info.param.name; });
 
 }  // namespace
 
@@ -65,7 +64,7 @@ TEST(Indicators, HandComputedSmallCases) {
   EXPECT_DOUBLE_EQ(sma[2], 2);
   EXPECT_DOUBLE_EQ(sma[4], 4);
   Series ema = Ema(x, 3);
-  EXPECT_DOUBLE_EQ(ema[2], 2);          // seeded with the SMA
+  EXPECT_DOUBLE_EQ(ema[2], 2);  // seeded with the SMA
   EXPECT_DOUBLE_EQ(ema[3], 0.5 * 4 + 0.5 * 2);
   Series wma = Wma(x, 3);
   EXPECT_DOUBLE_EQ(wma[2], (1 * 1 + 2 * 2 + 3 * 3) / 6.0);

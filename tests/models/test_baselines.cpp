@@ -3,9 +3,9 @@
 #include <cmath>
 #include <random>
 
-#include "models/baselines.hpp"
 #include "finml/core/error.hpp"
 #include "finml/train/samples.hpp"
+#include "models/baselines.hpp"
 
 namespace finml::models {
 namespace {

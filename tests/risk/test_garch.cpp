@@ -3,10 +3,10 @@
 #include <random>
 
 #include "finml/core/error.hpp"
-#include "finml/risk/garch.hpp"
-#include "finml/risk/series.hpp"
 #include "finml/core/files.hpp"
 #include "finml/data/csv_reader.hpp"
+#include "finml/risk/garch.hpp"
+#include "finml/risk/series.hpp"
 #include "test_util.hpp"
 
 namespace finml::risk {
@@ -109,7 +109,8 @@ std::vector<double> Simulate(VolatilityModel model, const std::vector<double>& p
       s2 = p[1] + (p[2] + (e < 0 ? p[3] : 0.0)) * e * e + p[4] * s2;
     } else {
       const double zz = e / std::sqrt(s2);
-      s2 = std::exp(p[1] + p[2] * (std::abs(zz) - std::sqrt(2 / M_PI)) + p[3] * zz + p[4] * std::log(s2));
+      s2 = std::exp(p[1] + p[2] * (std::abs(zz) - std::sqrt(2 / M_PI)) + p[3] * zz +
+                    p[4] * std::log(s2));
     }
     e = std::sqrt(s2) * z(rng);
     if (t >= 500) r.push_back(p[0] + e);

@@ -5,9 +5,9 @@
 
 #include "finml/core/files.hpp"
 #include "finml/data/loader.hpp"
-#include "risk/distributions.hpp"
 #include "finml/risk/portfolio.hpp"
 #include "finml/risk/stress.hpp"
+#include "risk/distributions.hpp"
 #include "test_util.hpp"
 
 namespace finml::risk {
@@ -21,7 +21,8 @@ TEST(Portfolio, LedoitWolfMatchesScikitLearn) {
   const std::size_t n = md.rows();
   for (std::size_t t = n - 300; t < n; ++t) {
     std::vector<double> row;
-    for (const auto& s : symbols) row.push_back(md.Asset(s).close[t] / md.Asset(s).close[t - 1] - 1);
+    for (const auto& s : symbols)
+      row.push_back(md.Asset(s).close[t] / md.Asset(s).close[t - 1] - 1);
     returns.push_back(row);
   }
   const auto lw = EstimateCovariance(returns, CovarianceMethod::kLedoitWolf);
@@ -51,7 +52,8 @@ TEST(Portfolio, ComponentVarAddsUpAndMatchesTheFormula) {
     returns.push_back({0.01 * (common + z(rng)), 0.02 * (0.5 * common + z(rng)), 0.005 * z(rng)});
   }
   const std::vector<double> w = {0.5, 0.3, 0.2};
-  for (auto method : {CovarianceMethod::kSample, CovarianceMethod::kEwma, CovarianceMethod::kLedoitWolf}) {
+  for (auto method :
+       {CovarianceMethod::kSample, CovarianceMethod::kEwma, CovarianceMethod::kLedoitWolf}) {
     const auto cov = EstimateCovariance(returns, method);
     const auto r = PortfolioVar(w, cov, 0.99, 10, 1e6);
     double total = 0, variance = 0;
@@ -90,7 +92,8 @@ TEST(Stress, ReplaysAWindowAndAppliesShocks) {
   EXPECT_EQ(out[0].first, "2020-01-02");
   EXPECT_NEAR(out[1].portfolio_return, 0.6 * -0.2 + 0.4 * -0.1, 1e-15);
   // A window outside the data is reported as not covered.
-  const auto outside = RunStress(md, {{"A", 1.0}}, 1, {ParseHistoricalScenario("x=2021-01-01:2021-02-01")}, {});
+  const auto outside =
+      RunStress(md, {{"A", 1.0}}, 1, {ParseHistoricalScenario("x=2021-01-01:2021-02-01")}, {});
   EXPECT_FALSE(outside[0].covered);
   EXPECT_THROW((void)RunStress(md, {{"C", 1.0}}, 1, {}, {}), InvalidInput);
   EXPECT_THROW((void)ParseShockScenario("A:-0.2"), InvalidInput);

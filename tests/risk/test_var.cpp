@@ -3,8 +3,8 @@
 #include <random>
 
 #include "finml/core/error.hpp"
-#include "risk/distributions.hpp"
 #include "finml/risk/var.hpp"
+#include "risk/distributions.hpp"
 #include "test_util.hpp"
 
 namespace finml::risk {
@@ -14,7 +14,8 @@ namespace {
 // (tests/fixtures/make_risk_fixtures.R), to 1e-9: the same quantities by different code (cvar
 // integrates the quantile function numerically for ES).
 TEST(Var, ParametricAgreesWithRCvar) {
-  const auto f = finml::testing::ReadFixture(finml::testing::RepoPath("tests/fixtures/cvar_var_es.csv"));
+  const auto f =
+      finml::testing::ReadFixture(finml::testing::RepoPath("tests/fixtures/cvar_var_es.csv"));
   const auto& level = f.columns.at("level");
   ASSERT_EQ(level.size(), 6u);
   for (std::size_t i = 0; i < level.size(); ++i) {

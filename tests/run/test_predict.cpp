@@ -13,8 +13,8 @@ namespace finml::run {
 namespace {
 
 // model -> decision_date(+symbol) -> y_pred text, from a predictions CSV.
-std::map<std::string, std::map<std::string, std::string>> ReadPredictions(
-    const std::string& path, bool has_split) {
+std::map<std::string, std::map<std::string, std::string>> ReadPredictions(const std::string& path,
+                                                                          bool has_split) {
   std::map<std::string, std::map<std::string, std::string>> out;
   std::istringstream in(ReadFile(path));
   std::string line;
@@ -57,8 +57,8 @@ models:
   auto expected = ReadPredictions(dir + "/run/predictions.csv", true);
   for (const char* name : {"random_walk", "ar", "historical_mean", "ridge", "lstm"}) {
     SCOPED_TRACE(name);
-    std::size_t n = PredictToCsv({dir + "/run/models/" + name,
-                                  testing::RepoPath("data/dowjones30.csv"), dir + "/p.csv"});
+    std::size_t n = PredictToCsv(
+        {dir + "/run/models/" + name, testing::RepoPath("data/dowjones30.csv"), dir + "/p.csv"});
     auto got = ReadPredictions(dir + "/p.csv", false);
     ASSERT_EQ(got.size(), 1u);
     const auto& want = expected.at(name);

@@ -21,7 +21,8 @@ std::string WriteSource(const std::string& path, std::optional<data::Timestamp> 
   for (const auto& s : symbols) {
     auto c = dow.Asset(s).close;
     if (shuffle_after) {
-      auto first = std::upper_bound(dow.time.begin(), dow.time.end(), *shuffle_after) - dow.time.begin();
+      auto first =
+          std::upper_bound(dow.time.begin(), dow.time.end(), *shuffle_after) - dow.time.begin();
       std::shuffle(c.begin() + first, c.end(), rng);
     }
     cols.push_back(c);
@@ -69,8 +70,8 @@ TEST(Pretrain, UsesOnlyDataBeforeTheFirstJudgedDate) {
   EXPECT_EQ(Gpt(a).description.dump(), Gpt(b).description.dump());
   EXPECT_EQ(Gpt(a).test.prediction, Gpt(b).test.prediction);
   // ...while shuffling from a year earlier does change it, so the check above can fail.
-  RunRecord c = RunPipeline(Config(
-      WriteSource(dir + "/early.csv", *data::ParseTimestamp("1997-01-02")), "zero_shot"));
+  RunRecord c = RunPipeline(
+      Config(WriteSource(dir + "/early.csv", *data::ParseTimestamp("1997-01-02")), "zero_shot"));
   EXPECT_NE(Gpt(a).test.prediction, Gpt(c).test.prediction);
 }
 
@@ -93,7 +94,8 @@ data: {path: data/aer_djia8012.csv}
 models:
   - type: gpt
     params: {mode: zero_shot}
-)", "x.yaml"),
+)",
+                                     "x.yaml"),
                ConfigError);
 }
 

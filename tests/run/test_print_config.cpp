@@ -20,14 +20,20 @@ TEST(PrintConfig, EveryExampleParsesBackToItself) {
     const ConfigNode root = ConfigNode::FromYaml(ReadFile(path), path);
     const std::string task = ExperimentTask(root);
     options::Json printed;
-    if (task == "risk") printed = ParseRiskExperiment(root, path).ToJson();
-    else if (task == "credit") printed = ParseCreditExperiment(root, path).ToJson();
-    else printed = ParseExperiment(root, path).ToJson();
+    if (task == "risk")
+      printed = ParseRiskExperiment(root, path).ToJson();
+    else if (task == "credit")
+      printed = ParseCreditExperiment(root, path).ToJson();
+    else
+      printed = ParseExperiment(root, path).ToJson();
     const ConfigNode again = ConfigNode::FromYaml(printed.dump(2), "printed.yaml");
     options::Json reparsed;
-    if (task == "risk") reparsed = ParseRiskExperiment(again, path).ToJson();
-    else if (task == "credit") reparsed = ParseCreditExperiment(again, path).ToJson();
-    else reparsed = ParseExperiment(again, path).ToJson();
+    if (task == "risk")
+      reparsed = ParseRiskExperiment(again, path).ToJson();
+    else if (task == "credit")
+      reparsed = ParseCreditExperiment(again, path).ToJson();
+    else
+      reparsed = ParseExperiment(again, path).ToJson();
     EXPECT_EQ(reparsed, printed) << file;
     EXPECT_EQ(printed["task"], task) << file;
   }
@@ -36,8 +42,8 @@ TEST(PrintConfig, EveryExampleParsesBackToItself) {
 }
 
 TEST(PrintConfig, ShowsEveryModelParameterWithItsDefault) {
-  const auto c = ParseExperiment("data: {path: data/aer_djia8012.csv}\nmodels: [lstm, gpt]\n",
-                                 "exp.yaml");
+  const auto c =
+      ParseExperiment("data: {path: data/aer_djia8012.csv}\nmodels: [lstm, gpt]\n", "exp.yaml");
   const auto& lstm = c.models[1].params;  // the random walk comes first
   for (const char* key : {"lookback", "hidden", "layers", "dropout", "implementation", "device",
                           "epochs", "batch", "lr", "optimizer", "weight_decay", "schedule",
@@ -94,10 +100,10 @@ TEST(PrintConfig, BadValuesFromEveryEntryPointNameTheirPlace) {
             std::string::npos);
   // A saved manifest's experiment is JSON: its places are its keys.
   EXPECT_NE(error([] {
-              (void)ParseExperiment(
-                  ConfigNode::FromJson({{"data", {{"path", "x.csv"}}}, {"window", {{"lookback", 0}}}},
-                                       "model.json: experiment"),
-                  "model.json");
+              (void)ParseExperiment(ConfigNode::FromJson({{"data", {{"path", "x.csv"}}},
+                                                          {"window", {{"lookback", 0}}}},
+                                                         "model.json: experiment"),
+                                    "model.json");
             }).find("model.json: experiment.window.lookback: 'window.lookback' is 0"),
             std::string::npos);
 }

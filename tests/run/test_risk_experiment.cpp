@@ -18,8 +18,9 @@ std::string ErrorOf(const std::string& yaml) {
 
 TEST(RiskExperiment, ParsesEverySectionAndRejectsTypos) {
   const std::string head = "task: risk\ndata: {path: data/dem2gbp.csv, kind: returns}\n";
-  auto x = ParseRiskExperiment(head + "garch: {model: gjr, dist: t}\nvar: {methods: [fhs, ewma], "
-                                      "levels: [0.99, 0.975], window: 300}\n",
+  auto x = ParseRiskExperiment(head +
+                                   "garch: {model: gjr, dist: t}\nvar: {methods: [fhs, ewma], "
+                                   "levels: [0.99, 0.975], window: 300}\n",
                                "risk.yaml");
   ASSERT_TRUE(x.garch && x.var);
   EXPECT_EQ(x.garch->spec.model, risk::VolatilityModel::kGjr);

@@ -57,10 +57,11 @@ TEST(Runner, QuickstartEvaluatesEveryBaselineOnTheSameSamples) {
 
 TEST(Runner, MetricsJsonHasTheDocumentedShape) {
   nlohmann::json m = MetricsJson(Quickstart());
-  for (const char* model : {"random_walk", "historical_mean", "ar", "ridge", "lstm", "transformer"}) {
+  for (const char* model :
+       {"random_walk", "historical_mean", "ar", "ridge", "lstm", "transformer"}) {
     ASSERT_TRUE(m["models"].contains(model)) << model;
-    for (const char* key : {"rmse", "mae", "mape", "r2", "directional_accuracy", "theil_u",
-                            "dm_stat", "dm_pvalue"}) {
+    for (const char* key :
+         {"rmse", "mae", "mape", "r2", "directional_accuracy", "theil_u", "dm_stat", "dm_pvalue"}) {
       EXPECT_TRUE(m["models"][model]["test"].contains(key)) << model << " " << key;
       EXPECT_TRUE(m["models"][model]["val"].contains(key)) << model << " " << key;
     }
@@ -119,7 +120,8 @@ TEST(Runner, WritesAllOutputsAndNoTemporaries) {
   std::string html = ReadFile(dir + "/report.html");
   EXPECT_NE(html.find("<svg"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
-  EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));  // only the SVG namespace
+  EXPECT_EQ(html.find("http://"),
+            html.find("http://www.w3.org/2000/svg"));  // only the SVG namespace
   EXPECT_NE(html.find("random walk"), std::string::npos);
   EXPECT_NE(html.find("Trading the test predictions"), std::string::npos);
 }
@@ -130,9 +132,9 @@ TEST(Runner, WritesAllOutputsAndNoTemporaries) {
 TEST(Runner, QuickstartBacktestsEachModelAgainstBuyAndHold) {
   const RunRecord& r = Quickstart();
   ASSERT_EQ(r.backtests.size(), 5u);  // every model but the random walk
-  const auto& hm = std::find_if(r.backtests.begin(), r.backtests.end(),
-                                [](const ModelBacktest& b) { return b.model == "historical_mean"; })
-                       ->result;
+  const auto& hm = std::find_if(r.backtests.begin(), r.backtests.end(), [](const ModelBacktest& b) {
+                     return b.model == "historical_mean";
+                   })->result;
   ASSERT_EQ(hm.engine.trades.size(), 1u);
   const double fee = hm.engine.trades[0].fee;
   EXPECT_NEAR(fee, 1e6 * 5e-4, 1e-6);
@@ -147,7 +149,8 @@ TEST(Runner, QuickstartBacktestsEachModelAgainstBuyAndHold) {
 }
 
 // Rewrites a close-only CSV with every price after row `last_kept` permuted among themselves.
-std::string ShuffleFuture(const std::string& source, std::size_t last_kept, const std::string& out) {
+std::string ShuffleFuture(const std::string& source, std::size_t last_kept,
+                          const std::string& out) {
   data::MarketData md = data::LoadMarketData(source);
   auto close = md.assets[0].close;
   std::mt19937 rng(123);
@@ -168,8 +171,12 @@ TEST(Runner, ShufflingTheFutureChangesNothingFittedOrPredictedBefore) {
   config.split.test_start = "2006-01-03";
   RunRecord base = RunPipeline(config);
   const auto& cal = base.market.time;
-  std::size_t val_row = std::lower_bound(cal.begin(), cal.end(), *data::ParseTimestamp(*config.split.validation_start)) - cal.begin();
-  std::size_t test_row = std::lower_bound(cal.begin(), cal.end(), *data::ParseTimestamp(*config.split.test_start)) - cal.begin();
+  std::size_t val_row = std::lower_bound(cal.begin(), cal.end(),
+                                         *data::ParseTimestamp(*config.split.validation_start)) -
+                        cal.begin();
+  std::size_t test_row =
+      std::lower_bound(cal.begin(), cal.end(), *data::ParseTimestamp(*config.split.test_start)) -
+      cal.begin();
   std::string dir = testing::TempDir("lookahead");
 
   // (a) Shuffle after the first validation decision: everything fitted on training data is
@@ -177,7 +184,8 @@ TEST(Runner, ShufflingTheFutureChangesNothingFittedOrPredictedBefore) {
   // early stopping legitimately use validation data. Case (b) covers them.
   {
     ExperimentConfig c = config;
-    std::erase_if(c.models, [](const ModelEntry& m) { return m.type == "lstm" || m.type == "transformer"; });
+    std::erase_if(c.models,
+                  [](const ModelEntry& m) { return m.type == "lstm" || m.type == "transformer"; });
     for (auto& m : c.models)
       if (m.type == "ridge") m.params = {{"alpha", 0.1}};
     RunRecord a = RunPipeline(c);

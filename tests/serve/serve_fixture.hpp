@@ -3,11 +3,11 @@
 // a free loopback port and a small HTTP client.
 #pragma once
 
-#include <httplib.h>
-#include <gtest/gtest.h>
 #include <arpa/inet.h>
-#include <netinet/in.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <netinet/in.h>
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -60,7 +60,8 @@ inline std::string CategoricalCreditCsv() {
 }
 
 inline void TrainForecasters(const std::string& yaml, const std::string& out) {
-  run::ExperimentConfig config = run::ParseExperiment(yaml, finml::testing::RepoPath("examples/x.yaml"));
+  run::ExperimentConfig config =
+      run::ParseExperiment(yaml, finml::testing::RepoPath("examples/x.yaml"));
   run::RunOptions options;
   options.out_dir = out;
   (void)run::RunExperiment(config, options);
@@ -83,9 +84,10 @@ inline const TrainedModels& Models() {
   static const TrainedModels models = [] {
     // Keyed by the test binary, so a rebuilt finml never reuses models an older one saved.
     const std::string exe = fs::read_symlink("/proc/self/exe").string();
-    const std::string key = Sha256Hex(fmt::format("{}|{}|{}", exe, fs::file_size(exe),
-                                                  fs::last_write_time(exe).time_since_epoch().count()))
-                                .substr(0, 16);
+    const std::string key =
+        Sha256Hex(fmt::format("{}|{}|{}", exe, fs::file_size(exe),
+                              fs::last_write_time(exe).time_since_epoch().count()))
+            .substr(0, 16);
     const fs::path root = fs::temp_directory_path() / ("finml_serve_models_" + key);
     TrainedModels m;
     m.root = root.string();
@@ -110,7 +112,8 @@ inline const TrainedModels& Models() {
     } unlock{lock};
     if (fs::exists(root / "READY")) return m;
     // Another test process may be training too: build aside, then rename into place.
-    const fs::path staging = fs::temp_directory_path() / fmt::format("finml_serve_staging_{}_{}", key, ::getpid());
+    const fs::path staging =
+        fs::temp_directory_path() / fmt::format("finml_serve_staging_{}_{}", key, ::getpid());
     fs::remove_all(staging);
     fs::create_directories(staging);
     TrainForecasters(R"(
@@ -121,26 +124,29 @@ models:
     params: {p: 3}
   - type: lstm
     params: {epochs: 2, hidden: 8}
-)", (staging / "djia").string());
+)",
+                     (staging / "djia").string());
     TrainForecasters(R"(
 data: {path: data/aer_djia8012.csv}
 window: {lookback: 10}
 models:
   - type: ar
     params: {p: 5}
-)", (staging / "djia_v2").string());
+)",
+                     (staging / "djia_v2").string());
     TrainForecasters(R"(
 data: {path: data/msft_ohlcv.csv}
 split: {train: 0.6, validation: 0.2}
 models:
   - type: ar
     params: {p: 2}
-)", (staging / "msft").string());
+)",
+                     (staging / "msft").string());
     TrainCredit("logistic", (staging / "credit_logistic").string());
     TrainCredit("gbdt", (staging / "credit_gbdt").string());
     WriteFileAtomic((staging / "regions.csv").string(), CategoricalCreditCsv());
-    TrainCredit("logistic", (staging / "credit_categorical").string(), (staging / "regions.csv").string(),
-                "default");
+    TrainCredit("logistic", (staging / "credit_categorical").string(),
+                (staging / "regions.csv").string(), "default");
     WriteFileAtomic((staging / "READY").string(), "ok\n");
     std::error_code ec;
     fs::rename(staging, root, ec);
@@ -151,9 +157,11 @@ models:
 }
 
 // A models directory of symlinks: name -> saved model directory.
-inline std::string ModelsDir(const std::string& test, const std::map<std::string, std::string>& links) {
+inline std::string ModelsDir(const std::string& test,
+                             const std::map<std::string, std::string>& links) {
   const std::string dir = finml::testing::TempDir("serve_" + test);
-  for (const auto& [name, target] : links) fs::create_directory_symlink(target, fs::path(dir) / name);
+  for (const auto& [name, target] : links)
+    fs::create_directory_symlink(target, fs::path(dir) / name);
   return dir;
 }
 
@@ -206,7 +214,8 @@ class Running {
   Reply Get(const std::string& path, httplib::Headers headers = {}) const {
     return Request("GET", path, "", std::move(headers));
   }
-  Reply Post(const std::string& path, const nlohmann::json& body, httplib::Headers headers = {}) const {
+  Reply Post(const std::string& path, const nlohmann::json& body,
+             httplib::Headers headers = {}) const {
     return Request("POST", path, body.dump(), std::move(headers));
   }
 
@@ -232,7 +241,8 @@ inline std::string RawExchange(int port, const std::string& bytes) {
   (void)::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
   std::string reply;
   char buffer[4096];
-  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) reply.append(buffer, static_cast<std::size_t>(n));
+  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
+    reply.append(buffer, static_cast<std::size_t>(n));
   ::close(fd);
   return reply;
 }
@@ -252,7 +262,8 @@ inline std::string TailCsv(const std::string& path, std::size_t n) {
   while (std::getline(in, line))
     if (!line.empty()) rows.push_back(line);
   std::string out = header + "\n";
-  for (std::size_t i = rows.size() - std::min(n, rows.size()); i < rows.size(); ++i) out += rows[i] + "\n";
+  for (std::size_t i = rows.size() - std::min(n, rows.size()); i < rows.size(); ++i)
+    out += rows[i] + "\n";
   return out;
 }
 

@@ -12,14 +12,17 @@ using testing::Running;
 
 TEST(ServeCategorical, CategoriesAreStringsAndTheirMixIsMonitored) {
   const auto& m = Models();
-  ServeOptions o = testing::TestOptions(testing::ModelsDir("categorical", {{"regions", m.credit_categorical}}));
+  ServeOptions o =
+      testing::TestOptions(testing::ModelsDir("categorical", {{"regions", m.credit_categorical}}));
   o.drift_window = 50;
   Running server(o);
   const auto info = server.Get("/v1/models/regions").Json();
   EXPECT_EQ(info.at("input").at("features"),
-            nlohmann::json::parse(R"([{"name": "income", "type": "number"}, {"name": "region", "type": "string"}])"));
+            nlohmann::json::parse(
+                R"([{"name": "income", "type": "number"}, {"name": "region", "type": "string"}])"));
   auto ask = [&](const std::string& region, double income) {
-    return server.Post("/v1/models/regions/predict", {{"applicant", {{"income", income}, {"region", region}}}});
+    return server.Post("/v1/models/regions/predict",
+                       {{"applicant", {{"income", income}, {"region", region}}}});
   };
   const auto south = ask("south", 40), north = ask("north", 40);
   ASSERT_EQ(south.status, 200) << south.body;
@@ -29,13 +32,15 @@ TEST(ServeCategorical, CategoriesAreStringsAndTheirMixIsMonitored) {
             north.Json()["predictions"][0]["probability"].get<double>());
   bool region_reason = false;
   const auto south_body = south.Json();
-  for (const auto& r : south_body["predictions"][0]["reasons"]) region_reason |= r["feature"] == "region";
+  for (const auto& r : south_body["predictions"][0]["reasons"])
+    region_reason |= r["feature"] == "region";
   EXPECT_TRUE(region_reason) << south.body;
 
   const auto unseen = ask("west", 40);
   ASSERT_EQ(unseen.status, 200) << unseen.body;
   EXPECT_EQ(unseen.Json().at("unseen_categories"), 1);
-  const auto number = server.Post("/v1/models/regions/predict", {{"applicant", {{"income", 40}, {"region", 2}}}});
+  const auto number =
+      server.Post("/v1/models/regions/predict", {{"applicant", {{"income", 40}, {"region", 2}}}});
   EXPECT_EQ(number.status, 400);
   EXPECT_EQ(number.Json()["error"]["field"], "applicant.region");
   const auto blank = ask("", 40);
@@ -43,7 +48,8 @@ TEST(ServeCategorical, CategoriesAreStringsAndTheirMixIsMonitored) {
 
   // 50 applicants, all from the south: the region mix has drifted, income has not.
   nlohmann::json batch = nlohmann::json::array();
-  for (int i = 0; i < 50; ++i) batch.push_back({{"income", 20 + 80 * (i + 0.5) / 50}, {"region", "south"}});
+  for (int i = 0; i < 50; ++i)
+    batch.push_back({{"income", 20 + 80 * (i + 0.5) / 50}, {"region", "south"}});
   ASSERT_EQ(server.Post("/v1/models/regions/predict", {{"applicants", batch}}).status, 200);
   const auto drift = server.Get("/v1/models/regions/drift").Json();
   EXPECT_EQ(drift.at("features").at("region").at("count"), 50);

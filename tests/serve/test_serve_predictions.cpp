@@ -73,8 +73,8 @@ TEST(ServePredictions, ForecastersMatchFinmlPredictOnTheSameBars) {
     for (std::size_t rows : {min_bars, min_bars + 40}) {
       SCOPED_TRACE(rows);
       const std::string csv = testing::TailCsv(finml::testing::RepoPath(c.data), rows);
-      const auto expected =
-          PredictCsv(info.at("dir"), csv, scratch + "/" + std::filesystem::path(c.data).filename().string());
+      const auto expected = PredictCsv(
+          info.at("dir"), csv, scratch + "/" + std::filesystem::path(c.data).filename().string());
       nlohmann::json request = BarsRequest(csv, c.fields);
       request["decisions"] = "all";
       const auto reply = server.Post("/v1/models/" + c.model + "/predict", request);
@@ -90,25 +90,29 @@ TEST(ServePredictions, ForecastersMatchFinmlPredictOnTheSameBars) {
       request.erase("decisions");
       const auto latest = server.Post("/v1/models/" + c.model + "/predict", request).Json();
       ASSERT_EQ(latest.at("predictions").size(), 1u);
-      EXPECT_EQ(latest.at("predictions")[0].at("prediction").get<double>(), expected.rbegin()->second);
+      EXPECT_EQ(latest.at("predictions")[0].at("prediction").get<double>(),
+                expected.rbegin()->second);
       EXPECT_EQ(latest.at("version"), info.at("version"));
     }
   }
   // One bar short of the window: refused, saying how many are needed.
   const auto info = server.Get("/v1/models/lstm").Json();
   const std::size_t min_bars = info.at("input").at("min_bars");
-  const std::string csv = testing::TailCsv(finml::testing::RepoPath("data/aer_djia8012.csv"), min_bars - 1);
+  const std::string csv =
+      testing::TailCsv(finml::testing::RepoPath("data/aer_djia8012.csv"), min_bars - 1);
   const auto short_reply = server.Post("/v1/models/lstm/predict", BarsRequest(csv, {"close"}));
   EXPECT_EQ(short_reply.status, 422);
   EXPECT_EQ(short_reply.ErrorKind(), "wrong_window_length");
-  EXPECT_NE(short_reply.body.find(fmt::format("at least {}", min_bars)), std::string::npos) << short_reply.body;
+  EXPECT_NE(short_reply.body.find(fmt::format("at least {}", min_bars)), std::string::npos)
+      << short_reply.body;
 }
 
 TEST(ServePredictions, PricesShorthandAndBatchesAgreeWithSingleWindows) {
   const auto& m = Models();
   Running server(testing::TestOptions(testing::ModelsDir("forecast_batch", {{"lstm", m.lstm}})));
   const std::size_t n = server.Get("/v1/models/lstm").Json().at("input").at("min_bars");
-  const data::MarketData md = data::LoadMarketData(finml::testing::RepoPath("data/aer_djia8012.csv"));
+  const data::MarketData md =
+      data::LoadMarketData(finml::testing::RepoPath("data/aer_djia8012.csv"));
   const auto& close = md.assets.front().close;
   nlohmann::json instances = nlohmann::json::array();
   std::vector<double> singles;
@@ -117,12 +121,14 @@ TEST(ServePredictions, PricesShorthandAndBatchesAgreeWithSingleWindows) {
                                close.begin() + static_cast<std::ptrdiff_t>(end));
     std::vector<std::string> dates(md.time_label.begin() + static_cast<std::ptrdiff_t>(end - n),
                                    md.time_label.begin() + static_cast<std::ptrdiff_t>(end));
-    const auto with_dates = server.Post("/v1/models/lstm/predict", {{"prices", window}, {"dates", dates}});
+    const auto with_dates =
+        server.Post("/v1/models/lstm/predict", {{"prices", window}, {"dates", dates}});
     const auto without = server.Post("/v1/models/lstm/predict", {{"prices", window}});
     ASSERT_EQ(with_dates.status, 200) << with_dates.body;
     ASSERT_EQ(without.status, 200) << without.body;
     // Dates only label the answer; the prediction is the same without them.
-    EXPECT_EQ(with_dates.Json()["predictions"][0]["prediction"], without.Json()["predictions"][0]["prediction"]);
+    EXPECT_EQ(with_dates.Json()["predictions"][0]["prediction"],
+              without.Json()["predictions"][0]["prediction"]);
     EXPECT_EQ(with_dates.Json()["predictions"][0]["decision"], dates.back());
     EXPECT_EQ(without.Json()["predictions"][0]["decision"], std::to_string(n - 1));
     singles.push_back(with_dates.Json()["predictions"][0]["prediction"]);
@@ -159,8 +165,10 @@ TEST(ServePredictions, CreditMatchesFinmlCreditScore) {
       nlohmann::json a = nlohmann::json::object();
       for (const auto& f : info.at("input").at("features")) {
         const auto& column = batch.Get(f.at("name"));
-        if (f.at("type") == "number") a[column.name] = column.numbers[r];
-        else a[column.name] = column.labels[r];
+        if (f.at("type") == "number")
+          a[column.name] = column.numbers[r];
+        else
+          a[column.name] = column.labels[r];
       }
       applicants.push_back(a);
     }
@@ -169,7 +177,8 @@ TEST(ServePredictions, CreditMatchesFinmlCreditScore) {
     const auto predictions = reply.Json().at("predictions");
     ASSERT_EQ(predictions.size(), batch.rows);
     for (std::size_t r = 0; r < batch.rows; ++r) {
-      EXPECT_EQ(predictions[r].at("probability").get<double>(), scores.Get("probability").numbers[r]);
+      EXPECT_EQ(predictions[r].at("probability").get<double>(),
+                scores.Get("probability").numbers[r]);
       EXPECT_NEAR(predictions[r].at("score").get<double>(), scores.Get("score").numbers[r], 0.005);
       // The first reason is the one `finml credit score` names first.
       const std::string first = scores.Get("reason_1").labels[r];
@@ -177,12 +186,15 @@ TEST(ServePredictions, CreditMatchesFinmlCreditScore) {
         EXPECT_TRUE(predictions[r].at("reasons").empty());
       } else {
         ASSERT_FALSE(predictions[r].at("reasons").empty());
-        EXPECT_EQ(first.rfind(predictions[r]["reasons"][0].at("feature").get<std::string>() + " (", 0), 0u)
+        EXPECT_EQ(
+            first.rfind(predictions[r]["reasons"][0].at("feature").get<std::string>() + " (", 0),
+            0u)
             << first;
       }
     }
     // One applicant alone gets the same answer as inside the batch.
-    const auto one = server.Post("/v1/models/" + name + "/predict", {{"applicant", applicants[4]}, {"reasons", 2}});
+    const auto one = server.Post("/v1/models/" + name + "/predict",
+                                 {{"applicant", applicants[4]}, {"reasons", 2}});
     ASSERT_EQ(one.status, 200) << one.body;
     EXPECT_EQ(one.Json()["predictions"][0]["probability"], predictions[4]["probability"]);
     EXPECT_LE(one.Json()["predictions"][0]["reasons"].size(), 2u);
@@ -191,7 +203,8 @@ TEST(ServePredictions, CreditMatchesFinmlCreditScore) {
 
 TEST(ServePredictions, EndpointsDescribeTheModelsAndTheServer) {
   const auto& m = Models();
-  Running server(testing::TestOptions(testing::ModelsDir("endpoints", {{"lstm", m.lstm}, {"credit", m.credit_logistic}})));
+  Running server(testing::TestOptions(
+      testing::ModelsDir("endpoints", {{"lstm", m.lstm}, {"credit", m.credit_logistic}})));
   const auto health = server.Get("/healthz");
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(health.Json()["status"], "ok");
@@ -215,23 +228,36 @@ TEST(ServePredictions, EndpointsDescribeTheModelsAndTheServer) {
   EXPECT_EQ(list[1].at("type"), "lstm");
 
   const std::size_t n = list[1].at("input").at("min_bars");
-  const data::MarketData md = data::LoadMarketData(finml::testing::RepoPath("data/aer_djia8012.csv"));
-  std::vector<double> window(md.assets[0].close.end() - static_cast<std::ptrdiff_t>(n), md.assets[0].close.end());
-  for (int k = 0; k < 3; ++k) ASSERT_EQ(server.Post("/v1/models/lstm/predict", {{"prices", window}}).status, 200);
+  const data::MarketData md =
+      data::LoadMarketData(finml::testing::RepoPath("data/aer_djia8012.csv"));
+  std::vector<double> window(md.assets[0].close.end() - static_cast<std::ptrdiff_t>(n),
+                             md.assets[0].close.end());
+  for (int k = 0; k < 3; ++k)
+    ASSERT_EQ(server.Post("/v1/models/lstm/predict", {{"prices", window}}).status, 200);
   ASSERT_EQ(server.Post("/v1/models/lstm/predict", {{"prices", {1.0}}}).status, 422);
 
   const auto metrics = server.Get("/metrics");
   ASSERT_EQ(metrics.status, 200);
   const std::string& text = metrics.body;
   EXPECT_NE(text.find("# TYPE finml_http_request_duration_seconds histogram"), std::string::npos);
-  EXPECT_NE(text.find(R"(finml_http_requests_total{route="predict",method="POST",code="200"} 3)"), std::string::npos) << text;
-  EXPECT_NE(text.find(R"(finml_request_errors_total{kind="wrong_window_length"} 1)"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(finml_http_requests_total{route="predict",method="POST",code="200"} 3)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(R"(finml_request_errors_total{kind="wrong_window_length"} 1)"),
+            std::string::npos)
+      << text;
   const std::string version = list[1].at("version");
-  EXPECT_NE(text.find(R"(finml_predictions_total{model="lstm",version=")" + version + R"("} 3)"), std::string::npos) << text;
-  EXPECT_NE(text.find(R"(finml_http_request_duration_seconds_count{route="predict"} 4)"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(finml_predictions_total{model="lstm",version=")" + version + R"("} 3)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(R"(finml_http_request_duration_seconds_count{route="predict"} 4)"),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find(R"(finml_models_loaded 2)"), std::string::npos);
   EXPECT_NE(text.find(R"(finml_prediction_drift_psi{model="lstm"})"), std::string::npos) << text;
-  EXPECT_NE(text.find(R"(finml_feature_drift_ks{model="lstm",feature="rsi_14"})"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(finml_feature_drift_ks{model="lstm",feature="rsi_14"})"),
+            std::string::npos)
+      << text;
 }
 
 }  // namespace

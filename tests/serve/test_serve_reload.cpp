@@ -35,8 +35,10 @@ TEST(ServeReload, NewVersionSwapsInUnderTrafficWithoutAFailedRequest) {
   Running server(o);
   const auto v1 = server.Get("/v1/models/ar").Json();
   const std::size_t n = std::max(v1.at("input").at("min_bars").get<std::size_t>(), std::size_t{80});
-  const data::MarketData md = data::LoadMarketData(finml::testing::RepoPath("data/aer_djia8012.csv"));
-  const std::vector<double> window(md.assets[0].close.end() - static_cast<std::ptrdiff_t>(n), md.assets[0].close.end());
+  const data::MarketData md =
+      data::LoadMarketData(finml::testing::RepoPath("data/aer_djia8012.csv"));
+  const std::vector<double> window(md.assets[0].close.end() - static_cast<std::ptrdiff_t>(n),
+                                   md.assets[0].close.end());
   const nlohmann::json request = {{"prices", window}};
 
   std::atomic<bool> stop{false};
@@ -84,7 +86,8 @@ TEST(ServeReload, NewVersionSwapsInUnderTrafficWithoutAFailedRequest) {
   WriteFileAtomic(broken + "/model.json", R"({"format": "finml-model/1", "name": "ar"})");
   FlipLink(dir + "/ar", broken);
   wait_for([&] {
-    return server.Get("/metrics").body.find(R"(finml_model_loads_total{model="ar",outcome="failed"} 1)") !=
+    return server.Get("/metrics")
+               .body.find(R"(finml_model_loads_total{model="ar",outcome="failed"} 1)") !=
            std::string::npos;
   });
   const int at_failure = answered();
@@ -102,17 +105,24 @@ TEST(ServeReload, NewVersionSwapsInUnderTrafficWithoutAFailedRequest) {
   ASSERT_EQ(seen[v1.at("version")].size(), 1u);
   ASSERT_EQ(seen[v2].size(), 1u);
   const std::string scratch = finml::testing::TempDir("serve_reload_scratch");
-  WriteFileAtomic(scratch + "/window.csv", testing::TailCsv(finml::testing::RepoPath("data/aer_djia8012.csv"), n));
-  for (const auto& [model_dir, version] : {std::pair{m.ar, v1.at("version").get<std::string>()}, std::pair{m.ar_v2, v2}}) {
+  WriteFileAtomic(scratch + "/window.csv",
+                  testing::TailCsv(finml::testing::RepoPath("data/aer_djia8012.csv"), n));
+  for (const auto& [model_dir, version] :
+       {std::pair{m.ar, v1.at("version").get<std::string>()}, std::pair{m.ar_v2, v2}}) {
     (void)run::PredictToCsv({model_dir, scratch + "/window.csv", scratch + "/pred.csv"});
     std::istringstream in(ReadFile(scratch + "/pred.csv"));
     std::string line, last;
     while (std::getline(in, line)) last = line;
-    EXPECT_EQ(*seen[version].begin(), std::stod(last.substr(last.find(",ar,,") + 5))) << version << " " << last;
+    EXPECT_EQ(*seen[version].begin(), std::stod(last.substr(last.find(",ar,,") + 5)))
+        << version << " " << last;
   }
   const std::string metrics = server.Get("/metrics").body;
-  EXPECT_NE(metrics.find(R"(finml_model_loads_total{model="ar",outcome="updated"} 1)"), std::string::npos) << metrics;
-  EXPECT_NE(metrics.find(R"(finml_model_loads_total{model="ar",outcome="failed"} 1)"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find(R"(finml_model_loads_total{model="ar",outcome="updated"} 1)"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find(R"(finml_model_loads_total{model="ar",outcome="failed"} 1)"),
+            std::string::npos)
+      << metrics;
 }
 
 TEST(ServeReload, ModelsAppearAndDisappearWithTheirDirectories) {
@@ -134,7 +144,8 @@ TEST(ServeReload, ModelsAppearAndDisappearWithTheirDirectories) {
 
 TEST(ServeReload, ARunDirectoryServesEveryModelInIt) {
   const auto& m = Models();
-  ServeOptions o = testing::TestOptions(fs::path(m.ar).parent_path().parent_path().string());  // runs/<id>
+  ServeOptions o =
+      testing::TestOptions(fs::path(m.ar).parent_path().parent_path().string());  // runs/<id>
   Running server(o);
   std::vector<std::string> names;
   const auto list = server.Get("/v1/models").Json();
@@ -148,7 +159,8 @@ TEST(ServeReload, StartingWithoutAnyModelIsAClearError) {
     Server server(o);
     FAIL() << "expected an error";
   } catch (const finml::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("no model could be loaded"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("no model could be loaded"), std::string::npos)
+        << e.what();
   }
   o.models_dir = "/nonexistent/models";
   EXPECT_THROW(Server server(o), finml::Error);

@@ -1,10 +1,10 @@
 #include <gtest/gtest.h>
 
 #include "finml/core/error.hpp"
-#include "serve/auth.hpp"
+#include "finml/eval/drift.hpp"
 #include "finml/serve/drift_monitor.hpp"
 #include "finml/serve/metrics.hpp"
-#include "finml/eval/drift.hpp"
+#include "serve/auth.hpp"
 
 namespace finml::serve {
 namespace {
@@ -18,7 +18,8 @@ TEST(ServeAuth, ConstantTimeEqualsComparesWholeStrings) {
 }
 
 TEST(ServeAuth, KeyFileParsesIdsAndRefusesWeakOrDuplicateKeys) {
-  const auto keys = ApiKeys::Parse("# comment\nops 0123456789abcdef\r\n\n  fedcba9876543210fedc  \n", "keys.txt");
+  const auto keys =
+      ApiKeys::Parse("# comment\nops 0123456789abcdef\r\n\n  fedcba9876543210fedc  \n", "keys.txt");
   EXPECT_EQ(keys.size(), 2u);
   EXPECT_EQ(keys.Authenticate("0123456789abcdef")->id, "ops");
   EXPECT_FALSE(keys.Authenticate("0123456789abcdef")->admin);
@@ -69,21 +70,27 @@ TEST(ServeMetrics, PrometheusTextHasCumulativeBucketsAndEscapedLabels) {
   r.Observe("lat_seconds", {{"route", "x"}}, 0.002);
   r.Observe("lat_seconds", {{"route", "x"}}, 100);
   const std::string text = r.Render();
-  EXPECT_NE(text.find("# HELP req_total Requests.\n# TYPE req_total counter\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("# HELP req_total Requests.\n# TYPE req_total counter\n"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("req_total{route=\"predict\",code=\"200\"} 3\n"), std::string::npos) << text;
   EXPECT_NE(text.find("req_total{route=\"a\\\"b\\\\c\\nd\"} 1\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("lat_seconds_bucket{route=\"x\",le=\"0.00025\"} 0\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("lat_seconds_bucket{route=\"x\",le=\"0.0005\"} 1\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("lat_seconds_bucket{route=\"x\",le=\"0.0025\"} 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("lat_seconds_bucket{route=\"x\",le=\"0.00025\"} 0\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("lat_seconds_bucket{route=\"x\",le=\"0.0005\"} 1\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("lat_seconds_bucket{route=\"x\",le=\"0.0025\"} 2\n"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("lat_seconds_bucket{route=\"x\",le=\"10\"} 2\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("lat_seconds_bucket{route=\"x\",le=\"+Inf\"} 3\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("lat_seconds_bucket{route=\"x\",le=\"+Inf\"} 3\n"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("lat_seconds_count{route=\"x\"} 3\n"), std::string::npos) << text;
   EXPECT_EQ(r.Value("req_total", {{"route", "predict"}, {"code", "200"}}), 3);
 }
 
 TEST(ServeDriftMonitor, KeepsOnlyTheLatestWindow) {
-  nlohmann::json reference = {{"features", {{"x", eval::NumericReference({1, 2, 3, 4, 5, 6, 7, 8, 9, 10})}}},
-                              {"prediction", eval::NumericReference({0.1, 0.2, 0.3})}};
+  nlohmann::json reference = {
+      {"features", {{"x", eval::NumericReference({1, 2, 3, 4, 5, 6, 7, 8, 9, 10})}}},
+      {"prediction", eval::NumericReference({0.1, 0.2, 0.3})}};
   DriftMonitor monitor(reference, 5);
   Observation o;
   o.numeric["x"] = {100, 100, 100, 100, 100, 100, 100};

@@ -2,9 +2,9 @@
 
 #include <cmath>
 
+#include "finml/core/error.hpp"
 #include "finml/data/loader.hpp"
 #include "finml/train/normalizer.hpp"
-#include "finml/core/error.hpp"
 #include "finml/train/samples.hpp"
 #include "finml/train/split.hpp"
 
@@ -35,8 +35,8 @@ Toy MakeToy(std::size_t n = 10) {
 
 TEST(Samples, WindowLayoutTargetsAndNoChange) {
   Toy toy = MakeToy();
-  SampleSet s = BuildSamples({toy.asset}, toy.calendar, toy.labels,
-                             {TargetKind::kLogReturn, 1}, /*lookback=*/2, /*ar_lags=*/2);
+  SampleSet s = BuildSamples({toy.asset}, toy.calendar, toy.labels, {TargetKind::kLogReturn, 1},
+                             /*lookback=*/2, /*ar_lags=*/2);
   const auto& p = toy.asset.price;
   // Row 0 has no return, so the first full window of 2 ends at row 2.
   ASSERT_EQ(s.decision_row.front(), 2u);
@@ -51,20 +51,20 @@ TEST(Samples, WindowLayoutTargetsAndNoChange) {
   EXPECT_EQ(s.no_change[0], 0.0);
   EXPECT_EQ(s.target_row[0], 3u);
 
-  SampleSet close = BuildSamples({toy.asset}, toy.calendar, toy.labels, {TargetKind::kClose, 2},
-                                 1, 1);
+  SampleSet close =
+      BuildSamples({toy.asset}, toy.calendar, toy.labels, {TargetKind::kClose, 2}, 1, 1);
   EXPECT_DOUBLE_EQ(close.y[0], p[close.decision_row[0] + 2]);
   EXPECT_DOUBLE_EQ(close.no_change[0], p[close.decision_row[0]]);
-  SampleSet dir = BuildSamples({toy.asset}, toy.calendar, toy.labels,
-                               {TargetKind::kDirection, 1}, 1, 0);
+  SampleSet dir =
+      BuildSamples({toy.asset}, toy.calendar, toy.labels, {TargetKind::kDirection, 1}, 1, 0);
   EXPECT_EQ(dir.y[0], 1.0);
   EXPECT_EQ(dir.no_change[0], 0.5);
 }
 
 TEST(Split, ChronologicalByFractionAndDate) {
   Toy toy = MakeToy(200);
-  SampleSet s = BuildSamples({toy.asset}, toy.calendar, toy.labels, {TargetKind::kLogReturn, 1},
-                             1, 0);
+  SampleSet s =
+      BuildSamples({toy.asset}, toy.calendar, toy.labels, {TargetKind::kLogReturn, 1}, 1, 0);
   SplitSpec spec;
   SplitIndices idx = ChronologicalSplit(s, spec);
   EXPECT_EQ(idx.train.size() + idx.validation.size() + idx.test.size() + idx.purged, s.size());
@@ -84,8 +84,8 @@ TEST(Split, ChronologicalByFractionAndDate) {
 
 TEST(Split, PurgesOverlappingTargetsAndEmbargo) {
   Toy toy = MakeToy(200);
-  SampleSet s = BuildSamples({toy.asset}, toy.calendar, toy.labels, {TargetKind::kLogReturn, 5},
-                             1, 0);
+  SampleSet s =
+      BuildSamples({toy.asset}, toy.calendar, toy.labels, {TargetKind::kLogReturn, 5}, 1, 0);
   SplitSpec spec;
   spec.validation_start = toy.calendar[100];
   spec.test_start = toy.calendar[150];
@@ -102,8 +102,8 @@ TEST(Split, PurgesOverlappingTargetsAndEmbargo) {
 
 TEST(Split, WalkForwardFoldsTileTheFuture) {
   Toy toy = MakeToy(300);
-  SampleSet s = BuildSamples({toy.asset}, toy.calendar, toy.labels, {TargetKind::kLogReturn, 2},
-                             1, 0);
+  SampleSet s =
+      BuildSamples({toy.asset}, toy.calendar, toy.labels, {TargetKind::kLogReturn, 2}, 1, 0);
   WalkForwardSpec spec;
   spec.folds = 4;
   spec.min_train_rows = 100;

@@ -4,17 +4,16 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "finml/backtest/config.hpp"
-#include "finml/core/provenance.hpp"
 #include "finml/backtest/engine.hpp"
 #include "finml/backtest/performance.hpp"
 #include "finml/backtest/signals.hpp"
 #include "finml/backtest/strategy.hpp"
+#include "finml/core/provenance.hpp"
 
 namespace finml::backtest {
 
@@ -25,8 +24,8 @@ namespace finml::backtest {
 // data from after its date.
 struct SignalQuality {
   std::size_t observations = 0;
-  double ic = 0, rank_ic = 0;                       // pooled over (date, asset)
-  double next_bar_ic = 0, next_bar_rank_ic = 0;     // the untradeable bar
+  double ic = 0, rank_ic = 0;                              // pooled over (date, asset)
+  double next_bar_ic = 0, next_bar_rank_ic = 0;            // the untradeable bar
   std::optional<double> ic_mean, rank_ic_mean, rank_icir;  // per date, panels of >= 3 assets
   bool lookahead_suspected = false;
 };
@@ -37,14 +36,14 @@ struct BacktestResult {
   std::size_t decisions = 0, clipped_weights = 0, scaled_decisions = 0;
   std::size_t unexecuted_signals = 0;  // dated after the last price bar
   EngineResult engine;
-  std::string benchmark_name;          // empty: no benchmark
-  std::vector<double> benchmark;       // equity, aligned with engine.equity
+  std::string benchmark_name;     // empty: no benchmark
+  std::vector<double> benchmark;  // equity, aligned with engine.equity
   Performance performance;
   std::optional<Performance> benchmark_performance;
   SignalQuality signal;
   double total_fees = 0, total_slippage = 0, mean_turnover = 0, mean_gross_exposure = 0,
          mean_net_exposure = 0, time_in_market = 0;
-  std::vector<std::string> warnings;   // shown on stderr, in metrics.json and the tearsheet
+  std::vector<std::string> warnings;  // shown on stderr, in metrics.json and the tearsheet
 };
 
 [[nodiscard]] BacktestResult RunBacktest(const PricePanel& prices, const SignalPanel* signals,

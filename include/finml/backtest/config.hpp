@@ -4,16 +4,14 @@
 // accept exactly the same settings with the same checks.
 #pragma once
 
-#include "finml/core/names.hpp"
-
-#include <nlohmann/json.hpp>
-
-#include "finml/core/options.hpp"
-
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "finml/core/names.hpp"
+#include "finml/core/options.hpp"
 
 namespace finml::backtest {
 
@@ -25,18 +23,18 @@ enum class FillPrice { kNextOpen, kNextClose };
 enum class Rebalance { kOnChange, kAlways };
 
 struct StrategyConfig {
-  std::string name = "threshold";  // a name from Strategies() (backtest/strategy.hpp)
-  double long_above = 0;               // threshold: long when score > long_above
-  std::optional<double> short_below;   // threshold: short when score < short_below; unset: flat
-  std::size_t top_k = 5;               // topk, topk_dropout
-  std::size_t n_drop = 1;              // topk_dropout: most names replaced per signal date
-  std::size_t fast = 20, slow = 50;    // sma_cross
-  std::size_t rsi_period = 14;         // rsi_reversion
+  std::string name = "threshold";     // a name from Strategies() (backtest/strategy.hpp)
+  double long_above = 0;              // threshold: long when score > long_above
+  std::optional<double> short_below;  // threshold: short when score < short_below; unset: flat
+  std::size_t top_k = 5;              // topk, topk_dropout
+  std::size_t n_drop = 1;             // topk_dropout: most names replaced per signal date
+  std::size_t fast = 20, slow = 50;   // sma_cross
+  std::size_t rsi_period = 14;        // rsi_reversion
   double rsi_lower = 30, rsi_upper = 70, rsi_exit = 50;
-  bool allow_short = false;            // sma_cross, rsi_reversion: take the opposite side too
+  bool allow_short = false;  // sma_cross, rsi_reversion: take the opposite side too
   // Weight of one position; 0 means the strategy's natural size (1/assets, 1/k).
   double position_weight = 0;
-  double gross = 1;                    // long_short: sum of |weights|
+  double gross = 1;  // long_short: sum of |weights|
   static const options::Schema<StrategyConfig>& Schema();
 };
 
@@ -47,9 +45,9 @@ struct ExecutionConfig {
   double min_fee = 0;                  // per order, in currency
   double slippage_bps = 0;             // fills this much worse than the quoted price
   double initial_capital = 1e6;
-  double max_weight = 1;               // per asset, |weight|
-  double max_leverage = 1;             // sum of |weights| of one decision
-  double min_trade_value = 0;          // orders smaller than this (currency) are not sent
+  double max_weight = 1;       // per asset, |weight|
+  double max_leverage = 1;     // sum of |weights| of one decision
+  double min_trade_value = 0;  // orders smaller than this (currency) are not sent
   static const options::Schema<ExecutionConfig>& Schema();
 };
 
@@ -59,8 +57,8 @@ struct BacktestConfig {
   // Empty: buy-and-hold of the asset (one asset) or equal-weight buy-and-hold (a panel);
   // "none": no benchmark; otherwise a symbol in the price data, bought and held.
   std::string benchmark;
-  double periods_per_year = 0;  // 0: inferred from the calendar's spacing
-  double risk_free = 0;         // annual rate for Sharpe and Sortino
+  double periods_per_year = 0;       // 0: inferred from the calendar's spacing
+  double risk_free = 0;              // annual rate for Sharpe and Sortino
   std::size_t rolling_window = 126;  // bars in the tearsheet's rolling Sharpe
 
   [[nodiscard]] Rebalance EffectiveRebalance() const;

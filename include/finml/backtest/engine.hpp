@@ -62,9 +62,9 @@ struct EngineResult {
   std::vector<double> equity, cash, gross_exposure, net_exposure, turnover, fees, slippage;
   std::vector<Trade> trades;
   std::size_t orders = 0;
-  std::size_t halted_orders = 0;            // orders not filled: no price at the fill bar
+  std::size_t halted_orders = 0;  // orders not filled: no price at the fill bar
   std::vector<std::size_t> halted_by_asset;
-  std::size_t small_orders_skipped = 0;     // below min_trade_value
+  std::size_t small_orders_skipped = 0;  // below min_trade_value
 };
 
 // `targets` (rows x assets): the weight wanted after the close of each bar, NaN for "no

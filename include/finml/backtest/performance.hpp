@@ -5,7 +5,6 @@
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,8 +27,8 @@ struct Performance {
   double sharpe = 0, sortino = 0, calmar = 0;
   Drawdown drawdown;
   double longest_drawdown_days = 0;  // calendar days of the longest spell (0 without a calendar)
-  double win_rate = 0;       // share of bars with a gain among bars with a non-zero P&L
-  double profit_factor = 0;  // sum of gains / sum of losses, in currency
+  double win_rate = 0;               // share of bars with a gain among bars with a non-zero P&L
+  double profit_factor = 0;          // sum of gains / sum of losses, in currency
   double best_bar = 0, worst_bar = 0;
   // Against a benchmark (absent when there is none).
   std::optional<double> alpha, beta, information_ratio, tracking_error, correlation;

@@ -13,11 +13,11 @@ namespace finml::backtest {
 
 struct SignalPanel {
   std::string source;
-  Panel score;                 // NaN: no score for that asset on that bar
-  std::size_t count = 0;       // scores placed
+  Panel score;            // NaN: no score for that asset on that bar
+  std::size_t count = 0;  // scores placed
   // Rows dated after the last price bar: they cannot be traded yet, and are reported.
   std::size_t after_last_bar = 0;
-  std::string first_after;     // the first such date, for the message
+  std::string first_after;  // the first such date, for the message
 };
 
 [[nodiscard]] SignalPanel ParseSignals(std::string_view text, const std::string& file_label,

@@ -15,13 +15,13 @@
 namespace finml::backtest {
 
 struct TargetPlan {
-  Panel weight;             // NaN: no instruction for that asset on that bar
+  Panel weight;  // NaN: no instruction for that asset on that bar
   // The score each decision rests on (the given score, or the rule's own indicator), for the
   // signal's IC; NaN where there is none.
   Panel score;
-  std::size_t decisions = 0;     // bars with at least one instruction
-  std::size_t clipped = 0;       // weights cut to max_weight
-  std::size_t scaled_rows = 0;   // decisions scaled down to max_leverage
+  std::size_t decisions = 0;    // bars with at least one instruction
+  std::size_t clipped = 0;      // weights cut to max_weight
+  std::size_t scaled_rows = 0;  // decisions scaled down to max_leverage
 };
 
 class Strategy {
@@ -35,9 +35,9 @@ class Strategy {
 
 struct StrategyInfo {
   std::string name;
-  std::string summary;    // one line, for help and errors
-  bool needs_signals;     // false: a rule on prices
-  Rebalance rebalance;    // the default when the configuration sets none
+  std::string summary;  // one line, for help and errors
+  bool needs_signals;   // false: a rule on prices
+  Rebalance rebalance;  // the default when the configuration sets none
 };
 
 [[nodiscard]] const std::vector<StrategyInfo>& Strategies();

@@ -61,7 +61,7 @@ class DataError : public InvalidInput {
 }  // namespace finml
 
 // Precondition on user input: throws InvalidInput with a formatted message.
-#define FINML_REQUIRE(cond, ...)                                   \
-  do {                                                             \
+#define FINML_REQUIRE(cond, ...)                                        \
+  do {                                                                  \
     if (!(cond)) throw ::finml::InvalidInput(fmt::format(__VA_ARGS__)); \
   } while (0)

@@ -23,12 +23,11 @@
 // as given, with its places, for a component that reads it later).
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <concepts>
 #include <functional>
 #include <limits>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -81,7 +80,9 @@ concept HasSchema = requires {
   { T::Schema() } -> std::same_as<const Schema<T>&>;
 };
 template <typename E>
-concept NamedEnum = std::is_enum_v<E> && requires { EnumNames<E>::values; };
+concept NamedEnum = std::is_enum_v<E> && requires {
+  EnumNames<E>::values;
+};
 
 template <typename V>
 struct Codec;
@@ -96,8 +97,7 @@ struct Codec<bool> {
 };
 
 template <std::integral V>
-  requires(!std::same_as<V, bool>)
-struct Codec<V> {
+requires(!std::same_as<V, bool>) struct Codec<V> {
   static V Read(const ConfigNode& n, const std::string& path, const FieldRules& rules) {
     if constexpr (std::is_signed_v<V>) {
       const long long v = ReadInteger(n, path);
@@ -192,7 +192,8 @@ struct Codec<std::optional<V>> {
       if (n.IsNull()) return V::Schema().Parse(n, path);
     }
     if (n.IsNull()) return std::nullopt;
-    if (!rules.null_word.empty() && n.IsScalar() && n.text() == rules.null_word) return std::nullopt;
+    if (!rules.null_word.empty() && n.IsScalar() && n.text() == rules.null_word)
+      return std::nullopt;
     return Codec<V>::Read(n, path, rules);
   }
   static Json Write(const std::optional<V>& v, const FieldRules& rules) {
@@ -261,8 +262,8 @@ struct Codec<nlohmann::json> {
 };
 
 // A canonical-name function for a string drawn from a fixed set.
-[[nodiscard]] std::function<std::string(const std::string&)> OneOf(
-    std::vector<std::string> names, std::string what);
+[[nodiscard]] std::function<std::string(const std::string&)> OneOf(std::vector<std::string> names,
+                                                                   std::string what);
 
 template <typename V>
 Json WriteValue(const V& v, const FieldRules& rules) {
@@ -313,12 +314,15 @@ class Field final : public FieldBase<T> {
     return true;
   }
   [[nodiscard]] FlagShape Shape() const override {
-    if constexpr (std::same_as<V, bool>) return FlagShape::kBool;
+    if constexpr (std::same_as<V, bool>)
+      return FlagShape::kBool;
     else if constexpr (HasSchema<V> || std::same_as<V, ConfigNode> ||
                        std::same_as<V, nlohmann::json> || IsOptionalSection<V>::value)
       return FlagShape::kNone;
-    else if constexpr (IsVector<V>::value && !IsPairs<V>::value) return FlagShape::kList;
-    else return FlagShape::kValue;
+    else if constexpr (IsVector<V>::value && !IsPairs<V>::value)
+      return FlagShape::kList;
+    else
+      return FlagShape::kValue;
   }
   [[nodiscard]] std::string Type() const override { return Codec<V>::Type(); }
 
@@ -395,8 +399,8 @@ class EmbeddedField final : public FieldBase<T> {
 };
 
 // "unknown key 'k' in 'path' (did you mean ...? valid: ...)", at the key's place.
-[[noreturn]] void ThrowUnknownKey(const ConfigNode& map, std::size_t index,
-                                  const std::string& path, const std::vector<std::string>& keys);
+[[noreturn]] void ThrowUnknownKey(const ConfigNode& map, std::size_t index, const std::string& path,
+                                  const std::vector<std::string>& keys);
 [[nodiscard]] std::string JoinPath(const std::string& path, const std::string& key);
 
 template <typename T>
@@ -427,8 +431,8 @@ class Schema {
       });
     }
     for (const auto& rule : sub.rules())
-      rules_.push_back({rule.key, [ok = rule.ok, member](const T& t) { return ok(t.*member); },
-                        rule.problem});
+      rules_.push_back(
+          {rule.key, [ok = rule.ok, member](const T& t) { return ok(t.*member); }, rule.problem});
     return *this;
   }
 
@@ -480,7 +484,7 @@ class Schema {
     for (const auto& rule : rules_) {
       if (rule.ok(value)) continue;
       const ConfigNode* at = map.Find(rule.key);
-      throw (at ? *at : map).Fail(fmt::format("'{}': {}", JoinPath(path, rule.key), rule.problem));
+      throw(at ? *at : map).Fail(fmt::format("'{}': {}", JoinPath(path, rule.key), rule.problem));
     }
     return value;
   }
@@ -498,9 +502,7 @@ class Schema {
     for (const auto& f : fields_) keys.push_back(f->name);
     return keys;
   }
-  [[nodiscard]] const std::vector<std::unique_ptr<FieldBase<T>>>& fields() const {
-    return fields_;
-  }
+  [[nodiscard]] const std::vector<std::unique_ptr<FieldBase<T>>>& fields() const { return fields_; }
 
   struct RuleEntry {
     std::string key;

@@ -3,10 +3,9 @@
 // its own file plus one row there. Matrices are n rows x p columns, row-major.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 

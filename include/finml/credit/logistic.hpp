@@ -4,10 +4,8 @@
 // the inverse of the penalised Hessian (the usual ones when l2 = 0).
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <cstdint>
-
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -20,9 +18,9 @@ struct LogisticOptions {
 };
 
 struct LogisticModel {
-  std::vector<std::string> names;       // features, in column order
+  std::vector<std::string> names;  // features, in column order
   double intercept = 0;
-  std::vector<double> coefficients;     // per feature
+  std::vector<double> coefficients;  // per feature
   double intercept_se = 0;
   std::vector<double> std_errors;
   double log_likelihood = 0;

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
-
 #include <optional>
 #include <vector>
 
@@ -20,10 +19,11 @@ namespace finml::credit {
 struct RocPoint {
   double threshold, fpr, tpr;
 };
-[[nodiscard]] std::vector<RocPoint> RocCurve(const std::vector<int>& y, const std::vector<double>& p);
+[[nodiscard]] std::vector<RocPoint> RocCurve(const std::vector<int>& y,
+                                             const std::vector<double>& p);
 
 struct CalibrationBin {
-  double lower, upper;      // of the predicted probability
+  double lower, upper;  // of the predicted probability
   std::size_t count = 0;
   double mean_predicted = 0, observed_rate = 0;
 };

@@ -3,9 +3,8 @@
 // hold-out, explanations, fairness by a protected attribute and population stability.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
@@ -34,15 +33,16 @@ struct ScorecardScale {
 struct CreditConfig {
   std::string data = "data/german_credit.csv";
   std::string target = "Class";
-  std::string positive;          // empty: the minority class
-  std::string weight_column;     // optional row weights
-  std::string protected_column;  // fairness report; never a model input
+  std::string positive;               // empty: the minority class
+  std::string weight_column;          // optional row weights
+  std::string protected_column;       // fairness report; never a model input
   std::vector<std::string> features;  // empty: every other column
   std::vector<std::string> exclude;
   std::vector<std::string> categorical;  // columns to read as categories even if numeric
   bool permutation_importance = true;
   std::string model = "logistic";  // a name from ClassifierNames() (credit/classifier.hpp)
-  // The model's parameters, every default filled in (credit/classifier.hpp ResolveClassifierParams).
+  // The model's parameters, every default filled in (credit/classifier.hpp
+  // ResolveClassifierParams).
   nlohmann::json params = nlohmann::json::object();
   PreprocessOptions preprocess;  // encoding default: woe for logistic, one_hot otherwise
   std::size_t folds = 5;
@@ -61,7 +61,8 @@ struct CreditConfig {
                                              const std::string& origin = "settings");
 
 // The model inputs of a configuration for a table (features minus target, weight, protected).
-[[nodiscard]] std::vector<std::string> ModelFeatures(const Table& table, const CreditConfig& config);
+[[nodiscard]] std::vector<std::string> ModelFeatures(const Table& table,
+                                                     const CreditConfig& config);
 
 class CreditModel {
  public:
@@ -72,7 +73,8 @@ class CreditModel {
 
   static CreditModel Fit(const Table& table, const std::vector<std::size_t>& rows,
                          const std::vector<int>& y, const CreditConfig& config);
-  [[nodiscard]] std::vector<double> Predict(const Table& table, const std::vector<std::size_t>& rows,
+  [[nodiscard]] std::vector<double> Predict(const Table& table,
+                                            const std::vector<std::size_t>& rows,
                                             std::size_t* unseen = nullptr) const;
   // Per source feature, the row's push on the log-odds of default relative to an average training
   // applicant: logistic terms, XGBoost SHAP values (summed over a feature's columns), or for the
@@ -97,15 +99,15 @@ class CreditModel {
 struct FairnessGroup {
   std::string group;
   std::size_t n = 0;
-  double approval_rate = 0;   // share not flagged as default (p < threshold)
-  double tpr = 0, fpr = 0;    // of the default flag
-  double good_approval = 0;   // approval among applicants who repaid (equal opportunity)
+  double approval_rate = 0;  // share not flagged as default (p < threshold)
+  double tpr = 0, fpr = 0;   // of the default flag
+  double good_approval = 0;  // approval among applicants who repaid (equal opportunity)
   std::optional<double> auc;
 };
 struct FairnessReport {
   std::string column;
   std::vector<FairnessGroup> groups;
-  double disparate_impact = 0;           // min approval rate / max approval rate
+  double disparate_impact = 0;              // min approval rate / max approval rate
   double equal_opportunity_difference = 0;  // max - min approval among good applicants
 };
 
@@ -114,8 +116,8 @@ struct CreditRun {
   Target target;
   std::vector<std::string> features;
   std::vector<double> weights;
-  std::vector<std::size_t> fold;     // per row; holdout: 0 = train, 1 = test
-  std::vector<double> oof;           // out-of-fold probability (NaN: not evaluated)
+  std::vector<std::size_t> fold;  // per row; holdout: 0 = train, 1 = test
+  std::vector<double> oof;        // out-of-fold probability (NaN: not evaluated)
   std::vector<BinaryMetrics> fold_metrics;
   BinaryMetrics pooled;
   double auc_mean = 0, auc_std = 0, ks_mean = 0, gini_mean = 0, brier_mean = 0, log_loss_mean = 0;
@@ -133,8 +135,9 @@ struct CreditRun {
                                   bool progress = false);
 
 [[nodiscard]] FairnessReport Fairness(const Table& table, const std::string& column,
-                                      const std::vector<std::size_t>& rows, const std::vector<int>& y,
-                                      const std::vector<double>& p, double threshold);
+                                      const std::vector<std::size_t>& rows,
+                                      const std::vector<int>& y, const std::vector<double>& p,
+                                      double threshold);
 
 // A row's reasons: the (up to k) features pushing hardest towards default, as (feature index,
 // push in log-odds), strongest first; only positive pushes count. `contributions` is rows x

@@ -9,7 +9,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
@@ -30,8 +29,8 @@ struct PreprocessOptions {
 };
 
 struct WoeBin {
-  std::string label;     // "(-inf, 12]" or the category
-  double upper = 0;      // numeric bins: inclusive upper edge (+inf for the last)
+  std::string label;                  // "(-inf, 12]" or the category
+  double upper = 0;                   // numeric bins: inclusive upper edge (+inf for the last)
   std::size_t count = 0, events = 0;  // training rows and positives (defaults)
   double woe = 0;
 };
@@ -39,12 +38,12 @@ struct WoeBin {
 struct FeatureSpec {
   std::string name;
   ColumnKind kind = ColumnKind::kNumeric;
-  double mean = 0, sd = 1, median = 0;   // numeric, training rows
-  std::vector<std::string> categories;   // categorical, training rows, sorted
-  std::vector<WoeBin> bins;              // woe mode
-  bool missing_bin = false;              // woe: training rows had missing values
+  double mean = 0, sd = 1, median = 0;  // numeric, training rows
+  std::vector<std::string> categories;  // categorical, training rows, sorted
+  std::vector<WoeBin> bins;             // woe mode
+  bool missing_bin = false;             // woe: training rows had missing values
   double missing_woe = 0;
-  double iv = 0;                         // woe mode
+  double iv = 0;  // woe mode
 };
 
 class Preprocessor {
@@ -74,8 +73,7 @@ template <>
 struct finml::EnumNames<finml::credit::Encoding> {
   static constexpr std::string_view what = "encoding";
   static constexpr finml::NamedValue<finml::credit::Encoding> values[] = {
-      {finml::credit::Encoding::kWoe, "woe"},
-      {finml::credit::Encoding::kOneHot, "one_hot"}};
+      {finml::credit::Encoding::kWoe, "woe"}, {finml::credit::Encoding::kOneHot, "one_hot"}};
 };
 
 template <>

@@ -13,8 +13,8 @@ enum class ColumnKind { kNumeric, kCategorical };
 struct Column {
   std::string name;
   ColumnKind kind = ColumnKind::kNumeric;
-  std::vector<double> numbers;       // numeric: NaN where missing
-  std::vector<std::string> labels;   // categorical: "" where missing
+  std::vector<double> numbers;      // numeric: NaN where missing
+  std::vector<std::string> labels;  // categorical: "" where missing
   [[nodiscard]] bool Missing(std::size_t row) const;
 };
 

@@ -37,7 +37,6 @@ struct LoadOptions {
 
 [[nodiscard]] Timestamp DecimalYearToTimestamp(double year);
 
-
 [[nodiscard]] MarketData LoadMarketData(const std::string& path, const LoadOptions& options = {});
 // `file_label` names the source in error messages.
 [[nodiscard]] MarketData ParseMarketData(std::string_view text, const std::string& file_label,
@@ -60,8 +59,7 @@ template <>
 struct finml::EnumNames<finml::data::OrderPolicy> {
   static constexpr std::string_view what = "order policy";
   static constexpr finml::NamedValue<finml::data::OrderPolicy> values[] = {
-      {finml::data::OrderPolicy::kError, "error"},
-      {finml::data::OrderPolicy::kSort, "sort"}};
+      {finml::data::OrderPolicy::kError, "error"}, {finml::data::OrderPolicy::kSort, "sort"}};
 };
 
 template <>

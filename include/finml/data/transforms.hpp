@@ -39,6 +39,5 @@ template <>
 struct finml::EnumNames<finml::data::ReturnKind> {
   static constexpr std::string_view what = "return kind";
   static constexpr finml::NamedValue<finml::data::ReturnKind> values[] = {
-      {finml::data::ReturnKind::kSimple, "simple"},
-      {finml::data::ReturnKind::kLog, "log"}};
+      {finml::data::ReturnKind::kSimple, "simple"}, {finml::data::ReturnKind::kLog, "log"}};
 };

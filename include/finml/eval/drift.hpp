@@ -5,7 +5,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,9 +37,9 @@ inline constexpr std::size_t kReferenceQuantiles = 101;
                                        std::vector<double> live);
 
 struct DriftStatistics {
-  std::size_t count = 0;      // live values judged
+  std::size_t count = 0;  // live values judged
   double psi = 0;
-  std::optional<double> ks;   // numeric references with quantiles only
+  std::optional<double> ks;  // numeric references with quantiles only
 };
 // Drift of live values against a reference made by NumericReference or CategoricalReference
 // (numbers against a categorical reference are compared as their "%g" text).

@@ -3,9 +3,8 @@
 // no-change forecast each sample carries). Panel forecasts add IC and rank IC per date.
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <cstddef>
+#include <nlohmann/json_fwd.hpp>
 #include <vector>
 
 namespace finml::eval {

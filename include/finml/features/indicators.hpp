@@ -41,9 +41,9 @@ struct BollingerBands {
 struct StochasticLines {
   Series fast_k, fast_d, slow_d;
 };
-[[nodiscard]] StochasticLines Stochastic(const Series& high, const Series& low,
-                                         const Series& close, std::size_t n_k = 14,
-                                         std::size_t n_d = 3, std::size_t n_slow = 3);
+[[nodiscard]] StochasticLines Stochastic(const Series& high, const Series& low, const Series& close,
+                                         std::size_t n_k = 14, std::size_t n_d = 3,
+                                         std::size_t n_slow = 3);
 
 // On-balance volume; a change smaller than sqrt(machine epsilon) in log price counts as none.
 [[nodiscard]] Series Obv(const Series& close, const Series& volume);

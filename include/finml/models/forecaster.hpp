@@ -3,10 +3,9 @@
 // registry.cpp, each with its parameters declared once as an options schema.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 

@@ -11,13 +11,12 @@
 // Bollerslev-Wooldridge sandwich H^-1 (sum of outer products of scores) H^-1.
 #pragma once
 
-#include "finml/core/names.hpp"
-
-#include <nlohmann/json_fwd.hpp>
-
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
+
+#include "finml/core/names.hpp"
 
 namespace finml::risk {
 

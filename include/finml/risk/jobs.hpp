@@ -4,7 +4,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,8 +23,8 @@ using Weights = std::vector<std::pair<std::string, double>>;
 // The series garch and var read: a returns file, or prices turned into returns.
 struct SeriesSource {
   std::string path;
-  SeriesKind kind = SeriesKind::kReturns;  // what the file holds
-  std::string column;                       // empty: the only value column
+  SeriesKind kind = SeriesKind::kReturns;                // what the file holds
+  std::string column;                                    // empty: the only value column
   data::ReturnKind returns = data::ReturnKind::kSimple;  // from prices
   static const options::Schema<SeriesSource>& Schema();
 };

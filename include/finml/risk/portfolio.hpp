@@ -2,12 +2,11 @@
 // in VaR per unit of weight) and component VaR (weight x marginal), which add up to the total.
 #pragma once
 
-#include "finml/core/names.hpp"
-
 #include <nlohmann/json_fwd.hpp>
-
 #include <string>
 #include <vector>
+
+#include "finml/core/names.hpp"
 
 namespace finml::risk {
 
@@ -29,8 +28,8 @@ struct CovarianceEstimate {
                                                     CovarianceMethod method, double lambda = 0.94);
 
 struct PortfolioVarResult {
-  double volatility = 0;  // of the portfolio return over the horizon
-  double var = 0, es = 0;  // in currency (value x return units)
+  double volatility = 0;          // of the portfolio return over the horizon
+  double var = 0, es = 0;         // in currency (value x return units)
   std::vector<double> marginal;   // dVaR/dweight, currency per unit weight
   std::vector<double> component;  // weight x marginal; sums to var
 };

@@ -16,10 +16,10 @@ enum class SeriesKind { kReturns, kPrices };
 
 struct ReturnSeries {
   std::string source, column;
-  bool calendar = false;                // true when the first column holds dates
-  std::vector<data::Timestamp> time;    // dates (calendar) or row numbers
-  std::vector<std::string> label;       // as written in the file
-  std::vector<double> values;           // the returns
+  bool calendar = false;              // true when the first column holds dates
+  std::vector<data::Timestamp> time;  // dates (calendar) or row numbers
+  std::vector<std::string> label;     // as written in the file
+  std::vector<double> values;         // the returns
 };
 
 // `column` empty: the only value column (an error naming the choices if there are several).
@@ -36,6 +36,5 @@ template <>
 struct finml::EnumNames<finml::risk::SeriesKind> {
   static constexpr std::string_view what = "series kind";
   static constexpr finml::NamedValue<finml::risk::SeriesKind> values[] = {
-      {finml::risk::SeriesKind::kReturns, "returns"},
-      {finml::risk::SeriesKind::kPrices, "prices"}};
+      {finml::risk::SeriesKind::kReturns, "returns"}, {finml::risk::SeriesKind::kPrices, "prices"}};
 };

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
-
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,8 +34,8 @@ struct ShockScenario {
 [[nodiscard]] ShockScenario ParseShockScenario(const std::string& text);
 
 struct StressOutcome {
-  std::string name, kind;  // kind: historical or hypothetical
-  std::string first, last; // dates of the replayed window (historical)
+  std::string name, kind;   // kind: historical or hypothetical
+  std::string first, last;  // dates of the replayed window (historical)
   double portfolio_return = 0, pnl = 0;
   double worst_return = 0;  // historical: the lowest point of the path inside the window
   std::vector<std::pair<std::string, double>> asset_returns;

@@ -7,10 +7,9 @@
 // returns); monte_carlo and fhs simulate h-day paths through the fitted GARCH recursion instead.
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -90,7 +89,7 @@ struct VarSeries {
   std::size_t window = 250;
   std::vector<std::size_t> row;  // index into the returns of the day each forecast is for
   std::vector<double> var, es, realized;
-  std::vector<char> exception;   // realized < -var
+  std::vector<char> exception;  // realized < -var
 };
 [[nodiscard]] VarSeries RollingVar(const std::vector<double>& returns, const std::string& method,
                                    const VarOptions& options, std::size_t window,
@@ -108,10 +107,10 @@ struct LikelihoodRatio {
 
 struct VarBacktest {
   std::size_t n = 0, exceptions = 0;
-  double expected = 0;   // n * (1 - level)
-  double rate = 0;       // exceptions / n
+  double expected = 0;  // n * (1 - level)
+  double rate = 0;      // exceptions / n
   LikelihoodRatio kupiec, independence, conditional_coverage;
-  std::string zone;      // Basel traffic light: green, yellow, red
+  std::string zone;             // Basel traffic light: green, yellow, red
   double zone_probability = 0;  // P(X <= exceptions) under correct coverage
   double mean_var = 0, mean_es = 0;
   // Mean realised loss on exception days over the mean ES forecast there (1 = ES right).

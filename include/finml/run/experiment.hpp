@@ -5,9 +5,8 @@
 // --print-config shows and run.json records; it parses back to the same experiment).
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>

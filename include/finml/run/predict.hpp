@@ -4,9 +4,8 @@
 // market data from a request and calls the same SavedForecaster::Predict.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -21,8 +20,8 @@ class Forecaster;
 namespace finml::run {
 
 struct ForecastBatch {
-  train::SampleSet samples;         // one per decision with a full window, latest ones included
-  std::vector<double> prediction;   // aligned with samples
+  train::SampleSet samples;        // one per decision with a full window, latest ones included
+  std::vector<double> prediction;  // aligned with samples
   // (size, features): each decision's feature row before normalisation, what drift is judged on.
   std::vector<double> latest_features;
 };

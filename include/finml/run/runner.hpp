@@ -5,7 +5,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,8 +12,8 @@
 #include "finml/backtest/backtest.hpp"
 #include "finml/core/provenance.hpp"
 #include "finml/data/market_data.hpp"
-#include "finml/models/forecaster.hpp"
 #include "finml/eval/metrics.hpp"
+#include "finml/models/forecaster.hpp"
 #include "finml/run/experiment.hpp"
 #include "finml/train/samples.hpp"
 
@@ -83,7 +82,8 @@ struct RunOptions {
 [[nodiscard]] std::string DefaultRunDirectory();
 
 // Finds a data file: as given, then beside the experiment file, then in the source tree.
-[[nodiscard]] std::string ResolveDataPath(const std::string& path, const std::string& experiment_file);
+[[nodiscard]] std::string ResolveDataPath(const std::string& path,
+                                          const std::string& experiment_file);
 
 // The pipeline's first steps, shared with `finml predict` so a saved model sees identical inputs.
 [[nodiscard]] data::MarketData LoadExperimentData(const ExperimentConfig& config,

@@ -3,11 +3,10 @@
 // (PSI over its decile bins, KS against its quantiles).
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <deque>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 

@@ -17,7 +17,7 @@ class MetricsRegistry {
  public:
   MetricsRegistry();
   void Count(const std::string& name, const Labels& labels, double by = 1);
-  void Set(const std::string& name, const Labels& labels, double value);  // a gauge
+  void Set(const std::string& name, const Labels& labels, double value);        // a gauge
   void Observe(const std::string& name, const Labels& labels, double seconds);  // a histogram
   // HELP text and TYPE for a family; families without one are rendered as untyped.
   void Describe(const std::string& name, const std::string& type, const std::string& help);

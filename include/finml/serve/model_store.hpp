@@ -12,8 +12,6 @@
 // serving. A vanished directory is dropped after 10 s (a deploy may delete, then copy).
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -21,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 
@@ -69,8 +68,8 @@ class ModelStore {
   Log log_;
   std::atomic<std::shared_ptr<const ModelMap>> models_;
   std::mutex reload_mutex_;
-  std::map<std::string, std::string> pending_;       // name -> fingerprint seen once, not loaded
-  std::map<std::string, std::string> failed_;        // name -> fingerprint that failed to load
+  std::map<std::string, std::string> pending_;  // name -> fingerprint seen once, not loaded
+  std::map<std::string, std::string> failed_;   // name -> fingerprint that failed to load
   std::map<std::string, std::chrono::steady_clock::time_point> missing_since_;
   static constexpr std::chrono::seconds kRemovalGrace{10};
   std::thread watcher_;

@@ -8,10 +8,10 @@
 namespace finml::serve {
 
 struct ServeLimits {
-  std::size_t max_batch = 1000;         // instances or applicants per request
-  std::size_t max_window_rows = 10000;  // bars per forecasting instance
+  std::size_t max_batch = 1000;           // instances or applicants per request
+  std::size_t max_window_rows = 10000;    // bars per forecasting instance
   std::size_t max_request_bars = 100000;  // bars over all instances of one request
-  std::size_t replicas = 2;             // model copies predicting concurrently
+  std::size_t replicas = 2;               // model copies predicting concurrently
 };
 
 struct ServeOptions {
@@ -19,9 +19,9 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port (see Server::port)
   std::size_t threads = 8;
-  std::string api_keys_file;    // empty: no authentication
-  double rate_limit = 0;        // requests per second per key (or client address); 0: none
-  double burst = 0;             // bucket size; 0: max(1, rate_limit)
+  std::string api_keys_file;  // empty: no authentication
+  double rate_limit = 0;      // requests per second per key (or client address); 0: none
+  double burst = 0;           // bucket size; 0: max(1, rate_limit)
   std::size_t max_body_bytes = 1 << 20;
   ServeLimits limits;
   std::string audit_log;        // JSON lines; empty: none
@@ -29,7 +29,7 @@ struct ServeOptions {
   std::string tls_cert, tls_key;
   double reload_interval_seconds = 2;  // 0: no polling (POST /v1/admin/reload still works)
   std::size_t drift_window = 1000;
-  bool quiet = false;           // no log lines on stderr
+  bool quiet = false;  // no log lines on stderr
 };
 
 }  // namespace finml::serve

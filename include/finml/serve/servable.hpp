@@ -3,9 +3,8 @@
 // parallel without sharing a network or booster between threads.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 
@@ -39,6 +38,5 @@ class Servable {
 [[nodiscard]] std::shared_ptr<const Servable> LoadServable(const std::string& dir,
                                                            const std::string& name,
                                                            const ServeLimits& limits);
-
 
 }  // namespace finml::serve

@@ -36,10 +36,10 @@ struct SampleSet {
   std::vector<data::Timestamp> calendar;
   std::vector<std::string> calendar_label;
 
-  std::vector<double> x;         // (size, lookback, features)
-  std::vector<double> own_lags;  // (size, ar_lags): z_t, z_{t-1}, ... of the target's own series
-  std::vector<double> y;         // target realised at t + horizon
-  std::vector<double> no_change; // the random-walk forecast: 0 for returns, P_t for close
+  std::vector<double> x;          // (size, lookback, features)
+  std::vector<double> own_lags;   // (size, ar_lags): z_t, z_{t-1}, ... of the target's own series
+  std::vector<double> y;          // target realised at t + horizon
+  std::vector<double> no_change;  // the random-walk forecast: 0 for returns, P_t for close
   std::vector<std::size_t> asset;
   std::vector<std::size_t> decision_row;  // t, a row of `calendar`
   std::vector<std::size_t> target_row;    // t + horizon

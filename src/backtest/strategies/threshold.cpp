@@ -16,8 +16,10 @@ class ThresholdStrategy final : public Strategy {
       const double x = scores->values[k];
       if (std::isnan(x)) continue;
       double w = 0;
-      if (x > s.long_above) w = size;
-      else if (s.short_below && x < *s.short_below) w = -size;
+      if (x > s.long_above)
+        w = size;
+      else if (s.short_below && x < *s.short_below)
+        w = -size;
       plan.weight.values[k] = w;
     }
   }

@@ -5,9 +5,9 @@
 #include <numeric>
 #include <random>
 
+#include "credit/mlp.hpp"
 #include "finml/core/error.hpp"
 #include "finml/credit/classifier.hpp"
-#include "credit/mlp.hpp"
 #include "train/deep/loop.hpp"
 
 namespace finml::credit {
@@ -29,7 +29,8 @@ torch::nn::Sequential Build(std::size_t inputs, const MlpOptions& o) {
 torch::Tensor ToTensor(const std::vector<double>& x, std::size_t n, std::size_t p) {
   std::vector<float> f(x.begin(), x.end());
   return torch::from_blob(f.data(), {static_cast<std::int64_t>(n), static_cast<std::int64_t>(p)},
-                          torch::kFloat32).clone();
+                          torch::kFloat32)
+      .clone();
 }
 
 class TorchMlpClassifier final : public Classifier {
@@ -74,8 +75,8 @@ class TorchMlpClassifier final : public Classifier {
     epochs_run_ = options.value("epochs_run", 0);
     options.erase("epochs_run");
     options.erase("seed");
-    options_ = MlpOptions::Schema().Parse(ConfigNode::FromJson(options, dir + "/state.json: options"),
-                                          "options");
+    options_ = MlpOptions::Schema().Parse(
+        ConfigNode::FromJson(options, dir + "/state.json: options"), "options");
     features_ = columns;
     net_ = Build(columns, options_);
     torch::load(net_, dir + "/mlp.pt");
@@ -121,8 +122,9 @@ void TorchMlpClassifier::Fit(const std::vector<double>& x, std::size_t n, std::s
     ys = torch::tensor(yr);
     ws = torch::tensor(wr);
   };
-  FINML_REQUIRE(!val_rows.empty() && !train_rows.empty(),
-                "mlp: too few rows for a validation slice (fix: more data or a larger validation share)");
+  FINML_REQUIRE(
+      !val_rows.empty() && !train_rows.empty(),
+      "mlp: too few rows for a validation slice (fix: more data or a larger validation share)");
   torch::Tensor xt, yt, wt, xv, yv, wv;
   gather(train_rows, xt, yt, wt);
   gather(val_rows, xv, yv, wv);
@@ -158,5 +160,3 @@ extern "C" finml::credit::Classifier* finml_torch_make_mlp_classifier(
     const finml::credit::MlpOptions& options) {
   return new finml::credit::TorchMlpClassifier(options);
 }
-
-

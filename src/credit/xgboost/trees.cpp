@@ -1,16 +1,16 @@
 // XGBoost boosters behind the credit Classifier interface. Every C call goes through Check, which
 // turns a non-zero return and XGBGetLastError() into an Error; handles are freed by RAII.
-#include <xgboost/c_api.h>
+#include "credit/trees.hpp"
 
-#include <nlohmann/json.hpp>
+#include <xgboost/c_api.h>
 
 #include <cmath>
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 
 #include "finml/core/error.hpp"
 #include "finml/credit/classifier.hpp"
-#include "credit/trees.hpp"
 
 namespace finml::credit {
 namespace {
@@ -57,7 +57,8 @@ class TreeClassifier final : public Classifier {
     const auto shap = Run(x, n, 4);
     std::vector<double> out(n * features_);
     for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t j = 0; j < features_; ++j) out[i * features_ + j] = shap[i * (features_ + 1) + j];
+      for (std::size_t j = 0; j < features_; ++j)
+        out[i * features_ + j] = shap[i * (features_ + 1) + j];
     return out;
   }
 
@@ -66,7 +67,8 @@ class TreeClassifier final : public Classifier {
   nlohmann::json Describe(const std::vector<std::string>& names) const override {
     const auto gain = GainImportance();
     nlohmann::json importance = nlohmann::json::object();
-    for (std::size_t j = 0; j < gain.size() && j < names.size(); ++j) importance[names[j]] = gain[j];
+    for (std::size_t j = 0; j < gain.size() && j < names.size(); ++j)
+      importance[names[j]] = gain[j];
     return {{"gain_importance", importance}};
   }
 

@@ -6,9 +6,9 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <numbers>
 #include <numeric>
-#include <map>
 #include <random>
 
 #include "finml/core/error.hpp"
@@ -30,7 +30,8 @@ constexpr std::int64_t kInferenceChunk = 1024;
 
 class DeepForecaster final : public Forecaster {
  public:
-  DeepForecaster(deep::SequenceNetOptions spec, TrainParams train) : spec_(std::move(spec)), train_(train) {}
+  DeepForecaster(deep::SequenceNetOptions spec, TrainParams train)
+      : spec_(std::move(spec)), train_(train) {}
 
   void SetPretraining(std::string mode, std::vector<PretrainSource> sources, std::int64_t epochs,
                       double finetune_lr) {
@@ -99,7 +100,8 @@ class DeepForecaster final : public Forecaster {
 
   [[nodiscard]] nlohmann::json Describe() const override {
     nlohmann::json losses = nlohmann::json::array();
-    for (auto [t, v] : history_) losses.push_back({t, std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr)});
+    for (auto [t, v] : history_)
+      losses.push_back({t, std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr)});
     std::int64_t parameters = 0;
     if (net_) {
       for (const auto& p : net_->parameters()) parameters += p.numel();
@@ -114,7 +116,8 @@ class DeepForecaster final : public Forecaster {
             {"mode", mode_},
             {"pretrain_epochs_run", pretrain_epochs_run_},
             {"best_epoch", best_epoch_},
-            {"best_val_loss", std::isfinite(best_val_) ? nlohmann::json(best_val_) : nlohmann::json(nullptr)},
+            {"best_val_loss",
+             std::isfinite(best_val_) ? nlohmann::json(best_val_) : nlohmann::json(nullptr)},
             {"target_mean", y_mean_},
             {"target_std", y_std_},
             {"loss_history", losses},
@@ -157,9 +160,8 @@ class DeepForecaster final : public Forecaster {
 
   // One training phase on the shared loop: early stopping on the validation samples' last-step
   // loss, the phase's best weights restored at its end.
-  void Train(const train::SampleSet& tr, const train::SampleSet& va, std::int64_t epochs,
-             double lr, const std::string& label, std::mt19937_64& rng,
-             const FitContext& context) {
+  void Train(const train::SampleSet& tr, const train::SampleSet& va, std::int64_t epochs, double lr,
+             const std::string& label, std::mt19937_64& rng, const FitContext& context) {
     const torch::Tensor x_train = Windows(tr);
     const bool dense = net_->causal();
     torch::Tensor y_train = dense ? StepTargets(tr) : Targets(tr);
@@ -189,8 +191,8 @@ class DeepForecaster final : public Forecaster {
     options.progress = context.progress;
     options.label = label;
     const std::size_t before = history_.size();
-    const auto result = train::deep::TrainLoop(*net_, x_train.size(0), batch_loss, validate,
-                                               options, rng, device_);
+    const auto result =
+        train::deep::TrainLoop(*net_, x_train.size(0), batch_loss, validate, options, rng, device_);
     for (const auto& e : result.history) history_.push_back({e.train, e.validation});
     // Epochs are counted over every phase of the fit, as the loss history is.
     best_epoch_ = result.best_epoch > 0 ? static_cast<std::int64_t>(before) + result.best_epoch : 0;
@@ -212,7 +214,8 @@ class DeepForecaster final : public Forecaster {
         if (static_cast<std::int64_t>(s.decision_row[i]) < back) continue;
         auto it = by_row.find({s.asset[i], s.decision_row[i] - static_cast<std::size_t>(back)});
         if (it != by_row.end())
-          acc[static_cast<std::int64_t>(i)][k] = static_cast<float>((it->second - y_mean_) / y_std_);
+          acc[static_cast<std::int64_t>(i)][k] =
+              static_cast<float>((it->second - y_mean_) / y_std_);
       }
     }
     return y.to(device_);
@@ -239,9 +242,8 @@ class DeepForecaster final : public Forecaster {
                   "{}: {} input features, the model was built for {}", spec_.architecture,
                   s.num_features(), spec_.features);
     const std::size_t f = s.num_features(), skip = s.lookback - window;
-    torch::Tensor x = torch::empty({static_cast<std::int64_t>(s.size()), spec_.window,
-                                    spec_.features},
-                                   torch::kFloat);
+    torch::Tensor x = torch::empty(
+        {static_cast<std::int64_t>(s.size()), spec_.window, spec_.features}, torch::kFloat);
     float* out = x.data_ptr<float>();
     for (std::size_t i = 0; i < s.size(); ++i) {
       const double* in = s.x.data() + (i * s.lookback + skip) * f;
@@ -263,8 +265,9 @@ class DeepForecaster final : public Forecaster {
     double total = 0;
     for (std::int64_t b = 0; b < x.size(0); b += kInferenceChunk) {
       std::int64_t e = std::min(x.size(0), b + kInferenceChunk);
-      total += torch::mse_loss(net_->forward(x.slice(0, b, e)), y.slice(0, b, e), torch::Reduction::Sum)
-                   .item<double>();
+      total +=
+          torch::mse_loss(net_->forward(x.slice(0, b, e)), y.slice(0, b, e), torch::Reduction::Sum)
+              .item<double>();
     }
     return total / static_cast<double>(x.size(0));
   }
@@ -319,5 +322,6 @@ extern "C" finml::models::Forecaster* finml_torch_make_forecaster(
 }
 
 extern "C" void finml_torch_set_threads(int threads) {
-  if (torch::get_num_threads() != std::max(threads, 1)) torch::set_num_threads(std::max(threads, 1));
+  if (torch::get_num_threads() != std::max(threads, 1))
+    torch::set_num_threads(std::max(threads, 1));
 }

@@ -50,7 +50,8 @@ void Forward(const T* x, const T* w_ih, const T* w_hh, const T* bias, std::int64
   RowMatrix<T> zero = RowMatrix<T>::Zero(B, H);
   for (std::int64_t t = 0; t < S; ++t) {
     auto g = Step(gates, B, S, G, t);
-    if (t > 0) g.noalias() += Step(static_cast<const T*>(hidden), B, S, H, t - 1) * recurrent.transpose();
+    if (t > 0)
+      g.noalias() += Step(static_cast<const T*>(hidden), B, S, H, t - 1) * recurrent.transpose();
     auto c = Step(cells, B, S, H, t);
     auto h = Step(hidden, B, S, H, t);
     for (std::int64_t b = 0; b < B; ++b) {

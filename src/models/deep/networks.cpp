@@ -38,8 +38,10 @@ template <typename Rnn, typename Options>
 class RecurrentNetImpl final : public SequenceNetImpl {
  public:
   explicit RecurrentNetImpl(const SequenceNetOptions& s)
-      : rnn_(Options(s.features, s.hidden).num_layers(s.layers).batch_first(true).dropout(
-            s.layers > 1 ? s.dropout : 0.0)),
+      : rnn_(Options(s.features, s.hidden)
+                 .num_layers(s.layers)
+                 .batch_first(true)
+                 .dropout(s.layers > 1 ? s.dropout : 0.0)),
         head_(s.hidden, 1) {
     register_module("rnn", rnn_);
     register_module("head", head_);
@@ -67,8 +69,8 @@ class FusedLstmNetImpl final : public SequenceNetImpl {
     std::int64_t in = s.features;
     for (std::int64_t l = 0; l < s.layers; ++l) {
       const std::string n = std::to_string(l);
-      w_ih_.push_back(register_parameter(
-          "w_ih_" + n, torch::empty({4 * s.hidden, in}).uniform_(-bound, bound)));
+      w_ih_.push_back(register_parameter("w_ih_" + n,
+                                         torch::empty({4 * s.hidden, in}).uniform_(-bound, bound)));
       w_hh_.push_back(register_parameter(
           "w_hh_" + n, torch::empty({4 * s.hidden, s.hidden}).uniform_(-bound, bound)));
       bias_.push_back(
@@ -154,11 +156,10 @@ class TransformerNetImpl final : public SequenceNetImpl {
   TransformerNetImpl(const SequenceNetOptions& s, bool causal)
       : causal_(causal),
         embed_(s.features, s.hidden),
-        encoder_(nn::TransformerEncoderOptions(
-            nn::TransformerEncoderLayerOptions(s.hidden, s.heads)
-                .dim_feedforward(s.feedforward)
-                .dropout(s.dropout),
-            s.layers)),
+        encoder_(nn::TransformerEncoderOptions(nn::TransformerEncoderLayerOptions(s.hidden, s.heads)
+                                                   .dim_feedforward(s.feedforward)
+                                                   .dropout(s.dropout),
+                                               s.layers)),
         head_(s.hidden, 1) {
     FINML_REQUIRE(s.hidden % s.heads == 0,
                   "transformer: hidden size {} must be divisible by heads {}", s.hidden, s.heads);
@@ -169,9 +170,9 @@ class TransformerNetImpl final : public SequenceNetImpl {
     positions_ = register_buffer("positions", PositionalEncoding(s.window, s.hidden));
     if (causal_) {
       mask_ = register_buffer(
-          "mask", torch::triu(torch::full({s.window, s.window},
-                                          -std::numeric_limits<float>::infinity()),
-                              1));
+          "mask",
+          torch::triu(torch::full({s.window, s.window}, -std::numeric_limits<float>::infinity()),
+                      1));
     }
   }
   [[nodiscard]] bool causal() const override { return causal_; }

@@ -16,9 +16,7 @@ namespace {
 class GarchNormal final : public VarEngine {
  public:
   explicit GarchNormal(std::size_t refit_every) : filter_(Innovations::kNormal, refit_every) {}
-  void Fit(const std::vector<double>& window, std::size_t) override {
-    filter_.Fit(window);
-  }
+  void Fit(const std::vector<double>& window, std::size_t) override { filter_.Fit(window); }
   void Update(double r) override { filter_.Update(r); }
   VarEstimate Estimate(double level, std::size_t horizon) override {
     return Scaled(NormalVar(filter_.fit().params[0], std::sqrt(filter_.next_variance()), level),

@@ -86,9 +86,9 @@ LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLo
       losses.validation = validate();
     }
     result.history.push_back(losses);
-    bar.Update(static_cast<std::size_t>(epoch),
-               fmt::format("epoch {} loss {:.4f} val {:.4f}", epoch, losses.train,
-                           losses.validation));
+    bar.Update(
+        static_cast<std::size_t>(epoch),
+        fmt::format("epoch {} loss {:.4f} val {:.4f}", epoch, losses.train, losses.validation));
     if (!validate) continue;
     if (losses.validation < best - o.min_delta) {
       best = losses.validation;

@@ -39,8 +39,8 @@ double Mse(const std::vector<double>& p, const std::vector<double>& y) {
   return s / static_cast<double>(p.size());
 }
 
-const nlohmann::json kSmall = {{"lookback", 4}, {"hidden", 8}, {"layers", 1}, {"epochs", 40},
-                               {"batch", 64}, {"lr", 0.01}, {"patience", 8}};
+const nlohmann::json kSmall = {{"lookback", 4}, {"hidden", 8}, {"layers", 1},  {"epochs", 40},
+                               {"batch", 64},   {"lr", 0.01},  {"patience", 8}};
 
 class DeepArchitecture : public ::testing::TestWithParam<std::string> {};
 
@@ -82,7 +82,8 @@ TEST_P(DeepArchitecture, SameSeedSameNumbersAndSaveLoadIdentical) {
   // Same series, windows of 6: window i ends where the 4-step window i + 2 ends.
   auto long_pred = a->Predict(Ar1Windows(100, 6, 2));
   auto short_pred = a->Predict(va);
-  for (std::size_t i = 0; i + 2 < short_pred.size(); ++i) EXPECT_EQ(long_pred[i], short_pred[i + 2]);
+  for (std::size_t i = 0; i + 2 < short_pred.size(); ++i)
+    EXPECT_EQ(long_pred[i], short_pred[i + 2]);
 }
 
 INSTANTIATE_TEST_SUITE_P(All, DeepArchitecture,

@@ -13,7 +13,8 @@ struct Case {
 };
 
 void PrintTo(const Case& c, std::ostream* os) {
-  *os << "batch " << c.batch << " time " << c.time << " input " << c.input << " hidden " << c.hidden;
+  *os << "batch " << c.batch << " time " << c.time << " input " << c.input << " hidden "
+      << c.hidden;
 }
 
 torch::nn::LSTM Reference(const Case& c) {
@@ -39,7 +40,8 @@ TEST_P(FusedLstmTest, MatchesTorchLstmForwardAndGradients) {
 
   torch::Tensor w_ih = params["weight_ih_l0"].detach().clone().requires_grad_(true);
   torch::Tensor w_hh = params["weight_hh_l0"].detach().clone().requires_grad_(true);
-  torch::Tensor bias = (params["bias_ih_l0"] + params["bias_hh_l0"]).detach().clone().requires_grad_(true);
+  torch::Tensor bias =
+      (params["bias_ih_l0"] + params["bias_hh_l0"]).detach().clone().requires_grad_(true);
   torch::Tensor out = FusedLstm(x, w_ih, w_hh, bias);
   EXPECT_TRUE(torch::allclose(out, ref, 1e-12, 1e-12));
   (out * weights).sum().backward();
@@ -52,11 +54,10 @@ TEST_P(FusedLstmTest, MatchesTorchLstmForwardAndGradients) {
 TEST_P(FusedLstmTest, GradientsMatchFiniteDifferences) {
   const Case c = GetParam();
   torch::manual_seed(5);
-  std::vector<torch::Tensor> inputs = {
-      torch::randn({c.batch, c.time, c.input}, torch::kDouble),
-      torch::randn({4 * c.hidden, c.input}, torch::kDouble) * 0.5,
-      torch::randn({4 * c.hidden, c.hidden}, torch::kDouble) * 0.5,
-      torch::randn({4 * c.hidden}, torch::kDouble) * 0.5};
+  std::vector<torch::Tensor> inputs = {torch::randn({c.batch, c.time, c.input}, torch::kDouble),
+                                       torch::randn({4 * c.hidden, c.input}, torch::kDouble) * 0.5,
+                                       torch::randn({4 * c.hidden, c.hidden}, torch::kDouble) * 0.5,
+                                       torch::randn({4 * c.hidden}, torch::kDouble) * 0.5};
   torch::Tensor weights = torch::randn({c.batch, c.time, c.hidden}, torch::kDouble);
   auto loss = [&](const std::vector<torch::Tensor>& in) {
     return (FusedLstm(in[0], in[1], in[2], in[3]) * weights).sum();

@@ -60,7 +60,8 @@ TEST(TrainLoop, MinDeltaDemandsARealImprovement) {
   o.patience = 2;
   o.min_delta = 0.1;
   std::mt19937_64 rng(1);
-  const auto r = TrainLoop(*m, 4, Linear(m, 1.0), [&] { return script[epoch++]; }, o, rng);
+  const auto r = TrainLoop(
+      *m, 4, Linear(m, 1.0), [&] { return script[epoch++]; }, o, rng);
   EXPECT_EQ(r.best_epoch, 1);
   EXPECT_EQ(r.history.size(), 3u);
 }
@@ -113,8 +114,8 @@ TEST(TrainLoop, SkippedBatchesNeitherStepNorCount) {
   LoopOptions o;
   o.epochs = 2;
   std::mt19937_64 rng(1);
-  const auto r = TrainLoop(*m, 4, [](const torch::Tensor&) { return torch::Tensor(); }, {}, o,
-                           rng);
+  const auto r = TrainLoop(
+      *m, 4, [](const torch::Tensor&) { return torch::Tensor(); }, {}, o, rng);
   EXPECT_EQ(m->w.item<double>(), 0.0);
   ASSERT_EQ(r.history.size(), 2u);
   EXPECT_TRUE(std::isnan(r.history[0].train));
