@@ -8,32 +8,30 @@
 namespace finml::risk::var_methods {
 namespace {
 
-class Normal final : public VarEngine {
+// Both read the window's first four moments.
+class MomentBased : public VarEngine {
  public:
   void Fit(const std::vector<double>& window, std::size_t) override {
     RequireWindow(window, 20);
     m_ = ComputeMoments(window);
   }
-  VarEstimate Estimate(double level, std::size_t horizon) override {
-    return Scaled(NormalVar(m_.mean, m_.sd, level), horizon);
-  }
 
- private:
+ protected:
   Moments m_;
 };
 
-class CornishFisher final : public VarEngine {
+class Normal final : public MomentBased {
  public:
-  void Fit(const std::vector<double>& window, std::size_t) override {
-    RequireWindow(window, 20);
-    m_ = ComputeMoments(window);
+  VarEstimate Estimate(double level, std::size_t horizon) override {
+    return Scaled(NormalVar(m_.mean, m_.sd, level), horizon);
   }
+};
+
+class CornishFisher final : public MomentBased {
+ public:
   VarEstimate Estimate(double level, std::size_t horizon) override {
     return Scaled(CornishFisherVar(m_.mean, m_.sd, m_.skew, m_.excess_kurtosis, level), horizon);
   }
-
- private:
-  Moments m_;
 };
 
 class StudentT final : public VarEngine {
