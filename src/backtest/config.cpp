@@ -57,7 +57,8 @@ const options::Schema<ExecutionConfig>& ExecutionConfig::Schema() {
     s.Add("fill", &E::fill, "fill at the next bar's open or close");
     s.Add("rebalance", &E::rebalance,
           "on_change (trade an asset when its target changes) or always (restore every weight "
-          "each date); default: always for weights, on_change otherwise");
+          "each date)")
+        .DefaultText("always for weights, on_change for the others");
     s.Add("cost_bps", &E::cost_bps, "commission per side, basis points of the fill value").Min(0);
     s.Add("min_fee", &E::min_fee, "smallest commission per order, in currency").Min(0);
     s.Add("slippage_bps", &E::slippage_bps, "fills this much worse than the quoted price").Min(0);

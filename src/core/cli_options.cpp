@@ -27,7 +27,7 @@ std::string CliFlags::Shown(const options::Json& value) {
 std::string CliFlags::Help(const std::string& doc, const std::string& type,
                            const std::string& shown) {
   std::string help = doc;
-  if (type.find('|') != std::string::npos) help += " (" + type + ")";
+  if (type.find('|') != std::string::npos && type != "true|false") help += " (" + type + ")";
   if (!shown.empty()) help += " [default: " + shown + "]";
   return help;
 }

@@ -47,8 +47,8 @@ const options::Schema<PreprocessOptions>& PreprocessOptions::Schema() {
   static const auto schema = [] {
     using P = PreprocessOptions;
     options::Schema<P> s;
-    s.Add("encoding", &P::encoding,
-          "woe (weights of evidence, the logistic default) or one_hot (the others' default)");
+    s.Add("encoding", &P::encoding, "woe (weights of evidence) or one_hot")
+        .DefaultText("woe for logistic, one_hot for the others");
     s.Add("missing", &P::missing, "missing values: error or impute");
     s.Add("bins", &P::bins, "quantile bins of a numeric column for woe").Min(2);
     return s;

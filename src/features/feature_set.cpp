@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "finml/core/error.hpp"
+#include "finml/core/names.hpp"
 #include "finml/core/strings.hpp"
 
 namespace finml::features {
@@ -264,9 +265,7 @@ std::vector<std::string> ExpandFeatureSet(const std::string& set_name, const Bar
              "zscore_20"};
     if (hl) specs.insert(specs.end(), {"atr_norm_14", "stoch_14"});
   } else {
-    throw ConfigError(fmt::format("unknown feature set '{}' (did you mean '{}'? valid: {})",
-                                  set_name, ClosestMatch(set_name, FeatureSetNames()),
-                                  JoinStrings(FeatureSetNames(), ", ")));
+    ThrowUnknownName("feature set", set_name, FeatureSetNames());
   }
   return specs;
 }

@@ -58,6 +58,7 @@ const options::Schema<VarSettings>& VarSettings::Schema() {
     options::Schema<V> s;
     s.Add("methods", &V::methods,
           "historical, normal, student_t, cornish_fisher, monte_carlo, fhs, ewma, garch, or all")
+        .DefaultText("all")
         .Names([](const std::string& m) { return m == "all" ? m : FindVarMethod(m).name; })
         .Flag("--method");
     s.Add("levels", &V::levels, "confidence levels, e.g. 0.99 or 0.99,0.975")

@@ -33,7 +33,9 @@ class CliFlags {
       if (std::find(skip.begin(), skip.end(), f->name) != skip.end()) continue;
       std::vector<std::string> names = f->flags;
       if (f->flag) names.insert(names.begin(), FlagName(f->name));
-      const std::string shown = values.contains(f->name) ? Shown(values[f->name]) : "";
+      const std::string shown = !f->default_text.empty()   ? f->default_text
+                                : values.contains(f->name) ? Shown(values[f->name])
+                                                           : "";
       AddField(app, prefix + f->name, names, f->switches, f->Shape(),
                Help(f->doc, f->Type(), shown), f->required);
     }

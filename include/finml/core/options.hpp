@@ -294,6 +294,8 @@ class FieldBase {
   std::vector<std::pair<std::string, std::string>> switches;  // flag without value -> value
   bool required = false;
   bool flag = true;  // declared as --name on command lines that take this schema
+  // Shown as the default in help when it depends on other settings (a Finish step fills it).
+  std::string default_text;
 };
 
 template <typename T, typename V>
@@ -355,6 +357,10 @@ class Field final : public FieldBase<T> {
     this->flag = false;
     return *this;
   }
+  Field& DefaultText(std::string text) {
+    this->default_text = std::move(text);
+    return *this;
+  }
 
  private:
   Field& Lower(double v, bool open) {
@@ -382,6 +388,7 @@ class EmbeddedField final : public FieldBase<T> {
     this->switches = inner->switches;
     this->required = inner->required;
     this->flag = inner->flag;
+    this->default_text = inner->default_text;
   }
   void Read(const ConfigNode& node, const std::string& path, T& target) const override {
     inner_->Read(node, path, target.*member_);
