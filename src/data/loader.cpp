@@ -45,6 +45,117 @@ MarketData LoadMarketData(const std::string& path, const LoadOptions& options) {
   return ParseMarketData(text, path, options);
 }
 
+namespace {
+
+// Per asset: the line of each aligned row (0: none) and the source column of each field, so a
+// missing value is reported at its cell.
+struct CellPlaces {
+  LineMap lines;
+  std::vector<std::vector<std::size_t>> field_columns;
+};
+
+// One table (OHLCV of one asset, or one close column per asset): rows in date order.
+CellPlaces AssembleTable(MarketData& md, std::vector<RawRow>& rows, const ColumnPlan& plan,
+                         const LoadOptions& options, const std::string& file_label) {
+  CellPlaces places;
+  auto& lines = places.lines;
+  auto& field_columns = places.field_columns;
+  const bool by_symbol_columns = plan.shape == Shape::kWidePanel || plan.shape == Shape::kCloseOnly;
+  const std::size_t width = by_symbol_columns ? plan.symbol_columns.size() : plan.fields.size();
+  OrderRows(rows, options, file_label, plan.date_col, "", md.repairs);
+  const std::size_t n = rows.size();
+  md.time.reserve(n);
+  md.time_label.reserve(n);
+  const bool intraday = std::any_of(rows.begin(), rows.end(),
+                                    [](const RawRow& r) { return r.time % kSecondsPerDay != 0; });
+  for (const auto& row : rows) {
+    md.time.push_back(row.time);
+    md.time_label.push_back(md.calendar ? FormatTimestamp(row.time, intraday) : Trim(row.label));
+  }
+  auto row_lines = std::make_shared<std::vector<std::size_t>>(n);
+  for (std::size_t i = 0; i < n; ++i) (*row_lines)[i] = rows[i].line;
+  if (by_symbol_columns) {
+    for (std::size_t k = 0; k < width; ++k) {
+      Bars bars;
+      bars.symbol = plan.symbol_columns[k].first;
+      bars.close.resize(n);
+      for (std::size_t i = 0; i < n; ++i) bars.close[i] = rows[i].values[k];
+      md.assets.push_back(std::move(bars));
+      lines.push_back(row_lines);
+      std::vector<std::size_t> cols(6, kNoColumn);
+      cols[FieldIndex(Field::kClose)] = plan.symbol_columns[k].second;
+      field_columns.push_back(cols);
+    }
+  } else {
+    Bars bars;
+    bars.symbol =
+        options.symbol.empty() ? std::filesystem::path(file_label).stem().string() : options.symbol;
+    std::vector<std::size_t> cols(6, kNoColumn);
+    for (std::size_t k = 0; k < width; ++k) {
+      auto [field, col] = plan.fields[k];
+      auto& v = bars.Get(field);
+      v.resize(n);
+      for (std::size_t i = 0; i < n; ++i) v[i] = rows[i].values[k];
+      cols[FieldIndex(field)] = col;
+    }
+    md.assets.push_back(std::move(bars));
+    lines.push_back(row_lines);
+    field_columns.push_back(cols);
+  }
+  return places;
+}
+
+// A long panel: each symbol's rows in date order, aligned on the union of their dates.
+CellPlaces AssemblePanel(MarketData& md, ParsedRows& parsed, const ColumnPlan& plan,
+                         const LoadOptions& options, const std::string& file_label) {
+  CellPlaces places;
+  auto& lines = places.lines;
+  auto& field_columns = places.field_columns;
+  auto& symbol_order = parsed.symbol_order;
+  auto& per_symbol = parsed.per_symbol;
+  // Long panel: order each symbol's rows, then align all symbols on the union calendar.
+  std::vector<Timestamp> calendar;
+  std::map<Timestamp, std::string> labels;
+  for (const auto& symbol : symbol_order) {
+    auto& srows = per_symbol[symbol];
+    OrderRows(srows, options, file_label, plan.date_col, "symbol '" + symbol + "': ", md.repairs);
+    for (const auto& r : srows) labels.emplace(r.time, r.label);
+  }
+  const bool intraday = std::any_of(labels.begin(), labels.end(), [](const auto& entry) {
+    return entry.first % kSecondsPerDay != 0;
+  });
+  for (const auto& [t, label] : labels) {
+    md.time.push_back(t);
+    md.time_label.push_back(md.calendar ? FormatTimestamp(t, intraday) : Trim(label));
+  }
+  const std::size_t n = md.time.size();
+  for (const auto& symbol : symbol_order) {
+    const auto& srows = per_symbol[symbol];
+    Bars bars;
+    bars.symbol = symbol;
+    std::vector<std::size_t> cols(6, kNoColumn);
+    for (auto [field, col] : plan.fields) {
+      bars.Get(field).assign(n, kNaN);
+      cols[FieldIndex(field)] = col;
+    }
+    std::vector<std::size_t> row_lines(n, 0);
+    std::size_t j = 0;
+    for (std::size_t i = 0; i < n && j < srows.size(); ++i) {
+      if (md.time[i] != srows[j].time) continue;
+      for (std::size_t k = 0; k < plan.fields.size(); ++k)
+        bars.Get(plan.fields[k].first)[i] = srows[j].values[k];
+      row_lines[i] = srows[j].line;
+      ++j;
+    }
+    md.assets.push_back(std::move(bars));
+    lines.push_back(std::make_shared<const std::vector<std::size_t>>(std::move(row_lines)));
+    field_columns.push_back(cols);
+  }
+  return places;
+}
+
+}  // namespace
+
 MarketData ParseMarketData(std::string_view text, const std::string& file_label,
                            const LoadOptions& options) {
   CsvReader reader(file_label, text);
@@ -53,7 +164,7 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
     throw DataError(SourceLocation{file_label, 1, 0}, "the file is empty",
                     "provide a header row and at least two data rows");
   }
-  std::vector<std::string> header(fields.begin(), fields.end());
+  const std::vector<std::string> header(fields.begin(), fields.end());
   const ColumnPlan plan = PlanColumns(header, options, file_label);
   ParsedRows parsed = ReadRows(reader, plan, header, options, file_label);
 
@@ -61,103 +172,14 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
   md.source = file_label;
   md.shape = plan.shape;
   md.calendar = parsed.calendar;
-  auto& rows = parsed.rows;
-  auto& symbol_order = parsed.symbol_order;
-  auto& per_symbol = parsed.per_symbol;
-  const std::size_t ordinal = parsed.count;
-  const bool by_symbol_columns = plan.shape == Shape::kWidePanel || plan.shape == Shape::kCloseOnly;
-  const std::size_t width = by_symbol_columns ? plan.symbol_columns.size() : plan.fields.size();
   if (!md.calendar && options.decimal_year) {
     md.calendar = true;
-    md.repairs.push_back({"decimal-year index read as approximate calendar dates", ordinal});
+    md.repairs.push_back({"decimal-year index read as approximate calendar dates", parsed.count});
   }
-
-  // Per asset: line of each aligned row (0 = no row) and source column of each field.
-  LineMap lines;
-  std::vector<std::vector<std::size_t>> field_columns;
-
-  if (plan.shape != Shape::kLongPanel) {
-    OrderRows(rows, options, file_label, plan.date_col, "", md.repairs);
-    const std::size_t n = rows.size();
-    md.time.reserve(n);
-    md.time_label.reserve(n);
-    const bool intraday = std::any_of(rows.begin(), rows.end(),
-                                      [](const RawRow& r) { return r.time % kSecondsPerDay != 0; });
-    for (const auto& row : rows) {
-      md.time.push_back(row.time);
-      md.time_label.push_back(md.calendar ? FormatTimestamp(row.time, intraday) : Trim(row.label));
-    }
-    auto row_lines = std::make_shared<std::vector<std::size_t>>(n);
-    for (std::size_t i = 0; i < n; ++i) (*row_lines)[i] = rows[i].line;
-    if (by_symbol_columns) {
-      for (std::size_t k = 0; k < width; ++k) {
-        Bars bars;
-        bars.symbol = plan.symbol_columns[k].first;
-        bars.close.resize(n);
-        for (std::size_t i = 0; i < n; ++i) bars.close[i] = rows[i].values[k];
-        md.assets.push_back(std::move(bars));
-        lines.push_back(row_lines);
-        std::vector<std::size_t> cols(6, kNoColumn);
-        cols[FieldIndex(Field::kClose)] = plan.symbol_columns[k].second;
-        field_columns.push_back(cols);
-      }
-    } else {
-      Bars bars;
-      bars.symbol = options.symbol.empty() ? std::filesystem::path(file_label).stem().string()
-                                           : options.symbol;
-      std::vector<std::size_t> cols(6, kNoColumn);
-      for (std::size_t k = 0; k < width; ++k) {
-        auto [field, col] = plan.fields[k];
-        auto& v = bars.Get(field);
-        v.resize(n);
-        for (std::size_t i = 0; i < n; ++i) v[i] = rows[i].values[k];
-        cols[FieldIndex(field)] = col;
-      }
-      md.assets.push_back(std::move(bars));
-      lines.push_back(row_lines);
-      field_columns.push_back(cols);
-    }
-  } else {
-    // Long panel: order each symbol's rows, then align all symbols on the union calendar.
-    std::vector<Timestamp> calendar;
-    std::map<Timestamp, std::string> labels;
-    for (const auto& symbol : symbol_order) {
-      auto& srows = per_symbol[symbol];
-      OrderRows(srows, options, file_label, plan.date_col, "symbol '" + symbol + "': ", md.repairs);
-      for (const auto& r : srows) labels.emplace(r.time, r.label);
-    }
-    const bool intraday = std::any_of(labels.begin(), labels.end(), [](const auto& entry) {
-      return entry.first % kSecondsPerDay != 0;
-    });
-    for (const auto& [t, label] : labels) {
-      md.time.push_back(t);
-      md.time_label.push_back(md.calendar ? FormatTimestamp(t, intraday) : Trim(label));
-    }
-    const std::size_t n = md.time.size();
-    for (const auto& symbol : symbol_order) {
-      const auto& srows = per_symbol[symbol];
-      Bars bars;
-      bars.symbol = symbol;
-      std::vector<std::size_t> cols(6, kNoColumn);
-      for (auto [field, col] : plan.fields) {
-        bars.Get(field).assign(n, kNaN);
-        cols[FieldIndex(field)] = col;
-      }
-      std::vector<std::size_t> row_lines(n, 0);
-      std::size_t j = 0;
-      for (std::size_t i = 0; i < n && j < srows.size(); ++i) {
-        if (md.time[i] != srows[j].time) continue;
-        for (std::size_t k = 0; k < plan.fields.size(); ++k)
-          bars.Get(plan.fields[k].first)[i] = srows[j].values[k];
-        row_lines[i] = srows[j].line;
-        ++j;
-      }
-      md.assets.push_back(std::move(bars));
-      lines.push_back(std::make_shared<const std::vector<std::size_t>>(std::move(row_lines)));
-      field_columns.push_back(cols);
-    }
-  }
-  ApplyMissingPolicy(md, lines, field_columns, options, header);
+  const CellPlaces places = plan.shape == Shape::kLongPanel
+                                ? AssemblePanel(md, parsed, plan, options, file_label)
+                                : AssembleTable(md, parsed.rows, plan, options, file_label);
+  ApplyMissingPolicy(md, places.lines, places.field_columns, options, header);
   return md;
 }
 
