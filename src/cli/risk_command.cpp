@@ -11,10 +11,11 @@ namespace {
 // --returns FILE or --prices FILE say what the file holds; the rest of the series settings come
 // from their declaration.
 void AddSeriesFlags(CLI::App& app, CliFlags& flags) {
-  flags.AddShortcut(app, "--returns", "data.path", {{"data.kind", "returns"}},
-                    "CSV of returns: <date or index>,<value>...");
-  flags.AddShortcut(app, "--prices", "data.path", {{"data.kind", "prices"}},
-                    "CSV of prices instead; returns are computed");
+  auto* returns = flags.AddShortcut(app, "--returns", "data.path", {{"data.kind", "returns"}},
+                                    "CSV of returns: <date or index>,<value>...");
+  auto* prices = flags.AddShortcut(app, "--prices", "data.path", {{"data.kind", "prices"}},
+                                   "CSV of prices instead; returns are computed");
+  returns->excludes(prices);
   flags.Add(app, risk::SeriesSource::Schema(), {}, "data.");
 }
 

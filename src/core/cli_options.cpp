@@ -35,7 +35,8 @@ std::string CliFlags::Help(const std::string& doc, const std::string& type,
 void CliFlags::AddField(CLI::App& app, const std::string& key,
                         const std::vector<std::string>& flags,
                         const std::vector<std::pair<std::string, std::string>>& switches,
-                        options::FlagShape shape, const std::string& help, bool required) {
+                        options::FlagShape shape, const std::string& help, bool required,
+                        bool whole_items) {
   // Switches are collected after the field's own flag, so `--on --off` ends off.
   if (flags.empty()) {
     AddSwitches(app, key, shape, switches);
@@ -46,6 +47,7 @@ void CliFlags::AddField(CLI::App& app, const std::string& key,
   auto b = std::make_unique<Binding>();
   b->key = key;
   b->flag = flags.front();
+  b->whole_items = whole_items;
   for (std::size_t i = 1; i < flags.size(); ++i) b->flag += "/" + flags[i];
   b->shape = shape;
   if (shape == options::FlagShape::kBool) {
@@ -55,8 +57,10 @@ void CliFlags::AddField(CLI::App& app, const std::string& key,
                     ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
                     ->type_name("[true|false]");
   } else if (shape == options::FlagShape::kList) {
-    b->option = app.add_option(names, b->values, help + " (repeat, or separate with commas)")
-                    ->type_name("LIST");
+    b->option =
+        app.add_option(names, b->values,
+                       help + (whole_items ? " (repeat)" : " (repeat, or separate with commas)"))
+            ->type_name("LIST");
   } else {
     b->option = app.add_option(names, b->values, help)
                     ->expected(1)
@@ -100,9 +104,9 @@ CliFlags& CliFlags::AddKeyValues(CLI::App& app, const std::string& flag, const s
   return *this;
 }
 
-CliFlags& CliFlags::AddShortcut(CLI::App& app, const std::string& flag, const std::string& key,
-                                std::vector<std::pair<std::string, std::string>> also,
-                                const std::string& help) {
+CLI::Option* CliFlags::AddShortcut(CLI::App& app, const std::string& flag, const std::string& key,
+                                   std::vector<std::pair<std::string, std::string>> also,
+                                   const std::string& help) {
   auto b = std::make_unique<Binding>();
   b->key = key;
   b->flag = flag;
@@ -112,8 +116,9 @@ CliFlags& CliFlags::AddShortcut(CLI::App& app, const std::string& flag, const st
                   ->expected(1)
                   ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
                   ->type_name("FILE");
+  CLI::Option* option = b->option;
   bindings_.push_back(std::move(b));
-  return *this;
+  return option;
 }
 
 bool CliFlags::Given(const std::string& key) const {
@@ -135,10 +140,11 @@ ConfigNode CliFlags::Collect(ConfigNode base) const {
     if (b->shape == options::FlagShape::kBool) {
       const bool bare = b->values.empty() || b->values.back().empty();
       base.SetPath(b->key, ConfigNode::Scalar(bare ? "true" : b->values.back(), where));
-    } else if (b->shape == options::FlagShape::kList && b->values.size() > 1) {
+    } else if (b->shape == options::FlagShape::kList && (b->values.size() > 1 || b->whole_items)) {
       ConfigNode list = ConfigNode::List(where);
       for (const auto& v : b->values) {
-        for (const auto& item : options::ListItems(ConfigNode::Scalar(v, where), b->key))
+        for (const auto& item :
+             options::ListItems(ConfigNode::Scalar(v, where), b->key, b->whole_items))
           list.Append(item);
       }
       base.SetPath(b->key, list);

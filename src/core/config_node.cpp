@@ -3,7 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cctype>
+#include <charconv>
 #include <functional>
 #include <optional>
 
@@ -207,10 +207,11 @@ void ConfigNode::SetPath(std::string_view path, ConfigNode value) {
   std::optional<std::size_t> index;
   if (const auto open = head.find('['); open != std::string::npos && head.back() == ']') {
     const std::string digits = head.substr(open + 1, head.size() - open - 2);
-    if (digits.empty() || !std::all_of(digits.begin(), digits.end(),
-                                       [](unsigned char c) { return std::isdigit(c) != 0; }))
+    std::size_t parsed = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), parsed);
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size())
       throw value.Fail(fmt::format("'{}' is not a valid index in '{}'", digits, path));
-    index = std::stoul(digits);
+    index = parsed;
     head = head.substr(0, open);
   }
   if (head.empty()) throw value.Fail(fmt::format("'{}' is not a valid key", path));

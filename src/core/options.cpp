@@ -1,14 +1,23 @@
 #include "finml/core/options.hpp"
 
-#include <cctype>
-#include <cerrno>
+#include <charconv>
 #include <cmath>
-#include <cstdlib>
+#include <optional>
+#include <string_view>
 
 #include "finml/core/strings.hpp"
 
 namespace finml::options {
 namespace {
+
+// The whole text as a decimal number: no hex, at most one leading '+', nothing after it.
+std::optional<double> DecimalNumber(std::string_view t) {
+  if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+  double v = 0;
+  const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (ec != std::errc() || ptr != t.data() + t.size()) return std::nullopt;
+  return v;
+}
 
 std::string Shown(const ConfigNode& n) {
   if (n.IsScalar()) return fmt::format("'{}'", n.text());
@@ -47,15 +56,19 @@ bool ReadBool(const ConfigNode& n, const std::string& path) {
 
 long long ReadInteger(const ConfigNode& n, const std::string& path) {
   if (n.IsScalar() && !n.text().empty()) {
-    const std::string& t = n.text();
-    errno = 0;
-    char* end = nullptr;
-    const long long v = std::strtoll(t.c_str(), &end, 10);
-    if (errno == 0 && end == t.c_str() + t.size()) return v;
+    std::string_view t = n.text();
+    if (t.front() == '+') t.remove_prefix(1);
+    long long v = 0;
+    const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec == std::errc() && ptr == t.data() + t.size()) return v;
+    if (ec == std::errc::result_out_of_range && ptr == t.data() + t.size())
+      throw n.Fail(fmt::format("'{}' is out of range ({})", path, n.text()));
     // 1e3 and 5.0 are whole numbers too.
-    const double d = std::strtod(t.c_str(), &end);
-    if (end == t.c_str() + t.size() && std::isfinite(d) && d == std::floor(d) && std::abs(d) < 9e15)
-      return static_cast<long long>(d);
+    if (const auto d = DecimalNumber(n.text()); d && std::isfinite(*d) && *d == std::floor(*d)) {
+      if (std::abs(*d) >= 9.2e18)
+        throw n.Fail(fmt::format("'{}' is out of range ({})", path, n.text()));
+      return static_cast<long long>(*d);
+    }
   }
   throw n.Fail(fmt::format("'{}' must be a whole number, got {}", path, Shown(n)));
 }
@@ -76,12 +89,10 @@ double ReadDouble(const ConfigNode& n, const std::string& path) {
     const std::string lower = ToLower(t);
     if (lower == ".nan" || lower == ".inf" || lower == "+.inf" || lower == "-.inf")
       throw n.Fail(fmt::format("'{}' must be a finite number, got {}", path, Shown(n)));
-    char* end = nullptr;
-    const double v = std::strtod(t.c_str(), &end);
-    if (end == t.c_str() + t.size()) {
-      if (!std::isfinite(v))
+    if (const auto v = DecimalNumber(t)) {
+      if (!std::isfinite(*v))
         throw n.Fail(fmt::format("'{}' must be a finite number, got {}", path, Shown(n)));
-      return v;
+      return *v;
     }
   }
   throw n.Fail(fmt::format("'{}' must be a number, got {}", path, Shown(n)));
@@ -100,12 +111,12 @@ void CheckBounds(double value, const FieldRules& rules, const ConfigNode& n,
                            rules.bounds.Describe()));
 }
 
-std::vector<ConfigNode> ListItems(const ConfigNode& n, const std::string& path) {
+std::vector<ConfigNode> ListItems(const ConfigNode& n, const std::string& path, bool whole) {
   if (n.IsNull()) return {};
   if (n.IsList()) return n.items();
   if (n.IsScalar()) {
     std::vector<ConfigNode> items;
-    if (n.quoted() || n.text().find(',') == std::string::npos) {
+    if (whole || n.quoted() || n.text().find(',') == std::string::npos) {
       items.push_back(n);
       return items;
     }

@@ -75,7 +75,7 @@ const options::Schema<CreditConfig>& CreditConfig::Schema() {
     s.Add("model", &C::model, "logistic, mlp, gbdt or rf").Names(CanonicalClassifierName);
     s.Add("params", &C::params, "the model's parameters (flag: --param key=value)");
     s.Embed(&C::preprocess, PreprocessOptions::Schema());
-    s.Add("folds", &C::folds, "stratified cross-validation folds").Min(2);
+    s.Add("folds", &C::folds, "stratified cross-validation folds (unused with holdout)").Min(1);
     s.Add("holdout", &C::holdout, "a stratified hold-out share instead of folds (0: folds)")
         .Min(0)
         .Below(0.9);
@@ -83,6 +83,9 @@ const options::Schema<CreditConfig>& CreditConfig::Schema() {
     s.Add("threshold", &C::threshold, "decision threshold on P(default)").Above(0).Below(1);
     s.Add("profit", &C::profit, "value of each outcome {tp, fp, tn, fn}: the best threshold");
     s.Add("scorecard", &C::scale, "scorecard scaling {base_score, base_odds, pdo}");
+    s.Rule(
+        "folds", [](const C& c) { return c.folds >= 2 || c.holdout > 0; },
+        "cross-validation needs at least 2 folds (or give a holdout share)");
     s.Finish([](C& c, const ConfigNode& given, const std::string& path) {
       if (!given.Has("encoding")) c.preprocess.encoding = DefaultEncoding(c.model);
       const ConfigNode* params = given.Find("params");

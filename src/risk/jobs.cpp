@@ -58,7 +58,7 @@ const options::Schema<VarSettings>& VarSettings::Schema() {
     options::Schema<V> s;
     s.Add("methods", &V::methods,
           "historical, normal, student_t, cornish_fisher, monte_carlo, fhs, ewma, garch, or all")
-        .DefaultText("all")
+        .DefaultText("historical")
         .Names([](const std::string& m) { return m == "all" ? m : FindVarMethod(m).name; })
         .Flag("--method");
     s.Add("levels", &V::levels, "confidence levels, e.g. 0.99 or 0.99,0.975")
@@ -124,10 +124,12 @@ const options::Schema<StressSettings>& StressSettings::Schema() {
     s.Add("builtin", &S::builtin, "replay the built-in crises the data covers")
         .Switch("--no-builtin", "false");
     s.Add("scenarios", &S::scenarios, "windows to replay: {name, start, end} or name=START:END")
-        .Flag("--scenario");
+        .Flag("--scenario")
+        .WholeItems();
     s.Add("shocks", &S::shocks,
           "hypothetical moves: {name, returns: {SYMBOL: RETURN}} or [name:]SYMBOL=RETURN,...")
-        .Flag("--shock");
+        .Flag("--shock")
+        .WholeItems();
     return s;
   }();
   return schema;

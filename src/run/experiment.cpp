@@ -3,6 +3,7 @@
 #include <cctype>
 #include <set>
 
+#include "finml/backtest/strategy.hpp"
 #include "finml/core/files.hpp"
 #include "finml/features/feature_set.hpp"
 #include "finml/models/forecaster.hpp"
@@ -211,6 +212,12 @@ const options::Schema<ExperimentConfig>& ExperimentConfig::Schema() {
     s.Add("evaluation", &X::evaluation, "metric settings");
     s.Add("backtest", &X::backtest, "trade each model's test predictions (absent: no backtest)");
     s.Add("report", &X::report, "the report");
+    s.Rule(
+        "backtest",
+        [](const X& x) { return !x.backtest || backtest::NeedsSignals(x.backtest->strategy.name); },
+        "an experiment trades its models' predictions: pick a signal strategy (threshold, topk, "
+        "topk_dropout, long_short, weights); sma_cross and rsi_reversion trade on prices "
+        "alone (finml backtest)");
     s.Finish([](X& x, const ConfigNode& given, const std::string&) {
       if (x.models.empty()) x.models = BaselineModels();
       std::set<std::string> names;

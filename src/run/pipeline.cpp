@@ -15,7 +15,6 @@
 #include "finml/train/split.hpp"
 
 namespace finml::run {
-namespace {}  // namespace
 
 data::MarketData LoadExperimentData(const ExperimentConfig& c, const std::string& path) {
   data::MarketData md = data::LoadMarketData(path, c.data.load);
@@ -288,6 +287,9 @@ void LoadPretraining(RunRecord& record, Workspace& w) {
     for (std::size_t i : p.validation) first_judged = std::min(first_judged, w.all.decision_row[i]);
     for (std::size_t i : p.test) first_judged = std::min(first_judged, w.all.decision_row[i]);
   }
+  FINML_REQUIRE(first_judged < w.all.calendar.size(),
+                "{}: the split leaves no validation or test samples to judge the models on",
+                record.data_path);
   w.pretrain.assign(config.models.size(), std::nullopt);
   for (std::size_t m = 0; m < config.models.size(); ++m) {
     const auto sources =

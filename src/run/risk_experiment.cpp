@@ -99,7 +99,11 @@ std::string RunRiskExperiment(const RiskExperiment& x, const std::string& out_di
   };
   if (x.garch)
     report("garch", RunGarchJob(*x.data, *x.garch, dir + "/garch", provenance(x.data->path)));
-  if (x.var) report("var", RunVarJob(*x.data, *x.var, dir + "/var", provenance(x.data->path)));
+  if (x.var) {
+    Provenance p = provenance(x.data->path);
+    p.seed = x.var->seed;
+    report("var", RunVarJob(*x.data, *x.var, dir + "/var", p));
+  }
   if (x.portfolio) {
     report("portfolio",
            RunPortfolioJob(*x.portfolio, dir + "/portfolio", provenance(x.portfolio->prices)));

@@ -130,6 +130,8 @@ finml_cli_test(risk_var_nan 2 "returns_nan.csv:43:2: cannot read 'NaN' as a fini
                $<TARGET_FILE:finml> risk var --returns tests/cli/fixtures/returns_nan.csv --out ${FINML_CLI_OUT}/never)
 finml_cli_test(risk_var_short_window 2 "too few out-of-sample days" --
                $<TARGET_FILE:finml> risk var --returns tests/cli/fixtures/returns_short.csv --out ${FINML_CLI_OUT}/never)
+finml_cli_test(risk_returns_or_prices 2 "--returns excludes --prices" --
+               $<TARGET_FILE:finml> risk var --returns data/dem2gbp.csv --prices data/aer_djia8012.csv --out ${FINML_CLI_OUT}/never)
 finml_cli_test(risk_needs_kind 2 "--returns FILE or --prices FILE" --
                $<TARGET_FILE:finml> risk garch --out ${FINML_CLI_OUT}/never)
 finml_cli_test(risk_portfolio 0 "portfolio VaR 0\\.99 over 10 day\\(s\\) \\(ledoit_wolf" --

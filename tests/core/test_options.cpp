@@ -152,6 +152,10 @@ TEST(Options, EveryErrorNamesThePlaceTheKeyAndTheFix) {
                 .find("s.yaml:2:9: 'section.lambda': lambda must stay below rate + 0.5"),
             std::string::npos);
   EXPECT_NE(ErrorOf("lambda: .nan\n").find("must be a finite number"), std::string::npos);
+  EXPECT_NE(ErrorOf("window: 0x20\n").find("must be a whole number"), std::string::npos)
+      << "no hex";
+  EXPECT_NE(ErrorOf("window: 99999999999999999999\n").find("is out of range"), std::string::npos);
+  EXPECT_NE(ErrorOf("lambda: 0x1p-1\n").find("must be a number"), std::string::npos);
   EXPECT_NE(ErrorOf("[1, 2]\n").find("'section' must be a mapping of keys"), std::string::npos);
 }
 

@@ -136,6 +136,9 @@ TEST(CreditPipeline, ConfigIsStrict) {
   EXPECT_THROW((void)ParseCreditConfig({{"modle", "gbdt"}}, "t"), ConfigError);
   EXPECT_THROW((void)ParseCreditConfig({{"model", "svm"}}, "t"), ConfigError);
   EXPECT_THROW((void)ParseCreditConfig({{"encoding", "target"}}, "t"), ConfigError);
+  EXPECT_THROW((void)ParseCreditConfig({{"folds", 1}}, "t"), ConfigError);
+  EXPECT_EQ(ParseCreditConfig({{"folds", 1}, {"holdout", 0.3}}, "t").holdout, 0.3)
+      << "a hold-out needs no folds";
   CreditConfig c = ParseCreditConfig({{"model", "gbdt"}, {"params", {{"rounds", 10}}}}, "t");
   EXPECT_EQ(c.preprocess.encoding, Encoding::kOneHot);  // woe is the logistic default only
   EXPECT_EQ(ParseCreditConfig(c.ToJson(), "again").ToJson(), c.ToJson());

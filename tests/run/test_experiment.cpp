@@ -131,6 +131,9 @@ TEST(Experiment, BacktestSectionIsStrictAndOptional) {
   EXPECT_NE(msg.find("did you mean 'topk'"), std::string::npos) << msg;
   msg = ErrorOf(head + "backtest: {fill: noon}\n");
   EXPECT_NE(msg.find("fill 'noon'"), std::string::npos) << msg;
+  msg = ErrorOf(head + "backtest: {strategy: sma_cross}\n");
+  EXPECT_NE(msg.find("'backtest': an experiment trades its models' predictions"), std::string::npos)
+      << msg;
   msg = ErrorOf("data:\n  path: data/aer_djia8012.csv\n  missing: keep\n");
   EXPECT_NE(msg.find("missing: keep"), std::string::npos) << msg;
 }

@@ -96,7 +96,7 @@ TEST(PrintConfig, BadValuesFromEveryEntryPointNameTheirPlace) {
             std::string::npos);
   EXPECT_NE(error([] {
               (void)ParseCreditExperiment("task: credit\nfolds: 1\n", "credit.yaml");
-            }).find("credit.yaml:2:8: 'folds' is 1"),
+            }).find("credit.yaml:2:8: 'folds': cross-validation needs at least 2 folds"),
             std::string::npos);
   // A saved manifest's experiment is JSON: its places are its keys.
   EXPECT_NE(error([] {

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "finml/core/cli_options.hpp"
 #include "finml/core/config_node.hpp"
 #include "finml/core/error.hpp"
 #include "finml/run/risk_experiment.hpp"
@@ -63,6 +64,39 @@ TEST(RiskExperiment, ValuesOutOfRangeAndMisspelledChoicesAreErrorsAtTheirPlace) 
   EXPECT_NE(msg.find("risk.yaml:4:1: duplicate key 'var' (first given at risk.yaml:3:1"),
             std::string::npos)
       << msg;
+}
+
+TEST(RiskExperiment, FlagsAndFileKeysReadScenariosAlike) {
+  CLI::App app;
+  CliFlags flags;
+  flags.Add(app, risk::StressSettings::Schema());
+  std::vector<std::string> args = {"prog",
+                                   "--prices",
+                                   "data/dowjones30.csv",
+                                   "--shock",
+                                   "crash:AA=-0.2,KO=-0.1",
+                                   "--shock",
+                                   "KO=-0.3",
+                                   "--scenario",
+                                   "q4=2000-10-02:2000-12-29"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  app.parse(static_cast<int>(argv.size()), argv.data());
+  const auto s = risk::StressSettings::Schema().Parse(flags.Collect(), "stress");
+  ASSERT_EQ(s.shocks.size(), 2u) << "a shock's commas separate its symbols, not scenarios";
+  EXPECT_EQ(s.shocks[0].name, "crash");
+  EXPECT_EQ(s.shocks[0].shocks.size(), 2u);
+  EXPECT_EQ(s.shocks[1].name, "shock");
+  ASSERT_EQ(s.scenarios.size(), 1u);
+  const auto file = ParseRiskExperiment(
+      "task: risk\nstress:\n  prices: data/dowjones30.csv\n  shocks:\n    - {name: crash, "
+      "returns: {AA: -0.2, KO: -0.1}}\n    - KO=-0.3\n  scenarios:\n    - {name: q4, start: "
+      "2000-10-02, end: 2000-12-29}\n",
+      "risk.yaml");
+  EXPECT_EQ(risk::StressSettings::Schema().ToJson(*file.stress)["shocks"],
+            risk::StressSettings::Schema().ToJson(s)["shocks"]);
+  EXPECT_EQ(risk::StressSettings::Schema().ToJson(*file.stress)["scenarios"],
+            risk::StressSettings::Schema().ToJson(s)["scenarios"]);
 }
 
 TEST(RiskExperiment, TheEffectiveConfigurationShowsEverySettingAndParsesBack) {

@@ -37,7 +37,7 @@ class CliFlags {
                                 : values.contains(f->name) ? Shown(values[f->name])
                                                            : "";
       AddField(app, prefix + f->name, names, f->switches, f->Shape(),
-               Help(f->doc, f->Type(), shown), f->required);
+               Help(f->doc, f->Type(), shown), f->required, f->whole_items);
     }
     return *this;
   }
@@ -47,10 +47,10 @@ class CliFlags {
   CliFlags& AddKeyValues(CLI::App& app, const std::string& flag, const std::string& section,
                          const std::string& help);
   // A flag whose value sets `key` (and the switches of `also` to fixed values): a shortcut such
-  // as `--returns FILE` for {path: FILE, kind: returns}.
-  CliFlags& AddShortcut(CLI::App& app, const std::string& flag, const std::string& key,
-                        std::vector<std::pair<std::string, std::string>> also,
-                        const std::string& help);
+  // as `--returns FILE` for {path: FILE, kind: returns}. Returns the option (for excludes()).
+  CLI::Option* AddShortcut(CLI::App& app, const std::string& flag, const std::string& key,
+                           std::vector<std::pair<std::string, std::string>> also,
+                           const std::string& help);
 
   // The flags given, over `base` (an experiment file's tree, or an empty mapping); --set last.
   [[nodiscard]] ConfigNode Collect(ConfigNode base = ConfigNode::Map("")) const;
@@ -64,12 +64,13 @@ class CliFlags {
     options::FlagShape shape;
     std::vector<std::string> values;
     bool switched = false;
+    bool whole_items = false;                               // a list whose items may contain commas
     std::vector<std::pair<std::string, std::string>> sets;  // key -> value when given
     CLI::Option* option = nullptr;
   };
   void AddField(CLI::App& app, const std::string& key, const std::vector<std::string>& flags,
                 const std::vector<std::pair<std::string, std::string>>& switches,
-                options::FlagShape shape, const std::string& help, bool required);
+                options::FlagShape shape, const std::string& help, bool required, bool whole_items);
   void AddSwitches(CLI::App& app, const std::string& key, options::FlagShape shape,
                    const std::vector<std::pair<std::string, std::string>>& switches);
   static std::string Shown(const options::Json& value);

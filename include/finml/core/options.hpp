@@ -56,6 +56,8 @@ struct FieldRules {
   // ConfigError that lists the valid ones.
   std::function<std::string(const std::string&)> canonical;
   std::string null_word;  // optional values: the text that means unset ("auto", "none")
+  // Lists: one scalar is one item, even with commas in it (a shock "AA=-0.2,KO=-0.1").
+  bool whole_items = false;
 };
 
 // Scalar readers; each failure is node.Fail naming the path.
@@ -67,8 +69,9 @@ struct FieldRules {
 void CheckBounds(double value, const FieldRules& rules, const ConfigNode& node,
                  const std::string& path);
 // The items of a list; a scalar is split at commas (one flag can carry a list: --level
-// 0.99,0.975); null is empty.
-[[nodiscard]] std::vector<ConfigNode> ListItems(const ConfigNode& node, const std::string& path);
+// 0.99,0.975) unless `whole`; null is empty.
+[[nodiscard]] std::vector<ConfigNode> ListItems(const ConfigNode& node, const std::string& path,
+                                                bool whole = false);
 // Re-throws a ConfigError from a name lookup at the node's place.
 [[noreturn]] void RethrowAt(const ConfigNode& node, const std::string& path, const Error& e);
 
@@ -208,7 +211,7 @@ struct Codec<std::vector<V>> {
   static std::vector<V> Read(const ConfigNode& n, const std::string& path,
                              const FieldRules& rules) {
     std::vector<V> out;
-    const auto items = ListItems(n, path);
+    const auto items = ListItems(n, path, rules.whole_items);
     for (std::size_t i = 0; i < items.size(); ++i)
       out.push_back(Codec<V>::Read(items[i], fmt::format("{}[{}]", path, i), rules));
     return out;
@@ -293,7 +296,8 @@ class FieldBase {
   std::vector<std::string> flags;  // extra command-line names ("--lambda")
   std::vector<std::pair<std::string, std::string>> switches;  // flag without value -> value
   bool required = false;
-  bool flag = true;  // declared as --name on command lines that take this schema
+  bool flag = true;          // declared as --name on command lines that take this schema
+  bool whole_items = false;  // see FieldRules
   // Shown as the default in help when it depends on other settings (a Finish step fills it).
   std::string default_text;
 };
@@ -357,6 +361,12 @@ class Field final : public FieldBase<T> {
     this->flag = false;
     return *this;
   }
+  // Each list item is one value even if it has commas (each flag occurrence is one item).
+  Field& WholeItems() {
+    rules_.whole_items = true;
+    this->whole_items = true;
+    return *this;
+  }
   Field& DefaultText(std::string text) {
     this->default_text = std::move(text);
     return *this;
@@ -389,6 +399,7 @@ class EmbeddedField final : public FieldBase<T> {
     this->required = inner->required;
     this->flag = inner->flag;
     this->default_text = inner->default_text;
+    this->whole_items = inner->whole_items;
   }
   void Read(const ConfigNode& node, const std::string& path, T& target) const override {
     inner_->Read(node, path, target.*member_);

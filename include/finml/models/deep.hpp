@@ -41,8 +41,8 @@ struct DeepOptions {
 [[nodiscard]] std::unique_ptr<Forecaster> MakeDeepForecaster(const DeepOptions& options);
 
 // LibTorch's intra-op threads. A server answering requests on many threads sets 1, so that
-// concurrent predictions do not oversubscribe the cores. Remembered until the torch module
-// loads, so setting it never loads LibTorch by itself.
+// concurrent predictions do not oversubscribe the cores. Remembered, and applied by the torch
+// module whenever it makes a model, so setting it never loads LibTorch by itself.
 void SetTorchThreads(int threads);
 // The setting above; 0 when never set (LibTorch's own default).
 [[nodiscard]] int RequestedTorchThreads();

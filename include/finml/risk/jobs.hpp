@@ -36,7 +36,8 @@ struct GarchSettings {
 };
 
 struct VarSettings {
-  std::vector<std::string> methods = VarMethodNames();  // "all" in a file or flag means these
+  // "all" in a file or flag means every method; by default the quick empirical one.
+  std::vector<std::string> methods = {"historical"};
   std::vector<double> levels = {0.99};
   std::size_t window = 250;
   std::size_t refit_every = 20;

@@ -54,7 +54,7 @@ struct VarMethodInfo {
 };
 [[nodiscard]] const std::vector<VarMethodInfo>& VarMethods();
 [[nodiscard]] std::vector<std::string> VarMethodNames();
-// The entry of `name`; an unknown name is a ConfigError listing the valid ones (and 'all').
+// The entry of `name`; an unknown name is a ConfigError listing the valid ones.
 [[nodiscard]] const VarMethodInfo& FindVarMethod(const std::string& name);
 // `refit_every`: days between refits of the GARCH-based engines in a rolling backtest.
 [[nodiscard]] std::unique_ptr<VarEngine> MakeVarEngine(const std::string& method,

@@ -8,6 +8,7 @@
 #include "credit/mlp.hpp"
 #include "finml/core/error.hpp"
 #include "finml/credit/classifier.hpp"
+#include "models/deep/threads.hpp"
 #include "train/deep/loop.hpp"
 
 namespace finml::credit {
@@ -158,5 +159,6 @@ void TorchMlpClassifier::Fit(const std::vector<double>& x, std::size_t n, std::s
 
 extern "C" finml::credit::Classifier* finml_torch_make_mlp_classifier(
     const finml::credit::MlpOptions& options) {
+  finml::models::deep::ApplyRequestedTorchThreads();
   return new finml::credit::TorchMlpClassifier(options);
 }

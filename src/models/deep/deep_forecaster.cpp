@@ -3,19 +3,16 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <map>
-#include <numbers>
 #include <numeric>
 #include <random>
 
 #include "finml/core/error.hpp"
-#include "finml/core/progress.hpp"
-#include "finml/core/strings.hpp"
 #include "finml/models/deep.hpp"
 #include "networks.hpp"
+#include "threads.hpp"
 #include "train/deep/loop.hpp"
 
 namespace finml::models {
@@ -316,12 +313,6 @@ std::unique_ptr<Forecaster> MakeDeepForecasterImpl(const DeepOptions& o) {
 
 extern "C" finml::models::Forecaster* finml_torch_make_forecaster(
     const finml::models::DeepOptions& options) {
-  if (const int threads = finml::models::RequestedTorchThreads(); threads > 0)
-    finml_torch_set_threads(threads);
+  finml::models::deep::ApplyRequestedTorchThreads();
   return finml::models::MakeDeepForecasterImpl(options).release();
-}
-
-extern "C" void finml_torch_set_threads(int threads) {
-  if (torch::get_num_threads() != std::max(threads, 1))
-    torch::set_num_threads(std::max(threads, 1));
 }
