@@ -40,16 +40,19 @@ nlohmann::json LogisticModel::ToJson() const {
           {"iterations", iterations}};
 }
 
-LogisticModel LogisticModel::FromJson(const nlohmann::json& j) {
+LogisticModel LogisticModel::FromJson(const JsonReader& j, std::size_t columns) {
   LogisticModel m;
-  m.names = j.at("names").get<std::vector<std::string>>();
-  m.intercept = j.at("intercept").get<double>();
-  m.coefficients = j.at("coefficients").get<std::vector<double>>();
-  m.intercept_se = j.value("intercept_se", 0.0);
-  m.std_errors = j.value("std_errors", std::vector<double>{});
-  m.log_likelihood = j.value("log_likelihood", 0.0);
-  m.converged = j.value("converged", true);
-  m.iterations = j.value("iterations", 0);
+  m.names = j["names"].Strings(columns);
+  m.intercept = j["intercept"].Number();
+  m.coefficients = j["coefficients"].Numbers(columns);
+  if (m.names.size() != columns || m.coefficients.size() != columns)
+    j["coefficients"].Fail(fmt::format("holds {} coefficients and {} names for {} input columns",
+                                       m.coefficients.size(), m.names.size(), columns));
+  if (j.Has("intercept_se")) m.intercept_se = j["intercept_se"].Number();
+  if (j.Has("std_errors")) m.std_errors = j["std_errors"].Numbers(columns);
+  if (j.Has("log_likelihood")) m.log_likelihood = j["log_likelihood"].Number();
+  if (j.Has("converged")) m.converged = j["converged"].Bool();
+  if (j.Has("iterations")) m.iterations = static_cast<int>(j["iterations"].Integer(0, 1000000));
   return m;
 }
 

@@ -43,8 +43,8 @@ class LogisticClassifier final : public Classifier {
 
   nlohmann::json Save(const std::string&) const override { return {{"logistic", model_.ToJson()}}; }
 
-  void Load(const nlohmann::json& state, const std::string&, std::size_t) override {
-    model_ = LogisticModel::FromJson(state.at("logistic"));
+  void Load(const JsonReader& state, const std::string&, std::size_t columns) override {
+    model_ = LogisticModel::FromJson(state["logistic"], columns);
   }
 
  private:

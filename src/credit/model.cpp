@@ -4,6 +4,7 @@
 
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
+#include "finml/core/json_reader.hpp"
 #include "finml/credit/classifier.hpp"
 #include "finml/credit/pipeline.hpp"
 
@@ -158,17 +159,55 @@ void CreditModel::Save(const std::string& dir) const {
 }
 
 CreditModel CreditModel::Load(const std::string& dir, const nlohmann::json& /*manifest*/) {
-  const auto state = nlohmann::json::parse(ReadFile(dir + "/state.json"));
+  const std::string path = dir + "/state.json";
+  const nlohmann::json document = JsonReader::Parse(ReadFile(path), path);
+  const JsonReader state(document, path);
   CreditModel m;
   Impl& im = *m.impl_;
-  im.model = CanonicalClassifierName(state.at("kind").get<std::string>());
-  im.features = state.at("features").get<std::vector<std::string>>();
-  im.pre = Preprocessor::FromJson(state.at("preprocess"));
-  im.column_source = state.at("column_source").get<std::vector<std::size_t>>();
-  im.column_mean = state.at("column_mean").get<std::vector<double>>();
-  im.options = state.at("options");
+  try {
+    im.model = CanonicalClassifierName(state["kind"].String());
+  } catch (const ConfigError& e) {
+    state["kind"].Fail(e.what());
+  }
+  im.features = state["features"].Strings(100000);
+  im.pre = Preprocessor::FromJson(state["preprocess"]);
+  const auto& specs = im.pre.Features();
+  if (specs.size() != im.features.size())
+    state["features"].Fail(
+        fmt::format("names {} features, the preprocessing {}", im.features.size(), specs.size()));
+  for (std::size_t f = 0; f < specs.size(); ++f)
+    if (specs[f].name != im.features[f])
+      state["features"].At(f).Fail(fmt::format("is '{}', the preprocessing's feature {} is '{}'",
+                                               im.features[f], f, specs[f].name));
+  // Which feature each column came from follows from the preprocessing; the saved list must say
+  // the same (contributions are summed through it).
+  for (std::size_t f = 0; f < specs.size(); ++f) {
+    const std::size_t width =
+        im.pre.Options().encoding == Encoding::kWoe || specs[f].kind == ColumnKind::kNumeric
+            ? 1
+            : specs[f].categories.size();
+    for (std::size_t k = 0; k < width; ++k) im.column_source.push_back(f);
+  }
+  const std::size_t columns = im.pre.OutputNames().size();
+  const auto saved_source = state["column_source"];
+  if (saved_source.Size(columns) != columns)
+    saved_source.Fail(
+        fmt::format("has {} entries for {} columns", saved_source.raw().size(), columns));
+  for (std::size_t j = 0; j < columns; ++j) {
+    const auto entry = saved_source.At(j);
+    if (entry.Integer(0, static_cast<std::int64_t>(specs.size()) - 1) !=
+        static_cast<std::int64_t>(im.column_source[j]))
+      entry.Fail(fmt::format("says feature {}, the preprocessing puts column {} under feature {}",
+                             entry.raw().dump(), j, im.column_source[j]));
+  }
+  im.column_mean = state["column_mean"].Numbers(columns);
+  if (im.column_mean.size() != columns)
+    state["column_mean"].Fail(
+        fmt::format("has {} entries for {} columns", im.column_mean.size(), columns));
+  if (!state["options"].raw().is_object()) state["options"].Fail("must be an object");
+  im.options = state["options"].raw();
   im.classifier = MakeClassifier(im.model, nlohmann::json::object(), 0);
-  im.classifier->Load(state, dir, im.column_mean.size());
+  im.classifier->Load(state, dir, columns);
   return m;
 }
 

@@ -10,6 +10,7 @@
 #include "finml/core/build_info.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
+#include "finml/core/json_reader.hpp"
 #include "finml/core/sha256.hpp"
 #include "finml/eval/drift.hpp"
 #include "finml/report/html_page.hpp"
@@ -269,27 +270,47 @@ std::vector<std::string> WriteCreditRun(const CreditRun& run, const Table& t,
   return files;
 }
 
-ScoreSummary ScoreFile(const std::string& model_dir, const std::string& input_csv,
-                       const std::string& out_csv, std::size_t reasons) {
-  std::string dir = model_dir;
-  if (!std::filesystem::exists(dir + "/model.json") &&
-      std::filesystem::exists(dir + "/model/model.json"))
-    dir += "/model";
-  FINML_REQUIRE(std::filesystem::exists(dir + "/model.json"),
+CreditManifest ReadCreditManifest(const std::string& model_dir) {
+  CreditManifest m;
+  m.dir = model_dir;
+  if (!std::filesystem::exists(m.dir + "/model.json") &&
+      std::filesystem::exists(m.dir + "/model/model.json"))
+    m.dir += "/model";
+  const std::string path = m.dir + "/model.json";
+  FINML_REQUIRE(std::filesystem::exists(path),
                 "{}: no model.json here (fix: pass the directory `finml credit train` wrote)",
                 model_dir);
-  const auto manifest = nlohmann::json::parse(ReadFile(dir + "/model.json"));
-  FINML_REQUIRE(manifest.value("format", "") == "finml-credit/1",
-                "{}/model.json is not a finml credit model", dir);
-  const auto model = CreditModel::Load(dir, manifest);
+  m.json = JsonReader::Parse(ReadFile(path), path);
+  const JsonReader manifest(m.json, path);
+  if (manifest["format"].String() != "finml-credit/1")
+    manifest["format"].Fail("is not finml-credit/1: this is not a finml credit model");
+  if (!manifest["settings"].raw().is_object()) manifest["settings"].Fail("must be an object");
+  m.settings = ParseCreditConfig(ConfigNode::FromJson(m.json["settings"], path + ": settings"));
+  (void)manifest["features"].Strings(100000);
+  (void)manifest["model"].String();
+  for (const char* key : {"target", "training", "cv"})
+    if (!manifest[key].raw().is_object()) manifest[key].Fail("must be an object");
+  const auto reference = manifest["stability_reference"];
+  eval::CheckReference(reference["score"]);
+  if (!reference["features"].raw().is_object())
+    reference["features"].Fail("must map features to references");
+  for (const auto& [name, spec] : reference["features"].raw().items())
+    eval::CheckReference(reference["features"][name]);
+  return m;
+}
+
+ScoreSummary ScoreFile(const std::string& model_dir, const std::string& input_csv,
+                       const std::string& out_csv, std::size_t reasons) {
+  const CreditManifest saved = ReadCreditManifest(model_dir);
+  const auto& manifest = saved.json;
+  const auto model = CreditModel::Load(saved.dir, manifest);
   // Columns the model treats as categories are read as text whatever they look like in this batch
   // ("007" must stay "007", not become the number 7).
   std::vector<std::string> categorical = CategoricalColumns(manifest);
   for (const auto& spec : model.Preprocessing().Features())
     if (spec.kind == ColumnKind::kCategorical) categorical.push_back(spec.name);
   const Table t = LoadTable(input_csv, categorical);
-  const auto settings = manifest.at("settings");
-  const ScorecardScale scale = ScorecardScale::FromJson(settings.at("scorecard"));
+  const ScorecardScale& scale = saved.settings.scale;
   for (const auto& name : model.FeatureNames()) (void)t.Get(name);  // a missing column: clear error
   std::vector<std::size_t> rows(t.rows);
   std::iota(rows.begin(), rows.end(), 0);

@@ -212,35 +212,72 @@ nlohmann::json Preprocessor::ToJson() const {
 }
 
 Preprocessor Preprocessor::FromJson(const nlohmann::json& j) {
+  return FromJson(JsonReader(j, "preprocessing"));
+}
+
+Preprocessor Preprocessor::FromJson(const JsonReader& j) {
+  // Sizes a saved model could sensibly have; more is a corrupted or hostile file.
+  constexpr std::size_t kMaxFeatures = 100000, kMaxCategories = 1000000, kMaxBins = 10000;
   Preprocessor p;
-  p.options_.encoding = j.at("encoding") == "woe" ? Encoding::kWoe : Encoding::kOneHot;
-  p.options_.missing =
-      j.at("missing") == "impute" ? MissingHandling::kImpute : MissingHandling::kError;
-  p.options_.bins = j.at("bins").get<int>();
-  for (const auto& jf : j.at("features")) {
+  p.options_.encoding = ParseEnumAt<Encoding>(j["encoding"]);
+  p.options_.missing = ParseEnumAt<MissingHandling>(j["missing"]);
+  p.options_.bins = static_cast<int>(j["bins"].Integer(2, static_cast<std::int64_t>(kMaxBins)));
+  const bool woe = p.options_.encoding == Encoding::kWoe;
+  const auto features = j["features"];
+  const std::size_t count = features.Size(kMaxFeatures);
+  std::size_t width = 0;
+  for (std::size_t k = 0; k < count; ++k) {
+    const auto jf = features.At(k);
     FeatureSpec f;
-    f.name = jf.at("name");
-    f.kind = jf.at("kind") == "numeric" ? ColumnKind::kNumeric : ColumnKind::kCategorical;
-    f.mean = jf.at("mean");
-    f.sd = jf.at("sd");
-    f.median = jf.at("median");
-    f.categories = jf.at("categories").get<std::vector<std::string>>();
-    for (const auto& jb : jf.at("bins")) {
+    f.name = jf["name"].String();
+    const std::string kind = jf["kind"].String();
+    if (kind != "numeric" && kind != "categorical")
+      jf["kind"].Fail("must be numeric or categorical");
+    f.kind = kind == "numeric" ? ColumnKind::kNumeric : ColumnKind::kCategorical;
+    f.mean = jf["mean"].Number();
+    f.sd = jf["sd"].Number();
+    f.median = jf["median"].Number();
+    f.categories = jf["categories"].Strings(kMaxCategories);
+    for (std::size_t c = 1; c < f.categories.size(); ++c)
+      if (!(f.categories[c - 1] < f.categories[c]))
+        jf["categories"].Fail("must be sorted and distinct (scoring looks categories up by order)");
+    const auto bins = jf["bins"];
+    const std::size_t nbins = bins.Size(kMaxCategories);
+    for (std::size_t i = 0; i < nbins; ++i) {
+      const auto jb = bins.At(i);
       WoeBin b;
-      b.label = jb.at("label");
-      b.upper = jb.at("upper").is_string() ? std::numeric_limits<double>::infinity()
-                                           : jb.at("upper").get<double>();
-      b.count = jb.at("count");
-      b.events = jb.at("events");
-      b.woe = jb.at("woe");
+      b.label = jb["label"].String();
+      b.upper = jb["upper"].raw().is_string() && jb["upper"].String() == "inf"
+                    ? std::numeric_limits<double>::infinity()
+                    : jb["upper"].Number();
+      b.count = static_cast<std::size_t>(
+          jb["count"].Integer(0, std::numeric_limits<std::int64_t>::max()));
+      b.events =
+          static_cast<std::size_t>(jb["events"].Integer(0, static_cast<std::int64_t>(b.count)));
+      b.woe = jb["woe"].Number();
+      // Numeric bins are found by their upper bounds; categorical ones by category.
+      if (f.kind == ColumnKind::kNumeric && i > 0 && !(b.upper > f.bins.back().upper))
+        jb["upper"].Fail("must be above the previous bin's upper bound");
       f.bins.push_back(b);
     }
-    f.missing_bin = jf.at("missing_bin");
-    f.missing_woe = jf.at("missing_woe");
-    f.iv = jf.at("iv");
+    if (woe && f.kind == ColumnKind::kNumeric &&
+        (f.bins.empty() || !std::isinf(f.bins.back().upper)))
+      bins.Fail("must hold the numeric feature's bins, the last one up to \"inf\"");
+    if (woe && f.kind == ColumnKind::kCategorical && f.bins.size() != f.categories.size())
+      bins.Fail(fmt::format("has {} bins for {} categories: one weight of evidence per category",
+                            f.bins.size(), f.categories.size()));
+    if (!woe && f.kind == ColumnKind::kNumeric && !(f.sd > 0))
+      jf["sd"].Fail("must be > 0 (it divides every value)");
+    f.missing_bin = jf["missing_bin"].Bool();
+    f.missing_woe = jf["missing_woe"].Number();
+    f.iv = jf["iv"].Number();
+    width += woe || f.kind == ColumnKind::kNumeric ? 1 : f.categories.size();
     p.features_.push_back(std::move(f));
   }
-  p.output_names_ = j.at("outputs").get<std::vector<std::string>>();
+  p.output_names_ = j["outputs"].Strings(kMaxCategories);
+  if (p.output_names_.size() != width)
+    j["outputs"].Fail(
+        fmt::format("names {} columns where the features make {}", p.output_names_.size(), width));
   return p;
 }
 

@@ -119,6 +119,43 @@ double KolmogorovSmirnov(const std::vector<double>& q, std::vector<double> live)
   return d;
 }
 
+void CheckReference(const JsonReader& r) {
+  const std::string kind = r["kind"].String();
+  if (kind != "numeric" && kind != "categorical") r["kind"].Fail("must be numeric or categorical");
+  if (r["count"].Integer(0, std::numeric_limits<std::int64_t>::max()) == 0) return;
+  constexpr std::size_t kMaxBins = 100000;
+  if (kind == "categorical") {
+    if (!r["shares"].raw().is_object()) r["shares"].Fail("must map categories to shares");
+    if (r["shares"].raw().size() > kMaxBins) r["shares"].Fail("has too many categories");
+    for (const auto& [label, share] : r["shares"].raw().items())
+      (void)r["shares"][label].Number(0, 1 + 1e-9);
+    return;
+  }
+  const auto edges = r["edges"];
+  const std::size_t n = edges.Size(kMaxBins);
+  double previous = -std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < n; ++i) {
+    double e = std::numeric_limits<double>::infinity();
+    if (i + 1 < n) {
+      e = edges.At(i).Number();
+    } else if (edges.At(i).raw() != "inf") {
+      edges.At(i).Fail("must be \"inf\": the last bin is open above");
+    }
+    if (!(e > previous)) edges.At(i).Fail("must be above the previous edge");
+    previous = e;
+  }
+  const auto shares = r["shares"].Numbers(kMaxBins);
+  if (n == 0 || shares.size() != n)
+    r["shares"].Fail(fmt::format("has {} shares for {} bins", shares.size(), n));
+  // Shares sum sums of 1/n: they may pass 1 by a rounding error.
+  for (std::size_t i = 0; i < shares.size(); ++i) (void)r["shares"].At(i).Number(0, 1 + 1e-9);
+  if (r.Has("quantiles")) {
+    const auto q = r["quantiles"].Numbers(kMaxBins);
+    if (q.size() < 2 || !std::is_sorted(q.begin(), q.end()))
+      r["quantiles"].Fail("must be at least two ascending numbers");
+  }
+}
+
 DriftStatistics NumericDrift(const nlohmann::json& reference, const std::vector<double>& live) {
   DriftStatistics s;
   std::vector<double> finite;

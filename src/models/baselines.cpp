@@ -176,11 +176,11 @@ Eigen::VectorXd FromVector(const std::vector<double>& v) {
 }  // namespace
 
 nlohmann::json RandomWalk::Save(const std::string&) const { return nlohmann::json::object(); }
-void RandomWalk::Load(const nlohmann::json&, const std::string&) {}
+void RandomWalk::Load(const JsonReader&, const std::string&) {}
 
 nlohmann::json HistoricalMean::Save(const std::string&) const { return {{"mean", mean_}}; }
-void HistoricalMean::Load(const nlohmann::json& state, const std::string&) {
-  mean_ = state.at("mean").get<double>();
+void HistoricalMean::Load(const JsonReader& state, const std::string&) {
+  mean_ = state["mean"].Number();
   fitted_ = true;
 }
 
@@ -189,13 +189,13 @@ nlohmann::json AutoRegressive::Save(const std::string&) const {
           {"std_errors", ToVector(std_error_)},
           {"residual_variance", sigma2_}};
 }
-void AutoRegressive::Load(const nlohmann::json& state, const std::string&) {
-  coef_ = FromVector(state.at("coefficients").get<std::vector<double>>());
-  std_error_ = FromVector(state.at("std_errors").get<std::vector<double>>());
-  sigma2_ = state.at("residual_variance").get<double>();
-  FINML_REQUIRE(coef_.size() == static_cast<Eigen::Index>(order_ + 1),
-                "ar: saved state has {} coefficients, p = {} needs {}", coef_.size(), order_,
-                order_ + 1);
+void AutoRegressive::Load(const JsonReader& state, const std::string&) {
+  coef_ = FromVector(state["coefficients"].Numbers(order_ + 1));
+  if (coef_.size() != static_cast<Eigen::Index>(order_ + 1))
+    state["coefficients"].Fail(fmt::format("has {} entries; p = {} needs {} (intercept first)",
+                                           coef_.size(), order_, order_ + 1));
+  std_error_ = FromVector(state["std_errors"].Numbers(order_ + 1));
+  sigma2_ = state["residual_variance"].Number(0, std::numeric_limits<double>::max());
 }
 
 nlohmann::json Ridge::Save(const std::string&) const {
@@ -204,11 +204,15 @@ nlohmann::json Ridge::Save(const std::string&) const {
           {"coefficients", ToVector(coef_)},
           {"inputs", names_}};
 }
-void Ridge::Load(const nlohmann::json& state, const std::string&) {
-  alpha_ = state.at("alpha").get<double>();
-  intercept_ = state.at("intercept").get<double>();
-  coef_ = FromVector(state.at("coefficients").get<std::vector<double>>());
-  names_ = state.at("inputs").get<std::vector<std::string>>();
+void Ridge::Load(const JsonReader& state, const std::string&) {
+  constexpr std::size_t kMaxInputs = 10000000;
+  alpha_ = state["alpha"].Number(0, std::numeric_limits<double>::max());
+  intercept_ = state["intercept"].Number();
+  coef_ = FromVector(state["coefficients"].Numbers(kMaxInputs));
+  names_ = state["inputs"].Strings(kMaxInputs);
+  if (names_.size() != static_cast<std::size_t>(coef_.size()))
+    state["coefficients"].Fail(
+        fmt::format("has {} entries for {} inputs", coef_.size(), names_.size()));
 }
 
 }  // namespace finml::models

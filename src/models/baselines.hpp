@@ -15,7 +15,7 @@ class RandomWalk final : public Forecaster {
   [[nodiscard]] std::vector<double> Predict(const train::SampleSet& samples) const override;
   [[nodiscard]] nlohmann::json Describe() const override;
   [[nodiscard]] nlohmann::json Save(const std::string& dir) const override;
-  void Load(const nlohmann::json& state, const std::string& dir) override;
+  void Load(const JsonReader& state, const std::string& dir) override;
 };
 
 class HistoricalMean final : public Forecaster {
@@ -24,7 +24,7 @@ class HistoricalMean final : public Forecaster {
   [[nodiscard]] std::vector<double> Predict(const train::SampleSet& samples) const override;
   [[nodiscard]] nlohmann::json Describe() const override;
   [[nodiscard]] nlohmann::json Save(const std::string& dir) const override;
-  void Load(const nlohmann::json& state, const std::string& dir) override;
+  void Load(const JsonReader& state, const std::string& dir) override;
 
  private:
   double mean_ = 0;
@@ -39,7 +39,7 @@ class AutoRegressive final : public Forecaster {
   [[nodiscard]] std::vector<double> Predict(const train::SampleSet& samples) const override;
   [[nodiscard]] nlohmann::json Describe() const override;
   [[nodiscard]] nlohmann::json Save(const std::string& dir) const override;
-  void Load(const nlohmann::json& state, const std::string& dir) override;
+  void Load(const JsonReader& state, const std::string& dir) override;
   [[nodiscard]] std::size_t RequiredLags() const override { return order_; }
   [[nodiscard]] const Eigen::VectorXd& coefficients() const { return coef_; }
 
@@ -58,7 +58,7 @@ class Ridge final : public Forecaster {
   [[nodiscard]] std::vector<double> Predict(const train::SampleSet& samples) const override;
   [[nodiscard]] nlohmann::json Describe() const override;
   [[nodiscard]] nlohmann::json Save(const std::string& dir) const override;
-  void Load(const nlohmann::json& state, const std::string& dir) override;
+  void Load(const JsonReader& state, const std::string& dir) override;
 
  private:
   std::vector<double> alphas_;

@@ -18,15 +18,16 @@ options::Schema<DeepOptions> BuildSchema(const std::string& arch) {
   using O = DeepOptions;
   options::Schema<O> s;
   s.Add("lookback", &O::lookback, "window length in bars").Min(1).Max(4096);
-  s.Add("hidden", &O::hidden, "width of each layer").Min(1);
-  s.Add("layers", &O::layers, "number of layers").Min(1);
+  s.Add("hidden", &O::hidden, "width of each layer").Min(1).Max(65536);
+  s.Add("layers", &O::layers, "number of layers").Min(1).Max(64);
   s.Add("dropout", &O::dropout, "dropout between layers").Min(0).Below(1);
   if (IsTransformer(arch)) {
-    s.Add("heads", &O::heads, "attention heads (hidden must be a multiple)").Min(1);
+    s.Add("heads", &O::heads, "attention heads (hidden must be a multiple)").Min(1).Max(1024);
     s.Add("feedforward", &O::feedforward, "width of the feed-forward blocks (default 4 x hidden)")
-        .Min(1);
+        .Min(1)
+        .Max(1 << 20);
   }
-  if (arch == "tcn") s.Add("kernel", &O::kernel, "convolution kernel size").Min(1);
+  if (arch == "tcn") s.Add("kernel", &O::kernel, "convolution kernel size").Min(1).Max(1024);
   if (arch == "lstm") {
     s.Add("implementation", &O::implementation,
           "fused (Eigen kernel, CPU) or torch (torch::nn::LSTM; the GPU path); default fused on "
@@ -62,6 +63,21 @@ options::Schema<DeepOptions> BuildSchema(const std::string& arch) {
         [](const O& o) { return !(o.implementation == "fused" && o.device == "cuda"); },
         "the fused implementation runs on the CPU; use implementation: torch with device: cuda");
   }
+  // Sizes come from files a user wrote: bound the network before anything is allocated.
+  s.Rule(
+      "hidden",
+      [arch](const O& o) {
+        const double h = static_cast<double>(o.hidden),
+                     per_layer = arch == "lstm"  ? 4 * h * h
+                                 : arch == "gru" ? 3 * h * h
+                                 : arch == "tcn" ? 2.0 * static_cast<double>(o.kernel) * h * h
+                                 : IsTransformer(arch)
+                                     ? 4 * h * h + 2 * h * static_cast<double>(o.feedforward)
+                                     : h * h;
+        return per_layer * static_cast<double>(o.layers) <= 2.5e8;
+      },
+      "the network would hold more than 250 million weights; use a smaller hidden or fewer "
+      "layers");
   if (arch == "gpt") {
     s.Rule(
         "pretrain", [](const O& o) { return o.mode == "scratch" || !o.pretrain.empty(); },

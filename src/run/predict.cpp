@@ -5,6 +5,8 @@
 
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
+#include "finml/core/json_reader.hpp"
+#include "finml/eval/drift.hpp"
 #include "finml/models/forecaster.hpp"
 #include "finml/run/runner.hpp"
 #include "finml/train/normalizer.hpp"
@@ -14,39 +16,59 @@ namespace finml::run {
 SavedForecaster SavedForecaster::Load(const std::string& dir) {
   const std::string manifest_path = dir + "/model.json";
   SavedForecaster s;
-  try {
-    s.manifest_ = nlohmann::json::parse(ReadFile(manifest_path));
-  } catch (const nlohmann::json::exception& e) {
-    throw InvalidInput(fmt::format("{}: not a finml model manifest ({})", manifest_path, e.what()));
-  }
-  const auto& m = s.manifest_;
-  FINML_REQUIRE(m.value("format", "") == "finml-model/1",
-                "{}: unknown model format '{}' (expected finml-model/1)", manifest_path,
-                m.value("format", ""));
-  // The training configuration re-parses through the experiment validator: one definition of
-  // every pipeline step for training and prediction alike.
-  nlohmann::json experiment = m.at("experiment");
+  s.manifest_ = JsonReader::Parse(ReadFile(manifest_path), manifest_path);
+  const JsonReader m(s.manifest_, manifest_path);
+  if (m["format"].String() != "finml-model/1")
+    m["format"].Fail("is not finml-model/1: this is not a finml forecaster");
+  // The training configuration re-parses through the experiment's declaration: one definition
+  // of every pipeline step for training and prediction alike.
+  if (!m["experiment"].raw().is_object()) m["experiment"].Fail("must be an object");
+  nlohmann::json experiment = m["experiment"].raw();
   experiment.erase("source");  // manifests before 0.1.0's option schemas carried it
   s.config_ = ParseExperiment(ConfigNode::FromJson(experiment, manifest_path + ": experiment"),
                               manifest_path);
-  const auto& pipeline = m.at("pipeline");
-  s.config_.data.symbols = pipeline.at("symbols").get<std::vector<std::string>>();
-  s.features_ = pipeline.at("features").get<std::vector<std::string>>();
-  s.name_ = m.at("name").get<std::string>();
-  auto model = models::MakeForecaster(m.at("type").get<std::string>(), m.at("params"));
-  model->Load(m.at("state"), dir);
+  const auto pipeline = m["pipeline"];
+  s.config_.data.symbols = pipeline["symbols"].Strings(100000);
+  s.features_ = pipeline["features"].Strings(100000);
+  s.normalizer_ = train::Normalizer::FromJson(pipeline["normalizer"]);
+  if (s.normalizer_.Names() != s.features_)
+    pipeline["normalizer"].Fail("was fitted on other features than the pipeline's");
+  s.ar_lags_ = static_cast<std::size_t>(pipeline["ar_lags"].Integer(0, 250));
+  s.lookback_ = static_cast<std::size_t>(pipeline["lookback"].Integer(1, 4096));
+  s.name_ = m["name"].String(255);
+  const std::string type = m["type"].String();
+  if (!m["params"].raw().is_object()) m["params"].Fail("must be an object");
+  auto model = models::MakeForecaster(
+      type, ConfigNode::FromJson(m["params"].raw(), manifest_path + ": params"), "params");
+  if (model->RequiredLags() > s.ar_lags_)
+    pipeline["ar_lags"].Fail(
+        fmt::format("is {}; the model needs {}", s.ar_lags_, model->RequiredLags()));
+  if (model->RequiredLookback() > s.lookback_)
+    pipeline["lookback"].Fail(
+        fmt::format("is {}; the model's window needs {}", s.lookback_, model->RequiredLookback()));
+  model->Load(m["state"], dir);
   s.model_ = std::move(model);
+  // What a server reports and monitors must be there and well formed too.
+  for (const char* key : {"training", "metrics"})
+    if (!m[key].raw().is_object()) m[key].Fail("must be an object");
+  if (m.Has("drift_reference")) {
+    const auto reference = m["drift_reference"];
+    eval::CheckReference(reference["prediction"]);
+    if (!reference["features"].raw().is_object())
+      reference["features"].Fail("must map features to references");
+    for (const auto& [feature, spec] : reference["features"].raw().items())
+      eval::CheckReference(reference["features"][feature]);
+  }
   return s;
 }
 
 ForecastBatch SavedForecaster::Predict(const data::MarketData& md, const std::string& source,
                                        bool latest_only) const {
-  const auto& pipeline = manifest_.at("pipeline");
   std::vector<train::AssetInputs> inputs = BuildAssetInputs(config_, md);
   FINML_REQUIRE(inputs.front().features.names == features_,
                 "{}: the input yields features that differ from the model's", source);
-  const std::size_t lags = pipeline.at("ar_lags").get<std::size_t>();
-  const std::size_t lookback = pipeline.at("lookback").get<std::size_t>();
+  const std::size_t lags = ar_lags_;
+  const std::size_t lookback = lookback_;
   ForecastBatch batch;
   batch.samples = train::BuildSamples(inputs, md.time, md.time_label, config_.target, lookback,
                                       lags, /*require_target=*/false);
@@ -67,7 +89,7 @@ ForecastBatch SavedForecaster::Predict(const data::MarketData& md, const std::st
     const double* row = batch.samples.LatestRow(i);
     batch.latest_features.insert(batch.latest_features.end(), row, row + f);
   }
-  train::Normalizer::FromJson(pipeline.at("normalizer")).Apply(batch.samples);
+  normalizer_.Apply(batch.samples);
   batch.prediction = model_->Predict(batch.samples);
   for (std::size_t i = 0; i < batch.prediction.size(); ++i)
     FINML_REQUIRE(std::isfinite(batch.prediction[i]), "{}: prediction {} is not finite", name_, i);

@@ -11,6 +11,7 @@
 #include "finml/core/files.hpp"
 #include "finml/core/sha256.hpp"
 #include "finml/core/strings.hpp"
+#include "finml/credit/outputs.hpp"
 #include "finml/credit/pipeline.hpp"
 #include "json_fields.hpp"
 #include "replica_pool.hpp"
@@ -24,22 +25,19 @@ class CreditServable final : public Servable {
  public:
   CreditServable(const std::string& dir, std::string name, const ServeLimits& limits)
       : name_(std::move(name)), limits_(limits) {
-    const std::string text = ReadFile(dir + "/model.json");
-    manifest_ = nlohmann::json::parse(text);
-    FINML_REQUIRE(manifest_.value("format", "") == "finml-credit/1",
-                  "{}/model.json is not a finml credit model", dir);
-    version_ = Sha256Hex(text).substr(0, 12);
+    const credit::CreditManifest saved = credit::ReadCreditManifest(dir);
+    manifest_ = saved.json;
+    version_ = Sha256Hex(ReadFile(saved.dir + "/model.json")).substr(0, 12);
     std::vector<std::unique_ptr<credit::CreditModel>> copies;
     for (std::size_t k = 0; k < std::max<std::size_t>(limits.replicas, 1); ++k)
       copies.push_back(
-          std::make_unique<credit::CreditModel>(credit::CreditModel::Load(dir, manifest_)));
+          std::make_unique<credit::CreditModel>(credit::CreditModel::Load(saved.dir, manifest_)));
     pool_ = std::make_unique<ReplicaPool<credit::CreditModel>>(std::move(copies));
     const auto& model = pool_->Any();
     for (const auto& spec : model.Preprocessing().Features()) kinds_[spec.name] = spec.kind;
     imputes_ = model.Preprocessing().Options().missing == credit::MissingHandling::kImpute;
-    const auto& settings = manifest_.at("settings");
-    scale_ = credit::ScorecardScale::FromJson(settings.at("scorecard"));
-    threshold_ = settings.value("threshold", 0.5);
+    scale_ = saved.settings.scale;
+    threshold_ = saved.settings.threshold;
     if (manifest_.contains("stability_reference")) {
       const auto& ref = manifest_.at("stability_reference");
       reference_ = {{"features", ref.at("features")}, {"prediction", ref.at("score")}};

@@ -6,9 +6,9 @@ const options::Schema<LoopOptions>& LoopOptions::Schema() {
   static const auto schema = [] {
     using O = LoopOptions;
     options::Schema<O> s;
-    s.Add("epochs", &O::epochs, "most epochs (early stopping may end sooner)").Min(1);
-    s.Add("batch", &O::batch, "samples per gradient step").Min(1);
-    s.Add("lr", &O::lr, "learning rate").Above(0);
+    s.Add("epochs", &O::epochs, "most epochs (early stopping may end sooner)").Min(1).Max(1e7);
+    s.Add("batch", &O::batch, "samples per gradient step").Min(1).Max(1e8);
+    s.Add("lr", &O::lr, "learning rate").Above(0).Max(10);
     s.Add("optimizer", &O::optimizer, "adam or adamw");
     s.Add("weight_decay", &O::weight_decay, "L2 penalty (adamw: decoupled; default 0.01 there)")
         .Min(0);

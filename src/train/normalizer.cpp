@@ -77,12 +77,20 @@ nlohmann::json Normalizer::ToJson() const {
 }
 
 Normalizer Normalizer::FromJson(const nlohmann::json& j) {
-  Normalizer n(ParseEnum<NormalizerKind>(j.at("kind").get<std::string>()));
-  n.names_ = j.at("features").get<std::vector<std::string>>();
-  n.center_ = j.at("center").get<std::vector<double>>();
-  n.scale_ = j.at("scale").get<std::vector<double>>();
-  FINML_REQUIRE(n.center_.size() == n.scale_.size() && n.center_.size() == n.names_.size(),
-                "normalizer statistics have mismatched lengths");
+  return FromJson(JsonReader(j, "normalizer"));
+}
+
+Normalizer Normalizer::FromJson(const JsonReader& j) {
+  constexpr std::size_t kMaxFeatures = 100000;
+  Normalizer n(ParseEnumAt<NormalizerKind>(j["kind"]));
+  n.names_ = j["features"].Strings(kMaxFeatures);
+  n.center_ = j["center"].Numbers(kMaxFeatures);
+  n.scale_ = j["scale"].Numbers(kMaxFeatures);
+  if (n.center_.size() != n.names_.size() || n.scale_.size() != n.names_.size())
+    j.Fail(fmt::format("has {} centres and {} scales for {} features", n.center_.size(),
+                       n.scale_.size(), n.names_.size()));
+  for (std::size_t k = 0; k < n.scale_.size(); ++k)
+    if (!(n.scale_[k] > 0)) j["scale"].At(k).Fail("must be > 0 (it divides the feature)");
   return n;
 }
 

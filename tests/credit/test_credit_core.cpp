@@ -148,7 +148,7 @@ TEST(CreditPreprocess, WoeAndIvFollowTheirDefinitions) {
   EXPECT_EQ(unseen, 1u);
   EXPECT_EQ(row[1], 0.0);
   // Round trip through JSON gives identical outputs.
-  const auto again = Preprocessor::FromJson(p.ToJson());
+  const auto again = Preprocessor::FromJson(nlohmann::json(p.ToJson()));
   EXPECT_EQ(again.Transform(t, rows), p.Transform(t, rows));
 }
 

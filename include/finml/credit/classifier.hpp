@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "finml/core/config_node.hpp"
+#include "finml/core/json_reader.hpp"
 #include "finml/credit/logistic.hpp"
 #include "finml/credit/preprocess.hpp"
 
@@ -42,8 +43,9 @@ class Classifier {
   // Fitted state: small values in the returned JSON, large ones as files in `dir`, each written
   // under a temporary name first.
   [[nodiscard]] virtual nlohmann::json Save(const std::string& dir) const = 0;
-  // Restores what Save wrote, for a model of `columns` inputs.
-  virtual void Load(const nlohmann::json& state, const std::string& dir, std::size_t columns) = 0;
+  // Restores what Save wrote, for a model of `columns` inputs, checking every field and file (a
+  // model directory is user input: a bad one is an InvalidInput naming the file and field).
+  virtual void Load(const JsonReader& state, const std::string& dir, std::size_t columns) = 0;
 };
 
 // The canonical name of a credit model (aliases such as xgboost -> gbdt resolved); an unknown

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "finml/core/json_reader.hpp"
+
 namespace finml::credit {
 
 struct LogisticOptions {
@@ -30,7 +32,9 @@ struct LogisticModel {
   [[nodiscard]] double Logit(const double* row) const;
   [[nodiscard]] double Probability(const double* row) const;
   [[nodiscard]] nlohmann::json ToJson() const;
-  [[nodiscard]] static LogisticModel FromJson(const nlohmann::json& j);
+  // A saved model for `columns` inputs; every field checked (names and coefficients one per
+  // column, finite numbers).
+  [[nodiscard]] static LogisticModel FromJson(const JsonReader& j, std::size_t columns);
 };
 
 // `x`: n rows x p columns, row-major. `weights`: per row, or empty for 1.

@@ -23,6 +23,16 @@ struct CreditInputs {
 std::vector<std::string> WriteCreditRun(const CreditRun& run, const Table& table,
                                         const std::string& dir, const CreditInputs& inputs);
 
+// A saved credit model's manifest (model.json), read and checked: its format, the settings it
+// was trained with (through CreditConfig's declaration: threshold, scorecard, ...), its features
+// and stability references. `dir` is the output of `finml credit train` or its model/ folder.
+struct CreditManifest {
+  std::string dir;  // the model/ folder
+  nlohmann::json json;
+  CreditConfig settings;
+};
+[[nodiscard]] CreditManifest ReadCreditManifest(const std::string& dir);
+
 struct ScoreSummary {
   std::size_t rows = 0, unseen_categories = 0;
   double score_psi = 0;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "finml/core/json_reader.hpp"
 #include "finml/core/names.hpp"
 #include "finml/core/options.hpp"
 #include "finml/credit/table.hpp"
@@ -59,6 +60,10 @@ class Preprocessor {
   [[nodiscard]] const std::vector<FeatureSpec>& Features() const { return features_; }
   [[nodiscard]] const PreprocessOptions& Options() const { return options_; }
   [[nodiscard]] nlohmann::json ToJson() const;
+  // Checks everything a scoring run relies on (bins ordered and ending at +inf, one WoE per
+  // category, categories sorted, positive scales, outputs matching the features), so an edited
+  // model is refused instead of read out of bounds.
+  static Preprocessor FromJson(const JsonReader& j);
   static Preprocessor FromJson(const nlohmann::json& j);
 
  private:

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "finml/core/json_reader.hpp"
+
 namespace finml::eval {
 
 // Bin edges at the deciles of `values` (duplicates merged), the last one +inf.
@@ -28,6 +30,11 @@ inline constexpr std::size_t kReferenceQuantiles = 101;
 [[nodiscard]] nlohmann::json NumericReference(std::vector<double> values);
 // {"kind":"categorical","count":n,"shares":{label: share}}; "" counts as "(missing)".
 [[nodiscard]] nlohmann::json CategoricalReference(const std::vector<std::string>& labels);
+
+// Checks a reference read from a saved model (kind, count, ascending edges ending at "inf" with
+// one share each, shares in [0, 1], ascending quantiles); a bad one is an InvalidInput at its
+// field.
+void CheckReference(const JsonReader& reference);
 
 // The reference's CDF at x, linear between stored quantiles (right-continuous at ties).
 [[nodiscard]] double ReferenceCdf(const std::vector<double>& quantiles, double x);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "finml/core/config_node.hpp"
+#include "finml/core/json_reader.hpp"
 #include "finml/core/options.hpp"
 #include "finml/train/samples.hpp"
 
@@ -50,8 +51,10 @@ class Forecaster {
   [[nodiscard]] virtual std::size_t RequiredLookback() const { return 0; }
   // Fitted state: small values in the returned JSON, large ones (weights) as files in `dir`.
   [[nodiscard]] virtual nlohmann::json Save(const std::string& dir) const = 0;
-  // Restores what Save wrote; the model was created with the same type and parameters.
-  virtual void Load(const nlohmann::json& state, const std::string& dir) = 0;
+  // Restores what Save wrote; the model was created with the same type and parameters. The state
+  // and files come from a model directory a user may have edited: every field, size and shape is
+  // checked, and a bad one is an InvalidInput naming the file and field.
+  virtual void Load(const JsonReader& state, const std::string& dir) = 0;
 };
 
 // A model of `type` from its parameters; unknown keys, wrong types and values out of bounds are

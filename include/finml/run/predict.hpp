@@ -11,6 +11,7 @@
 
 #include "finml/data/market_data.hpp"
 #include "finml/run/experiment.hpp"
+#include "finml/train/normalizer.hpp"
 #include "finml/train/samples.hpp"
 
 namespace finml::models {
@@ -46,6 +47,8 @@ class SavedForecaster {
 
  private:
   nlohmann::json manifest_;
+  train::Normalizer normalizer_{train::NormalizerKind::kNone};
+  std::size_t ar_lags_ = 0, lookback_ = 1;
   ExperimentConfig config_;
   std::string name_;
   std::vector<std::string> features_;

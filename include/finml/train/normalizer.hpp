@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "finml/core/json_reader.hpp"
 #include "finml/core/names.hpp"
 #include "finml/train/samples.hpp"
 
@@ -27,8 +28,11 @@ class Normalizer {
   [[nodiscard]] NormalizerKind kind() const { return kind_; }
   [[nodiscard]] const std::vector<double>& center() const { return center_; }
   [[nodiscard]] const std::vector<double>& scale() const { return scale_; }
+  [[nodiscard]] const std::vector<std::string>& Names() const { return names_; }
   [[nodiscard]] nlohmann::json ToJson() const;
   [[nodiscard]] static Normalizer FromJson(const nlohmann::json& j);
+  // From a saved model: lengths agree, statistics finite, scales positive.
+  [[nodiscard]] static Normalizer FromJson(const JsonReader& j);
 
  private:
   NormalizerKind kind_ = NormalizerKind::kZScore;

@@ -1,3 +1,4 @@
+#include <fmt/ranges.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -71,16 +72,29 @@ class TorchMlpClassifier final : public Classifier {
     return nlohmann::json::object();
   }
 
-  void Load(const nlohmann::json& state, const std::string& dir, std::size_t columns) override {
-    auto options = state.at("options");
-    epochs_run_ = options.value("epochs_run", 0);
+  void Load(const JsonReader& state, const std::string& dir, std::size_t columns) override {
+    auto options = state["options"].raw();
+    if (!options.is_object()) state["options"].Fail("must be an object");
+    if (options.contains("epochs_run"))
+      epochs_run_ = static_cast<int>(state["options"]["epochs_run"].Integer(0, 100000000));
     options.erase("epochs_run");
     options.erase("seed");
     options_ = MlpOptions::Schema().Parse(
         ConfigNode::FromJson(options, dir + "/state.json: options"), "options");
     features_ = columns;
     net_ = Build(columns, options_);
-    torch::load(net_, dir + "/mlp.pt");
+    const std::string weights = dir + "/mlp.pt";
+    try {
+      torch::load(net_, weights);
+    } catch (const std::exception& e) {
+      // A missing file, a file that is not a torch archive, or weights of another shape.
+      std::string why = e.what();
+      why = why.substr(0, why.find('\n'));
+      throw InvalidInput(
+          fmt::format("{}: not the weights of this network ({} inputs, hidden "
+                      "{}): {} (fix: restore the file, or train again)",
+                      weights, columns, fmt::join(options_.hidden, ","), why));
+    }
     net_->eval();
   }
 

@@ -78,12 +78,26 @@ class TreeClassifier final : public Classifier {
     return nlohmann::json::object();
   }
 
-  void Load(const nlohmann::json& state, const std::string& dir, std::size_t columns) override {
+  void Load(const JsonReader&, const std::string& dir, std::size_t columns) override {
     features_ = columns;
     booster_ = std::make_unique<Booster>();
     Check(XGBoosterCreate(nullptr, 0, &booster_->handle), "booster");
     const std::string path = dir + "/xgboost.json";
-    Check(XGBoosterLoadModel(booster_->handle, path.c_str()), "load " + path);
+    if (XGBoosterLoadModel(booster_->handle, path.c_str()) != 0) {
+      throw InvalidInput(
+          fmt::format("{}: not an XGBoost model ({}) (fix: restore the file, or "
+                      "train again)",
+                      path, XGBGetLastError()));
+    }
+    bst_ulong trained = 0;
+    Check(XGBoosterGetNumFeature(booster_->handle, &trained), "feature count");
+    if (trained != columns) {
+      throw InvalidInput(
+          fmt::format("{}: the trees were trained on {} columns, the model's "
+                      "preprocessing makes {} (fix: restore the model directory "
+                      "from one training run)",
+                      path, trained, columns));
+    }
   }
 
  private:

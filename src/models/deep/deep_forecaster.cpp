@@ -1,5 +1,6 @@
 // A Forecaster around a sequence network: target standardisation, training phases on the shared
 // loop (train/deep/loop.hpp), batched inference and weight files.
+#include <fmt/ranges.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -133,16 +134,50 @@ class DeepForecaster final : public Forecaster {
     return state;
   }
 
-  void Load(const nlohmann::json& state, const std::string& dir) override {
-    spec_.features = state.at("features").get<std::int64_t>();
-    y_mean_ = state.at("target_mean").get<double>();
-    y_std_ = state.at("target_std").get<double>();
-    best_epoch_ = state.at("best_epoch").get<std::int64_t>();
+  void Load(const JsonReader& state, const std::string& dir) override {
+    spec_.features = state["features"].Integer(1, 100000);
+    y_mean_ = state["target_mean"].Number();
+    y_std_ = state["target_std"].Number(std::numeric_limits<double>::min(),
+                                        std::numeric_limits<double>::max());
+    best_epoch_ = state["best_epoch"].Integer(0, 1000000000);
+    // The weights must be a file of this directory, not a path out of it.
+    const std::string file = state["weights"].String(255);
+    if (file.empty() || file.find('/') != std::string::npos || file == "." || file == "..")
+      state["weights"].Fail("must name a file in the model's directory");
     device_ = Device();
     net_ = deep::MakeNet(spec_);
-    torch::serialize::InputArchive archive;
-    archive.load_from(dir + "/" + state.at("weights").get<std::string>());
-    net_->load(archive);
+    // What this network's parameters and buffers must look like: a saved archive replaces each
+    // tensor whole, so weights of another shape would otherwise load silently.
+    std::vector<std::pair<std::string, std::vector<std::int64_t>>> expected;
+    for (const auto& item : net_->named_parameters())
+      expected.emplace_back(item.key(), item.value().sizes().vec());
+    for (const auto& item : net_->named_buffers())
+      expected.emplace_back(item.key(), item.value().sizes().vec());
+    const std::string path = dir + "/" + file;
+    try {
+      torch::serialize::InputArchive archive;
+      archive.load_from(path);
+      net_->load(archive);
+    } catch (const std::exception& e) {
+      std::string why = e.what();
+      why = why.substr(0, why.find('\n'));
+      throw InvalidInput(
+          fmt::format("{}: not the weights of this {} ({}) (fix: restore the file, "
+                      "or train again)",
+                      path, spec_.architecture, why));
+    }
+    std::map<std::string, std::vector<std::int64_t>> loaded;
+    for (const auto& item : net_->named_parameters())
+      loaded[item.key()] = item.value().sizes().vec();
+    for (const auto& item : net_->named_buffers()) loaded[item.key()] = item.value().sizes().vec();
+    for (const auto& [name, shape] : expected) {
+      if (loaded.at(name) == shape) continue;
+      throw InvalidInput(fmt::format(
+          "{}: tensor '{}' has shape [{}], the manifest's {} (hidden {}, layers {}, {} inputs) "
+          "needs [{}] (fix: keep weights.pt and model.json from the same run)",
+          path, name, fmt::join(loaded.at(name), ", "), spec_.architecture, spec_.hidden,
+          spec_.layers, spec_.features, fmt::join(shape, ", ")));
+    }
     net_->to(device_);
   }
 

@@ -76,7 +76,8 @@ TEST_P(DeepArchitecture, SameSeedSameNumbersAndSaveLoadIdentical) {
   std::string dir = testing::TempDir("deep_save_" + GetParam());
   nlohmann::json state = a->Save(dir);
   auto c = Make(GetParam(), params);
-  c->Load(nlohmann::json::parse(state.dump()), dir);
+  const nlohmann::json saved = nlohmann::json::parse(state.dump());
+  c->Load(JsonReader(saved, "state"), dir);
   EXPECT_EQ(a->Predict(va), c->Predict(va));
   // Windows longer than the model's are trimmed to its latest steps, not rejected.
   // Same series, windows of 6: window i ends where the 4-step window i + 2 ends.
