@@ -4,6 +4,7 @@
 #include "finml/backtest/backtest.hpp"
 #include "finml/core/build_info.hpp"
 #include "finml/core/files.hpp"
+#include "finml/core/strings.hpp"
 
 namespace finml::backtest {
 namespace {
@@ -109,8 +110,8 @@ std::string TradesCsv(const BacktestResult& r, const PricePanel& prices) {
   for (const Trade& t : r.engine.trades) {
     out +=
         fmt::format("{},{},{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g}\n", prices.time_label[t.row],
-                    prices.symbols[t.asset], t.quantity > 0 ? "buy" : "sell", t.quantity, t.price,
-                    t.value, t.fee, t.slippage);
+                    CsvField(prices.symbols[t.asset]), t.quantity > 0 ? "buy" : "sell", t.quantity,
+                    t.price, t.value, t.fee, t.slippage);
   }
   return out;
 }

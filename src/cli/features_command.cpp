@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
+#include "finml/core/strings.hpp"
 #include "finml/data/loader.hpp"
 #include "finml/features/feature_set.hpp"
 
@@ -40,7 +41,7 @@ int RunFeatures(const FeaturesCommandOptions& o) {
     }
     for (std::size_t t = 0; t < md.rows(); ++t) {
       out += md.time_label[t];
-      if (panel) out += "," + bars.symbol;
+      if (panel) out += "," + CsvField(bars.symbol);
       for (const auto& column : table.columns) {
         out += ',';
         // An indicator still warming up has no value yet: an empty field, as for missing data.

@@ -52,8 +52,8 @@ int RunRun(const RunCommandOptions& o, const std::string& command_line) {
   if (o.experiment.empty() && o.overrides.Collect().size() > 0)
     throw ConfigError("--set changes an experiment file: give one (see examples/quickstart.yaml)");
   if (!o.experiment.empty()) {
-    const ConfigNode root =
-        o.overrides.Collect(ConfigNode::FromYaml(ReadFile(o.experiment), o.experiment));
+    const ConfigNode root = o.overrides.Collect(
+        ConfigNode::FromYaml(ReadFile(o.experiment, kMaxConfigBytes), o.experiment));
     const std::string task = run::ExperimentTask(root);
     if (task == "credit") {
       const auto credit = run::ParseCreditExperiment(root, o.experiment);

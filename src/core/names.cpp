@@ -7,8 +7,9 @@ namespace finml {
 
 void ThrowUnknownName(std::string_view what, std::string_view name,
                       const std::vector<std::string>& valid) {
-  throw ConfigError(fmt::format("unknown {} '{}' (did you mean '{}'? valid: {})", what, name,
-                                ClosestMatch(name, valid), JoinStrings(valid, ", ")));
+  throw ConfigError(fmt::format("unknown {} '{}' (did you mean '{}'? valid: {})", what,
+                                Excerpt(name), ClosestMatch(name, valid),
+                                JoinStrings(valid, ", ")));
 }
 
 }  // namespace finml

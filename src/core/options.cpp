@@ -20,7 +20,7 @@ std::optional<double> DecimalNumber(std::string_view t) {
 }
 
 std::string Shown(const ConfigNode& n) {
-  if (n.IsScalar()) return fmt::format("'{}'", n.text());
+  if (n.IsScalar()) return fmt::format("'{}'", Excerpt(n.text()));
   if (n.IsList()) return "a list";
   if (n.IsMap()) return "a mapping";
   return "nothing";
@@ -107,8 +107,8 @@ void CheckBounds(double value, const FieldRules& rules, const ConfigNode& n,
                  const std::string& path) {
   if (rules.bounds.Contains(value)) return;
   throw n.Fail(fmt::format("'{}' is {}; it must be {} (fix: give a value {})", path,
-                           n.IsScalar() ? n.text() : Number(value), rules.bounds.Describe(),
-                           rules.bounds.Describe()));
+                           n.IsScalar() ? Excerpt(n.text()) : Number(value),
+                           rules.bounds.Describe(), rules.bounds.Describe()));
 }
 
 std::vector<ConfigNode> ListItems(const ConfigNode& n, const std::string& path, bool whole) {
@@ -147,8 +147,8 @@ void ThrowUnknownKey(const ConfigNode& map, std::size_t index, const std::string
                                ? "it takes no keys"
                                : fmt::format("did you mean '{}'? valid: {}",
                                              ClosestMatch(key, keys), JoinStrings(keys, ", "));
-  throw ConfigError(fmt::format("{}: unknown key '{}' in '{}' ({})", map.key_where(index), key,
-                                path.empty() ? "experiment" : path, hint));
+  throw ConfigError(fmt::format("{}: unknown key '{}' in '{}' ({})", map.key_where(index),
+                                Excerpt(key), path.empty() ? "experiment" : path, hint));
 }
 
 std::function<std::string(const std::string&)> OneOf(std::vector<std::string> names,

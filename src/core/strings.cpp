@@ -1,5 +1,7 @@
 #include "finml/core/strings.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <numeric>
@@ -44,6 +46,21 @@ std::string ClosestMatch(std::string_view word, const std::vector<std::string>& 
     }
   }
   return best;
+}
+
+std::string CsvField(std::string_view s) {
+  std::string field(s);
+  if (!field.empty() && std::string_view("=+-@\t\r").find(field.front()) != std::string_view::npos)
+    field.insert(field.begin(), '\'');
+  if (field.find_first_of(",\"\n\r") == std::string::npos) return field;
+  std::string quoted = "\"";
+  for (char ch : field) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return quoted + "\"";
+}
+
+std::string Excerpt(std::string_view s, std::size_t max) {
+  if (s.size() <= max) return std::string(s);
+  return fmt::format("{}... ({} characters)", s.substr(0, max), s.size());
 }
 
 std::string JoinStrings(const std::vector<std::string>& parts, std::string_view sep) {

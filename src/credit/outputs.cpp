@@ -12,6 +12,7 @@
 #include "finml/core/files.hpp"
 #include "finml/core/json_reader.hpp"
 #include "finml/core/sha256.hpp"
+#include "finml/core/strings.hpp"
 #include "finml/eval/drift.hpp"
 #include "finml/report/html_page.hpp"
 #include "finml/report/svg_chart.hpp"
@@ -19,12 +20,7 @@
 namespace finml::credit {
 namespace {
 
-std::string Csv(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return q + "\"";
-}
+std::string Csv(const std::string& s) { return CsvField(s); }
 
 // What a batch or a server judges drift against: every model input and the out-of-fold
 // probabilities, as decile bins (PSI) and quantiles (KS).

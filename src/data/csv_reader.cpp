@@ -6,6 +6,21 @@ CsvReader::CsvReader(std::string file_label, std::string_view text, char delimit
     : file_(std::move(file_label)), text_(text), delimiter_(delimiter) {
   // A UTF-8 byte-order mark is common in spreadsheet exports and is not part of the first name.
   if (text_.size() >= 3 && text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+  // Other encodings would read as garbled text cut at the first NUL byte: say what the file is.
+  const std::string_view head = text_.substr(0, 4096);
+  const auto has = [&](std::string_view bom) { return head.substr(0, bom.size()) == bom; };
+  std::string encoding;
+  if (has(std::string_view("\x00\x00\xFE\xFF", 4)) || has(std::string_view("\xFF\xFE\x00\x00", 4)))
+    encoding = "UTF-32";
+  else if (has("\xFE\xFF") || has("\xFF\xFE"))
+    encoding = "UTF-16";
+  else if (head.find('\0') != std::string_view::npos)
+    encoding = "binary or UTF-16 without a byte-order mark (it holds NUL bytes)";
+  if (!encoding.empty()) {
+    throw DataError(SourceLocation{file_, 1, 0},
+                    fmt::format("the file is {}, not text in UTF-8", encoding),
+                    "save or convert it as UTF-8 CSV, e.g. iconv -f UTF-16 -t UTF-8");
+  }
 }
 
 SourceLocation CsvReader::Where(std::size_t field_index) const {

@@ -26,7 +26,8 @@ double ParseNumber(std::string_view text, const CsvReader& reader, std::size_t c
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
   if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(value)) {
     throw DataError(reader.Where(col),
-                    fmt::format("cannot parse '{}' as a number in column '{}'", text, column_name),
+                    fmt::format("cannot parse '{}' as a number in column '{}'", Excerpt(text),
+                                Excerpt(column_name)),
                     "write a plain decimal number, or leave the cell empty for a missing value");
   }
   return value;
@@ -71,6 +72,13 @@ void CheckRowValues(const ColumnPlan& plan, const RawRow& row, const std::string
   }
 }
 
+bool LooksNumeric(std::string_view s) {
+  if (!s.empty() && (s.front() == '+' || s.front() == '-')) s.remove_prefix(1);
+  double v = 0;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return !s.empty() && ec == std::errc() && ptr == s.data() + s.size();
+}
+
 }  // namespace
 
 ParsedRows ReadRows(CsvReader& reader, const ColumnPlan& plan,
@@ -96,14 +104,23 @@ ParsedRows ReadRows(CsvReader& reader, const ColumnPlan& plan,
     row.label = std::string(fields[plan.date_col]);
     auto t = ParseTimestamp(Trim(row.label));
     if (!decided_calendar) {
+      // Dates, or else an increasing number (an observation index or a decimal year); a first
+      // cell that is neither is a date finml cannot read, not a number gone wrong.
       out.calendar = t.has_value();
+      if (!out.calendar && !LooksNumeric(Trim(row.label))) {
+        throw DataError(reader.Where(plan.date_col),
+                        fmt::format("cannot read '{}' as a date", Excerpt(row.label)),
+                        "use ISO dates like 2001-09-27, 2001-09-27 15:30:00 or "
+                        "2001-09-27T15:30:00+05:00 (US dates like 09/27/2001 are ambiguous)");
+      }
       decided_calendar = true;
     }
     if (out.calendar) {
       if (!t) {
         throw DataError(reader.Where(plan.date_col),
-                        fmt::format("cannot parse '{}' as a date", row.label),
-                        "use ISO dates like 2001-09-27 or 2001-09-27 15:30:00");
+                        fmt::format("cannot read '{}' as a date", Excerpt(row.label)),
+                        "use ISO dates like 2001-09-27, 2001-09-27 15:30:00 or "
+                        "2001-09-27T15:30:00+05:00");
       }
       row.time = *t;
     } else {

@@ -81,9 +81,25 @@ std::optional<Timestamp> ParseTimestamp(std::string_view text) {
       while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
     }
   }
-  if (pos < text.size() && text[pos] == 'Z') ++pos;
+  // A UTC offset (+05:00, -0330, +05) is converted: every timestamp is UTC.
+  std::int64_t offset = 0;
+  if (pos < text.size() && text[pos] == 'Z') {
+    ++pos;
+  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+    const int sign = text[pos] == '-' ? -1 : 1;
+    int oh = 0, om = 0;
+    if (!ParseDigits(text, pos + 1, 2, oh)) return std::nullopt;
+    pos += 3;
+    if (pos < text.size() && text[pos] == ':') ++pos;
+    if (pos < text.size()) {
+      if (!ParseDigits(text, pos, 2, om)) return std::nullopt;
+      pos += 2;
+    }
+    if (oh > 14 || om > 59) return std::nullopt;
+    offset = sign * (oh * 3600 + om * 60);
+  }
   if (pos != text.size() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
-  return t + hour * 3600 + minute * 60 + second;
+  return t + hour * 3600 + minute * 60 + second - offset;
 }
 
 CivilDate DateOf(Timestamp t) {

@@ -32,18 +32,30 @@ Series Rolling(const Series& x, std::size_t n, Fn window_fn) {
 Series Sma(const Series& x, std::size_t n) {
   RequireWindow(n, "SMA");
   Series out(x.size(), kNaN);
-  double sum = 0;
+  // A running sum with Neumaier's compensation: a spike of 1e20 entering and leaving the window
+  // would otherwise take the low digits of every later sum with it. A sum that overflows (two
+  // values near 1e308) is recomputed from the window.
+  double sum = 0, lost = 0;
+  auto add = [&](double v) {
+    const double t = sum + v;
+    lost += std::abs(sum) >= std::abs(v) ? (sum - t) + v : (v - t) + sum;
+    sum = t;
+  };
   std::size_t valid_run = 0;
   for (std::size_t t = 0; t < x.size(); ++t) {
     if (std::isnan(x[t])) {
       valid_run = 0;
-      sum = 0;
+      sum = lost = 0;
       continue;
     }
     ++valid_run;
-    sum += x[t];
-    if (valid_run > n) sum -= x[t - n];
-    if (valid_run >= n) out[t] = sum / static_cast<double>(n);
+    add(x[t]);
+    if (valid_run > n) add(-x[t - n]);
+    if (!std::isfinite(sum) || !std::isfinite(lost)) {
+      sum = lost = 0;
+      for (std::size_t k = t + 1 - std::min(valid_run, n); k <= t; ++k) add(x[k]);
+    }
+    if (valid_run >= n) out[t] = (sum + lost) / static_cast<double>(n);
   }
   return out;
 }

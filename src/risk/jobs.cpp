@@ -46,7 +46,7 @@ const options::Schema<GarchSettings>& GarchSettings::Schema() {
     static const options::Schema<GarchSpec> kSpec = std::move(spec);
     options::Schema<G> s;
     s.Embed(&G::spec, kSpec);
-    s.Add("forecast", &G::forecast, "days of variance forecasts");
+    s.Add("forecast", &G::forecast, "days of variance forecasts").Max(100000);
     return s;
   }();
   return schema;
@@ -65,13 +65,14 @@ const options::Schema<VarSettings>& VarSettings::Schema() {
         .Above(0.5)
         .Below(1)
         .Flag("--level");
-    s.Add("window", &V::window, "returns in each estimation window").Min(20);
-    s.Add("refit_every", &V::refit_every, "days between GARCH refits").Min(1);
+    s.Add("window", &V::window, "returns in each estimation window").Min(20).Max(1000000);
+    s.Add("refit_every", &V::refit_every, "days between GARCH refits").Min(1).Max(1000000);
     s.Add("horizon", &V::horizon,
           "days, for the VaR after the data (sqrt-of-time scaling except monte_carlo and fhs)")
-        .Min(1);
+        .Min(1)
+        .Max(10000);
     s.Add("ewma_lambda", &V::ewma_lambda, "EWMA decay").Above(0).Below(1).Flag("--lambda");
-    s.Add("simulations", &V::simulations, "monte_carlo and fhs draws").Min(100);
+    s.Add("simulations", &V::simulations, "monte_carlo and fhs draws").Min(100).Max(10000000);
     s.Add("seed", &V::seed, "seed of the simulations");
     s.Finish([](V& v, const ConfigNode&, const std::string&) {
       if (std::find(v.methods.begin(), v.methods.end(), "all") != v.methods.end())
@@ -105,9 +106,9 @@ const options::Schema<PortfolioSettings>& PortfolioSettings::Schema() {
     s.Add("covariance", &P::covariance, "sample, ewma or ledoit_wolf");
     s.Add("ewma_lambda", &P::ewma_lambda, "EWMA decay").Above(0).Below(1).Flag("--lambda");
     s.Add("level", &P::level, "confidence level").Above(0.5).Below(1);
-    s.Add("horizon", &P::horizon, "days").Min(1);
+    s.Add("horizon", &P::horizon, "days").Min(1).Max(10000);
     s.Add("value", &P::value, "portfolio value").Above(0);
-    s.Add("window", &P::window, "most recent days of returns used (0: all)");
+    s.Add("window", &P::window, "most recent days of returns used (0: all)").Max(1000000);
     s.Add("returns", &P::returns, "simple or log returns").Switch("--log-returns", "log");
     return s;
   }();

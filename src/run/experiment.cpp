@@ -271,7 +271,7 @@ ExperimentConfig ParseExperiment(const std::string& yaml_text, const std::string
 }
 
 ExperimentConfig LoadExperiment(const std::string& path) {
-  return ParseExperiment(ReadFile(path), path);
+  return ParseExperiment(ReadFile(path, kMaxConfigBytes), path);
 }
 
 }  // namespace finml::run

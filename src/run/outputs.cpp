@@ -6,6 +6,7 @@
 
 #include "finml/core/build_info.hpp"
 #include "finml/core/files.hpp"
+#include "finml/core/strings.hpp"
 #include "finml/data/timestamp.hpp"
 #include "finml/eval/drift.hpp"
 #include "finml/run/runner.hpp"
@@ -104,7 +105,7 @@ std::string PredictionsCsv(const RunRecord& r) {
     for (std::size_t i = 0; i < s.size(); ++i) {
       out += fmt::format("{},{},{},{},{},{}", s.calendar_label[s.target_row[i]], m.name, s.y[i],
                          seg.prediction[i], split, s.calendar_label[s.decision_row[i]]);
-      if (panel) out += "," + s.symbols[s.asset[i]];
+      if (panel) out += "," + CsvField(s.symbols[s.asset[i]]);
       out += '\n';
     }
   };

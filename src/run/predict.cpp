@@ -6,6 +6,7 @@
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
 #include "finml/core/json_reader.hpp"
+#include "finml/core/strings.hpp"
 #include "finml/eval/drift.hpp"
 #include "finml/models/forecaster.hpp"
 #include "finml/run/runner.hpp"
@@ -109,7 +110,7 @@ std::size_t PredictToCsv(const PredictOptions& o) {
     out += fmt::format("{},{},{},{},{}", known ? md.time_label[samples.target_row[i]] : "",
                        saved.Name(), known ? fmt::format("{}", samples.y[i]) : "",
                        batch.prediction[i], md.time_label[samples.decision_row[i]]);
-    if (panel) out += "," + samples.symbols[samples.asset[i]];
+    if (panel) out += "," + CsvField(samples.symbols[samples.asset[i]]);
     out += '\n';
   }
   WriteFileAtomic(o.out, out);

@@ -219,6 +219,9 @@ struct Server::Impl {
                       fmt::format("Content-Encoding '{}': send the JSON uncompressed", encoding));
     } else if (has_body_method && !req.has_header("Content-Length")) {
       refusal.emplace(411, "length_required", "a request body needs a Content-Length header");
+    } else if (req.get_header_value_count("Content-Length") > 1) {
+      // Two lengths disagreeing is how requests are smuggled past a proxy: refuse any repeat.
+      refusal.emplace(400, "bad_request", "more than one Content-Length header");
     } else if (req.has_header("Content-Length") &&
                ContentLength(req.get_header_value("Content-Length")) > options.max_body_bytes) {
       // Refused before reading: httplib would otherwise read and discard the whole claimed length.

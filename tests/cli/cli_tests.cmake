@@ -132,6 +132,14 @@ finml_cli_test(risk_var_short_window 2 "too few out-of-sample days" --
                $<TARGET_FILE:finml> risk var --returns tests/cli/fixtures/returns_short.csv --out ${FINML_CLI_OUT}/never)
 finml_cli_test(risk_returns_or_prices 2 "--returns excludes --prices" --
                $<TARGET_FILE:finml> risk var --returns data/dem2gbp.csv --prices data/aer_djia8012.csv --out ${FINML_CLI_OUT}/never)
+finml_cli_test(risk_garch_forecast_bound 2 "--forecast: 'forecast' is 4000000000. it must be <= 100000" --
+               $<TARGET_FILE:finml> risk garch --returns data/dem2gbp.csv --forecast 4000000000 --out ${FINML_CLI_OUT}/never)
+finml_cli_test(risk_var_simulations_bound 2 "--simulations: 'simulations' is 0. it must be in \\[100, 1e\\+07\\]" --
+               $<TARGET_FILE:finml> risk var --returns data/dem2gbp.csv --method monte_carlo --simulations 0 --out ${FINML_CLI_OUT}/never)
+finml_cli_test(inspect_device 2 "/dev/zero: is a device, not a file" --
+               $<TARGET_FILE:finml> inspect --input /dev/zero)
+finml_cli_test(inspect_directory 2 "data: is a directory" --
+               $<TARGET_FILE:finml> inspect --input data)
 finml_cli_test(risk_needs_kind 2 "--returns FILE or --prices FILE" --
                $<TARGET_FILE:finml> risk garch --out ${FINML_CLI_OUT}/never)
 finml_cli_test(risk_portfolio 0 "portfolio VaR 0\\.99 over 10 day\\(s\\) \\(ledoit_wolf" --

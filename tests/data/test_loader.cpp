@@ -180,3 +180,51 @@ TEST(Loader, UnexpectedColumnInOhlcvIsAnError) {
 }
 
 }  // namespace finml::data
+
+namespace finml::data {
+namespace {
+
+std::string LoadError(const std::string& text) {
+  try {
+    (void)ParseMarketData(text, "prices.csv");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Loader, DatesWithUtcOffsetsAreConvertedAndOtherFormatsNamed) {
+  const auto md = ParseMarketData(
+      "date,close\n1980-01-01T16:00:00+05:00,1\n1980-01-02T16:00:00Z,2\n1980-01-03T16:00:00-0330,"
+      "3\n",
+      "prices.csv");
+  EXPECT_EQ(md.time[0], *ParseTimestamp("1980-01-01 11:00:00"));
+  EXPECT_EQ(md.time[1], *ParseTimestamp("1980-01-02 16:00:00"));
+  EXPECT_EQ(md.time[2], *ParseTimestamp("1980-01-03 19:30:00"));
+  EXPECT_NE(LoadError("date,close\n09/27/2001,1\n09/28/2001,2\n")
+                .find("prices.csv:2:1: cannot read '09/27/2001' as a date"),
+            std::string::npos);
+  EXPECT_NE(LoadError("date,close\n-0100-01-01,1\n-0100-01-02,2\n").find("as a date"),
+            std::string::npos);
+  EXPECT_NE(LoadError("date,close\n2001-09-27,1\n2001-09-28T10:00:00+25:00,2\n")
+                .find("cannot read '2001-09-28T10:00:00+25:00' as a date"),
+            std::string::npos);
+}
+
+TEST(Loader, OtherEncodingsAreNamed) {
+  const std::string utf16(
+      "\xFF\xFE"
+      "d\0a\0t\0e\0",
+      10);
+  EXPECT_NE(LoadError(utf16).find("prices.csv:1: the file is UTF-16, not text in UTF-8"),
+            std::string::npos);
+  const std::string nul("date,close\n2001-01-02,1\0\n", 25);
+  EXPECT_NE(LoadError(nul).find("it holds NUL bytes"), std::string::npos);
+  EXPECT_NE(LoadError("date,close\n2001-01-02," + std::string(100000, '9') + "x\n")
+                .find("characters)' as a number"),
+            std::string::npos)
+      << "a huge cell is cut in the message";
+}
+
+}  // namespace
+}  // namespace finml::data

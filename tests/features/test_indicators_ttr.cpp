@@ -118,3 +118,32 @@ TEST(FeatureSet, CloseOnlyDataRejectsHighLowIndicators) {
 }
 
 }  // namespace finml::features
+
+namespace finml::features {
+namespace {
+
+// The mean of x[t-n+1..t] added exactly enough to judge a running sum against.
+double WindowMean(const Series& x, std::size_t t, std::size_t n) {
+  long double s = 0;
+  for (std::size_t k = t + 1 - n; k <= t; ++k) s += x[k];
+  return static_cast<double>(s / static_cast<long double>(n));
+}
+
+TEST(Indicators, SmaStaysExactAfterHugeValuesLeaveTheWindow) {
+  Series x;
+  for (int i = 0; i < 600; ++i) x.push_back(834.27 + 10 * std::sin(i * 0.1));
+  x[50] = 1e308;  // passes validation: a finite positive price
+  x[51] = 1e308;  // and two of them overflow the sum
+  x[200] = 1e20;
+  const std::size_t n = 20;
+  const auto sma = Sma(x, n);
+  for (std::size_t t = n - 1; t < x.size(); ++t) {
+    const bool inside = (t >= 50 && t < 51 + n) || (t >= 200 && t < 200 + n);
+    if (inside) continue;  // the mean of a window with a spike is the spike's business
+    EXPECT_NEAR(sma[t], WindowMean(x, t, n), 1e-9 * std::abs(WindowMean(x, t, n))) << "row " << t;
+  }
+  EXPECT_NEAR(sma[599], WindowMean(x, 599, n), 1e-9);
+}
+
+}  // namespace
+}  // namespace finml::features

@@ -54,7 +54,8 @@ TEST(RiskExperiment, ValuesOutOfRangeAndMisspelledChoicesAreErrorsAtTheirPlace) 
             std::string::npos)
       << msg;
   msg = ErrorOf(head + "var: {horizon: 0}\n");
-  EXPECT_NE(msg.find("risk.yaml:3:16: 'var.horizon' is 0; it must be >= 1"), std::string::npos)
+  EXPECT_NE(msg.find("risk.yaml:3:16: 'var.horizon' is 0; it must be in [1, 10000]"),
+            std::string::npos)
       << msg;
   msg = ErrorOf("task: risk\nportfolio: {prices: data/dowjones30.csv, returns: lg}\n");
   EXPECT_NE(msg.find("'portfolio.returns': unknown return kind 'lg' (did you mean 'log'"),

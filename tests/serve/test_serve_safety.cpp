@@ -212,6 +212,10 @@ TEST(ServeSafety, MalformedRequestCorpusGetsJsonErrorsAndTheServerStillAnswers) 
            {"length over the limit", head + "Content-Length: 999999999\r\n\r\n{", 413,
             "body_too_large"},
            {"junk request line", "\xff\xfeGARBAGE \x01 / HTTP/1.1\r\n\r\n", 400, "malformed_http"},
+           {"two lengths (request smuggling)",
+            head +
+                fmt::format("Content-Length: {}\r\nContent-Length: 4\r\n\r\n{}", body.size(), body),
+            400, "bad_request"},
            {"HEAD on a POST route",
             "HEAD " + lstm + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 405, ""},
        }) {

@@ -22,7 +22,8 @@ struct CivilDate {
 
 [[nodiscard]] std::int64_t DaysFromCivil(CivilDate date);
 [[nodiscard]] CivilDate CivilFromDays(std::int64_t days);
-// ISO 8601 date or date-time: 2001-09-27, 2001-09-27 15:30, 2001-09-27T15:30:00(.123)(Z).
+// ISO 8601 date or date-time: 2001-09-27, 2001-09-27 15:30, 2001-09-27T15:30:00(.123), with
+// Z or a UTC offset (+05:00, -0330), converted to UTC.
 [[nodiscard]] std::optional<Timestamp> ParseTimestamp(std::string_view text);
 // Date only when at midnight, unless `with_time` (intraday data labels every bar alike).
 [[nodiscard]] std::string FormatTimestamp(Timestamp t, bool with_time = false);
