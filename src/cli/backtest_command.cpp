@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "finml/backtest/backtest.hpp"
 #include "finml/core/error.hpp"
+#include "finml/core/output_directory.hpp"
 #include "finml/core/sha256.hpp"
 #include "finml/data/loader.hpp"
 
@@ -29,6 +30,7 @@ void SetupBacktest(CLI::App& app, BacktestCommandOptions& o) {
                  "directory for metrics.json, equity.csv, trades.csv, "
                  "tearsheet.html")
       ->required();
+  AddOverwriteFlag(app, o.overwrite);
   app.add_option("--price", o.price, "close or adj_close")->capture_default_str();
   o.settings.Add(app, backtest::BacktestConfig::Schema());
   o.settings.AddSet(app, "any setting as key=value, e.g. --set max_weight=0.1 --set fast=10");
@@ -37,6 +39,7 @@ void SetupBacktest(CLI::App& app, BacktestCommandOptions& o) {
 
 int RunBacktest(const BacktestCommandOptions& o, const CLI::App& app,
                 const std::string& command_line) {
+  OutputDirectory out(o.out, o.overwrite);
   const backtest::BacktestConfig config =
       backtest::ParseBacktestConfig(o.settings.Collect(ConfigNode::Map("finml backtest")));
   const data::LoadOptions load =
@@ -68,7 +71,8 @@ int RunBacktest(const BacktestCommandOptions& o, const CLI::App& app,
   inputs.title = fmt::format(
       "Backtest: {} on {}",
       config.strategy.name == "weights" ? "target weights" : config.strategy.name, o.prices);
-  backtest::WriteBacktestOutputs(o.out, result, prices, inputs);
+  backtest::WriteBacktestOutputs(out.staging(), result, prices, inputs);
+  out.Commit();
   const auto& p = result.performance;
   std::printf(
       "%s %s .. %s: total return %.2f%%, annual %.2f%%, Sharpe %.3f, max drawdown %.2f%%, "

@@ -13,9 +13,13 @@
 
 namespace finml::cli {
 
+// --overwrite, the same words on every command that writes an output directory.
+void AddOverwriteFlag(CLI::App& app, bool& overwrite);
+
 struct RunCommandOptions {
   std::string experiment;
   std::string out_dir;
+  bool overwrite = false;
   bool print_config = false;
   CliFlags overrides;  // --set key=value over the experiment file
 };
@@ -52,6 +56,7 @@ struct BacktestCommandOptions {
   std::string prices;
   std::string signals;
   std::string out;
+  bool overwrite = false;
   std::string price = "close";
   CliFlags settings;  // every backtest setting, and --set
   CliFlags load;      // how the prices are read; missing defaults to keep (a halt)
@@ -62,6 +67,7 @@ int RunBacktest(const BacktestCommandOptions& options, const CLI::App& app,
 
 struct RiskCommandOptions {
   std::string out;
+  bool overwrite = false;
   CliFlags garch, var, portfolio, stress;  // each subcommand's settings and series
 };
 // `risk` gets four subcommands: garch, var, portfolio, stress.
@@ -72,6 +78,7 @@ int RunRisk(const RiskCommandOptions& options, const CLI::App& app,
 struct CreditCommandOptions {
   CliFlags train;  // every credit setting, --param key=value, --set
   std::string out;
+  bool overwrite = false;
   // score
   std::string model_dir, input;
 };

@@ -16,6 +16,7 @@ void SetupCredit(CLI::App& app, CreditCommandOptions& o) {
                        "model parameter key=value, e.g. --param l2=0.5 --param hidden=[32,16]");
   o.train.AddSet(*train, "any setting as key=value, e.g. --set scorecard.pdo=30");
   train->add_option("--out", o.out, "output directory")->required();
+  AddOverwriteFlag(*train, o.overwrite);
   auto* score = app.add_subcommand("score", "score a batch with a trained model");
   score->add_option("--model", o.model_dir, "directory written by credit train")->required();
   score->add_option("--input", o.input, "applicants CSV")->required();
@@ -37,7 +38,8 @@ int RunCredit(const CreditCommandOptions& o, const CLI::App& app, const std::str
   }
   const auto config =
       credit::ParseCreditConfig(o.train.Collect(ConfigNode::Map("finml credit train")));
-  const auto training = run::TrainCredit(config, o.out, command_line, Progress::TerminalAttached());
+  const auto training =
+      run::TrainCredit(config, o.out, command_line, Progress::TerminalAttached(), o.overwrite);
   const auto& run = training.run;
   const auto& files = training.files;
   std::printf("%s, %zu rows, %s: AUC %.4f ± %.4f, Gini %.4f, KS %.4f, Brier %.4f\n",

@@ -2,6 +2,7 @@
 
 #include "commands.hpp"
 #include "finml/core/error.hpp"
+#include "finml/core/output_directory.hpp"
 #include "finml/core/provenance.hpp"
 #include "finml/run/risk_experiment.hpp"
 
@@ -24,6 +25,12 @@ risk::SeriesSource Series(const ConfigNode& node) {
   FINML_REQUIRE(data && data->Has("path"),
                 "say what the file holds: --returns FILE or --prices FILE");
   return risk::SeriesSource::Schema().Parse(*data, "data");
+}
+
+// The job wrote into the staging directory; only a complete result is moved into place.
+std::vector<std::string> Commit(OutputDirectory& out, std::vector<std::string> lines) {
+  out.Commit();
+  return lines;
 }
 
 int Print(const std::vector<std::string>& lines, const std::string& out, const std::string& files) {
@@ -51,6 +58,7 @@ void SetupRisk(CLI::App& app, RiskCommandOptions& o) {
            {garch, &o.garch}, {var, &o.var}, {portfolio, &o.portfolio}, {stress, &o.stress}}) {
     flags->AddSet(*sub, "any setting as key=value, e.g. --set window=500");
     sub->add_option("--out", o.out, "output directory")->required();
+    AddOverwriteFlag(*sub, o.overwrite);
   }
 }
 
@@ -62,7 +70,8 @@ int RunRisk(const RiskCommandOptions& o, const CLI::App& app, const std::string&
     node.Erase("data");
     const auto settings = risk::GarchSettings::Schema().Parse(node, "");
     provenance.Input(source.path);
-    return Print(run::RunGarchJob(source, settings, o.out, provenance), o.out,
+    OutputDirectory out(o.out, o.overwrite);
+    return Print(Commit(out, run::RunGarchJob(source, settings, out.staging(), provenance)), o.out,
                  "params.json,volatility.csv,forecast.csv,report.html");
   }
   if (app.got_subcommand("var")) {
@@ -72,19 +81,24 @@ int RunRisk(const RiskCommandOptions& o, const CLI::App& app, const std::string&
     const auto settings = risk::VarSettings::Schema().Parse(node, "");
     provenance.Input(source.path);
     provenance.seed = settings.seed;
-    return Print(run::RunVarJob(source, settings, o.out, provenance), o.out,
+    OutputDirectory out(o.out, o.overwrite);
+    return Print(Commit(out, run::RunVarJob(source, settings, out.staging(), provenance)), o.out,
                  "var.csv,backtest.json,report.html");
   }
   if (app.got_subcommand("portfolio")) {
     const auto settings = risk::PortfolioSettings::Schema().Parse(
         o.portfolio.Collect(ConfigNode::Map("finml risk portfolio")), "");
     provenance.Input(settings.prices);
-    return Print(run::RunPortfolioJob(settings, o.out, provenance), o.out, "portfolio.json");
+    OutputDirectory out(o.out, o.overwrite);
+    return Print(Commit(out, run::RunPortfolioJob(settings, out.staging(), provenance)), o.out,
+                 "portfolio.json");
   }
   const auto settings = risk::StressSettings::Schema().Parse(
       o.stress.Collect(ConfigNode::Map("finml risk stress")), "");
   provenance.Input(settings.prices);
-  return Print(run::RunStressJob(settings, o.out, provenance), o.out, "stress.json");
+  OutputDirectory out(o.out, o.overwrite);
+  return Print(Commit(out, run::RunStressJob(settings, out.staging(), provenance)), o.out,
+               "stress.json");
 }
 
 }  // namespace finml::cli

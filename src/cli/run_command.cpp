@@ -23,6 +23,7 @@ int RunForecast(run::ExperimentConfig config, const RunCommandOptions& o,
   }
   run::RunOptions options;
   options.out_dir = o.out_dir;
+  options.overwrite = o.overwrite;
   options.progress = Progress::TerminalAttached();
   options.command_line = command_line;
   const std::string dir = run::RunExperiment(config, options);
@@ -36,6 +37,7 @@ void SetupRun(CLI::App& app, RunCommandOptions& o) {
   app.add_option("experiment", o.experiment,
                  "experiment file (YAML); without one, runs the DJIA quickstart");
   app.add_option("--out", o.out_dir, "output directory (default runs/<UTC timestamp>)");
+  AddOverwriteFlag(app, o.overwrite);
   app.add_flag("--print-config", o.print_config,
                "print the effective configuration with every default filled in, then exit (it "
                "runs as it is: finml run --print-config > c.yaml && finml run c.yaml)");
@@ -58,15 +60,15 @@ int RunRun(const RunCommandOptions& o, const std::string& command_line) {
     if (task == "credit") {
       const auto credit = run::ParseCreditExperiment(root, o.experiment);
       if (o.print_config) return print(credit.ToJson());
-      const std::string dir =
-          run::RunCreditExperiment(credit, o.out_dir, command_line, Progress::TerminalAttached());
+      const std::string dir = run::RunCreditExperiment(credit, o.out_dir, command_line,
+                                                       Progress::TerminalAttached(), o.overwrite);
       std::printf("report: %s/report.html\nmetrics: %s/metrics.json\n", dir.c_str(), dir.c_str());
       return 0;
     }
     if (task == "risk") {
       const auto risk = run::ParseRiskExperiment(root, o.experiment);
       if (o.print_config) return print(risk.ToJson());
-      const std::string dir = run::RunRiskExperiment(risk, o.out_dir, command_line);
+      const std::string dir = run::RunRiskExperiment(risk, o.out_dir, command_line, o.overwrite);
       std::printf("results: %s (run.json, and a folder per section)\n", dir.c_str());
       return 0;
     }

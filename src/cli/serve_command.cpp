@@ -13,9 +13,26 @@ void SetupServe(CLI::App& app, ServeCommandOptions& command) {
   app.add_option("--port", o.port, "port (0: any free one, printed at start)")
       ->capture_default_str()
       ->check(CLI::Range(0, 65535));
-  app.add_option("--threads", o.threads, "request threads (each keep-alive connection holds one)")
+  app.add_option("--threads", o.threads,
+                 "threads handling requests (open connections do not hold one)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
+  app.add_option("--header-timeout", o.header_timeout_seconds,
+                 "seconds a client has from connecting (or its previous answer) to its last header "
+                 "line")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 3600.0));
+  app.add_option("--body-timeout", o.body_timeout_seconds,
+                 "seconds a client has to send a whole body (and to read a whole answer)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 3600.0));
+  app.add_option("--max-connections", o.max_connections, "open connections at most, in all")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
+  app.add_option("--max-connections-per-client", o.max_connections_per_client,
+                 "open connections at most from one client address")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
   app.add_option("--replicas", o.limits.replicas, "copies of each model predicting concurrently")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));

@@ -43,7 +43,7 @@ void WriteFileAtomic(const std::string& path, std::string_view contents) {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw IoError(fmt::format("{}: cannot create ({})", tmp, std::strerror(errno)));
     out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
-    out.flush();
+    out.close();  // a full disk may only show when the last buffer is written
     if (!out) {
       std::remove(tmp.c_str());
       throw IoError(fmt::format("{}: write failed ({})", path, std::strerror(errno)));

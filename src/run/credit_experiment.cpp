@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "finml/core/error.hpp"
+#include "finml/core/output_directory.hpp"
 #include "finml/core/sha256.hpp"
 #include "finml/credit/outputs.hpp"
 #include "finml/run/runner.hpp"
@@ -35,7 +36,8 @@ CreditExperiment ParseCreditExperiment(const std::string& text, const std::strin
 }
 
 CreditTraining TrainCredit(const credit::CreditConfig& config, const std::string& dir,
-                           const std::string& command_line, bool progress) {
+                           const std::string& command_line, bool progress, bool overwrite) {
+  OutputDirectory out(dir, overwrite);
   const auto table = credit::LoadTable(config.data, config.categorical);
   CreditTraining t;
   t.rows = table.rows;
@@ -44,14 +46,15 @@ CreditTraining TrainCredit(const credit::CreditConfig& config, const std::string
   inputs.provenance.command = command_line;
   inputs.provenance.seed = config.seed;
   inputs.provenance.Input(config.data);
-  t.files = credit::WriteCreditRun(t.run, table, dir, inputs);
+  t.files = credit::WriteCreditRun(t.run, table, out.staging(), inputs);
+  out.Commit();
   return t;
 }
 
 std::string RunCreditExperiment(const CreditExperiment& x, const std::string& out_dir,
-                                const std::string& command_line, bool progress) {
+                                const std::string& command_line, bool progress, bool overwrite) {
   const std::string dir = out_dir.empty() ? DefaultRunDirectory() : out_dir;
-  const CreditTraining training = TrainCredit(x.config, dir, command_line, progress);
+  const CreditTraining training = TrainCredit(x.config, dir, command_line, progress, overwrite);
   const auto& run = training.run;
   std::printf("%s: %s, AUC %.4f ± %.4f, Gini %.4f, KS %.4f, Brier %.4f\n", x.name.c_str(),
               x.config.model.c_str(), run.auc_mean, run.auc_std, run.gini_mean, run.ks_mean,

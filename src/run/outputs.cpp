@@ -6,6 +6,7 @@
 
 #include "finml/core/build_info.hpp"
 #include "finml/core/files.hpp"
+#include "finml/core/output_directory.hpp"
 #include "finml/core/strings.hpp"
 #include "finml/data/timestamp.hpp"
 #include "finml/eval/drift.hpp"
@@ -211,11 +212,12 @@ std::string DefaultRunDirectory() {
 }
 
 std::string RunExperiment(const ExperimentConfig& config, const RunOptions& options) {
+  OutputDirectory out(options.out_dir.empty() ? DefaultRunDirectory() : options.out_dir,
+                      options.overwrite);
   RunRecord record = RunPipeline(config, options.progress);
   TradePredictions(record);
   if (!options.command_line.empty()) record.provenance.command = options.command_line;
-  const std::string dir = options.out_dir.empty() ? DefaultRunDirectory() : options.out_dir;
-  EnsureDirectory(dir);
+  const std::string& dir = out.staging();
   WriteFileAtomic(dir + "/metrics.json", MetricsJson(record).dump(2) + "\n");
   WriteFileAtomic(dir + "/predictions.csv", PredictionsCsv(record));
   if (record.market.assets.size() > 1) WriteFileAtomic(dir + "/ic.csv", IcCsv(record));
@@ -223,10 +225,11 @@ std::string RunExperiment(const ExperimentConfig& config, const RunOptions& opti
   WriteFileAtomic(dir + "/report.html", ReportHtml(record));
   SaveModels(record, dir);
   SaveBacktests(record, dir);
+  out.Commit();
   // Repairs change the data the user gave: say so where they will see it, not only in run.json.
   for (const auto& rep : record.market.repairs)
     std::fprintf(stderr, "finml: data repair: %s: %zu\n", rep.what.c_str(), rep.count);
-  return dir;
+  return out.path();
 }
 
 }  // namespace finml::run

@@ -4,6 +4,7 @@
 
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
+#include "finml/core/output_directory.hpp"
 #include "finml/core/provenance.hpp"
 #include "finml/risk/outputs.hpp"
 #include "finml/run/runner.hpp"
@@ -82,9 +83,9 @@ std::vector<std::string> RunStressJob(const risk::StressSettings& settings, cons
 }
 
 std::string RunRiskExperiment(const RiskExperiment& x, const std::string& out_dir,
-                              const std::string& command_line) {
-  const std::string dir = out_dir.empty() ? DefaultRunDirectory() : out_dir;
-  EnsureDirectory(dir);
+                              const std::string& command_line, bool overwrite) {
+  OutputDirectory out(out_dir.empty() ? DefaultRunDirectory() : out_dir, overwrite);
+  const std::string& dir = out.staging();
   nlohmann::json summary = nlohmann::json::object();
   auto report = [&](const char* part, const std::vector<std::string>& lines) {
     for (const auto& l : lines) std::printf("%s: %s\n", part, l.c_str());
@@ -115,7 +116,8 @@ std::string RunRiskExperiment(const RiskExperiment& x, const std::string& out_di
                            {"config", x.ToJson()},
                            {"summary", summary}};
   WriteFileAtomic(dir + "/run.json", record.dump(2) + "\n");
-  return dir;
+  out.Commit();
+  return out.path();
 }
 
 }  // namespace finml::run

@@ -1,7 +1,6 @@
 #include "finml/serve/server.hpp"
 
 #include <fmt/format.h>
-#include <httplib.h>
 
 #include <chrono>
 #include <cmath>
@@ -15,6 +14,7 @@
 #include "finml/core/build_info.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/strings.hpp"
+#include "http_server.hpp"
 #include "request_error.hpp"
 
 namespace finml::serve {
@@ -67,17 +67,17 @@ std::string MethodLabel(const std::string& method) {
   return "other";
 }
 
-void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
+void SendJson(HttpResponse& res, int status, const nlohmann::json& body) {
   res.status = status;
-  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
-                  "application/json");
+  res.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  res.content_type = "application/json";
 }
 
 // The presented key: "Authorization: Bearer <key>" or "X-API-Key: <key>".
-std::string PresentedKey(const httplib::Request& req) {
-  const std::string auth = req.get_header_value("Authorization");
+std::string PresentedKey(const HttpRequest& req) {
+  const std::string auth = req.Header("Authorization");
   if (auth.size() > 7 && ToLower(auth.substr(0, 7)) == "bearer ") return auth.substr(7);
-  return req.get_header_value("X-API-Key");
+  return req.Header("X-API-Key");
 }
 
 }  // namespace
@@ -89,12 +89,10 @@ struct Server::Impl {
   RateLimiter limiter;
   std::unique_ptr<AuditLog> audit;
   std::unique_ptr<ModelStore> store;
-  std::unique_ptr<httplib::Server> http;
-  std::thread listener;
+  std::unique_ptr<HttpServer> http;
   int port = 0;
   std::atomic<std::uint64_t> request_ids{0};
   std::atomic<bool> stopping{false};
-  std::atomic<bool> listener_done{false};
 
   explicit Impl(ServeOptions o)
       : options(std::move(o)),
@@ -102,6 +100,8 @@ struct Server::Impl {
                 options.burst > 0 ? options.burst : std::max(1.0, options.rate_limit)) {
     FINML_REQUIRE(options.tls_cert.empty() == options.tls_key.empty(),
                   "TLS needs both --tls-cert and --tls-key");
+    FINML_REQUIRE(options.header_timeout_seconds > 0 && options.body_timeout_seconds > 0,
+                  "--header-timeout and --body-timeout must be above 0 seconds");
     if (!options.api_keys_file.empty()) keys = ApiKeys::Load(options.api_keys_file);
     audit = options.audit_log.empty() ? std::make_unique<AuditLog>()
                                       : std::make_unique<AuditLog>(options.audit_log);
@@ -116,17 +116,6 @@ struct Server::Impl {
                   first.failed.empty() ? ""
                                        : " (" + first.failed.begin()->first + ": " +
                                              first.failed.begin()->second + ")");
-    if (!options.tls_cert.empty() || !options.tls_key.empty()) {
-      auto tls =
-          std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
-      FINML_REQUIRE(tls->is_valid(),
-                    "TLS: cannot use certificate {} with key {} (PEM files, the key "
-                    "matching the certificate?)",
-                    options.tls_cert, options.tls_key);
-      http = std::move(tls);
-    } else {
-      http = std::make_unique<httplib::Server>();
-    }
     Configure();
   }
 
@@ -147,84 +136,90 @@ struct Server::Impl {
                      "Model (re)loads by outcome: loaded, updated, removed, failed.");
     metrics.Describe("finml_rate_limited_total", "counter",
                      "Requests refused by the rate limit, by key.");
+    metrics.Describe("finml_http_connections_refused_total", "counter",
+                     "Connections refused at the limit: total, client (per address) or stopping.");
+    metrics.Describe("finml_http_timeouts_total", "counter",
+                     "Connections closed at a deadline, by phase: header, body, write.");
   }
 
   void Configure() {
-    auto& s = *http;
-    const std::size_t threads = std::max<std::size_t>(options.threads, 1);
-    s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };  // httplib owns it
-    s.set_payload_max_length(options.max_body_bytes);
-    s.set_keep_alive_max_count(10000);
-    // Each open connection holds a worker thread: idle ones are let go quickly.
-    s.set_keep_alive_timeout(2);
-    s.set_read_timeout(10);
-    s.set_write_timeout(10);
-    s.set_tcp_nodelay(true);
-    // Runs before httplib reads the body: its size limit only covers bodies with a Content-Length,
-    // and it would inflate gzip/brotli bodies without one. Only plain, counted bodies get in.
-    s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-      return CheckTransport(req, res) ? httplib::Server::HandlerResponse::Unhandled
-                                      : httplib::Server::HandlerResponse::Handled;
-    });
-    auto handler = [this](const httplib::Request& req, httplib::Response& res) {
-      Handle(req, res);
+    HttpLimits limits;
+    limits.threads = std::max<std::size_t>(options.threads, 1);
+    limits.header_seconds = options.header_timeout_seconds;
+    limits.body_seconds = options.body_timeout_seconds;
+    limits.write_seconds = options.body_timeout_seconds;
+    limits.max_body_bytes = options.max_body_bytes;
+    limits.max_connections = options.max_connections;
+    limits.max_connections_per_client = options.max_connections_per_client;
+    HttpHandlers handlers;
+    handlers.admit = [this](const HttpRequest& req, HttpResponse& res) {
+      return CheckTransport(req, res);
     };
-    for (const char* pattern : {".*"}) {
-      s.Get(pattern, handler);
-      s.Post(pattern, handler);
-      s.Put(pattern, handler);
-      s.Patch(pattern, handler);
-      s.Delete(pattern, handler);
-      s.Options(pattern, handler);
-    }
-    // Errors httplib raises itself (an oversized body, a malformed request line) get a JSON body
-    // too; ours already have one and are left alone.
-    s.set_error_handler(httplib::Server::HandlerWithResponse(
-        [this](const httplib::Request& req, httplib::Response& res) {
-          if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-          const std::string kind = res.status == 413   ? "body_too_large"
-                                   : res.status == 400 ? "malformed_http"
-                                   : res.status == 404 ? "not_found"
-                                                       : "http_error";
-          const std::string message =
-              res.status == 413 ? fmt::format("the body is over the limit of {} bytes (--max-body)",
-                                              options.max_body_bytes)
-                                : fmt::format("HTTP {}", res.status);
-          SendJson(res, res.status, ErrorBody(kind, message));
-          metrics.Count("finml_request_errors_total", {{"kind", kind}});
-          metrics.Count("finml_http_requests_total", {{"route", "unrouted"},
-                                                      {"method", MethodLabel(req.method)},
-                                                      {"code", std::to_string(res.status)}});
-          return httplib::Server::HandlerResponse::Handled;
-        }));
-    s.set_exception_handler(
-        [this](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-          SendJson(res, 500, ErrorBody("internal", "internal error"));
-          metrics.Count("finml_request_errors_total", {{"kind", "internal"}});
-        });
+    handlers.handle = [this](const HttpRequest& req, HttpResponse& res) {
+      try {
+        Handle(req, res);
+      } catch (const std::exception&) {
+        SendJson(res, 500, ErrorBody("internal", "internal error"));
+        metrics.Count("finml_request_errors_total", {{"kind", "internal"}});
+      }
+    };
+    // Requests that could not be parsed get a JSON body and are counted like the others.
+    handlers.malformed = [this](int status, const std::string& reason, const std::string& method,
+                                HttpResponse& res) {
+      const std::string kind =
+          status == 431   ? "headers_too_large"
+          : status == 413 ? "body_too_large"
+          : ToLower(reason).find("content-length") != std::string::npos ||
+                  ToLower(reason).find("transfer-encoding") != std::string::npos
+              ? "bad_request"
+              : "malformed_http";
+      const std::string message =
+          status == 431   ? "the request's headers are over the limit"
+          : status == 413 ? fmt::format("the body is over the limit of {} bytes (--max-body)",
+                                        options.max_body_bytes)
+                          : fmt::format("not a valid HTTP/1.1 request: {}", reason);
+      SendJson(res, status, ErrorBody(kind, message));
+      metrics.Count("finml_request_errors_total", {{"kind", kind}});
+      metrics.Count("finml_http_requests_total", {{"route", "unrouted"},
+                                                  {"method", MethodLabel(method)},
+                                                  {"code", std::to_string(status)}});
+    };
+    handlers.on_event = [this](std::string_view event) {
+      const auto colon = event.find(':');
+      const std::string what(event.substr(0, colon)), detail(event.substr(colon + 1));
+      if (what == "refused")
+        metrics.Count("finml_http_connections_refused_total", {{"reason", detail}});
+      else
+        metrics.Count("finml_http_timeouts_total", {{"phase", detail}});
+    };
+    http = std::make_unique<HttpServer>(limits, std::move(handlers), options.tls_cert,
+                                        options.tls_key);
   }
 
   // False (with the answer written) when the body cannot be read safely.
-  bool CheckTransport(const httplib::Request& req, httplib::Response& res) {
+  bool CheckTransport(const HttpRequest& req, HttpResponse& res) {
     std::optional<RequestError> refusal;
     const bool has_body_method = req.method == "POST" || req.method == "PUT" ||
                                  req.method == "PATCH" || req.method == "DELETE";
-    const std::string encoding = ToLower(req.get_header_value("Content-Encoding"));
-    const std::string type = ToLower(req.get_header_value("Content-Type"));
-    if (req.has_header("Transfer-Encoding")) {
+    const std::string encoding = ToLower(req.Header("Content-Encoding"));
+    const std::string type = ToLower(req.Header("Content-Type"));
+    const std::string length = req.Header("Content-Length");
+    if (req.HasHeader("Transfer-Encoding")) {
       refusal.emplace(411, "length_required",
                       "chunked bodies are not accepted: send Content-Length");
     } else if (!encoding.empty() && encoding != "identity") {
       refusal.emplace(415, "unsupported_media_type",
                       fmt::format("Content-Encoding '{}': send the JSON uncompressed", encoding));
-    } else if (has_body_method && !req.has_header("Content-Length")) {
+    } else if (has_body_method && !req.HasHeader("Content-Length")) {
       refusal.emplace(411, "length_required", "a request body needs a Content-Length header");
-    } else if (req.get_header_value_count("Content-Length") > 1) {
-      // Two lengths disagreeing is how requests are smuggled past a proxy: refuse any repeat.
-      refusal.emplace(400, "bad_request", "more than one Content-Length header");
-    } else if (req.has_header("Content-Length") &&
-               ContentLength(req.get_header_value("Content-Length")) > options.max_body_bytes) {
-      // Refused before reading: httplib would otherwise read and discard the whole claimed length.
+    } else if (req.HeaderCount("Content-Length") > 1 ||
+               length.find_first_not_of("0123456789") != std::string::npos) {
+      // Two lengths disagreeing is how requests are smuggled past a proxy: refuse any repeat, and
+      // lists ("5, 5") too.
+      refusal.emplace(400, "bad_request",
+                      "more than one Content-Length, or one that is not a number");
+    } else if (req.HasHeader("Content-Length") && ContentLength(length) > options.max_body_bytes) {
+      // Refused before reading a byte of it.
       refusal.emplace(413, "body_too_large",
                       fmt::format("the body is over the limit of {} bytes (--max-body)",
                                   options.max_body_bytes));
@@ -232,7 +227,7 @@ struct Server::Impl {
       refusal.emplace(415, "unsupported_media_type", "send application/json, not a multipart form");
     }
     if (!refusal) return true;
-    res.set_header("Connection", "close");  // the unread body must not be taken for a request
+    res.close = true;  // the unread body must not be taken for a request
     SendJson(res, refusal->status(), ErrorBody(refusal->kind(), refusal->what()));
     const auto route = Match(req.path);
     metrics.Count("finml_request_errors_total", {{"kind", refusal->kind()}});
@@ -242,10 +237,10 @@ struct Server::Impl {
     return false;
   }
 
-  void Handle(const httplib::Request& req, httplib::Response& res) {
+  void Handle(const HttpRequest& req, HttpResponse& res) {
     const auto start = Clock::now();
     const std::uint64_t id = ++request_ids;
-    res.set_header("X-Request-Id", std::to_string(id));
+    res.SetHeader("X-Request-Id", std::to_string(id));
     std::optional<Route> route = Match(req.path);
     std::string key_id = "-", error_kind, model_version;
     std::shared_ptr<const LoadedModel> model;
@@ -257,7 +252,7 @@ struct Server::Impl {
       const bool head = req.method == "HEAD" && route->methods.front() == "GET";
       if (!head && std::find(route->methods.begin(), route->methods.end(), req.method) ==
                        route->methods.end()) {
-        res.set_header("Allow", JoinStrings(route->methods, ", "));
+        res.SetHeader("Allow", JoinStrings(route->methods, ", "));
         throw RequestError(
             405, "method_not_allowed",
             fmt::format("{} {}: use {}", req.method, req.path, JoinStrings(route->methods, ", ")));
@@ -267,11 +262,11 @@ struct Server::Impl {
         if (!who) {
           // Guessing keys costs tokens too, from the caller's address.
           if (limiter.enabled() && !limiter.Take("unauthenticated:" + req.remote_addr).allowed) {
-            res.set_header("Retry-After", "1");
+            res.SetHeader("Retry-After", "1");
             metrics.Count("finml_rate_limited_total", {{"key", "-"}});
             throw RequestError(429, "rate_limited", "too many requests without a valid API key");
           }
-          res.set_header("WWW-Authenticate", "Bearer");
+          res.SetHeader("WWW-Authenticate", "Bearer");
           throw RequestError(401, "unauthorized",
                              "a valid API key is needed (header 'Authorization: Bearer <key>' or "
                              "'X-API-Key: <key>')");
@@ -288,7 +283,7 @@ struct Server::Impl {
         const RateDecision d = limiter.Take(client);
         if (!d.allowed) {
           const auto wait = static_cast<long>(std::ceil(d.retry_after_seconds));
-          res.set_header("Retry-After", std::to_string(std::max(1L, wait)));
+          res.SetHeader("Retry-After", std::to_string(std::max(1L, wait)));
           metrics.Count("finml_rate_limited_total", {{"key", keys ? key_id : "anonymous"}});
           throw RequestError(
               429, "rate_limited",
@@ -363,7 +358,7 @@ struct Server::Impl {
     return info;
   }
 
-  void Dispatch(const Route& route, const httplib::Request& req, httplib::Response& res,
+  void Dispatch(const Route& route, const HttpRequest& req, HttpResponse& res,
                 std::shared_ptr<const LoadedModel>& model, std::size_t& predictions) {
     if (route.name == "healthz") return SendJson(res, 200, {{"status", "ok"}});
     if (route.name == "readyz") {
@@ -373,7 +368,8 @@ struct Server::Impl {
     }
     if (route.name == "metrics") {
       res.status = 200;
-      res.set_content(RenderMetrics(), "text/plain; version=0.0.4; charset=utf-8");
+      res.body = RenderMetrics();
+      res.content_type = "text/plain; version=0.0.4; charset=utf-8";
       return;
     }
     if (route.name == "models") {
@@ -391,7 +387,7 @@ struct Server::Impl {
       return SendJson(res, 200, report);
     }
     // predict
-    const std::string type = req.get_header_value("Content-Type");
+    const std::string type = req.Header("Content-Type");
     if (!type.empty() && !ToLower(type).starts_with("application/json"))
       throw RequestError(415, "unsupported_media_type",
                          fmt::format("Content-Type '{}': send application/json", type));
@@ -417,6 +413,10 @@ struct Server::Impl {
     std::string out = metrics.Render();
     out += "# HELP finml_models_loaded Models being served.\n# TYPE finml_models_loaded gauge\n";
     out += fmt::format("finml_models_loaded {}\n", snapshot->size());
+    out +=
+        "# HELP finml_http_connections_open Client connections open now.\n# TYPE "
+        "finml_http_connections_open gauge\n";
+    out += fmt::format("finml_http_connections_open {}\n", http->OpenConnections());
     out +=
         "# HELP finml_model_info The version of every served model.\n# TYPE finml_model_info "
         "gauge\n";
@@ -483,26 +483,8 @@ Server::~Server() { Stop(); }
 
 int Server::Start() {
   auto& i = *impl_;
-  if (i.options.port == 0) {
-    i.port = i.http->bind_to_any_port(i.options.host);
-    FINML_REQUIRE(i.port > 0, "cannot bind {} on any port", i.options.host);
-  } else {
-    FINML_REQUIRE(i.http->bind_to_port(i.options.host, i.options.port),
-                  "cannot listen on {}:{} (in use, or not an address of this machine?)",
-                  i.options.host, i.options.port);
-    i.port = i.options.port;
-  }
-  i.listener = std::thread([&i] {
-    i.http->listen_after_bind();
-    i.listener_done = true;
-  });
-  // Stop() must not run before the loop does, or it would miss it and the join would hang.
-  while (!i.http->is_running() && !i.listener_done)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  if (i.listener_done) {
-    i.listener.join();
-    throw IoError(fmt::format("could not serve on {}:{}", i.options.host, i.port));
-  }
+  i.port = i.http->Bind(i.options.host, i.options.port);
+  i.http->Start();
   if (i.options.reload_interval_seconds > 0)
     i.store->StartWatching(std::chrono::milliseconds(  // at least 50 ms: no busy loop
         std::max<std::int64_t>(50, std::llround(i.options.reload_interval_seconds * 1000))));
@@ -520,10 +502,7 @@ void Server::Stop() {
   auto& i = *impl_;
   i.stopping = true;
   i.store->StopWatching();
-  if (i.http && i.listener.joinable()) {
-    i.http->stop();
-    i.listener.join();
-  }
+  if (i.http) i.http->Stop();
 }
 
 int Server::port() const { return impl_->port; }

@@ -9,7 +9,7 @@ endfunction()
 
 finml_cli_test(version 0 "^0\\.1\\.0" -- $<TARGET_FILE:finml> --version)
 finml_cli_test(quickstart 0 "report: .*/report.html" --quiet-stderr --
-               $<TARGET_FILE:finml> run --out ${FINML_CLI_OUT}/quickstart)
+               $<TARGET_FILE:finml> run --out ${FINML_CLI_OUT}/quickstart --overwrite)
 finml_cli_test(print_config 0 "\"method\": \"walk_forward\"" --
                $<TARGET_FILE:finml> run examples/dow30_walk_forward.yaml --print-config)
 # What --print-config prints runs, with the same results: forecast, risk and credit experiments.
@@ -34,9 +34,9 @@ finml_cli_test(risk_var_lambda_range 2 "--ewma-lambda/--lambda: 'ewma_lambda' is
 finml_cli_test(credit_param_range 2 "--param rounds=0: 'params.rounds' is 0. it must be >= 1" --
                $<TARGET_FILE:finml> credit train --model gbdt --param rounds=0 --out ${FINML_CLI_OUT}/never)
 finml_cli_test(examples_panel 0 "metrics: " --quiet-stderr --
-               $<TARGET_FILE:finml> run examples/dow30_walk_forward.yaml --out ${FINML_CLI_OUT}/dow30)
+               $<TARGET_FILE:finml> run examples/dow30_walk_forward.yaml --out ${FINML_CLI_OUT}/dow30 --overwrite)
 finml_cli_test(examples_msft 0 "metrics: " --
-               $<TARGET_FILE:finml> run examples/msft_dates.yaml --out ${FINML_CLI_OUT}/msft)
+               $<TARGET_FILE:finml> run examples/msft_dates.yaml --out ${FINML_CLI_OUT}/msft --overwrite)
 finml_cli_test(unknown_key 2 "unknown_key.yaml:4:3: unknown key 'trian' in 'split' \\(did you mean 'train'" --
                $<TARGET_FILE:finml> run tests/cli/fixtures/unknown_key.yaml)
 finml_cli_test(bad_number 2 "bad_number.csv:4:5: cannot parse 'oops' as a number in column 'Close'" --
@@ -55,12 +55,12 @@ finml_cli_test(inspect 0 "wide_panel, 2529 rows, 1990-12-31 .. 2001-01-02" --
 finml_cli_test(unknown_feature_set 2 "unknown feature set 'stationery' \\(did you mean 'stationary'" --
                $<TARGET_FILE:finml> features --input data/msft_ohlcv.csv --set stationery --out ${FINML_CLI_OUT}/x.csv)
 finml_cli_test(examples_lstm_panel 0 "metrics: " --
-               $<TARGET_FILE:finml> run examples/dow30_lstm_panel.yaml --out ${FINML_CLI_OUT}/dow30_lstm)
+               $<TARGET_FILE:finml> run examples/dow30_lstm_panel.yaml --out ${FINML_CLI_OUT}/dow30_lstm --overwrite)
 finml_cli_test(predict_usage 2 "--model is required|model.*required" --
                $<TARGET_FILE:finml> predict --input data/aer_djia8012.csv --out ${FINML_CLI_OUT}/p.csv)
 # The GPT example end to end, with fewer epochs (--set) to keep the suite quick.
 finml_cli_test(examples_gpt 0 "metrics: " --
-               $<TARGET_FILE:finml> run examples/gpt_pretrain_djia.yaml --out ${FINML_CLI_OUT}/gpt
+               $<TARGET_FILE:finml> run examples/gpt_pretrain_djia.yaml --out ${FINML_CLI_OUT}/gpt --overwrite
                --set models[1].params.pretrain_epochs=1 --set models[1].params.epochs=2
                --set models[2].params.pretrain_epochs=1 --set models[2].params.epochs=2
                --set models[3].params.pretrain_epochs=1 --set models[3].params.epochs=2)
@@ -72,7 +72,7 @@ set_tests_properties(cli.predict_saved PROPERTIES DEPENDS cli.quickstart)
 set(FINML_PY /usr/bin/python3)
 finml_cli_test(backtest_sma_djia 0 "sma_cross 1980-03-10 \\.\\. 2012-12-31" --
                $<TARGET_FILE:finml> backtest --prices data/aer_djia8012.csv --strategy sma_cross
-               --set fast=20 --set slow=50 --cost-bps 10 --capital 1 --out ${FINML_CLI_OUT}/bt_djia)
+               --set fast=20 --set slow=50 --cost-bps 10 --capital 1 --out ${FINML_CLI_OUT}/bt_djia --overwrite)
 add_test(NAME backtest.pandas_sma_cross_djia
          COMMAND ${FINML_PY} tests/backtest/sma_cross_pandas.py data/aer_djia8012.csv
                  ${FINML_CLI_OUT}/bt_djia/equity.csv --fast 20 --slow 50 --cost-bps 10 --capital 1
@@ -82,7 +82,7 @@ set_tests_properties(backtest.pandas_sma_cross_djia PROPERTIES DEPENDS cli.backt
 finml_cli_test(backtest_sma_msft_open 0 "wrote .*bt_msft" --
                $<TARGET_FILE:finml> backtest --prices data/msft_ohlcv.csv --strategy sma_cross
                --set fast=5 --set slow=20 --cost-bps 5 --slippage-bps 2 --min-fee 1 --fill open
-               --capital 1000 --out ${FINML_CLI_OUT}/bt_msft)
+               --capital 1000 --out ${FINML_CLI_OUT}/bt_msft --overwrite)
 add_test(NAME backtest.pandas_sma_cross_msft_open
          COMMAND ${FINML_PY} tests/backtest/sma_cross_pandas.py data/msft_ohlcv.csv
                  ${FINML_CLI_OUT}/bt_msft/equity.csv --fast 5 --slow 20 --cost-bps 5
@@ -108,19 +108,19 @@ finml_cli_test(backtest_signal_bad_symbol 2 "signals_bad_symbol.csv:2:2: symbol 
 finml_cli_test(backtest_topk_panel 0 "^equal-weight buy-and-hold: total return" --
                $<TARGET_FILE:finml> backtest --prices data/dowjones30.csv
                --signals tests/cli/fixtures/dow30_momentum_signals.csv --strategy topk --top-k 5
-               --out ${FINML_CLI_OUT}/bt_topk)
+               --out ${FINML_CLI_OUT}/bt_topk --overwrite)
 finml_cli_test(backtest_trades_header 0 "^date,symbol,side,quantity,price,value,fee,slippage$" --
                head -n 1 ${FINML_CLI_OUT}/bt_topk/trades.csv)
 set_tests_properties(cli.backtest_trades_header PROPERTIES DEPENDS cli.backtest_topk_panel)
 
 # Market risk: the published GARCH benchmark through the CLI, a VaR backtest, and bad series.
 finml_cli_test(risk_garch_dem2gbp 0 "garch-normal: mu -0\\.00619041 .* omega 0\\.0107614 .* alpha 0\\.153134 .* beta 0\\.805974" --
-               $<TARGET_FILE:finml> risk garch --returns data/dem2gbp.csv --out ${FINML_CLI_OUT}/garch)
+               $<TARGET_FILE:finml> risk garch --returns data/dem2gbp.csv --out ${FINML_CLI_OUT}/garch --overwrite)
 finml_cli_test(risk_garch_loglik 0 "loglik -1106\\.6078" --
-               $<TARGET_FILE:finml> risk garch --returns data/dem2gbp.csv --out ${FINML_CLI_OUT}/garch)
+               $<TARGET_FILE:finml> risk garch --returns data/dem2gbp.csv --out ${FINML_CLI_OUT}/garch --overwrite)
 finml_cli_test(risk_var_djia 0 "historical +0\\.99 +exceptions" --
                $<TARGET_FILE:finml> risk var --prices data/aer_djia8012.csv --method historical,ewma
-               --level 0.99 --out ${FINML_CLI_OUT}/var)
+               --level 0.99 --out ${FINML_CLI_OUT}/var --overwrite)
 finml_cli_test(risk_var_constant 2 "returns are constant" --
                $<TARGET_FILE:finml> risk var --returns tests/cli/fixtures/returns_constant.csv
                --window 100 --out ${FINML_CLI_OUT}/never)
@@ -144,23 +144,23 @@ finml_cli_test(risk_needs_kind 2 "--returns FILE or --prices FILE" --
                $<TARGET_FILE:finml> risk garch --out ${FINML_CLI_OUT}/never)
 finml_cli_test(risk_portfolio 0 "portfolio VaR 0\\.99 over 10 day\\(s\\) \\(ledoit_wolf" --
                $<TARGET_FILE:finml> risk portfolio --prices data/dowjones30.csv --horizon 10
-               --out ${FINML_CLI_OUT}/portfolio)
+               --out ${FINML_CLI_OUT}/portfolio --overwrite)
 finml_cli_test(risk_stress 0 "ltcm_1998 +historical +portfolio -" --
                $<TARGET_FILE:finml> risk stress --prices data/dowjones30.csv --shock MSFT=-0.3
-               --out ${FINML_CLI_OUT}/stress)
+               --out ${FINML_CLI_OUT}/stress --overwrite)
 finml_cli_test(risk_experiment 0 "results: .*risk_run" --quiet-stderr --
-               $<TARGET_FILE:finml> run tests/cli/fixtures/risk_small.yaml --out ${FINML_CLI_OUT}/risk_run)
+               $<TARGET_FILE:finml> run tests/cli/fixtures/risk_small.yaml --out ${FINML_CLI_OUT}/risk_run --overwrite)
 
 # Credit scoring: the CLI, bad inputs, and the peers on finml's own folds (skipped without them).
 finml_cli_test(credit_train_logistic 0 "logistic, 1000 rows, 5-fold CV: AUC 0\\.7" --
                $<TARGET_FILE:finml> credit train --model logistic --encoding one_hot
-               --protected ForeignWorker --out ${FINML_CLI_OUT}/credit_logistic)
+               --protected ForeignWorker --out ${FINML_CLI_OUT}/credit_logistic --overwrite)
 finml_cli_test(credit_train_gbdt 0 "gbdt, 1000 rows, 5-fold CV" --
                $<TARGET_FILE:finml> credit train --model gbdt --encoding one_hot --no-importance
-               --out ${FINML_CLI_OUT}/credit_gbdt)
+               --out ${FINML_CLI_OUT}/credit_gbdt --overwrite)
 finml_cli_test(credit_train_rf 0 "rf, 1000 rows, 5-fold CV" --
                $<TARGET_FILE:finml> credit train --model rf --encoding one_hot --no-importance
-               --out ${FINML_CLI_OUT}/credit_rf)
+               --out ${FINML_CLI_OUT}/credit_rf --overwrite)
 foreach(model logistic gbdt rf)
   add_test(NAME credit.peer_auc_${model}
            COMMAND ${FINML_PY} bench/peer_credit.py check data/german_credit.csv
@@ -178,7 +178,7 @@ finml_cli_test(credit_score_unseen 0 "unseen categories: 1" --
                --input tests/cli/fixtures/credit_unseen.csv --out ${FINML_CLI_OUT}/credit_unseen_scores.csv)
 finml_cli_test(credit_train_categorical 0 "logistic, 40 rows" --
                $<TARGET_FILE:finml> credit train --data tests/cli/fixtures/credit_small.csv
-               --target default --positive yes --folds 2 --out ${FINML_CLI_OUT}/credit_cat)
+               --target default --positive yes --folds 2 --out ${FINML_CLI_OUT}/credit_cat --overwrite)
 set_tests_properties(cli.credit_score_unseen PROPERTIES DEPENDS cli.credit_train_categorical)
 finml_cli_test(credit_wrong_target 2 "no target column 'Klass' \\(did you mean 'Class'" --
                $<TARGET_FILE:finml> credit train --target Klass --out ${FINML_CLI_OUT}/never)
@@ -189,7 +189,7 @@ finml_cli_test(credit_text_in_numeric 2 "credit_bad_number.csv:7:1: 'abc' is not
                $<TARGET_FILE:finml> credit train --data tests/cli/fixtures/credit_bad_number.csv
                --target default --out ${FINML_CLI_OUT}/never)
 finml_cli_test(credit_experiment 0 "german_credit_gbdt: gbdt, AUC 0\\.7" --quiet-stderr --
-               $<TARGET_FILE:finml> run examples/german_credit.yaml --out ${FINML_CLI_OUT}/credit_run)
+               $<TARGET_FILE:finml> run examples/german_credit.yaml --out ${FINML_CLI_OUT}/credit_run --overwrite)
 
 # The model service through the binary: start, answer, refuse bad input, stop on SIGTERM.
 add_test(NAME cli.serve_smoke COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/serve_smoke.sh
@@ -203,3 +203,6 @@ finml_cli_test(serve_tls_needs_both 2 "TLS needs both --tls-cert and --tls-key" 
 add_test(NAME style.clang_format COMMAND ${CMAKE_SOURCE_DIR}/scripts/format-check.sh
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(style.clang_format PROPERTIES SKIP_RETURN_CODE 77)
+add_test(NAME cli.output_whole_or_nothing
+         COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/output_whole_or_nothing.sh $<TARGET_FILE:finml>
+                 ${FINML_CLI_OUT}/whole_or_nothing WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})

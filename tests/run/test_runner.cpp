@@ -99,8 +99,15 @@ TEST(Runner, WritesAllOutputsAndNoTemporaries) {
   for (const auto& e : std::filesystem::directory_iterator(dir))
     names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"backtest", "metrics.json", "models",
+  // The marker lets a later --overwrite replace this directory (and only such a directory).
+  EXPECT_EQ(names, (std::vector<std::string>{".finml-output", "backtest", "metrics.json", "models",
                                              "predictions.csv", "report.html", "run.json"}));
+  std::vector<std::string> siblings;
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::filesystem::path(dir).parent_path()))
+    if (e.path().filename().string().find(".partial-") != std::string::npos)
+      siblings.push_back(e.path().string());
+  EXPECT_TRUE(siblings.empty()) << siblings.front();
   for (const char* file : {"metrics.json", "equity.csv", "trades.csv", "tearsheet.html"})
     EXPECT_TRUE(std::filesystem::exists(dir + "/backtest/ridge/" + file)) << file;
   EXPECT_TRUE(std::filesystem::exists(dir + "/models/ar/model.json"));

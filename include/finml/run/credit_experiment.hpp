@@ -24,17 +24,20 @@ struct CreditExperiment {
 [[nodiscard]] CreditExperiment ParseCreditExperiment(const std::string& yaml_text,
                                                      const std::string& file);
 // `finml credit train` and a credit experiment alike: load the table, cross-validate, fit, and
-// write the outputs and model into `dir`. Returns the run and the files written.
+// write the outputs and model into `dir` (created whole or not at all; see OutputDirectory).
+// Returns the run and the files written.
 struct CreditTraining {
   credit::CreditRun run;
   std::size_t rows = 0;
   std::vector<std::string> files;
 };
 [[nodiscard]] CreditTraining TrainCredit(const credit::CreditConfig& config, const std::string& dir,
-                                         const std::string& command_line, bool progress);
+                                         const std::string& command_line, bool progress,
+                                         bool overwrite = false);
 
 // Returns the output directory (`out_dir` empty: runs/<UTC timestamp>).
 std::string RunCreditExperiment(const CreditExperiment& experiment, const std::string& out_dir,
-                                const std::string& command_line, bool progress);
+                                const std::string& command_line, bool progress,
+                                bool overwrite = false);
 
 }  // namespace finml::run

@@ -48,6 +48,6 @@ std::vector<std::string> RunStressJob(const risk::StressSettings& settings, cons
 
 // Returns the output directory; `out_dir` empty: runs/<UTC timestamp>.
 std::string RunRiskExperiment(const RiskExperiment& experiment, const std::string& out_dir,
-                              const std::string& command_line);
+                              const std::string& command_line, bool overwrite = false);
 
 }  // namespace finml::run

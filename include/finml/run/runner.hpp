@@ -73,7 +73,8 @@ struct RunRecord {
 };
 
 struct RunOptions {
-  std::string out_dir;  // empty: runs/<UTC timestamp>
+  std::string out_dir;     // empty: runs/<UTC timestamp>
+  bool overwrite = false;  // replace an existing run directory of finml's, whole
   bool progress = false;
   std::string command_line;
 };

@@ -17,11 +17,16 @@ struct ServeLimits {
 struct ServeOptions {
   std::string models_dir;
   std::string host = "127.0.0.1";
-  int port = 8080;  // 0: any free port (see Server::port)
-  std::size_t threads = 8;
-  std::string api_keys_file;  // empty: no authentication
-  double rate_limit = 0;      // requests per second per key (or client address); 0: none
-  double burst = 0;           // bucket size; 0: max(1, rate_limit)
+  int port = 8080;          // 0: any free port (see Server::port)
+  std::size_t threads = 8;  // serving requests; an open connection does not hold one
+  // Deadlines: TLS handshake and headers together, then the whole body (and writing the answer).
+  double header_timeout_seconds = 5;
+  double body_timeout_seconds = 15;
+  std::size_t max_connections = 1000;
+  std::size_t max_connections_per_client = 256;  // by client address
+  std::string api_keys_file;                     // empty: no authentication
+  double rate_limit = 0;  // requests per second per key (or client address); 0: none
+  double burst = 0;       // bucket size; 0: max(1, rate_limit)
   std::size_t max_body_bytes = 1 << 20;
   ServeLimits limits;
   std::string audit_log;        // JSON lines; empty: none
