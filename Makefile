@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 
-.PHONY: deps configure build run test bench clean fixtures format format-check
+.PHONY: deps configure build run test bench clean fixtures format format-check fuzz sanitize
 
 deps:
 	@bash scripts/install-deps.sh
@@ -26,6 +26,33 @@ test: build
 bench: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target finml_bench
 	@bash bench/run_all.sh $(BUILD_DIR)
+
+# Builds the fuzz targets with clang's libFuzzer, ASan and UBSan in $(FUZZ_DIR) and runs each for
+# FUZZ_SECONDS, two at a time; crash inputs land in tests/fuzz/crashes/<target>/ (commit them with
+# the fix: every test run replays them).
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	@cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+	  -DCMAKE_CXX_COMPILER=clang++ -DFINML_FUZZ=ON \
+	  "-DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
+	  "-DCMAKE_SHARED_LINKER_FLAGS=-fsanitize=address,undefined" \
+	  "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined" >/dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target finml_fuzzers
+	@bash tests/fuzz/run_fuzzers.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
+
+# The unit tests (core, torch, serve) built with AddressSanitizer and UndefinedBehaviorSanitizer in
+# $(SANITIZE_DIR); any report fails the run.
+SANITIZE_DIR ?= build-sanitize
+sanitize: deps
+	@cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  "-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
+	  "-DCMAKE_SHARED_LINKER_FLAGS=-fsanitize=address,undefined" \
+	  "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined" >/dev/null
+	@cmake --build $(SANITIZE_DIR) -j $(JOBS) --target finml finml_tests finml_torch_tests finml_serve_tests
+	@cd $(SANITIZE_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS) \
+	  -R '^[A-Z]' -E 'style'
 
 # Regenerates the peer reference values under tests/fixtures (R TTR, fGarch, cvar; scikit-learn).
 fixtures: deps

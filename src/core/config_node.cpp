@@ -15,8 +15,26 @@ std::string Place(const std::string& file, const YAML::Mark& mark) {
   return fmt::format("{}:{}:{}", file, mark.line + 1, mark.column + 1);
 }
 
-ConfigNode Convert(const YAML::Node& node, const std::string& file) {
+// Aliases let a few bytes stand for a cycle (a: &a [*a]) or for exponentially many values (each
+// list repeating the previous one): conversion stops at these bounds instead of recursing until
+// the stack or the memory runs out.
+constexpr std::size_t kMaxDepth = 100;
+constexpr std::size_t kMaxValues = 1000000;
+
+struct Budget {
+  std::size_t values = 0;
+};
+
+ConfigNode Convert(const YAML::Node& node, const std::string& file, std::size_t depth,
+                   Budget& budget) {
   const std::string where = Place(file, node.Mark());
+  if (depth > kMaxDepth)
+    throw ConfigError(fmt::format(
+        "{}: nested more than {} levels deep (an alias that contains itself?)", where, kMaxDepth));
+  if (++budget.values > kMaxValues)
+    throw ConfigError(fmt::format(
+        "{}: the file expands to more than {} values (aliases of aliases?); write it out plainly",
+        file, kMaxValues));
   switch (node.Type()) {
     case YAML::NodeType::Null:
     case YAML::NodeType::Undefined:
@@ -25,7 +43,7 @@ ConfigNode Convert(const YAML::Node& node, const std::string& file) {
       return ConfigNode::Scalar(node.Scalar(), where, node.Tag() == "!");
     case YAML::NodeType::Sequence: {
       ConfigNode list = ConfigNode::List(where);
-      for (const auto& item : node) list.Append(Convert(item, file));
+      for (const auto& item : node) list.Append(Convert(item, file, depth + 1, budget));
       return list;
     }
     case YAML::NodeType::Map: {
@@ -50,7 +68,7 @@ ConfigNode Convert(const YAML::Node& node, const std::string& file) {
               "silently use only one)",
               Place(file, item.first.Mark()), key, earlier));
         }
-        map.Set(key, Convert(item.second, file), Place(file, item.first.Mark()));
+        map.Set(key, Convert(item.second, file, depth + 1, budget), Place(file, item.first.Mark()));
       }
       // YAML merge keys (<<: *anchor): merged entries never override explicit ones.
       for (const auto& merge : merges) {
@@ -64,7 +82,7 @@ ConfigNode Convert(const YAML::Node& node, const std::string& file) {
           if (!part.IsMap())
             throw ConfigError(
                 fmt::format("{}: '<<' merges mappings only", Place(file, part.Mark())));
-          ConfigNode merged = Convert(part, file);
+          ConfigNode merged = Convert(part, file, depth + 1, budget);
           for (std::size_t i = 0; i < merged.size(); ++i)
             if (!map.Has(merged.key(i)))
               map.Set(merged.key(i), merged.value(i), merged.key_where(i));
@@ -107,7 +125,43 @@ ConfigNode ConfigNode::Map(std::string where) {
   return n;
 }
 
+namespace {
+
+// yaml-cpp parses flow collections ([...], {...}) recursively: a few megabytes of '[' would
+// overflow the stack before any other check runs.
+void CheckFlowDepth(std::string_view text, const std::string& file) {
+  std::size_t depth = 0, line = 1, column = 0;
+  char quote = 0;
+  bool comment = false;
+  for (char c : text) {
+    ++column;
+    if (c == '\n') {
+      ++line, column = 0, comment = false;
+      continue;
+    }
+    if (comment) continue;
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '"' || c == '\'')
+      quote = c;
+    else if (c == '#')
+      comment = true;
+    else if (c == '[' || c == '{') {
+      if (++depth > kMaxDepth)
+        throw ConfigError(fmt::format("{}:{}:{}: brackets nested more than {} levels deep", file,
+                                      line, column, kMaxDepth));
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+}
+
+}  // namespace
+
 ConfigNode ConfigNode::FromYaml(std::string_view text, const std::string& file) {
+  CheckFlowDepth(text, file);
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
@@ -115,7 +169,8 @@ ConfigNode ConfigNode::FromYaml(std::string_view text, const std::string& file) 
     throw ConfigError(
         fmt::format("{}:{}:{}: invalid YAML: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
-  return Convert(root, file);
+  Budget budget;
+  return Convert(root, file, 0, budget);
 }
 
 ConfigNode ConfigNode::FromJson(const nlohmann::json& j, const std::string& origin) {
@@ -145,13 +200,15 @@ ConfigNode ConfigNode::FromJson(const nlohmann::json& j, const std::string& orig
 }
 
 ConfigNode ConfigNode::FromText(std::string_view text, const std::string& where) {
+  CheckFlowDepth(text, where);
   YAML::Node node;
   try {
     node = YAML::Load(std::string(text));
   } catch (const YAML::Exception&) {
     return Scalar(std::string(text), where);  // not YAML: take it as it is
   }
-  ConfigNode parsed = Convert(node, where);
+  Budget budget;
+  ConfigNode parsed = Convert(node, where, 0, budget);
   // Places inside one flag's value are the flag itself.
   std::function<void(ConfigNode&)> relabel = [&](ConfigNode& n) {
     n.where_ = where;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 
 #include "finml/core/error.hpp"
@@ -42,7 +43,9 @@ const options::Schema<LoadOptions>& LoadOptions::Schema() {
 
 MarketData LoadMarketData(const std::string& path, const LoadOptions& options) {
   std::string text = ReadFile(path);
-  return ParseMarketData(text, path, options);
+  MarketData md = ParseMarketData(text, path, options);
+  for (const auto& w : md.warnings) std::fprintf(stderr, "finml: warning: %s\n", w.c_str());
+  return md;
 }
 
 namespace {
@@ -180,6 +183,7 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
                                 ? AssemblePanel(md, parsed, plan, options, file_label)
                                 : AssembleTable(md, parsed.rows, plan, options, file_label);
   ApplyMissingPolicy(md, places.lines, places.field_columns, options, header);
+  WarnAbsurdMagnitudes(md);
   return md;
 }
 

@@ -69,4 +69,7 @@ void ApplyMissingPolicy(MarketData& md, const LineMap& lines,
                         const std::vector<std::vector<std::size_t>>& field_columns,
                         const LoadOptions& options, const std::vector<std::string>& header);
 
+// Names prices beyond 1e12 and thousandfold one-bar moves in MarketData::warnings.
+void WarnAbsurdMagnitudes(MarketData& md);
+
 }  // namespace finml::data::loading

@@ -13,6 +13,7 @@
 #include "finml/core/strings.hpp"
 #include "finml/credit/outputs.hpp"
 #include "finml/credit/pipeline.hpp"
+#include "finml/serve/model_store.hpp"
 #include "json_fields.hpp"
 #include "replica_pool.hpp"
 #include "request_error.hpp"
@@ -27,7 +28,7 @@ class CreditServable final : public Servable {
       : name_(std::move(name)), limits_(limits) {
     const credit::CreditManifest saved = credit::ReadCreditManifest(dir);
     manifest_ = saved.json;
-    version_ = Sha256Hex(ReadFile(saved.dir + "/model.json")).substr(0, 12);
+    version_ = ModelContentVersion(saved.dir);
     std::vector<std::unique_ptr<credit::CreditModel>> copies;
     for (std::size_t k = 0; k < std::max<std::size_t>(limits.replicas, 1); ++k)
       copies.push_back(

@@ -13,6 +13,7 @@
 #include "finml/core/sha256.hpp"
 #include "finml/core/strings.hpp"
 #include "finml/data/transforms.hpp"
+#include "finml/serve/model_store.hpp"
 #include "finml/train/samples.hpp"
 #include "json_fields.hpp"
 #include "replica_pool.hpp"
@@ -99,7 +100,7 @@ class ForecastServable final : public Servable {
       copies.push_back(std::make_unique<run::SavedForecaster>(run::SavedForecaster::Load(dir)));
     pool_ = std::make_unique<ReplicaPool<run::SavedForecaster>>(std::move(copies));
     const auto& saved = pool_->Any();
-    version_ = Sha256Hex(ReadFile(dir + "/model.json")).substr(0, 12);
+    version_ = ModelContentVersion(dir);
     resample_ = saved.Config().data.resample.has_value();
     reference_ = saved.Manifest().value("drift_reference", nlohmann::json::object());
     FindInputShape(saved);

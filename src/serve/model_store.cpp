@@ -1,6 +1,7 @@
 #include "finml/serve/model_store.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -48,18 +49,6 @@ std::shared_ptr<const Servable> LoadServable(const std::string& dir, const std::
                   path, format));
 }
 
-namespace {
-
-std::string ReadFileIfPresent(const std::string& path) {
-  try {
-    return ReadFile(path);
-  } catch (const std::exception&) {
-    return "";
-  }
-}
-
-}  // namespace
-
 std::string DirectoryFingerprint(const std::string& dir) {
   std::vector<std::string> entries;
   std::error_code ec;
@@ -68,18 +57,31 @@ std::string DirectoryFingerprint(const std::string& dir) {
   for (auto it = fs::recursive_directory_iterator(
            base, fs::directory_options::follow_directory_symlink, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (!it->is_regular_file(ec)) continue;
-    const auto size = it->file_size(ec);
-    const auto mtime = it->last_write_time(ec).time_since_epoch().count();
-    entries.push_back(
-        fmt::format("{}|{}|{}", fs::relative(it->path(), base).string(), size, mtime));
+    struct stat st {};
+    if (::stat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    // Every file, by what changes when its bytes do without reading them at every poll: a copy
+    // that keeps size and modification time (cp -p, rsync -t) still gets a new inode or change
+    // time, which no tool can set back.
+    entries.push_back(fmt::format("{}|{}|{}.{}|{}.{}|{}", fs::relative(it->path(), base).string(),
+                                  st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+                                  st.st_ctim.tv_sec, st.st_ctim.tv_nsec, st.st_ino));
   }
   std::sort(entries.begin(), entries.end());
-  // Copies that keep modification times (cp -p, rsync) still change the manifest's bytes.
-  std::string joined =
-      base.string() + "\n" + Sha256Hex(ReadFileIfPresent((base / "model.json").string())) + "\n";
+  std::string joined = base.string() + "\n";
   for (const auto& e : entries) joined += e + "\n";
   return Sha256Hex(joined);
+}
+
+std::string ModelContentVersion(const std::string& dir) {
+  std::vector<fs::path> files;
+  const fs::path base = fs::canonical(dir);
+  for (const auto& e : fs::recursive_directory_iterator(base))
+    if (e.is_regular_file()) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  std::string joined;
+  for (const auto& f : files)
+    joined += fs::relative(f, base).string() + " " + Sha256File(f.string()) + "\n";
+  return Sha256Hex(joined).substr(0, 12);
 }
 
 ModelStore::ModelStore(std::string root, ServeLimits limits, std::size_t drift_window,

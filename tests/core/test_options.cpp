@@ -123,6 +123,30 @@ TEST(Options, ReadsEveryKindOfValueAndFillsDefaults) {
       << "an absent section is left out";
 }
 
+// Aliases and brackets cannot make a small file recurse without end or expand without bound.
+TEST(Options, CyclicExponentialAndDeepYamlAreClearErrors) {
+  auto error = [](const std::string& yaml) {
+    try {
+      (void)ConfigNode::FromYaml(yaml, "s.yaml");
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(error("a: &a [*a]\n").find("nested more than 100 levels deep (an alias that"),
+            std::string::npos);
+  std::string laughs = "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 9; ++i)
+    laughs += fmt::format(
+        "l{0}: &l{0} [*l{1}, *l{1}, *l{1}, *l{1}, *l{1}, *l{1}, *l{1}, *l{1}, "
+        "*l{1}, *l{1}]\n",
+        i, i - 1);
+  EXPECT_NE(error(laughs).find("expands to more than 1000000 values"), std::string::npos);
+  EXPECT_NE(error("a: " + std::string(100000, '[')).find("s.yaml:1:104: brackets nested more"),
+            std::string::npos);
+  EXPECT_EQ(error("a: '[[[[' # [[[\nb: [[1], {c: 2}]\n"), "");
+}
+
 TEST(Options, EveryErrorNamesThePlaceTheKeyAndTheFix) {
   EXPECT_EQ(ErrorOf("window: 5\n"),
             "s.yaml:1:9: 'section.window' is 5; it must be >= 20 (fix: give a value >= 20)");

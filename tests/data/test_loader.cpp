@@ -121,6 +121,21 @@ TEST(Loader, LongPanelGapIsMissingUnderPolicy) {
   EXPECT_EQ(dropped.repairs[0].count, 1u);
 }
 
+// A 1e308 close or a thousandfold jump is kept but named, with the date.
+TEST(Loader, AbsurdMagnitudesAreWarnings) {
+  const MarketData md = ParseMarketData(
+      "Date,Close\n2020-01-02,100\n2020-01-03,1e308\n2020-01-06,101\n2020-01-07,100000000\n2020-01-"
+      "08,100\n",
+      "p.csv");
+  ASSERT_EQ(md.warnings.size(), 4u);
+  EXPECT_NE(md.warnings[0].find("p.csv: the close of the series on 2020-01-03 is 1e+308, beyond"),
+            std::string::npos)
+      << md.warnings[0];
+  EXPECT_NE(md.warnings[3].find("1 more values like these"), std::string::npos) << md.warnings[3];
+  EXPECT_TRUE(
+      ParseMarketData("Date,Close\n2020-01-02,100\n2020-01-03,150\n", "p.csv").warnings.empty());
+}
+
 TEST(Loader, UnparsableNumberNamesFileLineColumn) {
   ExpectDataError("Date,Close\n2020-01-02,1.5\n2020-01-03,abc\n",
                   {"prices.csv:3:2", "cannot parse 'abc'", "column 'Close'"});

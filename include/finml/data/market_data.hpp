@@ -39,6 +39,8 @@ struct MarketData {
   std::vector<std::string> time_label;
   std::vector<Bars> assets;
   std::vector<Repair> repairs;
+  // Values kept but suspicious (a close of 1e20): LoadMarketData prints them on stderr.
+  std::vector<std::string> warnings;
 
   [[nodiscard]] std::size_t rows() const { return time.size(); }
   [[nodiscard]] const Bars& Asset(const std::string& symbol) const;

@@ -78,8 +78,13 @@ class ModelStore {
   bool stop_watching_ = false;
 };
 
-// The models directory's fingerprint of one model: every file's relative path, size and
-// modification time, hashed.
+// The models directory's fingerprint of one model, cheap enough for every poll: every file's
+// relative path, size, modification and change times and inode, hashed.
 [[nodiscard]] std::string DirectoryFingerprint(const std::string& dir);
+
+// A model's version: the first 12 hex digits of SHA-256 over every regular file in `dir` (names
+// and contents, in name order), so a changed weights.pt or state.json is a new version even under
+// the same manifest.
+[[nodiscard]] std::string ModelContentVersion(const std::string& dir);
 
 }  // namespace finml::serve
