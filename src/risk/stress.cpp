@@ -148,7 +148,8 @@ std::vector<StressOutcome> RunStress(const data::MarketData& prices,
       o.asset_returns.emplace_back(symbol, r);
       o.portfolio_return += w * r;
     }
-    for (const auto& [s, v] : shock.shocks) {
+    for (const auto& entry : shock.shocks) {
+      const std::string& s = entry.first;  // clang 14 (the fuzz build) cannot capture a binding
       const bool held =
           std::any_of(weights.begin(), weights.end(), [&](const auto& w) { return w.first == s; });
       FINML_REQUIRE(held, "shock '{}' names '{}', which the portfolio does not hold", shock.name,

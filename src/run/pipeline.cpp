@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -224,6 +225,15 @@ void Load(RunRecord& record) {
   record.provenance.Input(record.data_path, record.data_sha256);
   record.provenance.seed = config.seed;
   record.market = LoadExperimentData(config, record.data_path);
+  // A constant series has no returns to learn from; every indicator on it is 0/0, and the user
+  // would otherwise read "no usable samples" and look for a windowing mistake.
+  for (const auto& asset : record.market.assets) {
+    const auto& close = asset.Has(data::Field::kClose) ? asset.close : asset.adj_close;
+    const auto [lo, hi] = std::minmax_element(close.begin(), close.end());
+    FINML_REQUIRE(close.empty() || *lo != *hi,
+                  "{}: the series{} is constant (every close is {}): there is nothing to forecast",
+                  record.data_path, asset.symbol.empty() ? "" : " '" + asset.symbol + "'", *lo);
+  }
 }
 
 // Features and samples. Every model is judged on the same decisions: samples carry the longest

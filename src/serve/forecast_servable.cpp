@@ -310,7 +310,8 @@ class ForecastServable final : public Servable {
         const std::string where = fmt::format("{}[{}]", at("bars"), i);
         const auto& bar = list[i];
         RequireObject(bar, where);
-        for (const auto& [key, value] : bar.items()) {
+        for (const auto& item : bar.items()) {
+          const std::string& key = item.key();  // clang 14 cannot capture a structured binding
           if (std::find(bar_keys.begin(), bar_keys.end(), key) != bar_keys.end()) continue;
           const bool is_field = std::any_of(std::begin(kAllFields), std::end(kAllFields),
                                             [&](Field f) { return key == EnumName(f); });

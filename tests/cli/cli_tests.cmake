@@ -206,3 +206,9 @@ set_tests_properties(style.clang_format PROPERTIES SKIP_RETURN_CODE 77)
 add_test(NAME cli.output_whole_or_nothing
          COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/output_whole_or_nothing.sh $<TARGET_FILE:finml>
                  ${FINML_CLI_OUT}/whole_or_nothing WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+finml_cli_test(run_constant_series 2 "prices_constant.csv: the series 'prices_constant' is constant \\(every close is 5\\)" --
+               $<TARGET_FILE:finml> run examples/quickstart.yaml --set data.path=tests/cli/fixtures/prices_constant.csv
+               --out ${FINML_CLI_OUT}/never)
+add_test(NAME cli.malformed_corpus
+         COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/malformed_corpus.sh $<TARGET_FILE:finml>
+                 ${FINML_CLI_OUT}/malformed_corpus WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
