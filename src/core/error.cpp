@@ -17,6 +17,8 @@ static std::string FormatDataError(const SourceLocation& where, const std::strin
 }
 
 DataError::DataError(SourceLocation where, const std::string& problem, const std::string& fix)
-    : InvalidInput(FormatDataError(where, problem, fix)), where_(std::move(where)) {}
+    : InvalidInput(FormatDataError(where, problem, fix)),
+      where_(std::move(where)),
+      problem_(problem) {}
 
 }  // namespace finml

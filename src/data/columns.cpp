@@ -42,9 +42,12 @@ ColumnPlan PlanColumns(const std::vector<std::string>& header, const LoadOptions
   for (std::size_t i = 0; i < lower.size(); ++i) {
     if (IsDateHeader(lower[i]) && lower[i] != "") {
       plan.date_col = i;
+      plan.date_named = true;
       break;
     }
   }
+  // An unnamed first column is how pandas writes its index: dates, as a rule.
+  if (!lower.empty() && lower[0].empty()) plan.date_named = true;
   for (std::size_t i = 0; i < lower.size(); ++i) {
     if (i != plan.date_col && (lower[i] == "symbol" || lower[i] == "ticker")) plan.symbol_col = i;
   }

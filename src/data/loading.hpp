@@ -25,6 +25,7 @@ constexpr std::size_t kNoColumn = static_cast<std::size_t>(-1);
 
 struct ColumnPlan {
   std::size_t date_col = 0;
+  bool date_named = false;  // a header says which column is the date; else the first column
   std::optional<std::size_t> symbol_col;
   // For OHLCV / long: field -> column. For wide / close-only: symbol columns.
   std::vector<std::pair<Field, std::size_t>> fields;

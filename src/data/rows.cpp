@@ -81,9 +81,38 @@ bool LooksNumeric(std::string_view s) {
 
 }  // namespace
 
+namespace {
+
+ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
+                      const std::vector<std::string>& header, const LoadOptions& options,
+                      const std::string& file);
+
+}  // namespace
+
+// A file without a date column is read as prices indexed by its first column; when that fails,
+// the likelier story is a table (loans, applicants) given to a command that reads prices.
 ParsedRows ReadRows(CsvReader& reader, const ColumnPlan& plan,
                     const std::vector<std::string>& header, const LoadOptions& options,
                     const std::string& file) {
+  try {
+    return ReadRowsOf(reader, plan, header, options, file);
+  } catch (const DataError& e) {
+    if (plan.date_named || header.empty()) throw;
+    throw DataError(
+        e.where(),
+        fmt::format("{}; the file has no date column (none is named date, datetime, timestamp, "
+                    "time or index), so it was read as prices indexed by its first column '{}'",
+                    e.problem(), Excerpt(header[plan.date_col])),
+        "prices need a date column, first or named 'date'; a table of applicants or loans goes "
+        "to `finml credit train --data FILE --target COLUMN` or `finml credit score`");
+  }
+}
+
+namespace {
+
+ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
+                      const std::vector<std::string>& header, const LoadOptions& options,
+                      const std::string& file) {
   const bool by_symbol_columns = plan.shape == Shape::kWidePanel || plan.shape == Shape::kCloseOnly;
   const std::size_t width = by_symbol_columns ? plan.symbol_columns.size() : plan.fields.size();
   ParsedRows out;
@@ -169,5 +198,7 @@ ParsedRows ReadRows(CsvReader& reader, const ColumnPlan& plan,
   out.count = ordinal;
   return out;
 }
+
+}  // namespace
 
 }  // namespace finml::data::loading

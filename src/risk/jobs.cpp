@@ -293,7 +293,6 @@ risk::ShockScenario Codec<risk::ShockScenario>::Read(const ConfigNode& n, const 
     }
   }
   risk::ShockScenario shock;
-  shock.name = "shock";
   for (std::size_t i = 0; i < n.size(); ++i) {
     if (n.key(i) == "name") {
       shock.name = ReadString(n.value(i), JoinPath(path, "name"));
@@ -303,6 +302,7 @@ risk::ShockScenario Codec<risk::ShockScenario>::Read(const ConfigNode& n, const 
       ThrowUnknownKey(n, i, path, {"name", "returns"});
     }
   }
+  if (shock.name.empty()) shock.name = risk::DescribeShocks(shock.shocks);
   return shock;
 }
 

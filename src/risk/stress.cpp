@@ -81,11 +81,17 @@ ShockScenario ParseShockScenario(const std::string& text) {
   if (colon != std::string::npos) {
     s.name = Trim(text.substr(0, colon));
     body = text.substr(colon + 1);
-  } else {
-    s.name = "shock";
   }
   s.shocks = ParseSymbolValues(body, "shock");
+  if (s.name.empty()) s.name = DescribeShocks(s.shocks);
   return s;
+}
+
+std::string DescribeShocks(const std::vector<std::pair<std::string, double>>& shocks) {
+  std::string name;
+  for (const auto& [symbol, move] : shocks)
+    name += fmt::format("{}{} {:+g}%", name.empty() ? "" : ", ", symbol, move * 100);
+  return name.empty() ? "shock" : name;
 }
 
 std::vector<StressOutcome> RunStress(const data::MarketData& prices,

@@ -212,3 +212,8 @@ finml_cli_test(run_constant_series 2 "prices_constant.csv: the series 'prices_co
 add_test(NAME cli.malformed_corpus
          COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/malformed_corpus.sh $<TARGET_FILE:finml>
                  ${FINML_CLI_OUT}/malformed_corpus WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+finml_cli_test(risk_stress_unnamed_shocks 0 "AA -20%, KO -10% +hypothetical portfolio" --
+               $<TARGET_FILE:finml> risk stress --prices data/dowjones30.csv --shock AA=-0.2,KO=-0.1
+               --shock KO=-0.3 --out ${FINML_CLI_OUT}/stress_unnamed --overwrite)
+finml_cli_test(inspect_table_without_dates 2 "loans_table.csv:2:3: cannot parse 'adjustable' as a number in column 'kind'. the file has no date column .* first column 'rate' .*finml credit train" --
+               $<TARGET_FILE:finml> inspect --input tests/cli/fixtures/loans_table.csv)

@@ -87,7 +87,7 @@ TEST(RiskExperiment, FlagsAndFileKeysReadScenariosAlike) {
   ASSERT_EQ(s.shocks.size(), 2u) << "a shock's commas separate its symbols, not scenarios";
   EXPECT_EQ(s.shocks[0].name, "crash");
   EXPECT_EQ(s.shocks[0].shocks.size(), 2u);
-  EXPECT_EQ(s.shocks[1].name, "shock");
+  EXPECT_EQ(s.shocks[1].name, "KO -30%") << "an unnamed shock is named after its moves";
   ASSERT_EQ(s.scenarios.size(), 1u);
   const auto file = ParseRiskExperiment(
       "task: risk\nstress:\n  prices: data/dowjones30.csv\n  shocks:\n    - {name: crash, "

@@ -53,9 +53,11 @@ class DataError : public InvalidInput {
  public:
   DataError(SourceLocation where, const std::string& problem, const std::string& fix = {});
   [[nodiscard]] const SourceLocation& where() const { return where_; }
+  [[nodiscard]] const std::string& problem() const { return problem_; }
 
  private:
   SourceLocation where_;
+  std::string problem_;
 };
 
 }  // namespace finml

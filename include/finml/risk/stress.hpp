@@ -30,8 +30,10 @@ struct ShockScenario {
 [[nodiscard]] const std::vector<HistoricalScenario>& BuiltinScenarios();
 // "name=2008-09-12:2008-11-20"
 [[nodiscard]] HistoricalScenario ParseHistoricalScenario(const std::string& text);
-// "name:AAPL=-0.2,MSFT=-0.15" or "AAPL=-0.2" (named "shock")
+// "name:AAPL=-0.2,MSFT=-0.15" or "AAPL=-0.2" (named after its shocks: "AAPL -20%")
 [[nodiscard]] ShockScenario ParseShockScenario(const std::string& text);
+// The name of a shock scenario given without one: its moves, "AAPL -20%, MSFT -15%".
+[[nodiscard]] std::string DescribeShocks(const std::vector<std::pair<std::string, double>>& shocks);
 
 struct StressOutcome {
   std::string name, kind;   // kind: historical or hypothetical
