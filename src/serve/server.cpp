@@ -390,7 +390,10 @@ struct Server::Impl {
     const std::string type = req.Header("Content-Type");
     if (!type.empty() && !ToLower(type).starts_with("application/json"))
       throw RequestError(415, "unsupported_media_type",
-                         fmt::format("Content-Type '{}': send application/json", type));
+                         fmt::format("Content-Type '{}': send JSON with the header 'Content-Type: "
+                                     "application/json' (curl: -H 'Content-Type: "
+                                     "application/json'; -d alone sends a form)",
+                                     type));
     nlohmann::json body;
     try {
       body = nlohmann::json::parse(req.body);

@@ -225,6 +225,10 @@ TEST(ServeSafety, MalformedRequestCorpusGetsJsonErrorsAndTheServerStillAnswers) 
     if (!r.kind.empty())
       EXPECT_NE(reply.find("\"kind\":\"" + r.kind + "\""), std::string::npos) << reply;
   }
+  // curl's -d alone sends a form: the refusal says which header to add.
+  EXPECT_NE(server.Request("POST", lstm, body, {}, "application/x-www-form-urlencoded")
+                .body.find("curl: -H 'Content-Type: application/json'"),
+            std::string::npos);
   // Still alive, and still the same answers.
   EXPECT_EQ(server.Get("/healthz").status, 200);
   const auto after = server.Post("/v1/models/lstm/predict", valid);
