@@ -126,6 +126,25 @@ ColumnPlan PlanColumns(const std::vector<std::string>& header, const LoadOptions
                       "add at least one price column");
     }
   }
+  // `symbol` names the one asset of a single-asset file; on a panel it used to be ignored, and a
+  // user who meant "only gold" trained on every column.
+  if (!options.symbol.empty()) {
+    if (plan.shape == Shape::kLongPanel || plan.symbol_columns.size() > 1) {
+      std::vector<std::string> names;
+      for (const auto& [name, col] : plan.symbol_columns) names.push_back(name);
+      throw DataError(
+          SourceLocation{file, 1, 0},
+          fmt::format("'symbol: {}' names the asset of a single-asset file, but this file holds "
+                      "several assets{}",
+                      options.symbol,
+                      names.empty() ? " (a symbol column)" : " (" + JoinStrings(names, ", ") + ")"),
+          fmt::format("to keep some of them, use 'symbols: [{}]' (on the command line: --set "
+                      "data.symbols=[{}])",
+                      options.symbol, options.symbol));
+    }
+    if (plan.shape != Shape::kOhlcv && !plan.symbol_columns.empty())
+      plan.symbol_columns.front().first = options.symbol;
+  }
   return plan;
 }
 

@@ -136,6 +136,27 @@ TEST(Loader, AbsurdMagnitudesAreWarnings) {
       ParseMarketData("Date,Close\n2020-01-02,100\n2020-01-03,150\n", "p.csv").warnings.empty());
 }
 
+// `symbol` names a single asset; on a panel it is an error that shows how to keep one column.
+TEST(Loader, SymbolOnAPanelIsAnErrorNotIgnored) {
+  LoadOptions gold;
+  gold.symbol = "gold";
+  const std::string panel = "Date,gold,silver\n2020-01-02,1500,18\n2020-01-03,1510,18.2\n";
+  try {
+    (void)ParseMarketData(panel, "metals.csv", gold);
+    FAIL() << "symbol on a two-asset file was accepted";
+  } catch (const DataError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("'symbol: gold' names the asset of a single-asset file, but this file holds "
+                     "several assets (gold, silver)"),
+              std::string::npos)
+        << m;
+    EXPECT_NE(m.find("use 'symbols: [gold]'"), std::string::npos) << m;
+  }
+  const MarketData one =
+      ParseMarketData("Date,DJIA\n2020-01-02,100\n2020-01-03,101\n", "djia.csv", gold);
+  EXPECT_EQ(one.Symbols(), std::vector<std::string>{"gold"});
+}
+
 TEST(Loader, UnparsableNumberNamesFileLineColumn) {
   ExpectDataError("Date,Close\n2020-01-02,1.5\n2020-01-03,abc\n",
                   {"prices.csv:3:2", "cannot parse 'abc'", "column 'Close'"});
