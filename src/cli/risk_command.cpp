@@ -5,6 +5,7 @@
 #include "finml/core/output_directory.hpp"
 #include "finml/core/provenance.hpp"
 #include "finml/run/risk_experiment.hpp"
+#include "finml/run/runner.hpp"
 
 namespace finml::cli {
 namespace {
@@ -24,7 +25,9 @@ risk::SeriesSource Series(const ConfigNode& node) {
   const ConfigNode* data = node.Find("data");
   FINML_REQUIRE(data && data->Has("path"),
                 "say what the file holds: --returns FILE or --prices FILE");
-  return risk::SeriesSource::Schema().Parse(*data, "data");
+  risk::SeriesSource source = risk::SeriesSource::Schema().Parse(*data, "data");
+  source.path = run::ResolveDataPath(source.path, "");  // found from any directory
+  return source;
 }
 
 // The job wrote into the staging directory; only a complete result is moved into place.
@@ -86,15 +89,17 @@ int RunRisk(const RiskCommandOptions& o, const CLI::App& app, const std::string&
                  "var.csv,backtest.json,report.html");
   }
   if (app.got_subcommand("portfolio")) {
-    const auto settings = risk::PortfolioSettings::Schema().Parse(
+    auto settings = risk::PortfolioSettings::Schema().Parse(
         o.portfolio.Collect(ConfigNode::Map("finml risk portfolio")), "");
+    settings.prices = run::ResolveDataPath(settings.prices, "");
     provenance.Input(settings.prices);
     OutputDirectory out(o.out, o.overwrite);
     return Print(Commit(out, run::RunPortfolioJob(settings, out.staging(), provenance)), o.out,
                  "portfolio.json");
   }
-  const auto settings = risk::StressSettings::Schema().Parse(
+  auto settings = risk::StressSettings::Schema().Parse(
       o.stress.Collect(ConfigNode::Map("finml risk stress")), "");
+  settings.prices = run::ResolveDataPath(settings.prices, "");
   provenance.Input(settings.prices);
   OutputDirectory out(o.out, o.overwrite);
   return Print(Commit(out, run::RunStressJob(settings, out.staging(), provenance)), o.out,

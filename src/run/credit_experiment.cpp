@@ -35,8 +35,12 @@ CreditExperiment ParseCreditExperiment(const std::string& text, const std::strin
   return ParseCreditExperiment(ConfigNode::FromYaml(text, file), file);
 }
 
-CreditTraining TrainCredit(const credit::CreditConfig& config, const std::string& dir,
+CreditTraining TrainCredit(const credit::CreditConfig& given, const std::string& dir,
                            const std::string& command_line, bool progress, bool overwrite) {
+  // A relative path, the default one included, works from any directory: the working directory
+  // first, then the checkout's.
+  credit::CreditConfig config = given;
+  config.data = ResolveDataPath(given.data, "");
   OutputDirectory out(dir, overwrite);
   const auto table = credit::LoadTable(config.data, config.categorical);
   CreditTraining t;

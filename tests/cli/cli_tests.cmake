@@ -217,3 +217,8 @@ finml_cli_test(risk_stress_unnamed_shocks 0 "AA -20%, KO -10% +hypothetical port
                --shock KO=-0.3 --out ${FINML_CLI_OUT}/stress_unnamed --overwrite)
 finml_cli_test(inspect_table_without_dates 2 "loans_table.csv:2:3: cannot parse 'adjustable' as a number in column 'kind'. the file has no date column .* first column 'rate' .*finml credit train" --
                $<TARGET_FILE:finml> inspect --input tests/cli/fixtures/loans_table.csv)
+# Defaults and examples that name shipped data work from any directory (issue 14, item 7).
+finml_cli_test(credit_train_from_elsewhere 0 "logistic.*AUC" --
+               /bin/sh -c "cd ${CMAKE_BINARY_DIR} && $<TARGET_FILE:finml> credit train --folds 2 --no-importance --out ${FINML_CLI_OUT}/credit_elsewhere --overwrite")
+finml_cli_test(risk_var_from_elsewhere 0 "historical +0\\.99" --
+               /bin/sh -c "cd ${CMAKE_BINARY_DIR} && $<TARGET_FILE:finml> risk var --returns data/dem2gbp.csv --out ${FINML_CLI_OUT}/var_elsewhere --overwrite")
