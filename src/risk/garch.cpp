@@ -1,6 +1,7 @@
 #include "finml/risk/garch.hpp"
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -269,21 +270,65 @@ GarchFit FitGarch(const std::vector<double>& r, const GarchSpec& s, const GarchF
   const std::size_t kp = fit.params.size();
   fit.se_hessian.assign(kp, std::nan(""));
   fit.se_robust.assign(kp, std::nan(""));
+  // Non-negative coefficients (GARCH and GJR) that the fit drove to zero sit on the boundary: the
+  // likelihood is not smooth across it, central differences step outside it, and every standard
+  // error came out NaN. They are named, and the others are computed with them held fixed.
+  std::vector<std::size_t> free;
+  for (std::size_t i = 0; i < kp; ++i) {
+    const std::string& name = fit.names[i];
+    const bool non_negative = s.model != VolatilityModel::kEgarch &&
+                              (name == "alpha" || name == "beta" ||
+                               (name == "gamma" && s.model == VolatilityModel::kGjr));
+    if (non_negative && fit.params[i] < 1e-6) {
+      fit.boundary.push_back(
+          fmt::format("{} = {:.3g}, at its lower bound 0 (no standard error; the others are "
+                      "computed with it held fixed)",
+                      name, fit.params[i]));
+      continue;
+    }
+    free.push_back(i);
+  }
+  if (s.model != VolatilityModel::kEgarch) {
+    const double persistence =
+        fit.params[2] + (HasGamma(s) ? fit.params[3] / 2 : 0.0) + fit.params[HasGamma(s) ? 4 : 3];
+    if (persistence > 1 - 1e-5)
+      fit.boundary.push_back(fmt::format(
+          "persistence {:.6f}, at the stationarity bound 1 (the variance has no long-run level; "
+          "standard errors near the bound are unreliable)",
+          persistence));
+  }
   if (!o.standard_errors) return fit;
+  auto full = [&](const std::vector<double>& reduced) {
+    std::vector<double> p = fit.params;
+    for (std::size_t k = 0; k < free.size(); ++k) p[free[k]] = reduced[k];
+    return p;
+  };
+  std::vector<double> at;
+  for (std::size_t i : free) at.push_back(fit.params[i]);
   Objective negative_ll = [&](const std::vector<double>& p) {
-    return -GarchLogLikelihood(s, p, r);
+    return -GarchLogLikelihood(s, full(p), r);
   };
   // Steps relative to each parameter, floored far below any realistic value: with decimal returns
   // omega is ~1e-6 and mu ~1e-4, where a fixed floor would dwarf them.
-  const auto hessian = NumericHessian(negative_ll, fit.params, 1e-4, 1e-10);
+  const auto reduced_hessian = NumericHessian(negative_ll, at, 1e-4, 1e-10);
   std::size_t rows = 0;
-  const auto scores = NumericJacobian(
+  const auto reduced_scores = NumericJacobian(
       [&](const std::vector<double>& p) {
         std::vector<double> c;
-        if (!std::isfinite(GarchLogLikelihood(s, p, r, &c))) c.assign(r.size(), std::nan(""));
+        if (!std::isfinite(GarchLogLikelihood(s, full(p), r, &c))) c.assign(r.size(), std::nan(""));
         return c;
       },
-      fit.params, rows, 1e-6, 1e-10);
+      at, rows, 1e-6, 1e-10);
+  // Back to the full layout; fixed parameters get zero rows, and their errors stay NaN below.
+  const std::size_t kf = free.size();
+  std::vector<double> hessian(kp * kp, 0.0), scores(rows * kp, 0.0);
+  for (std::size_t a = 0; a < kf; ++a) {
+    for (std::size_t b2 = 0; b2 < kf; ++b2)
+      hessian[free[a] * kp + free[b2]] = reduced_hessian[a * kf + b2];
+    for (std::size_t t = 0; t < rows; ++t) scores[t * kp + free[a]] = reduced_scores[t * kf + a];
+  }
+  for (std::size_t i = 0; i < kp; ++i)
+    if (std::find(free.begin(), free.end(), i) == free.end()) hessian[i * kp + i] = 1;
   Eigen::MatrixXd h(kp, kp), b = Eigen::MatrixXd::Zero(kp, kp);
   for (std::size_t i = 0; i < kp; ++i)
     for (std::size_t j = 0; j < kp; ++j) h(i, j) = hessian[i * kp + j];
@@ -297,7 +342,7 @@ GarchFit FitGarch(const std::vector<double>& r, const GarchSpec& s, const GarchF
   if (!lu.isInvertible()) return fit;
   const Eigen::MatrixXd h_inv = lu.inverse();
   const Eigen::MatrixXd sandwich = h_inv * b * h_inv;
-  for (std::size_t i = 0; i < kp; ++i) {
+  for (std::size_t i : free) {
     if (h_inv(i, i) > 0) fit.se_hessian[i] = std::sqrt(h_inv(i, i));
     if (sandwich(i, i) > 0) fit.se_robust[i] = std::sqrt(sandwich(i, i));
   }
@@ -359,6 +404,7 @@ nlohmann::json GarchFitJson(const GarchFit& f) {
     j[f.names[i] + "_se_hessian"] = num(f.se_hessian[i]);
   }
   j["se"] = "robust (Bollerslev-Wooldridge sandwich); *_se_hessian from the inverse Hessian";
+  j["boundary"] = f.boundary;
   return j;
 }
 

@@ -105,6 +105,8 @@ std::vector<std::string> WriteGarch(const GarchResult& result, const SeriesSourc
   lines.push_back(line);
   lines.push_back(fmt::format("loglik {:.6f}, AIC {:.4f}, BIC {:.4f}, n {}", fit.loglik, fit.aic,
                               fit.bic, fit.n));
+  for (const auto& b : fit.boundary)
+    lines.push_back(fmt::format("warning: the fit is on the boundary: {}", b));
   return lines;
 }
 

@@ -222,3 +222,10 @@ finml_cli_test(credit_train_from_elsewhere 0 "logistic.*AUC" --
                /bin/sh -c "cd ${CMAKE_BINARY_DIR} && $<TARGET_FILE:finml> credit train --folds 2 --no-importance --out ${FINML_CLI_OUT}/credit_elsewhere --overwrite")
 finml_cli_test(risk_var_from_elsewhere 0 "historical +0\\.99" --
                /bin/sh -c "cd ${CMAKE_BINARY_DIR} && $<TARGET_FILE:finml> risk var --returns data/dem2gbp.csv --out ${FINML_CLI_OUT}/var_elsewhere --overwrite")
+# A fit on the parameter boundary says so and still gives the other standard errors (issue 14, 9).
+finml_cli_test(risk_garch_boundary 0 "warning: the fit is on the boundary: alpha = 4\\.71e-12, at its lower bound 0" --
+               $<TARGET_FILE:finml> risk garch --returns tests/cli/fixtures/returns_garch_boundary.csv
+               --out ${FINML_CLI_OUT}/garch_boundary --overwrite)
+finml_cli_test(risk_garch_boundary_se 0 "mu 0\\.115324 \\(0\\.056\\) omega 0\\.30752 \\(0\\.294\\) alpha 4\\.7096e-12 \\(nan\\) beta 0\\.672012 \\(0\\.31\\)" --
+               $<TARGET_FILE:finml> risk garch --returns tests/cli/fixtures/returns_garch_boundary.csv
+               --out ${FINML_CLI_OUT}/garch_boundary_se --overwrite)

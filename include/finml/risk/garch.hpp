@@ -37,6 +37,9 @@ struct GarchFit {
   std::vector<std::string> names;  // mu, omega, alpha, [gamma], beta, [nu]
   std::vector<double> params;
   std::vector<double> se_robust, se_hessian;  // NaN where the Hessian is not invertible
+  // Parameters at a bound of the model ("alpha = 4.7e-12, at its lower bound 0"): they have no
+  // standard error, and the others are computed with them held fixed.
+  std::vector<std::string> boundary;
   double loglik = 0, aic = 0, bic = 0;
   std::size_t n = 0;
   bool converged = false;
