@@ -166,13 +166,14 @@ struct Server::Impl {
     // Requests that could not be parsed get a JSON body and are counted like the others.
     handlers.malformed = [this](int status, const std::string& reason, const std::string& method,
                                 HttpResponse& res) {
-      const std::string kind =
-          status == 431   ? "headers_too_large"
-          : status == 413 ? "body_too_large"
-          : ToLower(reason).find("content-length") != std::string::npos ||
-                  ToLower(reason).find("transfer-encoding") != std::string::npos
-              ? "bad_request"
-              : "malformed_http";
+      // Conflicting lengths or encodings are how requests are smuggled: named as such.
+      const std::string lower = ToLower(reason);
+      const bool framing = lower.find("content-length") != std::string::npos ||
+                           lower.find("transfer-encoding") != std::string::npos;
+      const std::string kind = status == 431   ? "headers_too_large"
+                               : status == 413 ? "body_too_large"
+                               : framing       ? "bad_request"
+                                               : "malformed_http";
       const std::string message =
           status == 431   ? "the request's headers are over the limit"
           : status == 413 ? fmt::format("the body is over the limit of {} bytes (--max-body)",

@@ -226,7 +226,8 @@ class Running {
 
 // Sends raw bytes on a fresh connection and returns everything the server writes back until it
 // closes or 5 s pass: for requests an HTTP client library would refuse to build.
-inline std::string RawExchange(int port, const std::string& bytes) {
+// A TCP connection to the test server on loopback; -1 when it cannot connect.
+inline int ConnectLoopback(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -234,8 +235,14 @@ inline std::string RawExchange(int port, const std::string& bytes) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     ::close(fd);
-    return "";
+    return -1;
   }
+  return fd;
+}
+
+inline std::string RawExchange(int port, const std::string& bytes) {
+  const int fd = ConnectLoopback(port);
+  if (fd < 0) return "";
   timeval timeout{5, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   (void)::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);

@@ -16,19 +16,6 @@ using testing::Models;
 using testing::Running;
 using Clock = std::chrono::steady_clock;
 
-int Connect(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 // True while the server has not closed the connection (nothing to read, no end of stream).
 bool StillOpen(int fd) {
   pollfd p{fd, POLLIN, 0};
@@ -55,7 +42,7 @@ TEST(ServeConnections, SlowClientsDoNotStarveOthers) {
   constexpr int kSlow = 200;
   std::vector<int> slow;
   for (int i = 0; i < kSlow; ++i) {
-    const int fd = Connect(server.port());
+    const int fd = testing::ConnectLoopback(server.port());
     ASSERT_GE(fd, 0) << "connection " << i;
     ASSERT_TRUE(Send(fd, "GET /healthz HTTP/1.1\r\n"));
     slow.push_back(fd);
@@ -118,7 +105,7 @@ TEST(ServeConnections, ATrickledBodyIsCutAtTheDeadline) {
   ServeOptions o = testing::TestOptions(testing::ModelsDir("trickle", {{"ar", m.ar}}));
   o.body_timeout_seconds = 1;
   Running server(o);
-  const int fd = Connect(server.port());
+  const int fd = testing::ConnectLoopback(server.port());
   ASSERT_GE(fd, 0);
   ASSERT_TRUE(Send(fd,
                    "POST /v1/models/ar/predict HTTP/1.1\r\nHost: x\r\nContent-Type: "
@@ -143,7 +130,7 @@ TEST(ServeConnections, ConnectionsPerClientAreCapped) {
   o.max_connections_per_client = 5;
   Running server(o);
   std::vector<int> held;
-  for (int i = 0; i < 5; ++i) held.push_back(Connect(server.port()));
+  for (int i = 0; i < 5; ++i) held.push_back(testing::ConnectLoopback(server.port()));
   // The server counts a connection once it accepts it: wait until all five are counted.
   for (int i = 0; i < 200 && server.server().metrics().Value("finml_http_connections_refused_total",
                                                              {{"reason", "client"}}) == 0;
