@@ -87,9 +87,15 @@ BacktestResult RunBacktest(const PricePanel& prices, const SignalPanel* signals,
   r.engine =
       Simulate(prices, plan.weight, config.execution, config.EffectiveRebalance(), record_trades);
   const std::size_t first = r.engine.first_row;
-  r.periods_per_year = config.periods_per_year > 0
-                           ? config.periods_per_year
-                           : InferPeriodsPerYear(prices.time, prices.calendar);
+  r.annualisation = InferAnnualisation(prices.time, prices.calendar);
+  if (config.periods_per_year > 0) {
+    r.annualisation.periods_per_year = config.periods_per_year;
+    r.annualisation.inferred = false;
+  }
+  r.periods_per_year = r.annualisation.periods_per_year;
+  r.rolling_bars = static_cast<std::size_t>(std::llround(
+      static_cast<double>(config.rolling_window) *
+      (r.annualisation.intraday ? r.annualisation.bars_per_day : 1.0)));
 
   if (config.benchmark != "none") {
     std::vector<std::size_t> assets;

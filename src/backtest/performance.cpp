@@ -4,6 +4,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <map>
 #include <set>
 
 #include "finml/core/error.hpp"
@@ -147,22 +148,54 @@ Performance ComputePerformance(const std::vector<double>& equity,
   return p;
 }
 
-double InferPeriodsPerYear(const std::vector<data::Timestamp>& time, bool calendar) {
-  if (!calendar || time.size() < 3) return 252;
+Annualisation InferAnnualisation(const std::vector<data::Timestamp>& time, bool calendar) {
+  Annualisation a;
+  if (!calendar || time.size() < 3) return a;
   std::vector<data::Timestamp> gaps;
   for (std::size_t t = 1; t < time.size(); ++t) gaps.push_back(time[t] - time[t - 1]);
   std::nth_element(gaps.begin(), gaps.begin() + gaps.size() / 2, gaps.end());
   const double median_days = static_cast<double>(gaps[gaps.size() / 2]) / data::kSecondsPerDay;
-  if (median_days < 0.99) {
-    std::set<std::int64_t> days;
-    for (auto t : time) days.insert(t / data::kSecondsPerDay);
-    return 252.0 * static_cast<double>(time.size()) / static_cast<double>(days.size());
+  auto set = [&](double ppy) {
+    a.periods_per_year = ppy;
+    return a;
+  };
+  if (median_days > 4) {
+    if (median_days <= 10) return set(52);
+    if (median_days <= 45) return set(12);
+    if (median_days <= 120) return set(4);
+    return set(365.25 / median_days);
   }
-  if (median_days <= 4) return 252;
-  if (median_days <= 10) return 52;
-  if (median_days <= 45) return 12;
-  if (median_days <= 120) return 4;
-  return 365.25 / median_days;
+  // Daily or intraday: count bars per calendar day and how many of them fall on weekends (crypto
+  // and some FX data trade seven days a week; a Sunday-evening FX open is a few bars, not a day).
+  std::map<std::int64_t, std::size_t> per_day;
+  std::size_t weekend_bars = 0;
+  for (auto t : time) {
+    const std::int64_t day = (t >= 0 ? t : t - data::kSecondsPerDay + 1) / data::kSecondsPerDay;
+    ++per_day[day];
+    if (data::Weekday(t) >= 5) ++weekend_bars;
+  }
+  a.days_per_year = static_cast<double>(weekend_bars) > 0.1 * static_cast<double>(time.size())
+                        ? 365
+                        : 252;
+  std::vector<std::size_t> counts;
+  for (const auto& [day, n] : per_day) counts.push_back(n);
+  std::nth_element(counts.begin(), counts.begin() + counts.size() / 2, counts.end());
+  a.intraday = median_days < 0.99;
+  a.bars_per_day = a.intraday ? static_cast<double>(counts[counts.size() / 2]) : 1;
+  return set(a.bars_per_day * a.days_per_year);
+}
+
+double InferPeriodsPerYear(const std::vector<data::Timestamp>& time, bool calendar) {
+  return InferAnnualisation(time, calendar).periods_per_year;
+}
+
+std::string Annualisation::Describe() const {
+  if (!inferred) return fmt::format("{} bars per year (set)", periods_per_year);
+  if (intraday) {
+    return fmt::format("{} bars per year, inferred: {} bars per trading day x {} trading days",
+                       periods_per_year, bars_per_day, days_per_year);
+  }
+  return fmt::format("{} bars per year, inferred from the dates' spacing", periods_per_year);
 }
 
 nlohmann::json PerformanceJson(const Performance& p, const std::vector<std::string>& labels) {

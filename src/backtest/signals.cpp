@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <unordered_map>
 
 #include "finml/core/error.hpp"
@@ -20,8 +21,46 @@ std::size_t FindColumn(const std::vector<std::string>& header, std::string_view 
 
 }  // namespace
 
+namespace {
+
+// The model whose predictions are traded: the one asked for, or the file's only one.
+std::string ChooseModel(std::string_view text, const std::string& file_label,
+                        std::size_t model_col, const PredictionChoice& choice) {
+  data::CsvReader reader(file_label, text);
+  std::vector<std::string_view> fields;
+  (void)reader.Next(fields);
+  std::vector<std::string> models;
+  while (reader.Next(fields)) {
+    if (model_col >= fields.size()) continue;  // reported by the main pass
+    const std::string m = Trim(fields[model_col]);
+    if (std::find(models.begin(), models.end(), m) == models.end() && models.size() < 1000)
+      models.push_back(m);
+  }
+  if (!choice.model.empty()) {
+    if (std::find(models.begin(), models.end(), choice.model) != models.end()) return choice.model;
+    throw DataError({file_label, 1, model_col + 1},
+                    fmt::format("no model '{}' in these predictions", Excerpt(choice.model)),
+                    fmt::format("did you mean '{}'? models: {}", ClosestMatch(choice.model, models),
+                                JoinStrings(models, ", ")));
+  }
+  if (models.size() == 1) return models.front();
+  throw DataError({file_label, 1, model_col + 1},
+                  fmt::format("a run's predictions of {} models ({}); which one to trade?",
+                              models.size(), JoinStrings(models, ", ")),
+                  fmt::format("choose one with --model, e.g. --model {}",
+                              models.empty() ? "NAME" : models.back()));
+}
+
+}  // namespace
+
+std::string SignalsFile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return path + "/predictions.csv";
+  return path;
+}
+
 SignalPanel ParseSignals(std::string_view text, const std::string& file_label,
-                         const PricePanel& prices) {
+                         const PricePanel& prices, const PredictionChoice& choice) {
   data::CsvReader reader(file_label, text);
   std::vector<std::string_view> fields;
   FINML_REQUIRE(reader.Next(fields),
@@ -31,7 +70,26 @@ SignalPanel ParseSignals(std::string_view text, const std::string& file_label,
   std::vector<std::string> header;
   for (auto f : fields) header.push_back(ToLower(Trim(f)));
   if (!header.empty() && header[0].rfind("\xef\xbb\xbf", 0) == 0) header[0].erase(0, 3);
-  const std::size_t date_col = FindColumn(header, "date");
+  // A run's predictions: trade each decision date's forecast move.
+  const std::size_t model_col = FindColumn(header, "model");
+  const std::size_t split_col = FindColumn(header, "split");
+  const bool predictions = model_col < header.size() && split_col < header.size() &&
+                           FindColumn(header, "decision_date") < header.size();
+  if (predictions && FindColumn(header, "score") == header.size()) {
+    throw DataError({file_label, 1, 1},
+                    "these predictions have no 'score' column (a run of an older finml)",
+                    "run the experiment again, or write date,symbol,score signals from them");
+  }
+  if (!predictions && !choice.model.empty()) {
+    throw DataError({file_label, 1, 1},
+                    "--model chooses among a run's predictions, but this is a signals file",
+                    "pass a run directory or its predictions.csv, or leave out --model");
+  }
+  FINML_REQUIRE(choice.split == "test" || choice.split == "val" || choice.split == "all",
+                "--split is '{}'; it must be test, val or all", choice.split);
+  const std::string model =
+      predictions ? ChooseModel(text, file_label, model_col, choice) : std::string();
+  const std::size_t date_col = FindColumn(header, predictions ? "decision_date" : "date");
   const std::size_t symbol_col = FindColumn(header, "symbol");
   const std::size_t score_col = FindColumn(header, "score");
   const bool has_symbol = symbol_col < header.size();
@@ -60,6 +118,9 @@ SignalPanel ParseSignals(std::string_view text, const std::string& file_label,
                       fmt::format("expected {} fields, found {}", width, fields.size()),
                       "give every row the header's columns");
     }
+    if (predictions && (Trim(fields[model_col]) != model ||
+                        (choice.split != "all" && Trim(fields[split_col]) != choice.split)))
+      continue;
     const std::string date_text = Trim(fields[date_col]);
     auto when = data::ParseTimestamp(date_text);
     if (!when) {
@@ -110,13 +171,23 @@ SignalPanel ParseSignals(std::string_view text, const std::string& file_label,
     cell = score;
     ++out.count;
   }
+  if (predictions) {
+    FINML_REQUIRE(out.count > 0 || out.after_last_bar > 0,
+                  "{}: model '{}' has no '{}' predictions (fix: --split test, val or all)",
+                  file_label, model, choice.split);
+    out.source = fmt::format("{} predictions of model '{}' ({})",
+                             choice.split == "all" ? "val and test" : choice.split, model,
+                             file_label);
+  }
   FINML_REQUIRE(out.count > 0 || out.after_last_bar > 0,
                 "{}: the signals file has a header but no rows", file_label);
   return out;
 }
 
-SignalPanel LoadSignals(const std::string& path, const PricePanel& prices) {
-  return ParseSignals(ReadFile(path), path, prices);
+SignalPanel LoadSignals(const std::string& path, const PricePanel& prices,
+                        const PredictionChoice& choice) {
+  const std::string file = SignalsFile(path);
+  return ParseSignals(ReadFile(file), file, prices, choice);
 }
 
 }  // namespace finml::backtest

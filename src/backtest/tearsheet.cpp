@@ -125,13 +125,16 @@ std::string TearsheetHtml(const BacktestResult& r, const PricePanel& prices,
   if (!r.benchmark.empty()) drawdowns.push_back({r.benchmark_name, x, underwater(r.benchmark)});
   page.Raw(report::LineChart(drawdowns, chart));
 
-  chart.title = fmt::format("Rolling Sharpe ({} bars)", r.config.rolling_window);
+  chart.title = r.annualisation.intraday
+                    ? fmt::format("Rolling Sharpe ({} trading days, {} bars)",
+                                  r.config.rolling_window, r.rolling_bars)
+                    : fmt::format("Rolling Sharpe ({} bars)", r.rolling_bars);
   chart.y_label = "Sharpe";
   std::vector<LineSeries> sharpe = {
-      {"strategy", x, RollingSharpe(e.equity, r.config.rolling_window, r.periods_per_year)}};
+      {"strategy", x, RollingSharpe(e.equity, r.rolling_bars, r.periods_per_year)}};
   if (!r.benchmark.empty())
-    sharpe.push_back({r.benchmark_name, x,
-                      RollingSharpe(r.benchmark, r.config.rolling_window, r.periods_per_year)});
+    sharpe.push_back(
+        {r.benchmark_name, x, RollingSharpe(r.benchmark, r.rolling_bars, r.periods_per_year)});
   page.Raw(report::LineChart(sharpe, chart));
 
   if (prices.calendar) {
@@ -161,7 +164,7 @@ std::string TearsheetHtml(const BacktestResult& r, const PricePanel& prices,
       {"Execution",
        "a decision at the close of bar t fills at bar t+1; commission and slippage "
        "paid in cash; positions in (fractional) shares, marked at every close"},
-      {"Annualisation", fmt::format("{} bars per year", r.periods_per_year)},
+      {"Annualisation", r.annualisation.Describe()},
   };
   for (const auto& fact : inputs.provenance.Facts()) facts.push_back(fact);
   page.KeyValues(facts);

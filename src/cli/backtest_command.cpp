@@ -1,11 +1,15 @@
 #include <cstdio>
+#include <filesystem>
 
 #include "commands.hpp"
 #include "finml/backtest/backtest.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/output_directory.hpp"
 #include "finml/core/sha256.hpp"
+#include "finml/core/files.hpp"
+#include "finml/core/json_reader.hpp"
 #include "finml/data/loader.hpp"
+#include "finml/run/runner.hpp"
 
 namespace finml::cli {
 namespace {
@@ -18,20 +22,52 @@ data::LoadOptions BacktestLoadDefaults() {
   return load;
 }
 
+// What `--signals RUN_DIR` brings without --prices: the run's data file, read the way the run read
+// it (its column choices, time zone, resampling), so the decision dates land on its bars.
+struct RunData {
+  std::string path;
+  ConfigNode load = ConfigNode::Map("");
+  std::string price;
+};
+
+RunData ReadRunData(const std::string& run_dir) {
+  const std::string file = run_dir + "/run.json";
+  const nlohmann::json document = JsonReader::Parse(ReadFile(file), file);
+  const JsonReader run(document, file);
+  const auto inputs = run["inputs"];
+  if (!inputs.raw().is_array() || inputs.raw().empty())
+    inputs.Fail("must list the run's data file (fix: pass --prices FILE)");
+  RunData out;
+  out.path = run::ResolveDataPath(inputs.At(0)["path"].String(4096), run["source"].String(4096));
+  const auto section = run["config"]["data"];
+  if (!section.raw().is_object()) section.Fail("must be an object");
+  nlohmann::json data = section.raw();
+  out.price = section.Has("price") ? section["price"].String() : "close";
+  data.erase("path");
+  data.erase("price");
+  out.load = ConfigNode::FromJson(data, file + ": config.data");
+  return out;
+}
+
 }  // namespace
 
 void SetupBacktest(CLI::App& app, BacktestCommandOptions& o) {
-  app.add_option("--prices", o.prices, "prices CSV (OHLCV, close-only, wide or long panel)")
-      ->required();
+  app.add_option("--prices", o.prices,
+                 "prices CSV (OHLCV, close-only, wide or long panel); default with --signals "
+                 "RUN_DIR: the run's data, read as the run read it");
   app.add_option("--signals", o.signals,
                  "signals CSV: date,symbol,score (date,score for one asset); a score dated t is "
-                 "known at the close of t and trades at t+1");
+                 "known at the close of t and trades at t+1. Or a run directory (or its "
+                 "predictions.csv): a model's forecast moves, traded at their decision dates");
+  app.add_option("--model", o.model, "with a run's predictions: the model to trade");
+  app.add_option("--split", o.split, "with a run's predictions: test, val or all")
+      ->capture_default_str();
   app.add_option("--out", o.out,
                  "directory for metrics.json, equity.csv, trades.csv, "
                  "tearsheet.html")
       ->required();
   AddOverwriteFlag(app, o.overwrite);
-  app.add_option("--price", o.price, "close or adj_close")->capture_default_str();
+  app.add_option("--price", o.price, "close or adj_close (default: close, or the run's)");
   o.settings.Add(app, backtest::BacktestConfig::Schema());
   o.settings.AddSet(app, "any setting as key=value, e.g. --set max_weight=0.1 --set fast=10");
   o.load.Add(app, data::LoadOptions::Schema(), BacktestLoadDefaults());
@@ -42,19 +78,30 @@ int RunBacktest(const BacktestCommandOptions& o, const CLI::App& app,
   OutputDirectory out(o.out, o.overwrite);
   const backtest::BacktestConfig config =
       backtest::ParseBacktestConfig(o.settings.Collect(ConfigNode::Map("finml backtest")));
+  std::string prices_path = o.prices;
+  ConfigNode load_base = ConfigNode::Map("");
+  std::string price_name = o.price.empty() ? "close" : o.price;
+  if (prices_path.empty()) {
+    std::error_code ec;
+    FINML_REQUIRE(!o.signals.empty() && std::filesystem::is_directory(o.signals, ec),
+                  "--prices is required (fix: --prices FILE, or --signals RUN_DIR to trade a "
+                  "run's predictions on its own data)");
+    RunData run = ReadRunData(o.signals);
+    prices_path = run.path;
+    load_base = std::move(run.load);
+    if (o.price.empty()) price_name = run.price;
+  }
   const data::LoadOptions load =
-      data::LoadOptions::Schema().Parse(o.load.Collect(), "", BacktestLoadDefaults());
-  data::MarketData market = data::LoadMarketData(o.prices, load);
-  for (const auto& r : market.repairs)
-    std::fprintf(stderr, "finml: data repair: %s: %zu\n", r.what.c_str(), r.count);
-  const data::Field price = ParseEnum<data::Field>(o.price);
+      data::LoadOptions::Schema().Parse(o.load.Collect(load_base), "", BacktestLoadDefaults());
+  data::MarketData market = data::LoadMarketData(prices_path, load);
+  const data::Field price = ParseEnum<data::Field>(price_name);
   FINML_REQUIRE(price == data::Field::kClose || price == data::Field::kAdjClose,
                 "--price must be close or adj_close");
   const auto prices = backtest::MakePricePanel(market, price);
 
   std::optional<backtest::SignalPanel> signals;
   if (!o.signals.empty()) {
-    signals = backtest::LoadSignals(o.signals, prices);
+    signals = backtest::LoadSignals(o.signals, prices, {o.model, o.split});
   } else {
     FINML_REQUIRE(!backtest::NeedsSignals(config.strategy.name),
                   "strategy '{}' trades on signals: pass --signals FILE (date,symbol,score), or "
@@ -66,11 +113,14 @@ int RunBacktest(const BacktestCommandOptions& o, const CLI::App& app,
 
   backtest::BacktestInputs inputs;
   inputs.provenance.command = command_line;
-  inputs.provenance.Input(o.prices);
-  if (!o.signals.empty()) inputs.provenance.Input(o.signals);
+  inputs.provenance.Input(prices_path);
+  if (!o.signals.empty()) {
+    inputs.provenance.Input(backtest::SignalsFile(o.signals));
+    inputs.signals = signals->source;
+  }
   inputs.title = fmt::format(
       "Backtest: {} on {}",
-      config.strategy.name == "weights" ? "target weights" : config.strategy.name, o.prices);
+      config.strategy.name == "weights" ? "target weights" : config.strategy.name, prices_path);
   backtest::WriteBacktestOutputs(out.staging(), result, prices, inputs);
   out.Commit();
   const auto& p = result.performance;

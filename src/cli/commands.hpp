@@ -55,9 +55,11 @@ int RunPredict(const PredictCommandOptions& options);
 struct BacktestCommandOptions {
   std::string prices;
   std::string signals;
+  std::string model;           // a run's predictions: which model
+  std::string split = "test";  // and which of its splits
   std::string out;
   bool overwrite = false;
-  std::string price = "close";
+  std::string price;  // empty: close, or the run's with --signals RUN_DIR
   CliFlags settings;  // every backtest setting, and --set
   CliFlags load;      // how the prices are read; missing defaults to keep (a halt)
 };

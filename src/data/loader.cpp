@@ -34,6 +34,21 @@ const options::Schema<LoadOptions>& LoadOptions::Schema() {
           "missing values: error, ffill (carry the last value), drop (the row) or keep (gaps)");
     s.Add("order", &L::order, "dates out of order: error or sort");
     s.Add("duplicates", &L::duplicates, "repeated dates: error or keep_last");
+    s.Add("rename", &L::rename,
+          "columns (or a long panel's symbols) to rename, OLD=NEW,..., before drop and symbols");
+    s.Add("drop", &L::drop, "columns (or a long panel's symbols) to leave out");
+    s.Add("symbols", &L::symbols, "the assets to keep, in this order (default: every one)");
+    s.Add("date_column", &L::date_column,
+          "the column of dates or times (default: the one named date, or the one holding dates)");
+    s.Add("timezone", &L::timezone,
+          "zone to show and count times in: an IANA name (Europe/Zurich), UTC or +02:00 "
+          "(default: as written)");
+    s.Add("source_timezone", &L::source_timezone,
+          "zone of times written without an offset (default: timezone)");
+    s.Add("resample", &L::resample,
+          "group bars: Nmin, Nh, D, W or M (first open, max high, min low, last close, summed "
+          "volume), or none")
+        .NullWord("none");
     s.Add("decimal_year", &L::decimal_year,
           "the index is a decimal year (an R ts, e.g. 1991.4962), read as calendar days");
     return s;
@@ -44,6 +59,10 @@ const options::Schema<LoadOptions>& LoadOptions::Schema() {
 MarketData LoadMarketData(const std::string& path, const LoadOptions& options) {
   std::string text = ReadFile(path);
   MarketData md = ParseMarketData(text, path, options);
+  // Repairs and choices change the data the user gave: say so, not only in the outputs' records.
+  for (const auto& r : md.repairs)
+    std::fprintf(stderr, "finml: data repair: %s: %zu\n", r.what.c_str(), r.count);
+  for (const auto& n : md.notes) std::fprintf(stderr, "finml: note: %s\n", n.c_str());
   for (const auto& w : md.warnings) std::fprintf(stderr, "finml: warning: %s\n", w.c_str());
   return md;
 }
@@ -159,6 +178,51 @@ CellPlaces AssemblePanel(MarketData& md, ParsedRows& parsed, const ColumnPlan& p
 
 }  // namespace
 
+namespace {
+
+// The zone times are shown in: the one named; else the one offset every time was written with
+// (times as written); else UTC when offsets differ (daylight saving in the file).
+Zone TargetZone(const LoadOptions& options, const ParsedRows& parsed, MarketData& md) {
+  if (!options.timezone.empty()) return Zone::Parse(options.timezone, "timezone");
+  if (parsed.offsets.size() == 1 && !parsed.naive_times)
+    return Zone::FixedOffset(*parsed.offsets.begin());
+  if (parsed.offsets.size() > 1) {
+    md.notes.push_back(fmt::format(
+        "the times carry {} different UTC offsets; they are shown in UTC (name a zone with "
+        "timezone, e.g. Europe/Zurich, to see local times)",
+        parsed.offsets.size()));
+    return Zone::FixedOffset(0);
+  }
+  return Zone{};
+}
+
+void Relabel(MarketData& md) {
+  const bool intraday = std::any_of(md.time.begin(), md.time.end(),
+                                    [](Timestamp t) { return t % kSecondsPerDay != 0; });
+  for (std::size_t i = 0; i < md.rows(); ++i) md.time_label[i] = FormatTimestamp(md.time[i], intraday);
+}
+
+// UTC instants become the zone's wall-clock times, the stamps every consumer compares. Intraday
+// times of a zone with daylight saving repeat an hour each autumn: that needs resampling or a
+// fixed offset, since two bars cannot share a time.
+void ToZoneTime(MarketData& md, const Zone& zone, const std::string& file) {
+  for (auto& t : md.time) t = zone.ToLocal(t);
+  for (std::size_t i = 1; i < md.rows(); ++i) {
+    if (md.time[i] <= md.time[i - 1]) {
+      throw DataError(
+          SourceLocation{file, 0, 0},
+          fmt::format("in {} the time {} comes twice (the clocks went back), so the bars "
+                      "cannot keep their order",
+                      zone.name(), FormatTimestamp(md.time[i], true)),
+          "resample to days or longer (resample: D), or show the times in a fixed offset "
+          "(timezone: UTC or +01:00)");
+    }
+  }
+  Relabel(md);
+}
+
+}  // namespace
+
 MarketData ParseMarketData(std::string_view text, const std::string& file_label,
                            const LoadOptions& options) {
   CsvReader reader(file_label, text);
@@ -168,13 +232,22 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
                     "provide a header row and at least two data rows");
   }
   const std::vector<std::string> header(fields.begin(), fields.end());
-  const ColumnPlan plan = PlanColumns(header, options, file_label);
-  ParsedRows parsed = ReadRows(reader, plan, header, options, file_label);
+  std::vector<std::string> first_row;
+  {
+    CsvReader peek(file_label, text);
+    if (peek.Next(fields) && peek.Next(fields)) first_row.assign(fields.begin(), fields.end());
+  }
+  const Zone source_zone = Zone::Parse(
+      options.source_timezone.empty() ? options.timezone : options.source_timezone,
+      options.source_timezone.empty() ? "timezone" : "source_timezone");
+  const ColumnPlan plan = PlanColumns(header, first_row, options, file_label);
+  ParsedRows parsed = ReadRows(reader, plan, plan.names, options, source_zone, file_label);
 
   MarketData md;
   md.source = file_label;
   md.shape = plan.shape;
   md.calendar = parsed.calendar;
+  md.notes = plan.notes;
   if (!md.calendar && options.decimal_year) {
     md.calendar = true;
     md.repairs.push_back({"decimal-year index read as approximate calendar dates", parsed.count});
@@ -182,8 +255,23 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
   const CellPlaces places = plan.shape == Shape::kLongPanel
                                 ? AssemblePanel(md, parsed, plan, options, file_label)
                                 : AssembleTable(md, parsed.rows, plan, options, file_label);
-  ApplyMissingPolicy(md, places.lines, places.field_columns, options, header);
-  WarnAbsurdMagnitudes(md);
+  ApplyMissingPolicy(md, places.lines, places.field_columns, options, plan.names);
+  if (parsed.calendar) {
+    const Zone zone = TargetZone(options, parsed, md);
+    if (options.resample) {
+      MarketData grouped = Resample(md, *options.resample, zone);
+      grouped.notes = std::move(md.notes);
+      grouped.repairs.push_back(
+          {fmt::format("bars resampled to {}", options.resample->Text()), md.rows()});
+      md = std::move(grouped);
+    } else if (!zone.IsNone()) {
+      ToZoneTime(md, zone, file_label);
+    }
+    md.zone = zone.IsNone() ? "" : zone.name();
+  } else if (options.resample) {
+    md = Resample(md, *options.resample);  // refuses: no calendar
+  }
+  if (!options.signed_values) WarnAbsurdMagnitudes(md);
   return md;
 }
 

@@ -7,12 +7,14 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "finml/data/csv_reader.hpp"
 #include "finml/data/loader.hpp"
+#include "finml/data/time_zone.hpp"
 
 namespace finml::data::loading {
 
@@ -31,10 +33,17 @@ struct ColumnPlan {
   std::vector<std::pair<Field, std::size_t>> fields;
   std::vector<std::pair<std::string, std::size_t>> symbol_columns;
   Shape shape = Shape::kCloseOnly;
+  std::vector<std::string> names;  // the header after `rename`
+  // A long panel's symbol choices: the names of rename, drop and symbols that are not columns.
+  std::map<std::string, std::string, std::less<>> symbol_rename;
+  std::vector<std::string> symbol_drop, symbol_keep;
+  std::vector<std::string> notes;  // columns left out without being asked, and why
 };
 
-// Which column is the date, the symbol, each field or each symbol's price; the shape.
+// Which column is the date, the symbol, each field or each symbol's price; the shape. The first
+// data row (empty if none) tells which columns hold dates.
 [[nodiscard]] ColumnPlan PlanColumns(const std::vector<std::string>& header,
+                                     const std::vector<std::string>& first_row,
                                      const LoadOptions& options, const std::string& file);
 
 struct RawRow {
@@ -52,10 +61,15 @@ struct ParsedRows {
   std::map<std::string, std::vector<RawRow>, std::less<>> per_symbol;
   bool calendar = false;
   std::size_t count = 0;
+  // UTC offsets the times were written with, and whether some had none.
+  std::set<std::int64_t> offsets;
+  bool naive_times = false;
 };
+// Times written without an offset are read in `source_zone` and kept as UTC instants.
 [[nodiscard]] ParsedRows ReadRows(CsvReader& reader, const ColumnPlan& plan,
                                   const std::vector<std::string>& header,
-                                  const LoadOptions& options, const std::string& file);
+                                  const LoadOptions& options, const Zone& source_zone,
+                                  const std::string& file);
 
 // Line numbers per asset (0: no row on that date); assets read from one row share one vector.
 using LineMap = std::vector<std::shared_ptr<const std::vector<std::size_t>>>;

@@ -1,6 +1,8 @@
 // Row parsing: each line's date (or increasing index) and values, checked cell by cell.
 #include <charconv>
+#include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "finml/core/error.hpp"
 #include "finml/core/strings.hpp"
@@ -85,7 +87,7 @@ namespace {
 
 ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
                       const std::vector<std::string>& header, const LoadOptions& options,
-                      const std::string& file);
+                      const Zone& source_zone, const std::string& file);
 
 }  // namespace
 
@@ -93,9 +95,9 @@ ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
 // the likelier story is a table (loans, applicants) given to a command that reads prices.
 ParsedRows ReadRows(CsvReader& reader, const ColumnPlan& plan,
                     const std::vector<std::string>& header, const LoadOptions& options,
-                    const std::string& file) {
+                    const Zone& source_zone, const std::string& file) {
   try {
-    return ReadRowsOf(reader, plan, header, options, file);
+    return ReadRowsOf(reader, plan, header, options, source_zone, file);
   } catch (const DataError& e) {
     if (plan.date_named || header.empty()) throw;
     throw DataError(
@@ -110,9 +112,30 @@ ParsedRows ReadRows(CsvReader& reader, const ColumnPlan& plan,
 
 namespace {
 
+// A long panel's rename, drop and symbols name symbols; each must be one the file has.
+void CheckSymbolChoices(const ColumnPlan& plan, const std::set<std::string, std::less<>>& seen,
+                        const std::string& file) {
+  std::vector<std::string> all(seen.begin(), seen.end());
+  auto check = [&](const std::string& key, const std::string& name) {
+    if (seen.count(name)) return;
+    throw DataError(SourceLocation{file, 1, 0},
+                    fmt::format("{}: no column or symbol '{}' in the file", key, Excerpt(name)),
+                    fmt::format("did you mean '{}'? symbols: {}", ClosestMatch(name, all),
+                                Excerpt(JoinStrings(all, ", "), 400)));
+  };
+  for (const auto& [from, to] : plan.symbol_rename) check("rename", from);
+  for (const auto& name : plan.symbol_drop) check("drop", name);
+  for (const auto& name : plan.symbol_keep) {
+    auto renamed = std::find_if(plan.symbol_rename.begin(), plan.symbol_rename.end(),
+                                [&](const auto& entry) { return entry.second == name; });
+    check("symbols", renamed == plan.symbol_rename.end() ? name : renamed->first);
+  }
+}
+
 ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
                       const std::vector<std::string>& header, const LoadOptions& options,
-                      const std::string& file) {
+                      const Zone& source_zone, const std::string& file) {
+  std::set<std::string, std::less<>> seen_symbols;
   const bool by_symbol_columns = plan.shape == Shape::kWidePanel || plan.shape == Shape::kCloseOnly;
   const std::size_t width = by_symbol_columns ? plan.symbol_columns.size() : plan.fields.size();
   ParsedRows out;
@@ -131,7 +154,17 @@ ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
     RawRow row;
     row.line = reader.line();
     row.label = std::string(fields[plan.date_col]);
-    auto t = ParseTimestamp(Trim(row.label));
+    const auto parsed_time = ParseTime(Trim(row.label));
+    std::optional<Timestamp> t;
+    if (parsed_time) {
+      if (parsed_time->offset) {
+        out.offsets.insert(*parsed_time->offset);
+        t = parsed_time->time;
+      } else {
+        out.naive_times = true;
+        t = source_zone.FromLocal(parsed_time->time);
+      }
+    }
     if (!decided_calendar) {
       // Dates, or else an increasing number (an observation index or a decimal year); a first
       // cell that is neither is a date finml cannot read, not a number gone wrong.
@@ -169,17 +202,29 @@ ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
           options.decimal_year ? DecimalYearToTimestamp(key) : static_cast<Timestamp>(ordinal);
     }
     ++ordinal;
+    // A long panel's unwanted symbols are skipped before their values are read.
+    std::string symbol;
+    if (plan.shape == Shape::kLongPanel) {
+      symbol = Trim(fields[*plan.symbol_col]);
+      if (symbol.empty()) {
+        throw DataError(reader.Where(*plan.symbol_col), "empty symbol", "fill the symbol column");
+      }
+      if (seen_symbols.size() < 100000) seen_symbols.insert(symbol);
+      if (auto it = plan.symbol_rename.find(symbol); it != plan.symbol_rename.end())
+        symbol = it->second;
+      const auto listed = [&](const std::vector<std::string>& names) {
+        return std::find(names.begin(), names.end(), symbol) != names.end();
+      };
+      if (listed(plan.symbol_drop) || (!plan.symbol_keep.empty() && !listed(plan.symbol_keep)))
+        continue;
+    }
     row.values.resize(width);
     for (std::size_t k = 0; k < width; ++k) {
       std::size_t col = by_symbol_columns ? plan.symbol_columns[k].second : plan.fields[k].second;
       row.values[k] = ParseNumber(fields[col], reader, col, header[col]);
     }
-    CheckRowValues(plan, row, file, header);
+    if (!options.signed_values) CheckRowValues(plan, row, file, header);
     if (plan.shape == Shape::kLongPanel) {
-      std::string_view symbol = fields[*plan.symbol_col];
-      if (Trim(symbol).empty()) {
-        throw DataError(reader.Where(*plan.symbol_col), "empty symbol", "fill the symbol column");
-      }
       auto it = out.per_symbol.find(symbol);
       if (it == out.per_symbol.end()) {
         out.symbol_order.emplace_back(symbol);
@@ -195,6 +240,20 @@ ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
                     "add at least two rows of prices");
   }
 
+  if (plan.shape == Shape::kLongPanel) {
+    CheckSymbolChoices(plan, seen_symbols, file);
+    if (out.per_symbol.empty()) {
+      throw DataError(SourceLocation{file, 1, 0}, "drop and symbols leave no symbol to load",
+                      "keep at least one of the file's symbols");
+    }
+    if (!plan.symbol_keep.empty()) {
+      // The user's order, not the file's.
+      std::vector<std::string> ordered;
+      for (const auto& s : plan.symbol_keep)
+        if (out.per_symbol.count(s)) ordered.push_back(s);
+      out.symbol_order = std::move(ordered);
+    }
+  }
   out.count = ordinal;
   return out;
 }

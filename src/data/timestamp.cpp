@@ -51,6 +51,12 @@ unsigned DaysInMonth(int year, unsigned month) {
 }  // namespace
 
 std::optional<Timestamp> ParseTimestamp(std::string_view text) {
+  const auto parsed = ParseTime(text);
+  if (!parsed) return std::nullopt;
+  return parsed->time;
+}
+
+std::optional<ParsedTime> ParseTime(std::string_view text) {
   int year, month, day;
   if (text.size() < 10 || !ParseDigits(text, 0, 4, year) || !ParseDigits(text, 5, 2, month) ||
       !ParseDigits(text, 8, 2, day)) {
@@ -64,7 +70,7 @@ std::optional<Timestamp> ParseTimestamp(std::string_view text) {
   }
   Timestamp t = DaysFromCivil({year, static_cast<unsigned>(month), static_cast<unsigned>(day)}) *
                 kSecondsPerDay;
-  if (text.size() == 10) return t;
+  if (text.size() == 10) return ParsedTime{t, std::nullopt};
   if (text[10] != ' ' && text[10] != 'T') return std::nullopt;
   int hour, minute, second = 0;
   if (!ParseDigits(text, 11, 2, hour) || text.size() < 16 || text[13] != ':' ||
@@ -82,8 +88,9 @@ std::optional<Timestamp> ParseTimestamp(std::string_view text) {
     }
   }
   // A UTC offset (+05:00, -0330, +05) is converted: every timestamp is UTC.
-  std::int64_t offset = 0;
+  std::optional<std::int64_t> offset;
   if (pos < text.size() && text[pos] == 'Z') {
+    offset = 0;
     ++pos;
   } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
     const int sign = text[pos] == '-' ? -1 : 1;
@@ -99,7 +106,7 @@ std::optional<Timestamp> ParseTimestamp(std::string_view text) {
     offset = sign * (oh * 3600 + om * 60);
   }
   if (pos != text.size() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
-  return t + hour * 3600 + minute * 60 + second - offset;
+  return ParsedTime{t + hour * 3600 + minute * 60 + second - offset.value_or(0), offset};
 }
 
 CivilDate DateOf(Timestamp t) {

@@ -1,12 +1,14 @@
 #include "finml/data/transforms.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <set>
 
 #include "finml/core/error.hpp"
+#include "finml/core/strings.hpp"
 
 namespace finml::data {
 namespace {
@@ -26,23 +28,72 @@ std::vector<double> Returns(const std::vector<double>& prices, ReturnKind kind,
   return out;
 }
 
-MarketData Resample(const MarketData& md, Frequency frequency) {
+ResampleRule ResampleRule::Parse(const std::string& raw) {
+  const std::string text = Trim(raw);
+  const std::string lower = ToLower(text);
+  if (lower == "daily") return {Unit::kDay, 1};
+  if (lower == "weekly") return {Unit::kWeek, 1};
+  if (lower == "monthly") return {Unit::kMonth, 1};
+  if (lower == "hourly") return {Unit::kHour, 1};
+  std::size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  const std::string unit = text.substr(digits);
+  int count = 1;
+  if (digits > 0) {
+    if (digits > 6) throw InvalidInput(fmt::format("resample rule '{}': too many units", Excerpt(text)));
+    count = std::stoi(text.substr(0, digits));
+  }
+  std::optional<Unit> u;
+  if (unit == "min" || unit == "T" || unit == "m") u = Unit::kMinute;
+  if (unit == "h" || unit == "H") u = Unit::kHour;
+  if (unit == "D" || unit == "d") u = Unit::kDay;
+  if (unit == "W" || unit == "w") u = Unit::kWeek;
+  if (unit == "M" || unit == "ME") u = Unit::kMonth;
+  if (!u || count < 1) {
+    throw InvalidInput(fmt::format(
+        "'{}' is not a resample rule (fix: Nmin, Nh, D, W or M, e.g. 5min, 1h, D, W, M; or "
+        "daily, weekly, monthly)",
+        Excerpt(text)));
+  }
+  return {*u, count};
+}
+
+std::string ResampleRule::Text() const {
+  static constexpr const char* kUnits[] = {"min", "h", "D", "W", "M"};
+  const char* u = kUnits[static_cast<int>(unit)];
+  return count == 1 && !Intraday() ? std::string(u) : fmt::format("{}{}", count, u);
+}
+
+MarketData Resample(const MarketData& md, const ResampleRule& rule, const Zone& zone) {
   FINML_REQUIRE(md.calendar, "{}: cannot resample data without calendar dates (its index is '{}')",
                 md.source, md.time_label.empty() ? "" : md.time_label.front());
-  auto period_of = [&](Timestamp t) -> std::int64_t {
-    if (frequency == Frequency::kMonthly) {
-      CivilDate d = DateOf(t);
-      return static_cast<std::int64_t>(d.year) * 12 + (d.month - 1);
+  using Unit = ResampleRule::Unit;
+  const std::int64_t width = rule.unit == Unit::kMinute ? 60LL * rule.count
+                             : rule.unit == Unit::kHour ? 3600LL * rule.count
+                                                        : kSecondsPerDay * rule.count;
+  auto floor_div = [](std::int64_t a, std::int64_t b) { return (a >= 0 ? a : a - b + 1) / b; };
+  auto group_of = [&](Timestamp local) -> std::int64_t {
+    switch (rule.unit) {
+      case Unit::kMonth: {
+        const CivilDate d = DateOf(local);
+        return floor_div(static_cast<std::int64_t>(d.year) * 12 + (d.month - 1), rule.count);
+      }
+      case Unit::kWeek: {
+        const std::int64_t days = floor_div(local, kSecondsPerDay);
+        return floor_div((days - Weekday(local)) / 7, rule.count);  // Monday of the week
+      }
+      default:
+        return floor_div(local, width);
     }
-    std::int64_t days = (t >= 0 ? t : t - kSecondsPerDay + 1) / kSecondsPerDay;
-    return (days - Weekday(t)) / 7;  // Monday of the week, in weeks
   };
-  // Period boundaries: [begin, end) row ranges.
-  std::vector<std::pair<std::size_t, std::size_t>> periods;
+  std::vector<Timestamp> local(md.rows());
+  for (std::size_t i = 0; i < md.rows(); ++i) local[i] = zone.ToLocal(md.time[i]);
+  // Group boundaries: [begin, end) row ranges.
+  std::vector<std::pair<std::size_t, std::size_t>> groups;
   for (std::size_t i = 0; i < md.rows(); ++i) {
-    if (i == 0 || period_of(md.time[i]) != period_of(md.time[i - 1])) {
-      if (!periods.empty()) periods.back().second = i;
-      periods.emplace_back(i, md.rows());
+    if (i == 0 || group_of(local[i]) != group_of(local[i - 1])) {
+      if (!groups.empty()) groups.back().second = i;
+      groups.emplace_back(i, md.rows());
     }
   }
   MarketData out;
@@ -50,9 +101,16 @@ MarketData Resample(const MarketData& md, Frequency frequency) {
   out.shape = md.shape;
   out.calendar = true;
   out.repairs = md.repairs;
-  for (auto [b, e] : periods) {
-    out.time.push_back(md.time[e - 1]);
-    out.time_label.push_back(md.time_label[e - 1]);
+  out.warnings = md.warnings;
+  for (auto [b, e] : groups) {
+    Timestamp stamp = 0;
+    if (rule.Intraday()) {
+      stamp = (group_of(local[b]) + 1) * width;
+    } else {
+      stamp = floor_div(local[e - 1], kSecondsPerDay) * kSecondsPerDay;
+    }
+    out.time.push_back(stamp);
+    out.time_label.push_back(FormatTimestamp(stamp, rule.Intraday()));
   }
   for (const auto& asset : md.assets) {
     Bars bars;
@@ -61,26 +119,31 @@ MarketData Resample(const MarketData& md, Frequency frequency) {
       const auto& in = asset.Get(f);
       if (in.empty()) continue;
       auto& v = bars.Get(f);
-      for (auto [b, e] : periods) {
-        switch (f) {
-          case Field::kOpen:
-            v.push_back(in[b]);
-            break;
-          case Field::kHigh:
-            v.push_back(*std::max_element(in.begin() + b, in.begin() + e));
-            break;
-          case Field::kLow:
-            v.push_back(*std::min_element(in.begin() + b, in.begin() + e));
-            break;
-          case Field::kVolume: {
-            double s = 0;
-            for (std::size_t i = b; i < e; ++i) s += in[i];
-            v.push_back(s);
-            break;
+      for (auto [b, e] : groups) {
+        double value = kNaN;
+        for (std::size_t i = b; i < e; ++i) {
+          const double x = in[i];
+          if (std::isnan(x)) continue;
+          if (std::isnan(value)) {
+            value = x;
+            if (f == Field::kOpen) break;
+            continue;
           }
-          default:
-            v.push_back(in[e - 1]);
+          switch (f) {
+            case Field::kHigh:
+              value = std::max(value, x);
+              break;
+            case Field::kLow:
+              value = std::min(value, x);
+              break;
+            case Field::kVolume:
+              value += x;
+              break;
+            default:
+              value = x;  // close, adj close: the last one
+          }
         }
+        v.push_back(value);
       }
     }
     out.assets.push_back(std::move(bars));

@@ -29,6 +29,7 @@ const options::Schema<SeriesSource>& SeriesSource::Schema() {
     s.Add("returns", &S::returns, "from prices: simple or log returns")
         .Switch("--log-returns", "log")
         .NoFlag();
+    s.Embed(&S::load, data::LoadOptions::Schema());
     return s;
   }();
   return schema;
@@ -110,6 +111,7 @@ const options::Schema<PortfolioSettings>& PortfolioSettings::Schema() {
     s.Add("value", &P::value, "portfolio value").Above(0);
     s.Add("window", &P::window, "most recent days of returns used (0: all)").Max(1000000);
     s.Add("returns", &P::returns, "simple or log returns").Switch("--log-returns", "log");
+    s.Embed(&P::load, data::LoadOptions::Schema());
     return s;
   }();
   return schema;
@@ -131,6 +133,7 @@ const options::Schema<StressSettings>& StressSettings::Schema() {
           "hypothetical moves: {name, returns: {SYMBOL: RETURN}} or [name:]SYMBOL=RETURN,...")
         .Flag("--shock")
         .WholeItems();
+    s.Embed(&S::load, data::LoadOptions::Schema());
     return s;
   }();
   return schema;
@@ -138,7 +141,7 @@ const options::Schema<StressSettings>& StressSettings::Schema() {
 
 ReturnSeries LoadSeries(const SeriesSource& source) {
   return LoadReturnSeries(source.path, source.column, source.kind,
-                          source.returns == data::ReturnKind::kLog);
+                          source.returns == data::ReturnKind::kLog, source.load);
 }
 
 GarchResult ComputeGarch(const SeriesSource& source, const GarchSettings& settings) {
@@ -189,7 +192,7 @@ VarResult ComputeVar(const SeriesSource& source, const VarSettings& settings) {
 }
 
 PortfolioResult ComputePortfolio(const PortfolioSettings& job) {
-  const data::MarketData md = data::LoadMarketData(job.prices);
+  const data::MarketData md = data::LoadMarketData(job.prices, job.load);
   PortfolioResult r;
   r.weights = ResolveWeights(job.weights, md);
   std::vector<const std::vector<double>*> prices;
@@ -223,7 +226,7 @@ PortfolioResult ComputePortfolio(const PortfolioSettings& job) {
 }
 
 StressResult ComputeStress(const StressSettings& job) {
-  const data::MarketData md = data::LoadMarketData(job.prices);
+  const data::MarketData md = data::LoadMarketData(job.prices, job.load);
   StressResult r;
   r.weights = ResolveWeights(job.weights, md);
   std::vector<HistoricalScenario> scenarios = job.scenarios;

@@ -44,9 +44,7 @@ const options::Schema<DataSection>& DataSection::Schema() {
     s.Add("path", &D::path, "the CSV to load (beside the experiment file or in the source tree)")
         .Required();
     s.Embed(&D::load, data::LoadOptions::Schema());
-    s.Add("symbols", &D::symbols, "the assets to keep (default: every one in the file)");
     s.Add("price", &D::price, "the price the target and features use: close or adj_close");
-    s.Add("resample", &D::resample, "weekly or monthly bars, or none").NullWord("none");
     s.Rule(
         "price",
         [](const D& d) {

@@ -99,14 +99,17 @@ nlohmann::json MetricsJson(const RunRecord& r) {
 
 std::string PredictionsCsv(const RunRecord& r) {
   const bool panel = r.market.assets.size() > 1;
-  std::string out = panel ? "date,model,y_true,y_pred,split,decision_date,symbol\n"
-                          : "date,model,y_true,y_pred,split,decision_date\n";
+  // `score` is the forecast move (prediction minus the no-change forecast): what the run's own
+  // backtests trade, and what `finml backtest --signals RUN_DIR --model NAME` reads.
+  std::string out = panel ? "date,model,y_true,y_pred,split,decision_date,symbol,score\n"
+                          : "date,model,y_true,y_pred,split,decision_date,score\n";
   auto write = [&](const ModelOutcome& m, const train::SampleSet& s, const SegmentResult& seg,
                    const char* split) {
     for (std::size_t i = 0; i < s.size(); ++i) {
       out += fmt::format("{},{},{},{},{},{}", s.calendar_label[s.target_row[i]], m.name, s.y[i],
                          seg.prediction[i], split, s.calendar_label[s.decision_row[i]]);
       if (panel) out += "," + CsvField(s.symbols[s.asset[i]]);
+      out += fmt::format(",{}", seg.prediction[i] - s.no_change[i]);
       out += '\n';
     }
   };
@@ -226,9 +229,6 @@ std::string RunExperiment(const ExperimentConfig& config, const RunOptions& opti
   SaveModels(record, dir);
   SaveBacktests(record, dir);
   out.Commit();
-  // Repairs change the data the user gave: say so where they will see it, not only in run.json.
-  for (const auto& rep : record.market.repairs)
-    std::fprintf(stderr, "finml: data repair: %s: %zu\n", rep.what.c_str(), rep.count);
   return out.path();
 }
 

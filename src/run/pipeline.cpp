@@ -18,14 +18,7 @@
 namespace finml::run {
 
 data::MarketData LoadExperimentData(const ExperimentConfig& c, const std::string& path) {
-  data::MarketData md = data::LoadMarketData(path, c.data.load);
-  if (c.data.resample) md = data::Resample(md, *c.data.resample);
-  if (!c.data.symbols.empty()) {
-    std::vector<data::Bars> chosen;
-    for (const auto& s : c.data.symbols) chosen.push_back(md.Asset(s));
-    md.assets = std::move(chosen);
-  }
-  return md;
+  return data::LoadMarketData(path, c.data.load);
 }
 
 std::vector<train::AssetInputs> BuildAssetInputs(const ExperimentConfig& c,
@@ -122,8 +115,12 @@ train::SampleSet PretrainSamples(const ExperimentConfig& c,
   train::SampleSet pooled;
   for (const auto& source : sources) {
     ExperimentConfig sc = c;
-    sc.data.symbols.clear();
+    // The column choices name the experiment's own file; the clock settings apply to every file.
+    sc.data.load.symbols.clear();
     sc.data.load.symbol.clear();
+    sc.data.load.rename.clear();
+    sc.data.load.drop.clear();
+    sc.data.load.date_column.clear();
     sc.data.path = source.path;
     sc.data.load.decimal_year = source.decimal_year;
     std::string path = ResolveDataPath(sc.data.path, c.source);

@@ -29,7 +29,7 @@ SavedForecaster SavedForecaster::Load(const std::string& dir) {
   s.config_ = ParseExperiment(ConfigNode::FromJson(experiment, manifest_path + ": experiment"),
                               manifest_path);
   const auto pipeline = m["pipeline"];
-  s.config_.data.symbols = pipeline["symbols"].Strings(100000);
+  s.config_.data.load.symbols = pipeline["symbols"].Strings(100000);
   s.features_ = pipeline["features"].Strings(100000);
   s.normalizer_ = train::Normalizer::FromJson(pipeline["normalizer"]);
   if (s.normalizer_.Names() != s.features_)

@@ -101,7 +101,7 @@ class ForecastServable final : public Servable {
     pool_ = std::make_unique<ReplicaPool<run::SavedForecaster>>(std::move(copies));
     const auto& saved = pool_->Any();
     version_ = ModelContentVersion(dir);
-    resample_ = saved.Config().data.resample.has_value();
+    resample_ = saved.Config().data.load.resample.has_value();
     reference_ = saved.Manifest().value("drift_reference", nlohmann::json::object());
     FindInputShape(saved);
   }
@@ -249,7 +249,7 @@ class ForecastServable final : public Servable {
   }
 
   data::MarketData Prepared(data::MarketData md) const {
-    if (resample_) return data::Resample(md, *pool_->Any().Config().data.resample);
+    if (resample_) return data::Resample(md, *pool_->Any().Config().data.load.resample);
     return md;
   }
 
@@ -268,9 +268,8 @@ class ForecastServable final : public Servable {
     data::MarketData md;
     md.source = path.empty() ? "request" : path;
     data::Bars bars;
-    bars.symbol = pool_->Any().Config().data.symbols.empty()
-                      ? name_
-                      : pool_->Any().Config().data.symbols.front();
+    const auto& symbols = pool_->Any().Config().data.load.symbols;
+    bars.symbol = symbols.empty() ? name_ : symbols.front();
     if (instance.contains("symbol"))
       bars.symbol = RequireString(instance.at("symbol"), at("symbol"));
     std::vector<std::string> dates;

@@ -58,16 +58,39 @@ TEST(Performance, BetaOfALeveragedCopyIsItsLeverage) {
 }
 
 TEST(Performance, PeriodsPerYearFromTheCalendar) {
-  std::vector<data::Timestamp> daily, weekly, hourly;
-  for (int k = 0; k < 30; ++k) {
-    daily.push_back(k * data::kSecondsPerDay);
+  // 1970-01-05 was a Monday.
+  const data::Timestamp monday = 4 * data::kSecondsPerDay;
+  std::vector<data::Timestamp> weekdays, every_day, weekly, hourly, fx;
+  for (int k = 0; k < 60; ++k) {
+    if (data::Weekday(monday + k * data::kSecondsPerDay) < 5)
+      weekdays.push_back(monday + k * data::kSecondsPerDay);
+    every_day.push_back(monday + k * data::kSecondsPerDay);
     weekly.push_back(k * 7 * data::kSecondsPerDay);
-    hourly.push_back((k / 6) * data::kSecondsPerDay + (k % 6) * 3600);
   }
-  EXPECT_EQ(InferPeriodsPerYear(daily, true), 252);
+  for (int day = 0; day < 14; ++day) {
+    const data::Timestamp start = monday + day * data::kSecondsPerDay;
+    if (data::Weekday(start) < 5)
+      for (int h = 0; h < 6; ++h) hourly.push_back(start + h * 3600);
+    // FX: 24 bars a weekday, and the Sunday-evening open (two bars) counts for nothing.
+    if (data::Weekday(start) < 5)
+      for (int h = 0; h < 24; ++h) fx.push_back(start + h * 3600);
+    if (data::Weekday(start) == 6) {
+      fx.push_back(start + 22 * 3600);
+      fx.push_back(start + 23 * 3600);
+    }
+  }
+  EXPECT_EQ(InferPeriodsPerYear(weekdays, true), 252);
+  EXPECT_EQ(InferPeriodsPerYear(every_day, true), 365);  // crypto trades on weekends
   EXPECT_EQ(InferPeriodsPerYear(weekly, true), 52);
   EXPECT_EQ(InferPeriodsPerYear(hourly, true), 252 * 6);
-  EXPECT_EQ(InferPeriodsPerYear(daily, false), 252);
+  const Annualisation a = InferAnnualisation(fx, true);
+  EXPECT_TRUE(a.intraday);
+  EXPECT_EQ(a.bars_per_day, 24);
+  EXPECT_EQ(a.days_per_year, 252);
+  EXPECT_EQ(a.periods_per_year, 24 * 252);
+  EXPECT_NE(a.Describe().find("24 bars per trading day x 252 trading days"), std::string::npos)
+      << a.Describe();
+  EXPECT_EQ(InferPeriodsPerYear(weekdays, false), 252);
 }
 
 TEST(Performance, MonthlyReturnsChainToTheTotal) {

@@ -27,14 +27,14 @@ TEST(Transforms, ResampleWeeklyAndMonthly) {
       "2020-01-02,1,5,1,2,10\n2020-01-03,2,6,2,3,20\n"
       "2020-01-06,3,4,0.5,4,30\n2020-01-31,4,9,3,5,40\n2020-02-03,5,6,4,6,50\n",
       "bars.csv");
-  MarketData w = Resample(md, Frequency::kWeekly);
+  MarketData w = Resample(md, ResampleRule::Parse("W"));
   ASSERT_EQ(w.rows(), 4u);
   EXPECT_EQ(w.time_label[0], "2020-01-03");
   EXPECT_DOUBLE_EQ(w.assets[0].open[0], 1);
   EXPECT_DOUBLE_EQ(w.assets[0].high[0], 6);
   EXPECT_DOUBLE_EQ(w.assets[0].close[0], 3);
   EXPECT_DOUBLE_EQ(w.assets[0].volume[0], 30);
-  MarketData m = Resample(md, Frequency::kMonthly);
+  MarketData m = Resample(md, ResampleRule::Parse("M"));
   ASSERT_EQ(m.rows(), 2u);
   EXPECT_EQ(m.time_label[0], "2020-01-31");
   EXPECT_DOUBLE_EQ(m.assets[0].low[0], 0.5);
@@ -45,7 +45,7 @@ TEST(Transforms, ResampleWeeklyAndMonthly) {
 
 TEST(Transforms, ResampleNeedsCalendar) {
   MarketData eu = LoadMarketData(testing::RepoPath("data/eustockmarkets.csv"));
-  EXPECT_THROW((void)Resample(eu, Frequency::kMonthly), InvalidInput);
+  EXPECT_THROW((void)Resample(eu, ResampleRule::Parse("M")), InvalidInput);
 }
 
 TEST(Transforms, AlignInnerAndOuter) {

@@ -29,13 +29,38 @@ TEST(Series, ReadsReturnsAndPrices) {
 }
 
 TEST(Series, BadCellsNameLineAndColumn) {
-  EXPECT_NE(ErrorOf("d,x\n1,0.1\n2,abc\n").find("r.csv:3:2: cannot read 'abc'"), std::string::npos);
+  EXPECT_NE(ErrorOf("d,x\n1,0.1\n2,abc\n").find("r.csv:3:2: cannot parse 'abc'"), std::string::npos);
   EXPECT_NE(ErrorOf("d,x\n1,0.1\n2,\n").find("r.csv:3:2: missing value"), std::string::npos);
   EXPECT_NE(ErrorOf("d,x\n1,NaN\n").find("r.csv:2:2"), std::string::npos);
   EXPECT_NE(ErrorOf("d,x,y\n1,1,2\n").find("which one?"), std::string::npos);
   EXPECT_NE(ErrorOf("d,x,y\n1,1,2\n", SeriesKind::kReturns, "z").find("no column 'z'"),
             std::string::npos);
-  EXPECT_NE(ErrorOf("d,x\n1,-5\n", SeriesKind::kPrices).find("not positive"), std::string::npos);
+  EXPECT_NE(ErrorOf("d,x\n1,-5\n", SeriesKind::kPrices).find("non-positive price"),
+            std::string::npos);
+}
+
+// The policies of every price reader, with the same names (issue 14, item 2).
+TEST(Series, MissingPoliciesOfThePriceLoader) {
+  const std::string prices = "Date,A\n2020-01-01,100\n2020-01-02,\n2020-01-03,110\n";
+  EXPECT_NE(ErrorOf(prices, SeriesKind::kPrices).find("--missing ffill"), std::string::npos);
+  data::LoadOptions ffill;
+  ffill.missing = data::MissingPolicy::kForwardFill;
+  auto p = ParseReturnSeries(prices, "p.csv", "", SeriesKind::kPrices, false, ffill);
+  ASSERT_EQ(p.values.size(), 2u);
+  EXPECT_DOUBLE_EQ(p.values[0], 0);  // a carried price is a zero return
+  EXPECT_NEAR(p.values[1], 0.1, 1e-15);
+  const std::string returns = "Date,r\n2020-01-01,0.01\n2020-01-02,\n2020-01-03,-0.02\n";
+  try {
+    (void)ParseReturnSeries(returns, "r.csv", "", SeriesKind::kReturns, false, ffill);
+    ADD_FAILURE() << "ffill of a return must be refused";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("missing: drop"), std::string::npos) << e.what();
+  }
+  data::LoadOptions drop;
+  drop.missing = data::MissingPolicy::kDrop;
+  auto r = ParseReturnSeries(returns, "r.csv", "", SeriesKind::kReturns, false, drop);
+  EXPECT_EQ(r.values, (std::vector<double>{0.01, -0.02}));
+  EXPECT_EQ(r.label.back(), "2020-01-03");
 }
 
 }  // namespace

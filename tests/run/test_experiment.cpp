@@ -51,7 +51,7 @@ report:
                                        "exp.yaml");
   EXPECT_EQ(c.name, "panel");
   EXPECT_EQ(c.seed, 7u);
-  EXPECT_EQ(c.data.symbols, (std::vector<std::string>{"AA", "MSFT"}));
+  EXPECT_EQ(c.data.load.symbols, (std::vector<std::string>{"AA", "MSFT"}));
   EXPECT_EQ(c.data.load.missing, data::MissingPolicy::kForwardFill);
   EXPECT_EQ(c.features.include, std::vector<std::string>{"sma_50"});
   EXPECT_EQ(c.features.normalizer, train::NormalizerKind::kRobust);

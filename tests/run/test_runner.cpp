@@ -123,7 +123,7 @@ TEST(Runner, WritesAllOutputsAndNoTemporaries) {
   EXPECT_EQ(manifest["provenance"], run["provenance"]);
   EXPECT_EQ(run["config"]["target"]["kind"], "log_return");
   std::string csv = ReadFile(dir + "/predictions.csv");
-  EXPECT_EQ(csv.substr(0, csv.find('\n')), "date,model,y_true,y_pred,split,decision_date");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "date,model,y_true,y_pred,split,decision_date,score");
   std::string html = ReadFile(dir + "/report.html");
   EXPECT_NE(html.find("<svg"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
@@ -251,7 +251,7 @@ models:
   EXPECT_FALSE(Model(r, "random_walk").test.ic->dates > 0 &&
                std::isfinite(Model(r, "random_walk").test.ic->ic_mean));  // constant predictions
   std::string csv = PredictionsCsv(r);
-  EXPECT_EQ(csv.substr(0, csv.find('\n')), "date,model,y_true,y_pred,split,decision_date,symbol");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "date,model,y_true,y_pred,split,decision_date,symbol,score");
   nlohmann::json m = MetricsJson(r);
   EXPECT_TRUE(m["models"]["ridge"]["test"].contains("rank_ic_mean"));
   EXPECT_EQ(m["split"]["method"], "walk_forward");

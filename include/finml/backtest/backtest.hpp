@@ -33,6 +33,9 @@ struct SignalQuality {
 struct BacktestResult {
   BacktestConfig config;
   double periods_per_year = 252;
+  Annualisation annualisation;
+  // Bars in the rolling Sharpe: rolling_window, counted in trading days on intraday data.
+  std::size_t rolling_bars = 126;
   std::size_t decisions = 0, clipped_weights = 0, scaled_decisions = 0;
   std::size_t unexecuted_signals = 0;  // dated after the last price bar
   EngineResult engine;

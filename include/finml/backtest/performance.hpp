@@ -43,6 +43,19 @@ struct Performance {
                                              double periods_per_year, double risk_free);
 // Bars per year from the calendar: 252 for daily bars, 52 weekly, 12 monthly, and 252 x bars
 // per day for intraday bars; 252 when there is no calendar.
+// Bars per year from the calendar: bars per trading day (intraday data) times trading days per
+// year (365 when the data trades on weekends, else 252); weekly, monthly and slower data by
+// their spacing.
+struct Annualisation {
+  double periods_per_year = 252;
+  double bars_per_day = 1;  // median bars of a trading day; 1 for daily or slower data
+  double days_per_year = 252;
+  bool intraday = false;
+  bool inferred = true;  // false: the user set periods_per_year
+  [[nodiscard]] std::string Describe() const;
+};
+[[nodiscard]] Annualisation InferAnnualisation(const std::vector<data::Timestamp>& time,
+                                               bool calendar);
 [[nodiscard]] double InferPeriodsPerYear(const std::vector<data::Timestamp>& time, bool calendar);
 
 [[nodiscard]] nlohmann::json PerformanceJson(const Performance& p,

@@ -20,8 +20,20 @@ struct SignalPanel {
   std::string first_after;  // the first such date, for the message
 };
 
+// A run's predictions.csv (date,model,...,split,decision_date[,symbol],score) is read as signals
+// too: the rows of one model and split, each dated at its decision date.
+struct PredictionChoice {
+  std::string model;           // required when the file holds several models
+  std::string split = "test";  // test, val or all
+};
+
 [[nodiscard]] SignalPanel ParseSignals(std::string_view text, const std::string& file_label,
-                                       const PricePanel& prices);
-[[nodiscard]] SignalPanel LoadSignals(const std::string& path, const PricePanel& prices);
+                                       const PricePanel& prices,
+                                       const PredictionChoice& choice = {});
+// `path` may be a run directory: its predictions.csv is read.
+[[nodiscard]] SignalPanel LoadSignals(const std::string& path, const PricePanel& prices,
+                                      const PredictionChoice& choice = {});
+// predictions.csv inside a run directory; any other path as it is.
+[[nodiscard]] std::string SignalsFile(const std::string& path);
 
 }  // namespace finml::backtest

@@ -10,10 +10,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "finml/core/names.hpp"
 #include "finml/core/options.hpp"
 #include "finml/data/market_data.hpp"
+#include "finml/data/transforms.hpp"
 
 namespace finml::data {
 
@@ -29,9 +32,22 @@ struct LoadOptions {
   DuplicatePolicy duplicates = DuplicatePolicy::kError;
   std::optional<Shape> shape;  // force a shape instead of detecting it
   std::string symbol;          // name of a single-asset file's asset (default: file stem)
+  // Column choices, applied in this order: rename (old name -> new), drop, then keep only
+  // `symbols` (in that order). In a long panel, names that are not columns are symbols.
+  std::vector<std::pair<std::string, std::string>> rename;
+  std::vector<std::string> drop;
+  std::vector<std::string> symbols;
+  std::string date_column;  // empty: detected (a column named date, or the one holding dates)
+  // Zone the times are shown and counted in (days, resampling); empty: as written. Times written
+  // without an offset are in `source_timezone` (default: `timezone`).
+  std::string timezone;
+  std::string source_timezone;
+  std::optional<ResampleRule> resample;
   // A numeric index is a decimal year (R's ts time, e.g. 1991.4962): read it as the calendar
   // day it falls on, an approximation the repairs log records.
   bool decimal_year = false;
+  // Not a setting: the values are returns (any sign), not prices, for the risk commands.
+  bool signed_values = false;
   static const options::Schema<LoadOptions>& Schema();
 };
 

@@ -41,6 +41,10 @@ struct MarketData {
   std::vector<Repair> repairs;
   // Values kept but suspicious (a close of 1e20): LoadMarketData prints them on stderr.
   std::vector<std::string> warnings;
+  // Choices the loader made that the user did not ask for (a column left out, and why).
+  std::vector<std::string> notes;
+  // The zone `time` is wall-clock time of (empty: as written in the file).
+  std::string zone;
 
   [[nodiscard]] std::size_t rows() const { return time.size(); }
   [[nodiscard]] const Bars& Asset(const std::string& symbol) const;

@@ -25,6 +25,13 @@ struct CivilDate {
 // ISO 8601 date or date-time: 2001-09-27, 2001-09-27 15:30, 2001-09-27T15:30:00(.123), with
 // Z or a UTC offset (+05:00, -0330), converted to UTC.
 [[nodiscard]] std::optional<Timestamp> ParseTimestamp(std::string_view text);
+// The same, saying whether the text named its offset (Z counts as +00:00): a time without one is
+// wall-clock time of a zone the caller knows.
+struct ParsedTime {
+  Timestamp time = 0;  // UTC when `offset` is set, else the wall-clock time as written
+  std::optional<std::int64_t> offset;
+};
+[[nodiscard]] std::optional<ParsedTime> ParseTime(std::string_view text);
 // Date only when at midnight, unless `with_time` (intraday data labels every bar alike).
 [[nodiscard]] std::string FormatTimestamp(Timestamp t, bool with_time = false);
 [[nodiscard]] CivilDate DateOf(Timestamp t);

@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "finml/core/names.hpp"
+#include "finml/core/options.hpp"
 #include "finml/data/market_data.hpp"
+#include "finml/data/time_zone.hpp"
 
 namespace finml::data {
 
@@ -13,10 +15,23 @@ enum class ReturnKind { kSimple, kLog };
 [[nodiscard]] std::vector<double> Returns(const std::vector<double>& prices, ReturnKind kind,
                                           std::size_t periods = 1);
 
-enum class Frequency { kWeekly, kMonthly };
-// Bars of each period: first open, max high, min low, last close/adj close, summed volume; stamped
-// with the period's last trading time. Weeks run Monday to Sunday.
-[[nodiscard]] MarketData Resample(const MarketData& md, Frequency frequency);
+// How bars are grouped: every N minutes, hours or days, or by calendar week (Monday to Sunday)
+// or month, counted in the data's own (local) time.
+struct ResampleRule {
+  enum class Unit { kMinute, kHour, kDay, kWeek, kMonth };
+  Unit unit = Unit::kDay;
+  int count = 1;
+  // "5min", "15min", "1h", "4h", "D", "2D", "W", "M"; also "daily", "weekly", "monthly", "hourly".
+  static ResampleRule Parse(const std::string& text);
+  [[nodiscard]] std::string Text() const;
+  [[nodiscard]] bool Intraday() const { return unit == Unit::kMinute || unit == Unit::kHour; }
+};
+// Each group of bars becomes one, OHLC-aware: first open, max high, min low, last close and adj
+// close, summed volume; a gap (NaN) is skipped, a group of gaps stays a gap. An intraday group is
+// stamped with its end (the time its close is known); a day, week or month with the date of its
+// last bar. `zone` converts the stamps to local time first (none: they already are).
+[[nodiscard]] MarketData Resample(const MarketData& md, const ResampleRule& rule,
+                                  const Zone& zone = {});
 
 enum class JoinKind { kInner, kOuter };
 // Puts the assets of several sources on one calendar. Inner keeps dates every source has; outer
@@ -26,13 +41,18 @@ enum class JoinKind { kInner, kOuter };
 }  // namespace finml::data
 
 template <>
-struct finml::EnumNames<finml::data::Frequency> {
-  static constexpr std::string_view what = "frequency";
-  static constexpr finml::NamedValue<finml::data::Frequency> values[] = {
-      {finml::data::Frequency::kWeekly, "weekly"},
-      {finml::data::Frequency::kMonthly, "monthly"},
-      {finml::data::Frequency::kWeekly, "W"},
-      {finml::data::Frequency::kMonthly, "M"}};
+struct finml::options::Codec<finml::data::ResampleRule> {
+  static finml::data::ResampleRule Read(const ConfigNode& n, const std::string& path,
+                                        const FieldRules&) {
+    const std::string text = ReadString(n, path);
+    try {
+      return finml::data::ResampleRule::Parse(text);
+    } catch (const Error& e) {
+      RethrowAt(n, path, e);
+    }
+  }
+  static Json Write(const finml::data::ResampleRule& r) { return r.Text(); }
+  static std::string Type() { return "rule (5min, 1h, D, W, M)"; }
 };
 
 template <>

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "finml/core/options.hpp"
+#include "finml/data/loader.hpp"
 #include "finml/data/transforms.hpp"
 #include "finml/risk/garch.hpp"
 #include "finml/risk/portfolio.hpp"
@@ -26,6 +27,7 @@ struct SeriesSource {
   SeriesKind kind = SeriesKind::kReturns;                // what the file holds
   std::string column;                                    // empty: the only value column
   data::ReturnKind returns = data::ReturnKind::kSimple;  // from prices
+  data::LoadOptions load;  // column choices, time settings, missing/order/duplicates policies
   static const options::Schema<SeriesSource>& Schema();
 };
 
@@ -59,6 +61,7 @@ struct PortfolioSettings {
   double value = 1e6;
   std::size_t window = 250;  // most recent days of returns used; 0: all
   data::ReturnKind returns = data::ReturnKind::kSimple;
+  data::LoadOptions load;  // how `prices` is read
   static const options::Schema<PortfolioSettings>& Schema();
 };
 
@@ -69,6 +72,7 @@ struct StressSettings {
   bool builtin = true;  // replay the built-in crises the data covers
   std::vector<HistoricalScenario> scenarios;
   std::vector<ShockScenario> shocks;
+  data::LoadOptions load;  // how `prices` is read
   static const options::Schema<StressSettings>& Schema();
 };
 

@@ -1,13 +1,14 @@
 // A return series for the risk commands, from a returns file or from prices. Returns files are
-// `<date or index>,<column>[,...]` with any numbers (negative included); every cell must be a
-// finite number or the error names file, line, column and the fix, since a dropped day would
-// shift every VaR exception after it.
+// `<date or index>,<column>[,...]` with any numbers (negative included); a missing cell is an
+// error naming file, line, column and the fix unless a missing policy says otherwise, since a
+// silently dropped day would shift every VaR exception after it.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "finml/core/names.hpp"
+#include "finml/data/loader.hpp"
 #include "finml/data/timestamp.hpp"
 
 namespace finml::risk {
@@ -24,11 +25,14 @@ struct ReturnSeries {
 
 // `column` empty: the only value column (an error naming the choices if there are several).
 // From prices, returns are simple (p_t / p_{t-1} - 1) or `log`; the first date has none.
+// `options` are the market-data loader's (column choices, time zone, missing values...).
 [[nodiscard]] ReturnSeries LoadReturnSeries(const std::string& path, const std::string& column,
-                                            SeriesKind kind, bool log_returns = false);
+                                            SeriesKind kind, bool log_returns = false,
+                                            const data::LoadOptions& options = {});
 [[nodiscard]] ReturnSeries ParseReturnSeries(const std::string& text, const std::string& label,
                                              const std::string& column, SeriesKind kind,
-                                             bool log_returns = false);
+                                             bool log_returns = false,
+                                             const data::LoadOptions& options = {});
 
 }  // namespace finml::risk
 

@@ -24,10 +24,10 @@ namespace finml::run {
 
 struct DataSection {
   std::string path = "data/aer_djia8012.csv";
-  data::LoadOptions load;            // shape, symbol, missing, order, duplicates, decimal_year
-  std::vector<std::string> symbols;  // empty: every symbol in the file
+  // shape, symbol, symbols, rename, drop, missing, order, duplicates, date_column, timezone,
+  // resample, decimal_year
+  data::LoadOptions load;
   data::Field price = data::Field::kClose;
-  std::optional<data::Frequency> resample;
   static const options::Schema<DataSection>& Schema();
 };
 

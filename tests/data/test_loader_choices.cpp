@@ -1,0 +1,214 @@
+// Column choices (rename, drop, symbols, date_column), time zones and resampling at load time.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "finml/core/error.hpp"
+#include "finml/data/loader.hpp"
+
+namespace finml::data {
+namespace {
+
+std::string ErrorOf(std::string_view csv, const LoadOptions& options) {
+  try {
+    (void)ParseMarketData(csv, "prices.csv", options);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+constexpr std::string_view kMetals =
+    "Date,gold,silver,platinum\n"
+    "2020-01-02,1500,18,bad\n"
+    "2020-01-03,1510,18.2,960\n"
+    "2020-01-06,1520,18.1,965\n";
+
+}  // namespace
+
+TEST(LoaderChoices, SymbolsKeepColumnsInTheUsersOrderAndNeverReadTheOthers) {
+  LoadOptions o;
+  o.symbols = {"silver", "gold"};
+  // 'platinum' has an unreadable cell: it is not wanted, so it is never parsed.
+  const MarketData md = ParseMarketData(kMetals, "metals.csv", o);
+  EXPECT_EQ(md.Symbols(), (std::vector<std::string>{"silver", "gold"}));
+  EXPECT_DOUBLE_EQ(md.Asset("gold").close[2], 1520);
+}
+
+TEST(LoaderChoices, DropAndRenameColumns) {
+  LoadOptions o;
+  o.drop = {"platinum"};
+  o.rename = {{"gold", "XAU"}};
+  const MarketData md = ParseMarketData(kMetals, "metals.csv", o);
+  EXPECT_EQ(md.Symbols(), (std::vector<std::string>{"XAU", "silver"}));
+}
+
+TEST(LoaderChoices, UnknownNamesAreErrorsWithTheColumns) {
+  LoadOptions o;
+  o.symbols = {"gold", "copper"};
+  // Not every symbol is a column, and the file is a wide panel: the asset names are listed.
+  EXPECT_NE(ErrorOf(kMetals, o).find("symbols"), std::string::npos) << ErrorOf(kMetals, o);
+  LoadOptions d;
+  d.drop = {"platnum"};
+  const std::string e = ErrorOf(kMetals, d);
+  EXPECT_NE(e.find("drop: no column 'platnum'"), std::string::npos) << e;
+  EXPECT_NE(e.find("did you mean 'platinum'"), std::string::npos) << e;
+  LoadOptions r;
+  r.rename = {{"Gold ", "XAU"}};  // trimmed and case-insensitive: found
+  r.drop = {"platinum"};
+  EXPECT_EQ(ParseMarketData(kMetals, "m.csv", r).Symbols().front(), "XAU");
+}
+
+TEST(LoaderChoices, LongPanelChoicesNameSymbols) {
+  const std::string csv =
+      "date,symbol,close,exchange\n"
+      "2020-01-02,AAA,10,X\n2020-01-02,BBB,20,X\n2020-01-02,CCC,30,X\n"
+      "2020-01-03,AAA,11,X\n2020-01-03,BBB,21,X\n2020-01-03,CCC,31,X\n";
+  LoadOptions o;
+  o.drop = {"exchange", "BBB"};  // a column and a symbol
+  o.rename = {{"AAA", "alpha"}};
+  o.symbols = {"CCC", "alpha"};
+  const MarketData md = ParseMarketData(csv, "long.csv", o);
+  EXPECT_EQ(md.Symbols(), (std::vector<std::string>{"CCC", "alpha"}));
+  EXPECT_DOUBLE_EQ(md.Asset("alpha").close[1], 11);
+  LoadOptions bad;
+  bad.drop = {"exchange"};
+  bad.symbols = {"DDD"};
+  const std::string e = ErrorOf(csv, bad);
+  EXPECT_NE(e.find("symbols: no column or symbol 'DDD'"), std::string::npos) << e;
+}
+
+TEST(LoaderChoices, OneAssetFileSymbolsMustNameIt) {
+  const std::string csv = "Date,Close\n2020-01-02,1\n2020-01-03,2\n";
+  LoadOptions o;
+  o.symbols = {"gold"};
+  const std::string e = ErrorOf(csv, o);
+  EXPECT_NE(e.find("no asset 'gold'"), std::string::npos) << e;
+  o.symbol = "gold";
+  EXPECT_EQ(ParseMarketData(csv, "x.csv", o).Symbols(), (std::vector<std::string>{"gold"}));
+}
+
+TEST(LoaderChoices, TwoTimeColumnsAskWhichOne) {
+  const std::string csv =
+      "DateTime_Zurich,DateTime_UTC,USDCHF\n"
+      "1996-04-01 00:00:00,1996-03-31 22:00:00,1.18\n"
+      "1996-04-01 01:00:00,1996-03-31 23:00:00,1.19\n";
+  const std::string e = ErrorOf(csv, {});
+  EXPECT_NE(e.find("2 columns hold times ('DateTime_Zurich', 'DateTime_UTC')"), std::string::npos)
+      << e;
+  EXPECT_NE(e.find("--date-column"), std::string::npos) << e;
+  LoadOptions o;
+  o.date_column = "DateTime_UTC";
+  const MarketData md = ParseMarketData(csv, "fx.csv", o);
+  EXPECT_EQ(md.Symbols(), (std::vector<std::string>{"USDCHF"}));
+  EXPECT_EQ(md.time_label.front(), "1996-03-31 22:00:00");
+  ASSERT_EQ(md.notes.size(), 1u);
+  EXPECT_NE(md.notes[0].find("'DateTime_Zurich' holds times too"), std::string::npos);
+}
+
+TEST(LoaderChoices, DatesBeatAnObservationNumber) {
+  const std::string csv = "date_inferred,obs,gold\n2020-01-02,1,1500\n2020-01-03,2,1510\n";
+  const MarketData md = ParseMarketData(csv, "gold.csv", {});
+  EXPECT_EQ(md.Symbols(), (std::vector<std::string>{"gold"}));
+  EXPECT_TRUE(md.calendar);
+  EXPECT_EQ(md.time_label.back(), "2020-01-03");
+  ASSERT_EQ(md.notes.size(), 1u);
+  EXPECT_NE(md.notes[0].find("'obs' is not used"), std::string::npos) << md.notes[0];
+}
+
+TEST(LoaderChoices, UtcTimesShownInANamedZoneAcrossDaylightSaving) {
+  // 1996-03-31 01:00 UTC: Zurich moves from +01:00 to +02:00.
+  const std::string csv =
+      "time,USDCHF\n"
+      "1996-03-31 00:00:00,1.10\n"
+      "1996-03-31 01:00:00,1.11\n"
+      "1996-03-31 02:00:00,1.12\n";
+  LoadOptions o;
+  o.source_timezone = "UTC";
+  o.timezone = "Europe/Zurich";
+  const MarketData md = ParseMarketData(csv, "fx.csv", o);
+  EXPECT_EQ(md.time_label, (std::vector<std::string>{
+                               "1996-03-31 01:00:00", "1996-03-31 03:00:00", "1996-03-31 04:00:00"}));
+  EXPECT_EQ(md.zone, "Europe/Zurich");
+}
+
+TEST(LoaderChoices, OffsetsAreKeptAsWrittenOrConverted) {
+  const std::string csv =
+      "time,x\n2020-01-02T10:00:00+02:00,1\n2020-01-02T11:00:00+02:00,2\n";
+  EXPECT_EQ(ParseMarketData(csv, "x.csv", {}).time_label.front(), "2020-01-02 10:00:00");
+  LoadOptions utc;
+  utc.timezone = "UTC";
+  EXPECT_EQ(ParseMarketData(csv, "x.csv", utc).time_label.front(), "2020-01-02 08:00:00");
+  // Different offsets (daylight saving written into the file): UTC, with a note.
+  const std::string mixed = "time,x\n2020-03-28T10:00:00+01:00,1\n2020-03-30T10:00:00+02:00,2\n";
+  const MarketData md = ParseMarketData(mixed, "x.csv", {});
+  EXPECT_EQ(md.time_label.back(), "2020-03-30 08:00:00");
+  EXPECT_EQ(md.notes.size(), 1u);
+  LoadOptions bad;
+  bad.timezone = "Europe/Zurch";
+  EXPECT_NE(ErrorOf(csv, bad).find("'Europe/Zurch' is not a time zone"), std::string::npos);
+}
+
+TEST(LoaderChoices, RepeatedLocalHourNeedsResamplingOrAFixedOffset) {
+  // 1996-10-27 01:00 UTC: Zurich goes back from 03:00 to 02:00.
+  const std::string csv =
+      "time,USDCHF\n"
+      "1996-10-27 00:00:00,1.10\n"
+      "1996-10-27 01:00:00,1.11\n"
+      "1996-10-27 02:00:00,1.12\n";
+  LoadOptions o;
+  o.source_timezone = "UTC";
+  o.timezone = "Europe/Zurich";
+  const std::string e = ErrorOf(csv, o);
+  EXPECT_NE(e.find("comes twice"), std::string::npos) << e;
+  o.resample = ResampleRule::Parse("D");
+  const MarketData md = ParseMarketData(csv, "fx.csv", o);
+  ASSERT_EQ(md.rows(), 1u);
+  EXPECT_EQ(md.time_label.front(), "1996-10-27");
+  EXPECT_DOUBLE_EQ(md.assets[0].close[0], 1.12);
+}
+
+TEST(LoaderChoices, ResampleIntradayBarsOhlcAware) {
+  const std::string csv =
+      "time,open,high,low,close,volume\n"
+      "2020-01-02 09:00:00,10,12,9,11,100\n"
+      "2020-01-02 09:30:00,11,13,10,12,50\n"
+      "2020-01-02 10:00:00,12,12.5,8,9,10\n"
+      "2020-01-03 09:00:00,9,10,9,10,5\n";
+  LoadOptions o;
+  o.resample = ResampleRule::Parse("1h");
+  MarketData h = ParseMarketData(csv, "bars.csv", o);
+  ASSERT_EQ(h.rows(), 3u);
+  EXPECT_EQ(h.time_label[0], "2020-01-02 10:00:00");  // stamped when the bar is complete
+  EXPECT_DOUBLE_EQ(h.assets[0].open[0], 10);
+  EXPECT_DOUBLE_EQ(h.assets[0].high[0], 13);
+  EXPECT_DOUBLE_EQ(h.assets[0].low[0], 9);
+  EXPECT_DOUBLE_EQ(h.assets[0].close[0], 12);
+  EXPECT_DOUBLE_EQ(h.assets[0].volume[0], 150);
+  o.resample = ResampleRule::Parse("D");
+  MarketData d = ParseMarketData(csv, "bars.csv", o);
+  ASSERT_EQ(d.rows(), 2u);
+  EXPECT_EQ(d.time_label[0], "2020-01-02");
+  EXPECT_DOUBLE_EQ(d.assets[0].low[0], 8);
+  EXPECT_DOUBLE_EQ(d.assets[0].close[0], 9);
+  EXPECT_DOUBLE_EQ(d.assets[0].volume[0], 160);
+}
+
+TEST(LoaderChoices, ResampleRules) {
+  EXPECT_EQ(ResampleRule::Parse("15min").Text(), "15min");
+  EXPECT_EQ(ResampleRule::Parse("weekly").Text(), "W");
+  EXPECT_EQ(ResampleRule::Parse("4h").Text(), "4h");
+  EXPECT_EQ(ResampleRule::Parse("M").Text(), "M");
+  EXPECT_THROW((void)ResampleRule::Parse("5 parsecs"), InvalidInput);
+  EXPECT_THROW((void)ResampleRule::Parse("0min"), InvalidInput);
+}
+
+TEST(LoaderChoices, ReturnsMayBeNegative) {
+  const std::string csv = "date,r\n2020-01-02,-0.01\n2020-01-03,0.02\n";
+  EXPECT_NE(ErrorOf(csv, {}).find("non-positive price"), std::string::npos);
+  LoadOptions o;
+  o.signed_values = true;
+  EXPECT_DOUBLE_EQ(ParseMarketData(csv, "r.csv", o).assets[0].close[0], -0.01);
+}
+
+}  // namespace finml::data
