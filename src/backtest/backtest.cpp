@@ -93,9 +93,9 @@ BacktestResult RunBacktest(const PricePanel& prices, const SignalPanel* signals,
     r.annualisation.inferred = false;
   }
   r.periods_per_year = r.annualisation.periods_per_year;
-  r.rolling_bars = static_cast<std::size_t>(std::llround(
-      static_cast<double>(config.rolling_window) *
-      (r.annualisation.intraday ? r.annualisation.bars_per_day : 1.0)));
+  r.rolling_bars = static_cast<std::size_t>(
+      std::llround(static_cast<double>(config.rolling_window) *
+                   (r.annualisation.intraday ? r.annualisation.bars_per_day : 1.0)));
 
   if (config.benchmark != "none") {
     std::vector<std::size_t> assets;

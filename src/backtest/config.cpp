@@ -83,7 +83,9 @@ const options::Schema<BacktestConfig>& BacktestConfig::Schema() {
     s.Add("periods_per_year", &B::periods_per_year, "bars per year (0: inferred from the dates)")
         .Min(0);
     s.Add("risk_free", &B::risk_free, "annual risk-free rate for Sharpe and Sortino");
-    s.Add("rolling_window", &B::rolling_window, "bars in the tearsheet's rolling Sharpe (trading days on intraday data)").Min(2);
+    s.Add("rolling_window", &B::rolling_window,
+          "bars in the tearsheet's rolling Sharpe (trading days on intraday data)")
+        .Min(2);
     // The strategy decides the default, so the effective settings say which one applies.
     s.Finish([](B& b, const ConfigNode&, const std::string&) {
       if (!b.execution.rebalance) b.execution.rebalance = b.EffectiveRebalance();

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <numeric>
-#include <map>
 #include <set>
 
 #include "finml/core/error.hpp"
@@ -174,9 +174,8 @@ Annualisation InferAnnualisation(const std::vector<data::Timestamp>& time, bool 
     ++per_day[day];
     if (data::Weekday(t) >= 5) ++weekend_bars;
   }
-  a.days_per_year = static_cast<double>(weekend_bars) > 0.1 * static_cast<double>(time.size())
-                        ? 365
-                        : 252;
+  a.days_per_year =
+      static_cast<double>(weekend_bars) > 0.1 * static_cast<double>(time.size()) ? 365 : 252;
   std::vector<std::size_t> counts;
   for (const auto& [day, n] : per_day) counts.push_back(n);
   std::nth_element(counts.begin(), counts.begin() + counts.size() / 2, counts.end());

@@ -24,8 +24,8 @@ std::size_t FindColumn(const std::vector<std::string>& header, std::string_view 
 namespace {
 
 // The model whose predictions are traded: the one asked for, or the file's only one.
-std::string ChooseModel(std::string_view text, const std::string& file_label,
-                        std::size_t model_col, const PredictionChoice& choice) {
+std::string ChooseModel(std::string_view text, const std::string& file_label, std::size_t model_col,
+                        const PredictionChoice& choice) {
   data::CsvReader reader(file_label, text);
   std::vector<std::string_view> fields;
   (void)reader.Next(fields);
@@ -175,9 +175,9 @@ SignalPanel ParseSignals(std::string_view text, const std::string& file_label,
     FINML_REQUIRE(out.count > 0 || out.after_last_bar > 0,
                   "{}: model '{}' has no '{}' predictions (fix: --split test, val or all)",
                   file_label, model, choice.split);
-    out.source = fmt::format("{} predictions of model '{}' ({})",
-                             choice.split == "all" ? "val and test" : choice.split, model,
-                             file_label);
+    out.source =
+        fmt::format("{} predictions of model '{}' ({})",
+                    choice.split == "all" ? "val and test" : choice.split, model, file_label);
   }
   FINML_REQUIRE(out.count > 0 || out.after_last_bar > 0,
                 "{}: the signals file has a header but no rows", file_label);

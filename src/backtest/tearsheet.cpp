@@ -125,10 +125,9 @@ std::string TearsheetHtml(const BacktestResult& r, const PricePanel& prices,
   if (!r.benchmark.empty()) drawdowns.push_back({r.benchmark_name, x, underwater(r.benchmark)});
   page.Raw(report::LineChart(drawdowns, chart));
 
-  chart.title = r.annualisation.intraday
-                    ? fmt::format("Rolling Sharpe ({} trading days, {} bars)",
-                                  r.config.rolling_window, r.rolling_bars)
-                    : fmt::format("Rolling Sharpe ({} bars)", r.rolling_bars);
+  chart.title = r.annualisation.intraday ? fmt::format("Rolling Sharpe ({} trading days, {} bars)",
+                                                       r.config.rolling_window, r.rolling_bars)
+                                         : fmt::format("Rolling Sharpe ({} bars)", r.rolling_bars);
   chart.y_label = "Sharpe";
   std::vector<LineSeries> sharpe = {
       {"strategy", x, RollingSharpe(e.equity, r.rolling_bars, r.periods_per_year)}};

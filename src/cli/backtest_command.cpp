@@ -4,10 +4,10 @@
 #include "commands.hpp"
 #include "finml/backtest/backtest.hpp"
 #include "finml/core/error.hpp"
-#include "finml/core/output_directory.hpp"
-#include "finml/core/sha256.hpp"
 #include "finml/core/files.hpp"
 #include "finml/core/json_reader.hpp"
+#include "finml/core/output_directory.hpp"
+#include "finml/core/sha256.hpp"
 #include "finml/data/loader.hpp"
 #include "finml/run/runner.hpp"
 
@@ -136,6 +136,7 @@ int RunBacktest(const BacktestCommandOptions& o, const CLI::App& app,
                 result.benchmark_name.c_str(), 100 * b.total_return, 100 * b.annual_return,
                 b.sharpe, 100 * b.drawdown.depth);
   }
+  std::printf("annualisation: %s\n", result.annualisation.Describe().c_str());
   std::printf("wrote %s/{metrics.json,equity.csv,trades.csv,tearsheet.html}\n", o.out.c_str());
   return 0;
 }

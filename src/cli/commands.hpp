@@ -83,6 +83,7 @@ struct CreditCommandOptions {
   bool overwrite = false;
   // score
   std::string model_dir, input;
+  std::vector<std::string> id_columns;
 };
 // `credit` gets two subcommands: train and score.
 void SetupCredit(CLI::App& app, CreditCommandOptions& options);

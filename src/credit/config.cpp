@@ -51,6 +51,12 @@ const options::Schema<PreprocessOptions>& PreprocessOptions::Schema() {
         .DefaultText("woe for logistic, one_hot for the others");
     s.Add("missing", &P::missing, "missing values: error or impute");
     s.Add("bins", &P::bins, "quantile bins of a numeric column for woe").Min(2);
+    s.Add("min_bin_share", &P::min_bin_share,
+          "woe: merge adjacent numeric bins until each holds this share of the rows (e.g. 0.05)")
+        .Min(0)
+        .Below(0.5);
+    s.Add("monotonic", &P::monotonic,
+          "woe: merge adjacent numeric bins until the default rate only rises or only falls");
     return s;
   }();
   return schema;
@@ -69,6 +75,9 @@ const options::Schema<CreditConfig>& CreditConfig::Schema() {
           "fairness report by this column (never a model input)");
     s.Add("features", &C::features, "model inputs (default: every other column)");
     s.Add("exclude", &C::exclude, "columns left out of the inputs");
+    s.Add("rename", &C::rename,
+          "columns to rename first, OLD=NEW,... (the model and its scoring batches use the new "
+          "names)");
     s.Add("categorical", &C::categorical, "columns to read as categories even if numeric");
     s.Add("importance", &C::permutation_importance, "permutation importance (slower)")
         .Switch("--no-importance", "false");

@@ -13,6 +13,7 @@
 #include "finml/core/json_reader.hpp"
 #include "finml/core/sha256.hpp"
 #include "finml/core/strings.hpp"
+#include "finml/data/csv_reader.hpp"
 #include "finml/eval/drift.hpp"
 #include "finml/report/html_page.hpp"
 #include "finml/report/svg_chart.hpp"
@@ -121,6 +122,12 @@ std::string ReportHtml(const CreditRun& run, const CreditInputs& inputs) {
     page.Heading("Information value (all rows, final fit)");
     page.Table({"feature", "IV"}, iv);
   }
+  if (!run.warnings.empty()) {
+    page.Heading("Doubts about the bins");
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& w : run.warnings) rows.push_back({w});
+    page.Table({"warning"}, rows);
+  }
   if (run.fairness) {
     const auto& f = *run.fairness;
     page.Heading(
@@ -185,6 +192,7 @@ nlohmann::json CreditMetricsJson(const CreditRun& run, const CreditInputs& input
       {"calibration", calibration},
       {"permutation_importance", importance},
       {"information_value", iv},
+      {"warnings", run.warnings},
       {"unseen_categories_in_validation", run.unseen_categories},
       {"settings", run.config.ToJson()},
       {"provenance", inputs.provenance.ToJson()}};
@@ -296,33 +304,74 @@ CreditManifest ReadCreditManifest(const std::string& model_dir) {
 }
 
 ScoreSummary ScoreFile(const std::string& model_dir, const std::string& input_csv,
-                       const std::string& out_csv, std::size_t reasons) {
+                       const std::string& out_csv, const ScoreOptions& options) {
   const CreditManifest saved = ReadCreditManifest(model_dir);
   const auto& manifest = saved.json;
   const auto model = CreditModel::Load(saved.dir, manifest);
   // Columns the model treats as categories are read as text whatever they look like in this batch
-  // ("007" must stay "007", not become the number 7).
+  // ("007" must stay "007", not become the number 7); so are the ids.
   std::vector<std::string> categorical = CategoricalColumns(manifest);
   for (const auto& spec : model.Preprocessing().Features())
     if (spec.kind == ColumnKind::kCategorical) categorical.push_back(spec.name);
-  const Table t = LoadTable(input_csv, categorical);
+  for (const auto& id : options.id_columns) categorical.push_back(id);
+  // A batch with the training file's names gets the training's rename; one already renamed is
+  // read as it is.
+  const std::string text = ReadFile(input_csv);
+  std::vector<std::pair<std::string, std::string>> rename;
+  {
+    data::CsvReader header(input_csv, text);
+    std::vector<std::string_view> fields;
+    if (header.Next(fields)) {
+      for (const auto& [from, to] : saved.settings.rename)
+        for (auto f : fields)
+          if (Trim(f) == from) rename.emplace_back(from, to);
+    }
+  }
+  const Table t = ParseTable(text, input_csv, categorical, rename);
   const ScorecardScale& scale = saved.settings.scale;
-  for (const auto& name : model.FeatureNames()) (void)t.Get(name);  // a missing column: clear error
-  std::vector<std::size_t> rows(t.rows);
-  std::iota(rows.begin(), rows.end(), 0);
+  const auto& names = model.FeatureNames();
+  for (const auto& name : names) (void)t.Get(name);  // a missing column: clear error
   ScoreSummary s;
   s.rows = t.rows;
+  s.threshold = saved.settings.threshold;
+  s.id_columns = options.id_columns;
+  if (s.id_columns.empty()) {
+    for (const auto& c : t.columns)
+      if (ToLower(c.name) == "id") s.id_columns.push_back(c.name);
+  }
+  std::vector<const Column*> ids;
+  for (const auto& id : s.id_columns) ids.push_back(&t.Get(id));
+  for (const auto& c : t.columns) {
+    const bool input = std::find(names.begin(), names.end(), c.name) != names.end();
+    const bool id =
+        std::find(s.id_columns.begin(), s.id_columns.end(), c.name) != s.id_columns.end();
+    if (input || id) continue;
+    s.unused.push_back(c.name);
+    if (c.name == saved.settings.protected_column) s.protected_column = c.name;
+  }
+  std::vector<std::size_t> rows(t.rows);
+  std::iota(rows.begin(), rows.end(), 0);
   const auto p = model.Predict(t, rows, &s.unseen_categories);
   const auto contrib = model.Contributions(t, rows);
-  const auto& names = model.FeatureNames();
   const std::size_t f = names.size();
-  std::string out = "row,probability,score";
-  for (std::size_t k = 0; k < reasons; ++k) out += fmt::format(",reason_{}", k + 1);
+  std::string out = "row";
+  for (const auto& id : s.id_columns) out += "," + Csv(id);
+  out += ",probability,score,decision";
+  for (std::size_t k = 0; k < options.reasons; ++k) out += fmt::format(",reason_{}", k + 1);
   out += '\n';
   for (std::size_t i = 0; i < t.rows; ++i) {
-    out += fmt::format("{},{:.17g},{:.2f}", i + 1, p[i], scale.Score(p[i]));
-    const auto top = TopReasons(contrib, i, f, reasons);
-    for (std::size_t k = 0; k < reasons; ++k) {
+    out += std::to_string(i + 1);
+    for (const Column* c : ids) {
+      out += ',';
+      out += Csv(c->kind == ColumnKind::kNumeric ? fmt::format("{}", c->numbers[i]) : c->labels[i]);
+    }
+    // A probability that is not finite must never read as "approve".
+    const bool decline = !(p[i] < s.threshold);
+    s.declined += decline ? 1 : 0;
+    out +=
+        fmt::format(",{:.17g},{:.2f},{}", p[i], scale.Score(p[i]), decline ? "decline" : "approve");
+    const auto top = TopReasons(contrib, i, f, options.reasons);
+    for (std::size_t k = 0; k < options.reasons; ++k) {
       out += ',';
       if (k < top.size())
         out += Csv(fmt::format("{} (+{:.3f})", names[top[k].first], top[k].second));
@@ -331,7 +380,9 @@ ScoreSummary ScoreFile(const std::string& model_dir, const std::string& input_cs
   }
   WriteFileAtomic(out_csv, out);
   const auto& ref = manifest.at("stability_reference");
-  s.score_psi = eval::NumericDrift(ref.at("score"), p).psi;
+  s.score_drift = eval::NumericDrift(ref.at("score"), p);
+  s.score_drift.sampling_level = eval::PsiSamplingLevel(ref.at("score"), s.score_drift.count);
+  s.score_psi = s.score_drift.psi;
   for (const auto& [name, spec] : ref.at("features").items()) {
     const Column& c = t.Get(name);
     if (c.kind == ColumnKind::kNumeric) {

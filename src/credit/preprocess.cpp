@@ -25,6 +25,98 @@ double Woe(double good, double bad, double total_good, double total_bad) {
   return std::log(((good + 0.5) / (total_good + 0.5)) / ((bad + 0.5) / (total_bad + 0.5)));
 }
 
+void MergeBins(std::vector<WoeBin>& bins, std::size_t i) {  // bin i into bin i + 1
+  bins[i + 1].count += bins[i].count;
+  bins[i + 1].events += bins[i].events;
+  bins.erase(bins.begin() + static_cast<std::ptrdiff_t>(i));
+}
+
+double Rate(const WoeBin& b) {
+  return b.count ? static_cast<double>(b.events) / static_cast<double>(b.count) : 0;
+}
+
+// Numeric bins are merged with a neighbour while one holds too few rows (into the smaller
+// neighbour), then, for a monotonic fit, while two neighbours break the trend (pool adjacent
+// violators, the trend being the sign of the first-to-last change in default rate).
+void MergeNumericBins(std::vector<WoeBin>& bins, const PreprocessOptions& o, double rows) {
+  const double min_count = o.min_bin_share * rows;
+  while (bins.size() > 1) {
+    std::size_t smallest = 0;
+    for (std::size_t i = 1; i < bins.size(); ++i)
+      if (bins[i].count < bins[smallest].count) smallest = i;
+    if (static_cast<double>(bins[smallest].count) >= min_count) break;
+    if (smallest == 0) {
+      MergeBins(bins, 0);
+    } else if (smallest + 1 == bins.size() ||
+               bins[smallest - 1].count <= bins[smallest + 1].count) {
+      MergeBins(bins, smallest - 1);
+    } else {
+      MergeBins(bins, smallest);
+    }
+  }
+  if (!o.monotonic) return;
+  const bool rising = Rate(bins.back()) >= Rate(bins.front());
+  for (bool merged = true; merged && bins.size() > 1;) {
+    merged = false;
+    for (std::size_t i = 0; i + 1 < bins.size(); ++i) {
+      const bool breaks =
+          rising ? Rate(bins[i]) > Rate(bins[i + 1]) : Rate(bins[i]) < Rate(bins[i + 1]);
+      if (breaks) {
+        MergeBins(bins, i);
+        merged = true;
+        break;
+      }
+    }
+  }
+}
+
+void Relabel(std::vector<WoeBin>& bins) {
+  double lower = -std::numeric_limits<double>::infinity();
+  for (auto& b : bins) {
+    b.label = fmt::format("({:g}, {:g}]", lower, b.upper);
+    lower = b.upper;
+  }
+}
+
+// Doubts a scorecard analyst would raise about a feature's bins.
+void WarnAboutBins(const FeatureSpec& f, bool monotonic, std::vector<std::string>& warnings) {
+  constexpr std::size_t kFewRows = 20;
+  std::size_t small = 0, smallest = static_cast<std::size_t>(-1);
+  for (const auto& b : f.bins) {
+    if (b.count < kFewRows) ++small;
+    smallest = std::min(smallest, b.count);
+  }
+  if (small > 0) {
+    warnings.push_back(fmt::format(
+        "'{}': {} of {} WoE bins {} fewer than {} training rows (the smallest {}): their "
+        "weights of evidence are mostly noise (fix: fewer bins, min_bin_share: 0.05, or more "
+        "data)",
+        f.name, small, f.bins.size(), small == 1 ? "holds" : "hold", kFewRows, smallest));
+  }
+  if (f.iv > 0.5) {
+    warnings.push_back(fmt::format(
+        "'{}': information value {:.2f} is implausibly strong (> 0.5): look for a target leak, or "
+        "bins fitted to noise on a small table",
+        f.name, f.iv));
+  }
+  if (f.kind == ColumnKind::kNumeric && !monotonic && f.bins.size() > 2) {
+    std::size_t turns = 0;
+    int direction = 0;
+    for (std::size_t i = 0; i + 1 < f.bins.size(); ++i) {
+      const double step = f.bins[i + 1].woe - f.bins[i].woe;
+      const int d = step > 0 ? 1 : step < 0 ? -1 : 0;
+      if (d != 0 && direction != 0 && d != direction) ++turns;
+      if (d != 0) direction = d;
+    }
+    if (turns > 0) {
+      warnings.push_back(fmt::format(
+          "'{}': the weight of evidence changes direction {} time{} across its {} bins; a score "
+          "that rises and falls with {} is hard to defend (fix: monotonic: true)",
+          f.name, turns, turns == 1 ? "" : "s", f.bins.size(), f.name));
+    }
+  }
+}
+
 }  // namespace
 
 Preprocessor Preprocessor::Fit(const Table& t, const std::vector<std::size_t>& rows,
@@ -97,6 +189,10 @@ Preprocessor Preprocessor::Fit(const Table& t, const std::vector<std::size_t>& r
         ++f.bins[b].count;
         f.bins[b].events += static_cast<std::size_t>(y[r]);
       }
+      if (c.kind == ColumnKind::kNumeric) {
+        MergeNumericBins(f.bins, o, static_cast<double>(rows.size()));
+        Relabel(f.bins);
+      }
       for (auto& bin : f.bins) {
         const double bad = static_cast<double>(bin.events);
         const double good = static_cast<double>(bin.count) - bad;
@@ -110,6 +206,7 @@ Preprocessor Preprocessor::Fit(const Table& t, const std::vector<std::size_t>& r
                  (missing_bad + 0.5) / (total_bad + 0.5)) *
                 f.missing_woe;
       }
+      WarnAboutBins(f, o.monotonic, p.warnings_);
       p.output_names_.push_back(name + "_woe");
     } else if (c.kind == ColumnKind::kNumeric) {
       p.output_names_.push_back(name);

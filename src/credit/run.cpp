@@ -235,6 +235,7 @@ CreditRun RunCredit(const Table& t, const CreditConfig& c, bool progress) {
   std::vector<std::size_t> all(n);
   std::iota(all.begin(), all.end(), 0);
   run.final_model = CreditModel::Fit(t, all, y, c);
+  run.warnings = run.final_model.Preprocessing().Warnings();
   if (c.preprocess.encoding == Encoding::kWoe) {
     for (const auto& f : run.final_model.Preprocessing().Features())
       run.information_value.emplace_back(f.name, f.iv);

@@ -54,7 +54,8 @@ std::vector<std::string> Table::Names() const {
 }
 
 Table ParseTable(const std::string& text, const std::string& file,
-                 const std::vector<std::string>& categorical) {
+                 const std::vector<std::string>& categorical,
+                 const std::vector<std::pair<std::string, std::string>>& rename) {
   data::CsvReader reader(file, text);
   std::vector<std::string_view> fields;
   FINML_REQUIRE(reader.Next(fields), "{}: the file is empty", file);
@@ -64,6 +65,8 @@ Table ParseTable(const std::string& text, const std::string& file,
   for (std::size_t i = 0; i < fields.size(); ++i) {
     std::string name = Trim(fields[i]);
     if (i == 0 && name.rfind("\xef\xbb\xbf", 0) == 0) name.erase(0, 3);
+    for (const auto& [from, to] : rename)
+      if (name == from) name = to;
     if (name.empty() || seen.count(name)) {
       throw DataError(
           {file, 1, i + 1},
@@ -72,6 +75,14 @@ Table ParseTable(const std::string& text, const std::string& file,
     }
     seen[name] = i;
     t.columns.push_back({name, ColumnKind::kNumeric, {}, {}});
+  }
+  for (const auto& [from, to] : rename) {
+    if (seen.count(to)) continue;
+    std::vector<std::string> names;
+    for (const auto& c : t.columns) names.push_back(c.name);
+    throw DataError({file, 1, 0}, fmt::format("rename: no column '{}' in the file", Excerpt(from)),
+                    fmt::format("did you mean '{}'? columns: {}", ClosestMatch(from, names),
+                                Excerpt(JoinStrings(names, ", "), 400)));
   }
   std::vector<std::vector<std::string>> cells(t.columns.size());
   while (reader.Next(fields)) {
@@ -123,8 +134,9 @@ Table ParseTable(const std::string& text, const std::string& file,
   return t;
 }
 
-Table LoadTable(const std::string& path, const std::vector<std::string>& categorical) {
-  return ParseTable(ReadFile(path), path, categorical);
+Table LoadTable(const std::string& path, const std::vector<std::string>& categorical,
+                const std::vector<std::pair<std::string, std::string>>& rename) {
+  return ParseTable(ReadFile(path), path, categorical, rename);
 }
 
 Target ExtractTarget(const Table& table, const std::string& column, const std::string& positive) {

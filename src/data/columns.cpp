@@ -102,9 +102,10 @@ void ChooseDateColumn(ColumnPlan& plan, const std::vector<std::string>& lower,
   for (auto i : holding_times) {
     if (i == plan.date_col) continue;
     ignored[i] = true;
-    plan.notes.push_back(fmt::format("column '{}' holds times too and is not used (the time "
-                                     "column is '{}')",
-                                     names[i], names[plan.date_col]));
+    plan.notes.push_back(
+        fmt::format("column '{}' holds times too and is not used (the time "
+                    "column is '{}')",
+                    names[i], names[plan.date_col]));
   }
 }
 
@@ -249,10 +250,11 @@ ColumnPlan PlanColumns(const std::vector<std::string>& header,
       for (const auto& [name, col] : plan.symbol_columns) assets.push_back(name);
       throw DataError(
           SourceLocation{file, 1, 0},
-          fmt::format("'symbol: {}' names the asset of a single-asset file, but this file holds "
-                      "several assets{}",
-                      options.symbol,
-                      assets.empty() ? " (a symbol column)" : " (" + JoinStrings(assets, ", ") + ")"),
+          fmt::format(
+              "'symbol: {}' names the asset of a single-asset file, but this file holds "
+              "several assets{}",
+              options.symbol,
+              assets.empty() ? " (a symbol column)" : " (" + JoinStrings(assets, ", ") + ")"),
           fmt::format("to keep some of them, use 'symbols: [{}]' (on the command line: "
                       "--symbols {})",
                       options.symbol, options.symbol));
@@ -274,21 +276,21 @@ ColumnPlan PlanColumns(const std::vector<std::string>& header,
       if (!FindColumn(names, s)) NoSuchColumn(file, "symbols", s, names);
   } else if (!long_panel && !options.symbols.empty()) {
     // One asset (OHLCV, or a close column named after the file): `symbols` can only name it.
-    std::string asset = plan.shape == Shape::kOhlcv ? (options.symbol.empty()
-                                                           ? std::filesystem::path(file).stem().string()
-                                                           : options.symbol)
-                                                     : plan.symbol_columns.front().first;
+    std::string asset = plan.shape == Shape::kOhlcv
+                            ? (options.symbol.empty() ? std::filesystem::path(file).stem().string()
+                                                      : options.symbol)
+                            : plan.symbol_columns.front().first;
     for (const auto& s : options.symbols) {
       if (s != asset) {
         std::vector<std::string> columns;
         for (std::size_t i = 0; i < names.size(); ++i)
           if (i != plan.date_col) columns.push_back(names[i]);
-        throw DataError(SourceLocation{file, 1, 0},
-                        fmt::format("symbols: no asset '{}' in the file (it holds one asset, "
-                                    "'{}'; its columns are {})",
-                                    Excerpt(s), asset, JoinStrings(columns, ", ")),
-                        fmt::format("use symbols: [{}], or name the asset with symbol: {}",
-                                    asset, Excerpt(s)));
+        throw DataError(
+            SourceLocation{file, 1, 0},
+            fmt::format("symbols: no asset '{}' in the file (it holds one asset, "
+                        "'{}'; its columns are {})",
+                        Excerpt(s), asset, JoinStrings(columns, ", ")),
+            fmt::format("use symbols: [{}], or name the asset with symbol: {}", asset, Excerpt(s)));
       }
     }
   }

@@ -199,7 +199,8 @@ Zone TargetZone(const LoadOptions& options, const ParsedRows& parsed, MarketData
 void Relabel(MarketData& md) {
   const bool intraday = std::any_of(md.time.begin(), md.time.end(),
                                     [](Timestamp t) { return t % kSecondsPerDay != 0; });
-  for (std::size_t i = 0; i < md.rows(); ++i) md.time_label[i] = FormatTimestamp(md.time[i], intraday);
+  for (std::size_t i = 0; i < md.rows(); ++i)
+    md.time_label[i] = FormatTimestamp(md.time[i], intraday);
 }
 
 // UTC instants become the zone's wall-clock times, the stamps every consumer compares. Intraday
@@ -237,9 +238,9 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
     CsvReader peek(file_label, text);
     if (peek.Next(fields) && peek.Next(fields)) first_row.assign(fields.begin(), fields.end());
   }
-  const Zone source_zone = Zone::Parse(
-      options.source_timezone.empty() ? options.timezone : options.source_timezone,
-      options.source_timezone.empty() ? "timezone" : "source_timezone");
+  const Zone source_zone =
+      Zone::Parse(options.source_timezone.empty() ? options.timezone : options.source_timezone,
+                  options.source_timezone.empty() ? "timezone" : "source_timezone");
   const ColumnPlan plan = PlanColumns(header, first_row, options, file_label);
   ParsedRows parsed = ReadRows(reader, plan, plan.names, options, source_zone, file_label);
 

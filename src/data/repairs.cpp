@@ -89,10 +89,11 @@ void ApplyMissingPolicy(MarketData& md, const LineMap& lines,
     }
     if (first_row < n) {
       auto [where, problem] = describe(first_asset, first_field, first_row);
-      throw DataError(where, problem,
-                      "fill the value, or choose a missing policy: --missing ffill (carry the last value) "
-                      "or --missing drop (leave the date out); in an experiment file, missing: "
-                      "ffill in the data section");
+      throw DataError(
+          where, problem,
+          "fill the value, or choose a missing policy: --missing ffill (carry the last value) "
+          "or --missing drop (leave the date out); in an experiment file, missing: "
+          "ffill in the data section");
     }
     return;
   }
@@ -117,8 +118,9 @@ void ApplyMissingPolicy(MarketData& md, const LineMap& lines,
           if (!std::isnan(v[row])) continue;
           if (row == 0 || std::isnan(v[row - 1])) {
             auto [where, problem] = describe(a, fi, row);
-            throw DataError(where, problem + " and no earlier value to carry forward",
-                            "use --missing drop (missing: drop in a file), or trim the leading rows");
+            throw DataError(
+                where, problem + " and no earlier value to carry forward",
+                "use --missing drop (missing: drop in a file), or trim the leading rows");
           }
           v[row] = v[row - 1];
           ++filled;

@@ -1,6 +1,6 @@
 // Row parsing: each line's date (or increasing index) and values, checked cell by cell.
-#include <charconv>
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <set>
 

@@ -70,10 +70,10 @@ Zone Zone::Parse(const std::string& raw, const std::string& what) {
     z.name_ = Named(z.zone_)->name();
     return z;
   } catch (const std::exception&) {
-    throw InvalidInput(fmt::format(
-        "{}: '{}' is not a time zone (fix: an IANA name such as Europe/Zurich or "
-        "America/New_York, UTC, or an offset such as +02:00)",
-        what, Excerpt(text)));
+    throw InvalidInput(
+        fmt::format("{}: '{}' is not a time zone (fix: an IANA name such as Europe/Zurich or "
+                    "America/New_York, UTC, or an offset such as +02:00)",
+                    what, Excerpt(text)));
   }
 }
 

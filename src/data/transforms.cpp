@@ -40,7 +40,8 @@ ResampleRule ResampleRule::Parse(const std::string& raw) {
   const std::string unit = text.substr(digits);
   int count = 1;
   if (digits > 0) {
-    if (digits > 6) throw InvalidInput(fmt::format("resample rule '{}': too many units", Excerpt(text)));
+    if (digits > 6)
+      throw InvalidInput(fmt::format("resample rule '{}': too many units", Excerpt(text)));
     count = std::stoi(text.substr(0, digits));
   }
   std::optional<Unit> u;

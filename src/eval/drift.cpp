@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <numeric>
+#include <random>
 #include <set>
 
 #include "finml/core/error.hpp"
@@ -154,6 +156,60 @@ void CheckReference(const JsonReader& r) {
     if (q.size() < 2 || !std::is_sorted(q.begin(), q.end()))
       r["quantiles"].Fail("must be at least two ascending numbers");
   }
+}
+
+double PsiSamplingLevel(const std::vector<double>& shares, std::size_t live,
+                        std::size_t reference) {
+  const std::size_t bins = shares.size();
+  if (bins < 2 || live == 0) return std::numeric_limits<double>::infinity();
+  if (live <= 20000) {
+    std::vector<double> cumulative(bins);
+    std::partial_sum(shares.begin(), shares.end(), cumulative.begin());
+    std::mt19937_64 rng(20261130);
+    std::uniform_real_distribution<double> u(0.0, cumulative.back());
+    constexpr int kDraws = 400;
+    std::vector<double> psi(kDraws), counts(bins);
+    for (int d = 0; d < kDraws; ++d) {
+      std::fill(counts.begin(), counts.end(), 0.0);
+      for (std::size_t i = 0; i < live; ++i) {
+        const auto bin =
+            std::upper_bound(cumulative.begin(), cumulative.end(), u(rng)) - cumulative.begin();
+        counts[std::min<std::size_t>(static_cast<std::size_t>(bin), bins - 1)] += 1;
+      }
+      for (auto& c : counts) c /= static_cast<double>(live);
+      psi[static_cast<std::size_t>(d)] = StabilityIndex(shares, counts);
+    }
+    std::nth_element(psi.begin(), psi.begin() + kDraws * 95 / 100, psi.end());
+    return psi[kDraws * 95 / 100];
+  }
+  // Wilson-Hilferty: the 95% quantile of chi-square with k degrees of freedom.
+  const double k = static_cast<double>(bins - 1);
+  const double h = 2.0 / (9.0 * k);
+  const double chi2 = k * std::pow(1 - h + 1.6448536 * std::sqrt(h), 3);
+  return chi2 * (1.0 / static_cast<double>(live) +
+                 (reference > 0 ? 1.0 / static_cast<double>(reference) : 0.0));
+}
+
+double PsiSamplingLevel(const nlohmann::json& reference, std::size_t live) {
+  std::vector<double> shares;
+  if (reference.value("kind", "") == "categorical") {
+    for (const auto& [category, share] : reference.at("shares").items())
+      shares.push_back(share.get<double>());
+  } else {
+    shares = reference.at("shares").get<std::vector<double>>();
+  }
+  return PsiSamplingLevel(shares, live, reference.value("count", std::size_t{0}));
+}
+
+std::string PsiVerdict(const DriftStatistics& s) {
+  const char* band = s.psi < 0.1 ? "stable" : s.psi <= 0.25 ? "watch" : "shifted";
+  if (s.psi >= 0.1 && s.psi <= s.sampling_level) {
+    return fmt::format(
+        "{} by the usual cut-offs, but {} rows give a PSI up to {:.2f} by chance (95%): not "
+        "evidence of a shift at this batch size",
+        band, s.count, s.sampling_level);
+  }
+  return band;
 }
 
 DriftStatistics NumericDrift(const nlohmann::json& reference, const std::vector<double>& live) {

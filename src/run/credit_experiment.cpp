@@ -42,7 +42,7 @@ CreditTraining TrainCredit(const credit::CreditConfig& given, const std::string&
   credit::CreditConfig config = given;
   config.data = ResolveDataPath(given.data, "");
   OutputDirectory out(dir, overwrite);
-  const auto table = credit::LoadTable(config.data, config.categorical);
+  const auto table = credit::LoadTable(config.data, config.categorical, config.rename);
   CreditTraining t;
   t.rows = table.rows;
   t.run = credit::RunCredit(table, config, progress);

@@ -39,6 +39,7 @@ class CreditServable final : public Servable {
     imputes_ = model.Preprocessing().Options().missing == credit::MissingHandling::kImpute;
     scale_ = saved.settings.scale;
     threshold_ = saved.settings.threshold;
+    protected_ = saved.settings.protected_column;
     if (manifest_.contains("stability_reference")) {
       const auto& ref = manifest_.at("stability_reference");
       reference_ = {{"features", ref.at("features")}, {"prediction", ref.at("score")}};
@@ -102,6 +103,7 @@ class CreditServable final : public Servable {
         applicants.emplace_back(&list[i], fmt::format("applicants[{}]", i));
     }
 
+    bool protected_sent = false;
     credit::Table table;
     table.source = "request";
     table.rows = applicants.size();
@@ -115,6 +117,12 @@ class CreditServable final : public Servable {
       RequireObject(*applicant, path);
       for (const auto& [key, value] : applicant->items()) {
         if (kinds_.count(key)) continue;
+        // One rule with `finml credit score`: the protected attribute may come with an
+        // applicant and is never used; the answer says so.
+        if (!protected_.empty() && key == protected_) {
+          protected_sent = true;
+          continue;
+        }
         throw InvalidRequest(path + "." + key,
                              fmt::format("not an input of this model (did you mean '{}'? GET "
                                          "/v1/models/{} lists the {} features)",
@@ -191,11 +199,15 @@ class CreditServable final : public Servable {
                           {"threshold", threshold_},
                           {"predictions", predictions}};
     if (unseen > 0) out["unseen_categories"] = unseen;
+    if (protected_sent)
+      out["not_used"] = {
+          {{"field", protected_},
+           {"why", "the protected attribute: audited for fairness, never an input"}}};
     return out;
   }
 
  private:
-  std::string name_, version_;
+  std::string name_, version_, protected_;
   ServeLimits limits_;
   nlohmann::json manifest_, reference_;
   std::unique_ptr<ReplicaPool<credit::CreditModel>> pool_;

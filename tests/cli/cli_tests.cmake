@@ -126,7 +126,7 @@ finml_cli_test(risk_var_constant 2 "returns are constant" --
                --window 100 --out ${FINML_CLI_OUT}/never)
 finml_cli_test(risk_garch_short 2 "at least 100 returns, got 50" --
                $<TARGET_FILE:finml> risk garch --returns tests/cli/fixtures/returns_short.csv --out ${FINML_CLI_OUT}/never)
-finml_cli_test(risk_var_nan 2 "returns_nan.csv:43:2: cannot read 'NaN' as a finite number" --
+finml_cli_test(risk_var_nan 2 "returns_nan.csv:43:2: missing value in column 'r'.*--missing drop" --
                $<TARGET_FILE:finml> risk var --returns tests/cli/fixtures/returns_nan.csv --out ${FINML_CLI_OUT}/never)
 finml_cli_test(risk_var_short_window 2 "too few out-of-sample days" --
                $<TARGET_FILE:finml> risk var --returns tests/cli/fixtures/returns_short.csv --out ${FINML_CLI_OUT}/never)
@@ -229,3 +229,57 @@ finml_cli_test(risk_garch_boundary 0 "warning: the fit is on the boundary: alpha
 finml_cli_test(risk_garch_boundary_se 0 "mu 0\\.115324 \\(0\\.056\\) omega 0\\.30752 \\(0\\.294\\) alpha 4\\.7096e-12 \\(nan\\) beta 0\\.672012 \\(0\\.31\\)" --
                $<TARGET_FILE:finml> risk garch --returns tests/cli/fixtures/returns_garch_boundary.csv
                --out ${FINML_CLI_OUT}/garch_boundary_se --overwrite)
+# Issue 14: column choices, policies and clocks on every command that reads prices or tables.
+finml_cli_test(backtest_symbols 0 "gold buy-and-hold" --
+               $<TARGET_FILE:finml> backtest --prices tests/cli/fixtures/metals.csv --symbols gold
+               --strategy sma_cross --out ${FINML_CLI_OUT}/backtest_symbols --overwrite)
+finml_cli_test(backtest_drop_rename 0 "XAU buy-and-hold" --
+               $<TARGET_FILE:finml> backtest --prices tests/cli/fixtures/metals.csv --drop silver
+               --rename gold=XAU --strategy sma_cross --out ${FINML_CLI_OUT}/backtest_rename --overwrite)
+finml_cli_test(backtest_unknown_symbol 2 "symbols: no column 'golf' in the file .fix: did you mean 'gold'" --
+               $<TARGET_FILE:finml> backtest --prices tests/cli/fixtures/metals.csv --symbols golf
+               --strategy sma_cross --out ${FINML_CLI_OUT}/never)
+finml_cli_test(run_symbols 0 "\"symbols\": \\[\n? *\"gold\"" --
+               $<TARGET_FILE:finml> run examples/quickstart.yaml --set data.path=tests/cli/fixtures/metals.csv
+               --set "data.symbols=[gold]" --print-config)
+finml_cli_test(risk_var_gaps_message 2 "swiss_sectors_gaps.csv:42:2: missing value in column 'Banks'.*--missing ffill" --
+               $<TARGET_FILE:finml> risk var --prices tests/cli/fixtures/swiss_sectors_gaps.csv --column Banks
+               --out ${FINML_CLI_OUT}/never)
+finml_cli_test(risk_var_gaps_ffill 0 "data repair: missing values forward-filled: 3" --
+               $<TARGET_FILE:finml> risk var --prices tests/cli/fixtures/swiss_sectors_gaps.csv --column Banks
+               --missing ffill --out ${FINML_CLI_OUT}/risk_var_ffill --overwrite)
+finml_cli_test(risk_portfolio_gaps_drop 0 "dates with a missing value dropped: 4" --
+               $<TARGET_FILE:finml> risk portfolio --prices tests/cli/fixtures/swiss_sectors_gaps.csv
+               --missing drop --out ${FINML_CLI_OUT}/risk_portfolio_drop --overwrite)
+finml_cli_test(two_time_columns 2 "2 columns hold times \\('DateTime_Zurich', 'DateTime_UTC'\\). which one.*--date-column DateTime_UTC" --
+               $<TARGET_FILE:finml> risk garch --prices tests/cli/fixtures/fx_two_times.csv --out ${FINML_CLI_OUT}/never)
+finml_cli_test(time_zone_and_resample 0 "53 rows, 1996-03-01 .. 1996-05-01" --
+               $<TARGET_FILE:finml> inspect --input tests/cli/fixtures/fx_two_times.csv --date-column DateTime_UTC
+               --source-timezone UTC --timezone Europe/Zurich --resample D)
+finml_cli_test(garch_on_4h_bars 0 "garch-normal: mu" --
+               $<TARGET_FILE:finml> risk garch --prices tests/cli/fixtures/fx_two_times.csv --date-column DateTime_UTC
+               --resample 4h --out ${FINML_CLI_OUT}/garch_4h --overwrite)
+finml_cli_test(backtest_intraday_annualisation 0 "annualisation: 6048 bars per year, inferred: 24 bars per trading day x 252 trading days" --
+               $<TARGET_FILE:finml> backtest --prices tests/cli/fixtures/fx_two_times.csv --date-column DateTime_UTC
+               --strategy sma_cross --out ${FINML_CLI_OUT}/backtest_intraday --overwrite)
+add_test(NAME cli.backtest_from_run
+         COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/backtest_from_run.sh $<TARGET_FILE:finml>
+                 ${FINML_CLI_OUT}/backtest_from_run WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+add_test(NAME cli.credit_score_batch
+         COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/credit_score_batch.sh $<TARGET_FILE:finml>
+                 ${FINML_CLI_OUT}/credit_score_batch WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+finml_cli_test(credit_small_bins 0 "'income': 10 of 10 WoE bins hold fewer than 20 training rows" --
+               $<TARGET_FILE:finml> credit train --data tests/cli/fixtures/applicants_small.csv --target default
+               --exclude id,sex --no-importance --out ${FINML_CLI_OUT}/credit_small_bins --overwrite)
+finml_cli_test(credit_implausible_iv 0 "'income': information value 1\\.88 is implausibly strong" --
+               $<TARGET_FILE:finml> credit train --data tests/cli/fixtures/applicants_small.csv --target default
+               --exclude id,sex --no-importance --out ${FINML_CLI_OUT}/credit_implausible_iv --overwrite)
+finml_cli_test(credit_woe_turns 0 "'income': the weight of evidence changes direction 4 times" --
+               $<TARGET_FILE:finml> credit train --data tests/cli/fixtures/applicants_small.csv --target default
+               --exclude id,sex --no-importance --out ${FINML_CLI_OUT}/credit_woe_turns --overwrite)
+finml_cli_test(credit_monotonic_bins 0 "logistic, 78 rows" --
+               $<TARGET_FILE:finml> credit train --data tests/cli/fixtures/applicants_small.csv --target default
+               --exclude id,sex --monotonic --min-bin-share 0.2 --no-importance --out ${FINML_CLI_OUT}/credit_monotonic --overwrite)
+finml_cli_test(credit_rename 0 "logistic, 200 rows" --
+               $<TARGET_FILE:finml> credit train --data tests/cli/fixtures/applicants_ids.csv --target default
+               --rename income=salary --exclude id,sex --no-importance --out ${FINML_CLI_OUT}/credit_rename --overwrite)

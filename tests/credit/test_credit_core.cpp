@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -150,6 +151,47 @@ TEST(CreditPreprocess, WoeAndIvFollowTheirDefinitions) {
   // Round trip through JSON gives identical outputs.
   const auto again = Preprocessor::FromJson(nlohmann::json(p.ToJson()));
   EXPECT_EQ(again.Transform(t, rows), p.Transform(t, rows));
+}
+
+// Monotonic binning and a minimum bin share, as optbinning users expect (issue 14, item 10).
+TEST(CreditPreprocess, MonotonicBinsAndMinimumShare) {
+  // Default rate by decile of x: rises, except deciles 3 and 7 dip: two reversals.
+  const std::vector<int> bad_per_decile = {0, 2, 1, 3, 4, 5, 4, 7, 8, 9};
+  std::string csv = "x,y\n";
+  std::vector<int> y;
+  for (int d = 0; d < 10; ++d)
+    for (int k = 0; k < 10; ++k) {
+      const int bad = k < bad_per_decile[static_cast<std::size_t>(d)] ? 1 : 0;
+      csv += fmt::format("{},{}\n", d * 10 + k, bad);
+      y.push_back(bad);
+    }
+  const Table t = ParseTable(csv, "t.csv");
+  std::vector<std::size_t> rows(100);
+  std::iota(rows.begin(), rows.end(), 0);
+  PreprocessOptions o;
+  o.encoding = Encoding::kWoe;
+  const auto plain = Preprocessor::Fit(t, rows, y, {"x"}, o);
+  ASSERT_EQ(plain.Features()[0].bins.size(), 10u);
+  bool turns = false;
+  for (const auto& w : plain.Warnings()) turns |= w.find("changes direction") != std::string::npos;
+  EXPECT_TRUE(turns);
+  o.monotonic = true;
+  const auto mono = Preprocessor::Fit(t, rows, y, {"x"}, o);
+  const auto& bins = mono.Features()[0].bins;
+  EXPECT_EQ(bins.size(), 8u);  // each dip pooled with the bin before it
+  // The default rate only rises, so the weight of evidence (good share over bad) only falls.
+  for (std::size_t i = 1; i < bins.size(); ++i) EXPECT_LE(bins[i].woe, bins[i - 1].woe);
+  std::size_t total = 0;
+  for (const auto& b : bins) total += b.count;
+  EXPECT_EQ(total, 100u);
+  for (const auto& w : mono.Warnings()) EXPECT_EQ(w.find("changes direction"), std::string::npos);
+  // Every bin at least 25% of the rows: 10 deciles become at most 4 bins.
+  o.monotonic = false;
+  o.min_bin_share = 0.25;
+  const auto wide = Preprocessor::Fit(t, rows, y, {"x"}, o);
+  EXPECT_LE(wide.Features()[0].bins.size(), 4u);
+  for (const auto& b : wide.Features()[0].bins) EXPECT_GE(b.count, 25u);
+  EXPECT_EQ(wide.Features()[0].bins.front().label.rfind("(-inf, ", 0), 0u);
 }
 
 TEST(CreditPreprocess, OneHotStandardisesOnTrainingRowsOnly) {

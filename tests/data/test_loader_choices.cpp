@@ -127,14 +127,13 @@ TEST(LoaderChoices, UtcTimesShownInANamedZoneAcrossDaylightSaving) {
   o.source_timezone = "UTC";
   o.timezone = "Europe/Zurich";
   const MarketData md = ParseMarketData(csv, "fx.csv", o);
-  EXPECT_EQ(md.time_label, (std::vector<std::string>{
-                               "1996-03-31 01:00:00", "1996-03-31 03:00:00", "1996-03-31 04:00:00"}));
+  EXPECT_EQ(md.time_label, (std::vector<std::string>{"1996-03-31 01:00:00", "1996-03-31 03:00:00",
+                                                     "1996-03-31 04:00:00"}));
   EXPECT_EQ(md.zone, "Europe/Zurich");
 }
 
 TEST(LoaderChoices, OffsetsAreKeptAsWrittenOrConverted) {
-  const std::string csv =
-      "time,x\n2020-01-02T10:00:00+02:00,1\n2020-01-02T11:00:00+02:00,2\n";
+  const std::string csv = "time,x\n2020-01-02T10:00:00+02:00,1\n2020-01-02T11:00:00+02:00,2\n";
   EXPECT_EQ(ParseMarketData(csv, "x.csv", {}).time_label.front(), "2020-01-02 10:00:00");
   LoadOptions utc;
   utc.timezone = "UTC";

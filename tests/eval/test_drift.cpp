@@ -102,3 +102,42 @@ TEST(Drift, CategoriesNewToTheReferenceCountAsDrift) {
 
 }  // namespace
 }  // namespace finml::eval
+
+namespace finml::eval {
+
+// Small batches from the training population itself: PSI above the sampling level about 5% of
+// the time (issue 14, item 10), and a real shift still above it.
+TEST(Drift, PsiSamplingLevelIsTheNinetyFifthPercentileOfChance) {
+  std::mt19937_64 rng(7);
+  std::normal_distribution<double> normal(0, 1);
+  std::vector<double> training(5000);
+  for (auto& x : training) x = normal(rng);
+  const auto reference = NumericReference(training);
+  for (std::size_t n : {20u, 200u}) {
+    int above = 0;
+    constexpr int kBatches = 400;
+    const double level = PsiSamplingLevel(reference, n);
+    for (int b = 0; b < kBatches; ++b) {
+      std::vector<double> batch(n);
+      for (auto& x : batch) x = normal(rng);
+      above += NumericDrift(reference, batch).psi > level ? 1 : 0;
+    }
+    const double share = static_cast<double>(above) / kBatches;
+    EXPECT_GT(share, 0.01) << n << " rows, level " << level;
+    EXPECT_LT(share, 0.10) << n << " rows, level " << level;
+  }
+  std::vector<double> shifted(20);
+  for (auto& x : shifted) x = normal(rng) + 2;
+  auto d = NumericDrift(reference, shifted);
+  d.sampling_level = PsiSamplingLevel(reference, d.count);
+  EXPECT_GT(d.psi, d.sampling_level);
+  EXPECT_EQ(PsiVerdict(d), "shifted");
+  // 20 rows of no shift: "watch" or "shifted" by the cut-offs, but the verdict says it is chance.
+  DriftStatistics chance;
+  chance.count = 20;
+  chance.psi = 0.4;
+  chance.sampling_level = 0.9;
+  EXPECT_NE(PsiVerdict(chance).find("not evidence of a shift"), std::string::npos);
+}
+
+}  // namespace finml::eval

@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   WriteFileAtomic(dir + "/state.json", corrupt_state ? text : state);
   WriteFileAtomic(dir + "/model.json", corrupt_state ? manifest : text);
   fuzz::ExpectOnlyFinmlErrors([&] {
-    (void)credit::ScoreFile(dir, fuzz::SeedPath("applicants.csv"), dir + "_scores.csv", 3);
+    (void)credit::ScoreFile(dir, fuzz::SeedPath("applicants.csv"), dir + "_scores.csv", {});
   });
   return 0;
 }

@@ -29,7 +29,8 @@ TEST(Series, ReadsReturnsAndPrices) {
 }
 
 TEST(Series, BadCellsNameLineAndColumn) {
-  EXPECT_NE(ErrorOf("d,x\n1,0.1\n2,abc\n").find("r.csv:3:2: cannot parse 'abc'"), std::string::npos);
+  EXPECT_NE(ErrorOf("d,x\n1,0.1\n2,abc\n").find("r.csv:3:2: cannot parse 'abc'"),
+            std::string::npos);
   EXPECT_NE(ErrorOf("d,x\n1,0.1\n2,\n").find("r.csv:3:2: missing value"), std::string::npos);
   EXPECT_NE(ErrorOf("d,x\n1,NaN\n").find("r.csv:2:2"), std::string::npos);
   EXPECT_NE(ErrorOf("d,x,y\n1,1,2\n").find("which one?"), std::string::npos);

@@ -251,7 +251,8 @@ models:
   EXPECT_FALSE(Model(r, "random_walk").test.ic->dates > 0 &&
                std::isfinite(Model(r, "random_walk").test.ic->ic_mean));  // constant predictions
   std::string csv = PredictionsCsv(r);
-  EXPECT_EQ(csv.substr(0, csv.find('\n')), "date,model,y_true,y_pred,split,decision_date,symbol,score");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')),
+            "date,model,y_true,y_pred,split,decision_date,symbol,score");
   nlohmann::json m = MetricsJson(r);
   EXPECT_TRUE(m["models"]["ridge"]["test"].contains("rank_ic_mean"));
   EXPECT_EQ(m["split"]["method"], "walk_forward");

@@ -45,7 +45,8 @@ struct TrainedModels {
 
 // 600 applicants: default risk falls with income and is higher in the south.
 inline std::string CategoricalCreditCsv() {
-  std::string csv = "income,region,default\n";
+  // `sex` is the protected attribute the model is audited on (never an input).
+  std::string csv = "income,region,sex,default\n";
   std::mt19937_64 rng(11);
   std::uniform_real_distribution<double> u(0, 1);
   const char* regions[] = {"north", "south", "east"};
@@ -54,7 +55,8 @@ inline std::string CategoricalCreditCsv() {
     const int region = static_cast<int>(u(rng) * 3);
     const double logit = 1.5 - income / 30 + (region == 1 ? 1.0 : 0.0);
     const bool bad = u(rng) < 1 / (1 + std::exp(-logit));
-    csv += fmt::format("{:.2f},{},{}\n", income, regions[region], bad ? "bad" : "good");
+    csv += fmt::format("{:.2f},{},{},{}\n", income, regions[region], i % 2 ? "f" : "m",
+                       bad ? "bad" : "good");
   }
   return csv;
 }
@@ -69,9 +71,11 @@ inline void TrainForecasters(const std::string& yaml, const std::string& out) {
 
 inline void TrainCredit(const std::string& model, const std::string& out,
                         std::string data = finml::testing::RepoPath("data/german_credit.csv"),
-                        const std::string& target = "Class") {
-  credit::CreditConfig config = credit::ParseCreditConfig(
-      {{"data", data}, {"model", model}, {"folds", 3}, {"target", target}}, "test");
+                        const std::string& target = "Class",
+                        const std::string& protected_column = "") {
+  nlohmann::json settings = {{"data", data}, {"model", model}, {"folds", 3}, {"target", target}};
+  if (!protected_column.empty()) settings["protected"] = protected_column;
+  credit::CreditConfig config = credit::ParseCreditConfig(settings, "test");
   const credit::Table table = credit::LoadTable(data);
   const credit::CreditRun run = credit::RunCredit(table, config);
   credit::CreditInputs inputs;
@@ -146,7 +150,7 @@ models:
     TrainCredit("gbdt", (staging / "credit_gbdt").string());
     WriteFileAtomic((staging / "regions.csv").string(), CategoricalCreditCsv());
     TrainCredit("logistic", (staging / "credit_categorical").string(),
-                (staging / "regions.csv").string(), "default");
+                (staging / "regions.csv").string(), "default", "sex");
     WriteFileAtomic((staging / "READY").string(), "ok\n");
     std::error_code ec;
     fs::rename(staging, root, ec);

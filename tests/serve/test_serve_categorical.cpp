@@ -36,6 +36,20 @@ TEST(ServeCategorical, CategoriesAreStringsAndTheirMixIsMonitored) {
     region_reason |= r["feature"] == "region";
   EXPECT_TRUE(region_reason) << south.body;
 
+  // The protected attribute may come along; it is never used, and the answer says so (as
+  // `finml credit score` does for a batch file).
+  const auto with_sex =
+      server.Post("/v1/models/regions/predict",
+                  {{"applicant", {{"income", 40}, {"region", "south"}, {"sex", "f"}}}});
+  ASSERT_EQ(with_sex.status, 200) << with_sex.body;
+  EXPECT_EQ(with_sex.Json()["predictions"][0]["probability"],
+            south.Json()["predictions"][0]["probability"]);
+  EXPECT_EQ(with_sex.Json()["not_used"][0]["field"], "sex");
+  const auto typo =
+      server.Post("/v1/models/regions/predict",
+                  {{"applicant", {{"income", 40}, {"region", "south"}, {"sx", "f"}}}});
+  EXPECT_EQ(typo.status, 400) << typo.body;
+
   const auto unseen = ask("west", 40);
   ASSERT_EQ(unseen.status, 200) << unseen.body;
   EXPECT_EQ(unseen.Json().at("unseen_categories"), 1);

@@ -154,7 +154,7 @@ TEST(ServePredictions, CreditMatchesFinmlCreditScore) {
   for (const std::string name : {"logistic", "gbdt"}) {
     SCOPED_TRACE(name);
     const auto info = server.Get("/v1/models/" + name).Json();
-    (void)credit::ScoreFile(info.at("dir"), scratch + "/batch.csv", scratch + "/scores.csv", 3);
+    (void)credit::ScoreFile(info.at("dir"), scratch + "/batch.csv", scratch + "/scores.csv", {});
     const credit::Table scores = credit::LoadTable(scratch + "/scores.csv");
     std::vector<std::string> categorical;
     for (const auto& f : info.at("input").at("features"))
@@ -180,6 +180,7 @@ TEST(ServePredictions, CreditMatchesFinmlCreditScore) {
       EXPECT_EQ(predictions[r].at("probability").get<double>(),
                 scores.Get("probability").numbers[r]);
       EXPECT_NEAR(predictions[r].at("score").get<double>(), scores.Get("score").numbers[r], 0.005);
+      EXPECT_EQ(predictions[r].at("decision").get<std::string>(), scores.Get("decision").labels[r]);
       // The first reason is the one `finml credit score` names first.
       const std::string first = scores.Get("reason_1").labels[r];
       if (first.empty()) {

@@ -38,6 +38,7 @@ struct CreditConfig {
   std::string protected_column;       // fairness report; never a model input
   std::vector<std::string> features;  // empty: every other column
   std::vector<std::string> exclude;
+  std::vector<std::pair<std::string, std::string>> rename;  // applied when the table is read
   std::vector<std::string> categorical;  // columns to read as categories even if numeric
   bool permutation_importance = true;
   std::string model = "logistic";  // a name from ClassifierNames() (credit/classifier.hpp)
@@ -128,6 +129,7 @@ struct CreditRun {
   std::optional<FairnessReport> fairness;
   std::size_t unseen_categories = 0;  // in validation rows
   CreditModel final_model;            // fitted on every row
+  std::vector<std::string> warnings;  // doubts about the final fit's bins
   double seconds = 0;
 };
 

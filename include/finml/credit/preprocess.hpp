@@ -26,6 +26,10 @@ struct PreprocessOptions {
   Encoding encoding = Encoding::kOneHot;
   MissingHandling missing = MissingHandling::kError;
   int bins = 10;
+  // WoE bins of a numeric column: adjacent ones merged until each holds this share of the
+  // training rows, then (monotonic) until the default rate only rises or only falls.
+  double min_bin_share = 0;
+  bool monotonic = false;
   static const options::Schema<PreprocessOptions>& Schema();
 };
 
@@ -59,6 +63,9 @@ class Preprocessor {
   [[nodiscard]] const std::vector<std::string>& OutputNames() const { return output_names_; }
   [[nodiscard]] const std::vector<FeatureSpec>& Features() const { return features_; }
   [[nodiscard]] const PreprocessOptions& Options() const { return options_; }
+  // What the fit found doubtful (small bins, implausible information values, WoE that changes
+  // direction); not saved with the model.
+  [[nodiscard]] const std::vector<std::string>& Warnings() const { return warnings_; }
   [[nodiscard]] nlohmann::json ToJson() const;
   // Checks everything a scoring run relies on (bins ordered and ending at +inf, one WoE per
   // category, categories sorted, positive scales, outputs matching the features), so an edited
@@ -70,6 +77,7 @@ class Preprocessor {
   PreprocessOptions options_;
   std::vector<FeatureSpec> features_;
   std::vector<std::string> output_names_;
+  std::vector<std::string> warnings_;
 };
 
 }  // namespace finml::credit

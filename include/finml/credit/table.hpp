@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace finml::credit {
@@ -31,10 +32,13 @@ struct Table {
 
 // A column whose cells are mostly numbers (90% or more) but not all is taken for a typo and is an
 // error naming the cell; list it in `categorical` to read it as categories instead.
+// `rename` (old name -> new) applies to the header before anything else reads it.
 [[nodiscard]] Table ParseTable(const std::string& text, const std::string& file_label,
-                               const std::vector<std::string>& categorical = {});
+                               const std::vector<std::string>& categorical = {},
+                               const std::vector<std::pair<std::string, std::string>>& rename = {});
 [[nodiscard]] Table LoadTable(const std::string& path,
-                              const std::vector<std::string>& categorical = {});
+                              const std::vector<std::string>& categorical = {},
+                              const std::vector<std::pair<std::string, std::string>>& rename = {});
 
 // The binary target: 1 where the column equals `positive`, else 0. Errors for an unknown column,
 // a missing value, a `positive` value that never occurs, or a single class. An empty `positive`

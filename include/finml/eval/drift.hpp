@@ -46,10 +46,25 @@ void CheckReference(const JsonReader& reference);
 struct DriftStatistics {
   std::size_t count = 0;  // live values judged
   double psi = 0;
+  // The PSI that sampling alone exceeds 5% of the time at this batch size (no shift at all),
+  // when asked for (PsiSamplingLevel). A small batch leaves bins empty and gives a large PSI by
+  // chance; below this level, PSI is no evidence of a shift.
+  double sampling_level = 0;
   std::optional<double> ks;  // numeric references with quantiles only
 };
 // Drift of live values against a reference made by NumericReference or CategoricalReference
 // (numbers against a categorical reference are compared as their "%g" text).
+// Batches of up to 20,000 are simulated (400 multinomial draws from the reference's shares, a fixed
+// seed, the same 1e-4 floor); larger ones use n * PSI ~ chi-square(bins - 1), scaled by
+// 1/n + 1/reference.
+[[nodiscard]] double PsiSamplingLevel(const std::vector<double>& shares, std::size_t live,
+                                      std::size_t reference);
+// The same for a stored reference (NumericReference or CategoricalReference). Not part of
+// NumericDrift: the simulation costs milliseconds, too much for every feature of a monitor.
+[[nodiscard]] double PsiSamplingLevel(const nlohmann::json& reference, std::size_t live);
+// "stable", "watch" or "shifted" by the usual 0.1 / 0.25 cut-offs, and "not evidence of a shift
+// at this batch size" when the PSI is within its sampling level.
+[[nodiscard]] std::string PsiVerdict(const DriftStatistics& s);
 [[nodiscard]] DriftStatistics NumericDrift(const nlohmann::json& reference,
                                            const std::vector<double>& live);
 [[nodiscard]] DriftStatistics CategoricalDrift(const nlohmann::json& reference,
