@@ -45,6 +45,12 @@ std::string ModulePath(Module module) {
       .string();
 }
 
+std::string InstalledDataDirectory() {
+  return (std::filesystem::path(ModuleDirectory()).parent_path() / "share" / "finml")
+      .lexically_normal()
+      .string();
+}
+
 void* ModuleSymbol(Module module, const char* symbol) {
   Loaded& state = State();
   void* handle = nullptr;

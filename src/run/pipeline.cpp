@@ -7,6 +7,7 @@
 
 #include "finml/core/build_info.hpp"
 #include "finml/core/error.hpp"
+#include "finml/core/modules.hpp"
 #include "finml/core/progress.hpp"
 #include "finml/core/sha256.hpp"
 #include "finml/eval/drift.hpp"
@@ -188,12 +189,15 @@ std::string ResolveDataPath(const std::string& path, const std::string& experime
   if (fs::path(path).is_relative()) {
     fs::path beside = fs::path(experiment_file).parent_path() / path;
     if (!experiment_file.empty() && fs::exists(beside)) return beside.string();
+    fs::path installed = fs::path(InstalledDataDirectory()) / path;
+    if (fs::exists(installed)) return installed.string();
     fs::path in_tree = fs::path(SourceDirectory()) / path;
     if (fs::exists(in_tree)) return in_tree.string();
   }
-  throw IoError(fmt::format("data file '{}' not found (looked in the working directory{}, and {})",
-                            path, experiment_file.empty() ? "" : ", beside " + experiment_file,
-                            SourceDirectory()));
+  throw IoError(fmt::format(
+      "data file '{}' not found (looked in the working directory{}, in {} and in {})", path,
+      experiment_file.empty() ? "" : ", beside " + experiment_file, InstalledDataDirectory(),
+      SourceDirectory()));
 }
 
 namespace {

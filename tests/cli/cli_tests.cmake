@@ -283,3 +283,6 @@ finml_cli_test(credit_monotonic_bins 0 "logistic, 78 rows" --
 finml_cli_test(credit_rename 0 "logistic, 200 rows" --
                $<TARGET_FILE:finml> credit train --data tests/cli/fixtures/applicants_ids.csv --target default
                --rename income=salary --exclude id,sex --no-importance --out ${FINML_CLI_OUT}/credit_rename --overwrite)
+add_test(NAME cli.installed
+         COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/installed.sh ${CMAKE_BINARY_DIR} ${FINML_CLI_OUT}/installed
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})

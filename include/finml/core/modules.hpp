@@ -19,6 +19,9 @@ enum class Module { kTorch, kXgboost, kServe };
 [[nodiscard]] const char* ModuleName(Module module);
 // The module's file; the directory is FINML_MODULE_DIR if set, else that of libfinml_core.so.
 [[nodiscard]] std::string ModulePath(Module module);
+// Where an installed finml keeps its data and examples: share/finml beside the lib/ folder that
+// holds libfinml_core.so (it need not exist, e.g. in a build tree).
+[[nodiscard]] std::string InstalledDataDirectory();
 // Loads the module once (thread-safe) and returns the address of `symbol`; throws Error with the
 // path and the loader's message when the module or the symbol is missing.
 [[nodiscard]] void* ModuleSymbol(Module module, const char* symbol);
