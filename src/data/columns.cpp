@@ -256,8 +256,8 @@ ColumnPlan PlanColumns(const std::vector<std::string>& header,
               options.symbol,
               assets.empty() ? " (a symbol column)" : " (" + JoinStrings(assets, ", ") + ")"),
           fmt::format("to keep some of them, use 'symbols: [{}]' (on the command line: "
-                      "--symbols {})",
-                      options.symbol, options.symbol));
+                      "--symbols {}; with finml run, --set data.symbols=[{}])",
+                      options.symbol, options.symbol, options.symbol));
     }
     if (plan.shape != Shape::kOhlcv && !plan.symbol_columns.empty())
       plan.symbol_columns.front().first = options.symbol;

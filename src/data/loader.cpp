@@ -196,6 +196,20 @@ Zone TargetZone(const LoadOptions& options, const ParsedRows& parsed, MarketData
   return Zone{};
 }
 
+// 1991.4962, 1991.5000, ...: fractional years of a plausible era, less than a year apart.
+bool LooksLikeDecimalYears(const std::vector<std::string>& labels) {
+  if (labels.size() < 2) return false;
+  double first = 0, second = 0;
+  try {
+    first = std::stod(labels[0]);
+    second = std::stod(labels[1]);
+  } catch (const std::exception&) {
+    return false;
+  }
+  return first >= 1800 && first <= 2200 && first != std::floor(first) && second > first &&
+         second - first < 1;
+}
+
 void Relabel(MarketData& md) {
   const bool intraday = std::any_of(md.time.begin(), md.time.end(),
                                     [](Timestamp t) { return t % kSecondsPerDay != 0; });
@@ -271,6 +285,11 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
     md.zone = zone.IsNone() ? "" : zone.name();
   } else if (options.resample) {
     md = Resample(md, *options.resample);  // refuses: no calendar
+  } else if (!options.decimal_year && LooksLikeDecimalYears(md.time_label)) {
+    md.notes.push_back(fmt::format(
+        "the index ('{}' .. '{}') looks like decimal years (an R ts); decimal_year: true "
+        "(--decimal-year) reads them as calendar dates",
+        md.time_label.front(), md.time_label.back()));
   }
   if (!options.signed_values) WarnAbsurdMagnitudes(md);
   return md;

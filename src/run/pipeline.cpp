@@ -194,10 +194,10 @@ std::string ResolveDataPath(const std::string& path, const std::string& experime
     fs::path in_tree = fs::path(SourceDirectory()) / path;
     if (fs::exists(in_tree)) return in_tree.string();
   }
-  throw IoError(fmt::format(
-      "data file '{}' not found (looked in the working directory{}, in {} and in {})", path,
-      experiment_file.empty() ? "" : ", beside " + experiment_file, InstalledDataDirectory(),
-      SourceDirectory()));
+  throw IoError(
+      fmt::format("data file '{}' not found (looked in the working directory{}, in {} and in {})",
+                  path, experiment_file.empty() ? "" : ", beside " + experiment_file,
+                  InstalledDataDirectory(), SourceDirectory()));
 }
 
 namespace {

@@ -286,3 +286,5 @@ finml_cli_test(credit_rename 0 "logistic, 200 rows" --
 add_test(NAME cli.installed
          COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/installed.sh ${CMAKE_BINARY_DIR} ${FINML_CLI_OUT}/installed
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+finml_cli_test(decimal_year_hint 0 "note: the index .'1991\\.496153846154' \\.\\. '1998\\.646153846154'. looks like decimal years.*--decimal-year" --
+               $<TARGET_FILE:finml> risk var --prices data/eustockmarkets.csv --column DAX --out ${FINML_CLI_OUT}/eu_var --overwrite)

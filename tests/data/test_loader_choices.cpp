@@ -1,4 +1,5 @@
 // Column choices (rename, drop, symbols, date_column), time zones and resampling at load time.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -191,6 +192,31 @@ TEST(LoaderChoices, ResampleIntradayBarsOhlcAware) {
   EXPECT_DOUBLE_EQ(d.assets[0].low[0], 8);
   EXPECT_DOUBLE_EQ(d.assets[0].close[0], 9);
   EXPECT_DOUBLE_EQ(d.assets[0].volume[0], 160);
+}
+
+// A bar is stamped when it is complete, and nothing after it changes it: scrambling the later
+// bars leaves every earlier resampled bar as it was (no look-ahead).
+TEST(LoaderChoices, ResampledBarsNeverSeeLaterBars) {
+  std::string early, late_a, late_b;
+  for (int m = 0; m < 120; m += 5) {
+    early += fmt::format("2020-01-02 09:{:02d}:00,{}\n", m % 60, 100 + m);
+    if (m == 55) break;
+  }
+  for (int m = 0; m < 60; m += 5) {
+    late_a += fmt::format("2020-01-02 10:{:02d}:00,{}\n", m, 200 + m);
+    late_b += fmt::format("2020-01-02 10:{:02d}:00,{}\n", m, 900 - m);
+  }
+  LoadOptions o;
+  o.resample = ResampleRule::Parse("15min");
+  const MarketData a = ParseMarketData("time,x\n" + early + late_a, "a.csv", o);
+  const MarketData b = ParseMarketData("time,x\n" + early + late_b, "b.csv", o);
+  ASSERT_EQ(a.rows(), b.rows());
+  for (std::size_t i = 0; i < a.rows(); ++i) {
+    if (a.time_label[i] > "2020-01-02 10:00:00") break;
+    EXPECT_EQ(a.assets[0].close[i], b.assets[0].close[i]) << a.time_label[i];
+  }
+  EXPECT_EQ(a.time_label[3], "2020-01-02 10:00:00");  // 09:45..09:55, complete at 10:00
+  EXPECT_EQ(a.assets[0].close[3], 155);
 }
 
 TEST(LoaderChoices, ResampleRules) {
