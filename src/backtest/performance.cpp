@@ -150,6 +150,7 @@ Performance ComputePerformance(const std::vector<double>& equity,
 
 Annualisation InferAnnualisation(const std::vector<data::Timestamp>& time, bool calendar) {
   Annualisation a;
+  a.calendar = calendar;
   if (!calendar || time.size() < 3) return a;
   std::vector<data::Timestamp> gaps;
   for (std::size_t t = 1; t < time.size(); ++t) gaps.push_back(time[t] - time[t - 1]);
@@ -165,8 +166,21 @@ Annualisation InferAnnualisation(const std::vector<data::Timestamp>& time, bool 
     if (median_days <= 120) return set(4);
     return set(365.25 / median_days);
   }
-  // Daily or intraday: count bars per calendar day and how many of them fall on weekends (crypto
-  // and some FX data trade seven days a week; a Sunday-evening FX open is a few bars, not a day).
+  // Daily bars over a year or more: count them per year, so neither the zone the stamps are
+  // shown in (a New York close is Saturday in Tokyo) nor approximate dates (a decimal-year index)
+  // can move bars onto weekends. Business-day counts read as the 252 convention.
+  const double span_days = static_cast<double>(time.back() - time.front()) / data::kSecondsPerDay;
+  if (median_days >= 0.99 && span_days >= 300) {
+    const double per_year = static_cast<double>(time.size() - 1) / (span_days / 365.25);
+    a.days_per_year = per_year >= 235 && per_year <= 265   ? 252
+                      : per_year >= 345 && per_year <= 370 ? 365
+                                                           : std::round(per_year);
+    a.counted = true;
+    return set(a.days_per_year);
+  }
+  // Intraday, or a short daily span: count bars per calendar day and how many of them fall on
+  // weekends (crypto and some FX data trade seven days a week; a Sunday-evening FX open is a few
+  // bars, not a day).
   std::map<std::int64_t, std::size_t> per_day;
   std::size_t weekend_bars = 0;
   for (auto t : time) {
@@ -190,6 +204,12 @@ double InferPeriodsPerYear(const std::vector<data::Timestamp>& time, bool calend
 
 std::string Annualisation::Describe() const {
   if (!inferred) return fmt::format("{} bars per year (set)", periods_per_year);
+  if (!calendar)
+    return fmt::format(
+        "{} bars per year, assumed: the index has no calendar dates (set "
+        "periods_per_year)",
+        periods_per_year);
+  if (counted) return fmt::format("{} bars per year, counted from the dates", periods_per_year);
   if (intraday) {
     return fmt::format("{} bars per year, inferred: {} bars per trading day x {} trading days",
                        periods_per_year, bars_per_day, days_per_year);

@@ -1,5 +1,6 @@
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "commands.hpp"
 #include "finml/backtest/backtest.hpp"
@@ -28,6 +29,8 @@ struct RunData {
   std::string path;
   ConfigNode load = ConfigNode::Map("");
   std::string price;
+  // The run's own backtest settings (strategy, costs...), under which the flags given apply.
+  ConfigNode backtest = ConfigNode::Map("finml backtest");
 };
 
 RunData ReadRunData(const std::string& run_dir) {
@@ -46,6 +49,9 @@ RunData ReadRunData(const std::string& run_dir) {
   data.erase("path");
   data.erase("price");
   out.load = ConfigNode::FromJson(data, file + ": config.data");
+  const auto config = run["config"];
+  if (config.Has("backtest") && config["backtest"].raw().is_object())
+    out.backtest = ConfigNode::FromJson(config["backtest"].raw(), file + ": config.backtest");
   return out;
 }
 
@@ -76,20 +82,22 @@ void SetupBacktest(CLI::App& app, BacktestCommandOptions& o) {
 int RunBacktest(const BacktestCommandOptions& o, const CLI::App& app,
                 const std::string& command_line) {
   OutputDirectory out(o.out, o.overwrite);
-  const backtest::BacktestConfig config =
-      backtest::ParseBacktestConfig(o.settings.Collect(ConfigNode::Map("finml backtest")));
+  std::error_code ec;
+  const bool run_dir = !o.signals.empty() && std::filesystem::is_directory(o.signals, ec);
+  FINML_REQUIRE(!o.prices.empty() || run_dir,
+                "--prices is required (fix: --prices FILE, or --signals RUN_DIR to trade a run's "
+                "predictions on its own data)");
+  std::optional<RunData> run;
+  if (run_dir) run = ReadRunData(o.signals);
+  const backtest::BacktestConfig config = backtest::ParseBacktestConfig(
+      o.settings.Collect(run ? run->backtest : ConfigNode::Map("finml backtest")));
   std::string prices_path = o.prices;
   ConfigNode load_base = ConfigNode::Map("");
   std::string price_name = o.price.empty() ? "close" : o.price;
   if (prices_path.empty()) {
-    std::error_code ec;
-    FINML_REQUIRE(!o.signals.empty() && std::filesystem::is_directory(o.signals, ec),
-                  "--prices is required (fix: --prices FILE, or --signals RUN_DIR to trade a "
-                  "run's predictions on its own data)");
-    RunData run = ReadRunData(o.signals);
-    prices_path = run.path;
-    load_base = std::move(run.load);
-    if (o.price.empty()) price_name = run.price;
+    prices_path = run->path;
+    load_base = run->load;
+    if (o.price.empty()) price_name = run->price;
   }
   const data::LoadOptions load =
       data::LoadOptions::Schema().Parse(o.load.Collect(load_base), "", BacktestLoadDefaults());

@@ -59,8 +59,9 @@ void MergeNumericBins(std::vector<WoeBin>& bins, const PreprocessOptions& o, dou
   for (bool merged = true; merged && bins.size() > 1;) {
     merged = false;
     for (std::size_t i = 0; i + 1 < bins.size(); ++i) {
+      // Equal neighbours merge too: two bins with one rate are one bin.
       const bool breaks =
-          rising ? Rate(bins[i]) > Rate(bins[i + 1]) : Rate(bins[i]) < Rate(bins[i + 1]);
+          rising ? Rate(bins[i]) >= Rate(bins[i + 1]) : Rate(bins[i]) <= Rate(bins[i + 1]);
       if (breaks) {
         MergeBins(bins, i);
         merged = true;
@@ -89,8 +90,8 @@ void WarnAboutBins(const FeatureSpec& f, bool monotonic, std::vector<std::string
   if (small > 0) {
     warnings.push_back(fmt::format(
         "'{}': {} of {} WoE bins {} fewer than {} training rows (the smallest {}): their "
-        "weights of evidence are mostly noise (fix: fewer bins, min_bin_share: 0.05, or more "
-        "data)",
+        "weights of evidence are mostly noise (fix: fewer bins, --min-bin-share 0.05 "
+        "(min_bin_share in a file), or more data)",
         f.name, small, f.bins.size(), small == 1 ? "holds" : "hold", kFewRows, smallest));
   }
   if (f.iv > 0.5) {
@@ -111,7 +112,8 @@ void WarnAboutBins(const FeatureSpec& f, bool monotonic, std::vector<std::string
     if (turns > 0) {
       warnings.push_back(fmt::format(
           "'{}': the weight of evidence changes direction {} time{} across its {} bins; a score "
-          "that rises and falls with {} is hard to defend (fix: monotonic: true)",
+          "that rises and falls with {} is hard to defend (fix: --monotonic, monotonic: true in a "
+          "file)",
           f.name, turns, turns == 1 ? "" : "s", f.bins.size(), f.name));
     }
   }

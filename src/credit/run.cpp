@@ -49,13 +49,22 @@ Table Permuted(const Table& t, const std::string& name, const std::vector<std::s
   return copy;
 }
 
+// Text that differs in every row (an applicant number, a loan id) names rows; it predicts
+// nothing and, as a category per row, would be fitted perfectly.
+bool IsIdentifier(const Column& c, std::size_t rows) {
+  if (c.kind != ColumnKind::kCategorical || rows < 20) return false;
+  std::set<std::string> seen(c.labels.begin(), c.labels.end());
+  return seen.size() == rows;
+}
+
 }  // namespace
 
 std::vector<std::string> ModelFeatures(const Table& t, const CreditConfig& c) {
   std::vector<std::string> features = c.features;
   if (features.empty()) {
     for (const auto& name : t.Names())
-      if (name != c.target && name != c.weight_column && name != c.protected_column)
+      if (name != c.target && name != c.weight_column && name != c.protected_column &&
+          !IsIdentifier(t.Get(name), t.rows))
         features.push_back(name);
   }
   for (const auto& name : features) {
@@ -236,6 +245,22 @@ CreditRun RunCredit(const Table& t, const CreditConfig& c, bool progress) {
   std::iota(all.begin(), all.end(), 0);
   run.final_model = CreditModel::Fit(t, all, y, c);
   run.warnings = run.final_model.Preprocessing().Warnings();
+  if (c.features.empty()) {
+    for (const auto& name : t.Names()) {
+      const bool excluded = std::find(c.exclude.begin(), c.exclude.end(), name) != c.exclude.end();
+      if (!excluded && IsIdentifier(t.Get(name), t.rows))
+        run.warnings.push_back(fmt::format(
+            "'{}' has a different value in every row: an identifier, not used as an input (name "
+            "it in features to use it; credit score copies a column named id to its output)",
+            name));
+    }
+  }
+  if (c.preprocess.encoding != Encoding::kWoe &&
+      (c.preprocess.monotonic || c.preprocess.min_bin_share > 0))
+    run.warnings.push_back(fmt::format(
+        "monotonic and min_bin_share shape weight-of-evidence bins; with encoding {} they do "
+        "nothing (fix: --encoding woe, or leave them out)",
+        EnumName(c.preprocess.encoding)));
   if (c.preprocess.encoding == Encoding::kWoe) {
     for (const auto& f : run.final_model.Preprocessing().Features())
       run.information_value.emplace_back(f.name, f.iv);

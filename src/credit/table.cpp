@@ -156,8 +156,11 @@ Target ExtractTarget(const Table& table, const std::string& column, const std::s
   for (const auto& [v, n] : counts) classes.push_back(v);
   FINML_REQUIRE(classes.size() == 2,
                 "{}: the target '{}' must have exactly two classes, found {} ({}){}", table.source,
-                column, classes.size(), JoinStrings(classes, ", "),
-                classes.size() == 1 ? "; a single class leaves nothing to predict" : "");
+                column, classes.size(), Excerpt(JoinStrings(classes, ", "), 200),
+                classes.size() == 1 ? "; a single class leaves nothing to predict"
+                : classes.size() > 2
+                    ? " (fix: a binary column, e.g. default yes/no; make one from a number first)"
+                    : "");
   Target t;
   t.column = column;
   t.positive = positive;

@@ -46,11 +46,24 @@ std::optional<std::size_t> FindColumn(const std::vector<std::string>& names,
 }
 
 [[noreturn]] void NoSuchColumn(const std::string& file, const std::string& key,
-                               const std::string& wanted, const std::vector<std::string>& names) {
+                               const std::string& wanted, const std::vector<std::string>& names,
+                               const LoadOptions* options = nullptr) {
+  if (options) {
+    for (const auto& [from, to] : options->rename) {
+      if (ToLower(Trim(from)) == ToLower(Trim(wanted))) {
+        throw DataError(
+            SourceLocation{file, 1, 0},
+            fmt::format("{}: '{}' was renamed to '{}'", key, Excerpt(wanted), Excerpt(to)),
+            fmt::format("name it '{}': drop, symbols and date_column use the new "
+                        "names",
+                        Excerpt(to)));
+      }
+    }
+  }
   throw DataError(SourceLocation{file, 1, 0},
                   fmt::format("{}: no column '{}' in the file", key, Excerpt(wanted)),
                   fmt::format("did you mean '{}'? columns: {}", ClosestMatch(wanted, names),
-                              JoinStrings(names, ", ")));
+                              Excerpt(JoinStrings(names, ", "), 400)));
 }
 
 // The time column: the one the user named; else the one named like a date, unless it holds no
@@ -71,7 +84,7 @@ void ChooseDateColumn(ColumnPlan& plan, const std::vector<std::string>& lower,
     if (!ignored[i] && IsDateHeader(lower[i]) && !lower[i].empty()) named = i;
   if (!options.date_column.empty()) {
     auto col = FindColumn(names, options.date_column);
-    if (!col) NoSuchColumn(file, "date_column", options.date_column, names);
+    if (!col) NoSuchColumn(file, "date_column", options.date_column, names, &options);
     plan.date_col = *col;
   } else if (named && (holding_times.empty() || holds_time(*named))) {
     plan.date_col = *named;
@@ -125,6 +138,27 @@ ColumnPlan PlanColumns(const std::vector<std::string>& header,
       unmatched_renames.emplace_back(from, to);
     }
   }
+  // Two columns of one name would be one asset counted twice (or the wrong one chosen).
+  for (const auto& [from, to] : options.rename) {
+    std::size_t named = 0;
+    for (const auto& name : plan.names) named += Trim(name) == Trim(to) ? 1 : 0;
+    if (named > 1) {
+      throw DataError(SourceLocation{file, 1, 0},
+                      fmt::format("rename {}={} gives two columns named '{}'", Excerpt(from),
+                                  Excerpt(to), Excerpt(to)),
+                      "rename to a name the file does not use (drop matches the new names, "
+                      "so drop the other column under a name of its own)");
+    }
+  }
+  for (std::size_t i = 0; i < options.symbols.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (ToLower(Trim(options.symbols[i])) == ToLower(Trim(options.symbols[j]))) {
+        throw DataError(SourceLocation{file, 1, 0},
+                        fmt::format("symbols names '{}' twice", Excerpt(options.symbols[i])),
+                        "list each asset once");
+      }
+    }
+  }
   std::vector<bool> ignored(header.size(), false);
   std::vector<std::string> unmatched_drops;
   for (const auto& name : options.drop) {
@@ -147,7 +181,8 @@ ColumnPlan PlanColumns(const std::vector<std::string>& header,
   if (!long_panel) {
     if (!unmatched_renames.empty())
       NoSuchColumn(file, "rename", unmatched_renames.front().first, header);
-    if (!unmatched_drops.empty()) NoSuchColumn(file, "drop", unmatched_drops.front(), names);
+    if (!unmatched_drops.empty())
+      NoSuchColumn(file, "drop", unmatched_drops.front(), names, &options);
   }
   for (const auto& [from, to] : unmatched_renames) plan.symbol_rename.emplace(from, to);
   plan.symbol_drop = unmatched_drops;
@@ -273,7 +308,7 @@ ColumnPlan PlanColumns(const std::vector<std::string>& header,
     plan.symbol_columns = std::move(ordered);
   } else if (!long_panel && !options.symbols.empty() && plan.symbol_columns.size() > 1) {
     for (const auto& s : options.symbols)
-      if (!FindColumn(names, s)) NoSuchColumn(file, "symbols", s, names);
+      if (!FindColumn(names, s)) NoSuchColumn(file, "symbols", s, names, &options);
   } else if (!long_panel && !options.symbols.empty()) {
     // One asset (OHLCV, or a close column named after the file): `symbols` can only name it.
     std::string asset = plan.shape == Shape::kOhlcv

@@ -49,6 +49,9 @@ const options::Schema<LoadOptions>& LoadOptions::Schema() {
           "group bars: Nmin, Nh, D, W or M (first open, max high, min low, last close, summed "
           "volume), or none")
         .NullWord("none");
+    s.Add("bar_stamp", &L::bar_stamp,
+          "what an intraday time marks: start (of its bar; pandas, most vendors) or end (e.g. "
+          "16:00 closes); resampled bars are stamped the same way");
     s.Add("decimal_year", &L::decimal_year,
           "the index is a decimal year (an R ts, e.g. 1991.4962), read as calendar days");
     return s;
@@ -183,6 +186,7 @@ namespace {
 // The zone times are shown in: the one named; else the one offset every time was written with
 // (times as written); else UTC when offsets differ (daylight saving in the file).
 Zone TargetZone(const LoadOptions& options, const ParsedRows& parsed, MarketData& md) {
+  if (!parsed.timed) return Zone{};  // dates alone: a daily bar keeps its day in every zone
   if (!options.timezone.empty()) return Zone::Parse(options.timezone, "timezone");
   if (parsed.offsets.size() == 1 && !parsed.naive_times)
     return Zone::FixedOffset(*parsed.offsets.begin());
@@ -256,7 +260,14 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
       Zone::Parse(options.source_timezone.empty() ? options.timezone : options.source_timezone,
                   options.source_timezone.empty() ? "timezone" : "source_timezone");
   const ColumnPlan plan = PlanColumns(header, first_row, options, file_label);
-  ParsedRows parsed = ReadRows(reader, plan, plan.names, options, source_zone, file_label);
+  if (options.resample && options.signed_values) {
+    throw InvalidInput(fmt::format(
+        "{}: resample: a week's return is not its last day's return (fix: pass prices with "
+        "--prices and resample those, or resample the returns before finml)",
+        file_label));
+  }
+  ParsedRows parsed = ReadRows(reader, plan, plan.names, options, file_label);
+  ApplySourceZone(parsed, source_zone, plan, file_label);
 
   MarketData md;
   md.source = file_label;
@@ -274,10 +285,11 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
   if (parsed.calendar) {
     const Zone zone = TargetZone(options, parsed, md);
     if (options.resample) {
-      MarketData grouped = Resample(md, *options.resample, zone);
+      MarketData grouped = Resample(md, *options.resample, zone, options.bar_stamp);
       grouped.notes = std::move(md.notes);
-      grouped.repairs.push_back(
-          {fmt::format("bars resampled to {}", options.resample->Text()), md.rows()});
+      grouped.repairs.push_back({fmt::format("bars resampled to {} ({} bars from)",
+                                             options.resample->Text(), grouped.rows()),
+                                 md.rows()});
       md = std::move(grouped);
     } else if (!zone.IsNone()) {
       ToZoneTime(md, zone, file_label);

@@ -47,9 +47,10 @@ struct ColumnPlan {
                                      const LoadOptions& options, const std::string& file);
 
 struct RawRow {
-  Timestamp time;
+  Timestamp time;  // UTC when the text had an offset; else as written, until ApplySourceZone
   std::string label;
   std::size_t line;
+  bool naive = false;          // written without an offset
   std::vector<double> values;  // in plan order (fields, or symbol columns)
 };
 
@@ -64,12 +65,16 @@ struct ParsedRows {
   // UTC offsets the times were written with, and whether some had none.
   std::set<std::int64_t> offsets;
   bool naive_times = false;
+  bool timed = false;  // some cell has a time of day; else every one is a date alone
 };
-// Times written without an offset are read in `source_zone` and kept as UTC instants.
 [[nodiscard]] ParsedRows ReadRows(CsvReader& reader, const ColumnPlan& plan,
                                   const std::vector<std::string>& header,
-                                  const LoadOptions& options, const Zone& source_zone,
-                                  const std::string& file);
+                                  const LoadOptions& options, const std::string& file);
+// Times written without an offset are wall-clock times of `zone`: they become UTC instants. Dates
+// alone stay dates (a daily bar keeps its day whatever the zone); a time the zone skips (the
+// clocks jumped over it) is an error at its line.
+void ApplySourceZone(ParsedRows& parsed, const Zone& zone, const ColumnPlan& plan,
+                     const std::string& file);
 
 // Line numbers per asset (0: no row on that date); assets read from one row share one vector.
 using LineMap = std::vector<std::shared_ptr<const std::vector<std::size_t>>>;

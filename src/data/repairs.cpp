@@ -14,10 +14,11 @@ void OrderRows(std::vector<RawRow>& rows, const LoadOptions& options, const std:
   for (std::size_t i = 1; i < rows.size(); ++i) {
     if (rows[i].time < rows[i - 1].time) {
       if (options.order == OrderPolicy::kError) {
-        throw DataError(SourceLocation{file, rows[i].line, date_col + 1},
-                        fmt::format("{}date '{}' comes before the previous row's '{}' (line {})",
-                                    what, rows[i].label, rows[i - 1].label, rows[i - 1].line),
-                        "sort the file by date, or load with order policy 'sort'");
+        throw DataError(
+            SourceLocation{file, rows[i].line, date_col + 1},
+            fmt::format("{}date '{}' comes before the previous row's '{}' (line {})", what,
+                        rows[i].label, rows[i - 1].label, rows[i - 1].line),
+            "sort the file by date, or --order sort (order: sort in an experiment file)");
       }
       sorted = false;
     }
@@ -37,10 +38,12 @@ void OrderRows(std::vector<RawRow>& rows, const LoadOptions& options, const std:
   for (auto& row : rows) {
     if (!kept.empty() && kept.back().time == row.time) {
       if (options.duplicates == DuplicatePolicy::kError) {
-        throw DataError(SourceLocation{file, row.line, date_col + 1},
-                        fmt::format("{}duplicate date '{}' (also on line {})", what, row.label,
-                                    kept.back().line),
-                        "remove the duplicate row, or load with duplicates policy 'keep_last'");
+        throw DataError(
+            SourceLocation{file, row.line, date_col + 1},
+            fmt::format("{}duplicate date '{}' (also on line {})", what, row.label,
+                        kept.back().line),
+            "remove the duplicate row, or --duplicates keep_last (duplicates: keep_last in an "
+            "experiment file)");
       }
       kept.back() = std::move(row);
       ++removed;
@@ -89,11 +92,15 @@ void ApplyMissingPolicy(MarketData& md, const LineMap& lines,
     }
     if (first_row < n) {
       auto [where, problem] = describe(first_asset, first_field, first_row);
+      // A carried return is not a zero return: returns files only drop.
       throw DataError(
           where, problem,
-          "fill the value, or choose a missing policy: --missing ffill (carry the last value) "
-          "or --missing drop (leave the date out); in an experiment file, missing: "
-          "ffill in the data section");
+          options.signed_values
+              ? "fill the value, or leave the date out: --missing drop (missing: drop in an "
+                "experiment file)"
+              : "fill the value, or choose a missing policy: --missing ffill (carry the last "
+                "value) or --missing drop (leave the date out); in an experiment file, missing: "
+                "ffill in the data section");
     }
     return;
   }

@@ -87,7 +87,7 @@ namespace {
 
 ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
                       const std::vector<std::string>& header, const LoadOptions& options,
-                      const Zone& source_zone, const std::string& file);
+                      const std::string& file);
 
 }  // namespace
 
@@ -95,9 +95,9 @@ ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
 // the likelier story is a table (loans, applicants) given to a command that reads prices.
 ParsedRows ReadRows(CsvReader& reader, const ColumnPlan& plan,
                     const std::vector<std::string>& header, const LoadOptions& options,
-                    const Zone& source_zone, const std::string& file) {
+                    const std::string& file) {
   try {
-    return ReadRowsOf(reader, plan, header, options, source_zone, file);
+    return ReadRowsOf(reader, plan, header, options, file);
   } catch (const DataError& e) {
     if (plan.date_named || header.empty()) throw;
     throw DataError(
@@ -134,7 +134,7 @@ void CheckSymbolChoices(const ColumnPlan& plan, const std::set<std::string, std:
 
 ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
                       const std::vector<std::string>& header, const LoadOptions& options,
-                      const Zone& source_zone, const std::string& file) {
+                      const std::string& file) {
   std::set<std::string, std::less<>> seen_symbols;
   const bool by_symbol_columns = plan.shape == Shape::kWidePanel || plan.shape == Shape::kCloseOnly;
   const std::size_t width = by_symbol_columns ? plan.symbol_columns.size() : plan.fields.size();
@@ -157,12 +157,13 @@ ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
     const auto parsed_time = ParseTime(Trim(row.label));
     std::optional<Timestamp> t;
     if (parsed_time) {
+      t = parsed_time->time;
+      out.timed |= parsed_time->has_time;
       if (parsed_time->offset) {
         out.offsets.insert(*parsed_time->offset);
-        t = parsed_time->time;
       } else {
         out.naive_times = true;
-        t = source_zone.FromLocal(parsed_time->time);
+        row.naive = true;
       }
     }
     if (!decided_calendar) {
@@ -259,5 +260,27 @@ ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
 }
 
 }  // namespace
+
+void ApplySourceZone(ParsedRows& parsed, const Zone& zone, const ColumnPlan& plan,
+                     const std::string& file) {
+  if (!parsed.calendar || !parsed.timed || zone.IsNone()) return;
+  auto convert = [&](std::vector<RawRow>& rows) {
+    for (auto& row : rows) {
+      if (!row.naive) continue;
+      bool skipped = false;
+      row.time = zone.FromLocal(row.time, &skipped);
+      if (skipped) {
+        throw DataError(
+            SourceLocation{file, row.line, plan.date_col + 1},
+            fmt::format("'{}' never happened in {}: the clocks jumped over it (daylight saving)",
+                        Excerpt(row.label), zone.name()),
+            "the file's times are probably in another zone: name it with source_timezone "
+            "(--source-timezone UTC, or the zone the data was recorded in)");
+      }
+    }
+  };
+  convert(parsed.rows);
+  for (auto& [symbol, rows] : parsed.per_symbol) convert(rows);
+}
 
 }  // namespace finml::data::loading

@@ -90,7 +90,8 @@ Timestamp Zone::ToLocal(Timestamp utc) const {
   return utc + Named(zone_)->get_info(instant).offset.count();
 }
 
-Timestamp Zone::FromLocal(Timestamp local) const {
+Timestamp Zone::FromLocal(Timestamp local, bool* skipped) const {
+  if (skipped) *skipped = false;
   switch (kind_) {
     case Kind::kNone:
       return local;
@@ -102,6 +103,7 @@ Timestamp Zone::FromLocal(Timestamp local) const {
   const date::local_seconds wall{std::chrono::seconds{local}};
   const auto info = Named(zone_)->get_info(wall);
   if (info.result == date::local_info::nonexistent) {
+    if (skipped) *skipped = true;
     return std::chrono::duration_cast<std::chrono::seconds>(info.first.end.time_since_epoch())
         .count();
   }

@@ -70,7 +70,7 @@ std::optional<ParsedTime> ParseTime(std::string_view text) {
   }
   Timestamp t = DaysFromCivil({year, static_cast<unsigned>(month), static_cast<unsigned>(day)}) *
                 kSecondsPerDay;
-  if (text.size() == 10) return ParsedTime{t, std::nullopt};
+  if (text.size() == 10) return ParsedTime{t, std::nullopt, false};
   if (text[10] != ' ' && text[10] != 'T') return std::nullopt;
   int hour, minute, second = 0;
   if (!ParseDigits(text, 11, 2, hour) || text.size() < 16 || text[13] != ':' ||
@@ -106,7 +106,7 @@ std::optional<ParsedTime> ParseTime(std::string_view text) {
     offset = sign * (oh * 3600 + om * 60);
   }
   if (pos != text.size() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
-  return ParsedTime{t + hour * 3600 + minute * 60 + second - offset.value_or(0), offset};
+  return ParsedTime{t + hour * 3600 + minute * 60 + second - offset.value_or(0), offset, true};
 }
 
 CivilDate DateOf(Timestamp t) {

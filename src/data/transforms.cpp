@@ -65,7 +65,8 @@ std::string ResampleRule::Text() const {
   return count == 1 && !Intraday() ? std::string(u) : fmt::format("{}{}", count, u);
 }
 
-MarketData Resample(const MarketData& md, const ResampleRule& rule, const Zone& zone) {
+MarketData Resample(const MarketData& md, const ResampleRule& rule, const Zone& zone,
+                    BarStamp stamp) {
   FINML_REQUIRE(md.calendar, "{}: cannot resample data without calendar dates (its index is '{}')",
                 md.source, md.time_label.empty() ? "" : md.time_label.front());
   using Unit = ResampleRule::Unit;
@@ -87,8 +88,16 @@ MarketData Resample(const MarketData& md, const ResampleRule& rule, const Zone& 
         return floor_div(local, width);
     }
   };
+  // An end stamp belongs to the interval it closes: 10:00 ends (09:00, 10:00], midnight ends the
+  // day before. Shifting by one second makes every interval [start, end) below.
+  // Dates alone (daily bars) are never shifted.
   std::vector<Timestamp> local(md.rows());
   for (std::size_t i = 0; i < md.rows(); ++i) local[i] = zone.ToLocal(md.time[i]);
+  const bool end =
+      stamp == BarStamp::kEnd &&
+      std::any_of(local.begin(), local.end(), [](Timestamp t) { return t % kSecondsPerDay != 0; });
+  if (end)
+    for (auto& t : local) --t;
   // Group boundaries: [begin, end) row ranges.
   std::vector<std::pair<std::size_t, std::size_t>> groups;
   for (std::size_t i = 0; i < md.rows(); ++i) {
@@ -104,14 +113,14 @@ MarketData Resample(const MarketData& md, const ResampleRule& rule, const Zone& 
   out.repairs = md.repairs;
   out.warnings = md.warnings;
   for (auto [b, e] : groups) {
-    Timestamp stamp = 0;
+    Timestamp when = 0;
     if (rule.Intraday()) {
-      stamp = (group_of(local[b]) + 1) * width;
+      when = (group_of(local[b]) + (end ? 1 : 0)) * width;
     } else {
-      stamp = floor_div(local[e - 1], kSecondsPerDay) * kSecondsPerDay;
+      when = floor_div(local[e - 1], kSecondsPerDay) * kSecondsPerDay;
     }
-    out.time.push_back(stamp);
-    out.time_label.push_back(FormatTimestamp(stamp, rule.Intraday()));
+    out.time.push_back(when);
+    out.time_label.push_back(FormatTimestamp(when, rule.Intraday()));
   }
   for (const auto& asset : md.assets) {
     Bars bars;

@@ -193,6 +193,7 @@ VarResult ComputeVar(const SeriesSource& source, const VarSettings& settings) {
 
 PortfolioResult ComputePortfolio(const PortfolioSettings& job) {
   const data::MarketData md = data::LoadMarketData(job.prices, job.load);
+  const std::string bar = BarUnit(md.time, md.calendar);
   PortfolioResult r;
   r.weights = ResolveWeights(job.weights, md);
   std::vector<const std::vector<double>*> prices;
@@ -222,6 +223,7 @@ PortfolioResult ComputePortfolio(const PortfolioSettings& job) {
   r.var = PortfolioVar(w, r.covariance, job.level, job.horizon, job.value);
   r.first = md.time_label[first + 1];
   r.last = md.time_label.back();
+  r.bar = bar;
   return r;
 }
 

@@ -160,11 +160,12 @@ std::vector<std::string> WriteVar(const VarResult& result, const SeriesSource& s
 
   report::HtmlPage page("VaR backtest: " + source.path);
   page.Paragraph(fmt::format(
-      "Rolling 1-day VaR and ES from the previous {} returns (GARCH-based methods refit every {} "
-      "days), judged on {} out-of-sample days ({} .. {}). An exception is a return below -VaR. "
+      "Rolling 1-{} VaR and ES from the previous {} returns (GARCH-based methods refit every {} "
+      "{}s), judged on {} out-of-sample {}s ({} .. {}). An exception is a return below -VaR. "
       "Kupiec tests the exception rate, Christoffersen their independence and both together; the "
       "Basel zone follows from the binomial probability of at most this many exceptions.",
-      settings.window, settings.refit_every, s.values.size() - settings.window,
+      BarUnit(s.time, s.calendar), settings.window, settings.refit_every,
+      BarUnit(s.time, s.calendar), s.values.size() - settings.window, BarUnit(s.time, s.calendar),
       s.label[settings.window], s.label.back()));
   std::vector<std::vector<std::string>> rows;
   for (const auto& run : runs) {
@@ -233,6 +234,7 @@ std::vector<std::string> WritePortfolio(const PortfolioResult& result,
                       {"last", result.last},
                       {"level", settings.level},
                       {"horizon", settings.horizon},
+                      {"bar", result.bar},
                       {"value", settings.value},
                       {"volatility", result.var.volatility},
                       {"var", result.var.var},
@@ -241,11 +243,11 @@ std::vector<std::string> WritePortfolio(const PortfolioResult& result,
                       {"method", "parametric normal, zero mean, sqrt(h) scaling; Euler allocation"},
                       {"provenance", provenance.ToJson()}};
   WriteFileAtomic(Join(dir, "portfolio.json"), j.dump(2) + "\n");
-  return {
-      fmt::format("portfolio VaR {:g} over {} day(s) ({} covariance, {} days): {:.2f} of "
-                  "{:.0f}; ES {:.2f}",
-                  settings.level, settings.horizon, EnumName(settings.covariance),
-                  result.covariance.observations, result.var.var, settings.value, result.var.es)};
+  return {fmt::format(
+      "portfolio VaR {:g} over {} {}(s) ({} covariance, {} {}s): {:.2f} of "
+      "{:.0f}; ES {:.2f}",
+      settings.level, settings.horizon, result.bar, EnumName(settings.covariance),
+      result.covariance.observations, result.bar, result.var.var, settings.value, result.var.es)};
 }
 
 std::vector<std::string> WriteStress(const StressResult& result, const StressSettings& settings,

@@ -1,11 +1,25 @@
 #include "finml/risk/series.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "finml/core/error.hpp"
 #include "finml/core/strings.hpp"
 
 namespace finml::risk {
+
+std::string BarUnit(const std::vector<data::Timestamp>& time, bool calendar) {
+  if (!calendar || time.size() < 2) return "day";
+  std::vector<data::Timestamp> gaps;
+  for (std::size_t i = 1; i < time.size(); ++i) gaps.push_back(time[i] - time[i - 1]);
+  std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2),
+                   gaps.end());
+  const data::Timestamp step = gaps[gaps.size() / 2];
+  if (step >= data::kSecondsPerDay * 99 / 100) return "day";
+  if (step % 3600 == 0) return fmt::format("{}-hour bar", step / 3600);
+  if (step % 60 == 0) return fmt::format("{}-minute bar", step / 60);
+  return fmt::format("{}-second bar", step);
+}
 
 namespace {
 
@@ -22,9 +36,8 @@ data::LoadOptions SeriesLoadOptions(const std::string& file, const std::string& 
         "where a carried price is a zero return)");
   }
   FINML_REQUIRE(load.missing != data::MissingPolicy::kKeep,
-                "{}: missing: keep leaves gaps a risk series cannot have (fix: error, ffill or "
-                "drop)",
-                file);
+                "{}: missing: keep leaves gaps a risk series cannot have (fix: {})", file,
+                kind == SeriesKind::kReturns ? "error or drop" : "error, ffill or drop");
   if (!column.empty()) {
     FINML_REQUIRE(load.symbols.empty() || load.symbols == std::vector<std::string>{column},
                   "{}: give the series' column once, with column or with symbols, not both", file);

@@ -249,7 +249,8 @@ class ForecastServable final : public Servable {
   }
 
   data::MarketData Prepared(data::MarketData md) const {
-    if (resample_) return data::Resample(md, *pool_->Any().Config().data.load.resample);
+    const auto& load = pool_->Any().Config().data.load;
+    if (resample_) return data::Resample(md, *load.resample, {}, load.bar_stamp);
     return md;
   }
 

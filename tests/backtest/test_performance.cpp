@@ -91,6 +91,17 @@ TEST(Performance, PeriodsPerYearFromTheCalendar) {
   EXPECT_NE(a.Describe().find("24 bars per trading day x 252 trading days"), std::string::npos)
       << a.Describe();
   EXPECT_EQ(InferPeriodsPerYear(weekdays, false), 252);
+  // Two years of New York closes shown in Tokyo fall on Tuesday to Saturday: still 252, counted.
+  std::vector<data::Timestamp> tokyo;
+  for (int k = 0; k < 730; ++k) {
+    const data::Timestamp day = monday + k * data::kSecondsPerDay;
+    if (data::Weekday(day) < 5) tokyo.push_back(day + data::kSecondsPerDay + 6 * 3600);
+  }
+  const Annualisation shifted = InferAnnualisation(tokyo, true);
+  EXPECT_EQ(shifted.periods_per_year, 252);
+  EXPECT_TRUE(shifted.counted);
+  EXPECT_NE(InferAnnualisation(weekdays, false).Describe().find("no calendar dates"),
+            std::string::npos);
 }
 
 TEST(Performance, MonthlyReturnsChainToTheTotal) {

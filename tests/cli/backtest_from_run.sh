@@ -12,6 +12,8 @@ data:
   symbols: [gold]
 backtest:
   strategy: threshold
+  long_above: 0.0002
+  cost_bps: 20
 YAML
 "$finml" run "$out/metals.yaml" --out "$out/run" >/dev/null 2>&1
 head -1 "$out/run/predictions.csv" | grep -q ',score$' || { echo "FAIL: predictions.csv has no score column"; exit 1; }
@@ -21,9 +23,10 @@ if "$finml" backtest --signals "$out/run" --out "$out/never" 2>"$out/err"; then
 fi
 grep -q "which one to trade.*--model" "$out/err" || { cat "$out/err"; echo "FAIL: message"; exit 1; }
 "$finml" backtest --signals "$out/run" --model ridge --out "$out/bt" >"$out/log" 2>&1 || { cat "$out/log"; exit 1; }
-# The predictions file itself, with the prices given, works too.
+# The predictions file itself, with the prices and settings given, works too; a run directory
+# brings the run's own backtest settings.
 "$finml" backtest --signals "$out/run/predictions.csv" --model ridge --prices tests/cli/fixtures/metals.csv \
-  --symbols gold --out "$out/bt_file" >/dev/null 2>&1
+  --symbols gold --long-above 0.0002 --cost-bps 20 --out "$out/bt_file" >/dev/null 2>&1
 for dir in bt bt_file; do
   /usr/bin/python3 - "$out/run/backtest/ridge/metrics.json" "$out/$dir/metrics.json" <<'PY'
 import json, sys

@@ -179,7 +179,7 @@ TEST(LoaderChoices, ResampleIntradayBarsOhlcAware) {
   o.resample = ResampleRule::Parse("1h");
   MarketData h = ParseMarketData(csv, "bars.csv", o);
   ASSERT_EQ(h.rows(), 3u);
-  EXPECT_EQ(h.time_label[0], "2020-01-02 10:00:00");  // stamped when the bar is complete
+  EXPECT_EQ(h.time_label[0], "2020-01-02 09:00:00");  // [09:00, 10:00), stamped at its start
   EXPECT_DOUBLE_EQ(h.assets[0].open[0], 10);
   EXPECT_DOUBLE_EQ(h.assets[0].high[0], 13);
   EXPECT_DOUBLE_EQ(h.assets[0].low[0], 9);
@@ -212,11 +212,67 @@ TEST(LoaderChoices, ResampledBarsNeverSeeLaterBars) {
   const MarketData b = ParseMarketData("time,x\n" + early + late_b, "b.csv", o);
   ASSERT_EQ(a.rows(), b.rows());
   for (std::size_t i = 0; i < a.rows(); ++i) {
-    if (a.time_label[i] > "2020-01-02 10:00:00") break;
+    if (a.time_label[i] >= "2020-01-02 10:00:00") break;
     EXPECT_EQ(a.assets[0].close[i], b.assets[0].close[i]) << a.time_label[i];
   }
-  EXPECT_EQ(a.time_label[3], "2020-01-02 10:00:00");  // 09:45..09:55, complete at 10:00
+  EXPECT_EQ(a.time_label[3], "2020-01-02 09:45:00");  // 09:45..09:55
   EXPECT_EQ(a.assets[0].close[3], 155);
+}
+
+// Bars stamped at their end (09:35 closes 09:30-09:35, 16:00 is the last): hours are
+// (09:00, 10:00] .. (15:00, 16:00], and grouping at the file's own 5 minutes changes nothing.
+TEST(LoaderChoices, EndStampedBarsGroupIntoTheIntervalTheyClose) {
+  std::string csv = "time,x\n";
+  int n = 0;
+  for (int minute = 9 * 60 + 35; minute <= 16 * 60; minute += 5)
+    csv += fmt::format("2021-04-19 {:02d}:{:02d}:00,{}\n", minute / 60, minute % 60, 100 + n++);
+  LoadOptions o;
+  o.bar_stamp = BarStamp::kEnd;
+  o.resample = ResampleRule::Parse("1h");
+  const MarketData h = ParseMarketData(csv, "bars.csv", o);
+  ASSERT_EQ(h.rows(), 7u);
+  EXPECT_EQ(h.time_label.front(), "2021-04-19 10:00:00");
+  EXPECT_EQ(h.time_label.back(), "2021-04-19 16:00:00");
+  EXPECT_EQ(h.assets[0].close.back(), 100 + n - 1);
+  o.resample = ResampleRule::Parse("5min");
+  const MarketData same = ParseMarketData(csv, "bars.csv", o);
+  const MarketData raw = ParseMarketData(csv, "bars.csv", {});
+  EXPECT_EQ(same.time_label, raw.time_label);
+  EXPECT_EQ(same.assets[0].close, raw.assets[0].close);
+  // Start stamps: the same file read as starts puts 16:00 in an hour of its own.
+  o.bar_stamp = BarStamp::kStart;
+  o.resample = ResampleRule::Parse("1h");
+  EXPECT_EQ(ParseMarketData(csv, "bars.csv", o).rows(), 8u);
+}
+
+// A date alone is a day in every zone: no zone moves a daily bar to the day before.
+TEST(LoaderChoices, DatesAloneIgnoreZones) {
+  const std::string csv = "Date,gold\n2020-01-02,1500\n2020-01-03,1510\n";
+  LoadOptions o;
+  o.source_timezone = "UTC";
+  o.timezone = "America/New_York";
+  const MarketData md = ParseMarketData(csv, "gold.csv", o);
+  EXPECT_EQ(md.time_label, (std::vector<std::string>{"2020-01-02", "2020-01-03"}));
+}
+
+// A naive time the source zone skipped is an error at its line, not a duplicate of the next.
+TEST(LoaderChoices, ATimeTheClocksSkippedIsAnError) {
+  const std::string csv =
+      "time,x\n2021-03-14 01:00:00,1\n2021-03-14 02:00:00,2\n2021-03-14 03:00:00,3\n";
+  LoadOptions o;
+  o.source_timezone = "America/New_York";
+  const std::string e = ErrorOf(csv, o);
+  EXPECT_NE(e.find("prices.csv:3:1: '2021-03-14 02:00:00' never happened in America/New_York"),
+            std::string::npos)
+      << e;
+}
+
+TEST(LoaderChoices, ReturnsAreNotResampledByTheirLastDay) {
+  LoadOptions o;
+  o.signed_values = true;
+  o.resample = ResampleRule::Parse("W");
+  EXPECT_NE(ErrorOf("date,r\n2020-01-02,-0.01\n2020-01-03,0.02\n", o).find("pass prices"),
+            std::string::npos);
 }
 
 TEST(LoaderChoices, ResampleRules) {

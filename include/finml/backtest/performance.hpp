@@ -52,6 +52,8 @@ struct Annualisation {
   double days_per_year = 252;
   bool intraday = false;
   bool inferred = true;  // false: the user set periods_per_year
+  bool calendar = true;  // false: no dates, 252 assumed
+  bool counted = false;  // daily bars counted per year over the data's span
   [[nodiscard]] std::string Describe() const;
 };
 [[nodiscard]] Annualisation InferAnnualisation(const std::vector<data::Timestamp>& time,

@@ -43,6 +43,7 @@ struct LoadOptions {
   std::string timezone;
   std::string source_timezone;
   std::optional<ResampleRule> resample;
+  BarStamp bar_stamp = BarStamp::kStart;
   // A numeric index is a decimal year (R's ts time, e.g. 1991.4962): read it as the calendar
   // day it falls on, an approximation the repairs log records.
   bool decimal_year = false;

@@ -25,8 +25,8 @@ class Zone {
   [[nodiscard]] const std::string& name() const { return name_; }
   [[nodiscard]] Timestamp ToLocal(Timestamp utc) const;
   // A local time that occurs twice (daylight saving ends) is read as the first; one that never
-  // occurs (it begins) as the instant the clock jumped over it.
-  [[nodiscard]] Timestamp FromLocal(Timestamp local) const;
+  // occurs (it begins) as the instant the clock jumped over it, and `skipped` says so.
+  [[nodiscard]] Timestamp FromLocal(Timestamp local, bool* skipped = nullptr) const;
 
  private:
   enum class Kind { kNone, kFixed, kNamed };

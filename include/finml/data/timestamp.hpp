@@ -30,6 +30,7 @@ struct CivilDate {
 struct ParsedTime {
   Timestamp time = 0;  // UTC when `offset` is set, else the wall-clock time as written
   std::optional<std::int64_t> offset;
+  bool has_time = false;  // false: a date alone, which no zone moves
 };
 [[nodiscard]] std::optional<ParsedTime> ParseTime(std::string_view text);
 // Date only when at midnight, unless `with_time` (intraday data labels every bar alike).

@@ -26,12 +26,17 @@ struct ResampleRule {
   [[nodiscard]] std::string Text() const;
   [[nodiscard]] bool Intraday() const { return unit == Unit::kMinute || unit == Unit::kHour; }
 };
+// What an intraday time marks: the start of its bar ([09:30, 09:35) is 09:30, as pandas and most
+// vendors write it) or its end (09:35; a 16:00 close).
+enum class BarStamp { kStart, kEnd };
+
 // Each group of bars becomes one, OHLC-aware: first open, max high, min low, last close and adj
-// close, summed volume; a gap (NaN) is skipped, a group of gaps stays a gap. An intraday group is
-// stamped with its end (the time its close is known); a day, week or month with the date of its
-// last bar. `zone` converts the stamps to local time first (none: they already are).
+// close, summed volume; a gap (NaN) is skipped, a group of gaps stays a gap. Intraday groups are
+// [start, end) for start stamps and (start, end] for end stamps, and stamped alike, so grouping
+// at the data's own frequency changes nothing; a day, week or month is stamped with its date.
+// `zone` converts the stamps to local time first (none: they already are).
 [[nodiscard]] MarketData Resample(const MarketData& md, const ResampleRule& rule,
-                                  const Zone& zone = {});
+                                  const Zone& zone = {}, BarStamp stamp = BarStamp::kStart);
 
 enum class JoinKind { kInner, kOuter };
 // Puts the assets of several sources on one calendar. Inner keeps dates every source has; outer
@@ -53,6 +58,13 @@ struct finml::options::Codec<finml::data::ResampleRule> {
   }
   static Json Write(const finml::data::ResampleRule& r) { return r.Text(); }
   static std::string Type() { return "rule (5min, 1h, D, W, M)"; }
+};
+
+template <>
+struct finml::EnumNames<finml::data::BarStamp> {
+  static constexpr std::string_view what = "bar stamp";
+  static constexpr finml::NamedValue<finml::data::BarStamp> values[] = {
+      {finml::data::BarStamp::kStart, "start"}, {finml::data::BarStamp::kEnd, "end"}};
 };
 
 template <>

@@ -111,6 +111,7 @@ struct PortfolioResult {
   CovarianceEstimate covariance;
   PortfolioVarResult var;
   std::string first, last;  // dates of the returns used
+  std::string bar = "day";  // the step of the data (BarUnit)
 };
 [[nodiscard]] PortfolioResult ComputePortfolio(const PortfolioSettings& settings);
 

@@ -25,6 +25,10 @@ struct ReturnSeries {
 
 // `column` empty: the only value column (an error naming the choices if there are several).
 // From prices, returns are simple (p_t / p_{t-1} - 1) or `log`; the first date has none.
+// What one step of the series is, for people: "day" for daily (or undated) data, else "1-hour
+// bar", "5-minute bar": a VaR "over 1 day" on hourly data would be read five times too small.
+[[nodiscard]] std::string BarUnit(const std::vector<data::Timestamp>& time, bool calendar);
+
 // `options` are the market-data loader's (column choices, time zone, missing values...).
 [[nodiscard]] ReturnSeries LoadReturnSeries(const std::string& path, const std::string& column,
                                             SeriesKind kind, bool log_returns = false,
