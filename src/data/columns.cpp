@@ -273,6 +273,18 @@ ColumnPlan PlanColumns(const std::vector<std::string>& header,
       plan.symbol_columns.emplace_back(name, i);
     }
     if (plan.symbol_columns.empty()) {
+      if (header.size() == 1 && header[0].find(';') != std::string::npos) {
+        throw DataError(SourceLocation{file, 1, 0},
+                        "the header is one column holding ';': the file is separated by "
+                        "semicolons",
+                        "save it with commas as separators (and points as decimal marks)");
+      }
+      if (!options.drop.empty() || !options.symbols.empty()) {
+        throw DataError(SourceLocation{file, 1, 0},
+                        "drop and symbols leave no price column besides the date",
+                        "keep at least one price column; a column both dropped and listed in "
+                        "symbols is dropped");
+      }
       throw DataError(SourceLocation{file, 1, 0}, "no price column besides the date",
                       "add at least one price column");
     }

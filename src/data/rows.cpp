@@ -41,7 +41,8 @@ void CheckRowValues(const ColumnPlan& plan, const RawRow& row, const std::string
   auto price_check = [&](double v, std::size_t col) {
     if (!std::isnan(v) && v <= 0) {
       throw DataError(loc(col), fmt::format("non-positive price {} in column '{}'", v, header[col]),
-                      "prices must be > 0; correct the value or leave it empty as missing");
+                      "prices must be > 0; correct the value or leave it empty as missing (a "
+                      "file of returns is read by risk var and risk garch with --returns)");
     }
   };
   if (plan.shape == Shape::kWidePanel || plan.shape == Shape::kCloseOnly) {

@@ -110,7 +110,8 @@ const options::Schema<PortfolioSettings>& PortfolioSettings::Schema() {
     s.Add("horizon", &P::horizon, "days").Min(1).Max(10000);
     s.Add("value", &P::value, "portfolio value").Above(0);
     s.Add("window", &P::window, "most recent days of returns used (0: all)").Max(1000000);
-    s.Add("returns", &P::returns, "simple or log returns").Switch("--log-returns", "log");
+    // No --returns flag: in risk var and garch, --returns names a file of returns.
+    s.Add("returns", &P::returns, "simple or log returns").Switch("--log-returns", "log").NoFlag();
     s.Embed(&P::load, data::LoadOptions::Schema());
     return s;
   }();

@@ -288,3 +288,15 @@ add_test(NAME cli.installed
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 finml_cli_test(decimal_year_hint 0 "note: the index .'1991\\.496153846154' \\.\\. '1998\\.646153846154'. looks like decimal years.*--decimal-year" --
                $<TARGET_FILE:finml> risk var --prices data/eustockmarkets.csv --column DAX --out ${FINML_CLI_OUT}/eu_var --overwrite)
+finml_cli_test(semicolon_separated 2 "semicolons.csv:1: the header is one column holding '.': the file is separated by semicolons" --
+               $<TARGET_FILE:finml> inspect --input tests/cli/fixtures/semicolons.csv)
+finml_cli_test(returns_given_as_prices 2 "non-positive price .*a file of returns is read by risk var and risk garch with --returns" --
+               $<TARGET_FILE:finml> risk portfolio --prices data/dem2gbp.csv --out ${FINML_CLI_OUT}/never)
+finml_cli_test(risk_var_returns_gap_fix 2 "missing value in column 'r'.*leave the date out: --missing drop" --
+               $<TARGET_FILE:finml> risk var --returns tests/cli/fixtures/returns_nan.csv --out ${FINML_CLI_OUT}/never)
+finml_cli_test(intraday_var_names_its_step 0 "portfolio VaR 0\\.99 over 1 1-hour bar" --
+               $<TARGET_FILE:finml> risk portfolio --prices tests/cli/fixtures/fx_two_times.csv --date-column DateTime_UTC
+               --out ${FINML_CLI_OUT}/intraday_portfolio --overwrite)
+finml_cli_test(credit_identifier_column 0 "'id' has a different value in every row: an identifier, not used as an input" --
+               $<TARGET_FILE:finml> credit train --data tests/cli/fixtures/applicants_ids.csv --target default
+               --no-importance --out ${FINML_CLI_OUT}/credit_identifier --overwrite)
