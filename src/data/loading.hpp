@@ -89,6 +89,14 @@ void ApplyMissingPolicy(MarketData& md, const LineMap& lines,
                         const std::vector<std::vector<std::size_t>>& field_columns,
                         const LoadOptions& options, const std::vector<std::string>& header);
 
+// The zone times are shown in: the one named; else the one offset every time was written with
+// (times as written); else UTC when offsets differ (daylight saving in the file), with a note.
+[[nodiscard]] Zone TargetZone(const LoadOptions& options, const ParsedRows& parsed, MarketData& md);
+// UTC instants become the zone's wall-clock times, the stamps every consumer compares; an hour
+// the zone repeats (daylight saving ends) is an error, since two bars cannot share a time.
+void ToZoneTime(MarketData& md, const Zone& zone, const std::string& file);
+[[nodiscard]] bool LooksLikeDecimalYears(const std::vector<std::string>& labels);
+
 // Names prices beyond 1e12 and thousandfold one-bar moves in MarketData::warnings.
 void WarnAbsurdMagnitudes(MarketData& md);
 

@@ -262,26 +262,4 @@ ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
 
 }  // namespace
 
-void ApplySourceZone(ParsedRows& parsed, const Zone& zone, const ColumnPlan& plan,
-                     const std::string& file) {
-  if (!parsed.calendar || !parsed.timed || zone.IsNone()) return;
-  auto convert = [&](std::vector<RawRow>& rows) {
-    for (auto& row : rows) {
-      if (!row.naive) continue;
-      bool skipped = false;
-      row.time = zone.FromLocal(row.time, &skipped);
-      if (skipped) {
-        throw DataError(
-            SourceLocation{file, row.line, plan.date_col + 1},
-            fmt::format("'{}' never happened in {}: the clocks jumped over it (daylight saving)",
-                        Excerpt(row.label), zone.name()),
-            "the file's times are probably in another zone: name it with source_timezone "
-            "(--source-timezone UTC, or the zone the data was recorded in)");
-      }
-    }
-  };
-  convert(parsed.rows);
-  for (auto& [symbol, rows] : parsed.per_symbol) convert(rows);
-}
-
 }  // namespace finml::data::loading

@@ -1,0 +1,95 @@
+// The clock of market data: which zone times are read and shown in, and dates that look like
+// something else (decimal years).
+#include <algorithm>
+#include <cmath>
+
+#include "finml/core/error.hpp"
+#include "finml/core/strings.hpp"
+#include "loading.hpp"
+
+namespace finml::data::loading {
+
+void ApplySourceZone(ParsedRows& parsed, const Zone& zone, const ColumnPlan& plan,
+                     const std::string& file) {
+  if (!parsed.calendar || !parsed.timed || zone.IsNone()) return;
+  auto convert = [&](std::vector<RawRow>& rows) {
+    for (auto& row : rows) {
+      if (!row.naive) continue;
+      bool skipped = false;
+      row.time = zone.FromLocal(row.time, &skipped);
+      if (skipped) {
+        throw DataError(
+            SourceLocation{file, row.line, plan.date_col + 1},
+            fmt::format("'{}' never happened in {}: the clocks jumped over it (daylight saving)",
+                        Excerpt(row.label), zone.name()),
+            "the file's times are probably in another zone: name it with source_timezone "
+            "(--source-timezone UTC, or the zone the data was recorded in)");
+      }
+    }
+  };
+  convert(parsed.rows);
+  for (auto& [symbol, rows] : parsed.per_symbol) convert(rows);
+}
+
+// The zone times are shown in: the one named; else the one offset every time was written with
+// (times as written); else UTC when offsets differ (daylight saving in the file).
+Zone TargetZone(const LoadOptions& options, const ParsedRows& parsed, MarketData& md) {
+  if (!parsed.timed) return Zone{};  // dates alone: a daily bar keeps its day in every zone
+  if (!options.timezone.empty()) return Zone::Parse(options.timezone, "timezone");
+  if (parsed.offsets.size() == 1 && !parsed.naive_times)
+    return Zone::FixedOffset(*parsed.offsets.begin());
+  if (parsed.offsets.size() > 1) {
+    md.notes.push_back(fmt::format(
+        "the times carry {} different UTC offsets; they are shown in UTC (name a zone with "
+        "timezone, e.g. Europe/Zurich, to see local times)",
+        parsed.offsets.size()));
+    return Zone::FixedOffset(0);
+  }
+  return Zone{};
+}
+
+// 1991.4962, 1991.5000, ...: fractional years of a plausible era, less than a year apart.
+bool LooksLikeDecimalYears(const std::vector<std::string>& labels) {
+  if (labels.size() < 2) return false;
+  double first = 0, second = 0;
+  try {
+    first = std::stod(labels[0]);
+    second = std::stod(labels[1]);
+  } catch (const std::exception&) {
+    return false;
+  }
+  return first >= 1800 && first <= 2200 && first != std::floor(first) && second > first &&
+         second - first < 1;
+}
+
+namespace {
+
+void Relabel(MarketData& md) {
+  const bool intraday = std::any_of(md.time.begin(), md.time.end(),
+                                    [](Timestamp t) { return t % kSecondsPerDay != 0; });
+  for (std::size_t i = 0; i < md.rows(); ++i)
+    md.time_label[i] = FormatTimestamp(md.time[i], intraday);
+}
+
+}  // namespace
+
+// UTC instants become the zone's wall-clock times, the stamps every consumer compares. Intraday
+// times of a zone with daylight saving repeat an hour each autumn: that needs resampling or a
+// fixed offset, since two bars cannot share a time.
+void ToZoneTime(MarketData& md, const Zone& zone, const std::string& file) {
+  for (auto& t : md.time) t = zone.ToLocal(t);
+  for (std::size_t i = 1; i < md.rows(); ++i) {
+    if (md.time[i] <= md.time[i - 1]) {
+      throw DataError(
+          SourceLocation{file, 0, 0},
+          fmt::format("in {} the time {} comes twice (the clocks went back), so the bars "
+                      "cannot keep their order",
+                      zone.name(), FormatTimestamp(md.time[i], true)),
+          "resample to days or longer (--resample D; resample: D in a file), or show the times "
+          "in a fixed offset (--timezone UTC or +01:00)");
+    }
+  }
+  Relabel(md);
+}
+
+}  // namespace finml::data::loading
