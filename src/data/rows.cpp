@@ -143,6 +143,7 @@ ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
   auto& rows = out.rows;
   std::vector<std::string_view> fields;
   bool decided_calendar = false;
+  double previous_key = 0;
   std::size_t ordinal = 0;
 
   while (reader.Next(fields)) {
@@ -194,11 +195,24 @@ ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
         throw DataError(reader.Where(plan.date_col), "missing date/index value",
                         "fill the date column");
       }
-      if (!rows.empty() && !(key > std::stod(rows.back().label))) {
+      // The previous key as parsed, not re-read from its text (std::stod throws on a
+      // subnormal such as 1e-320, which from_chars accepts).
+      if (!rows.empty() && !(key > previous_key)) {
         throw DataError(reader.Where(plan.date_col),
                         fmt::format("index '{}' does not increase (previous '{}')", row.label,
                                     rows.back().label),
-                        "sort the file by its index column");
+                        options.date_column.empty()
+                            ? "sort the file by its index column"
+                            : fmt::format("sort the file by it, or choose the column of dates "
+                                          "with date_column (now '{}')",
+                                          Excerpt(options.date_column)));
+      }
+      previous_key = key;
+      if (options.decimal_year && !(key >= 1 && key < 10000)) {
+        throw DataError(reader.Where(plan.date_col),
+                        fmt::format("'{}' is not a decimal year", Excerpt(row.label)),
+                        "decimal_year reads years such as 1991.4962; leave it out for an "
+                        "observation index");
       }
       row.time =
           options.decimal_year ? DecimalYearToTimestamp(key) : static_cast<Timestamp>(ordinal);

@@ -275,6 +275,18 @@ TEST(LoaderChoices, ReturnsAreNotResampledByTheirLastDay) {
             std::string::npos);
 }
 
+// An index the number parser accepts must not crash a second parser: a subnormal was re-read
+// with std::stod (which throws) and a huge decimal year overflowed an int.
+TEST(LoaderChoices, ExtremeIndexValuesAreErrorsOrData) {
+  const MarketData md = ParseMarketData("obs,x\n1e-320,1\n2,2\n3,3\n", "sub.csv", {});
+  EXPECT_EQ(md.rows(), 3u);
+  EXPECT_NE(ErrorOf("obs,x\n3,1\n2,2\n", {}).find("does not increase"), std::string::npos);
+  LoadOptions years;
+  years.decimal_year = true;
+  EXPECT_NE(ErrorOf("obs,x\n1e300,1\n2e300,2\n", years).find("is not a decimal year"),
+            std::string::npos);
+}
+
 TEST(LoaderChoices, ResampleRules) {
   EXPECT_EQ(ResampleRule::Parse("15min").Text(), "15min");
   EXPECT_EQ(ResampleRule::Parse("weekly").Text(), "W");
