@@ -87,8 +87,11 @@ std::string RunRiskExperiment(const RiskExperiment& x, const std::string& out_di
   OutputDirectory out(out_dir.empty() ? DefaultRunDirectory() : out_dir, overwrite);
   const std::string& dir = out.staging();
   nlohmann::json summary = nlohmann::json::object();
+  // Printed once every section has succeeded: a later section's error writes nothing, so results
+  // on the terminal would describe outputs that do not exist.
+  std::vector<std::string> printed;
   auto report = [&](const char* part, const std::vector<std::string>& lines) {
-    for (const auto& l : lines) std::printf("%s: %s\n", part, l.c_str());
+    for (const auto& l : lines) printed.push_back(fmt::format("{}: {}", part, l));
     summary[part] = lines;
   };
   Provenance all{command_line, {}, std::nullopt};
@@ -117,6 +120,7 @@ std::string RunRiskExperiment(const RiskExperiment& x, const std::string& out_di
                            {"summary", summary}};
   WriteFileAtomic(dir + "/run.json", record.dump(2) + "\n");
   out.Commit();
+  for (const auto& line : printed) std::printf("%s\n", line.c_str());
   return out.path();
 }
 
