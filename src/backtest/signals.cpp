@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <optional>
 #include <unordered_map>
 
 #include "finml/core/error.hpp"
@@ -108,6 +109,9 @@ SignalPanel ParseSignals(std::string_view text, const std::string& file_label,
   std::unordered_map<std::string, std::size_t> symbol_index;
   for (std::size_t i = 0; i < prices.symbols.size(); ++i) symbol_index[prices.symbols[i]] = i;
 
+  std::unordered_map<std::string, std::size_t> label_row;
+  if (!prices.calendar)
+    for (std::size_t i = 0; i < prices.time_label.size(); ++i) label_row[prices.time_label[i]] = i;
   SignalPanel out;
   out.source = file_label;
   out.score = Panel(prices.rows(), prices.assets());
@@ -122,10 +126,16 @@ SignalPanel ParseSignals(std::string_view text, const std::string& file_label,
                         (choice.split != "all" && Trim(fields[split_col]) != choice.split)))
       continue;
     const std::string date_text = Trim(fields[date_col]);
-    auto when = data::ParseTimestamp(date_text);
-    if (!when) {
-      throw DataError(reader.Where(date_col), fmt::format("cannot read '{}' as a date", date_text),
-                      "write ISO dates such as 2001-09-27");
+    // Prices without calendar dates (an observation index, a decimal year) are matched by the
+    // index as written, as a run's predictions of them are.
+    std::optional<data::Timestamp> when;
+    if (prices.calendar) {
+      when = data::ParseTimestamp(date_text);
+      if (!when) {
+        throw DataError(reader.Where(date_col),
+                        fmt::format("cannot read '{}' as a date", Excerpt(date_text)),
+                        "write ISO dates such as 2001-09-27");
+      }
     }
     std::size_t asset = 0;
     if (has_symbol) {
@@ -149,18 +159,30 @@ SignalPanel ParseSignals(std::string_view text, const std::string& file_label,
                       fmt::format("cannot read '{}' as a finite score", score_text),
                       "write a number; leave the row out where there is no signal");
     }
-    auto row_it = std::lower_bound(prices.time.begin(), prices.time.end(), *when);
-    if (row_it == prices.time.end()) {
-      if (out.after_last_bar++ == 0) out.first_after = date_text;
-      continue;
+    std::size_t row = 0;
+    if (!when) {
+      const auto it = label_row.find(date_text);
+      if (it == label_row.end()) {
+        throw DataError(reader.Where(date_col),
+                        fmt::format("'{}' is not an index value of the price data ({})",
+                                    Excerpt(date_text), prices.source),
+                        "date each signal on a row of the price file, by its index as written");
+      }
+      row = it->second;
+    } else {
+      auto row_it = std::lower_bound(prices.time.begin(), prices.time.end(), *when);
+      if (row_it == prices.time.end()) {
+        if (out.after_last_bar++ == 0) out.first_after = date_text;
+        continue;
+      }
+      if (*row_it != *when) {
+        throw DataError(
+            reader.Where(date_col),
+            fmt::format("'{}' is not a date of the price data ({})", date_text, prices.source),
+            "date each signal on a bar of the price file, at whose close it was known");
+      }
+      row = static_cast<std::size_t>(row_it - prices.time.begin());
     }
-    if (*row_it != *when) {
-      throw DataError(
-          reader.Where(date_col),
-          fmt::format("'{}' is not a date of the price data ({})", date_text, prices.source),
-          "date each signal on a bar of the price file, at whose close it was known");
-    }
-    const auto row = static_cast<std::size_t>(row_it - prices.time.begin());
     double& cell = out.score.at(row, asset);
     if (!std::isnan(cell)) {
       throw DataError(

@@ -33,22 +33,32 @@ struct RunData {
   ConfigNode backtest = ConfigNode::Map("finml backtest");
 };
 
-RunData ReadRunData(const std::string& run_dir) {
+// `need_data`: no --prices was given, so the run's data file is required.
+std::optional<RunData> ReadRunData(const std::string& run_dir, bool need_data) {
   const std::string file = run_dir + "/run.json";
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) {
+    if (!need_data) return std::nullopt;
+    throw InvalidInput(fmt::format(
+        "{}: no run.json, so not a run directory (fix: --prices FILE with its predictions.csv)",
+        run_dir));
+  }
   const nlohmann::json document = JsonReader::Parse(ReadFile(file), file);
   const JsonReader run(document, file);
-  const auto inputs = run["inputs"];
-  if (!inputs.raw().is_array() || inputs.raw().empty())
-    inputs.Fail("must list the run's data file (fix: pass --prices FILE)");
   RunData out;
-  out.path = run::ResolveDataPath(inputs.At(0)["path"].String(4096), run["source"].String(4096));
-  const auto section = run["config"]["data"];
-  if (!section.raw().is_object()) section.Fail("must be an object");
-  nlohmann::json data = section.raw();
-  out.price = section.Has("price") ? section["price"].String() : "close";
-  data.erase("path");
-  data.erase("price");
-  out.load = ConfigNode::FromJson(data, file + ": config.data");
+  if (need_data) {
+    const auto inputs = run["inputs"];
+    if (!inputs.raw().is_array() || inputs.raw().empty())
+      inputs.Fail("must list the run's data file (fix: pass --prices FILE)");
+    out.path = run::ResolveDataPath(inputs.At(0)["path"].String(4096), run["source"].String(4096));
+    const auto section = run["config"]["data"];
+    if (!section.raw().is_object()) section.Fail("must be an object");
+    nlohmann::json data = section.raw();
+    out.price = section.Has("price") ? section["price"].String() : "close";
+    data.erase("path");
+    data.erase("price");
+    out.load = ConfigNode::FromJson(data, file + ": config.data");
+  }
   const auto config = run["config"];
   if (config.Has("backtest") && config["backtest"].raw().is_object())
     out.backtest = ConfigNode::FromJson(config["backtest"].raw(), file + ": config.backtest");
@@ -88,7 +98,7 @@ int RunBacktest(const BacktestCommandOptions& o, const CLI::App& app,
                 "--prices is required (fix: --prices FILE, or --signals RUN_DIR to trade a run's "
                 "predictions on its own data)");
   std::optional<RunData> run;
-  if (run_dir) run = ReadRunData(o.signals);
+  if (run_dir) run = ReadRunData(o.signals, o.prices.empty());
   const backtest::BacktestConfig config = backtest::ParseBacktestConfig(
       o.settings.Collect(run ? run->backtest : ConfigNode::Map("finml backtest")));
   std::string prices_path = o.prices;

@@ -303,17 +303,48 @@ CreditManifest ReadCreditManifest(const std::string& model_dir) {
   return m;
 }
 
+namespace {
+
+// The cells of `columns` exactly as written ("00042" stays "00042", a 20-digit number keeps its
+// digits), whatever the table made of them: ids are copied, never interpreted.
+std::vector<std::vector<std::string>> RawCells(
+    const std::string& text, const std::string& file, const std::vector<std::string>& columns,
+    const std::vector<std::pair<std::string, std::string>>& rename) {
+  data::CsvReader reader(file, text);
+  std::vector<std::string_view> fields;
+  std::vector<std::vector<std::string>> out(columns.size());
+  if (!reader.Next(fields)) return out;
+  std::vector<std::size_t> index(columns.size(), fields.size());
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    std::string name = Trim(fields[i]);
+    if (i == 0 && name.rfind("\xef\xbb\xbf", 0) == 0) name.erase(0, 3);
+    for (const auto& [from, to] : rename) {
+      if (name == from) {
+        name = to;
+        break;
+      }
+    }
+    for (std::size_t k = 0; k < columns.size(); ++k)
+      if (columns[k] == name) index[k] = i;
+  }
+  while (reader.Next(fields))
+    for (std::size_t k = 0; k < columns.size(); ++k)
+      out[k].emplace_back(index[k] < fields.size() ? Trim(fields[index[k]]) : std::string());
+  return out;
+}
+
+}  // namespace
+
 ScoreSummary ScoreFile(const std::string& model_dir, const std::string& input_csv,
                        const std::string& out_csv, const ScoreOptions& options) {
   const CreditManifest saved = ReadCreditManifest(model_dir);
   const auto& manifest = saved.json;
   const auto model = CreditModel::Load(saved.dir, manifest);
   // Columns the model treats as categories are read as text whatever they look like in this batch
-  // ("007" must stay "007", not become the number 7); so are the ids.
+  // ("007" must stay "007", not become the number 7).
   std::vector<std::string> categorical = CategoricalColumns(manifest);
   for (const auto& spec : model.Preprocessing().Features())
     if (spec.kind == ColumnKind::kCategorical) categorical.push_back(spec.name);
-  for (const auto& id : options.id_columns) categorical.push_back(id);
   // A batch with the training file's names gets the training's rename; one already renamed is
   // read as it is.
   const std::string text = ReadFile(input_csv);
@@ -339,8 +370,8 @@ ScoreSummary ScoreFile(const std::string& model_dir, const std::string& input_cs
     for (const auto& c : t.columns)
       if (ToLower(c.name) == "id") s.id_columns.push_back(c.name);
   }
-  std::vector<const Column*> ids;
-  for (const auto& id : s.id_columns) ids.push_back(&t.Get(id));
+  for (const auto& id : s.id_columns) (void)t.Get(id);  // an unknown one: the closest name
+  const auto ids = RawCells(text, input_csv, s.id_columns, rename);
   for (const auto& c : t.columns) {
     const bool input = std::find(names.begin(), names.end(), c.name) != names.end();
     const bool id =
@@ -361,9 +392,9 @@ ScoreSummary ScoreFile(const std::string& model_dir, const std::string& input_cs
   out += '\n';
   for (std::size_t i = 0; i < t.rows; ++i) {
     out += std::to_string(i + 1);
-    for (const Column* c : ids) {
+    for (const auto& column : ids) {
       out += ',';
-      out += Csv(c->kind == ColumnKind::kNumeric ? fmt::format("{}", c->numbers[i]) : c->labels[i]);
+      out += Csv(i < column.size() ? column[i] : std::string());
     }
     // A probability that is not finite must never read as "approve".
     const bool decline = !(p[i] < s.threshold);

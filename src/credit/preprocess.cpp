@@ -40,7 +40,8 @@ double Rate(const WoeBin& b) {
 // violators, the trend being the sign of the first-to-last change in default rate).
 void MergeNumericBins(std::vector<WoeBin>& bins, const PreprocessOptions& o, double rows) {
   const double min_count = o.min_bin_share * rows;
-  while (bins.size() > 1) {
+  // Two bins at least: one bin is a feature erased (WoE 0, IV 0) without a word.
+  while (bins.size() > 2) {
     std::size_t smallest = 0;
     for (std::size_t i = 1; i < bins.size(); ++i)
       if (bins[i].count < bins[smallest].count) smallest = i;
@@ -86,6 +87,10 @@ void WarnAboutBins(const FeatureSpec& f, bool monotonic, std::vector<std::string
   for (const auto& b : f.bins) {
     if (b.count < kFewRows) ++small;
     smallest = std::min(smallest, b.count);
+  }
+  if (f.kind == ColumnKind::kNumeric && f.bins.size() < 2) {
+    warnings.push_back(fmt::format(
+        "'{}': one WoE bin: the feature carries no information in this encoding", f.name));
   }
   if (small > 0) {
     warnings.push_back(fmt::format(

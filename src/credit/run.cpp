@@ -9,6 +9,7 @@
 
 #include "finml/core/error.hpp"
 #include "finml/core/progress.hpp"
+#include "finml/core/strings.hpp"
 #include "finml/credit/logistic.hpp"
 #include "finml/credit/pipeline.hpp"
 
@@ -52,6 +53,8 @@ Table Permuted(const Table& t, const std::string& name, const std::vector<std::s
 // Text that differs in every row (an applicant number, a loan id) names rows; it predicts
 // nothing and, as a category per row, would be fitted perfectly.
 bool IsIdentifier(const Column& c, std::size_t rows) {
+  const std::string name = ToLower(c.name);
+  if (name == "id" || (name.size() > 3 && name.substr(name.size() - 3) == "_id")) return true;
   if (c.kind != ColumnKind::kCategorical || rows < 20) return false;
   std::set<std::string> seen(c.labels.begin(), c.labels.end());
   return seen.size() == rows;
@@ -250,8 +253,9 @@ CreditRun RunCredit(const Table& t, const CreditConfig& c, bool progress) {
       const bool excluded = std::find(c.exclude.begin(), c.exclude.end(), name) != c.exclude.end();
       if (!excluded && IsIdentifier(t.Get(name), t.rows))
         run.warnings.push_back(fmt::format(
-            "'{}' has a different value in every row: an identifier, not used as an input (name "
-            "it in features to use it; credit score copies a column named id to its output)",
+            "'{}' names rows (an id, or a different text in every row): an identifier, not used "
+            "as an input (name it in features to use it; credit score copies a column named id "
+            "to its output)",
             name));
     }
   }

@@ -65,8 +65,14 @@ Table ParseTable(const std::string& text, const std::string& file,
   for (std::size_t i = 0; i < fields.size(); ++i) {
     std::string name = Trim(fields[i]);
     if (i == 0 && name.rfind("\xef\xbb\xbf", 0) == 0) name.erase(0, 3);
-    for (const auto& [from, to] : rename)
-      if (name == from) name = to;
+    // Against the file's own name only: a swap (a=b, b=a) must not chain.
+    const std::string original = name;
+    for (const auto& [from, to] : rename) {
+      if (original == from) {
+        name = to;
+        break;
+      }
+    }
     if (name.empty() || seen.count(name)) {
       throw DataError(
           {file, 1, i + 1},

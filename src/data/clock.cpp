@@ -13,10 +13,15 @@ void ApplySourceZone(ParsedRows& parsed, const Zone& zone, const ColumnPlan& pla
                      const std::string& file) {
   if (!parsed.calendar || !parsed.timed || zone.IsNone()) return;
   auto convert = [&](std::vector<RawRow>& rows) {
+    std::optional<Timestamp> previous;
     for (auto& row : rows) {
-      if (!row.naive) continue;
+      if (!row.naive) {
+        previous = row.time;
+        continue;
+      }
       bool skipped = false;
-      row.time = zone.FromLocal(row.time, &skipped);
+      row.time = zone.FromLocal(row.time, &skipped, previous);
+      previous = row.time;
       if (skipped) {
         throw DataError(
             SourceLocation{file, row.line, plan.date_col + 1},
@@ -35,15 +40,25 @@ void ApplySourceZone(ParsedRows& parsed, const Zone& zone, const ColumnPlan& pla
 // (times as written); else UTC when offsets differ (daylight saving in the file).
 Zone TargetZone(const LoadOptions& options, const ParsedRows& parsed, MarketData& md) {
   if (!parsed.timed) return Zone{};  // dates alone: a daily bar keeps its day in every zone
+  // Times with offsets and times without, with no zone named for the latter, cannot be ordered.
+  if (!parsed.offsets.empty() && parsed.naive_times && options.source_timezone.empty() &&
+      options.timezone.empty()) {
+    throw DataError(SourceLocation{md.source, 0, 0},
+                    "some times carry a UTC offset and some do not",
+                    "name the zone of those without: --source-timezone ZONE (source_timezone in "
+                    "a file), e.g. UTC or Europe/Zurich");
+  }
   if (!options.timezone.empty()) return Zone::Parse(options.timezone, "timezone");
-  if (parsed.offsets.size() == 1 && !parsed.naive_times)
-    return Zone::FixedOffset(*parsed.offsets.begin());
+  if (parsed.offsets.size() == 1) return Zone::FixedOffset(*parsed.offsets.begin());
+  // Offsets that differ (daylight saving written into the file) have no one zone to show them
+  // in; choosing one from the whole file would let a later row move the days of earlier ones.
   if (parsed.offsets.size() > 1) {
-    md.notes.push_back(fmt::format(
-        "the times carry {} different UTC offsets; they are shown in UTC (name a zone with "
-        "timezone, e.g. Europe/Zurich, to see local times)",
-        parsed.offsets.size()));
-    return Zone::FixedOffset(0);
+    throw DataError(SourceLocation{md.source, 0, 0},
+                    fmt::format("the times carry {} different UTC offsets (daylight saving?), so "
+                                "days and labels need a zone",
+                                parsed.offsets.size()),
+                    "name it: --timezone Europe/Zurich (the zone they were written in) or "
+                    "--timezone UTC (timezone in a file)");
   }
   return Zone{};
 }
@@ -78,6 +93,11 @@ void Relabel(MarketData& md) {
 // fixed offset, since two bars cannot share a time.
 void ToZoneTime(MarketData& md, const Zone& zone, const std::string& file) {
   for (auto& t : md.time) t = zone.ToLocal(t);
+  CheckIncreasing(md, zone, file);
+  Relabel(md);
+}
+
+void CheckIncreasing(const MarketData& md, const Zone& zone, const std::string& file) {
   for (std::size_t i = 1; i < md.rows(); ++i) {
     if (md.time[i] <= md.time[i - 1]) {
       throw DataError(
@@ -89,7 +109,6 @@ void ToZoneTime(MarketData& md, const Zone& zone, const std::string& file) {
           "in a fixed offset (--timezone UTC or +01:00)");
     }
   }
-  Relabel(md);
 }
 
 }  // namespace finml::data::loading

@@ -86,7 +86,10 @@ void ChooseDateColumn(ColumnPlan& plan, const std::vector<std::string>& lower,
     auto col = FindColumn(names, options.date_column);
     if (!col) NoSuchColumn(file, "date_column", options.date_column, names, &options);
     plan.date_col = *col;
-  } else if (named && (holding_times.empty() || holds_time(*named))) {
+  } else if (named && (holding_times.empty() || holds_time(*named) ||
+                       (*named < first_row.size() && Trim(first_row[*named]).empty()))) {
+    // A date-named column keeps its role when its first cell is blank: that is a missing date
+    // (reported at its line), not evidence that another column holds the times.
     plan.date_col = *named;
   } else if (holding_times.size() == 1) {
     plan.date_col = holding_times.front();

@@ -225,6 +225,7 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
     const Zone zone = TargetZone(options, parsed, md);
     if (options.resample) {
       MarketData grouped = Resample(md, *options.resample, zone, options.bar_stamp);
+      CheckIncreasing(grouped, zone, file_label);
       grouped.notes = std::move(md.notes);
       grouped.repairs.push_back({fmt::format("bars resampled to {} ({} bars from)",
                                              options.resample->Text(), grouped.rows()),

@@ -95,6 +95,8 @@ void ApplyMissingPolicy(MarketData& md, const LineMap& lines,
 // UTC instants become the zone's wall-clock times, the stamps every consumer compares; an hour
 // the zone repeats (daylight saving ends) is an error, since two bars cannot share a time.
 void ToZoneTime(MarketData& md, const Zone& zone, const std::string& file);
+// The same refusal for times already local (resampled bars of a repeated hour).
+void CheckIncreasing(const MarketData& md, const Zone& zone, const std::string& file);
 [[nodiscard]] bool LooksLikeDecimalYears(const std::vector<std::string>& labels);
 
 // Names prices beyond 1e12 and thousandfold one-bar moves in MarketData::warnings.

@@ -113,24 +113,42 @@ ParsedRows ReadRows(CsvReader& reader, const ColumnPlan& plan,
 
 namespace {
 
-// A long panel's rename, drop and symbols name symbols; each must be one the file has.
+// A long panel's rename, drop and symbols name symbols: rename the file's, drop and symbols the
+// names after renaming (as for columns); two symbols may not end up with one name.
 void CheckSymbolChoices(const ColumnPlan& plan, const std::set<std::string, std::less<>>& seen,
                         const std::string& file) {
-  std::vector<std::string> all(seen.begin(), seen.end());
-  auto check = [&](const std::string& key, const std::string& name) {
-    if (seen.count(name)) return;
+  auto missing = [&](const std::string& key, const std::string& name,
+                     const std::set<std::string, std::less<>>& names) {
+    std::vector<std::string> all(names.begin(), names.end());
     throw DataError(SourceLocation{file, 1, 0},
                     fmt::format("{}: no column or symbol '{}' in the file", key, Excerpt(name)),
                     fmt::format("did you mean '{}'? symbols: {}", ClosestMatch(name, all),
                                 Excerpt(JoinStrings(all, ", "), 400)));
   };
-  for (const auto& [from, to] : plan.symbol_rename) check("rename", from);
-  for (const auto& name : plan.symbol_drop) check("drop", name);
-  for (const auto& name : plan.symbol_keep) {
-    auto renamed = std::find_if(plan.symbol_rename.begin(), plan.symbol_rename.end(),
-                                [&](const auto& entry) { return entry.second == name; });
-    check("symbols", renamed == plan.symbol_rename.end() ? name : renamed->first);
+  for (const auto& [from, to] : plan.symbol_rename)
+    if (!seen.count(from)) missing("rename", from, seen);
+  std::set<std::string, std::less<>> renamed;
+  for (const auto& symbol : seen) {
+    const auto it = plan.symbol_rename.find(symbol);
+    const std::string& name = it == plan.symbol_rename.end() ? symbol : it->second;
+    if (!renamed.insert(name).second) {
+      throw DataError(SourceLocation{file, 1, 0},
+                      fmt::format("rename gives two symbols the name '{}'", Excerpt(name)),
+                      "rename to a name the file does not use");
+    }
   }
+  auto check = [&](const std::string& key, const std::string& name) {
+    if (renamed.count(name)) return;
+    if (const auto it = plan.symbol_rename.find(name); it != plan.symbol_rename.end()) {
+      throw DataError(
+          SourceLocation{file, 1, 0},
+          fmt::format("{}: '{}' was renamed to '{}'", key, Excerpt(name), Excerpt(it->second)),
+          fmt::format("name it '{}': drop and symbols use the new names", Excerpt(it->second)));
+    }
+    missing(key, name, renamed);
+  };
+  for (const auto& name : plan.symbol_drop) check("drop", name);
+  for (const auto& name : plan.symbol_keep) check("symbols", name);
 }
 
 ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
@@ -143,6 +161,7 @@ ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
   auto& rows = out.rows;
   std::vector<std::string_view> fields;
   bool decided_calendar = false;
+  bool labels_only = false;
   double previous_key = 0;
   std::size_t ordinal = 0;
 
@@ -172,7 +191,10 @@ ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
       // Dates, or else an increasing number (an observation index or a decimal year); a first
       // cell that is neither is a date finml cannot read, not a number gone wrong.
       out.calendar = t.has_value();
-      if (!out.calendar && !LooksNumeric(Trim(row.label))) {
+      // A returns file keeps its rows in order whatever labels them (1990-01, Q1 2001): the
+      // risk commands read it as a sequence, as they always have.
+      labels_only = !out.calendar && options.signed_values && !LooksNumeric(Trim(row.label));
+      if (!out.calendar && !labels_only && !LooksNumeric(Trim(row.label))) {
         throw DataError(reader.Where(plan.date_col),
                         fmt::format("cannot read '{}' as a date", Excerpt(row.label)),
                         "use ISO dates like 2001-09-27, 2001-09-27 15:30:00 or "
@@ -188,6 +210,8 @@ ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
                         "2001-09-27T15:30:00+05:00");
       }
       row.time = *t;
+    } else if (labels_only) {
+      row.time = static_cast<Timestamp>(ordinal);
     } else {
       // No calendar: the column must be an increasing number (observation index, decimal year).
       double key = ParseNumber(row.label, reader, plan.date_col, header[plan.date_col]);

@@ -90,7 +90,7 @@ Timestamp Zone::ToLocal(Timestamp utc) const {
   return utc + Named(zone_)->get_info(instant).offset.count();
 }
 
-Timestamp Zone::FromLocal(Timestamp local, bool* skipped) const {
+Timestamp Zone::FromLocal(Timestamp local, bool* skipped, std::optional<Timestamp> after) const {
   if (skipped) *skipped = false;
   switch (kind_) {
     case Kind::kNone:
@@ -107,7 +107,10 @@ Timestamp Zone::FromLocal(Timestamp local, bool* skipped) const {
     return std::chrono::duration_cast<std::chrono::seconds>(info.first.end.time_since_epoch())
         .count();
   }
-  return local - info.first.offset.count();
+  const Timestamp earliest = local - info.first.offset.count();
+  if (info.result == date::local_info::ambiguous && after && earliest <= *after)
+    return local - info.second.offset.count();
+  return earliest;
 }
 
 }  // namespace finml::data

@@ -74,6 +74,11 @@ MarketData Resample(const MarketData& md, const ResampleRule& rule, const Zone& 
                              : rule.unit == Unit::kHour ? 3600LL * rule.count
                                                         : kSecondsPerDay * rule.count;
   auto floor_div = [](std::int64_t a, std::int64_t b) { return (a >= 0 ? a : a - b + 1) / b; };
+  // Minutes and hours count from each midnight, so 7min or 5h bins restart every day.
+  auto bin_start = [&](Timestamp local) -> Timestamp {
+    const std::int64_t day = floor_div(local, kSecondsPerDay) * kSecondsPerDay;
+    return day + (local - day) / width * width;
+  };
   auto group_of = [&](Timestamp local) -> std::int64_t {
     switch (rule.unit) {
       case Unit::kMonth: {
@@ -82,8 +87,11 @@ MarketData Resample(const MarketData& md, const ResampleRule& rule, const Zone& 
       }
       case Unit::kWeek: {
         const std::int64_t days = floor_div(local, kSecondsPerDay);
-        return floor_div((days - Weekday(local)) / 7, rule.count);  // Monday of the week
+        return floor_div(floor_div(days - Weekday(local), 7), rule.count);  // its Monday
       }
+      case Unit::kMinute:
+      case Unit::kHour:
+        return bin_start(local);
       default:
         return floor_div(local, width);
     }
@@ -115,7 +123,7 @@ MarketData Resample(const MarketData& md, const ResampleRule& rule, const Zone& 
   for (auto [b, e] : groups) {
     Timestamp when = 0;
     if (rule.Intraday()) {
-      when = (group_of(local[b]) + (end ? 1 : 0)) * width;
+      when = bin_start(local[b]) + (end ? width : 0);
     } else {
       when = floor_div(local[e - 1], kSecondsPerDay) * kSecondsPerDay;
     }

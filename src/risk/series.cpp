@@ -15,7 +15,12 @@ std::string BarUnit(const std::vector<data::Timestamp>& time, bool calendar) {
   std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2),
                    gaps.end());
   const data::Timestamp step = gaps[gaps.size() / 2];
-  if (step >= data::kSecondsPerDay * 99 / 100) return "day";
+  const double days = static_cast<double>(step) / data::kSecondsPerDay;
+  if (days >= 27 && days <= 32) return "month";
+  if (days >= 85 && days <= 95) return "quarter";
+  if (days >= 6 && days <= 8) return "week";
+  if (days >= 0.99 && days <= 4) return "day";  // trading days, weekends between
+  if (days > 4) return fmt::format("{:.0f}-day bar", days);
   if (step % 3600 == 0) return fmt::format("{}-hour bar", step / 3600);
   if (step % 60 == 0) return fmt::format("{}-minute bar", step / 60);
   return fmt::format("{}-second bar", step);
@@ -46,8 +51,31 @@ data::LoadOptions SeriesLoadOptions(const std::string& file, const std::string& 
   return load;
 }
 
+// The price field an OHLCV file's `column` names ("Open", "Adj Close"); close by default.
+data::Field FieldOf(const data::MarketData& md, const std::string& column,
+                    const std::string& file) {
+  if (md.shape != data::Shape::kOhlcv || column.empty() || column == md.assets.front().symbol)
+    return md.assets.front().Has(data::Field::kClose) ? data::Field::kClose
+                                                      : data::Field::kAdjClose;
+  std::string name;
+  for (char c : ToLower(Trim(column))) name += c == ' ' || c == '.' ? '_' : c;
+  if (name == "adjclose" || name == "adjusted") name = "adj_close";
+  if (name == "price") name = "close";
+  if (name == "vol") name = "volume";
+  for (const auto& entry : EnumNames<data::Field>::values) {
+    if (entry.name != name) continue;
+    if (entry.value == data::Field::kVolume) break;
+    FINML_REQUIRE(md.assets.front().Has(entry.value), "{}: no {} column", file, entry.name);
+    return entry.value;
+  }
+  throw DataError(
+      {file, 1, 0},
+      fmt::format("--column {}: a series is one price of this OHLCV file", Excerpt(column)),
+      "name a price column: Open, High, Low, Close or Adj Close");
+}
+
 ReturnSeries SeriesOf(const data::MarketData& md, const std::string& file, SeriesKind kind,
-                      bool log_returns) {
+                      bool log_returns, const std::string& column) {
   if (md.assets.size() != 1) {
     const auto names = md.Symbols();
     throw DataError({file, 1, 2},
@@ -56,10 +84,13 @@ ReturnSeries SeriesOf(const data::MarketData& md, const std::string& file, Serie
                     "name it with --column (column: in an experiment file)");
   }
   const data::Bars& bars = md.assets.front();
-  const std::vector<double>& raw = bars.Has(data::Field::kClose) ? bars.close : bars.adj_close;
+  const data::Field field = FieldOf(md, column, file);
+  const std::vector<double>& raw = bars.Get(field);
   ReturnSeries s;
   s.source = file;
-  s.column = bars.symbol;
+  s.column = md.shape == data::Shape::kOhlcv && !column.empty()
+                 ? bars.symbol + " " + std::string(EnumName(field))
+                 : bars.symbol;
   s.calendar = md.calendar;
   if (kind == SeriesKind::kReturns) {
     s.values = raw;
@@ -81,13 +112,13 @@ ReturnSeries ParseReturnSeries(const std::string& text, const std::string& file,
                                const std::string& column, SeriesKind kind, bool log_returns,
                                const data::LoadOptions& options) {
   const auto load = SeriesLoadOptions(file, column, kind, options);
-  return SeriesOf(data::ParseMarketData(text, file, load), file, kind, log_returns);
+  return SeriesOf(data::ParseMarketData(text, file, load), file, kind, log_returns, column);
 }
 
 ReturnSeries LoadReturnSeries(const std::string& path, const std::string& column, SeriesKind kind,
                               bool log_returns, const data::LoadOptions& options) {
   const auto load = SeriesLoadOptions(path, column, kind, options);
-  return SeriesOf(data::LoadMarketData(path, load), path, kind, log_returns);
+  return SeriesOf(data::LoadMarketData(path, load), path, kind, log_returns, column);
 }
 
 }  // namespace finml::risk

@@ -27,8 +27,25 @@ grep -q "which one to trade.*--model" "$out/err" || { cat "$out/err"; echo "FAIL
 # brings the run's own backtest settings.
 "$finml" backtest --signals "$out/run/predictions.csv" --model ridge --prices tests/cli/fixtures/metals.csv \
   --symbols gold --long-above 0.0002 --cost-bps 20 --out "$out/bt_file" >/dev/null 2>&1
-for dir in bt bt_file; do
-  /usr/bin/python3 - "$out/run/backtest/ridge/metrics.json" "$out/$dir/metrics.json" <<'PY'
+# A folder with only the predictions (no run.json) works when the prices are given.
+mkdir -p "$out/bare" && cp "$out/run/predictions.csv" "$out/bare/"
+"$finml" backtest --signals "$out/bare" --model ridge --prices tests/cli/fixtures/metals.csv \
+  --symbols gold --long-above 0.0002 --cost-bps 20 --out "$out/bt_bare" >/dev/null 2>&1 ||
+  { echo "FAIL: predictions without run.json"; exit 1; }
+# A run on data without calendar dates (a decimal-year index) trades by its index as written.
+cat >"$out/eu.yaml" <<YAML
+name: eu
+data: {path: $PWD/data/eustockmarkets.csv, symbols: [DAX]}
+backtest: {strategy: threshold}
+YAML
+"$finml" run "$out/eu.yaml" --out "$out/eurun" >/dev/null 2>&1
+"$finml" backtest --signals "$out/eurun" --model ar --out "$out/bt_eu" >"$out/log_eu" 2>&1 ||
+  { cat "$out/log_eu"; echo "FAIL: a run without calendar dates"; exit 1; }
+cp "$out/eurun/backtest/ar/metrics.json" "$out/eu_run_metrics.json"
+for dir in bt bt_file bt_bare bt_eu; do
+  reference="$out/run/backtest/ridge/metrics.json"
+  [ "$dir" = bt_eu ] && reference="$out/eu_run_metrics.json"
+  /usr/bin/python3 - "$reference" "$out/$dir/metrics.json" <<'PY'
 import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
 for key in ("total_return", "sharpe", "max_drawdown"):

@@ -297,6 +297,6 @@ finml_cli_test(risk_var_returns_gap_fix 2 "missing value in column 'r'.*leave th
 finml_cli_test(intraday_var_names_its_step 0 "portfolio VaR 0\\.99 over 1 1-hour bar" --
                $<TARGET_FILE:finml> risk portfolio --prices tests/cli/fixtures/fx_two_times.csv --date-column DateTime_UTC
                --out ${FINML_CLI_OUT}/intraday_portfolio --overwrite)
-finml_cli_test(credit_identifier_column 0 "'id' has a different value in every row: an identifier, not used as an input" --
+finml_cli_test(credit_identifier_column 0 "'id' names rows .an id, or a different text in every row.: an identifier, not used as an input" --
                $<TARGET_FILE:finml> credit train --data tests/cli/fixtures/applicants_ids.csv --target default
                --no-importance --out ${FINML_CLI_OUT}/credit_identifier --overwrite)

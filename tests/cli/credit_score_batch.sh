@@ -27,4 +27,17 @@ awk -F, 'NR > 1 && (($3 >= 0.3) != ($5 == "decline")) { bad = 1 } END { exit bad
 "$finml" credit score --model "$out/model" --input $fixtures/applicants_batch.csv --id sex --id id \
   --out "$out/scores2.csv" >/dev/null 2>&1
 [ "$(head -1 "$out/scores2.csv" | cut -d, -f1-3)" = "row,sex,id" ] || fail "--id order"
+# Ids are copied as written: zero-padded and 20-digit ids keep every digit.
+awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next } { $1 = (NR == 2 ? "12345678901234567891" : sprintf("%05d", NR)); print }' \
+  $fixtures/applicants_batch.csv >"$out/numeric_ids.csv"
+"$finml" credit score --model "$out/model" --input "$out/numeric_ids.csv" --out "$out/scores3.csv" >/dev/null 2>&1
+grep -q "^1,12345678901234567891," "$out/scores3.csv" || fail "a 20-digit id lost digits"
+grep -q "^2,00003," "$out/scores3.csv" || fail "a zero-padded id lost its zeros"
+# A numeric column named id is an identifier too, never an input.
+awk -F, 'BEGIN { OFS = "," } NR > 1 { $1 = NR } { print }' $fixtures/applicants_ids.csv >"$out/numeric_train.csv"
+"$finml" credit train --data "$out/numeric_train.csv" --target default --no-importance \
+  --out "$out/model_numeric" >"$out/log_numeric" 2>&1
+grep -q "'id' names rows" "$out/log_numeric" || fail "a numeric id was not recognised"
+/usr/bin/python3 -c 'import json, sys; sys.exit("id" in json.load(open(sys.argv[1]))["features"])' \
+  "$out/model_numeric/model/model.json" || fail "a numeric id became a model input"
 echo "ok"

@@ -192,6 +192,15 @@ TEST(CreditPreprocess, MonotonicBinsAndMinimumShare) {
   EXPECT_LE(wide.Features()[0].bins.size(), 4u);
   for (const auto& b : wide.Features()[0].bins) EXPECT_GE(b.count, 25u);
   EXPECT_EQ(wide.Features()[0].bins.front().label.rfind("(-inf, ", 0), 0u);
+  // A share no split can meet still leaves two bins: a feature is never erased in silence.
+  o.min_bin_share = 0.45;
+  EXPECT_EQ(Preprocessor::Fit(t, rows, y, {"x"}, o).Features()[0].bins.size(), 2u);
+}
+
+TEST(CreditTable, RenameMatchesTheFilesOwnNames) {
+  const Table t = ParseTable("a,b\n1,2\n", "t.csv", {}, {{"a", "b"}, {"b", "a"}});
+  EXPECT_EQ(t.Names(), (std::vector<std::string>{"b", "a"}));
+  EXPECT_EQ(t.Get("b").numbers[0], 1);
 }
 
 TEST(CreditPreprocess, OneHotStandardisesOnTrainingRowsOnly) {

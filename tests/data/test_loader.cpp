@@ -71,12 +71,18 @@ TEST(Loader, DecimalYearIndexAsApproximateDates) {
   for (std::size_t i = 1; i < eu.rows(); ++i) ASSERT_GT(eu.time[i], eu.time[i - 1]);
 }
 
+static LoadOptions WithSourceZone(const std::string& zone) {
+  LoadOptions o;
+  o.source_timezone = zone;
+  return o;
+}
+
 TEST(Loader, HeaderCaseAdjCloseDateTimes) {
   MarketData md = ParseMarketData(
       "DATE,OPEN,HIGH,LOW,CLOSE,Adj Close,VOLUME\n"
       "2020-01-02 09:30:00,10,11,9,10.5,10.4,100\n"
       "2020-01-02T09:31:00Z,10.5,11,10,10.8,10.7,200\n",
-      "bars.csv");
+      "bars.csv", WithSourceZone("UTC"));
   EXPECT_EQ(md.shape, Shape::kOhlcv);
   EXPECT_TRUE(md.assets[0].Has(Field::kAdjClose));
   EXPECT_DOUBLE_EQ(md.assets[0].adj_close[1], 10.7);
@@ -230,10 +236,15 @@ std::string LoadError(const std::string& text) {
 }
 
 TEST(Loader, DatesWithUtcOffsetsAreConvertedAndOtherFormatsNamed) {
-  const auto md = ParseMarketData(
+  // Offsets that differ need a zone to show them in (one from the file would let a later row
+  // move earlier days).
+  const std::string mixed =
       "date,close\n1980-01-01T16:00:00+05:00,1\n1980-01-02T16:00:00Z,2\n1980-01-03T16:00:00-0330,"
-      "3\n",
-      "prices.csv");
+      "3\n";
+  EXPECT_NE(LoadError(mixed).find("3 different UTC offsets"), std::string::npos);
+  LoadOptions utc;
+  utc.timezone = "UTC";
+  const auto md = ParseMarketData(mixed, "prices.csv", utc);
   EXPECT_EQ(md.time[0], *ParseTimestamp("1980-01-01 11:00:00"));
   EXPECT_EQ(md.time[1], *ParseTimestamp("1980-01-02 16:00:00"));
   EXPECT_EQ(md.time[2], *ParseTimestamp("1980-01-03 19:30:00"));

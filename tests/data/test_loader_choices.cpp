@@ -139,11 +139,18 @@ TEST(LoaderChoices, OffsetsAreKeptAsWrittenOrConverted) {
   LoadOptions utc;
   utc.timezone = "UTC";
   EXPECT_EQ(ParseMarketData(csv, "x.csv", utc).time_label.front(), "2020-01-02 08:00:00");
-  // Different offsets (daylight saving written into the file): UTC, with a note.
+  // Different offsets (daylight saving written into the file) need a zone: a zone chosen from the
+  // whole file would let a later row move the days of earlier ones.
   const std::string mixed = "time,x\n2020-03-28T10:00:00+01:00,1\n2020-03-30T10:00:00+02:00,2\n";
-  const MarketData md = ParseMarketData(mixed, "x.csv", {});
-  EXPECT_EQ(md.time_label.back(), "2020-03-30 08:00:00");
-  EXPECT_EQ(md.notes.size(), 1u);
+  EXPECT_NE(ErrorOf(mixed, {}).find("2 different UTC offsets"), std::string::npos);
+  LoadOptions zurich;
+  zurich.timezone = "Europe/Zurich";
+  const MarketData md = ParseMarketData(mixed, "x.csv", zurich);
+  EXPECT_EQ(md.time_label.back(), "2020-03-30 10:00:00");
+  // Offsets and no offsets: the zone of the latter must be named.
+  EXPECT_NE(ErrorOf("time,x\n2020-03-28T10:00:00+01:00,1\n2020-03-29 10:00:00,2\n", {})
+                .find("some times carry a UTC offset and some do not"),
+            std::string::npos);
   LoadOptions bad;
   bad.timezone = "Europe/Zurch";
   EXPECT_NE(ErrorOf(csv, bad).find("'Europe/Zurch' is not a time zone"), std::string::npos);
@@ -285,6 +292,77 @@ TEST(LoaderChoices, ExtremeIndexValuesAreErrorsOrData) {
   years.decimal_year = true;
   EXPECT_NE(ErrorOf("obs,x\n1e300,1\n2e300,2\n", years).find("is not a decimal year"),
             std::string::npos);
+}
+
+// From a review: long-panel renames, drops and symbols use the new names; collisions are refused.
+TEST(LoaderChoices, LongPanelRenameThenChoose) {
+  const std::string csv =
+      "date,symbol,close\n2020-01-02,gold,1\n2020-01-02,silver,2\n"
+      "2020-01-03,gold,1.1\n2020-01-03,silver,2.1\n";
+  LoadOptions o;
+  o.rename = {{"gold", "XAU"}};
+  o.drop = {"XAU"};
+  EXPECT_EQ(ParseMarketData(csv, "p.csv", o).Symbols(), (std::vector<std::string>{"silver"}));
+  o.drop = {"gold"};
+  EXPECT_NE(ErrorOf(csv, o).find("drop: 'gold' was renamed to 'XAU'"), std::string::npos)
+      << ErrorOf(csv, o);
+  o.drop.clear();
+  o.symbols = {"XAU", "silver"};
+  EXPECT_EQ(ParseMarketData(csv, "p.csv", o).Symbols(),
+            (std::vector<std::string>{"XAU", "silver"}));
+  LoadOptions clash;
+  clash.rename = {{"gold", "silver"}};
+  EXPECT_NE(ErrorOf(csv, clash).find("rename gives two symbols the name 'silver'"),
+            std::string::npos);
+}
+
+// Resampled intraday bars in a zone whose clocks go back: refused, not repeated out of order.
+TEST(LoaderChoices, ResampledRepeatedHourIsRefused) {
+  // 00:00Z..01:30Z is 02:00..03:30 CEST, then 01:00Z is 02:00 CET again.
+  std::string csv = "time,x\n";
+  int k = 0;
+  for (const char* t : {"2020-10-24T23:00:00Z", "2020-10-24T23:30:00Z", "2020-10-25T00:00:00Z",
+                        "2020-10-25T00:30:00Z", "2020-10-25T01:00:00Z", "2020-10-25T01:30:00Z",
+                        "2020-10-25T02:00:00Z"})
+    csv += fmt::format("{},{}\n", t, ++k);
+  LoadOptions o;
+  o.timezone = "Europe/Zurich";
+  o.resample = ResampleRule::Parse("30min");
+  EXPECT_NE(ErrorOf(csv, o).find("comes twice"), std::string::npos) << ErrorOf(csv, o);
+}
+
+// A naive file in a zone repeating its autumn hour: the second pass is the later instant.
+TEST(LoaderChoices, NaiveRepeatedHourReadsInOrder) {
+  const std::string csv =
+      "time,x\n2021-11-07 00:30:00,1\n2021-11-07 01:30:00,2\n2021-11-07 01:30:00,3\n"
+      "2021-11-07 02:30:00,4\n";
+  LoadOptions o;
+  o.source_timezone = "America/New_York";
+  o.timezone = "UTC";
+  const MarketData md = ParseMarketData(csv, "ny.csv", o);
+  EXPECT_EQ(md.time_label,
+            (std::vector<std::string>{"2021-11-07 04:30:00", "2021-11-07 05:30:00",
+                                      "2021-11-07 06:30:00", "2021-11-07 07:30:00"}));
+}
+
+// A blank first cell in the date column is a missing date, not a reason to take another column.
+TEST(LoaderChoices, BlankFirstDateStaysTheDateColumn) {
+  const std::string csv = "Date,Expiry,gold\n,2021-06-30,1\n2020-01-03,2021-06-30,2\n";
+  const std::string e = ErrorOf(csv, {});
+  EXPECT_NE(e.find("prices.csv:2:1: cannot read '' as a date"), std::string::npos) << e;
+}
+
+TEST(LoaderChoices, WeeksAroundTheEpochStayApart) {
+  std::string csv = "Date,x\n";
+  for (int day = -14; day < 14; ++day) {
+    const Timestamp t = day * kSecondsPerDay;
+    if (Weekday(t) < 5) csv += FormatTimestamp(t) + ",1\n";
+  }
+  LoadOptions o;
+  o.resample = ResampleRule::Parse("W");
+  const MarketData w = ParseMarketData(csv, "w.csv", o);
+  EXPECT_EQ(w.time_label, (std::vector<std::string>{"1969-12-19", "1969-12-26", "1970-01-02",
+                                                    "1970-01-09", "1970-01-14"}));
 }
 
 TEST(LoaderChoices, ResampleRules) {

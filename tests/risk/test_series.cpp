@@ -64,5 +64,28 @@ TEST(Series, MissingPoliciesOfThePriceLoader) {
   EXPECT_EQ(r.label.back(), "2020-01-03");
 }
 
+// From a review: --column names an OHLCV file's price field; a returns file keeps any row labels;
+// the unit of a step is named for people.
+TEST(Series, OhlcvColumnMonthLabelsAndBarUnits) {
+  const std::string ohlcv =
+      "Date,Open,High,Low,Close,Volume\n2020-01-02,10,12,9,11,5\n2020-01-03,12,13,10,11,5\n";
+  EXPECT_NEAR(ParseReturnSeries(ohlcv, "o.csv", "Open", SeriesKind::kPrices).values[0], 0.2, 1e-12);
+  EXPECT_NEAR(ParseReturnSeries(ohlcv, "o.csv", "", SeriesKind::kPrices).values[0], 0, 1e-12);
+  EXPECT_NE(ErrorOf(ohlcv, SeriesKind::kPrices, "Volume").find("name a price column"),
+            std::string::npos);
+  const auto months = ParseReturnSeries("month,r\n1990-01,0.01\n1990-02,-0.02\n", "m.csv", "",
+                                        SeriesKind::kReturns);
+  EXPECT_EQ(months.label, (std::vector<std::string>{"1990-01", "1990-02"}));
+  EXPECT_FALSE(months.calendar);
+  std::vector<data::Timestamp> weekly, hourly;
+  for (int k = 0; k < 5; ++k) {
+    weekly.push_back(k * 7 * data::kSecondsPerDay);
+    hourly.push_back(k * 3600);
+  }
+  EXPECT_EQ(BarUnit(weekly, true), "week");
+  EXPECT_EQ(BarUnit(hourly, true), "1-hour bar");
+  EXPECT_EQ(BarUnit(hourly, false), "day");
+}
+
 }  // namespace
 }  // namespace finml::risk

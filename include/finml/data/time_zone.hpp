@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "finml/data/timestamp.hpp"
@@ -24,9 +25,12 @@ class Zone {
   [[nodiscard]] bool HasTransitions() const { return kind_ == Kind::kNamed; }
   [[nodiscard]] const std::string& name() const { return name_; }
   [[nodiscard]] Timestamp ToLocal(Timestamp utc) const;
-  // A local time that occurs twice (daylight saving ends) is read as the first; one that never
-  // occurs (it begins) as the instant the clock jumped over it, and `skipped` says so.
-  [[nodiscard]] Timestamp FromLocal(Timestamp local, bool* skipped = nullptr) const;
+  // A local time that occurs twice (daylight saving ends) is read as the first, or as the second
+  // when the first is not after `after` (the previous row: a file in time order repeats the
+  // hour); one that never occurs (it begins) as the instant the clock jumped over it, and
+  // `skipped` says so.
+  [[nodiscard]] Timestamp FromLocal(Timestamp local, bool* skipped = nullptr,
+                                    std::optional<Timestamp> after = std::nullopt) const;
 
  private:
   enum class Kind { kNone, kFixed, kNamed };
