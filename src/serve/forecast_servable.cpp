@@ -12,6 +12,7 @@
 #include "finml/core/files.hpp"
 #include "finml/core/sha256.hpp"
 #include "finml/core/strings.hpp"
+#include "finml/data/time_zone.hpp"
 #include "finml/data/transforms.hpp"
 #include "finml/serve/model_store.hpp"
 #include "finml/train/samples.hpp"
@@ -102,6 +103,7 @@ class ForecastServable final : public Servable {
     const auto& saved = pool_->Any();
     version_ = ModelContentVersion(dir);
     resample_ = saved.Config().data.load.resample.has_value();
+    zone_ = data::Zone::Parse(saved.Config().data.load.timezone, "timezone");
     reference_ = saved.Manifest().value("drift_reference", nlohmann::json::object());
     FindInputShape(saved);
   }
@@ -360,8 +362,13 @@ class ForecastServable final : public Servable {
       for (std::size_t i = 0; i < rows; ++i) {
         const std::string where = has_bars ? fmt::format("{}[{}].date", at("bars"), i)
                                            : fmt::format("{}[{}]", at("dates"), i);
-        const auto t = data::ParseTimestamp(dates[i]);
-        if (!t) throw InvalidValue(where, fmt::format("'{}' is not an ISO 8601 date", dates[i]));
+        // A time with an offset is shown in the model's zone, as its training data was; one
+        // without is taken as written (already that zone's wall-clock time).
+        const auto parsed = data::ParseTime(dates[i]);
+        if (!parsed)
+          throw InvalidValue(where, fmt::format("'{}' is not an ISO 8601 date", dates[i]));
+        const std::optional<data::Timestamp> t =
+            parsed->offset ? zone_.ToLocal(parsed->time) : parsed->time;
         if (!md.time.empty() && *t <= md.time.back())
           throw InvalidValue(where,
                              fmt::format("{} is not after the previous date {} (oldest first, "
@@ -397,6 +404,7 @@ class ForecastServable final : public Servable {
   std::unique_ptr<ReplicaPool<run::SavedForecaster>> pool_;
   nlohmann::json reference_;
   bool resample_ = false;
+  data::Zone zone_;  // the zone the model's training times were shown in
   std::vector<Field> fields_;
   std::size_t min_rows_ = 1;
 };
