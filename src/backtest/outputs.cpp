@@ -99,13 +99,12 @@ std::string EquityCsv(const BacktestResult& r, const PricePanel& prices) {
   for (std::size_t k = 0; k < e.equity.size(); ++k) {
     peak = std::max(peak, e.equity[k]);
     const double ret = k ? e.equity[k] / e.equity[k - 1] - 1.0 : 0.0;
-    out += fmt::format("{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g}",
-                       prices.time_label[e.first_row + k], e.equity[k], ret,
-                       e.equity[k] / peak - 1.0, e.cash[k], e.gross_exposure[k], e.net_exposure[k],
-                       e.turnover[k], e.fees[k], e.slippage[k]);
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{}", prices.time_label[e.first_row + k],
+                       e.equity[k], ret, e.equity[k] / peak - 1.0, e.cash[k], e.gross_exposure[k],
+                       e.net_exposure[k], e.turnover[k], e.fees[k], e.slippage[k]);
     if (with_bench) {
       const double b = r.benchmark[k];
-      out += fmt::format(",{:.17g},{:.17g}", b, k ? b / r.benchmark[k - 1] - 1.0 : 0.0);
+      out += fmt::format(",{},{}", b, k ? b / r.benchmark[k - 1] - 1.0 : 0.0);
     }
     out += '\n';
   }
@@ -115,10 +114,9 @@ std::string EquityCsv(const BacktestResult& r, const PricePanel& prices) {
 std::string TradesCsv(const BacktestResult& r, const PricePanel& prices) {
   std::string out = "date,symbol,side,quantity,price,value,fee,slippage\n";
   for (const Trade& t : r.engine.trades) {
-    out +=
-        fmt::format("{},{},{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g}\n", prices.time_label[t.row],
-                    CsvField(prices.symbols[t.asset]), t.quantity > 0 ? "buy" : "sell", t.quantity,
-                    t.price, t.value, t.fee, t.slippage);
+    out += fmt::format("{},{},{},{},{},{},{},{}\n", prices.time_label[t.row],
+                       CsvField(prices.symbols[t.asset]), t.quantity > 0 ? "buy" : "sell",
+                       t.quantity, t.price, t.value, t.fee, t.slippage);
   }
   return out;
 }

@@ -226,7 +226,7 @@ std::vector<std::string> WriteCreditRun(const CreditRun& run, const Table& t,
   std::string oof = "row,fold,y,probability,score\n";
   for (std::size_t i = 0; i < run.oof.size(); ++i) {
     if (std::isnan(run.oof[i])) continue;
-    oof += fmt::format("{},{},{},{:.17g},{:.2f}\n", i + 1, run.fold[i], run.target.y[i], run.oof[i],
+    oof += fmt::format("{},{},{},{},{:.2f}\n", i + 1, run.fold[i], run.target.y[i], run.oof[i],
                        run.config.scale.Score(run.oof[i]));
   }
   write("oof_predictions.csv", oof);
@@ -399,8 +399,7 @@ ScoreSummary ScoreFile(const std::string& model_dir, const std::string& input_cs
     // A probability that is not finite must never read as "approve".
     const bool decline = !(p[i] < s.threshold);
     s.declined += decline ? 1 : 0;
-    out +=
-        fmt::format(",{:.17g},{:.2f},{}", p[i], scale.Score(p[i]), decline ? "decline" : "approve");
+    out += fmt::format(",{},{:.2f},{}", p[i], scale.Score(p[i]), decline ? "decline" : "approve");
     const auto top = TopReasons(contrib, i, f, options.reasons);
     for (std::size_t k = 0; k < options.reasons; ++k) {
       out += ',';

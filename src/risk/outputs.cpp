@@ -52,13 +52,13 @@ std::vector<std::string> WriteGarch(const GarchResult& result, const SeriesSourc
   std::string csv =
       "date,return,conditional_variance,conditional_volatility,standardised_residual\n";
   for (std::size_t t = 0; t < s.values.size(); ++t) {
-    csv += fmt::format("{},{:.17g},{:.17g},{:.17g},{:.17g}\n", s.label[t], s.values[t],
-                       fit.sigma2[t], std::sqrt(fit.sigma2[t]), fit.residuals[t]);
+    csv += fmt::format("{},{},{},{},{}\n", s.label[t], s.values[t], fit.sigma2[t],
+                       std::sqrt(fit.sigma2[t]), fit.residuals[t]);
   }
   WriteFileAtomic(Join(dir, "volatility.csv"), csv);
   std::string fc = "step,variance,volatility\n";
   for (std::size_t h = 0; h < forecast.size(); ++h)
-    fc += fmt::format("{},{:.17g},{:.17g}\n", h + 1, forecast[h], std::sqrt(forecast[h]));
+    fc += fmt::format("{},{},{}\n", h + 1, forecast[h], std::sqrt(forecast[h]));
   WriteFileAtomic(Join(dir, "forecast.csv"), fc);
 
   report::HtmlPage page(fmt::format("{}-{} on {}", EnumName(settings.spec.model),
@@ -120,9 +120,9 @@ std::vector<std::string> WriteVar(const VarResult& result, const SeriesSource& s
   std::string csv = "date,method,level,return,var,es,exception\n";
   for (const auto& run : runs) {
     for (std::size_t i = 0; i < run.series.row.size(); ++i) {
-      csv += fmt::format("{},{},{},{:.17g},{:.17g},{:.17g},{}\n", s.label[run.series.row[i]],
-                         run.method, run.level, run.series.realized[i], run.series.var[i],
-                         run.series.es[i], int(run.series.exception[i]));
+      csv += fmt::format("{},{},{},{},{},{},{}\n", s.label[run.series.row[i]], run.method,
+                         run.level, run.series.realized[i], run.series.var[i], run.series.es[i],
+                         int(run.series.exception[i]));
     }
   }
   WriteFileAtomic(Join(dir, "var.csv"), csv);
