@@ -19,32 +19,13 @@ server_pid=""
 cleanup() { [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 cd "$repo"
+source "$bench_dir/serve_setup.sh"
 
 echo "== serve: training the LSTM forecaster and the logistic scorer" >&2
-"$finml" run bench/serve_lstm.yaml --out "$work/run" > "$work/train.log" 2>&1
-"$finml" credit train --model logistic --no-importance --out "$work/credit" >> "$work/train.log" 2>&1
-mkdir -p "$work/models"
-ln -s "$work/run/models/lstm" "$work/models/lstm"
-ln -s "$work/credit" "$work/models/credit"
-
-# Request bodies: the latest window of DJIA closes the model needs, and applicant 1 of the data.
-"$finml" serve --models "$work/models" --port 0 --threads 8 --replicas 2 2> "$work/serve.log" &
-server_pid=$!
-port=""
-for _ in $(seq 1 300); do
-  port=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/serve.log")
-  [[ -n "$port" ]] && break
-  sleep 0.1
-done
-[[ -n "$port" ]] || { echo "serve_bench.sh: the server did not start" >&2; cat "$work/serve.log" >&2; exit 1; }
+serve_train_models "$finml" "$work" "$work/train.log"
+serve_start "$finml" "$work"
 base="http://127.0.0.1:$port"
-bars=$(curl -sf "$base/v1/models/lstm" | sed -n 's/.*"min_bars":\([0-9]*\).*/\1/p')
-tail -n "$bars" data/aer_djia8012.csv | awk -F, 'BEGIN { printf "{\"prices\": [" }
-  { printf "%s%s", (NR > 1 ? ", " : ""), $2 } END { print "]}" }' > "$work/lstm.json"
-head -n 2 data/german_credit.csv | awk -F, 'NR==1 { for (i = 1; i <= NF; i++) { gsub(/"/, "", $i); name[i] = $i } }
-  NR==2 { printf "{\"applicant\": {"; sep = "";
-          for (i = 1; i <= NF; i++) if (name[i] != "Class") { printf "%s\"%s\": %s", sep, name[i], $i; sep = ", " }
-          print "}}" }' > "$work/credit.json"
+serve_write_bodies "$work"
 for m in lstm credit; do
   curl -sf -H 'Content-Type: application/json' --data @"$work/$m.json" "$base/v1/models/$m/predict" > /dev/null ||
     { echo "serve_bench.sh: a $m request failed" >&2; exit 1; }
@@ -61,7 +42,7 @@ for m in lstm credit; do
     echo "$m $conn ${line#WRK_JSON }" >> "$results"
   done
 done
-kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+serve_stop
 
 echo "== serve: in-process floor" >&2
 mkdir -p "$work/floor"

@@ -152,10 +152,7 @@ Annualisation InferAnnualisation(const std::vector<data::Timestamp>& time, bool 
   Annualisation a;
   a.calendar = calendar;
   if (!calendar || time.size() < 3) return a;
-  std::vector<data::Timestamp> gaps;
-  for (std::size_t t = 1; t < time.size(); ++t) gaps.push_back(time[t] - time[t - 1]);
-  std::nth_element(gaps.begin(), gaps.begin() + gaps.size() / 2, gaps.end());
-  const double median_days = static_cast<double>(gaps[gaps.size() / 2]) / data::kSecondsPerDay;
+  const double median_days = static_cast<double>(data::MedianStep(time)) / data::kSecondsPerDay;
   auto set = [&](double ppy) {
     a.periods_per_year = ppy;
     return a;
@@ -184,8 +181,7 @@ Annualisation InferAnnualisation(const std::vector<data::Timestamp>& time, bool 
   std::map<std::int64_t, std::size_t> per_day;
   std::size_t weekend_bars = 0;
   for (auto t : time) {
-    const std::int64_t day = (t >= 0 ? t : t - data::kSecondsPerDay + 1) / data::kSecondsPerDay;
-    ++per_day[day];
+    ++per_day[data::DayNumber(t)];
     if (data::Weekday(t) >= 5) ++weekend_bars;
   }
   a.days_per_year =

@@ -77,16 +77,14 @@ bool LooksLikeDecimalYears(const std::vector<std::string>& labels) {
          second - first < 1;
 }
 
-namespace {
-
-void Relabel(MarketData& md) {
-  const bool intraday = std::any_of(md.time.begin(), md.time.end(),
-                                    [](Timestamp t) { return t % kSecondsPerDay != 0; });
-  for (std::size_t i = 0; i < md.rows(); ++i)
-    md.time_label[i] = FormatTimestamp(md.time[i], intraday);
+std::vector<std::string> CalendarLabels(const std::vector<Timestamp>& time) {
+  const bool intraday =
+      std::any_of(time.begin(), time.end(), [](Timestamp t) { return t % kSecondsPerDay != 0; });
+  std::vector<std::string> labels;
+  labels.reserve(time.size());
+  for (Timestamp t : time) labels.push_back(FormatTimestamp(t, intraday));
+  return labels;
 }
-
-}  // namespace
 
 // UTC instants become the zone's wall-clock times, the stamps every consumer compares. Intraday
 // times of a zone with daylight saving repeat an hour each autumn: that needs resampling or a
@@ -94,7 +92,7 @@ void Relabel(MarketData& md) {
 void ToZoneTime(MarketData& md, const Zone& zone, const std::string& file) {
   for (auto& t : md.time) t = zone.ToLocal(t);
   CheckIncreasing(md, zone, file);
-  Relabel(md);
+  md.time_label = CalendarLabels(md.time);
 }
 
 void CheckIncreasing(const MarketData& md, const Zone& zone, const std::string& file) {

@@ -7,10 +7,10 @@
 #include "finml/core/strings.hpp"
 #include "loading.hpp"
 
-namespace finml::data::loading {
-namespace {
+namespace finml::data {
 
-std::optional<Field> FieldFromHeader(const std::string& lower) {
+std::optional<Field> FieldFromHeader(std::string_view header) {
+  const std::string lower = ToLower(Trim(header));
   if (lower == "open") return Field::kOpen;
   if (lower == "high") return Field::kHigh;
   if (lower == "low") return Field::kLow;
@@ -21,6 +21,21 @@ std::optional<Field> FieldFromHeader(const std::string& lower) {
   if (lower == "volume" || lower == "vol") return Field::kVolume;
   return std::nullopt;
 }
+
+}  // namespace finml::data
+
+namespace finml::data::loading {
+
+void ThrowRenamed(const std::string& file, const std::string& key, const std::string& old_name,
+                  const std::string& new_name) {
+  throw DataError(
+      SourceLocation{file, 1, 0},
+      fmt::format("{}: '{}' was renamed to '{}'", key, Excerpt(old_name), Excerpt(new_name)),
+      fmt::format("name it '{}': drop, symbols and date_column use the new names",
+                  Excerpt(new_name)));
+}
+
+namespace {
 
 bool IsDateHeader(const std::string& lower) {
   return lower == "date" || lower == "datetime" || lower == "timestamp" || lower == "time" ||
@@ -50,14 +65,7 @@ std::optional<std::size_t> FindColumn(const std::vector<std::string>& names,
                                const LoadOptions* options = nullptr) {
   if (options) {
     for (const auto& [from, to] : options->rename) {
-      if (ToLower(Trim(from)) == ToLower(Trim(wanted))) {
-        throw DataError(
-            SourceLocation{file, 1, 0},
-            fmt::format("{}: '{}' was renamed to '{}'", key, Excerpt(wanted), Excerpt(to)),
-            fmt::format("name it '{}': drop, symbols and date_column use the new "
-                        "names",
-                        Excerpt(to)));
-      }
+      if (ToLower(Trim(from)) == ToLower(Trim(wanted))) ThrowRenamed(file, key, wanted, to);
     }
   }
   throw DataError(SourceLocation{file, 1, 0},

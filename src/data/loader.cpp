@@ -90,12 +90,11 @@ CellPlaces AssembleTable(MarketData& md, std::vector<RawRow>& rows, const Column
   OrderRows(rows, options, file_label, plan.date_col, "", md.repairs);
   const std::size_t n = rows.size();
   md.time.reserve(n);
-  md.time_label.reserve(n);
-  const bool intraday = std::any_of(rows.begin(), rows.end(),
-                                    [](const RawRow& r) { return r.time % kSecondsPerDay != 0; });
-  for (const auto& row : rows) {
-    md.time.push_back(row.time);
-    md.time_label.push_back(md.calendar ? FormatTimestamp(row.time, intraday) : Trim(row.label));
+  for (const auto& row : rows) md.time.push_back(row.time);
+  if (md.calendar) {
+    md.time_label = CalendarLabels(md.time);
+  } else {
+    for (const auto& row : rows) md.time_label.push_back(Trim(row.label));
   }
   auto row_lines = std::make_shared<std::vector<std::size_t>>(n);
   for (std::size_t i = 0; i < n; ++i) (*row_lines)[i] = rows[i].line;
@@ -139,20 +138,17 @@ CellPlaces AssemblePanel(MarketData& md, ParsedRows& parsed, const ColumnPlan& p
   auto& symbol_order = parsed.symbol_order;
   auto& per_symbol = parsed.per_symbol;
   // Long panel: order each symbol's rows, then align all symbols on the union calendar.
-  std::vector<Timestamp> calendar;
   std::map<Timestamp, std::string> labels;
   for (const auto& symbol : symbol_order) {
     auto& srows = per_symbol[symbol];
     OrderRows(srows, options, file_label, plan.date_col, "symbol '" + symbol + "': ", md.repairs);
     for (const auto& r : srows) labels.emplace(r.time, r.label);
   }
-  const bool intraday = std::any_of(labels.begin(), labels.end(), [](const auto& entry) {
-    return entry.first % kSecondsPerDay != 0;
-  });
   for (const auto& [t, label] : labels) {
     md.time.push_back(t);
-    md.time_label.push_back(md.calendar ? FormatTimestamp(t, intraday) : Trim(label));
+    if (!md.calendar) md.time_label.push_back(Trim(label));
   }
+  if (md.calendar) md.time_label = CalendarLabels(md.time);
   const std::size_t n = md.time.size();
   for (const auto& symbol : symbol_order) {
     const auto& srows = per_symbol[symbol];

@@ -40,6 +40,10 @@ struct ColumnPlan {
   std::vector<std::string> notes;  // columns left out without being asked, and why
 };
 
+// "drop: 'gold' was renamed to 'XAU'": a choice that names a column or symbol by its old name.
+[[noreturn]] void ThrowRenamed(const std::string& file, const std::string& key,
+                               const std::string& old_name, const std::string& new_name);
+
 // Which column is the date, the symbol, each field or each symbol's price; the shape. The first
 // data row (empty if none) tells which columns hold dates.
 [[nodiscard]] ColumnPlan PlanColumns(const std::vector<std::string>& header,
@@ -88,6 +92,10 @@ void OrderRows(std::vector<RawRow>& rows, const LoadOptions& options, const std:
 void ApplyMissingPolicy(MarketData& md, const LineMap& lines,
                         const std::vector<std::vector<std::size_t>>& field_columns,
                         const LoadOptions& options, const std::vector<std::string>& header);
+
+// Labels of calendar times: dates, or date and time on every row when any row has a time of day
+// (intraday data labels every bar alike, midnight included).
+[[nodiscard]] std::vector<std::string> CalendarLabels(const std::vector<Timestamp>& time);
 
 // The zone times are shown in: the one named; else the one offset every time was written with
 // (times as written); else UTC when offsets differ (daylight saving in the file), with a note.

@@ -139,12 +139,8 @@ void CheckSymbolChoices(const ColumnPlan& plan, const std::set<std::string, std:
   }
   auto check = [&](const std::string& key, const std::string& name) {
     if (renamed.count(name)) return;
-    if (const auto it = plan.symbol_rename.find(name); it != plan.symbol_rename.end()) {
-      throw DataError(
-          SourceLocation{file, 1, 0},
-          fmt::format("{}: '{}' was renamed to '{}'", key, Excerpt(name), Excerpt(it->second)),
-          fmt::format("name it '{}': drop and symbols use the new names", Excerpt(it->second)));
-    }
+    if (const auto it = plan.symbol_rename.find(name); it != plan.symbol_rename.end())
+      ThrowRenamed(file, key, name, it->second);
     missing(key, name, renamed);
   };
   for (const auto& name : plan.symbol_drop) check("drop", name);

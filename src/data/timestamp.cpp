@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 namespace finml::data {
@@ -109,13 +110,24 @@ std::optional<ParsedTime> ParseTime(std::string_view text) {
   return ParsedTime{t + hour * 3600 + minute * 60 + second - offset.value_or(0), offset, true};
 }
 
-CivilDate DateOf(Timestamp t) {
-  std::int64_t days = t >= 0 ? t / kSecondsPerDay : (t - kSecondsPerDay + 1) / kSecondsPerDay;
-  return CivilFromDays(days);
+std::int64_t DayNumber(Timestamp t) {
+  return t >= 0 ? t / kSecondsPerDay : (t - kSecondsPerDay + 1) / kSecondsPerDay;
 }
 
+Timestamp MedianStep(const std::vector<Timestamp>& time) {
+  if (time.size() < 2) return 0;
+  std::vector<Timestamp> gaps;
+  gaps.reserve(time.size() - 1);
+  for (std::size_t i = 1; i < time.size(); ++i) gaps.push_back(time[i] - time[i - 1]);
+  const auto middle = gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2);
+  std::nth_element(gaps.begin(), middle, gaps.end());
+  return *middle;
+}
+
+CivilDate DateOf(Timestamp t) { return CivilFromDays(DayNumber(t)); }
+
 int Weekday(Timestamp t) {
-  std::int64_t days = t >= 0 ? t / kSecondsPerDay : (t - kSecondsPerDay + 1) / kSecondsPerDay;
+  const std::int64_t days = DayNumber(t);
   // 1970-01-01 was a Thursday (3 when Monday is 0).
   return static_cast<int>(((days % 7) + 7 + 3) % 7);
 }

@@ -76,7 +76,7 @@ MarketData Resample(const MarketData& md, const ResampleRule& rule, const Zone& 
   auto floor_div = [](std::int64_t a, std::int64_t b) { return (a >= 0 ? a : a - b + 1) / b; };
   // Minutes and hours count from each midnight, so 7min or 5h bins restart every day.
   auto bin_start = [&](Timestamp local) -> Timestamp {
-    const std::int64_t day = floor_div(local, kSecondsPerDay) * kSecondsPerDay;
+    const std::int64_t day = DayNumber(local) * kSecondsPerDay;
     return day + (local - day) / width * width;
   };
   auto group_of = [&](Timestamp local) -> std::int64_t {
@@ -86,8 +86,7 @@ MarketData Resample(const MarketData& md, const ResampleRule& rule, const Zone& 
         return floor_div(static_cast<std::int64_t>(d.year) * 12 + (d.month - 1), rule.count);
       }
       case Unit::kWeek: {
-        const std::int64_t days = floor_div(local, kSecondsPerDay);
-        return floor_div(floor_div(days - Weekday(local), 7), rule.count);  // its Monday
+        return floor_div(floor_div(DayNumber(local) - Weekday(local), 7), rule.count);  // Monday
       }
       case Unit::kMinute:
       case Unit::kHour:
@@ -125,7 +124,7 @@ MarketData Resample(const MarketData& md, const ResampleRule& rule, const Zone& 
     if (rule.Intraday()) {
       when = bin_start(local[b]) + (end ? width : 0);
     } else {
-      when = floor_div(local[e - 1], kSecondsPerDay) * kSecondsPerDay;
+      when = DayNumber(local[e - 1]) * kSecondsPerDay;
     }
     out.time.push_back(when);
     out.time_label.push_back(FormatTimestamp(when, rule.Intraday()));

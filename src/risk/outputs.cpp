@@ -159,13 +159,13 @@ std::vector<std::string> WriteVar(const VarResult& result, const SeriesSource& s
   WriteFileAtomic(Join(dir, "backtest.json"), backtest.dump(2) + "\n");
 
   report::HtmlPage page("VaR backtest: " + source.path);
+  const std::string bar = BarUnit(s.time, s.calendar);
   page.Paragraph(fmt::format(
       "Rolling 1-{} VaR and ES from the previous {} returns (GARCH-based methods refit every {} "
       "{}s), judged on {} out-of-sample {}s ({} .. {}). An exception is a return below -VaR. "
       "Kupiec tests the exception rate, Christoffersen their independence and both together; the "
       "Basel zone follows from the binomial probability of at most this many exceptions.",
-      BarUnit(s.time, s.calendar), settings.window, settings.refit_every,
-      BarUnit(s.time, s.calendar), s.values.size() - settings.window, BarUnit(s.time, s.calendar),
+      bar, settings.window, settings.refit_every, bar, s.values.size() - settings.window, bar,
       s.label[settings.window], s.label.back()));
   std::vector<std::vector<std::string>> rows;
   for (const auto& run : runs) {

@@ -10,11 +10,7 @@ namespace finml::risk {
 
 std::string BarUnit(const std::vector<data::Timestamp>& time, bool calendar) {
   if (!calendar || time.size() < 2) return "day";
-  std::vector<data::Timestamp> gaps;
-  for (std::size_t i = 1; i < time.size(); ++i) gaps.push_back(time[i] - time[i - 1]);
-  std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2),
-                   gaps.end());
-  const data::Timestamp step = gaps[gaps.size() / 2];
+  const data::Timestamp step = data::MedianStep(time);
   const double days = static_cast<double>(step) / data::kSecondsPerDay;
   if (days >= 27 && days <= 32) return "month";
   if (days >= 85 && days <= 95) return "quarter";
@@ -57,16 +53,9 @@ data::Field FieldOf(const data::MarketData& md, const std::string& column,
   if (md.shape != data::Shape::kOhlcv || column.empty() || column == md.assets.front().symbol)
     return md.assets.front().Has(data::Field::kClose) ? data::Field::kClose
                                                       : data::Field::kAdjClose;
-  std::string name;
-  for (char c : ToLower(Trim(column))) name += c == ' ' || c == '.' ? '_' : c;
-  if (name == "adjclose" || name == "adjusted") name = "adj_close";
-  if (name == "price") name = "close";
-  if (name == "vol") name = "volume";
-  for (const auto& entry : EnumNames<data::Field>::values) {
-    if (entry.name != name) continue;
-    if (entry.value == data::Field::kVolume) break;
-    FINML_REQUIRE(md.assets.front().Has(entry.value), "{}: no {} column", file, entry.name);
-    return entry.value;
+  if (const auto field = data::FieldFromHeader(column); field && *field != data::Field::kVolume) {
+    FINML_REQUIRE(md.assets.front().Has(*field), "{}: no {} column", file, EnumName(*field));
+    return *field;
   }
   throw DataError(
       {file, 1, 0},

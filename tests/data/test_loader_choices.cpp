@@ -19,6 +19,14 @@ std::string ErrorOf(std::string_view csv, const LoadOptions& options) {
   return "";
 }
 
+// Times written without an offset are in `source`, and shown in `display`.
+LoadOptions Zones(const std::string& source, const std::string& display) {
+  LoadOptions o;
+  o.source_timezone = source;
+  o.timezone = display;
+  return o;
+}
+
 constexpr std::string_view kMetals =
     "Date,gold,silver,platinum\n"
     "2020-01-02,1500,18,bad\n"
@@ -124,9 +132,7 @@ TEST(LoaderChoices, UtcTimesShownInANamedZoneAcrossDaylightSaving) {
       "1996-03-31 00:00:00,1.10\n"
       "1996-03-31 01:00:00,1.11\n"
       "1996-03-31 02:00:00,1.12\n";
-  LoadOptions o;
-  o.source_timezone = "UTC";
-  o.timezone = "Europe/Zurich";
+  LoadOptions o = Zones("UTC", "Europe/Zurich");
   const MarketData md = ParseMarketData(csv, "fx.csv", o);
   EXPECT_EQ(md.time_label, (std::vector<std::string>{"1996-03-31 01:00:00", "1996-03-31 03:00:00",
                                                      "1996-03-31 04:00:00"}));
@@ -163,9 +169,7 @@ TEST(LoaderChoices, RepeatedLocalHourNeedsResamplingOrAFixedOffset) {
       "1996-10-27 00:00:00,1.10\n"
       "1996-10-27 01:00:00,1.11\n"
       "1996-10-27 02:00:00,1.12\n";
-  LoadOptions o;
-  o.source_timezone = "UTC";
-  o.timezone = "Europe/Zurich";
+  LoadOptions o = Zones("UTC", "Europe/Zurich");
   const std::string e = ErrorOf(csv, o);
   EXPECT_NE(e.find("comes twice"), std::string::npos) << e;
   o.resample = ResampleRule::Parse("D");
@@ -255,9 +259,7 @@ TEST(LoaderChoices, EndStampedBarsGroupIntoTheIntervalTheyClose) {
 // A date alone is a day in every zone: no zone moves a daily bar to the day before.
 TEST(LoaderChoices, DatesAloneIgnoreZones) {
   const std::string csv = "Date,gold\n2020-01-02,1500\n2020-01-03,1510\n";
-  LoadOptions o;
-  o.source_timezone = "UTC";
-  o.timezone = "America/New_York";
+  LoadOptions o = Zones("UTC", "America/New_York");
   const MarketData md = ParseMarketData(csv, "gold.csv", o);
   EXPECT_EQ(md.time_label, (std::vector<std::string>{"2020-01-02", "2020-01-03"}));
 }
@@ -336,9 +338,7 @@ TEST(LoaderChoices, NaiveRepeatedHourReadsInOrder) {
   const std::string csv =
       "time,x\n2021-11-07 00:30:00,1\n2021-11-07 01:30:00,2\n2021-11-07 01:30:00,3\n"
       "2021-11-07 02:30:00,4\n";
-  LoadOptions o;
-  o.source_timezone = "America/New_York";
-  o.timezone = "UTC";
+  LoadOptions o = Zones("America/New_York", "UTC");
   const MarketData md = ParseMarketData(csv, "ny.csv", o);
   EXPECT_EQ(md.time_label,
             (std::vector<std::string>{"2021-11-07 04:30:00", "2021-11-07 05:30:00",

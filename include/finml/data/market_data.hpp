@@ -2,7 +2,9 @@
 // the source had. Values are aligned to `time`; an absent field is an empty vector.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "finml/core/names.hpp"
@@ -13,6 +15,10 @@ namespace finml::data {
 enum class Field { kOpen, kHigh, kLow, kClose, kAdjClose, kVolume };
 
 enum class Shape { kOhlcv, kCloseOnly, kWidePanel, kLongPanel };
+
+// The field a column header names: "Open", "Adj Close", "adj_close", "Price" (close), "Vol"...;
+// case and surrounding spaces do not matter. None for any other name.
+[[nodiscard]] std::optional<Field> FieldFromHeader(std::string_view header);
 
 struct Bars {
   std::string symbol;

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace finml::data {
 
@@ -36,6 +37,10 @@ struct ParsedTime {
 // Date only when at midnight, unless `with_time` (intraday data labels every bar alike).
 [[nodiscard]] std::string FormatTimestamp(Timestamp t, bool with_time = false);
 [[nodiscard]] CivilDate DateOf(Timestamp t);
+// Days since 1970-01-01, rounded down (a time before the epoch is on the day before).
+[[nodiscard]] std::int64_t DayNumber(Timestamp t);
+// The median gap between consecutive times (0 for fewer than two): the data's usual step.
+[[nodiscard]] Timestamp MedianStep(const std::vector<Timestamp>& time);
 // Monday = 0 ... Sunday = 6.
 [[nodiscard]] int Weekday(Timestamp t);
 
