@@ -106,8 +106,11 @@ ParsedRows ReadRows(CsvReader& reader, const ColumnPlan& plan,
         fmt::format("{}; the file has no date column (none is named date, datetime, timestamp, "
                     "time or index), so it was read as prices indexed by its first column '{}'",
                     e.problem(), Excerpt(header[plan.date_col])),
-        "prices need a date column, first or named 'date'; a table of applicants or loans goes "
-        "to `finml credit train --data FILE --target COLUMN` or `finml credit score`");
+        FieldFromHeader(header[plan.date_col])
+            ? "prices need a date column, first or named 'date' (finml orders and joins rows by "
+              "their time)"
+            : "prices need a date column, first or named 'date'; a table of applicants or loans "
+              "goes to `finml credit train --data FILE --target COLUMN` or `finml credit score`");
   }
 }
 

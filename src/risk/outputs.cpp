@@ -61,8 +61,8 @@ std::vector<std::string> WriteGarch(const GarchResult& result, const SeriesSourc
     fc += fmt::format("{},{},{}\n", h + 1, forecast[h], std::sqrt(forecast[h]));
   WriteFileAtomic(Join(dir, "forecast.csv"), fc);
 
-  report::HtmlPage page(fmt::format("{}-{} on {}", EnumName(settings.spec.model),
-                                    EnumName(settings.spec.dist), source.path));
+  report::HtmlPage page(fmt::format("{}-{} on {} ({})", EnumName(settings.spec.model),
+                                    EnumName(settings.spec.dist), s.column, source.path));
   page.Paragraph(fmt::format(
       "Maximum likelihood over {} returns ({} .. {}): log-likelihood {:.6f}, AIC {:.4f}, BIC "
       "{:.4f}; optimiser {} after {} iterations ({}).",
@@ -158,7 +158,7 @@ std::vector<std::string> WriteVar(const VarResult& result, const SeriesSource& s
       {"provenance", provenance.ToJson()}};
   WriteFileAtomic(Join(dir, "backtest.json"), backtest.dump(2) + "\n");
 
-  report::HtmlPage page("VaR backtest: " + source.path);
+  report::HtmlPage page(fmt::format("VaR backtest: {} ({})", s.column, source.path));
   const std::string bar = BarUnit(s.time, s.calendar);
   page.Paragraph(fmt::format(
       "Rolling 1-{} VaR and ES from the previous {} returns (GARCH-based methods refit every {} "

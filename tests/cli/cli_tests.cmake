@@ -300,3 +300,9 @@ finml_cli_test(intraday_var_names_its_step 0 "portfolio VaR 0\\.99 over 1 1-hour
 finml_cli_test(credit_identifier_column 0 "'id' names rows .an id, or a different text in every row.: an identifier, not used as an input" --
                $<TARGET_FILE:finml> credit train --data tests/cli/fixtures/applicants_ids.csv --target default
                --no-importance --out ${FINML_CLI_OUT}/credit_identifier --overwrite)
+# New-user findings: the report names the series it is about; an OHLCV file without dates is not
+# sent to the credit commands.
+finml_cli_test(var_report_names_its_column 0 "VaR backtest: Banks" --
+               /bin/sh -c "$<TARGET_FILE:finml> risk var --prices tests/cli/fixtures/swiss_sectors_gaps.csv --column Banks --missing drop --out ${FINML_CLI_OUT}/var_title --overwrite >/dev/null && cat ${FINML_CLI_OUT}/var_title/report.html")
+finml_cli_test(ohlcv_without_dates 2 "first column 'Open' .fix: prices need a date column, first or named 'date' .finml orders" --
+               /bin/sh -c "printf 'Open,High,Low,Close\\n5,6,4,5\\n4,5,3,4\\n' > ${FINML_CLI_OUT}/no_dates.csv && $<TARGET_FILE:finml> inspect --input ${FINML_CLI_OUT}/no_dates.csv")
