@@ -3,7 +3,8 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 
-.PHONY: deps configure build run test bench clean fixtures format format-check fuzz sanitize
+.PHONY: deps configure build run test bench clean fixtures format format-check fuzz sanitize \
+  screenshots
 
 deps:
 	@bash scripts/install-deps.sh
@@ -22,6 +23,13 @@ run: configure
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# One report of every kind, checked in headless Chromium, and a full-page screenshot of each in
+# $(BUILD_DIR)/screenshots for review.
+screenshots: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target finml
+	@SCREENSHOTS=$(BUILD_DIR)/screenshots bash tests/report/reports_in_browser.sh \
+	  $(BUILD_DIR)/finml $(BUILD_DIR)/report_pages
 
 bench: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target finml_bench

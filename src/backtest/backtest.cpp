@@ -93,11 +93,7 @@ BacktestResult RunBacktest(const PricePanel& prices, const SignalPanel* signals,
     r.annualisation.inferred = false;
   }
   r.periods_per_year = r.annualisation.periods_per_year;
-  // At most the data's length: a longer window draws nothing, and must not overflow on its way.
-  r.rolling_bars = static_cast<std::size_t>(
-      std::min(static_cast<double>(prices.rows()),
-               std::round(static_cast<double>(config.rolling_window) *
-                          (r.annualisation.intraday ? r.annualisation.bars_per_day : 1.0))));
+  r.rolling = RollingWindow::Parse(config.rolling_window);
 
   if (config.benchmark != "none") {
     std::vector<std::size_t> assets;

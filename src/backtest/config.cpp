@@ -1,5 +1,7 @@
 #include "finml/backtest/config.hpp"
 
+#include "finml/backtest/analytics.hpp"
+
 #include "finml/backtest/strategy.hpp"
 #include "finml/core/error.hpp"
 
@@ -84,10 +86,11 @@ const options::Schema<BacktestConfig>& BacktestConfig::Schema() {
         .Min(0);
     s.Add("risk_free", &B::risk_free, "annual risk-free rate for Sharpe and Sortino");
     s.Add("rolling_window", &B::rolling_window,
-          "bars in the tearsheet's rolling Sharpe (trading days on intraday data)")
-        .Min(2);
+          "window of the tearsheet's rolling volatility, Sharpe and beta: a calendar length "
+          "(6M, 1Y, 13W, 90D) or a number of bars (126)");
     // The strategy decides the default, so the effective settings say which one applies.
     s.Finish([](B& b, const ConfigNode&, const std::string&) {
+      (void)RollingWindow::Parse(b.rolling_window);
       if (!b.execution.rebalance) b.execution.rebalance = b.EffectiveRebalance();
     });
     return s;

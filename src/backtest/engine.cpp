@@ -72,6 +72,7 @@ EngineResult Simulate(const PricePanel& prices, const Panel& targets,
   for (auto* v :
        {&r.equity, &r.cash, &r.gross_exposure, &r.net_exposure, &r.turnover, &r.fees, &r.slippage})
     v->assign(steps, 0.0);
+  if (steps * n <= EngineResult::kMaxHoldingsCells) r.holdings = Panel(steps, n, 0.0);
   const double cost_rate = execution.cost_bps * 1e-4;
   const double slip_rate = execution.slippage_bps * 1e-4;
   double cash = execution.initial_capital;
@@ -136,6 +137,7 @@ EngineResult Simulate(const PricePanel& prices, const Panel& targets,
       if (!std::isnan(close[i])) mark[i] = close[i];
       if (shares[i] == 0) continue;
       const double value = shares[i] * mark[i];
+      if (r.holdings.rows) r.holdings.at(k, i) = value;
       equity += value;
       gross += std::abs(value);
       net += value;
@@ -144,6 +146,8 @@ EngineResult Simulate(const PricePanel& prices, const Panel& targets,
     r.cash[k] = cash;
     r.gross_exposure[k] = equity > 0 ? gross / equity : 0.0;
     r.net_exposure[k] = equity > 0 ? net / equity : 0.0;
+    if (r.holdings.rows)
+      for (std::size_t i = 0; i < n; ++i) r.holdings.at(k, i) = equity > 0 ? r.holdings.at(k, i) / equity : 0.0;
   }
   return r;
 }

@@ -5,6 +5,7 @@
 #include "finml/core/build_info.hpp"
 #include "finml/core/files.hpp"
 #include "finml/core/strings.hpp"
+#include "finml/report/html_page.hpp"
 
 namespace finml::backtest {
 namespace {
@@ -48,7 +49,7 @@ nlohmann::json BacktestMetricsJson(const BacktestResult& r, const PricePanel& pr
           {"trading_days_per_year", r.annualisation.days_per_year},
           {"intraday", r.annualisation.intraday},
           {"inferred", r.annualisation.inferred},
-          {"rolling_sharpe_bars", r.rolling_bars}}}}},
+          {"rolling_window", r.rolling.text}}}}},
       {"performance", perf},
       {"benchmark",
        r.benchmark_performance
@@ -148,26 +149,6 @@ MonthlyReturns ComputeMonthlyReturns(const std::vector<double>& equity,
   return m;
 }
 
-std::vector<double> RollingSharpe(const std::vector<double>& equity, std::size_t window,
-                                  double periods_per_year) {
-  std::vector<double> out(equity.size(), std::nan(""));
-  const auto r = SimpleReturns(equity);
-  double sum = 0, sum_sq = 0;
-  for (std::size_t t = 0; t < r.size(); ++t) {
-    sum += r[t];
-    sum_sq += r[t] * r[t];
-    if (t >= window) {
-      sum -= r[t - window];
-      sum_sq -= r[t - window] * r[t - window];
-    }
-    if (t + 1 < window) continue;
-    const double n = static_cast<double>(window);
-    const double var = (sum_sq - sum * sum / n) / (n - 1);
-    if (var > 1e-20) out[t + 1] = sum / n / std::sqrt(var) * std::sqrt(periods_per_year);
-  }
-  return out;
-}
-
 void WriteBacktestOutputs(const std::string& dir, const BacktestResult& result,
                           const PricePanel& prices, const BacktestInputs& inputs) {
   EnsureDirectory(dir);
@@ -176,7 +157,9 @@ void WriteBacktestOutputs(const std::string& dir, const BacktestResult& result,
                   BacktestMetricsJson(result, prices, inputs).dump(2) + "\n");
   WriteFileAtomic((d / "equity.csv").string(), EquityCsv(result, prices));
   WriteFileAtomic((d / "trades.csv").string(), TradesCsv(result, prices));
-  WriteFileAtomic((d / "tearsheet.html").string(), TearsheetHtml(result, prices, inputs));
+  report::WriteReport((d / "tearsheet.html").string(), TearsheetPage({{inputs.name.empty() ? result.config.strategy.name : inputs.name, &result}},
+                                    prices, inputs),
+                      inputs.chart_library_dir);
 }
 
 }  // namespace finml::backtest

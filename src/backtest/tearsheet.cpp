@@ -1,147 +1,212 @@
-// The tearsheet: one self-contained HTML page (inline SVG, no scripts) a desk can read offline.
+// The tearsheet: one page per backtest (or several strategies side by side) with what QuantStats'
+// full report shows: cumulative returns against the benchmark, drawdowns, monthly and yearly
+// returns, the distribution of returns, rolling statistics, exposure, holdings and turnover.
+#include <numeric>
+
 #include "finml/backtest/backtest.hpp"
-#include "finml/core/build_info.hpp"
+#include "finml/report/format.hpp"
 #include "finml/report/html_page.hpp"
-#include "finml/report/svg_chart.hpp"
 
 namespace finml::backtest {
 namespace {
 
-std::string Pct(double x) { return std::isfinite(x) ? fmt::format("{:.2f}%", 100 * x) : "n/a"; }
-std::string Num(double x) { return std::isfinite(x) ? fmt::format("{:.3f}", x) : "n/a"; }
-std::string Opt(const std::optional<double>& x) { return x ? Num(*x) : "n/a"; }
+using report::Axis;
+using report::Figure;
+using report::Unit;
+using json = nlohmann::json;
 
-std::vector<double> XAxis(const BacktestResult& r, const PricePanel& prices) {
-  std::vector<double> x;
-  for (std::size_t k = 0; k < r.engine.equity.size(); ++k) {
-    const std::size_t t = r.engine.first_row + k;
-    x.push_back(prices.calendar ? static_cast<double>(prices.time[t]) : static_cast<double>(t));
-  }
-  return x;
+std::string Ratio(double x) { return report::Number(x, 3); }
+std::string Opt(const std::optional<double>& x, bool percent = false) {
+  if (!x) return "n/a";
+  return percent ? report::Percent(*x) : Ratio(*x);
 }
 
-std::vector<std::vector<std::string>> MetricRows(const BacktestResult& r) {
-  const Performance& p = r.performance;
-  const Performance* b = r.benchmark_performance ? &*r.benchmark_performance : nullptr;
-  enum Format { kPct, kNum, kCount };
-  auto text = [](double v, Format f) {
-    if (f == kPct) return Pct(v);
-    return f == kNum ? Num(v) : fmt::format("{:.0f}", v);
-  };
-  auto row = [&](const std::string& name, double mine, double theirs, Format f) {
-    std::vector<std::string> cells = {name, text(mine, f)};
-    if (b) cells.push_back(text(theirs, f));
-    return cells;
-  };
-  const double nan = std::nan("");
-  std::vector<std::vector<std::string>> rows = {
-      row("Total return", p.total_return, b ? b->total_return : nan, kPct),
-      row("Annual return", p.annual_return, b ? b->annual_return : nan, kPct),
-      row("Annual volatility", p.annual_volatility, b ? b->annual_volatility : nan, kPct),
-      row("Sharpe", p.sharpe, b ? b->sharpe : nan, kNum),
-      row("Sortino", p.sortino, b ? b->sortino : nan, kNum),
-      row("Calmar", p.calmar, b ? b->calmar : nan, kNum),
-      row("Max drawdown", p.drawdown.depth, b ? b->drawdown.depth : nan, kPct),
-      row("Longest drawdown (bars)", static_cast<double>(p.drawdown.longest_bars),
-          b ? static_cast<double>(b->drawdown.longest_bars) : nan, kCount),
-      row("Win rate (bars)", p.win_rate, b ? b->win_rate : nan, kPct),
-      row("Profit factor", p.profit_factor, b ? b->profit_factor : nan, kNum),
-      row("Worst bar", p.worst_bar, b ? b->worst_bar : nan, kPct),
-  };
-  return rows;
-}
+// One strategy, or the benchmark, with what every chart needs.
+struct Curve {
+  std::string name;
+  const BacktestResult* result = nullptr;  // null for the benchmark
+  const std::vector<double>* equity = nullptr;
+  std::size_t first_row = 0;
+  std::vector<data::Timestamp> time;  // empty without a calendar
+  json x;
+  bool benchmark = false;
+};
 
-}  // namespace
-
-std::string TearsheetHtml(const BacktestResult& r, const PricePanel& prices,
-                          const BacktestInputs& inputs) {
-  using report::LineSeries;
-  report::HtmlPage page(inputs.title);
-  const auto& e = r.engine;
-  const Performance& p = r.performance;
-  const std::string first = prices.time_label[e.first_row], last = prices.time_label.back();
-
-  std::string verdict =
-      fmt::format("{} from {} to {} ({} bars): total return {}, Sharpe {}, max drawdown {}.",
-                  r.config.strategy.name, first, last, e.equity.size(), Pct(p.total_return),
-                  Num(p.sharpe), Pct(p.drawdown.depth));
-  if (r.benchmark_performance) {
-    const Performance& b = *r.benchmark_performance;
-    verdict +=
-        fmt::format(" {}: total return {}, Sharpe {}. Information ratio {}.", r.benchmark_name,
-                    Pct(b.total_return), Num(b.sharpe), Opt(p.information_ratio));
-  }
-  page.Paragraph(verdict);
-  for (const auto& w : r.warnings) page.Paragraph("Warning: " + w);
-
-  std::vector<std::string> header = {"Metric", "Strategy"};
-  if (r.benchmark_performance) header.push_back(r.benchmark_name);
-  page.Table(header, MetricRows(r));
-
-  page.KeyValues({
-      {"Alpha (annual) / beta", fmt::format("{} / {}", Opt(p.alpha), Opt(p.beta))},
-      {"Tracking error / information ratio",
-       fmt::format("{} / {}", Opt(p.tracking_error), Opt(p.information_ratio))},
-      {"Turnover (mean per bar / annual)",
-       fmt::format("{} / {}", Pct(r.mean_turnover), Num(r.mean_turnover * r.periods_per_year))},
-      {"Exposure (gross / net, mean)",
-       fmt::format("{} / {}", Pct(r.mean_gross_exposure), Pct(r.mean_net_exposure))},
-      {"Time in market", Pct(r.time_in_market)},
-      {"Orders filled / halted",
-       fmt::format("{} / {}", e.orders - e.small_orders_skipped, e.halted_orders)},
-      {"Fees / slippage", fmt::format("{:.2f} / {:.2f}", r.total_fees, r.total_slippage)},
-      {"Signal IC / rank IC (next fill to the one after)",
-       fmt::format("{} / {} over {} observations", Num(r.signal.ic), Num(r.signal.rank_ic),
-                   r.signal.observations)},
-      {"Signal rank IC per date (mean, ICIR)",
-       fmt::format("{} / {}", Opt(r.signal.rank_ic_mean), Opt(r.signal.rank_icir))},
-      {"Look-ahead alarm: rank IC with the untradeable next bar",
-       fmt::format("{}{}", Num(r.signal.next_bar_rank_ic),
-                   r.signal.lookahead_suspected ? " (suspect)" : " (fine)")},
-  });
-
-  const auto x = XAxis(r, prices);
-  report::ChartOptions chart;
-  chart.x_is_time = prices.calendar;
-  chart.title = "Equity";
-  chart.y_label = "equity";
-  std::vector<LineSeries> equity = {{"strategy", x, e.equity}};
-  if (!r.benchmark.empty()) equity.push_back({r.benchmark_name, x, r.benchmark});
-  page.Raw(report::LineChart(equity, chart));
-
-  chart.title = "Drawdown";
-  chart.y_label = "below peak";
-  std::vector<LineSeries> drawdowns;
-  auto underwater = [](const std::vector<double>& v) {
-    std::vector<double> d(v.size());
-    double peak = v.empty() ? 0 : v[0];
-    for (std::size_t k = 0; k < v.size(); ++k) {
-      peak = std::max(peak, v[k]);
-      d[k] = v[k] / peak - 1.0;
+Curve MakeCurve(std::string name, const BacktestResult* r, const std::vector<double>& equity,
+                std::size_t first_row, const PricePanel& prices, bool benchmark) {
+  Curve c{std::move(name), r, &equity, first_row, {}, json::array(), benchmark};
+  for (std::size_t k = 0; k < equity.size(); ++k) {
+    const std::size_t t = first_row + k;
+    if (prices.calendar) {
+      c.time.push_back(prices.time[t]);
+    } else {
+      c.x.push_back(t);
     }
-    return d;
+  }
+  if (prices.calendar) c.x = report::TimeAxisValues(c.time);
+  return c;
+}
+
+report::TraceStyle StyleOf(const Curve& c) {
+  report::TraceStyle s;
+  s.dashed = c.benchmark;
+  s.width = c.benchmark ? 1.5 : 2;
+  return s;
+}
+
+Axis TimeAxis(const PricePanel& prices) {
+  return prices.calendar ? Axis{"date", Unit::kTime} : Axis{"bar", Unit::kCount};
+}
+
+std::string Length(const Curve& c, std::size_t from, std::size_t to) {
+  if (c.time.empty()) return fmt::format("{} bars", to - from);
+  return fmt::format("{} days", data::DayNumber(c.time[to]) - data::DayNumber(c.time[from]));
+}
+
+void MetricsTable(report::HtmlPage& page, const std::vector<Curve>& curves,
+                  const PricePanel& prices) {
+  std::vector<std::string> header = {"Metric"};
+  std::vector<const Performance*> perf;
+  for (const auto& c : curves) {
+    header.push_back(c.name);
+    perf.push_back(c.benchmark ? &*curves.front().result->benchmark_performance
+                               : &c.result->performance);
+  }
+  std::vector<std::vector<std::string>> rows;
+  auto row = [&](const std::string& name, auto&& cell) {
+    std::vector<std::string> cells = {name};
+    for (std::size_t i = 0; i < curves.size(); ++i) cells.push_back(cell(curves[i], *perf[i]));
+    rows.push_back(std::move(cells));
   };
-  drawdowns.push_back({"strategy", x, underwater(e.equity)});
-  if (!r.benchmark.empty()) drawdowns.push_back({r.benchmark_name, x, underwater(r.benchmark)});
-  page.Raw(report::LineChart(drawdowns, chart));
+  auto strategy_only = [](auto&& f) {
+    return [f](const Curve& c, const Performance& p) -> std::string {
+      return c.benchmark ? "" : f(*c.result, p);
+    };
+  };
+  row("Start (first decision)",
+      [&](const Curve& c, const Performance&) { return prices.time_label[c.first_row]; });
+  row("End", [&](const Curve&, const Performance&) { return prices.time_label.back(); });
+  row("Total return", [](const Curve&, const Performance& p) { return report::Percent(p.total_return); });
+  row("Annual return (CAGR)",
+      [](const Curve&, const Performance& p) { return report::Percent(p.annual_return); });
+  row("Annual volatility",
+      [](const Curve&, const Performance& p) { return report::Percent(p.annual_volatility); });
+  row("Sharpe", [](const Curve&, const Performance& p) { return Ratio(p.sharpe); });
+  row("Sortino", [](const Curve&, const Performance& p) { return Ratio(p.sortino); });
+  row("Calmar", [](const Curve&, const Performance& p) { return Ratio(p.calmar); });
+  row("Max drawdown", [](const Curve&, const Performance& p) { return report::Percent(p.drawdown.depth); });
+  row("Longest drawdown", [&](const Curve&, const Performance& p) {
+    return prices.calendar ? fmt::format("{:.0f} days", p.longest_drawdown_days)
+                           : fmt::format("{} bars", p.drawdown.longest_bars);
+  });
+  row("Win rate (bars)", [](const Curve&, const Performance& p) { return report::Percent(p.win_rate); });
+  row("Profit factor", [](const Curve&, const Performance& p) { return Ratio(p.profit_factor); });
+  row("Best bar", [](const Curve&, const Performance& p) { return report::Percent(p.best_bar); });
+  row("Worst bar", [](const Curve&, const Performance& p) { return report::Percent(p.worst_bar); });
+  row("Alpha (annual)", strategy_only([](const BacktestResult&, const Performance& p) {
+        return Opt(p.alpha, true);
+      }));
+  row("Beta", strategy_only([](const BacktestResult&, const Performance& p) { return Opt(p.beta); }));
+  row("Information ratio", strategy_only([](const BacktestResult&, const Performance& p) {
+        return Opt(p.information_ratio);
+      }));
+  row("Tracking error", strategy_only([](const BacktestResult&, const Performance& p) {
+        return Opt(p.tracking_error, true);
+      }));
+  row("Turnover (annual, x equity)", strategy_only([](const BacktestResult& r, const Performance&) {
+        return Ratio(r.mean_turnover * r.periods_per_year);
+      }));
+  row("Gross / net exposure (mean)", strategy_only([](const BacktestResult& r, const Performance&) {
+        return report::Percent(r.mean_gross_exposure, 1) + " / " +
+               report::Percent(r.mean_net_exposure, 1);
+      }));
+  row("Time in market", strategy_only([](const BacktestResult& r, const Performance&) {
+        return report::Percent(r.time_in_market, 1);
+      }));
+  row("Trades", strategy_only([](const BacktestResult& r, const Performance&) {
+        return report::Count(static_cast<double>(r.engine.orders - r.engine.small_orders_skipped));
+      }));
+  row("Fees + slippage", strategy_only([](const BacktestResult& r, const Performance&) {
+        return report::Money(r.total_fees + r.total_slippage);
+      }));
+  row("Final equity", [](const Curve& c, const Performance&) { return report::Money(c.equity->back()); });
+  page.Table(header, rows);
+}
 
-  chart.title = r.annualisation.intraday ? fmt::format("Rolling Sharpe ({} trading days, {} bars)",
-                                                       r.config.rolling_window, r.rolling_bars)
-                                         : fmt::format("Rolling Sharpe ({} bars)", r.rolling_bars);
-  chart.y_label = "Sharpe";
-  std::vector<LineSeries> sharpe = {
-      {"strategy", x, RollingSharpe(e.equity, r.rolling_bars, r.periods_per_year)}};
-  if (!r.benchmark.empty())
-    sharpe.push_back(
-        {r.benchmark_name, x, RollingSharpe(r.benchmark, r.rolling_bars, r.periods_per_year)});
-  page.Raw(report::LineChart(sharpe, chart));
+void CumulativeSection(report::HtmlPage& page, const std::vector<Curve>& curves,
+                       const PricePanel& prices, double capital) {
+  page.Heading("Cumulative returns");
+  Figure value(fmt::format("Value of {} invested (log scale: the button above right)",
+                           report::Money(capital, 0)),
+               TimeAxis(prices), {"equity", Unit::kMoney});
+  for (const auto& c : curves) value.Line(c.name, c.x, *c.equity, StyleOf(c));
+  page.Chart(value.LogToggle().RangeSlider());
+}
 
-  if (prices.calendar) {
-    std::vector<data::Timestamp> time(
-        prices.time.begin() + static_cast<std::ptrdiff_t>(e.first_row), prices.time.end());
-    const MonthlyReturns m = ComputeMonthlyReturns(e.equity, time);
-    std::vector<std::string> rows, columns = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
-                                              "Aug", "Sep", "Oct", "Nov", "Dec", "Year"};
+void DrawdownSection(report::HtmlPage& page, const std::vector<Curve>& curves,
+                     const PricePanel& prices) {
+  page.Heading("Drawdowns");
+  Figure under("Underwater: below the previous peak", TimeAxis(prices),
+               {"drawdown", Unit::kPercent});
+  // Filled areas of several strategies would hide each other: one fills, the others are lines.
+  for (const auto& c : curves) {
+    if (&c == &curves.front())
+      under.Area(c.name, c.x, Underwater(*c.equity), StyleOf(c));
+    else
+      under.Line(c.name, c.x, Underwater(*c.equity), StyleOf(c));
+  }
+  page.Chart(under);
+  for (const auto& c : curves) {
+    page.Heading(fmt::format("Worst drawdowns: {}", c.name), 3);
+    std::vector<std::vector<std::string>> rows;
+    const auto episodes = TopDrawdowns(*c.equity, 5);
+    for (std::size_t i = 0; i < episodes.size(); ++i) {
+      const auto& e = episodes[i];
+      const std::size_t end = e.recovery.value_or(c.equity->size() - 1);
+      rows.push_back({std::to_string(i + 1), prices.time_label[c.first_row + e.start],
+                      prices.time_label[c.first_row + e.trough],
+                      e.recovery ? prices.time_label[c.first_row + *e.recovery] : "not recovered",
+                      report::Percent(e.depth), Length(c, e.start, e.trough),
+                      Length(c, e.start, end) + (e.recovery ? "" : " so far")});
+    }
+    if (rows.empty()) {
+      page.Paragraph("Never below a previous peak.");
+      continue;
+    }
+    page.Table({"#", "peak", "trough", "recovered", "depth", "peak to trough", "length"}, rows);
+  }
+}
+
+void CalendarSection(report::HtmlPage& page, const std::vector<Curve>& curves) {
+  if (curves.front().time.empty()) return;
+  page.Heading("Returns by month and year");
+  std::vector<std::string> years;
+  std::map<int, std::size_t> year_index;
+  std::vector<MonthlyReturns> monthly;
+  for (const auto& c : curves) {
+    monthly.push_back(ComputeMonthlyReturns(*c.equity, c.time));
+    for (int y : monthly.back().years) year_index.emplace(y, 0);
+  }
+  for (auto& [y, i] : year_index) {
+    i = years.size();
+    years.push_back(std::to_string(y));
+  }
+  Figure yearly("Return of each calendar year (first and last years are partial)",
+                {"year", Unit::kCategory}, {"return", Unit::kPercent});
+  for (std::size_t s = 0; s < curves.size(); ++s) {
+    std::vector<double> values(years.size(), NAN);
+    for (std::size_t y = 0; y < monthly[s].years.size(); ++y)
+      values[year_index[monthly[s].years[y]]] = monthly[s].annual[y];
+    yearly.Bars(curves[s].name, years, values);
+  }
+  page.Chart(yearly);
+  static const std::vector<std::string> kMonths = {"Jan", "Feb", "Mar", "Apr", "May",
+                                                   "Jun", "Jul", "Aug", "Sep", "Oct",
+                                                   "Nov", "Dec", "Year"};
+  for (std::size_t s = 0; s < curves.size(); ++s) {
+    if (curves[s].benchmark) continue;
+    const MonthlyReturns& m = monthly[s];
+    std::vector<std::string> rows;
     std::vector<double> cells;
     for (std::size_t y = 0; y < m.years.size(); ++y) {
       rows.push_back(std::to_string(m.years[y]));
@@ -149,25 +214,249 @@ std::string TearsheetHtml(const BacktestResult& r, const PricePanel& prices,
                    m.returns.begin() + static_cast<std::ptrdiff_t>(12 * y + 12));
       cells.push_back(m.annual[y]);
     }
-    chart.title = "Monthly returns (%)";
-    page.Raw(report::Heatmap(rows, columns, cells, chart));
+    page.Chart(Figure(fmt::format("Monthly returns: {}", curves[s].name),
+                      {"month", Unit::kCategory}, {"year", Unit::kCategory})
+                   .Heatmap(rows, kMonths, cells, Unit::kPercent));
+  }
+}
+
+void DistributionSection(report::HtmlPage& page, const std::vector<Curve>& curves,
+                         const std::string& bar) {
+  page.Heading("Distribution of returns");
+  Figure hist(fmt::format("Returns per {}: density (the middle 99.8%)", bar), {"return", Unit::kPercent},
+              {"density", Unit::kNumber});
+  for (const auto& c : curves) {
+    auto r = SimpleReturns(*c.equity);
+    hist.Histogram(c.name, r, 80);
+  }
+  page.Chart(hist);
+}
+
+void RollingSection(report::HtmlPage& page, const std::vector<Curve>& curves,
+                    const PricePanel& prices, const BacktestResult& first) {
+  const RollingWindow& w = first.rolling;
+  page.Heading(fmt::format("Rolling statistics ({} window)", w.Describe()));
+  const std::vector<double>* bench = first.benchmark.empty() ? nullptr : &first.benchmark;
+  Figure vol(fmt::format("Rolling volatility ({}, annualised)", w.Describe()), TimeAxis(prices),
+             {"volatility", Unit::kPercent});
+  Figure sharpe(fmt::format("Rolling Sharpe ({}, annualised)", w.Describe()), TimeAxis(prices),
+                {"Sharpe", Unit::kNumber});
+  Figure beta(fmt::format("Rolling beta to {} ({})", first.benchmark_name, w.Describe()),
+              TimeAxis(prices), {"beta", Unit::kNumber});
+  bool any_beta = false;
+  for (const auto& c : curves) {
+    const auto* against = c.benchmark || c.first_row != first.engine.first_row ? nullptr : bench;
+    const auto stats = ComputeRolling(*c.equity, against, c.time, w, first.periods_per_year);
+    vol.Line(c.name, c.x, stats.volatility, StyleOf(c));
+    sharpe.Line(c.name, c.x, stats.sharpe, StyleOf(c));
+    if (against) {
+      beta.Line(c.name, c.x, stats.beta, StyleOf(c));
+      any_beta = true;
+    }
+  }
+  page.Chart(vol);
+  page.Chart(sharpe.HorizontalLine(0));
+  if (any_beta) page.Chart(beta.HorizontalLine(1, "beta 1"));
+}
+
+// A series per bar as one value per calendar month (the sum, or the mean), x at the month's start.
+std::pair<json, std::vector<double>> Monthly(const Curve& c, const std::vector<double>& v,
+                                             bool mean) {
+  json months = json::array();
+  std::vector<double> values;
+  std::size_t count = 0;
+  int current = -1;
+  auto close = [&] {
+    if (mean && count) values.back() /= static_cast<double>(count);
+  };
+  for (std::size_t k = 0; k < v.size(); ++k) {
+    const data::CivilDate d = data::DateOf(c.time[k]);
+    const int key = d.year * 12 + static_cast<int>(d.month);
+    if (key != current) {
+      close();
+      current = key;
+      months.push_back(fmt::format("{:04}-{:02}-01", d.year, d.month));
+      values.push_back(0);
+      count = 0;
+    }
+    values.back() += v[k];
+    ++count;
+  }
+  close();
+  return {months, values};
+}
+
+void ExposureSection(report::HtmlPage& page, const std::vector<Curve>& curves,
+                     const PricePanel& prices) {
+  page.Heading("Exposure, holdings and turnover");
+  const bool calendar = !curves.front().time.empty();
+  // Per month on a calendar: a strategy in and out every other bar would draw a solid block.
+  Figure exposure(calendar ? "Exposure: positions over equity, mean of each month (gross solid, "
+                             "net dashed)"
+                           : "Exposure: positions over equity (gross solid, net dashed)",
+                  calendar ? Axis{"month", Unit::kTime} : TimeAxis(prices),
+                  {"exposure", Unit::kPercent});
+  for (const auto& c : curves) {
+    if (c.benchmark) continue;
+    const auto& e = c.result->engine;
+    report::TraceStyle gross{.colour_of = c.name}, net{.dashed = true, .colour_of = c.name};
+    if (calendar) {
+      const auto g = Monthly(c, e.gross_exposure, true), n = Monthly(c, e.net_exposure, true);
+      exposure.Line(c.name + " gross", g.first, g.second, gross);
+      exposure.Line(c.name + " net", n.first, n.second, net);
+    } else {
+      exposure.Line(c.name + " gross", c.x, e.gross_exposure, gross);
+      exposure.Line(c.name + " net", c.x, e.net_exposure, net);
+    }
+  }
+  page.Chart(exposure);
+
+  for (const auto& c : curves) {
+    if (c.benchmark || prices.assets() < 2) continue;
+    const Panel& h = c.result->engine.holdings;
+    if (h.rows == 0) {
+      page.Paragraph(fmt::format("{}: holdings are not charted for {} assets x {} bars.", c.name,
+                                 prices.assets(), c.equity->size()));
+      continue;
+    }
+    // The ten largest positions by mean |weight|, the rest summed: a stack of 500 is unreadable.
+    std::vector<double> size(h.cols, 0.0);
+    for (std::size_t k = 0; k < h.rows; ++k)
+      for (std::size_t i = 0; i < h.cols; ++i) size[i] += std::abs(h.at(k, i));
+    std::vector<std::size_t> order(h.cols);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return size[a] > size[b]; });
+    const std::size_t shown = std::min<std::size_t>(10, h.cols);
+    Figure holdings(fmt::format("Holdings of {}: weight of each asset (largest {} of {})", c.name,
+                                shown, h.cols),
+                    TimeAxis(prices), {"weight", Unit::kPercent});
+    for (std::size_t j = 0; j < shown; ++j) {
+      std::vector<double> w(h.rows);
+      for (std::size_t k = 0; k < h.rows; ++k) w[k] = h.at(k, order[j]);
+      if (size[order[j]] > 0) holdings.StackedArea(prices.symbols[order[j]], c.x, w);
+    }
+    if (h.cols > shown) {
+      std::vector<double> rest(h.rows, 0.0);
+      for (std::size_t k = 0; k < h.rows; ++k)
+        for (std::size_t j = shown; j < h.cols; ++j) rest[k] += h.at(k, order[j]);
+      holdings.StackedArea("other assets", c.x, rest);
+    }
+    page.Chart(holdings);
   }
 
-  page.Heading("How this was run");
+  Figure turnover(calendar ? "Turnover per month: value traded over equity"
+                           : "Turnover per bar: value traded over equity",
+                  calendar ? Axis{"month", Unit::kTime} : TimeAxis(prices),
+                  {"turnover", Unit::kPercent});
+  for (const auto& c : curves) {
+    if (c.benchmark) continue;
+    const auto& t = c.result->engine.turnover;
+    if (!calendar) {
+      turnover.Line(c.name, c.x, t, StyleOf(c));
+      continue;
+    }
+    const auto sums = Monthly(c, t, false);
+    turnover.Line(c.name, sums.first, sums.second, StyleOf(c));
+  }
+  page.Chart(turnover);
+}
+
+void SignalSection(report::HtmlPage& page, const std::vector<Curve>& curves) {
+  page.Heading("Signal quality");
+  page.Paragraph(
+      "IC: correlation of the score with the return from the fill after the decision to the "
+      "next fill. Look-ahead alarm: rank IC with the return no decision can trade (close to the "
+      "next fill); far above any real forecast means the score saw the future.");
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& c : curves) {
+    if (c.benchmark) continue;
+    const SignalQuality& q = c.result->signal;
+    rows.push_back({c.name, report::Count(static_cast<double>(q.observations)), Ratio(q.ic),
+                    Ratio(q.rank_ic), Opt(q.rank_ic_mean), Opt(q.rank_icir),
+                    Ratio(q.next_bar_rank_ic) + (q.lookahead_suspected ? " (suspect)" : " (fine)")});
+  }
+  page.Table({"strategy", "observations", "IC", "rank IC", "rank IC per date", "ICIR",
+              "look-ahead alarm"},
+             rows);
+}
+
+}  // namespace
+
+report::HtmlPage TearsheetPage(const std::vector<TearsheetEntry>& strategies,
+                               const PricePanel& prices, const BacktestInputs& inputs) {
+  FINML_REQUIRE(!strategies.empty(), "a tearsheet needs at least one backtest");
+  const BacktestResult& first = *strategies.front().result;
+  report::HtmlPage page(inputs.title);
+  std::vector<Curve> curves;
+  for (const auto& s : strategies)
+    curves.push_back(MakeCurve(s.name, s.result, s.result->engine.equity,
+                               s.result->engine.first_row, prices, false));
+  if (!first.benchmark.empty())
+    curves.push_back(MakeCurve(first.benchmark_name, nullptr, first.benchmark,
+                               first.engine.first_row, prices, true));
+
+  std::string verdict;
+  for (const auto& s : strategies) {
+    const Performance& p = s.result->performance;
+    verdict += fmt::format("{} from {} to {} ({} bars): total return {}, Sharpe {}, max drawdown {}. ",
+                           s.name, prices.time_label[s.result->engine.first_row],
+                           prices.time_label.back(), s.result->engine.equity.size(),
+                           report::Percent(p.total_return), Ratio(p.sharpe),
+                           report::Percent(p.drawdown.depth));
+  }
+  if (first.benchmark_performance) {
+    const Performance& b = *first.benchmark_performance;
+    verdict += fmt::format("{}: total return {}, Sharpe {}, max drawdown {}.", first.benchmark_name,
+                           report::Percent(b.total_return), Ratio(b.sharpe),
+                           report::Percent(b.drawdown.depth));
+    if (strategies.size() == 1)
+      verdict += fmt::format(" Information ratio {}.", Opt(first.performance.information_ratio));
+  }
+  page.Verdict(verdict);
+  for (const auto& s : strategies)
+    for (const auto& w : s.result->warnings)
+      page.Warning(strategies.size() > 1 ? s.name + ": " + w : w);
+
+  page.Heading("Key metrics");
+  MetricsTable(page, curves, prices);
+  CumulativeSection(page, curves, prices, first.config.execution.initial_capital);
+  DrawdownSection(page, curves, prices);
+  CalendarSection(page, curves);
+  DistributionSection(page, curves,
+                      prices.calendar && !first.annualisation.intraday ? "day" : "bar");
+  RollingSection(page, curves, prices, first);
+  ExposureSection(page, curves, prices);
+  SignalSection(page, curves);
+
   std::vector<std::pair<std::string, std::string>> facts = {
       {"Signals", !inputs.signals.empty() ? inputs.signals
-                  : NeedsSignals(r.config.strategy.name)
+                  : NeedsSignals(first.config.strategy.name)
                       ? std::string("the signals file below")
                       : std::string("none: the rule computes its own")},
-      {"Settings", r.config.ToJson().dump()},
       {"Execution",
-       "a decision at the close of bar t fills at bar t+1; commission and slippage "
-       "paid in cash; positions in (fractional) shares, marked at every close"},
-      {"Annualisation", r.annualisation.Describe()},
+       "a decision at the close of bar t fills at bar t+1; commission and slippage paid in cash; "
+       "positions in (fractional) shares, marked at every close"},
+      {"Annualisation", first.annualisation.Describe()},
   };
-  for (const auto& fact : inputs.provenance.Facts()) facts.push_back(fact);
-  page.KeyValues(facts);
-  return page.Render();
+  // Settings as key = value; once when every strategy shares them.
+  auto settings = [](const BacktestResult& r) {
+    std::string text;
+    const json settings = r.config.ToJson();
+    for (const auto& [key, value] : settings.items())
+      text += (text.empty() ? "" : ", ") + key + " = " + (value.is_string() ? value.get<std::string>() : value.dump());
+    return text;
+  };
+  const bool shared = std::all_of(strategies.begin(), strategies.end(), [&](const auto& s) {
+    return s.result->config.ToJson() == first.config.ToJson();
+  });
+  if (shared) {
+    facts.emplace_back("Settings", settings(first));
+  } else {
+    for (const auto& s : strategies) facts.emplace_back("Settings of " + s.name, settings(*s.result));
+  }
+  page.Provenance(inputs.provenance, facts);
+  return page;
 }
 
 }  // namespace finml::backtest

@@ -50,9 +50,21 @@ void SaveBacktests(const RunRecord& r, const std::string& run_dir) {
     inputs.provenance = r.provenance;
     inputs.signals = "test predictions of model '" + b.model + "'";
     inputs.title = fmt::format("{}: trading {}'s test predictions", r.config.report.title, b.model);
+    inputs.chart_library_dir = run_dir;
+    inputs.name = b.model;
     backtest::WriteBacktestOutputs(run_dir + "/backtest/" + b.model, b.result, *r.backtest_prices,
                                    inputs);
   }
+  if (r.backtests.size() < 2) return;
+  // Every model's strategy on one page, side by side.
+  std::vector<backtest::TearsheetEntry> entries;
+  for (const auto& b : r.backtests) entries.push_back({b.model, &b.result});
+  backtest::BacktestInputs inputs;
+  inputs.provenance = r.provenance;
+  inputs.signals = "test predictions of each model";
+  inputs.title = fmt::format("{}: every model's test predictions traded", r.config.report.title);
+  report::WriteReport(run_dir + "/backtest/tearsheet.html",
+                      backtest::TearsheetPage(entries, *r.backtest_prices, inputs), run_dir);
 }
 
 }  // namespace finml::run

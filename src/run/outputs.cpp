@@ -10,6 +10,7 @@
 #include "finml/core/strings.hpp"
 #include "finml/data/timestamp.hpp"
 #include "finml/eval/drift.hpp"
+#include "finml/report/html_page.hpp"
 #include "finml/run/runner.hpp"
 
 namespace finml::run {
@@ -225,7 +226,7 @@ std::string RunExperiment(const ExperimentConfig& config, const RunOptions& opti
   WriteFileAtomic(dir + "/predictions.csv", PredictionsCsv(record));
   if (record.market.assets.size() > 1) WriteFileAtomic(dir + "/ic.csv", IcCsv(record));
   WriteFileAtomic(dir + "/run.json", RunJson(record, options.command_line).dump(2) + "\n");
-  WriteFileAtomic(dir + "/report.html", ReportHtml(record));
+  report::WriteReport(dir + "/report.html", ReportPage(record));
   SaveModels(record, dir);
   SaveBacktests(record, dir);
   out.Commit();

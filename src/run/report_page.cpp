@@ -2,7 +2,7 @@
 #include <cmath>
 
 #include "finml/report/html_page.hpp"
-#include "finml/report/svg_chart.hpp"
+#include "finml/report/format.hpp"
 #include "finml/run/runner.hpp"
 
 namespace finml::run {
@@ -84,84 +84,164 @@ std::string Verdict(const RunRecord& r) {
   return s;
 }
 
-// The price a model's forecast implies at the target date, for plotting against the real one.
-double ImpliedPrice(train::TargetKind kind, double price_now, double prediction) {
-  switch (kind) {
-    case train::TargetKind::kLogReturn:
-      return price_now * std::exp(prediction);
-    case train::TargetKind::kSimpleReturn:
-      return price_now * (1 + prediction);
-    case train::TargetKind::kClose:
-      return prediction;
-    case train::TargetKind::kDirection:
-      return NAN;
+using report::Axis;
+using report::Figure;
+using report::Unit;
+using json = nlohmann::json;
+
+// The unit of the target, for axes: returns in percent, prices as numbers, directions as
+// probabilities.
+Unit TargetUnit(train::TargetKind kind) {
+  return kind == train::TargetKind::kClose ? Unit::kNumber : Unit::kPercent;
+}
+
+json XOf(const RunRecord& r, const std::vector<std::size_t>& rows) {
+  json x = json::array();
+  for (std::size_t row : rows)
+    x.push_back(r.market.calendar ? json(r.market.time[row] * 1000) : json(row));
+  return x;
+}
+
+Axis TimeAxis(const RunRecord& r) {
+  return r.market.calendar ? Axis{"date", Unit::kTime} : Axis{"row", Unit::kCount};
+}
+
+void HistoryChart(report::HtmlPage& page, const RunRecord& r) {
+  const auto& cfg = r.config;
+  const auto& asset = r.market.assets.front();
+  const auto& price = asset.Get(cfg.data.price);
+  std::vector<std::size_t> rows(price.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  Figure f(fmt::format("{} {}: the whole history, with where validation and test decisions begin",
+                       asset.symbol, EnumName(cfg.data.price)),
+           TimeAxis(r), {EnumName(cfg.data.price), Unit::kNumber});
+  f.Line(asset.symbol, XOf(r, rows), price);
+  auto first_row = [&](const train::SampleSet& s) -> std::optional<std::size_t> {
+    if (s.size() == 0) return std::nullopt;
+    return *std::min_element(s.decision_row.begin(), s.decision_row.end());
+  };
+  if (auto v = first_row(r.validation)) f.VerticalLine(XOf(r, {*v})[0], "validation");
+  if (auto t = first_row(r.test)) f.VerticalLine(XOf(r, {*t})[0], "test");
+  page.Chart(f.LogToggle().RangeSlider());
+}
+
+// What each model forecast against what happened, as a scatter: a good forecaster's points lie
+// along the diagonal, a useless one's form a horizontal smear.
+void ForecastCharts(report::HtmlPage& page, const RunRecord& r) {
+  const auto& cfg = r.config;
+  const Unit unit = TargetUnit(cfg.target.kind);
+  const std::string target = EnumName(cfg.target.kind);
+  Figure scatter(fmt::format("Test: forecast against realised {} (the dotted line is a perfect "
+                             "forecast)",
+                             target),
+                 {"forecast", unit}, {"realised", unit});
+  // The diagonal over the forecasts' range only: forecasts of returns are far narrower than the
+  // returns, and a diagonal over the returns' range would squash them into a vertical line.
+  double lo = INFINITY, hi = -INFINITY;
+  for (const auto& m : r.models) {
+    if (m.type == "random_walk") continue;
+    scatter.Markers(m.name, m.test.prediction, r.test.y);
+    for (double p : m.test.prediction) {
+      if (!std::isfinite(p)) continue;
+      lo = std::min(lo, p);
+      hi = std::max(hi, p);
+    }
   }
-  return NAN;
+  if (std::isfinite(lo) && hi > lo)
+    scatter.Line("perfect forecast", json{lo, hi}, {lo, hi},
+                 {.dashed = true, .show_legend = false, .width = 1});
+  page.Chart(scatter);
+
+  // The last stretch of the first asset's test period: each forecast move next to the move.
+  std::vector<std::size_t> idx;
+  for (std::size_t i = 0; i < r.test.size(); ++i)
+    if (r.test.asset[i] == 0) idx.push_back(i);
+  const std::size_t keep = std::min<std::size_t>(idx.size(), 60);
+  idx.erase(idx.begin(), idx.end() - static_cast<std::ptrdiff_t>(keep));
+  if (idx.empty()) return;
+  std::vector<std::size_t> rows;
+  std::vector<double> realised;
+  for (std::size_t i : idx) {
+    rows.push_back(r.test.target_row[i]);
+    realised.push_back(r.test.y[i]);
+  }
+  const auto x = XOf(r, rows);
+  Figure moves(fmt::format("{}: the last {} test forecasts and what happened ({} at the target "
+                           "date)",
+                           r.market.assets.front().symbol, keep, target),
+               TimeAxis(r), {target, unit});
+  moves.Markers("realised", x, realised);
+  for (const auto& m : r.models) {
+    if (m.type == "random_walk") continue;
+    std::vector<double> forecast;
+    for (std::size_t i : idx) forecast.push_back(m.test.prediction[i]);
+    moves.Line(m.name, x, forecast, {.width = 1.5});
+  }
+  page.Chart(moves.HorizontalLine(0));
+}
+
+// Train and validation loss per epoch for every model that trains by epochs, the best (kept)
+// epoch marked.
+void LearningCurves(report::HtmlPage& page, const RunRecord& r) {
+  bool heading = false;
+  for (const auto& m : r.models) {
+    const auto& d = m.description;
+    if (!d.is_object() || !d.contains("loss_history") || !d["loss_history"].is_array()) continue;
+    std::vector<double> epoch, train, validation;
+    for (const auto& e : d["loss_history"]) {
+      if (!e.is_array() || e.size() < 2) continue;
+      epoch.push_back(static_cast<double>(epoch.size() + 1));
+      train.push_back(e[0].is_number() ? e[0].get<double>() : NAN);
+      validation.push_back(e[1].is_number() ? e[1].get<double>() : NAN);
+    }
+    if (epoch.empty()) continue;
+    if (!heading) page.Heading("Training");
+    heading = true;
+    Figure f(fmt::format("{}: learning curve ({})", m.name,
+                         d.value("note", std::string("loss per epoch"))),
+             {"epoch", Unit::kCount}, {"loss", Unit::kNumber});
+    f.Line(m.name + " train", epoch, train, {.colour_of = m.name});
+    f.Line(m.name + " validation", epoch, validation, {.dashed = true, .colour_of = m.name});
+    if (d.contains("best_epoch") && d["best_epoch"].is_number())
+      f.VerticalLine(d["best_epoch"].get<double>(), "best epoch (kept)");
+    page.Chart(f.Height(320));
+  }
+}
+
+// Rank IC per date and its running sum, for panels: a signal that works climbs steadily.
+void IcCharts(report::HtmlPage& page, const RunRecord& r) {
+  Figure per_date("Test: rank IC per date (mean of the last 20 dates)", TimeAxis(r),
+                  {"rank IC", Unit::kNumber});
+  Figure cumulative("Test: cumulative rank IC (rising = the ranking keeps working)", TimeAxis(r),
+                    {"cumulative rank IC", Unit::kNumber});
+  bool any = false;
+  for (const auto& m : r.models) {
+    if (!m.test.ic || m.test.ic->rank_ic.empty()) continue;
+    any = true;
+    const auto& ic = *m.test.ic;
+    const auto x = XOf(r, ic.date);
+    std::vector<double> rolling(ic.rank_ic.size(), NAN), total(ic.rank_ic.size());
+    double sum = 0, window = 0;
+    for (std::size_t i = 0; i < ic.rank_ic.size(); ++i) {
+      sum += ic.rank_ic[i];
+      window += ic.rank_ic[i];
+      if (i >= 20) window -= ic.rank_ic[i - 20];
+      if (i + 1 >= 20) rolling[i] = window / 20;
+      total[i] = sum;
+    }
+    per_date.Line(m.name, x, rolling);
+    cumulative.Line(m.name, x, total);
+  }
+  if (!any) return;
+  page.Chart(per_date.HorizontalLine(0));
+  page.Chart(cumulative.HorizontalLine(0));
 }
 
 void Charts(report::HtmlPage& page, const RunRecord& r) {
   const auto& cfg = r.config;
-  const auto& asset = r.market.assets.front();
-  const auto& price = asset.Get(cfg.data.price);
-  const bool calendar = r.market.calendar;
-  auto x_of = [&](std::size_t row) {
-    return calendar ? static_cast<double>(r.market.time[row]) : static_cast<double>(row);
-  };
-
-  // Whole history, coloured by the segment whose decisions fall there.
-  {
-    report::LineSeries whole{asset.symbol + " price", {}, {}};
-    report::LineSeries val{"validation", {}, {}}, test{"test", {}, {}};
-    for (std::size_t i = 0; i < price.size(); ++i) {
-      whole.x.push_back(x_of(i));
-      whole.y.push_back(price[i]);
-    }
-    for (std::size_t i = 0; i < r.validation.size(); ++i) {
-      if (r.validation.asset[i] != 0) continue;
-      val.x.push_back(x_of(r.validation.decision_row[i]));
-      val.y.push_back(price[r.validation.decision_row[i]]);
-    }
-    for (std::size_t i = 0; i < r.test.size(); ++i) {
-      if (r.test.asset[i] != 0) continue;
-      test.x.push_back(x_of(r.test.decision_row[i]));
-      test.y.push_back(price[r.test.decision_row[i]]);
-    }
-    report::ChartOptions o;
-    o.title = fmt::format("{} {}: whole history with the validation and test periods", asset.symbol,
-                          EnumName(cfg.data.price));
-    o.x_is_time = calendar;
-    page.Raw(report::LineChart({whole, val, test}, o));
-  }
-
-  // Last stretch of the test period: real price against each model's implied price.
-  if (cfg.target.kind != train::TargetKind::kDirection) {
-    std::vector<std::size_t> idx;
-    for (std::size_t i = 0; i < r.test.size(); ++i)
-      if (r.test.asset[i] == 0) idx.push_back(i);
-    const std::size_t keep = std::min<std::size_t>(idx.size(), 120);
-    idx.erase(idx.begin(), idx.end() - static_cast<std::ptrdiff_t>(keep));
-    std::vector<report::LineSeries> lines;
-    report::LineSeries actual{"actual", {}, {}};
-    for (std::size_t i : idx) {
-      actual.x.push_back(x_of(r.test.target_row[i]));
-      actual.y.push_back(price[r.test.target_row[i]]);
-    }
-    lines.push_back(actual);
-    for (const auto& m : r.models) {
-      if (m.type == "random_walk") continue;
-      report::LineSeries s{m.name, {}, {}};
-      for (std::size_t i : idx) {
-        s.x.push_back(x_of(r.test.target_row[i]));
-        s.y.push_back(
-            ImpliedPrice(cfg.target.kind, price[r.test.decision_row[i]], m.test.prediction[i]));
-      }
-      lines.push_back(std::move(s));
-    }
-    report::ChartOptions o;
-    o.title = fmt::format("{}: price and predictions (last {} test dates)", asset.symbol, keep);
-    o.x_is_time = calendar;
-    page.Raw(report::LineChart(lines, o));
-  }
+  HistoryChart(page, r);
+  if (cfg.target.kind != train::TargetKind::kDirection) ForecastCharts(page, r);
+  if (r.market.assets.size() > 1) IcCharts(page, r);
 
   // Errors by model, relative to the random walk: absolute RMSEs of return forecasts differ in
   // the fourth digit and would all look the same.
@@ -170,52 +250,94 @@ void Charts(report::HtmlPage& page, const RunRecord& r) {
     std::vector<double> excess;
     for (const auto& m : r.models) {
       labels.push_back(m.name);
-      excess.push_back((m.test.metrics.theil_u - 1.0) * 100.0);
+      excess.push_back(m.test.metrics.theil_u - 1.0);
     }
-    report::ChartOptions o;
-    o.title = "Test RMSE relative to the random walk (%; below 0 = better)";
-    o.y_label = "% RMSE vs random walk";
-    page.Raw(report::BarChart(labels, excess, o));
+    Figure f("Test RMSE relative to the random walk (below 0 = better)", {"model", Unit::kCategory},
+             {"RMSE vs random walk", Unit::kPercent});
+    for (std::size_t i = 0; i < labels.size(); ++i) f.Bars(labels[i], {labels[i]}, {excess[i]});
+    page.Chart(f.Layout({{"showlegend", false}}));
   }
 
   // Where the loss difference to the random walk builds up over the test period.
-  {
-    std::vector<report::LineSeries> lines;
+  if (r.market.assets.size() == 1) {
+    Figure f("Cumulative squared-error advantage over the random walk (test; rising = better)",
+             TimeAxis(r), {"sum of squared-error differences", Unit::kNumber});
     for (const auto& m : r.models) {
       if (m.type == "random_walk") continue;
-      report::LineSeries s{m.name, {}, {}};
+      std::vector<double> y;
       double total = 0;
       for (std::size_t i = 0; i < r.test.size(); ++i) {
-        double e = r.test.y[i] - m.test.prediction[i];
-        double b = r.test.y[i] - r.test.no_change[i];
+        const double e = r.test.y[i] - m.test.prediction[i];
+        const double b = r.test.y[i] - r.test.no_change[i];
         total += b * b - e * e;
-        s.x.push_back(x_of(r.test.target_row[i]));
-        s.y.push_back(total);
+        y.push_back(total);
       }
-      lines.push_back(std::move(s));
+      f.Line(m.name, XOf(r, r.test.target_row), y);
     }
-    report::ChartOptions o;
-    o.title = "Cumulative squared-error advantage over the random walk (test; rising = better)";
-    o.x_is_time = calendar;
-    if (r.market.assets.size() == 1) page.Raw(report::LineChart(lines, o));
+    page.Chart(f.HorizontalLine(0));
   }
 
-  // Residual distributions.
-  {
-    std::vector<report::LineSeries> samples;
-    for (const auto& m : r.models) {
-      report::LineSeries s{m.name, {}, {}};
-      for (std::size_t i = 0; i < r.test.size(); ++i)
-        s.y.push_back(r.test.y[i] - m.test.prediction[i]);
-      samples.push_back(std::move(s));
+  Figure residuals("Test residuals (realised - forecast): density", {"residual", TargetUnit(cfg.target.kind)},
+                   {"density", Unit::kNumber});
+  for (const auto& m : r.models) {
+    std::vector<double> e;
+    for (std::size_t i = 0; i < r.test.size(); ++i) e.push_back(r.test.y[i] - m.test.prediction[i]);
+    residuals.Histogram(m.name, e, 60);
+  }
+  page.Chart(residuals);
+}
+
+// A model's fitted description as rows: scalars as they are, lists of numbers one row per entry,
+// maps of numbers (named coefficients) one row per name; lists of records as their own tables.
+void FittedTables(report::HtmlPage& page, const std::string& name, const json& d) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::pair<std::string, const json*>> record_lists;
+  auto text = [](const json& v) {
+    if (v.is_number_float()) return report::Number(v.get<double>(), 6);
+    if (v.is_string()) return v.get<std::string>();
+    return v.dump();
+  };
+  const json* errors = d.contains("std_errors") ? &d["std_errors"] : nullptr;
+  for (const auto& [key, value] : d.items()) {
+    if (key == "loss_history" || key == "std_errors" || key == "type") continue;
+    if (value.is_array() && !value.empty() && value[0].is_object()) {
+      record_lists.emplace_back(key, &value);
+    } else if (value.is_array() && value.size() <= 200 &&
+               std::all_of(value.begin(), value.end(), [](const json& v) { return v.is_number(); })) {
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        std::string se = errors && key == "coefficients" && i < errors->size() ? text((*errors)[i]) : "";
+        rows.push_back({fmt::format("{}[{}]", key, i), text(value[i]), se});
+      }
+    } else if (value.is_object() && value.size() <= 500) {
+      for (const auto& [k, v] : value.items()) rows.push_back({key + "." + k, text(v), ""});
+    } else if (!value.is_array() && !value.is_object()) {
+      rows.push_back({key, text(value), ""});
+    } else {
+      rows.push_back({key, fmt::format("({} entries: see run.json)", value.size()), ""});
     }
-    report::ChartOptions o;
-    o.title = "Test residuals (y_true - y_pred): density";
-    page.Raw(report::Histogram(samples, 60, o));
+  }
+  page.Heading(name, 3);
+  if (errors)
+    page.Table({"parameter", "value", "standard error"}, rows);
+  else {
+    for (auto& row : rows) row.pop_back();
+    page.Table({"parameter", "value"}, rows);
+  }
+  for (const auto& [key, list] : record_lists) {
+    std::vector<std::string> header;
+    for (const auto& [k, v] : (*list)[0].items()) header.push_back(k);
+    std::vector<std::vector<std::string>> table;
+    for (const auto& record : *list) {
+      std::vector<std::string> row;
+      for (const auto& h : header) row.push_back(record.contains(h) ? text(record[h]) : "");
+      table.push_back(std::move(row));
+    }
+    page.Paragraph(key + ":");
+    page.Table(header, table);
   }
 }
 
-std::string Percent(double v) { return std::isfinite(v) ? fmt::format("{:.2f}%", 100 * v) : "n/a"; }
+std::string Percent(double v) { return report::Percent(v); }
 
 // Each model's test predictions traded, next to buy-and-hold: the question a desk asks first.
 void BacktestSection(report::HtmlPage& page, const RunRecord& r) {
@@ -248,34 +370,33 @@ void BacktestSection(report::HtmlPage& page, const RunRecord& r) {
   page.Table({"strategy on", "total return", "annual return", "Sharpe", "max drawdown",
               "turnover / year", "trades"},
              rows);
-  std::vector<report::LineSeries> lines;
-  std::vector<double> x;
+  Figure f("Equity of each model's strategy against " +
+               (first.benchmark_name.empty() ? std::string("cash") : first.benchmark_name) +
+               " (every model side by side: backtest/tearsheet.html)",
+           prices.calendar ? Axis{"date", Unit::kTime} : Axis{"bar", Unit::kCount},
+           {"equity", Unit::kMoney});
+  json x = json::array();
   for (std::size_t k = 0; k < first.engine.equity.size(); ++k) {
     const std::size_t t = first.engine.first_row + k;
-    x.push_back(prices.calendar ? static_cast<double>(prices.time[t]) : static_cast<double>(t));
+    x.push_back(prices.calendar ? json(prices.time[t] * 1000) : json(t));
   }
   for (const auto& b : r.backtests) {
     // Every model decides on the same test dates, so the curves share one x axis.
     if (b.result.engine.first_row != first.engine.first_row) continue;
-    lines.push_back({b.model, x, b.result.engine.equity});
+    f.Line(b.model, x, b.result.engine.equity);
   }
-  if (!first.benchmark.empty()) lines.push_back({first.benchmark_name, x, first.benchmark});
-  report::ChartOptions o;
-  o.title = "Equity of each model's strategy against " +
-            (first.benchmark_name.empty() ? std::string("cash") : first.benchmark_name);
-  o.y_label = "equity";
-  o.x_is_time = prices.calendar;
-  page.Raw(report::LineChart(lines, o));
+  if (!first.benchmark.empty()) f.Line(first.benchmark_name, x, first.benchmark, {.dashed = true});
+  page.Chart(f.LogToggle());
   for (const auto& b : r.backtests)
     for (const auto& w : b.result.warnings) page.Paragraph(b.model + ": " + w);
 }
 
 }  // namespace
 
-std::string ReportHtml(const RunRecord& r) {
+report::HtmlPage ReportPage(const RunRecord& r) {
   const auto& cfg = r.config;
   report::HtmlPage page(cfg.report.title.empty() ? cfg.name : cfg.report.title);
-  page.Paragraph(Verdict(r));
+  page.Verdict(Verdict(r));
   page.Heading("Run");
   std::vector<std::pair<std::string, std::string>> facts = {
       {"experiment", cfg.name + " (" + cfg.source + ")"},
@@ -296,7 +417,6 @@ std::string ReportHtml(const RunRecord& r) {
   };
   for (const auto& rep : r.market.repairs)
     facts.emplace_back("data repair", fmt::format("{}: {}", rep.what, rep.count));
-  for (const auto& fact : r.provenance.Facts()) facts.push_back(fact);
   page.KeyValues(facts);
   page.Heading("Test metrics");
   page.Paragraph(
@@ -307,14 +427,15 @@ std::string ReportHtml(const RunRecord& r) {
   BacktestSection(page, r);
   page.Heading("Validation metrics");
   MetricsTable(page, r, false);
-  page.Heading("Charts");
+  page.Heading("Forecasts");
   Charts(page, r);
+  LearningCurves(page, r);
   page.Heading("Fitted models");
-  for (const auto& m : r.models) {
-    page.Heading(m.name, 3);
-    page.Raw("<pre>" + report::EscapeXml(m.description.dump(2)) + "</pre>");
-  }
-  return page.Render();
+  page.Paragraph("The parameters of the saved models (the last fold's, for walk-forward); "
+                 "run.json holds them in full.");
+  for (const auto& m : r.models) FittedTables(page, m.name, m.description);
+  page.Provenance(r.provenance);
+  return page;
 }
 
 }  // namespace finml::run

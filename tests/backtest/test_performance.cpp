@@ -122,16 +122,5 @@ TEST(Performance, MonthlyReturnsChainToTheTotal) {
   EXPECT_TRUE(std::isnan(m.returns[11]));  // December has no data
 }
 
-TEST(Performance, RollingSharpeMatchesTheFullFormulaOnEachWindow) {
-  auto walk = finml::testing::RandomWalks(1, 300, 7)[0];
-  auto rolling = RollingSharpe(walk, 50, 252);
-  auto r = SimpleReturns(walk);
-  std::vector<double> window(r.begin() + 100, r.begin() + 150);
-  std::vector<double> eq = {1};
-  for (double x : window) eq.push_back(eq.back() * (1 + x));
-  EXPECT_NEAR(rolling[150], ComputePerformance(eq, nullptr, {}, 252, 0).sharpe, 1e-9);
-  EXPECT_TRUE(std::isnan(rolling[49]));
-}
-
 }  // namespace
 }  // namespace finml::backtest

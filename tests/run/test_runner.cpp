@@ -101,7 +101,8 @@ TEST(Runner, WritesAllOutputsAndNoTemporaries) {
   std::sort(names.begin(), names.end());
   // The marker lets a later --overwrite replace this directory (and only such a directory).
   EXPECT_EQ(names, (std::vector<std::string>{".finml-output", "backtest", "metrics.json", "models",
-                                             "predictions.csv", "report.html", "run.json"}));
+                                             report::ChartLibraryName(), "predictions.csv",
+                                             "report.html", "run.json"}));
   std::vector<std::string> siblings;
   for (const auto& e :
        std::filesystem::directory_iterator(std::filesystem::path(dir).parent_path()))
@@ -110,6 +111,13 @@ TEST(Runner, WritesAllOutputsAndNoTemporaries) {
   EXPECT_TRUE(siblings.empty()) << siblings.front();
   for (const char* file : {"metrics.json", "equity.csv", "trades.csv", "tearsheet.html"})
     EXPECT_TRUE(std::filesystem::exists(dir + "/backtest/ridge/" + file)) << file;
+  // One copy of the chart library for the run: the tearsheets load it from the run's directory.
+  EXPECT_FALSE(std::filesystem::exists(dir + "/backtest/ridge/" + report::ChartLibraryName()));
+  const std::string tearsheet = ReadFile(dir + "/backtest/ridge/tearsheet.html");
+  EXPECT_NE(tearsheet.find("src=\"../../" + report::ChartLibraryName() + "\""), std::string::npos);
+  const std::string side_by_side = ReadFile(dir + "/backtest/tearsheet.html");
+  EXPECT_NE(side_by_side.find("Worst drawdowns: ridge"), std::string::npos);
+  EXPECT_NE(side_by_side.find("Worst drawdowns: ar"), std::string::npos);
   EXPECT_TRUE(std::filesystem::exists(dir + "/models/ar/model.json"));
   nlohmann::json run = nlohmann::json::parse(ReadFile(dir + "/run.json"));
   // The one provenance block: finml's version and commit, the command, inputs and seed.
@@ -125,10 +133,10 @@ TEST(Runner, WritesAllOutputsAndNoTemporaries) {
   std::string csv = ReadFile(dir + "/predictions.csv");
   EXPECT_EQ(csv.substr(0, csv.find('\n')), "date,model,y_true,y_pred,split,decision_date,score");
   std::string html = ReadFile(dir + "/report.html");
-  EXPECT_NE(html.find("<svg"), std::string::npos);
-  EXPECT_EQ(html.find("<script"), std::string::npos);
-  EXPECT_EQ(html.find("http://"),
-            html.find("http://www.w3.org/2000/svg"));  // only the SVG namespace
+  EXPECT_NE(html.find("<div class=\"chart\""), std::string::npos);
+  EXPECT_NE(html.find("learning curve"), std::string::npos);
+  EXPECT_EQ(html.find("http://"), std::string::npos);  // offline
+  EXPECT_EQ(html.find("https://"), std::string::npos);
   EXPECT_NE(html.find("random walk"), std::string::npos);
   EXPECT_NE(html.find("Trading the test predictions"), std::string::npos);
 }

@@ -8,12 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "finml/backtest/analytics.hpp"
 #include "finml/backtest/config.hpp"
 #include "finml/backtest/engine.hpp"
 #include "finml/backtest/performance.hpp"
 #include "finml/backtest/signals.hpp"
 #include "finml/backtest/strategy.hpp"
 #include "finml/core/provenance.hpp"
+#include "finml/report/html_page.hpp"
 
 namespace finml::backtest {
 
@@ -34,8 +36,7 @@ struct BacktestResult {
   BacktestConfig config;
   double periods_per_year = 252;
   Annualisation annualisation;
-  // Bars in the rolling Sharpe: rolling_window, counted in trading days on intraday data.
-  std::size_t rolling_bars = 126;
+  RollingWindow rolling;  // config.rolling_window, parsed
   std::size_t decisions = 0, clipped_weights = 0, scaled_decisions = 0;
   std::size_t unexecuted_signals = 0;  // dated after the last price bar
   EngineResult engine;
@@ -59,6 +60,10 @@ struct BacktestInputs {
   // the signals file in the provenance, or none for a rule strategy.
   std::string signals;
   std::string title = "Backtest";
+  std::string name;  // the strategy's name on the tearsheet; empty: the strategy rule's
+  // Where the tearsheet finds the chart library (a run shares one for all its pages); empty: in
+  // the output directory.
+  std::string chart_library_dir;
 };
 
 [[nodiscard]] nlohmann::json BacktestMetricsJson(const BacktestResult& result,
@@ -74,10 +79,16 @@ struct MonthlyReturns {
 };
 [[nodiscard]] MonthlyReturns ComputeMonthlyReturns(const std::vector<double>& equity,
                                                    const std::vector<data::Timestamp>& time);
-[[nodiscard]] std::vector<double> RollingSharpe(const std::vector<double>& equity,
-                                                std::size_t window, double periods_per_year);
-[[nodiscard]] std::string TearsheetHtml(const BacktestResult& result, const PricePanel& prices,
-                                        const BacktestInputs& inputs);
+// One strategy of a tearsheet: its name on every chart and table, and its backtest.
+struct TearsheetEntry {
+  std::string name;
+  const BacktestResult* result = nullptr;
+};
+// The tearsheet of one or several strategies on the same prices, side by side, against the
+// benchmark of the first.
+[[nodiscard]] report::HtmlPage TearsheetPage(const std::vector<TearsheetEntry>& strategies,
+                                             const PricePanel& prices,
+                                             const BacktestInputs& inputs);
 // Writes the four files into `dir` (created if needed), each atomically.
 void WriteBacktestOutputs(const std::string& dir, const BacktestResult& result,
                           const PricePanel& prices, const BacktestInputs& inputs);

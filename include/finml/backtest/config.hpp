@@ -59,7 +59,8 @@ struct BacktestConfig {
   std::string benchmark;
   double periods_per_year = 0;       // 0: inferred from the calendar's spacing
   double risk_free = 0;              // annual rate for Sharpe and Sortino
-  std::size_t rolling_window = 126;  // bars in the tearsheet's rolling Sharpe
+  // The tearsheet's rolling volatility, Sharpe and beta: calendar (6M, 1Y, 90D) or bars (126).
+  std::string rolling_window = "6M";
 
   [[nodiscard]] Rebalance EffectiveRebalance() const;
   [[nodiscard]] nlohmann::json ToJson() const;

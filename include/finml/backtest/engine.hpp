@@ -60,6 +60,10 @@ struct EngineResult {
   // Per bar from first_row: equity and cash at the close, exposures as fractions of equity,
   // turnover as traded value over the equity at the fill, costs in currency.
   std::vector<double> equity, cash, gross_exposure, net_exposure, turnover, fees, slippage;
+  // Each asset's position value over equity at the close (bars x assets, like the series above);
+  // empty when bars x assets exceeds kMaxHoldingsCells, where the tearsheet shows exposure only.
+  Panel holdings;
+  static constexpr std::size_t kMaxHoldingsCells = 4'000'000;
   std::vector<Trade> trades;
   std::size_t orders = 0;
   std::size_t halted_orders = 0;  // orders not filled: no price at the fill bar

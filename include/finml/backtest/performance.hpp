@@ -41,8 +41,6 @@ struct Performance {
                                              const std::vector<double>* benchmark,
                                              const std::vector<data::Timestamp>& time,
                                              double periods_per_year, double risk_free);
-// Bars per year from the calendar: 252 for daily bars, 52 weekly, 12 monthly, and 252 x bars
-// per day for intraday bars; 252 when there is no calendar.
 // Bars per year from the calendar: bars per trading day (intraday data) times trading days per
 // year (365 when the data trades on weekends, else 252); weekly, monthly and slower data by
 // their spacing.

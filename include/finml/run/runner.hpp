@@ -14,6 +14,7 @@
 #include "finml/data/market_data.hpp"
 #include "finml/eval/metrics.hpp"
 #include "finml/models/forecaster.hpp"
+#include "finml/report/html_page.hpp"
 #include "finml/run/experiment.hpp"
 #include "finml/train/samples.hpp"
 
@@ -106,7 +107,7 @@ void TradePredictions(RunRecord& record);
 // Panels only: IC and rank IC of every model on every date (date, model, split, ic, rank_ic).
 [[nodiscard]] std::string IcCsv(const RunRecord& record);
 [[nodiscard]] nlohmann::json RunJson(const RunRecord& record, const std::string& command_line);
-[[nodiscard]] std::string ReportHtml(const RunRecord& record);
+[[nodiscard]] report::HtmlPage ReportPage(const RunRecord& record);
 // Writes models/<name>/model.json (pipeline, fitted state, metrics) and any weight files.
 void SaveModels(const RunRecord& record, const std::string& run_dir);
 // backtest/<model>/{metrics.json,equity.csv,trades.csv,tearsheet.html} for each backtest.

@@ -1,0 +1,91 @@
+#include "finml/backtest/analytics.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "finml/backtest/performance.hpp"
+#include "finml/core/error.hpp"
+#include "panel_util.hpp"
+
+namespace finml::backtest {
+namespace {
+
+std::vector<data::Timestamp> BusinessDays(std::size_t n, data::CivilDate from) {
+  std::vector<data::Timestamp> t;
+  for (std::int64_t day = data::DaysFromCivil(from); t.size() < n; ++day)
+    if (data::Weekday(day * data::kSecondsPerDay) < 5) t.push_back(day * data::kSecondsPerDay);
+  return t;
+}
+
+TEST(RollingWindow, ReadsCalendarLengthsAndBars) {
+  EXPECT_EQ(RollingWindow::Parse("6M").months, 6);
+  EXPECT_EQ(RollingWindow::Parse("1Y").months, 12);
+  EXPECT_EQ(RollingWindow::Parse("13W").days, 91);
+  EXPECT_EQ(RollingWindow::Parse("126").bars, 126u);
+  EXPECT_EQ(RollingWindow::Parse("6M").Describe(), "6 months");
+  for (const char* bad : {"", "6m", "M", "-3M", "1.5Y", "1"}) {
+    try {
+      (void)RollingWindow::Parse(bad);
+      FAIL() << bad;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("rolling_window"), std::string::npos) << e.what();
+    }
+  }
+}
+
+// The Sharpe of each window equals the full formula on that window's returns alone.
+TEST(Rolling, BarWindowMatchesTheFullFormulaOnEachWindow) {
+  auto walk = finml::testing::RandomWalks(1, 300, 7)[0];
+  auto rolling = ComputeRolling(walk, nullptr, {}, RollingWindow::Parse("50"), 252);
+  auto r = SimpleReturns(walk);
+  std::vector<double> eq = {1};
+  for (std::size_t k = 100; k < 150; ++k) eq.push_back(eq.back() * (1 + r[k]));
+  const Performance p = ComputePerformance(eq, nullptr, {}, 252, 0);
+  EXPECT_NEAR(rolling.sharpe[150], p.sharpe, 1e-9);
+  EXPECT_NEAR(rolling.volatility[150], p.annual_volatility, 1e-9);
+  EXPECT_TRUE(std::isnan(rolling.sharpe[49]));
+  EXPECT_FALSE(std::isnan(rolling.sharpe[50]));
+  EXPECT_TRUE(std::isnan(rolling.beta[150]));
+}
+
+// Six calendar months back from 2021-08-31 is 2021-02-28: the window holds the returns after the
+// last bar on or before it, and the first full window is the first point six months in.
+TEST(Rolling, CalendarWindowCoversSixMonths) {
+  auto walk = finml::testing::RandomWalks(1, 400, 3)[0];
+  const auto time = BusinessDays(walk.size(), {2021, 1, 1});
+  auto rolling = ComputeRolling(walk, &walk, time, RollingWindow::Parse("6M"), 252);
+  std::size_t first_full = 0;
+  while (std::isnan(rolling.sharpe[first_full])) ++first_full;
+  EXPECT_EQ(data::FormatTimestamp(time[first_full]), "2021-07-01");
+  std::size_t t = 0;
+  while (data::FormatTimestamp(time[t]) != "2021-08-31") ++t;
+  std::size_t start = 0;
+  while (data::FormatTimestamp(time[start + 1]) <= "2021-02-28") ++start;
+  auto r = SimpleReturns(walk);
+  std::vector<double> eq = {1};
+  for (std::size_t k = start; k < t; ++k) eq.push_back(eq.back() * (1 + r[k]));
+  EXPECT_NEAR(rolling.sharpe[t], ComputePerformance(eq, nullptr, {}, 252, 0).sharpe, 1e-9);
+  EXPECT_NEAR(rolling.beta[t], 1.0, 1e-12);  // against itself
+}
+
+TEST(Drawdowns, EpisodesDeepestFirstWithRecovery) {
+  const std::vector<double> equity = {100, 90, 95, 101, 80, 85, 102, 70, 75};
+  const auto top = TopDrawdowns(equity, 5);
+  ASSERT_EQ(top.size(), 3u);
+  EXPECT_NEAR(top[0].depth, 70.0 / 102 - 1, 1e-12);
+  EXPECT_EQ(top[0].start, 6u);
+  EXPECT_EQ(top[0].trough, 7u);
+  EXPECT_FALSE(top[0].recovery);
+  EXPECT_NEAR(top[1].depth, 80.0 / 101 - 1, 1e-12);
+  EXPECT_EQ(top[1].recovery, 6u);
+  EXPECT_EQ(top[2].start, 0u);
+  EXPECT_EQ(top[2].recovery, 3u);
+  EXPECT_EQ(TopDrawdowns(equity, 1).size(), 1u);
+  const auto under = Underwater(equity);
+  EXPECT_NEAR(under[4], 80.0 / 101 - 1, 1e-12);
+  EXPECT_EQ(under[6], 0.0);
+}
+
+}  // namespace
+}  // namespace finml::backtest

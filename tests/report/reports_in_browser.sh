@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Writes one report of every kind (run, panel run, backtest, risk garch/var/portfolio/stress,
+# credit train with a scorecard and with trees) and checks each in headless Chromium
+# (check_in_browser.sh). With SCREENSHOTS=DIR it also saves a full-page screenshot of each.
+#   reports_in_browser.sh FINML OUT_DIR        (run from the source directory)
+set -euo pipefail
+finml=$1
+out=$2
+here=$(dirname "$0")
+rm -rf "$out"
+mkdir -p "$out"
+log="$out/commands.log"
+step() {
+  echo "+ $*" >>"$log"
+  if ! "$@" >>"$log" 2>&1; then
+    echo "reports_in_browser: failed: $*" >&2
+    tail -20 "$log" >&2
+    exit 1
+  fi
+}
+step "$finml" run "$here/fixtures/single_asset_run.yaml" --out "$out/run"
+step "$finml" run "$here/fixtures/panel_run.yaml" --out "$out/panel_run"
+step "$finml" backtest --prices data/dowjones30.csv --signals tests/cli/fixtures/dow30_momentum_signals.csv \
+  --strategy topk --out "$out/backtest_topk"
+step "$finml" backtest --prices data/aer_djia8012.csv --strategy sma_cross --out "$out/backtest_sma"
+step "$finml" risk garch --returns data/dem2gbp.csv --out "$out/garch"
+step "$finml" risk var --prices data/aer_djia8012.csv --method historical,normal,ewma --out "$out/var"
+step "$finml" risk portfolio --prices data/dowjones30.csv --out "$out/portfolio"
+step "$finml" risk stress --prices data/dowjones30.csv --shock MSFT=-0.3 --out "$out/stress"
+step "$finml" credit train --model logistic --out "$out/credit_logistic"
+step "$finml" credit train --model gbdt --out "$out/credit_gbdt"
+
+pages=$(find "$out" -name '*.html' | sort)
+bash "$here/check_in_browser.sh" $pages
+
+if [ -n "${SCREENSHOTS:-}" ]; then
+  mkdir -p "$SCREENSHOTS"
+  profile=$(mktemp -d)
+  for page in $pages; do
+    name=$(realpath --relative-to="$out" "$page" | sed 's|/|_|g; s|\.html$||')
+    # Tall enough for the longest page; the browser crops nothing narrower than 1200 px.
+    chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+      --disable-background-networking --disable-component-update --disable-sync \
+      --user-data-dir="$profile" --window-size=1200,9000 --virtual-time-budget=20000 \
+      --hide-scrollbars --screenshot="$SCREENSHOTS/$name.png" "file://$(realpath "$page")" \
+      >/dev/null 2>&1
+    echo "screenshot $SCREENSHOTS/$name.png ($(stat -c %s "$page") bytes of HTML)"
+  done
+  rm -rf "$profile"
+fi
