@@ -9,6 +9,7 @@ build_pkgs=(cmake make g++ ccache pkg-config libeigen3-dev libyaml-cpp-dev libcl
   clang libclang-rt-dev libhowardhinnant-date-dev chromium)
 # Peers: used only to regenerate fixtures and by bench/, never by the product at run time.
 peer_pkgs=(r-base-core r-cran-ttr r-cran-fgarch r-cran-cvar python3-pandas python3-numpy python3-torch
+  python3-statsmodels
   python3-sklearn python3-xgboost wrk)
 
 want=("${build_pkgs[@]}")

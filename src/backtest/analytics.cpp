@@ -56,8 +56,9 @@ RollingWindow RollingWindow::Parse(const std::string& text, const std::string& k
 
 std::string RollingWindow::Describe() const {
   if (bars) return fmt::format("{} bars", bars);
-  if (months) return months % 12 == 0 ? fmt::format("{} year{}", months / 12, months == 12 ? "" : "s")
-                                      : fmt::format("{} month{}", months, months == 1 ? "" : "s");
+  if (months)
+    return months % 12 == 0 ? fmt::format("{} year{}", months / 12, months == 12 ? "" : "s")
+                            : fmt::format("{} month{}", months, months == 1 ? "" : "s");
   return days % 7 == 0 ? fmt::format("{} weeks", days / 7) : fmt::format("{} days", days);
 }
 

@@ -1,10 +1,12 @@
 #include "finml/backtest/backtest.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <numeric>
 
 #include "finml/core/error.hpp"
 #include "finml/core/strings.hpp"
+#include "finml/data/loader.hpp"
 #include "finml/eval/metrics.hpp"
 
 namespace finml::backtest {
@@ -61,6 +63,56 @@ SignalQuality MeasureSignal(const PricePanel& prices, const Panel& score, FillPr
   return q;
 }
 
+// A benchmark from its own price file (an index, an ETF): bought with the capital at its close on
+// the first fill bar and held, valued at its last close at or before each bar (so a holiday of
+// the index's market carries its price; a later price is never used).
+std::vector<double> FileBenchmark(const std::string& path, const PricePanel& prices,
+                                  std::size_t first, double capital, std::string& name) {
+  FINML_REQUIRE(prices.calendar,
+                "benchmark file {}: the prices have no dates to match it by (fix: a symbol of "
+                "the prices, or none)",
+                path);
+  data::LoadOptions load;
+  load.missing = data::MissingPolicy::kDrop;
+  const data::MarketData market = data::LoadMarketData(path, load);
+  FINML_REQUIRE(market.assets.size() == 1 && market.calendar,
+                "benchmark file {}: expected one dated price series, found {} asset(s){} (fix: "
+                "a date,close file, or choose one with a symbol of the prices)",
+                path, market.assets.size(), market.calendar ? "" : " without dates");
+  const auto& asset = market.assets.front();
+  const auto& close = asset.Has(data::Field::kAdjClose) ? asset.Get(data::Field::kAdjClose)
+                                                        : asset.Get(data::Field::kClose);
+  name = fmt::format("{} ({})", asset.symbol.empty() ? "benchmark" : asset.symbol,
+                     std::filesystem::path(path).filename().string());
+  std::vector<double> equity(prices.rows() - first, capital);
+  std::size_t j = 0;
+  double bought = NAN;
+  for (std::size_t k = 1; k < equity.size(); ++k) {
+    const data::Timestamp t = prices.time[first + k];
+    while (j < market.time.size() && market.time[j] <= t) ++j;
+    FINML_REQUIRE(j > 0,
+                  "benchmark file {} starts on {}, after the backtest's first fill on {} (fix: a "
+                  "benchmark that covers the whole period)",
+                  path, market.time_label.front(), prices.time_label[first + k]);
+    // A week without a price is a benchmark that stopped, not a holiday.
+    FINML_REQUIRE(t - market.time[j - 1] <= 7 * data::kSecondsPerDay,
+                  "benchmark file {} has no price between {} and {}, a bar of the backtest (fix: "
+                  "a benchmark that covers the whole period, through {})",
+                  path, market.time_label[j - 1], prices.time_label[first + k],
+                  prices.time_label.back());
+    const double price = close[j - 1];
+    if (std::isnan(bought)) bought = price;
+    equity[k] = capital * price / bought;
+  }
+  return equity;
+}
+
+bool LooksLikeFile(const std::string& benchmark) {
+  std::error_code ec;
+  return benchmark.find('/') != std::string::npos || benchmark.ends_with(".csv") ||
+         std::filesystem::is_regular_file(benchmark, ec);
+}
+
 double Mean(const std::vector<double>& v, std::size_t from) {
   if (v.size() <= from) return 0;
   return std::accumulate(v.begin() + static_cast<std::ptrdiff_t>(from), v.end(), 0.0) /
@@ -70,7 +122,8 @@ double Mean(const std::vector<double>& v, std::size_t from) {
 }  // namespace
 
 BacktestResult RunBacktest(const PricePanel& prices, const SignalPanel* signals,
-                           const BacktestConfig& config, bool record_trades) {
+                           const BacktestConfig& config, bool record_trades,
+                           std::size_t not_before_row) {
   BacktestResult r;
   r.config = config;
   const Panel* scores = signals ? &signals->score : nullptr;
@@ -81,6 +134,8 @@ BacktestResult RunBacktest(const PricePanel& prices, const SignalPanel* signals,
                     config.strategy.name));
   }
   TargetPlan plan = PlanTargets(config, prices, scores);
+  for (std::size_t t = 0; t < std::min(not_before_row, plan.weight.rows); ++t)
+    for (std::size_t i = 0; i < plan.weight.cols; ++i) plan.weight.at(t, i) = NAN;
   r.decisions = plan.decisions;
   r.clipped_weights = plan.clipped;
   r.scaled_decisions = plan.scaled_rows;
@@ -102,6 +157,10 @@ BacktestResult RunBacktest(const PricePanel& prices, const SignalPanel* signals,
       std::iota(assets.begin(), assets.end(), 0);
       r.benchmark_name =
           prices.assets() == 1 ? prices.symbols[0] + " buy-and-hold" : "equal-weight buy-and-hold";
+    } else if (LooksLikeFile(config.benchmark)) {
+      r.benchmark = FileBenchmark(config.benchmark, prices, first, config.execution.initial_capital,
+                                  r.benchmark_name);
+      r.benchmark_file = config.benchmark;
     } else {
       auto it = std::find(prices.symbols.begin(), prices.symbols.end(), config.benchmark);
       FINML_REQUIRE(it != prices.symbols.end(),
@@ -111,8 +170,9 @@ BacktestResult RunBacktest(const PricePanel& prices, const SignalPanel* signals,
       assets.push_back(static_cast<std::size_t>(it - prices.symbols.begin()));
       r.benchmark_name = config.benchmark + " buy-and-hold";
     }
-    r.benchmark =
-        BuyAndHold(prices, first, config.execution.fill, assets, config.execution.initial_capital);
+    if (!assets.empty())
+      r.benchmark = BuyAndHold(prices, first, config.execution.fill, assets,
+                               config.execution.initial_capital);
   }
   std::vector<data::Timestamp> time;
   if (prices.calendar)
@@ -167,6 +227,24 @@ BacktestResult RunBacktest(const PricePanel& prices, const SignalPanel* signals,
                     config.execution.max_leverage));
   }
   return r;
+}
+
+std::vector<BacktestResult> RunSideBySide(const PricePanel& prices, const SignalPanel* signals,
+                                          const std::vector<BacktestConfig>& configs) {
+  std::vector<BacktestResult> results;
+  std::size_t common = 0;
+  for (const auto& c : configs) {
+    // Rule strategies next to signal ones compute their own signal from the same prices.
+    const bool wants = signals && NeedsSignals(c.strategy.name);
+    results.push_back(RunBacktest(prices, wants ? signals : nullptr, c));
+    common = std::max(common, results.back().engine.first_row);
+  }
+  for (std::size_t i = 0; i < configs.size(); ++i) {
+    if (results[i].engine.first_row == common) continue;
+    const bool wants = signals && NeedsSignals(configs[i].strategy.name);
+    results[i] = RunBacktest(prices, wants ? signals : nullptr, configs[i], true, common);
+  }
+  return results;
 }
 
 }  // namespace finml::backtest

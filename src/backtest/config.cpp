@@ -1,7 +1,6 @@
 #include "finml/backtest/config.hpp"
 
 #include "finml/backtest/analytics.hpp"
-
 #include "finml/backtest/strategy.hpp"
 #include "finml/core/error.hpp"
 
@@ -81,7 +80,8 @@ const options::Schema<BacktestConfig>& BacktestConfig::Schema() {
     s.Embed(&B::strategy, StrategyConfig::Schema());
     s.Embed(&B::execution, ExecutionConfig::Schema());
     s.Add("benchmark", &B::benchmark,
-          "a symbol to buy and hold, or none (default: the asset, or equal weight of a panel)");
+          "a symbol to buy and hold, a price file (an index: date,close) held from the first "
+          "fill, or none (default: the asset, or equal weight of a panel)");
     s.Add("periods_per_year", &B::periods_per_year, "bars per year (0: inferred from the dates)")
         .Min(0);
     s.Add("risk_free", &B::risk_free, "annual risk-free rate for Sharpe and Sortino");

@@ -147,7 +147,8 @@ EngineResult Simulate(const PricePanel& prices, const Panel& targets,
     r.gross_exposure[k] = equity > 0 ? gross / equity : 0.0;
     r.net_exposure[k] = equity > 0 ? net / equity : 0.0;
     if (r.holdings.rows)
-      for (std::size_t i = 0; i < n; ++i) r.holdings.at(k, i) = equity > 0 ? r.holdings.at(k, i) / equity : 0.0;
+      for (std::size_t i = 0; i < n; ++i)
+        r.holdings.at(k, i) = equity > 0 ? r.holdings.at(k, i) / equity : 0.0;
   }
   return r;
 }

@@ -157,9 +157,11 @@ void WriteBacktestOutputs(const std::string& dir, const BacktestResult& result,
                   BacktestMetricsJson(result, prices, inputs).dump(2) + "\n");
   WriteFileAtomic((d / "equity.csv").string(), EquityCsv(result, prices));
   WriteFileAtomic((d / "trades.csv").string(), TradesCsv(result, prices));
-  report::WriteReport((d / "tearsheet.html").string(), TearsheetPage({{inputs.name.empty() ? result.config.strategy.name : inputs.name, &result}},
-                                    prices, inputs),
-                      inputs.chart_library_dir);
+  report::WriteReport(
+      (d / "tearsheet.html").string(),
+      TearsheetPage({{inputs.name.empty() ? result.config.strategy.name : inputs.name, &result}},
+                    prices, inputs),
+      inputs.chart_library_dir);
 }
 
 }  // namespace finml::backtest

@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "finml/backtest/backtest.hpp"
+#include "finml/core/strings.hpp"
 #include "finml/report/format.hpp"
 #include "finml/report/html_page.hpp"
 
@@ -86,7 +87,8 @@ void MetricsTable(report::HtmlPage& page, const std::vector<Curve>& curves,
   row("Start (first decision)",
       [&](const Curve& c, const Performance&) { return prices.time_label[c.first_row]; });
   row("End", [&](const Curve&, const Performance&) { return prices.time_label.back(); });
-  row("Total return", [](const Curve&, const Performance& p) { return report::Percent(p.total_return); });
+  row("Total return",
+      [](const Curve&, const Performance& p) { return report::Percent(p.total_return); });
   row("Annual return (CAGR)",
       [](const Curve&, const Performance& p) { return report::Percent(p.annual_return); });
   row("Annual volatility",
@@ -94,19 +96,22 @@ void MetricsTable(report::HtmlPage& page, const std::vector<Curve>& curves,
   row("Sharpe", [](const Curve&, const Performance& p) { return Ratio(p.sharpe); });
   row("Sortino", [](const Curve&, const Performance& p) { return Ratio(p.sortino); });
   row("Calmar", [](const Curve&, const Performance& p) { return Ratio(p.calmar); });
-  row("Max drawdown", [](const Curve&, const Performance& p) { return report::Percent(p.drawdown.depth); });
+  row("Max drawdown",
+      [](const Curve&, const Performance& p) { return report::Percent(p.drawdown.depth); });
   row("Longest drawdown", [&](const Curve&, const Performance& p) {
     return prices.calendar ? fmt::format("{:.0f} days", p.longest_drawdown_days)
                            : fmt::format("{} bars", p.drawdown.longest_bars);
   });
-  row("Win rate (bars)", [](const Curve&, const Performance& p) { return report::Percent(p.win_rate); });
+  row("Win rate (bars)",
+      [](const Curve&, const Performance& p) { return report::Percent(p.win_rate); });
   row("Profit factor", [](const Curve&, const Performance& p) { return Ratio(p.profit_factor); });
   row("Best bar", [](const Curve&, const Performance& p) { return report::Percent(p.best_bar); });
   row("Worst bar", [](const Curve&, const Performance& p) { return report::Percent(p.worst_bar); });
   row("Alpha (annual)", strategy_only([](const BacktestResult&, const Performance& p) {
         return Opt(p.alpha, true);
       }));
-  row("Beta", strategy_only([](const BacktestResult&, const Performance& p) { return Opt(p.beta); }));
+  row("Beta",
+      strategy_only([](const BacktestResult&, const Performance& p) { return Opt(p.beta); }));
   row("Information ratio", strategy_only([](const BacktestResult&, const Performance& p) {
         return Opt(p.information_ratio);
       }));
@@ -129,16 +134,23 @@ void MetricsTable(report::HtmlPage& page, const std::vector<Curve>& curves,
   row("Fees + slippage", strategy_only([](const BacktestResult& r, const Performance&) {
         return report::Money(r.total_fees + r.total_slippage);
       }));
-  row("Final equity", [](const Curve& c, const Performance&) { return report::Money(c.equity->back()); });
+  row("Final equity",
+      [](const Curve& c, const Performance&) { return report::Money(c.equity->back()); });
   page.Table(header, rows);
 }
 
 void CumulativeSection(report::HtmlPage& page, const std::vector<Curve>& curves,
                        const PricePanel& prices, double capital) {
   page.Heading("Cumulative returns");
-  Figure value(fmt::format("Value of {} invested (log scale: the button above right)",
-                           report::Money(capital, 0)),
-               TimeAxis(prices), {"equity", Unit::kMoney});
+  // Log scale when the value moved by more than a factor of 4: a linear axis would flatten the
+  // early years. The buttons switch.
+  double low = INFINITY, high = 0;
+  for (const auto& c : curves)
+    for (double v : *c.equity)
+      if (v > 0) low = std::min(low, v), high = std::max(high, v);
+  const bool log = high > 4 * low;
+  Figure value(fmt::format("Value of {} invested", report::Money(capital, 0)), TimeAxis(prices),
+               {"equity", Unit::kMoney, log});
   for (const auto& c : curves) value.Line(c.name, c.x, *c.equity, StyleOf(c));
   page.Chart(value.LogToggle().RangeSlider());
 }
@@ -200,9 +212,8 @@ void CalendarSection(report::HtmlPage& page, const std::vector<Curve>& curves) {
     yearly.Bars(curves[s].name, years, values);
   }
   page.Chart(yearly);
-  static const std::vector<std::string> kMonths = {"Jan", "Feb", "Mar", "Apr", "May",
-                                                   "Jun", "Jul", "Aug", "Sep", "Oct",
-                                                   "Nov", "Dec", "Year"};
+  static const std::vector<std::string> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
+                                                   "Aug", "Sep", "Oct", "Nov", "Dec", "Year"};
   for (std::size_t s = 0; s < curves.size(); ++s) {
     if (curves[s].benchmark) continue;
     const MonthlyReturns& m = monthly[s];
@@ -223,8 +234,8 @@ void CalendarSection(report::HtmlPage& page, const std::vector<Curve>& curves) {
 void DistributionSection(report::HtmlPage& page, const std::vector<Curve>& curves,
                          const std::string& bar) {
   page.Heading("Distribution of returns");
-  Figure hist(fmt::format("Returns per {}: density (the middle 99.8%)", bar), {"return", Unit::kPercent},
-              {"density", Unit::kNumber});
+  Figure hist(fmt::format("Returns per {}: density (the middle 99.8%)", bar),
+              {"return", Unit::kPercent}, {"density", Unit::kNumber});
   for (const auto& c : curves) {
     auto r = SimpleReturns(*c.equity);
     hist.Histogram(c.name, r, 80);
@@ -243,16 +254,25 @@ void RollingSection(report::HtmlPage& page, const std::vector<Curve>& curves,
                 {"Sharpe", Unit::kNumber});
   Figure beta(fmt::format("Rolling beta to {} ({})", first.benchmark_name, w.Describe()),
               TimeAxis(prices), {"beta", Unit::kNumber});
-  bool any_beta = false;
+  bool any_beta = false, any = false;
   for (const auto& c : curves) {
     const auto* against = c.benchmark || c.first_row != first.engine.first_row ? nullptr : bench;
     const auto stats = ComputeRolling(*c.equity, against, c.time, w, first.periods_per_year);
+    any = any || std::any_of(stats.volatility.begin(), stats.volatility.end(),
+                             [](double v) { return std::isfinite(v); });
     vol.Line(c.name, c.x, stats.volatility, StyleOf(c));
     sharpe.Line(c.name, c.x, stats.sharpe, StyleOf(c));
     if (against) {
       beta.Line(c.name, c.x, stats.beta, StyleOf(c));
       any_beta = true;
     }
+  }
+  if (!any) {
+    page.Paragraph(
+        fmt::format("The window ({}) is longer than the backtest, so there is nothing "
+                    "to roll (fix: a shorter rolling_window, e.g. 3M).",
+                    w.Describe()));
+    return;
   }
   page.Chart(vol);
   page.Chart(sharpe.HorizontalLine(0));
@@ -372,13 +392,14 @@ void SignalSection(report::HtmlPage& page, const std::vector<Curve>& curves) {
   for (const auto& c : curves) {
     if (c.benchmark) continue;
     const SignalQuality& q = c.result->signal;
-    rows.push_back({c.name, report::Count(static_cast<double>(q.observations)), Ratio(q.ic),
-                    Ratio(q.rank_ic), Opt(q.rank_ic_mean), Opt(q.rank_icir),
-                    Ratio(q.next_bar_rank_ic) + (q.lookahead_suspected ? " (suspect)" : " (fine)")});
+    rows.push_back(
+        {c.name, report::Count(static_cast<double>(q.observations)), Ratio(q.ic), Ratio(q.rank_ic),
+         Opt(q.rank_ic_mean), Opt(q.rank_icir),
+         Ratio(q.next_bar_rank_ic) + (q.lookahead_suspected ? " (suspect)" : " (fine)")});
   }
-  page.Table({"strategy", "observations", "IC", "rank IC", "rank IC per date", "ICIR",
-              "look-ahead alarm"},
-             rows);
+  page.Table(
+      {"strategy", "observations", "IC", "rank IC", "rank IC per date", "ICIR", "look-ahead alarm"},
+      rows);
 }
 
 }  // namespace
@@ -399,11 +420,11 @@ report::HtmlPage TearsheetPage(const std::vector<TearsheetEntry>& strategies,
   std::string verdict;
   for (const auto& s : strategies) {
     const Performance& p = s.result->performance;
-    verdict += fmt::format("{} from {} to {} ({} bars): total return {}, Sharpe {}, max drawdown {}. ",
-                           s.name, prices.time_label[s.result->engine.first_row],
-                           prices.time_label.back(), s.result->engine.equity.size(),
-                           report::Percent(p.total_return), Ratio(p.sharpe),
-                           report::Percent(p.drawdown.depth));
+    verdict +=
+        fmt::format("{} from {} to {} ({} bars): total return {}, Sharpe {}, max drawdown {}. ",
+                    s.name, prices.time_label[s.result->engine.first_row], prices.time_label.back(),
+                    s.result->engine.equity.size(), report::Percent(p.total_return),
+                    Ratio(p.sharpe), report::Percent(p.drawdown.depth));
   }
   if (first.benchmark_performance) {
     const Performance& b = *first.benchmark_performance;
@@ -412,6 +433,15 @@ report::HtmlPage TearsheetPage(const std::vector<TearsheetEntry>& strategies,
                            report::Percent(b.drawdown.depth));
     if (strategies.size() == 1)
       verdict += fmt::format(" Information ratio {}.", Opt(first.performance.information_ratio));
+    std::vector<std::string> better;
+    for (const auto& s : strategies)
+      if (s.result->engine.first_row == first.engine.first_row &&
+          s.result->performance.sharpe > b.sharpe)
+        better.push_back(s.name);
+    verdict += better.empty()
+                   ? fmt::format(" No strategy has a higher Sharpe than {}.", first.benchmark_name)
+                   : fmt::format(" Higher Sharpe than {}: {}.", first.benchmark_name,
+                                 JoinStrings(better, ", "));
   }
   page.Verdict(verdict);
   for (const auto& s : strategies)
@@ -438,13 +468,16 @@ report::HtmlPage TearsheetPage(const std::vector<TearsheetEntry>& strategies,
        "a decision at the close of bar t fills at bar t+1; commission and slippage paid in cash; "
        "positions in (fractional) shares, marked at every close"},
       {"Annualisation", first.annualisation.Describe()},
+      {"Risk-free rate", fmt::format("{} a year (risk_free), subtracted in Sharpe and Sortino",
+                                     report::Percent(first.config.risk_free))},
   };
   // Settings as key = value; once when every strategy shares them.
   auto settings = [](const BacktestResult& r) {
     std::string text;
     const json settings = r.config.ToJson();
     for (const auto& [key, value] : settings.items())
-      text += (text.empty() ? "" : ", ") + key + " = " + (value.is_string() ? value.get<std::string>() : value.dump());
+      text += (text.empty() ? "" : ", ") + key + " = " +
+              (value.is_string() ? value.get<std::string>() : value.dump());
     return text;
   };
   const bool shared = std::all_of(strategies.begin(), strategies.end(), [&](const auto& s) {
@@ -453,7 +486,8 @@ report::HtmlPage TearsheetPage(const std::vector<TearsheetEntry>& strategies,
   if (shared) {
     facts.emplace_back("Settings", settings(first));
   } else {
-    for (const auto& s : strategies) facts.emplace_back("Settings of " + s.name, settings(*s.result));
+    for (const auto& s : strategies)
+      facts.emplace_back("Settings of " + s.name, settings(*s.result));
   }
   page.Provenance(inputs.provenance, facts);
   return page;

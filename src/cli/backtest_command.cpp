@@ -9,7 +9,9 @@
 #include "finml/core/json_reader.hpp"
 #include "finml/core/output_directory.hpp"
 #include "finml/core/sha256.hpp"
+#include "finml/core/strings.hpp"
 #include "finml/data/loader.hpp"
+#include "finml/report/html_page.hpp"
 #include "finml/run/runner.hpp"
 
 namespace finml::cli {
@@ -65,6 +67,28 @@ std::optional<RunData> ReadRunData(const std::string& run_dir, bool need_data) {
   return out;
 }
 
+// "AAPL, MSFT of " for a few chosen symbols, "30 symbols of " for a panel, "" for one asset named
+// after its file.
+std::string SymbolsText(const std::vector<std::string>& symbols) {
+  if (symbols.size() == 1) return symbols.front().empty() ? "" : symbols.front() + " of ";
+  if (symbols.size() <= 5) return JoinStrings(symbols, ", ") + " of ";
+  return fmt::format("{} symbols of ", symbols.size());
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    std::string item = text.substr(start, comma - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) out.push_back(item);
+    start = comma + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 void SetupBacktest(CLI::App& app, BacktestCommandOptions& o) {
@@ -99,8 +123,21 @@ int RunBacktest(const BacktestCommandOptions& o, const CLI::App& app,
                 "predictions on its own data)");
   std::optional<RunData> run;
   if (run_dir) run = ReadRunData(o.signals, o.prices.empty());
-  const backtest::BacktestConfig config = backtest::ParseBacktestConfig(
-      o.settings.Collect(run ? run->backtest : ConfigNode::Map("finml backtest")));
+  // `--strategy a,b` backtests each under the same settings, side by side on one tearsheet.
+  const ConfigNode settings =
+      o.settings.Collect(run ? run->backtest : ConfigNode::Map("finml backtest"));
+  std::vector<backtest::BacktestConfig> configs;
+  const ConfigNode* strategy = settings.Find("strategy");
+  if (strategy && strategy->IsScalar() && strategy->text().find(',') != std::string::npos) {
+    for (const std::string& name : SplitList(strategy->text())) {
+      ConfigNode one = settings;
+      one.Set("strategy", ConfigNode::Scalar(name, strategy->where()));
+      configs.push_back(backtest::ParseBacktestConfig(one));
+    }
+  } else {
+    configs.push_back(backtest::ParseBacktestConfig(settings));
+  }
+  const backtest::BacktestConfig& config = configs.front();
   std::string prices_path = o.prices;
   ConfigNode load_base = ConfigNode::Map("");
   std::string price_name = o.price.empty() ? "close" : o.price;
@@ -118,16 +155,23 @@ int RunBacktest(const BacktestCommandOptions& o, const CLI::App& app,
   const auto prices = backtest::MakePricePanel(market, price);
 
   std::optional<backtest::SignalPanel> signals;
-  if (!o.signals.empty()) {
-    signals = backtest::LoadSignals(o.signals, prices, {o.model, o.split});
-  } else {
-    FINML_REQUIRE(!backtest::NeedsSignals(config.strategy.name),
+  if (!o.signals.empty()) signals = backtest::LoadSignals(o.signals, prices, {o.model, o.split});
+  for (const auto& c : configs) {
+    if (signals) continue;
+    FINML_REQUIRE(!backtest::NeedsSignals(c.strategy.name),
                   "strategy '{}' trades on signals: pass --signals FILE (date,symbol,score), or "
                   "use a rule strategy (sma_cross, rsi_reversion)",
-                  config.strategy.name);
+                  c.strategy.name);
   }
-  const auto result = backtest::RunBacktest(prices, signals ? &*signals : nullptr, config);
-  for (const auto& w : result.warnings) std::fprintf(stderr, "finml: warning: %s\n", w.c_str());
+  const backtest::SignalPanel* signal_panel = signals ? &*signals : nullptr;
+  const std::vector<backtest::BacktestResult> results =
+      configs.size() == 1 ? std::vector<backtest::BacktestResult>{backtest::RunBacktest(
+                                prices, signal_panel, config)}
+                          : backtest::RunSideBySide(prices, signal_panel, configs);
+  for (std::size_t i = 0; i < results.size(); ++i)
+    for (const auto& w : results[i].warnings)
+      std::fprintf(stderr, "finml: warning: %s%s\n",
+                   configs.size() > 1 ? (configs[i].strategy.name + ": ").c_str() : "", w.c_str());
 
   backtest::BacktestInputs inputs;
   inputs.provenance.command = command_line;
@@ -136,26 +180,56 @@ int RunBacktest(const BacktestCommandOptions& o, const CLI::App& app,
     inputs.provenance.Input(backtest::SignalsFile(o.signals));
     inputs.signals = signals->source;
   }
-  inputs.title = fmt::format(
-      "Backtest: {} on {}",
-      config.strategy.name == "weights" ? "target weights" : config.strategy.name, prices_path);
-  backtest::WriteBacktestOutputs(out.staging(), result, prices, inputs);
-  out.Commit();
-  const auto& p = result.performance;
-  std::printf(
-      "%s %s .. %s: total return %.2f%%, annual %.2f%%, Sharpe %.3f, max drawdown %.2f%%, "
-      "%zu trades\n",
-      config.strategy.name.c_str(), prices.time_label[result.engine.first_row].c_str(),
-      prices.time_label.back().c_str(), 100 * p.total_return, 100 * p.annual_return, p.sharpe,
-      100 * p.drawdown.depth, result.engine.orders - result.engine.small_orders_skipped);
-  if (result.benchmark_performance) {
-    const auto& b = *result.benchmark_performance;
-    std::printf("%s: total return %.2f%%, annual %.2f%%, Sharpe %.3f, max drawdown %.2f%%\n",
-                result.benchmark_name.c_str(), 100 * b.total_return, 100 * b.annual_return,
-                b.sharpe, 100 * b.drawdown.depth);
+  if (!results.front().benchmark_file.empty())
+    inputs.provenance.Input(results.front().benchmark_file);
+  std::vector<std::string> names;
+  for (const auto& c : configs)
+    names.push_back(c.strategy.name == "weights" ? "target weights" : c.strategy.name);
+  inputs.title = fmt::format("Backtest: {} on {}{}", JoinStrings(names, " vs "),
+                             SymbolsText(prices.symbols), prices_path);
+  if (configs.size() == 1) {
+    backtest::WriteBacktestOutputs(out.staging(), results.front(), prices, inputs);
+  } else {
+    // One directory per strategy, and the side-by-side tearsheet on top.
+    std::vector<backtest::TearsheetEntry> entries;
+    for (std::size_t i = 0; i < configs.size(); ++i) {
+      backtest::BacktestInputs each = inputs;
+      each.title =
+          fmt::format("Backtest: {} on {}{}", names[i], SymbolsText(prices.symbols), prices_path);
+      each.chart_library_dir = out.staging();
+      backtest::WriteBacktestOutputs(out.staging() + "/" + configs[i].strategy.name, results[i],
+                                     prices, each);
+      entries.push_back({configs[i].strategy.name, &results[i]});
+    }
+    report::WriteReport(out.staging() + "/tearsheet.html",
+                        backtest::TearsheetPage(entries, prices, inputs));
   }
-  std::printf("annualisation: %s\n", result.annualisation.Describe().c_str());
-  std::printf("wrote %s/{metrics.json,equity.csv,trades.csv,tearsheet.html}\n", o.out.c_str());
+  out.Commit();
+  for (std::size_t i = 0; i < configs.size(); ++i) {
+    const auto& result = results[i];
+    const auto& p = result.performance;
+    std::printf(
+        "%s %s .. %s: total return %.2f%%, annual %.2f%%, Sharpe %.3f, max drawdown %.2f%%, "
+        "%zu trades\n",
+        configs[i].strategy.name.c_str(), prices.time_label[result.engine.first_row].c_str(),
+        prices.time_label.back().c_str(), 100 * p.total_return, 100 * p.annual_return, p.sharpe,
+        100 * p.drawdown.depth, result.engine.orders - result.engine.small_orders_skipped);
+  }
+  const auto& first = results.front();
+  if (first.benchmark_performance) {
+    const auto& b = *first.benchmark_performance;
+    std::printf("%s: total return %.2f%%, annual %.2f%%, Sharpe %.3f, max drawdown %.2f%%\n",
+                first.benchmark_name.c_str(), 100 * b.total_return, 100 * b.annual_return, b.sharpe,
+                100 * b.drawdown.depth);
+  }
+  std::printf("annualisation: %s\n", first.annualisation.Describe().c_str());
+  if (configs.size() == 1)
+    std::printf("wrote %s/{metrics.json,equity.csv,trades.csv,tearsheet.html}\n", o.out.c_str());
+  else
+    std::printf(
+        "wrote %s/tearsheet.html (side by side) and %s/<strategy>/{metrics.json,"
+        "equity.csv,trades.csv,tearsheet.html}\n",
+        o.out.c_str(), o.out.c_str());
   return 0;
 }
 

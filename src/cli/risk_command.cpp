@@ -4,6 +4,7 @@
 #include "finml/core/error.hpp"
 #include "finml/core/output_directory.hpp"
 #include "finml/core/provenance.hpp"
+#include "finml/report/html_page.hpp"
 #include "finml/run/risk_experiment.hpp"
 #include "finml/run/runner.hpp"
 
@@ -38,7 +39,7 @@ std::vector<std::string> Commit(OutputDirectory& out, std::vector<std::string> l
 
 int Print(const std::vector<std::string>& lines, const std::string& out, const std::string& files) {
   for (const auto& l : lines) std::printf("%s\n", l.c_str());
-  std::printf("wrote %s/{%s}\n", out.c_str(), files.c_str());
+  std::printf("wrote %s/{%s,%s}\n", out.c_str(), files.c_str(), report::ChartLibraryName().c_str());
   return 0;
 }
 
@@ -95,7 +96,7 @@ int RunRisk(const RiskCommandOptions& o, const CLI::App& app, const std::string&
     provenance.Input(settings.prices);
     OutputDirectory out(o.out, o.overwrite);
     return Print(Commit(out, run::RunPortfolioJob(settings, out.staging(), provenance)), o.out,
-                 "portfolio.json");
+                 "portfolio.json,report.html");
   }
   auto settings = risk::StressSettings::Schema().Parse(
       o.stress.Collect(ConfigNode::Map("finml risk stress")), "");
@@ -103,7 +104,7 @@ int RunRisk(const RiskCommandOptions& o, const CLI::App& app, const std::string&
   provenance.Input(settings.prices);
   OutputDirectory out(o.out, o.overwrite);
   return Print(Commit(out, run::RunStressJob(settings, out.staging(), provenance)), o.out,
-               "stress.json");
+               "stress.json,report.html");
 }
 
 }  // namespace finml::cli

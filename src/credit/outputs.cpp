@@ -16,7 +16,7 @@
 #include "finml/data/csv_reader.hpp"
 #include "finml/eval/drift.hpp"
 #include "finml/report/html_page.hpp"
-#include "finml/report/svg_chart.hpp"
+#include "report_page.hpp"
 
 namespace finml::credit {
 namespace {
@@ -37,120 +37,6 @@ nlohmann::json StabilityReference(const Table& t, const std::vector<std::string>
   }
   ref["features"] = fs;
   return ref;
-}
-
-std::string ReportHtml(const CreditRun& run, const CreditInputs& inputs) {
-  const auto& c = run.config;
-  report::HtmlPage page(fmt::format("Credit model: {} on {}", c.model, c.data));
-  page.Paragraph(fmt::format(
-      "{} with {} encoding, {} on {} rows ({} positives = '{}' in '{}'): ROC AUC {:.4f} ± {:.4f} "
-      "(mean ± sd over folds), Gini {:.4f}, KS {:.4f}, Brier {:.4f}. Every preprocessing step and "
-      "model was fitted on the training part of each fold only.",
-      c.model, c.preprocess.encoding == Encoding::kWoe ? "WoE" : "one-hot",
-      c.holdout > 0 ? fmt::format("a {:.0f}% stratified hold-out", 100 * c.holdout)
-                    : fmt::format("{}-fold stratified cross-validation", c.folds),
-      run.target.y.size(), run.pooled.positives, run.target.positive, c.target, run.auc_mean,
-      run.auc_std, run.gini_mean, run.ks_mean, run.brier_mean));
-  std::vector<std::vector<std::string>> rows;
-  for (std::size_t k = 0; k < run.fold_metrics.size(); ++k) {
-    const auto& m = run.fold_metrics[k];
-    rows.push_back({std::to_string(k + 1), std::to_string(m.n), fmt::format("{:.4f}", m.auc),
-                    fmt::format("{:.4f}", m.ks), fmt::format("{:.4f}", m.brier),
-                    fmt::format("{:.4f}", m.log_loss), fmt::format("{:.3f}", m.accuracy),
-                    fmt::format("{:.3f}", m.precision), fmt::format("{:.3f}", m.recall),
-                    fmt::format("{:.3f}", m.f1)});
-  }
-  page.Table(
-      {"fold", "n", "AUC", "KS", "Brier", "log loss", "accuracy", "precision", "recall", "F1"},
-      rows);
-  if (run.pooled.best_threshold)
-    page.Paragraph(
-        fmt::format("Profit-maximising threshold on the out-of-fold predictions: {:.4f} "
-                    "(total value {:.2f}).",
-                    *run.pooled.best_threshold, *run.pooled.best_profit));
-  report::ChartOptions o;
-  o.x_is_time = false;
-  o.title = "ROC (out-of-fold)";
-  o.x_label = "false positive rate";
-  o.y_label = "true positive rate";
-  std::vector<double> fx, fy;
-  for (const auto& pt : run.roc) {
-    fx.push_back(pt.fpr);
-    fy.push_back(pt.tpr);
-  }
-  page.Raw(report::LineChart({{"model", fx, fy}, {"chance", {0, 1}, {0, 1}}}, o));
-  o.title = "Calibration (out-of-fold)";
-  o.x_label = "mean predicted probability";
-  o.y_label = "observed default rate";
-  std::vector<double> cx, cy;
-  for (const auto& b : run.calibration) {
-    cx.push_back(b.mean_predicted);
-    cy.push_back(b.observed_rate);
-  }
-  report::LineSeries cal{"bins", cx, cy};
-  cal.markers = true;
-  page.Raw(report::LineChart({cal, {"perfect", {0, 1}, {0, 1}}}, o));
-  std::vector<std::string> labels;
-  std::vector<double> values;
-  for (std::size_t i = 0; i < std::min<std::size_t>(15, run.permutation_importance.size()); ++i) {
-    labels.push_back(run.permutation_importance[i].first);
-    values.push_back(run.permutation_importance[i].second);
-  }
-  o.title = "Permutation importance (AUC lost when shuffled, held-out rows)";
-  o.x_label = "";
-  o.y_label = "AUC drop";
-  page.Raw(report::BarChart(labels, values, o));
-  const auto described = run.final_model.Describe();
-  if (described.contains("logistic")) {
-    const auto& lg = described.at("logistic");
-    std::vector<std::vector<std::string>> coef = {
-        {"(intercept)", fmt::format("{:.6f}", lg.at("intercept").get<double>()),
-         fmt::format("{:.6f}", lg.at("intercept_se").get<double>()), ""}};
-    const auto names = lg.at("names").get<std::vector<std::string>>();
-    const auto b = lg.at("coefficients").get<std::vector<double>>();
-    const auto se = lg.at("std_errors").get<std::vector<double>>();
-    for (std::size_t j = 0; j < names.size(); ++j)
-      coef.push_back({names[j], fmt::format("{:.6f}", b[j]), fmt::format("{:.6f}", se[j]),
-                      se[j] > 0 ? fmt::format("{:.2f}", b[j] / se[j]) : "n/a"});
-    page.Heading("Logistic coefficients (final fit on all rows; s.e. from the penalised Hessian)");
-    page.Table({"input", "coefficient", "s.e.", "z"}, coef);
-  }
-  if (!run.information_value.empty()) {
-    std::vector<std::vector<std::string>> iv;
-    for (const auto& [name, v] : run.information_value)
-      iv.push_back({name, fmt::format("{:.4f}", v)});
-    page.Heading("Information value (all rows, final fit)");
-    page.Table({"feature", "IV"}, iv);
-  }
-  if (!run.warnings.empty()) {
-    page.Heading("Doubts about the bins");
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& w : run.warnings) rows.push_back({w});
-    page.Table({"warning"}, rows);
-  }
-  if (run.fairness) {
-    const auto& f = *run.fairness;
-    page.Heading(
-        fmt::format("Fairness by '{}' (out-of-fold, threshold {})", f.column, c.threshold));
-    std::vector<std::vector<std::string>> fr;
-    for (const auto& g : f.groups)
-      fr.push_back({g.group, std::to_string(g.n), fmt::format("{:.3f}", g.approval_rate),
-                    fmt::format("{:.3f}", g.tpr), fmt::format("{:.3f}", g.fpr),
-                    fmt::format("{:.3f}", g.good_approval),
-                    g.auc ? fmt::format("{:.4f}", *g.auc) : "n/a"});
-    page.Table(
-        {"group", "n", "approval rate", "TPR (default flag)", "FPR", "approval of good", "AUC"},
-        fr);
-    page.Paragraph(
-        fmt::format("Disparate impact (lowest / highest approval rate): {:.3f} (the "
-                    "four-fifths rule asks for >= 0.8). Equal-opportunity difference "
-                    "(approval among applicants who repaid, highest - lowest): {:.3f}.",
-                    f.disparate_impact, f.equal_opportunity_difference));
-  }
-  std::vector<std::pair<std::string, std::string>> facts = {{"settings", c.ToJson().dump()}};
-  for (const auto& fact : inputs.provenance.Facts()) facts.push_back(fact);
-  page.KeyValues(facts);
-  return page.Render();
 }
 
 std::vector<std::string> CategoricalColumns(const nlohmann::json& manifest) {
@@ -237,7 +123,8 @@ std::vector<std::string> WriteCreditRun(const CreditRun& run, const Table& t,
       csv += fmt::format("{},{},{},{}\n", Csv(row[0]), Csv(row[1]), row[2], row[3]);
     write("scorecard.csv", csv);
   }
-  write("report.html", ReportHtml(run, inputs));
+  report::WriteReport(dir + "/report.html", CreditReportPage(run, t, inputs));
+  files.insert(files.end(), {"report.html", report::ChartLibraryName()});
   const std::string model_dir = dir + "/model";
   run.final_model.Save(model_dir);
   nlohmann::json manifest = {

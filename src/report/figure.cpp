@@ -1,9 +1,10 @@
 #include "finml/report/figure.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <fmt/format.h>
 
 namespace finml::report {
 namespace {
@@ -78,16 +79,19 @@ json TimeAxisValues(const std::vector<std::int64_t>& seconds) {
 
 Figure::Figure(std::string title, Axis x, Axis y)
     : title_(std::move(title)), x_(std::move(x)), y_(std::move(y)) {
-  layout_ = {{"title", {{"text", title_}, {"x", 0}, {"xanchor", "left"}, {"font", {{"size", 15}}}}},
-             {"height", 380},
-             {"margin", {{"l", 60}, {"r", 24}, {"t", 56}, {"b", 40}}},
-             // Below the plot, clear of the x axis's title.
-             {"legend", {{"orientation", "h"}, {"y", x_.unit == Unit::kTime ? -0.12 : -0.26},
-                         {"yanchor", "top"}}},
-             {"hovermode", x_.unit == Unit::kTime ? "x unified" : "closest"},
-             {"font", {{"family", "system-ui, sans-serif"}, {"size", 12}}},
-             {"plot_bgcolor", "#fff"},
-             {"paper_bgcolor", "#fff"}};
+  layout_ = {
+      {"title", {{"text", title_}, {"x", 0}, {"xanchor", "left"}, {"font", {{"size", 15}}}}},
+      {"height", 380},
+      {"margin", {{"l", 60}, {"r", 24}, {"t", 56}, {"b", 40}}},
+      // Below the plot, clear of the x axis's title.
+      {"legend",
+       {{"orientation", "h"}, {"y", x_.unit == Unit::kTime ? -0.12 : -0.26}, {"yanchor", "top"}}},
+      {"hovermode", x_.unit == Unit::kTime ? "x unified" : "closest"},
+      {"font", {{"family", "system-ui, sans-serif"}, {"size", 12}}},
+      // Upright at the right edge: clear of titles and of the linear/log buttons.
+      {"modebar", {{"orientation", "v"}}},
+      {"plot_bgcolor", "#fff"},
+      {"paper_bgcolor", "#fff"}};
   FormatAxis(layout_["xaxis"], x_);
   FormatAxis(layout_["yaxis"], y_);
   layout_["xaxis"]["gridcolor"] = layout_["yaxis"]["gridcolor"] = "#eee";
@@ -185,7 +189,8 @@ Figure& Figure::Histogram(const std::string& name, const std::vector<double>& va
   std::vector<double> sorted(finite.begin(), finite.end());
   std::sort(sorted.begin(), sorted.end());
   if (sorted.size() > 20) {
-    const double lo = sorted[sorted.size() / 1000], hi = sorted[sorted.size() - 1 - sorted.size() / 1000];
+    const double lo = sorted[sorted.size() / 1000],
+                 hi = sorted[sorted.size() - 1 - sorted.size() / 1000];
     if (hi > lo) {
       auto& range = layout_["xaxis"]["range"];
       const double pad = (hi - lo) * 0.05;
@@ -213,8 +218,8 @@ Figure& Figure::Histogram(const std::string& name, const std::vector<double>& va
 }
 
 Figure& Figure::Heatmap(const std::vector<std::string>& rows,
-                        const std::vector<std::string>& columns,
-                        const std::vector<double>& values, Unit cells) {
+                        const std::vector<std::string>& columns, const std::vector<double>& values,
+                        Unit cells) {
   json z = json::array();
   double largest = 0;
   for (std::size_t r = 0; r < rows.size(); ++r) {
@@ -259,15 +264,18 @@ Figure& Figure::VerticalLine(const json& x, const std::string& label) {
                                {"y1", 1},
                                {"line", {{"color", "#555"}, {"width", 1}, {"dash", "dot"}}}});
   if (!label.empty())
-    layout_["annotations"].push_back({{"x", x},
-                                      {"y", 1},
-                                      {"xref", "x"},
-                                      {"yref", "paper"},
-                                      {"text", label},
-                                      {"showarrow", false},
-                                      {"xanchor", "left"},
-                                      {"yanchor", "bottom"},
-                                      {"font", {{"size", 11}, {"color", "#555"}}}});
+    // Inside the plot, below the top edge, where range buttons and titles are not.
+    layout_["annotations"].push_back(
+        {{"x", x},
+         {"y", 0.98 - 0.07 * static_cast<double>(layout_["annotations"].size() % 3)},
+         {"xref", "x"},
+         {"yref", "paper"},
+         {"text", label},
+         {"showarrow", false},
+         {"xanchor", "left"},
+         {"yanchor", "top"},
+         {"bgcolor", "rgba(255,255,255,0.8)"},
+         {"font", {{"size", 11}, {"color", "#555"}}}});
   return *this;
 }
 

@@ -1,7 +1,8 @@
 #include "finml/report/format.hpp"
 
-#include <cmath>
 #include <fmt/format.h>
+
+#include <cmath>
 
 namespace finml::report {
 namespace {
@@ -21,7 +22,8 @@ std::string Grouped(double value, int decimals) {
   if (!std::isfinite(value)) return "n/a";
   std::string text = fmt::format("{:.{}f}", std::fabs(value), decimals);
   const auto dot = text.find('.');
-  std::string whole = text.substr(0, dot), fraction = dot == std::string::npos ? "" : text.substr(dot);
+  std::string whole = text.substr(0, dot),
+              fraction = dot == std::string::npos ? "" : text.substr(dot);
   std::string out = GroupThousands(whole) + fraction;
   const bool zero = text.find_first_not_of("0.") == std::string::npos;
   return (value < 0 && !zero ? "-" : "") + out;
@@ -58,12 +60,23 @@ std::string EscapeHtml(const std::string& text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;

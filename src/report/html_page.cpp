@@ -1,7 +1,8 @@
 #include "finml/report/html_page.hpp"
 
-#include <filesystem>
 #include <fmt/format.h>
+
+#include <filesystem>
 
 #include "finml/core/files.hpp"
 #include "finml/core/provenance.hpp"
@@ -22,12 +23,18 @@ std::string PaletteColour(std::size_t i) {
   const double c = (1 - std::fabs(2 * 0.45 - 1)) * 0.55, h = hue / 60.0;
   const double x = c * (1 - std::fabs(std::fmod(h, 2.0) - 1)), m = 0.45 - c / 2;
   double r = 0, g = 0, b = 0;
-  if (h < 1) r = c, g = x;
-  else if (h < 2) r = x, g = c;
-  else if (h < 3) g = c, b = x;
-  else if (h < 4) g = x, b = c;
-  else if (h < 5) r = x, b = c;
-  else r = c, b = x;
+  if (h < 1)
+    r = c, g = x;
+  else if (h < 2)
+    r = x, g = c;
+  else if (h < 3)
+    g = c, b = x;
+  else if (h < 4)
+    g = x, b = c;
+  else if (h < 5)
+    r = x, b = c;
+  else
+    r = c, b = x;
   auto byte = [&](double v) { return static_cast<int>(std::lround((v + m) * 255)); };
   return fmt::format("#{:02x}{:02x}{:02x}", byte(r), byte(g), byte(b));
 }
@@ -146,8 +153,8 @@ void HtmlPage::Chart(const Figure& figure) {
   body_ += fmt::format(
       "<div class=\"chart\" id=\"{0}\" role=\"img\" aria-label=\"{1}\"></div>\n"
       "<script type=\"application/json\" id=\"{0}-spec\">{2}</script>\n",
-      id, EscapeHtml(figure.title()), ScriptSafe(spec.dump(-1, ' ', false,
-                                                            nlohmann::json::error_handler_t::replace)));
+      id, EscapeHtml(figure.title()),
+      ScriptSafe(spec.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
 }
 
 std::string HtmlPage::Render(const std::string& library_src) const {
@@ -224,8 +231,8 @@ void WriteChartLibrary(const std::string& dir) {
 
 void WriteReport(const std::string& path, const HtmlPage& page, const std::string& library_dir) {
   namespace fs = std::filesystem;
-  const fs::path page_dir = fs::path(path).parent_path().empty() ? fs::path(".")
-                                                                  : fs::path(path).parent_path();
+  const fs::path page_dir =
+      fs::path(path).parent_path().empty() ? fs::path(".") : fs::path(path).parent_path();
   const fs::path lib_dir = library_dir.empty() ? page_dir : fs::path(library_dir);
   WriteChartLibrary(lib_dir.string());
   fs::path relative = fs::path(lib_dir).lexically_relative(page_dir) / ChartLibraryName();

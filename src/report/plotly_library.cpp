@@ -4,12 +4,14 @@
 // 4.8 MB file into the library's read-only data in milliseconds, where a generated C array would
 // take the compiler minutes; the version is part of this file's preprocessed text, so ccache
 // never serves a stale copy after an upgrade.
-__asm__(".section .rodata\n"
-        ".balign 16\n"
-        "finml_plotly_js_begin:\n"
-        ".incbin \"" FINML_PLOTLY_JS "\"\n"
-        "finml_plotly_js_end:\n"
-        ".previous\n");
+__asm__(
+    ".section .rodata\n"
+    ".balign 16\n"
+    "finml_plotly_js_begin:\n"
+    ".incbin \"" FINML_PLOTLY_JS
+    "\"\n"
+    "finml_plotly_js_end:\n"
+    ".previous\n");
 
 namespace finml::report {
 namespace {
@@ -18,7 +20,8 @@ extern "C" const char finml_plotly_js_end[] __asm__("finml_plotly_js_end");
 }  // namespace
 
 std::string_view PlotlyLibrary() {
-  return {finml_plotly_js_begin, static_cast<std::size_t>(finml_plotly_js_end - finml_plotly_js_begin)};
+  return {finml_plotly_js_begin,
+          static_cast<std::size_t>(finml_plotly_js_end - finml_plotly_js_begin)};
 }
 
 std::string_view PlotlyVersion() { return FINML_PLOTLY_VERSION; }

@@ -126,19 +126,11 @@ double StudentTQuantile(double p, double nu) {
   return x;
 }
 
-double IncompleteGammaP(double a, double x) {
-  if (x <= 0) return 0;
-  const double log_front = -x + a * std::log(x) - std::lgamma(a);
-  if (x < a + 1) {
-    double sum = 1 / a, term = sum;
-    for (int n = 1; n < 10000; ++n) {
-      term *= x / (a + n);
-      sum += term;
-      if (std::abs(term) < std::abs(sum) * 1e-17) break;
-    }
-    return sum * std::exp(log_front);
-  }
-  // Continued fraction for Q(a, x), modified Lentz.
+namespace {
+
+// Q(a, x) = 1 - P(a, x) by its continued fraction (modified Lentz), for x >= a + 1: computed
+// directly, so a tail probability of 1e-60 is not lost to 1 - P rounding to zero.
+double UpperGammaFraction(double a, double x, double log_front) {
   const double tiny = 1e-300;
   double b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d;
   for (int i = 1; i < 10000; ++i) {
@@ -153,14 +145,33 @@ double IncompleteGammaP(double a, double x) {
     h *= delta;
     if (std::abs(delta - 1) < 1e-16) break;
   }
-  return 1 - std::exp(log_front) * h;
+  return std::exp(log_front) * h;
+}
+
+}  // namespace
+
+double IncompleteGammaP(double a, double x) {
+  if (x <= 0) return 0;
+  const double log_front = -x + a * std::log(x) - std::lgamma(a);
+  if (x < a + 1) {
+    double sum = 1 / a, term = sum;
+    for (int n = 1; n < 10000; ++n) {
+      term *= x / (a + n);
+      sum += term;
+      if (std::abs(term) < std::abs(sum) * 1e-17) break;
+    }
+    return sum * std::exp(log_front);
+  }
+  return 1 - UpperGammaFraction(a, x, log_front);
 }
 
 double ChiSquareSurvival(double x, double df) {
   if (x <= 0) return 1;
   if (df == 1) return std::erfc(std::sqrt(x / 2));
   if (df == 2) return std::exp(-x / 2);
-  return 1 - IncompleteGammaP(df / 2, x / 2);
+  const double a = df / 2, h = x / 2;
+  if (h < a + 1) return 1 - IncompleteGammaP(a, h);
+  return UpperGammaFraction(a, h, -h + a * std::log(h) - std::lgamma(a));
 }
 
 double BinomialCdf(std::size_t k, std::size_t n, double p) {

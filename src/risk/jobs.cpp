@@ -29,6 +29,9 @@ const options::Schema<SeriesSource>& SeriesSource::Schema() {
     s.Add("returns", &S::returns, "from prices: simple or log returns")
         .Switch("--log-returns", "log")
         .NoFlag();
+    s.Add("units", &S::units,
+          "a returns file's units: ratio (0.01 is 1%), percent (1 is 1%), or auto (percent when "
+          "some |return| > 1)");
     s.Embed(&S::load, data::LoadOptions::Schema());
     return s;
   }();
@@ -75,6 +78,10 @@ const options::Schema<VarSettings>& VarSettings::Schema() {
     s.Add("ewma_lambda", &V::ewma_lambda, "EWMA decay").Above(0).Below(1).Flag("--lambda");
     s.Add("simulations", &V::simulations, "monte_carlo and fhs draws").Min(100).Max(10000000);
     s.Add("seed", &V::seed, "seed of the simulations");
+    s.Add("position", &V::position,
+          "money held in the series: VaR and ES are shown in money too (none: returns only)")
+        .Above(0)
+        .NullWord("none");
     s.Finish([](V& v, const ConfigNode&, const std::string&) {
       if (std::find(v.methods.begin(), v.methods.end(), "all") != v.methods.end())
         v.methods = VarMethodNames();
@@ -141,8 +148,10 @@ const options::Schema<StressSettings>& StressSettings::Schema() {
 }
 
 ReturnSeries LoadSeries(const SeriesSource& source) {
-  return LoadReturnSeries(source.path, source.column, source.kind,
-                          source.returns == data::ReturnKind::kLog, source.load);
+  ReturnSeries s = LoadReturnSeries(source.path, source.column, source.kind,
+                                    source.returns == data::ReturnKind::kLog, source.load);
+  s.unit = source.kind == SeriesKind::kPrices ? 1.0 : RatioPerUnit(s.values, source.units);
+  return s;
 }
 
 GarchResult ComputeGarch(const SeriesSource& source, const GarchSettings& settings) {

@@ -4,24 +4,16 @@
 #include <filesystem>
 
 #include "finml/core/files.hpp"
+#include "finml/report/format.hpp"
 #include "finml/report/html_page.hpp"
-#include "finml/report/svg_chart.hpp"
+#include "finml/risk/diagnostics.hpp"
+#include "report_pages.hpp"
 
 namespace finml::risk {
 namespace {
 
 std::string Join(const std::string& dir, const std::string& file) {
   return (std::filesystem::path(dir) / file).string();
-}
-
-std::vector<double> XAxis(const ReturnSeries& s) {
-  std::vector<double> x;
-  for (auto t : s.time) x.push_back(static_cast<double>(t));
-  return x;
-}
-
-std::string Fmt(double v, int digits = 6) {
-  return std::isfinite(v) ? fmt::format("{:.{}g}", v, digits) : "n/a";
 }
 
 }  // namespace
@@ -38,13 +30,9 @@ std::vector<std::string> WriteGarch(const GarchResult& result, const SeriesSourc
   params["data"]["column"] = s.column;
   params["data"]["first"] = s.label.front();
   params["data"]["last"] = s.label.back();
+  const double long_run = UnconditionalVariance(fit);
   params["unconditional_variance"] =
-      settings.spec.model == VolatilityModel::kEgarch
-          ? nlohmann::json()
-          : nlohmann::json(
-                fit.params[1] /
-                (1 - fit.params[2] - fit.Param("beta") -
-                 (settings.spec.model == VolatilityModel::kGjr ? fit.Param("gamma") / 2 : 0.0)));
+      std::isfinite(long_run) ? nlohmann::json(long_run) : nlohmann::json();
   params["forecast_variance"] = forecast;
   params["provenance"] = provenance.ToJson();
   WriteFileAtomic(Join(dir, "params.json"), params.dump(2) + "\n");
@@ -61,41 +49,7 @@ std::vector<std::string> WriteGarch(const GarchResult& result, const SeriesSourc
     fc += fmt::format("{},{},{}\n", h + 1, forecast[h], std::sqrt(forecast[h]));
   WriteFileAtomic(Join(dir, "forecast.csv"), fc);
 
-  report::HtmlPage page(fmt::format("{}-{} on {} ({})", EnumName(settings.spec.model),
-                                    EnumName(settings.spec.dist), s.column, source.path));
-  page.Paragraph(fmt::format(
-      "Maximum likelihood over {} returns ({} .. {}): log-likelihood {:.6f}, AIC {:.4f}, BIC "
-      "{:.4f}; optimiser {} after {} iterations ({}).",
-      fit.n, s.label.front(), s.label.back(), fit.loglik, fit.aic, fit.bic,
-      fit.converged ? "converged" : "did NOT converge", fit.iterations, fit.message));
-  std::vector<std::vector<std::string>> rows;
-  for (std::size_t i = 0; i < fit.names.size(); ++i) {
-    rows.push_back({fit.names[i], Fmt(fit.params[i], 8), Fmt(fit.se_robust[i]),
-                    Fmt(fit.params[i] / fit.se_robust[i], 4), Fmt(fit.se_hessian[i])});
-  }
-  page.Table({"parameter", "estimate", "robust s.e.", "t (robust)", "Hessian s.e."}, rows);
-  report::ChartOptions o;
-  o.x_is_time = s.calendar;
-  o.title = "Returns and conditional volatility";
-  std::vector<double> vol(fit.sigma2.size()), neg(fit.sigma2.size());
-  for (std::size_t t = 0; t < vol.size(); ++t) {
-    vol[t] = 2 * std::sqrt(fit.sigma2[t]);
-    neg[t] = -vol[t];
-  }
-  const auto x = XAxis(s);
-  page.Raw(
-      report::LineChart({{"return", x, s.values}, {"+2 sigma", x, vol}, {"-2 sigma", x, neg}}, o));
-  std::vector<double> steps, fvol;
-  for (std::size_t h = 0; h < forecast.size(); ++h) {
-    steps.push_back(static_cast<double>(h + 1));
-    fvol.push_back(std::sqrt(forecast[h]));
-  }
-  o.title = "Volatility forecast";
-  o.x_is_time = false;
-  o.x_label = "days ahead";
-  if (!steps.empty()) page.Raw(report::LineChart({{"forecast volatility", steps, fvol}}, o));
-  page.KeyValues(provenance.Facts());
-  WriteFileAtomic(Join(dir, "report.html"), page.Render());
+  report::WriteReport(Join(dir, "report.html"), GarchPage(result, source, settings, provenance));
 
   std::vector<std::string> lines;
   std::string line =
@@ -130,11 +84,16 @@ std::vector<std::string> WriteVar(const VarResult& result, const SeriesSource& s
   // Today's figures: VaR for the day after the data, at the requested horizon.
   nlohmann::json today = nlohmann::json::array();
   for (const auto& d : result.next_day) {
-    today.push_back({{"method", d.method},
-                     {"level", d.level},
-                     {"horizon", settings.horizon},
-                     {"var", d.estimate.var},
-                     {"es", d.estimate.es}});
+    nlohmann::json j = {{"method", d.method},
+                        {"level", d.level},
+                        {"horizon", settings.horizon},
+                        {"var", d.estimate.var},
+                        {"es", d.estimate.es}};
+    if (settings.position) {  // the returns' units (s.unit) turned into money
+      j["var_money"] = d.estimate.var * s.unit * *settings.position;
+      j["es_money"] = d.estimate.es * s.unit * *settings.position;
+    }
+    today.push_back(j);
   }
   nlohmann::json results = nlohmann::json::array();
   for (const auto& run : runs) {
@@ -151,6 +110,8 @@ std::vector<std::string> WriteVar(const VarResult& result, const SeriesSource& s
       {"ewma_lambda", settings.ewma_lambda},
       {"simulations", settings.simulations},
       {"seed", settings.seed},
+      {"position", settings.position ? nlohmann::json(*settings.position) : nlohmann::json()},
+      {"return_unit", s.unit},
       {"out_of_sample", {{"first", s.label[settings.window]}, {"last", s.label.back()}}},
       {"results", results},
       {"next_day", today},
@@ -158,46 +119,7 @@ std::vector<std::string> WriteVar(const VarResult& result, const SeriesSource& s
       {"provenance", provenance.ToJson()}};
   WriteFileAtomic(Join(dir, "backtest.json"), backtest.dump(2) + "\n");
 
-  report::HtmlPage page(fmt::format("VaR backtest: {} ({})", s.column, source.path));
-  const std::string bar = BarUnit(s.time, s.calendar);
-  page.Paragraph(fmt::format(
-      "Rolling 1-{} VaR and ES from the previous {} returns (GARCH-based methods refit every {} "
-      "{}s), judged on {} out-of-sample {}s ({} .. {}). An exception is a return below -VaR. "
-      "Kupiec tests the exception rate, Christoffersen their independence and both together; the "
-      "Basel zone follows from the binomial probability of at most this many exceptions.",
-      bar, settings.window, settings.refit_every, bar, s.values.size() - settings.window, bar,
-      s.label[settings.window], s.label.back()));
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& run : runs) {
-    const auto& b = run.backtest;
-    rows.push_back({run.method, fmt::format("{:g}", run.level), std::to_string(b.exceptions),
-                    fmt::format("{:.1f}", b.expected), fmt::format("{:.3f}", b.kupiec.p_value),
-                    fmt::format("{:.3f}", b.independence.p_value),
-                    fmt::format("{:.3f}", b.conditional_coverage.p_value), b.zone,
-                    Fmt(b.mean_var, 4), Fmt(b.mean_es, 4)});
-  }
-  page.Table({"method", "level", "exceptions", "expected", "Kupiec p", "independence p",
-              "cond. coverage p", "zone", "mean VaR", "mean ES"},
-             rows);
-  report::ChartOptions o;
-  o.x_is_time = s.calendar;
-  for (const auto& run : runs) {
-    if (run.level != settings.levels.front()) continue;
-    std::vector<double> x, ret, var, hits;
-    for (std::size_t i = 0; i < run.series.row.size(); ++i) {
-      x.push_back(static_cast<double>(s.time[run.series.row[i]]));
-      ret.push_back(run.series.realized[i]);
-      var.push_back(-run.series.var[i]);
-      hits.push_back(run.series.exception[i] ? run.series.realized[i] : std::nan(""));
-    }
-    o.title = fmt::format("{} VaR at {:g}: returns, -VaR and exceptions ({})", run.method,
-                          run.level, run.backtest.exceptions);
-    report::LineSeries marks{"exception", x, hits};
-    marks.markers = true;
-    page.Raw(report::LineChart({{"return", x, ret}, {"-VaR", x, var}, marks}, o));
-  }
-  page.KeyValues(provenance.Facts());
-  WriteFileAtomic(Join(dir, "report.html"), page.Render());
+  report::WriteReport(Join(dir, "report.html"), VarPage(result, source, settings, provenance));
 
   std::vector<std::string> lines;
   for (const auto& run : runs) {
@@ -243,11 +165,11 @@ std::vector<std::string> WritePortfolio(const PortfolioResult& result,
                       {"method", "parametric normal, zero mean, sqrt(h) scaling; Euler allocation"},
                       {"provenance", provenance.ToJson()}};
   WriteFileAtomic(Join(dir, "portfolio.json"), j.dump(2) + "\n");
-  return {fmt::format(
-      "portfolio VaR {:g} over {} {}(s) ({} covariance, {} {}s): {:.2f} of "
-      "{:.0f}; ES {:.2f}",
-      settings.level, settings.horizon, result.bar, EnumName(settings.covariance),
-      result.covariance.observations, result.bar, result.var.var, settings.value, result.var.es)};
+  report::WriteReport(Join(dir, "report.html"), PortfolioPage(result, settings, provenance));
+  return {fmt::format("portfolio VaR {:g} over {} {}(s) ({} covariance, {} {}s): {} of {}; ES {}",
+                      settings.level, settings.horizon, result.bar, EnumName(settings.covariance),
+                      result.covariance.observations, result.bar, report::Money(result.var.var),
+                      report::Money(settings.value, 0), report::Money(result.var.es))};
 }
 
 std::vector<std::string> WriteStress(const StressResult& result, const StressSettings& settings,
@@ -258,11 +180,12 @@ std::vector<std::string> WriteStress(const StressResult& result, const StressSet
                       {"scenarios", StressJson(result.outcomes)},
                       {"provenance", provenance.ToJson()}};
   WriteFileAtomic(Join(dir, "stress.json"), j.dump(2) + "\n");
+  report::WriteReport(Join(dir, "report.html"), StressPage(result, settings, provenance));
   std::vector<std::string> lines;
   for (const auto& o : result.outcomes) {
     lines.push_back(fmt::format(
-        "{:<20} {:<12} portfolio {:+.2f}%  P&L {:+.0f}{}", o.name, o.kind, 100 * o.portfolio_return,
-        o.pnl,
+        "{:<20} {:<12} portfolio {:+.2f}%  P&L {}{}", o.name, o.kind, 100 * o.portfolio_return,
+        (o.pnl > 0 ? "+" : "") + report::Money(o.pnl, 0),
         o.kind == "historical"
             ? fmt::format("  ({} .. {}, worst {:+.2f}%)", o.first, o.last, 100 * o.worst_return)
             : std::string()));

@@ -22,6 +22,26 @@ std::string BarUnit(const std::vector<data::Timestamp>& time, bool calendar) {
   return fmt::format("{}-second bar", step);
 }
 
+double PeriodsPerYear(const std::vector<data::Timestamp>& time, bool calendar) {
+  const std::string bar = BarUnit(time, calendar);
+  if (bar == "day") return 252;
+  if (bar == "week") return 52;
+  if (bar == "month") return 12;
+  if (bar == "quarter") return 4;
+  const double years =
+      static_cast<double>(time.back() - time.front()) / (365.25 * data::kSecondsPerDay);
+  return static_cast<double>(time.size() - 1) / years;
+}
+
+double RatioPerUnit(const std::vector<double>& values, ReturnUnits units) {
+  if (units == ReturnUnits::kAuto) {
+    const bool large =
+        std::any_of(values.begin(), values.end(), [](double v) { return std::fabs(v) > 1; });
+    units = large ? ReturnUnits::kPercent : ReturnUnits::kRatio;
+  }
+  return units == ReturnUnits::kPercent ? 0.01 : 1.0;
+}
+
 namespace {
 
 // The market-data loader reads the file, so a risk series takes the same column choices, time

@@ -1,17 +1,14 @@
 // The run's report.html: summary, verdict against the random walk, metric tables and charts.
 #include <cmath>
 
-#include "finml/report/html_page.hpp"
 #include "finml/report/format.hpp"
+#include "finml/report/html_page.hpp"
 #include "finml/run/runner.hpp"
 
 namespace finml::run {
 namespace {
 
-std::string Num(double v) {
-  if (std::isnan(v)) return "n/a";
-  return fmt::format("{:.6g}", v);
-}
+std::string Num(double v) { return report::Number(v, 4); }
 
 std::string SegmentText(const SegmentInfo& s) {
   if (s.samples == 0) return "none";
@@ -22,7 +19,8 @@ void MetricsTable(report::HtmlPage& page, const RunRecord& r, bool test) {
   const bool panel = r.market.assets.size() > 1;
   std::vector<std::string> header = {"model", "n",         "RMSE",    "MAE",     "MAPE",
                                      "R²",    "dir. acc.", "Theil U", "DM stat", "DM p"};
-  if (panel) header.insert(header.end(), {"IC", "rank IC", "ICIR"});
+  // A panel's first question is the ranking: its columns come right after the count.
+  if (panel) header.insert(header.begin() + 2, {"IC", "rank IC", "ICIR"});
   std::vector<std::vector<std::string>> rows;
   int best = -1;
   double best_rmse = INFINITY;
@@ -40,9 +38,10 @@ void MetricsTable(report::HtmlPage& page, const RunRecord& r, bool test) {
                                     Num(m.dm.statistic),
                                     Num(m.dm.p_value)};
     if (panel && seg.ic) {
-      row.insert(row.end(), {Num(seg.ic->ic_mean), Num(seg.ic->rank_ic_mean), Num(seg.ic->icir)});
+      row.insert(row.begin() + 2,
+                 {Num(seg.ic->ic_mean), Num(seg.ic->rank_ic_mean), Num(seg.ic->icir)});
     } else if (panel) {
-      row.insert(row.end(), {"n/a", "n/a", "n/a"});
+      row.insert(row.begin() + 2, {"n/a", "n/a", "n/a"});
     }
     if (m.rmse < best_rmse) {
       best_rmse = m.rmse;
@@ -132,16 +131,29 @@ void ForecastCharts(report::HtmlPage& page, const RunRecord& r) {
   const Unit unit = TargetUnit(cfg.target.kind);
   const std::string target = EnumName(cfg.target.kind);
   Figure scatter(fmt::format("Test: forecast against realised {} (the dotted line is a perfect "
-                             "forecast)",
-                             target),
+                             "forecast){}",
+                             target,
+                             r.test.size() > 4000 ? ", every " +
+                                                        std::to_string(std::max<std::size_t>(
+                                                            1, r.test.size() / 4000)) +
+                                                        "th sample"
+                                                  : ""),
                  {"forecast", unit}, {"realised", unit});
   // The diagonal over the forecasts' range only: forecasts of returns are far narrower than the
   // returns, and a diagonal over the returns' range would squash them into a vertical line.
   double lo = INFINITY, hi = -INFINITY;
+  // At most ~4,000 points a model, evenly spaced: a panel's test set has tens of thousands, which
+  // would make the page megabytes without changing the picture.
+  const std::size_t stride = std::max<std::size_t>(1, r.test.size() / 4000);
+  std::vector<double> realised;
+  for (std::size_t i = 0; i < r.test.size(); i += stride) realised.push_back(r.test.y[i]);
   for (const auto& m : r.models) {
     if (m.type == "random_walk") continue;
-    scatter.Markers(m.name, m.test.prediction, r.test.y);
-    for (double p : m.test.prediction) {
+    std::vector<double> forecast;
+    for (std::size_t i = 0; i < r.test.size(); i += stride)
+      forecast.push_back(m.test.prediction[i]);
+    scatter.Markers(m.name, forecast, realised);
+    for (double p : forecast) {
       if (!std::isfinite(p)) continue;
       lo = std::min(lo, p);
       hi = std::max(hi, p);
@@ -160,17 +172,17 @@ void ForecastCharts(report::HtmlPage& page, const RunRecord& r) {
   idx.erase(idx.begin(), idx.end() - static_cast<std::ptrdiff_t>(keep));
   if (idx.empty()) return;
   std::vector<std::size_t> rows;
-  std::vector<double> realised;
+  std::vector<double> moved;
   for (std::size_t i : idx) {
     rows.push_back(r.test.target_row[i]);
-    realised.push_back(r.test.y[i]);
+    moved.push_back(r.test.y[i]);
   }
   const auto x = XOf(r, rows);
   Figure moves(fmt::format("{}: the last {} test forecasts and what happened ({} at the target "
                            "date)",
                            r.market.assets.front().symbol, keep, target),
                TimeAxis(r), {target, unit});
-  moves.Markers("realised", x, realised);
+  moves.Markers("realised", x, moved);
   for (const auto& m : r.models) {
     if (m.type == "random_walk") continue;
     std::vector<double> forecast;
@@ -204,6 +216,8 @@ void LearningCurves(report::HtmlPage& page, const RunRecord& r) {
     f.Line(m.name + " validation", epoch, validation, {.dashed = true, .colour_of = m.name});
     if (d.contains("best_epoch") && d["best_epoch"].is_number())
       f.VerticalLine(d["best_epoch"].get<double>(), "best epoch (kept)");
+    // Whole epochs only.
+    f.Layout({{"xaxis", {{"dtick", std::max<std::size_t>(1, epoch.size() / 10)}}}});
     page.Chart(f.Height(320));
   }
 }
@@ -277,8 +291,8 @@ void Charts(report::HtmlPage& page, const RunRecord& r) {
     page.Chart(f.HorizontalLine(0));
   }
 
-  Figure residuals("Test residuals (realised - forecast): density", {"residual", TargetUnit(cfg.target.kind)},
-                   {"density", Unit::kNumber});
+  Figure residuals("Test residuals (realised - forecast): density",
+                   {"residual", TargetUnit(cfg.target.kind)}, {"density", Unit::kNumber});
   for (const auto& m : r.models) {
     std::vector<double> e;
     for (std::size_t i = 0; i < r.test.size(); ++i) e.push_back(r.test.y[i] - m.test.prediction[i]);
@@ -292,6 +306,7 @@ void Charts(report::HtmlPage& page, const RunRecord& r) {
 void FittedTables(report::HtmlPage& page, const std::string& name, const json& d) {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::pair<std::string, const json*>> record_lists;
+  std::vector<std::string> notes;
   auto text = [](const json& v) {
     if (v.is_number_float()) return report::Number(v.get<double>(), 6);
     if (v.is_string()) return v.get<std::string>();
@@ -303,13 +318,17 @@ void FittedTables(report::HtmlPage& page, const std::string& name, const json& d
     if (value.is_array() && !value.empty() && value[0].is_object()) {
       record_lists.emplace_back(key, &value);
     } else if (value.is_array() && value.size() <= 200 &&
-               std::all_of(value.begin(), value.end(), [](const json& v) { return v.is_number(); })) {
+               std::all_of(value.begin(), value.end(),
+                           [](const json& v) { return v.is_number(); })) {
       for (std::size_t i = 0; i < value.size(); ++i) {
-        std::string se = errors && key == "coefficients" && i < errors->size() ? text((*errors)[i]) : "";
+        std::string se =
+            errors && key == "coefficients" && i < errors->size() ? text((*errors)[i]) : "";
         rows.push_back({fmt::format("{}[{}]", key, i), text(value[i]), se});
       }
     } else if (value.is_object() && value.size() <= 500) {
       for (const auto& [k, v] : value.items()) rows.push_back({key + "." + k, text(v), ""});
+    } else if (value.is_string() && value.get<std::string>().size() > 60) {
+      notes.push_back(key + ": " + value.get<std::string>());  // a row would widen the table
     } else if (!value.is_array() && !value.is_object()) {
       rows.push_back({key, text(value), ""});
     } else {
@@ -317,6 +336,7 @@ void FittedTables(report::HtmlPage& page, const std::string& name, const json& d
     }
   }
   page.Heading(name, 3);
+  for (const auto& note : notes) page.Paragraph(note);
   if (errors)
     page.Table({"parameter", "value", "standard error"}, rows);
   else {
@@ -431,8 +451,9 @@ report::HtmlPage ReportPage(const RunRecord& r) {
   Charts(page, r);
   LearningCurves(page, r);
   page.Heading("Fitted models");
-  page.Paragraph("The parameters of the saved models (the last fold's, for walk-forward); "
-                 "run.json holds them in full.");
+  page.Paragraph(
+      "The parameters of the saved models (the last fold's, for walk-forward); "
+      "run.json holds them in full.");
   for (const auto& m : r.models) FittedTables(page, m.name, m.description);
   page.Provenance(r.provenance);
   return page;

@@ -1,9 +1,9 @@
-#include "finml/backtest/analytics.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 
+#include "finml/backtest/analytics.hpp"
+#include "finml/backtest/backtest.hpp"
 #include "finml/backtest/performance.hpp"
 #include "finml/core/error.hpp"
 #include "panel_util.hpp"
@@ -85,6 +85,25 @@ TEST(Drawdowns, EpisodesDeepestFirstWithRecovery) {
   const auto under = Underwater(equity);
   EXPECT_NEAR(under[4], 80.0 / 101 - 1, 1e-12);
   EXPECT_EQ(under[6], 0.0);
+}
+
+// Strategies compared side by side start on one date (the longest warm-up) and share one
+// benchmark; each alone would start at its own.
+TEST(SideBySide, StrategiesStartTogether) {
+  const auto prices = finml::testing::MakePanel(finml::testing::RandomWalks(1, 400, 11));
+  BacktestConfig fast, slow;
+  fast.strategy.name = slow.strategy.name = "sma_cross";
+  fast.strategy.fast = 5;
+  fast.strategy.slow = 20;
+  slow.strategy.fast = 20;
+  slow.strategy.slow = 120;
+  const auto alone = RunBacktest(prices, nullptr, fast);
+  const auto both = RunSideBySide(prices, nullptr, {fast, slow});
+  ASSERT_EQ(both.size(), 2u);
+  EXPECT_LT(alone.engine.first_row, both[1].engine.first_row);
+  EXPECT_EQ(both[0].engine.first_row, both[1].engine.first_row);
+  EXPECT_EQ(both[0].benchmark, both[1].benchmark);
+  EXPECT_EQ(both[1].engine.equity, RunBacktest(prices, nullptr, slow).engine.equity);
 }
 
 }  // namespace

@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "finml/backtest/backtest.hpp"
-#include "finml/report/html_page.hpp"
 #include "finml/core/files.hpp"
+#include "finml/report/html_page.hpp"
 #include "panel_util.hpp"
 #include "test_util.hpp"
 
@@ -32,9 +32,9 @@ TEST(BacktestOutputs, WritesTheFourFilesWithTheDocumentedContents) {
   for (const auto& e : std::filesystem::directory_iterator(dir))
     names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"equity.csv", "metrics.json",
-                                             report::ChartLibraryName(), "tearsheet.html",
-                                             "trades.csv"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"equity.csv", "metrics.json", report::ChartLibraryName(),
+                                      "tearsheet.html", "trades.csv"}));
 
   auto m = nlohmann::json::parse(ReadFile(dir + "/metrics.json"));
   for (const char* key : {"total_return", "annual_return", "annual_volatility", "sharpe", "sortino",
@@ -57,8 +57,9 @@ TEST(BacktestOutputs, WritesTheFourFilesWithTheDocumentedContents) {
             result.engine.trades.size() + 1);
 
   const std::string html = ReadFile(dir + "/tearsheet.html");
-  for (const char* section : {"Monthly returns", "Rolling Sharpe", "Rolling beta", "Worst drawdowns",
-                              "Underwater", "Holdings of", "Turnover per month", "Returns per day"})
+  for (const char* section :
+       {"Monthly returns", "Rolling Sharpe", "Rolling beta", "Worst drawdowns", "Underwater",
+        "Holdings of", "Turnover per month", "Returns per day"})
     EXPECT_NE(html.find(section), std::string::npos) << section;
   // Offline: the chart library from the file beside the page, nothing from the network.
   EXPECT_NE(html.find("<script src=\"" + report::ChartLibraryName() + "\">"), std::string::npos);

@@ -306,3 +306,38 @@ finml_cli_test(var_report_names_its_column 0 "VaR backtest: Banks" --
                /bin/sh -c "$<TARGET_FILE:finml> risk var --prices tests/cli/fixtures/swiss_sectors_gaps.csv --column Banks --missing drop --out ${FINML_CLI_OUT}/var_title --overwrite >/dev/null && cat ${FINML_CLI_OUT}/var_title/report.html")
 finml_cli_test(ohlcv_without_dates 2 "first column 'Open' .fix: prices need a date column, first or named 'date' .finml orders" --
                /bin/sh -c "printf 'Open,High,Low,Close\\n5,6,4,5\\n4,5,3,4\\n' > ${FINML_CLI_OUT}/no_dates.csv && $<TARGET_FILE:finml> inspect --input ${FINML_CLI_OUT}/no_dates.csv")
+# Every risk command writes a report: portfolio and stress list report.html with their JSON, the
+# VaR report shows losses in money for a position, and the GARCH report says what the residuals left.
+finml_cli_test(risk_portfolio_report 0 "wrote .*/risk_portfolio_report/.portfolio\\.json,report\\.html,plotly-[0-9.]*\\.min\\.js." --
+               $<TARGET_FILE:finml> risk portfolio --prices data/dowjones30.csv --out ${FINML_CLI_OUT}/risk_portfolio_report --overwrite)
+finml_cli_test(risk_stress_report 0 "wrote .*/risk_stress_report/.stress\\.json,report\\.html,plotly-[0-9.]*\\.min\\.js." --
+               $<TARGET_FILE:finml> risk stress --prices data/dowjones30.csv --shock MSFT=-0.3 --out ${FINML_CLI_OUT}/risk_stress_report --overwrite)
+finml_cli_test(risk_var_position_in_money 0 "99% historical VaR for the next day is [0-9.]*% of the position \\([0-9,]*\\.[0-9][0-9] on 1,000,000\\)" --
+               /bin/sh -c "$<TARGET_FILE:finml> risk var --prices data/aer_djia8012.csv --position 1000000 --out ${FINML_CLI_OUT}/var_position --overwrite >/dev/null && cat ${FINML_CLI_OUT}/var_position/report.html")
+finml_cli_test(risk_var_position_positive 2 "position.* must be > 0" --
+               $<TARGET_FILE:finml> risk var --returns data/dem2gbp.csv --position -5 --out ${FINML_CLI_OUT}/never)
+finml_cli_test(risk_garch_report_diagnostics 0 "no ARCH effect is left in the standardised residuals .ARCH-LM\\(10\\) p = 0\\.563" --
+               /bin/sh -c "$<TARGET_FILE:finml> risk garch --returns data/dem2gbp.csv --out ${FINML_CLI_OUT}/garch_report --overwrite >/dev/null && cat ${FINML_CLI_OUT}/garch_report/report.html")
+# A benchmark from its own price file, and several strategies side by side on one tearsheet: the
+# benchmark is valued at its last close at or before each bar.
+finml_cli_test(backtest_benchmark_file 0 "DJIA \\(aer_djia8012\\.csv\\): total return -0\\.69%" --
+               $<TARGET_FILE:finml> backtest --prices data/dowjones30.csv --signals tests/cli/fixtures/dow30_momentum_signals.csv
+               --strategy topk --benchmark data/aer_djia8012.csv --out ${FINML_CLI_OUT}/bench_file --overwrite)
+finml_cli_test(backtest_benchmark_file_too_late 2 "benchmark file .*late_index\\.csv starts on 2000-12-01, after the backtest's first fill on 2000-10-03" --
+               /bin/sh -c "printf 'date,close\\n2000-12-01,100\\n2000-12-04,101\\n' > ${FINML_CLI_OUT}/late_index.csv && $<TARGET_FILE:finml> backtest --prices data/dowjones30.csv --signals tests/cli/fixtures/dow30_momentum_signals.csv --strategy topk --benchmark ${FINML_CLI_OUT}/late_index.csv --out ${FINML_CLI_OUT}/never")
+finml_cli_test(backtest_side_by_side 0 "Worst drawdowns: sma_cross.*Worst drawdowns: rsi_reversion" --
+               /bin/sh -c "$<TARGET_FILE:finml> backtest --prices data/aer_djia8012.csv --strategy sma_cross,rsi_reversion --out ${FINML_CLI_OUT}/side_by_side --overwrite >/dev/null && tr -d '\\n' < ${FINML_CLI_OUT}/side_by_side/tearsheet.html")
+finml_cli_test(backtest_title_names_symbols 0 "<title>Backtest: sma_cross on AA, KO of data/dowjones30\\.csv</title>" --
+               /bin/sh -c "$<TARGET_FILE:finml> backtest --prices data/dowjones30.csv --symbols AA,KO --strategy sma_cross --out ${FINML_CLI_OUT}/title_symbols --overwrite >/dev/null && cat ${FINML_CLI_OUT}/title_symbols/tearsheet.html")
+finml_cli_test(backtest_rolling_window_bad 2 "rolling_window: '6 months' is not a window .fix: a calendar length such as 6M" --
+               $<TARGET_FILE:finml> backtest --prices data/aer_djia8012.csv --strategy sma_cross --rolling-window "6 months" --out ${FINML_CLI_OUT}/never)
+# The credit report: the chart library beside it, the verdict in a sentence (ranking, then whether
+# the probabilities can be read as PDs), and a SHAP summary for tree models.
+finml_cli_test(credit_report_files 0 "wrote .*/credit_report_files/.metrics\\.json,oof_predictions\\.csv,scorecard\\.csv,report\\.html,plotly-[0-9.]*\\.min\\.js,model/." --
+               $<TARGET_FILE:finml> credit train --folds 2 --no-importance --out ${FINML_CLI_OUT}/credit_report_files --overwrite)
+finml_cli_test(credit_report_verdict 0 "logistic with WoE on german_credit\\.csv: ROC AUC 0\\.777 .{1,2} 0\\.032 over 5 folds, Gini 0\\.554, KS 0\\.460. well calibrated \\(Brier 0\\.170\\)" --
+               /bin/sh -c "$<TARGET_FILE:finml> credit train --no-importance --out ${FINML_CLI_OUT}/credit_report_verdict --overwrite >/dev/null && cat ${FINML_CLI_OUT}/credit_report_verdict/report.html")
+finml_cli_test(credit_report_shap 0 "SHAP value per applicant \\(top 15 features, 1,000 applicants" --
+               /bin/sh -c "$<TARGET_FILE:finml> credit train --model xgboost --param rounds=50 --no-importance --out ${FINML_CLI_OUT}/credit_report_shap --overwrite >/dev/null && cat ${FINML_CLI_OUT}/credit_report_shap/report.html")
+finml_cli_test(backtest_benchmark_file_ends_early 2 "benchmark file .*short_index\\.csv has no price between 2000-10-10 and 2000-10-18, a bar of the backtest .fix: a benchmark that covers the whole period, through 2001-01-02" --
+               /bin/sh -c "printf 'date,close\\n2000-09-29,100\\n2000-10-05,100.5\\n2000-10-10,101\\n' > ${FINML_CLI_OUT}/short_index.csv && $<TARGET_FILE:finml> backtest --prices data/dowjones30.csv --signals tests/cli/fixtures/dow30_momentum_signals.csv --strategy topk --benchmark ${FINML_CLI_OUT}/short_index.csv --out ${FINML_CLI_OUT}/never")

@@ -41,6 +41,7 @@ struct BacktestResult {
   std::size_t unexecuted_signals = 0;  // dated after the last price bar
   EngineResult engine;
   std::string benchmark_name;     // empty: no benchmark
+  std::string benchmark_file;     // the benchmark's price file, when it came from one
   std::vector<double> benchmark;  // equity, aligned with engine.equity
   Performance performance;
   std::optional<Performance> benchmark_performance;
@@ -50,8 +51,16 @@ struct BacktestResult {
   std::vector<std::string> warnings;  // shown on stderr, in metrics.json and the tearsheet
 };
 
+// `not_before_row`: decisions before this bar are dropped, so strategies compared side by side
+// can start on one date.
 [[nodiscard]] BacktestResult RunBacktest(const PricePanel& prices, const SignalPanel* signals,
-                                         const BacktestConfig& config, bool record_trades = true);
+                                         const BacktestConfig& config, bool record_trades = true,
+                                         std::size_t not_before_row = 0);
+// Several strategies on the same prices over one period: each starts at the latest first
+// decision among them (the longest warm-up), with one benchmark from that date.
+[[nodiscard]] std::vector<BacktestResult> RunSideBySide(const PricePanel& prices,
+                                                        const SignalPanel* signals,
+                                                        const std::vector<BacktestConfig>& configs);
 
 // What the outputs record about where the inputs came from.
 struct BacktestInputs {

@@ -57,8 +57,8 @@ struct BacktestConfig {
   // Empty: buy-and-hold of the asset (one asset) or equal-weight buy-and-hold (a panel);
   // "none": no benchmark; otherwise a symbol in the price data, bought and held.
   std::string benchmark;
-  double periods_per_year = 0;       // 0: inferred from the calendar's spacing
-  double risk_free = 0;              // annual rate for Sharpe and Sortino
+  double periods_per_year = 0;  // 0: inferred from the calendar's spacing
+  double risk_free = 0;         // annual rate for Sharpe and Sortino
   // The tearsheet's rolling volatility, Sharpe and beta: calendar (6M, 1Y, 90D) or bars (126).
   std::string rolling_window = "6M";
 

@@ -24,7 +24,7 @@ struct TraceStyle {
   std::string colour_of;  // take the colour of this series name instead of the trace's own
   bool secondary_y = false;
   double width = 2;
-  std::string hover_suffix;  // shown after the value, e.g. " (n = 40)"
+  std::string hover_suffix;      // shown after the value, e.g. " (n = 40)"
   bool hover_text_only = false;  // hover shows each point's text alone (Markers with text)
 };
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +28,7 @@ struct SeriesSource {
   SeriesKind kind = SeriesKind::kReturns;                // what the file holds
   std::string column;                                    // empty: the only value column
   data::ReturnKind returns = data::ReturnKind::kSimple;  // from prices
+  ReturnUnits units = ReturnUnits::kAuto;                // of a returns file
   data::LoadOptions load;  // column choices, time settings, missing/order/duplicates policies
   static const options::Schema<SeriesSource>& Schema();
 };
@@ -47,6 +49,7 @@ struct VarSettings {
   double ewma_lambda = 0.94;
   std::size_t simulations = 10000;
   std::uint64_t seed = 42;
+  std::optional<double> position;  // money at risk: VaR and ES shown in money too
   [[nodiscard]] VarOptions Options() const;
   static const options::Schema<VarSettings>& Schema();
 };
