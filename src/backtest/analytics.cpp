@@ -64,7 +64,7 @@ std::string RollingWindow::Describe() const {
 
 RollingStats ComputeRolling(const std::vector<double>& equity, const std::vector<double>* benchmark,
                             const std::vector<data::Timestamp>& time, const RollingWindow& window,
-                            double periods_per_year) {
+                            double periods_per_year, double risk_free) {
   const std::size_t n = equity.size();
   RollingStats out;
   out.volatility.assign(n, NAN);
@@ -109,7 +109,7 @@ RollingStats ComputeRolling(const std::vector<double>& equity, const std::vector
     const double var = (srr - sr * sr / count) / (count - 1);
     if (var > 1e-20) {
       out.volatility[t] = std::sqrt(var) * annual;
-      out.sharpe[t] = sr / count / std::sqrt(var) * annual;
+      out.sharpe[t] = (sr / count - risk_free / periods_per_year) / std::sqrt(var) * annual;
     } else {
       out.volatility[t] = 0;
     }

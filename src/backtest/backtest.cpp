@@ -84,18 +84,26 @@ std::vector<double> FileBenchmark(const std::string& path, const PricePanel& pri
                                                         : asset.Get(data::Field::kClose);
   name = fmt::format("{} ({})", asset.symbol.empty() ? "benchmark" : asset.symbol,
                      std::filesystem::path(path).filename().string());
+  // A daily close stamped at midnight is known only once that day has traded: against intraday
+  // bars it counts from the next midnight, never from the morning of its own day.
+  auto intraday = [](const std::vector<data::Timestamp>& time) {
+    return std::any_of(time.begin(), time.end(),
+                       [](data::Timestamp t) { return t % data::kSecondsPerDay != 0; });
+  };
+  const data::Timestamp known_after =
+      intraday(prices.time) && !intraday(market.time) ? data::kSecondsPerDay : 0;
   std::vector<double> equity(prices.rows() - first, capital);
   std::size_t j = 0;
   double bought = NAN;
   for (std::size_t k = 1; k < equity.size(); ++k) {
     const data::Timestamp t = prices.time[first + k];
-    while (j < market.time.size() && market.time[j] <= t) ++j;
+    while (j < market.time.size() && market.time[j] + known_after <= t) ++j;
     FINML_REQUIRE(j > 0,
                   "benchmark file {} starts on {}, after the backtest's first fill on {} (fix: a "
                   "benchmark that covers the whole period)",
                   path, market.time_label.front(), prices.time_label[first + k]);
     // A week without a price is a benchmark that stopped, not a holiday.
-    FINML_REQUIRE(t - market.time[j - 1] <= 7 * data::kSecondsPerDay,
+    FINML_REQUIRE(t - market.time[j - 1] - known_after <= 7 * data::kSecondsPerDay,
                   "benchmark file {} has no price between {} and {}, a bar of the backtest (fix: "
                   "a benchmark that covers the whole period, through {})",
                   path, market.time_label[j - 1], prices.time_label[first + k],
@@ -134,8 +142,17 @@ BacktestResult RunBacktest(const PricePanel& prices, const SignalPanel* signals,
                     config.strategy.name));
   }
   TargetPlan plan = PlanTargets(config, prices, scores);
-  for (std::size_t t = 0; t < std::min(not_before_row, plan.weight.rows); ++t)
-    for (std::size_t i = 0; i < plan.weight.cols; ++i) plan.weight.at(t, i) = NAN;
+  // Starting later: the position held at that bar is the last one decided at or before it, so a
+  // strategy that decides monthly still starts on the day, holding what it chose.
+  if (not_before_row > 0 && not_before_row < plan.weight.rows) {
+    for (std::size_t i = 0; i < plan.weight.cols; ++i) {
+      double& start = plan.weight.at(not_before_row, i);
+      for (std::size_t t = not_before_row; t-- > 0 && std::isnan(start);)
+        if (!std::isnan(plan.weight.at(t, i))) start = plan.weight.at(t, i);
+    }
+    for (std::size_t t = 0; t < not_before_row; ++t)
+      for (std::size_t i = 0; i < plan.weight.cols; ++i) plan.weight.at(t, i) = NAN;
+  }
   r.decisions = plan.decisions;
   r.clipped_weights = plan.clipped;
   r.scaled_decisions = plan.scaled_rows;
@@ -157,7 +174,9 @@ BacktestResult RunBacktest(const PricePanel& prices, const SignalPanel* signals,
       std::iota(assets.begin(), assets.end(), 0);
       r.benchmark_name =
           prices.assets() == 1 ? prices.symbols[0] + " buy-and-hold" : "equal-weight buy-and-hold";
-    } else if (LooksLikeFile(config.benchmark)) {
+    } else if (std::find(prices.symbols.begin(), prices.symbols.end(), config.benchmark) ==
+                   prices.symbols.end() &&
+               LooksLikeFile(config.benchmark)) {
       r.benchmark = FileBenchmark(config.benchmark, prices, first, config.execution.initial_capital,
                                   r.benchmark_name);
       r.benchmark_file = config.benchmark;
@@ -212,6 +231,20 @@ BacktestResult RunBacktest(const PricePanel& prices, const SignalPanel* signals,
     r.warnings.push_back(fmt::format(
         "{} order(s) found no price at their fill bar (halted or not listed) and waited: {}",
         e.halted_orders, JoinStrings(names, ", ")));
+  }
+  // max_leverage caps each decision; between decisions positions move with prices and can pass
+  // it. A reader of the exposure chart should not have to find that out alone.
+  if (!e.gross_exposure.empty()) {
+    const auto peak = std::max_element(e.gross_exposure.begin(), e.gross_exposure.end());
+    const double limit = config.execution.max_leverage;
+    if (*peak > limit * 1.01)
+      r.warnings.push_back(fmt::format(
+          "gross exposure reached {:.1f}% of equity on {}, above max_leverage {:.0f}%: positions "
+          "drift with prices between decisions (rebalance {}; 'always' restores the weights every "
+          "bar)",
+          100 * *peak,
+          prices.time_label[first + static_cast<std::size_t>(peak - e.gross_exposure.begin())],
+          100 * limit, EnumName(config.EffectiveRebalance())));
   }
   if (r.signal.lookahead_suspected) {
     r.warnings.push_back(fmt::format(

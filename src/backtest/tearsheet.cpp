@@ -231,6 +231,14 @@ void CalendarSection(report::HtmlPage& page, const std::vector<Curve>& curves) {
   }
 }
 
+// What one bar is, in words, for "returns per ...".
+std::string BarName(const Annualisation& a, bool calendar) {
+  if (!calendar || a.intraday) return "bar";
+  if (a.periods_per_year <= 13) return "month";
+  if (a.periods_per_year <= 60) return "week";
+  return "day";
+}
+
 void DistributionSection(report::HtmlPage& page, const std::vector<Curve>& curves,
                          const std::string& bar) {
   page.Heading("Distribution of returns");
@@ -257,7 +265,8 @@ void RollingSection(report::HtmlPage& page, const std::vector<Curve>& curves,
   bool any_beta = false, any = false;
   for (const auto& c : curves) {
     const auto* against = c.benchmark || c.first_row != first.engine.first_row ? nullptr : bench;
-    const auto stats = ComputeRolling(*c.equity, against, c.time, w, first.periods_per_year);
+    const auto stats = ComputeRolling(*c.equity, against, c.time, w, first.periods_per_year,
+                                      first.config.risk_free);
     any = any || std::any_of(stats.volatility.begin(), stats.volatility.end(),
                              [](double v) { return std::isfinite(v); });
     vol.Line(c.name, c.x, stats.volatility, StyleOf(c));
@@ -348,19 +357,29 @@ void ExposureSection(report::HtmlPage& page, const std::vector<Curve>& curves,
     std::stable_sort(order.begin(), order.end(),
                      [&](std::size_t a, std::size_t b) { return size[a] > size[b]; });
     const std::size_t shown = std::min<std::size_t>(10, h.cols);
+    const bool short_any =
+        std::any_of(h.values.begin(), h.values.end(), [](double v) { return v < 0; });
     Figure holdings(fmt::format("Holdings of {}: weight of each asset (largest {} of {})", c.name,
                                 shown, h.cols),
                     TimeAxis(prices), {"weight", Unit::kPercent});
     for (std::size_t j = 0; j < shown; ++j) {
       std::vector<double> w(h.rows);
       for (std::size_t k = 0; k < h.rows; ++k) w[k] = h.at(k, order[j]);
-      if (size[order[j]] > 0) holdings.StackedArea(prices.symbols[order[j]], c.x, w);
+      if (size[order[j]] == 0) continue;
+      // Stacks of long and short weights would net out into nonsense: lines then.
+      if (short_any)
+        holdings.Line(prices.symbols[order[j]], c.x, w, {.width = 1});
+      else
+        holdings.StackedArea(prices.symbols[order[j]], c.x, w);
     }
     if (h.cols > shown) {
       std::vector<double> rest(h.rows, 0.0);
       for (std::size_t k = 0; k < h.rows; ++k)
         for (std::size_t j = shown; j < h.cols; ++j) rest[k] += h.at(k, order[j]);
-      holdings.StackedArea("other assets", c.x, rest);
+      if (short_any)
+        holdings.Line("other assets (net)", c.x, rest, {.width = 1});
+      else
+        holdings.StackedArea("other assets", c.x, rest);
     }
     page.Chart(holdings);
   }
@@ -453,8 +472,7 @@ report::HtmlPage TearsheetPage(const std::vector<TearsheetEntry>& strategies,
   CumulativeSection(page, curves, prices, first.config.execution.initial_capital);
   DrawdownSection(page, curves, prices);
   CalendarSection(page, curves);
-  DistributionSection(page, curves,
-                      prices.calendar && !first.annualisation.intraday ? "day" : "bar");
+  DistributionSection(page, curves, BarName(first.annualisation, prices.calendar));
   RollingSection(page, curves, prices, first);
   ExposureSection(page, curves, prices);
   SignalSection(page, curves);

@@ -129,7 +129,15 @@ int RunBacktest(const BacktestCommandOptions& o, const CLI::App& app,
   std::vector<backtest::BacktestConfig> configs;
   const ConfigNode* strategy = settings.Find("strategy");
   if (strategy && strategy->IsScalar() && strategy->text().find(',') != std::string::npos) {
-    for (const std::string& name : SplitList(strategy->text())) {
+    const auto names = SplitList(strategy->text());
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), names[i]) !=
+          names.begin() + static_cast<std::ptrdiff_t>(i))
+        throw ConfigError(fmt::format(
+            "{}: strategy '{}' is listed twice (fix: name each strategy once; to compare "
+            "settings of one strategy, run the backtests separately)",
+            strategy->where(), names[i]));
+    for (const std::string& name : names) {
       ConfigNode one = settings;
       one.Set("strategy", ConfigNode::Scalar(name, strategy->where()));
       configs.push_back(backtest::ParseBacktestConfig(one));

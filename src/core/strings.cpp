@@ -38,8 +38,12 @@ std::size_t EditDistance(std::string_view a, std::string_view b) {
 std::string ClosestMatch(std::string_view word, const std::vector<std::string>& candidates) {
   std::string best;
   std::size_t best_distance = static_cast<std::size_t>(-1);
+  const std::string typed = ToLower(word);
   for (const auto& c : candidates) {
-    std::size_t d = EditDistance(ToLower(word), ToLower(c));
+    const std::string candidate = ToLower(c);
+    // A typed beginning ("hist" for "historical") is closer than any near-miss of its length.
+    std::size_t d =
+        typed.size() >= 2 && candidate.starts_with(typed) ? 0 : EditDistance(typed, candidate) + 1;
     if (d < best_distance) {
       best_distance = d;
       best = c;

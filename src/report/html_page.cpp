@@ -39,17 +39,21 @@ std::string PaletteColour(std::size_t i) {
   return fmt::format("#{:02x}{:02x}{:02x}", byte(r), byte(g), byte(b));
 }
 
-// JSON inside <script> must not close the element early.
-std::string ScriptSafe(std::string json) {
+// JSON inside <script> holds no <, > or &: names from data files ("<!--<script>") could otherwise
+// end the element early or switch the HTML parser into a state that swallows the rest of the page.
+// The \u escapes read back as the same characters.
+std::string ScriptSafe(const std::string& json) {
   std::string out;
   out.reserve(json.size());
-  for (std::size_t i = 0; i < json.size(); ++i) {
-    if (json[i] == '<' && i + 1 < json.size() && json[i + 1] == '/') {
-      out += "<\\/";
-      ++i;
-    } else {
-      out += json[i];
-    }
+  for (char c : json) {
+    if (c == '<')
+      out += "\\u003c";
+    else if (c == '>')
+      out += "\\u003e";
+    else if (c == '&')
+      out += "\\u0026";
+    else
+      out += c;
   }
   return out;
 }

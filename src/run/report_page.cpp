@@ -222,29 +222,40 @@ void LearningCurves(report::HtmlPage& page, const RunRecord& r) {
   }
 }
 
-// Rank IC per date and its running sum, for panels: a signal that works climbs steadily.
+// IC and rank IC per date (a 20-date mean) and their running sums, for panels: a signal that
+// works climbs steadily. Rank IC solid, IC (Pearson) dashed, in the model's colour.
 void IcCharts(report::HtmlPage& page, const RunRecord& r) {
-  Figure per_date("Test: rank IC per date (mean of the last 20 dates)", TimeAxis(r),
-                  {"rank IC", Unit::kNumber});
-  Figure cumulative("Test: cumulative rank IC (rising = the ranking keeps working)", TimeAxis(r),
-                    {"cumulative rank IC", Unit::kNumber});
+  Figure per_date("Test: rank IC (solid) and IC (dashed) per date, mean of the last 20 dates",
+                  TimeAxis(r), {"IC", Unit::kNumber});
+  Figure cumulative(
+      "Test: cumulative rank IC (solid) and IC (dashed); rising = the ranking keeps "
+      "working",
+      TimeAxis(r), {"cumulative IC", Unit::kNumber});
+  auto roll = [](const std::vector<double>& v) {
+    std::vector<double> rolling(v.size(), NAN), total(v.size());
+    double sum = 0, window = 0;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      sum += v[i];
+      window += v[i];
+      if (i >= 20) window -= v[i - 20];
+      if (i + 1 >= 20) rolling[i] = window / 20;
+      total[i] = sum;
+    }
+    return std::make_pair(rolling, total);
+  };
   bool any = false;
   for (const auto& m : r.models) {
     if (!m.test.ic || m.test.ic->rank_ic.empty()) continue;
     any = true;
     const auto& ic = *m.test.ic;
     const auto x = XOf(r, ic.date);
-    std::vector<double> rolling(ic.rank_ic.size(), NAN), total(ic.rank_ic.size());
-    double sum = 0, window = 0;
-    for (std::size_t i = 0; i < ic.rank_ic.size(); ++i) {
-      sum += ic.rank_ic[i];
-      window += ic.rank_ic[i];
-      if (i >= 20) window -= ic.rank_ic[i - 20];
-      if (i + 1 >= 20) rolling[i] = window / 20;
-      total[i] = sum;
-    }
-    per_date.Line(m.name, x, rolling);
-    cumulative.Line(m.name, x, total);
+    const auto [rank_rolling, rank_total] = roll(ic.rank_ic);
+    const auto [ic_rolling, ic_total] = roll(ic.ic);
+    report::TraceStyle pearson{.dashed = true, .colour_of = m.name};
+    per_date.Line(m.name, x, rank_rolling);
+    per_date.Line(m.name + " IC", x, ic_rolling, pearson);
+    cumulative.Line(m.name, x, rank_total);
+    cumulative.Line(m.name + " IC", x, ic_total, pearson);
   }
   if (!any) return;
   page.Chart(per_date.HorizontalLine(0));
@@ -395,16 +406,16 @@ void BacktestSection(report::HtmlPage& page, const RunRecord& r) {
                " (every model side by side: backtest/tearsheet.html)",
            prices.calendar ? Axis{"date", Unit::kTime} : Axis{"bar", Unit::kCount},
            {"equity", Unit::kMoney});
-  json x = json::array();
-  for (std::size_t k = 0; k < first.engine.equity.size(); ++k) {
-    const std::size_t t = first.engine.first_row + k;
-    x.push_back(prices.calendar ? json(prices.time[t] * 1000) : json(t));
-  }
-  for (const auto& b : r.backtests) {
-    // Every model decides on the same test dates, so the curves share one x axis.
-    if (b.result.engine.first_row != first.engine.first_row) continue;
-    f.Line(b.model, x, b.result.engine.equity);
-  }
+  auto x_of = [&](const backtest::BacktestResult& b) {
+    json x = json::array();
+    for (std::size_t k = 0; k < b.engine.equity.size(); ++k) {
+      const std::size_t t = b.engine.first_row + k;
+      x.push_back(prices.calendar ? json(prices.time[t] * 1000) : json(t));
+    }
+    return x;
+  };
+  for (const auto& b : r.backtests) f.Line(b.model, x_of(b.result), b.result.engine.equity);
+  const json x = x_of(first);
   if (!first.benchmark.empty()) f.Line(first.benchmark_name, x, first.benchmark, {.dashed = true});
   page.Chart(f.LogToggle());
   for (const auto& b : r.backtests)

@@ -5,8 +5,11 @@
 #include "finml/backtest/analytics.hpp"
 #include "finml/backtest/backtest.hpp"
 #include "finml/backtest/performance.hpp"
+#include "finml/backtest/signals.hpp"
 #include "finml/core/error.hpp"
+#include "finml/core/files.hpp"
 #include "panel_util.hpp"
+#include "test_util.hpp"
 
 namespace finml::backtest {
 namespace {
@@ -104,6 +107,53 @@ TEST(SideBySide, StrategiesStartTogether) {
   EXPECT_EQ(both[0].engine.first_row, both[1].engine.first_row);
   EXPECT_EQ(both[0].benchmark, both[1].benchmark);
   EXPECT_EQ(both[1].engine.equity, RunBacktest(prices, nullptr, slow).engine.equity);
+}
+
+// A strategy that decides once a month starts on the common date too, holding what it last
+// decided before it.
+TEST(SideBySide, SparseDecisionsCarryIntoTheCommonStart) {
+  const auto prices = finml::testing::MakePanel(finml::testing::RandomWalks(1, 300, 12));
+  SignalPanel monthly;
+  monthly.score = Panel(prices.rows(), 1);
+  for (std::size_t t = 3; t < prices.rows(); t += 21) monthly.score.at(t, 0) = 1.0;
+  BacktestConfig threshold, sma;
+  threshold.strategy.name = "threshold";
+  sma.strategy.name = "sma_cross";
+  sma.strategy.fast = 10;
+  sma.strategy.slow = 100;
+  const auto both = RunSideBySide(prices, &monthly, {threshold, sma});
+  EXPECT_EQ(both[0].engine.first_row, both[1].engine.first_row);
+  EXPECT_EQ(both[0].engine.first_row, RunBacktest(prices, nullptr, sma).engine.first_row);
+  EXPECT_GT(both[0].engine.gross_exposure[1], 0.99);  // long from the first day
+}
+
+// A daily benchmark next to hourly prices: a day's close counts only from the next midnight, so no
+// bar of a day sees that day's close.
+TEST(FileBenchmark, DailyCloseIsNotKnownDuringItsOwnDay) {
+  const std::string file = finml::testing::TempDir("file_benchmark") + "/index.csv";
+  WriteFileAtomic(file, "date,close\n2020-01-01,100\n2020-01-02,110\n2020-01-03,132\n");
+  std::vector<std::vector<double>> closes(1);
+  PricePanel prices = finml::testing::MakePanel({std::vector<double>(12, 50.0)});
+  prices.time.clear();
+  prices.time_label.clear();
+  for (std::int64_t day : {1, 2})
+    for (std::int64_t hour = 10; hour < 16; ++hour) {
+      prices.time.push_back((data::DaysFromCivil({2020, 1, 2}) + day - 1) * data::kSecondsPerDay +
+                            hour * 3600);
+      prices.time_label.push_back(data::FormatTimestamp(prices.time.back(), true));
+    }
+  BacktestConfig config;
+  config.strategy.name = "sma_cross";
+  config.strategy.fast = 1;
+  config.strategy.slow = 2;
+  config.benchmark = file;
+  const auto r = RunBacktest(prices, nullptr, config);
+  const double capital = config.execution.initial_capital;
+  for (std::size_t k = 0; k < r.benchmark.size(); ++k) {
+    const bool second_day = prices.time[r.engine.first_row + k] >=
+                            data::DaysFromCivil({2020, 1, 3}) * data::kSecondsPerDay;
+    EXPECT_NEAR(r.benchmark[k], second_day ? 1.1 * capital : capital, 1e-6) << k;
+  }
 }
 
 }  // namespace

@@ -341,3 +341,9 @@ finml_cli_test(credit_report_shap 0 "SHAP value per applicant \\(top 15 features
                /bin/sh -c "$<TARGET_FILE:finml> credit train --model xgboost --param rounds=50 --no-importance --out ${FINML_CLI_OUT}/credit_report_shap --overwrite >/dev/null && cat ${FINML_CLI_OUT}/credit_report_shap/report.html")
 finml_cli_test(backtest_benchmark_file_ends_early 2 "benchmark file .*short_index\\.csv has no price between 2000-10-10 and 2000-10-18, a bar of the backtest .fix: a benchmark that covers the whole period, through 2001-01-02" --
                /bin/sh -c "printf 'date,close\\n2000-09-29,100\\n2000-10-05,100.5\\n2000-10-10,101\\n' > ${FINML_CLI_OUT}/short_index.csv && $<TARGET_FILE:finml> backtest --prices data/dowjones30.csv --signals tests/cli/fixtures/dow30_momentum_signals.csv --strategy topk --benchmark ${FINML_CLI_OUT}/short_index.csv --out ${FINML_CLI_OUT}/never")
+# max_leverage caps decisions; drift between them is said, with the day and the fix.
+finml_cli_test(backtest_leverage_drift_warned 0 "gross exposure reached 108\\.0% of equity on 2000-12-12, above max_leverage 100%" --
+               $<TARGET_FILE:finml> backtest --prices data/dowjones30.csv --signals tests/cli/fixtures/dow30_momentum_signals.csv
+               --strategy topk --out ${FINML_CLI_OUT}/leverage_drift --overwrite)
+finml_cli_test(backtest_strategy_listed_twice 2 "strategy 'sma_cross' is listed twice" --
+               $<TARGET_FILE:finml> backtest --prices data/aer_djia8012.csv --strategy sma_cross,sma_cross --out ${FINML_CLI_OUT}/never)

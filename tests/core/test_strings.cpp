@@ -11,6 +11,8 @@ TEST(Strings, EditDistanceAndClosest) {
   EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
   EXPECT_EQ(EditDistance("", "abc"), 3u);
   EXPECT_EQ(ClosestMatch("lookbak", {"lookback", "horizon", "kind"}), "lookback");
+  // A typed beginning wins over a short near-miss.
+  EXPECT_EQ(ClosestMatch("hist", {"fhs", "historical", "normal"}), "historical");
   EXPECT_EQ(Trim("  a b \n"), "a b");
   EXPECT_EQ(ToLower("Adj Close"), "adj close");
 }

@@ -23,6 +23,9 @@ step "$finml" run "$here/fixtures/panel_run.yaml" --out "$out/panel_run"
 step "$finml" backtest --prices data/dowjones30.csv --signals tests/cli/fixtures/dow30_momentum_signals.csv \
   --strategy topk --out "$out/backtest_topk"
 step "$finml" backtest --prices data/aer_djia8012.csv --strategy sma_cross --out "$out/backtest_sma"
+# Column names that are markup: the page must still draw every chart and show them as text.
+step "$finml" backtest --prices "$here/fixtures/hostile_names.csv" --strategy sma_cross --fast 5 \
+  --slow 20 --out "$out/backtest_hostile_names"
 step "$finml" risk garch --returns data/dem2gbp.csv --out "$out/garch"
 step "$finml" risk var --prices data/aer_djia8012.csv --method historical,normal,ewma --out "$out/var"
 step "$finml" risk portfolio --prices data/dowjones30.csv --out "$out/portfolio"

@@ -28,11 +28,13 @@ struct RollingStats {
 };
 
 // `time`: the equity points' times (empty without a calendar; then a calendar window becomes
-// months * periods_per_year / 12 bars).
+// months * periods_per_year / 12 bars). The Sharpe is of returns over `risk_free` (annual), as
+// the headline one.
 [[nodiscard]] RollingStats ComputeRolling(const std::vector<double>& equity,
                                           const std::vector<double>* benchmark,
                                           const std::vector<data::Timestamp>& time,
-                                          const RollingWindow& window, double periods_per_year);
+                                          const RollingWindow& window, double periods_per_year,
+                                          double risk_free = 0);
 
 struct DrawdownEpisode {
   std::size_t start = 0, trough = 0;    // indices into the equity series: the peak, the bottom
