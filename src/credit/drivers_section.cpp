@@ -144,7 +144,6 @@ void Scorecard(HtmlPage& page, const CreditRun& run,
   page.Table({"feature", "bin", "WoE", "points"}, rows);
 }
 
-
 void Drivers(HtmlPage& page, const CreditRun& run, const Table& table) {
   const std::string& model = run.config.model;
   page.Heading("What drives the model");
