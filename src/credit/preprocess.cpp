@@ -160,7 +160,10 @@ Preprocessor Preprocessor::Fit(const Table& t, const std::vector<std::size_t>& r
         std::set<double> edges;
         for (int b = 1; b < o.bins; ++b) {
           const double pos = static_cast<double>(b) / o.bins * static_cast<double>(v.size() - 1);
-          edges.insert(v[static_cast<std::size_t>(std::floor(pos))]);
+          const double edge = v[static_cast<std::size_t>(std::floor(pos))];
+          // An edge at the largest value would leave the bin above it empty (a 0/1 column would
+          // get bins (-inf, 0], (0, 1] and an empty (1, inf]): the last bin already takes it.
+          if (edge < v.back()) edges.insert(edge);
         }
         edges.insert(std::numeric_limits<double>::infinity());
         double lower = -std::numeric_limits<double>::infinity();

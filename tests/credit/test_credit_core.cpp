@@ -197,6 +197,27 @@ TEST(CreditPreprocess, MonotonicBinsAndMinimumShare) {
   EXPECT_EQ(Preprocessor::Fit(t, rows, y, {"x"}, o).Features()[0].bins.size(), 2u);
 }
 
+// A 0/1 indicator gets its two bins, not a third, empty one above its largest value.
+TEST(CreditPreprocess, IndicatorColumnsGetTwoBins) {
+  std::string csv = "flag,y\n";
+  std::vector<int> y;
+  for (int i = 0; i < 200; ++i) {
+    csv += fmt::format("{},{}\n", i % 3 == 0 ? 1 : 0, i % 4 == 0 ? 1 : 0);
+    y.push_back(i % 4 == 0 ? 1 : 0);
+  }
+  const Table t = ParseTable(csv, "t.csv");
+  std::vector<std::size_t> rows(200);
+  std::iota(rows.begin(), rows.end(), 0);
+  PreprocessOptions o;
+  o.encoding = Encoding::kWoe;
+  const auto p = Preprocessor::Fit(t, rows, y, {"flag"}, o);
+  const auto& bins = p.Features()[0].bins;
+  ASSERT_EQ(bins.size(), 2u);
+  EXPECT_EQ(bins[0].count + bins[1].count, 200u);
+  EXPECT_GT(bins[1].count, 0u);
+  for (const auto& w : p.Warnings()) EXPECT_EQ(w.find("fewer than"), std::string::npos) << w;
+}
+
 TEST(CreditTable, RenameMatchesTheFilesOwnNames) {
   const Table t = ParseTable("a,b\n1,2\n", "t.csv", {}, {{"a", "b"}, {"b", "a"}});
   EXPECT_EQ(t.Names(), (std::vector<std::string>{"b", "a"}));
