@@ -121,13 +121,21 @@ std::vector<std::string> WriteVar(const VarResult& result, const SeriesSource& s
 
   report::WriteReport(Join(dir, "report.html"), VarPage(result, source, settings, provenance));
 
+  // The figure a risk manager asks for first, the next VaR, then how the method backtested.
   std::vector<std::string> lines;
   for (const auto& run : runs) {
     const auto& b = run.backtest;
+    std::string next;
+    for (const auto& d : result.next_day) {
+      if (d.method != run.method || d.level != run.level) continue;
+      const double var = d.estimate.var * s.unit;
+      next = "next VaR " + report::Percent(var);
+      if (settings.position) next += " (" + report::Money(var * *settings.position) + ")";
+    }
     lines.push_back(
-        fmt::format("{:<15} {:<6g} exceptions {:>4} (expected {:.1f})  Kupiec p {:.3f}  "
+        fmt::format("{:<15} {:<6g} {}  exceptions {:>4} (expected {:.1f})  Kupiec p {:.3f}  "
                     "indep. p {:.3f}  cc p {:.3f}  {}",
-                    run.method, run.level, b.exceptions, b.expected, b.kupiec.p_value,
+                    run.method, run.level, next, b.exceptions, b.expected, b.kupiec.p_value,
                     b.independence.p_value, b.conditional_coverage.p_value, b.zone));
   }
   return lines;

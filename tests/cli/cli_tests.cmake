@@ -118,7 +118,7 @@ finml_cli_test(risk_garch_dem2gbp 0 "garch-normal: mu -0\\.00619041 .* omega 0\\
                $<TARGET_FILE:finml> risk garch --returns data/dem2gbp.csv --out ${FINML_CLI_OUT}/garch --overwrite)
 finml_cli_test(risk_garch_loglik 0 "loglik -1106\\.6078" --
                $<TARGET_FILE:finml> risk garch --returns data/dem2gbp.csv --out ${FINML_CLI_OUT}/garch --overwrite)
-finml_cli_test(risk_var_djia 0 "historical +0\\.99 +exceptions" --
+finml_cli_test(risk_var_djia 0 "historical +0\\.99 +next VaR [0-9.]+% +exceptions" --
                $<TARGET_FILE:finml> risk var --prices data/aer_djia8012.csv --method historical,ewma
                --level 0.99 --out ${FINML_CLI_OUT}/var --overwrite)
 finml_cli_test(risk_var_constant 2 "returns are constant" --
@@ -347,3 +347,5 @@ finml_cli_test(backtest_leverage_drift_warned 0 "gross exposure reached 108\\.0%
                --strategy topk --out ${FINML_CLI_OUT}/leverage_drift --overwrite)
 finml_cli_test(backtest_strategy_listed_twice 2 "strategy 'sma_cross' is listed twice" --
                $<TARGET_FILE:finml> backtest --prices data/aer_djia8012.csv --strategy sma_cross,sma_cross --out ${FINML_CLI_OUT}/never)
+finml_cli_test(risk_var_prints_next_var 0 "historical +0\\.99 +next VaR 1\\.89% \\(18,909\\.67\\) +exceptions +124" --
+               $<TARGET_FILE:finml> risk var --prices data/aer_djia8012.csv --position 1000000 --out ${FINML_CLI_OUT}/var_next --overwrite)
