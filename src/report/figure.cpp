@@ -209,8 +209,13 @@ Figure& Figure::HorizontalBars(const std::string& name, const std::vector<std::s
 
 Figure& Figure::Histogram(const std::string& name, const std::vector<double>& values, int bins,
                           const TraceStyle& style) {
+  // A density drawn from 5,000 evenly spaced values looks the same as from a million, and the
+  // page stays small.
+  std::vector<double> kept;
+  const std::size_t stride = std::max<std::size_t>(1, values.size() / 5000);
+  for (std::size_t i = 0; i < values.size(); i += stride) kept.push_back(values[i]);
   json finite = json::array();
-  for (double v : values)
+  for (double v : kept)
     if (std::isfinite(v)) finite.push_back(std::strtod(fmt::format("{:.6g}", v).c_str(), nullptr));
   // Bins and the visible range from the middle 99.8%: one outlier would squash the rest.
   std::vector<double> sorted(finite.begin(), finite.end());

@@ -270,6 +270,8 @@ void Split(RunRecord& record, Workspace& w) {
   record.folds = w.plans.size();
   std::vector<std::size_t> all_train;
   for (const auto& p : w.plans) {
+    record.fold_info.push_back(
+        {Describe(w.all, p.train), Describe(w.all, p.validation), Describe(w.all, p.test)});
     all_train.insert(all_train.end(), p.train.begin(), p.train.end());
     w.val_order.insert(w.val_order.end(), p.validation.begin(), p.validation.end());
     w.test_order.insert(w.test_order.end(), p.test.begin(), p.test.end());

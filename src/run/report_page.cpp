@@ -380,11 +380,13 @@ void BacktestSection(report::HtmlPage& page, const RunRecord& r) {
   page.Paragraph(fmt::format(
       "Each model's score (predicted change over the no-change forecast, known at the decision's "
       "close) drives strategy '{}', filled at the next bar's {} with {} bps commission per side "
-      "and {} bps slippage; full tearsheets are in backtest/<model>/tearsheet.html. The random "
-      "walk predicts no change and has nothing to trade.",
+      "and {} bps slippage; every model side by side in backtest/tearsheet.html, each alone in "
+      "backtest/<model>/tearsheet.html. The random walk predicts no change and has nothing to "
+      "trade. Annual figures: {}.",
       settings.strategy.name,
       settings.execution.fill == backtest::FillPrice::kNextOpen ? "open" : "close",
-      settings.execution.cost_bps, settings.execution.slippage_bps));
+      settings.execution.cost_bps, settings.execution.slippage_bps,
+      first.annualisation.Describe()));
   std::vector<std::vector<std::string>> rows;
   auto row = [&](const std::string& name, const backtest::Performance& p, double turnover,
                  std::string trades) {
@@ -449,6 +451,20 @@ report::HtmlPage ReportPage(const RunRecord& r) {
   for (const auto& rep : r.market.repairs)
     facts.emplace_back("data repair", fmt::format("{}: {}", rep.what, rep.count));
   page.KeyValues(facts);
+  if (r.fold_info.size() > 1) {
+    // The lines above are unions over folds, which overlap; each fold's own segments:
+    std::vector<std::vector<std::string>> rows;
+    for (std::size_t f = 0; f < r.fold_info.size(); ++f) {
+      const auto& fold = r.fold_info[f];
+      rows.push_back({std::to_string(f + 1), SegmentText(fold.train), SegmentText(fold.validation),
+                      SegmentText(fold.test)});
+    }
+    page.Paragraph(fmt::format(
+        "Walk-forward over {} folds: the train, validation and test lines above span all folds; "
+        "each fold trains only on what comes before its test block:",
+        r.fold_info.size()));
+    page.Table({"fold", "train", "validation", "test"}, rows);
+  }
   page.Heading("Test metrics");
   page.Paragraph(
       "Theil U below 1 and a negative DM statistic mean lower squared error than the "

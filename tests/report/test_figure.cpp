@@ -76,8 +76,10 @@ TEST(ReportFigure, LongLinesKeepTheirExtremes) {
   std::vector<double> kept;
   bool gap = false;
   for (const auto& v : trace["y"]) {
-    if (v.is_null()) gap = true;
-    else kept.push_back(v.get<double>());
+    if (v.is_null())
+      gap = true;
+    else
+      kept.push_back(v.get<double>());
   }
   EXPECT_EQ(*std::max_element(kept.begin(), kept.end()), 9);
   EXPECT_EQ(*std::min_element(kept.begin(), kept.end()), -9);

@@ -50,8 +50,8 @@ class Figure {
   // Horizontal bars (long labels, e.g. feature names), in the order given, top first.
   Figure& HorizontalBars(const std::string& name, const std::vector<std::string>& labels,
                          const std::vector<double>& values, const TraceStyle& style = {});
-  // A density histogram of the middle 99.8% of the values (outliers would squash the rest);
-  // several calls overlay with transparency on shared bins.
+  // A density histogram of the middle 99.8% of the values (outliers would squash the rest), from
+  // at most ~5,000 evenly spaced values; several calls overlay with transparency on shared bins.
   Figure& Histogram(const std::string& name, const std::vector<double>& values, int bins = 60,
                     const TraceStyle& style = {});
   // A rows x columns grid of values (row-major, NaN blank), diverging around zero, each cell

@@ -56,7 +56,11 @@ struct RunRecord {
   std::vector<std::string> feature_names;
   // Outcomes of the evaluated samples, unnormalised; predictions align with these.
   train::SampleSet validation, test;
-  SegmentInfo train_info, validation_info, test_info;
+  SegmentInfo train_info, validation_info, test_info;  // over all folds
+  struct FoldInfo {
+    SegmentInfo train, validation, test;
+  };
+  std::vector<FoldInfo> fold_info;  // one per fold (walk-forward), in order
   std::size_t total_samples = 0, warmup_skipped = 0, purged = 0, folds = 1;
   nlohmann::json normalizers = nlohmann::json::array();  // one per fold
   // Per feature, its distribution in the saved models' training samples (eval::NumericReference).
