@@ -116,8 +116,6 @@ Figure::Figure(std::string title, Axis x, Axis y)
        {{"orientation", "h"}, {"y", x_.unit == Unit::kTime ? -0.12 : -0.26}, {"yanchor", "top"}}},
       {"hovermode", x_.unit == Unit::kTime ? "x unified" : "closest"},
       {"font", {{"family", "system-ui, sans-serif"}, {"size", 12}}},
-      // Upright at the right edge: clear of titles and of the linear/log buttons.
-      {"modebar", {{"orientation", "v"}}},
       {"plot_bgcolor", "#fff"},
       {"paper_bgcolor", "#fff"}};
   FormatAxis(layout_["xaxis"], x_);
@@ -339,8 +337,9 @@ Figure& Figure::LogToggle() {
        {"direction", "left"},
        {"x", 1},
        {"xanchor", "right"},
-       {"y", 1.12},
+       {"y", 1.0},
        {"yanchor", "bottom"},
+       {"pad", {{"b", 2}}},  // just above the plot, below the modebar
        {"showactive", true},
        {"active", y_.log ? 1 : 0},
        {"buttons",
