@@ -169,7 +169,20 @@ Figure& Figure::Area(const std::string& name, json x, const std::vector<double>&
 
 Figure& Figure::StackedArea(const std::string& name, json x, const std::vector<double>& y,
                             const TraceStyle& style) {
-  Line(name, std::move(x), y, style);
+  // Layers stack point by point, so all must keep the same points: every k-th one, not each
+  // layer's own lows and highs.
+  const std::size_t stride = (y.size() + kMaxLinePoints - 1) / kMaxLinePoints;
+  if (stride > 1 && x.size() == y.size()) {
+    json xs = json::array();
+    std::vector<double> ys;
+    for (std::size_t i = 0; i < y.size(); i += stride) {
+      xs.push_back(x[i]);
+      ys.push_back(y[i]);
+    }
+    Line(name, std::move(xs), ys, style);
+  } else {
+    Line(name, std::move(x), y, style);
+  }
   data_.back()["stackgroup"] = "one";
   data_.back()["line"]["width"] = 0.5;
   return *this;

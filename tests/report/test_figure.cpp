@@ -88,6 +88,22 @@ TEST(ReportFigure, LongLinesKeepTheirExtremes) {
     EXPECT_LT(trace["x"][i - 1].get<double>(), trace["x"][i].get<double>());
 }
 
+// Stacked layers keep the same points, so they still stack after thinning.
+TEST(ReportFigure, StackedLayersThinTogether) {
+  json x = json::array();
+  std::vector<double> a(20000), b(20000);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    x.push_back(i);
+    a[i] = std::sin(static_cast<double>(i));
+    b[i] = std::cos(static_cast<double>(i) * 3);
+  }
+  Figure f("t", {"x", Unit::kNumber}, {"w", Unit::kPercent});
+  f.StackedArea("a", x, a).StackedArea("b", x, b);
+  const json spec = SpecOf(f);
+  EXPECT_LE(spec["data"][0]["x"].size(), 8000u);
+  EXPECT_EQ(spec["data"][0]["x"], spec["data"][1]["x"]);
+}
+
 // Names from data files are text: markup in them cannot end the chart's script element.
 TEST(ReportPage, MarkupInNamesStaysInsideTheSpec) {
   HtmlPage page("<b>title</b>");
