@@ -165,7 +165,8 @@ CalibrationCheck CheckCalibration(const std::vector<CalibrationBin>& bins) {
     // The standard error of an observed rate when the predictions are right; a floor of half an
     // event keeps bins predicted near 0 or 1 from failing on a single surprise.
     const double se = std::max(std::sqrt(b.mean_predicted * (1 - b.mean_predicted) / n), 0.5 / n);
-    if (std::abs(gap) > 2 * se) ++check.bins_off;
+    check.within.push_back(std::abs(gap) <= 2 * se);
+    if (!check.within.back()) ++check.bins_off;
     check.mean_gap += n * std::abs(gap);
     rows += n;
     if (std::abs(gap) > std::abs(check.largest_gap)) check.largest_gap = gap;

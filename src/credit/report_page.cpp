@@ -277,9 +277,7 @@ void Calibration(HtmlPage& page, const CreditRun& run, const Scored& s,
     const auto& bin = bins[b];
     const double n = static_cast<double>(bin.count);
     const double bads = std::round(bin.observed_rate * n);
-    const double se =
-        std::max(std::sqrt(bin.mean_predicted * (1 - bin.mean_predicted) / n), 0.5 / n);
-    const bool within = std::abs(bin.observed_rate - bin.mean_predicted) <= 2 * se;
+    const bool within = check.within[b];
     predicted.push_back(bin.mean_predicted);
     observed.push_back(bin.observed_rate);
     top = std::max({top, bin.mean_predicted, bin.observed_rate});

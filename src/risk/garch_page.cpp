@@ -139,15 +139,17 @@ void VolatilitySection(report::HtmlPage& page, const GarchResult& r, const Annua
   for (std::size_t t = 0; t < rows.size(); ++t) rows[t] = t;
   const auto x = pages::RowsAxisValues(s, rows);
   std::vector<double> vol, ret, up, down;
+  const double mu = std::isfinite(fit.Param("mu")) ? fit.Param("mu") : 0.0;  // zero-mean fits
   for (std::size_t t = 0; t < rows.size(); ++t) {
     vol.push_back(annual(fit.sigma2[t]));
     ret.push_back(s.values[t] * s.unit);
-    up.push_back(2 * std::sqrt(fit.sigma2[t]) * s.unit);
-    down.push_back(-up.back());
+    // Around the fitted mean, where the model expects the return.
+    up.push_back((mu + 2 * std::sqrt(fit.sigma2[t])) * s.unit);
+    down.push_back((mu - 2 * std::sqrt(fit.sigma2[t])) * s.unit);
   }
   Figure v(fmt::format("Conditional volatility of {}, annualised", s.column), pages::RowsAxis(s),
            {"annualised", Unit::kPercent});
-  v.Line("conditional volatility", x, pages::Rounded(vol));
+  v.Line("conditional volatility", x, vol);
   if (std::isfinite(long_run))
     v.HorizontalLine(annual(long_run), "long run " + report::Percent(annual(long_run), 1));
   if (s.calendar) v.RangeSlider();
@@ -155,9 +157,9 @@ void VolatilitySection(report::HtmlPage& page, const GarchResult& r, const Annua
 
   Figure b(fmt::format("{} returns and the model's ±2σ band (per {})", s.column, bar),
            pages::RowsAxis(s), {"return per " + bar, Unit::kPercent});
-  b.Line("return", x, pages::Rounded(ret), pages::Style(1));
-  b.Line("±2σ", x, pages::Rounded(up), pages::Style(1.5));
-  b.Line("-2σ", x, pages::Rounded(down), pages::Style(1.5, false, "±2σ"));
+  b.Line("return", x, ret, pages::Style(1));
+  b.Line("±2σ", x, up, pages::Style(1.5));
+  b.Line("-2σ", x, down, pages::Style(1.5, false, "±2σ"));
   page.Chart(b);
 
   if (!r.forecast.empty()) {
@@ -268,7 +270,7 @@ void NewsImpactSection(report::HtmlPage& page, const GarchResult& r, const Annua
   Figure f(fmt::format("News impact curve of the fitted {}", ModelName(fit.spec)),
            {"shock e_(t-1), return less its mean", Unit::kPercent},
            {"volatility, annualised", Unit::kPercent});
-  f.Line("news impact", x, pages::Rounded(vol));
+  f.Line("news impact", x, vol);
   f.VerticalLine(0, "");
   f.Height(400);
   page.Chart(f);

@@ -162,7 +162,7 @@ void LevelSection(report::HtmlPage& page, const VarResult& r, const VarSettings&
   const auto x = pages::RowsAxisValues(s, any->series.row);
   std::vector<double> ret;
   for (double v : any->series.realized) ret.push_back(v * s.unit);
-  f.Line("return", x, pages::Rounded(ret), pages::Style(1));
+  f.Line("return", x, ret, pages::Style(1));
   for (const auto& run : r.runs) {
     if (run.level != level) continue;
     std::vector<double> var;
@@ -175,10 +175,10 @@ void LevelSection(report::HtmlPage& page, const VarResult& r, const VarSettings&
         hits.push_back(run.series.realized[i] * s.unit);
       }
     }
-    f.Line(run.method, x, pages::Rounded(var), pages::Style(1.5));
+    f.Line(run.method, x, var, pages::Style(1.5));
     if (!hits.empty())
-      f.Markers(run.method + " exceptions", pages::RowsAxisValues(s, hit_rows),
-                pages::Rounded(hits), std::vector<std::string>(hits.size(), run.method),
+      f.Markers(run.method + " exceptions", pages::RowsAxisValues(s, hit_rows), hits,
+                std::vector<std::string>(hits.size(), run.method),
                 pages::Style(2, false, run.method));
   }
   if (s.calendar) f.RangeSlider();

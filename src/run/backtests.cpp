@@ -36,11 +36,17 @@ void TradePredictions(RunRecord& r) {
   r.backtest_prices = std::make_shared<backtest::PricePanel>(
       backtest::MakePricePanel(r.market, r.config.data.price));
   r.backtests.clear();
+  // A benchmark file is found like the data file: beside the experiment, or where finml keeps
+  // its shipped data.
+  backtest::BacktestConfig settings = *r.config.backtest;
+  const auto& symbols = r.backtest_prices->symbols;
+  if (std::find(symbols.begin(), symbols.end(), settings.benchmark) == symbols.end() &&
+      (settings.benchmark.find('/') != std::string::npos || settings.benchmark.ends_with(".csv")))
+    settings.benchmark = ResolveDataPath(settings.benchmark, r.config.source);
   for (const auto& m : r.models) {
     if (m.type == "random_walk") continue;
     auto signals = PredictionSignals(r, m.test.prediction, *r.backtest_prices);
-    r.backtests.push_back(
-        {m.name, backtest::RunBacktest(*r.backtest_prices, &signals, *r.config.backtest)});
+    r.backtests.push_back({m.name, backtest::RunBacktest(*r.backtest_prices, &signals, settings)});
   }
 }
 
@@ -48,6 +54,7 @@ void SaveBacktests(const RunRecord& r, const std::string& run_dir) {
   for (const auto& b : r.backtests) {
     backtest::BacktestInputs inputs;
     inputs.provenance = r.provenance;
+    if (!b.result.benchmark_file.empty()) inputs.provenance.Input(b.result.benchmark_file);
     inputs.signals = "test predictions of model '" + b.model + "'";
     inputs.title = fmt::format("{}: trading {}'s test predictions", r.config.report.title, b.model);
     inputs.chart_library_dir = run_dir;
@@ -61,6 +68,8 @@ void SaveBacktests(const RunRecord& r, const std::string& run_dir) {
   for (const auto& b : r.backtests) entries.push_back({b.model, &b.result});
   backtest::BacktestInputs inputs;
   inputs.provenance = r.provenance;
+  if (!r.backtests.front().result.benchmark_file.empty())
+    inputs.provenance.Input(r.backtests.front().result.benchmark_file);
   inputs.signals = "test predictions of each model";
   inputs.title = fmt::format("{}: every model's test predictions traded", r.config.report.title);
   report::WriteReport(run_dir + "/backtest/tearsheet.html",

@@ -349,3 +349,6 @@ finml_cli_test(backtest_strategy_listed_twice 2 "strategy 'sma_cross' is listed 
                $<TARGET_FILE:finml> backtest --prices data/aer_djia8012.csv --strategy sma_cross,sma_cross --out ${FINML_CLI_OUT}/never)
 finml_cli_test(risk_var_prints_next_var 0 "historical +0\\.99 +next VaR 1\\.89% \\(18,909\\.67\\) +exceptions +124" --
                $<TARGET_FILE:finml> risk var --prices data/aer_djia8012.csv --position 1000000 --out ${FINML_CLI_OUT}/var_next --overwrite)
+# A run's backtest benchmark from a file: found like the data file, and hashed in the provenance.
+finml_cli_test(run_backtest_benchmark_file 0 "<dt>input data/aer_djia8012.csv</dt>" --
+               /bin/sh -c "$<TARGET_FILE:finml> run tests/report/fixtures/single_asset_run.yaml --set backtest.benchmark=data/aer_djia8012.csv --out ${FINML_CLI_OUT}/run_bench_file --overwrite >/dev/null 2>&1 && cat ${FINML_CLI_OUT}/run_bench_file/backtest/ar/tearsheet.html")

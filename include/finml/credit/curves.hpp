@@ -61,8 +61,9 @@ struct CalibrationCheck {
   // Bins whose observed rate is more than two binomial standard errors from the mean predicted
   // probability: about one in twenty by chance when the model is calibrated.
   std::size_t bins_off = 0;
-  double mean_gap = 0;     // |observed - predicted|, averaged over rows
-  double largest_gap = 0;  // signed (observed - predicted), the bin furthest off
+  double mean_gap = 0;       // |observed - predicted|, averaged over rows
+  double largest_gap = 0;    // signed (observed - predicted), the bin furthest off
+  std::vector<bool> within;  // per bin: its observed rate is within noise of the predicted
   [[nodiscard]] bool Calibrated() const { return bins_off <= 1; }
 };
 [[nodiscard]] CalibrationCheck CheckCalibration(const std::vector<CalibrationBin>& bins);
