@@ -31,9 +31,9 @@ void MetricsTable(report::HtmlPage& page, const RunRecord& r, bool test) {
                                     std::to_string(m.n),
                                     Num(m.rmse),
                                     Num(m.mae),
-                                    Num(m.mape),
+                                    report::Percent(m.mape, 1),
                                     Num(m.r2),
-                                    Num(m.directional_accuracy),
+                                    report::Percent(m.directional_accuracy, 1),
                                     Num(m.theil_u),
                                     Num(m.dm.statistic),
                                     Num(m.dm.p_value)};
