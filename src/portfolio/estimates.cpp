@@ -1,0 +1,218 @@
+#include "finml/portfolio/estimates.hpp"
+
+#include <cmath>
+#include <functional>
+
+#include "finml/core/error.hpp"
+
+namespace finml::portfolio {
+namespace {
+
+bool Valid(double v) { return std::isfinite(v); }
+
+// pandas' ewm(span).mean() at the last bar (adjust=True, ignore_na=False): weights fall with the
+// distance from the end counted in bars, missing bars included, and missing values are skipped.
+double EwmLast(Eigen::Index bars, double span, const std::function<double(Eigen::Index)>& value) {
+  const double decay = 1 - 2 / (span + 1);
+  double weight = 1, sum = 0, total = 0;
+  for (Eigen::Index t = bars - 1; t >= 0; --t, weight *= decay) {
+    const double v = value(t);
+    if (!Valid(v)) continue;
+    sum += weight * v;
+    total += weight;
+  }
+  return total > 0 ? sum / total : NAN;
+}
+
+double ColumnMean(const Matrix& r, Eigen::Index j) {
+  double sum = 0, n = 0;
+  for (Eigen::Index t = 0; t < r.rows(); ++t)
+    if (Valid(r(t, j))) sum += r(t, j), ++n;
+  return n > 0 ? sum / n : NAN;
+}
+
+double Cagr(const Matrix& r, Eigen::Index j, double frequency) {
+  double log_growth = 0, n = 0;
+  for (Eigen::Index t = 0; t < r.rows(); ++t)
+    if (Valid(r(t, j))) log_growth += std::log1p(r(t, j)), ++n;
+  return n > 0 ? std::expm1(log_growth * frequency / n) : NAN;
+}
+
+// pandas' DataFrame.cov: each pair over the bars where both have returns, with their means over
+// those bars, divided by count - 1.
+Matrix PairwiseCovariance(const Matrix& r) {
+  const Eigen::Index n = r.cols();
+  Matrix c(n, n);
+  for (Eigen::Index i = 0; i < n; ++i)
+    for (Eigen::Index j = 0; j <= i; ++j) {
+      double si = 0, sj = 0, count = 0;
+      for (Eigen::Index t = 0; t < r.rows(); ++t)
+        if (Valid(r(t, i)) && Valid(r(t, j))) si += r(t, i), sj += r(t, j), ++count;
+      double cov = NAN;
+      if (count > 1) {
+        const double mi = si / count, mj = sj / count;
+        double s = 0;
+        for (Eigen::Index t = 0; t < r.rows(); ++t)
+          if (Valid(r(t, i)) && Valid(r(t, j))) s += (r(t, i) - mi) * (r(t, j) - mj);
+        cov = s / (count - 1);
+      }
+      c(i, j) = c(j, i) = cov;
+    }
+  return c;
+}
+
+// Returns with missing values as 0 and each column centred: what the shrinkage estimators see.
+Matrix CentredFilled(const Matrix& r) {
+  Matrix x = r.unaryExpr([](double v) { return Valid(v) ? v : 0.0; });
+  x.rowwise() -= x.colwise().mean();
+  return x;
+}
+
+// Ledoit and Wolf (2004) toward mu I, as scikit-learn's ledoit_wolf.
+RiskEstimate LedoitWolf(const Matrix& returns) {
+  const Matrix x = CentredFilled(returns);
+  const double n = static_cast<double>(x.rows()), p = static_cast<double>(x.cols());
+  const Matrix emp = x.transpose() * x / n;
+  const Matrix x2 = x.array().square().matrix();
+  const Vector trace_terms = x2.colwise().sum().transpose() / n;
+  const double mu = trace_terms.sum() / p;
+  const double beta_sum = (x2.transpose() * x2).sum();
+  const double delta_sum = (x.transpose() * x).array().square().sum() / (n * n);
+  double beta = (beta_sum / n - delta_sum) / (p * n);
+  double delta = (delta_sum - 2 * mu * trace_terms.sum() + p * mu * mu) / p;
+  beta = std::min(beta, delta);
+  RiskEstimate e;
+  e.shrinkage = beta == 0 ? 0 : beta / delta;
+  e.covariance = (1 - e.shrinkage) * emp;
+  e.covariance.diagonal().array() += e.shrinkage * mu;
+  return e;
+}
+
+// Oracle approximating shrinkage toward mu I, as scikit-learn's oas.
+RiskEstimate Oas(const Matrix& returns) {
+  const Matrix x = CentredFilled(returns);
+  const double n = static_cast<double>(x.rows()), p = static_cast<double>(x.cols());
+  const Matrix emp = x.transpose() * x / n;
+  const double mu = emp.trace() / p;
+  const double alpha = emp.array().square().mean();
+  const double num = alpha + mu * mu;
+  const double den = (n + 1) * (alpha - mu * mu / p);
+  RiskEstimate e;
+  e.shrinkage = den == 0 ? 1.0 : std::min(num / den, 1.0);
+  e.covariance = (1 - e.shrinkage) * emp;
+  e.covariance.diagonal().array() += e.shrinkage * mu;
+  return e;
+}
+
+}  // namespace
+
+Matrix SimpleReturns(const Matrix& prices) {
+  std::vector<Eigen::Index> keep;
+  Matrix r(std::max<Eigen::Index>(prices.rows() - 1, 0), prices.cols());
+  for (Eigen::Index t = 1; t < prices.rows(); ++t) {
+    bool any = false;
+    for (Eigen::Index j = 0; j < prices.cols(); ++j) {
+      const double a = prices(t - 1, j), b = prices(t, j);
+      r(t - 1, j) = Valid(a) && Valid(b) && a != 0 ? b / a - 1 : NAN;
+      any = any || Valid(r(t - 1, j));
+    }
+    if (any) keep.push_back(t - 1);
+  }
+  Matrix out(static_cast<Eigen::Index>(keep.size()), prices.cols());
+  for (std::size_t k = 0; k < keep.size(); ++k) out.row(static_cast<Eigen::Index>(k)) = r.row(keep[k]);
+  return out;
+}
+
+Vector ExpectedReturns(const Matrix& returns, const ReturnsOptions& o) {
+  FINML_REQUIRE(returns.rows() >= 2, "expected returns need at least 2 bars of returns (got {})",
+                returns.rows());
+  const Eigen::Index n = returns.cols();
+  Vector mu(n);
+  switch (o.model) {
+    case ReturnsModel::kMean:
+      for (Eigen::Index j = 0; j < n; ++j) mu(j) = ColumnMean(returns, j) * o.frequency;
+      break;
+    case ReturnsModel::kCagr:
+      for (Eigen::Index j = 0; j < n; ++j) mu(j) = Cagr(returns, j, o.frequency);
+      break;
+    case ReturnsModel::kEwma:
+      for (Eigen::Index j = 0; j < n; ++j) {
+        const double m = EwmLast(returns.rows(), o.span, [&](Eigen::Index t) { return returns(t, j); });
+        mu(j) = std::pow(1 + m, o.frequency) - 1;
+      }
+      break;
+    case ReturnsModel::kCapm: {
+      // The market is the equal-weight mean of the assets' returns on each bar.
+      Matrix with_market(returns.rows(), n + 1);
+      with_market.leftCols(n) = returns;
+      for (Eigen::Index t = 0; t < returns.rows(); ++t) {
+        double s = 0, c = 0;
+        for (Eigen::Index j = 0; j < n; ++j)
+          if (Valid(returns(t, j))) s += returns(t, j), ++c;
+        with_market(t, n) = c > 0 ? s / c : NAN;
+      }
+      const Matrix cov = PairwiseCovariance(with_market);
+      const double market = Cagr(with_market, n, o.frequency);
+      for (Eigen::Index j = 0; j < n; ++j)
+        mu(j) = o.risk_free + cov(j, n) / cov(n, n) * (market - o.risk_free);
+      break;
+    }
+  }
+  return mu;
+}
+
+Matrix RepairPsd(const Matrix& covariance, bool* repaired) {
+  Eigen::SelfAdjointEigenSolver<Matrix> eig(covariance);
+  const bool negative = eig.eigenvalues().minCoeff() < 0;
+  if (repaired) *repaired = negative;
+  if (!negative) return covariance;
+  const Vector clipped = eig.eigenvalues().cwiseMax(0.0);
+  Matrix fixed = eig.eigenvectors() * clipped.asDiagonal() * eig.eigenvectors().transpose();
+  return (fixed + fixed.transpose()) / 2;  // exactly symmetric
+}
+
+RiskEstimate EstimateRisk(const Matrix& returns, const RiskOptions& o) {
+  FINML_REQUIRE(returns.rows() >= 2, "a risk model needs at least 2 bars of returns (got {})",
+                returns.rows());
+  RiskEstimate e;
+  const Eigen::Index n = returns.cols();
+  switch (o.model) {
+    case RiskModel::kSample:
+      e.covariance = PairwiseCovariance(returns);
+      break;
+    case RiskModel::kSemicovariance: {
+      // Missing returns are no downside (numpy's fmin(NaN, 0) = 0), over all bars.
+      const Matrix drops = returns.unaryExpr(
+          [&](double v) { return Valid(v) ? std::min(v - o.benchmark, 0.0) : 0.0; });
+      e.covariance = drops.transpose() * drops / static_cast<double>(returns.rows());
+      break;
+    }
+    case RiskModel::kExponential: {
+      // Each pair: the exponentially weighted mean of (x - mean x)(y - mean y), with each mean
+      // over the asset's own bars, as PyPortfolioOpt's exp_cov.
+      Vector mean(n);
+      for (Eigen::Index j = 0; j < n; ++j) mean(j) = ColumnMean(returns, j);
+      e.covariance.resize(n, n);
+      for (Eigen::Index i = 0; i < n; ++i)
+        for (Eigen::Index j = 0; j <= i; ++j)
+          e.covariance(i, j) = e.covariance(j, i) = EwmLast(returns.rows(), o.span, [&](Eigen::Index t) {
+            return (returns(t, i) - mean(i)) * (returns(t, j) - mean(j));
+          });
+      break;
+    }
+    case RiskModel::kLedoitWolf:
+      e = LedoitWolf(returns);
+      break;
+    case RiskModel::kOracleApproximating:
+      e = Oas(returns);
+      break;
+  }
+  FINML_REQUIRE(e.covariance.allFinite(),
+                "the covariance has undefined entries: some pair of assets never has returns on "
+                "the same bars (fix: a window where they overlap)");
+  e.covariance *= o.frequency;
+  e.covariance = RepairPsd(e.covariance, &e.repaired);
+  return e;
+}
+
+}  // namespace finml::portfolio
