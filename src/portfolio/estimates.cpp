@@ -119,7 +119,8 @@ Matrix SimpleReturns(const Matrix& prices) {
     if (any) keep.push_back(t - 1);
   }
   Matrix out(static_cast<Eigen::Index>(keep.size()), prices.cols());
-  for (std::size_t k = 0; k < keep.size(); ++k) out.row(static_cast<Eigen::Index>(k)) = r.row(keep[k]);
+  for (std::size_t k = 0; k < keep.size(); ++k)
+    out.row(static_cast<Eigen::Index>(k)) = r.row(keep[k]);
   return out;
 }
 
@@ -137,7 +138,8 @@ Vector ExpectedReturns(const Matrix& returns, const ReturnsOptions& o) {
       break;
     case ReturnsModel::kEwma:
       for (Eigen::Index j = 0; j < n; ++j) {
-        const double m = EwmLast(returns.rows(), o.span, [&](Eigen::Index t) { return returns(t, j); });
+        const double m =
+            EwmLast(returns.rows(), o.span, [&](Eigen::Index t) { return returns(t, j); });
         mu(j) = std::pow(1 + m, o.frequency) - 1;
       }
       break;
@@ -195,9 +197,10 @@ RiskEstimate EstimateRisk(const Matrix& returns, const RiskOptions& o) {
       e.covariance.resize(n, n);
       for (Eigen::Index i = 0; i < n; ++i)
         for (Eigen::Index j = 0; j <= i; ++j)
-          e.covariance(i, j) = e.covariance(j, i) = EwmLast(returns.rows(), o.span, [&](Eigen::Index t) {
-            return (returns(t, i) - mean(i)) * (returns(t, j) - mean(j));
-          });
+          e.covariance(i, j) = e.covariance(j, i) =
+              EwmLast(returns.rows(), o.span, [&](Eigen::Index t) {
+                return (returns(t, i) - mean(i)) * (returns(t, j) - mean(j));
+              });
       break;
     }
     case RiskModel::kLedoitWolf:

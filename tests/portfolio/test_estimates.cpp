@@ -86,8 +86,7 @@ TEST_F(Estimates, ExpectedReturnsMatchPandas) {
       {"capm", {ReturnsModel::kCapm, 252, 500, 0.02}},
   };
   for (const auto& [name, options] : cases)
-    ExpectNear(ExpectedReturns(*returns_, options).transpose(), references_->at(name), 1e-10,
-               name);
+    ExpectNear(ExpectedReturns(*returns_, options).transpose(), references_->at(name), 1e-10, name);
 }
 
 TEST_F(Estimates, RiskModelsMatchPandasAndScikitLearn) {

@@ -45,12 +45,12 @@ enum class RiskModel {
 struct RiskOptions {
   RiskModel model = RiskModel::kSample;
   double frequency = 252;
-  double span = 180;             // kExponential: bars
-  double benchmark = 0.000079;   // kSemicovariance: per-bar return below which is downside
+  double span = 180;            // kExponential: bars
+  double benchmark = 0.000079;  // kSemicovariance: per-bar return below which is downside
 };
 
 struct RiskEstimate {
-  Matrix covariance;    // annualised
+  Matrix covariance;     // annualised
   double shrinkage = 0;  // the shrinkage models' intensity in [0, 1]
   // The smallest eigenvalue was negative (pairwise estimates can be) and was clipped to zero.
   bool repaired = false;
