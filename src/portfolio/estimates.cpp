@@ -38,28 +38,54 @@ double Cagr(const Matrix& r, Eigen::Index j, double frequency) {
   return n > 0 ? std::expm1(log_growth * frequency / n) : NAN;
 }
 
-// pandas' DataFrame.cov: each pair over the bars where both have returns, with their means over
-// those bars, divided by count - 1.
+// Each pair's sums over the bars where both have returns: its means over those bars, and the
+// co-moment and both second moments about them.
+struct PairMoments {
+  double count = 0, xy = 0, xx = 0, yy = 0;
+};
+
+PairMoments Moments(const Matrix& r, Eigen::Index i, Eigen::Index j) {
+  PairMoments m;
+  double si = 0, sj = 0;
+  for (Eigen::Index t = 0; t < r.rows(); ++t)
+    if (Valid(r(t, i)) && Valid(r(t, j))) si += r(t, i), sj += r(t, j), ++m.count;
+  if (m.count == 0) return m;
+  const double mi = si / m.count, mj = sj / m.count;
+  for (Eigen::Index t = 0; t < r.rows(); ++t) {
+    if (!Valid(r(t, i)) || !Valid(r(t, j))) continue;
+    const double a = r(t, i) - mi, b = r(t, j) - mj;
+    m.xy += a * b;
+    m.xx += a * a;
+    m.yy += b * b;
+  }
+  return m;
+}
+
+}  // namespace
+
 Matrix PairwiseCovariance(const Matrix& r) {
   const Eigen::Index n = r.cols();
   Matrix c(n, n);
   for (Eigen::Index i = 0; i < n; ++i)
     for (Eigen::Index j = 0; j <= i; ++j) {
-      double si = 0, sj = 0, count = 0;
-      for (Eigen::Index t = 0; t < r.rows(); ++t)
-        if (Valid(r(t, i)) && Valid(r(t, j))) si += r(t, i), sj += r(t, j), ++count;
-      double cov = NAN;
-      if (count > 1) {
-        const double mi = si / count, mj = sj / count;
-        double s = 0;
-        for (Eigen::Index t = 0; t < r.rows(); ++t)
-          if (Valid(r(t, i)) && Valid(r(t, j))) s += (r(t, i) - mi) * (r(t, j) - mj);
-        cov = s / (count - 1);
-      }
-      c(i, j) = c(j, i) = cov;
+      const PairMoments m = Moments(r, i, j);
+      c(i, j) = c(j, i) = m.count > 1 ? m.xy / (m.count - 1) : NAN;
     }
   return c;
 }
+
+Matrix PairwiseCorrelation(const Matrix& r) {
+  const Eigen::Index n = r.cols();
+  Matrix c(n, n);
+  for (Eigen::Index i = 0; i < n; ++i)
+    for (Eigen::Index j = 0; j <= i; ++j) {
+      const PairMoments m = Moments(r, i, j);
+      c(i, j) = c(j, i) = m.count > 1 && m.xx > 0 && m.yy > 0 ? m.xy / std::sqrt(m.xx * m.yy) : NAN;
+    }
+  return c;
+}
+
+namespace {
 
 // Returns with missing values as 0 and each column centred: what the shrinkage estimators see.
 Matrix CentredFilled(const Matrix& r) {

@@ -60,6 +60,11 @@ struct RiskEstimate {
 // does; prefer a window where all assets trade.
 [[nodiscard]] RiskEstimate EstimateRisk(const Matrix& returns, const RiskOptions& options);
 
+// pandas' DataFrame.cov() and .corr(): each pair over the bars where both have returns, per bar
+// (not annualised), nothing repaired.
+[[nodiscard]] Matrix PairwiseCovariance(const Matrix& returns);
+[[nodiscard]] Matrix PairwiseCorrelation(const Matrix& returns);
+
 // The nearest positive semidefinite matrix by clipping negative eigenvalues to zero; `repaired`
 // says whether anything was clipped.
 [[nodiscard]] Matrix RepairPsd(const Matrix& covariance, bool* repaired = nullptr);
