@@ -6,10 +6,11 @@ set -euo pipefail
 build_pkgs=(cmake make g++ ccache pkg-config libeigen3-dev libyaml-cpp-dev libcli11-dev
   nlohmann-json3-dev libfmt-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
   libtorch-dev libxgboost-dev libboost-dev libcpp-httplib-dev libssl-dev curl clang-format
-  clang libclang-rt-dev libhowardhinnant-date-dev chromium)
+  clang libclang-rt-dev libhowardhinnant-date-dev chromium
+  libalglib-dev)
 # Peers: used only to regenerate fixtures and by bench/, never by the product at run time.
 peer_pkgs=(r-base-core r-cran-ttr r-cran-fgarch r-cran-cvar python3-pandas python3-numpy python3-torch
-  python3-statsmodels
+  python3-statsmodels python3-cvxopt
   python3-sklearn python3-xgboost wrk)
 
 want=("${build_pkgs[@]}")
