@@ -26,7 +26,8 @@ int main(int argc, char** argv) {
     for (int j = 0; j < n; ++j) {
       double s = i == j ? d[static_cast<std::size_t>(i)] : 0;
       for (int f = 0; f < factors; ++f)
-        s += b[static_cast<std::size_t>(i * factors + f)] * b[static_cast<std::size_t>(j * factors + f)];
+        s += b[static_cast<std::size_t>(i * factors + f)] *
+             b[static_cast<std::size_t>(j * factors + f)];
       a[i][j] = s;
     }
   std::ofstream out(argv[3]);
