@@ -53,8 +53,8 @@ Vector SolveQp(const Matrix& a, const Vector& equality, double rhs, double lower
 Vector MinimumVariance(const Matrix& covariance) {
   FINML_REQUIRE(covariance.rows() > 0 && covariance.rows() == covariance.cols(),
                 "minimum variance needs a square covariance");
-  const Vector w = SolveQp(2 * covariance, Vector::Ones(covariance.rows()), 1, 0, 1,
-                           "minimum variance");
+  const Vector w =
+      SolveQp(2 * covariance, Vector::Ones(covariance.rows()), 1, 0, 1, "minimum variance");
   return w.cwiseMax(0.0) / w.cwiseMax(0.0).sum();
 }
 

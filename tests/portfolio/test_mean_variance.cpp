@@ -31,8 +31,8 @@ TEST(MeanVariance, ReproducesPyPortfolioOptsReadme) {
   const Matrix sigma = EstimateRisk(returns, {RiskModel::kSample}).covariance;
   const Vector w = MaximumSharpe(mu, sigma, 0.02);
   const std::map<std::string, double> readme = {
-      {"GOOG", 0.03835}, {"AAPL", 0.0689},  {"FB", 0.20603},  {"BABA", 0.07315}, {"AMZN", 0.04033},
-      {"BBY", 0.01324},  {"MA", 0.35349},   {"PFE", 0.1957},  {"SBUX", 0.01082}};
+      {"GOOG", 0.03835}, {"AAPL", 0.0689}, {"FB", 0.20603}, {"BABA", 0.07315}, {"AMZN", 0.04033},
+      {"BBY", 0.01324},  {"MA", 0.35349},  {"PFE", 0.1957}, {"SBUX", 0.01082}};
   for (std::size_t j = 0; j < market.assets.size(); ++j) {
     const auto it = readme.find(market.assets[j].symbol);
     EXPECT_NEAR(w(static_cast<Eigen::Index>(j)), it == readme.end() ? 0.0 : it->second, 1e-4)
