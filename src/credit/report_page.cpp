@@ -29,6 +29,7 @@ struct Scored {
   std::vector<int> y;
   std::vector<double> p;
   std::vector<double> score;  // scorecard points of p
+  double bad_rate = 0;        // share of y = 1
 };
 
 Scored ScoredRows(const CreditRun& run) {
@@ -40,6 +41,9 @@ Scored ScoredRows(const CreditRun& run) {
     // Rounded to a tenth of a point: plenty for a histogram, and a third of the bytes.
     s.score.push_back(Rounded(run.config.scale.Score(run.oof[i]), 1));
   }
+  if (!s.y.empty())
+    s.bad_rate = static_cast<double>(std::count(s.y.begin(), s.y.end(), 1)) /
+                 static_cast<double>(s.y.size());
   return s;
 }
 
@@ -201,8 +205,7 @@ void RocAndPrecisionRecall(HtmlPage& page, const CreditRun& run, const Scored& s
     recall.push_back(Rounded(pr[i].recall, 5));
     precision.push_back(Rounded(pr[i].precision, 5));
   }
-  const double base =
-      static_cast<double>(std::count(s.y.begin(), s.y.end(), 1)) / static_cast<double>(s.y.size());
+  const double base = s.bad_rate;
   const double ap = AveragePrecision(s.y, s.p);
   Figure f(fmt::format("Precision-recall ({}): average precision {}", Source(run), Fixed(ap, 3)),
            {"recall (share of bads caught)", Unit::kPercent},
@@ -224,8 +227,7 @@ void GainsAndLift(HtmlPage& page, const CreditRun& run, const Scored& s) {
     population.push_back(Rounded(gains[i].population, 5));
     captured.push_back(Rounded(gains[i].captured, 5));
   }
-  const double base =
-      static_cast<double>(std::count(s.y.begin(), s.y.end(), 1)) / static_cast<double>(s.y.size());
+  const double base = s.bad_rate;
   Figure g(
       fmt::format("Cumulative gains: bads caught by flagging the riskiest share ({})", Source(run)),
       {"share of applicants flagged, riskiest first", Unit::kPercent},
@@ -310,14 +312,7 @@ void Calibration(HtmlPage& page, const CreditRun& run, const Scored& s,
       "loss {}. Bins hold about equal numbers of rows; a bin is off when its observed rate lies "
       "more than two binomial standard errors from the predicted (about 1 bin in 20 by chance). "
       "{} of {} bins are off; the mean gap is {} points.",
-      Fixed(run.brier_mean, 3),
-      Fixed(
-          [&] {
-            const double b = static_cast<double>(std::count(s.y.begin(), s.y.end(), 1)) /
-                             static_cast<double>(s.y.size());
-            return b * (1 - b);
-          }(),
-          3),
+      Fixed(run.brier_mean, 3), Fixed(s.bad_rate * (1 - s.bad_rate), 3),
       Fixed(run.log_loss_mean, 3), check.bins_off, check.bins, Fixed(100 * check.mean_gap, 1)));
   page.Table({"bin", "predicted range", "rows", "bads", "mean predicted", "observed",
               "observed - predicted", "within noise"},

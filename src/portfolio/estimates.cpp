@@ -61,28 +61,26 @@ PairMoments Moments(const Matrix& r, Eigen::Index i, Eigen::Index j) {
   return m;
 }
 
-}  // namespace
-
-Matrix PairwiseCovariance(const Matrix& r) {
+// A symmetric matrix of one statistic of each pair's moments.
+template <typename Statistic>
+Matrix Pairwise(const Matrix& r, Statistic statistic) {
   const Eigen::Index n = r.cols();
   Matrix c(n, n);
   for (Eigen::Index i = 0; i < n; ++i)
-    for (Eigen::Index j = 0; j <= i; ++j) {
-      const PairMoments m = Moments(r, i, j);
-      c(i, j) = c(j, i) = m.count > 1 ? m.xy / (m.count - 1) : NAN;
-    }
+    for (Eigen::Index j = 0; j <= i; ++j) c(i, j) = c(j, i) = statistic(Moments(r, i, j));
   return c;
 }
 
+}  // namespace
+
+Matrix PairwiseCovariance(const Matrix& r) {
+  return Pairwise(r, [](const PairMoments& m) { return m.count > 1 ? m.xy / (m.count - 1) : NAN; });
+}
+
 Matrix PairwiseCorrelation(const Matrix& r) {
-  const Eigen::Index n = r.cols();
-  Matrix c(n, n);
-  for (Eigen::Index i = 0; i < n; ++i)
-    for (Eigen::Index j = 0; j <= i; ++j) {
-      const PairMoments m = Moments(r, i, j);
-      c(i, j) = c(j, i) = m.count > 1 && m.xx > 0 && m.yy > 0 ? m.xy / std::sqrt(m.xx * m.yy) : NAN;
-    }
-  return c;
+  return Pairwise(r, [](const PairMoments& m) {
+    return m.count > 1 && m.xx > 0 && m.yy > 0 ? m.xy / std::sqrt(m.xx * m.yy) : NAN;
+  });
 }
 
 namespace {
@@ -131,6 +129,18 @@ RiskEstimate Oas(const Matrix& returns) {
 }
 
 }  // namespace
+
+Matrix PriceMatrix(const data::MarketData& market, data::Field field) {
+  Matrix prices(static_cast<Eigen::Index>(market.rows()),
+                static_cast<Eigen::Index>(market.assets.size()));
+  for (std::size_t j = 0; j < market.assets.size(); ++j) {
+    const auto& column = market.assets[j].Get(field);
+    for (std::size_t t = 0; t < market.rows(); ++t)
+      prices(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(j)) =
+          t < column.size() ? column[t] : NAN;
+  }
+  return prices;
+}
 
 Matrix SimpleReturns(const Matrix& prices) {
   std::vector<Eigen::Index> keep;

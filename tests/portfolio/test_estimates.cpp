@@ -21,14 +21,7 @@ Matrix WindowPrices() {
   data::LoadOptions load;
   load.missing = data::MissingPolicy::kKeep;
   const auto market = data::LoadMarketData(kDir + "prices_window.csv", load);
-  Matrix prices(static_cast<Eigen::Index>(market.rows()),
-                static_cast<Eigen::Index>(market.assets.size()));
-  for (std::size_t j = 0; j < market.assets.size(); ++j) {
-    const auto& close = market.assets[j].Get(data::Field::kClose);
-    for (std::size_t t = 0; t < close.size(); ++t)
-      prices(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(j)) = close[t];
-  }
-  return prices;
+  return PriceMatrix(market);
 }
 
 // quantity -> rows x columns of reference values.

@@ -23,13 +23,7 @@ TEST(Hrp, ReproducesPyPortfolioOptsWeights) {
   data::LoadOptions load;
   load.missing = data::MissingPolicy::kKeep;
   const auto market = data::LoadMarketData(shared + "pypfopt_stock_prices.csv", load);
-  Matrix prices(static_cast<Eigen::Index>(market.rows()),
-                static_cast<Eigen::Index>(market.assets.size()));
-  for (std::size_t j = 0; j < market.assets.size(); ++j) {
-    const auto& close = market.assets[j].Get(data::Field::kClose);
-    for (std::size_t t = 0; t < close.size(); ++t)
-      prices(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(j)) = close[t];
-  }
+  const Matrix prices = PriceMatrix(market);
   const HrpResult hrp = HierarchicalRiskParity(SimpleReturns(prices));
   EXPECT_NEAR(hrp.weights.sum(), 1.0, 1e-12);
 

@@ -19,13 +19,7 @@ TEST(MeanVariance, ReproducesPyPortfolioOptsReadme) {
   data::LoadOptions load;
   load.missing = data::MissingPolicy::kKeep;
   const auto market = data::LoadMarketData(file, load);
-  Matrix prices(static_cast<Eigen::Index>(market.rows()),
-                static_cast<Eigen::Index>(market.assets.size()));
-  for (std::size_t j = 0; j < market.assets.size(); ++j) {
-    const auto& close = market.assets[j].Get(data::Field::kClose);
-    for (std::size_t t = 0; t < close.size(); ++t)
-      prices(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(j)) = close[t];
-  }
+  const Matrix prices = PriceMatrix(market);
   const Matrix returns = SimpleReturns(prices);
   const Vector mu = ExpectedReturns(returns, {ReturnsModel::kCagr});
   const Matrix sigma = EstimateRisk(returns, {RiskModel::kSample}).covariance;

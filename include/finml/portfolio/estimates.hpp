@@ -8,10 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "finml/data/market_data.hpp"
+
 namespace finml::portfolio {
 
 using Matrix = Eigen::MatrixXd;
 using Vector = Eigen::VectorXd;
+
+// The loaded prices as bars x assets (the field of each asset; NaN where it has none).
+[[nodiscard]] Matrix PriceMatrix(const data::MarketData& market,
+                                 data::Field field = data::Field::kClose);
 
 // Simple returns p_t / p_{t-1} - 1 (NaN where either price is missing); bars where no asset has a
 // return are dropped.
