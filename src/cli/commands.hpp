@@ -77,6 +77,16 @@ void SetupRisk(CLI::App& app, RiskCommandOptions& options);
 int RunRisk(const RiskCommandOptions& options, const CLI::App& app,
             const std::string& command_line);
 
+struct PortfolioCommandOptions {
+  std::string out;
+  bool overwrite = false;
+  CliFlags optimize, frontier, backtest;
+};
+// `portfolio` gets three subcommands: optimize, frontier, backtest.
+void SetupPortfolio(CLI::App& app, PortfolioCommandOptions& options);
+int RunPortfolio(const PortfolioCommandOptions& options, const CLI::App& app,
+                 const std::string& command_line);
+
 struct CreditCommandOptions {
   CliFlags train;  // every credit setting, --param key=value, --set
   std::string out;

@@ -34,6 +34,11 @@ int main(int argc, char** argv) {
       "risk", "market risk: GARCH volatility, VaR/ES backtests, portfolio VaR, stress tests");
   finml::cli::SetupRisk(*risk_app, risk_options);
 
+  finml::cli::PortfolioCommandOptions portfolio_options;
+  CLI::App* portfolio_app = app.add_subcommand(
+      "portfolio", "portfolio optimisation: weights, efficient frontiers, walk-forward backtests");
+  finml::cli::SetupPortfolio(*portfolio_app, portfolio_options);
+
   finml::cli::CreditCommandOptions credit_options;
   CLI::App* credit_app =
       app.add_subcommand("credit", "credit scoring: train (cross-validated) and score applicants");
@@ -64,6 +69,8 @@ int main(int argc, char** argv) {
       return finml::cli::RunCredit(credit_options, *credit_app, command_line);
     if (app.got_subcommand("risk"))
       return finml::cli::RunRisk(risk_options, *risk_app, command_line);
+    if (app.got_subcommand("portfolio"))
+      return finml::cli::RunPortfolio(portfolio_options, *portfolio_app, command_line);
     if (app.got_subcommand("serve")) return finml::cli::RunServe(serve_options);
     if (app.got_subcommand("backtest"))
       return finml::cli::RunBacktest(backtest_options, *backtest_app, command_line);

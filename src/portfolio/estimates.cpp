@@ -1,5 +1,6 @@
 #include "finml/portfolio/estimates.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 
@@ -85,9 +86,14 @@ Matrix PairwiseCorrelation(const Matrix& r) {
 
 namespace {
 
-// Returns with missing values as 0 and each column centred: what the shrinkage estimators see.
+// Returns with missing values as 0 (numpy's nan_to_num): what the shrinkage estimators see.
+Matrix Filled(const Matrix& r) {
+  return r.unaryExpr([](double v) { return Valid(v) ? v : 0.0; });
+}
+
+// The filled returns with each column centred.
 Matrix CentredFilled(const Matrix& r) {
-  Matrix x = r.unaryExpr([](double v) { return Valid(v) ? v : 0.0; });
+  Matrix x = Filled(r);
   x.rowwise() -= x.colwise().mean();
   return x;
 }
@@ -109,6 +115,80 @@ RiskEstimate LedoitWolf(const Matrix& returns) {
   e.shrinkage = beta == 0 ? 0 : beta / delta;
   e.covariance = (1 - e.shrinkage) * emp;
   e.covariance.diagonal().array() += e.shrinkage * mu;
+  return e;
+}
+
+// Ledoit and Wolf (2003) toward Sharpe's single-factor model, as PyPortfolioOpt's
+// _ledoit_wolf_single_factor (itself after their covMarket.m), quirks included.
+RiskEstimate LedoitWolfSingleFactor(const Matrix& returns) {
+  const Matrix filled = Filled(returns);
+  const Matrix x = CentredFilled(returns);
+  const double t = static_cast<double>(x.rows());
+  // The market is the equal-weight mean of the uncentred returns; its covariances (betas, varmkt)
+  // centre it, but PyPortfolioOpt's z below does not, and its numbers are the reference.
+  const Vector market = filled.rowwise().mean();
+  const Vector market_centred = market.array() - market.mean();
+  const Matrix sample = x.transpose() * x / t;
+  const Vector betas = x.transpose() * market_centred / t;
+  const double varmkt = market_centred.squaredNorm() / t;
+  Matrix target = betas * betas.transpose() / varmkt;
+  target.diagonal() = sample.diagonal();
+  const double c = (sample - target).squaredNorm();
+  const Matrix y = x.array().square().matrix();
+  const double p = (y.transpose() * y).sum() / t - sample.array().square().sum();
+  const double rdiag = y.array().square().sum() / t - sample.diagonal().array().square().sum();
+  const Matrix z = (x.array().colwise() * market.array()).matrix();
+  const Matrix v1 = y.transpose() * z / t - betas.asDiagonal() * sample;
+  const double roff1 =
+      (v1 * betas).sum() / varmkt - (v1.diagonal().array() * betas.array()).sum() / varmkt;
+  const Matrix v3 = z.transpose() * z / t - varmkt * sample;
+  const double roff3 =
+      (v3.array() * (betas * betas.transpose()).array()).sum() / (varmkt * varmkt) -
+      (v3.diagonal().array() * betas.array().square()).sum() / (varmkt * varmkt);
+  const double r = rdiag + 2 * roff1 - roff3;
+  RiskEstimate e;
+  // c = 0: the sample is already the target (one asset), so the intensity is moot.
+  e.shrinkage = c == 0 ? 0 : std::clamp((p - r) / c / t, 0.0, 1.0);
+  e.covariance = e.shrinkage * target + (1 - e.shrinkage) * sample;
+  return e;
+}
+
+// Ledoit and Wolf (2004, "Honey, I shrunk...") toward the constant-correlation matrix, as
+// PyPortfolioOpt's _ledoit_wolf_constant_correlation: its sample covariance is pandas' pairwise
+// one (ddof 1) while the moments behind the intensity use the filled returns over all bars.
+RiskEstimate LedoitWolfConstantCorrelation(const Matrix& returns) {
+  const Matrix s = PairwiseCovariance(returns);
+  const Matrix x = CentredFilled(returns);
+  const double t = static_cast<double>(x.rows());
+  const Eigen::Index n = s.rows();
+  const Vector var = s.diagonal();
+  const Vector sd = var.cwiseSqrt();
+  const Matrix sd_outer = sd * sd.transpose();
+  const double r_bar = ((s.array() / sd_outer.array()).sum() - static_cast<double>(n)) /
+                       static_cast<double>(n * (n - 1));
+  Matrix target = r_bar * sd_outer;
+  target.diagonal() = var;
+  const Matrix y = x.array().square().matrix();
+  const Matrix xx = x.transpose() * x;
+  const Matrix pi =
+      ((y.transpose() * y).array() / t - 2 * xx.array() * s.array() / t + s.array().square())
+          .matrix();
+  const Matrix help = xx / t;
+  const Matrix cubed = x.array().cube().matrix();
+  Matrix theta = cubed.transpose() * x / t;
+  for (Eigen::Index i = 0; i < n; ++i)
+    for (Eigen::Index j = 0; j < n; ++j)
+      theta(i, j) += -help(i, i) * s(i, j) - help(i, j) * var(i) + var(i) * s(i, j);
+  theta.diagonal().setZero();
+  double weighted = 0;
+  for (Eigen::Index i = 0; i < n; ++i)
+    for (Eigen::Index j = 0; j < n; ++j) weighted += (1 / sd(i)) * sd(j) * theta(i, j);
+  const double rho = pi.trace() + r_bar * weighted;
+  const double gamma = (s - target).squaredNorm();
+  RiskEstimate e;
+  // gamma = 0: the sample is already the target (one asset), so the intensity is moot.
+  e.shrinkage = gamma == 0 ? 0 : std::clamp((pi.sum() - rho) / gamma / t, 0.0, 1.0);
+  e.covariance = e.shrinkage * target + (1 - e.shrinkage) * s;
   return e;
 }
 
@@ -242,6 +322,12 @@ RiskEstimate EstimateRisk(const Matrix& returns, const RiskOptions& o) {
     case RiskModel::kLedoitWolf:
       e = LedoitWolf(returns);
       break;
+    case RiskModel::kLedoitWolfSingleFactor:
+      e = LedoitWolfSingleFactor(returns);
+      break;
+    case RiskModel::kLedoitWolfConstantCorrelation:
+      e = LedoitWolfConstantCorrelation(returns);
+      break;
     case RiskModel::kOracleApproximating:
       e = Oas(returns);
       break;
@@ -249,7 +335,9 @@ RiskEstimate EstimateRisk(const Matrix& returns, const RiskOptions& o) {
   FINML_REQUIRE(e.covariance.allFinite(),
                 "the covariance has undefined entries: some pair of assets never has returns on "
                 "the same bars (fix: a window where they overlap)");
-  e.covariance *= o.frequency;
+  // Products such as x' x come out symmetric only to rounding; solvers that read one triangle or
+  // test symmetry need it exact (an ulp at most, far below any reference tolerance).
+  e.covariance = ((e.covariance + e.covariance.transpose()) * (o.frequency / 2)).eval();
   e.covariance = RepairPsd(e.covariance, &e.repaired);
   return e;
 }

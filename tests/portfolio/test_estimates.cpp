@@ -101,6 +101,36 @@ TEST_F(Estimates, RiskModelsMatchPandasAndScikitLearn) {
               references_->at("oas_shrinkage")(0, 0), 1e-12);
 }
 
+// PyPortfolioOpt's other Ledoit-Wolf targets (CovarianceShrinkage.ledoit_wolf with
+// shrinkage_target "single_factor" and "constant_correlation"), transcribed in the fixture script.
+TEST_F(Estimates, LedoitWolfTargetsMatchPyPortfolioOpt) {
+  const std::vector<std::pair<std::string, RiskModel>> cases = {
+      {"ledoit_wolf_single_factor", RiskModel::kLedoitWolfSingleFactor},
+      {"ledoit_wolf_constant_correlation", RiskModel::kLedoitWolfConstantCorrelation},
+  };
+  for (const auto& [name, model] : cases) {
+    const RiskEstimate e = EstimateRisk(*returns_, {model});
+    EXPECT_FALSE(e.repaired) << name;
+    ExpectNear(e.covariance, references_->at(name), 1e-10, name);
+    EXPECT_NEAR(e.shrinkage, references_->at(name + "_shrinkage")(0, 0), 1e-10) << name;
+  }
+}
+
+// Whatever the target, the intensity is a convex weight and the estimate a usable covariance.
+TEST_F(Estimates, ShrinkageIsConvexAndPsd) {
+  for (const RiskModel model :
+       {RiskModel::kLedoitWolf, RiskModel::kLedoitWolfSingleFactor,
+        RiskModel::kLedoitWolfConstantCorrelation, RiskModel::kOracleApproximating}) {
+    const RiskEstimate e = EstimateRisk(*returns_, {model});
+    const int id = static_cast<int>(model);
+    EXPECT_GE(e.shrinkage, 0) << id;
+    EXPECT_LE(e.shrinkage, 1) << id;
+    EXPECT_EQ(e.covariance, e.covariance.transpose()) << id;
+    Eigen::SelfAdjointEigenSolver<Matrix> eig(e.covariance);
+    EXPECT_GE(eig.eigenvalues().minCoeff(), 0) << id;
+  }
+}
+
 // FB lists midway through the window: its returns start later, and every statistic of it uses
 // only its own bars.
 TEST_F(Estimates, LateListingsUseTheirOwnBars) {

@@ -41,11 +41,13 @@ struct ReturnsOptions {
 [[nodiscard]] Vector ExpectedReturns(const Matrix& returns, const ReturnsOptions& options);
 
 enum class RiskModel {
-  kSample,               // pairwise sample covariance x frequency
-  kSemicovariance,       // of min(r - benchmark, 0), over all bars
-  kExponential,          // exponentially weighted (span) pairwise covariance
-  kLedoitWolf,           // shrunk toward a constant variance (Ledoit and Wolf 2004)
-  kOracleApproximating,  // OAS (Chen, Wiesel, Eldar and Hero 2010)
+  kSample,                  // pairwise sample covariance x frequency
+  kSemicovariance,          // of min(r - benchmark, 0), over all bars
+  kExponential,             // exponentially weighted (span) pairwise covariance
+  kLedoitWolf,              // shrunk toward a constant variance (Ledoit and Wolf 2004)
+  kLedoitWolfSingleFactor,  // toward Sharpe's single-index model, market = equal weight (2003)
+  kLedoitWolfConstantCorrelation,  // toward the pairwise variances at their mean correlation
+  kOracleApproximating,            // OAS (Chen, Wiesel, Eldar and Hero 2010)
 };
 
 struct RiskOptions {
@@ -63,7 +65,8 @@ struct RiskEstimate {
 };
 
 // Shrinkage models need every asset on every bar: missing returns count as 0, as PyPortfolioOpt
-// does; prefer a window where all assets trade.
+// does (its constant-correlation target still starts from the pairwise sample covariance); prefer
+// a window where all assets trade.
 [[nodiscard]] RiskEstimate EstimateRisk(const Matrix& returns, const RiskOptions& options);
 
 // pandas' DataFrame.cov() and .corr(): each pair over the bars where both have returns, per bar

@@ -1,6 +1,6 @@
-// Mean-variance optimisation, long-only and fully invested, solved with ALGLIB's dense QP solver
-// (BLEIC; Debian libalglib-dev): 20-31x faster than cvxopt on 250-1000 assets in
-// bench/probes/portfolio_qp.sh, to a lower objective.
+// Long-only, fully invested mean-variance shortcuts over Optimize (portfolio/optimize.hpp), which
+// solves them with ALGLIB (BLEIC; Debian libalglib-dev): 20-31x faster than cvxopt on 250-1000
+// assets in bench/probes/portfolio_qp.sh, to a lower objective.
 #pragma once
 
 #include "finml/portfolio/estimates.hpp"

@@ -1,0 +1,33 @@
+// The report of `finml portfolio optimize` and `frontier`: the answer, the weights and where the
+// risk comes from, the efficient frontier with the chosen point and the assets, the correlations.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "finml/core/provenance.hpp"
+#include "finml/portfolio/allocation.hpp"
+#include "finml/portfolio/optimize.hpp"
+#include "finml/report/html_page.hpp"
+
+namespace finml::portfolio {
+
+struct OptimizePageInputs {
+  std::string objective;
+  const std::vector<std::string>& assets;
+  const Estimates& estimates;
+  const ObjectiveOptions& options;
+  const Portfolio& chosen;
+  const std::vector<Portfolio>& frontier;
+  const std::vector<std::string>& warnings;
+  nlohmann::json estimates_summary;
+  const Allocation* allocation = nullptr;
+  double portfolio_value = 0;
+  const Provenance& provenance;
+  bool frontier_only = false;
+};
+
+[[nodiscard]] report::HtmlPage OptimizePage(const OptimizePageInputs& in);
+
+}  // namespace finml::portfolio

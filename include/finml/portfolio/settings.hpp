@@ -1,0 +1,146 @@
+// Every setting of `finml portfolio optimize|frontier|backtest` and of an experiment's
+// `portfolio:` section, declared once (core/options.hpp): flags, YAML keys, checks and help all
+// come from PortfolioSettings::Schema().
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "finml/backtest/config.hpp"
+#include "finml/core/options.hpp"
+#include "finml/data/loader.hpp"
+#include "finml/portfolio/black_litterman.hpp"
+#include "finml/portfolio/estimates.hpp"
+#include "finml/portfolio/optimize.hpp"
+
+namespace finml::portfolio {
+
+// Where the expected returns come from: a historical estimate, or Black-Litterman (a
+// market-implied prior blended with views).
+enum class ReturnsChoice { kMean, kCagr, kEwma, kCapm, kBlackLitterman };
+
+using NamedValues = std::vector<std::pair<std::string, double>>;
+
+struct PortfolioSettings {
+  // Inputs: one of these.
+  std::string prices;
+  std::string returns;  // simple returns per bar, wide (date + one column per asset)
+  // Gaps are kept: assets listed later have no price before, and each estimate uses what exists.
+  data::LoadOptions load = [] {
+    data::LoadOptions o;
+    o.missing = data::MissingPolicy::kKeep;
+    return o;
+  }();
+  std::size_t window = 0;  // most recent bars of returns used; 0: all (backtest: the trailing window)
+  std::string frequency = "auto";  // bars per year: auto (from the dates), daily, weekly, monthly, N
+
+  // Estimates.
+  ReturnsChoice returns_model = ReturnsChoice::kCagr;
+  double returns_span = 500;  // ewma
+  RiskModel risk_model = RiskModel::kSample;
+  double risk_span = 180;            // exponential
+  double semicovariance_benchmark = 0.000079;  // per bar
+  double risk_free = 0;              // annual
+  std::vector<std::string> views;    // Black-Litterman: "AAPL=0.10", "AAPL-MSFT=0.02@0.6"
+  std::string market_caps;           // CSV asset,cap for the prior; empty: equal weights
+  double tau = 0.05;
+  double market_risk_aversion = 1;  // delta of the market-implied prior
+
+  // Objective.
+  Objective objective = Objective::kMaxSharpe;
+  std::optional<double> target_return, target_volatility;
+  double risk_aversion = 1;
+  double cvar_beta = 0.95;
+  double downside_benchmark = 0;  // per bar, min_semivariance
+  NamedValues budgets;            // risk_parity: ASSET=BUDGET; unnamed assets get 1
+
+  // Constraints.
+  std::vector<double> bounds = {0, 1};
+  bool market_neutral = false;
+  std::optional<double> leverage;
+  std::string sectors;      // CSV asset,sector
+  NamedValues sector_cap;   // SECTOR=MAX
+  NamedValues sector_floor; // SECTOR=MIN
+  std::string current_weights;  // CSV asset,weight
+  std::optional<double> turnover;
+  double cost_penalty = 0;
+  double l2 = 0;
+
+  // Outputs.
+  std::size_t points = 30;               // frontier points
+  std::optional<double> portfolio_value;  // whole shares for this much money (allocation.csv)
+
+  // Backtest.
+  std::vector<Objective> objectives = {Objective::kMinVariance, Objective::kMaxSharpe,
+                                       Objective::kHrp, Objective::kEqualWeight};
+  std::string rebalance = "monthly";  // daily, weekly, monthly, quarterly, or every N bars
+  double cost_bps = 10;
+  double slippage_bps = 0;
+  backtest::FillPrice fill = backtest::FillPrice::kNextClose;
+  double initial_capital = 1e6;
+
+  static const options::Schema<PortfolioSettings>& Schema();
+};
+
+// Bars per year: `frequency` as set, or inferred from the dates.
+[[nodiscard]] double BarsPerYear(const std::string& frequency,
+                                 const std::vector<data::Timestamp>& time, bool calendar);
+
+// `asset,sector` rows; every capped sector must appear. Errors name the file and line.
+[[nodiscard]] std::vector<SectorLimit> LoadSectorLimits(const std::string& path,
+                                                        const std::vector<std::string>& assets,
+                                                        const NamedValues& caps,
+                                                        const NamedValues& floors,
+                                                        std::vector<std::string>* warnings);
+// `asset,VALUE` rows (weights, market caps) over `assets`, 0 for those not listed.
+[[nodiscard]] Vector LoadAssetValues(const std::string& path, const std::vector<std::string>& assets,
+                                     const std::string& what);
+// "A=0.1", "A-B=0.02", "A+B-C=0.01", each optionally "@confidence".
+[[nodiscard]] Views ParseViews(const std::vector<std::string>& views,
+                               const std::vector<std::string>& assets);
+
+// The constraints the settings ask for, over `assets`.
+[[nodiscard]] Constraints MakeConstraints(const PortfolioSettings& settings,
+                                          const std::vector<std::string>& assets,
+                                          std::vector<std::string>* warnings);
+[[nodiscard]] ObjectiveOptions MakeObjectiveOptions(const PortfolioSettings& settings,
+                                                    Objective objective, double frequency,
+                                                    const std::vector<std::string>& assets);
+
+// Expected returns and risk from a window of per-bar returns (bars x assets, NaN where missing).
+struct EstimateNotes {
+  double shrinkage = 0;
+  bool repaired = false;
+};
+[[nodiscard]] Estimates EstimateFromReturns(const Matrix& returns, const PortfolioSettings& settings,
+                                            double frequency, const std::vector<std::string>& assets,
+                                            EstimateNotes* notes = nullptr);
+
+}  // namespace finml::portfolio
+
+template <>
+struct finml::EnumNames<finml::portfolio::ReturnsChoice> {
+  static constexpr std::string_view what = "returns model";
+  using R = finml::portfolio::ReturnsChoice;
+  static constexpr finml::NamedValue<R> values[] = {{R::kMean, "mean"},
+                                                    {R::kCagr, "cagr"},
+                                                    {R::kEwma, "ewma"},
+                                                    {R::kCapm, "capm"},
+                                                    {R::kBlackLitterman, "black_litterman"}};
+};
+
+template <>
+struct finml::EnumNames<finml::portfolio::RiskModel> {
+  static constexpr std::string_view what = "risk model";
+  using R = finml::portfolio::RiskModel;
+  static constexpr finml::NamedValue<R> values[] = {
+      {R::kSample, "sample"},
+      {R::kSemicovariance, "semicovariance"},
+      {R::kExponential, "exponential"},
+      {R::kLedoitWolf, "ledoit_wolf"},
+      {R::kLedoitWolfSingleFactor, "ledoit_wolf_single_factor"},
+      {R::kLedoitWolfConstantCorrelation, "ledoit_wolf_constant_correlation"},
+      {R::kOracleApproximating, "oracle_approximating"}};
+};

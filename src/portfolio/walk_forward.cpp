@@ -1,0 +1,270 @@
+#include "finml/portfolio/walk_forward.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "finml/backtest/performance.hpp"
+#include "finml/core/error.hpp"
+#include "finml/core/files.hpp"
+#include "finml/core/progress.hpp"
+#include "finml/core/strings.hpp"
+
+namespace finml::portfolio {
+namespace {
+
+struct Civil {
+  long long year;
+  unsigned month;
+  long long week;  // weeks since the epoch, Monday-based
+};
+
+// Howard Hinnant's days_from_civil inverse: calendar fields of a UTC timestamp.
+Civil ToCivil(data::Timestamp seconds) {
+  const long long days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
+  long long z = days + 719468;
+  const long long era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned month = mp < 10 ? mp + 3 : mp - 9;
+  const long long year = static_cast<long long>(yoe) + era * 400 + (month <= 2);
+  // 1970-01-01 was a Thursday: shift so weeks start on Monday.
+  const long long week = (days + 3 >= 0 ? days + 3 : days - 3) / 7;
+  return {year, month, week};
+}
+
+bool ParseBars(const std::string& s, std::size_t& out) {
+  if (s.empty() || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return false;
+  out = std::stoul(s);
+  return out > 0;
+}
+
+}  // namespace
+
+std::vector<std::size_t> RebalanceRows(const std::vector<data::Timestamp>& time, bool calendar,
+                                       const std::string& rule_text, std::size_t window) {
+  const std::string rule = ToLower(Trim(rule_text));
+  const std::size_t n = time.size();
+  std::vector<std::size_t> rows;
+  if (n < 2) return rows;
+  // Row t holds the return into bar t, so a window of returns ending at t starts at t - window + 1
+  // and needs t >= window.
+  const std::size_t first = std::max<std::size_t>(window, 1);
+  std::size_t every = 0;
+  if (ParseBars(rule, every) || rule == "daily") {
+    if (every == 0) every = 1;
+    for (std::size_t t = first; t + 1 < n; t += every) rows.push_back(t);
+    return rows;
+  }
+  FINML_REQUIRE(rule == "weekly" || rule == "monthly" || rule == "quarterly",
+                "rebalance '{}' is not daily, weekly, monthly, quarterly or a number of bars",
+                rule_text);
+  FINML_REQUIRE(calendar,
+                "rebalance '{}' needs dates, and the data has none (fix: --rebalance N for every N "
+                "bars)",
+                rule_text);
+  auto period = [&](std::size_t t) -> long long {
+    const Civil c = ToCivil(time[t]);
+    if (rule == "weekly") return c.week;
+    if (rule == "monthly") return c.year * 12 + c.month;
+    return c.year * 4 + (c.month - 1) / 3;
+  };
+  // The last bar of each period: the next bar starts a new one.
+  for (std::size_t t = first; t + 1 < n; ++t)
+    if (period(t + 1) != period(t)) rows.push_back(t);
+  return rows;
+}
+
+WalkForward WalkForwardWeights(const ReturnsData& data, const PortfolioSettings& s,
+                               const ExpectedReturnsAt* expected) {
+  const std::size_t window = s.window == 0 ? 252 : s.window;
+  FINML_REQUIRE(window >= 2, "--window must be at least 2 bars");
+  WalkForward walk;
+  walk.rows = RebalanceRows(data.time, data.calendar, s.rebalance, window);
+  FINML_REQUIRE(!walk.rows.empty(),
+                "{}: no rebalance date has a {}-bar window of returns before it and a bar after "
+                "it ({} bars in all; fix: a shorter --window)",
+                data.source, window, data.time.size());
+  const auto rows = static_cast<std::size_t>(data.returns.rows());
+  const auto n = static_cast<Eigen::Index>(data.assets.size());
+  for (Objective o : s.objectives)
+    walk.tracks.push_back({o, backtest::Panel(rows, static_cast<std::size_t>(n)), 0, {}});
+  std::vector<Vector> held(walk.tracks.size(), Vector::Zero(n));
+  std::vector<std::string> warnings;
+  Progress progress("rebalance", walk.rows.size(), Progress::TerminalAttached());
+  for (std::size_t d = 0; d < walk.rows.size(); ++d) {
+    const std::size_t t = walk.rows[d];
+    progress.Update(d + 1, data.time_label[t]);
+    // Eligible: a price at the decision (something to trade) and returns on 90% of the window.
+    const Matrix trailing = TrailingReturns(data.returns, t, window);
+    std::vector<Eigen::Index> eligible;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      const bool priced = data.prices.size() == 0 || std::isfinite(data.prices(static_cast<Eigen::Index>(t), j));
+      const auto count = trailing.col(j).array().isFinite().count();
+      if (priced && static_cast<double>(count) >= 0.9 * static_cast<double>(window)) eligible.push_back(j);
+    }
+    walk.eligible.push_back(eligible.size());
+    if (eligible.size() < 2) continue;  // nothing to optimise yet: no instruction
+    const auto m = static_cast<Eigen::Index>(eligible.size());
+    Matrix sub(trailing.rows(), m);
+    std::vector<std::string> names;
+    for (Eigen::Index k = 0; k < m; ++k) {
+      sub.col(k) = trailing.col(eligible[static_cast<std::size_t>(k)]);
+      names.push_back(data.assets[static_cast<std::size_t>(eligible[static_cast<std::size_t>(k)])]);
+    }
+    for (std::size_t k = 0; k < walk.tracks.size(); ++k) {
+      auto& track = walk.tracks[k];
+      Vector w;
+      try {
+        Estimates e = EstimateFromReturns(sub, s, data.frequency, names);
+        if (expected) {
+          e.expected = (*expected)(t, eligible);
+          // No forecast for an asset: it is not held.
+          for (Eigen::Index i = 0; i < m; ++i)
+            if (!std::isfinite(e.expected(i))) e.expected(i) = -1e6;
+        }
+        Constraints c = MakeConstraints(s, names, nullptr);
+        Vector current(m);
+        for (Eigen::Index i = 0; i < m; ++i) current(i) = held[k](eligible[static_cast<std::size_t>(i)]);
+        c.current = current;
+        if (!IsOptimised(track.objective)) c = Constraints{};
+        w = Optimize(e, MakeObjectiveOptions(s, track.objective, data.frequency, names), c).weights;
+      } catch (const Error& err) {
+        if (track.failures++ == 0)
+          track.first_failure = fmt::format("{}: {}", data.time_label[t], err.what());
+        continue;  // no instruction: the book is kept
+      }
+      Vector full = Vector::Zero(n);
+      for (Eigen::Index i = 0; i < m; ++i) full(eligible[static_cast<std::size_t>(i)]) = w(i);
+      held[k] = full;
+      for (Eigen::Index j = 0; j < n; ++j) track.weights.at(t, static_cast<std::size_t>(j)) = full(j);
+    }
+  }
+  progress.Finish();
+  return walk;
+}
+
+std::vector<backtest::BacktestResult> BacktestTracks(const ReturnsData& data,
+                                                     const PortfolioSettings& s,
+                                                     const WalkForward& walk) {
+  FINML_REQUIRE(data.panel.rows() > 0, "a portfolio backtest trades prices: give --prices");
+  const double gross_bound =
+      s.leverage.value_or(std::max(std::abs(s.bounds.at(0)), std::abs(s.bounds.at(1))) *
+                          static_cast<double>(data.assets.size()));
+  std::vector<backtest::BacktestResult> out;
+  // Every track starts at the first decision any of them took, so they share one period.
+  std::size_t start = data.panel.rows();
+  for (const auto& track : walk.tracks)
+    for (std::size_t t = 0; t < track.weights.rows; ++t)
+      if (std::isfinite(track.weights.at(t, 0)) || std::isfinite(track.weights.at(t, track.weights.cols - 1))) {
+        start = std::min(start, t);
+        break;
+      }
+  for (const auto& track : walk.tracks) {
+    backtest::BacktestConfig config;
+    config.strategy.name = "weights";
+    config.execution.fill = s.fill;
+    config.execution.cost_bps = s.cost_bps;
+    config.execution.slippage_bps = s.slippage_bps;
+    config.execution.initial_capital = s.initial_capital;
+    config.execution.max_weight = std::max(std::abs(s.bounds.at(0)), std::abs(s.bounds.at(1)));
+    config.execution.max_leverage = std::max(1.0, gross_bound);
+    config.risk_free = s.risk_free;
+    backtest::SignalPanel signals;
+    signals.source = fmt::format("{} weights, re-optimised {}", EnumName(track.objective),
+                                 s.rebalance);
+    signals.score = track.weights;
+    for (double v : track.weights.values) signals.count += std::isfinite(v);
+    FINML_REQUIRE(signals.count > 0, "{}: no rebalance date could be optimised ({})",
+                  EnumName(track.objective), track.first_failure);
+    out.push_back(backtest::RunBacktest(data.panel, &signals, config, true, start));
+  }
+  return out;
+}
+
+std::vector<std::string> RunPortfolioBacktestJob(const PortfolioSettings& settings,
+                                                 const std::string& dir,
+                                                 const Provenance& provenance) {
+  FINML_REQUIRE(!settings.objectives.empty(), "--objectives: name at least one");
+  const ReturnsData data = LoadReturnsData(settings);
+  const WalkForward walk = WalkForwardWeights(data, settings);
+  const auto results = BacktestTracks(data, settings, walk);
+  std::vector<backtest::TearsheetEntry> entries;
+  for (std::size_t k = 0; k < results.size(); ++k)
+    entries.push_back({EnumName(walk.tracks[k].objective), &results[k]});
+  backtest::BacktestInputs inputs;
+  inputs.provenance = provenance;
+  inputs.title = fmt::format("Portfolio backtest: {} re-optimised {}, {}-bar window",
+                             JoinStrings([&] {
+                               std::vector<std::string> v;
+                               for (auto& t : walk.tracks) v.push_back(EnumName(t.objective));
+                               return v;
+                             }(), ", "),
+                             settings.rebalance, settings.window == 0 ? 252 : settings.window);
+  inputs.signals = "weights optimised on each rebalance date from the trailing window only";
+  std::vector<std::string> lines;
+  nlohmann::json summary = nlohmann::json::array();
+  std::string weights_csv = "date,objective,asset,weight\n";
+  for (std::size_t k = 0; k < results.size(); ++k) {
+    const auto& r = results[k];
+    const auto& track = walk.tracks[k];
+    const double annual_turnover = r.mean_turnover * r.periods_per_year;
+    const std::string name = EnumName(track.objective);
+    summary.push_back({{"objective", name},
+                       {"sharpe", r.performance.sharpe},
+                       {"annual_return", r.performance.annual_return},
+                       {"annual_volatility", r.performance.annual_volatility},
+                       {"max_drawdown", r.performance.drawdown.depth},
+                       {"annual_turnover", annual_turnover},
+                       {"fees", r.total_fees},
+                       {"decisions", r.decisions},
+                       {"failed_decisions", track.failures},
+                       {"first_failure", track.first_failure}});
+    lines.push_back(fmt::format("{:<20} Sharpe {:6.3f}  return {:7.2f}%  max drawdown {:7.2f}%  "
+                                "turnover {:6.2f}x a year",
+                                name, r.performance.sharpe, 100 * r.performance.annual_return,
+                                100 * r.performance.drawdown.depth, annual_turnover));
+    if (track.failures > 0)
+      std::fprintf(stderr,
+                   "finml: warning: %s: %zu of %zu rebalances failed and kept the book; first: "
+                   "%s\n",
+                   name.c_str(), track.failures, walk.rows.size(), track.first_failure.c_str());
+    for (std::size_t t : walk.rows)
+      for (std::size_t j = 0; j < data.assets.size(); ++j) {
+        const double w = track.weights.at(t, j);
+        if (std::isfinite(w) && w != 0)
+          weights_csv += fmt::format("{},{},{},{:.10g}\n", data.time_label[t], name,
+                                     data.assets[j], w);
+      }
+  }
+  if (!results.empty() && results[0].benchmark_performance) {
+    const auto& b = *results[0].benchmark_performance;
+    lines.push_back(fmt::format("{:<20} Sharpe {:6.3f}  return {:7.2f}%  max drawdown {:7.2f}%",
+                                results[0].benchmark_name, b.sharpe, 100 * b.annual_return,
+                                100 * b.drawdown.depth));
+    summary.push_back({{"objective", results[0].benchmark_name},
+                       {"sharpe", b.sharpe},
+                       {"annual_return", b.annual_return},
+                       {"annual_volatility", b.annual_volatility},
+                       {"max_drawdown", b.drawdown.depth}});
+  }
+  nlohmann::json metrics = {{"summary", summary},
+                            {"rebalances", walk.rows.size()},
+                            {"first_decision", data.time_label[walk.rows.front()]},
+                            {"settings", PortfolioSettings::Schema().ToJson(settings)},
+                            {"provenance", provenance.ToJson()}};
+  nlohmann::json each = nlohmann::json::object();
+  for (std::size_t k = 0; k < results.size(); ++k)
+    each[EnumName(walk.tracks[k].objective)] =
+        backtest::BacktestMetricsJson(results[k], data.panel, inputs);
+  metrics["backtests"] = each;
+  WriteFileAtomic(dir + "/metrics.json", metrics.dump(2) + "\n");
+  WriteFileAtomic(dir + "/weights.csv", weights_csv);
+  report::WriteReport(dir + "/tearsheet.html", backtest::TearsheetPage(entries, data.panel, inputs));
+  return lines;
+}
+
+}  // namespace finml::portfolio
