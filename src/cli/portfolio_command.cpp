@@ -12,8 +12,8 @@ namespace finml::cli {
 namespace {
 
 // Settings that only one subcommand reads stay off the others' flags.
-const std::vector<std::string> kBacktestOnly = {"objectives", "rebalance",    "cost_bps",
-                                                "slippage_bps", "fill", "initial_capital"};
+const std::vector<std::string> kBacktestOnly = {"objectives",   "rebalance", "cost_bps",
+                                                "slippage_bps", "fill",      "initial_capital"};
 
 std::vector<std::string> Join(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -46,11 +46,10 @@ portfolio::PortfolioSettings BacktestDefaults() {
 
 void SetupPortfolio(CLI::App& app, PortfolioCommandOptions& o) {
   app.require_subcommand(1);
-  auto* optimize = app.add_subcommand(
-      "optimize", "weights for one objective under constraints, with a report");
+  auto* optimize =
+      app.add_subcommand("optimize", "weights for one objective under constraints, with a report");
   o.optimize.Add(*optimize, portfolio::PortfolioSettings::Schema(), {}, "", kBacktestOnly);
-  auto* frontier =
-      app.add_subcommand("frontier", "the efficient frontier under the constraints");
+  auto* frontier = app.add_subcommand("frontier", "the efficient frontier under the constraints");
   o.frontier.Add(*frontier, portfolio::PortfolioSettings::Schema(), {}, "",
                  Join(kBacktestOnly, {"objective", "portfolio_value"}));
   auto* backtest = app.add_subcommand(

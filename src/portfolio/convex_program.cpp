@@ -9,6 +9,9 @@ namespace {
 
 using alglib::ae_int_t;
 
+// Above this many general constraints the QP goes to the interior point method (see Solve).
+constexpr Eigen::Index kActiveSetRowLimit = 40;
+
 alglib::real_1d_array Array(const Vector& v) {
   alglib::real_1d_array out;
   out.setlength(v.size());
@@ -37,8 +40,9 @@ void Check(int termination, const std::string& what, const std::string& hint) {
                 "{}: the objective is unbounded under these constraints (fix: finite bounds or a "
                 "leverage limit)",
                 what);
-  FINML_REQUIRE(termination > 0, "{}: the solver stopped without a solution (ALGLIB termination {})",
-                what, termination);
+  FINML_REQUIRE(termination > 0,
+                "{}: the solver stopped without a solution (ALGLIB termination {})", what,
+                termination);
 }
 
 }  // namespace
@@ -105,9 +109,17 @@ Vector Solve(const ConvexProgram& program, const std::string& what, const std::s
   scale.setlength(n);
   for (ae_int_t i = 0; i < n; ++i) scale[i] = 1;
   alglib::minqpsetscale(state, scale);
-  // A step tolerance of 1e-10 rather than ALGLIB's default: the default stopped 1e-5 (relative)
-  // above cvxopt's variance at 2000 assets; this reaches below it (bench/probes/portfolio_qp.sh).
-  alglib::minqpsetalgobleic(state, 0, 0, 1e-10, 0);
+  if (program.rows.rows() > kActiveSetRowLimit) {
+    // Many general constraints (a row per scenario in semivariance, two per asset for leverage
+    // and turnover): an active-set method adds them one at a time, the interior point method
+    // handles them all at once.
+    alglib::minqpsetalgodenseipm(state, 1e-10);
+  } else {
+    // A step tolerance of 1e-10 rather than ALGLIB's default: the default stopped 1e-5
+    // (relative) above cvxopt's variance at 2000 assets; this reaches below it
+    // (bench/probes/portfolio_qp.sh).
+    alglib::minqpsetalgobleic(state, 0, 0, 1e-10, 0);
+  }
   alglib::minqpoptimize(state);
   alglib::minqpresults(state, x, report);
   Check(static_cast<int>(report.terminationtype), what, hint);

@@ -35,23 +35,20 @@ nlohmann::json PortfolioJson(const Portfolio& p, const std::vector<std::string>&
 
 }  // namespace
 
-ReturnsData LoadReturnsData(const PortfolioSettings& s) {
-  FINML_REQUIRE(s.prices.empty() != s.returns.empty(),
-                "give the assets' history once: --prices FILE or --returns FILE");
+ReturnsData ReturnsDataFrom(const data::MarketData& md, const std::string& source,
+                            bool values_are_returns, const std::string& frequency,
+                            data::Field field) {
   ReturnsData d;
-  data::LoadOptions load = s.load;
-  d.source = s.prices.empty() ? s.returns : s.prices;
-  if (!s.returns.empty()) load.signed_values = true;
-  const data::MarketData md = data::LoadMarketData(d.source, load);
+  d.source = source;
   d.assets = md.Symbols();
   d.time = md.time;
   d.time_label = md.time_label;
   d.calendar = md.calendar;
   FINML_REQUIRE(md.rows() >= 3, "{}: {} rows are too few to estimate from", d.source, md.rows());
-  const Matrix values = PriceMatrix(md);
-  if (s.returns.empty()) {
+  const Matrix values = PriceMatrix(md, field);
+  if (!values_are_returns) {
     d.prices = values;
-    d.panel = backtest::MakePricePanel(md);
+    d.panel = backtest::MakePricePanel(md, field);
     d.returns = Matrix::Constant(values.rows(), values.cols(), NAN);
     for (Eigen::Index t = 1; t < values.rows(); ++t)
       for (Eigen::Index j = 0; j < values.cols(); ++j) {
@@ -61,8 +58,18 @@ ReturnsData LoadReturnsData(const PortfolioSettings& s) {
   } else {
     d.returns = values;
   }
-  d.frequency = BarsPerYear(s.frequency, d.time, d.calendar);
+  d.frequency = BarsPerYear(frequency, d.time, d.calendar);
   return d;
+}
+
+ReturnsData LoadReturnsData(const PortfolioSettings& s) {
+  FINML_REQUIRE(s.prices.empty() != s.returns.empty(),
+                "give the assets' history once: --prices FILE or --returns FILE");
+  data::LoadOptions load = s.load;
+  const std::string source = s.prices.empty() ? s.returns : s.prices;
+  if (!s.returns.empty()) load.signed_values = true;
+  return ReturnsDataFrom(data::LoadMarketData(source, load), source, !s.returns.empty(),
+                         s.frequency, data::Field::kClose);
 }
 
 Matrix TrailingReturns(const Matrix& returns, std::size_t last, std::size_t window) {
@@ -105,8 +112,7 @@ Prepared Prepare(const PortfolioSettings& s) {
                   p.data.source, p.data.assets[static_cast<std::size_t>(j)], count,
                   p.data.assets[static_cast<std::size_t>(j)]);
   }
-  p.estimates =
-      EstimateFromReturns(p.window, s, p.data.frequency, p.data.assets, &p.notes);
+  p.estimates = EstimateFromReturns(p.window, s, p.data.frequency, p.data.assets, &p.notes);
   if (p.notes.repaired)
     p.warnings.push_back(
         "the covariance was not positive semidefinite (pairwise estimates over different bars) "
@@ -201,9 +207,8 @@ std::vector<std::string> RunOptimizeJob(const PortfolioSettings& s, const std::s
     std::string csv = "asset,shares,price,value\n";
     for (std::size_t i = 0; i < p.data.assets.size(); ++i) {
       const auto j = static_cast<Eigen::Index>(i);
-      csv += fmt::format("{},{},{},{}\n", p.data.assets[i], allocation->shares[i],
-                         Fixed(latest(j)), Fixed(static_cast<double>(allocation->shares[i]) *
-                                                 latest(j)));
+      csv += fmt::format("{},{},{},{}\n", p.data.assets[i], allocation->shares[i], Fixed(latest(j)),
+                         Fixed(static_cast<double>(allocation->shares[i]) * latest(j)));
     }
     WriteFileAtomic(dir + "/allocation.csv", csv);
   }
@@ -211,18 +216,26 @@ std::vector<std::string> RunOptimizeJob(const PortfolioSettings& s, const std::s
   if (!frontier.empty())
     WriteFileAtomic(dir + "/frontier.csv", FrontierCsv(frontier, p.data.assets));
   WriteFileAtomic(dir + "/metrics.json", metrics.dump(2) + "\n");
-  OptimizePageInputs page{EnumName(s.objective), p.data.assets, p.estimates, p.options,
-                          chosen, frontier, p.warnings, EstimatesJson(p, s),
-                          allocation ? &*allocation : nullptr, s.portfolio_value.value_or(0),
+  OptimizePageInputs page{EnumName(s.objective),
+                          p.data.assets,
+                          p.estimates,
+                          p.options,
+                          chosen,
+                          frontier,
+                          p.warnings,
+                          EstimatesJson(p, s),
+                          allocation ? &*allocation : nullptr,
+                          s.portfolio_value.value_or(0),
                           provenance};
   report::WriteReport(dir + "/report.html", OptimizePage(page));
   Warn(p.warnings);
   std::size_t held = 0;
   for (Eigen::Index i = 0; i < chosen.weights.size(); ++i) held += chosen.weights(i) != 0;
-  return {fmt::format("{}: {} of {} assets held; expected return {:.2f}%, volatility {:.2f}%, "
-                      "Sharpe {:.3f}",
-                      EnumName(s.objective), held, p.data.assets.size(),
-                      100 * chosen.expected_return, 100 * chosen.volatility, chosen.sharpe)};
+  return {
+      fmt::format("{}: {} of {} assets held; expected return {:.2f}%, volatility {:.2f}%, "
+                  "Sharpe {:.3f}",
+                  EnumName(s.objective), held, p.data.assets.size(), 100 * chosen.expected_return,
+                  100 * chosen.volatility, chosen.sharpe)};
 }
 
 std::vector<std::string> RunFrontierJob(const PortfolioSettings& s, const std::string& dir,
@@ -250,17 +263,17 @@ std::vector<std::string> RunFrontierJob(const PortfolioSettings& s, const std::s
   } catch (const Error& e) {
     p.warnings.push_back(fmt::format("no maximum Sharpe point: {}", e.what()));
   }
-  OptimizePageInputs page{chosen_name, p.data.assets, p.estimates, p.options,
-                          chosen, frontier, p.warnings, EstimatesJson(p, s), nullptr, 0,
+  OptimizePageInputs page{chosen_name, p.data.assets, p.estimates,         p.options, chosen,
+                          frontier,    p.warnings,    EstimatesJson(p, s), nullptr,   0,
                           provenance};
   page.frontier_only = true;
   report::WriteReport(dir + "/report.html", OptimizePage(page));
   Warn(p.warnings);
-  return {fmt::format("{} frontier points from volatility {:.2f}% (return {:.2f}%) to {:.2f}% "
-                      "(return {:.2f}%)",
-                      frontier.size(), 100 * frontier.front().volatility,
-                      100 * frontier.front().expected_return, 100 * frontier.back().volatility,
-                      100 * frontier.back().expected_return)};
+  return {fmt::format(
+      "{} frontier points from volatility {:.2f}% (return {:.2f}%) to {:.2f}% "
+      "(return {:.2f}%)",
+      frontier.size(), 100 * frontier.front().volatility, 100 * frontier.front().expected_return,
+      100 * frontier.back().volatility, 100 * frontier.back().expected_return)};
 }
 
 }  // namespace finml::portfolio

@@ -18,8 +18,10 @@ using detail::kInfinity;
 std::string Name(Objective o) { return EnumName(o); }
 
 void CheckConstraints(Eigen::Index n, const Constraints& c) {
-  FINML_REQUIRE(c.lower <= c.upper, "the weight bounds [{}, {}] are reversed (fix: --bounds LO,HI "
-                "with LO <= HI)", c.lower, c.upper);
+  FINML_REQUIRE(c.lower <= c.upper,
+                "the weight bounds [{}, {}] are reversed (fix: --bounds LO,HI "
+                "with LO <= HI)",
+                c.lower, c.upper);
   const double lo_sum = static_cast<double>(n) * c.lower, hi_sum = static_cast<double>(n) * c.upper;
   FINML_REQUIRE(lo_sum <= c.net + 1e-12 && c.net <= hi_sum + 1e-12,
                 "no portfolio satisfies the constraints: bounds [{}, {}] on {} assets let the "
@@ -39,8 +41,8 @@ void CheckConstraints(Eigen::Index n, const Constraints& c) {
                 "the current weights name {} assets, the estimates {}", c.current.size(), n);
   if (c.turnover)
     FINML_REQUIRE(*c.turnover >= 0, "the turnover limit must be >= 0, not {}", *c.turnover);
-  FINML_REQUIRE(c.cost >= 0 && c.l2 >= 0,
-                "the cost penalty ({}) and L2 gamma ({}) must be >= 0", c.cost, c.l2);
+  FINML_REQUIRE(c.cost >= 0 && c.l2 >= 0, "the cost penalty ({}) and L2 gamma ({}) must be >= 0",
+                c.cost, c.l2);
   std::vector<bool> covered(static_cast<std::size_t>(n), false);
   double caps = 0, floors = 0;
   for (const auto& s : c.sectors) {
@@ -157,19 +159,18 @@ Vector MinVarianceWeights(const Estimates& e, const Constraints& c, const std::s
   return Weights(detail::Solve(p, what, Hint(c)), e.expected.size());
 }
 
+// `highest`: the highest achievable return when the caller knows it (a frontier computes it once).
 Vector EfficientReturnWeights(const Estimates& e, const Constraints& c, double target,
-                              const std::string& what) {
+                              const std::string& what, std::optional<double> known = {}) {
   const Eigen::Index n = e.expected.size();
-  const double highest = HighestReturn(e, c, what);
+  const double highest = known ? *known : HighestReturn(e, c, what);
   FINML_REQUIRE(target <= highest + 1e-9 * (1 + std::abs(highest)),
                 "{}: the target return {} is above the highest any portfolio under these "
                 "constraints reaches, {} (fix: a lower --target-return)",
                 what, target, highest);
   ConvexProgram p = WeightProgram(n, c);
   SetQuadratic(p, Ridge(2 * e.covariance, c.l2));
-  Vector a = Vector::Zero(n);
-  a = e.expected;
-  p.AddRow(a, std::min(target, highest), kInfinity);
+  p.AddRow(e.expected, std::min(target, highest), kInfinity);
   return Weights(detail::Solve(p, what, Hint(c)), n);
 }
 
@@ -295,8 +296,10 @@ Matrix Scenarios(const Estimates& e, const std::string& what) {
 // u_t >= 0.
 Vector MinCvarWeights(const Estimates& e, const Constraints& c, double beta,
                       const std::string& what) {
-  FINML_REQUIRE(c.l2 == 0, "{} is a linear programme: L2 regularisation does not apply (fix: drop "
-                "--l2, or use a quadratic objective)", what);
+  FINML_REQUIRE(c.l2 == 0,
+                "{} is a linear programme: L2 regularisation does not apply (fix: drop "
+                "--l2, or use a quadratic objective)",
+                what);
   FINML_REQUIRE(beta > 0 && beta < 1, "{}: beta must be in (0, 1), not {}", what, beta);
   const Matrix r = Scenarios(e, what);
   const Eigen::Index n = r.cols(), bars = r.rows();
@@ -371,8 +374,8 @@ Portfolio Describe(const Vector& w, const Estimates& e, const ObjectiveOptions& 
   p.sharpe = p.volatility > 0 ? (p.expected_return - o.risk_free) / p.volatility : 0;
   const Vector marginal = e.covariance * w;
   const double variance = w.dot(marginal);
-  p.risk_contributions = variance > 0 ? Vector(w.cwiseProduct(marginal) / variance)
-                                      : Vector(Vector::Zero(w.size()));
+  p.risk_contributions =
+      variance > 0 ? Vector(w.cwiseProduct(marginal) / variance) : Vector(Vector::Zero(w.size()));
   const Vector sigma = e.covariance.diagonal().cwiseMax(0.0).cwiseSqrt();
   p.diversification_ratio = p.volatility > 0 ? sigma.dot(w) / p.volatility : 0;
   if (e.returns.rows() >= 2 && e.returns.cols() == w.size()) {
@@ -446,7 +449,8 @@ Portfolio Optimize(const Estimates& e, const ObjectiveOptions& o, const Constrai
       break;
     case Objective::kRiskParity: {
       const Vector budgets = o.budgets.size() ? o.budgets : Vector(Vector::Ones(n));
-      FINML_REQUIRE(budgets.size() == n, "risk_parity: {} budgets for {} assets", budgets.size(), n);
+      FINML_REQUIRE(budgets.size() == n, "risk_parity: {} budgets for {} assets", budgets.size(),
+                    n);
       w = RiskBudgeting(e.covariance, budgets / budgets.sum()).weights;
       break;
     }
@@ -479,9 +483,9 @@ std::vector<Portfolio> EfficientFrontier(const Estimates& e, const ObjectiveOpti
   const double high = HighestReturn(e, c, what);
   std::vector<Portfolio> out;
   for (std::size_t k = 0; k < points; ++k) {
-    const double target = low + (high - low) * static_cast<double>(k) /
-                                    static_cast<double>(points - 1);
-    out.push_back(Describe(EfficientReturnWeights(e, c, target, what), e, o));
+    const double target =
+        low + (high - low) * static_cast<double>(k) / static_cast<double>(points - 1);
+    out.push_back(Describe(EfficientReturnWeights(e, c, target, what, high), e, o));
   }
   return out;
 }

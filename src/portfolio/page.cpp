@@ -82,15 +82,15 @@ report::HtmlPage OptimizePage(const OptimizePageInputs& in) {
         row.push_back(fmt::format("{}", in.allocation->shares[static_cast<std::size_t>(order[k])]));
       rows.push_back(std::move(row));
     }
-    std::vector<std::string> header = {"asset", "weight", "risk contribution",
-                                       "expected return", "volatility"};
+    std::vector<std::string> header = {"asset", "weight", "risk contribution", "expected return",
+                                       "volatility"};
     if (in.allocation) header.push_back("shares");
     page.Table(header, rows);
     if (in.allocation)
-      page.Paragraph(fmt::format("Whole shares for {} at the latest prices (exact integer "
-                                 "programme, GLPK): {} left in cash.",
-                                 report::Money(in.portfolio_value),
-                                 report::Money(in.allocation->leftover)));
+      page.Paragraph(
+          fmt::format("Whole shares for {} at the latest prices (exact integer "
+                      "programme, GLPK): {} left in cash.",
+                      report::Money(in.portfolio_value), report::Money(in.allocation->leftover)));
   }
 
   if (!in.frontier.empty()) {
@@ -113,8 +113,8 @@ report::HtmlPage OptimizePage(const OptimizePageInputs& in) {
       ay.push_back(in.estimates.expected(i));
     }
     f.Markers("assets", ax, ay, in.assets);
-    f.Markers(in.objective, std::vector<double>{p.volatility}, std::vector<double>{p.expected_return},
-              {in.objective});
+    f.Markers(in.objective, std::vector<double>{p.volatility},
+              std::vector<double>{p.expected_return}, {in.objective});
     if (p.volatility > 0 && p.sharpe > 0) {
       const double reach = *std::max_element(fx.begin(), fx.end());
       f.Line("capital market line", std::vector<double>{0, reach},

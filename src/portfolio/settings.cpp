@@ -33,8 +33,8 @@ std::vector<Row> ReadPairs(const std::string& path, const std::string& what) {
     if (s.empty() || s[0] == '#') continue;
     const auto comma = s.find(',');
     if (comma == std::string::npos)
-      throw DataError({path, line, 0}, fmt::format("expected two columns ({}), found '{}'", what,
-                                                   Excerpt(s)),
+      throw DataError({path, line, 0},
+                      fmt::format("expected two columns ({}), found '{}'", what, Excerpt(s)),
                       "write one 'asset,value' pair per line");
     rows.push_back({line, CsvField(Trim(s.substr(0, comma))), CsvField(Trim(s.substr(comma + 1)))});
   }
@@ -83,8 +83,7 @@ const options::Schema<PortfolioSettings>& PortfolioSettings::Schema() {
         .Above(0);
     s.Add("objective", &P::objective, "what to optimise");
     s.Add("target_return", &P::target_return, "efficient_return: annual return");
-    s.Add("target_volatility", &P::target_volatility, "efficient_risk: annual volatility")
-        .Above(0);
+    s.Add("target_volatility", &P::target_volatility, "efficient_risk: annual volatility").Above(0);
     s.Add("risk_aversion", &P::risk_aversion, "quadratic_utility: delta").Above(0);
     s.Add("cvar_beta", &P::cvar_beta, "min_cvar: tail level").Above(0).Below(1);
     s.Add("downside_benchmark", &P::downside_benchmark,
@@ -144,7 +143,9 @@ std::vector<SectorLimit> LoadSectorLimits(const std::string& path,
     auto s = std::find_if(sectors.begin(), sectors.end(),
                           [&](const SectorLimit& l) { return l.sector == row.value; });
     if (s == sectors.end()) {
-      sectors.push_back({row.value, {}, -std::numeric_limits<double>::infinity(),
+      sectors.push_back({row.value,
+                         {},
+                         -std::numeric_limits<double>::infinity(),
                          std::numeric_limits<double>::infinity()});
       s = sectors.end() - 1;
     }
@@ -327,10 +328,18 @@ Estimates EstimateFromReturns(const Matrix& returns, const PortfolioSettings& s,
   ro.span = s.returns_span;
   ro.risk_free = s.risk_free;
   switch (s.returns_model) {
-    case ReturnsChoice::kMean: ro.model = ReturnsModel::kMean; break;
-    case ReturnsChoice::kEwma: ro.model = ReturnsModel::kEwma; break;
-    case ReturnsChoice::kCapm: ro.model = ReturnsModel::kCapm; break;
-    default: ro.model = ReturnsModel::kCagr; break;
+    case ReturnsChoice::kMean:
+      ro.model = ReturnsModel::kMean;
+      break;
+    case ReturnsChoice::kEwma:
+      ro.model = ReturnsModel::kEwma;
+      break;
+    case ReturnsChoice::kCapm:
+      ro.model = ReturnsModel::kCapm;
+      break;
+    default:
+      ro.model = ReturnsModel::kCagr;
+      break;
   }
   e.expected = ExpectedReturns(returns, ro);
   return e;

@@ -13,28 +13,6 @@
 namespace finml::portfolio {
 namespace {
 
-struct Civil {
-  long long year;
-  unsigned month;
-  long long week;  // weeks since the epoch, Monday-based
-};
-
-// Howard Hinnant's days_from_civil inverse: calendar fields of a UTC timestamp.
-Civil ToCivil(data::Timestamp seconds) {
-  const long long days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
-  long long z = days + 719468;
-  const long long era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned month = mp < 10 ? mp + 3 : mp - 9;
-  const long long year = static_cast<long long>(yoe) + era * 400 + (month <= 2);
-  // 1970-01-01 was a Thursday: shift so weeks start on Monday.
-  const long long week = (days + 3 >= 0 ? days + 3 : days - 3) / 7;
-  return {year, month, week};
-}
-
 bool ParseBars(const std::string& s, std::size_t& out) {
   if (s.empty() || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return false;
@@ -67,10 +45,11 @@ std::vector<std::size_t> RebalanceRows(const std::vector<data::Timestamp>& time,
                 "bars)",
                 rule_text);
   auto period = [&](std::size_t t) -> long long {
-    const Civil c = ToCivil(time[t]);
-    if (rule == "weekly") return c.week;
-    if (rule == "monthly") return c.year * 12 + c.month;
-    return c.year * 4 + (c.month - 1) / 3;
+    // Weeks start on Monday: the Monday on or before the day names the week.
+    if (rule == "weekly") return data::DayNumber(time[t]) - data::Weekday(time[t]);
+    const data::CivilDate c = data::DateOf(time[t]);
+    if (rule == "monthly") return c.year * 12LL + c.month;
+    return c.year * 4LL + (c.month - 1) / 3;
   };
   // The last bar of each period: the next bar starts a new one.
   for (std::size_t t = first; t + 1 < n; ++t)
@@ -91,7 +70,8 @@ WalkForward WalkForwardWeights(const ReturnsData& data, const PortfolioSettings&
   const auto rows = static_cast<std::size_t>(data.returns.rows());
   const auto n = static_cast<Eigen::Index>(data.assets.size());
   for (Objective o : s.objectives)
-    walk.tracks.push_back({o, backtest::Panel(rows, static_cast<std::size_t>(n)), 0, {}});
+    walk.tracks.push_back(
+        {o, EnumName(o), backtest::Panel(rows, static_cast<std::size_t>(n)), 0, {}});
   std::vector<Vector> held(walk.tracks.size(), Vector::Zero(n));
   std::vector<std::string> warnings;
   Progress progress("rebalance", walk.rows.size(), Progress::TerminalAttached());
@@ -102,9 +82,11 @@ WalkForward WalkForwardWeights(const ReturnsData& data, const PortfolioSettings&
     const Matrix trailing = TrailingReturns(data.returns, t, window);
     std::vector<Eigen::Index> eligible;
     for (Eigen::Index j = 0; j < n; ++j) {
-      const bool priced = data.prices.size() == 0 || std::isfinite(data.prices(static_cast<Eigen::Index>(t), j));
+      const bool priced =
+          data.prices.size() == 0 || std::isfinite(data.prices(static_cast<Eigen::Index>(t), j));
       const auto count = trailing.col(j).array().isFinite().count();
-      if (priced && static_cast<double>(count) >= 0.9 * static_cast<double>(window)) eligible.push_back(j);
+      if (priced && static_cast<double>(count) >= 0.9 * static_cast<double>(window))
+        eligible.push_back(j);
     }
     walk.eligible.push_back(eligible.size());
     if (eligible.size() < 2) continue;  // nothing to optimise yet: no instruction
@@ -122,13 +104,15 @@ WalkForward WalkForwardWeights(const ReturnsData& data, const PortfolioSettings&
         Estimates e = EstimateFromReturns(sub, s, data.frequency, names);
         if (expected) {
           e.expected = (*expected)(t, eligible);
+          if (!e.expected.array().isFinite().any()) continue;  // no forecast on this date
           // No forecast for an asset: it is not held.
           for (Eigen::Index i = 0; i < m; ++i)
             if (!std::isfinite(e.expected(i))) e.expected(i) = -1e6;
         }
         Constraints c = MakeConstraints(s, names, nullptr);
         Vector current(m);
-        for (Eigen::Index i = 0; i < m; ++i) current(i) = held[k](eligible[static_cast<std::size_t>(i)]);
+        for (Eigen::Index i = 0; i < m; ++i)
+          current(i) = held[k](eligible[static_cast<std::size_t>(i)]);
         c.current = current;
         if (!IsOptimised(track.objective)) c = Constraints{};
         w = Optimize(e, MakeObjectiveOptions(s, track.objective, data.frequency, names), c).weights;
@@ -140,7 +124,8 @@ WalkForward WalkForwardWeights(const ReturnsData& data, const PortfolioSettings&
       Vector full = Vector::Zero(n);
       for (Eigen::Index i = 0; i < m; ++i) full(eligible[static_cast<std::size_t>(i)]) = w(i);
       held[k] = full;
-      for (Eigen::Index j = 0; j < n; ++j) track.weights.at(t, static_cast<std::size_t>(j)) = full(j);
+      for (Eigen::Index j = 0; j < n; ++j)
+        track.weights.at(t, static_cast<std::size_t>(j)) = full(j);
     }
   }
   progress.Finish();
@@ -155,12 +140,12 @@ std::vector<backtest::BacktestResult> BacktestTracks(const ReturnsData& data,
       s.leverage.value_or(std::max(std::abs(s.bounds.at(0)), std::abs(s.bounds.at(1))) *
                           static_cast<double>(data.assets.size()));
   std::vector<backtest::BacktestResult> out;
-  // Every track starts at the first decision any of them took, so they share one period.
-  std::size_t start = data.panel.rows();
+  // Every track starts at the latest first decision among them, so they share one period.
+  std::size_t start = 0;
   for (const auto& track : walk.tracks)
     for (std::size_t t = 0; t < track.weights.rows; ++t)
-      if (std::isfinite(track.weights.at(t, 0)) || std::isfinite(track.weights.at(t, track.weights.cols - 1))) {
-        start = std::min(start, t);
+      if (std::isfinite(track.weights.at(t, 0))) {
+        start = std::max(start, t);
         break;
       }
   for (const auto& track : walk.tracks) {
@@ -174,46 +159,40 @@ std::vector<backtest::BacktestResult> BacktestTracks(const ReturnsData& data,
     config.execution.max_leverage = std::max(1.0, gross_bound);
     config.risk_free = s.risk_free;
     backtest::SignalPanel signals;
-    signals.source = fmt::format("{} weights, re-optimised {}", EnumName(track.objective),
-                                 s.rebalance);
+    signals.source = fmt::format("{} weights, re-optimised {}", track.name, s.rebalance);
     signals.score = track.weights;
     for (double v : track.weights.values) signals.count += std::isfinite(v);
-    FINML_REQUIRE(signals.count > 0, "{}: no rebalance date could be optimised ({})",
-                  EnumName(track.objective), track.first_failure);
+    FINML_REQUIRE(signals.count > 0, "{}: no rebalance date could be optimised ({})", track.name,
+                  track.first_failure);
     out.push_back(backtest::RunBacktest(data.panel, &signals, config, true, start));
   }
   return out;
 }
 
-std::vector<std::string> RunPortfolioBacktestJob(const PortfolioSettings& settings,
-                                                 const std::string& dir,
-                                                 const Provenance& provenance) {
-  FINML_REQUIRE(!settings.objectives.empty(), "--objectives: name at least one");
-  const ReturnsData data = LoadReturnsData(settings);
-  const WalkForward walk = WalkForwardWeights(data, settings);
-  const auto results = BacktestTracks(data, settings, walk);
+std::vector<std::string> WriteWalkForward(const std::string& dir, const ReturnsData& data,
+                                          const PortfolioSettings& settings,
+                                          const WalkForward& walk,
+                                          const std::vector<backtest::BacktestResult>& results,
+                                          const Provenance& provenance,
+                                          const WalkForwardReport& report) {
   std::vector<backtest::TearsheetEntry> entries;
   for (std::size_t k = 0; k < results.size(); ++k)
-    entries.push_back({EnumName(walk.tracks[k].objective), &results[k]});
+    entries.push_back({walk.tracks[k].name, &results[k]});
   backtest::BacktestInputs inputs;
   inputs.provenance = provenance;
-  inputs.title = fmt::format("Portfolio backtest: {} re-optimised {}, {}-bar window",
-                             JoinStrings([&] {
-                               std::vector<std::string> v;
-                               for (auto& t : walk.tracks) v.push_back(EnumName(t.objective));
-                               return v;
-                             }(), ", "),
-                             settings.rebalance, settings.window == 0 ? 252 : settings.window);
-  inputs.signals = "weights optimised on each rebalance date from the trailing window only";
+  inputs.title = report.title;
+  inputs.signals = report.signals;
+  inputs.chart_library_dir = report.chart_library_dir;
   std::vector<std::string> lines;
   nlohmann::json summary = nlohmann::json::array();
-  std::string weights_csv = "date,objective,asset,weight\n";
+  std::string weights_csv = "date,portfolio,asset,weight\n";
   for (std::size_t k = 0; k < results.size(); ++k) {
     const auto& r = results[k];
     const auto& track = walk.tracks[k];
     const double annual_turnover = r.mean_turnover * r.periods_per_year;
-    const std::string name = EnumName(track.objective);
-    summary.push_back({{"objective", name},
+    const std::string& name = track.name;
+    summary.push_back({{"portfolio", name},
+                       {"objective", EnumName(track.objective)},
                        {"sharpe", r.performance.sharpe},
                        {"annual_return", r.performance.annual_return},
                        {"annual_volatility", r.performance.annual_volatility},
@@ -223,10 +202,11 @@ std::vector<std::string> RunPortfolioBacktestJob(const PortfolioSettings& settin
                        {"decisions", r.decisions},
                        {"failed_decisions", track.failures},
                        {"first_failure", track.first_failure}});
-    lines.push_back(fmt::format("{:<20} Sharpe {:6.3f}  return {:7.2f}%  max drawdown {:7.2f}%  "
-                                "turnover {:6.2f}x a year",
-                                name, r.performance.sharpe, 100 * r.performance.annual_return,
-                                100 * r.performance.drawdown.depth, annual_turnover));
+    lines.push_back(
+        fmt::format("{:<26} Sharpe {:6.3f}  return {:7.2f}%  max drawdown {:7.2f}%  "
+                    "turnover {:6.2f}x a year",
+                    name, r.performance.sharpe, 100 * r.performance.annual_return,
+                    100 * r.performance.drawdown.depth, annual_turnover));
     if (track.failures > 0)
       std::fprintf(stderr,
                    "finml: warning: %s: %zu of %zu rebalances failed and kept the book; first: "
@@ -236,16 +216,16 @@ std::vector<std::string> RunPortfolioBacktestJob(const PortfolioSettings& settin
       for (std::size_t j = 0; j < data.assets.size(); ++j) {
         const double w = track.weights.at(t, j);
         if (std::isfinite(w) && w != 0)
-          weights_csv += fmt::format("{},{},{},{:.10g}\n", data.time_label[t], name,
-                                     data.assets[j], w);
+          weights_csv +=
+              fmt::format("{},{},{},{:.10g}\n", data.time_label[t], name, data.assets[j], w);
       }
   }
   if (!results.empty() && results[0].benchmark_performance) {
     const auto& b = *results[0].benchmark_performance;
-    lines.push_back(fmt::format("{:<20} Sharpe {:6.3f}  return {:7.2f}%  max drawdown {:7.2f}%",
+    lines.push_back(fmt::format("{:<26} Sharpe {:6.3f}  return {:7.2f}%  max drawdown {:7.2f}%",
                                 results[0].benchmark_name, b.sharpe, 100 * b.annual_return,
                                 100 * b.drawdown.depth));
-    summary.push_back({{"objective", results[0].benchmark_name},
+    summary.push_back({{"portfolio", results[0].benchmark_name},
                        {"sharpe", b.sharpe},
                        {"annual_return", b.annual_return},
                        {"annual_volatility", b.annual_volatility},
@@ -258,13 +238,30 @@ std::vector<std::string> RunPortfolioBacktestJob(const PortfolioSettings& settin
                             {"provenance", provenance.ToJson()}};
   nlohmann::json each = nlohmann::json::object();
   for (std::size_t k = 0; k < results.size(); ++k)
-    each[EnumName(walk.tracks[k].objective)] =
-        backtest::BacktestMetricsJson(results[k], data.panel, inputs);
+    each[walk.tracks[k].name] = backtest::BacktestMetricsJson(results[k], data.panel, inputs);
   metrics["backtests"] = each;
   WriteFileAtomic(dir + "/metrics.json", metrics.dump(2) + "\n");
   WriteFileAtomic(dir + "/weights.csv", weights_csv);
-  report::WriteReport(dir + "/tearsheet.html", backtest::TearsheetPage(entries, data.panel, inputs));
+  report::WriteReport(dir + "/tearsheet.html", backtest::TearsheetPage(entries, data.panel, inputs),
+                      report.chart_library_dir);
   return lines;
+}
+
+std::vector<std::string> RunPortfolioBacktestJob(const PortfolioSettings& settings,
+                                                 const std::string& dir,
+                                                 const Provenance& provenance) {
+  FINML_REQUIRE(!settings.objectives.empty(), "--objectives: name at least one");
+  const ReturnsData data = LoadReturnsData(settings);
+  const WalkForward walk = WalkForwardWeights(data, settings);
+  const auto results = BacktestTracks(data, settings, walk);
+  std::vector<std::string> names;
+  for (const auto& t : walk.tracks) names.push_back(t.name);
+  WalkForwardReport report;
+  report.title =
+      fmt::format("Portfolio backtest: {} re-optimised {}, {}-bar window", JoinStrings(names, ", "),
+                  settings.rebalance, settings.window == 0 ? 252 : settings.window);
+  report.signals = "weights optimised on each rebalance date from the trailing window only";
+  return WriteWalkForward(dir, data, settings, walk, results, provenance, report);
 }
 
 }  // namespace finml::portfolio

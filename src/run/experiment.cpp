@@ -209,7 +209,16 @@ const options::Schema<ExperimentConfig>& ExperimentConfig::Schema() {
     s.Add("models", &X::models, "the models, each {type, name, params}");
     s.Add("evaluation", &X::evaluation, "metric settings");
     s.Add("backtest", &X::backtest, "trade each model's test predictions (absent: no backtest)");
+    s.Add("portfolio", &X::portfolio,
+          "optimise a portfolio from each model's test predictions (absent: none)");
     s.Add("report", &X::report, "the report");
+    s.Rule(
+        "portfolio",
+        [](const X& x) {
+          return !x.portfolio || (x.portfolio->prices.empty() && x.portfolio->returns.empty());
+        },
+        "the experiment's data are the portfolio's prices: drop portfolio.prices and "
+        "portfolio.returns");
     s.Rule(
         "backtest",
         [](const X& x) { return !x.backtest || backtest::NeedsSignals(x.backtest->strategy.name); },

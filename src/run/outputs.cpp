@@ -229,7 +229,9 @@ std::string RunExperiment(const ExperimentConfig& config, const RunOptions& opti
   report::WriteReport(dir + "/report.html", ReportPage(record));
   SaveModels(record, dir);
   SaveBacktests(record, dir);
+  const auto portfolio_lines = OptimisePredictions(record, dir);
   out.Commit();
+  for (const auto& line : portfolio_lines) std::printf("portfolio: %s\n", line.c_str());
   return out.path();
 }
 

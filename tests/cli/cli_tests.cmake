@@ -352,3 +352,55 @@ finml_cli_test(risk_var_prints_next_var 0 "historical +0\\.99 +next VaR 1\\.89% 
 # A run's backtest benchmark from a file: found like the data file, and hashed in the provenance.
 finml_cli_test(run_backtest_benchmark_file 0 "<dt>input data/aer_djia8012.csv</dt>" --
                /bin/sh -c "$<TARGET_FILE:finml> run tests/report/fixtures/single_asset_run.yaml --set backtest.benchmark=data/aer_djia8012.csv --out ${FINML_CLI_OUT}/run_bench_file --overwrite >/dev/null 2>&1 && cat ${FINML_CLI_OUT}/run_bench_file/backtest/ar/tearsheet.html")
+
+# Portfolio optimisation: PyPortfolioOpt's README example through the CLI, the failure modes its
+# users report as clear errors, a frontier and a walk-forward backtest.
+finml_cli_test(portfolio_readme_max_sharpe 0
+               "max_sharpe: 9 of 20 assets held. expected return 30\\.48%, volatility 22\\.17%, Sharpe 1\\.285" --
+               $<TARGET_FILE:finml> portfolio optimize --prices data/pypfopt_stock_prices.csv
+               --objective max_sharpe --risk-free 0.02 --out ${FINML_CLI_OUT}/portfolio_readme --overwrite)
+finml_cli_test(portfolio_sharpe_below_risk_free 2
+               "no asset's expected return .* beats the risk-free rate 0\\.9" --
+               $<TARGET_FILE:finml> portfolio optimize --prices data/dowjones30.csv
+               --objective max_sharpe --risk-free 0.9 --out ${FINML_CLI_OUT}/never)
+finml_cli_test(portfolio_infeasible_bounds 2
+               "bounds \\[0, 0\\.02\\] on 30 assets let the weights sum to \\[0, 0\\.6\\], not 1" --
+               $<TARGET_FILE:finml> portfolio optimize --prices data/dowjones30.csv
+               --objective min_variance --bounds 0,0.02 --out ${FINML_CLI_OUT}/never)
+finml_cli_test(portfolio_infeasible_sectors 2
+               "every asset is in a capped sector and the caps sum to 0\\.9" --
+               $<TARGET_FILE:finml> portfolio optimize --prices data/dowjones30.csv
+               --objective min_variance --sectors tests/cli/fixtures/dow30_sectors.csv
+               --sector-cap Industrials=0.2,Technology=0.2 --sector-cap Consumer=0.2
+               --sector-cap Financials=0.1 --sector-cap Health=0.1 --sector-cap Materials=0.1
+               --out ${FINML_CLI_OUT}/never)
+finml_cli_test(portfolio_unknown_sector 2 "no asset of the data is in sector 'Tech'.*did you mean 'Technology'" --
+               $<TARGET_FILE:finml> portfolio optimize --prices data/dowjones30.csv
+               --sectors tests/cli/fixtures/dow30_sectors.csv --sector-cap Tech=0.2
+               --out ${FINML_CLI_OUT}/never)
+finml_cli_test(portfolio_unknown_objective 2 "unknown objective 'min_var' \\(did you mean 'min_variance'" --
+               $<TARGET_FILE:finml> portfolio optimize --prices data/dowjones30.csv
+               --objective min_var --out ${FINML_CLI_OUT}/never)
+finml_cli_test(portfolio_rule_with_constraints 2 "hrp is a rule, not an optimisation" --
+               $<TARGET_FILE:finml> portfolio optimize --prices data/dowjones30.csv
+               --objective hrp --bounds 0,0.1 --out ${FINML_CLI_OUT}/never)
+finml_cli_test(portfolio_long_short_sectors 0 "efficient_return: 30 of 30 assets held. expected return 25\\.00%" --
+               $<TARGET_FILE:finml> portfolio optimize --prices data/dowjones30.csv
+               --objective efficient_return --target-return 0.25 --bounds -0.2,0.3 --leverage 1.6
+               --sectors tests/cli/fixtures/dow30_sectors.csv --sector-cap Technology=0.3
+               --risk-model ledoit_wolf --portfolio-value 100000
+               --out ${FINML_CLI_OUT}/portfolio_long_short --overwrite)
+finml_cli_test(portfolio_frontier 0 "20 frontier points from volatility" --
+               $<TARGET_FILE:finml> portfolio frontier --prices data/pypfopt_stock_prices.csv
+               --points 20 --out ${FINML_CLI_OUT}/portfolio_frontier --overwrite)
+finml_cli_test(portfolio_backtest 0 "equal_weight .*Sharpe .*equal-weight buy-and-hold" --
+               $<TARGET_FILE:finml> portfolio backtest --prices data/dowjones30.csv
+               --objectives min_variance,hrp,equal_weight --window 252 --rebalance quarterly
+               --cost-bps 10 --out ${FINML_CLI_OUT}/portfolio_backtest --overwrite)
+# Forecast -> portfolio -> backtest: a run's predictions as expected returns.
+finml_cli_test(portfolio_from_forecasts 0 "portfolio: ridge \\(max_sharpe\\) +Sharpe .*portfolio: historical \\(max_sharpe\\)" --
+               $<TARGET_FILE:finml> run examples/dow30_forecast_portfolio.yaml
+               --out ${FINML_CLI_OUT}/portfolio_from_forecasts --overwrite)
+finml_cli_test(portfolio_section_with_prices 2 "drop portfolio.prices and portfolio.returns" --
+               $<TARGET_FILE:finml> run examples/dow30_forecast_portfolio.yaml
+               --set portfolio.prices=data/dowjones30.csv --out ${FINML_CLI_OUT}/never)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Writes one report of every kind (run, panel run, backtest, risk garch/var/portfolio/stress,
-# credit train with a scorecard and with trees) and checks each in headless Chromium
+# portfolio optimize/frontier/backtest, credit train with a scorecard and with trees) and checks each in headless Chromium
 # (check_in_browser.sh). With SCREENSHOTS=DIR it also saves a full-page screenshot of each.
 #   reports_in_browser.sh FINML OUT_DIR        (run from the source directory)
 set -euo pipefail
@@ -30,6 +30,11 @@ step "$finml" risk garch --returns data/dem2gbp.csv --out "$out/garch"
 step "$finml" risk var --prices data/aer_djia8012.csv --method historical,normal,ewma --out "$out/var"
 step "$finml" risk portfolio --prices data/dowjones30.csv --out "$out/portfolio"
 step "$finml" risk stress --prices data/dowjones30.csv --shock MSFT=-0.3 --out "$out/stress"
+step "$finml" portfolio optimize --prices data/pypfopt_stock_prices.csv --risk-free 0.02 \
+  --portfolio-value 100000 --out "$out/portfolio_optimize"
+step "$finml" portfolio frontier --prices data/dowjones30.csv --bounds -0.1,0.3 --out "$out/portfolio_frontier"
+step "$finml" portfolio backtest --prices data/dowjones30.csv --objectives min_variance,hrp,equal_weight \
+  --rebalance quarterly --out "$out/portfolio_backtest"
 step "$finml" credit train --model logistic --out "$out/credit_logistic"
 step "$finml" credit train --model gbdt --out "$out/credit_gbdt"
 

@@ -176,10 +176,6 @@ template <typename V>
 struct IsVector : std::false_type {};
 template <typename V>
 struct IsVector<std::vector<V>> : std::true_type {};
-template <typename V>
-struct IsPairs : std::false_type {};
-template <typename V>
-struct IsPairs<std::vector<std::pair<std::string, V>>> : std::true_type {};
 // An optional section (std::optional of a struct with a Schema): absent means none, a bare key
 // (null) means every default.
 template <typename V>
@@ -325,7 +321,8 @@ class Field final : public FieldBase<T> {
     else if constexpr (HasSchema<V> || std::same_as<V, ConfigNode> ||
                        std::same_as<V, nlohmann::json> || IsOptionalSection<V>::value)
       return FlagShape::kNone;
-    else if constexpr (IsVector<V>::value && !IsPairs<V>::value)
+    else if constexpr (IsVector<V>::value)  // NAME=VALUE pairs too: --sector-cap A=0.3 --sector-cap
+                                            // B=0.2
       return FlagShape::kList;
     else
       return FlagShape::kValue;

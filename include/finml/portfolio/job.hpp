@@ -25,6 +25,10 @@ struct ReturnsData {
   backtest::PricePanel panel;  // the prices as the backtester trades them (prices input only)
 };
 [[nodiscard]] ReturnsData LoadReturnsData(const PortfolioSettings& settings);
+// The same from data already loaded (an experiment's), `field` as the price.
+[[nodiscard]] ReturnsData ReturnsDataFrom(const data::MarketData& market, const std::string& source,
+                                          bool values_are_returns, const std::string& frequency,
+                                          data::Field field);
 
 // The rows of `returns` ending at `last` (inclusive), `window` long (0: from the start), less the
 // rows where no asset has a return.

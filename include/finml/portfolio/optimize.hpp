@@ -40,8 +40,8 @@ struct SectorLimit {
 };
 
 struct Constraints {
-  double lower = 0, upper = 1;  // every weight; a negative lower bound allows shorting
-  double net = 1;               // sum of weights: 1 fully invested, 0 market neutral
+  double lower = 0, upper = 1;     // every weight; a negative lower bound allows shorting
+  double net = 1;                  // sum of weights: 1 fully invested, 0 market neutral
   std::optional<double> leverage;  // sum of |weights| at most
   std::vector<SectorLimit> sectors;
   Vector current;                  // weights held now (turnover and costs); empty: none
@@ -55,13 +55,13 @@ struct Constraints {
 
 struct ObjectiveOptions {
   Objective objective = Objective::kMaxSharpe;
-  double risk_free = 0;  // annual
+  double risk_free = 0;                                    // annual
   std::optional<double> target_return, target_volatility;  // annual
   double risk_aversion = 1;
-  double cvar_beta = 0.95;          // tail level of CVaR
-  double downside_benchmark = 0;    // per-bar return below which semivariance counts
-  Vector budgets;                   // risk parity's shares of risk; empty: equal
-  double frequency = 252;           // bars per year of the returns
+  double cvar_beta = 0.95;        // tail level of CVaR
+  double downside_benchmark = 0;  // per-bar return below which semivariance counts
+  Vector budgets;                 // risk parity's shares of risk; empty: equal
+  double frequency = 252;         // bars per year of the returns
 };
 
 // Everything estimated from the returns: annual expected returns and covariance, and the per-bar

@@ -33,18 +33,20 @@ struct PortfolioSettings {
     o.missing = data::MissingPolicy::kKeep;
     return o;
   }();
-  std::size_t window = 0;  // most recent bars of returns used; 0: all (backtest: the trailing window)
-  std::string frequency = "auto";  // bars per year: auto (from the dates), daily, weekly, monthly, N
+  std::size_t window =
+      0;  // most recent bars of returns used; 0: all (backtest: the trailing window)
+  std::string frequency =
+      "auto";  // bars per year: auto (from the dates), daily, weekly, monthly, N
 
   // Estimates.
   ReturnsChoice returns_model = ReturnsChoice::kCagr;
   double returns_span = 500;  // ewma
   RiskModel risk_model = RiskModel::kSample;
-  double risk_span = 180;            // exponential
+  double risk_span = 180;                      // exponential
   double semicovariance_benchmark = 0.000079;  // per bar
-  double risk_free = 0;              // annual
-  std::vector<std::string> views;    // Black-Litterman: "AAPL=0.10", "AAPL-MSFT=0.02@0.6"
-  std::string market_caps;           // CSV asset,cap for the prior; empty: equal weights
+  double risk_free = 0;                        // annual
+  std::vector<std::string> views;              // Black-Litterman: "AAPL=0.10", "AAPL-MSFT=0.02@0.6"
+  std::string market_caps;                     // CSV asset,cap for the prior; empty: equal weights
   double tau = 0.05;
   double market_risk_aversion = 1;  // delta of the market-implied prior
 
@@ -60,16 +62,16 @@ struct PortfolioSettings {
   std::vector<double> bounds = {0, 1};
   bool market_neutral = false;
   std::optional<double> leverage;
-  std::string sectors;      // CSV asset,sector
-  NamedValues sector_cap;   // SECTOR=MAX
-  NamedValues sector_floor; // SECTOR=MIN
+  std::string sectors;          // CSV asset,sector
+  NamedValues sector_cap;       // SECTOR=MAX
+  NamedValues sector_floor;     // SECTOR=MIN
   std::string current_weights;  // CSV asset,weight
   std::optional<double> turnover;
   double cost_penalty = 0;
   double l2 = 0;
 
   // Outputs.
-  std::size_t points = 30;               // frontier points
+  std::size_t points = 30;                // frontier points
   std::optional<double> portfolio_value;  // whole shares for this much money (allocation.csv)
 
   // Backtest.
@@ -95,7 +97,8 @@ struct PortfolioSettings {
                                                         const NamedValues& floors,
                                                         std::vector<std::string>* warnings);
 // `asset,VALUE` rows (weights, market caps) over `assets`, 0 for those not listed.
-[[nodiscard]] Vector LoadAssetValues(const std::string& path, const std::vector<std::string>& assets,
+[[nodiscard]] Vector LoadAssetValues(const std::string& path,
+                                     const std::vector<std::string>& assets,
                                      const std::string& what);
 // "A=0.1", "A-B=0.02", "A+B-C=0.01", each optionally "@confidence".
 [[nodiscard]] Views ParseViews(const std::vector<std::string>& views,
@@ -114,8 +117,9 @@ struct EstimateNotes {
   double shrinkage = 0;
   bool repaired = false;
 };
-[[nodiscard]] Estimates EstimateFromReturns(const Matrix& returns, const PortfolioSettings& settings,
-                                            double frequency, const std::vector<std::string>& assets,
+[[nodiscard]] Estimates EstimateFromReturns(const Matrix& returns,
+                                            const PortfolioSettings& settings, double frequency,
+                                            const std::vector<std::string>& assets,
                                             EstimateNotes* notes = nullptr);
 
 }  // namespace finml::portfolio

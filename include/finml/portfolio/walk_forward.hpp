@@ -27,14 +27,15 @@ using ExpectedReturnsAt =
 
 struct ObjectiveTrack {
   Objective objective;
-  backtest::Panel weights;  // rows x assets, NaN except on decision rows
+  std::string name;          // on the tearsheet: the objective's, or "model (objective)"
+  backtest::Panel weights;   // rows x assets, NaN except on decision rows
   std::size_t failures = 0;  // decisions where the optimiser failed and the book was kept
   std::string first_failure;
 };
 
 struct WalkForward {
-  std::vector<std::size_t> rows;           // decision rows
-  std::vector<std::size_t> eligible;       // per decision, assets with enough history
+  std::vector<std::size_t> rows;      // decision rows
+  std::vector<std::size_t> eligible;  // per decision, assets with enough history
   std::vector<ObjectiveTrack> tracks;
 };
 
@@ -45,6 +46,17 @@ struct WalkForward {
 // The backtests of each track on the data's prices, over one period.
 [[nodiscard]] std::vector<backtest::BacktestResult> BacktestTracks(
     const ReturnsData& data, const PortfolioSettings& settings, const WalkForward& walk);
+
+// weights.csv, metrics.json and tearsheet.html of backtested tracks into `dir`; the lines to print.
+struct WalkForwardReport {
+  std::string title;
+  std::string signals;            // where the weights came from, for the tearsheet
+  std::string chart_library_dir;  // empty: beside the tearsheet
+};
+[[nodiscard]] std::vector<std::string> WriteWalkForward(
+    const std::string& dir, const ReturnsData& data, const PortfolioSettings& settings,
+    const WalkForward& walk, const std::vector<backtest::BacktestResult>& results,
+    const Provenance& provenance, const WalkForwardReport& report);
 
 [[nodiscard]] std::vector<std::string> RunPortfolioBacktestJob(const PortfolioSettings& settings,
                                                                const std::string& dir,

@@ -16,6 +16,7 @@
 #include "finml/core/options.hpp"
 #include "finml/data/loader.hpp"
 #include "finml/data/transforms.hpp"
+#include "finml/portfolio/settings.hpp"
 #include "finml/train/normalizer.hpp"
 #include "finml/train/samples.hpp"
 #include "finml/train/split.hpp"
@@ -96,6 +97,9 @@ struct ExperimentConfig {
   EvaluationSection evaluation;
   // Each model's test predictions traded as signals; absent: no backtest.
   std::optional<backtest::BacktestConfig> backtest;
+  // Each model's test predictions as the expected returns of a portfolio re-optimised on every
+  // rebalance date (Qlib's forecast -> portfolio -> backtest chain); absent: none.
+  std::optional<portfolio::PortfolioSettings> portfolio;
   ReportSection report;
   // Where it came from (a file, or the built-in quickstart): data paths resolve beside it.
   std::string source = "<built-in quickstart>";

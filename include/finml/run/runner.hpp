@@ -104,6 +104,10 @@ std::string RunExperiment(const ExperimentConfig& config, const RunOptions& opti
 // Trades each model's test predictions (score = predicted change over the no-change forecast,
 // known at the decision's close) and stores the results in the record.
 void TradePredictions(RunRecord& record);
+// With a `portfolio:` section: each model's test predictions optimised into weights on every
+// rebalance date and traded, beside the same objective on historical estimates and equal weight;
+// written under portfolio/ in the run directory. Returns lines for the terminal.
+std::vector<std::string> OptimisePredictions(const RunRecord& record, const std::string& run_dir);
 
 // Output writers, exposed for tests.
 [[nodiscard]] nlohmann::json MetricsJson(const RunRecord& record);
