@@ -28,7 +28,7 @@ report::HtmlPage OptimizePage(const OptimizePageInputs& in) {
   page.Verdict(fmt::format(
       "{}{}: expected return {} a year, volatility {}, Sharpe {} (risk-free {}), {} of {} assets "
       "held. These are estimates from the window below, not a forecast the data has confirmed: "
-      "the walk-forward `finml portfolio backtest` shows how such weights fared out of sample.",
+      "the walk-forward finml portfolio backtest shows how such weights fared out of sample.",
       in.frontier_only ? "Tangency point (" : "", in.objective + (in.frontier_only ? ")" : ""),
       report::Percent(p.expected_return), report::Percent(p.volatility),
       report::Number(p.sharpe, 3), report::Percent(in.options.risk_free), held, n));
@@ -45,8 +45,20 @@ report::HtmlPage OptimizePage(const OptimizePageInputs& in) {
       {"Semideviation (annual)", report::Percent(p.semideviation)},
       {"Gross leverage", report::Number(p.weights.cwiseAbs().sum(), 4)},
       {"Net exposure", report::Number(p.weights.sum(), 4)}};
-  for (const auto& [key, value] : in.estimates_summary.items())
-    facts.emplace_back(key, Text(value));
+  static const std::vector<std::pair<std::string, std::string>> kLabels = {
+      {"source", "Data"},
+      {"assets", "Assets"},
+      {"bars", "Bars of returns"},
+      {"first", "First bar"},
+      {"last", "Last bar"},
+      {"bars_per_year", "Bars per year"},
+      {"returns_model", "Expected returns"},
+      {"risk_model", "Risk model"},
+      {"shrinkage", "Shrinkage intensity"},
+      {"covariance_repaired", "Covariance repaired (clipped to PSD)"}};
+  for (const auto& [key, label] : kLabels)
+    if (in.estimates_summary.contains(key))
+      facts.emplace_back(label, Text(in.estimates_summary[key]));
   page.KeyValues(facts);
 
   // Assets by weight, largest first (the order of every per-asset chart below).

@@ -393,12 +393,12 @@ finml_cli_test(portfolio_long_short_sectors 0 "efficient_return: 30 of 30 assets
 finml_cli_test(portfolio_frontier 0 "20 frontier points from volatility" --
                $<TARGET_FILE:finml> portfolio frontier --prices data/pypfopt_stock_prices.csv
                --points 20 --out ${FINML_CLI_OUT}/portfolio_frontier --overwrite)
-finml_cli_test(portfolio_backtest 0 "equal_weight .*Sharpe .*equal-weight buy-and-hold" --
+finml_cli_test(portfolio_backtest 0 "equal-weight buy-and-hold +Sharpe +[0-9.]+ +return" --
                $<TARGET_FILE:finml> portfolio backtest --prices data/dowjones30.csv
                --objectives min_variance,hrp,equal_weight --window 252 --rebalance quarterly
                --cost-bps 10 --out ${FINML_CLI_OUT}/portfolio_backtest --overwrite)
 # Forecast -> portfolio -> backtest: a run's predictions as expected returns.
-finml_cli_test(portfolio_from_forecasts 0 "portfolio: ridge \\(max_sharpe\\) +Sharpe .*portfolio: historical \\(max_sharpe\\)" --
+finml_cli_test(portfolio_from_forecasts 0 "portfolio: ridge \\(max_sharpe\\) +Sharpe +[0-9.]+ +return" --
                $<TARGET_FILE:finml> run examples/dow30_forecast_portfolio.yaml
                --out ${FINML_CLI_OUT}/portfolio_from_forecasts --overwrite)
 finml_cli_test(portfolio_section_with_prices 2 "drop portfolio.prices and portfolio.returns" --
