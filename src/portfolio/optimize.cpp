@@ -45,6 +45,9 @@ void CheckConstraints(Eigen::Index n, const Constraints& c) {
                 c.cost, c.l2);
   std::vector<bool> covered(static_cast<std::size_t>(n), false);
   double caps = 0, floors = 0;
+  // Groups may overlap (a sector and a country); the sums below only prove infeasibility for
+  // disjoint ones, and the solver reports the rest.
+  bool overlapping = false;
   for (const auto& s : c.sectors) {
     FINML_REQUIRE(s.lower <= s.upper, "sector '{}': its limits [{}, {}] are reversed", s.sector,
                   s.lower, s.upper);
@@ -55,18 +58,25 @@ void CheckConstraints(Eigen::Index n, const Constraints& c) {
                   "weights within [{}, {}] sum to [{}, {}], outside its limits [{}, {}] (fix: its "
                   "--sector-cap or --bounds)",
                   s.sector, s.assets.size(), c.lower, c.upper, least, most, s.lower, s.upper);
-    for (Eigen::Index i : s.assets) covered[static_cast<std::size_t>(i)] = true;
+    for (Eigen::Index i : s.assets) {
+      FINML_REQUIRE(i >= 0 && i < n,
+                    "sector '{}' names asset {}, outside the {} assets of the estimates (fix: "
+                    "index the assets from 0)",
+                    s.sector, i, n);
+      overlapping = overlapping || covered[static_cast<std::size_t>(i)];
+      covered[static_cast<std::size_t>(i)] = true;
+    }
     caps += s.upper;
     floors += std::isfinite(s.lower) ? std::max(s.lower, 0.0) : 0.0;
   }
   const bool all_covered = std::all_of(covered.begin(), covered.end(), [](bool b) { return b; });
-  if (!c.sectors.empty() && all_covered && c.lower >= 0)
+  if (!c.sectors.empty() && all_covered && c.lower >= 0 && !overlapping)
     FINML_REQUIRE(caps >= c.net - 1e-12,
                   "no portfolio satisfies the constraints: every asset is in a capped sector and "
                   "the caps sum to {}, less than the {} to invest (fix: raise a --sector-cap, or "
                   "leave a sector uncapped)",
                   caps, c.net);
-  if (c.lower >= 0)
+  if (c.lower >= 0 && !overlapping)
     FINML_REQUIRE(floors <= c.net + 1e-12,
                   "no portfolio satisfies the constraints: the sector minimums sum to {}, more "
                   "than the {} to invest",
@@ -191,10 +201,16 @@ double Volatility(const Vector& w, const Matrix& covariance) {
 // falls as risk aversion rises, so bisection on log(risk aversion) finds it.
 Vector EfficientRiskWeights(const Estimates& e, const Constraints& c, double target,
                             const std::string& what) {
-  FINML_REQUIRE(target > 0, "{}: the target volatility must be positive, not {}", what, target);
+  FINML_REQUIRE(target > 0,
+                "{}: the target volatility must be positive, not {} (fix: --target-volatility "
+                "0.2 for 20% a year)",
+                what, target);
   double lo = std::log(1e-6), hi = std::log(1e8);
   Vector least_risky = UtilityWeights(e, c, std::exp(hi), what);
-  const double floor = Volatility(MinVarianceWeights(e, c, what), e.covariance);
+  // The floor is the least volatile portfolio, which the L2 term would move away from.
+  Constraints unregularised = c;
+  unregularised.l2 = 0;
+  const double floor = Volatility(MinVarianceWeights(e, unregularised, what), e.covariance);
   FINML_REQUIRE(target >= floor - 1e-9,
                 "{}: the target volatility {} is below the lowest any portfolio under these "
                 "constraints reaches, {} (fix: a higher --target-volatility)",
@@ -202,15 +218,21 @@ Vector EfficientRiskWeights(const Estimates& e, const Constraints& c, double tar
   Vector boldest = UtilityWeights(e, c, std::exp(lo), what);
   if (Volatility(boldest, e.covariance) <= target) return boldest;
   if (Volatility(least_risky, e.covariance) >= target) return least_risky;
-  Vector w = boldest;
+  // The solver's own noise can stop the bisection short of 1e-10: keep the closest iterate.
+  Vector best = boldest;
+  double best_miss = kInfinity;
   for (int i = 0; i < 100 && hi - lo > 1e-12; ++i) {
     const double mid = 0.5 * (lo + hi);
-    w = UtilityWeights(e, c, std::exp(mid), what);
+    const Vector w = UtilityWeights(e, c, std::exp(mid), what);
     const double v = Volatility(w, e.covariance);
-    if (std::abs(v - target) <= 1e-10 * target) break;
+    if (std::abs(v - target) < best_miss) {
+      best = w;
+      best_miss = std::abs(v - target);
+    }
+    if (best_miss <= 1e-10 * target) break;
     (v > target ? lo : hi) = mid;
   }
-  return w;
+  return best;
 }
 
 // max score' w / sqrt(w' Sigma w) as the convex problem in y = w kappa (Cornuejols and Tutuncu):
@@ -287,8 +309,9 @@ Vector RatioWeights(const Estimates& e, const Constraints& c, const Vector& scor
 
 Matrix Scenarios(const Estimates& e, const std::string& what) {
   FINML_REQUIRE(e.returns.rows() >= 2 && e.returns.cols() == e.expected.size(),
-                "{} needs the per-bar returns ({} bars of {} assets given)", what, e.returns.rows(),
-                e.returns.cols());
+                "{} needs the per-bar returns ({} bars of {} assets given; fix: estimate from "
+                "prices or returns, not a covariance alone)",
+                what, e.returns.rows(), e.returns.cols());
   return e.returns.unaryExpr([](double v) { return std::isfinite(v) ? v : 0.0; });
 }
 
@@ -456,7 +479,8 @@ Portfolio Optimize(const Estimates& e, const ObjectiveOptions& o, const Constrai
     }
     case Objective::kHrp:
       FINML_REQUIRE(e.returns.rows() >= 2 && e.returns.cols() == n,
-                    "hrp needs the per-bar returns");
+                    "hrp needs the per-bar returns (fix: estimate from prices or returns, not a "
+                    "covariance alone)");
       w = HierarchicalRiskParity(e.returns).weights;
       break;
     case Objective::kInverseVolatility:

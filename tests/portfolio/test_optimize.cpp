@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <random>
@@ -254,6 +256,56 @@ TEST(OptimizeFrontier, EfficientRiskHitsItsTargetWithTheHighestReturn) {
   EXPECT_GT(Optimize(e, r).volatility, *o.target_volatility);
 }
 
+// Under bounds, sectors and leverage too: on target, and on the frontier (the least volatile
+// portfolio reaching its return has that volatility).
+TEST(OptimizeFrontier, EfficientRiskUnderConstraintsIsOnTheFrontier) {
+  const Estimates e = WindowEstimates();
+  std::vector<Constraints> cases(3);
+  cases[0].lower = -0.2;
+  cases[0].upper = 0.5;
+  cases[1].upper = 0.3;
+  cases[1].sectors = {{"A", {0, 1}, 0, 0.25}};
+  cases[2].lower = -0.5;
+  cases[2].leverage = 1.5;
+  for (std::size_t k = 0; k < cases.size(); ++k) {
+    const Constraints& c = cases[k];
+    const auto ends = EfficientFrontier(e, Options(Objective::kMinVariance), c, 2);
+    for (const double fraction : {0.25, 0.5, 0.75}) {
+      ObjectiveOptions o = Options(Objective::kEfficientRisk);
+      o.target_volatility =
+          ends[0].volatility + fraction * (ends[1].volatility - ends[0].volatility);
+      const Portfolio p = Optimize(e, o, c);
+      EXPECT_NEAR(p.volatility, *o.target_volatility, 1e-8) << "case " << k << " at " << fraction;
+      EXPECT_NEAR(p.weights.sum(), 1.0, 1e-9);
+      ObjectiveOptions r = Options(Objective::kEfficientReturn);
+      r.target_return = p.expected_return;
+      EXPECT_NEAR(Optimize(e, r, c).volatility, *o.target_volatility, 1e-7)
+          << "case " << k << " at " << fraction;
+    }
+  }
+}
+
+// With L2, efficient_risk maximises mu'w - gamma ||w||^2 at volatility <= target: any target
+// above the least volatility under the constraints is reachable, even one below the volatility of
+// the L2-regularised minimum-variance portfolio.
+TEST(OptimizeFrontier, EfficientRiskWithL2ReachesTargetsAboveTheMinimumVolatility) {
+  const Estimates e = WindowEstimates();
+  Constraints c;
+  c.l2 = 0.1;
+  const double least = Optimize(e, Options(Objective::kMinVariance)).volatility;
+  const double regularised = Optimize(e, Options(Objective::kMinVariance), c).volatility;
+  ASSERT_LT(least + 1e-3, regularised);
+  ObjectiveOptions o = Options(Objective::kEfficientRisk);
+  o.target_volatility = 0.5 * (least + regularised);
+  try {
+    const Portfolio p = Optimize(e, o, c);
+    EXPECT_NEAR(p.volatility, *o.target_volatility, 1e-8);
+  } catch (const InvalidInput& error) {
+    ADD_FAILURE() << "target " << *o.target_volatility << " above the least volatility " << least
+                  << " refused: " << error.what();
+  }
+}
+
 TEST(OptimizeDiversification, MaxDiversificationBeatsOtherPortfolios) {
   const Estimates e = WindowEstimates();
   const Portfolio p = Optimize(e, Options(Objective::kMaxDiversification));
@@ -446,6 +498,31 @@ TEST(OptimizeErrors, ConflictingSectorsAreReportedBySolver) {
        {Objective::kMinVariance, Objective::kMaxSharpe, Objective::kMinCvar}) {
     ExpectError([&] { (void)Optimize(e, Options(objective), c); },
                 "no portfolio satisfies the constraints");
+  }
+}
+
+// Optimises with a sector holding `asset`, then exits: 0 after an error naming the sector, 1 after
+// none, 2 after another error.
+[[noreturn]] void ExitAfterSectorWith(const Estimates& e, Eigen::Index asset) {
+  Constraints c;
+  c.sectors = {{"A", {0, asset}, 0, 0.3}};
+  try {
+    (void)Optimize(e, Options(Objective::kMinVariance), c);
+  } catch (const InvalidInput& error) {
+    std::fprintf(stderr, "%s\n", error.what());
+    std::_Exit(std::string(error.what()).find("sector") != std::string::npos ? 0 : 2);
+  }
+  std::_Exit(1);
+}
+
+// A sector naming an asset outside 0..n-1 must be a clear error, not an out-of-range write (it
+// runs in a child process: such a write corrupts the heap).
+TEST(OptimizeSectorsDeathTest, AssetOutsideTheEstimatesIsAClearError) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const Estimates e = WindowEstimates();
+  for (const Eigen::Index bad : {Eigen::Index{6}, Eigen::Index{-1}, Eigen::Index{100000}}) {
+    EXPECT_EXIT(ExitAfterSectorWith(e, bad), ::testing::ExitedWithCode(0), "")
+        << "sector asset " << bad << " of 6";
   }
 }
 
