@@ -10,6 +10,7 @@
 #include "finml/core/files.hpp"
 #include "finml/data/loader.hpp"
 #include "finml/portfolio/estimates.hpp"
+#include "reference_csv.hpp"
 #include "test_util.hpp"
 
 namespace finml::portfolio {
@@ -26,28 +27,7 @@ Matrix WindowPrices() {
 
 // quantity -> rows x columns of reference values.
 std::map<std::string, Matrix> References() {
-  std::map<std::string, std::vector<std::tuple<int, int, double>>> cells;
-  std::istringstream in(ReadFile(kDir + "estimates_reference.csv"));
-  std::string line;
-  std::getline(in, line);
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string name, i, j, v;
-    std::getline(fields, name, ',');
-    std::getline(fields, i, ',');
-    std::getline(fields, j, ',');
-    std::getline(fields, v, ',');
-    cells[name].emplace_back(std::stoi(i), std::stoi(j), std::stod(v));
-  }
-  std::map<std::string, Matrix> out;
-  for (const auto& [name, list] : cells) {
-    int rows = 0, cols = 0;
-    for (const auto& [i, j, v] : list) rows = std::max(rows, i + 1), cols = std::max(cols, j + 1);
-    Matrix m(rows, cols);
-    for (const auto& [i, j, v] : list) m(i, j) = v;
-    out[name] = m;
-  }
-  return out;
+  return finml::testing::ReadReferenceCsv(kDir + "estimates_reference.csv");
 }
 
 void ExpectNear(const Matrix& got, const Matrix& want, double tolerance, const std::string& what) {

@@ -15,37 +15,15 @@
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
 #include "finml/portfolio/optimize.hpp"
+#include "reference_csv.hpp"
 #include "test_util.hpp"
 
 namespace finml::portfolio {
 namespace {
 
-// quantity -> rows x columns of tests/portfolio/fixtures/optimize_reference.csv.
 std::map<std::string, Matrix> ReadReferences() {
-  const std::string file =
-      finml::testing::RepoPath("tests/portfolio/fixtures/optimize_reference.csv");
-  std::map<std::string, std::vector<std::tuple<int, int, double>>> cells;
-  std::istringstream in(ReadFile(file));
-  std::string line;
-  std::getline(in, line);
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string name, i, j, v;
-    std::getline(fields, name, ',');
-    std::getline(fields, i, ',');
-    std::getline(fields, j, ',');
-    std::getline(fields, v, ',');
-    cells[name].emplace_back(std::stoi(i), std::stoi(j), std::stod(v));  // "nan" parses as NaN
-  }
-  std::map<std::string, Matrix> out;
-  for (const auto& [name, list] : cells) {
-    int rows = 0, cols = 0;
-    for (const auto& [i, j, v] : list) rows = std::max(rows, i + 1), cols = std::max(cols, j + 1);
-    Matrix m(rows, cols);
-    for (const auto& [i, j, v] : list) m(i, j) = v;
-    out[name] = m;
-  }
-  return out;
+  return finml::testing::ReadReferenceCsv(
+      finml::testing::RepoPath("tests/portfolio/fixtures/optimize_reference.csv"));
 }
 
 const std::map<std::string, Matrix>& References() {
