@@ -109,6 +109,8 @@ Vector Solve(const ConvexProgram& program, const std::string& what, const std::s
   scale.setlength(n);
   for (ae_int_t i = 0; i < n; ++i) scale[i] = 1;
   alglib::minqpsetscale(state, scale);
+  if (program.start.size() == program.variables())
+    alglib::minqpsetstartingpoint(state, Array(program.start));
   if (program.rows.rows() > kActiveSetRowLimit) {
     // Many general constraints (a row per scenario in semivariance, two per asset for leverage
     // and turnover): an active-set method adds them one at a time, the interior point method

@@ -19,6 +19,10 @@ struct ConvexProgram {
   Vector linear, lower, upper;
   Matrix rows;  // A: one constraint per row, one column per variable
   Vector row_lower, row_upper;
+  // Where the active-set solver starts (empty: ALGLIB's choice). From a vertex holding one asset,
+  // BLEIC frees the few assets the optimum holds instead of zeroing, one iteration each, the many
+  // it drops: 1934 iterations to 166 at 2000 assets (bench/probes/bleic_start.cpp).
+  Vector start;
 
   [[nodiscard]] Eigen::Index variables() const { return linear.size(); }
   // Appends `count` variables with these bounds and no cost; returns the first one's index.

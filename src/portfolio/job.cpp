@@ -197,11 +197,15 @@ std::vector<std::string> RunOptimizeJob(const PortfolioSettings& s, const std::s
       for (Eigen::Index t = p.data.prices.rows() - 1; t >= 0 && !std::isfinite(latest(j)); --t)
         latest(j) = p.data.prices(t, j);
     }
-    allocation = AllocateShares(chosen.weights, latest, *s.portfolio_value);
+    AllocationOptions how;
+    how.method = s.allocation;
+    allocation = AllocateShares(chosen.weights, latest, *s.portfolio_value, how);
     nlohmann::json shares = nlohmann::json::object();
     for (std::size_t i = 0; i < p.data.assets.size(); ++i)
       shares[p.data.assets[i]] = allocation->shares[i];
     metrics["allocation"] = {{"portfolio_value", *s.portfolio_value},
+                             {"method", EnumName(s.allocation)},
+                             {"proved_optimal", allocation->optimal},
                              {"shares", shares},
                              {"leftover", allocation->leftover}};
     std::string csv = "asset,shares,price,value\n";

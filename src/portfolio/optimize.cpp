@@ -83,6 +83,35 @@ void CheckConstraints(Eigen::Index n, const Constraints& c) {
                   floors, c.net);
 }
 
+// Starts the solver at `w` (the auxiliary variables of leverage and turnover at their values
+// there).
+void StartAt(ConvexProgram& p, const Vector& w, const Constraints& c) {
+  const Eigen::Index n = w.size();
+  p.start = Vector::Zero(p.variables());
+  p.start.head(n) = w;
+  Eigen::Index next = n;
+  if (c.leverage && c.lower < 0) {
+    p.start.segment(next, n) = w.cwiseAbs();
+    next += n;
+  }
+  if (c.turnover || c.cost > 0) {
+    const Vector current = c.current.size() ? c.current : Vector::Zero(n);
+    p.start.segment(next, n) = (w - current).cwiseAbs();
+  }
+}
+
+// All of the net investment in the asset scoring highest, when the bounds allow it: a vertex of
+// the long-only simplex, from which BLEIC frees the few assets the optimum holds.
+std::optional<Vector> Vertex(const Vector& score, const Constraints& c) {
+  if (c.lower != 0 || c.upper < c.net || c.net <= 0 || !c.sectors.empty()) return std::nullopt;
+  if (c.leverage && *c.leverage < c.net) return std::nullopt;
+  Eigen::Index best = 0;
+  score.maxCoeff(&best);
+  Vector w = Vector::Zero(score.size());
+  w(best) = c.net;
+  return w;
+}
+
 // The weights w (variables 0..n-1) and whatever auxiliary variables the constraints need.
 ConvexProgram WeightProgram(Eigen::Index n, const Constraints& c) {
   ConvexProgram p;
@@ -166,6 +195,7 @@ double HighestReturn(const Estimates& e, const Constraints& c, const std::string
 Vector MinVarianceWeights(const Estimates& e, const Constraints& c, const std::string& what) {
   ConvexProgram p = WeightProgram(e.expected.size(), c);
   SetQuadratic(p, Ridge(2 * e.covariance, c.l2));
+  if (const auto vertex = Vertex(-e.covariance.diagonal(), c)) StartAt(p, *vertex, c);
   return Weights(detail::Solve(p, what, Hint(c)), e.expected.size());
 }
 
@@ -181,6 +211,8 @@ Vector EfficientReturnWeights(const Estimates& e, const Constraints& c, double t
   ConvexProgram p = WeightProgram(n, c);
   SetQuadratic(p, Ridge(2 * e.covariance, c.l2));
   p.AddRow(e.expected, std::min(target, highest), kInfinity);
+  // The highest-return asset alone meets every reachable target.
+  if (const auto vertex = Vertex(e.expected, c)) StartAt(p, *vertex, c);
   return Weights(detail::Solve(p, what, Hint(c)), n);
 }
 
@@ -292,6 +324,20 @@ Vector RatioWeights(const Estimates& e, const Constraints& c, const Vector& scor
   y.AddRow(normal, 1, 1);
   // L2 on y is the ratio under Sigma + gamma I: a covariance shrunk toward independence.
   SetQuadratic(y, Ridge(2 * e.covariance, c.l2));
+  // From the vertex of the best single asset by score per unit of volatility (y scaled so that
+  // score' y = 1), when there are no auxiliary variables to place.
+  if (vars == n && score.maxCoeff() > 0) {
+    const Vector ratio = score.cwiseQuotient(e.covariance.diagonal().cwiseMax(1e-300).cwiseSqrt());
+    if (const auto vertex = Vertex(ratio, c)) {
+      Eigen::Index k = 0;
+      vertex->maxCoeff(&k);
+      if (score(k) > 0) {
+        y.start = Vector::Zero(vars + 1);
+        y.start(k) = 1 / score(k);
+        y.start(kappa) = y.start(k) / c.net;
+      }
+    }
+  }
   const Vector x = detail::Solve(y, what, Hint(c) + "; or no portfolio has a positive " + what);
   const Vector ys = x.head(n);
   if (c.net != 0 && x(kappa) > 1e-14) return ys / x(kappa);

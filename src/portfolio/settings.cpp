@@ -101,6 +101,8 @@ const options::Schema<PortfolioSettings>& PortfolioSettings::Schema() {
     s.Add("l2", &P::l2, "L2 regularisation gamma").Min(0);
     s.Add("points", &P::points, "frontier points").Min(2).Max(1000);
     s.Add("portfolio_value", &P::portfolio_value, "buy whole shares for this much money").Above(0);
+    s.Add("allocation", &P::allocation,
+          "whole shares by the exact integer programme (GLPK) or greedy rounding");
     s.Add("objectives", &P::objectives, "backtest: objectives compared");
     s.Add("rebalance", &P::rebalance, "backtest: daily, weekly, monthly, quarterly or N bars");
     s.Add("cost_bps", &P::cost_bps, "backtest: commission per side, basis points").Min(0).Max(1e4);

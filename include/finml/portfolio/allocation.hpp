@@ -40,7 +40,8 @@ struct Allocation {
   // shares follow the weights' proportions; cash left over is `leftover`'s business.
   double rmse = 0;
   // kInteger: GLPK proved every book's allocation optimal. False when the time limit stopped
-  // the search first, and always for kGreedy.
+  // the search first (or, rarely, GLPK's shares overspent and greedy's were kept), and always
+  // for kGreedy.
   bool optimal = false;
 };
 

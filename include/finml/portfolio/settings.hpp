@@ -11,6 +11,7 @@
 #include "finml/backtest/config.hpp"
 #include "finml/core/options.hpp"
 #include "finml/data/loader.hpp"
+#include "finml/portfolio/allocation.hpp"
 #include "finml/portfolio/black_litterman.hpp"
 #include "finml/portfolio/estimates.hpp"
 #include "finml/portfolio/optimize.hpp"
@@ -73,6 +74,7 @@ struct PortfolioSettings {
   // Outputs.
   std::size_t points = 30;                // frontier points
   std::optional<double> portfolio_value;  // whole shares for this much money (allocation.csv)
+  AllocationMethod allocation = AllocationMethod::kInteger;
 
   // Backtest.
   std::vector<Objective> objectives = {Objective::kMinVariance, Objective::kMaxSharpe,
@@ -133,6 +135,14 @@ struct finml::EnumNames<finml::portfolio::ReturnsChoice> {
                                                     {R::kEwma, "ewma"},
                                                     {R::kCapm, "capm"},
                                                     {R::kBlackLitterman, "black_litterman"}};
+};
+
+template <>
+struct finml::EnumNames<finml::portfolio::AllocationMethod> {
+  static constexpr std::string_view what = "allocation method";
+  using A = finml::portfolio::AllocationMethod;
+  static constexpr finml::NamedValue<A> values[] = {{A::kInteger, "integer"},
+                                                    {A::kGreedy, "greedy"}};
 };
 
 template <>
