@@ -9,6 +9,9 @@
 // finml_bench --credit_run=DIR   the credit-scoring comparison with bench/peer_credit.py
 // finml_bench --serve_floor=DIR  in-process prediction time under `finml serve`; see
 // bench_serve.hpp
+// finml_bench --portfolio_generate=DIR | --portfolio_run=DIR [--portfolio_reps=R]
+//             [--portfolio_out=FILE] [--portfolio_only=CASE]
+//   the portfolio-optimisation comparison with bench/peer_cvxopt.py; see bench_portfolio.hpp
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
@@ -22,11 +25,14 @@
 #include "bench_credit.hpp"
 #include "bench_deep.hpp"
 #include "bench_inputs.hpp"
+#include "bench_portfolio.hpp"
 #include "bench_serve.hpp"
 
 int main(int argc, char** argv) {
   namespace fs = std::filesystem;
   std::string credit_run, serve_floor;
+  std::string portfolio_generate, portfolio_run, portfolio_out, portfolio_only;
+  int portfolio_reps = 3;
   std::string generate_dir, data_dir, deep_generate, deep_run, deep_step, deep_trace, deep_only,
       deep_impl = "fused";
   std::vector<char*> rest;
@@ -40,6 +46,16 @@ int main(int argc, char** argv) {
       deep_generate = arg.substr(arg.find('=') + 1);
     } else if (arg.starts_with("--credit_run=")) {
       credit_run = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--portfolio_generate=")) {
+      portfolio_generate = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--portfolio_run=")) {
+      portfolio_run = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--portfolio_out=")) {
+      portfolio_out = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--portfolio_only=")) {
+      portfolio_only = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--portfolio_reps=")) {
+      portfolio_reps = std::stoi(std::string(arg.substr(arg.find('=') + 1)));
     } else if (arg.starts_with("--serve_floor=")) {
       serve_floor = arg.substr(arg.find('=') + 1);
     } else if (arg.starts_with("--deep_run=")) {
@@ -59,6 +75,14 @@ int main(int argc, char** argv) {
   try {
     if (!credit_run.empty()) {
       finml_bench::RunCredit(credit_run);
+      return 0;
+    }
+    if (!portfolio_generate.empty()) {
+      finml_bench::WritePortfolioInputs(portfolio_generate);
+      return 0;
+    }
+    if (!portfolio_run.empty()) {
+      finml_bench::RunPortfolio(portfolio_run, portfolio_reps, portfolio_out, portfolio_only);
       return 0;
     }
     if (!serve_floor.empty()) {

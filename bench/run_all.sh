@@ -21,6 +21,10 @@
 #                                 (`apt-get download libopenblas0-pthread; dpkg -x *.deb x`),
 #                                 with OPENBLAS_NUM_THREADS=1 to keep one thread like torch's;
 #                                 nothing on the system changes
+#
+# Then portfolio optimisation against cvxopt (bench/portfolio_bench.sh, about 5 minutes, its own
+# section of RESULTS.md) and the model service (bench/serve_bench.sh).
+#   FINML_BENCH_SKIP_PORTFOLIO=1  skip the portfolio section
 set -euo pipefail
 
 bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -143,6 +147,16 @@ fi
 "$py" "$bench_dir/report.py" "$work" "$rounds" "$reps" "$build_dir" "$started" "$load_start" \
   "$((SECONDS - t0))" "$bench_dir/RESULTS.md"
 echo "== wrote $bench_dir/RESULTS.md" >&2
+
+# Portfolio optimisation against cvxopt (about 5 minutes); writes its own section.
+#   FINML_BENCH_SKIP_PORTFOLIO=1  skip it
+if [[ "${FINML_BENCH_SKIP_PORTFOLIO:-0}" == 1 ]]; then
+  echo "== portfolio section skipped (FINML_BENCH_SKIP_PORTFOLIO=1)" >&2
+elif ! "$py" -c 'import cvxopt' 2>/dev/null; then
+  echo "run_all.sh: $py lacks cvxopt (python3-cvxopt); portfolio section skipped" >&2
+else
+  bash "$bench_dir/portfolio_bench.sh" "$build_dir"
+fi
 
 # The model service (about a minute): wrk against `finml serve`; appends its own section.
 #   FINML_BENCH_SKIP_SERVE=1      skip it
