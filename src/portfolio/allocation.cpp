@@ -6,6 +6,7 @@
 #include <chrono>
 #include <climits>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <numeric>
 #include <optional>
@@ -108,7 +109,7 @@ class QuietGlpk {
 };
 
 // What lp_portfolio minimises, in dollars: cash left plus every holding's distance from target.
-double Objective(const Book& book, const std::vector<long long>& shares) {
+double LpObjective(const Book& book, const std::vector<long long>& shares) {
   double objective = book.value - Spent(book, shares);
   for (std::size_t k = 0; k < shares.size(); ++k)
     objective +=
@@ -116,8 +117,7 @@ double Objective(const Book& book, const std::vector<long long>& shares) {
   return objective;
 }
 
-// GLPK's answer, or nothing when the time limit came before any integer solution or its shares
-// kept overspending.
+// GLPK's answer, or nothing when the time limit came before any integer solution.
 std::optional<BookAllocation> SolveInteger(const Book& book, Clock::time_point deadline) {
   const int n = static_cast<int>(book.assets.size());
   // Written as x_i = f_i + y_i with f_i = floor(w_i V / p_i), the programme is about the last
@@ -176,13 +176,14 @@ std::optional<BookAllocation> SolveInteger(const Book& book, Clock::time_point d
   }
   glp_load_matrix(lp, static_cast<int>(ia.size()) - 1, ia.data(), ja.data(), ar.data());
 
-  // GLPK keeps the budget only to its feasibility tolerance, relative to the budget's size, so
-  // its shares can overspend by a hair. Then the budget is lowered by the overspend, doubling
-  // each time (within its tolerance GLPK may return the same shares), and the problem solved
-  // again: only allocations that would have spent all but those hairs are lost.
-  double budget = cash;
-  for (int attempt = 0; attempt < 6; ++attempt) {
-    glp_set_row_bnds(lp, budget_row, GLP_UP, 0, budget);
+  // GLPK keeps the budget only to its feasibility tolerance, which scales with the budget row,
+  // so its shares can overspend by a hair. Then the budget is lowered and the problem solved
+  // again, the cut doubling each time (within its tolerance GLPK may return the same shares):
+  // only allocations that would have spent all but those hairs are lost.
+  std::optional<BookAllocation> out;
+  double cut = 0;
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    glp_set_row_bnds(lp, budget_row, GLP_UP, 0, cash - cut);
     glp_iocp parm;
     glp_init_iocp(&parm);
     parm.msg_lev = GLP_MSG_OFF;
@@ -199,25 +200,42 @@ std::optional<BookAllocation> SolveInteger(const Book& book, Clock::time_point d
     const int code = glp_intopt(lp, &parm);
     const int status = glp_mip_status(lp);
     if (status != GLP_OPT && status != GLP_FEAS) {
-      if (code == GLP_ETMLIM) return std::nullopt;
+      if (code == GLP_ETMLIM) break;
       throw InternalError(fmt::format(
           "allocation: GLPK failed on the integer programme (glp_intopt code {}, status {})", code,
           status));
     }
-    BookAllocation out{.shares = std::vector<long long>(base.size(), 0),
-                       .optimal = code == 0 && status == GLP_OPT};
+    out = BookAllocation{.shares = std::vector<long long>(base.size(), 0),
+                         .optimal = code == 0 && status == GLP_OPT};
     for (int i = 1; i <= n; ++i) {
       const auto k = static_cast<std::size_t>(i - 1);
-      out.shares[k] = static_cast<long long>(base[k]) + std::llround(glp_mip_col_val(lp, i));
+      out->shares[k] = static_cast<long long>(base[k]) + std::llround(glp_mip_col_val(lp, i));
     }
-    const double spent = Spent(book, out.shares);
-    if (spent <= book.value * (1 + 1e-12)) {
-      out.leftover = std::max(0.0, book.value - spent);
-      return out;
-    }
-    budget -= std::ldexp(spent - book.value, attempt + 1);
+    const double overspent = Spent(book, out->shares) - book.value;
+    if (overspent <= 1e-12 * book.value) break;
+    cut = 2 * (cut + std::max(overspent, 1e-7 * (1 + std::fabs(cash))));
   }
-  return std::nullopt;
+  if (!out) return std::nullopt;
+  // Still over budget: give back the share whose loss costs the objective least, until within.
+  while (Spent(book, out->shares) - book.value > 1e-12 * book.value) {
+    std::size_t best = 0;
+    double best_cost = std::numeric_limits<double>::infinity();
+    const double before = LpObjective(book, out->shares);
+    for (std::size_t k = 0; k < out->shares.size(); ++k) {
+      if (out->shares[k] <= 0) continue;
+      --out->shares[k];
+      const double cost = LpObjective(book, out->shares) - before;
+      ++out->shares[k];
+      if (cost < best_cost) {
+        best = k;
+        best_cost = cost;
+      }
+    }
+    --out->shares[best];
+    out->optimal = false;
+  }
+  out->leftover = std::max(0.0, book.value - Spent(book, out->shares));
+  return out;
 }
 
 // The greedy allocation is the incumbent: GLPK's replaces it when at least as good, so the
@@ -231,7 +249,7 @@ BookAllocation Integer(const Book& book, Clock::time_point deadline) {
   }
   const std::optional<BookAllocation> solved = SolveInteger(book, deadline);
   if (!solved) return greedy;
-  if (Objective(book, greedy.shares) < Objective(book, solved->shares) - 1e-9 * book.value) {
+  if (LpObjective(book, greedy.shares) < LpObjective(book, solved->shares) - 1e-9 * book.value) {
     greedy.optimal = solved->optimal;
     return greedy;
   }

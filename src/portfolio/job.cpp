@@ -118,6 +118,12 @@ Prepared Prepare(const PortfolioSettings& s) {
         "the covariance was not positive semidefinite (pairwise estimates over different bars) "
         "and its negative eigenvalues were clipped to zero; prefer a window where every asset "
         "trades, or a shrinkage risk model");
+  if ((s.objective == Objective::kMinCvar || s.objective == Objective::kMinSemivariance) &&
+      !p.window.allFinite())
+    p.warnings.push_back(
+        "some assets miss returns in the window; the scenario objectives count a missing return "
+        "as 0, which makes an asset listed late look safer than it is (fix: a --window where "
+        "every asset trades, or --drop the late ones)");
   p.constraints = MakeConstraints(s, p.data.assets, &p.warnings);
   p.options = MakeObjectiveOptions(s, s.objective, p.data.frequency, p.data.assets);
   return p;

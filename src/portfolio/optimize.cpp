@@ -39,8 +39,15 @@ void CheckConstraints(Eigen::Index n, const Constraints& c) {
   }
   FINML_REQUIRE(c.current.size() == 0 || c.current.size() == n,
                 "the current weights name {} assets, the estimates {}", c.current.size(), n);
-  if (c.turnover)
+  if (c.turnover) {
     FINML_REQUIRE(*c.turnover >= 0, "the turnover limit must be >= 0, not {}", *c.turnover);
+    const double held = c.current.size() ? c.current.sum() : 0.0;
+    FINML_REQUIRE(*c.turnover >= std::abs(c.net - held) - 1e-12,
+                  "no portfolio satisfies the constraints: the current weights sum to {} and the "
+                  "new ones must sum to {}, a turnover of at least {}, above the limit {} (fix: "
+                  "--current-weights with what is held now, or a higher --turnover)",
+                  held, c.net, std::abs(c.net - held), *c.turnover);
+  }
   FINML_REQUIRE(c.cost >= 0 && c.l2 >= 0, "the cost penalty ({}) and L2 gamma ({}) must be >= 0",
                 c.cost, c.l2);
   std::vector<bool> covered(static_cast<std::size_t>(n), false);
@@ -163,10 +170,7 @@ ConvexProgram WeightProgram(Eigen::Index n, const Constraints& c) {
   return p;
 }
 
-void SetQuadratic(ConvexProgram& p, const Matrix& weights_block) {
-  p.quadratic = Matrix::Zero(p.variables(), p.variables());
-  p.quadratic.topLeftCorner(weights_block.rows(), weights_block.cols()) = weights_block;
-}
+void SetQuadratic(ConvexProgram& p, const Matrix& weights_block) { p.quadratic = weights_block; }
 
 Matrix Ridge(const Matrix& q, double l2) {
   Matrix out = q;
@@ -278,6 +282,12 @@ Vector RatioWeights(const Estimates& e, const Constraints& c, const Vector& scor
                 "turnover limit)",
                 what);
   const Eigen::Index n = score.size();
+  // A ratio does not fix the scale of a market-neutral book: it is set afterwards, from the
+  // leverage and the bounds, which would not respect these limits.
+  FINML_REQUIRE(c.net != 0 || (c.sectors.empty() && !c.turnover),
+                "{} of a market-neutral book takes no sector or turnover limits (fix: drop "
+                "them, or use efficient_return or quadratic_utility)",
+                what);
   const ConvexProgram w = WeightProgram(n, c);
   const Eigen::Index vars = w.variables(), kappa = vars;
   ConvexProgram y;
@@ -290,33 +300,30 @@ Vector RatioWeights(const Estimates& e, const Constraints& c, const Vector& scor
   // Weights in [0, hi] that sum to net <= hi need no upper rows: the sum row implies them.
   const bool upper_implied = c.lower >= 0 && c.upper >= c.net;
   for (Eigen::Index j = 0; j < vars; ++j) {
-    Vector a = Vector::Zero(vars + 1);
-    a(j) = 1;
-    if (std::isfinite(w.lower(j)) && w.lower(j) != 0) {
-      a(kappa) = -w.lower(j);
-      y.AddRow(a, 0, kInfinity);
-    }
-    if (std::isfinite(w.upper(j)) && w.upper(j) != 0 && !(j < n && upper_implied)) {
-      a(kappa) = -w.upper(j);
-      y.AddRow(a, -kInfinity, 0);
-    }
+    if (std::isfinite(w.lower(j)) && w.lower(j) != 0)
+      y.AddRow({{{j, 1.0}, {kappa, -w.lower(j)}}, 0, kInfinity});
+    if (std::isfinite(w.upper(j)) && w.upper(j) != 0 && !(j < n && upper_implied))
+      y.AddRow({{{j, 1.0}, {kappa, -w.upper(j)}}, -kInfinity, 0});
   }
-  for (Eigen::Index r = 0; r < w.rows.rows(); ++r) {
-    Vector a(vars + 1);
-    a.head(vars) = w.rows.row(r).transpose();
-    const double lo = w.row_lower(r), hi = w.row_upper(r);
-    if (lo == hi) {
-      a(kappa) = -lo;
-      y.AddRow(a, 0, 0);
+  for (const auto& row : w.rows) {
+    auto with = [&](double bound) {
+      detail::Row out{row.terms, 0, 0};
+      out.terms.emplace_back(kappa, -bound);
+      return out;
+    };
+    if (row.lo == row.hi) {
+      y.AddRow(with(row.lo));
       continue;
     }
-    if (std::isfinite(lo)) {
-      a(kappa) = -lo;
-      y.AddRow(a, 0, kInfinity);
+    if (std::isfinite(row.lo)) {
+      auto r = with(row.lo);
+      r.hi = kInfinity;
+      y.AddRow(std::move(r));
     }
-    if (std::isfinite(hi)) {
-      a(kappa) = -hi;
-      y.AddRow(a, -kInfinity, 0);
+    if (std::isfinite(row.hi)) {
+      auto r = with(row.hi);
+      r.lo = -kInfinity;
+      y.AddRow(std::move(r));
     }
   }
   Vector normal = Vector::Zero(vars + 1);
@@ -340,7 +347,10 @@ Vector RatioWeights(const Estimates& e, const Constraints& c, const Vector& scor
   }
   const Vector x = detail::Solve(y, what, Hint(c) + "; or no portfolio has a positive " + what);
   const Vector ys = x.head(n);
-  if (c.net != 0 && x(kappa) > 1e-14) return ys / x(kappa);
+  if (c.net != 0) {
+    FINML_REQUIRE(x(kappa) > 1e-14, "{}: the solver returned no scale for the weights", what);
+    return ys / x(kappa);
+  }
   // Market neutral: the ratio does not depend on scale, so take the largest the leverage and
   // bounds allow.
   const double gross = ys.cwiseAbs().sum();
@@ -378,11 +388,12 @@ Vector MinCvarWeights(const Estimates& e, const Constraints& c, double beta,
   p.linear(alpha) = 1;
   p.linear.segment(u, bars).setConstant(1 / ((1 - beta) * static_cast<double>(bars)));
   for (Eigen::Index t = 0; t < bars; ++t) {
-    Vector a = Vector::Zero(p.variables());
-    a.head(n) = -r.row(t).transpose();
-    a(alpha) = -1;
-    a(u + t) = -1;
-    p.AddRow(a, -kInfinity, 0);
+    detail::Row row{{}, -kInfinity, 0};
+    for (Eigen::Index j = 0; j < n; ++j)
+      if (r(t, j) != 0) row.terms.emplace_back(j, -r(t, j));
+    row.terms.emplace_back(alpha, -1.0);
+    row.terms.emplace_back(u + t, -1.0);
+    p.AddRow(std::move(row));
   }
   return Weights(detail::Solve(p, what, Hint(c)), n);
 }
@@ -395,14 +406,15 @@ Vector MinSemivarianceWeights(const Estimates& e, const Constraints& c, double b
   const Eigen::Index n = r.cols(), bars = r.rows();
   ConvexProgram p = WeightProgram(n, c);
   const Eigen::Index s = p.AddVariables(bars, 0, kInfinity);
-  p.quadratic = Matrix::Zero(p.variables(), p.variables());
-  p.quadratic.diagonal().segment(s, bars).setConstant(2 * frequency / static_cast<double>(bars));
-  p.quadratic.diagonal().head(n).array() += 2 * c.l2;
+  p.quadratic_diagonal = Vector::Zero(p.variables());
+  p.quadratic_diagonal.segment(s, bars).setConstant(2 * frequency / static_cast<double>(bars));
+  p.quadratic_diagonal.head(n).setConstant(2 * c.l2);
   for (Eigen::Index t = 0; t < bars; ++t) {
-    Vector a = Vector::Zero(p.variables());
-    a.head(n) = r.row(t).transpose();
-    a(s + t) = 1;
-    p.AddRow(a, benchmark, kInfinity);
+    detail::Row row{{}, benchmark, kInfinity};
+    for (Eigen::Index j = 0; j < n; ++j)
+      if (r(t, j) != 0) row.terms.emplace_back(j, r(t, j));
+    row.terms.emplace_back(s + t, 1.0);
+    p.AddRow(std::move(row));
   }
   return Weights(detail::Solve(p, what, Hint(c)), n);
 }

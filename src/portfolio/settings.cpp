@@ -1,5 +1,4 @@
-#include "finml/portfolio/settings.hpp"
-
+// PortfolioSettings (portfolio/settings.hpp) and what it makes of the data (portfolio/inputs.hpp).
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -8,6 +7,7 @@
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
 #include "finml/core/strings.hpp"
+#include "finml/portfolio/inputs.hpp"
 
 namespace finml::portfolio {
 namespace {
@@ -53,6 +53,21 @@ Eigen::Index AssetIndex(const std::string& name, const std::vector<std::string>&
   FINML_REQUIRE(it != assets.end(), "{}: '{}' is not an asset of the data (did you mean '{}'?)",
                 where, name, ClosestMatch(name, assets));
   return static_cast<Eigen::Index>(it - assets.begin());
+}
+
+bool ValidRebalance(const std::string& text) {
+  const std::string rule = ToLower(Trim(text));
+  if (rule == "daily" || rule == "weekly" || rule == "monthly" || rule == "quarterly") return true;
+  std::size_t bars = 0;
+  const auto [end, ec] = std::from_chars(rule.data(), rule.data() + rule.size(), bars);
+  return ec == std::errc() && end == rule.data() + rule.size() && bars > 0;
+}
+
+bool ValidFrequency(const std::string& text) {
+  const std::string f = ToLower(Trim(text));
+  double n = 0;
+  return f == "auto" || f == "daily" || f == "weekly" || f == "monthly" ||
+         (ParseNumber(f, n) && n > 0);
 }
 
 }  // namespace
@@ -109,6 +124,15 @@ const options::Schema<PortfolioSettings>& PortfolioSettings::Schema() {
     s.Add("slippage_bps", &P::slippage_bps, "backtest: slippage, basis points").Min(0).Max(1e4);
     s.Add("fill", &P::fill, "backtest: fill at the next bar's close or open");
     s.Add("initial_capital", &P::initial_capital, "backtest: starting cash").Above(0);
+    s.Rule(
+        "bounds", [](const P& p) { return p.bounds.size() == 2 && p.bounds[0] <= p.bounds[1]; },
+        "give two numbers LO,HI with LO <= HI, e.g. --bounds 0,1 (or -1,1 to allow shorting)");
+    s.Rule(
+        "rebalance", [](const P& p) { return ValidRebalance(p.rebalance); },
+        "write daily, weekly, monthly, quarterly, or a whole number of bars such as 21");
+    s.Rule(
+        "frequency", [](const P& p) { return ValidFrequency(p.frequency); },
+        "write auto, daily, weekly, monthly, or a positive number of bars per year");
     return s;
   }();
   return schema;
@@ -186,11 +210,14 @@ std::vector<SectorLimit> LoadSectorLimits(const std::string& path,
 Vector LoadAssetValues(const std::string& path, const std::vector<std::string>& assets,
                        const std::string& what) {
   Vector out = Vector::Zero(static_cast<Eigen::Index>(assets.size()));
-  bool any = false;
+  std::vector<bool> seen(assets.size(), false);
+  bool any = false, first = true;
   for (const auto& row : ReadPairs(path, "asset," + what)) {
     double v = 0;
+    const bool header = first;
+    first = false;
     if (!ParseNumber(row.value, v)) {
-      if (row.line == 1) continue;  // the header
+      if (header) continue;
       throw DataError({path, row.line, 0},
                       fmt::format("{} '{}' of '{}' is not a number", what, row.value, row.key),
                       "write a plain decimal");
@@ -201,7 +228,12 @@ Vector LoadAssetValues(const std::string& path, const std::vector<std::string>& 
                       fmt::format("'{}' is not an asset of the data (did you mean '{}'?)", row.key,
                                   ClosestMatch(row.key, assets)),
                       "use the data's column names");
-    out(it - assets.begin()) = v;
+    const auto i = static_cast<std::size_t>(it - assets.begin());
+    if (seen[i])
+      throw DataError({path, row.line, 0}, fmt::format("'{}' is listed twice", row.key),
+                      "keep one row per asset");
+    seen[i] = true;
+    out(static_cast<Eigen::Index>(i)) = v;
     any = true;
   }
   FINML_REQUIRE(any, "{}: no 'asset,{}' rows", path, what);
@@ -216,7 +248,7 @@ Views ParseViews(const std::vector<std::string>& views, const std::vector<std::s
   Eigen::Index confident = 0;
   for (Eigen::Index v = 0; v < k; ++v) {
     std::string text = views[static_cast<std::size_t>(v)];
-    const std::string where = fmt::format("view '{}'", text);
+    const std::string where = fmt::format("view '{}'", Excerpt(text));
     const auto at = text.find('@');
     if (at != std::string::npos) {
       double c = 0;
@@ -232,6 +264,11 @@ Views ParseViews(const std::vector<std::string>& views, const std::vector<std::s
     // Terms with their signs; each side of a relative view is weighted equally and sums to 1.
     std::vector<std::pair<int, std::string>> terms;
     std::string lhs = Trim(text.substr(0, eq));
+    // A ticker may hold '-' (BRK-B): a whole name of the data is an absolute view.
+    if (std::find(assets.begin(), assets.end(), lhs) != assets.end()) {
+      out.picks(v, AssetIndex(lhs, assets, where)) = 1;
+      continue;
+    }
     int sign = 1;
     std::string current;
     for (char ch : lhs + "+") {
@@ -251,6 +288,9 @@ Views ParseViews(const std::vector<std::string>& views, const std::vector<std::s
     for (const auto& [s, name] : terms)
       out.picks(v, AssetIndex(name, assets, where)) +=
           s > 0 ? 1.0 / longs : -1.0 / static_cast<double>(shorts);
+    FINML_REQUIRE(out.picks.row(v).cwiseAbs().sum() > 1e-12,
+                  "{}: its assets cancel out, so it says nothing (fix: name each asset once)",
+                  where);
   }
   FINML_REQUIRE(confident == 0 || confident == k,
                 "Idzorek's method needs a confidence on every view or on none ({} of {} have one)",
@@ -298,7 +338,8 @@ ObjectiveOptions MakeObjectiveOptions(const PortfolioSettings& s, Objective obje
 }
 
 Estimates EstimateFromReturns(const Matrix& returns, const PortfolioSettings& s, double frequency,
-                              const std::vector<std::string>& assets, EstimateNotes* notes) {
+                              const std::vector<std::string>& assets, EstimateNotes* notes,
+                              const Vector* market_caps) {
   FINML_REQUIRE(returns.rows() >= 2, "too few bars of returns to estimate from ({})",
                 returns.rows());
   RiskOptions risk;
@@ -311,8 +352,9 @@ Estimates EstimateFromReturns(const Matrix& returns, const PortfolioSettings& s,
   Estimates e{Vector(), r.covariance, returns};
   if (s.returns_model == ReturnsChoice::kBlackLitterman) {
     const auto n = static_cast<Eigen::Index>(assets.size());
-    Vector market = s.market_caps.empty() ? Vector(Vector::Ones(n))
-                                          : LoadAssetValues(s.market_caps, assets, "cap");
+    Vector market = market_caps             ? *market_caps
+                    : s.market_caps.empty() ? Vector(Vector::Ones(n))
+                                            : LoadAssetValues(s.market_caps, assets, "cap");
     FINML_REQUIRE(market.minCoeff() >= 0 && market.sum() > 0,
                   "market caps must be >= 0 and not all 0 ({})", s.market_caps);
     market /= market.sum();

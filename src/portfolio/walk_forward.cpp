@@ -1,6 +1,7 @@
 #include "finml/portfolio/walk_forward.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -14,10 +15,8 @@ namespace finml::portfolio {
 namespace {
 
 bool ParseBars(const std::string& s, std::size_t& out) {
-  if (s.empty() || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return false;
-  out = std::stoul(s);
-  return out > 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && end == s.data() + s.size() && out > 0;
 }
 
 }  // namespace
@@ -34,6 +33,8 @@ std::vector<std::size_t> RebalanceRows(const std::vector<data::Timestamp>& time,
   std::size_t every = 0;
   if (ParseBars(rule, every) || rule == "daily") {
     if (every == 0) every = 1;
+    FINML_REQUIRE(every < n, "rebalance every {} bars: the data hold {} (fix: a smaller number)",
+                  every, n);
     for (std::size_t t = first; t + 1 < n; t += every) rows.push_back(t);
     return rows;
   }
@@ -69,16 +70,26 @@ WalkForward WalkForwardWeights(const ReturnsData& data, const PortfolioSettings&
                 data.source, window, data.time.size());
   const auto rows = static_cast<std::size_t>(data.returns.rows());
   const auto n = static_cast<Eigen::Index>(data.assets.size());
-  for (Objective o : s.objectives)
+  // Files naming assets (sectors, budgets, market caps) are read once over every asset; each
+  // decision takes the part over the assets it can hold.
+  const Constraints all = MakeConstraints(s, data.assets, nullptr);
+  const std::optional<Vector> caps =
+      s.market_caps.empty()
+          ? std::nullopt
+          : std::optional<Vector>(LoadAssetValues(s.market_caps, data.assets, "cap"));
+  std::vector<ObjectiveOptions> options;
+  for (Objective o : s.objectives) {
     walk.tracks.push_back(
         {o, EnumName(o), backtest::Panel(rows, static_cast<std::size_t>(n)), 0, {}});
+    options.push_back(MakeObjectiveOptions(s, o, data.frequency, data.assets));
+  }
   std::vector<Vector> held(walk.tracks.size(), Vector::Zero(n));
-  std::vector<std::string> warnings;
   Progress progress("rebalance", walk.rows.size(), Progress::TerminalAttached());
   for (std::size_t d = 0; d < walk.rows.size(); ++d) {
     const std::size_t t = walk.rows[d];
     progress.Update(d + 1, data.time_label[t]);
-    // Eligible: a price at the decision (something to trade) and returns on 90% of the window.
+    // Eligible: a price at the decision (something to trade), returns on 90% of the window, and
+    // a forecast when the expected returns are forecasts.
     const Matrix trailing = TrailingReturns(data.returns, t, window);
     std::vector<Eigen::Index> eligible;
     for (Eigen::Index j = 0; j < n; ++j) {
@@ -88,34 +99,68 @@ WalkForward WalkForwardWeights(const ReturnsData& data, const PortfolioSettings&
       if (priced && static_cast<double>(count) >= 0.9 * static_cast<double>(window))
         eligible.push_back(j);
     }
+    Vector forecast;
+    if (expected && !eligible.empty()) {
+      const Vector all_forecasts = (*expected)(t, eligible);
+      std::vector<Eigen::Index> kept;
+      std::vector<double> values;
+      for (std::size_t i = 0; i < eligible.size(); ++i)
+        if (std::isfinite(all_forecasts(static_cast<Eigen::Index>(i)))) {
+          kept.push_back(eligible[i]);
+          values.push_back(all_forecasts(static_cast<Eigen::Index>(i)));
+        }
+      eligible = kept;
+      forecast = Eigen::Map<const Vector>(values.data(), static_cast<Eigen::Index>(values.size()));
+    }
     walk.eligible.push_back(eligible.size());
-    if (eligible.size() < 2) continue;  // nothing to optimise yet: no instruction
+    if (eligible.size() < 2) continue;  // nothing to optimise: no instruction
     const auto m = static_cast<Eigen::Index>(eligible.size());
     Matrix sub(trailing.rows(), m);
     std::vector<std::string> names;
+    std::vector<Eigen::Index> position(static_cast<std::size_t>(n), -1);
     for (Eigen::Index k = 0; k < m; ++k) {
-      sub.col(k) = trailing.col(eligible[static_cast<std::size_t>(k)]);
-      names.push_back(data.assets[static_cast<std::size_t>(eligible[static_cast<std::size_t>(k)])]);
+      const Eigen::Index j = eligible[static_cast<std::size_t>(k)];
+      sub.col(k) = trailing.col(j);
+      names.push_back(data.assets[static_cast<std::size_t>(j)]);
+      position[static_cast<std::size_t>(j)] = k;
+    }
+    Constraints part = all;
+    part.sectors.clear();
+    for (const auto& sector : all.sectors) {
+      SectorLimit kept{sector.sector, {}, sector.lower, sector.upper};
+      for (Eigen::Index i : sector.assets)
+        if (position[static_cast<std::size_t>(i)] >= 0)
+          kept.assets.push_back(position[static_cast<std::size_t>(i)]);
+      if (!kept.assets.empty()) part.sectors.push_back(std::move(kept));
+    }
+    Vector part_caps;
+    if (caps) {
+      part_caps.resize(m);
+      for (Eigen::Index k = 0; k < m; ++k)
+        part_caps(k) = (*caps)(eligible[static_cast<std::size_t>(k)]);
     }
     for (std::size_t k = 0; k < walk.tracks.size(); ++k) {
       auto& track = walk.tracks[k];
       Vector w;
       try {
-        Estimates e = EstimateFromReturns(sub, s, data.frequency, names);
-        if (expected) {
-          e.expected = (*expected)(t, eligible);
-          if (!e.expected.array().isFinite().any()) continue;  // no forecast on this date
-          // No forecast for an asset: it is not held.
-          for (Eigen::Index i = 0; i < m; ++i)
-            if (!std::isfinite(e.expected(i))) e.expected(i) = -1e6;
-        }
-        Constraints c = MakeConstraints(s, names, nullptr);
-        Vector current(m);
+        Estimates e = EstimateFromReturns(sub, s, data.frequency, names, nullptr,
+                                          caps ? &part_caps : nullptr);
+        if (expected) e.expected = forecast;
+        Constraints c = part;
+        c.current.resize(m);
         for (Eigen::Index i = 0; i < m; ++i)
-          current(i) = held[k](eligible[static_cast<std::size_t>(i)]);
-        c.current = current;
+          c.current(i) = held[k](eligible[static_cast<std::size_t>(i)]);
+        // The first book is built from cash: a turnover limit applies from the next decision.
+        if (held[k].cwiseAbs().sum() == 0) c.turnover.reset();
         if (!IsOptimised(track.objective)) c = Constraints{};
-        w = Optimize(e, MakeObjectiveOptions(s, track.objective, data.frequency, names), c).weights;
+        ObjectiveOptions o = options[k];
+        if (o.budgets.size() > 0) {
+          Vector budgets(m);
+          for (Eigen::Index i = 0; i < m; ++i)
+            budgets(i) = options[k].budgets(eligible[static_cast<std::size_t>(i)]);
+          o.budgets = budgets;
+        }
+        w = Optimize(e, o, c).weights;
       } catch (const Error& err) {
         if (track.failures++ == 0)
           track.first_failure = fmt::format("{}: {}", data.time_label[t], err.what());
@@ -155,7 +200,10 @@ std::vector<backtest::BacktestResult> BacktestTracks(const ReturnsData& data,
     config.execution.cost_bps = s.cost_bps;
     config.execution.slippage_bps = s.slippage_bps;
     config.execution.initial_capital = s.initial_capital;
-    config.execution.max_weight = std::max(std::abs(s.bounds.at(0)), std::abs(s.bounds.at(1)));
+    // Rules (HRP, risk parity) take no bounds, so the backtester must not clip them to any.
+    config.execution.max_weight = IsOptimised(track.objective)
+                                      ? std::max(std::abs(s.bounds.at(0)), std::abs(s.bounds.at(1)))
+                                      : 1.0;
     config.execution.max_leverage = std::max(1.0, gross_bound);
     config.risk_free = s.risk_free;
     backtest::SignalPanel signals;

@@ -220,6 +220,22 @@ const options::Schema<ExperimentConfig>& ExperimentConfig::Schema() {
         "the experiment's data are the portfolio's prices: drop portfolio.prices and "
         "portfolio.returns");
     s.Rule(
+        "portfolio",
+        [](const X& x) {
+          using portfolio::Objective;
+          const auto o = x.portfolio ? x.portfolio->objective : Objective::kMaxSharpe;
+          return o == Objective::kMaxSharpe || o == Objective::kEfficientReturn ||
+                 o == Objective::kEfficientRisk || o == Objective::kQuadraticUtility;
+        },
+        "the models' forecasts are expected returns: choose an objective that uses them "
+        "(max_sharpe, efficient_return, efficient_risk or quadratic_utility); the others would "
+        "trade the same with or without forecasts (finml portfolio backtest compares them)");
+    s.Rule(
+        "portfolio",
+        [](const X& x) { return !x.portfolio || x.target.kind != train::TargetKind::kDirection; },
+        "a direction target predicts no return to optimise on (fix: target kind log_return, "
+        "simple_return or close)");
+    s.Rule(
         "backtest",
         [](const X& x) { return !x.backtest || backtest::NeedsSignals(x.backtest->strategy.name); },
         "an experiment trades its models' predictions: pick a signal strategy (threshold, topk, "

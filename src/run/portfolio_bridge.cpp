@@ -13,11 +13,11 @@ namespace finml::run {
 
 std::vector<std::string> OptimisePredictions(const RunRecord& r, const std::string& run_dir) {
   if (!r.config.portfolio) return {};
-  const portfolio::PortfolioSettings& settings = *r.config.portfolio;
+  portfolio::PortfolioSettings settings = *r.config.portfolio;
+  // Files are found like the data: beside the experiment, or where finml keeps its data.
+  for (auto* path : {&settings.sectors, &settings.market_caps, &settings.current_weights})
+    if (!path->empty()) *path = ResolveDataPath(*path, r.config.source);
   const auto kind = r.config.target.kind;
-  FINML_REQUIRE(kind != train::TargetKind::kDirection,
-                "portfolio: a direction target predicts no return to optimise on (fix: target "
-                "kind log_return, simple_return or close)");
   FINML_REQUIRE(r.market.assets.size() >= 2,
                 "portfolio: the data hold one asset; a portfolio needs at least two");
   const portfolio::ReturnsData data = portfolio::ReturnsDataFrom(

@@ -5,19 +5,10 @@
 #include <optional>
 #include <vector>
 
+#include "finml/portfolio/choices.hpp"
 #include "finml/portfolio/estimates.hpp"
 
 namespace finml::portfolio {
-
-enum class AllocationMethod {
-  // Round each target down to whole shares, then keep buying one share of the most underweight
-  // asset that the cash left still pays for (PyPortfolioOpt's greedy_portfolio).
-  kGreedy,
-  // The exact integer programme of PyPortfolioOpt's lp_portfolio, solved by GLPK: minimise
-  // r + sum_i |w_i V - x_i p_i| over whole shares x_i >= 0 with r = V - p'x >= 0. Greedy's
-  // allocation is its starting point, so it is never worse than kGreedy by that measure.
-  kInteger,
-};
 
 struct AllocationOptions {
   AllocationMethod method = AllocationMethod::kInteger;
@@ -40,8 +31,8 @@ struct Allocation {
   // shares follow the weights' proportions; cash left over is `leftover`'s business.
   double rmse = 0;
   // kInteger: GLPK proved every book's allocation optimal. False when the time limit stopped
-  // the search first (or, rarely, GLPK's shares overspent and greedy's were kept), and always
-  // for kGreedy.
+  // the search first (or, rarely, GLPK's shares overspent by a hair and one was given back),
+  // and always for kGreedy.
   bool optimal = false;
 };
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "finml/data/market_data.hpp"
+#include "finml/portfolio/choices.hpp"
 
 namespace finml::portfolio {
 
@@ -39,16 +40,6 @@ struct ReturnsOptions {
 
 // One expected annual return per asset, from its returns (bars x assets, NaN where missing).
 [[nodiscard]] Vector ExpectedReturns(const Matrix& returns, const ReturnsOptions& options);
-
-enum class RiskModel {
-  kSample,                  // pairwise sample covariance x frequency
-  kSemicovariance,          // of min(r - benchmark, 0), over all bars
-  kExponential,             // exponentially weighted (span) pairwise covariance
-  kLedoitWolf,              // shrunk toward a constant variance (Ledoit and Wolf 2004)
-  kLedoitWolfSingleFactor,  // toward Sharpe's single-index model, market = equal weight (2003)
-  kLedoitWolfConstantCorrelation,  // toward the pairwise variances at their mean correlation
-  kOracleApproximating,            // OAS (Chen, Wiesel, Eldar and Hero 2010)
-};
 
 struct RiskOptions {
   RiskModel model = RiskModel::kSample;

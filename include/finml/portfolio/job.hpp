@@ -8,7 +8,7 @@
 
 #include "finml/backtest/engine.hpp"
 #include "finml/core/provenance.hpp"
-#include "finml/portfolio/settings.hpp"
+#include "finml/portfolio/inputs.hpp"
 
 namespace finml::portfolio {
 

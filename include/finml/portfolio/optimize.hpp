@@ -9,25 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "finml/core/names.hpp"
+#include "finml/portfolio/choices.hpp"
 #include "finml/portfolio/estimates.hpp"
 
 namespace finml::portfolio {
-
-enum class Objective {
-  kMinVariance,
-  kMaxSharpe,
-  kEfficientReturn,   // min variance at or above a target return
-  kEfficientRisk,     // max return at a target volatility
-  kQuadraticUtility,  // max mu'w - risk_aversion / 2 w' Sigma w
-  kMinCvar,           // min conditional value at risk of the historical scenarios (an LP)
-  kMinSemivariance,   // min downside variance below a benchmark return
-  kRiskParity,        // equal (or budgeted) risk contributions
-  kHrp,               // hierarchical risk parity (Lopez de Prado)
-  kInverseVolatility,
-  kEqualWeight,
-  kMaxDiversification,  // max w' sigma / sqrt(w' Sigma w) (Choueifaty and Coignard)
-};
 
 // Whether an objective is solved as a convex programme (so takes every constraint).
 [[nodiscard]] bool IsOptimised(Objective objective);
@@ -99,22 +84,3 @@ struct Portfolio {
                                                        std::size_t points);
 
 }  // namespace finml::portfolio
-
-template <>
-struct finml::EnumNames<finml::portfolio::Objective> {
-  static constexpr std::string_view what = "objective";
-  using O = finml::portfolio::Objective;
-  static constexpr finml::NamedValue<O> values[] = {
-      {O::kMinVariance, "min_variance"},
-      {O::kMaxSharpe, "max_sharpe"},
-      {O::kEfficientReturn, "efficient_return"},
-      {O::kEfficientRisk, "efficient_risk"},
-      {O::kQuadraticUtility, "quadratic_utility"},
-      {O::kMinCvar, "min_cvar"},
-      {O::kMinSemivariance, "min_semivariance"},
-      {O::kRiskParity, "risk_parity"},
-      {O::kHrp, "hrp"},
-      {O::kInverseVolatility, "inverse_volatility"},
-      {O::kEqualWeight, "equal_weight"},
-      {O::kMaxDiversification, "max_diversification"}};
-};

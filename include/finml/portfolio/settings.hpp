@@ -1,6 +1,7 @@
 // Every setting of `finml portfolio optimize|frontier|backtest` and of an experiment's
 // `portfolio:` section, declared once (core/options.hpp): flags, YAML keys, checks and help all
-// come from PortfolioSettings::Schema().
+// come from PortfolioSettings::Schema(). Free of Eigen: experiment files include it, and Eigen
+// must not meet <resolv.h>'s `_res` macro in the server's translation units.
 #pragma once
 
 #include <optional>
@@ -11,16 +12,9 @@
 #include "finml/backtest/config.hpp"
 #include "finml/core/options.hpp"
 #include "finml/data/loader.hpp"
-#include "finml/portfolio/allocation.hpp"
-#include "finml/portfolio/black_litterman.hpp"
-#include "finml/portfolio/estimates.hpp"
-#include "finml/portfolio/optimize.hpp"
+#include "finml/portfolio/choices.hpp"
 
 namespace finml::portfolio {
-
-// Where the expected returns come from: a historical estimate, or Black-Litterman (a
-// market-implied prior blended with views).
-enum class ReturnsChoice { kMean, kCagr, kEwma, kCapm, kBlackLitterman };
 
 using NamedValues = std::vector<std::pair<std::string, double>>;
 
@@ -88,73 +82,4 @@ struct PortfolioSettings {
   static const options::Schema<PortfolioSettings>& Schema();
 };
 
-// Bars per year: `frequency` as set, or inferred from the dates.
-[[nodiscard]] double BarsPerYear(const std::string& frequency,
-                                 const std::vector<data::Timestamp>& time, bool calendar);
-
-// `asset,sector` rows; every capped sector must appear. Errors name the file and line.
-[[nodiscard]] std::vector<SectorLimit> LoadSectorLimits(const std::string& path,
-                                                        const std::vector<std::string>& assets,
-                                                        const NamedValues& caps,
-                                                        const NamedValues& floors,
-                                                        std::vector<std::string>* warnings);
-// `asset,VALUE` rows (weights, market caps) over `assets`, 0 for those not listed.
-[[nodiscard]] Vector LoadAssetValues(const std::string& path,
-                                     const std::vector<std::string>& assets,
-                                     const std::string& what);
-// "A=0.1", "A-B=0.02", "A+B-C=0.01", each optionally "@confidence".
-[[nodiscard]] Views ParseViews(const std::vector<std::string>& views,
-                               const std::vector<std::string>& assets);
-
-// The constraints the settings ask for, over `assets`.
-[[nodiscard]] Constraints MakeConstraints(const PortfolioSettings& settings,
-                                          const std::vector<std::string>& assets,
-                                          std::vector<std::string>* warnings);
-[[nodiscard]] ObjectiveOptions MakeObjectiveOptions(const PortfolioSettings& settings,
-                                                    Objective objective, double frequency,
-                                                    const std::vector<std::string>& assets);
-
-// Expected returns and risk from a window of per-bar returns (bars x assets, NaN where missing).
-struct EstimateNotes {
-  double shrinkage = 0;
-  bool repaired = false;
-};
-[[nodiscard]] Estimates EstimateFromReturns(const Matrix& returns,
-                                            const PortfolioSettings& settings, double frequency,
-                                            const std::vector<std::string>& assets,
-                                            EstimateNotes* notes = nullptr);
-
 }  // namespace finml::portfolio
-
-template <>
-struct finml::EnumNames<finml::portfolio::ReturnsChoice> {
-  static constexpr std::string_view what = "returns model";
-  using R = finml::portfolio::ReturnsChoice;
-  static constexpr finml::NamedValue<R> values[] = {{R::kMean, "mean"},
-                                                    {R::kCagr, "cagr"},
-                                                    {R::kEwma, "ewma"},
-                                                    {R::kCapm, "capm"},
-                                                    {R::kBlackLitterman, "black_litterman"}};
-};
-
-template <>
-struct finml::EnumNames<finml::portfolio::AllocationMethod> {
-  static constexpr std::string_view what = "allocation method";
-  using A = finml::portfolio::AllocationMethod;
-  static constexpr finml::NamedValue<A> values[] = {{A::kInteger, "integer"},
-                                                    {A::kGreedy, "greedy"}};
-};
-
-template <>
-struct finml::EnumNames<finml::portfolio::RiskModel> {
-  static constexpr std::string_view what = "risk model";
-  using R = finml::portfolio::RiskModel;
-  static constexpr finml::NamedValue<R> values[] = {
-      {R::kSample, "sample"},
-      {R::kSemicovariance, "semicovariance"},
-      {R::kExponential, "exponential"},
-      {R::kLedoitWolf, "ledoit_wolf"},
-      {R::kLedoitWolfSingleFactor, "ledoit_wolf_single_factor"},
-      {R::kLedoitWolfConstantCorrelation, "ledoit_wolf_constant_correlation"},
-      {R::kOracleApproximating, "oracle_approximating"}};
-};
