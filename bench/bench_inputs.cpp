@@ -10,32 +10,12 @@
 #include <stdexcept>
 #include <vector>
 
+#include "bench_rng.hpp"
 #include "finml/data/loader.hpp"
 #include "finml/data/timestamp.hpp"
 
 namespace finml_bench {
 namespace {
-
-// splitmix64: fixed output for a fixed seed on every platform, unlike the <random> distributions.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t Next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
-  // Irwin-Hall with four terms, rescaled to unit variance: arithmetic only, so no libm
-  // differences can change the bytes written.
-  double Noise() {
-    return (Uniform() + Uniform() + Uniform() + Uniform() - 2.0) * 1.7320508075688772;
-  }
-
- private:
-  std::uint64_t state_;
-};
 
 void AppendDate(std::string& out, finml::data::CivilDate d) {
   fmt::format_to(std::back_inserter(out), "{:04d}-{:02d}-{:02d}", d.year, d.month, d.day);

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "bench_rng.hpp"
 #include "finml/portfolio/optimize.hpp"
 
 namespace finml_bench {
@@ -22,26 +23,6 @@ constexpr double kRiskFree = 0.02;
 constexpr int kFactors = 20;
 constexpr std::size_t kFrontierPoints = 50;
 constexpr std::uint64_t kSeed = 20261201;
-
-// splitmix64 as in bench_inputs.cpp: the same bytes on every platform and compiler.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t Next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
-  // Irwin-Hall with four terms, rescaled to unit variance.
-  double Noise() {
-    return (Uniform() + Uniform() + Uniform() + Uniform() - 2.0) * 1.7320508075688772;
-  }
-
- private:
-  std::uint64_t state_;
-};
 
 std::string CovFile(int n) { return "portfolio_cov_" + std::to_string(n) + ".f64"; }
 std::string MuFile(int n) { return "portfolio_mu_" + std::to_string(n) + ".f64"; }
