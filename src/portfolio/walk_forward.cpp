@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "finml/backtest/performance.hpp"
 #include "finml/core/error.hpp"
@@ -139,13 +140,22 @@ WalkForward WalkForwardWeights(const ReturnsData& data, const PortfolioSettings&
       for (Eigen::Index k = 0; k < m; ++k)
         part_caps(k) = (*caps)(eligible[static_cast<std::size_t>(k)]);
     }
+    // One estimate per date serves every objective.
+    std::optional<Estimates> estimates;
+    std::string estimate_error;
+    try {
+      estimates =
+          EstimateFromReturns(sub, s, data.frequency, names, nullptr, caps ? &part_caps : nullptr);
+      if (expected) estimates->expected = forecast;
+    } catch (const Error& err) {
+      estimate_error = err.what();
+    }
     for (std::size_t k = 0; k < walk.tracks.size(); ++k) {
       auto& track = walk.tracks[k];
       Vector w;
       try {
-        Estimates e = EstimateFromReturns(sub, s, data.frequency, names, nullptr,
-                                          caps ? &part_caps : nullptr);
-        if (expected) e.expected = forecast;
+        if (!estimates) throw InvalidInput(estimate_error);
+        const Estimates& e = *estimates;
         Constraints c = part;
         c.current.resize(m);
         for (Eigen::Index i = 0; i < m; ++i)
