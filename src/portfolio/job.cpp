@@ -7,6 +7,7 @@
 
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
+#include "finml/core/strings.hpp"
 #include "finml/data/loader.hpp"
 #include "finml/portfolio/page.hpp"
 
@@ -57,6 +58,13 @@ ReturnsData ReturnsDataFrom(const data::MarketData& md, const std::string& sourc
       }
   } else {
     d.returns = values;
+    for (Eigen::Index j = 0; j < values.cols(); ++j)
+      for (Eigen::Index t = 0; t < values.rows(); ++t)
+        FINML_REQUIRE(!(values(t, j) <= -1),
+                      "{}: '{}' returns {} on {}, a loss of 100% or more; are these percentages? "
+                      "(fix: simple returns as fractions, 0.05 for 5%)",
+                      source, d.assets[static_cast<std::size_t>(j)], values(t, j),
+                      d.time_label[static_cast<std::size_t>(t)]);
   }
   d.frequency = BarsPerYear(frequency, d.time, d.calendar);
   return d;
@@ -104,26 +112,48 @@ Prepared Prepare(const PortfolioSettings& s) {
   const std::size_t last = static_cast<std::size_t>(p.data.returns.rows()) - 1;
   p.window = TrailingReturns(p.data.returns, last, s.window);
   p.first_row = s.window == 0 || s.window > last ? 0 : last + 1 - s.window;
+  std::vector<std::string> sparse;  // assets with returns on under 90% of the window's bars
   for (Eigen::Index j = 0; j < p.window.cols(); ++j) {
     const auto count = p.window.col(j).array().isFinite().count();
+    const std::string& asset = p.data.assets[static_cast<std::size_t>(j)];
     FINML_REQUIRE(count >= 2,
                   "{}: asset '{}' has {} returns in the window, too few to estimate its risk "
                   "(fix: a longer --window, or --drop {})",
-                  p.data.source, p.data.assets[static_cast<std::size_t>(j)], count,
-                  p.data.assets[static_cast<std::size_t>(j)]);
+                  p.data.source, asset, count, asset);
+    if (static_cast<double>(count) < 0.9 * static_cast<double>(p.window.rows()))
+      sparse.push_back(fmt::format("{} ({} of {})", asset, count, p.window.rows()));
   }
+  if (!sparse.empty())
+    p.warnings.push_back(fmt::format(
+        "{} assets have returns on under 90% of the window's bars: {}. Pairwise estimates use "
+        "fewer bars for them, and the shrinkage risk models and the scenario objectives (CVaR, "
+        "semivariance) count a missing return as 0, which makes them look safer than they are "
+        "(fix: a --window where every asset trades, or --drop them)",
+        sparse.size(), JoinStrings(sparse, ", ")));
+  if (p.window.rows() <= p.window.cols())
+    p.warnings.push_back(fmt::format(
+        "{} bars of returns for {} assets: the sample covariance is singular and the estimates "
+        "mostly noise (fix: a longer --window, or a shrinkage --risk-model such as ledoit_wolf)",
+        p.window.rows(), p.window.cols()));
+  // Settings that only some choices read: say so rather than ignore them.
+  auto unused = [&](bool given, const char* flag, const char* needs) {
+    if (given) p.warnings.push_back(fmt::format("{} has no effect without {}", flag, needs));
+  };
+  const bool bl = s.returns_model == ReturnsChoice::kBlackLitterman;
+  unused(!bl && !s.views.empty(), "--view", "--returns-model black_litterman");
+  unused(!bl && !s.market_caps.empty(), "--market-caps", "--returns-model black_litterman");
+  unused(s.objective != Objective::kRiskParity && !s.budgets.empty(), "--budget",
+         "--objective risk_parity");
+  unused(s.objective != Objective::kEfficientReturn && s.target_return.has_value(),
+         "--target-return", "--objective efficient_return");
+  unused(s.objective != Objective::kEfficientRisk && s.target_volatility.has_value(),
+         "--target-volatility", "--objective efficient_risk");
   p.estimates = EstimateFromReturns(p.window, s, p.data.frequency, p.data.assets, &p.notes);
   if (p.notes.repaired)
     p.warnings.push_back(
         "the covariance was not positive semidefinite (pairwise estimates over different bars) "
         "and its negative eigenvalues were clipped to zero; prefer a window where every asset "
         "trades, or a shrinkage risk model");
-  if ((s.objective == Objective::kMinCvar || s.objective == Objective::kMinSemivariance) &&
-      !p.window.allFinite())
-    p.warnings.push_back(
-        "some assets miss returns in the window; the scenario objectives count a missing return "
-        "as 0, which makes an asset listed late look safer than it is (fix: a --window where "
-        "every asset trades, or --drop the late ones)");
   p.constraints = MakeConstraints(s, p.data.assets, &p.warnings);
   p.options = MakeObjectiveOptions(s, s.objective, p.data.frequency, p.data.assets);
   return p;

@@ -79,7 +79,10 @@ const options::Schema<PortfolioSettings>& PortfolioSettings::Schema() {
     s.Add("prices", &P::prices, "CSV of prices (wide or long panel)");
     s.Add("returns", &P::returns, "CSV of per-bar simple returns instead (wide)");
     s.Embed(&P::load, data::LoadOptions::Schema());
-    s.Add("window", &P::window, "most recent bars of returns used; 0: all").Max(1e7);
+    s.Add("window", &P::window,
+          "bars of returns behind each estimate; 0: all (backtest: an expanding window, from bar "
+          "252)")
+        .Max(1e7);
     s.Add("frequency", &P::frequency, "bars per year: auto, daily, weekly, monthly or a number");
     s.Add("returns_model", &P::returns_model, "expected returns");
     s.Add("returns_span", &P::returns_span, "ewma returns: span in bars").Min(1);

@@ -61,8 +61,18 @@ std::vector<std::size_t> RebalanceRows(const std::vector<data::Timestamp>& time,
 
 WalkForward WalkForwardWeights(const ReturnsData& data, const PortfolioSettings& s,
                                const ExpectedReturnsAt* expected) {
+  FINML_REQUIRE(s.window != 1,
+                "a walk-forward estimates from a trailing window of at least 2 bars (fix: "
+                "--window 252, or 0 for an expanding window)");
+  FINML_REQUIRE(data.assets.size() >= 2,
+                "{}: {} asset; a portfolio needs at least two (fix: a file with several columns)",
+                data.source, data.assets.size());
+  for (std::size_t k = 0; k < s.objectives.size(); ++k)
+    for (std::size_t i = 0; i < k; ++i)
+      FINML_REQUIRE(s.objectives[i] != s.objectives[k], "--objectives names {} twice",
+                    EnumName(s.objectives[k]));
+  // 0: an expanding window, first decided once a year of daily bars is there.
   const std::size_t window = s.window == 0 ? 252 : s.window;
-  FINML_REQUIRE(window >= 2, "--window must be at least 2 bars");
   WalkForward walk;
   walk.rows = RebalanceRows(data.time, data.calendar, s.rebalance, window);
   FINML_REQUIRE(!walk.rows.empty(),
@@ -91,13 +101,13 @@ WalkForward WalkForwardWeights(const ReturnsData& data, const PortfolioSettings&
     progress.Update(d + 1, data.time_label[t]);
     // Eligible: a price at the decision (something to trade), returns on 90% of the window, and
     // a forecast when the expected returns are forecasts.
-    const Matrix trailing = TrailingReturns(data.returns, t, window);
+    const Matrix trailing = TrailingReturns(data.returns, t, s.window);
     std::vector<Eigen::Index> eligible;
     for (Eigen::Index j = 0; j < n; ++j) {
       const bool priced =
           data.prices.size() == 0 || std::isfinite(data.prices(static_cast<Eigen::Index>(t), j));
       const auto count = trailing.col(j).array().isFinite().count();
-      if (priced && static_cast<double>(count) >= 0.9 * static_cast<double>(window))
+      if (priced && static_cast<double>(count) >= 0.9 * static_cast<double>(trailing.rows()))
         eligible.push_back(j);
     }
     Vector forecast;
@@ -315,9 +325,10 @@ std::vector<std::string> RunPortfolioBacktestJob(const PortfolioSettings& settin
   std::vector<std::string> names;
   for (const auto& t : walk.tracks) names.push_back(t.name);
   WalkForwardReport report;
-  report.title =
-      fmt::format("Portfolio backtest: {} re-optimised {}, {}-bar window", JoinStrings(names, ", "),
-                  settings.rebalance, settings.window == 0 ? 252 : settings.window);
+  report.title = fmt::format("Portfolio backtest: {} re-optimised {}, {}", JoinStrings(names, ", "),
+                             settings.rebalance,
+                             settings.window == 0 ? std::string("expanding window")
+                                                  : fmt::format("{}-bar window", settings.window));
   report.signals = "weights optimised on each rebalance date from the trailing window only";
   return WriteWalkForward(dir, data, settings, walk, results, provenance, report);
 }
