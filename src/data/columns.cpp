@@ -213,6 +213,18 @@ ColumnPlan PlanColumns(const std::vector<std::string>& header,
   } else if (long_panel) {
     plan.symbol_keep = options.symbols;
   }
+  // A wide panel's columns are its assets: one name twice would be two assets under one name,
+  // and every output keyed by asset would keep only one of them.
+  if (!long_panel) {
+    for (std::size_t i = 0; i < names.size(); ++i)
+      for (std::size_t j = 0; j < i; ++j)
+        if (!ignored[i] && !ignored[j] && i != plan.date_col && j != plan.date_col &&
+            Trim(names[i]) == Trim(names[j]))
+          throw DataError(SourceLocation{file, 1, i + 1},
+                          fmt::format("column '{}' appears twice (columns {} and {})",
+                                      Excerpt(names[i]), j + 1, i + 1),
+                          "rename one of them (--rename OLD=NEW renames the first), or --drop it");
+  }
   std::vector<std::size_t> unknown;
   for (std::size_t i = 0; i < lower.size(); ++i) {
     if (ignored[i] || i == plan.date_col || (plan.symbol_col && i == *plan.symbol_col)) continue;

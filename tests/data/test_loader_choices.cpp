@@ -383,3 +383,23 @@ TEST(LoaderChoices, ReturnsMayBeNegative) {
 }
 
 }  // namespace finml::data
+
+namespace finml::data {
+namespace {
+
+// Two columns of one name would be two assets under one name: a clear error, unless one is
+// renamed or dropped.
+TEST(LoaderChoices, ADuplicatedAssetColumnIsAnError) {
+  constexpr std::string_view csv = "Date,AA,AXP,AA\n2020-01-01,1,2,3\n2020-01-02,1.1,2.1,3.1\n";
+  EXPECT_NE(ErrorOf(csv, {}).find("column 'AA' appears twice (columns 2 and 4)"), std::string::npos)
+      << ErrorOf(csv, {});
+  LoadOptions renamed;
+  renamed.rename = {{"AA", "AA_old"}};
+  const MarketData md = ParseMarketData(csv, "prices.csv", renamed);
+  ASSERT_EQ(md.assets.size(), 3u);
+  EXPECT_EQ(md.Symbols()[0], "AA_old");
+  EXPECT_EQ(md.Symbols()[2], "AA");
+}
+
+}  // namespace
+}  // namespace finml::data
