@@ -158,6 +158,8 @@ RiskEstimate LedoitWolfSingleFactor(const Matrix& returns) {
 // one (ddof 1) while the moments behind the intensity use the filled returns over all bars.
 RiskEstimate LedoitWolfConstantCorrelation(const Matrix& returns) {
   const Matrix s = PairwiseCovariance(returns);
+  // One asset has no correlation to average: the sample is the target.
+  if (s.rows() < 2) return {s, 0, false};
   const Matrix x = CentredFilled(returns);
   const double t = static_cast<double>(x.rows());
   const Eigen::Index n = s.rows();
@@ -332,6 +334,14 @@ RiskEstimate EstimateRisk(const Matrix& returns, const RiskOptions& o) {
       e = Oas(returns);
       break;
   }
+  // A price that never moves is harmless to most models (a riskless asset) but has no
+  // correlation, which the constant-correlation target divides by.
+  for (Eigen::Index j = 0; j < returns.cols() && !e.covariance.allFinite(); ++j)
+    FINML_REQUIRE(!(PairwiseCovariance(returns.col(j))(0, 0) == 0),
+                  "asset {} (column {} of the returns) has the same return on every bar, a price "
+                  "that never moves, so its correlations are undefined (fix: drop it, e.g. --drop "
+                  "NAME, or another --risk-model)",
+                  j, j + 1);
   FINML_REQUIRE(e.covariance.allFinite(),
                 "the covariance has undefined entries: some pair of assets never has returns on "
                 "the same bars (fix: a window where they overlap)");

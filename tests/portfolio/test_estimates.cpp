@@ -145,3 +145,25 @@ TEST(EstimateInputs, TooFewBarsIsAClearError) {
 
 }  // namespace
 }  // namespace finml::portfolio
+
+namespace finml::portfolio {
+namespace {
+
+TEST(EstimatesEdges, ConstantCorrelationNamesAFlatPriceAndTakesOneAsset) {
+  Matrix r(5, 2);
+  r << 0.01, 0.0, -0.02, 0.0, 0.03, 0.0, 0.0, 0.0, 0.01, 0.0;
+  const RiskOptions o{RiskModel::kLedoitWolfConstantCorrelation};
+  try {
+    (void)EstimateRisk(r, o);
+    ADD_FAILURE() << "no error for a flat price";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("has the same return on every bar"), std::string::npos)
+        << e.what();
+  }
+  const RiskEstimate one = EstimateRisk(r.leftCols(1), o);
+  EXPECT_TRUE(one.covariance.allFinite());
+  EXPECT_EQ(one.shrinkage, 0);
+}
+
+}  // namespace
+}  // namespace finml::portfolio
