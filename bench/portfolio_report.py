@@ -13,10 +13,12 @@ import os
 import platform
 import re
 import statistics
-import subprocess
 import sys
 
 import numpy as np
+
+# The helpers every bench report shares.
+from report import cmake_cache, read_json, sh
 
 BEGIN, END = "<!-- portfolio:begin -->", "<!-- portfolio:end -->"
 AIM_RATIO = 10.0  # issue 16: at least 10x cvxopt
@@ -28,16 +30,8 @@ LABEL = {"min_variance": "minimum variance", "max_sharpe": "maximum Sharpe",
          "frontier": "efficient frontier, 50 points"}
 
 
-def read_json(path):
-    with open(path) as f:
-        return json.load(f)
 
 
-def sh(*cmd):
-    try:
-        return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return ""
 
 
 def commit(root):
@@ -356,15 +350,6 @@ def where_time_goes(work, finml_minvar):
     return md
 
 
-def cmake_cache(build_dir, key):
-    try:
-        with open(os.path.join(build_dir, "CMakeCache.txt")) as f:
-            for line in f:
-                if line.startswith(key + ":"):
-                    return line.split("=", 1)[1].strip()
-    except OSError:
-        pass
-    return ""
 
 
 if __name__ == "__main__":

@@ -84,16 +84,15 @@ Matrix PairwiseCorrelation(const Matrix& r) {
   });
 }
 
-namespace {
-
-// Returns with missing values as 0 (numpy's nan_to_num): what the shrinkage estimators see.
-Matrix Filled(const Matrix& r) {
+Matrix MissingAsZero(const Matrix& r) {
   return r.unaryExpr([](double v) { return Valid(v) ? v : 0.0; });
 }
 
+namespace {
+
 // The filled returns with each column centred.
 Matrix CentredFilled(const Matrix& r) {
-  Matrix x = Filled(r);
+  Matrix x = MissingAsZero(r);
   x.rowwise() -= x.colwise().mean();
   return x;
 }
@@ -121,7 +120,7 @@ RiskEstimate LedoitWolf(const Matrix& returns) {
 // Ledoit and Wolf (2003) toward Sharpe's single-factor model, as PyPortfolioOpt's
 // _ledoit_wolf_single_factor (itself after their covMarket.m), quirks included.
 RiskEstimate LedoitWolfSingleFactor(const Matrix& returns) {
-  const Matrix filled = Filled(returns);
+  const Matrix filled = MissingAsZero(returns);
   const Matrix x = CentredFilled(returns);
   const double t = static_cast<double>(x.rows());
   // The market is the equal-weight mean of the uncentred returns; its covariances (betas, varmkt)

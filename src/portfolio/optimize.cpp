@@ -368,7 +368,7 @@ Matrix Scenarios(const Estimates& e, const std::string& what) {
                 "{} needs the per-bar returns ({} bars of {} assets given; fix: estimate from "
                 "prices or returns, not a covariance alone)",
                 what, e.returns.rows(), e.returns.cols());
-  return e.returns.unaryExpr([](double v) { return std::isfinite(v) ? v : 0.0; });
+  return MissingAsZero(e.returns);
 }
 
 // Rockafellar and Uryasev: min alpha + 1 / ((1 - beta) T) sum_t u_t, u_t >= -r_t' w - alpha,
@@ -460,7 +460,7 @@ Portfolio Describe(const Vector& w, const Estimates& e, const ObjectiveOptions& 
   const Vector sigma = e.covariance.diagonal().cwiseMax(0.0).cwiseSqrt();
   p.diversification_ratio = p.volatility > 0 ? sigma.dot(w) / p.volatility : 0;
   if (e.returns.rows() >= 2 && e.returns.cols() == w.size()) {
-    const Vector r = e.returns.unaryExpr([](double v) { return std::isfinite(v) ? v : 0.0; }) * w;
+    const Vector r = MissingAsZero(e.returns) * w;
     p.cvar = ScenarioCvar(r, o.cvar_beta);
     const double downside =
         (r.array() - o.downside_benchmark).min(0.0).square().sum() / static_cast<double>(r.size());

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "expect_error.hpp"
 #include "finml/core/error.hpp"
 #include "finml/portfolio/allocation.hpp"
 
@@ -296,15 +297,7 @@ TEST(Allocation, TimeLimitReturnsTheBestFoundFlagged) {
   EXPECT_LE(LpObjective(w, p, 1e6, a.shares), LpObjective(w, p, 1e6, greedy.shares));
 }
 
-void ExpectError(const std::function<void()>& call, const std::string& words) {
-  try {
-    call();
-    ADD_FAILURE() << "no error; expected one saying " << words;
-  } catch (const InvalidInput& e) {
-    EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("fix:"), std::string::npos) << e.what();
-  }
-}
+using finml::testing::ExpectError;
 
 TEST(Allocation, BadInputsAreClearErrors) {
   const Vector w = Of({0.5, 0.3, 0.2}), p = Of({10, 20, 5});

@@ -12,6 +12,7 @@
 #include <random>
 #include <sstream>
 
+#include "expect_error.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
 #include "finml/portfolio/optimize.hpp"
@@ -375,15 +376,7 @@ TEST_F(OptimizeTurnover, LargeCostPenaltyMeansNoTrade) {
 
 // ---- Clear errors.
 
-void ExpectError(const std::function<void()>& call, const std::string& words) {
-  try {
-    call();
-    ADD_FAILURE() << "no error; expected one saying " << words;
-  } catch (const InvalidInput& e) {
-    EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("fix:"), std::string::npos) << e.what();
-  }
-}
+using finml::testing::ExpectError;
 
 // A factor-model covariance (positive definite) of n assets: a market factor with betas in
 // [0.5, 1.5], four more, and idiosyncratic variances; random expected returns. The high-beta assets

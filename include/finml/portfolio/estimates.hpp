@@ -60,6 +60,10 @@ struct RiskEstimate {
 // a window where all assets trade.
 [[nodiscard]] RiskEstimate EstimateRisk(const Matrix& returns, const RiskOptions& options);
 
+// Returns with missing values as 0 (numpy's nan_to_num): what the shrinkage estimators and the
+// scenario objectives (CVaR, semivariance) see.
+[[nodiscard]] Matrix MissingAsZero(const Matrix& returns);
+
 // pandas' DataFrame.cov() and .corr(): each pair over the bars where both have returns, per bar
 // (not annualised), nothing repaired.
 [[nodiscard]] Matrix PairwiseCovariance(const Matrix& returns);
