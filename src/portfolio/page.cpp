@@ -13,8 +13,11 @@ using report::Axis;
 using report::Figure;
 using report::Unit;
 
+// Numbers as the rest of the page writes them (a shrinkage of 0.0224, not 0.022366171931816028).
 std::string Text(const nlohmann::json& v) {
-  return v.is_string() ? v.get<std::string>() : v.dump();
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number()) return report::Number(v.get<double>(), 4);
+  return v.dump();
 }
 
 }  // namespace
