@@ -43,16 +43,111 @@ PricePanel MakePricePanel(const data::MarketData& market, data::Field field) {
   return p;
 }
 
+Book::Book(const PricePanel& prices, const ExecutionConfig& execution, Rebalance rebalance)
+    : prices_(&prices),
+      execution_(execution),
+      rebalance_(rebalance),
+      at_open_(execution.fill == FillPrice::kNextOpen),
+      cash_(execution.initial_capital),
+      shares_(prices.assets(), 0.0),
+      mark_(prices.assets(), std::nan("")),
+      last_target_(prices.assets(), std::nan("")),
+      halted_by_asset_(prices.assets(), 0) {
+  FINML_REQUIRE(!at_open_ || prices.open.rows == prices.rows(),
+                "{}: fill 'open' needs opening prices, and this data has closes only (fix: use "
+                "fill 'close', or supply OHLC data)",
+                prices.source);
+}
+
+double Book::Equity() const {
+  double equity = cash_;
+  for (std::size_t i = 0; i < shares_.size(); ++i)
+    if (shares_[i] != 0) equity += shares_[i] * mark_[i];
+  return equity;
+}
+
+Book::Bar Book::Advance(std::size_t t, const double* target, std::vector<Trade>* trades,
+                        double* holdings) {
+  const std::size_t n = shares_.size();
+  const PricePanel& prices = *prices_;
+  const double* fill_price = at_open_ ? prices.open.row(t) : prices.close.row(t);
+  const double cost_rate = execution_.cost_bps * 1e-4;
+  const double slip_rate = execution_.slippage_bps * 1e-4;
+  Bar bar;
+  if (target && HasAny(target, n)) {
+    // Equity when the orders go out, valuing each holding at its fill price where it trades.
+    double nav = cash_;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (shares_[i] == 0) continue;
+      nav += shares_[i] * (std::isnan(fill_price[i]) ? mark_[i] : fill_price[i]);
+    }
+    double traded = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double w = target[i];
+      if (std::isnan(w)) continue;
+      if (rebalance_ == Rebalance::kOnChange && w == last_target_[i]) continue;
+      const double px = fill_price[i];
+      if (std::isnan(px)) {
+        // Halted or not listed: the order waits for the next decision that still wants it.
+        if (shares_[i] != 0 || w != 0) {
+          ++halted_orders_;
+          ++halted_by_asset_[i];
+        } else {
+          last_target_[i] = w;
+        }
+        continue;
+      }
+      last_target_[i] = w;
+      // A ruined book (equity <= 0) opens nothing more; it may still close what it holds.
+      const double desired = nav > 0 ? w * nav / px : 0.0;
+      const double quantity = desired - shares_[i];
+      const double quoted_value = std::abs(quantity) * px;
+      if (quoted_value <= 1e-12 * std::abs(nav)) continue;
+      ++orders_;
+      if (quoted_value < execution_.min_trade_value) {
+        ++small_orders_skipped_;
+        continue;
+      }
+      const double price = px * (1.0 + (quantity > 0 ? slip_rate : -slip_rate));
+      const double value = std::abs(quantity) * price;
+      const double fee = std::max(execution_.min_fee, cost_rate * value);
+      const double slip_cost = std::abs(quantity) * px * slip_rate;
+      cash_ -= quantity * price + fee;
+      shares_[i] += quantity;
+      mark_[i] = px;
+      traded += value;
+      bar.fees += fee;
+      bar.slippage += slip_cost;
+      if (trades) trades->push_back({t, i, quantity, price, value, fee, slip_cost});
+    }
+    bar.turnover = nav > 0 ? traded / nav : 0.0;
+  }
+  const double* close = prices.close.row(t);
+  double equity = cash_, gross = 0, net = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isnan(close[i])) mark_[i] = close[i];
+    if (shares_[i] == 0) continue;
+    const double value = shares_[i] * mark_[i];
+    if (holdings) holdings[i] = value;
+    equity += value;
+    gross += std::abs(value);
+    net += value;
+  }
+  bar.equity = equity;
+  bar.cash = cash_;
+  bar.gross_exposure = equity > 0 ? gross / equity : 0.0;
+  bar.net_exposure = equity > 0 ? net / equity : 0.0;
+  if (holdings)
+    for (std::size_t i = 0; i < n; ++i) holdings[i] = equity > 0 ? holdings[i] / equity : 0.0;
+  return bar;
+}
+
 EngineResult Simulate(const PricePanel& prices, const Panel& targets,
                       const ExecutionConfig& execution, Rebalance rebalance, bool record_trades) {
   const std::size_t t_count = prices.rows(), n = prices.assets();
   if (targets.rows != t_count || targets.cols != n)
     throw InternalError("Simulate: target and price panels differ in shape");
-  const bool at_open = execution.fill == FillPrice::kNextOpen;
-  FINML_REQUIRE(!at_open || prices.open.rows == t_count,
-                "{}: fill 'open' needs opening prices, and this data has closes only (fix: use "
-                "fill 'close', or supply OHLC data)",
-                prices.source);
+  Book book(prices, execution, rebalance);
   std::size_t first = 0;
   while (first < t_count && !HasAny(targets.row(first), n)) ++first;
   FINML_REQUIRE(
@@ -67,89 +162,29 @@ EngineResult Simulate(const PricePanel& prices, const Panel& targets,
 
   EngineResult r;
   r.first_row = first;
-  r.halted_by_asset.assign(n, 0);
   const std::size_t steps = t_count - first;
   for (auto* v :
        {&r.equity, &r.cash, &r.gross_exposure, &r.net_exposure, &r.turnover, &r.fees, &r.slippage})
     v->assign(steps, 0.0);
   if (steps * n <= EngineResult::kMaxHoldingsCells) r.holdings = Panel(steps, n, 0.0);
-  const double cost_rate = execution.cost_bps * 1e-4;
-  const double slip_rate = execution.slippage_bps * 1e-4;
-  double cash = execution.initial_capital;
-  std::vector<double> shares(n, 0.0), mark(n, std::nan("")), last_target(n, std::nan(""));
-  r.equity[0] = r.cash[0] = cash;
+  r.equity[0] = r.cash[0] = execution.initial_capital;
 
   for (std::size_t t = first + 1; t < t_count; ++t) {
     const std::size_t k = t - first;
-    const double* target = targets.row(t - 1);
-    const double* fill_price = at_open ? prices.open.row(t) : prices.close.row(t);
-    if (HasAny(target, n)) {
-      // Equity when the orders go out, valuing each holding at its fill price where it trades.
-      double nav = cash;
-      for (std::size_t i = 0; i < n; ++i) {
-        if (shares[i] == 0) continue;
-        nav += shares[i] * (std::isnan(fill_price[i]) ? mark[i] : fill_price[i]);
-      }
-      double traded = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        const double w = target[i];
-        if (std::isnan(w)) continue;
-        if (rebalance == Rebalance::kOnChange && w == last_target[i]) continue;
-        const double px = fill_price[i];
-        if (std::isnan(px)) {
-          // Halted or not listed: the order waits for the next decision that still wants it.
-          if (shares[i] != 0 || w != 0) {
-            ++r.halted_orders;
-            ++r.halted_by_asset[i];
-          } else {
-            last_target[i] = w;
-          }
-          continue;
-        }
-        last_target[i] = w;
-        // A ruined book (equity <= 0) opens nothing more; it may still close what it holds.
-        const double desired = nav > 0 ? w * nav / px : 0.0;
-        const double quantity = desired - shares[i];
-        const double quoted_value = std::abs(quantity) * px;
-        if (quoted_value <= 1e-12 * std::abs(nav)) continue;
-        ++r.orders;
-        if (quoted_value < execution.min_trade_value) {
-          ++r.small_orders_skipped;
-          continue;
-        }
-        const double price = px * (1.0 + (quantity > 0 ? slip_rate : -slip_rate));
-        const double value = std::abs(quantity) * price;
-        const double fee = std::max(execution.min_fee, cost_rate * value);
-        const double slip_cost = std::abs(quantity) * px * slip_rate;
-        cash -= quantity * price + fee;
-        shares[i] += quantity;
-        mark[i] = px;
-        traded += value;
-        r.fees[k] += fee;
-        r.slippage[k] += slip_cost;
-        if (record_trades) r.trades.push_back({t, i, quantity, price, value, fee, slip_cost});
-      }
-      r.turnover[k] = nav > 0 ? traded / nav : 0.0;
-    }
-    const double* close = prices.close.row(t);
-    double equity = cash, gross = 0, net = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!std::isnan(close[i])) mark[i] = close[i];
-      if (shares[i] == 0) continue;
-      const double value = shares[i] * mark[i];
-      if (r.holdings.rows) r.holdings.at(k, i) = value;
-      equity += value;
-      gross += std::abs(value);
-      net += value;
-    }
-    r.equity[k] = equity;
-    r.cash[k] = cash;
-    r.gross_exposure[k] = equity > 0 ? gross / equity : 0.0;
-    r.net_exposure[k] = equity > 0 ? net / equity : 0.0;
-    if (r.holdings.rows)
-      for (std::size_t i = 0; i < n; ++i)
-        r.holdings.at(k, i) = equity > 0 ? r.holdings.at(k, i) / equity : 0.0;
+    const Book::Bar bar = book.Advance(t, targets.row(t - 1), record_trades ? &r.trades : nullptr,
+                                       r.holdings.rows ? &r.holdings.at(k, 0) : nullptr);
+    r.equity[k] = bar.equity;
+    r.cash[k] = bar.cash;
+    r.gross_exposure[k] = bar.gross_exposure;
+    r.net_exposure[k] = bar.net_exposure;
+    r.turnover[k] = bar.turnover;
+    r.fees[k] = bar.fees;
+    r.slippage[k] = bar.slippage;
   }
+  r.orders = book.Orders();
+  r.halted_orders = book.HaltedOrders();
+  r.halted_by_asset = book.HaltedByAsset();
+  r.small_orders_skipped = book.SmallOrdersSkipped();
   return r;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "finml/core/cli_options.hpp"
+#include "finml/rl/workflow.hpp"
 #include "finml/serve/options.hpp"
 
 namespace finml::cli {
@@ -86,6 +87,16 @@ struct PortfolioCommandOptions {
 void SetupPortfolio(CLI::App& app, PortfolioCommandOptions& options);
 int RunPortfolio(const PortfolioCommandOptions& options, const CLI::App& app,
                  const std::string& command_line);
+
+struct RlCommandOptions {
+  CliFlags train;               // every RL setting, and --set
+  rl::EvaluateSettings evaluate;
+  std::string out;
+  bool overwrite = false;
+};
+// `rl` gets two subcommands: train and evaluate.
+void SetupRl(CLI::App& app, RlCommandOptions& options);
+int RunRl(const RlCommandOptions& options, const CLI::App& app, const std::string& command_line);
 
 struct CreditCommandOptions {
   CliFlags train;  // every credit setting, --param key=value, --set

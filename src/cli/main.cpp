@@ -39,6 +39,11 @@ int main(int argc, char** argv) {
       "portfolio", "portfolio optimisation: weights, efficient frontiers, walk-forward backtests");
   finml::cli::SetupPortfolio(*portfolio_app, portfolio_options);
 
+  finml::cli::RlCommandOptions rl_options;
+  CLI::App* rl_app = app.add_subcommand(
+      "rl", "reinforcement learning: trading and allocation agents against simple baselines");
+  finml::cli::SetupRl(*rl_app, rl_options);
+
   finml::cli::CreditCommandOptions credit_options;
   CLI::App* credit_app =
       app.add_subcommand("credit", "credit scoring: train (cross-validated) and score applicants");
@@ -71,6 +76,7 @@ int main(int argc, char** argv) {
       return finml::cli::RunRisk(risk_options, *risk_app, command_line);
     if (app.got_subcommand("portfolio"))
       return finml::cli::RunPortfolio(portfolio_options, *portfolio_app, command_line);
+    if (app.got_subcommand("rl")) return finml::cli::RunRl(rl_options, *rl_app, command_line);
     if (app.got_subcommand("serve")) return finml::cli::RunServe(serve_options);
     if (app.got_subcommand("backtest"))
       return finml::cli::RunBacktest(backtest_options, *backtest_app, command_line);

@@ -1,5 +1,7 @@
 #include "finml/run/predict.hpp"
 
+#include "finml/rl/saved_agent.hpp"
+
 #include <cmath>
 #include <map>
 
@@ -98,6 +100,7 @@ ForecastBatch SavedForecaster::Predict(const data::MarketData& md, const std::st
 }
 
 std::size_t PredictToCsv(const PredictOptions& o) {
+  if (rl::IsAgentDirectory(o.model_dir)) return rl::PredictAgentToCsv(o.model_dir, o.input, o.out);
   const SavedForecaster saved = SavedForecaster::Load(o.model_dir);
   const data::MarketData md = LoadExperimentData(saved.Config(), o.input);
   const ForecastBatch batch = saved.Predict(md, o.input);

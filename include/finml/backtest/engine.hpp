@@ -71,6 +71,42 @@ struct EngineResult {
   std::size_t small_orders_skipped = 0;  // below min_trade_value
 };
 
+// One account through time, bar by bar: what Simulate runs for a whole panel, and what an
+// environment that decides one bar at a time (rl/environment.hpp) runs, so both fill, charge and
+// mark identically.
+class Book {
+ public:
+  struct Bar {
+    double equity = 0, cash = 0, gross_exposure = 0, net_exposure = 0;
+    double turnover = 0, fees = 0, slippage = 0;
+  };
+  // Starts with the initial capital in cash. `prices` must outlive the book.
+  Book(const PricePanel& prices, const ExecutionConfig& execution, Rebalance rebalance);
+  // Fills `target` (weights decided at the close of bar t-1; nullptr or all NaN: no orders) at
+  // bar t, then marks every position at bar t's close. `trades` (optional) receives the fills;
+  // `holdings` (optional, one per asset) each position's value over equity.
+  Bar Advance(std::size_t t, const double* target, std::vector<Trade>* trades = nullptr,
+              double* holdings = nullptr);
+  // Cash plus positions at their last marks.
+  [[nodiscard]] double Equity() const;
+  [[nodiscard]] const std::vector<double>& Shares() const { return shares_; }
+  [[nodiscard]] const std::vector<double>& Marks() const { return mark_; }
+  [[nodiscard]] std::size_t Orders() const { return orders_; }
+  [[nodiscard]] std::size_t HaltedOrders() const { return halted_orders_; }
+  [[nodiscard]] const std::vector<std::size_t>& HaltedByAsset() const { return halted_by_asset_; }
+  [[nodiscard]] std::size_t SmallOrdersSkipped() const { return small_orders_skipped_; }
+
+ private:
+  const PricePanel* prices_;
+  ExecutionConfig execution_;
+  Rebalance rebalance_;
+  bool at_open_;
+  double cash_;
+  std::vector<double> shares_, mark_, last_target_;
+  std::vector<std::size_t> halted_by_asset_;
+  std::size_t orders_ = 0, halted_orders_ = 0, small_orders_skipped_ = 0;
+};
+
 // `targets` (rows x assets): the weight wanted after the close of each bar, NaN for "no
 // instruction" (keep the position). Returns an error if nothing is ever decided.
 [[nodiscard]] EngineResult Simulate(const PricePanel& prices, const Panel& targets,

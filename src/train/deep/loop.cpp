@@ -10,16 +10,6 @@
 namespace finml::train::deep {
 namespace {
 
-std::unique_ptr<torch::optim::Optimizer> MakeOptimizer(torch::nn::Module& module,
-                                                       const LoopOptions& o) {
-  if (o.optimizer == OptimizerKind::kAdamW) {
-    return std::make_unique<torch::optim::AdamW>(
-        module.parameters(), torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
-  }
-  return std::make_unique<torch::optim::Adam>(
-      module.parameters(), torch::optim::AdamOptions(o.lr).weight_decay(o.weight_decay));
-}
-
 double ScheduledRate(const LoopOptions& o, std::int64_t epoch) {
   double lr = o.lr;
   if (o.schedule == ScheduleKind::kCosine) {
@@ -47,11 +37,23 @@ void Restore(torch::nn::Module& module, const std::vector<torch::Tensor>& state)
 
 }  // namespace
 
+std::unique_ptr<torch::optim::Optimizer> MakeOptimizer(std::vector<torch::Tensor> parameters,
+                                                       const LoopOptions& o) {
+  if (o.optimizer == OptimizerKind::kAdamW) {
+    return std::make_unique<torch::optim::AdamW>(
+        std::move(parameters), torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
+  }
+  return std::make_unique<torch::optim::Adam>(
+      std::move(parameters), torch::optim::AdamOptions(o.lr).weight_decay(o.weight_decay));
+}
+
 LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLoss& batch_loss,
                      const ValidationLoss& validate, const LoopOptions& o, std::mt19937_64& rng,
-                     torch::Device device) {
+                     torch::Device device, torch::optim::Optimizer* given) {
   LoopResult result;
-  auto optimizer = MakeOptimizer(module, o);
+  std::unique_ptr<torch::optim::Optimizer> own;
+  if (!given) own = MakeOptimizer(module.parameters(), o);
+  torch::optim::Optimizer* optimizer = given ? given : own.get();
   std::vector<std::int64_t> order(static_cast<std::size_t>(rows));
   std::iota(order.begin(), order.end(), 0);
   double best = std::numeric_limits<double>::infinity();

@@ -45,8 +45,15 @@ using ValidationLoss = std::function<double()>;
 // once in an order drawn from `rng` (one generator through every phase of a fit keeps runs
 // reproducible). With `validate`, stops after `patience` epochs without improvement and restores
 // the weights (parameters and buffers) of the best epoch. Leaves the module in eval mode.
+// `optimizer`: one that lives across calls (an RL learner's, whose Adam moments must survive each
+// update); by default the loop makes its own for this call, over the module's parameters.
 LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLoss& batch_loss,
                      const ValidationLoss& validate, const LoopOptions& options,
-                     std::mt19937_64& rng, torch::Device device = torch::kCPU);
+                     std::mt19937_64& rng, torch::Device device = torch::kCPU,
+                     torch::optim::Optimizer* optimizer = nullptr);
+
+// The optimiser the options name (Adam or AdamW, learning rate, weight decay) over `parameters`.
+[[nodiscard]] std::unique_ptr<torch::optim::Optimizer> MakeOptimizer(
+    std::vector<torch::Tensor> parameters, const LoopOptions& options);
 
 }  // namespace finml::train::deep

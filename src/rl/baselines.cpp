@@ -1,0 +1,193 @@
+#include "finml/rl/baselines.hpp"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "finml/core/error.hpp"
+#include "finml/portfolio/walk_forward.hpp"
+
+namespace finml::rl {
+namespace {
+
+using backtest::Panel;
+
+bool Priced(const MarketInputs& in, std::size_t t, std::size_t i) {
+  return !std::isnan(in.prices.close.at(t, i));
+}
+
+Panel BuyAndHold(const MarketInputs& in, std::size_t start) {
+  const std::size_t n = in.assets();
+  Panel targets(in.rows(), n);
+  std::size_t listed = 0;
+  for (std::size_t i = 0; i < n; ++i) listed += Priced(in, start, i) ? 1 : 0;
+  for (std::size_t i = 0; i < n; ++i)
+    targets.at(start, i) = Priced(in, start, i) ? 1.0 / static_cast<double>(listed) : 0.0;
+  return targets;
+}
+
+// A walk-forward track traded from `start`: the book of its latest decision at or before
+// `start` (made from data up to that decision only), then its own decisions.
+Panel FromStart(const Panel& weights, std::size_t start, std::size_t last) {
+  Panel targets(weights.rows, weights.cols);
+  std::size_t latest = start + 1;
+  for (std::size_t t = 0; t <= start; ++t)
+    if (std::any_of(weights.row(t), weights.row(t) + weights.cols,
+                    [](double w) { return !std::isnan(w); }))
+      latest = t;
+  // Before its first decision the track holds cash, so it still trades the same bars.
+  for (std::size_t i = 0; i < weights.cols; ++i) {
+    const double w = latest <= start ? weights.at(latest, i) : 0.0;
+    targets.at(start, i) = std::isnan(w) ? 0.0 : w;
+  }
+  for (std::size_t t = start + 1; t < last; ++t)
+    for (std::size_t i = 0; i < weights.cols; ++i) targets.at(t, i) = weights.at(t, i);
+  return targets;
+}
+
+struct RidgeFit {
+  Eigen::VectorXd mean, scale, beta;
+  double intercept = 0;
+};
+
+// Pooled samples (asset i, bar t) for decisions t in [from, to) with the next bar's log return.
+void Samples(const MarketInputs& in, std::size_t per_asset, std::size_t from, std::size_t to,
+             Eigen::MatrixXd& x, Eigen::VectorXd& y) {
+  std::vector<std::pair<std::size_t, std::size_t>> keep;
+  for (std::size_t t = std::max(from, in.first_row); t < to && t + 1 < in.rows(); ++t)
+    for (std::size_t i = 0; i < in.assets(); ++i)
+      if (Priced(in, t, i) && Priced(in, t + 1, i)) keep.emplace_back(t, i);
+  x.resize(static_cast<Eigen::Index>(keep.size()), static_cast<Eigen::Index>(per_asset));
+  y.resize(static_cast<Eigen::Index>(keep.size()));
+  for (std::size_t k = 0; k < keep.size(); ++k) {
+    const auto [t, i] = keep[k];
+    const float* block = in.state.data() + t * in.state_size + i * per_asset;
+    for (std::size_t f = 0; f < per_asset; ++f)
+      x(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(f)) = block[f];
+    y(static_cast<Eigen::Index>(k)) =
+        std::log(in.prices.close.at(t + 1, i) / in.prices.close.at(t, i));
+  }
+}
+
+RidgeFit FitRidge(const MarketInputs& in, std::size_t per_asset, std::size_t train_last,
+                  std::size_t validation_last) {
+  Eigen::MatrixXd x, xv;
+  Eigen::VectorXd y, yv;
+  Samples(in, per_asset, in.first_row, train_last, x, y);
+  Samples(in, per_asset, train_last, validation_last, xv, yv);
+  FINML_REQUIRE(x.rows() > static_cast<Eigen::Index>(per_asset),
+                "{}: too few training bars for the forecaster baseline", in.source);
+  RidgeFit fit;
+  fit.mean = x.colwise().mean();
+  fit.scale = ((x.rowwise() - fit.mean.transpose()).array().square().colwise().mean())
+                  .sqrt()
+                  .unaryExpr([](double s) { return s > 1e-12 ? 1.0 / s : 1.0; });
+  const Eigen::MatrixXd z = (x.rowwise() - fit.mean.transpose()).array().rowwise() *
+                            fit.scale.transpose().array();
+  fit.intercept = y.mean();
+  const Eigen::VectorXd yc = y.array() - fit.intercept;
+  const Eigen::MatrixXd gram = z.transpose() * z;
+  const Eigen::VectorXd xty = z.transpose() * yc;
+  const double rows = static_cast<double>(x.rows());
+  double best = std::numeric_limits<double>::infinity();
+  for (double a : {1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0}) {
+    const Eigen::MatrixXd reg =
+        gram + a * rows * Eigen::MatrixXd::Identity(gram.rows(), gram.cols());
+    const Eigen::VectorXd beta = reg.ldlt().solve(xty);
+    double error = 0;
+    if (xv.rows() > 0) {
+      const Eigen::MatrixXd zv = (xv.rowwise() - fit.mean.transpose()).array().rowwise() *
+                                 fit.scale.transpose().array();
+      error = ((zv * beta).array() + fit.intercept - yv.array()).square().mean();
+    }
+    if (error < best || fit.beta.size() == 0) {
+      best = error;
+      fit.beta = beta;
+    }
+  }
+  return fit;
+}
+
+double Forecast(const RidgeFit& fit, const MarketInputs& in, std::size_t per_asset, std::size_t t,
+                std::size_t i) {
+  const float* block = in.state.data() + t * in.state_size + i * per_asset;
+  double v = fit.intercept;
+  for (std::size_t f = 0; f < per_asset; ++f) {
+    const auto k = static_cast<Eigen::Index>(f);
+    v += (block[f] - fit.mean(k)) * fit.scale(k) * fit.beta(k);
+  }
+  return v;
+}
+
+}  // namespace
+
+std::vector<BaselineTrack> BaselineTargets(const data::MarketData& market,
+                                           const MarketInputs& in, const EnvSettings& env,
+                                           const RlSettings& settings,
+                                           const std::vector<BaselineWindow>& windows) {
+  FINML_REQUIRE(!windows.empty(), "no trading window");
+  const std::size_t start = windows.front().start, last = windows.back().end;
+  const std::size_t n = in.assets();
+  std::vector<BaselineTrack> out;
+  out.push_back({"buy_and_hold", BuyAndHold(in, start),
+                 n > 1 ? "equal weights bought on the first trading bar and held"
+                       : "the asset bought on the first trading bar and held"});
+
+  if (n > 1) {
+    portfolio::PortfolioSettings ps;
+    ps.objectives = {portfolio::Objective::kEqualWeight, portfolio::Objective::kMinVariance};
+    ps.rebalance = settings.baseline_rebalance;
+    ps.window = settings.baseline_window;
+    ps.bounds = {0, 1};
+    const portfolio::ReturnsData data = portfolio::ReturnsDataFrom(
+        market, in.source, false, "auto", data::Field::kClose);
+    const portfolio::WalkForward walk = portfolio::WalkForwardWeights(data, ps);
+    const char* names[] = {"equal_weight", "min_variance"};
+    const char* what[] = {
+        "equal weights, re-balanced {}",
+        "minimum variance (long-only, sample covariance of the trailing {} bars), re-balanced {}"};
+    for (std::size_t k = 0; k < walk.tracks.size(); ++k) {
+      out.push_back({names[k], FromStart(walk.tracks[k].weights, start, last),
+                     k == 0 ? fmt::format(fmt::runtime(what[0]), settings.baseline_rebalance)
+                            : fmt::format(fmt::runtime(what[1]), settings.baseline_window,
+                                          settings.baseline_rebalance)});
+    }
+  }
+
+  const std::size_t per_asset = in.per_asset;
+  Panel forecast_targets(in.rows(), n);
+  const bool can_short = env.actions == TradingActions::kShortFlatLong;
+  const std::size_t k_held = std::min(settings.top_k, n);
+  std::vector<std::pair<double, std::size_t>> ranked;
+  for (const BaselineWindow& w : windows) {
+    const RidgeFit fit = FitRidge(in, per_asset, w.train_last, w.start);
+    for (std::size_t t = w.start; t < w.end; ++t) {
+      if (n == 1) {
+        const double f = Forecast(fit, in, per_asset, t, 0);
+        forecast_targets.at(t, 0) = f > 0 ? 1.0 : (can_short && f < 0 ? -1.0 : 0.0);
+        continue;
+      }
+      ranked.clear();
+      for (std::size_t i = 0; i < n; ++i) {
+        forecast_targets.at(t, i) = 0;
+        if (Priced(in, t, i)) ranked.emplace_back(Forecast(fit, in, per_asset, t, i), i);
+      }
+      std::sort(ranked.begin(), ranked.end(), std::greater<>());
+      const std::size_t held = std::min(k_held, ranked.size());
+      for (std::size_t j = 0; j < held; ++j)
+        forecast_targets.at(t, ranked[j].second) = 1.0 / static_cast<double>(held);
+    }
+  }
+  out.push_back(
+      {n > 1 ? fmt::format("ridge_top{}", k_held) : "ridge_sign", std::move(forecast_targets),
+       n > 1 ? fmt::format("a ridge forecast of the next bar's log return from the state's "
+                           "per-asset inputs (fitted on the training bars, penalty chosen on "
+                           "validation); the top {} held in equal weights",
+                           k_held)
+             : std::string("a ridge forecast of the next bar's log return; long when positive") +
+                   (can_short ? ", short when negative" : ", flat otherwise")});
+  return out;
+}
+
+}  // namespace finml::rl
