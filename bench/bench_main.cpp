@@ -12,6 +12,9 @@
 // finml_bench --portfolio_generate=DIR | --portfolio_run=DIR [--portfolio_reps=R]
 //             [--portfolio_out=FILE] [--portfolio_only=CASE]
 //   the portfolio-optimisation comparison with bench/peer_cvxopt.py; see bench_portfolio.hpp
+// finml_bench --rl_run=CSV [--rl_out=FILE] [--rl_transitions=T] [--rl_reps=R] [--rl_learn=N]
+//             [--rl_check=DIR]
+//   the reinforcement-learning comparison with bench/peer_rl.py; see bench_rl.hpp
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
@@ -26,6 +29,7 @@
 #include "bench_deep.hpp"
 #include "bench_inputs.hpp"
 #include "bench_portfolio.hpp"
+#include "bench_rl.hpp"
 #include "bench_serve.hpp"
 
 int main(int argc, char** argv) {
@@ -33,6 +37,7 @@ int main(int argc, char** argv) {
   std::string credit_run, serve_floor;
   std::string portfolio_generate, portfolio_run, portfolio_out, portfolio_only;
   int portfolio_reps = 3;
+  finml_bench::RlOptions rl;
   std::string generate_dir, data_dir, deep_generate, deep_run, deep_step, deep_trace, deep_only,
       deep_impl = "fused";
   std::vector<char*> rest;
@@ -56,6 +61,18 @@ int main(int argc, char** argv) {
       portfolio_only = arg.substr(arg.find('=') + 1);
     } else if (arg.starts_with("--portfolio_reps=")) {
       portfolio_reps = std::stoi(std::string(arg.substr(arg.find('=') + 1)));
+    } else if (arg.starts_with("--rl_run=")) {
+      rl.csv = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--rl_out=")) {
+      rl.out = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--rl_check=")) {
+      rl.check = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--rl_transitions=")) {
+      rl.transitions = std::stoul(std::string(arg.substr(arg.find('=') + 1)));
+    } else if (arg.starts_with("--rl_reps=")) {
+      rl.reps = std::stoi(std::string(arg.substr(arg.find('=') + 1)));
+    } else if (arg.starts_with("--rl_learn=")) {
+      rl.learn = std::stoul(std::string(arg.substr(arg.find('=') + 1)));
     } else if (arg.starts_with("--serve_floor=")) {
       serve_floor = arg.substr(arg.find('=') + 1);
     } else if (arg.starts_with("--deep_run=")) {
@@ -83,6 +100,10 @@ int main(int argc, char** argv) {
     }
     if (!portfolio_run.empty()) {
       finml_bench::RunPortfolio(portfolio_run, portfolio_reps, portfolio_out, portfolio_only);
+      return 0;
+    }
+    if (!rl.csv.empty()) {
+      finml_bench::RunRl(rl);
       return 0;
     }
     if (!serve_floor.empty()) {

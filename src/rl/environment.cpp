@@ -25,7 +25,7 @@ data::MarketData TradedAssets(const data::MarketData& market, const EnvSettings&
   for (const auto& bars : market.assets)
     if (bars.symbol == env.asset) one.assets.push_back(bars);
   if (one.assets.empty()) {
-    throw InvalidInput(fmt::format("{}: no symbol '{}' to trade (did you mean '{}'? fix: --symbol "
+    throw InvalidInput(fmt::format("{}: no symbol '{}' to trade (did you mean '{}'? fix: --asset "
                                    "one of the data's symbols)",
                                    market.source, env.asset,
                                    ClosestMatch(env.asset, market.Symbols())));

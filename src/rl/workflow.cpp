@@ -56,6 +56,10 @@ Split ResolveSplit(const MarketInputs& in, const RlSettings& s) {
     split.validation_last = *row;
   }
   const auto label = [&](std::size_t t) { return in.prices.time_label[t]; };
+  FINML_REQUIRE(split.train_last + 4 <= split.last,
+                "{}: training would take the bars up to {} and the data ends on {}: nothing is "
+                "left to validate and trade (fix: an earlier --train-end)",
+                in.source, label(split.train_last), label(split.last));
   FINML_REQUIRE(split.train_last >= in.first_row + 20,
                 "{}: training would end on {} with {} bars of complete state; the state needs "
                 "{} bars of history first (fix: a later --train-end, or a shorter --window)",

@@ -404,3 +404,33 @@ finml_cli_test(portfolio_from_forecasts 0 "portfolio: ridge \\(max_sharpe\\) +Sh
 finml_cli_test(portfolio_section_with_prices 2 "drop portfolio.prices and portfolio.returns" --
                $<TARGET_FILE:finml> run examples/dow30_forecast_portfolio.yaml
                --set portfolio.prices=data/dowjones30.csv --out ${FINML_CLI_OUT}/never)
+
+# Reinforcement learning (issue 17): the agent's trading is the backtester's on its weights; the
+# saved agent predicts and evaluates; wrong requests are refused with the fix.
+add_test(NAME cli.rl_backtest_parity
+         COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/rl_backtest_parity.sh $<TARGET_FILE:finml>
+                 ${FINML_CLI_OUT}/rl_parity WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+finml_cli_test(rl_dqn_on_portfolio 2 "the portfolio environment takes continuous target weights.*--env trading" --
+               $<TARGET_FILE:finml> rl train --prices data/dowjones30.csv --agent dqn --out ${FINML_CLI_OUT}/never)
+finml_cli_test(rl_unknown_asset 2 "no symbol 'KOO' to trade \\(did you mean 'KO'" --
+               $<TARGET_FILE:finml> rl train --prices data/dowjones30.csv --env trading --asset KOO
+               --out ${FINML_CLI_OUT}/never)
+finml_cli_test(rl_train_end_past_data 2 "nothing is left to validate and trade \\(fix: an earlier --train-end\\)" --
+               $<TARGET_FILE:finml> rl train --prices data/dowjones30.csv --train-end 2050-01-01
+               --out ${FINML_CLI_OUT}/never)
+finml_cli_test(rl_retrain_word 2 "'retrain' is 'weekly': give none, monthly, quarterly" --
+               $<TARGET_FILE:finml> rl train --prices data/dowjones30.csv --retrain weekly
+               --out ${FINML_CLI_OUT}/never)
+finml_cli_test(rl_unknown_agent 2 "unknown agent 'ddpg'.*valid: ppo, a2c, reinforce, dqn, sac" --
+               $<TARGET_FILE:finml> rl train --prices data/dowjones30.csv --agent ddpg
+               --out ${FINML_CLI_OUT}/never)
+finml_cli_test(rl_trading_dqn 0 "ridge_sign +Sharpe" --
+               $<TARGET_FILE:finml> rl train --prices data/pypfopt_stock_prices.csv --env trading
+               --asset AMZN --agent dqn --timesteps 3000 --seeds 2 --learning-starts 500
+               --train-end 2012-12-31 --validation-end 2015-12-31
+               --out ${FINML_CLI_OUT}/rl_trading_dqn --overwrite)
+finml_cli_test(rl_ensemble_rolling 0 "^ensemble +Sharpe" --
+               $<TARGET_FILE:finml> rl train --prices data/dowjones30.csv --agent ppo --agent a2c
+               --timesteps 800 --seeds 1 --retrain quarterly --train-end 1997-06-30
+               --validation-end 1999-06-30 --turbulence --feature rsi_14
+               --out ${FINML_CLI_OUT}/rl_ensemble --overwrite)
