@@ -138,7 +138,7 @@ nlohmann::json Learn(const Setup& s, std::size_t timesteps) {
     if (p.episodes > 0) last_return = p.episode_return;
   return {{"timesteps", done},
           {"seconds", t},
-          {"iterations", curve.size()},
+          {"curve_points", curve.size()},
           {"last_episode_return", last_return}};
 }
 
@@ -206,7 +206,7 @@ void RunRl(const RlOptions& o) {
       {"reps", o.reps},
       {"cases", nlohmann::json::object()}};
   for (std::size_t copies : {std::size_t{8}, std::size_t{64}})
-    result["cases"]["env_" + std::to_string(copies)] = EnvCase(s, copies, o.transitions, o.reps);
+    if (o.transitions > 0) result["cases"]["env_" + std::to_string(copies)] = EnvCase(s, copies, o.transitions, o.reps);
   if (o.learn > 0) result["learn"] = Learn(s, o.learn);
   const std::string text = result.dump(2);
   if (o.out.empty()) {

@@ -8,7 +8,8 @@
 //               [--rl_learn=N] [--rl_check=DIR]
 //       MarketEnv::Step throughput with seeded random logits (splitmix64 noise, a ring of 64
 //       steps generated before the clock starts) for 8 and 64 copies: R repetitions (default 3)
-//       of about T transitions (copies x steps, default 200000) each, after 200 untimed steps.
+//       of about T transitions (copies x steps, default 200000) each, after 200 untimed steps;
+//       T = 0 skips them.
 //       With N > 0 it also times the PPO agent's Learn over N transitions in process (training
 //       only: no data loading, validation, trading or baselines), with the hyperparameters and
 //       seed `finml rl train --agent ppo --seeds 1` uses. Writes JSON to FILE (default stdout).

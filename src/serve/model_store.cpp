@@ -7,7 +7,9 @@
 #include <filesystem>
 
 #include "audit.hpp"
+#include "agent_servable.hpp"
 #include "credit_servable.hpp"
+#include "finml/rl/saved_agent.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
 #include "finml/core/sha256.hpp"
@@ -43,9 +45,10 @@ std::shared_ptr<const Servable> LoadServable(const std::string& dir, const std::
   const std::string format = manifest.value("format", "");
   if (format == "finml-model/1") return LoadForecastServable(dir, name, limits);
   if (format == "finml-credit/1") return LoadCreditServable(dir, name, limits);
+  if (format == rl::kAgentFormat) return LoadAgentServable(dir, name, limits);
   throw InvalidInput(
-      fmt::format("{}: unknown model format '{}' (finml serves finml-model/1 and "
-                  "finml-credit/1)",
+      fmt::format("{}: unknown model format '{}' (finml serves finml-model/1, "
+                  "finml-credit/1 and finml-rl/1)",
                   path, format));
 }
 
