@@ -5,6 +5,7 @@
 #include "finml/core/progress.hpp"
 #include "finml/run/credit_experiment.hpp"
 #include "finml/run/risk_experiment.hpp"
+#include "finml/run/rl_experiment.hpp"
 #include "finml/run/runner.hpp"
 
 namespace finml::cli {
@@ -70,6 +71,14 @@ int RunRun(const RunCommandOptions& o, const std::string& command_line) {
       if (o.print_config) return print(risk.ToJson());
       const std::string dir = run::RunRiskExperiment(risk, o.out_dir, command_line, o.overwrite);
       std::printf("results: %s (run.json, and a folder per section)\n", dir.c_str());
+      return 0;
+    }
+    if (task == "rl") {
+      const auto rl = run::ParseRlExperiment(root, o.experiment);
+      if (o.print_config) return print(rl.ToJson());
+      const std::string dir = run::RunRlExperiment(rl, o.out_dir, command_line, o.overwrite,
+                                                   Progress::TerminalAttached());
+      std::printf("report: %s/report.html\nmetrics: %s/metrics.json\n", dir.c_str(), dir.c_str());
       return 0;
     }
     return RunForecast(run::ParseExperiment(root, o.experiment), o, command_line);

@@ -51,13 +51,14 @@ struct RidgeFit {
   double intercept = 0;
 };
 
-// Pooled samples (asset i, bar t) for decisions t in [from, to) with the next bar's log return.
-void Samples(const MarketInputs& in, std::size_t per_asset, std::size_t from, std::size_t to,
-             Eigen::MatrixXd& x, Eigen::VectorXd& y) {
+// Pooled samples (asset i, bar t) with the log return over the `horizon` bars after t, for
+// decisions t whose outcome is known by `to`.
+void Samples(const MarketInputs& in, std::size_t per_asset, std::size_t horizon, std::size_t from,
+             std::size_t to, Eigen::MatrixXd& x, Eigen::VectorXd& y) {
   std::vector<std::pair<std::size_t, std::size_t>> keep;
-  for (std::size_t t = std::max(from, in.first_row); t < to && t + 1 < in.rows(); ++t)
+  for (std::size_t t = std::max(from, in.first_row); t + horizon <= to && t + horizon < in.rows(); ++t)
     for (std::size_t i = 0; i < in.assets(); ++i)
-      if (Priced(in, t, i) && Priced(in, t + 1, i)) keep.emplace_back(t, i);
+      if (Priced(in, t, i) && Priced(in, t + horizon, i)) keep.emplace_back(t, i);
   x.resize(static_cast<Eigen::Index>(keep.size()), static_cast<Eigen::Index>(per_asset));
   y.resize(static_cast<Eigen::Index>(keep.size()));
   for (std::size_t k = 0; k < keep.size(); ++k) {
@@ -66,16 +67,16 @@ void Samples(const MarketInputs& in, std::size_t per_asset, std::size_t from, st
     for (std::size_t f = 0; f < per_asset; ++f)
       x(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(f)) = block[f];
     y(static_cast<Eigen::Index>(k)) =
-        std::log(in.prices.close.at(t + 1, i) / in.prices.close.at(t, i));
+        std::log(in.prices.close.at(t + horizon, i) / in.prices.close.at(t, i));
   }
 }
 
-RidgeFit FitRidge(const MarketInputs& in, std::size_t per_asset, std::size_t train_last,
-                  std::size_t validation_last) {
+RidgeFit FitRidge(const MarketInputs& in, std::size_t per_asset, std::size_t horizon,
+                  std::size_t train_last, std::size_t validation_last) {
   Eigen::MatrixXd x, xv;
   Eigen::VectorXd y, yv;
-  Samples(in, per_asset, in.first_row, train_last, x, y);
-  Samples(in, per_asset, train_last, validation_last, xv, yv);
+  Samples(in, per_asset, horizon, in.first_row, train_last, x, y);
+  Samples(in, per_asset, horizon, train_last, validation_last, xv, yv);
   FINML_REQUIRE(x.rows() > static_cast<Eigen::Index>(per_asset),
                 "{}: too few training bars for the forecaster baseline", in.source);
   RidgeFit fit;
@@ -156,13 +157,16 @@ std::vector<BaselineTrack> BaselineTargets(const data::MarketData& market,
   }
 
   const std::size_t per_asset = in.per_asset;
+  // The forecast is of the return over the holding period: the names are re-chosen as often as
+  // the other baselines re-balance.
+  const std::size_t horizon = std::max<std::size_t>(1, RebalanceBars(settings.baseline_rebalance));
   Panel forecast_targets(in.rows(), n);
   const bool can_short = env.actions == TradingActions::kShortFlatLong;
   const std::size_t k_held = std::min(settings.top_k, n);
   std::vector<std::pair<double, std::size_t>> ranked;
   for (const BaselineWindow& w : windows) {
-    const RidgeFit fit = FitRidge(in, per_asset, w.train_last, w.start);
-    for (std::size_t t = w.start; t < w.end; ++t) {
+    const RidgeFit fit = FitRidge(in, per_asset, horizon, w.train_last, w.start);
+    for (std::size_t t = w.start; t < w.end; t += horizon) {
       if (n == 1) {
         const double f = Forecast(fit, in, per_asset, t, 0);
         forecast_targets.at(t, 0) = f > 0 ? 1.0 : (can_short && f < 0 ? -1.0 : 0.0);
@@ -179,14 +183,18 @@ std::vector<BaselineTrack> BaselineTargets(const data::MarketData& market,
         forecast_targets.at(t, ranked[j].second) = 1.0 / static_cast<double>(held);
     }
   }
+  const std::string period =
+      horizon == 1 ? std::string("bar") : fmt::format("{} bars", horizon);
   out.push_back(
       {n > 1 ? fmt::format("ridge_top{}", k_held) : "ridge_sign", std::move(forecast_targets),
-       n > 1 ? fmt::format("a ridge forecast of the next bar's log return from the state's "
-                           "per-asset inputs (fitted on the training bars, penalty chosen on "
-                           "validation); the top {} held in equal weights",
-                           k_held)
-             : std::string("a ridge forecast of the next bar's log return; long when positive") +
-                   (can_short ? ", short when negative" : ", flat otherwise")});
+       n > 1 ? fmt::format("a ridge forecast of each asset's log return over the next {} from the "
+                           "state's per-asset inputs (fitted on the training bars, penalty chosen "
+                           "on validation); the top {} held in equal weights, re-chosen every {}",
+                           period, k_held, period)
+             : fmt::format("a ridge forecast of the log return over the next {}; long when "
+                           "positive{}, re-decided every {}",
+                           period, can_short ? ", short when negative" : ", flat otherwise",
+                           period)});
   return out;
 }
 

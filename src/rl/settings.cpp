@@ -150,6 +150,16 @@ std::size_t RetrainBars(const std::string& word, const std::string& path) {
   return bars;
 }
 
+std::size_t RebalanceBars(const std::string& word) {
+  if (word == "daily") return 1;
+  if (word == "weekly") return 5;
+  if (word == "monthly") return 21;
+  if (word == "quarterly") return 63;
+  std::size_t bars = 0;
+  const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), bars);
+  return ec == std::errc() && end == word.data() + word.size() ? bars : 0;
+}
+
 const options::Schema<RlSettings>& RlSettings::Schema() {
   static const auto schema = [] {
     using R = RlSettings;
@@ -189,6 +199,9 @@ const options::Schema<RlSettings>& RlSettings::Schema() {
     s.Add("threads", &R::threads, "LibTorch threads").Min(1).Max(256);
     s.Rule(
         "agents", [](const R& r) { return !r.agents.empty(); }, "name at least one agent");
+    s.Rule(
+        "baseline_rebalance", [](const R& r) { return RebalanceBars(r.baseline_rebalance) > 0; },
+        "give daily, weekly, monthly, quarterly or a number of bars");
     s.Rule(
         "retrain",
         [](const R& r) {

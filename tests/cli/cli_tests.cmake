@@ -434,3 +434,11 @@ finml_cli_test(rl_ensemble_rolling 0 "^ensemble +Sharpe" --
                --timesteps 800 --seeds 1 --retrain quarterly --train-end 1997-06-30
                --validation-end 1999-06-30 --turbulence --feature rsi_14
                --out ${FINML_CLI_OUT}/rl_ensemble --overwrite)
+finml_cli_test(rl_experiment_print_config 0 "\"retrain\": \"quarterly\"" --
+               $<TARGET_FILE:finml> run examples/dow30_rl_ensemble.yaml --print-config)
+finml_cli_test(rl_experiment_runs 0 "^ensemble +Sharpe" --
+               $<TARGET_FILE:finml> run examples/dow30_rl_ensemble.yaml --set rl.timesteps=300
+               --set rl.seeds=1 --set rl.learning_starts=100 --out ${FINML_CLI_OUT}/rl_experiment --overwrite)
+finml_cli_test(rl_experiment_bad_key 2 "unknown key 'agent'.*did you mean 'agents'" --
+               $<TARGET_FILE:finml> run examples/dow30_rl_ensemble.yaml --set rl.agent=ppo
+               --out ${FINML_CLI_OUT}/never)

@@ -116,6 +116,9 @@ struct RlSettings {
 [[nodiscard]] std::vector<AgentKind> AllAgents();
 // Bars between re-trainings from a retrain word; 0 for none.
 [[nodiscard]] std::size_t RetrainBars(const std::string& word, const std::string& path);
+// Bars between re-balancings from a baseline_rebalance word (daily 1, weekly 5, monthly 21,
+// quarterly 63, or a number); 0 when the word is none of these.
+[[nodiscard]] std::size_t RebalanceBars(const std::string& word);
 
 }  // namespace finml::rl
 

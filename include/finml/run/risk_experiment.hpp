@@ -13,7 +13,7 @@
 
 namespace finml::run {
 
-// The `task` key of an experiment: "forecast" (also when absent), "risk" or "credit".
+// The `task` key of an experiment: "forecast" (also when absent), "risk", "credit" or "rl".
 [[nodiscard]] std::string ExperimentTask(const ConfigNode& root);
 
 struct RiskExperiment {
