@@ -57,6 +57,10 @@ else
   trap 'rm -rf "$work"' EXIT
 fi
 started="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+# The binaries' modification times, again at the end: a rebuild during the run (another build in
+# the same tree) would mix two builds' numbers, and the report says so.
+binaries=("$finml" "$bin" "$build_dir"/libfinml_core.so "$build_dir"/libfinml_torch.so)
+stat -c '%Y %n' "${binaries[@]}" >"$work/binaries.start"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 t0=$SECONDS
 
@@ -134,6 +138,7 @@ for ((round = 1; round <= rounds; round++)); do
     fi
   done
 done
+stat -c '%Y %n' "${binaries[@]}" >"$work/binaries.end"
 "$py" "$bench_dir/rl_report.py" "$work" "$rounds" "$build_dir" "$started" "$load_start" \
   "$((SECONDS - t0))" "$bench_dir/RESULTS.md" "$prices" "$alt_blas" >/dev/null
 echo "== rl: wrote its section of $bench_dir/RESULTS.md" >&2

@@ -115,6 +115,18 @@ def main():
               f"{stamp(bench_built)}, libfinml_core.so {stamp(core_built)}. Machine: {cpu}, "
               f"nproc {nproc}, load average {load_start} at start, {load_end} at end; "
               f"{platform.platform()}.")
+    try:
+        with open(os.path.join(work, "binaries.start")) as f0, \
+                open(os.path.join(work, "binaries.end")) as f1:
+            before, after = f0.read().split("\n"), f1.read().split("\n")
+        changed = [b.split(" ", 1)[1] for a, b in zip(before, after) if a != b]
+    except OSError:
+        changed = []
+    if changed:
+        md.append("")
+        md.append(f"WARNING: rebuilt during the run, so the rounds below mix two builds: "
+                  f"{', '.join(f'`{os.path.basename(c)}`' for c in changed)}. Rerun on a quiet "
+                  f"tree before quoting these numbers.")
     busiest = max(float(load_start.split()[0]), float(load_end.split()[0]))
     if nproc and busiest > 0.5 * int(nproc):
         md.append("")
@@ -321,32 +333,42 @@ def where_time_goes(work, f_env, learns, timesteps, meta, peer_blas):
     if ppo:
         blas = share(ppo, lambda d, s: "blas" in d)
         sgemm = share(ppo, lambda d, s: "sgemm" in s)
-        mine = share(ppo, lambda d, s: "finml" in d)
+        agents = share(ppo, lambda d, s: d.startswith("libfinml_torch"))
+        core = share(ppo, lambda d, s: d.startswith("libfinml_core"))
         md.append(f"PPO: `perf record -e cpu-clock -F 499` of `finml_bench --rl_learn=4096` "
                   f"(in-process training, 4 rollouts and updates, plus process start): "
                   f"{sgemm:.0f}% of the samples are `sgemm_` and {blas:.0f}% are in the BLAS "
-                  f"library; finml's own code (the environment included) {mine:.1f}%. Top "
-                  f"symbols:")
+                  f"library; libfinml_torch.so (the agents) {agents:.1f}%, libfinml_core.so (the "
+                  f"environment) {core:.1f}%. Top symbols:")
         md.append("")
         md.append("| share | library | symbol |")
         md.append("|---:|---|---|")
-        md += [f"| {s:.1f}% | {dso} | `{sym}` |" for s, dso, sym in ppo[:6] if s >= 0.5]
+        md += [f"| {s:.1f}% | {dso} | `{sym}` |" for s, dso, sym in ppo[:8] if s >= 0.5]
         md.append("")
         netlib = any("/blas/libblas" in l for l in peer_blas)
         learn_s = statistics.median(r["seconds"] for r in learns)
         env_s = timesteps / statistics.median(
             v for e in f_env for v in e["cases"]["env_8"]["rates"])
-        md.append("Both sides run the same LibTorch build (Debian's, BLAS_INFO=generic), whose "
-                  "matrix products go to the system's `libblas.so.3`"
-                  + (", here netlib's reference BLAS" if netlib else "") +
-                  f": the {d + n + 1} x 64 first layers of actor and critic over 256-row minibatches, "
-                  f"forward and backward, 10 epochs x 4 minibatches x "
-                  f"{-(-timesteps // 1024)} rollouts. With that much of the time in one "
-                  f"library both sides call, PPO end to end cannot be much faster than the "
-                  f"PyTorch peer; the environment, where finml's own code runs, is "
-                  f"{1000 * env_s:.0f} ms of the {learn_s:.1f} s of training (its transitions at the rate "
-                  f"above). An optimised BLAS (see the OpenBLAS rows, where run) is what changes "
-                  f"PPO's time on both sides.")
+        work_line = (f"the {d + n + 1} x 64 first layers of actor and critic over 256-row "
+                     f"minibatches, forward and backward, 10 epochs x 4 minibatches x "
+                     f"{-(-timesteps // 1024)} rollouts")
+        blas_name = "the system's `libblas.so.3`" + (
+            ", here netlib's reference BLAS" if netlib else "")
+        if sgemm >= 50:
+            md.append(f"Both sides run the same LibTorch build (Debian's, BLAS_INFO=generic), "
+                      f"whose matrix products go to {blas_name}: {work_line}. With that much of "
+                      f"the time in one library both sides call, PPO end to end cannot be much "
+                      f"faster than the PyTorch peer. An optimised BLAS (see the OpenBLAS rows, "
+                      f"where run) changes PPO's time on both sides.")
+        else:
+            md.append(f"finml's network products no longer spend most of their time in "
+                      f"LibTorch's BLAS (Debian's LibTorch calls {blas_name}): {work_line}. "
+                      f"The peer's `nn.Linear` products still go to the BLAS it loaded (listed "
+                      f"above).")
+        md.append("")
+        md.append(f"The environment, where finml's own RL code runs, accounts for about "
+                  f"{1000 * env_s:.0f} ms of the {learn_s:.1f} s of training (its transitions "
+                  f"at the rate measured above), so speeding it up cannot move PPO's time much.")
         md.append("")
     return md
 

@@ -10,7 +10,7 @@
 namespace finml::rl::deep {
 namespace {
 
-void InitLinear(torch::nn::Linear& layer, double gain) {
+void InitLinear(FastLinear& layer, double gain) {
   torch::NoGradGuard no_grad;
   torch::nn::init::orthogonal_(layer->weight, gain);
   torch::nn::init::zeros_(layer->bias);
@@ -23,7 +23,7 @@ torch::nn::Sequential Mlp(std::int64_t in, std::int64_t out, std::int64_t hidden
   torch::nn::Sequential net;
   std::int64_t width = in;
   for (std::int64_t l = 0; l < layers; ++l) {
-    torch::nn::Linear layer(width, hidden);
+    FastLinear layer(width, hidden);
     InitLinear(layer, std::numbers::sqrt2);
     net->push_back(layer);
     if (tanh) {
@@ -33,7 +33,7 @@ torch::nn::Sequential Mlp(std::int64_t in, std::int64_t out, std::int64_t hidden
     }
     width = hidden;
   }
-  torch::nn::Linear last(width, out);
+  FastLinear last(width, out);
   InitLinear(last, last_gain);
   net->push_back(last);
   return net;
@@ -106,8 +106,8 @@ QNetworkImpl::QNetworkImpl(std::int64_t observations, std::int64_t actions, std:
   trunk_ = register_module("trunk",
                            Mlp(observations, hidden, hidden, std::max<std::int64_t>(layers - 1, 0),
                                std::numbers::sqrt2, false));
-  value_ = register_module("value", torch::nn::Linear(hidden, 1));
-  advantage_ = register_module("advantage", torch::nn::Linear(hidden, actions));
+  value_ = register_module("value", FastLinear(hidden, 1));
+  advantage_ = register_module("advantage", FastLinear(hidden, actions));
   InitLinear(value_, 1.0);
   InitLinear(advantage_, 1.0);
 }
@@ -124,8 +124,8 @@ SquashedActorImpl::SquashedActorImpl(std::int64_t observations, std::int64_t act
   trunk_ = register_module("trunk",
                            Mlp(observations, hidden, hidden, std::max<std::int64_t>(layers - 1, 0),
                                std::numbers::sqrt2, false));
-  mean_ = register_module("mean", torch::nn::Linear(hidden, actions));
-  log_std_ = register_module("log_std", torch::nn::Linear(hidden, actions));
+  mean_ = register_module("mean", FastLinear(hidden, actions));
+  log_std_ = register_module("log_std", FastLinear(hidden, actions));
   InitLinear(mean_, 0.01);
   InitLinear(log_std_, 0.01);
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "finml/rl/agent.hpp"
+#include "rl/deep/eigen_linear.hpp"
 
 namespace finml::rl::deep {
 
@@ -49,7 +50,7 @@ class QNetworkImpl : public torch::nn::Module {
  private:
   bool dueling_;
   torch::nn::Sequential trunk_{nullptr};
-  torch::nn::Linear value_{nullptr}, advantage_{nullptr};
+  FastLinear value_{nullptr}, advantage_{nullptr};
 };
 TORCH_MODULE(QNetwork);
 
@@ -64,7 +65,7 @@ class SquashedActorImpl : public torch::nn::Module {
  private:
   std::pair<torch::Tensor, torch::Tensor> Heads(const torch::Tensor& obs);
   torch::nn::Sequential trunk_{nullptr};
-  torch::nn::Linear mean_{nullptr}, log_std_{nullptr};
+  FastLinear mean_{nullptr}, log_std_{nullptr};
 };
 TORCH_MODULE(SquashedActor);
 

@@ -1,0 +1,103 @@
+#include "rl/deep/eigen_linear.hpp"
+
+#include <Eigen/Dense>
+#include <cmath>
+
+namespace finml::rl::deep {
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+template <typename T>
+using RowMatrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+template <typename T>
+using Dense = Eigen::Map<RowMatrix<T>>;
+template <typename T>
+using ConstDense = Eigen::Map<const RowMatrix<T>>;
+template <typename T>
+using RowVector = Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>>;
+
+template <typename T>
+void Forward(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b,
+             torch::Tensor& y) {
+  const auto batch = x.size(0), in = x.size(1), out = w.size(0);
+  Dense<T> result(y.data_ptr<T>(), batch, out);
+  result.noalias() = ConstDense<T>(x.data_ptr<T>(), batch, in) *
+                     ConstDense<T>(w.data_ptr<T>(), out, in).transpose();
+  result.rowwise() += RowVector<T>(b.data_ptr<T>(), out);
+}
+
+template <typename T>
+void Backward(const torch::Tensor& g, const torch::Tensor& x, const torch::Tensor& w,
+              torch::Tensor& gx, torch::Tensor& gw, torch::Tensor& gb) {
+  const auto batch = x.size(0), in = x.size(1), out = w.size(0);
+  ConstDense<T> grad(g.data_ptr<T>(), batch, out);
+  if (gx.defined())
+    Dense<T>(gx.data_ptr<T>(), batch, in).noalias() =
+        grad * ConstDense<T>(w.data_ptr<T>(), out, in);
+  Dense<T>(gw.data_ptr<T>(), out, in).noalias() =
+      grad.transpose() * ConstDense<T>(x.data_ptr<T>(), batch, in);
+  RowVector<T>(gb.data_ptr<T>(), out) = grad.colwise().sum();
+}
+
+class EigenLinearFunction : public torch::autograd::Function<EigenLinearFunction> {
+ public:
+  static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& x_in,
+                               const torch::Tensor& w_in, const torch::Tensor& b_in) {
+    const torch::Tensor x = x_in.contiguous(), w = w_in.contiguous(), b = b_in.contiguous();
+    ctx->save_for_backward({x, w});
+    torch::Tensor y = torch::empty({x.size(0), w.size(0)}, x.options());
+    if (x.scalar_type() == torch::kDouble) {
+      Forward<double>(x, w, b, y);
+    } else {
+      Forward<float>(x, w, b, y);
+    }
+    return y;
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    const auto saved = ctx->get_saved_variables();
+    const torch::Tensor& x = saved[0];
+    const torch::Tensor& w = saved[1];
+    const torch::Tensor g = grads[0].contiguous();
+    // The input's gradient only where something upstream wants it (not for observations).
+    torch::Tensor gx = ctx->needs_input_grad(0) ? torch::empty_like(x) : torch::Tensor();
+    torch::Tensor gw = torch::empty_like(w), gb = torch::empty({w.size(0)}, w.options());
+    if (x.scalar_type() == torch::kDouble) {
+      Backward<double>(g, x, w, gx, gw, gb);
+    } else {
+      Backward<float>(g, x, w, gx, gw, gb);
+    }
+    return {gx, gw, gb};
+  }
+};
+
+}  // namespace
+
+torch::Tensor EigenLinear(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b) {
+  const bool eigen = x.dim() == 2 && x.device().is_cpu() && x.scalar_type() == w.scalar_type() &&
+                     x.scalar_type() == b.scalar_type() &&
+                     (x.scalar_type() == torch::kFloat || x.scalar_type() == torch::kDouble) &&
+                     x.size(0) > 0;
+  if (!eigen) return torch::nn::functional::linear(x, w, b);
+  return EigenLinearFunction::apply(x, w, b);
+}
+
+FastLinearImpl::FastLinearImpl(std::int64_t in, std::int64_t out) {
+  weight = register_parameter("weight", torch::empty({out, in}));
+  bias = register_parameter("bias", torch::empty({out}));
+  // torch::nn::Linear's own initialisation (kaiming uniform with a = sqrt(5)); the agents
+  // re-initialise orthogonally on top.
+  torch::NoGradGuard no_grad;
+  torch::nn::init::kaiming_uniform_(weight, std::sqrt(5.0));
+  const double bound = 1.0 / std::sqrt(static_cast<double>(in));
+  torch::nn::init::uniform_(bias, -bound, bound);
+}
+
+torch::Tensor FastLinearImpl::forward(const torch::Tensor& x) {
+  if (x.dim() == 2) return EigenLinear(x, weight, bias);
+  return torch::nn::functional::linear(x, weight, bias);
+}
+
+}  // namespace finml::rl::deep

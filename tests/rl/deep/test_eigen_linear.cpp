@@ -1,0 +1,67 @@
+// The Eigen linear layer computes what torch::nn::functional::linear does, values and gradients,
+// and its gradients match central finite differences in double precision.
+#include <gtest/gtest.h>
+
+#include "rl/deep/eigen_linear.hpp"
+
+namespace finml::rl::deep {
+namespace {
+
+TEST(EigenLinear, MatchesTorchLinearInValuesAndGradients) {
+  torch::manual_seed(1);
+  for (auto dtype : {torch::kFloat, torch::kDouble}) {
+    const auto opts = torch::TensorOptions().dtype(dtype).requires_grad(true);
+    const torch::Tensor x = torch::randn({17, 9}, opts), w = torch::randn({5, 9}, opts),
+                        b = torch::randn({5}, opts);
+    const torch::Tensor upstream = torch::randn({17, 5}, torch::TensorOptions().dtype(dtype));
+    const torch::Tensor ours = EigenLinear(x, w, b);
+    const auto our_grads = torch::autograd::grad({ours}, {x, w, b}, {upstream});
+    const torch::Tensor theirs = torch::nn::functional::linear(x, w, b);
+    const auto their_grads = torch::autograd::grad({theirs}, {x, w, b}, {upstream});
+    const double tol = dtype == torch::kFloat ? 1e-5 : 1e-12;
+    EXPECT_TRUE(torch::allclose(ours, theirs, tol, tol));
+    for (std::size_t k = 0; k < 3; ++k)
+      EXPECT_TRUE(torch::allclose(our_grads[k], their_grads[k], tol, tol)) << "gradient " << k;
+  }
+}
+
+TEST(EigenLinear, GradientsMatchFiniteDifferences) {
+  torch::manual_seed(2);
+  const auto opts = torch::TensorOptions().dtype(torch::kDouble);
+  torch::Tensor x = torch::randn({4, 3}, opts).requires_grad_(true);
+  torch::Tensor w = torch::randn({2, 3}, opts).requires_grad_(true);
+  torch::Tensor b = torch::randn({2}, opts).requires_grad_(true);
+  const torch::Tensor probe = torch::randn({4, 2}, opts);
+  const auto loss = [&] { return (EigenLinear(x, w, b) * probe).sum(); };
+  const auto grads = torch::autograd::grad({loss()}, {x, w, b});
+  const double h = 1e-6;
+  std::vector<torch::Tensor> params = {x, w, b};
+  for (std::size_t p = 0; p < 3; ++p) {
+    auto flat = params[p].detach().view({-1});
+    for (std::int64_t i = 0; i < flat.numel(); ++i) {
+      const double keep = flat[i].item<double>();
+      torch::NoGradGuard no_grad;
+      params[p].view({-1})[i] = keep + h;
+      const double up = loss().item<double>();
+      params[p].view({-1})[i] = keep - h;
+      const double down = loss().item<double>();
+      params[p].view({-1})[i] = keep;
+      EXPECT_NEAR(grads[p].view({-1})[i].item<double>(), (up - down) / (2 * h), 1e-7)
+          << "parameter " << p << " entry " << i;
+    }
+  }
+}
+
+TEST(EigenLinear, NoInputGradientWhenNoneIsWanted) {
+  const torch::Tensor x = torch::randn({3, 4});
+  FastLinear layer(4, 2);
+  const torch::Tensor y = layer->forward(x).sum();
+  y.backward();
+  EXPECT_FALSE(x.grad().defined());
+  EXPECT_TRUE(layer->weight.grad().defined());
+  // Other shapes take torch's own path.
+  EXPECT_EQ(layer->forward(torch::randn({2, 3, 4})).sizes(), (std::vector<std::int64_t>{2, 3, 2}));
+}
+
+}  // namespace
+}  // namespace finml::rl::deep
