@@ -1,5 +1,6 @@
 #include "rl/results.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
@@ -221,14 +222,7 @@ void WriteRlReport(const std::string& path, const RlResults& r) {
   report::Figure equity("Growth of 1 over the trading period",
                         {"", r.calendar ? report::Unit::kTime : report::Unit::kCategory},
                         {"growth of 1", report::Unit::kNumber});
-  nlohmann::json x = nlohmann::json::array();
-  for (std::size_t t = 0; t < r.time_label.size(); ++t) {
-    if (r.calendar) {
-      x.push_back(r.time[t]);
-    } else {
-      x.push_back(r.time_label[t]);
-    }
-  }
+  const nlohmann::json x = r.calendar ? report::TimeAxisValues(r.time) : nlohmann::json(r.time_label);
   for (const auto& name : r.strategies) {
     const auto rs = RunsOf(r, name);
     std::vector<double> mean(r.time_label.size(), 0.0);
@@ -239,7 +233,7 @@ void WriteRlReport(const std::string& path, const RlResults& r) {
         equity.Line(fmt::format("{} seed {}", name, run->seed), x, g,
                     {.show_legend = false, .colour_of = name, .width = 0.7});
     }
-    equity.Line(rs.size() > 1 ? name : name, x, mean, {.width = 2.5});
+    equity.Line(name, x, mean, {.width = 2.5});
   }
   for (const auto& b : r.baselines)
     equity.Line(b.name, x, Normalised(b.engine.equity), {.dashed = true});
@@ -248,6 +242,11 @@ void WriteRlReport(const std::string& path, const RlResults& r) {
   if (runs.size() > 1)
     page.Paragraph("Thin lines: each seed's agent; thick: their average (equal capital in each).");
 
+  const bool any_point = std::any_of(r.curves.begin(), r.curves.end(),
+                                     [](const CurveRun& c) { return !c.points.empty(); });
+  if (!any_point)
+    page.Paragraph("No learning curve: no training episode ended (fewer timesteps than the "
+                   "copies times the episode length).");
   report::Figure curves("Learning curves (first training window)",
                         {"environment steps", report::Unit::kCount},
                         {"mean episode return (scaled reward)", report::Unit::kNumber});
@@ -258,9 +257,14 @@ void WriteRlReport(const std::string& path, const RlResults& r) {
       steps.push_back(static_cast<double>(p.timestep));
       values.push_back(p.episode_return);
     }
-    curves.Line(fmt::format("{} seed {}", c.agent, c.seed), steps, values, {.width = 1.2});
+    // One point draws no line: show it as a marker.
+    if (values.size() == 1) {
+      curves.Markers(fmt::format("{} seed {}", c.agent, c.seed), steps, values);
+    } else {
+      curves.Line(fmt::format("{} seed {}", c.agent, c.seed), steps, values, {.width = 1.2});
+    }
   }
-  page.Chart(curves);
+  if (any_point) page.Chart(curves);
 
   if (r.window_starts.size() > 1 || r.strategies.size() > 1) {
     page.Heading("Who traded each window");

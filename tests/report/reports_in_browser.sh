@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Writes one report of every kind (run, panel run, backtest, risk garch/var/portfolio/stress,
-# portfolio optimize/frontier/backtest, credit train with a scorecard and with trees) and checks each in headless Chromium
+# portfolio optimize/frontier/backtest, rl train, credit train with a scorecard and with trees) and checks each in headless Chromium
 # (check_in_browser.sh). With SCREENSHOTS=DIR it also saves a full-page screenshot of each.
 #   reports_in_browser.sh FINML OUT_DIR        (run from the source directory)
 set -euo pipefail
@@ -35,6 +35,8 @@ step "$finml" portfolio optimize --prices data/pypfopt_stock_prices.csv --risk-f
 step "$finml" portfolio frontier --prices data/dowjones30.csv --bounds -0.1,0.3 --out "$out/portfolio_frontier"
 step "$finml" portfolio backtest --prices data/dowjones30.csv --objectives min_variance,hrp,equal_weight \
   --rebalance quarterly --out "$out/portfolio_backtest"
+step "$finml" rl train --prices data/dowjones30.csv --agent ppo --agent a2c --timesteps 400 --seeds 2 \
+  --retrain yearly --out "$out/rl_train"
 step "$finml" credit train --model logistic --out "$out/credit_logistic"
 step "$finml" credit train --model gbdt --out "$out/credit_gbdt"
 
