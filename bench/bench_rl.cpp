@@ -106,8 +106,8 @@ nlohmann::json EnvCase(const Setup& s, std::size_t copies, std::size_t transitio
     std::fprintf(stderr, "finml env %zu copies rep %d: %.0f transitions/s\n", copies, r + 1,
                  static_cast<double>(steps * copies) / t);
   }
-  return {{"copies", copies},       {"steps", steps},         {"transitions", steps * copies},
-          {"seconds", seconds},     {"rates", rates},         {"episodes_ended", episodes},
+  return {{"copies", copies},        {"steps", steps}, {"transitions", steps * copies},
+          {"seconds", seconds},      {"rates", rates}, {"episodes_ended", episodes},
           {"reward_sum", reward_sum}};
 }
 
@@ -206,7 +206,8 @@ void RunRl(const RlOptions& o) {
       {"reps", o.reps},
       {"cases", nlohmann::json::object()}};
   for (std::size_t copies : {std::size_t{8}, std::size_t{64}})
-    if (o.transitions > 0) result["cases"]["env_" + std::to_string(copies)] = EnvCase(s, copies, o.transitions, o.reps);
+    if (o.transitions > 0)
+      result["cases"]["env_" + std::to_string(copies)] = EnvCase(s, copies, o.transitions, o.reps);
   if (o.learn > 0) result["learn"] = Learn(s, o.learn);
   const std::string text = result.dump(2);
   if (o.out.empty()) {

@@ -89,7 +89,7 @@ int RunPortfolio(const PortfolioCommandOptions& options, const CLI::App& app,
                  const std::string& command_line);
 
 struct RlCommandOptions {
-  CliFlags train;               // every RL setting, and --set
+  CliFlags train;  // every RL setting, and --set
   rl::EvaluateSettings evaluate;
   std::string out;
   bool overwrite = false;

@@ -35,8 +35,8 @@ void SetupRl(CLI::App& app, RlCommandOptions& o) {
 int RunRl(const RlCommandOptions& o, const CLI::App& app, const std::string& command_line) {
   std::vector<std::string> lines;
   if (app.got_subcommand("train")) {
-    auto s = rl::RlSettings::Schema().Parse(o.train.Collect(ConfigNode::Map("finml rl train")),
-                                            "", {});
+    auto s =
+        rl::RlSettings::Schema().Parse(o.train.Collect(ConfigNode::Map("finml rl train")), "", {});
     FINML_REQUIRE(!s.prices.empty(), "--prices: give the prices CSV to trade");
     s.prices = run::ResolveDataPath(s.prices, "");
     const data::MarketData market = data::LoadMarketData(s.prices, s.load);

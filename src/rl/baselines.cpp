@@ -56,7 +56,8 @@ struct RidgeFit {
 void Samples(const MarketInputs& in, std::size_t per_asset, std::size_t horizon, std::size_t from,
              std::size_t to, Eigen::MatrixXd& x, Eigen::VectorXd& y) {
   std::vector<std::pair<std::size_t, std::size_t>> keep;
-  for (std::size_t t = std::max(from, in.first_row); t + horizon <= to && t + horizon < in.rows(); ++t)
+  for (std::size_t t = std::max(from, in.first_row); t + horizon <= to && t + horizon < in.rows();
+       ++t)
     for (std::size_t i = 0; i < in.assets(); ++i)
       if (Priced(in, t, i) && Priced(in, t + horizon, i)) keep.emplace_back(t, i);
   x.resize(static_cast<Eigen::Index>(keep.size()), static_cast<Eigen::Index>(per_asset));
@@ -84,8 +85,8 @@ RidgeFit FitRidge(const MarketInputs& in, std::size_t per_asset, std::size_t hor
   fit.scale = ((x.rowwise() - fit.mean.transpose()).array().square().colwise().mean())
                   .sqrt()
                   .unaryExpr([](double s) { return s > 1e-12 ? 1.0 / s : 1.0; });
-  const Eigen::MatrixXd z = (x.rowwise() - fit.mean.transpose()).array().rowwise() *
-                            fit.scale.transpose().array();
+  const Eigen::MatrixXd z =
+      (x.rowwise() - fit.mean.transpose()).array().rowwise() * fit.scale.transpose().array();
   fit.intercept = y.mean();
   const Eigen::VectorXd yc = y.array() - fit.intercept;
   const Eigen::MatrixXd gram = z.transpose() * z;
@@ -98,8 +99,8 @@ RidgeFit FitRidge(const MarketInputs& in, std::size_t per_asset, std::size_t hor
     const Eigen::VectorXd beta = reg.ldlt().solve(xty);
     double error = 0;
     if (xv.rows() > 0) {
-      const Eigen::MatrixXd zv = (xv.rowwise() - fit.mean.transpose()).array().rowwise() *
-                                 fit.scale.transpose().array();
+      const Eigen::MatrixXd zv =
+          (xv.rowwise() - fit.mean.transpose()).array().rowwise() * fit.scale.transpose().array();
       error = ((zv * beta).array() + fit.intercept - yv.array()).square().mean();
     }
     if (error < best || fit.beta.size() == 0) {
@@ -123,9 +124,8 @@ double Forecast(const RidgeFit& fit, const MarketInputs& in, std::size_t per_ass
 
 }  // namespace
 
-std::vector<BaselineTrack> BaselineTargets(const data::MarketData& market,
-                                           const MarketInputs& in, const EnvSettings& env,
-                                           const RlSettings& settings,
+std::vector<BaselineTrack> BaselineTargets(const data::MarketData& market, const MarketInputs& in,
+                                           const EnvSettings& env, const RlSettings& settings,
                                            const std::vector<BaselineWindow>& windows) {
   FINML_REQUIRE(!windows.empty(), "no trading window");
   const std::size_t start = windows.front().start, last = windows.back().end;
@@ -141,8 +141,8 @@ std::vector<BaselineTrack> BaselineTargets(const data::MarketData& market,
     ps.rebalance = settings.baseline_rebalance;
     ps.window = settings.baseline_window;
     ps.bounds = {0, 1};
-    const portfolio::ReturnsData data = portfolio::ReturnsDataFrom(
-        market, in.source, false, "auto", data::Field::kClose);
+    const portfolio::ReturnsData data =
+        portfolio::ReturnsDataFrom(market, in.source, false, "auto", data::Field::kClose);
     const portfolio::WalkForward walk = portfolio::WalkForwardWeights(data, ps);
     const char* names[] = {"equal_weight", "min_variance"};
     const char* what[] = {
@@ -183,8 +183,7 @@ std::vector<BaselineTrack> BaselineTargets(const data::MarketData& market,
         forecast_targets.at(t, ranked[j].second) = 1.0 / static_cast<double>(held);
     }
   }
-  const std::string period =
-      horizon == 1 ? std::string("bar") : fmt::format("{} bars", horizon);
+  const std::string period = horizon == 1 ? std::string("bar") : fmt::format("{} bars", horizon);
   out.push_back(
       {n > 1 ? fmt::format("ridge_top{}", k_held) : "ridge_sign", std::move(forecast_targets),
        n > 1 ? fmt::format("a ridge forecast of each asset's log return over the next {} from the "

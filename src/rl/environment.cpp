@@ -25,10 +25,10 @@ data::MarketData TradedAssets(const data::MarketData& market, const EnvSettings&
   for (const auto& bars : market.assets)
     if (bars.symbol == env.asset) one.assets.push_back(bars);
   if (one.assets.empty()) {
-    throw InvalidInput(fmt::format("{}: no symbol '{}' to trade (did you mean '{}'? fix: --asset "
-                                   "one of the data's symbols)",
-                                   market.source, env.asset,
-                                   ClosestMatch(env.asset, market.Symbols())));
+    throw InvalidInput(
+        fmt::format("{}: no symbol '{}' to trade (did you mean '{}'? fix: --asset "
+                    "one of the data's symbols)",
+                    market.source, env.asset, ClosestMatch(env.asset, market.Symbols())));
   }
   return one;
 }
@@ -314,7 +314,8 @@ void MarketEnv::TargetWeights(const float* action, double current, double* w) co
       const float top = *std::max_element(action, action + n + 1);
       double total = 0;
       for (std::size_t i = 0; i <= n; ++i) total += std::exp(static_cast<double>(action[i] - top));
-      for (std::size_t i = 0; i < n; ++i) w[i] = std::exp(static_cast<double>(action[i] - top)) / total;
+      for (std::size_t i = 0; i < n; ++i)
+        w[i] = std::exp(static_cast<double>(action[i] - top)) / total;
     } else if (settings_.weights == WeightMap::kSimplex) {
       std::vector<double> all(n + 1);
       ProjectToSimplex(action, n + 1, all.data());
@@ -334,8 +335,12 @@ void MarketEnv::TargetWeights(const float* action, double current, double* w) co
   }
   const auto k = static_cast<int>(action[0]);
   switch (settings_.actions) {
-    case TradingActions::kShortFlatLong: w[0] = static_cast<double>(k - 1); break;
-    case TradingActions::kFlatLong: w[0] = k == 1 ? 1.0 : 0.0; break;
+    case TradingActions::kShortFlatLong:
+      w[0] = static_cast<double>(k - 1);
+      break;
+    case TradingActions::kFlatLong:
+      w[0] = k == 1 ? 1.0 : 0.0;
+      break;
     case TradingActions::kSteps:
       w[0] = Clamp(current + static_cast<double>(k - 1) * settings_.position_step, 0.0, 1.0);
       break;

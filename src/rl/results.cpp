@@ -36,14 +36,19 @@ double TurnoverOf(const StrategyRun& r) { return r.annual_turnover; }
 double AnnualReturnOf(const StrategyRun& r) { return r.performance.annual_return; }
 double VolatilityOf(const StrategyRun& r) { return r.performance.annual_volatility; }
 
-nlohmann::json Finite(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+nlohmann::json Finite(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
 
 nlohmann::json Block(const std::vector<const StrategyRun*>& runs) {
   nlohmann::json j = nlohmann::json::object();
   const std::pair<const char*, double (*)(const StrategyRun&)> fields[] = {
-      {"sharpe", SharpeOf},           {"total_return", ReturnOf},
-      {"max_drawdown", DrawdownOf},   {"turnover", TurnoverOf},
-      {"annual_return", AnnualReturnOf}, {"annual_volatility", VolatilityOf}};
+      {"sharpe", SharpeOf},
+      {"total_return", ReturnOf},
+      {"max_drawdown", DrawdownOf},
+      {"turnover", TurnoverOf},
+      {"annual_return", AnnualReturnOf},
+      {"annual_volatility", VolatilityOf}};
   for (const auto& [name, get] : fields) {
     const Spread s = Of(runs, get);
     j[name] = Finite(s.mean);
@@ -115,8 +120,9 @@ nlohmann::json RlMetricsJson(const RlResults& r) {
         {"sharpe_difference", Finite(c.pooled.difference)},
         {"p_value", Finite(c.pooled.p_value)},
         {"interval_95", {Finite(c.pooled.low), Finite(c.pooled.high)}},
-        {"note", "the seeds' average strategy (equal capital in each) against the baseline; "
-                 "paired stationary block bootstrap, two-sided"},
+        {"note",
+         "the seeds' average strategy (equal capital in each) against the baseline; "
+         "paired stationary block bootstrap, two-sided"},
         {"per_seed", per_seed}};
   }
   nlohmann::json facts = nlohmann::json::object();
@@ -169,8 +175,9 @@ void WriteRlReport(const std::string& path, const RlResults& r) {
   std::string verdict = fmt::format(
       "Out of sample ({} to {}), {}'s Sharpe ratio is {}{}. The best baseline, {}, has {}: ",
       r.time_label.front(), r.time_label.back(), main, report::Number(sharpe.mean, 3),
-      runs.size() > 1 ? fmt::format(" ± {} over {} seeds", report::Number(sharpe.sd, 3), runs.size())
-                      : std::string(),
+      runs.size() > 1
+          ? fmt::format(" ± {} over {} seeds", report::Number(sharpe.sd, 3), runs.size())
+          : std::string(),
       best ? best->name : "none", best ? report::Number(best->performance.sharpe, 3) : "-");
   if (against_best) {
     const double p = against_best->pooled.p_value;
@@ -193,11 +200,12 @@ void WriteRlReport(const std::string& path, const RlResults& r) {
   for (const auto& b : r.baselines)
     rows.push_back({b.name, MeanSd({&b}, SharpeOf, false), MeanSd({&b}, ReturnOf, true),
                     MeanSd({&b}, DrawdownOf, true), MeanSd({&b}, TurnoverOf, false)});
-  page.Table({"strategy", "Sharpe", "total return", "max drawdown", "turnover (x a year)"}, rows, 0);
+  page.Table({"strategy", "Sharpe", "total return", "max drawdown", "turnover (x a year)"}, rows,
+             0);
   std::string described;
   for (std::size_t k = 0; k < r.baselines.size(); ++k)
-    described += fmt::format("{}{}: {}", k ? "; " : "", r.baselines[k].name,
-                             r.baseline_descriptions[k]);
+    described +=
+        fmt::format("{}{}: {}", k ? "; " : "", r.baselines[k].name, r.baseline_descriptions[k]);
   page.Paragraph("Baselines: " + described +
                  ". Every strategy is filled by the same backtester, with the same costs, over "
                  "the same bars. Agents: mean ± standard deviation over seeds.");
@@ -207,10 +215,10 @@ void WriteRlReport(const std::string& path, const RlResults& r) {
   for (const auto& c : r.comparisons) {
     std::vector<std::string> per_seed;
     for (const auto& d : c.per_seed) per_seed.push_back(report::Number(d.p_value, 2));
-    diffs.push_back({c.baseline, report::Number(c.pooled.difference, 3),
-                     fmt::format("{} to {}", report::Number(c.pooled.low, 3),
-                                 report::Number(c.pooled.high, 3)),
-                     report::Number(c.pooled.p_value, 3), JoinStrings(per_seed, ", ")});
+    diffs.push_back(
+        {c.baseline, report::Number(c.pooled.difference, 3),
+         fmt::format("{} to {}", report::Number(c.pooled.low, 3), report::Number(c.pooled.high, 3)),
+         report::Number(c.pooled.p_value, 3), JoinStrings(per_seed, ", ")});
   }
   page.Table({"against", "Sharpe difference", "95% interval", "p-value", "p-value per seed"},
              diffs);
@@ -222,13 +230,15 @@ void WriteRlReport(const std::string& path, const RlResults& r) {
   report::Figure equity("Growth of 1 over the trading period",
                         {"", r.calendar ? report::Unit::kTime : report::Unit::kCategory},
                         {"growth of 1", report::Unit::kNumber});
-  const nlohmann::json x = r.calendar ? report::TimeAxisValues(r.time) : nlohmann::json(r.time_label);
+  const nlohmann::json x =
+      r.calendar ? report::TimeAxisValues(r.time) : nlohmann::json(r.time_label);
   for (const auto& name : r.strategies) {
     const auto rs = RunsOf(r, name);
     std::vector<double> mean(r.time_label.size(), 0.0);
     for (const auto* run : rs) {
       const auto g = Normalised(run->engine.equity);
-      for (std::size_t k = 0; k < mean.size(); ++k) mean[k] += g[k] / static_cast<double>(rs.size());
+      for (std::size_t k = 0; k < mean.size(); ++k)
+        mean[k] += g[k] / static_cast<double>(rs.size());
       if (rs.size() > 1)
         equity.Line(fmt::format("{} seed {}", name, run->seed), x, g,
                     {.show_legend = false, .colour_of = name, .width = 0.7});
@@ -245,8 +255,9 @@ void WriteRlReport(const std::string& path, const RlResults& r) {
   const bool any_point = std::any_of(r.curves.begin(), r.curves.end(),
                                      [](const CurveRun& c) { return !c.points.empty(); });
   if (!any_point)
-    page.Paragraph("No learning curve: no training episode ended (fewer timesteps than the "
-                   "copies times the episode length).");
+    page.Paragraph(
+        "No learning curve: no training episode ended (fewer timesteps than the "
+        "copies times the episode length).");
   report::Figure curves("Learning curves (first training window)",
                         {"environment steps", report::Unit::kCount},
                         {"mean episode return (scaled reward)", report::Unit::kNumber});

@@ -20,8 +20,8 @@ struct StrategyRun {
   backtest::EngineResult engine;
   backtest::Performance performance;
   double annual_turnover = 0;
-  std::vector<double> returns;       // per bar, simple
-  std::vector<std::string> chosen;   // per cycle window: the agent that traded it (ensemble)
+  std::vector<double> returns;            // per bar, simple
+  std::vector<std::string> chosen;        // per cycle window: the agent that traded it (ensemble)
   std::vector<double> validation_sharpe;  // per cycle window
   std::size_t risk_off_bars = 0;
 };

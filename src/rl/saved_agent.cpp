@@ -61,8 +61,8 @@ SavedAgent SavedAgent::Load(const std::string& dir) {
   if (format != kAgentFormat)
     m["format"].Fail(fmt::format("is '{}', and an agent's is '{}'", format, kAgentFormat));
   const AgentKind kind = ParseEnumAt<AgentKind>(m["agent"]);
-  s.env_ = EnvSettings::Schema().Parse(ConfigNode::FromJson(m["env"].raw(), path), "env",
-                                       EnvSettings{});
+  s.env_ =
+      EnvSettings::Schema().Parse(ConfigNode::FromJson(m["env"].raw(), path), "env", EnvSettings{});
   AgentSpec spec;
   spec.kind = kind;
   spec.settings = AgentDefaults(
@@ -77,16 +77,15 @@ SavedAgent SavedAgent::Load(const std::string& dir) {
   const bool continuous = ActsContinuously(kind, s.env_.env);
   const ActionSpace expected = MarketActions(s.env_, s.symbols_.size(), continuous);
   if (expected.discrete != spec.actions.discrete || expected.size != spec.actions.size)
-    m["actions"].Fail(fmt::format("do not fit a {} agent in a {} environment of {} assets", EnumName(kind),
-                                  EnumName(s.env_.env), s.symbols_.size()));
-  const std::size_t state = spec.observation_size - s.symbols_.size() - 1;
+    m["actions"].Fail(fmt::format("do not fit a {} agent in a {} environment of {} assets",
+                                  EnumName(kind), EnumName(s.env_.env), s.symbols_.size()));
   if (spec.observation_size <= s.symbols_.size() + 1)
     m["observation_size"].Fail("is smaller than the holdings it must include");
+  const std::size_t state = spec.observation_size - s.symbols_.size() - 1;
   s.scaler_.mean = ReadFloats(m["scaler"]["mean"], state);
   s.scaler_.scale = ReadFloats(m["scaler"]["scale"], state);
-  s.threshold_ = m["turbulence_threshold"].raw().is_null()
-                     ? std::numeric_limits<double>::infinity()
-                     : m["turbulence_threshold"].Number();
+  s.threshold_ = m["turbulence_threshold"].raw().is_null() ? std::numeric_limits<double>::infinity()
+                                                           : m["turbulence_threshold"].Number();
   const std::string weights = m["weights"].String(255);
   if (weights != "agent.pt") m["weights"].Fail("must be agent.pt, the file beside model.json");
   s.agent_ = MakeAgent(spec);
@@ -130,8 +129,7 @@ std::shared_ptr<const MarketInputs> SavedAgent::Inputs(const data::MarketData& p
   return inputs;
 }
 
-RolloutResult SavedAgent::Run(std::shared_ptr<const MarketInputs> inputs,
-                              std::size_t first) const {
+RolloutResult SavedAgent::Run(std::shared_ptr<const MarketInputs> inputs, std::size_t first) const {
   const std::size_t last = inputs->rows() - 1;
   first = std::max(first, inputs->first_row);
   FINML_REQUIRE(first < last,

@@ -53,8 +53,10 @@ const options::Schema<AgentSettings>& AgentSettings::Schema() {
     options::Schema<A> s;
     s.Add("hidden", &A::hidden, "units per hidden layer").Min(1).Max(4096);
     s.Add("layers", &A::layers, "hidden layers").Min(1).Max(8);
-    s.Add("lr", &A::lr, "learning rate (Adam)").Above(0).Max(1).DefaultText(
-        "3e-4 ppo, 7e-4 a2c, 1e-3 reinforce, 1e-3 dqn, 3e-4 sac");
+    s.Add("lr", &A::lr, "learning rate (Adam)")
+        .Above(0)
+        .Max(1)
+        .DefaultText("3e-4 ppo, 7e-4 a2c, 1e-3 reinforce, 1e-3 dqn, 3e-4 sac");
     s.Add("gamma", &A::gamma, "discount factor").Min(0).Max(1);
     s.Add("max_grad_norm", &A::max_grad_norm, "gradient clipping norm; 0: none")
         .Min(0)
@@ -85,8 +87,7 @@ const options::Schema<AgentSettings>& AgentSettings::Schema() {
         .Max(2);
     s.Add("buffer", &A::buffer, "dqn, sac: replay buffer transitions").Min(1).Max(1e8);
     s.Add("batch", &A::batch, "dqn, sac: transitions per gradient step").Min(1).Max(1e6);
-    s.Add("learning_starts", &A::learning_starts, "dqn, sac: transitions before learning")
-        .Max(1e9);
+    s.Add("learning_starts", &A::learning_starts, "dqn, sac: transitions before learning").Max(1e9);
     s.Add("train_freq", &A::train_freq, "dqn, sac: environment steps per gradient step")
         .Min(1)
         .Max(1e6);
@@ -112,11 +113,21 @@ AgentSettings AgentDefaults(AgentKind agent, const AgentSettings& given) {
   const bool ppo = agent == AgentKind::kPpo;
   if (!a.lr) {
     switch (agent) {
-      case AgentKind::kPpo: a.lr = 3e-4; break;
-      case AgentKind::kA2c: a.lr = 7e-4; break;
-      case AgentKind::kReinforce: a.lr = 1e-3; break;
-      case AgentKind::kDqn: a.lr = 1e-3; break;
-      case AgentKind::kSac: a.lr = 3e-4; break;
+      case AgentKind::kPpo:
+        a.lr = 3e-4;
+        break;
+      case AgentKind::kA2c:
+        a.lr = 7e-4;
+        break;
+      case AgentKind::kReinforce:
+        a.lr = 1e-3;
+        break;
+      case AgentKind::kDqn:
+        a.lr = 1e-3;
+        break;
+      case AgentKind::kSac:
+        a.lr = 3e-4;
+        break;
     }
   }
   if (!a.max_grad_norm)

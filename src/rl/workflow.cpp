@@ -95,9 +95,9 @@ StrategyRun Trade(const std::string& name, const MarketInputs& in, const backtes
                   const EnvSettings& env, double ppy, const std::vector<double>* env_equity) {
   StrategyRun run;
   run.name = name;
-  run.engine = backtest::Simulate(in.prices, targets, env.execution,
-                                  env.execution.rebalance.value_or(backtest::Rebalance::kAlways),
-                                  false);
+  run.engine =
+      backtest::Simulate(in.prices, targets, env.execution,
+                         env.execution.rebalance.value_or(backtest::Rebalance::kAlways), false);
   if (env_equity) {
     // The environment and the backtester share backtest::Book; anything else is a bug.
     const auto& a = run.engine.equity;
@@ -105,28 +105,27 @@ StrategyRun Trade(const std::string& name, const MarketInputs& in, const backtes
     for (std::size_t k = 0; same && k < a.size(); ++k)
       same = std::abs(a[k] - (*env_equity)[k]) <= 1e-9 * std::abs(a[k]);
     if (!same)
-      throw InternalError(fmt::format("{}: the environment's equity and the backtest's differ", name));
+      throw InternalError(
+          fmt::format("{}: the environment's equity and the backtest's differ", name));
   }
-  std::vector<data::Timestamp> time(in.prices.time.begin() +
-                                        static_cast<std::ptrdiff_t>(run.engine.first_row),
-                                    in.prices.time.end());
-  run.performance =
-      backtest::ComputePerformance(run.engine.equity, nullptr, time, ppy, 0.0);
+  std::vector<data::Timestamp> time(
+      in.prices.time.begin() + static_cast<std::ptrdiff_t>(run.engine.first_row),
+      in.prices.time.end());
+  run.performance = backtest::ComputePerformance(run.engine.equity, nullptr, time, ppy, 0.0);
   double turnover = 0;
   for (double v : run.engine.turnover) turnover += v;
-  run.annual_turnover =
-      run.engine.turnover.size() > 1
-          ? turnover / static_cast<double>(run.engine.turnover.size() - 1) * ppy
-          : 0.0;
+  run.annual_turnover = run.engine.turnover.size() > 1
+                            ? turnover / static_cast<double>(run.engine.turnover.size() - 1) * ppy
+                            : 0.0;
   run.returns = backtest::SimpleReturns(run.engine.equity);
   return run;
 }
 
 double ValidationSharpe(const RolloutResult& r, const MarketInputs& in, double ppy) {
   if (r.equity.size() < 3) return std::nan("");
-  std::vector<data::Timestamp> time(in.prices.time.begin() + static_cast<std::ptrdiff_t>(r.first),
-                                    in.prices.time.begin() +
-                                        static_cast<std::ptrdiff_t>(r.first + r.equity.size()));
+  std::vector<data::Timestamp> time(
+      in.prices.time.begin() + static_cast<std::ptrdiff_t>(r.first),
+      in.prices.time.begin() + static_cast<std::ptrdiff_t>(r.first + r.equity.size()));
   return backtest::ComputePerformance(r.equity, nullptr, time, ppy, 0.0).sharpe;
 }
 
@@ -197,10 +196,10 @@ std::vector<std::string> RunRlTrain(const RlSettings& s, const data::MarketData&
         spec.seed = seed * 1000003ULL + w * 1009ULL + a;
         spec.threads = s.threads;
         spec.progress = progress;
-        spec.label = fmt::format("{} seed {}{}", EnumName(kind), seed,
-                                 windows.size() > 1
-                                     ? fmt::format(" window {}/{}", w + 1, windows.size())
-                                     : std::string());
+        spec.label =
+            fmt::format("{} seed {}{}", EnumName(kind), seed,
+                        windows.size() > 1 ? fmt::format(" window {}/{}", w + 1, windows.size())
+                                           : std::string());
         MarketEnv train_env(inputs, s.env, scaler, threshold, {in.first_row, cw.train_last},
                             s.env.copies, continuous, false);
         Trained t;
@@ -266,7 +265,8 @@ std::vector<std::string> RunRlTrain(const RlSettings& s, const data::MarketData&
   // Every strategy over the same bars: the agents' first decision is the baselines' too.
   const std::size_t first = results.agent_runs.front().engine.first_row;
   for (const auto& b : results.baselines)
-    if (b.engine.first_row != first || b.engine.equity.size() != results.agent_runs.front().engine.equity.size())
+    if (b.engine.first_row != first ||
+        b.engine.equity.size() != results.agent_runs.front().engine.equity.size())
       throw InternalError(fmt::format("baseline {} trades other bars than the agents", b.name));
   results.time_label.assign(in.prices.time_label.begin() + static_cast<std::ptrdiff_t>(first),
                             in.prices.time_label.end());
@@ -278,10 +278,9 @@ std::vector<std::string> RunRlTrain(const RlSettings& s, const data::MarketData&
     const auto runs = RunsOf(results, main_name);
     std::vector<double> pooled(b.returns.size(), 0.0);
     for (const StrategyRun* r : runs) {
-      c.per_seed.push_back(eval::SharpeDifferenceTest(r->returns, b.returns, ppy,
-                                                      s.bootstrap_samples,
-                                                      static_cast<double>(s.bootstrap_block),
-                                                      s.seed));
+      c.per_seed.push_back(
+          eval::SharpeDifferenceTest(r->returns, b.returns, ppy, s.bootstrap_samples,
+                                     static_cast<double>(s.bootstrap_block), s.seed));
       for (std::size_t k = 0; k < pooled.size(); ++k)
         pooled[k] += r->returns[k] / static_cast<double>(runs.size());
     }
@@ -293,31 +292,29 @@ std::vector<std::string> RunRlTrain(const RlSettings& s, const data::MarketData&
   const std::string what = s.env.env == EnvKind::kPortfolio
                                ? fmt::format("{} assets", in.assets())
                                : fmt::format("{}", in.prices.symbols.front());
-  results.title = fmt::format("Reinforcement learning: {} on {} ({}, {})", main_name,
-                              std::filesystem::path(in.source).filename().string(),
-                              EnumName(s.env.env), what);
+  results.title =
+      fmt::format("Reinforcement learning: {} on {} ({}, {})", main_name,
+                  std::filesystem::path(in.source).filename().string(), EnumName(s.env.env), what);
   results.facts = {
       {"training", fmt::format("{} to {}", in.prices.time_label[in.first_row],
                                in.prices.time_label[split.train_last])},
       {"validation", fmt::format("{} to {}", in.prices.time_label[split.train_last],
                                  in.prices.time_label[split.validation_last])},
-      {"trading (out of sample)", fmt::format("{} to {} ({} bars)",
-                                              in.prices.time_label[split.validation_last],
-                                              in.prices.time_label[split.last],
-                                              split.last - split.validation_last)},
-      {"re-training", windows.size() > 1 ? fmt::format("every {} bars ({} windows)",
-                                                       RetrainBars(s.retrain, "retrain"),
-                                                       windows.size())
-                                         : std::string("none")},
+      {"trading (out of sample)",
+       fmt::format("{} to {} ({} bars)", in.prices.time_label[split.validation_last],
+                   in.prices.time_label[split.last], split.last - split.validation_last)},
+      {"re-training", windows.size() > 1
+                          ? fmt::format("every {} bars ({} windows)",
+                                        RetrainBars(s.retrain, "retrain"), windows.size())
+                          : std::string("none")},
       {"seeds", fmt::format("{} ({} to {})", s.seeds, s.seed, s.seed + s.seeds - 1)},
       {"timesteps per training", fmt::format("{}", s.timesteps)},
       {"costs", fmt::format("{} bps per side, fill at the next bar's {}", s.env.execution.cost_bps,
                             EnumName(s.env.execution.fill))},
       {"state", fmt::format("{} numbers: {} log returns per asset{}{}{}, and the current weights",
                             in.state_size + in.assets() + 1, s.env.window,
-                            s.env.features.empty()
-                                ? std::string()
-                                : ", " + JoinStrings(s.env.features, ", "),
+                            s.env.features.empty() ? std::string()
+                                                   : ", " + JoinStrings(s.env.features, ", "),
                             s.env.covariance ? ", the trailing covariance" : "",
                             s.env.turbulence ? ", turbulence" : "")},
       {"reward", fmt::format("{} x {}", s.env.reward_scale, EnumName(s.env.reward))}};
@@ -325,14 +322,13 @@ std::vector<std::string> RunRlTrain(const RlSettings& s, const data::MarketData&
   if (saved) {
     const std::string model_dir = dir + "/model";
     EnsureDirectory(model_dir);
-    nlohmann::json facts = {
-        {"trained_through", in.prices.time_label[windows.back().train_last]},
-        {"validated_through", in.prices.time_label[windows.back().start]},
-        {"validation_sharpe", std::isfinite(saved->validation_sharpe)
-                                  ? nlohmann::json(saved->validation_sharpe)
-                                  : nlohmann::json(nullptr)},
-        {"seed", s.seed},
-        {"timesteps", s.timesteps}};
+    nlohmann::json facts = {{"trained_through", in.prices.time_label[windows.back().train_last]},
+                            {"validated_through", in.prices.time_label[windows.back().start]},
+                            {"validation_sharpe", std::isfinite(saved->validation_sharpe)
+                                                      ? nlohmann::json(saved->validation_sharpe)
+                                                      : nlohmann::json(nullptr)},
+                            {"seed", s.seed},
+                            {"timesteps", s.timesteps}};
     EnvSettings env = s.env;
     if (env.env == EnvKind::kTrading) env.asset = in.prices.symbols.front();
     SaveAgent(model_dir, saved->policy, env, in.prices.symbols, facts, provenance);
@@ -359,10 +355,11 @@ std::vector<std::string> RunRlTrain(const RlSettings& s, const data::MarketData&
       turnover += r->annual_turnover;
     }
     const double k = static_cast<double>(runs.size());
-    return fmt::format("{:<16} Sharpe {:6.3f}  total return {:7.2f}%  max drawdown {:7.2f}%  "
-                       "turnover {:6.2f}x a year{}",
-                       name, sharpe / k, 100 * ret / k, 100 * dd / k, turnover / k,
-                       runs.size() > 1 ? fmt::format("  (mean of {} seeds)", runs.size()) : "");
+    return fmt::format(
+        "{:<16} Sharpe {:6.3f}  total return {:7.2f}%  max drawdown {:7.2f}%  "
+        "turnover {:6.2f}x a year{}",
+        name, sharpe / k, 100 * ret / k, 100 * dd / k, turnover / k,
+        runs.size() > 1 ? fmt::format("  (mean of {} seeds)", runs.size()) : "");
   };
   for (const auto& name : results.strategies) lines.push_back(line(name, RunsOf(results, name)));
   for (const auto& b : results.baselines) lines.push_back(line(b.name, {&b}));
@@ -388,7 +385,8 @@ std::vector<std::string> RunRlEvaluate(const EvaluateSettings& e, const std::str
   std::size_t start = 0;
   if (!e.start.empty()) {
     const auto when = data::ParseTimestamp(e.start);
-    if (!when) throw ConfigError(fmt::format("--start '{}' is not a date (fix: YYYY-MM-DD)", e.start));
+    if (!when)
+      throw ConfigError(fmt::format("--start '{}' is not a date (fix: YYYY-MM-DD)", e.start));
     while (start < in.rows() && data::DayNumber(in.prices.time[start]) < data::DayNumber(*when))
       ++start;
   } else {
@@ -397,9 +395,10 @@ std::vector<std::string> RunRlEvaluate(const EvaluateSettings& e, const std::str
     const auto row = LastOnOrBefore(in, validated, "validated_through");
     if (row && *row + 2 < in.rows() && *row > in.first_row + 40) {
       start = *row;
-      notes.push_back(fmt::format("Trading starts where the agent's validation ended ({}): "
-                                  "every bar here is out of sample.",
-                                  validated));
+      notes.push_back(
+          fmt::format("Trading starts where the agent's validation ended ({}): "
+                      "every bar here is out of sample.",
+                      validated));
     } else {
       start = in.first_row + (in.rows() - in.first_row) / 3;
       notes.push_back(fmt::format(
@@ -446,9 +445,9 @@ std::vector<std::string> RunRlEvaluate(const EvaluateSettings& e, const std::str
                       in.prices.time.end());
   for (const auto& b : results.baselines) {
     Comparison c{name, b.name, {}, {}};
-    c.per_seed.push_back(eval::SharpeDifferenceTest(results.agent_runs.front().returns, b.returns,
-                                                    ppy, e.bootstrap_samples,
-                                                    static_cast<double>(e.bootstrap_block), e.seed));
+    c.per_seed.push_back(eval::SharpeDifferenceTest(
+        results.agent_runs.front().returns, b.returns, ppy, e.bootstrap_samples,
+        static_cast<double>(e.bootstrap_block), e.seed));
     c.pooled = c.per_seed.front();
     results.comparisons.push_back(std::move(c));
   }
@@ -470,9 +469,10 @@ std::vector<std::string> RunRlEvaluate(const EvaluateSettings& e, const std::str
                               name, a.performance.sharpe, 100 * a.performance.total_return,
                               100 * a.performance.drawdown.depth));
   for (const auto& b : results.baselines)
-    lines.push_back(fmt::format("{:<16} Sharpe {:6.3f}  total return {:7.2f}%  max drawdown {:7.2f}%",
-                                b.name, b.performance.sharpe, 100 * b.performance.total_return,
-                                100 * b.performance.drawdown.depth));
+    lines.push_back(
+        fmt::format("{:<16} Sharpe {:6.3f}  total return {:7.2f}%  max drawdown {:7.2f}%", b.name,
+                    b.performance.sharpe, 100 * b.performance.total_return,
+                    100 * b.performance.drawdown.depth));
   return lines;
 }
 

@@ -1,7 +1,5 @@
 #include "finml/run/predict.hpp"
 
-#include "finml/rl/saved_agent.hpp"
-
 #include <cmath>
 #include <map>
 
@@ -11,6 +9,7 @@
 #include "finml/core/strings.hpp"
 #include "finml/eval/drift.hpp"
 #include "finml/models/forecaster.hpp"
+#include "finml/rl/saved_agent.hpp"
 #include "finml/run/runner.hpp"
 #include "finml/train/normalizer.hpp"
 

@@ -38,7 +38,8 @@ class AgentServable final : public Servable {
       data::Bars bars;
       bars.symbol = symbol;
       for (std::size_t t = 0; t < 4000; ++t)
-        bars.close.push_back(100 * std::exp(0.01 * std::sin(static_cast<double>(t + bars.symbol.size()))));
+        bars.close.push_back(
+            100 * std::exp(0.01 * std::sin(static_cast<double>(t + bars.symbol.size()))));
       probe.assets.push_back(bars);
     }
     min_bars_ = agent.Inputs(probe)->first_row + 2;
@@ -89,8 +90,8 @@ class AgentServable final : public Servable {
     for (const auto& symbol : symbols) {
       const std::string path = "prices." + symbol;
       if (!prices.contains(symbol))
-        throw InvalidRequest(path, fmt::format("missing: the agent trades {}",
-                                               JoinStrings(symbols, ", ")));
+        throw InvalidRequest(
+            path, fmt::format("missing: the agent trades {}", JoinStrings(symbols, ", ")));
       const auto& list = RequireArray(prices.at(symbol), path);
       if (md.assets.empty()) {
         rows = list.size();
@@ -101,7 +102,8 @@ class AgentServable final : public Servable {
                                          rows < min_bars_ ? min_bars_ : limits_.max_window_rows),
                              path);
       } else if (list.size() != rows) {
-        throw InvalidRequest(path, fmt::format("{} closes; the first asset has {}", list.size(), rows));
+        throw InvalidRequest(path,
+                             fmt::format("{} closes; the first asset has {}", list.size(), rows));
       }
       data::Bars bars;
       bars.symbol = symbol;

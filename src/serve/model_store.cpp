@@ -6,14 +6,14 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "audit.hpp"
 #include "agent_servable.hpp"
+#include "audit.hpp"
 #include "credit_servable.hpp"
-#include "finml/rl/saved_agent.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
 #include "finml/core/sha256.hpp"
 #include "finml/eval/drift.hpp"
+#include "finml/rl/saved_agent.hpp"
 #include "forecast_servable.hpp"
 
 namespace finml::serve {

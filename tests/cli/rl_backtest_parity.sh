@@ -34,4 +34,16 @@ run_final=$(tail -1 "$out/agent_equity" | cut -d' ' -f2)
 eval_final=$(tail -1 "$out/eval/equity.csv" | cut -d, -f2)
 awk -v a="$run_final" -v b="$eval_final" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 1e-6 * a) }' ||
   { echo "FAIL: evaluate's final equity $eval_final, training's $run_final"; exit 1; }
-echo "ok: $(wc -l <"$out/joined") bars equal, predict and evaluate agree"
+# The same command twice gives the same numbers, bit for bit.
+"$finml" rl train --prices data/dowjones30.csv --timesteps 1200 --seeds 1 --copies 4 \
+  --train-end 1996-12-31 --validation-end 1998-12-31 --cost-bps 7 --out "$out/again" >/dev/null 2>&1
+cmp -s "$out/train/equity.csv" "$out/again/equity.csv" || { echo "FAIL: same seed, other equity"; exit 1; }
+cmp -s "$out/train/learning_curve.csv" "$out/again/learning_curve.csv" || { echo "FAIL: learning curve"; exit 1; }
+# A model directory someone edited is refused with the field and the file.
+cp -r "$out/train/model" "$out/edited"
+sed -i 's/"observation_size": [0-9]*/"observation_size": 700/' "$out/edited/model.json"
+if "$finml" predict --model "$out/edited" --input data/dowjones30.csv --out "$out/never.csv" 2>"$out/err"; then
+  echo "FAIL: an edited model directory was accepted"; exit 1
+fi
+grep -q "model.json.*scaler" "$out/err" || { cat "$out/err"; echo "FAIL: message"; exit 1; }
+echo "ok: $(wc -l <"$out/joined") bars equal, predict and evaluate agree, same seed same numbers"

@@ -46,8 +46,8 @@ class Bandit final : public Environment {
   std::mt19937_64 rng_;
 };
 
-AgentSpec Spec(AgentKind kind, std::size_t observations, ActionSpace actions,
-               std::size_t timesteps, std::uint64_t seed = 7) {
+AgentSpec Spec(AgentKind kind, std::size_t observations, ActionSpace actions, std::size_t timesteps,
+               std::uint64_t seed = 7) {
   AgentSpec spec;
   spec.kind = kind;
   AgentSettings s;
@@ -72,7 +72,8 @@ float Greedy(const Agent& agent, float obs = 1.0f) {
 }
 
 TEST(RlAgents, EveryDiscreteAgentFindsTheBanditsBestArm) {
-  for (AgentKind kind : {AgentKind::kPpo, AgentKind::kA2c, AgentKind::kReinforce, AgentKind::kDqn}) {
+  for (AgentKind kind :
+       {AgentKind::kPpo, AgentKind::kA2c, AgentKind::kReinforce, AgentKind::kDqn}) {
     Bandit bandit(8, false);
     auto agent = MakeAgent(Spec(kind, 1, {true, 3}, 4000));
     const auto curve = agent->Learn(bandit);
@@ -103,8 +104,8 @@ double ShareOfOptimum(AgentKind kind, const std::vector<double>& close, TradingA
   env.actions = actions;
   env.execution.cost_bps = 0;
   env.episode_length = 50;
-  const auto in = std::make_shared<const MarketInputs>(
-      PrepareMarket(testing::MakeMarket({close}), env));
+  const auto in =
+      std::make_shared<const MarketInputs>(PrepareMarket(testing::MakeMarket({close}), env));
   const StateScaler scaler = StateScaler::Fit(*in, 0, 300);
   const bool continuous = ActsContinuously(kind, env.env);
   MarketEnv train(in, env, scaler, 1e300, {0, 300}, 8, continuous, false);
@@ -141,8 +142,8 @@ std::vector<double> Alternating(std::size_t bars) {
 TEST(RlAgents, PpoAndDqnStayLongInATrendingMarket) {
   const auto close = Trending(420);
   for (AgentKind kind : {AgentKind::kPpo, AgentKind::kDqn}) {
-    const double share = ShareOfOptimum(kind, close, TradingActions::kFlatLong,
-                                        [](std::size_t) { return 1.0; }, 6000);
+    const double share = ShareOfOptimum(
+        kind, close, TradingActions::kFlatLong, [](std::size_t) { return 1.0; }, 6000);
     EXPECT_GT(share, 0.95) << EnumName(kind);
   }
 }
@@ -151,8 +152,7 @@ TEST(RlAgents, PpoAndDqnTradeAMeanRevertingMarket) {
   const auto close = Alternating(420);
   const auto best = [&](std::size_t t) { return close[t] > close[t - 1] ? 1.0 : -1.0; };
   for (AgentKind kind : {AgentKind::kPpo, AgentKind::kDqn}) {
-    const double share =
-        ShareOfOptimum(kind, close, TradingActions::kShortFlatLong, best, 12000);
+    const double share = ShareOfOptimum(kind, close, TradingActions::kShortFlatLong, best, 12000);
     EXPECT_GT(share, 0.9) << EnumName(kind);
   }
 }
@@ -221,7 +221,8 @@ TEST(RlAgents, APolicyTrainedBeforeABarDecidesTheSameWhateverComesAfter) {
     EnvSettings env;
     env.window = 5;
     env.episode_length = 40;
-    const auto in = std::make_shared<const MarketInputs>(PrepareMarket(testing::MakeMarket(c), env));
+    const auto in =
+        std::make_shared<const MarketInputs>(PrepareMarket(testing::MakeMarket(c), env));
     const StateScaler scaler = StateScaler::Fit(*in, 0, 150);
     MarketEnv train(in, env, scaler, 1e300, {0, 150}, 4, true, false);
     auto agent = MakeAgent(Spec(AgentKind::kPpo, train.ObservationSize(), train.Actions(), 1500));

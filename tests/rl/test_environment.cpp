@@ -28,8 +28,8 @@ struct Played {
 
 Played Play(std::shared_ptr<const MarketInputs> in, const EnvSettings& env, bool continuous,
             unsigned seed) {
-  MarketEnv market(in, env, StateScaler::Fit(*in, 0, in->rows() / 2), 1e300,
-                   {0, in->rows() - 1}, 1, continuous, true);
+  MarketEnv market(in, env, StateScaler::Fit(*in, 0, in->rows() / 2), 1e300, {0, in->rows() - 1}, 1,
+                   continuous, true);
   market.Record(true);
   std::vector<float> obs(market.ObservationSize());
   market.Reset(1, obs.data());
@@ -41,8 +41,7 @@ Played Play(std::shared_ptr<const MarketInputs> in, const EnvSettings& env, bool
   std::uint8_t done = 0;
   while (!done) {
     p.observations.push_back(obs);
-    for (float& a : action)
-      a = space.discrete ? static_cast<float>(rng() % space.size) : z(rng);
+    for (float& a : action) a = space.discrete ? static_cast<float>(rng() % space.size) : z(rng);
     float reward = 0;
     market.Step(action.data(), obs.data(), &reward, &done);
     p.rewards.push_back(reward);
@@ -246,7 +245,8 @@ TEST(RlEnvironment, DifferentialSharpeRewardsFollowMoodyAndSaffell) {
     // the account's return is the asset's.
     const double ret = k == 0 ? 0.0 : close[t + 1] / close[t] - 1;
     const double var = b - a * a;
-    const double expected = var > 1e-12 ? (b * (ret - a) - 0.5 * a * (ret * ret - b)) / std::pow(var, 1.5) : 0.0;
+    const double expected =
+        var > 1e-12 ? (b * (ret - a) - 0.5 * a * (ret * ret - b)) / std::pow(var, 1.5) : 0.0;
     ASSERT_NEAR(reward, expected, 1e-3 * std::max(1.0, std::abs(expected))) << k;
     a += 0.01 * (ret - a);
     b += 0.01 * (ret * ret - b);

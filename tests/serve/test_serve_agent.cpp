@@ -8,8 +8,8 @@
 #include "finml/core/provenance.hpp"
 #include "finml/rl/saved_agent.hpp"
 #include "finml/serve/servable.hpp"
-#include "serve/request_error.hpp"
 #include "rl/market_util.hpp"
+#include "serve/request_error.hpp"
 
 namespace finml::serve {
 namespace {

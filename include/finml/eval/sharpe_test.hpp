@@ -9,8 +9,8 @@
 namespace finml::eval {
 
 struct SharpeDifference {
-  double difference = 0;  // annualised Sharpe of a minus that of b
-  double p_value = 1;     // two-sided, against no difference
+  double difference = 0;     // annualised Sharpe of a minus that of b
+  double p_value = 1;        // two-sided, against no difference
   double low = 0, high = 0;  // the bootstrap's 95% interval of the difference
 };
 

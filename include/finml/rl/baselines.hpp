@@ -28,10 +28,8 @@ struct BaselineWindow {
   std::size_t train_last = 0, start = 0, end = 0;
 };
 
-[[nodiscard]] std::vector<BaselineTrack> BaselineTargets(const data::MarketData& market,
-                                                         const MarketInputs& inputs,
-                                                         const EnvSettings& env,
-                                                         const RlSettings& settings,
-                                                         const std::vector<BaselineWindow>& windows);
+[[nodiscard]] std::vector<BaselineTrack> BaselineTargets(
+    const data::MarketData& market, const MarketInputs& inputs, const EnvSettings& env,
+    const RlSettings& settings, const std::vector<BaselineWindow>& windows);
 
 }  // namespace finml::rl

@@ -27,10 +27,10 @@ enum class AgentKind { kPpo, kA2c, kReinforce, kDqn, kSac };
 
 struct EnvSettings {
   EnvKind env = EnvKind::kPortfolio;
-  std::string asset;  // trading: the asset traded; empty: the data's only (or first) one
+  std::string asset;        // trading: the asset traded; empty: the data's only (or first) one
   std::size_t window = 20;  // log returns of each asset in the state
   std::vector<std::string> features;  // finml indicator specs per asset (features/feature_set.hpp)
-  bool covariance = false;  // the trailing covariance of the assets' returns in the state
+  bool covariance = false;            // the trailing covariance of the assets' returns in the state
   std::size_t covariance_window = 60;
   // FinRL's turbulence index (Mahalanobis distance of today's returns from the trailing year's)
   // in the state, and its risk-off rule: above the training data's quantile, hold cash only.
@@ -41,8 +41,8 @@ struct EnvSettings {
   double position_step = 0.25;  // trading, steps: how far one buy or sell moves the position
   WeightMap weights = WeightMap::kSoftmax;
   RewardKind reward = RewardKind::kLogReturn;
-  double dsr_eta = 0.01;       // differential Sharpe ratio: adaptation rate of its moments
-  double reward_scale = 100;   // rewards are multiplied by this (log returns in percent)
+  double dsr_eta = 0.01;             // differential Sharpe ratio: adaptation rate of its moments
+  double reward_scale = 100;         // rewards are multiplied by this (log returns in percent)
   std::size_t episode_length = 252;  // bars per training episode from a random start; 0: all
   std::size_t copies = 8;            // environments stepped together in training
   backtest::ExecutionConfig execution = [] {
@@ -73,11 +73,11 @@ struct AgentSettings {
   std::size_t buffer = 50000;
   std::size_t batch = 128;
   std::size_t learning_starts = 1000;
-  std::size_t train_freq = 1;     // environment steps (of all copies) between gradient steps
+  std::size_t train_freq = 1;       // environment steps (of all copies) between gradient steps
   std::size_t target_update = 500;  // dqn: gradient steps between target-network copies
   double epsilon_start = 1.0, epsilon_end = 0.05, epsilon_fraction = 0.3;  // dqn exploration
-  bool double_q = true, dueling = true;                                   // dqn
-  double tau = 0.005;  // sac: soft target update
+  bool double_q = true, dueling = true;                                    // dqn
+  double tau = 0.005;           // sac: soft target update
   std::optional<double> alpha;  // sac: entropy weight; unset: tuned to a target entropy
   static const options::Schema<AgentSettings>& Schema();
 };
@@ -97,17 +97,17 @@ struct RlSettings {
   AgentSettings agent;
   std::size_t timesteps = 20000;  // environment steps (all copies) per training
   std::uint64_t seed = 42;
-  std::size_t seeds = 5;          // runs with seeds seed, seed+1, ...
-  std::string train_end;          // last training date; empty: 60% of the bars
-  std::string validation_end;     // last validation date; empty: 80% of the bars
+  std::size_t seeds = 5;       // runs with seeds seed, seed+1, ...
+  std::string train_end;       // last training date; empty: 60% of the bars
+  std::string validation_end;  // last validation date; empty: 80% of the bars
   // Re-train every so many bars of the trading period (FinRL's rolling cycle): none, monthly,
   // quarterly or a number of bars. Each re-training learns from every bar before the window's
   // validation bars, which are the window's own length before it.
   std::string retrain = "none";
-  std::size_t top_k = 5;                // the forecaster + top-k baseline
-  std::size_t baseline_window = 252;    // minimum variance: trailing bars of its covariance
+  std::size_t top_k = 5;                       // the forecaster + top-k baseline
+  std::size_t baseline_window = 252;           // minimum variance: trailing bars of its covariance
   std::string baseline_rebalance = "monthly";  // equal weight and minimum variance
-  std::size_t bootstrap_samples = 2000;  // Sharpe differences' block bootstrap
+  std::size_t bootstrap_samples = 2000;        // Sharpe differences' block bootstrap
   std::size_t bootstrap_block = 20;
   int threads = 1;  // LibTorch threads: small networks run fastest on one
   static const options::Schema<RlSettings>& Schema();

@@ -40,9 +40,9 @@ struct CycleWindow {
                                                   const Provenance& provenance, bool progress);
 
 struct EvaluateSettings {
-  std::string model;   // a model directory written by RunRlTrain
+  std::string model;  // a model directory written by RunRlTrain
   std::string prices;
-  std::string start;   // first decision date; empty: the bar after the model's validation
+  std::string start;        // first decision date; empty: the bar after the model's validation
   std::uint64_t seed = 42;  // the bootstrap's
   std::size_t bootstrap_samples = 2000, bootstrap_block = 20;
 };

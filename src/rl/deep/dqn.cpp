@@ -78,11 +78,13 @@ class DqnAgent final : public Agent {
               a.double_q ? q_->forward(b.next).argmax(-1, true) : next_q.argmax(-1, true);
           y = b.reward + a.gamma * (1 - b.done) * next_q.gather(-1, choice).squeeze(-1);
         }
-        const torch::Tensor q = q_->forward(b.obs).gather(-1, b.action.to(torch::kLong)).squeeze(-1);
+        const torch::Tensor q =
+            q_->forward(b.obs).gather(-1, b.action.to(torch::kLong)).squeeze(-1);
         const torch::Tensor loss = torch::smooth_l1_loss(q, y);
         optimizer->zero_grad();
         loss.backward();
-        if (*a.max_grad_norm > 0) torch::nn::utils::clip_grad_norm_(q_->parameters(), *a.max_grad_norm);
+        if (*a.max_grad_norm > 0)
+          torch::nn::utils::clip_grad_norm_(q_->parameters(), *a.max_grad_norm);
         optimizer->step();
         if (++gradient_steps % a.target_update == 0) SoftUpdate(*target, *q_, 1.0);
       }

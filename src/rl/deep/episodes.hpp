@@ -2,11 +2,11 @@
 // and one point per update with the mean return of the episodes that ended since the last.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "finml/core/progress.hpp"
 #include "finml/rl/agent.hpp"

@@ -39,14 +39,13 @@ torch::nn::Sequential Mlp(std::int64_t in, std::int64_t out, std::int64_t hidden
   return net;
 }
 
-ActorCriticImpl::ActorCriticImpl(std::int64_t observations, ActionSpace space,
-                                 std::int64_t hidden, std::int64_t layers, double log_std_init)
+ActorCriticImpl::ActorCriticImpl(std::int64_t observations, ActionSpace space, std::int64_t hidden,
+                                 std::int64_t layers, double log_std_init)
     : discrete_(space.discrete) {
   const auto actions = static_cast<std::int64_t>(space.size);
   actor_ = register_module("actor", Mlp(observations, actions, hidden, layers, 0.01, true));
   critic_ = register_module("critic", Mlp(observations, 1, hidden, layers, 1.0, true));
-  if (!discrete_)
-    log_std_ = register_parameter("log_std", torch::full({1, actions}, log_std_init));
+  if (!discrete_) log_std_ = register_parameter("log_std", torch::full({1, actions}, log_std_init));
 }
 
 torch::Tensor ActorCriticImpl::Value(const torch::Tensor& obs) {
@@ -64,9 +63,9 @@ PolicyStep ActorCriticImpl::Sample(const torch::Tensor& obs) {
   } else {
     const torch::Tensor std = log_std_.exp().expand_as(out);
     s.action = out + std * torch::randn_like(out);
-    s.log_prob = (-0.5 * ((s.action - out) / std).pow(2) - log_std_ -
-                  0.5 * std::log(2 * std::numbers::pi))
-                     .sum(-1);
+    s.log_prob =
+        (-0.5 * ((s.action - out) / std).pow(2) - log_std_ - 0.5 * std::log(2 * std::numbers::pi))
+            .sum(-1);
   }
   s.value = Value(obs);
   return s;
@@ -187,9 +186,9 @@ void LoadWeights(torch::nn::Module& module, const std::string& dir, const std::s
   } catch (const std::exception& e) {
     std::string why = e.what();
     why = why.substr(0, why.find('\n'));
-    throw InvalidInput(fmt::format(
-        "{}: not the weights of this {} ({}) (fix: restore the file, or train again)", path, what,
-        why));
+    throw InvalidInput(
+        fmt::format("{}: not the weights of this {} ({}) (fix: restore the file, or train again)",
+                    path, what, why));
   }
   for (const auto& item : module.named_parameters()) {
     const auto shape = item.value().sizes().vec();

@@ -2,6 +2,8 @@
 // rollouts, one pass and no clipping (at a ratio of 1 the clipped objective's gradient is the
 // plain policy gradient); REINFORCE collects whole episodes and uses their Monte Carlo returns
 // (GAE with lambda 1 and no bootstrap) against the learned value as the baseline.
+#include "rl/deep/on_policy.hpp"
+
 #include <cmath>
 #include <limits>
 #include <random>
@@ -9,7 +11,6 @@
 #include "finml/core/error.hpp"
 #include "rl/deep/episodes.hpp"
 #include "rl/deep/nets.hpp"
-#include "rl/deep/on_policy.hpp"
 #include "train/deep/loop.hpp"
 
 namespace finml::rl::deep {
@@ -104,7 +105,8 @@ class OnPolicyAgent final : public Agent {
       train::deep::TrainLoop(
           *net_, rows,
           [&](const torch::Tensor& idx) {
-            const PolicyStep e = net_->Evaluate(obs.index_select(0, idx), acts.index_select(0, idx));
+            const PolicyStep e =
+                net_->Evaluate(obs.index_select(0, idx), acts.index_select(0, idx));
             torch::Tensor b_adv = adv.index_select(0, idx);
             if (ppo && b_adv.size(0) > 1) b_adv = (b_adv - b_adv.mean()) / (b_adv.std() + 1e-8);
             const torch::Tensor ratio = (e.log_prob - old_logp.index_select(0, idx)).exp();
@@ -129,11 +131,10 @@ class OnPolicyAgent final : public Agent {
 
   void Act(const float* observations, std::size_t count, float* actions) const override {
     torch::NoGradGuard no_grad;
-    const torch::Tensor obs =
-        torch::from_blob(const_cast<float*>(observations),
-                         {static_cast<std::int64_t>(count),
-                          static_cast<std::int64_t>(spec_.observation_size)},
-                         torch::kFloat);
+    const torch::Tensor obs = torch::from_blob(
+        const_cast<float*>(observations),
+        {static_cast<std::int64_t>(count), static_cast<std::int64_t>(spec_.observation_size)},
+        torch::kFloat);
     const torch::Tensor out = net_->Mode(obs).contiguous();
     std::copy_n(out.data_ptr<float>(), out.numel(), actions);
   }

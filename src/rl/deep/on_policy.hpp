@@ -7,7 +7,8 @@
 
 namespace finml::rl::deep {
 
-[[nodiscard]] std::unique_ptr<Agent> MakeOnPolicyAgent(const AgentSpec& spec);  // ppo, a2c, reinforce
+[[nodiscard]] std::unique_ptr<Agent> MakeOnPolicyAgent(
+    const AgentSpec& spec);  // ppo, a2c, reinforce
 [[nodiscard]] std::unique_ptr<Agent> MakeDqnAgent(const AgentSpec& spec);
 [[nodiscard]] std::unique_ptr<Agent> MakeSacAgent(const AgentSpec& spec);
 

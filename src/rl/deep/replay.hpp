@@ -12,9 +12,14 @@ namespace finml::rl::deep {
 class Replay {
  public:
   Replay(std::size_t capacity, std::size_t observation_size, std::size_t action_size)
-      : capacity_(capacity), obs_size_(observation_size), act_size_(action_size),
-        obs_(capacity * observation_size), next_(capacity * observation_size),
-        act_(capacity * action_size), rew_(capacity), done_(capacity) {}
+      : capacity_(capacity),
+        obs_size_(observation_size),
+        act_size_(action_size),
+        obs_(capacity * observation_size),
+        next_(capacity * observation_size),
+        act_(capacity * action_size),
+        rew_(capacity),
+        done_(capacity) {}
 
   void Add(const float* obs, const float* action, float reward, const float* next, bool done) {
     std::copy_n(obs, obs_size_, obs_.begin() + static_cast<std::ptrdiff_t>(head_ * obs_size_));
@@ -44,9 +49,12 @@ class Replay {
     float* d = out.done.data_ptr<float>();
     for (std::size_t k = 0; k < batch; ++k) {
       const std::size_t i = pick(rng);
-      std::copy_n(obs_.begin() + static_cast<std::ptrdiff_t>(i * obs_size_), obs_size_, o + k * obs_size_);
-      std::copy_n(next_.begin() + static_cast<std::ptrdiff_t>(i * obs_size_), obs_size_, n + k * obs_size_);
-      std::copy_n(act_.begin() + static_cast<std::ptrdiff_t>(i * act_size_), act_size_, a + k * act_size_);
+      std::copy_n(obs_.begin() + static_cast<std::ptrdiff_t>(i * obs_size_), obs_size_,
+                  o + k * obs_size_);
+      std::copy_n(next_.begin() + static_cast<std::ptrdiff_t>(i * obs_size_), obs_size_,
+                  n + k * obs_size_);
+      std::copy_n(act_.begin() + static_cast<std::ptrdiff_t>(i * act_size_), act_size_,
+                  a + k * act_size_);
       r[k] = rew_[i];
       d[k] = done_[i];
     }

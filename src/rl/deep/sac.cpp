@@ -57,8 +57,7 @@ class SacAgent final : public Agent {
         torch::NoGradGuard no_grad;
         const torch::Tensor act =
             actor_
-                ->Sample(torch::from_blob(obs.data(),
-                                          {static_cast<std::int64_t>(copies), obs_dim},
+                ->Sample(torch::from_blob(obs.data(), {static_cast<std::int64_t>(copies), obs_dim},
                                           torch::kFloat))
                 .first.contiguous();
         std::copy_n(act.data_ptr<float>(), raw.size(), raw.begin());
@@ -81,16 +80,17 @@ class SacAgent final : public Agent {
         {
           torch::NoGradGuard no_grad;
           const auto [next_act, next_logp] = actor_->Sample(b.next);
-          const torch::Tensor next_q =
-              torch::min(q1_target->forward(b.next, next_act), q2_target->forward(b.next, next_act)) -
-              alpha * next_logp;
+          const torch::Tensor next_q = torch::min(q1_target->forward(b.next, next_act),
+                                                  q2_target->forward(b.next, next_act)) -
+                                       alpha * next_logp;
           y = b.reward + a.gamma * (1 - b.done) * next_q;
         }
         const torch::Tensor critic_loss = torch::mse_loss(q1->forward(b.obs, b.action), y) +
                                           torch::mse_loss(q2->forward(b.obs, b.action), y);
         critic_opt->zero_grad();
         critic_loss.backward();
-        if (*a.max_grad_norm > 0) torch::nn::utils::clip_grad_norm_(critic_params, *a.max_grad_norm);
+        if (*a.max_grad_norm > 0)
+          torch::nn::utils::clip_grad_norm_(critic_params, *a.max_grad_norm);
         critic_opt->step();
 
         const auto [act, logp] = actor_->Sample(b.obs);
@@ -105,8 +105,7 @@ class SacAgent final : public Agent {
         critic_opt->zero_grad();
 
         if (!a.alpha) {
-          const torch::Tensor alpha_loss =
-              -(log_alpha * (logp.detach() + target_entropy)).mean();
+          const torch::Tensor alpha_loss = -(log_alpha * (logp.detach() + target_entropy)).mean();
           alpha_opt->zero_grad();
           alpha_loss.backward();
           alpha_opt->step();
@@ -123,10 +122,10 @@ class SacAgent final : public Agent {
   void Act(const float* observations, std::size_t count, float* actions) const override {
     torch::NoGradGuard no_grad;
     const torch::Tensor out =
-        (actor_->Mode(torch::from_blob(const_cast<float*>(observations),
-                                       {static_cast<std::int64_t>(count),
-                                        static_cast<std::int64_t>(spec_.observation_size)},
-                                       torch::kFloat)) *
+        (actor_->Mode(torch::from_blob(
+             const_cast<float*>(observations),
+             {static_cast<std::int64_t>(count), static_cast<std::int64_t>(spec_.observation_size)},
+             torch::kFloat)) *
          spec_.action_scale)
             .contiguous();
     std::copy_n(out.data_ptr<float>(), out.numel(), actions);
