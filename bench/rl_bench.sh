@@ -57,10 +57,26 @@ else
   trap 'rm -rf "$work"' EXIT
 fi
 started="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-# The binaries' modification times, again at the end: a rebuild during the run (another build in
-# the same tree) would mix two builds' numbers, and the report says so.
-binaries=("$finml" "$bin" "$build_dir"/libfinml_core.so "$build_dir"/libfinml_torch.so)
+# Everything runs from a copy of the build taken now, so a rebuild of BUILD_DIR during the run
+# (another build in the same tree) cannot mix two builds' numbers or break a run half-way. The
+# binaries' RUNPATH names BUILD_DIR; LD_LIBRARY_PATH, searched first, points them at the copy,
+# and finml loads its modules (libfinml_torch.so) from beside the libfinml_core.so it loaded.
+# FINML_BUILD_LOCK=FILE: hold `flock FILE` while copying (the lock the tree's builds take).
+binaries=("$finml" "$bin" "$build_dir"/libfinml_*.so)
+snap="$work/build"
+mkdir -p "$snap"
+if [[ -n "${FINML_BUILD_LOCK:-}" ]]; then
+  flock "$FINML_BUILD_LOCK" cp -p "${binaries[@]}" "$snap/"
+else
+  cp -p "${binaries[@]}" "$snap/"
+fi
+for f in "$snap"/*; do
+  readelf -h "$f" >/dev/null 2>&1 || { echo "rl_bench.sh: $f was copied mid-build; rerun" >&2; exit 1; }
+done
 stat -c '%Y %n' "${binaries[@]}" >"$work/binaries.start"
+export LD_LIBRARY_PATH="$snap${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+bin="$snap/finml_bench"
+finml="$snap/finml"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 t0=$SECONDS
 
@@ -73,7 +89,7 @@ timed() {
   b="$(date +%s.%N)"
   echo "$a $b" >"$file"
 }
-alt() { LD_LIBRARY_PATH="$alt_blas${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" OPENBLAS_NUM_THREADS=1 "$@"; }
+alt() { LD_LIBRARY_PATH="$alt_blas:$LD_LIBRARY_PATH" OPENBLAS_NUM_THREADS=1 "$@"; }
 finml_ppo() {  # finml_ppo TAG
   "$finml" rl train --prices "$prices" --agent ppo --timesteps "$timesteps" --seeds 1 \
     --threads 1 --out "$work/finml_out_$1" --overwrite >"$work/finml_ppo.$1.txt"
@@ -83,9 +99,9 @@ torch_ppo() {  # torch_ppo TAG
 }
 
 # Which BLAS finml's LibTorch resolves, as the dynamic linker sees it.
-ldd "$build_dir/libfinml_torch.so" | grep -E 'libblas|liblapack' >"$work/finml_blas.txt" || true
+ldd "$snap/libfinml_torch.so" | grep -E 'libblas|liblapack' >"$work/finml_blas.txt" || true
 if [[ -n "$alt_blas" ]]; then
-  alt ldd "$build_dir/libfinml_torch.so" | grep -E 'libblas|liblapack' >"$work/finml_blas_alt.txt" || true
+  alt ldd "$snap/libfinml_torch.so" | grep -E 'libblas|liblapack' >"$work/finml_blas_alt.txt" || true
 fi
 
 echo "== rl: the numpy environment replays finml's traces" >&2

@@ -11,6 +11,7 @@ round tags alt<round> and finml_learn_alt.json under FINML_BENCH_ALT_BLAS, check
 (bench/peer_rl.py check), check_finml.json, and env_perf.txt / ppo_perf.txt where perf worked.
 """
 
+import datetime
 import os
 import platform
 import re
@@ -19,7 +20,7 @@ import sys
 
 # The helpers every bench report shares.
 from report import cmake_cache, read_json, sh
-from portfolio_report import commit, mtime
+from portfolio_report import commit
 
 BEGIN, END = "<!-- rl:begin -->", "<!-- rl:end -->"
 AIM_ENV = 20.0  # issue 17: 20x on environment steps
@@ -91,9 +92,15 @@ def main():
     with open("/proc/loadavg") as f:
         load_end = " ".join(f.read().split()[:3])
     nproc = sh("nproc")
-    bench_built = mtime(os.path.join(build_dir, "finml_bench"))
-    finml_built = mtime(os.path.join(build_dir, "finml"))
-    core_built = mtime(os.path.join(build_dir, "libfinml_core.so"))
+    # Build times of the copy the run used (bench/rl_bench.sh copies BUILD_DIR first).
+    built = {}
+    with open(os.path.join(work, "binaries.start")) as f:
+        for line in f:
+            t, path = line.strip().split(" ", 1)
+            built[os.path.basename(path)] = datetime.datetime.fromtimestamp(
+                int(t), datetime.timezone.utc)
+    bench_built, finml_built = built.get("finml_bench"), built.get("finml")
+    core_built, torch_built = built.get("libfinml_core.so"), built.get("libfinml_torch.so")
     shown = os.path.relpath(build_dir, root) if build_dir.startswith(root + os.sep) else build_dir
     shown_prices = os.path.relpath(prices, root) if prices.startswith(root + os.sep) else prices
 
@@ -111,8 +118,10 @@ def main():
     command = (f"FINML_BENCH_ALT_BLAS={alt_blas} " if alt_blas else "") + \
         f"bash bench/rl_bench.sh {shown}"
     md.append(f"Run {started} (UTC) by `{command}` ({float(elapsed):.0f} s) at commit "
-              f"`{commit(root)[:12]}`; finml built {stamp(finml_built)}, finml_bench "
-              f"{stamp(bench_built)}, libfinml_core.so {stamp(core_built)}. Machine: {cpu}, "
+              f"`{commit(root)[:12]}` (plus whatever the working tree held then); finml built "
+              f"{stamp(finml_built)}, finml_bench {stamp(bench_built)}, libfinml_core.so "
+              f"{stamp(core_built)}, libfinml_torch.so {stamp(torch_built)}, all run from a copy "
+              f"taken at the start. Machine: {cpu}, "
               f"nproc {nproc}, load average {load_start} at start, {load_end} at end; "
               f"{platform.platform()}.")
     try:
@@ -124,9 +133,9 @@ def main():
         changed = []
     if changed:
         md.append("")
-        md.append(f"WARNING: rebuilt during the run, so the rounds below mix two builds: "
-                  f"{', '.join(f'`{os.path.basename(c)}`' for c in changed)}. Rerun on a quiet "
-                  f"tree before quoting these numbers.")
+        md.append(f"Note: {', '.join(f'`{os.path.basename(c)}`' for c in changed)} in "
+                  f"{shown} changed during the run (another build in the tree); every "
+                  f"measurement used the copy taken at the start, so they are one build's.")
     busiest = max(float(load_start.split()[0]), float(load_end.split()[0]))
     if nproc and busiest > 0.5 * int(nproc):
         md.append("")

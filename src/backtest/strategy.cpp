@@ -12,28 +12,34 @@ namespace {
 void ApplyLimits(const ExecutionConfig& e, TargetPlan& plan) {
   Panel& w = plan.weight;
   for (std::size_t t = 0; t < w.rows; ++t) {
-    double gross = 0;
-    bool any = false;
-    for (std::size_t i = 0; i < w.cols; ++i) {
-      double& x = w.at(t, i);
-      if (std::isnan(x)) continue;
-      any = true;
-      if (std::abs(x) > e.max_weight) {
-        x = std::copysign(e.max_weight, x);
-        ++plan.clipped;
-      }
-      gross += std::abs(x);
-    }
-    if (!any) continue;
-    ++plan.decisions;
-    if (gross <= e.max_leverage * (1 + 1e-12)) continue;
-    ++plan.scaled_rows;
-    const double scale = e.max_leverage / gross;
-    for (std::size_t i = 0; i < w.cols; ++i) w.at(t, i) *= scale;  // NaN stays NaN
+    const RowLimits r = LimitWeights(e, &w.at(t, 0), w.cols);
+    plan.clipped += r.clipped;
+    if (r.decided) ++plan.decisions;
+    if (r.scaled) ++plan.scaled_rows;
   }
 }
 
 }  // namespace
+
+RowLimits LimitWeights(const ExecutionConfig& e, double* row, std::size_t n) {
+  RowLimits r;
+  double gross = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    double& x = row[i];
+    if (std::isnan(x)) continue;
+    r.decided = true;
+    if (std::abs(x) > e.max_weight) {
+      x = std::copysign(e.max_weight, x);
+      ++r.clipped;
+    }
+    gross += std::abs(x);
+  }
+  if (!r.decided || gross <= e.max_leverage * (1 + 1e-12)) return r;
+  r.scaled = true;
+  const double scale = e.max_leverage / gross;
+  for (std::size_t i = 0; i < n; ++i) row[i] *= scale;  // NaN stays NaN
+  return r;
+}
 
 TargetPlan PlanTargets(const BacktestConfig& config, const PricePanel& prices,
                        const Panel* scores) {

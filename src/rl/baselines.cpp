@@ -51,15 +51,16 @@ struct RidgeFit {
   double intercept = 0;
 };
 
-// Pooled samples (asset i, bar t) with the log return over the `horizon` bars after t, for
-// decisions t whose outcome is known by `to`.
+// Pooled samples (asset i, bar t) with the log return over the `horizon` bars after the fill at
+// t+1, for decisions t whose outcome is known by `to`.
 void Samples(const MarketInputs& in, std::size_t per_asset, std::size_t horizon, std::size_t from,
              std::size_t to, Eigen::MatrixXd& x, Eigen::VectorXd& y) {
   std::vector<std::pair<std::size_t, std::size_t>> keep;
-  for (std::size_t t = std::max(from, in.first_row); t + horizon <= to && t + horizon < in.rows();
-       ++t)
+  // A decision at t is filled at the close of t+1: what it can earn starts there.
+  for (std::size_t t = std::max(from, in.first_row);
+       t + 1 + horizon <= to && t + 1 + horizon < in.rows(); ++t)
     for (std::size_t i = 0; i < in.assets(); ++i)
-      if (Priced(in, t, i) && Priced(in, t + horizon, i)) keep.emplace_back(t, i);
+      if (Priced(in, t + 1, i) && Priced(in, t + 1 + horizon, i)) keep.emplace_back(t, i);
   x.resize(static_cast<Eigen::Index>(keep.size()), static_cast<Eigen::Index>(per_asset));
   y.resize(static_cast<Eigen::Index>(keep.size()));
   for (std::size_t k = 0; k < keep.size(); ++k) {
@@ -68,7 +69,7 @@ void Samples(const MarketInputs& in, std::size_t per_asset, std::size_t horizon,
     for (std::size_t f = 0; f < per_asset; ++f)
       x(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(f)) = block[f];
     y(static_cast<Eigen::Index>(k)) =
-        std::log(in.prices.close.at(t + horizon, i) / in.prices.close.at(t, i));
+        std::log(in.prices.close.at(t + 1 + horizon, i) / in.prices.close.at(t + 1, i));
   }
 }
 
@@ -79,7 +80,9 @@ RidgeFit FitRidge(const MarketInputs& in, std::size_t per_asset, std::size_t hor
   Samples(in, per_asset, horizon, in.first_row, train_last, x, y);
   Samples(in, per_asset, horizon, train_last, validation_last, xv, yv);
   FINML_REQUIRE(x.rows() > static_cast<Eigen::Index>(per_asset),
-                "{}: too few training bars for the forecaster baseline", in.source);
+                "{}: {} training samples are too few for the forecaster baseline's {} inputs "
+                "(fix: a later --train-end, or a shorter --baseline-rebalance)",
+                in.source, x.rows(), per_asset);
   RidgeFit fit;
   fit.mean = x.colwise().mean();
   fit.scale = ((x.rowwise() - fit.mean.transpose()).array().square().colwise().mean())
@@ -143,7 +146,15 @@ std::vector<BaselineTrack> BaselineTargets(const data::MarketData& market, const
     ps.bounds = {0, 1};
     const portfolio::ReturnsData data =
         portfolio::ReturnsDataFrom(market, in.source, false, "auto", data::Field::kClose);
-    const portfolio::WalkForward walk = portfolio::WalkForwardWeights(data, ps);
+    portfolio::WalkForward walk;
+    try {
+      walk = portfolio::WalkForwardWeights(data, ps);
+    } catch (const Error& e) {
+      throw InvalidInput(fmt::format(
+          "the equal weight and minimum variance baselines: {} (in finml rl the settings are "
+          "--baseline-window and --baseline-rebalance)",
+          e.what()));
+    }
     const char* names[] = {"equal_weight", "min_variance"};
     const char* what[] = {
         "equal weights, re-balanced {}",
@@ -161,7 +172,10 @@ std::vector<BaselineTrack> BaselineTargets(const data::MarketData& market, const
   // the other baselines re-balance.
   const std::size_t horizon = std::max<std::size_t>(1, RebalanceBars(settings.baseline_rebalance));
   Panel forecast_targets(in.rows(), n);
-  const bool can_short = env.actions == TradingActions::kShortFlatLong;
+  // The baseline may go short only where the agent may.
+  const bool can_short = env.env == EnvKind::kTrading
+                             ? env.actions == TradingActions::kShortFlatLong
+                             : env.weights == WeightMap::kLongShort;
   const std::size_t k_held = std::min(settings.top_k, n);
   std::vector<std::pair<double, std::size_t>> ranked;
   for (const BaselineWindow& w : windows) {
@@ -186,14 +200,16 @@ std::vector<BaselineTrack> BaselineTargets(const data::MarketData& market, const
   const std::string period = horizon == 1 ? std::string("bar") : fmt::format("{} bars", horizon);
   out.push_back(
       {n > 1 ? fmt::format("ridge_top{}", k_held) : "ridge_sign", std::move(forecast_targets),
-       n > 1 ? fmt::format("a ridge forecast of each asset's log return over the next {} from the "
-                           "state's per-asset inputs (fitted on the training bars, penalty chosen "
-                           "on validation); the top {} held in equal weights, re-chosen every {}",
-                           period, k_held, period)
-             : fmt::format("a ridge forecast of the log return over the next {}; long when "
-                           "positive{}, re-decided every {}",
-                           period, can_short ? ", short when negative" : ", flat otherwise",
-                           period)});
+       n > 1
+           ? fmt::format(
+                 "a ridge forecast of each asset's log return over the {} after the fill from the "
+                 "state's per-asset inputs (fitted on the training bars, penalty chosen "
+                 "on validation); the top {} held in equal weights, re-chosen every {}",
+                 period, k_held, period)
+           : fmt::format("a ridge forecast of the log return over the {} after the fill; long when "
+                         "positive{}, re-decided every {}",
+                         period, can_short ? ", short when negative" : ", flat otherwise",
+                         period)});
   return out;
 }
 

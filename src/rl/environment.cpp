@@ -6,6 +6,7 @@
 #include <limits>
 #include <numeric>
 
+#include "finml/backtest/strategy.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/strings.hpp"
 #include "finml/features/feature_set.hpp"
@@ -87,7 +88,7 @@ MarketInputs PrepareMarket(const data::MarketData& market_all, const EnvSettings
   in.source = market.source;
   in.prices = backtest::MakePricePanel(market, price);
   const std::size_t rows = in.prices.rows(), n = in.prices.assets();
-  FINML_REQUIRE(rows > env.window + 2,
+  FINML_REQUIRE(rows >= env.window + 2,
                 "{}: {} bars are too few for a state of {} returns (fix: a smaller --window, or "
                 "more data)",
                 market.source, rows, env.window);
@@ -133,7 +134,8 @@ MarketInputs PrepareMarket(const data::MarketData& market_all, const EnvSettings
 
   if (env.turbulence) in.turbulence = Turbulence(returns, env.turbulence_window);
   in.first_row = std::max({env.window, warmup, env.covariance ? env.covariance_window : 0});
-  FINML_REQUIRE(in.first_row + 2 < rows,
+  // The first decision needs a bar after it to be filled at.
+  FINML_REQUIRE(in.first_row + 2 <= rows,
                 "{}: the state needs {} bars of history and the data has {} (fix: fewer or "
                 "shorter features, a smaller window)",
                 market.source, in.first_row, rows);
@@ -250,6 +252,11 @@ MarketEnv::MarketEnv(std::shared_ptr<const MarketInputs> inputs, const EnvSettin
                 "bars of history first)",
                 inputs_->source, range.first, range.last, inputs_->first_row);
   observation_size_ = inputs_->state_size + inputs_->assets() + 1;
+  final_.assign(copies_.size() * observation_size_, 0.0f);
+}
+
+void MarketEnv::UseActions(bool continuous) {
+  space_ = MarketActions(settings_, inputs_->assets(), continuous);
 }
 
 void MarketEnv::StartEpisode(std::size_t c) {
@@ -307,8 +314,18 @@ void MarketEnv::Rescale(StateScaler scaler, double turbulence_threshold, float* 
   for (std::size_t c = 0; c < copies_.size(); ++c) Observe(c, observations + c * observation_size_);
 }
 
-void MarketEnv::TargetWeights(const float* action, double current, double* w) const {
+void MarketEnv::TargetWeights(const float* raw, double current, double* w) const {
   const std::size_t n = inputs_->assets();
+  // A network that diverged gives NaN: read it as no preference (0) rather than a full book.
+  float clean[1024];
+  std::vector<float> large;
+  const std::size_t size = space_.discrete ? 1 : space_.size;
+  float* action = clean;
+  if (size > 1024) {
+    large.resize(size);
+    action = large.data();
+  }
+  for (std::size_t k = 0; k < size; ++k) action[k] = std::isfinite(raw[k]) ? raw[k] : 0.0f;
   if (settings_.env == EnvKind::kPortfolio) {
     if (settings_.weights == WeightMap::kSoftmax) {
       const float top = *std::max_element(action, action + n + 1);
@@ -354,6 +371,7 @@ void MarketEnv::Decide(const float* action, double* weights) const {
   const bool risk_off = !inputs_->turbulence.empty() && inputs_->turbulence[t] > threshold_;
   for (std::size_t i = 0; i < inputs_->assets(); ++i)
     if (risk_off || std::isnan(inputs_->prices.close.at(t, i))) weights[i] = 0;
+  (void)backtest::LimitWeights(settings_.execution, weights, inputs_->assets());
 }
 
 void MarketEnv::Step(const float* actions, float* observations, float* rewards,
@@ -367,18 +385,25 @@ void MarketEnv::Step(const float* actions, float* observations, float* rewards,
     copy.position = weights_[0];
     const bool risk_off = !inputs_->turbulence.empty() && inputs_->turbulence[t] > threshold_;
     if (risk_off && c == 0) ++risk_off_bars_;
-    for (std::size_t i = 0; i < n; ++i)
-      if (risk_off || std::isnan(inputs_->prices.close.at(t, i))) weights_[i] = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (risk_off) weights_[i] = 0;
+      // No price at the decision (a halt, a holiday of its market, not listed yet): no
+      // instruction, so a held position is kept as the backtester keeps it.
+      if (std::isnan(inputs_->prices.close.at(t, i))) weights_[i] = std::nan("");
+    }
+    (void)backtest::LimitWeights(settings_.execution, weights_.data(), n);
     if (c == 0 && record_)
       for (std::size_t i = 0; i < n; ++i) targets_.at(t, i) = weights_[i];
     const backtest::Book::Bar bar = copy.book->Advance(t + 1, weights_.data());
     bool done = t + 1 >= copy.end;
     double growth;
+    copy.truncated = done;
     if (bar.equity > 0) {
       growth = std::log(bar.equity / copy.equity);
     } else {
       growth = std::log(1e-6);  // ruined: the episode ends with a large penalty
       done = true;
+      copy.truncated = false;
     }
     double reward = growth;
     if (settings_.reward == RewardKind::kDifferentialSharpe) {
@@ -396,6 +421,7 @@ void MarketEnv::Step(const float* actions, float* observations, float* rewards,
     copy.row = t + 1;
     if (c == 0 && record_) equity_.push_back(bar.equity);
     dones[c] = done ? 1 : 0;
+    if (done) Observe(c, final_.data() + c * observation_size_);
     if (done && !(c == 0 && record_ && from_start_)) StartEpisode(c);
     Observe(c, observations + c * observation_size_);
   }

@@ -172,20 +172,31 @@ void WriteRlReport(const std::string& path, const RlResults& r) {
   const Comparison* against_best = nullptr;
   for (const auto& c : r.comparisons)
     if (best && c.baseline == best->name) against_best = &c;
-  std::string verdict = fmt::format(
-      "Out of sample ({} to {}), {}'s Sharpe ratio is {}{}. The best baseline, {}, has {}: ",
-      r.time_label.front(), r.time_label.back(), main, report::Number(sharpe.mean, 3),
+  const std::string when =
+      fmt::format("{} ({} to {})", r.out_of_sample ? "Out of sample" : "On the bars traded",
+                  r.time_label.front(), r.time_label.back());
+  std::string verdict =
       runs.size() > 1
-          ? fmt::format(" ± {} over {} seeds", report::Number(sharpe.sd, 3), runs.size())
-          : std::string(),
-      best ? best->name : "none", best ? report::Number(best->performance.sharpe, 3) : "-");
+          ? fmt::format("{}, {}'s Sharpe ratio is {} ± {} over {} seeds", when, main,
+                        report::Number(sharpe.mean, 3), report::Number(sharpe.sd, 3), runs.size())
+          : fmt::format("{}, {}'s Sharpe ratio is {}", when, main, report::Number(sharpe.mean, 3));
+  if (against_best && runs.size() > 1)
+    verdict +=
+        fmt::format(" (the seeds' average agent: {})",
+                    report::Number(best->performance.sharpe + against_best->pooled.difference, 3));
+  if (best)
+    verdict += fmt::format(". The best baseline, {}, has {}", best->name,
+                           report::Number(best->performance.sharpe, 3));
   if (against_best) {
     const double p = against_best->pooled.p_value;
+    const std::string who = runs.size() > 1 ? "the average agent" : "the agent";
     verdict += against_best->pooled.difference > 0
-                   ? (p < 0.05 ? fmt::format("the agent beats it (p = {}).", report::Number(p, 2))
-                               : fmt::format("the agent is ahead, but not significantly (p = {}).",
+                   ? (p < 0.05 ? fmt::format(": {} beats it (p = {}).", who, report::Number(p, 2))
+                               : fmt::format(": {} is ahead, but not significantly (p = {}).", who,
                                              report::Number(p, 2)))
-                   : fmt::format("the agent does not beat it (p = {}).", report::Number(p, 2));
+                   : fmt::format(": {} does not beat it (p = {}).", who, report::Number(p, 2));
+  } else {
+    verdict += ".";
   }
   page.Verdict(verdict);
 

@@ -55,6 +55,8 @@ struct RlResults {
   double periods_per_year = 252;
   std::vector<std::pair<std::string, std::string>> facts;
   std::vector<std::string> notes;
+  // False when the traded bars may overlap what the agent learned from (evaluate with --start).
+  bool out_of_sample = true;
   Provenance provenance;
 };
 

@@ -14,8 +14,10 @@ RolloutResult Rollout(std::shared_ptr<const MarketInputs> inputs, const EnvSetti
                    range, 1, continuous, true);
   market.Record(true);
   std::vector<float> obs(market.ObservationSize());
-  const ActionSpace space = market.Actions();
-  std::vector<float> action(space.discrete ? 1 : space.size);
+  std::size_t widest = 1;
+  for (const Policy& p : policies)
+    if (!p.agent->Spec().actions.discrete) widest = std::max(widest, p.agent->Spec().actions.size);
+  std::vector<float> action(widest);
   float reward = 0;
   std::uint8_t done = 0;
   market.Reset(0, obs.data());
@@ -27,6 +29,7 @@ RolloutResult Rollout(std::shared_ptr<const MarketInputs> inputs, const EnvSetti
     if (k != current) {
       current = k;
       market.Rescale(policies.at(k).scaler, policies.at(k).turbulence_threshold, obs.data());
+      market.UseActions(!policies.at(k).agent->Spec().actions.discrete);
     }
     policies.at(k).agent->Act(obs.data(), 1, action.data());
     market.Step(action.data(), obs.data(), &reward, &done);

@@ -68,8 +68,11 @@ SavedAgent SavedAgent::Load(const std::string& dir) {
   spec.settings = AgentDefaults(
       kind, AgentSettings::Schema().Parse(ConfigNode::FromJson(m["agent_settings"].raw(), path),
                                           "agent_settings", AgentSettings{}));
-  s.symbols_ = m["symbols"].Strings(100000);
+  s.symbols_ = m["symbols"].Strings(5000);
   if (s.symbols_.empty()) m["symbols"].Fail("names no asset");
+  if (s.env_.env == EnvKind::kTrading && s.symbols_.size() != 1)
+    m["symbols"].Fail(
+        fmt::format("names {} assets; a trading agent trades one", s.symbols_.size()));
   spec.observation_size = static_cast<std::size_t>(m["observation_size"].Integer(1, 100000000));
   spec.actions.discrete = m["actions"]["discrete"].Bool();
   spec.actions.size = static_cast<std::size_t>(m["actions"]["size"].Integer(1, 1000000));
@@ -120,7 +123,7 @@ data::MarketData SavedAgent::Pick(const data::MarketData& market) const {
 std::shared_ptr<const MarketInputs> SavedAgent::Inputs(const data::MarketData& picked) const {
   auto inputs = std::make_shared<const MarketInputs>(PrepareMarket(picked, ActingEnv()));
   const std::size_t observation = inputs->state_size + inputs->assets() + 1;
-  if (observation != agent_->Spec().observation_size) {
+  if (observation != agent_->Spec().observation_size || inputs->state_size != scaler_.mean.size()) {
     throw InvalidInput(fmt::format(
         "{}: the agent in {} sees {} numbers per bar and these prices give {} (fix: the same "
         "window and features as in training)",
@@ -160,13 +163,17 @@ std::size_t PredictAgentToCsv(const std::string& model_dir, const std::string& i
   std::size_t rows = 0;
   const std::size_t last = inputs->rows() - 1;
   for (std::size_t t = r.first; t <= last; ++t) {
-    // The decision at the last bar, the one a desk acts on next, has no bar in the data to fill.
-    if (t < last && std::isnan(r.targets.at(t, 0))) continue;
-    for (std::size_t i = 0; i < inputs->assets(); ++i)
+    bool decided = false;
+    for (std::size_t i = 0; i < inputs->assets(); ++i) {
+      // The decision at the last bar, the one a desk acts on next, has no bar in the data to
+      // fill; NaN elsewhere is no instruction (no price that bar).
+      const double w = t < last ? r.targets.at(t, i) : r.next_targets[i];
+      if (std::isnan(w)) continue;
       csv += fmt::format("{},{},{:.10g}\n", inputs->prices.time_label[t],
-                         CsvField(inputs->prices.symbols[i]),
-                         t < last ? r.targets.at(t, i) : r.next_targets[i]);
-    ++rows;
+                         CsvField(inputs->prices.symbols[i]), w);
+      decided = true;
+    }
+    rows += decided ? 1 : 0;
   }
   WriteFileAtomic(out, csv);
   return rows;

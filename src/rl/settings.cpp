@@ -88,7 +88,7 @@ const options::Schema<AgentSettings>& AgentSettings::Schema() {
     s.Add("buffer", &A::buffer, "dqn, sac: replay buffer transitions").Min(1).Max(1e8);
     s.Add("batch", &A::batch, "dqn, sac: transitions per gradient step").Min(1).Max(1e6);
     s.Add("learning_starts", &A::learning_starts, "dqn, sac: transitions before learning").Max(1e9);
-    s.Add("train_freq", &A::train_freq, "dqn, sac: environment steps per gradient step")
+    s.Add("train_freq", &A::train_freq, "dqn, sac: steps of all copies together per gradient step")
         .Min(1)
         .Max(1e6);
     s.Add("target_update", &A::target_update, "dqn: gradient steps between target copies")
@@ -103,6 +103,9 @@ const options::Schema<AgentSettings>& AgentSettings::Schema() {
     s.Add("dueling", &A::dueling, "dqn: dueling value and advantage heads");
     s.Add("tau", &A::tau, "sac: soft target-update rate").Above(0).Max(1);
     s.Add("alpha", &A::alpha, "sac: entropy weight").Min(0).DefaultText("tuned");
+    s.Rule(
+        "buffer", [](const A& a) { return a.buffer >= a.batch && a.buffer >= a.learning_starts; },
+        "must hold at least --batch and --learning-starts transitions, or learning never starts");
     return s;
   }();
   return schema;

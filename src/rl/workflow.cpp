@@ -67,9 +67,10 @@ Split ResolveSplit(const MarketInputs& in, const RlSettings& s) {
                 split.train_last >= in.first_row ? split.train_last - in.first_row : 0,
                 in.first_row);
   FINML_REQUIRE(split.validation_last > split.train_last + 1,
-                "{}: validation would end on {}, not after training ends on {} (fix: "
-                "--validation-end after --train-end)",
-                in.source, label(split.validation_last), label(split.train_last));
+                "{}: validation would end on {}, not after training ends on {} (fix: a "
+                "--validation-end after {})",
+                in.source, label(split.validation_last), label(split.train_last),
+                label(split.train_last));
   FINML_REQUIRE(split.validation_last + 2 <= split.last,
                 "{}: nothing left to trade after validation ends on {} (the data ends on {}; "
                 "fix: an earlier --validation-end)",
@@ -169,10 +170,25 @@ std::vector<std::string> RunRlTrain(const RlSettings& s, const data::MarketData&
   for (const auto& w : windows) results.window_starts.push_back(in.prices.time_label[w.start]);
 
   const std::size_t agents = s.agents.size();
+  for (AgentKind a : s.agents) {
+    if (a != AgentKind::kDqn && a != AgentKind::kSac) continue;
+    const AgentSettings given = AgentDefaults(a, s.agent);
+    FINML_REQUIRE(given.learning_starts < s.timesteps,
+                  "{} learns only after --learning-starts {} transitions, and --timesteps is {}: "
+                  "it would never learn (fix: more timesteps or a smaller --learning-starts)",
+                  EnumName(a), given.learning_starts, s.timesteps);
+  }
   for (AgentKind a : s.agents) results.strategies.push_back(EnumName(a));
   if (agents > 1) results.strategies.insert(results.strategies.begin(), "ensemble");
   const std::string main_name = results.strategies.front();
 
+  // The baselines first: a setting they cannot work with fails before any training.
+  std::vector<BaselineWindow> baseline_windows;
+  for (const auto& w : windows) baseline_windows.push_back({w.train_last, w.start, w.end});
+  for (auto& b : BaselineTargets(market, in, s.env, s, baseline_windows)) {
+    results.baselines.push_back(Trade(b.name, in, b.targets, s.env, ppy, nullptr));
+    results.baseline_descriptions.push_back(b.description);
+  }
   std::vector<std::string> lines;
   std::optional<Trained> saved;  // the main strategy's last policy of the first seed
   for (std::size_t run = 0; run < s.seeds; ++run) {
@@ -244,24 +260,17 @@ std::vector<std::string> RunRlTrain(const RlSettings& s, const data::MarketData&
       traded.risk_off_bars = r.risk_off_bars;
       if (run == 0 && name == main_name) {
         std::string csv = "date,symbol,score\n";
-        for (std::size_t t = 0; t < in.rows(); ++t) {
-          if (std::isnan(r.targets.at(t, 0))) continue;
+        for (std::size_t t = 0; t < in.rows(); ++t)
           for (std::size_t i = 0; i < in.assets(); ++i)
-            csv += fmt::format("{},{},{:.17g}\n", in.prices.time_label[t],
-                               CsvField(in.prices.symbols[i]), r.targets.at(t, i));
-        }
+            if (!std::isnan(r.targets.at(t, i)))  // NaN: no instruction (no price that bar)
+              csv += fmt::format("{},{},{:.17g}\n", in.prices.time_label[t],
+                                 CsvField(in.prices.symbols[i]), r.targets.at(t, i));
         WriteFileAtomic(dir + "/weights.csv", csv);
       }
       results.agent_runs.push_back(std::move(traded));
     }
   }
 
-  std::vector<BaselineWindow> baseline_windows;
-  for (const auto& w : windows) baseline_windows.push_back({w.train_last, w.start, w.end});
-  for (auto& b : BaselineTargets(market, in, s.env, s, baseline_windows)) {
-    results.baselines.push_back(Trade(b.name, in, b.targets, s.env, ppy, nullptr));
-    results.baseline_descriptions.push_back(b.description);
-  }
   // Every strategy over the same bars: the agents' first decision is the baselines' too.
   const std::size_t first = results.agent_runs.front().engine.first_row;
   for (const auto& b : results.baselines)
@@ -383,6 +392,9 @@ std::vector<std::string> RunRlEvaluate(const EvaluateSettings& e, const std::str
 
   std::vector<std::string> notes;
   std::size_t start = 0;
+  const JsonReader manifest(agent.Manifest(), agent.Directory() + "/model.json");
+  const std::string validated = manifest["facts"]["validated_through"].String(64);
+  const auto validated_row = LastOnOrBefore(in, validated, "validated_through");
   if (!e.start.empty()) {
     const auto when = data::ParseTimestamp(e.start);
     if (!when)
@@ -390,9 +402,7 @@ std::vector<std::string> RunRlEvaluate(const EvaluateSettings& e, const std::str
     while (start < in.rows() && data::DayNumber(in.prices.time[start]) < data::DayNumber(*when))
       ++start;
   } else {
-    const JsonReader manifest(agent.Manifest(), agent.Directory() + "/model.json");
-    const std::string validated = manifest["facts"]["validated_through"].String(64);
-    const auto row = LastOnOrBefore(in, validated, "validated_through");
+    const auto& row = validated_row;
     if (row && *row + 2 < in.rows() && *row > in.first_row + 40) {
       start = *row;
       notes.push_back(
@@ -403,8 +413,7 @@ std::vector<std::string> RunRlEvaluate(const EvaluateSettings& e, const std::str
       start = in.first_row + (in.rows() - in.first_row) / 3;
       notes.push_back(fmt::format(
           "These prices do not reach past the agent's validation ({}): trading starts on {}, "
-          "and the bars before it serve the baselines' estimates only. Whether the agent saw "
-          "these bars in training depends on where they came from.",
+          "and the bars before it serve the baselines' estimates only.",
           validated, in.prices.time_label[start]));
     }
   }
@@ -422,6 +431,14 @@ std::vector<std::string> RunRlEvaluate(const EvaluateSettings& e, const std::str
   results.provenance = provenance;
   results.periods_per_year = ppy;
   results.calendar = in.prices.calendar;
+  // Bars after the agent's validation are out of sample; others may be what it learned from,
+  // when these prices are the ones it trained on.
+  results.out_of_sample = !validated_row || start >= *validated_row;
+  if (!results.out_of_sample)
+    notes.push_back(fmt::format(
+        "Trading starts on {}, before the end of the agent's validation ({}): if these are the "
+        "prices it learned from, the results are in sample.",
+        in.prices.time_label[start], validated));
   const std::string name = agent.Manifest().value("agent", "agent");
   results.strategies = {name};
   results.window_starts = {in.prices.time_label[start]};

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "finml/backtest/config.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/strings.hpp"
 #include "finml/data/timestamp.hpp"
@@ -26,18 +27,29 @@ class AgentServable final : public Servable {
     pool_ = std::make_unique<ReplicaPool<rl::SavedAgent>>(std::move(copies));
     version_ = ModelContentVersion(dir);
     const auto& agent = pool_->Any();
+    if (agent.Env().execution.fill == backtest::FillPrice::kNextOpen)
+      throw InvalidInput(fmt::format(
+          "{}: this agent fills at the next open, and requests carry closes only (fix: serve an "
+          "agent trained with --fill close)",
+          dir));
     // The fewest bars that give one decision: the state's history, one bar to decide at and one
     // to fill that decision (the answer is the decision after it).
     data::MarketData probe;
     probe.source = "probe";
-    for (std::size_t t = 0; t < 4000; ++t) {
+    // Long enough for the state's history: the window, the covariance and turbulence windows
+    // and the indicators' warm-up (the longest finml indicator period is far below 1000).
+    const auto& env = agent.Env();
+    const std::size_t probe_rows = std::min<std::size_t>(
+        limits_.max_window_rows, 1000 + env.window + (env.covariance ? env.covariance_window : 0) +
+                                     (env.turbulence ? env.turbulence_window : 0));
+    for (std::size_t t = 0; t < probe_rows; ++t) {
       probe.time.push_back(static_cast<data::Timestamp>(t) * data::kSecondsPerDay);
       probe.time_label.push_back(std::to_string(t));
     }
     for (const auto& symbol : agent.Symbols()) {
       data::Bars bars;
       bars.symbol = symbol;
-      for (std::size_t t = 0; t < 4000; ++t)
+      for (std::size_t t = 0; t < probe_rows; ++t)
         bars.close.push_back(
             100 * std::exp(0.01 * std::sin(static_cast<double>(t + bars.symbol.size()))));
       probe.assets.push_back(bars);
@@ -62,7 +74,10 @@ class AgentServable final : public Servable {
              {{"prices", "an object: asset -> closes, oldest first, the same count for each"},
               {"min_bars", min_bars_},
               {"max_bars", limits_.max_window_rows},
-              {"dates", "optional"}}},
+              {"dates", "optional"},
+              {"holdings",
+               "the agent's own, simulated from cash at the first bar sent: send the same number "
+               "of bars each time for answers that do not depend on the request's length"}}},
             {"facts", m.at("facts")},
             {"finml_version", ManifestBuild(m).first},
             {"git_commit", ManifestBuild(m).second},

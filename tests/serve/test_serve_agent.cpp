@@ -56,6 +56,12 @@ TEST_F(ServeAgent, AnswersWhatPredictWrites) {
   // Window 4: bars 1..4 give the first state (bar 0 has no return), one more fills it.
   EXPECT_EQ(servable->Info()["input"]["min_bars"], 6);
   Observation observed;
+  // Exactly the fewest bars it says it needs are enough.
+  auto shortest = Request();
+  for (auto& [symbol, closes] : shortest["prices"].items())
+    closes.erase(closes.begin() + 6, closes.end());
+  const auto short_answer = servable->Predict(shortest, observed);
+  EXPECT_TRUE(short_answer["weights"]["A0"].is_number());
   const auto answer = servable->Predict(Request(), observed);
   // The same bars through `finml predict`: its last row is the decision the server returns.
   std::string csv = "date,A0,A1\n";

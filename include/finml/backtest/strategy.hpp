@@ -47,6 +47,14 @@ struct StrategyInfo {
 [[nodiscard]] bool NeedsSignals(const std::string& name);
 
 // `scores` may be null for the rule strategies (sma_cross, rsi_reversion).
+// One decision's weights held to the execution's limits: each |weight| clipped to max_weight,
+// then the row scaled down to max_leverage; NaN (no instruction) stays NaN.
+struct RowLimits {
+  std::size_t clipped = 0;
+  bool decided = false, scaled = false;
+};
+RowLimits LimitWeights(const ExecutionConfig& execution, double* row, std::size_t n);
+
 [[nodiscard]] TargetPlan PlanTargets(const BacktestConfig& config, const PricePanel& prices,
                                      const Panel* scores);
 

@@ -36,6 +36,11 @@ class Environment {
   // starts a new episode at once: its observation is then the new episode's first.
   virtual void Step(const float* actions, float* observations, float* rewards,
                     std::uint8_t* dones) = 0;
+  // After a Step that ended copy `c`'s episode: whether it ended by a time limit (the market
+  // goes on, so learners bootstrap its value) rather than in a terminal state, and the
+  // observation it ended in (its row of `observations` already holds the next episode's first).
+  [[nodiscard]] virtual bool Truncated(std::size_t c) const { return false; }
+  [[nodiscard]] virtual const float* FinalObservation(std::size_t c) const { return nullptr; }
 };
 
 // The market part of the state for every bar, computed once from the data: per asset the last
@@ -93,6 +98,14 @@ class MarketEnv final : public Environment {
   void Reset(std::uint64_t seed, float* observations) override;
   void Step(const float* actions, float* observations, float* rewards,
             std::uint8_t* dones) override;
+  // Every end but ruin is a time limit: an episode is a slice of a market that goes on.
+  [[nodiscard]] bool Truncated(std::size_t c) const override { return copies_[c].truncated; }
+  [[nodiscard]] const float* FinalObservation(std::size_t c) const override {
+    return final_.data() + c * observation_size_;
+  }
+  // Reads actions as continuous vectors or discrete choices from now on (an ensemble's windows
+  // may be traded by agents of both kinds).
+  void UseActions(bool continuous);
 
   // Replaces the state scaling and the risk-off threshold (a re-trained policy takes over) and
   // rewrites every copy's observation with them.
@@ -118,6 +131,7 @@ class MarketEnv final : public Environment {
     double equity = 0;
     double position = 0;  // trading, steps: the position asked for last
     double dsr_a = 0, dsr_b = 0;
+    bool truncated = false;
   };
   void StartEpisode(std::size_t c);
   void Observe(std::size_t c, float* out) const;
@@ -133,6 +147,7 @@ class MarketEnv final : public Environment {
   std::vector<Copy> copies_;
   std::mt19937_64 rng_;
   std::vector<double> weights_;
+  std::vector<float> final_;
   bool record_ = false;
   backtest::Panel targets_;
   std::vector<double> equity_;

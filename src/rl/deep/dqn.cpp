@@ -59,11 +59,15 @@ class DqnAgent final : public Agent {
         actions[c] = static_cast<float>(unit(rng) < epsilon ? any(rng) : best[c]);
       env.Step(actions.data(), next.data(), rewards.data(), dones.data());
       log.Add(rewards.data(), dones.data());
-      // A copy that ended has already restarted: its `next` is the new episode's first state,
-      // which `done` keeps out of the target.
-      for (std::size_t c = 0; c < copies; ++c)
-        replay.Add(obs.data() + c * obs_size, &actions[c], rewards[c], next.data() + c * obs_size,
-                   dones[c] != 0);
+      // A copy that ended has already restarted: its `next` is the new episode's first state.
+      // A terminal end keeps it out of the target (done); one cut by the time limit bootstraps
+      // from the state it stopped in.
+      for (std::size_t c = 0; c < copies; ++c) {
+        const bool cut = dones[c] && env.Truncated(c);
+        replay.Add(obs.data() + c * obs_size, &actions[c], rewards[c],
+                   cut ? env.FinalObservation(c) : next.data() + c * obs_size,
+                   dones[c] != 0 && !cut);
+      }
       obs.swap(next);
       timestep += copies;
       ++vector_steps;

@@ -192,6 +192,10 @@ void LoadWeights(torch::nn::Module& module, const std::string& dir, const std::s
   }
   for (const auto& item : module.named_parameters()) {
     const auto shape = item.value().sizes().vec();
+    if (item.value().scalar_type() != torch::kFloat || !item.value().isfinite().all().item<bool>())
+      throw InvalidInput(fmt::format(
+          "{}: tensor '{}' is not finite 32-bit floats (fix: restore the file, or train again)",
+          path, item.key()));
     if (expected.at(item.key()) == shape) continue;
     throw InvalidInput(fmt::format(
         "{}: tensor '{}' has shape [{}] and this {} needs [{}] (fix: keep agent.pt and "

@@ -66,6 +66,7 @@ class OnPolicyAgent final : public Agent {
           env.Step(actions.data_ptr<float>(), next_obs.data_ptr<float>(), rewards.data(),
                    dones.data());
           log.Add(rewards.data(), dones.data());
+          BootstrapTruncated(env, rewards, dones, a.gamma);
           rew_buf.push_back(torch::tensor(rewards));
           done_buf.push_back(torch::tensor(std::vector<float>(dones.begin(), dones.end())));
           timestep += static_cast<std::size_t>(copies);
@@ -127,6 +128,19 @@ class OnPolicyAgent final : public Agent {
     }
     net_->eval();
     return log.Finish();
+  }
+
+  // An episode cut by its time limit did not end: its last reward also earns the discounted
+  // value of where it stopped (as Stable-Baselines3 does for timeouts).
+  void BootstrapTruncated(const Environment& env, std::vector<float>& rewards,
+                          const std::vector<std::uint8_t>& dones, double gamma) const {
+    for (std::size_t c = 0; c < dones.size(); ++c) {
+      if (!dones[c] || !env.Truncated(c)) continue;
+      const torch::Tensor last =
+          torch::from_blob(const_cast<float*>(env.FinalObservation(c)),
+                           {1, static_cast<std::int64_t>(env.ObservationSize())}, torch::kFloat);
+      rewards[c] += static_cast<float>(gamma * net_->Value(last).item<double>());
+    }
   }
 
   void Act(const float* observations, std::size_t count, float* actions) const override {

@@ -66,9 +66,14 @@ class SacAgent final : public Agent {
         scaled[k] = static_cast<float>(spec_.action_scale) * raw[k];
       env.Step(scaled.data(), next.data(), rewards.data(), dones.data());
       log.Add(rewards.data(), dones.data());
-      for (std::size_t c = 0; c < copies; ++c)
+      // A terminal end keeps the next state out of the target (done); one cut by the time limit
+      // bootstraps from the state it stopped in.
+      for (std::size_t c = 0; c < copies; ++c) {
+        const bool cut = dones[c] && env.Truncated(c);
         replay.Add(obs.data() + c * obs_size, raw.data() + c * act_size, rewards[c],
-                   next.data() + c * obs_size, dones[c] != 0);
+                   cut ? env.FinalObservation(c) : next.data() + c * obs_size,
+                   dones[c] != 0 && !cut);
+      }
       obs.swap(next);
       timestep += copies;
       ++vector_steps;
