@@ -72,13 +72,14 @@ TEST(RlCycle, AnEnsembleReadsEachAgentsActionsInItsOwnKind) {
   const auto in = std::make_shared<const MarketInputs>(
       PrepareMarket(testing::MakeMarket(testing::RandomWalks(1, 120, 4)), env));
   const StateScaler scaler = StateScaler::Fit(*in, 0, 60);
-  const Constant discrete_long({true, 3}, 2.0f);   // short, flat, long: long
+  const Constant discrete_long({true, 3}, 2.0f);     // short, flat, long: long
   const Constant continuous_half({false, 1}, 0.5f);  // the position itself
   const std::vector<Policy> policies = {{&discrete_long, scaler, 1e300},
                                         {&continuous_half, scaler, 1e300},
                                         {&discrete_long, scaler, 1e300}};
-  const auto r = Rollout(in, env, {60, 119}, policies,
-                         [](std::size_t row) { return row < 80 ? 0 : row < 100 ? 1 : 2; });
+  const auto r = Rollout(in, env, {60, 119}, policies, [](std::size_t row) {
+    return row < 80 ? 0 : row < 100 ? 1 : 2;
+  });
   EXPECT_EQ(r.targets.at(70, 0), 1.0);
   EXPECT_EQ(r.targets.at(90, 0), 0.5);
   EXPECT_EQ(r.targets.at(110, 0), 1.0);
