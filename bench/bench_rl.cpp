@@ -131,7 +131,10 @@ nlohmann::json Learn(const Setup& s, std::size_t timesteps) {
   const std::unique_ptr<Agent> agent = MakeAgent(spec);
   const std::vector<LearningPoint> curve = agent->Learn(env);
   const double t = Seconds(start);
-  const std::size_t done = curve.empty() ? 0 : curve.back().timestep;
+  // Learn collects whole rollouts of copies x n_steps until it has `timesteps` (the learning
+  // curve has a point only where episodes ended, so it cannot tell).
+  const std::size_t batch = s.settings.env.copies * *spec.settings.n_steps;
+  const std::size_t done = (timesteps + batch - 1) / batch * batch;
   std::fprintf(stderr, "finml PPO Learn: %zu transitions in %.2f s\n", done, t);
   double last_return = std::nan("");
   for (const auto& p : curve)

@@ -15,8 +15,8 @@
 # starts) in the numpy environment and compares rewards, observations and equity. The sides take
 # turns, ROUNDS rounds (finml first in odd rounds, the peer first in even ones); medians count.
 # Writes the "Reinforcement learning" section of bench/RESULTS.md (bench/rl_report.py), between
-# its markers, with a perf profile of finml where perf works. About 5 minutes on a 2-CPU machine
-# with the defaults (6 with FINML_BENCH_ALT_BLAS).
+# its markers, with a perf profile of finml where perf works. About 3 minutes on a 2-CPU machine
+# with the defaults (4 with FINML_BENCH_ALT_BLAS).
 #   FINML_RL_ROUNDS        (default 3)
 #   FINML_RL_TIMESTEPS     PPO transitions per training (default 20480: 20 rollouts of 8 x 128)
 #   FINML_RL_TRANSITIONS   environment transitions per repetition (default 200000)

@@ -253,6 +253,7 @@ MarketEnv::MarketEnv(std::shared_ptr<const MarketInputs> inputs, const EnvSettin
                 inputs_->source, range.first, range.last, inputs_->first_row);
   observation_size_ = inputs_->state_size + inputs_->assets() + 1;
   final_.assign(copies_.size() * observation_size_, 0.0f);
+  ScaleStates();
 }
 
 void MarketEnv::UseActions(bool continuous) {
@@ -286,8 +287,7 @@ void MarketEnv::StartEpisode(std::size_t c) {
 void MarketEnv::Observe(std::size_t c, float* out) const {
   const Copy& copy = copies_[c];
   const std::size_t d = inputs_->state_size, n = inputs_->assets();
-  const float* row = inputs_->state.data() + copy.row * d;
-  for (std::size_t k = 0; k < d; ++k) out[k] = (row[k] - scaler_.mean[k]) * scaler_.scale[k];
+  std::copy_n(scaled_.data() + (copy.row - range_.first) * d, d, out);
   const auto& shares = copy.book->Shares();
   const auto& marks = copy.book->Marks();
   double invested = 0;
@@ -308,9 +308,20 @@ void MarketEnv::Reset(std::uint64_t seed, float* observations) {
   }
 }
 
+void MarketEnv::ScaleStates() {
+  const std::size_t d = inputs_->state_size;
+  scaled_.resize((range_.last - range_.first + 1) * d);
+  for (std::size_t t = range_.first; t <= range_.last; ++t) {
+    const float* row = inputs_->state.data() + t * d;
+    float* out = scaled_.data() + (t - range_.first) * d;
+    for (std::size_t k = 0; k < d; ++k) out[k] = (row[k] - scaler_.mean[k]) * scaler_.scale[k];
+  }
+}
+
 void MarketEnv::Rescale(StateScaler scaler, double turbulence_threshold, float* observations) {
   scaler_ = std::move(scaler);
   threshold_ = turbulence_threshold;
+  ScaleStates();
   for (std::size_t c = 0; c < copies_.size(); ++c) Observe(c, observations + c * observation_size_);
 }
 
@@ -330,9 +341,10 @@ void MarketEnv::TargetWeights(const float* raw, double current, double* w) const
     if (settings_.weights == WeightMap::kSoftmax) {
       const float top = *std::max_element(action, action + n + 1);
       double total = 0;
-      for (std::size_t i = 0; i <= n; ++i) total += std::exp(static_cast<double>(action[i] - top));
       for (std::size_t i = 0; i < n; ++i)
-        w[i] = std::exp(static_cast<double>(action[i] - top)) / total;
+        total += w[i] = std::exp(static_cast<double>(action[i] - top));
+      total += std::exp(static_cast<double>(action[n] - top));  // the cash slot
+      for (std::size_t i = 0; i < n; ++i) w[i] /= total;
     } else if (settings_.weights == WeightMap::kSimplex) {
       std::vector<double> all(n + 1);
       ProjectToSimplex(action, n + 1, all.data());

@@ -135,6 +135,8 @@ class MarketEnv final : public Environment {
   };
   void StartEpisode(std::size_t c);
   void Observe(std::size_t c, float* out) const;
+  // The range's states standardised once per scaler: an observation is then a copy.
+  void ScaleStates();
 
   std::shared_ptr<const MarketInputs> inputs_;
   EnvSettings settings_;
@@ -148,6 +150,7 @@ class MarketEnv final : public Environment {
   std::mt19937_64 rng_;
   std::vector<double> weights_;
   std::vector<float> final_;
+  std::vector<float> scaled_;  // (range.last - range.first + 1) x state_size
   bool record_ = false;
   backtest::Panel targets_;
   std::vector<double> equity_;
