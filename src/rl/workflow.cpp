@@ -304,11 +304,12 @@ std::vector<std::string> RunRlTrain(const RlSettings& s, const data::MarketData&
   results.title =
       fmt::format("Reinforcement learning: {} on {} ({}, {})", main_name,
                   std::filesystem::path(in.source).filename().string(), EnumName(s.env.env), what);
+  const std::string first_window = windows.size() > 1 ? " (first window)" : "";
   results.facts = {
-      {"training", fmt::format("{} to {}", in.prices.time_label[in.first_row],
-                               in.prices.time_label[split.train_last])},
-      {"validation", fmt::format("{} to {}", in.prices.time_label[split.train_last],
-                                 in.prices.time_label[split.validation_last])},
+      {"training" + first_window, fmt::format("{} to {}", in.prices.time_label[in.first_row],
+                                              in.prices.time_label[split.train_last])},
+      {"validation" + first_window, fmt::format("{} to {}", in.prices.time_label[split.train_last],
+                                                in.prices.time_label[split.validation_last])},
       {"trading (out of sample)",
        fmt::format("{} to {} ({} bars)", in.prices.time_label[split.validation_last],
                    in.prices.time_label[split.last], split.last - split.validation_last)},
