@@ -18,7 +18,7 @@ import sys
 import numpy as np
 
 # The helpers every bench report shares.
-from report import cmake_cache, read_json, sh
+from report import cmake_cache, cpu_and_load, read_json, sh, write_section
 
 BEGIN, END = "<!-- portfolio:begin -->", "<!-- portfolio:end -->"
 AIM_RATIO = 10.0  # issue 16: at least 10x cvxopt
@@ -144,14 +144,7 @@ def main():
         alt_rows, alt_notes, alt_verdicts = compare("cvxopt_alt", alt_runs)
 
     peer = peer_runs[0]
-    cpu = "unknown"
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    with open("/proc/loadavg") as f:
-        load_end = " ".join(f.read().split()[:3])
+    cpu, load_end = cpu_and_load()
     nproc = sh("nproc")
     alglib = sh("dpkg-query", "-W", "-f=${Version}", "libalglib-dev") or "version unknown"
     bench_built = mtime(os.path.join(build_dir, "finml_bench"))
@@ -258,21 +251,7 @@ def main():
     md += [END, ""]
     section = "\n".join(md)
 
-    try:
-        with open(out) as f:
-            text = f.read()
-    except FileNotFoundError:
-        text = ""
-    if BEGIN in text:
-        text = re.sub(re.escape(BEGIN) + r".*?" + re.escape(END) + r"\n?", lambda m: section,
-                      text, flags=re.S)
-    elif "<!-- serve:begin -->" in text:
-        text = text.replace("<!-- serve:begin -->", section + "\n<!-- serve:begin -->", 1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    with open(out + ".tmp", "w") as f:
-        f.write(text)
-    os.replace(out + ".tmp", out)
+    write_section(out, BEGIN, END, section)
     print(section)
 
 

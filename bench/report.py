@@ -103,6 +103,40 @@ def cmake_cache(build_dir, key):
     return ""
 
 
+def cpu_and_load():
+    """The CPU's model name and the load average now (1, 5, 15 minutes), for a run's header."""
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/loadavg") as f:
+        load = " ".join(f.read().split()[:3])
+    return cpu, load
+
+
+def write_section(out, begin, end, section, before="<!-- serve:begin -->"):
+    """Replaces the text between `begin` and `end` in `out` with `section` (which carries both
+    markers), or puts it before `before`, or at the end; written aside and renamed."""
+    import re
+    try:
+        with open(out) as f:
+            text = f.read()
+    except FileNotFoundError:
+        text = ""
+    if begin in text:
+        text = re.sub(re.escape(begin) + r".*?" + re.escape(end) + r"\n?", lambda m: section,
+                      text, flags=re.S)
+    elif before in text:
+        text = text.replace(before, section + "\n" + before, 1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    with open(out + ".tmp", "w") as f:
+        f.write(text)
+    os.replace(out + ".tmp", out)
+
+
 def read_json(path):
     with open(path) as f:
         return json.load(f)
@@ -449,14 +483,7 @@ def main():
     peers = {"pandas": peer_samples(in_work("pandas", "csv")),
              "ttr": peer_samples(in_work("ttr", "csv"))}
 
-    cpu = "unknown"
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    with open("/proc/loadavg") as f:
-        load_end = " ".join(f.read().split()[:3])
+    cpu, load_end = cpu_and_load()
     commit = sh("git", "rev-parse", "HEAD", cwd=root) or "unknown"
     changed = sh("git", "status", "--porcelain", "--untracked-files=no", cwd=root)
     n_changed = len(changed.splitlines()) if changed else 0

@@ -19,7 +19,7 @@ import statistics
 import sys
 
 # The helpers every bench report shares.
-from report import cmake_cache, read_json, sh
+from report import cmake_cache, cpu_and_load, read_json, sh, write_section
 from portfolio_report import commit
 
 BEGIN, END = "<!-- rl:begin -->", "<!-- rl:end -->"
@@ -83,14 +83,7 @@ def main():
         learns_alt = [read_json(os.path.join(work, f"finml_learn_alt.{r}.json"))["learn"]
                       for r in rng]
 
-    cpu = "unknown"
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    with open("/proc/loadavg") as f:
-        load_end = " ".join(f.read().split()[:3])
+    cpu, load_end = cpu_and_load()
     nproc = sh("nproc")
     # Build times of the copy the run used (bench/rl_bench.sh copies BUILD_DIR first).
     built = {}
@@ -283,21 +276,7 @@ def main():
     md += [END, ""]
     section = "\n".join(md)
 
-    try:
-        with open(out) as f:
-            text = f.read()
-    except FileNotFoundError:
-        text = ""
-    if BEGIN in text:
-        text = re.sub(re.escape(BEGIN) + r".*?" + re.escape(END) + r"\n?", lambda m: section,
-                      text, flags=re.S)
-    elif "<!-- serve:begin -->" in text:
-        text = text.replace("<!-- serve:begin -->", section + "\n<!-- serve:begin -->", 1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    with open(out + ".tmp", "w") as f:
-        f.write(text)
-    os.replace(out + ".tmp", out)
+    write_section(out, BEGIN, END, section)
     print(section)
 
 
