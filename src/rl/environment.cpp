@@ -133,6 +133,17 @@ MarketInputs PrepareMarket(const data::MarketData& market_all, const EnvSettings
   if (env.turbulence) in.state_names.push_back("turbulence");
 
   if (env.turbulence) in.turbulence = Turbulence(returns, env.turbulence_window);
+  in.market_return.assign(rows, 0.0);
+  for (std::size_t t = 1; t < rows; ++t) {
+    double sum = 0;
+    std::size_t priced = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      if (!std::isnan(returns.at(t, i))) {
+        sum += std::expm1(returns.at(t, i));
+        ++priced;
+      }
+    if (priced > 0) in.market_return[t] = sum / static_cast<double>(priced);
+  }
   in.first_row = std::max({env.window, warmup, env.covariance ? env.covariance_window : 0});
   // The first decision needs a bar after it to be filled at.
   FINML_REQUIRE(in.first_row + 2 <= rows,
@@ -278,6 +289,21 @@ void MarketEnv::StartEpisode(std::size_t c) {
   copy.equity = settings_.execution.initial_capital;
   copy.position = 0;
   copy.dsr_a = copy.dsr_b = 0;
+  if (settings_.reward == RewardKind::kDifferentialSharpe) {
+    // Moments that start at zero make the first 1/eta rewards several times their later size:
+    // start from the market's moments over the 1/eta bars before the episode (its past only).
+    const auto span = static_cast<std::size_t>(std::ceil(1.0 / settings_.dsr_eta));
+    const std::size_t from = copy.row > span ? copy.row - span : 1;
+    std::size_t count = 0;
+    for (std::size_t t = from; t <= copy.row; ++t, ++count) {
+      copy.dsr_a += inputs_->market_return[t];
+      copy.dsr_b += inputs_->market_return[t] * inputs_->market_return[t];
+    }
+    if (count > 0) {
+      copy.dsr_a /= static_cast<double>(count);
+      copy.dsr_b /= static_cast<double>(count);
+    }
+  }
   if (c == 0 && record_) {
     targets_ = backtest::Panel(inputs_->rows(), inputs_->assets());
     equity_.assign(1, copy.equity);

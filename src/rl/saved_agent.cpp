@@ -29,7 +29,7 @@ std::vector<float> ReadFloats(const JsonReader& field, std::size_t size) {
 
 void SaveAgent(const std::string& dir, const Policy& policy, const EnvSettings& env,
                const std::vector<std::string>& symbols, const nlohmann::json& facts,
-               const Provenance& provenance) {
+               const Provenance& provenance, const nlohmann::json& load) {
   const AgentSpec& spec = policy.agent->Spec();
   policy.agent->Save(dir);
   nlohmann::json manifest = {
@@ -46,6 +46,7 @@ void SaveAgent(const std::string& dir, const Policy& policy, const EnvSettings& 
                                    ? nlohmann::json(policy.turbulence_threshold)
                                    : nlohmann::json(nullptr)},
       {"weights", "agent.pt"},
+      {"load", load},
       {"facts", facts},
       {"provenance", provenance.ToJson()}};
   WriteFileAtomic(dir + "/model.json", manifest.dump(2) + "\n");
@@ -55,12 +56,22 @@ SavedAgent SavedAgent::Load(const std::string& dir) {
   SavedAgent s;
   s.dir_ = dir;
   const std::string path = dir + "/model.json";
+  // A run directory of `finml rl train` holds its agent in model/: say so.
+  if (!std::filesystem::exists(path) && std::filesystem::exists(dir + "/model/model.json"))
+    throw InvalidInput(
+        fmt::format("{} is the run's directory; its agent is in {}/model (fix: "
+                    "--model {}/model)",
+                    dir, dir, dir));
   s.manifest_ = JsonReader::Parse(ReadFile(path, 64 << 20), path);
   const JsonReader m(s.manifest_, path);
   const std::string format = m["format"].String(64);
   if (format != kAgentFormat)
     m["format"].Fail(fmt::format("is '{}', and an agent's is '{}'", format, kAgentFormat));
   const AgentKind kind = ParseEnumAt<AgentKind>(m["agent"]);
+  s.load_.missing = data::MissingPolicy::kKeep;
+  if (m.Has("load") && !m["load"].raw().is_null())
+    s.load_ = data::LoadOptions::Schema().Parse(ConfigNode::FromJson(m["load"].raw(), path), "load",
+                                                s.load_);
   s.env_ =
       EnvSettings::Schema().Parse(ConfigNode::FromJson(m["env"].raw(), path), "env", EnvSettings{});
   AgentSpec spec;
@@ -154,9 +165,7 @@ bool IsAgentDirectory(const std::string& dir) {
 std::size_t PredictAgentToCsv(const std::string& model_dir, const std::string& input,
                               const std::string& out) {
   const SavedAgent agent = SavedAgent::Load(model_dir);
-  data::LoadOptions load;
-  load.missing = data::MissingPolicy::kKeep;
-  const data::MarketData market = data::LoadMarketData(input, load);
+  const data::MarketData market = data::LoadMarketData(input, agent.PriceLoading());
   const auto inputs = agent.Inputs(agent.Pick(market));
   const RolloutResult r = agent.Run(inputs, 0);
   std::string csv = "date,symbol,weight\n";

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 
 #include "finml/backtest/performance.hpp"
 #include "finml/core/error.hpp"
@@ -327,7 +328,9 @@ std::vector<std::string> RunRlTrain(const RlSettings& s, const data::MarketData&
                                                    : ", " + JoinStrings(s.env.features, ", "),
                             s.env.covariance ? ", the trailing covariance" : "",
                             s.env.turbulence ? ", turbulence" : "")},
-      {"reward", fmt::format("{} x {}", s.env.reward_scale, EnumName(s.env.reward))}};
+      {"reward", fmt::format("{} x {}", s.env.reward_scale, EnumName(s.env.reward))},
+      {"saved agent (model/, weights.csv)",
+       fmt::format("seed {}'s{}", s.seed, windows.size() > 1 ? ", the last window's" : "")}};
 
   if (saved) {
     const std::string model_dir = dir + "/model";
@@ -341,7 +344,8 @@ std::vector<std::string> RunRlTrain(const RlSettings& s, const data::MarketData&
                             {"timesteps", s.timesteps}};
     EnvSettings env = s.env;
     if (env.env == EnvKind::kTrading) env.asset = in.prices.symbols.front();
-    SaveAgent(model_dir, saved->policy, env, in.prices.symbols, facts, provenance);
+    SaveAgent(model_dir, saved->policy, env, in.prices.symbols, facts, provenance,
+              data::LoadOptions::Schema().ToJson(s.load));
   }
 
   nlohmann::json metrics = RlMetricsJson(results);
@@ -383,9 +387,7 @@ namespace finml::rl {
 std::vector<std::string> RunRlEvaluate(const EvaluateSettings& e, const std::string& dir,
                                        const Provenance& provenance) {
   const SavedAgent agent = SavedAgent::Load(e.model);
-  data::LoadOptions load;
-  load.missing = data::MissingPolicy::kKeep;
-  const data::MarketData picked = agent.Pick(data::LoadMarketData(e.prices, load));
+  const data::MarketData picked = agent.Pick(data::LoadMarketData(e.prices, agent.PriceLoading()));
   const auto inputs = agent.Inputs(picked);
   const MarketInputs& in = *inputs;
   const std::size_t last = in.rows() - 1;
@@ -402,6 +404,8 @@ std::vector<std::string> RunRlEvaluate(const EvaluateSettings& e, const std::str
       throw ConfigError(fmt::format("--start '{}' is not a date (fix: YYYY-MM-DD)", e.start));
     while (start < in.rows() && data::DayNumber(in.prices.time[start]) < data::DayNumber(*when))
       ++start;
+    FINML_REQUIRE(start + 2 <= last, "--start {} is not before the data's last bars ({} to {})",
+                  e.start, in.prices.time_label.front(), in.prices.time_label[last]);
   } else {
     const auto& row = validated_row;
     if (row && *row + 2 < in.rows() && *row > in.first_row + 40) {
@@ -444,6 +448,9 @@ std::vector<std::string> RunRlEvaluate(const EvaluateSettings& e, const std::str
   results.strategies = {name};
   results.window_starts = {in.prices.time_label[start]};
   StrategyRun run = Trade(name, in, r.targets, env, ppy, &r.equity);
+  if (manifest["facts"].Has("seed"))
+    run.seed = static_cast<std::uint64_t>(
+        manifest["facts"]["seed"].Integer(0, std::numeric_limits<std::int64_t>::max()));
   run.chosen = {name};
   run.validation_sharpe = {std::nan("")};
   run.risk_off_bars = r.risk_off_bars;

@@ -133,6 +133,10 @@ class AgentServable final : public Servable {
         if (bars.close.back() <= 0)
           throw InvalidValue(where, fmt::format("price {} is not positive", bars.close.back()));
       }
+      if (std::all_of(bars.close.begin(), bars.close.end(), [](double v) { return std::isnan(v); }))
+        throw InvalidValue(path, "no prices: every close is null");
+      if (std::isnan(bars.close.back()))
+        throw InvalidValue(path, "the last bar has no price: the answer is about the last close");
       md.assets.push_back(std::move(bars));
     }
     if (request.contains("dates")) {

@@ -223,6 +223,7 @@ TEST(RlEnvironment, TurbulenceIsTheMahalanobisDistanceFromTheTrailingYear) {
 }
 
 TEST(RlEnvironment, DifferentialSharpeRewardsFollowMoodyAndSaffell) {
+  // Moody and Saffell's differential Sharpe ratio, its moments warm-started from the past.
   std::vector<double> close = {100};
   const double r[] = {0.01, -0.02, 0.015, 0.0, 0.03, -0.01, 0.02, 0.005};
   for (int k = 0; k < 40; ++k) close.push_back(close.back() * (1 + r[k % 8]));
@@ -237,7 +238,15 @@ TEST(RlEnvironment, DifferentialSharpeRewardsFollowMoodyAndSaffell) {
   std::vector<float> obs(market.ObservationSize());
   market.Reset(0, obs.data());
   const float long_action = 2;
+  // The moments start from the asset's returns over the 1/eta = 100 bars up to the first
+  // decision (here every bar from the second to it).
   double a = 0, b = 0;
+  const std::size_t start = market.Row();
+  for (std::size_t t = 1; t <= start; ++t) {
+    const double r0 = close[t] / close[t - 1] - 1;
+    a += r0 / static_cast<double>(start);
+    b += r0 * r0 / static_cast<double>(start);
+  }
   std::uint8_t done = 0;
   for (std::size_t k = 0; !done; ++k) {
     float reward;

@@ -110,6 +110,9 @@ TEST_F(ServeAgent, RefusesRequestsItCannotRead) {
   r["prices"]["A1"] = {1.0, 2.0};
   refused(r, "prices.A0");
   refused({{"bars", 1}}, "bars");
+  r = Request();
+  for (auto& v : r["prices"]["A1"]) v = nullptr;
+  refused(r, "prices.A1");
 }
 
 }  // namespace

@@ -54,7 +54,10 @@ struct MarketInputs {
   std::size_t per_asset = 0;       // the first assets x per_asset values: each asset's block
   std::vector<float> state;        // bars x state_size, unscaled
   std::vector<double> turbulence;  // per bar; NaN before a year of history
-  std::size_t first_row = 0;       // the first bar with a complete state
+  // Per bar: the mean simple return of the assets priced on it and the bar before (0 when none),
+  // the differential Sharpe reward's prior for its moments.
+  std::vector<double> market_return;
+  std::size_t first_row = 0;  // the first bar with a complete state
   [[nodiscard]] std::size_t rows() const { return prices.rows(); }
   [[nodiscard]] std::size_t assets() const { return prices.assets(); }
 };

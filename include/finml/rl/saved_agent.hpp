@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "finml/core/provenance.hpp"
+#include "finml/data/loader.hpp"
 #include "finml/data/market_data.hpp"
 #include "finml/rl/rollout.hpp"
 
@@ -18,10 +19,11 @@ namespace finml::rl {
 inline constexpr const char* kAgentFormat = "finml-rl/1";
 
 // Writes `dir` (which must exist) for `policy`; `facts` (dates, validation Sharpe, seed) are
-// recorded as they are.
+// recorded as they are. `load`: how the training prices were read (LoadOptions as JSON), so
+// evaluate and predict read new prices the same way (null: the defaults, gaps kept).
 void SaveAgent(const std::string& dir, const Policy& policy, const EnvSettings& env,
                const std::vector<std::string>& symbols, const nlohmann::json& facts,
-               const Provenance& provenance);
+               const Provenance& provenance, const nlohmann::json& load = nullptr);
 
 class SavedAgent {
  public:
@@ -45,12 +47,15 @@ class SavedAgent {
   [[nodiscard]] const EnvSettings& Env() const { return env_; }
   [[nodiscard]] const std::vector<std::string>& Symbols() const { return symbols_; }
   [[nodiscard]] const std::string& Directory() const { return dir_; }
+  // How the training prices were read: new prices are read the same way.
+  [[nodiscard]] const data::LoadOptions& PriceLoading() const { return load_; }
 
  private:
   std::string dir_;
   nlohmann::json manifest_;
   EnvSettings env_;
   std::vector<std::string> symbols_;
+  data::LoadOptions load_;
   std::shared_ptr<Agent> agent_;
   StateScaler scaler_;
   double threshold_ = 0;
