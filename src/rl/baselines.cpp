@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "finml/backtest/performance.hpp"
 #include "finml/core/error.hpp"
 #include "finml/portfolio/walk_forward.hpp"
 
@@ -170,7 +171,9 @@ std::vector<BaselineTrack> BaselineTargets(const data::MarketData& market, const
   const std::size_t per_asset = in.per_asset;
   // The forecast is of the return over the holding period: the names are re-chosen as often as
   // the other baselines re-balance.
-  const std::size_t horizon = std::max<std::size_t>(1, RebalanceBars(settings.baseline_rebalance));
+  const std::size_t horizon =
+      RebalanceBars(settings.baseline_rebalance,
+                    backtest::InferPeriodsPerYear(in.prices.time, in.prices.calendar));
   Panel forecast_targets(in.rows(), n);
   // The baseline may go short only where the agent may.
   const bool can_short = env.env == EnvKind::kTrading

@@ -1,6 +1,8 @@
 #include "finml/rl/settings.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 
 #include "finml/core/error.hpp"
 
@@ -172,6 +174,17 @@ std::size_t RebalanceBars(const std::string& word) {
   std::size_t bars = 0;
   const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), bars);
   return ec == std::errc() && end == word.data() + word.size() ? bars : 0;
+}
+
+std::size_t RebalanceBars(const std::string& word, double periods_per_year) {
+  double per_year = 0;
+  if (word == "daily") per_year = 252;
+  if (word == "weekly") per_year = 52;
+  if (word == "monthly") per_year = 12;
+  if (word == "quarterly") per_year = 4;
+  if (per_year == 0) return RebalanceBars(word);
+  return std::max<std::size_t>(1,
+                               static_cast<std::size_t>(std::lround(periods_per_year / per_year)));
 }
 
 const options::Schema<RlSettings>& RlSettings::Schema() {

@@ -119,6 +119,8 @@ struct RlSettings {
 // Bars between re-balancings from a baseline_rebalance word (daily 1, weekly 5, monthly 21,
 // quarterly 63, or a number); 0 when the word is none of these.
 [[nodiscard]] std::size_t RebalanceBars(const std::string& word);
+// The same for data with `periods_per_year` bars a year: a month of monthly data is one bar.
+[[nodiscard]] std::size_t RebalanceBars(const std::string& word, double periods_per_year);
 
 }  // namespace finml::rl
 
