@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <limits>
 
@@ -152,6 +153,18 @@ std::vector<std::string> RunRlTrain(const RlSettings& s, const data::MarketData&
                                     const std::string& dir, const Provenance& provenance,
                                     bool progress) {
   models::SetTorchThreads(s.threads);
+  // Settings of the other environment do nothing here: say so rather than ignore them quietly.
+  const EnvSettings defaults;
+  if (s.env.env == EnvKind::kPortfolio &&
+      (s.env.actions != defaults.actions || s.env.position_step != defaults.position_step ||
+       !s.env.asset.empty()))
+    std::fprintf(stderr,
+                 "finml: note: actions, position_step and asset are settings of the "
+                 "trading environment; the portfolio environment ignores them\n");
+  if (s.env.env == EnvKind::kTrading && s.env.weights != defaults.weights)
+    std::fprintf(stderr,
+                 "finml: note: weights is a setting of the portfolio environment; the "
+                 "trading environment ignores it\n");
   auto inputs = std::make_shared<const MarketInputs>(PrepareMarket(market, s.env));
   const MarketInputs& in = *inputs;
   const Split split = ResolveSplit(in, s);

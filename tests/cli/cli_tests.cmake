@@ -442,3 +442,6 @@ finml_cli_test(rl_experiment_runs 0 "^ensemble +Sharpe" --
 finml_cli_test(rl_experiment_bad_key 2 "unknown key 'agent'.*did you mean 'agents'" --
                $<TARGET_FILE:finml> run examples/dow30_rl_ensemble.yaml --set rl.agent=ppo
                --out ${FINML_CLI_OUT}/never)
+finml_cli_test(rl_setting_of_the_other_env 0 "finml: note: weights is a setting of the portfolio environment" --
+               $<TARGET_FILE:finml> rl train --prices data/dowjones30.csv --env trading --asset KO
+               --weights long_short --timesteps 200 --seeds 1 --out ${FINML_CLI_OUT}/rl_other_env --overwrite)
