@@ -1,13 +1,14 @@
 #include "finml/rl/baselines.hpp"
 
-#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
 #include "finml/backtest/performance.hpp"
 #include "finml/core/error.hpp"
+#include "finml/models/forecaster.hpp"
 #include "finml/portfolio/walk_forward.hpp"
+#include "finml/train/normalizer.hpp"
 
 namespace finml::rl {
 namespace {
@@ -47,83 +48,76 @@ Panel FromStart(const Panel& weights, std::size_t start, std::size_t last) {
   return targets;
 }
 
-struct RidgeFit {
-  Eigen::VectorXd mean, scale, beta;
-  double intercept = 0;
-};
+using Decision = std::pair<std::size_t, std::size_t>;  // (bar, asset)
 
-// Pooled samples (asset i, bar t) with the log return over the `horizon` bars after the fill at
-// t+1, for decisions t whose outcome is known by `to`.
-void Samples(const MarketInputs& in, std::size_t per_asset, std::size_t horizon, std::size_t from,
-             std::size_t to, Eigen::MatrixXd& x, Eigen::VectorXd& y) {
-  std::vector<std::pair<std::size_t, std::size_t>> keep;
+// The samples of `decisions` for finml's forecasters: each asset's block of the state as its
+// features, and with `horizon` > 0 the log return over the `horizon` bars after the fill at t+1
+// as the target.
+train::SampleSet Pooled(const MarketInputs& in, const std::vector<Decision>& decisions,
+                        std::size_t horizon) {
+  train::SampleSet s;
+  s.lookback = 1;
+  for (std::size_t f = 0; f < in.per_asset; ++f)
+    s.feature_names.push_back(in.state_names[f].substr(in.state_names[f].find('.') + 1));
+  s.x.reserve(decisions.size() * in.per_asset);
+  for (const auto& [t, i] : decisions) {
+    const float* block = in.state.data() + t * in.state_size + i * in.per_asset;
+    s.x.insert(s.x.end(), block, block + in.per_asset);
+    s.y.push_back(horizon > 0 ? std::log(in.prices.close.at(t + 1 + horizon, i) /
+                                         in.prices.close.at(t + 1, i))
+                              : std::nan(""));
+    s.asset.push_back(i);
+    s.decision_row.push_back(t);
+  }
+  return s;
+}
+
+// Decisions t in [from, to) whose outcome over the horizon after the fill is known by `to`.
+std::vector<Decision> Known(const MarketInputs& in, std::size_t horizon, std::size_t from,
+                            std::size_t to) {
+  std::vector<Decision> keep;
   // A decision at t is filled at the close of t+1: what it can earn starts there.
   for (std::size_t t = std::max(from, in.first_row);
        t + 1 + horizon <= to && t + 1 + horizon < in.rows(); ++t)
     for (std::size_t i = 0; i < in.assets(); ++i)
       if (Priced(in, t + 1, i) && Priced(in, t + 1 + horizon, i)) keep.emplace_back(t, i);
-  x.resize(static_cast<Eigen::Index>(keep.size()), static_cast<Eigen::Index>(per_asset));
-  y.resize(static_cast<Eigen::Index>(keep.size()));
-  for (std::size_t k = 0; k < keep.size(); ++k) {
-    const auto [t, i] = keep[k];
-    const float* block = in.state.data() + t * in.state_size + i * per_asset;
-    for (std::size_t f = 0; f < per_asset; ++f)
-      x(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(f)) = block[f];
-    y(static_cast<Eigen::Index>(k)) =
-        std::log(in.prices.close.at(t + 1 + horizon, i) / in.prices.close.at(t + 1, i));
-  }
+  return keep;
 }
 
-RidgeFit FitRidge(const MarketInputs& in, std::size_t per_asset, std::size_t horizon,
-                  std::size_t train_last, std::size_t validation_last) {
-  Eigen::MatrixXd x, xv;
-  Eigen::VectorXd y, yv;
-  Samples(in, per_asset, horizon, in.first_row, train_last, x, y);
-  Samples(in, per_asset, horizon, train_last, validation_last, xv, yv);
-  FINML_REQUIRE(x.rows() > static_cast<Eigen::Index>(per_asset),
+// finml's ridge forecaster on z-scored per-asset inputs, fitted on the training decisions with
+// its penalty chosen on the validation ones.
+struct FittedRidge {
+  train::Normalizer scaler{train::NormalizerKind::kZScore};
+  std::unique_ptr<models::Forecaster> ridge;
+};
+
+FittedRidge FitRidge(const MarketInputs& in, std::size_t horizon, std::size_t train_last,
+                     std::size_t validation_last) {
+  train::SampleSet train = Pooled(in, Known(in, horizon, in.first_row, train_last), horizon);
+  train::SampleSet validation =
+      Pooled(in, Known(in, horizon, train_last, validation_last), horizon);
+  FINML_REQUIRE(train.size() > in.per_asset,
                 "{}: {} training samples are too few for the forecaster baseline's {} inputs "
                 "(fix: a later --train-end, or a shorter --baseline-rebalance)",
-                in.source, x.rows(), per_asset);
-  RidgeFit fit;
-  fit.mean = x.colwise().mean();
-  fit.scale = ((x.rowwise() - fit.mean.transpose()).array().square().colwise().mean())
-                  .sqrt()
-                  .unaryExpr([](double s) { return s > 1e-12 ? 1.0 / s : 1.0; });
-  const Eigen::MatrixXd z =
-      (x.rowwise() - fit.mean.transpose()).array().rowwise() * fit.scale.transpose().array();
-  fit.intercept = y.mean();
-  const Eigen::VectorXd yc = y.array() - fit.intercept;
-  const Eigen::MatrixXd gram = z.transpose() * z;
-  const Eigen::VectorXd xty = z.transpose() * yc;
-  const double rows = static_cast<double>(x.rows());
-  double best = std::numeric_limits<double>::infinity();
-  for (double a : {1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0}) {
-    const Eigen::MatrixXd reg =
-        gram + a * rows * Eigen::MatrixXd::Identity(gram.rows(), gram.cols());
-    const Eigen::VectorXd beta = reg.ldlt().solve(xty);
-    double error = 0;
-    if (xv.rows() > 0) {
-      const Eigen::MatrixXd zv =
-          (xv.rowwise() - fit.mean.transpose()).array().rowwise() * fit.scale.transpose().array();
-      error = ((zv * beta).array() + fit.intercept - yv.array()).square().mean();
-    }
-    if (error < best || fit.beta.size() == 0) {
-      best = error;
-      fit.beta = beta;
-    }
-  }
+                in.source, train.size(), in.per_asset);
+  FittedRidge fit;
+  fit.scaler.Fit(train);
+  fit.scaler.Apply(train);
+  fit.scaler.Apply(validation);
+  const std::vector<double> grid = validation.size() > 0
+                                       ? std::vector<double>{1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0}
+                                       : std::vector<double>{1e-4};
+  fit.ridge = models::MakeForecaster("ridge", nlohmann::json{{"alpha", grid}});
+  fit.ridge->Fit(train, validation, {});
   return fit;
 }
 
-double Forecast(const RidgeFit& fit, const MarketInputs& in, std::size_t per_asset, std::size_t t,
-                std::size_t i) {
-  const float* block = in.state.data() + t * in.state_size + i * per_asset;
-  double v = fit.intercept;
-  for (std::size_t f = 0; f < per_asset; ++f) {
-    const auto k = static_cast<Eigen::Index>(f);
-    v += (block[f] - fit.mean(k)) * fit.scale(k) * fit.beta(k);
-  }
-  return v;
+// The forecasts of `decisions`, in their order.
+std::vector<double> Forecasts(const FittedRidge& fit, const MarketInputs& in,
+                              const std::vector<Decision>& decisions) {
+  train::SampleSet s = Pooled(in, decisions, 0);
+  fit.scaler.Apply(s);
+  return fit.ridge->Predict(s);
 }
 
 }  // namespace
@@ -168,7 +162,6 @@ std::vector<BaselineTrack> BaselineTargets(const data::MarketData& market, const
     }
   }
 
-  const std::size_t per_asset = in.per_asset;
   // The forecast is of the return over the holding period: the names are re-chosen as often as
   // the other baselines re-balance.
   const std::size_t horizon =
@@ -182,18 +175,23 @@ std::vector<BaselineTrack> BaselineTargets(const data::MarketData& market, const
   const std::size_t k_held = std::min(settings.top_k, n);
   std::vector<std::pair<double, std::size_t>> ranked;
   for (const BaselineWindow& w : windows) {
-    const RidgeFit fit = FitRidge(in, per_asset, horizon, w.train_last, w.start);
-    for (std::size_t t = w.start; t < w.end; t += horizon) {
+    const FittedRidge fit = FitRidge(in, horizon, w.train_last, w.start);
+    std::vector<Decision> decisions;
+    for (std::size_t t = w.start; t < w.end; t += horizon)
+      for (std::size_t i = 0; i < n; ++i)
+        if (Priced(in, t, i)) decisions.emplace_back(t, i);
+    const std::vector<double> forecast = Forecasts(fit, in, decisions);
+    for (std::size_t k = 0; k < decisions.size();) {
+      const std::size_t t = decisions[k].first;
+      ranked.clear();
+      for (; k < decisions.size() && decisions[k].first == t; ++k)
+        ranked.emplace_back(forecast[k], decisions[k].second);
       if (n == 1) {
-        const double f = Forecast(fit, in, per_asset, t, 0);
+        const double f = ranked.front().first;
         forecast_targets.at(t, 0) = f > 0 ? 1.0 : (can_short && f < 0 ? -1.0 : 0.0);
         continue;
       }
-      ranked.clear();
-      for (std::size_t i = 0; i < n; ++i) {
-        forecast_targets.at(t, i) = 0;
-        if (Priced(in, t, i)) ranked.emplace_back(Forecast(fit, in, per_asset, t, i), i);
-      }
+      for (std::size_t i = 0; i < n; ++i) forecast_targets.at(t, i) = 0;
       std::sort(ranked.begin(), ranked.end(), std::greater<>());
       const std::size_t held = std::min(k_held, ranked.size());
       for (std::size_t j = 0; j < held; ++j)

@@ -47,12 +47,7 @@ class DqnAgent final : public Agent {
       torch::Tensor greedy;
       {
         torch::NoGradGuard no_grad;
-        greedy = q_->forward(torch::from_blob(obs.data(),
-                                              {static_cast<std::int64_t>(copies),
-                                               static_cast<std::int64_t>(obs_size)},
-                                              torch::kFloat))
-                     .argmax(-1)
-                     .contiguous();
+        greedy = q_->forward(Observations(obs.data(), copies, obs_size)).argmax(-1).contiguous();
       }
       const std::int64_t* best = greedy.data_ptr<std::int64_t>();
       for (std::size_t c = 0; c < copies; ++c)
@@ -100,13 +95,9 @@ class DqnAgent final : public Agent {
 
   void Act(const float* observations, std::size_t count, float* actions) const override {
     torch::NoGradGuard no_grad;
-    const torch::Tensor out =
-        q_->forward(torch::from_blob(const_cast<float*>(observations),
-                                     {static_cast<std::int64_t>(count),
-                                      static_cast<std::int64_t>(spec_.observation_size)},
-                                     torch::kFloat))
-            .argmax(-1)
-            .contiguous();
+    const torch::Tensor out = q_->forward(Observations(observations, count, spec_.observation_size))
+                                  .argmax(-1)
+                                  .contiguous();
     for (std::size_t c = 0; c < count; ++c)
       actions[c] = static_cast<float>(out.data_ptr<std::int64_t>()[c]);
   }

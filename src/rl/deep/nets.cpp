@@ -204,6 +204,12 @@ void LoadWeights(torch::nn::Module& module, const std::string& dir, const std::s
   }
 }
 
+torch::Tensor Observations(const float* data, std::size_t count, std::size_t size) {
+  return torch::from_blob(const_cast<float*>(data),
+                          {static_cast<std::int64_t>(count), static_cast<std::int64_t>(size)},
+                          torch::kFloat);
+}
+
 void SeedTorch(const AgentSpec& spec) {
   torch::set_num_threads(std::max(1, spec.threads));
   torch::manual_seed(spec.seed);

@@ -88,6 +88,9 @@ void SaveWeights(const torch::nn::Module& module, const std::string& dir);
 // Reads <dir>/agent.pt into `module`, refusing tensors of another shape than the module's.
 void LoadWeights(torch::nn::Module& module, const std::string& dir, const std::string& what);
 
+// `count` observations of `size` floats as a tensor over the caller's memory (no copy; read only).
+[[nodiscard]] torch::Tensor Observations(const float* data, std::size_t count, std::size_t size);
+
 // LibTorch's threads and seed for one learner; the generator every other draw comes from.
 void SeedTorch(const AgentSpec& spec);
 

@@ -136,19 +136,14 @@ class OnPolicyAgent final : public Agent {
                           const std::vector<std::uint8_t>& dones, double gamma) const {
     for (std::size_t c = 0; c < dones.size(); ++c) {
       if (!dones[c] || !env.Truncated(c)) continue;
-      const torch::Tensor last =
-          torch::from_blob(const_cast<float*>(env.FinalObservation(c)),
-                           {1, static_cast<std::int64_t>(env.ObservationSize())}, torch::kFloat);
+      const torch::Tensor last = Observations(env.FinalObservation(c), 1, env.ObservationSize());
       rewards[c] += static_cast<float>(gamma * net_->Value(last).item<double>());
     }
   }
 
   void Act(const float* observations, std::size_t count, float* actions) const override {
     torch::NoGradGuard no_grad;
-    const torch::Tensor obs = torch::from_blob(
-        const_cast<float*>(observations),
-        {static_cast<std::int64_t>(count), static_cast<std::int64_t>(spec_.observation_size)},
-        torch::kFloat);
+    const torch::Tensor obs = Observations(observations, count, spec_.observation_size);
     const torch::Tensor out = net_->Mode(obs).contiguous();
     std::copy_n(out.data_ptr<float>(), out.numel(), actions);
   }

@@ -56,10 +56,7 @@ class SacAgent final : public Agent {
       } else {
         torch::NoGradGuard no_grad;
         const torch::Tensor act =
-            actor_
-                ->Sample(torch::from_blob(obs.data(), {static_cast<std::int64_t>(copies), obs_dim},
-                                          torch::kFloat))
-                .first.contiguous();
+            actor_->Sample(Observations(obs.data(), copies, obs_size)).first.contiguous();
         std::copy_n(act.data_ptr<float>(), raw.size(), raw.begin());
       }
       for (std::size_t k = 0; k < raw.size(); ++k)
@@ -127,10 +124,7 @@ class SacAgent final : public Agent {
   void Act(const float* observations, std::size_t count, float* actions) const override {
     torch::NoGradGuard no_grad;
     const torch::Tensor out =
-        (actor_->Mode(torch::from_blob(
-             const_cast<float*>(observations),
-             {static_cast<std::int64_t>(count), static_cast<std::int64_t>(spec_.observation_size)},
-             torch::kFloat)) *
+        (actor_->Mode(Observations(observations, count, spec_.observation_size)) *
          spec_.action_scale)
             .contiguous();
     std::copy_n(out.data_ptr<float>(), out.numel(), actions);
