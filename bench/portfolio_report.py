@@ -18,7 +18,7 @@ import sys
 import numpy as np
 
 # The helpers every bench report shares.
-from report import cmake_cache, cpu_and_load, read_json, sh, write_section
+from report import cmake_cache, cpu_and_load, load_caution, read_json, sh, write_section
 
 BEGIN, END = "<!-- portfolio:begin -->", "<!-- portfolio:end -->"
 AIM_RATIO = 10.0  # issue 16: at least 10x cvxopt
@@ -165,12 +165,7 @@ def main():
               + (f"{core_built:%Y-%m-%dT%H:%M:%SZ}" if core_built else "?") +
               f". Machine: {cpu}, nproc {nproc}, load average {load_start} at start, "
               f"{load_end} at end; {platform.platform()}.")
-    busiest = max(float(load_start.split()[0]), float(load_end.split()[0]))
-    if nproc and busiest > 0.5 * int(nproc):
-        md.append("")
-        md.append(f"Caution: the 1-minute load average reached {busiest:.2f} on {nproc} CPUs, so "
-                  f"other work shared the machine; the ranges in brackets show how much that "
-                  f"moved the repetitions.")
+    md += load_caution(load_start, load_end, nproc)
     md.append("")
     md.append(f"- finml: {finml_runs[0]['about']}, libalglib-dev {alglib}; "
               f"{cmake_cache(build_dir, 'CMAKE_BUILD_TYPE') or '?'} build. The QPs are "

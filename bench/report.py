@@ -116,6 +116,16 @@ def cpu_and_load():
     return cpu, load
 
 
+def load_caution(load_start, load_end, nproc):
+    """The lines warning that other work shared the machine (none on a quiet one)."""
+    busiest = max(float(load_start.split()[0]), float(load_end.split()[0]))
+    if not nproc or busiest <= 0.5 * int(nproc):
+        return []
+    return ["", f"Caution: the 1-minute load average reached {busiest:.2f} on {nproc} CPUs, so "
+                f"other work shared the machine; the ranges in brackets show how much that "
+                f"moved the repetitions."]
+
+
 def write_section(out, begin, end, section, before="<!-- serve:begin -->"):
     """Replaces the text between `begin` and `end` in `out` with `section` (which carries both
     markers), or puts it before `before`, or at the end; written aside and renamed."""

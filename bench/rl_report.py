@@ -19,7 +19,7 @@ import statistics
 import sys
 
 # The helpers every bench report shares.
-from report import cmake_cache, cpu_and_load, read_json, sh, write_section
+from report import cmake_cache, cpu_and_load, load_caution, read_json, sh, write_section
 from portfolio_report import commit
 
 BEGIN, END = "<!-- rl:begin -->", "<!-- rl:end -->"
@@ -129,12 +129,7 @@ def main():
         md.append(f"Note: {', '.join(f'`{os.path.basename(c)}`' for c in changed)} in "
                   f"{shown} changed during the run (another build in the tree); every "
                   f"measurement used the copy taken at the start, so they are one build's.")
-    busiest = max(float(load_start.split()[0]), float(load_end.split()[0]))
-    if nproc and busiest > 0.5 * int(nproc):
-        md.append("")
-        md.append(f"Caution: the 1-minute load average reached {busiest:.2f} on {nproc} CPUs, so "
-                  f"other work shared the machine; the ranges in brackets show how much that "
-                  f"moved the repetitions.")
+    md += load_caution(load_start, load_end, nproc)
     md.append("")
     f_blas = blas_file("finml_blas.txt")
     md.append(f"- Data: `{shown_prices}`, {meta['rows']} days x {meta['assets']} assets, no "
