@@ -219,7 +219,8 @@ void WriteRlReport(const std::string& path, const RlResults& r) {
         fmt::format("{}{}: {}", k ? "; " : "", r.baselines[k].name, r.baseline_descriptions[k]);
   page.Paragraph("Baselines: " + described +
                  ". Every strategy is filled by the same backtester, with the same costs, over "
-                 "the same bars. Agents: mean ± standard deviation over seeds.");
+                 "the same bars." +
+                 (runs.size() > 1 ? " Agents: mean ± standard deviation over seeds." : ""));
 
   page.Heading("Is the difference real?");
   std::vector<std::vector<std::string>> diffs;
@@ -265,7 +266,8 @@ void WriteRlReport(const std::string& path, const RlResults& r) {
 
   const bool any_point = std::any_of(r.curves.begin(), r.curves.end(),
                                      [](const CurveRun& c) { return !c.points.empty(); });
-  if (!any_point)
+  // A saved agent's evaluation trained nothing: no curve to speak of.
+  if (!r.curves.empty() && !any_point)
     page.Paragraph(
         "No learning curve: no training episode ended (fewer timesteps than the "
         "copies times the episode length).");

@@ -205,14 +205,22 @@ std::vector<std::string> RunRlTrain(const RlSettings& s, const data::MarketData&
   }
   std::vector<std::string> lines;
   std::optional<Trained> saved;  // the main strategy's last policy of the first seed
+  // Each window's state scaling and risk-off threshold, from its training bars: the same for
+  // every seed.
+  std::vector<StateScaler> scalers;
+  std::vector<double> thresholds;
+  for (const CycleWindow& cw : windows) {
+    scalers.push_back(StateScaler::Fit(in, in.first_row, cw.train_last));
+    thresholds.push_back(TurbulenceThreshold(in, s.env, in.first_row, cw.train_last));
+  }
   for (std::size_t run = 0; run < s.seeds; ++run) {
     const std::uint64_t seed = s.seed + run;
     // trained[w][a]
     std::vector<std::vector<Trained>> trained(windows.size());
     for (std::size_t w = 0; w < windows.size(); ++w) {
       const CycleWindow& cw = windows[w];
-      const StateScaler scaler = StateScaler::Fit(in, in.first_row, cw.train_last);
-      const double threshold = TurbulenceThreshold(in, s.env, in.first_row, cw.train_last);
+      const StateScaler& scaler = scalers[w];
+      const double threshold = thresholds[w];
       for (std::size_t a = 0; a < agents; ++a) {
         const AgentKind kind = s.agents[a];
         const bool continuous = ActsContinuously(kind, s.env.env);
