@@ -15,12 +15,16 @@
 // finml_bench --rl_run=CSV [--rl_out=FILE] [--rl_transitions=T] [--rl_reps=R] [--rl_learn=N]
 //             [--rl_check=DIR]
 //   the reinforcement-learning comparison with bench/peer_rl.py; see bench_rl.hpp
+// finml_bench --nlp_run=MODEL_DIR --nlp_texts=CSV [--nlp_out=FILE] [--nlp_reps=R] [--nlp_train=N]
+//             [--nlp_epochs=E] [--nlp_ids=FILE]
+//   the financial-NLP comparison with bench/peer_nlp.py; see bench_nlp.hpp
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +32,7 @@
 #include "bench_credit.hpp"
 #include "bench_deep.hpp"
 #include "bench_inputs.hpp"
+#include "bench_nlp.hpp"
 #include "bench_portfolio.hpp"
 #include "bench_rl.hpp"
 #include "bench_serve.hpp"
@@ -38,6 +43,7 @@ int main(int argc, char** argv) {
   std::string portfolio_generate, portfolio_run, portfolio_out, portfolio_only;
   int portfolio_reps = 3;
   finml_bench::RlOptions rl;
+  finml_bench::NlpOptions nlp;
   std::string generate_dir, data_dir, deep_generate, deep_run, deep_step, deep_trace, deep_only,
       deep_impl = "fused";
   std::vector<char*> rest;
@@ -73,6 +79,20 @@ int main(int argc, char** argv) {
       rl.reps = std::stoi(std::string(arg.substr(arg.find('=') + 1)));
     } else if (arg.starts_with("--rl_learn=")) {
       rl.learn = std::stoul(std::string(arg.substr(arg.find('=') + 1)));
+    } else if (arg.starts_with("--nlp_run=")) {
+      nlp.model = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--nlp_texts=")) {
+      nlp.texts = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--nlp_out=")) {
+      nlp.out = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--nlp_ids=")) {
+      nlp.ids = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--nlp_reps=")) {
+      nlp.reps = std::stoi(std::string(arg.substr(arg.find('=') + 1)));
+    } else if (arg.starts_with("--nlp_train=")) {
+      nlp.train = std::stoul(std::string(arg.substr(arg.find('=') + 1)));
+    } else if (arg.starts_with("--nlp_epochs=")) {
+      nlp.epochs = std::stoi(std::string(arg.substr(arg.find('=') + 1)));
     } else if (arg.starts_with("--serve_floor=")) {
       serve_floor = arg.substr(arg.find('=') + 1);
     } else if (arg.starts_with("--deep_run=")) {
@@ -104,6 +124,11 @@ int main(int argc, char** argv) {
     }
     if (!rl.csv.empty()) {
       finml_bench::RunRl(rl);
+      return 0;
+    }
+    if (!nlp.model.empty()) {
+      if (nlp.texts.empty()) throw std::invalid_argument("--nlp_run needs --nlp_texts=CSV");
+      finml_bench::RunNlp(nlp);
       return 0;
     }
     if (!serve_floor.empty()) {

@@ -7,11 +7,11 @@ build_pkgs=(cmake make g++ ccache pkg-config libeigen3-dev libyaml-cpp-dev libcl
   nlohmann-json3-dev libfmt-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
   libtorch-dev libxgboost-dev libboost-dev libcpp-httplib-dev libssl-dev curl clang-format
   clang libclang-rt-dev libhowardhinnant-date-dev chromium
-  libalglib-dev libglpk-dev)
+  libalglib-dev libglpk-dev libsentencepiece-dev libfasttext-dev)
 # Peers: used only to regenerate fixtures and by bench/, never by the product at run time.
 peer_pkgs=(r-base-core r-cran-ttr r-cran-fgarch r-cran-cvar python3-pandas python3-numpy python3-torch
   python3-statsmodels python3-cvxopt
-  python3-sklearn python3-xgboost wrk)
+  python3-sklearn python3-xgboost python3-sentencepiece wrk)
 
 want=("${build_pkgs[@]}")
 if [ "${FINML_SKIP_PEERS:-0}" != 1 ]; then want+=("${peer_pkgs[@]}"); fi

@@ -98,6 +98,19 @@ struct RlCommandOptions {
 void SetupRl(CLI::App& app, RlCommandOptions& options);
 int RunRl(const RlCommandOptions& options, const CLI::App& app, const std::string& command_line);
 
+struct NlpCommandOptions {
+  CliFlags train, pretrain, factor, embed;  // each subcommand's settings, and --set
+  std::string out;
+  bool overwrite = false;
+  // predict, factor, embed, neighbors
+  std::string model, input, out_file, text = "text", label;
+  std::vector<std::string> words;
+  int threads = 1, k = 10;
+};
+// `nlp` gets pretrain, train, predict, factor, embed and neighbors.
+void SetupNlp(CLI::App& app, NlpCommandOptions& options);
+int RunNlp(const NlpCommandOptions& options, const CLI::App& app, const std::string& command_line);
+
 struct CreditCommandOptions {
   CliFlags train;  // every credit setting, --param key=value, --set
   std::string out;

@@ -44,6 +44,11 @@ int main(int argc, char** argv) {
       "rl", "reinforcement learning: trading and allocation agents against simple baselines");
   finml::cli::SetupRl(*rl_app, rl_options);
 
+  finml::cli::NlpCommandOptions nlp_options;
+  CLI::App* nlp_app = app.add_subcommand(
+      "nlp", "financial text: tokenizer, word vectors, sentiment classifiers, a news factor");
+  finml::cli::SetupNlp(*nlp_app, nlp_options);
+
   finml::cli::CreditCommandOptions credit_options;
   CLI::App* credit_app =
       app.add_subcommand("credit", "credit scoring: train (cross-validated) and score applicants");
@@ -77,6 +82,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("portfolio"))
       return finml::cli::RunPortfolio(portfolio_options, *portfolio_app, command_line);
     if (app.got_subcommand("rl")) return finml::cli::RunRl(rl_options, *rl_app, command_line);
+    if (app.got_subcommand("nlp")) return finml::cli::RunNlp(nlp_options, *nlp_app, command_line);
     if (app.got_subcommand("serve")) return finml::cli::RunServe(serve_options);
     if (app.got_subcommand("backtest"))
       return finml::cli::RunBacktest(backtest_options, *backtest_app, command_line);

@@ -4,6 +4,7 @@
 #include "finml/core/files.hpp"
 #include "finml/core/progress.hpp"
 #include "finml/run/credit_experiment.hpp"
+#include "finml/run/nlp_experiment.hpp"
 #include "finml/run/risk_experiment.hpp"
 #include "finml/run/rl_experiment.hpp"
 #include "finml/run/runner.hpp"
@@ -78,6 +79,14 @@ int RunRun(const RunCommandOptions& o, const std::string& command_line) {
       if (o.print_config) return print(rl.ToJson());
       const std::string dir = run::RunRlExperiment(rl, o.out_dir, command_line, o.overwrite,
                                                    Progress::TerminalAttached());
+      std::printf("report: %s/report.html\nmetrics: %s/metrics.json\n", dir.c_str(), dir.c_str());
+      return 0;
+    }
+    if (task == "nlp") {
+      const auto nlp = run::ParseNlpExperiment(root, o.experiment);
+      if (o.print_config) return print(nlp.ToJson());
+      const std::string dir = run::RunNlpExperiment(nlp, o.out_dir, command_line, o.overwrite,
+                                                    Progress::TerminalAttached());
       std::printf("report: %s/report.html\nmetrics: %s/metrics.json\n", dir.c_str(), dir.c_str());
       return 0;
     }

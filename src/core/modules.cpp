@@ -12,7 +12,7 @@
 namespace finml {
 namespace {
 
-constexpr std::array<const char*, 3> kNames = {"torch", "xgboost", "serve"};
+constexpr std::array<const char*, 4> kNames = {"torch", "xgboost", "serve", "text"};
 
 struct Loaded {
   std::mutex mutex;
@@ -59,7 +59,10 @@ void* ModuleSymbol(Module module, const char* symbol) {
     void*& slot = state.handle[static_cast<std::size_t>(module)];
     if (!slot) {
       const std::string path = ModulePath(module);
-      slot = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+      // The text module binds to its own symbols first: SentencePiece's private protobuf must
+      // not meet LibTorch's (nlp/sentencepiece_api.hpp).
+      slot = dlopen(path.c_str(),
+                    RTLD_NOW | RTLD_LOCAL | (module == Module::kText ? RTLD_DEEPBIND : 0));
       if (!slot) {
         const char* why = dlerror();
         throw IoError(

@@ -3,6 +3,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <random>
@@ -150,7 +151,11 @@ std::vector<std::size_t> StratifiedFolds(const std::vector<int>& y, std::size_t 
   std::vector<std::size_t> fold(y.size());
   std::mt19937_64 rng(seed);
   std::size_t next = 0;
-  for (int cls : {1, 0}) {
+  // Classes from the largest value down (for 0/1: the events first), each dealt round-robin.
+  std::vector<int> classes(y.begin(), y.end());
+  std::sort(classes.begin(), classes.end(), std::greater<>());
+  classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
+  for (int cls : classes) {
     std::vector<std::size_t> members;
     for (std::size_t i = 0; i < y.size(); ++i)
       if (y[i] == cls) members.push_back(i);

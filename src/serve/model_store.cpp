@@ -13,8 +13,10 @@
 #include "finml/core/files.hpp"
 #include "finml/core/sha256.hpp"
 #include "finml/eval/drift.hpp"
+#include "finml/nlp/classifier.hpp"
 #include "finml/rl/saved_agent.hpp"
 #include "forecast_servable.hpp"
+#include "sentiment_servable.hpp"
 
 namespace finml::serve {
 
@@ -46,9 +48,10 @@ std::shared_ptr<const Servable> LoadServable(const std::string& dir, const std::
   if (format == "finml-model/1") return LoadForecastServable(dir, name, limits);
   if (format == "finml-credit/1") return LoadCreditServable(dir, name, limits);
   if (format == rl::kAgentFormat) return LoadAgentServable(dir, name, limits);
+  if (format == nlp::kTextModelFormat) return LoadSentimentServable(dir, name, limits);
   throw InvalidInput(
       fmt::format("{}: unknown model format '{}' (finml serves finml-model/1, "
-                  "finml-credit/1 and finml-rl/1)",
+                  "finml-credit/1, finml-rl/1 and finml-nlp/1)",
                   path, format));
 }
 

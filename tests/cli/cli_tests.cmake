@@ -445,3 +445,26 @@ finml_cli_test(rl_experiment_bad_key 2 "unknown key 'agent'.*did you mean 'agent
 finml_cli_test(rl_setting_of_the_other_env 0 "finml: note: weights is a setting of the portfolio environment" --
                $<TARGET_FILE:finml> rl train --prices data/dowjones30.csv --env trading --asset KO
                --weights long_short --timesteps 200 --seeds 1 --out ${FINML_CLI_OUT}/rl_other_env --overwrite)
+
+# Financial text (issue 18): train, predict, the news factor into a backtest; bad text files name
+# the cell and the fix.
+add_test(NAME cli.nlp_factor_backtest
+         COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/nlp_factor_backtest.sh $<TARGET_FILE:finml>
+                 ${FINML_CLI_OUT}/nlp_factor WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+finml_cli_test(nlp_train_cv 0 "^tfidf_logistic: accuracy 0\\.[78].*3-fold stratified cross-validation" --
+               $<TARGET_FILE:finml> nlp train --data examples/data/phrasebank_train.csv --text sentence
+               --folds 3 --final-fit false --out ${FINML_CLI_OUT}/nlp_cv --overwrite)
+finml_cli_test(nlp_invalid_utf8 2 "nlp_latin1\\.csv:2:1: invalid UTF-8 at byte 22 .fix: re-encode the file as UTF-8" --
+               $<TARGET_FILE:finml> nlp train --data tests/cli/fixtures/nlp_latin1.csv --text sentence
+               --out ${FINML_CLI_OUT}/never)
+finml_cli_test(nlp_unknown_model 2 "unknown text model 'bert'.*valid: tfidf_logistic, embedding_mlp, bilstm, transformer" --
+               $<TARGET_FILE:finml> nlp train --data examples/data/phrasebank_train.csv --model bert
+               --out ${FINML_CLI_OUT}/never)
+finml_cli_test(nlp_missing_column 2 "no column 'text' .columns: sentence, label. fix: --text" --
+               $<TARGET_FILE:finml> nlp train --data examples/data/phrasebank_train.csv
+               --out ${FINML_CLI_OUT}/never)
+finml_cli_test(nlp_experiment_print_config 0 "\"half_life\": 3" --
+               $<TARGET_FILE:finml> run examples/phrasebank_sentiment.yaml --print-config)
+finml_cli_test(nlp_experiment_runs 0 "^sentiment factor: 240 news items, 8 symbols" --
+               $<TARGET_FILE:finml> run examples/phrasebank_sentiment.yaml --set nlp.folds=2
+               --out ${FINML_CLI_OUT}/nlp_experiment --overwrite)

@@ -1,6 +1,7 @@
 // The optional parts of finml that live in shared modules beside libfinml_core.so and are loaded
 // on first use: LibTorch models (libfinml_torch.so), XGBoost models (libfinml_xgboost.so) and the
-// HTTP model service (libfinml_serve.so). Commands that need none of them (inspect, features,
+// HTTP model service (libfinml_serve.so), and SentencePiece (libfinml_text.so, opened apart from
+// everything else: nlp/sentencepiece_api.hpp). Commands that need none of them (inspect, features,
 // backtest, risk, logistic credit scoring) never map LibTorch's ~250 shared libraries.
 //
 // A module exports plain `extern "C"` entry points, declared in the torch-free header of the area
@@ -13,9 +14,9 @@
 
 namespace finml {
 
-enum class Module { kTorch, kXgboost, kServe };
+enum class Module { kTorch, kXgboost, kServe, kText };
 
-// "torch", "xgboost", "serve"
+// "torch", "xgboost", "serve", "text"
 [[nodiscard]] const char* ModuleName(Module module);
 // The module's file; the directory is FINML_MODULE_DIR if set, else that of libfinml_core.so.
 [[nodiscard]] std::string ModulePath(Module module);

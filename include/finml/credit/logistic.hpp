@@ -44,8 +44,8 @@ struct LogisticModel {
                                         const std::vector<std::string>& names,
                                         const LogisticOptions& options = {});
 
-// Stratified k-fold assignment: fold[i] in [0, k), each fold with the class mix of the whole,
-// reproducible from `seed`.
+// Stratified k-fold assignment for any number of classes: fold[i] in [0, k), each fold with the
+// class mix of the whole, reproducible from `seed`.
 [[nodiscard]] std::vector<std::size_t> StratifiedFolds(const std::vector<int>& y, std::size_t k,
                                                        std::uint64_t seed);
 

@@ -6,6 +6,7 @@
 #include <numbers>
 
 #include "finml/core/error.hpp"
+#include "train/deep/weights.hpp"
 
 namespace finml::rl::deep {
 namespace {
@@ -167,41 +168,11 @@ void SoftUpdate(torch::nn::Module& target, const torch::nn::Module& source, doub
 }
 
 void SaveWeights(const torch::nn::Module& module, const std::string& dir) {
-  torch::serialize::OutputArchive archive;
-  module.save(archive);
-  const std::string tmp = dir + "/agent.pt.tmp";
-  archive.save_to(tmp);
-  std::filesystem::rename(tmp, dir + "/agent.pt");
+  train::deep::SaveWeights(module, dir + "/agent.pt");
 }
 
 void LoadWeights(torch::nn::Module& module, const std::string& dir, const std::string& what) {
-  std::map<std::string, std::vector<std::int64_t>> expected;
-  for (const auto& item : module.named_parameters())
-    expected[item.key()] = item.value().sizes().vec();
-  const std::string path = dir + "/agent.pt";
-  try {
-    torch::serialize::InputArchive archive;
-    archive.load_from(path);
-    module.load(archive);
-  } catch (const std::exception& e) {
-    std::string why = e.what();
-    why = why.substr(0, why.find('\n'));
-    throw InvalidInput(
-        fmt::format("{}: not the weights of this {} ({}) (fix: restore the file, or train again)",
-                    path, what, why));
-  }
-  for (const auto& item : module.named_parameters()) {
-    const auto shape = item.value().sizes().vec();
-    if (item.value().scalar_type() != torch::kFloat || !item.value().isfinite().all().item<bool>())
-      throw InvalidInput(fmt::format(
-          "{}: tensor '{}' is not finite 32-bit floats (fix: restore the file, or train again)",
-          path, item.key()));
-    if (expected.at(item.key()) == shape) continue;
-    throw InvalidInput(fmt::format(
-        "{}: tensor '{}' has shape [{}] and this {} needs [{}] (fix: keep agent.pt and "
-        "model.json from the same run)",
-        path, item.key(), fmt::join(shape, ", "), what, fmt::join(expected.at(item.key()), ", ")));
-  }
+  train::deep::LoadWeights(module, dir + "/agent.pt", what);
 }
 
 torch::Tensor Observations(const float* data, std::size_t count, std::size_t size) {

@@ -1,0 +1,109 @@
+// The settings of finml's text models, declared once: experiment files (`task: nlp`), the flags of
+// `finml nlp train|pretrain`, --set, and the record in metrics.json all come from these schemas.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "finml/core/names.hpp"
+#include "finml/core/options.hpp"
+#include "finml/train/loop_options.hpp"
+
+namespace finml::nlp {
+
+enum class TextModelKind { kTfidfLogistic, kEmbeddingMlp, kBilstm, kTransformer };
+enum class SubwordKind { kUnigram, kBpe };
+
+// SentencePiece, trained on the model's training texts (never on the texts it is judged on).
+struct TokenizerSettings {
+  std::int64_t vocab_size = 4000;  // an upper bound: a small corpus gets what it can hold
+  SubwordKind subword = SubwordKind::kUnigram;
+  // SentencePiece's normaliser: nmt_nfkc (Unicode NFKC), nmt_nfkc_cf (and case folding),
+  // identity (none).
+  std::string normalization = "nmt_nfkc_cf";
+  static const options::Schema<TokenizerSettings>& Schema();
+};
+
+// TF-IDF n-grams with scikit-learn's TfidfVectorizer semantics, and the L2 multinomial logistic
+// regression fitted on them.
+struct TfidfSettings {
+  std::int64_t ngram_max = 2;     // word n-grams 1..ngram_max
+  std::int64_t min_df = 2;        // documents a term must appear in
+  std::int64_t max_features = 0;  // 0: every term; else the most frequent
+  bool sublinear_tf = true;       // 1 + log(tf)
+  double logistic_c = 10;         // inverse L2 strength, scikit-learn's C
+  static const options::Schema<TfidfSettings>& Schema();
+};
+
+// The neural models' shapes and the word vectors of embedding_mlp.
+struct NetworkSettings {
+  std::int64_t max_length = 128;  // tokens, [CLS] included; longer texts are truncated, counted
+  std::int64_t d_model = 96;      // transformer width; bilstm: units per direction
+  std::int64_t layers = 2;
+  std::int64_t heads = 4;
+  std::int64_t ff = 192;  // transformer feed-forward width
+  double dropout = 0.1;
+  std::int64_t hidden = 128;           // embedding_mlp: hidden units
+  std::int64_t embedding_dim = 100;    // word vectors (fastText skip-gram)
+  std::int64_t embedding_epochs = 20;  // fastText passes over the training texts
+  bool class_weights = false;          // weight classes by inverse frequency in the loss
+  double validation = 0.1;             // fraction of the training texts held out for early stopping
+  // Masked-language-model pretraining of the transformer on its own training texts before
+  // fine-tuning (0: from scratch). Ignored with --pretrained, which brings its own.
+  std::int64_t pretrain_epochs = 0;
+  static const options::Schema<NetworkSettings>& Schema();
+};
+
+struct NlpSettings {
+  std::string data;  // CSV
+  std::string text = "sentence";
+  std::string label = "label";
+  TextModelKind model = TextModelKind::kTfidfLogistic;
+  std::string pretrained;  // a `finml nlp pretrain` directory (transformer only)
+  std::int64_t folds = 0;  // stratified cross-validation before the final fit; 0: none
+  double test = 0.2;       // without folds: the stratified share held out for the metrics
+  bool final_fit = true;   // with folds: fit and save a model on every text afterwards
+  std::uint64_t seed = 42;
+  std::int64_t threads = 1;       // torch intra-op threads
+  std::int64_t bootstrap = 1000;  // resamples for the 95% intervals
+  std::int64_t examples = 25;     // misclassified examples (with attributions) in the report
+  TokenizerSettings tokenizer;
+  TfidfSettings tfidf;
+  NetworkSettings network;
+  // epochs, batch, lr, ... of the neural models
+  train::LoopOptions loop{.epochs = 40, .batch = 32, .lr = 1e-3, .patience = 5};
+  static const options::Schema<NlpSettings>& Schema();
+};
+
+// `finml nlp pretrain`: a tokenizer and a transformer encoder trained by masked-language
+// modelling on unlabelled text, one text per line.
+struct PretrainSettings {
+  std::string corpus;
+  std::uint64_t seed = 42;
+  std::int64_t threads = 1;
+  double mask_rate = 0.15;
+  TokenizerSettings tokenizer;
+  NetworkSettings network;
+  train::LoopOptions loop{.epochs = 40, .batch = 64, .lr = 1e-3, .patience = 5};
+  static const options::Schema<PretrainSettings>& Schema();
+};
+
+[[nodiscard]] const char* TextModelName(TextModelKind kind);
+
+}  // namespace finml::nlp
+
+template <>
+struct finml::EnumNames<finml::nlp::TextModelKind> {
+  static constexpr std::string_view what = "text model";
+  static constexpr finml::NamedValue<finml::nlp::TextModelKind> values[] = {
+      {finml::nlp::TextModelKind::kTfidfLogistic, "tfidf_logistic"},
+      {finml::nlp::TextModelKind::kEmbeddingMlp, "embedding_mlp"},
+      {finml::nlp::TextModelKind::kBilstm, "bilstm"},
+      {finml::nlp::TextModelKind::kTransformer, "transformer"}};
+};
+template <>
+struct finml::EnumNames<finml::nlp::SubwordKind> {
+  static constexpr std::string_view what = "subword model";
+  static constexpr finml::NamedValue<finml::nlp::SubwordKind> values[] = {
+      {finml::nlp::SubwordKind::kUnigram, "unigram"}, {finml::nlp::SubwordKind::kBpe, "bpe"}};
+};

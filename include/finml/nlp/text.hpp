@@ -1,0 +1,38 @@
+// Texts as finml reads them: UTF-8 checked, empty texts refused, every fault naming the file, the
+// row and the column. The words of a text (for attributions) are its whitespace-separated spans.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace finml::nlp {
+
+struct Texts {
+  std::string source;
+  std::vector<std::string> texts;
+  std::vector<std::string> labels;  // empty without a label column
+};
+
+// The byte offset of the first invalid UTF-8 sequence, or none.
+[[nodiscard]] std::optional<std::size_t> InvalidUtf8(std::string_view text);
+// Throws InvalidInput naming `where` when the text is not UTF-8 or holds nothing but blanks.
+void CheckText(std::string_view text, const std::string& where);
+
+// The CSV at `path`: `text_column`, and `label_column` unless empty. Row numbers in errors count
+// data rows from 1 (the header is line 1 of the file).
+[[nodiscard]] Texts LoadTexts(const std::string& path, const std::string& text_column,
+                              const std::string& label_column);
+// Unlabelled text, one text per line; blank lines are skipped, invalid UTF-8 names its line.
+[[nodiscard]] std::vector<std::string> LoadCorpus(const std::string& path);
+
+struct WordSpan {
+  std::size_t begin = 0, end = 0;
+};
+[[nodiscard]] std::vector<WordSpan> Words(std::string_view text);
+// The text without word `skip` (occlusion).
+[[nodiscard]] std::string WithoutWord(std::string_view text, const std::vector<WordSpan>& words,
+                                      std::size_t skip);
+
+}  // namespace finml::nlp

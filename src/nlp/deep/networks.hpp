@@ -1,0 +1,96 @@
+// The text networks: a BERT-style encoder (token and position embeddings, pre-norm blocks,
+// [CLS] pooling) with its masked-language-model head, a BiLSTM classifier, and the MLP of
+// embedding_mlp. A private header of the torch module.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "finml/core/json_reader.hpp"
+
+namespace finml::nlp::deep {
+
+struct EncoderShape {
+  std::int64_t vocab = 0, max_length = 128, d_model = 96, layers = 2, heads = 4, ff = 192;
+  double dropout = 0.1;
+  [[nodiscard]] nlohmann::json ToJson() const;
+  [[nodiscard]] static EncoderShape FromJson(const JsonReader& j);
+};
+
+// x + attention(LN(x)); x + feed-forward(LN(x)) (pre-norm: stable without warm-up).
+struct BlockImpl : torch::nn::Module {
+  BlockImpl(const EncoderShape& s);
+  // `pad`: [batch, length] true where a token is padding (never attended to).
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& pad);
+  torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
+  torch::nn::Linear qkv{nullptr}, out{nullptr}, ff1{nullptr}, ff2{nullptr};
+  torch::nn::Dropout drop{nullptr};
+  std::int64_t heads = 1;
+};
+TORCH_MODULE(Block);
+
+struct EncoderImpl : torch::nn::Module {
+  explicit EncoderImpl(const EncoderShape& s);
+  // ids [batch, length] (0 = padding) -> hidden states [batch, length, d_model]
+  torch::Tensor forward(const torch::Tensor& ids);
+  EncoderShape shape;
+  torch::nn::Embedding tokens{nullptr}, positions{nullptr};
+  torch::nn::ModuleList blocks;
+  torch::nn::LayerNorm norm{nullptr};
+  torch::nn::Dropout drop{nullptr};
+};
+TORCH_MODULE(Encoder);
+
+// BERT's MLM head: dense, GELU, layer norm, then the token embeddings transposed (tied).
+struct MlmHeadImpl : torch::nn::Module {
+  explicit MlmHeadImpl(const EncoderShape& s);
+  torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& token_embeddings);
+  torch::nn::Linear dense{nullptr};
+  torch::nn::LayerNorm norm{nullptr};
+  torch::Tensor bias;
+};
+TORCH_MODULE(MlmHead);
+
+struct MaskedLmImpl : torch::nn::Module {
+  explicit MaskedLmImpl(const EncoderShape& s);
+  torch::Tensor forward(const torch::Tensor& ids);  // logits [batch, length, vocab]
+  Encoder encoder{nullptr};
+  MlmHead head{nullptr};
+};
+TORCH_MODULE(MaskedLm);
+
+// Sequence classifiers: ids [batch, length] (0 = padding) -> class logits.
+struct SequenceClassifierImpl : torch::nn::Module {
+  virtual torch::Tensor forward(const torch::Tensor& ids) = 0;
+};
+
+struct TransformerClassifierImpl : SequenceClassifierImpl {
+  TransformerClassifierImpl(const EncoderShape& s, std::int64_t classes);
+  torch::Tensor forward(const torch::Tensor& ids) override;  // from the [CLS] position
+  Encoder encoder{nullptr};
+  torch::nn::Dropout drop{nullptr};
+  torch::nn::Linear head{nullptr};
+};
+
+struct BiLstmClassifierImpl : SequenceClassifierImpl {
+  BiLstmClassifierImpl(const EncoderShape& s, std::int64_t classes);
+  // The last layer's final forward and backward states of each text's own length.
+  torch::Tensor forward(const torch::Tensor& ids) override;
+  torch::nn::Embedding tokens{nullptr};
+  torch::nn::LSTM lstm{nullptr};
+  torch::nn::Dropout drop{nullptr};
+  torch::nn::Linear head{nullptr};
+};
+
+struct MlpImpl : torch::nn::Module {
+  MlpImpl(std::int64_t inputs, std::int64_t hidden, std::int64_t classes, double dropout);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::nn::Sequential net{nullptr};
+};
+TORCH_MODULE(Mlp);
+
+}  // namespace finml::nlp::deep

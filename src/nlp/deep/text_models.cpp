@@ -1,0 +1,470 @@
+// The neural text classifiers (embedding_mlp, bilstm, transformer) and masked-language-model
+// pretraining, all trained by the shared loop (train/deep/loop.hpp).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <numeric>
+#include <random>
+
+#include "finml/core/error.hpp"
+#include "finml/core/files.hpp"
+#include "finml/nlp/classifier.hpp"
+#include "finml/nlp/tokenizer.hpp"
+#include "finml/nlp/word_vectors.hpp"
+#include "nlp/deep/networks.hpp"
+#include "train/deep/loop.hpp"
+#include "train/deep/weights.hpp"
+
+namespace finml::nlp::deep {
+namespace {
+
+constexpr std::int64_t kPredictBatch = 64;
+constexpr const char* kEncoderFormat = "finml-nlp-encoder/1";
+
+using Sequences = std::vector<std::vector<std::int64_t>>;
+
+// [CLS] and the text's tokens, cut at max_length; `cut` counts the texts that were longer.
+Sequences Encode(const Tokenizer& tokenizer, const std::vector<std::string>& texts,
+                 std::int64_t max_length, std::vector<std::uint8_t>* cut) {
+  Sequences out;
+  out.reserve(texts.size());
+  if (cut) cut->assign(texts.size(), 0);
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const auto ids = tokenizer.Encode(texts[i]);
+    std::vector<std::int64_t> seq{Tokenizer::kCls};
+    for (const int id : ids) {
+      if (static_cast<std::int64_t>(seq.size()) >= max_length) {
+        if (cut) (*cut)[i] = 1;
+        break;
+      }
+      seq.push_back(id);
+    }
+    out.push_back(std::move(seq));
+  }
+  return out;
+}
+
+torch::Tensor Collate(const Sequences& seqs, const std::int64_t* rows, std::int64_t count) {
+  std::size_t longest = 1;
+  for (std::int64_t k = 0; k < count; ++k)
+    longest = std::max(longest, seqs[static_cast<std::size_t>(rows[k])].size());
+  auto ids = torch::zeros({count, static_cast<std::int64_t>(longest)}, torch::kLong);
+  auto* p = ids.data_ptr<std::int64_t>();
+  for (std::int64_t k = 0; k < count; ++k) {
+    const auto& s = seqs[static_cast<std::size_t>(rows[k])];
+    std::copy(s.begin(), s.end(), p + k * static_cast<std::int64_t>(longest));
+  }
+  return ids;
+}
+
+// Row indices of a stratified hold-out: `fraction` of each class, drawn from `rng`.
+std::pair<std::vector<std::size_t>, std::vector<std::size_t>> HoldOut(
+    const std::vector<int>& labels, double fraction, std::mt19937_64& rng) {
+  std::map<int, std::vector<std::size_t>> by_class;
+  for (std::size_t i = 0; i < labels.size(); ++i) by_class[labels[i]].push_back(i);
+  std::vector<std::size_t> fit, held;
+  for (auto& [label, rows] : by_class) {
+    std::shuffle(rows.begin(), rows.end(), rng);
+    const auto n =
+        static_cast<std::size_t>(std::floor(fraction * static_cast<double>(rows.size())));
+    held.insert(held.end(), rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(n));
+    fit.insert(fit.end(), rows.begin() + static_cast<std::ptrdiff_t>(n), rows.end());
+  }
+  std::sort(fit.begin(), fit.end());
+  std::sort(held.begin(), held.end());
+  return {fit, held};
+}
+
+template <typename T>
+std::vector<T> Pick(const std::vector<T>& all, const std::vector<std::size_t>& rows) {
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (const auto r : rows) out.push_back(all[r]);
+  return out;
+}
+
+nlohmann::json History(const train::deep::LoopResult& r) {
+  nlohmann::json h = nlohmann::json::array();
+  for (const auto& e : r.history)
+    h.push_back({{"train", e.train},
+                 {"validation", std::isfinite(e.validation) ? nlohmann::json(e.validation)
+                                                            : nlohmann::json(nullptr)}});
+  nlohmann::json out = {{"history", h}, {"best_epoch", r.best_epoch}};
+  if (r.best_validation) out["best_validation"] = *r.best_validation;
+  return out;
+}
+
+EncoderShape ShapeFrom(const NetworkSettings& n, std::int64_t vocab) {
+  return {vocab, n.max_length, n.d_model, n.layers, n.heads, n.ff, n.dropout};
+}
+
+void CopyParameters(torch::nn::Module& from, torch::nn::Module& to) {
+  torch::NoGradGuard no_grad;
+  auto target = to.named_parameters();
+  for (const auto& p : from.named_parameters()) target[p.key()].copy_(p.value());
+}
+
+// BERT's masking: `rate` of the ordinary tokens are predicted; of them 80% become [MASK], 10% a
+// random token, 10% stay. Returns the corrupted ids and the labels (-100: not predicted).
+std::pair<torch::Tensor, torch::Tensor> Mask(const torch::Tensor& ids, double rate,
+                                             std::int64_t vocab, at::Generator* gen) {
+  const auto draw = [&](const torch::Tensor& like) {
+    return gen ? torch::rand(like.sizes(), *gen, torch::kFloat) : torch::rand(like.sizes());
+  };
+  const auto ordinary = ids.ge(Tokenizer::kReserved);
+  const auto chosen = draw(ids).lt(rate).logical_and(ordinary);
+  auto labels = torch::where(chosen, ids, torch::full_like(ids, -100));
+  const auto how = draw(ids);
+  auto random_ids =
+      (draw(ids) * static_cast<double>(vocab - Tokenizer::kReserved)).to(torch::kLong) +
+      Tokenizer::kReserved;
+  auto corrupted =
+      torch::where(chosen.logical_and(how.lt(0.8)), torch::full_like(ids, Tokenizer::kMask), ids);
+  corrupted = torch::where(chosen.logical_and(how.ge(0.8)).logical_and(how.lt(0.9)),
+                           random_ids.clamp_max(vocab - 1), corrupted);
+  return {corrupted, labels};
+}
+
+// Masked-language-model training of `model` on `train` with early stopping on `validation`
+// (its masks fixed by the seed, so every epoch is judged on the same task).
+train::deep::LoopResult TrainMlm(MaskedLm& model, const Sequences& train,
+                                 const Sequences& validation, double rate, train::LoopOptions loop,
+                                 std::uint64_t seed, std::mt19937_64& rng) {
+  const std::int64_t vocab = model->encoder->shape.vocab;
+  const auto batch_loss = [&](const torch::Tensor& rows) -> torch::Tensor {
+    const auto ids = Collate(train, rows.data_ptr<std::int64_t>(), rows.size(0));
+    const auto [input, labels] = Mask(ids, rate, vocab, nullptr);
+    if (labels.ne(-100).sum().item<std::int64_t>() == 0) return {};
+    return torch::nn::functional::cross_entropy(
+        model->forward(input).view({-1, vocab}), labels.view({-1}),
+        torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100));
+  };
+  const auto validate = [&]() {
+    auto gen = at::detail::createCPUGenerator(seed ^ 0x9E3779B97F4A7C15ULL);
+    double total = 0;
+    std::int64_t count = 0;
+    std::vector<std::int64_t> rows(validation.size());
+    std::iota(rows.begin(), rows.end(), 0);
+    for (std::size_t s = 0; s < rows.size(); s += kPredictBatch) {
+      const auto n =
+          static_cast<std::int64_t>(std::min<std::size_t>(kPredictBatch, rows.size() - s));
+      const auto ids = Collate(validation, rows.data() + s, n);
+      const auto [input, labels] = Mask(ids, rate, vocab, &gen);
+      const auto masked = labels.ne(-100).sum().item<std::int64_t>();
+      if (masked == 0) continue;
+      total += torch::nn::functional::cross_entropy(
+                   model->forward(input).view({-1, vocab}), labels.view({-1}),
+                   torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(
+                       torch::kSum))
+                   .item<double>();
+      count += masked;
+    }
+    return count ? total / static_cast<double>(count) : std::numeric_limits<double>::quiet_NaN();
+  };
+  return train::deep::TrainLoop(*model, static_cast<std::int64_t>(train.size()), batch_loss,
+                                validation.empty() ? train::deep::ValidationLoss{} : validate, loop,
+                                rng);
+}
+
+class NeuralTextClassifier final : public TextClassifier {
+ public:
+  explicit NeuralTextClassifier(ClassifierSpec spec) : spec_(std::move(spec)) {}
+
+  void Fit(const std::vector<std::string>& texts, const std::vector<int>& labels) override {
+    const auto& s = spec_.settings;
+    torch::set_num_threads(static_cast<int>(s.threads));
+    torch::manual_seed(s.seed);
+    std::mt19937_64 rng(s.seed);
+    auto [fit_rows, held_rows] = HoldOut(labels, s.network.validation, rng);
+    const auto fit_texts = Pick(texts, fit_rows), held_texts = Pick(texts, held_rows);
+    const auto fit_labels = Pick(labels, fit_rows), held_labels = Pick(labels, held_rows);
+    summary_ = nlohmann::json::object();
+
+    train::LoopOptions loop = s.loop;
+    loop.progress = spec_.progress;
+    if (s.model == TextModelKind::kEmbeddingMlp) {
+      vectors_ = std::make_unique<WordVectors>(
+          WordVectors::Train(fit_texts, {.dim = static_cast<int>(s.network.embedding_dim),
+                                         .epochs = static_cast<int>(s.network.embedding_epochs),
+                                         .seed = s.seed}));
+      BuildMlp();
+    } else {
+      if (!s.pretrained.empty() && s.model == TextModelKind::kTransformer) {
+        LoadPretrained(s.pretrained);
+      } else {
+        tokenizer_ = std::make_unique<Tokenizer>(Tokenizer::Train(fit_texts, s.tokenizer));
+        shape_ = ShapeFrom(s.network, tokenizer_->VocabSize());
+        BuildSequence();
+        if (s.model == TextModelKind::kTransformer && s.network.pretrain_epochs > 0) {
+          MaskedLm mlm(shape_);
+          train::LoopOptions pre = loop;
+          pre.epochs = s.network.pretrain_epochs;
+          pre.label = spec_.label + " pretrain";
+          const auto result =
+              TrainMlm(mlm, EncodeAll(fit_texts), EncodeAll(held_texts), 0.15, pre, s.seed, rng);
+          summary_["pretrain"] = History(result);
+          CopyParameters(*mlm->encoder, *transformer_->encoder);
+        }
+      }
+      summary_["vocab_size"] = tokenizer_->VocabSize();
+    }
+    const auto result = TrainClassifier(fit_texts, fit_labels, held_texts, held_labels, loop, rng);
+    summary_["fine_tune"] = History(result);
+  }
+
+  TextPredictions Predict(const std::vector<std::string>& texts) const override {
+    TextPredictions p;
+    p.classes = spec_.classes;
+    p.probabilities.assign(texts.size() * p.classes, 0);
+    torch::NoGradGuard no_grad;
+    if (mlp_) {
+      p.truncated.assign(texts.size(), 0);
+      mlp_->eval();
+      const auto x = Features(texts);
+      for (std::int64_t s = 0; s < x.size(0); s += kPredictBatch) {
+        const auto probs = torch::softmax(mlp_->forward(x.slice(0, s, s + kPredictBatch)), 1);
+        std::copy_n(probs.contiguous().data_ptr<float>(), probs.numel(),
+                    p.probabilities.begin() + s * static_cast<std::int64_t>(p.classes));
+      }
+      return p;
+    }
+    const Sequences seqs = Encode(*tokenizer_, texts, shape_.max_length, &p.truncated);
+    // Similar lengths together: less padding to compute.
+    std::vector<std::int64_t> order(seqs.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) {
+      return seqs[static_cast<std::size_t>(a)].size() < seqs[static_cast<std::size_t>(b)].size();
+    });
+    sequence_->eval();
+    for (std::size_t s = 0; s < order.size(); s += kPredictBatch) {
+      const auto n =
+          static_cast<std::int64_t>(std::min<std::size_t>(kPredictBatch, order.size() - s));
+      const auto probs =
+          torch::softmax(sequence_->forward(Collate(seqs, order.data() + s, n)), 1).contiguous();
+      const float* q = probs.data_ptr<float>();
+      for (std::int64_t k = 0; k < n; ++k)
+        for (std::size_t c = 0; c < p.classes; ++c)
+          p.probabilities[static_cast<std::size_t>(order[s + static_cast<std::size_t>(k)]) *
+                              p.classes +
+                          c] =
+              q[k * static_cast<std::int64_t>(p.classes) + static_cast<std::int64_t>(c)];
+    }
+    return p;
+  }
+
+  void Save(const std::string& dir) const override {
+    nlohmann::json network = {{"model", TextModelName(spec_.settings.model)}};
+    if (mlp_) {
+      vectors_->Save(dir + "/word_vectors.bin");
+      network["inputs"] = vectors_->Dimension();
+      train::deep::SaveWeights(*mlp_, dir + "/network.pt");
+    } else {
+      tokenizer_->Save(dir + "/tokenizer.model");
+      network["shape"] = shape_.ToJson();
+      train::deep::SaveWeights(*sequence_, dir + "/network.pt");
+    }
+    WriteFileAtomic(dir + "/network.json", network.dump(2));
+  }
+
+  void Load(const std::string& dir) override {
+    const std::string path = dir + "/network.json";
+    const auto j = JsonReader::Parse(ReadFile(path, 1 << 20), path);
+    const JsonReader r(j, path);
+    const auto kind = ParseEnumAt<TextModelKind>(r["model"]);
+    if (kind != spec_.settings.model)
+      r["model"].Fail(fmt::format("is {}, and model.json says {}", TextModelName(kind),
+                                  TextModelName(spec_.settings.model)));
+    if (kind == TextModelKind::kEmbeddingMlp) {
+      vectors_ = std::make_unique<WordVectors>(WordVectors::Load(dir + "/word_vectors.bin"));
+      if (r["inputs"].Integer(1, 100000) != vectors_->Dimension())
+        r["inputs"].Fail("differs from the word vectors' dimension");
+      BuildMlp();
+      train::deep::LoadWeights(*mlp_, dir + "/network.pt", "embedding_mlp");
+    } else {
+      tokenizer_ = std::make_unique<Tokenizer>(Tokenizer::Load(dir + "/tokenizer.model"));
+      shape_ = EncoderShape::FromJson(r["shape"]);
+      if (shape_.vocab != tokenizer_->VocabSize())
+        r["shape"]["vocab"].Fail(fmt::format("is {}, and the tokenizer has {} pieces", shape_.vocab,
+                                             tokenizer_->VocabSize()));
+      BuildSequence();
+      train::deep::LoadWeights(*sequence_, dir + "/network.pt", TextModelName(kind));
+    }
+  }
+
+  nlohmann::json Summary() const override { return summary_; }
+
+ private:
+  Sequences EncodeAll(const std::vector<std::string>& texts) const {
+    return Encode(*tokenizer_, texts, shape_.max_length, nullptr);
+  }
+
+  torch::Tensor Features(const std::vector<std::string>& texts) const {
+    const auto dim = vectors_->Dimension();
+    auto x = torch::empty({static_cast<std::int64_t>(texts.size()), dim});
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      const auto v = vectors_->Average(texts[i]);
+      std::copy(v.begin(), v.end(), x.data_ptr<float>() + static_cast<std::int64_t>(i) * dim);
+    }
+    return x;
+  }
+
+  void BuildMlp() {
+    mlp_ = Mlp(vectors_->Dimension(), spec_.settings.network.hidden,
+               static_cast<std::int64_t>(spec_.classes), spec_.settings.network.dropout);
+  }
+
+  void BuildSequence() {
+    const auto classes = static_cast<std::int64_t>(spec_.classes);
+    if (spec_.settings.model == TextModelKind::kTransformer) {
+      transformer_ = std::make_shared<TransformerClassifierImpl>(shape_, classes);
+      sequence_ = transformer_;
+    } else {
+      sequence_ = std::make_shared<BiLstmClassifierImpl>(shape_, classes);
+    }
+  }
+
+  void LoadPretrained(const std::string& dir) {
+    const std::string path = dir + "/encoder.json";
+    FINML_REQUIRE(std::filesystem::exists(path),
+                  "--pretrained {}: no encoder.json (fix: a directory from finml nlp pretrain)",
+                  dir);
+    const auto j = JsonReader::Parse(ReadFile(path, 1 << 20), path);
+    const JsonReader r(j, path);
+    if (r["format"].String(64) != kEncoderFormat)
+      r["format"].Fail(fmt::format("must be {}", kEncoderFormat));
+    tokenizer_ = std::make_unique<Tokenizer>(Tokenizer::Load(dir + "/tokenizer.model"));
+    shape_ = EncoderShape::FromJson(r["shape"]);
+    // Fine-tuning keeps the pretrained shape; only the dropout is the fine-tuning's own.
+    shape_.dropout = spec_.settings.network.dropout;
+    if (shape_.vocab != tokenizer_->VocabSize())
+      r["shape"]["vocab"].Fail("differs from the tokenizer's vocabulary");
+    BuildSequence();
+    train::deep::LoadWeights(*transformer_->encoder, dir + "/encoder.pt", "pretrained encoder");
+    summary_["pretrained_from"] = dir;
+  }
+
+  std::vector<float> ClassWeights(const std::vector<int>& labels) const {
+    std::vector<float> count(spec_.classes, 0), w(spec_.classes, 1);
+    for (const int y : labels) ++count[static_cast<std::size_t>(y)];
+    if (spec_.settings.network.class_weights)
+      for (std::size_t c = 0; c < w.size(); ++c)
+        w[c] = count[c] > 0 ? static_cast<float>(labels.size()) /
+                                  (static_cast<float>(spec_.classes) * count[c])
+                            : 0.0F;
+    return w;
+  }
+
+  train::deep::LoopResult TrainClassifier(const std::vector<std::string>& fit_texts,
+                                          const std::vector<int>& fit_labels,
+                                          const std::vector<std::string>& held_texts,
+                                          const std::vector<int>& held_labels,
+                                          train::LoopOptions loop, std::mt19937_64& rng) {
+    loop.label = spec_.label;
+    const auto weight = torch::tensor(ClassWeights(fit_labels));
+    const auto y_fit =
+        torch::tensor(std::vector<std::int64_t>(fit_labels.begin(), fit_labels.end()));
+    const auto y_held =
+        torch::tensor(std::vector<std::int64_t>(held_labels.begin(), held_labels.end()));
+    const auto options = torch::nn::functional::CrossEntropyFuncOptions().weight(weight);
+    if (mlp_) {
+      const auto x_fit = Features(fit_texts), x_held = Features(held_texts);
+      return train::deep::TrainLoop(
+          *mlp_, x_fit.size(0),
+          [&](const torch::Tensor& rows) {
+            return torch::nn::functional::cross_entropy(mlp_->forward(x_fit.index_select(0, rows)),
+                                                        y_fit.index_select(0, rows), options);
+          },
+          held_texts.empty() ? train::deep::ValidationLoss{} : train::deep::ValidationLoss([&] {
+            return torch::nn::functional::cross_entropy(mlp_->forward(x_held), y_held, options)
+                .item<double>();
+          }),
+          loop, rng);
+    }
+    const Sequences fit = EncodeAll(fit_texts), held = EncodeAll(held_texts);
+    std::vector<std::int64_t> held_rows(held.size());
+    std::iota(held_rows.begin(), held_rows.end(), 0);
+    return train::deep::TrainLoop(
+        *sequence_, static_cast<std::int64_t>(fit.size()),
+        [&](const torch::Tensor& rows) {
+          return torch::nn::functional::cross_entropy(
+              sequence_->forward(Collate(fit, rows.data_ptr<std::int64_t>(), rows.size(0))),
+              y_fit.index_select(0, rows), options);
+        },
+        held.empty() ? train::deep::ValidationLoss{} : train::deep::ValidationLoss([&] {
+          double total = 0;
+          for (std::size_t s = 0; s < held_rows.size(); s += kPredictBatch) {
+            const auto n = static_cast<std::int64_t>(
+                std::min<std::size_t>(kPredictBatch, held_rows.size() - s));
+            total +=
+                torch::nn::functional::cross_entropy(
+                    sequence_->forward(Collate(held, held_rows.data() + s, n)),
+                    y_held.slice(0, static_cast<std::int64_t>(s), static_cast<std::int64_t>(s) + n),
+                    torch::nn::functional::CrossEntropyFuncOptions().weight(weight).reduction(
+                        torch::kSum))
+                    .item<double>();
+          }
+          return total / static_cast<double>(held_rows.size());
+        }),
+        loop, rng);
+  }
+
+  ClassifierSpec spec_;
+  nlohmann::json summary_ = nlohmann::json::object();
+  std::unique_ptr<Tokenizer> tokenizer_;
+  std::unique_ptr<WordVectors> vectors_;
+  EncoderShape shape_;
+  std::shared_ptr<SequenceClassifierImpl> sequence_;
+  std::shared_ptr<TransformerClassifierImpl> transformer_;  // = sequence_ for the transformer
+  mutable Mlp mlp_{nullptr};                                // forward() is not const in LibTorch
+};
+
+}  // namespace
+}  // namespace finml::nlp::deep
+
+extern "C" finml::nlp::TextClassifier* finml_torch_make_text_classifier(
+    const finml::nlp::ClassifierSpec& spec) {
+  return new finml::nlp::deep::NeuralTextClassifier(spec);
+}
+
+extern "C" void finml_torch_pretrain_encoder(const finml::nlp::PretrainSettings& settings,
+                                             const std::vector<std::string>& corpus,
+                                             const std::string& dir, bool progress,
+                                             nlohmann::json& summary) {
+  using namespace finml;
+  using namespace finml::nlp;
+  using namespace finml::nlp::deep;
+  torch::set_num_threads(static_cast<int>(settings.threads));
+  torch::manual_seed(settings.seed);
+  std::mt19937_64 rng(settings.seed);
+  // A tenth of the texts, drawn by the seed, judge the masked-token loss for early stopping.
+  std::vector<std::size_t> order(corpus.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::shuffle(order.begin(), order.end(), rng);
+  const std::size_t held = corpus.size() >= 20 ? corpus.size() / 10 : 0;
+  std::vector<std::string> fit_texts, held_texts;
+  for (std::size_t k = 0; k < order.size(); ++k)
+    (k < held ? held_texts : fit_texts).push_back(corpus[order[k]]);
+  const Tokenizer tokenizer = Tokenizer::Train(fit_texts, settings.tokenizer);
+  const EncoderShape shape = ShapeFrom(settings.network, tokenizer.VocabSize());
+  MaskedLm mlm(shape);
+  train::LoopOptions loop = settings.loop;
+  loop.progress = progress;
+  loop.label = "pretrain";
+  std::vector<std::uint8_t> cut;
+  const auto fit = Encode(tokenizer, fit_texts, shape.max_length, &cut);
+  const auto truncated = std::count(cut.begin(), cut.end(), 1);
+  const auto result = TrainMlm(mlm, fit, Encode(tokenizer, held_texts, shape.max_length, nullptr),
+                               settings.mask_rate, loop, settings.seed, rng);
+  tokenizer.Save(dir + "/tokenizer.model");
+  train::deep::SaveWeights(*mlm->encoder, dir + "/encoder.pt");
+  summary = History(result);
+  summary["texts"] = fit_texts.size();
+  summary["validation_texts"] = held_texts.size();
+  summary["truncated_texts"] = truncated;
+  summary["vocab_size"] = tokenizer.VocabSize();
+  nlohmann::json manifest = {
+      {"format", kEncoderFormat}, {"shape", shape.ToJson()}, {"summary", summary}};
+  WriteFileAtomic(dir + "/encoder.json", manifest.dump(2));
+}
