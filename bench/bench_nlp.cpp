@@ -12,10 +12,10 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -236,7 +236,7 @@ nlohmann::json FineTune(const FineTuneSetup& f, const Tokenizer& trained, double
   const auto start = Clock::now();
   model->Fit(f.texts, f.labels);
   const double fit_seconds = Seconds(start);
-  // Fit's tokenizer, as it saves it, against the one trained here on FitRows' texts.
+  // The subtraction below is only fair if the tokenizer timed apart is the one Fit trained.
   std::filesystem::create_directories(scratch);
   model->Save(scratch.string());
   const bool same = ReadAll(scratch / "tokenizer.model") == trained.Serialized();

@@ -18,19 +18,23 @@
 # check confirms that the Python binding gives the same ids and that the PyTorch network loaded
 # with finml's weights gives finml's probabilities. The sides then take turns, ROUNDS rounds
 # (finml first in odd rounds, the peer first in even ones); medians over all repetitions count.
-# Writes the "nlp" section of bench/RESULTS.md (bench/nlp_report.py) between its markers. About
-# 10 minutes on a 2-CPU machine with the defaults.
+# Where perf works, one more finml run (inference, one repetition) is profiled first. Writes the
+# "nlp" section of bench/RESULTS.md (bench/nlp_report.py) between its markers. About 30 minutes
+# on a 2-CPU machine with the defaults: with Debian's reference BLAS both sides spend most of it
+# in sgemm_ (a round is about 3 minutes of finml and 5 of the peer, which times every inference
+# twice, text in and ids in; the bench model takes about 4).
 #   FINML_NLP_ROUNDS   (default 3)
-#   FINML_NLP_REPS     repetitions of each tokenizer and inference measure per round (default 3)
+#   FINML_NLP_REPS     repetitions of each tokenizer and inference measure per round (default 2)
 #   FINML_NLP_TRAIN    sentences of the fine-tuning, labels random in 3 classes (default 2000)
 #   FINML_NLP_EPOCHS   fine-tuning epochs (default 2)
 #   FINML_NLP_DATA     the CSV of sentences, column `sentence` (default
 #                      examples/data/phrasebank_train.csv)
 #   FINML_NLP_RESULTS  the file whose nlp section is written (default bench/RESULTS.md)
-#   FINML_NLP_SMOKE=1  only shows that everything runs (about 2 minutes): the first 400
+#   FINML_NLP_SMOKE=1  only shows that everything runs (about a minute): the first 400
 #                      sentences, a bench model of 1 epoch, 1 round of 1 repetition, fine-tuning
 #                      on 200 sentences for 1 epoch; the section goes to a copy of RESULTS.md in
 #                      the work directory and is printed, never into bench/RESULTS.md
+#   FINML_NLP_PERF=0   no perf profile
 #   FINML_BENCH_KEEP=1 keep the work directory
 #   FINML_BUILD_LOCK=FILE  hold `flock FILE` while copying the build (the lock its builds take)
 set -euo pipefail
@@ -41,7 +45,7 @@ if [[ $smoke == 1 ]]; then
   rounds=1 reps=1 train=200 epochs=1 model_epochs=1 sentences=400
 else
   rounds="${FINML_NLP_ROUNDS:-3}"
-  reps="${FINML_NLP_REPS:-3}"
+  reps="${FINML_NLP_REPS:-2}"
   train="${FINML_NLP_TRAIN:-2000}"
   epochs="${FINML_NLP_EPOCHS:-2}"
   model_epochs=3
@@ -81,7 +85,8 @@ else
   cp -p "${binaries[@]}" "$snap/"
 fi
 for f in "$snap"/*; do
-  readelf -h "$f" >/dev/null 2>&1 || { echo "nlp_bench.sh: $f was copied mid-build; rerun" >&2; exit 1; }
+  readelf -h "$f" >/dev/null 2>&1 ||
+    { echo "nlp_bench.sh: $f was copied mid-build; rerun" >&2; exit 1; }
 done
 stat -c '%Y %n' "${binaries[@]}" >"$work/binaries.start"
 export LD_LIBRARY_PATH="$snap${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
@@ -120,6 +125,19 @@ echo "== nlp: the peer's inputs, and its check against finml" >&2
 "$bin" --nlp_run="$model" --nlp_texts="$texts" --nlp_train="$train" --nlp_epochs="$epochs" \
   --nlp_ids="$work/ids" --nlp_out="$work/inputs_finml.json"
 "$py" "$bench_dir/peer_nlp.py" check "$model" "$texts" "$work/ids" "$work/check.json"
+
+if [[ "${FINML_NLP_PERF:-1}" == 1 ]] &&
+  timeout 60 perf record -q -e cpu-clock -o "$work/probe.perf" -- true >/dev/null 2>&1; then
+  echo "== nlp: perf profile of finml's inference (one repetition)" >&2
+  if perf record -q -e cpu-clock -F 499 -o "$work/finml.perf" -- "$bin" --nlp_run="$model" \
+    --nlp_texts="$texts" --nlp_reps=1 --nlp_epochs=0 --nlp_out="$work/profile.json" 2>/dev/null &&
+    perf report -i "$work/finml.perf" --no-children --sort=dso,sym --stdio -q \
+      >"$work/finml_perf.txt" 2>/dev/null; then :; else
+    echo "nlp_bench.sh: the perf profile failed" >&2
+    rm -f "$work/finml_perf.txt"
+  fi
+  rm -f "$work"/*.perf
+fi
 
 for ((round = 1; round <= rounds; round++)); do
   for side in $([[ $((round % 2)) == 1 ]] && echo "finml peer" || echo "peer finml"); do

@@ -5,8 +5,9 @@ from the files in WORK_DIR.
 Usage: nlp_report.py WORK_DIR ROUNDS BUILD_DIR STARTED_UTC LOAD_AT_START ELAPSED_S OUT TEXTS SMOKE
 WORK_DIR holds finml.<round>.json (finml_bench --nlp_run), peer.<round>.json (bench/peer_nlp.py
 run), check.json (bench/peer_nlp.py check), ids.json and inputs_finml.json (finml_bench
---nlp_ids), train.txt (the bench model's `finml nlp train` output), finml_blas.txt, and
-binaries.start / binaries.end (the build's files and their times).
+--nlp_ids), train.txt (the bench model's `finml nlp train` output), finml_blas.txt,
+binaries.start / binaries.end (the build's files and their times), and finml_perf.txt where perf
+worked.
 """
 
 import datetime
@@ -18,6 +19,7 @@ import sys
 # The helpers every bench report shares.
 from report import cmake_cache, cpu_and_load, load_caution, read_json, sh, write_section
 from portfolio_report import commit
+from rl_report import perf_rows, share
 
 BEGIN, END = "<!-- nlp:begin -->", "<!-- nlp:end -->"
 
@@ -46,7 +48,8 @@ def main():
     peer = [read_json(os.path.join(work, f"peer.{r}.json")) for r in rng]
     check = read_json(os.path.join(work, "check.json"))
     meta = read_json(os.path.join(work, "ids.json"))
-    shape, train = meta["shape"], meta["train"]
+    shape = meta["shape"]
+    settings = read_json(os.path.join(work, "train", "model", "model.json"))["settings"]
 
     def f_all(case, key="rates"):
         return [v for f in fin for v in f[case][key]]
@@ -111,12 +114,14 @@ def main():
               f"{f0['tokenizer']['tokens']:,} SentencePiece tokens "
               f"({f0['tokenizer']['tokens'] / f0['sentences']:.1f} per sentence; "
               f"{meta['truncated']} sentences cut at max_length).")
-    md.append(f"- Model: `finml nlp train --model transformer --epochs 3 --threads 1` on that file "
+    md.append(f"- Model: `finml nlp train --model transformer --epochs {settings['epochs']} "
+              f"--threads 1` on that file "
               f"(its accuracy is irrelevant here; only the shape and the tokenizer count): a "
               f"pre-norm encoder, vocabulary {shape['vocab']}, d_model {shape['d_model']}, "
               f"{shape['layers']} layers, {shape['heads']} heads, ff {shape['ff']}, max_length "
               f"{shape['max_length']}, dropout {shape['dropout']}, [CLS] head over "
-              f"{meta['model_classes']} classes; SentencePiece unigram with NFKC + case folding.")
+              f"{meta['model_classes']} classes; SentencePiece {settings['subword']}, "
+              f"normalisation `{settings['normalization']}`.")
     md.append(f"- finml: `finml_bench --nlp_run` (bench/bench_nlp.cpp), in process, one torch "
               f"thread: `nlp::Tokenizer::Encode` per sentence, `SavedTextModel`'s `Predict` "
               f"(text in: tokenizing, [CLS], truncation, padding, the network, softmax); "
@@ -145,8 +150,9 @@ def main():
     md.append("|---|---:|---:|---:|")
 
     def row(label, fs, ps):
-        ratio = statistics.median(fs) / statistics.median(ps) if ps else None
-        md.append(f"| {label} | {describe(fs) if fs else '—'} | {describe(ps) if ps else '—'} | "
+        ratio = statistics.median(fs) / statistics.median(ps) if fs and ps else None
+        cells = [describe(v) if v else "—" for v in (fs, ps)]
+        md.append(f"| {label} | {cells[0]} | {cells[1]} | "
                   f"{f'**{ratio:.2f}**' if ratio else '—'} |")
 
     row("Tokenizer, sentences/s: Encode per sentence vs a Python loop of `encode(s)`",
@@ -167,7 +173,8 @@ def main():
     row("&nbsp;&nbsp;PyTorch network alone (ids given)", [], p_all("one_list_ids"))
     f_train = [f["fine_tune"]["samples_per_s"] for f in fin]
     p_train = [p["fine_tune"]["samples_per_s"] for p in peer]
-    row(f"Fine-tuning, training samples/s ({ft0['fit_rows']:,} texts x {ft0['epochs']} epochs)",
+    row(f"Fine-tuning, training samples/s ({ft0['fit_rows']:,} texts x {ft0['epochs']} "
+        f"epoch{'s' if ft0['epochs'] != 1 else ''})",
         f_train, p_train)
     md.append("")
 
@@ -180,7 +187,7 @@ def main():
     md.append(f"Fine-tuning: a fresh transformer of the model's settings on the first "
               f"{ft0['sentences']:,} sentences with seeded random labels in 3 classes, "
               f"{ft0['held_rows']} of them held out (stratified, the default validation share) "
-              f"and {ft0['fit_rows']:,} trained on, {ft0['epochs']} epochs at batch "
+              f"and {ft0['fit_rows']:,} trained on, {ft0['epochs']} epoch(s) at batch "
               f"{ft0['batch']}, Adam, gradient norm 1.0, no early stop. finml: `Fit` timed whole "
               f"(median {f_fit:.2f} s), minus `Tokenizer::Train` on the same rows timed apart "
               f"(median {f_tok:.2f} s; the tokenizer it trains is byte for byte the one Fit "
@@ -200,12 +207,36 @@ def main():
               f"tokenizing in Python, {1e3 / p_b1_ids:.2f} ms for the network alone. The "
               f"peer's text-in rows tokenize with one `encode(list, num_threads=1)` call per "
               f"list, the fastest way from Python.")
+    md += where_time_goes(work)
     md += [END, ""]
     section = "\n".join(md)
     # BEGIN as the insertion point: absent whenever it is consulted, so a file without the
     # section gets it appended at the end.
     write_section(out, BEGIN, END, section, before=BEGIN)
     print(section)
+
+
+def where_time_goes(work):
+    rows = perf_rows(os.path.join(work, "finml_perf.txt"))
+    md = ["", "### Where finml's time goes", ""]
+    if not rows:
+        md.append("No perf profile in this run (perf unavailable, failed, or FINML_NLP_PERF=0).")
+        md.append("")
+        return md
+    sgemm = share(rows, lambda d, s: "sgemm" in s)
+    blas = share(rows, lambda d, s: "blas" in d)
+    spm_ = share(rows, lambda d, s: "sentencepiece" in d)
+    finml = share(rows, lambda d, s: d.startswith("libfinml"))
+    md.append(f"`perf record -e cpu-clock -F 499` of one finml run of the inference measures (one "
+              f"repetition each; process start and model loading included): {sgemm:.0f}% of the "
+              f"samples are `sgemm_`, {blas:.0f}% are in the BLAS library, {spm_:.1f}% in "
+              f"SentencePiece, {finml:.1f}% in finml's own libraries. Symbols with at least 0.5%:")
+    md.append("")
+    md.append("| share | library | symbol |")
+    md.append("|---:|---|---|")
+    md += [f"| {s:.1f}% | {dso} | `{sym}` |" for s, dso, sym in rows[:12] if s >= 0.5]
+    md.append("")
+    return md
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@
 #                                 nothing on the system changes
 #
 # Then portfolio optimisation against cvxopt (bench/portfolio_bench.sh, about 5 minutes, its own
-# section of RESULTS.md) and the model service (bench/serve_bench.sh).
+# section of RESULTS.md), the model service (bench/serve_bench.sh) and financial NLP
+# (bench/nlp_bench.sh, about 30 minutes).
 #   FINML_BENCH_SKIP_PORTFOLIO=1  skip the portfolio section
 set -euo pipefail
 
@@ -166,4 +167,15 @@ elif ! command -v wrk > /dev/null; then
   echo "run_all.sh: wrk not installed; serve section skipped" >&2
 else
   bash "$bench_dir/serve_bench.sh" "$build_dir"
+fi
+
+# Financial NLP (about 30 minutes): finml's transformer text classifier against the same network
+# in PyTorch and SentencePiece's Python binding; writes its own section.
+#   FINML_BENCH_SKIP_NLP=1        skip it
+if [[ "${FINML_BENCH_SKIP_NLP:-0}" == 1 ]]; then
+  echo "== nlp section skipped (FINML_BENCH_SKIP_NLP=1)" >&2
+elif ! "$py" -c 'import numpy, torch, sentencepiece' 2>/dev/null; then
+  echo "run_all.sh: $py lacks torch or sentencepiece; nlp section skipped" >&2
+else
+  bash "$bench_dir/nlp_bench.sh" "$build_dir"
 fi

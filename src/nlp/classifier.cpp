@@ -160,7 +160,7 @@ bool IsTextModelDirectory(const std::string& dir) {
   }
 }
 
-SavedTextModel SavedTextModel::Load(const std::string& dir, int threads) {
+SavedTextModel SavedTextModel::Load(const std::string& dir) {
   SavedTextModel s;
   s.dir = dir;
   const std::string path = dir + "/model.json";
@@ -179,7 +179,6 @@ SavedTextModel SavedTextModel::Load(const std::string& dir, int threads) {
   s.settings = NlpSettings::Schema().Parse(ConfigNode::FromJson(m["settings"].raw(), path),
                                            "settings", NlpSettings{});
   s.settings.model = s.kind;
-  s.settings.threads = threads;
   ClassifierSpec spec{s.settings, s.classes.size(), false, ""};
   s.model = MakeTextClassifier(spec);
   s.model->Load(dir);

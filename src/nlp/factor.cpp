@@ -15,6 +15,7 @@
 #include "finml/data/loader.hpp"
 #include "finml/data/time_zone.hpp"
 #include "finml/data/timestamp.hpp"
+#include "finml/models/deep.hpp"
 #include "finml/nlp/classifier.hpp"
 #include "finml/nlp/text.hpp"
 
@@ -43,7 +44,8 @@ const options::Schema<FactorSettings>& FactorSettings::Schema() {
 
 FactorCounts BuildSentimentFactor(const std::string& model_dir, const std::string& news_path,
                                   const FactorSettings& s, const std::string& out, int threads) {
-  const SavedTextModel model = SavedTextModel::Load(model_dir, threads);
+  models::SetTorchThreads(threads);
+  const SavedTextModel model = SavedTextModel::Load(model_dir);
   const auto class_index = [&](const std::string& name, const char* flag) {
     const auto it = std::find(model.classes.begin(), model.classes.end(), name);
     FINML_REQUIRE(it != model.classes.end(),

@@ -14,6 +14,7 @@
 #include "finml/core/strings.hpp"
 #include "finml/credit/logistic.hpp"
 #include "finml/data/csv_reader.hpp"
+#include "finml/models/deep.hpp"
 #include "finml/nlp/classifier.hpp"
 #include "finml/nlp/metrics.hpp"
 #include "nlp/report_page.hpp"
@@ -81,8 +82,18 @@ std::vector<std::string> RunNlpTrain(const NlpSettings& s, const Texts& data,
   for (const auto& l : data.labels)
     y.push_back(
         static_cast<int>(std::lower_bound(classes.begin(), classes.end(), l) - classes.begin()));
-  FINML_REQUIRE(s.folds == 0 || static_cast<std::size_t>(s.folds) <= data.texts.size(),
-                "--folds {} exceeds the {} texts", s.folds, data.texts.size());
+  {
+    std::vector<std::size_t> count(classes.size(), 0);
+    for (const int v : y) ++count[static_cast<std::size_t>(v)];
+    const std::size_t need = s.folds > 0 ? static_cast<std::size_t>(s.folds)
+                                         : static_cast<std::size_t>(std::lround(1 / s.test));
+    for (std::size_t c = 0; c < classes.size(); ++c)
+      FINML_REQUIRE(count[c] >= need,
+                    "{}: class '{}' has {} texts, fewer than the {} {} need (fix: fewer folds, "
+                    "a larger --test, or more texts of that class)",
+                    data.source, classes[c], count[c], need,
+                    s.folds > 0 ? "folds" : "hold-out splits");
+  }
   ClassifierSpec spec{s, classes.size(), progress, TextModelName(s.model)};
   const std::size_t n = data.texts.size();
   const auto pick = [&](const std::vector<std::size_t>& rows) {
@@ -257,7 +268,8 @@ std::vector<std::string> RunNlpPretrain(const PretrainSettings& s,
 PredictCounts PredictTextsToCsv(const std::string& model_dir, const std::string& input,
                                 const std::string& text_column, const std::string& out,
                                 const std::string& label_column, int threads) {
-  const SavedTextModel saved = SavedTextModel::Load(model_dir, threads);
+  models::SetTorchThreads(threads);
+  const SavedTextModel saved = SavedTextModel::Load(model_dir);
   const std::string content = ReadFile(input);
   data::CsvReader csv(input, content);
   std::vector<std::string_view> fields;

@@ -460,8 +460,8 @@ finml_cli_test(nlp_invalid_utf8 2 "nlp_latin1\\.csv:2:1: invalid UTF-8 at byte 2
 finml_cli_test(nlp_unknown_model 2 "unknown text model 'bert'.*valid: tfidf_logistic, embedding_mlp, bilstm, transformer" --
                $<TARGET_FILE:finml> nlp train --data examples/data/phrasebank_train.csv --model bert
                --out ${FINML_CLI_OUT}/never)
-finml_cli_test(nlp_missing_column 2 "no column 'text' .columns: sentence, label. fix: --text" --
-               $<TARGET_FILE:finml> nlp train --data examples/data/phrasebank_train.csv
+finml_cli_test(nlp_missing_column 2 "no column 'body' .columns: sentence, label. fix: --text" --
+               $<TARGET_FILE:finml> nlp train --data examples/data/phrasebank_train.csv --text body
                --out ${FINML_CLI_OUT}/never)
 finml_cli_test(nlp_experiment_print_config 0 "\"half_life\": 3" --
                $<TARGET_FILE:finml> run examples/phrasebank_sentiment.yaml --print-config)

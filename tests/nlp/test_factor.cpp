@@ -48,9 +48,9 @@ TEST(NlpFactor, SessionsCloseDecayAndNoLookAhead) {
   // 2024-03-01 is a Friday.
   const std::string news =
       "timestamp,symbol,text\n"
-      "2024-02-28 09:30,AAA,the company said net sales rose\n"        // Wed, before the close
-      "2024-02-28 17:05,BBB,the company said net sales fell\n"        // Wed after close -> Thu
-      "2024-03-02 11:00,AAA,the group said operating results fell\n"  // Sat -> Mon 03-04
+      "2024-02-28 09:30,AAA,the company said net sales rose strongly\n"  // Wed, before the close
+      "2024-02-28 17:05,BBB,the company said net sales fell sharply\n"   // Wed after close -> Thu
+      "2024-03-02 11:00,AAA,the group said operating results fell badly\n"  // Sat -> Mon 03-04
       "2024-03-04 10:00,BBB,the board said the year improved\n";
   WriteFileAtomic(dir + "/news.csv", news);
   FactorSettings s;

@@ -26,8 +26,8 @@ ClassifierSpec SmallSpec(TextModelKind kind) {
   s.network.ff = 64;
   s.network.layers = 1;
   s.network.hidden = 32;
-  s.network.embedding_dim = 16;
-  s.network.embedding_epochs = 10;
+  s.network.embedding_dim = 32;
+  s.network.embedding_epochs = 30;
   s.network.dropout = 0.0;
   s.loop.epochs = 25;
   s.loop.lr = 3e-3;
@@ -79,8 +79,7 @@ INSTANTIATE_TEST_SUITE_P(NlpModels, EveryModel,
                          [](const auto& info) { return std::string(TextModelName(info.param)); });
 
 TEST(NlpPretrain, MaskedLanguageModelLossFallsAndFineTuningStartsFromIt) {
-  // A corpus with structure to learn: the word after "profit" is always "rose" or "fell".
-  const auto corpus = testing::MakeRuleCorpus(800, 21).texts;
+  const auto corpus = testing::MakeTemplateCorpus(800, 21);
   PretrainSettings s;
   s.tokenizer.vocab_size = 100;
   s.network.d_model = 32;
@@ -96,7 +95,8 @@ TEST(NlpPretrain, MaskedLanguageModelLossFallsAndFineTuningStartsFromIt) {
   const auto j = JsonReader::Parse(ReadFile(dir + "/pretrain.json"), "pretrain.json");
   const auto& h = j["summary"]["history"];
   ASSERT_GE(h.size(), 3u);
-  EXPECT_LT(h[h.size() - 1]["train"].get<double>(), 0.8 * h[0]["train"].get<double>());
+  // Masked words of templates are guessable: the loss ends far below the first epoch's.
+  EXPECT_LT(h[h.size() - 1]["train"].get<double>(), 0.5 * h[0]["train"].get<double>());
 
   auto spec = SmallSpec(TextModelKind::kTransformer);
   spec.settings.pretrained = dir;

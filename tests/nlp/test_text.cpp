@@ -62,7 +62,7 @@ TEST(NlpTokenizer, RoundTripSaveLoadAndReservedIds) {
   const Tokenizer tok = Tokenizer::Train(corpus, settings);
   EXPECT_GT(tok.VocabSize(), Tokenizer::kReserved);
   EXPECT_LE(tok.VocabSize(), 120);
-  for (const auto& text : {corpus[0], corpus[7], std::string("unseen words zebra quartz")}) {
+  for (const auto& text : {corpus[0], corpus[7], std::string("unseen words in a new quip")}) {
     const auto ids = tok.Encode(text);
     for (const int id : ids) EXPECT_TRUE(id == Tokenizer::kUnk || id >= Tokenizer::kReserved);
     EXPECT_EQ(tok.Decode(ids), text);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Writes one report of every kind (run, panel run, backtest, risk garch/var/portfolio/stress,
-# portfolio optimize/frontier/backtest, rl train, credit train with a scorecard and with trees) and checks each in headless Chromium
+# portfolio optimize/frontier/backtest, rl train, nlp train, credit train with a scorecard and with
+# trees) and checks each in headless Chromium
 # (check_in_browser.sh). With SCREENSHOTS=DIR it also saves a full-page screenshot of each.
 #   reports_in_browser.sh FINML OUT_DIR        (run from the source directory)
 set -euo pipefail
@@ -37,6 +38,9 @@ step "$finml" portfolio backtest --prices data/dowjones30.csv --objectives min_v
   --rebalance quarterly --out "$out/portfolio_backtest"
 step "$finml" rl train --prices data/dowjones30.csv --agent ppo --agent a2c --timesteps 400 --seeds 2 \
   --retrain yearly --out "$out/rl_train"
+# A small transformer with pretraining: both learning curves and the mistakes' shaded words.
+step "$finml" nlp train --data examples/data/phrasebank_train.csv --model transformer --epochs 2 \
+  --pretrain-epochs 1 --d-model 32 --heads 2 --ff 64 --layers 1 --out "$out/nlp_train"
 step "$finml" credit train --model logistic --out "$out/credit_logistic"
 step "$finml" credit train --model gbdt --out "$out/credit_gbdt"
 

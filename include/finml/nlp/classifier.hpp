@@ -76,7 +76,7 @@ struct SavedTextModel {
   nlohmann::json manifest;
   std::unique_ptr<TextClassifier> model;
 
-  [[nodiscard]] static SavedTextModel Load(const std::string& dir, int threads = 1);
+  [[nodiscard]] static SavedTextModel Load(const std::string& dir);
 };
 void SaveTextModel(const TextClassifier& model, const ClassifierSpec& spec,
                    const std::vector<std::string>& classes, const Provenance& provenance,

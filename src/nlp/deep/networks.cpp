@@ -91,8 +91,12 @@ MaskedLmImpl::MaskedLmImpl(const EncoderShape& s) {
   head = register_module("head", MlmHead(s));
 }
 
-torch::Tensor MaskedLmImpl::forward(const torch::Tensor& ids) {
-  return head(encoder(ids), encoder->tokens->weight);
+torch::Tensor MaskedLmImpl::forward(const torch::Tensor& ids, const torch::Tensor& where) {
+  // Only the masked positions go through the vocabulary-wide head: it would otherwise cost more
+  // than the encoder itself.
+  const auto hidden = encoder(ids);
+  const auto picked = hidden.masked_select(where.unsqueeze(-1)).view({-1, hidden.size(-1)});
+  return head(picked, encoder->tokens->weight);
 }
 
 TransformerClassifierImpl::TransformerClassifierImpl(const EncoderShape& s, std::int64_t classes) {

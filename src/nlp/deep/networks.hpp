@@ -57,7 +57,8 @@ TORCH_MODULE(MlmHead);
 
 struct MaskedLmImpl : torch::nn::Module {
   explicit MaskedLmImpl(const EncoderShape& s);
-  torch::Tensor forward(const torch::Tensor& ids);  // logits [batch, length, vocab]
+  // Logits [masked tokens, vocab] for the positions where `where` [batch, length] is true.
+  torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& where);
   Encoder encoder{nullptr};
   MlmHead head{nullptr};
 };

@@ -13,6 +13,7 @@
 #include "finml/nlp/classifier.hpp"
 #include "finml/nlp/tokenizer.hpp"
 #include "finml/nlp/word_vectors.hpp"
+#include "models/deep/threads.hpp"
 #include "nlp/deep/networks.hpp"
 #include "train/deep/loop.hpp"
 #include "train/deep/weights.hpp"
@@ -136,10 +137,10 @@ train::deep::LoopResult TrainMlm(MaskedLm& model, const Sequences& train,
   const auto batch_loss = [&](const torch::Tensor& rows) -> torch::Tensor {
     const auto ids = Collate(train, rows.data_ptr<std::int64_t>(), rows.size(0));
     const auto [input, labels] = Mask(ids, rate, vocab, nullptr);
-    if (labels.ne(-100).sum().item<std::int64_t>() == 0) return {};
-    return torch::nn::functional::cross_entropy(
-        model->forward(input).view({-1, vocab}), labels.view({-1}),
-        torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100));
+    const auto masked = labels.ne(-100);
+    if (masked.sum().item<std::int64_t>() == 0) return {};
+    return torch::nn::functional::cross_entropy(model->forward(input, masked),
+                                                labels.masked_select(masked));
   };
   const auto validate = [&]() {
     auto gen = at::detail::createCPUGenerator(seed ^ 0x9E3779B97F4A7C15ULL);
@@ -152,12 +153,12 @@ train::deep::LoopResult TrainMlm(MaskedLm& model, const Sequences& train,
           static_cast<std::int64_t>(std::min<std::size_t>(kPredictBatch, rows.size() - s));
       const auto ids = Collate(validation, rows.data() + s, n);
       const auto [input, labels] = Mask(ids, rate, vocab, &gen);
-      const auto masked = labels.ne(-100).sum().item<std::int64_t>();
+      const auto where = labels.ne(-100);
+      const auto masked = where.sum().item<std::int64_t>();
       if (masked == 0) continue;
       total += torch::nn::functional::cross_entropy(
-                   model->forward(input).view({-1, vocab}), labels.view({-1}),
-                   torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(
-                       torch::kSum))
+                   model->forward(input, where), labels.masked_select(where),
+                   torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
                    .item<double>();
       count += masked;
     }
@@ -189,6 +190,7 @@ class NeuralTextClassifier final : public TextClassifier {
           WordVectors::Train(fit_texts, {.dim = static_cast<int>(s.network.embedding_dim),
                                          .epochs = static_cast<int>(s.network.embedding_epochs),
                                          .seed = s.seed}));
+      FitScaler(fit_texts);
       BuildMlp();
     } else {
       if (!s.pretrained.empty() && s.model == TextModelKind::kTransformer) {
@@ -259,6 +261,8 @@ class NeuralTextClassifier final : public TextClassifier {
     if (mlp_) {
       vectors_->Save(dir + "/word_vectors.bin");
       network["inputs"] = vectors_->Dimension();
+      network["mean"] = feature_mean_;
+      network["scale"] = feature_scale_;
       train::deep::SaveWeights(*mlp_, dir + "/network.pt");
     } else {
       tokenizer_->Save(dir + "/tokenizer.model");
@@ -278,8 +282,18 @@ class NeuralTextClassifier final : public TextClassifier {
                                   TextModelName(spec_.settings.model)));
     if (kind == TextModelKind::kEmbeddingMlp) {
       vectors_ = std::make_unique<WordVectors>(WordVectors::Load(dir + "/word_vectors.bin"));
-      if (r["inputs"].Integer(1, 100000) != vectors_->Dimension())
+      const auto dim = r["inputs"].Integer(1, 100000);
+      if (dim != vectors_->Dimension())
         r["inputs"].Fail("differs from the word vectors' dimension");
+      const auto floats = [&](const char* key) {
+        const auto v = r[key].Numbers(static_cast<std::size_t>(dim));
+        if (v.size() != static_cast<std::size_t>(dim)) r[key].Fail("needs one number per input");
+        return std::vector<float>(v.begin(), v.end());
+      };
+      feature_mean_ = floats("mean");
+      feature_scale_ = floats("scale");
+      for (const float v : feature_scale_)
+        if (!(v > 0)) r["scale"].Fail("must be positive");
       BuildMlp();
       train::deep::LoadWeights(*mlp_, dir + "/network.pt", "embedding_mlp");
     } else {
@@ -300,6 +314,8 @@ class NeuralTextClassifier final : public TextClassifier {
     return Encode(*tokenizer_, texts, shape_.max_length, nullptr);
   }
 
+  // The texts' averaged word vectors, standardised by the training texts' mean and spread
+  // (averages of unit vectors are small numbers the network would learn slowly from).
   torch::Tensor Features(const std::vector<std::string>& texts) const {
     const auto dim = vectors_->Dimension();
     auto x = torch::empty({static_cast<std::int64_t>(texts.size()), dim});
@@ -307,7 +323,18 @@ class NeuralTextClassifier final : public TextClassifier {
       const auto v = vectors_->Average(texts[i]);
       std::copy(v.begin(), v.end(), x.data_ptr<float>() + static_cast<std::int64_t>(i) * dim);
     }
+    if (!feature_mean_.empty())
+      x = (x - torch::tensor(feature_mean_)) / torch::tensor(feature_scale_);
     return x;
+  }
+
+  void FitScaler(const std::vector<std::string>& texts) {
+    feature_mean_.clear();
+    feature_scale_.clear();
+    const auto x = Features(texts);
+    const auto mean = x.mean(0), scale = x.std(0, /*unbiased=*/false).clamp_min(1e-6);
+    feature_mean_.assign(mean.data_ptr<float>(), mean.data_ptr<float>() + mean.numel());
+    feature_scale_.assign(scale.data_ptr<float>(), scale.data_ptr<float>() + scale.numel());
   }
 
   void BuildMlp() {
@@ -383,8 +410,13 @@ class NeuralTextClassifier final : public TextClassifier {
           loop, rng);
     }
     const Sequences fit = EncodeAll(fit_texts), held = EncodeAll(held_texts);
+    // Validation batches of similar lengths pad less.
     std::vector<std::int64_t> held_rows(held.size());
     std::iota(held_rows.begin(), held_rows.end(), 0);
+    std::stable_sort(held_rows.begin(), held_rows.end(), [&](auto a, auto b) {
+      return held[static_cast<std::size_t>(a)].size() < held[static_cast<std::size_t>(b)].size();
+    });
+    const auto y_held_sorted = y_held.index_select(0, torch::tensor(held_rows));
     return train::deep::TrainLoop(
         *sequence_, static_cast<std::int64_t>(fit.size()),
         [&](const torch::Tensor& rows) {
@@ -397,13 +429,13 @@ class NeuralTextClassifier final : public TextClassifier {
           for (std::size_t s = 0; s < held_rows.size(); s += kPredictBatch) {
             const auto n = static_cast<std::int64_t>(
                 std::min<std::size_t>(kPredictBatch, held_rows.size() - s));
-            total +=
-                torch::nn::functional::cross_entropy(
-                    sequence_->forward(Collate(held, held_rows.data() + s, n)),
-                    y_held.slice(0, static_cast<std::int64_t>(s), static_cast<std::int64_t>(s) + n),
-                    torch::nn::functional::CrossEntropyFuncOptions().weight(weight).reduction(
-                        torch::kSum))
-                    .item<double>();
+            total += torch::nn::functional::cross_entropy(
+                         sequence_->forward(Collate(held, held_rows.data() + s, n)),
+                         y_held_sorted.slice(0, static_cast<std::int64_t>(s),
+                                             static_cast<std::int64_t>(s) + n),
+                         torch::nn::functional::CrossEntropyFuncOptions().weight(weight).reduction(
+                             torch::kSum))
+                         .item<double>();
           }
           return total / static_cast<double>(held_rows.size());
         }),
@@ -418,6 +450,7 @@ class NeuralTextClassifier final : public TextClassifier {
   std::shared_ptr<SequenceClassifierImpl> sequence_;
   std::shared_ptr<TransformerClassifierImpl> transformer_;  // = sequence_ for the transformer
   mutable Mlp mlp_{nullptr};                                // forward() is not const in LibTorch
+  std::vector<float> feature_mean_, feature_scale_;         // embedding_mlp: the inputs' scaler
 };
 
 }  // namespace
@@ -425,6 +458,7 @@ class NeuralTextClassifier final : public TextClassifier {
 
 extern "C" finml::nlp::TextClassifier* finml_torch_make_text_classifier(
     const finml::nlp::ClassifierSpec& spec) {
+  finml::models::deep::ApplyRequestedTorchThreads();
   return new finml::nlp::deep::NeuralTextClassifier(spec);
 }
 
