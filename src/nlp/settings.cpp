@@ -84,6 +84,14 @@ const options::Schema<NetworkSettings>& NetworkSettings::Schema() {
           "fine-tuning (0: from scratch)")
         .Min(0)
         .Max(100000);
+    s.Add("pretrain_lr", &N::pretrain_lr,
+          "transformer: learning rate of the pretraining (--lr is the fine-tuning's)")
+        .Above(0)
+        .Max(10);
+    s.Add("token_dropout", &N::token_dropout,
+          "bilstm, transformer: share of tokens replaced by [MASK] in each training batch")
+        .Min(0)
+        .Below(1);
     return s;
   }();
   return schema;

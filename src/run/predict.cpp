@@ -9,6 +9,7 @@
 #include "finml/core/strings.hpp"
 #include "finml/eval/drift.hpp"
 #include "finml/models/forecaster.hpp"
+#include "finml/nlp/classifier.hpp"
 #include "finml/rl/saved_agent.hpp"
 #include "finml/run/runner.hpp"
 #include "finml/train/normalizer.hpp"
@@ -100,6 +101,12 @@ ForecastBatch SavedForecaster::Predict(const data::MarketData& md, const std::st
 
 std::size_t PredictToCsv(const PredictOptions& o) {
   if (rl::IsAgentDirectory(o.model_dir)) return rl::PredictAgentToCsv(o.model_dir, o.input, o.out);
+  // A text model needs the text column's name, which `finml predict` has no flag for.
+  if (nlp::IsTextModelDirectory(o.model_dir))
+    throw InvalidInput(
+        fmt::format("{} is a text model (fix: finml nlp predict --model {} --input "
+                    "{} --text COLUMN --out {})",
+                    o.model_dir, o.model_dir, o.input, o.out));
   const SavedForecaster saved = SavedForecaster::Load(o.model_dir);
   const data::MarketData md = LoadExperimentData(saved.Config(), o.input);
   const ForecastBatch batch = saved.Predict(md, o.input);

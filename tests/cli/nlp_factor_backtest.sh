@@ -35,4 +35,9 @@ if "$finml" nlp predict --model "$out/model_run/model" --input tests/cli/fixture
 fi
 grep -q "nlp_unseen_label.csv:3:2: label 'bullish' was not seen in training" "$out/log" || { cat "$out/log"; exit 1; }
 [[ ! -e "$out/never.csv" ]] || { echo "FAIL: a half output was written"; exit 1; }
+# `finml predict` cannot know the text column: it says which command can.
+if "$finml" predict --model "$out/model_run/model" --input "$out/some.csv" --out "$out/never.csv" >"$out/log" 2>&1; then
+  echo "FAIL: finml predict accepted a text model"; exit 1
+fi
+grep -q "is a text model (fix: finml nlp predict --model" "$out/log" || { cat "$out/log"; exit 1; }
 echo "nlp factor and backtest: ok"

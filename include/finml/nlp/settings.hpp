@@ -51,6 +51,10 @@ struct NetworkSettings {
   // Masked-language-model pretraining of the transformer on its own training texts before
   // fine-tuning (0: from scratch). Ignored with --pretrained, which brings its own.
   std::int64_t pretrain_epochs = 0;
+  double pretrain_lr = 1e-3;  // the pretraining's learning rate (--lr is the fine-tuning's)
+  // Share of the ordinary tokens replaced by [MASK] in each training batch of the sequence
+  // models: a regulariser for small corpora, where a network memorises whole sentences.
+  double token_dropout = 0.1;
   static const options::Schema<NetworkSettings>& Schema();
 };
 

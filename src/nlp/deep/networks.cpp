@@ -28,10 +28,10 @@ EncoderShape EncoderShape::FromJson(const JsonReader& j) {
 BlockImpl::BlockImpl(const EncoderShape& s) : heads(s.heads) {
   norm1 = register_module("norm1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({s.d_model})));
   norm2 = register_module("norm2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({s.d_model})));
-  qkv = register_module("qkv", torch::nn::Linear(s.d_model, 3 * s.d_model));
-  out = register_module("out", torch::nn::Linear(s.d_model, s.d_model));
-  ff1 = register_module("ff1", torch::nn::Linear(s.d_model, s.ff));
-  ff2 = register_module("ff2", torch::nn::Linear(s.ff, s.d_model));
+  qkv = register_module("qkv", train::deep::FastLinear(s.d_model, 3 * s.d_model));
+  out = register_module("out", train::deep::FastLinear(s.d_model, s.d_model));
+  ff1 = register_module("ff1", train::deep::FastLinear(s.d_model, s.ff));
+  ff2 = register_module("ff2", train::deep::FastLinear(s.ff, s.d_model));
   drop = register_module("drop", torch::nn::Dropout(s.dropout));
 }
 
@@ -39,10 +39,19 @@ torch::Tensor BlockImpl::forward(const torch::Tensor& x, const torch::Tensor& pa
   const auto b = x.size(0), t = x.size(1), d = x.size(2), dh = d / heads;
   auto parts = qkv(norm1(x)).view({b, t, 3, heads, dh}).permute({2, 0, 3, 1, 4});
   const auto q = parts[0], k = parts[1], v = parts[2];  // [b, h, t, dh]
-  auto scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(dh));
+  // Heads as one batch of products, in Eigen (eigen_linear.hpp).
+  const auto bh = b * heads;
+  auto scores = train::deep::EigenBatchedMatmul(q.reshape({bh, t, dh}),
+                                                k.reshape({bh, t, dh}).transpose(1, 2))
+                    .view({b, heads, t, t}) /
+                std::sqrt(static_cast<double>(dh));
   scores = scores.masked_fill(pad.view({b, 1, 1, t}), -1e9);
   const auto attention = drop(torch::softmax(scores, -1));
-  const auto mixed = torch::matmul(attention, v).transpose(1, 2).reshape({b, t, d});
+  const auto mixed =
+      train::deep::EigenBatchedMatmul(attention.reshape({bh, t, t}), v.reshape({bh, t, dh}))
+          .view({b, heads, t, dh})
+          .transpose(1, 2)
+          .reshape({b, t, d});
   auto y = x + drop(out(mixed));
   return y + drop(ff2(drop(torch::gelu(ff1(norm2(y))))));
 }
@@ -76,14 +85,14 @@ torch::Tensor EncoderImpl::forward(const torch::Tensor& ids) {
 }
 
 MlmHeadImpl::MlmHeadImpl(const EncoderShape& s) {
-  dense = register_module("dense", torch::nn::Linear(s.d_model, s.d_model));
+  dense = register_module("dense", train::deep::FastLinear(s.d_model, s.d_model));
   norm = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({s.d_model})));
   bias = register_parameter("bias", torch::zeros({s.vocab}));
 }
 
 torch::Tensor MlmHeadImpl::forward(const torch::Tensor& hidden,
                                    const torch::Tensor& token_embeddings) {
-  return torch::matmul(norm(torch::gelu(dense(hidden))), token_embeddings.t()) + bias;
+  return train::deep::EigenLinear(norm(torch::gelu(dense(hidden))), token_embeddings, bias);
 }
 
 MaskedLmImpl::MaskedLmImpl(const EncoderShape& s) {
@@ -102,7 +111,7 @@ torch::Tensor MaskedLmImpl::forward(const torch::Tensor& ids, const torch::Tenso
 TransformerClassifierImpl::TransformerClassifierImpl(const EncoderShape& s, std::int64_t classes) {
   encoder = register_module("encoder", Encoder(s));
   drop = register_module("drop", torch::nn::Dropout(s.dropout));
-  head = register_module("head", torch::nn::Linear(s.d_model, classes));
+  head = register_module("head", train::deep::FastLinear(s.d_model, classes));
 }
 
 torch::Tensor TransformerClassifierImpl::forward(const torch::Tensor& ids) {

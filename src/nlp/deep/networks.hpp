@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "finml/core/json_reader.hpp"
+#include "train/deep/eigen_linear.hpp"
 
 namespace finml::nlp::deep {
 
@@ -27,7 +28,8 @@ struct BlockImpl : torch::nn::Module {
   // `pad`: [batch, length] true where a token is padding (never attended to).
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& pad);
   torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
-  torch::nn::Linear qkv{nullptr}, out{nullptr}, ff1{nullptr}, ff2{nullptr};
+  // Eigen's products: Debian's LibTorch multiplies in the reference BLAS (eigen_linear.hpp).
+  train::deep::FastLinear qkv{nullptr}, out{nullptr}, ff1{nullptr}, ff2{nullptr};
   torch::nn::Dropout drop{nullptr};
   std::int64_t heads = 1;
 };
@@ -49,7 +51,7 @@ TORCH_MODULE(Encoder);
 struct MlmHeadImpl : torch::nn::Module {
   explicit MlmHeadImpl(const EncoderShape& s);
   torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& token_embeddings);
-  torch::nn::Linear dense{nullptr};
+  train::deep::FastLinear dense{nullptr};
   torch::nn::LayerNorm norm{nullptr};
   torch::Tensor bias;
 };
@@ -74,7 +76,7 @@ struct TransformerClassifierImpl : SequenceClassifierImpl {
   torch::Tensor forward(const torch::Tensor& ids) override;  // from the [CLS] position
   Encoder encoder{nullptr};
   torch::nn::Dropout drop{nullptr};
-  torch::nn::Linear head{nullptr};
+  train::deep::FastLinear head{nullptr};
 };
 
 struct BiLstmClassifierImpl : SequenceClassifierImpl {

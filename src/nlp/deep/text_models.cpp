@@ -203,6 +203,7 @@ class NeuralTextClassifier final : public TextClassifier {
           MaskedLm mlm(shape_);
           train::LoopOptions pre = loop;
           pre.epochs = s.network.pretrain_epochs;
+          pre.lr = s.network.pretrain_lr;
           pre.label = spec_.label + " pretrain";
           const auto result =
               TrainMlm(mlm, EncodeAll(fit_texts), EncodeAll(held_texts), 0.15, pre, s.seed, rng);
@@ -410,6 +411,7 @@ class NeuralTextClassifier final : public TextClassifier {
           loop, rng);
     }
     const Sequences fit = EncodeAll(fit_texts), held = EncodeAll(held_texts);
+    const double token_dropout = spec_.settings.network.token_dropout;
     // Validation batches of similar lengths pad less.
     std::vector<std::int64_t> held_rows(held.size());
     std::iota(held_rows.begin(), held_rows.end(), 0);
@@ -420,9 +422,14 @@ class NeuralTextClassifier final : public TextClassifier {
     return train::deep::TrainLoop(
         *sequence_, static_cast<std::int64_t>(fit.size()),
         [&](const torch::Tensor& rows) {
-          return torch::nn::functional::cross_entropy(
-              sequence_->forward(Collate(fit, rows.data_ptr<std::int64_t>(), rows.size(0))),
-              y_fit.index_select(0, rows), options);
+          auto ids = Collate(fit, rows.data_ptr<std::int64_t>(), rows.size(0));
+          if (token_dropout > 0)
+            ids = torch::where(torch::rand(ids.sizes())
+                                   .lt(token_dropout)
+                                   .logical_and(ids.ge(Tokenizer::kReserved)),
+                               torch::full_like(ids, Tokenizer::kMask), ids);
+          return torch::nn::functional::cross_entropy(sequence_->forward(ids),
+                                                      y_fit.index_select(0, rows), options);
         },
         held.empty() ? train::deep::ValidationLoss{} : train::deep::ValidationLoss([&] {
           double total = 0;

@@ -8,9 +8,11 @@
 #include <string>
 
 #include "finml/rl/agent.hpp"
-#include "rl/deep/eigen_linear.hpp"
+#include "train/deep/eigen_linear.hpp"
 
 namespace finml::rl::deep {
+
+using train::deep::FastLinear;
 
 // Linear layers with tanh (policy gradients, as CleanRL) or ReLU (DQN, SAC) between them;
 // orthogonal initialisation with gain sqrt(2), `last_gain` on the output layer.

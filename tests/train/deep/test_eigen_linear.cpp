@@ -2,9 +2,9 @@
 // and its gradients match central finite differences in double precision.
 #include <gtest/gtest.h>
 
-#include "rl/deep/eigen_linear.hpp"
+#include "train/deep/eigen_linear.hpp"
 
-namespace finml::rl::deep {
+namespace finml::train::deep {
 namespace {
 
 TEST(EigenLinear, MatchesTorchLinearInValuesAndGradients) {
@@ -23,6 +23,40 @@ TEST(EigenLinear, MatchesTorchLinearInValuesAndGradients) {
     for (std::size_t k = 0; k < 3; ++k)
       EXPECT_TRUE(torch::allclose(our_grads[k], their_grads[k], tol, tol)) << "gradient " << k;
   }
+}
+
+TEST(EigenLinear, SequencesOfVectorsMatchTorchLinear) {
+  // [batch, length, in], as the text encoder's layers see them.
+  torch::manual_seed(3);
+  const auto opts = torch::TensorOptions().dtype(torch::kFloat).requires_grad(true);
+  const torch::Tensor x = torch::randn({3, 7, 8}, opts), w = torch::randn({6, 8}, opts),
+                      b = torch::randn({6}, opts);
+  const torch::Tensor upstream = torch::randn({3, 7, 6});
+  const torch::Tensor ours = EigenLinear(x, w, b);
+  ASSERT_EQ(ours.sizes(), (std::vector<std::int64_t>{3, 7, 6}));
+  const auto our_grads = torch::autograd::grad({ours}, {x, w, b}, {upstream});
+  const torch::Tensor theirs = torch::nn::functional::linear(x, w, b);
+  const auto their_grads = torch::autograd::grad({theirs}, {x, w, b}, {upstream});
+  EXPECT_TRUE(torch::allclose(ours, theirs, 1e-5, 1e-5));
+  for (std::size_t k = 0; k < 3; ++k)
+    EXPECT_TRUE(torch::allclose(our_grads[k], their_grads[k], 1e-4, 1e-5)) << "gradient " << k;
+}
+
+TEST(EigenLinear, BatchedProductsMatchTorchMatmul) {
+  torch::manual_seed(4);
+  const auto opts = torch::TensorOptions().dtype(torch::kFloat).requires_grad(true);
+  const torch::Tensor a = torch::randn({5, 4, 3}, opts), b = torch::randn({5, 3, 6}, opts);
+  const torch::Tensor upstream = torch::randn({5, 4, 6});
+  const torch::Tensor ours = EigenBatchedMatmul(a, b);
+  const auto our_grads = torch::autograd::grad({ours}, {a, b}, {upstream});
+  const torch::Tensor theirs = torch::matmul(a, b);
+  const auto their_grads = torch::autograd::grad({theirs}, {a, b}, {upstream});
+  EXPECT_TRUE(torch::allclose(ours, theirs, 1e-5, 1e-5));
+  for (std::size_t k = 0; k < 2; ++k)
+    EXPECT_TRUE(torch::allclose(our_grads[k], their_grads[k], 1e-5, 1e-5)) << "gradient " << k;
+  // A transposed (non-contiguous) operand, as attention passes keys.
+  const torch::Tensor kt = torch::randn({5, 6, 3}, opts).transpose(1, 2);
+  EXPECT_TRUE(torch::allclose(EigenBatchedMatmul(a, kt), torch::matmul(a, kt), 1e-5, 1e-5));
 }
 
 TEST(EigenLinear, GradientsMatchFiniteDifferences) {
@@ -64,4 +98,4 @@ TEST(EigenLinear, NoInputGradientWhenNoneIsWanted) {
 }
 
 }  // namespace
-}  // namespace finml::rl::deep
+}  // namespace finml::train::deep

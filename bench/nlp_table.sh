@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Usage: bash bench/nlp_table.sh FINML OUT_DIR
+# Issue 18's cross-validated table: every text model on Financial PhraseBank
+# (examples/data/phrasebank_train.csv, 3634 sentences), 5-fold stratified cross-validation with
+# seed 42 (the same folds for every model), out-of-fold accuracy and macro-F1 with bootstrap 95%
+# intervals, the per-fold mean and spread, and the wall time. The transformer runs twice: from
+# scratch, and with masked-language-model pretraining inside each fold on that fold's training
+# sentences only (--pretrain-epochs). Writes OUT_DIR/table.md; each run's outputs are beside it.
+#   FINML_NLP_TRANSFORMER   flags of both transformer runs (default: the shape below)
+#   FINML_NLP_PRETRAIN      flags added to the pretrained run (default: --pretrain-epochs 60)
+#   FINML_NLP_THREADS       torch threads per run (default 2)
+set -euo pipefail
+finml=${1:?usage: bash bench/nlp_table.sh FINML OUT_DIR}
+out=${2:?usage: bash bench/nlp_table.sh FINML OUT_DIR}
+mkdir -p "$out"
+threads=${FINML_NLP_THREADS:-2}
+read -r -a transformer <<<"${FINML_NLP_TRANSFORMER:---d-model 64 --ff 128 --max-length 64}"
+read -r -a pretrain <<<"${FINML_NLP_PRETRAIN:---pretrain-epochs 60}"
+run() {  # name, then finml nlp train flags
+  local name=$1; shift
+  echo "== $name: $*" >&2
+  local start; start=$(date +%s.%N)
+  "$finml" nlp train --data examples/data/phrasebank_train.csv --text sentence --label label \
+    --folds 5 --final-fit false --seed 42 --threads "$threads" "$@" --out "$out/$name" \
+    --overwrite >"$out/$name.log" 2>&1
+  echo "$(date +%s.%N) - $start" | bc >"$out/$name.seconds"
+}
+run tfidf_logistic --model tfidf_logistic
+run embedding_mlp --model embedding_mlp
+run bilstm --model bilstm
+run transformer_scratch --model transformer "${transformer[@]}"
+run transformer_pretrained --model transformer "${transformer[@]}" "${pretrain[@]}"
+/usr/bin/python3 - "$out" <<'PY'
+import json, sys
+out = sys.argv[1]
+names = ["tfidf_logistic", "embedding_mlp", "bilstm", "transformer_scratch", "transformer_pretrained"]
+lines = ["| model | accuracy [95% CI] | macro-F1 [95% CI] | accuracy per fold | macro-F1 per fold | wall time |",
+         "|---|---:|---:|---:|---:|---:|"]
+for n in names:
+    m = json.load(open(f"{out}/{n}/metrics.json"))
+    cv = m["cv"]
+    secs = float(open(f"{out}/{n}.seconds").read())
+    lines.append(
+        f"| {n} | {m['accuracy']:.4f} [{m['accuracy_ci95'][0]:.3f}, {m['accuracy_ci95'][1]:.3f}] "
+        f"| {m['macro_f1']:.4f} [{m['macro_f1_ci95'][0]:.3f}, {m['macro_f1_ci95'][1]:.3f}] "
+        f"| {cv['accuracy_mean']:.4f} ± {cv['accuracy_sd']:.4f} | {cv['macro_f1_mean']:.4f} ± {cv['macro_f1_sd']:.4f} "
+        f"| {secs / 60:.1f} min |")
+base = json.load(open(f"{out}/tfidf_logistic/metrics.json"))["majority_class"]
+lines.append(f"| majority class ({base['class']}) | {base['accuracy']:.4f} | {base['macro_f1']:.4f} | | | |")
+open(f"{out}/table.md", "w").write("\n".join(lines) + "\n")
+print("\n".join(lines))
+PY
