@@ -309,7 +309,7 @@ void RunNlp(const NlpOptions& o) {
   // One intra-op thread on both sides; Predict does not set it, Fit sets settings.threads (1).
   finml::models::SetTorchThreads(1);
   at::set_num_threads(1);
-  Loaded in{finml::nlp::SavedTextModel::Load(o.model, 1), {}, {}};
+  Loaded in{finml::nlp::SavedTextModel::Load(o.model), {}, {}};
   if (in.saved.kind != finml::nlp::TextModelKind::kTransformer)
     throw std::runtime_error(o.model + ": not a transformer model");
   in.shape = nlohmann::json::parse(ReadAll(o.model + "/network.json"))["shape"];

@@ -9,6 +9,8 @@
 #   FINML_NLP_TRANSFORMER   flags of both transformer runs (default: the shape below)
 #   FINML_NLP_PRETRAIN      flags added to the pretrained run (default: --pretrain-epochs 60)
 #   FINML_NLP_THREADS       torch threads per run (default 2)
+#   FINML_NLP_ONLY          run these models only (space-separated names; the table reads the
+#                           others' outputs already in OUT_DIR)
 set -euo pipefail
 finml=${1:?usage: bash bench/nlp_table.sh FINML OUT_DIR}
 out=${2:?usage: bash bench/nlp_table.sh FINML OUT_DIR}
@@ -16,8 +18,10 @@ mkdir -p "$out"
 threads=${FINML_NLP_THREADS:-2}
 read -r -a transformer <<<"${FINML_NLP_TRANSFORMER:---d-model 64 --ff 128 --max-length 64}"
 read -r -a pretrain <<<"${FINML_NLP_PRETRAIN:---pretrain-epochs 60}"
+only=" ${FINML_NLP_ONLY:-tfidf_logistic embedding_mlp bilstm transformer_scratch transformer_pretrained} "
 run() {  # name, then finml nlp train flags
   local name=$1; shift
+  [[ "$only" == *" $name "* ]] || return 0
   echo "== $name: $*" >&2
   local start; start=$(date +%s.%N)
   "$finml" nlp train --data examples/data/phrasebank_train.csv --text sentence --label label \

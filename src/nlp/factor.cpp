@@ -62,18 +62,10 @@ FactorCounts BuildSentimentFactor(const std::string& model_dir, const std::strin
   const data::Zone zone = data::Zone::Parse(s.time_zone, "--time-zone");
 
   // The news: a session day for each item, from its local time.
-  const std::string content = ReadFile(news_path);
-  data::CsvReader csv(news_path, content);
-  std::vector<std::string_view> fields;
-  FINML_REQUIRE(csv.Next(fields), "{}: empty file (fix: a CSV with a header row)", news_path);
-  const std::vector<std::string> header(fields.begin(), fields.end());
-  const auto column = [&](const std::string& name, const char* flag) {
-    const auto it = std::find(header.begin(), header.end(), name);
-    FINML_REQUIRE(it != header.end(), "{}: no column '{}' (fix: {} COLUMN)", news_path, name, flag);
-    return static_cast<std::size_t>(it - header.begin());
-  };
-  const std::size_t at_time = column(s.timestamp, "--timestamp"),
-                    at_symbol = column(s.symbol, "--symbol"), at_text = column(s.text, "--text");
+  TextCsv csv(news_path);
+  const std::size_t at_time = csv.Column(s.timestamp, "--timestamp"),
+                    at_symbol = csv.Column(s.symbol, "--symbol"),
+                    at_text = csv.Column(s.text, "--text");
   struct Item {
     std::int64_t day;  // first calendar day it may count for (after-close news: the next day)
     std::string symbol;
@@ -81,19 +73,13 @@ FactorCounts BuildSentimentFactor(const std::string& model_dir, const std::strin
   std::vector<Item> items;
   std::vector<std::string> texts;
   FactorCounts counts;
+  std::vector<std::string_view> fields;
   while (csv.Next(fields)) {
-    if (fields.size() != header.size())
-      throw DataError(
-          csv.Where(std::min(fields.size(), header.size())),
-          fmt::format("{} fields where the header has {}", fields.size(), header.size()),
-          "quote texts that hold commas");
     const auto t = data::ParseTime(fields[at_time]);
-    if (!t)
-      throw DataError(csv.Where(at_time),
-                      fmt::format("'{}' is not a date or date-time", fields[at_time]),
-                      "ISO 8601, e.g. 2024-03-01 09:30");
-    FINML_REQUIRE(!fields[at_symbol].empty(), "{}: no symbol", csv.Where(at_symbol).str());
-    CheckText(fields[at_text], csv.Where(at_text).str());
+    FINML_REQUIRE(t, "{}: '{}' is not a date or date-time (fix: ISO 8601, e.g. 2024-03-01 09:30)",
+                  csv.Where(at_time), fields[at_time]);
+    FINML_REQUIRE(!fields[at_symbol].empty(), "{}: no symbol", csv.Where(at_symbol));
+    CheckText(fields[at_text], csv.Where(at_text));
     const data::Timestamp local = t->offset ? zone.ToLocal(t->time) : t->time;
     std::int64_t day = data::DayNumber(local);
     // A date alone is taken as published during that day's session.

@@ -2,9 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
-#include "finml/data/csv_reader.hpp"
 
 namespace finml::nlp {
 
@@ -55,36 +56,48 @@ void CheckText(std::string_view text, const std::string& where) {
         fmt::format("{}: the text is empty (fix: drop the row or give it a text)", where));
 }
 
+TextCsv::TextCsv(const std::string& path) : path_(path), content_(ReadFile(path)) {
+  reader_ = std::make_unique<data::CsvReader>(path, content_);
+  std::vector<std::string_view> fields;
+  FINML_REQUIRE(reader_->Next(fields), "{}: empty file (fix: a CSV with a header row)", path);
+  header_.assign(fields.begin(), fields.end());
+}
+
+std::size_t TextCsv::Column(const std::string& name, const std::string& flag) const {
+  const auto it = std::find(header_.begin(), header_.end(), name);
+  if (it != header_.end()) return static_cast<std::size_t>(it - header_.begin());
+  std::string have;
+  for (const auto& h : header_) have += (have.empty() ? "" : ", ") + h;
+  throw InvalidInput(
+      fmt::format("{}: no column '{}' (columns: {}; fix: {} COLUMN)", path_, name, have, flag));
+}
+
+bool TextCsv::Next(std::vector<std::string_view>& fields) {
+  if (!reader_->Next(fields)) return false;
+  if (fields.size() != header_.size())
+    throw DataError(reader_->Where(std::min(fields.size(), header_.size())),
+                    fmt::format("{} fields where the header has {}", fields.size(), header_.size()),
+                    "quote texts that hold commas");
+  return true;
+}
+
+std::string TextCsv::Where(std::size_t index) const { return reader_->Where(index).str(); }
+
 Texts LoadTexts(const std::string& path, const std::string& text_column,
                 const std::string& label_column) {
-  const std::string content = ReadFile(path);
-  data::CsvReader csv(path, content);
-  std::vector<std::string_view> fields;
-  FINML_REQUIRE(csv.Next(fields), "{}: empty file (fix: a CSV with a header row)", path);
-  const auto find = [&](const std::string& name) {
-    for (std::size_t c = 0; c < fields.size(); ++c)
-      if (fields[c] == name) return c;
-    std::string have;
-    for (const auto& f : fields) have += (have.empty() ? "" : ", ") + std::string(f);
-    throw InvalidInput(
-        fmt::format("{}: no column '{}' (columns: {}; fix: --text / --label)", path, name, have));
-  };
-  const std::size_t text_at = find(text_column);
-  const std::size_t label_at = label_column.empty() ? 0 : find(label_column);
-  const std::size_t width = fields.size();
+  TextCsv csv(path);
+  const std::size_t text_at = csv.Column(text_column, "--text");
+  const std::size_t label_at = label_column.empty() ? 0 : csv.Column(label_column, "--label");
   Texts out;
   out.source = path;
+  std::vector<std::string_view> fields;
   while (csv.Next(fields)) {
-    if (fields.size() != width)
-      throw DataError(csv.Where(std::min(fields.size(), width)),
-                      fmt::format("{} fields where the header has {}", fields.size(), width),
-                      "quote texts that hold commas");
-    const auto where = csv.Where(text_at);
-    CheckText(fields[text_at], where.str());
+    CheckText(fields[text_at], csv.Where(text_at));
     out.texts.emplace_back(fields[text_at]);
     if (!label_column.empty()) {
       if (fields[label_at].empty())
-        throw DataError(csv.Where(label_at), "no label", "label the row or drop it");
+        throw InvalidInput(
+            fmt::format("{}: no label (fix: label the row or drop it)", csv.Where(label_at)));
       out.labels.emplace_back(fields[label_at]);
     }
   }

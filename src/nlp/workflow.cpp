@@ -270,36 +270,23 @@ PredictCounts PredictTextsToCsv(const std::string& model_dir, const std::string&
                                 const std::string& label_column, int threads) {
   models::SetTorchThreads(threads);
   const SavedTextModel saved = SavedTextModel::Load(model_dir);
-  const std::string content = ReadFile(input);
-  data::CsvReader csv(input, content);
-  std::vector<std::string_view> fields;
-  FINML_REQUIRE(csv.Next(fields), "{}: empty file (fix: a CSV with a header row)", input);
-  std::vector<std::string> header(fields.begin(), fields.end());
-  const auto at = std::find(header.begin(), header.end(), text_column);
-  FINML_REQUIRE(at != header.end(), "{}: no column '{}' (fix: --text COLUMN)", input, text_column);
-  const auto text_at = static_cast<std::size_t>(at - header.begin());
-  const auto label_it = std::find(header.begin(), header.end(), label_column);
-  FINML_REQUIRE(label_column.empty() || label_it != header.end(),
-                "{}: no column '{}' (fix: --label COLUMN)", input, label_column);
-  const auto label_at = static_cast<std::size_t>(label_it - header.begin());
+  TextCsv csv(input);
+  const std::vector<std::string>& header = csv.header();
+  const std::size_t text_at = csv.Column(text_column, "--text");
+  const std::size_t label_at = label_column.empty() ? 0 : csv.Column(label_column, "--label");
   std::vector<int> truth;
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> texts;
+  std::vector<std::string_view> fields;
   while (csv.Next(fields)) {
-    if (fields.size() != header.size())
-      throw DataError(
-          csv.Where(std::min(fields.size(), header.size())),
-          fmt::format("{} fields where the header has {}", fields.size(), header.size()),
-          "quote texts that hold commas");
-    CheckText(fields[text_at], csv.Where(text_at).str());
+    CheckText(fields[text_at], csv.Where(text_at));
     if (!label_column.empty()) {
       const auto c = std::find(saved.classes.begin(), saved.classes.end(), fields[label_at]);
       if (c == saved.classes.end())
-        throw DataError(csv.Where(label_at),
-                        fmt::format("label '{}' was not seen in training (the model's classes: "
-                                    "{})",
-                                    fields[label_at], fmt::join(saved.classes, ", ")),
-                        "map it to one of them, or drop the row");
+        throw InvalidInput(fmt::format(
+            "{}: label '{}' was not seen in training (the model's classes: {}; fix: map it to "
+            "one of them, or drop the row)",
+            csv.Where(label_at), fields[label_at], fmt::join(saved.classes, ", ")));
       truth.push_back(static_cast<int>(c - saved.classes.begin()));
     }
     rows.emplace_back(fields.begin(), fields.end());
