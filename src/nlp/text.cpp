@@ -45,15 +45,20 @@ std::optional<std::size_t> InvalidUtf8(std::string_view s) {
   return std::nullopt;
 }
 
-void CheckText(std::string_view text, const std::string& where) {
+std::optional<std::string> TextProblem(std::string_view text) {
   if (const auto bad = InvalidUtf8(text))
-    throw InvalidInput(fmt::format(
-        "{}: invalid UTF-8 at byte {} (fix: re-encode the file as UTF-8, e.g. iconv -f latin1 -t "
+    return fmt::format(
+        "invalid UTF-8 at byte {} (fix: re-encode the file as UTF-8, e.g. iconv -f latin1 -t "
         "utf-8)",
-        where, *bad + 1));
+        *bad + 1);
   if (text.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos)
-    throw InvalidInput(
-        fmt::format("{}: the text is empty (fix: drop the row or give it a text)", where));
+    return "the text is empty (fix: drop the row or give it a text)";
+  return std::nullopt;
+}
+
+void CheckText(std::string_view text, const std::string& where) {
+  if (const auto problem = TextProblem(text))
+    throw InvalidInput(fmt::format("{}: {}", where, *problem));
 }
 
 TextCsv::TextCsv(const std::string& path) : path_(path), content_(ReadFile(path)) {

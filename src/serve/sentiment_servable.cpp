@@ -68,11 +68,7 @@ class SentimentServable final : public Servable {
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string where = fmt::format("texts[{}]", i);
       const std::string& text = RequireString(list[i], where);
-      try {
-        nlp::CheckText(text, where);
-      } catch (const InvalidInput& e) {
-        throw InvalidValue(where, e.what());
-      }
+      if (const auto problem = nlp::TextProblem(text)) throw InvalidValue(where, *problem);
       texts.push_back(text);
     }
     auto lease = pool_->Acquire();

@@ -20,7 +20,9 @@ struct Texts {
 
 // The byte offset of the first invalid UTF-8 sequence, or none.
 [[nodiscard]] std::optional<std::size_t> InvalidUtf8(std::string_view text);
-// Throws InvalidInput naming `where` when the text is not UTF-8 or holds nothing but blanks.
+// What is wrong with a text, with its fix: not UTF-8, or nothing but blanks; none when fine.
+[[nodiscard]] std::optional<std::string> TextProblem(std::string_view text);
+// Throws InvalidInput naming `where` when the text has a problem.
 void CheckText(std::string_view text, const std::string& where);
 
 // A CSV of texts read row by row: the header, then every record checked to have the header's
