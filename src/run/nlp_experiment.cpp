@@ -1,6 +1,7 @@
 #include "finml/run/nlp_experiment.hpp"
 
 #include <cstdio>
+#include <filesystem>
 
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
@@ -81,6 +82,18 @@ std::string RunNlpExperiment(const NlpExperiment& x, const std::string& out_dir,
   const nlp::Texts data = nlp::LoadTexts(settings.data, settings.text, settings.label);
   for (auto& l : nlp::RunNlpTrain(settings, data, out.staging(), provenance, progress))
     lines.push_back(std::move(l));
+  if (x.pretrain) {
+    // The records name the pretrained encoder where it will be, not in the staging directory.
+    for (const std::string file : {"/metrics.json", "/model/model.json"}) {
+      const std::string path = out.staging() + file;
+      if (!std::filesystem::exists(path)) continue;
+      std::string text = ReadFile(path);
+      for (auto at = text.find(out.staging()); at != std::string::npos;
+           at = text.find(out.staging(), at + out.path().size()))
+        text.replace(at, out.staging().size(), out.path());
+      WriteFileAtomic(path, text);
+    }
+  }
   if (x.factor) {
     FINML_REQUIRE(x.nlp.folds == 0 || x.nlp.final_fit,
                   "factor: needs the saved model (set nlp.final_fit: true)");

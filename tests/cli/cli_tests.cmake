@@ -468,3 +468,6 @@ finml_cli_test(nlp_experiment_print_config 0 "\"half_life\": 3" --
 finml_cli_test(nlp_experiment_runs 0 "^sentiment factor: 240 news items, 8 symbols" --
                $<TARGET_FILE:finml> run examples/phrasebank_sentiment.yaml --set nlp.folds=2
                --out ${FINML_CLI_OUT}/nlp_experiment --overwrite)
+finml_cli_test(nlp_pretrain_experiment 0 "^pretrained on 360 texts .40 held out., vocabulary" --
+               $<TARGET_FILE:finml> run tests/cli/fixtures/nlp_pretrain.yaml
+               --out ${FINML_CLI_OUT}/nlp_pretrain --overwrite)
