@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "bench_rng.hpp"
+#include "finml/credit/logistic.hpp"
 #include "finml/models/deep.hpp"
 #include "finml/nlp/classifier.hpp"
 #include "finml/nlp/text.hpp"
@@ -86,25 +87,13 @@ std::string Lines(const Sequences& seqs) {
   return text;
 }
 
-// The rows Fit trains on: a copy of HoldOut in src/nlp/deep/text_models.cpp, the first draw of
-// Fit's generator (seeded with settings.seed). The tokenizer trained on them here is compared
-// with the one Fit saved (fine_tune.tokenizer_same), which catches the copy drifting.
+// The rows Fit trains on: the first draw of Fit's generator (seeded with settings.seed), by the
+// same stratified hold-out. The tokenizer trained on them here is compared with the one Fit
+// saved (fine_tune.tokenizer_same), which catches Fit drawing differently.
 std::pair<std::vector<std::size_t>, std::vector<std::size_t>> FitRows(
     const std::vector<int>& labels, double fraction, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
-  std::map<int, std::vector<std::size_t>> by_class;
-  for (std::size_t i = 0; i < labels.size(); ++i) by_class[labels[i]].push_back(i);
-  std::vector<std::size_t> fit, held;
-  for (auto& [label, rows] : by_class) {
-    std::shuffle(rows.begin(), rows.end(), rng);
-    const auto n =
-        static_cast<std::size_t>(std::floor(fraction * static_cast<double>(rows.size())));
-    held.insert(held.end(), rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(n));
-    fit.insert(fit.end(), rows.begin() + static_cast<std::ptrdiff_t>(n), rows.end());
-  }
-  std::sort(fit.begin(), fit.end());
-  std::sort(held.begin(), held.end());
-  return {fit, held};
+  return finml::credit::StratifiedHoldOut(labels, fraction, rng);
 }
 
 template <typename T>

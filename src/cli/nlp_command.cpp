@@ -117,6 +117,10 @@ int RunNlp(const NlpCommandOptions& o, const CLI::App& app, const std::string& c
         c.news, c.after_close,
         c.truncated ? fmt::format("; {} truncated", c.truncated).c_str() : "", c.symbols,
         c.sessions, c.rows, o.out_file.c_str());
+    if (s.prices.empty())
+      std::printf(
+          "the sessions are every Monday to Friday, holidays included: finml backtest --signals "
+          "needs the price file's own (--prices)\n");
     if (c.after_last_session)
       std::printf("%zu news items come after the last session and are not scored\n",
                   c.after_last_session);

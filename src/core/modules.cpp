@@ -60,9 +60,15 @@ void* ModuleSymbol(Module module, const char* symbol) {
     if (!slot) {
       const std::string path = ModulePath(module);
       // The text module binds to its own symbols first: SentencePiece's private protobuf must
-      // not meet LibTorch's (nlp/sentencepiece_api.hpp).
-      slot = dlopen(path.c_str(),
-                    RTLD_NOW | RTLD_LOCAL | (module == Module::kText ? RTLD_DEEPBIND : 0));
+      // not meet LibTorch's (nlp/sentencepiece_api.hpp). AddressSanitizer refuses RTLD_DEEPBIND;
+      // its runs load LibTorch RTLD_LOCAL too, so the two never meet there.
+#if defined(__SANITIZE_ADDRESS__)
+      constexpr int kDeepBind = 0;
+#else
+      constexpr int kDeepBind = RTLD_DEEPBIND;
+#endif
+      slot =
+          dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | (module == Module::kText ? kDeepBind : 0));
       if (!slot) {
         const char* why = dlerror();
         throw IoError(

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <random>
@@ -166,6 +167,23 @@ std::vector<std::size_t> StratifiedFolds(const std::vector<int>& y, std::size_t 
     for (std::size_t i : members) fold[i] = next++ % k;
   }
   return fold;
+}
+
+std::pair<std::vector<std::size_t>, std::vector<std::size_t>> StratifiedHoldOut(
+    const std::vector<int>& y, double fraction, std::mt19937_64& rng) {
+  std::map<int, std::vector<std::size_t>> by_class;
+  for (std::size_t i = 0; i < y.size(); ++i) by_class[y[i]].push_back(i);
+  std::vector<std::size_t> kept, held;
+  for (auto& [label, rows] : by_class) {
+    std::shuffle(rows.begin(), rows.end(), rng);
+    const auto n =
+        static_cast<std::size_t>(std::floor(fraction * static_cast<double>(rows.size())));
+    held.insert(held.end(), rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(n));
+    kept.insert(kept.end(), rows.begin() + static_cast<std::ptrdiff_t>(n), rows.end());
+  }
+  std::sort(kept.begin(), kept.end());
+  std::sort(held.begin(), held.end());
+  return {kept, held};
 }
 
 }  // namespace finml::credit

@@ -17,17 +17,6 @@
 namespace finml::nlp {
 namespace {
 
-// Class weights inversely proportional to class frequency (scikit-learn's "balanced").
-std::vector<double> BalancedWeights(const std::vector<int>& labels, std::size_t classes) {
-  std::vector<double> count(classes, 0);
-  for (const int y : labels) ++count[static_cast<std::size_t>(y)];
-  std::vector<double> w;
-  for (const int y : labels)
-    w.push_back(static_cast<double>(labels.size()) /
-                (static_cast<double>(classes) * count[static_cast<std::size_t>(y)]));
-  return w;
-}
-
 class TfidfLogistic final : public TextClassifier {
  public:
   explicit TfidfLogistic(ClassifierSpec spec) : spec_(std::move(spec)) {}
@@ -35,10 +24,9 @@ class TfidfLogistic final : public TextClassifier {
   void Fit(const std::vector<std::string>& texts, const std::vector<int>& labels) override {
     vectorizer_ = TfidfVectorizer::Fit(texts, spec_.settings.tfidf);
     const SparseRows x = vectorizer_.Transform(texts);
-    model_ =
-        FitSoftmax(x, labels, spec_.classes, spec_.settings.tfidf.logistic_c,
-                   spec_.settings.network.class_weights ? BalancedWeights(labels, spec_.classes)
-                                                        : std::vector<double>{});
+    model_ = FitSoftmax(
+        x, labels, spec_.classes, spec_.settings.tfidf.logistic_c,
+        spec_.settings.network.class_weights ? RowWeights(labels) : std::vector<double>{});
   }
 
   TextPredictions Predict(const std::vector<std::string>& texts) const override {
@@ -78,6 +66,13 @@ class TfidfLogistic final : public TextClassifier {
   }
 
  private:
+  std::vector<double> RowWeights(const std::vector<int>& labels) const {
+    const auto per_class = BalancedClassWeights(labels, spec_.classes);
+    std::vector<double> w;
+    for (const int y : labels) w.push_back(per_class[static_cast<std::size_t>(y)]);
+    return w;
+  }
+
   ClassifierSpec spec_;
   TfidfVectorizer vectorizer_;
   SoftmaxRegression model_;
@@ -89,6 +84,15 @@ std::unique_ptr<TextClassifier> MakeTorchClassifier(const ClassifierSpec& spec) 
 }
 
 }  // namespace
+
+std::vector<double> BalancedClassWeights(const std::vector<int>& labels, std::size_t classes) {
+  std::vector<double> count(classes, 0), w(classes, 0);
+  for (const int y : labels) ++count[static_cast<std::size_t>(y)];
+  for (std::size_t c = 0; c < classes; ++c)
+    if (count[c] > 0)
+      w[c] = static_cast<double>(labels.size()) / (static_cast<double>(classes) * count[c]);
+  return w;
+}
 
 int TextPredictions::Label(std::size_t i) const {
   const double* row = probabilities.data() + i * classes;
@@ -111,18 +115,26 @@ std::unique_ptr<TextClassifier> MakeTextClassifier(const ClassifierSpec& spec) {
 std::vector<WordAttribution> Attributions(const TextClassifier& model, const std::string& text,
                                           int target) {
   const auto words = Words(text);
-  std::vector<std::string> variants{text};
-  for (std::size_t k = 0; k < words.size(); ++k) {
-    std::string v = WithoutWord(text, words, k);
-    // A one-word text left empty: score the empty input as a lone [UNK]-like space.
-    variants.push_back(v.empty() ? std::string(" ") : std::move(v));
-  }
-  const TextPredictions p = model.Predict(variants);
   const auto c = static_cast<std::size_t>(target);
+  const double whole = model.Predict({text}).Probability(0, c);
+  // At most kMaxOccludedWords words, the leading ones (the neural models read no further than
+  // their max_length), in chunks: a long text must not become thousands of copies at once.
+  const std::size_t scored = std::min(words.size(), kMaxOccludedWords);
+  constexpr std::size_t kChunk = 64;
   std::vector<WordAttribution> out;
-  for (std::size_t k = 0; k < words.size(); ++k)
-    out.push_back({text.substr(words[k].begin, words[k].end - words[k].begin),
-                   p.Probability(0, c) - p.Probability(k + 1, c)});
+  for (std::size_t first = 0; first < scored; first += kChunk) {
+    std::vector<std::string> variants;
+    for (std::size_t k = first; k < std::min(scored, first + kChunk); ++k) {
+      std::string v = WithoutWord(text, words, k);
+      // A one-word text left empty: score the empty input as a lone space.
+      variants.push_back(v.empty() ? std::string(" ") : std::move(v));
+    }
+    const TextPredictions p = model.Predict(variants);
+    for (std::size_t i = 0; i < variants.size(); ++i) {
+      const auto& w = words[first + i];
+      out.push_back({text.substr(w.begin, w.end - w.begin), whole - p.Probability(i, c)});
+    }
+  }
   return out;
 }
 

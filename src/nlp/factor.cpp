@@ -82,8 +82,9 @@ FactorCounts BuildSentimentFactor(const std::string& model_dir, const std::strin
     CheckText(fields[at_text], csv.Where(at_text));
     const data::Timestamp local = t->offset ? zone.ToLocal(t->time) : t->time;
     std::int64_t day = data::DayNumber(local);
-    // A date alone is taken as published during that day's session.
-    if (t->has_time && local - day * data::kSecondsPerDay >= close_seconds) {
+    // A date alone may be after the close: it counts for the next session, so no score uses news
+    // that may not have been out by its close.
+    if (!t->has_time || local - day * data::kSecondsPerDay >= close_seconds) {
       ++day;
       ++counts.after_close;
     }

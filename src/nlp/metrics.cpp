@@ -4,6 +4,7 @@
 #include <random>
 
 #include "finml/core/error.hpp"
+#include "finml/risk/var.hpp"
 
 namespace finml::nlp {
 namespace {
@@ -40,16 +41,9 @@ std::pair<double, double> Scores(const std::vector<int>& truth, const std::vecto
           f1_sum / static_cast<double>(classes)};
 }
 
-Interval Percentiles(std::vector<double> v) {
+Interval Percentiles(const std::vector<double>& v) {
   if (v.empty()) return {};
-  std::sort(v.begin(), v.end());
-  const auto at = [&](double q) {
-    const double pos = q * static_cast<double>(v.size() - 1);
-    const auto lo = static_cast<std::size_t>(pos);
-    const std::size_t hi = std::min(lo + 1, v.size() - 1);
-    return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
-  };
-  return {at(0.025), at(0.975)};
+  return {risk::Quantile(v, 0.025), risk::Quantile(v, 0.975)};
 }
 
 }  // namespace

@@ -126,6 +126,11 @@ const options::Schema<NlpSettings>& NlpSettings::Schema() {
     s.Embed(&S::tfidf, TfidfSettings::Schema());
     s.Embed(&S::network, NetworkSettings::Schema());
     s.Embed(&S::loop, train::LoopOptions::Schema());
+    s.Rule(
+        "pretrained",
+        [](const S& x) { return x.pretrained.empty() || x.model == TextModelKind::kTransformer; },
+        "a pretrained encoder is for the transformer (fix: --model transformer, or no "
+        "--pretrained)");
     return s;
   }();
   return schema;
@@ -136,7 +141,7 @@ const options::Schema<PretrainSettings>& PretrainSettings::Schema() {
     using P = PretrainSettings;
     options::Schema<P> s;
     s.Add("corpus", &P::corpus, "unlabelled text, one text per line (UTF-8)");
-    s.Add("seed", &P::seed, "seed of the tokenizer sample, weights, masks and shuffling");
+    s.Add("seed", &P::seed, "seed of the held-out texts, weights, masks and shuffling");
     s.Add("threads", &P::threads, "torch threads").Min(1).Max(256);
     s.Add("mask_rate", &P::mask_rate, "share of tokens masked (BERT: 0.15)").Above(0).Below(1);
     s.Embed(&P::tokenizer, TokenizerSettings::Schema());

@@ -43,7 +43,7 @@ Tokenizer Tokenizer::Train(const std::vector<std::string>& texts,
       "--pad_id=0 --unk_id=1 --bos_id=2 --eos_id=3 --pad_piece=[PAD] --bos_piece=[CLS] "
       "--eos_piece=[SEP] --user_defined_symbols=[MASK] --num_threads=1 "
       "--input_sentence_size=0 --shuffle_input_sentence=false --character_coverage=1.0 "
-      "--max_sentence_length=65536 --minloglevel=2",
+      "--max_sentence_length=65536 --minloglevel=3",
       EnumName(settings.subword), settings.vocab_size, settings.normalization);
   std::string bytes, error;
   if (!FINML_MODULE_FUNCTION(Module::kText, finml_spm_train)(texts, args, bytes, error))

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <random>
 #include <set>
 
 #include "finml/core/error.hpp"
@@ -63,7 +64,7 @@ void CollectMistakes(const TextClassifier& model, const std::vector<std::string>
 
 std::string ProbabilityHeader(const std::vector<std::string>& classes) {
   std::string h;
-  for (const auto& c : classes) h += ",p_" + c;
+  for (const auto& c : classes) h += "," + CsvField("p_" + c);
   return h;
 }
 
@@ -85,8 +86,10 @@ std::vector<std::string> RunNlpTrain(const NlpSettings& s, const Texts& data,
   {
     std::vector<std::size_t> count(classes.size(), 0);
     for (const int v : y) ++count[static_cast<std::size_t>(v)];
-    const std::size_t need = s.folds > 0 ? static_cast<std::size_t>(s.folds)
-                                         : static_cast<std::size_t>(std::lround(1 / s.test));
+    // Every fold, or both sides of the hold-out, must see every class.
+    const std::size_t need =
+        s.folds > 0 ? static_cast<std::size_t>(s.folds)
+                    : static_cast<std::size_t>(std::ceil(1 / std::min(s.test, 1 - s.test)));
     for (std::size_t c = 0; c < classes.size(); ++c)
       FINML_REQUIRE(count[c] >= need,
                     "{}: class '{}' has {} texts, fewer than the {} {} need (fix: fewer folds, "
@@ -112,11 +115,15 @@ std::vector<std::string> RunNlpTrain(const NlpSettings& s, const Texts& data,
   nlohmann::json fold_summaries = nlohmann::json::array();
   std::unique_ptr<TextClassifier> kept;
   const std::size_t folds = static_cast<std::size_t>(s.folds);
-  // Without folds: one hold-out, stratified, its model the one saved.
-  const std::vector<std::size_t> fold_of =
-      folds > 0
-          ? credit::StratifiedFolds(y, folds, s.seed)
-          : credit::StratifiedFolds(y, static_cast<std::size_t>(std::lround(1 / s.test)), s.seed);
+  // Without folds: one stratified hold-out of --test of the texts (fold 0), its model the one
+  // saved.
+  std::vector<std::size_t> fold_of(n, 1);
+  if (folds > 0) {
+    fold_of = credit::StratifiedFolds(y, folds, s.seed);
+  } else {
+    std::mt19937_64 rng(s.seed);
+    for (const auto r : credit::StratifiedHoldOut(y, s.test, rng).second) fold_of[r] = 0;
+  }
   const std::size_t rounds = folds > 0 ? folds : 1;
   for (std::size_t f = 0; f < rounds; ++f) {
     std::vector<std::size_t> train_rows, test_rows;
@@ -231,8 +238,8 @@ std::vector<std::string> RunNlpTrain(const NlpSettings& s, const Texts& data,
       pooled.macro_f1, pooled.macro_f1_ci.low, pooled.macro_f1_ci.high,
       metrics["evaluation"].get<std::string>(), baseline.accuracy, baseline.macro_f1));
   if (truncated > 0)
-    lines.push_back(fmt::format("{} texts were longer than --max-length {} and were truncated",
-                                truncated, s.network.max_length));
+    lines.push_back(fmt::format(
+        "{} texts were longer than the model's max_length tokens and were truncated", truncated));
   return lines;
 }
 

@@ -42,6 +42,9 @@ const options::Schema<NlpExperiment>& NlpExperiment::Schema() {
         "pretrain",
         [](const X& x) { return !x.pretrain || x.nlp.model == nlp::TextModelKind::kTransformer; },
         "pretrains a transformer: set nlp.model to transformer");
+    s.Rule(
+        "factor", [](const X& x) { return !x.factor || x.nlp.folds == 0 || x.nlp.final_fit; },
+        "needs the saved model: set nlp.final_fit to true");
     return s;
   }();
   return schema;
@@ -95,8 +98,6 @@ std::string RunNlpExperiment(const NlpExperiment& x, const std::string& out_dir,
     }
   }
   if (x.factor) {
-    FINML_REQUIRE(x.nlp.folds == 0 || x.nlp.final_fit,
-                  "factor: needs the saved model (set nlp.final_fit: true)");
     provenance.Input(x.factor->news);
     const auto c =
         nlp::BuildSentimentFactor(out.staging() + "/model", x.factor->news, x.factor->factor,

@@ -14,6 +14,9 @@ namespace finml::serve {
 namespace {
 
 constexpr std::size_t kMaxTopTokens = 50;
+// Longer texts are refused: a sentiment model reads a few hundred tokens, and each text's
+// attributions re-score copies of it.
+constexpr std::size_t kMaxTextBytes = 20000;
 
 class SentimentServable final : public Servable {
  public:
@@ -40,7 +43,8 @@ class SentimentServable final : public Servable {
             {"classes", m.at("classes")},
             {"max_length", pool_->Any().settings.network.max_length},
             {"input",
-             {{"texts", fmt::format("a list of 1 to {} UTF-8 texts", limits_.max_batch)},
+             {{"texts", fmt::format("a list of 1 to {} UTF-8 texts of at most {} bytes",
+                                    limits_.max_batch, kMaxTextBytes)},
               {"top_tokens", fmt::format("optional, 0 to {} (default 5)", kMaxTopTokens)}}},
             {"finml_version", ManifestBuild(m).first},
             {"git_commit", ManifestBuild(m).second},
@@ -68,6 +72,10 @@ class SentimentServable final : public Servable {
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string where = fmt::format("texts[{}]", i);
       const std::string& text = RequireString(list[i], where);
+      if (text.size() > kMaxTextBytes)
+        throw RequestError(
+            413, "text_too_long",
+            fmt::format("{}: {} bytes; send at most {}", where, text.size(), kMaxTextBytes), where);
       if (const auto problem = nlp::TextProblem(text)) throw InvalidValue(where, *problem);
       texts.push_back(text);
     }

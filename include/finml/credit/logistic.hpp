@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
+#include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "finml/core/json_reader.hpp"
@@ -48,5 +50,10 @@ struct LogisticModel {
 // class mix of the whole, reproducible from `seed`.
 [[nodiscard]] std::vector<std::size_t> StratifiedFolds(const std::vector<int>& y, std::size_t k,
                                                        std::uint64_t seed);
+
+// A stratified hold-out: floor(fraction * count) rows of each class, drawn from `rng` class by
+// class in ascending label order. Returns (kept rows, held-out rows), each ascending.
+[[nodiscard]] std::pair<std::vector<std::size_t>, std::vector<std::size_t>> StratifiedHoldOut(
+    const std::vector<int>& y, double fraction, std::mt19937_64& rng);
 
 }  // namespace finml::credit

@@ -52,11 +52,18 @@ class TextClassifier {
   [[nodiscard]] virtual nlohmann::json Summary() const { return nlohmann::json::object(); }
 };
 
+// Per class, n / (classes * count): scikit-learn's "balanced" class weights (0 for an absent
+// class).
+[[nodiscard]] std::vector<double> BalancedClassWeights(const std::vector<int>& labels,
+                                                       std::size_t classes);
+
 // The registry: one line per model kind (src/nlp/classifier.cpp).
 [[nodiscard]] std::unique_ptr<TextClassifier> MakeTextClassifier(const ClassifierSpec& spec);
 
 // Word attributions by occlusion: how much the probability of `target` falls when each word is
-// left out (positive: the word pushed towards `target`). Works for every model alike.
+// left out (positive: the word pushed towards `target`). Works for every model alike; only the
+// first kMaxOccludedWords words are scored.
+inline constexpr std::size_t kMaxOccludedWords = 128;
 struct WordAttribution {
   std::string word;
   double effect = 0;

@@ -1,6 +1,7 @@
 // A tradable sentiment factor from dated news: each text's score is p(positive) - p(negative)
 // from a saved text model; each news item counts for the session whose close follows it (news at
-// or after the close, or on a day without a session, counts for the next session), and a
+// or after the close, dated without a time, or on a day without a session, counts for the next
+// session), and a
 // symbol's daily score is the decayed sum  S_t = lambda * S_{t-1} + mean(scores of session t),
 // lambda = 0.5^(1 / half_life). The output is `date,symbol,score`, what `finml backtest --signals`
 // reads: the score of session t uses only news known at its close.
@@ -23,6 +24,7 @@ struct FactorSettings {
 };
 
 struct FactorCounts {
+  // after_close: news at or after the close, or dated without a time
   std::size_t news = 0, after_close = 0, truncated = 0, rows = 0, symbols = 0, sessions = 0;
   std::size_t after_last_session = 0;  // news after the calendar's last session: not scored
 };

@@ -10,6 +10,8 @@
 
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
+#include "finml/core/sha256.hpp"
+#include "finml/credit/logistic.hpp"
 #include "finml/nlp/classifier.hpp"
 #include "finml/nlp/tokenizer.hpp"
 #include "finml/nlp/word_vectors.hpp"
@@ -58,24 +60,6 @@ torch::Tensor Collate(const Sequences& seqs, const std::int64_t* rows, std::int6
     std::copy(s.begin(), s.end(), p + k * static_cast<std::int64_t>(longest));
   }
   return ids;
-}
-
-// Row indices of a stratified hold-out: `fraction` of each class, drawn from `rng`.
-std::pair<std::vector<std::size_t>, std::vector<std::size_t>> HoldOut(
-    const std::vector<int>& labels, double fraction, std::mt19937_64& rng) {
-  std::map<int, std::vector<std::size_t>> by_class;
-  for (std::size_t i = 0; i < labels.size(); ++i) by_class[labels[i]].push_back(i);
-  std::vector<std::size_t> fit, held;
-  for (auto& [label, rows] : by_class) {
-    std::shuffle(rows.begin(), rows.end(), rng);
-    const auto n =
-        static_cast<std::size_t>(std::floor(fraction * static_cast<double>(rows.size())));
-    held.insert(held.end(), rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(n));
-    fit.insert(fit.end(), rows.begin() + static_cast<std::ptrdiff_t>(n), rows.end());
-  }
-  std::sort(fit.begin(), fit.end());
-  std::sort(held.begin(), held.end());
-  return {fit, held};
 }
 
 template <typename T>
@@ -178,7 +162,7 @@ class NeuralTextClassifier final : public TextClassifier {
     torch::set_num_threads(static_cast<int>(s.threads));
     torch::manual_seed(s.seed);
     std::mt19937_64 rng(s.seed);
-    auto [fit_rows, held_rows] = HoldOut(labels, s.network.validation, rng);
+    auto [fit_rows, held_rows] = credit::StratifiedHoldOut(labels, s.network.validation, rng);
     const auto fit_texts = Pick(texts, fit_rows), held_texts = Pick(texts, held_rows);
     const auto fit_labels = Pick(labels, fit_rows), held_labels = Pick(labels, held_rows);
     summary_ = nlohmann::json::object();
@@ -261,6 +245,7 @@ class NeuralTextClassifier final : public TextClassifier {
     nlohmann::json network = {{"model", TextModelName(spec_.settings.model)}};
     if (mlp_) {
       vectors_->Save(dir + "/word_vectors.bin");
+      network["word_vectors_sha256"] = Sha256File(dir + "/word_vectors.bin");
       network["inputs"] = vectors_->Dimension();
       network["mean"] = feature_mean_;
       network["scale"] = feature_scale_;
@@ -282,7 +267,13 @@ class NeuralTextClassifier final : public TextClassifier {
       r["model"].Fail(fmt::format("is {}, and model.json says {}", TextModelName(kind),
                                   TextModelName(spec_.settings.model)));
     if (kind == TextModelKind::kEmbeddingMlp) {
-      vectors_ = std::make_unique<WordVectors>(WordVectors::Load(dir + "/word_vectors.bin"));
+      // fastText trusts its file (a cut one loops forever): only the file this model saved is read.
+      const std::string vectors = dir + "/word_vectors.bin";
+      FINML_REQUIRE(std::filesystem::is_regular_file(vectors), "{}: no word vectors", vectors);
+      if (Sha256File(vectors) != r["word_vectors_sha256"].String(64))
+        r["word_vectors_sha256"].Fail(
+            "differs from word_vectors.bin's (fix: restore the file, or train again)");
+      vectors_ = std::make_unique<WordVectors>(WordVectors::Load(vectors));
       const auto dim = r["inputs"].Integer(1, 100000);
       if (dim != vectors_->Dimension())
         r["inputs"].Fail("differs from the word vectors' dimension");
@@ -295,6 +286,9 @@ class NeuralTextClassifier final : public TextClassifier {
       feature_scale_ = floats("scale");
       for (const float v : feature_scale_)
         if (!(v > 0)) r["scale"].Fail("must be positive");
+      RequireWeightsCover(
+          dir + "/network.pt",
+          static_cast<double>(dim) * static_cast<double>(spec_.settings.network.hidden));
       BuildMlp();
       train::deep::LoadWeights(*mlp_, dir + "/network.pt", "embedding_mlp");
     } else {
@@ -303,6 +297,7 @@ class NeuralTextClassifier final : public TextClassifier {
       if (shape_.vocab != tokenizer_->VocabSize())
         r["shape"]["vocab"].Fail(fmt::format("is {}, and the tokenizer has {} pieces", shape_.vocab,
                                              tokenizer_->VocabSize()));
+      RequireWeightsCover(dir + "/network.pt", ParameterFloor(shape_, kind));
       BuildSequence();
       train::deep::LoadWeights(*sequence_, dir + "/network.pt", TextModelName(kind));
     }
@@ -311,6 +306,28 @@ class NeuralTextClassifier final : public TextClassifier {
   nlohmann::json Summary() const override { return summary_; }
 
  private:
+  // Fewer floats than the network of `shape` holds: its embeddings and its largest matrices.
+  static double ParameterFloor(const EncoderShape& e, TextModelKind kind) {
+    const auto d = static_cast<double>(e.d_model);
+    const double per_layer = kind == TextModelKind::kTransformer
+                                 ? 4 * d * d + 2 * d * static_cast<double>(e.ff)
+                                 : 16 * d * d;  // two directions, input and recurrent
+    return static_cast<double>(e.vocab) * d + static_cast<double>(e.layers) * per_layer;
+  }
+
+  // A network.json declaring a shape larger than its weights file holds is refused before the
+  // network is built: a few edited bytes must not allocate gigabytes.
+  static void RequireWeightsCover(const std::string& path, double floats) {
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(path, ec);
+    FINML_REQUIRE(!ec, "{}: cannot read ({}) (fix: restore the file, or train again)", path,
+                  ec.message());
+    FINML_REQUIRE(4 * floats <= static_cast<double>(bytes),
+                  "{}: {} bytes cannot hold the {} or more weights network.json declares (fix: "
+                  "keep network.json and network.pt from the same training)",
+                  path, bytes, static_cast<std::size_t>(floats));
+  }
+
   Sequences EncodeAll(const std::vector<std::string>& texts) const {
     return Encode(*tokenizer_, texts, shape_.max_length, nullptr);
   }
@@ -374,14 +391,9 @@ class NeuralTextClassifier final : public TextClassifier {
   }
 
   std::vector<float> ClassWeights(const std::vector<int>& labels) const {
-    std::vector<float> count(spec_.classes, 0), w(spec_.classes, 1);
-    for (const int y : labels) ++count[static_cast<std::size_t>(y)];
-    if (spec_.settings.network.class_weights)
-      for (std::size_t c = 0; c < w.size(); ++c)
-        w[c] = count[c] > 0 ? static_cast<float>(labels.size()) /
-                                  (static_cast<float>(spec_.classes) * count[c])
-                            : 0.0F;
-    return w;
+    if (!spec_.settings.network.class_weights) return std::vector<float>(spec_.classes, 1.0F);
+    const auto w = BalancedClassWeights(labels, spec_.classes);
+    return {w.begin(), w.end()};
   }
 
   train::deep::LoopResult TrainClassifier(const std::vector<std::string>& fit_texts,
