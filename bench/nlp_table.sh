@@ -35,12 +35,15 @@ run bilstm --model bilstm
 run transformer_scratch --model transformer "${transformer[@]}"
 run transformer_pretrained --model transformer "${transformer[@]}" "${pretrain[@]}"
 /usr/bin/python3 - "$out" <<'PY'
-import json, sys
+import json, os, sys
 out = sys.argv[1]
 names = ["tfidf_logistic", "embedding_mlp", "bilstm", "transformer_scratch", "transformer_pretrained"]
 lines = ["| model | accuracy [95% CI] | macro-F1 [95% CI] | accuracy per fold | macro-F1 per fold | wall time |",
          "|---|---:|---:|---:|---:|---:|"]
 for n in names:
+    if not os.path.exists(f"{out}/{n}/metrics.json"):
+        lines.append(f"| {n} | not run | | | | |")
+        continue
     m = json.load(open(f"{out}/{n}/metrics.json"))
     cv = m["cv"]
     secs = float(open(f"{out}/{n}.seconds").read())
