@@ -80,13 +80,11 @@ INSTANTIATE_TEST_SUITE_P(NlpModels, EveryModel,
 
 TEST(NlpPretrain, MaskedLanguageModelLossFallsAndFineTuningStartsFromIt) {
   const auto corpus = testing::MakeTemplateCorpus(800, 21);
+  // The classifiers' small network and tokenizer, pretrained.
+  const auto small = SmallSpec(TextModelKind::kTransformer).settings;
   PretrainSettings s;
-  s.tokenizer.vocab_size = 100;
-  s.network.d_model = 32;
-  s.network.heads = 2;
-  s.network.ff = 64;
-  s.network.layers = 1;
-  s.network.dropout = 0.0;
+  s.tokenizer = small.tokenizer;
+  s.network = small.network;
   s.loop.epochs = 12;
   s.loop.lr = 3e-3;
   const std::string dir = finml::testing::TempDir("nlp_pretrain");
