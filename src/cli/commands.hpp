@@ -111,6 +111,19 @@ struct NlpCommandOptions {
 void SetupNlp(CLI::App& app, NlpCommandOptions& options);
 int RunNlp(const NlpCommandOptions& options, const CLI::App& app, const std::string& command_line);
 
+struct SynthCommandOptions {
+  CliFlags train, sample, evaluate;  // each subcommand's settings
+  std::string out, out_file;
+  bool overwrite = false;
+  // evaluate
+  std::string real, column, kind = "prices";
+  std::vector<std::string> synthetic;
+};
+// `synth` gets train, sample and evaluate.
+void SetupSynth(CLI::App& app, SynthCommandOptions& options);
+int RunSynth(const SynthCommandOptions& options, const CLI::App& app,
+             const std::string& command_line);
+
 struct CreditCommandOptions {
   CliFlags train;  // every credit setting, --param key=value, --set
   std::string out;

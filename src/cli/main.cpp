@@ -49,6 +49,12 @@ int main(int argc, char** argv) {
       "nlp", "financial text: tokenizer, word vectors, sentiment classifiers, a news factor");
   finml::cli::SetupNlp(*nlp_app, nlp_options);
 
+  finml::cli::SynthCommandOptions synth_options;
+  CLI::App* synth_app = app.add_subcommand(
+      "synth",
+      "synthetic returns: train generators (QuantGAN, GARCH, bootstrap), sample, evaluate");
+  finml::cli::SetupSynth(*synth_app, synth_options);
+
   finml::cli::CreditCommandOptions credit_options;
   CLI::App* credit_app =
       app.add_subcommand("credit", "credit scoring: train (cross-validated) and score applicants");
@@ -83,6 +89,8 @@ int main(int argc, char** argv) {
       return finml::cli::RunPortfolio(portfolio_options, *portfolio_app, command_line);
     if (app.got_subcommand("rl")) return finml::cli::RunRl(rl_options, *rl_app, command_line);
     if (app.got_subcommand("nlp")) return finml::cli::RunNlp(nlp_options, *nlp_app, command_line);
+    if (app.got_subcommand("synth"))
+      return finml::cli::RunSynth(synth_options, *synth_app, command_line);
     if (app.got_subcommand("serve")) return finml::cli::RunServe(serve_options);
     if (app.got_subcommand("backtest"))
       return finml::cli::RunBacktest(backtest_options, *backtest_app, command_line);

@@ -1,0 +1,109 @@
+// Generators of synthetic log-return paths, one interface and one registry line each:
+//   quantgan   Wiese et al. 2019: temporal convolutional generator and critic, WGAN-GP, on the
+//              Lambert W-Gaussianised returns (libfinml_torch.so)
+//   garch      GARCH(1,1) with standardised Student-t innovations (risk/garch.hpp), simulated
+//   bootstrap  Politis-Romano stationary block bootstrap of the real returns
+// A fitted generator saves to a directory (model.json, and weights for the networks) and samples
+// any number of paths of any length from a seed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "finml/core/names.hpp"
+#include "finml/core/options.hpp"
+#include "finml/risk/series.hpp"
+#include "finml/synth/stylized_facts.hpp"
+#include "finml/train/loop_options.hpp"
+
+namespace finml::synth {
+
+enum class SeriesModelKind { kQuantGan, kGarch, kBootstrap };
+
+struct QuantGanSettings {
+  std::int64_t hidden = 32;         // channels of every temporal block
+  std::int64_t noise = 3;           // noise channels per time step
+  std::int64_t window = 128;        // days per training window (the critic's input)
+  std::int64_t critic_steps = 5;    // critic updates per generator update
+  double gradient_penalty = 10;     // WGAN-GP's lambda
+  std::int64_t stride = 4;          // days between the starts of consecutive training windows
+  bool lambert_w = true;            // Gaussianise the returns first (the paper's preprocessing)
+  static const options::Schema<QuantGanSettings>& Schema();
+};
+
+struct SynthSettings {
+  std::string data;                 // prices or returns CSV
+  std::string column;               // its value column (empty: the only one)
+  risk::SeriesKind kind = risk::SeriesKind::kPrices;
+  SeriesModelKind model = SeriesModelKind::kQuantGan;
+  std::uint64_t seed = 42;
+  int threads = 1;
+  double block = 20;                // bootstrap: mean block length in days
+  QuantGanSettings quantgan;
+  train::LoopOptions loop = [] {
+    train::LoopOptions o;
+    o.epochs = 30;
+    o.batch = 64;
+    o.lr = 1e-4;
+    o.clip = 0;
+    return o;
+  }();
+  static const options::Schema<SynthSettings>& Schema();
+};
+
+class SeriesGenerator {
+ public:
+  virtual ~SeriesGenerator() = default;
+  // Fits to one series of log returns.
+  virtual void Fit(const std::vector<double>& log_returns, std::mt19937_64& rng,
+                   bool progress) = 0;
+  // `n` paths of `length` log returns, the same for the same seed.
+  [[nodiscard]] virtual Paths Sample(std::size_t n, std::size_t length,
+                                     std::uint64_t seed) const = 0;
+  // What model.json keeps of the fit ("state"), and the files beside it.
+  [[nodiscard]] virtual nlohmann::json State() const = 0;
+  virtual void SaveFiles(const std::string& /*dir*/) const {}
+  // Restores a fit from its state and files; InvalidInput naming `dir` when they do not fit.
+  virtual void Load(const nlohmann::json& state, const std::string& dir) = 0;
+  // Training history for the report (loss per epoch); empty for the baselines.
+  [[nodiscard]] virtual nlohmann::json History() const { return nlohmann::json::array(); }
+};
+
+[[nodiscard]] std::unique_ptr<SeriesGenerator> MakeSeriesGenerator(const SynthSettings& settings);
+
+struct SavedGenerator {
+  SynthSettings settings;
+  nlohmann::json manifest;
+  std::unique_ptr<SeriesGenerator> generator;
+  // Reads <dir>/model.json (format finml-synth/1) and the generator's files.
+  [[nodiscard]] static SavedGenerator Load(const std::string& dir);
+};
+// Writes model.json (settings, state, the training data's size and hash) and the generator's
+// files into `dir`.
+void SaveGenerator(const SeriesGenerator& generator, const SynthSettings& settings,
+                   const nlohmann::json& training, const std::string& dir);
+
+// Paths as CSV `path,t,<column>`: the long shape any number of paths and lengths fits.
+void WritePaths(const Paths& paths, const std::string& column, const std::string& path);
+// Reads the shape WritePaths writes; errors name file, line and the fix.
+[[nodiscard]] Paths ReadPaths(const std::string& path);
+
+}  // namespace finml::synth
+
+// The torch module's generator (src/synth/deep/quantgan.cpp).
+extern "C" {
+finml::synth::SeriesGenerator* finml_torch_make_quantgan(const finml::synth::SynthSettings& settings);
+}
+
+template <>
+struct finml::EnumNames<finml::synth::SeriesModelKind> {
+  static constexpr std::string_view what = "synthetic-data model";
+  static constexpr finml::NamedValue<finml::synth::SeriesModelKind> values[] = {
+      {finml::synth::SeriesModelKind::kQuantGan, "quantgan"},
+      {finml::synth::SeriesModelKind::kGarch, "garch"},
+      {finml::synth::SeriesModelKind::kBootstrap, "bootstrap"}};
+};

@@ -1,0 +1,58 @@
+// The synthetic-data jobs behind `finml synth train|sample|evaluate` and the experiment's `synth:`
+// section: fit a generator to a real series and save it, draw paths from a saved one, and judge
+// paths against the real series (metrics.json and a report comparing every generator given).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "finml/core/options.hpp"
+#include "finml/core/provenance.hpp"
+#include "finml/synth/generator.hpp"
+#include "finml/synth/stylized_facts.hpp"
+
+namespace finml::synth {
+
+// The real series a generator learns from or is judged against: log returns.
+struct RealSeries {
+  std::string source, column;
+  std::vector<double> returns;
+};
+[[nodiscard]] RealSeries LoadRealSeries(const std::string& path, const std::string& column,
+                                        risk::SeriesKind kind);
+
+// Fits `settings.model` and saves it into `dir`; returns lines for the terminal.
+std::vector<std::string> RunSynthTrain(const SynthSettings& settings, const std::string& dir,
+                                       bool progress);
+
+struct SampleSettings {
+  std::string model;
+  std::size_t n = 10;
+  std::size_t length = 0;  // 0: as long as the training series
+  std::uint64_t seed = 42;
+  int threads = 1;
+  static const options::Schema<SampleSettings>& Schema();
+};
+// Writes `path,t,<column>` rows to `out`; returns the number of paths.
+std::size_t RunSynthSample(const SampleSettings& settings, const std::string& out);
+
+struct NamedPaths {
+  std::string name;
+  Paths paths;
+  nlohmann::json history = nlohmann::json::array();  // the generator's training, if known
+};
+
+struct EvaluateSettings {
+  FactSettings facts;
+  std::size_t plotted_paths = 4;  // sample paths drawn per generator
+  static const options::Schema<EvaluateSettings>& Schema();
+};
+// Judges each synthetic set against `real`: metrics.json and report.html in `dir`.
+std::vector<std::string> RunSynthEvaluate(const RealSeries& real,
+                                          const std::vector<NamedPaths>& synthetic,
+                                          const EvaluateSettings& settings, const std::string& dir,
+                                          const Provenance& provenance);
+
+}  // namespace finml::synth

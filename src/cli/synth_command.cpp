@@ -1,0 +1,83 @@
+#include <cstdio>
+#include <filesystem>
+
+#include "commands.hpp"
+#include "finml/core/error.hpp"
+#include "finml/core/output_directory.hpp"
+#include "finml/core/progress.hpp"
+#include "finml/core/strings.hpp"
+#include "finml/report/html_page.hpp"
+#include "finml/run/runner.hpp"
+#include "finml/synth/workflow.hpp"
+
+namespace finml::cli {
+
+void SetupSynth(CLI::App& app, SynthCommandOptions& o) {
+  app.require_subcommand(1);
+  auto* train = app.add_subcommand(
+      "train", "fit a generator (quantgan, garch, bootstrap) to the log returns of a series");
+  o.train.Add(*train, synth::SynthSettings::Schema(), {});
+  o.train.AddSet(*train, "any setting as key=value, e.g. --set hidden=64");
+  train->add_option("--out", o.out, "model directory to write")->required();
+  AddOverwriteFlag(*train, o.overwrite);
+  auto* sample = app.add_subcommand("sample", "draw paths of log returns from a saved generator");
+  o.sample.Add(*sample, synth::SampleSettings::Schema(), {});
+  sample->add_option("--out", o.out_file, "CSV to write: path,t,log_return")->required();
+  auto* evaluate = app.add_subcommand(
+      "evaluate", "judge synthetic paths against the real series: stylised facts and a report");
+  evaluate->add_option("--real", o.real, "the real prices or returns CSV")->required();
+  evaluate->add_option("--column", o.column, "its value column (default: the only one)");
+  evaluate->add_option("--kind", o.kind, "what --real holds: prices or returns")->capture_default_str();
+  evaluate
+      ->add_option("--synthetic", o.synthetic,
+                   "paths CSV from finml synth sample, as NAME=FILE or FILE (named by its stem); "
+                   "repeat to compare generators")
+      ->required();
+  o.evaluate.Add(*evaluate, synth::EvaluateSettings::Schema(), {});
+  evaluate->add_option("--out", o.out, "output directory")->required();
+  AddOverwriteFlag(*evaluate, o.overwrite);
+}
+
+int RunSynth(const SynthCommandOptions& o, const CLI::App& app, const std::string& command_line) {
+  if (app.got_subcommand("train")) {
+    auto s = synth::SynthSettings::Schema().Parse(o.train.Collect(ConfigNode::Map("finml synth train")), "", {});
+    FINML_REQUIRE(!s.data.empty(), "--data: give the prices or returns CSV to learn from");
+    s.data = run::ResolveDataPath(s.data, "");
+    OutputDirectory out(o.out, o.overwrite);
+    const auto lines = synth::RunSynthTrain(s, out.staging(), Progress::TerminalAttached());
+    out.Commit();
+    for (const auto& l : lines) std::printf("%s\n", l.c_str());
+    std::printf("wrote %s/model.json\n", o.out.c_str());
+    return 0;
+  }
+  if (app.got_subcommand("sample")) {
+    const auto s = synth::SampleSettings::Schema().Parse(o.sample.Collect(ConfigNode::Map("finml synth sample")), "", {});
+    const std::size_t n = synth::RunSynthSample(s, o.out_file);
+    std::printf("wrote %zu paths to %s\n", n, o.out_file.c_str());
+    return 0;
+  }
+  const auto s = synth::EvaluateSettings::Schema().Parse(o.evaluate.Collect(ConfigNode::Map("finml synth evaluate")), "", {});
+  const std::string real_path = run::ResolveDataPath(o.real, "");
+  const auto real = synth::LoadRealSeries(real_path, o.column, ParseEnum<risk::SeriesKind>(o.kind));
+  Provenance provenance{command_line, {}, {}};
+  provenance.Input(real_path);
+  std::vector<synth::NamedPaths> synthetic;
+  for (const std::string& given : o.synthetic) {
+    const auto eq = given.find('=');
+    std::string name = eq == std::string::npos ? std::filesystem::path(given).stem().string() : given.substr(0, eq);
+    const std::string file = eq == std::string::npos ? given : given.substr(eq + 1);
+    FINML_REQUIRE(!name.empty(), "--synthetic '{}': the name before '=' is empty (fix: NAME=FILE)", given);
+    for (const auto& other : synthetic)
+      FINML_REQUIRE(other.name != name, "--synthetic: two files are named '{}' (fix: NAME=FILE)", name);
+    provenance.Input(file);
+    synthetic.push_back({name, synth::ReadPaths(file), {}});
+  }
+  OutputDirectory out(o.out, o.overwrite);
+  const auto lines = synth::RunSynthEvaluate(real, synthetic, s, out.staging(), provenance);
+  out.Commit();
+  for (const auto& l : lines) std::printf("%s\n", l.c_str());
+  std::printf("wrote %s/{metrics.json,report.html,%s}\n", o.out.c_str(), report::ChartLibraryName().c_str());
+  return 0;
+}
+
+}  // namespace finml::cli

@@ -1,0 +1,265 @@
+#include "finml/synth/generator.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+#include <sstream>
+
+#include "finml/core/error.hpp"
+#include "finml/core/files.hpp"
+#include "finml/core/modules.hpp"
+#include "finml/core/strings.hpp"
+#include "finml/data/csv_reader.hpp"
+#include "finml/risk/garch.hpp"
+
+namespace finml::synth {
+namespace {
+
+constexpr const char* kFormat = "finml-synth/1";
+
+// GARCH(1,1) with standardised Student-t innovations, simulated from its unconditional variance
+// after a burn-in, so a path does not start from the last day of the sample.
+class GarchGenerator final : public SeriesGenerator {
+ public:
+  void Fit(const std::vector<double>& r, std::mt19937_64& /*rng*/, bool /*progress*/) override {
+    risk::GarchSpec spec;
+    spec.dist = risk::Innovations::kStudentT;
+    risk::GarchFitOptions options;
+    options.standard_errors = false;
+    const risk::GarchFit fit = risk::FitGarch(r, spec, options);
+    mu_ = fit.Param("mu");
+    omega_ = fit.Param("omega");
+    alpha_ = fit.Param("alpha");
+    beta_ = fit.Param("beta");
+    nu_ = fit.Param("nu");
+  }
+
+  Paths Sample(std::size_t n, std::size_t length, std::uint64_t seed) const override {
+    std::mt19937_64 rng(seed);
+    std::student_t_distribution<double> t(nu_);
+    const double scale = std::sqrt((nu_ - 2) / nu_);  // unit-variance innovations
+    const double persistence = alpha_ + beta_;
+    const double start = persistence < 1 ? omega_ / (1 - persistence) : omega_ / 0.01;
+    constexpr std::size_t kBurnIn = 500;
+    Paths paths(n);
+    for (auto& path : paths) {
+      path.reserve(length);
+      double sigma2 = start, e = 0;
+      for (std::size_t step = 0; step < kBurnIn + length; ++step) {
+        sigma2 = omega_ + alpha_ * e * e + beta_ * sigma2;
+        e = std::sqrt(sigma2) * t(rng) * scale;
+        if (step >= kBurnIn) path.push_back(mu_ + e);
+      }
+    }
+    return paths;
+  }
+
+  nlohmann::json State() const override {
+    return {{"mu", mu_}, {"omega", omega_}, {"alpha", alpha_}, {"beta", beta_}, {"nu", nu_}};
+  }
+
+  void Load(const nlohmann::json& state, const std::string& dir) override {
+    try {
+      mu_ = state.at("mu").get<double>();
+      omega_ = state.at("omega").get<double>();
+      alpha_ = state.at("alpha").get<double>();
+      beta_ = state.at("beta").get<double>();
+      nu_ = state.at("nu").get<double>();
+    } catch (const nlohmann::json::exception& e) {
+      throw InvalidInput(fmt::format("{}/model.json: the GARCH state is incomplete ({})", dir, e.what()));
+    }
+    FINML_REQUIRE(std::isfinite(mu_) && omega_ > 0 && alpha_ >= 0 && beta_ >= 0 &&
+                      alpha_ + beta_ < 1.5 && nu_ > 2 && nu_ < 1e6,
+                  "{}/model.json: GARCH parameters out of range (omega > 0, alpha, beta >= 0, nu > 2)",
+                  dir);
+  }
+
+ private:
+  double mu_ = 0, omega_ = 0, alpha_ = 0, beta_ = 0, nu_ = 8;
+};
+
+// Politis and Romano's stationary bootstrap: blocks of geometric length (mean `block`) from
+// uniform starts, wrapping around the end of the sample.
+class BootstrapGenerator final : public SeriesGenerator {
+ public:
+  explicit BootstrapGenerator(double block) : block_(block) {}
+
+  void Fit(const std::vector<double>& r, std::mt19937_64& /*rng*/, bool /*progress*/) override {
+    FINML_REQUIRE(r.size() >= 2, "bootstrap: needs at least 2 returns, got {}", r.size());
+    returns_ = r;
+  }
+
+  Paths Sample(std::size_t n, std::size_t length, std::uint64_t seed) const override {
+    std::mt19937_64 rng(seed);
+    std::uniform_int_distribution<std::size_t> start(0, returns_.size() - 1);
+    std::bernoulli_distribution restart(1.0 / block_);
+    Paths paths(n);
+    for (auto& path : paths) {
+      path.reserve(length);
+      std::size_t at = start(rng);
+      for (std::size_t step = 0; step < length; ++step) {
+        if (step > 0) at = restart(rng) ? start(rng) : (at + 1) % returns_.size();
+        path.push_back(returns_[at]);
+      }
+    }
+    return paths;
+  }
+
+  nlohmann::json State() const override { return {{"returns", returns_}}; }
+
+  void Load(const nlohmann::json& state, const std::string& dir) override {
+    try {
+      returns_ = state.at("returns").get<std::vector<double>>();
+    } catch (const nlohmann::json::exception& e) {
+      throw InvalidInput(fmt::format("{}/model.json: the bootstrap's returns are missing ({})", dir, e.what()));
+    }
+    FINML_REQUIRE(returns_.size() >= 2, "{}/model.json: the bootstrap holds fewer than 2 returns", dir);
+  }
+
+ private:
+  double block_;
+  std::vector<double> returns_;
+};
+
+}  // namespace
+
+const options::Schema<QuantGanSettings>& QuantGanSettings::Schema() {
+  static const auto schema = [] {
+    using Q = QuantGanSettings;
+    options::Schema<Q> s;
+    s.Add("hidden", &Q::hidden, "quantgan: channels of each temporal block").Min(2).Max(1024);
+    s.Add("noise", &Q::noise, "quantgan: noise channels per day").Min(1).Max(256);
+    s.Add("window", &Q::window,
+          "quantgan: days per training window (at least the receptive field, 128)")
+        .Min(128)
+        .Max(4096);
+    s.Add("critic_steps", &Q::critic_steps, "quantgan: critic updates per generator update")
+        .Min(1)
+        .Max(100);
+    s.Add("gradient_penalty", &Q::gradient_penalty, "quantgan: WGAN-GP's penalty weight")
+        .Min(0)
+        .Max(1000);
+    s.Add("stride", &Q::stride, "quantgan: days between consecutive training windows' starts")
+        .Min(1)
+        .Max(4096);
+    s.Add("lambert_w", &Q::lambert_w,
+          "quantgan: Gaussianise the returns with an inverse Lambert W transform first");
+    return s;
+  }();
+  return schema;
+}
+
+const options::Schema<SynthSettings>& SynthSettings::Schema() {
+  static const auto schema = [] {
+    using S = SynthSettings;
+    options::Schema<S> s;
+    s.Add("data", &S::data, "CSV of prices (log returns are taken) or of log returns");
+    s.Add("column", &S::column, "the value column (default: the only one)");
+    s.Add("kind", &S::kind, "what the file holds: prices or returns (log returns, ratios)");
+    s.Add("model", &S::model, "quantgan, garch or bootstrap");
+    s.Add("seed", &S::seed, "seed of initial weights, noise and shuffling");
+    s.Add("threads", &S::threads, "torch threads").Min(1).Max(256);
+    s.Add("block", &S::block, "bootstrap: mean block length in days").Min(1).Max(1e6);
+    s.Embed(&S::quantgan, QuantGanSettings::Schema());
+    s.Embed(&S::loop, train::LoopOptions::Schema());
+    return s;
+  }();
+  return schema;
+}
+
+std::unique_ptr<SeriesGenerator> MakeSeriesGenerator(const SynthSettings& s) {
+  switch (s.model) {
+    case SeriesModelKind::kGarch:
+      return std::make_unique<GarchGenerator>();
+    case SeriesModelKind::kBootstrap:
+      return std::make_unique<BootstrapGenerator>(s.block);
+    case SeriesModelKind::kQuantGan:
+      return std::unique_ptr<SeriesGenerator>(
+          FINML_MODULE_FUNCTION(Module::kTorch, finml_torch_make_quantgan)(s));
+  }
+  throw InternalError("unknown synthetic-data model");
+}
+
+void SaveGenerator(const SeriesGenerator& generator, const SynthSettings& settings,
+                   const nlohmann::json& training, const std::string& dir) {
+  EnsureDirectory(dir);
+  generator.SaveFiles(dir);
+  const nlohmann::json manifest = {{"format", kFormat},
+                                   {"model", std::string(EnumName(settings.model))},
+                                   {"settings", SynthSettings::Schema().ToJson(settings)},
+                                   {"training", training},
+                                   {"history", generator.History()},
+                                   {"state", generator.State()}};
+  WriteFileAtomic(dir + "/model.json", manifest.dump(1) + "\n");
+}
+
+SavedGenerator SavedGenerator::Load(const std::string& dir) {
+  const std::string path = dir + "/model.json";
+  SavedGenerator saved;
+  try {
+    saved.manifest = nlohmann::json::parse(ReadFile(path));
+  } catch (const nlohmann::json::exception& e) {
+    throw InvalidInput(fmt::format("{}: not JSON ({}; fix: a directory from finml synth train)", path, e.what()));
+  }
+  FINML_REQUIRE(saved.manifest.is_object() && saved.manifest.value("format", "") == kFormat,
+                "{}: not a finml synthetic-data model (format {} expected; fix: a directory "
+                "from finml synth train)",
+                path, kFormat);
+  FINML_REQUIRE(saved.manifest.contains("settings") && saved.manifest.contains("state"),
+                "{}: settings or state missing (fix: train it again)", path);
+  saved.settings = SynthSettings::Schema().Parse(
+      ConfigNode::FromJson(saved.manifest["settings"], path), "settings", {});
+  saved.generator = MakeSeriesGenerator(saved.settings);
+  saved.generator->Load(saved.manifest["state"], dir);
+  return saved;
+}
+
+void WritePaths(const Paths& paths, const std::string& column, const std::string& path) {
+  std::string out = "path,t," + CsvField(column) + "\n";
+  for (std::size_t p = 0; p < paths.size(); ++p)
+    for (std::size_t t = 0; t < paths[p].size(); ++t)
+      out += fmt::format("{},{},{:.10g}\n", p, t, paths[p][t]);
+  WriteFileAtomic(path, out);
+}
+
+Paths ReadPaths(const std::string& path) {
+  const std::string text = ReadFile(path);
+  data::CsvReader csv(path, text);
+  std::vector<std::string_view> fields;
+  FINML_REQUIRE(csv.Next(fields), "{}: empty (fix: a file from finml synth sample)", path);
+  if (fields.size() != 3 || Trim(fields[0]) != "path" || Trim(fields[1]) != "t")
+    throw DataError(csv.Where(0), "not a paths file: its header must be path,t,<value>",
+                    "a file from finml synth sample");
+  Paths paths;
+  std::size_t previous = 0;
+  while (csv.Next(fields)) {
+    if (fields.size() != 3)
+      throw DataError(csv.Where(0), fmt::format("{} fields where 3 are expected", fields.size()),
+                      "path,t,value on every line");
+    std::size_t id = 0;
+    double value = 0;
+    const auto id_text = Trim(fields[0]), value_text = Trim(fields[2]);
+    if (std::from_chars(id_text.data(), id_text.data() + id_text.size(), id).ec != std::errc())
+      throw DataError(csv.Where(0), fmt::format("'{}' is not a path number", Excerpt(id_text)),
+                      "0, 1, 2, ... in the path column");
+    const auto [end, ec] = std::from_chars(value_text.data(), value_text.data() + value_text.size(), value);
+    if (ec != std::errc() || end != value_text.data() + value_text.size() || !std::isfinite(value))
+      throw DataError(csv.Where(2), fmt::format("'{}' is not a finite number", Excerpt(value_text)),
+                      "a log return such as -0.0123");
+    if (paths.empty() || id != previous) {
+      if (!paths.empty() && id != previous + 1)
+        throw DataError(csv.Where(0), fmt::format("path {} follows path {}", id, previous),
+                        "paths numbered 0, 1, 2, ... with each path's rows together");
+      if (paths.empty() && id != 0)
+        throw DataError(csv.Where(0), "the first path must be 0", "paths numbered from 0");
+      paths.emplace_back();
+      previous = id;
+    }
+    paths.back().push_back(value);
+  }
+  FINML_REQUIRE(!paths.empty(), "{}: no rows (fix: a file from finml synth sample)", path);
+  return paths;
+}
+
+}  // namespace finml::synth

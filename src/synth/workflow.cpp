@@ -1,0 +1,161 @@
+#include "finml/synth/workflow.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "finml/core/error.hpp"
+#include "finml/core/files.hpp"
+#include "finml/core/sha256.hpp"
+#include "finml/models/deep.hpp"
+#include "finml/risk/series.hpp"
+#include "synth/report_page.hpp"
+
+namespace finml::synth {
+
+const options::Schema<SampleSettings>& SampleSettings::Schema() {
+  static const auto schema = [] {
+    using S = SampleSettings;
+    options::Schema<S> s;
+    s.Add("model", &S::model, "a directory from finml synth train").Required();
+    s.Add("n", &S::n, "paths to draw").Min(1).Max(1000000);
+    s.Add("length", &S::length, "log returns per path (0: as many as the training series had)")
+        .Min(0)
+        .Max(10000000);
+    s.Add("seed", &S::seed, "seed of the draws: the same seed gives the same paths");
+    s.Add("threads", &S::threads, "torch threads").Min(1).Max(256);
+    return s;
+  }();
+  return schema;
+}
+
+const options::Schema<FactSettings>& FactSettings::Schema() {
+  static const auto schema = [] {
+    options::Schema<FactSettings> f;
+    f.Add("emd_lags", &FactSettings::emd_lags, "horizons (days) of the EMD of aggregated returns");
+    f.Add("max_lag", &FactSettings::max_lag, "last lag of the ACF and leverage curves").Min(1).Max(10000);
+    f.Add("tail_share", &FactSettings::tail_share, "share of the returns in each Hill tail")
+        .Above(0)
+        .Below(0.5);
+    f.Add("theta", &FactSettings::theta, "gain/loss asymmetry: the log-return move waited for")
+        .Above(0);
+    f.Add("max_horizon", &FactSettings::max_horizon, "gain/loss asymmetry: longest wait (days)")
+        .Min(1)
+        .Max(100000);
+    f.Add("diversity_window", &FactSettings::diversity_window,
+          "mode-collapse check: days per window of realised volatility")
+        .Min(2)
+        .Max(10000);
+    return f;
+  }();
+  return schema;
+}
+
+const options::Schema<EvaluateSettings>& EvaluateSettings::Schema() {
+  static const auto schema = [] {
+    using E = EvaluateSettings;
+    options::Schema<E> s;
+    s.Embed(&E::facts, FactSettings::Schema());
+    s.Add("plotted_paths", &E::plotted_paths, "sample paths drawn per generator").Min(0).Max(100);
+    return s;
+  }();
+  return schema;
+}
+
+RealSeries LoadRealSeries(const std::string& path, const std::string& column, risk::SeriesKind kind) {
+  const risk::ReturnSeries s = risk::LoadReturnSeries(path, column, kind, /*log_returns=*/true);
+  RealSeries r{path, s.column, s.values};
+  if (kind == risk::SeriesKind::kReturns) {
+    const double unit = risk::RatioPerUnit(s.values, risk::ReturnUnits::kAuto);
+    for (double& v : r.returns) v *= unit;
+  }
+  FINML_REQUIRE(r.returns.size() >= 100,
+                "{}: {} returns are too few to learn or judge a series from (fix: at least 100)",
+                path, r.returns.size());
+  return r;
+}
+
+std::vector<std::string> RunSynthTrain(const SynthSettings& s, const std::string& dir, bool progress) {
+  FINML_REQUIRE(!s.data.empty(), "--data: give the prices or returns CSV to learn from");
+  const RealSeries real = LoadRealSeries(s.data, s.column, s.kind);
+  if (s.model == SeriesModelKind::kQuantGan) models::SetTorchThreads(s.threads);
+  std::unique_ptr<SeriesGenerator> generator = MakeSeriesGenerator(s);
+  std::mt19937_64 rng(s.seed);
+  generator->Fit(real.returns, rng, progress);
+  const nlohmann::json training = {{"path", s.data},
+                                   {"sha256", Sha256File(s.data)},
+                                   {"column", real.column},
+                                   {"returns", real.returns.size()}};
+  SaveGenerator(*generator, s, training, dir);
+  std::vector<std::string> lines;
+  lines.push_back(fmt::format("{}: fitted to {} log returns of {} ({})", EnumName(s.model),
+                              real.returns.size(), s.data, real.column));
+  const nlohmann::json history = generator->History();
+  if (!history.empty())
+    lines.push_back(fmt::format("last epoch: generator loss {:.4f}, critic's Wasserstein estimate {:.4f}",
+                                history.back().value("generator_loss", 0.0),
+                                history.back().value("wasserstein", 0.0)));
+  return lines;
+}
+
+std::size_t RunSynthSample(const SampleSettings& s, const std::string& out) {
+  SavedGenerator saved = SavedGenerator::Load(s.model);
+  if (saved.settings.model == SeriesModelKind::kQuantGan) models::SetTorchThreads(s.threads);
+  std::size_t length = s.length;
+  if (length == 0) length = saved.manifest["training"].value("returns", std::size_t{0});
+  FINML_REQUIRE(length > 0, "{}: the training length is unknown (fix: --length)", s.model);
+  const Paths paths = saved.generator->Sample(s.n, length, s.seed);
+  WritePaths(paths, "log_return", out);
+  return paths.size();
+}
+
+std::vector<std::string> RunSynthEvaluate(const RealSeries& real, const std::vector<NamedPaths>& synthetic,
+                                          const EvaluateSettings& s, const std::string& dir,
+                                          const Provenance& provenance) {
+  FINML_REQUIRE(!synthetic.empty(), "nothing to evaluate: give at least one synthetic file");
+  const Paths real_paths = {real.returns};
+  Evaluation e;
+  e.real = ComputeFacts(real_paths, s.facts);
+  for (const auto& named : synthetic) {
+    FINML_REQUIRE(!named.paths.empty(), "{}: no paths", named.name);
+    Evaluated one;
+    one.name = named.name;
+    one.paths = &named.paths;
+    one.history = named.history;
+    one.facts = ComputeFacts(named.paths, s.facts);
+    one.distances = CompareFacts(real_paths, e.real, named.paths, one.facts, s.facts);
+    e.generators.push_back(std::move(one));
+  }
+  nlohmann::json metrics = {{"real", FactsJson(e.real)},
+                            {"real_series", {{"path", real.source}, {"column", real.column}, {"returns", real.returns.size()}}},
+                            {"settings", EvaluateSettings::Schema().ToJson(s)},
+                            {"provenance", provenance.ToJson()}};
+  metrics["real"]["acf_abs"] = e.real.acf_abs;
+  std::vector<std::string> lines;
+  lines.push_back(fmt::format("{:<14} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}", "generator", "EMD(1)",
+                              "EMD(100)", "ACF(r)", "ACF(|r|)", "leverage", "kurtosis"));
+  for (const auto& g : e.generators) {
+    metrics["generators"][g.name] = {{"facts", FactsJson(g.facts)},
+                                     {"distances", DistancesJson(g.distances, s.facts)},
+                                     {"paths", g.paths->size()},
+                                     {"length", g.paths->front().size()}};
+    const auto emd_at = [&](std::size_t lag) {
+      for (std::size_t i = 0; i < s.facts.emd_lags.size(); ++i)
+        if (s.facts.emd_lags[i] == lag) return g.distances.emd[i];
+      return std::nan("");
+    };
+    lines.push_back(fmt::format("{:<14} {:>9.5f} {:>9.5f} {:>9.4f} {:>9.4f} {:>9.4f} {:>9.2f}{}", g.name,
+                                emd_at(1), emd_at(100), g.distances.acf_returns, g.distances.acf_abs,
+                                g.distances.leverage, g.facts.kurtosis,
+                                g.distances.collapsed ? "  (mode collapse)" : ""));
+  }
+  lines.push_back(fmt::format("{:<14} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9.2f}", "real", "", "", "", "", "",
+                              e.real.kurtosis));
+  EnsureDirectory(dir);
+  WriteFileAtomic(dir + "/metrics.json", metrics.dump(2) + "\n");
+  WriteEvaluationReport(real, e, s, provenance, dir);
+  return lines;
+}
+
+}  // namespace finml::synth
