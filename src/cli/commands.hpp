@@ -112,12 +112,12 @@ void SetupNlp(CLI::App& app, NlpCommandOptions& options);
 int RunNlp(const NlpCommandOptions& options, const CLI::App& app, const std::string& command_line);
 
 struct SynthCommandOptions {
-  CliFlags train, sample, evaluate;  // each subcommand's settings
+  CliFlags train, sample, evaluate, split;  // each subcommand's settings
   std::string out, out_file;
   bool overwrite = false;
   // evaluate
   std::string real, column, kind = "prices";
-  std::vector<std::string> synthetic;
+  std::vector<std::string> synthetic, categorical, columns;
 };
 // `synth` gets train, sample and evaluate.
 void SetupSynth(CLI::App& app, SynthCommandOptions& options);

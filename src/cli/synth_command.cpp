@@ -27,20 +27,25 @@ void SetupSynth(CLI::App& app, SynthCommandOptions& o) {
       "evaluate", "judge synthetic paths against the real series: stylised facts and a report");
   evaluate->add_option("--real", o.real, "the real prices or returns CSV")->required();
   evaluate->add_option("--column", o.column, "its value column (default: the only one)");
-  evaluate->add_option("--kind", o.kind, "what --real holds: prices or returns")->capture_default_str();
+  evaluate->add_option("--kind", o.kind, "what --real holds: prices or returns")
+      ->capture_default_str();
   evaluate
       ->add_option("--synthetic", o.synthetic,
                    "paths CSV from finml synth sample, as NAME=FILE or FILE (named by its stem); "
                    "repeat to compare generators")
       ->required();
   o.evaluate.Add(*evaluate, synth::EvaluateSettings::Schema(), {});
+  o.split.Add(*evaluate, synth::TableSplit::Schema(), {});
+  evaluate->add_option("--categorical", o.categorical, "tables: columns to read as categories");
+  evaluate->add_option("--columns", o.columns, "tables: the columns to compare (default: all)");
   evaluate->add_option("--out", o.out, "output directory")->required();
   AddOverwriteFlag(*evaluate, o.overwrite);
 }
 
 int RunSynth(const SynthCommandOptions& o, const CLI::App& app, const std::string& command_line) {
   if (app.got_subcommand("train")) {
-    auto s = synth::SynthSettings::Schema().Parse(o.train.Collect(ConfigNode::Map("finml synth train")), "", {});
+    auto s = synth::SynthSettings::Schema().Parse(
+        o.train.Collect(ConfigNode::Map("finml synth train")), "", {});
     FINML_REQUIRE(!s.data.empty(), "--data: give the prices or returns CSV to learn from");
     s.data = run::ResolveDataPath(s.data, "");
     OutputDirectory out(o.out, o.overwrite);
@@ -51,24 +56,54 @@ int RunSynth(const SynthCommandOptions& o, const CLI::App& app, const std::strin
     return 0;
   }
   if (app.got_subcommand("sample")) {
-    const auto s = synth::SampleSettings::Schema().Parse(o.sample.Collect(ConfigNode::Map("finml synth sample")), "", {});
+    const auto s = synth::SampleSettings::Schema().Parse(
+        o.sample.Collect(ConfigNode::Map("finml synth sample")), "", {});
     const std::size_t n = synth::RunSynthSample(s, o.out_file);
-    std::printf("wrote %zu paths to %s\n", n, o.out_file.c_str());
+    std::printf("wrote %zu %s to %s\n", n, synth::IsPathsFile(o.out_file) ? "paths" : "rows",
+                o.out_file.c_str());
     return 0;
   }
-  const auto s = synth::EvaluateSettings::Schema().Parse(o.evaluate.Collect(ConfigNode::Map("finml synth evaluate")), "", {});
   const std::string real_path = run::ResolveDataPath(o.real, "");
-  const auto real = synth::LoadRealSeries(real_path, o.column, ParseEnum<risk::SeriesKind>(o.kind));
   Provenance provenance{command_line, {}, {}};
   provenance.Input(real_path);
+  const auto named = [](const std::string& given) {
+    const auto eq = given.find('=');
+    std::string name = eq == std::string::npos ? std::filesystem::path(given).stem().string()
+                                               : given.substr(0, eq);
+    FINML_REQUIRE(!name.empty(), "--synthetic '{}': the name before '=' is empty (fix: NAME=FILE)",
+                  given);
+    return std::pair{name, eq == std::string::npos ? given : given.substr(eq + 1)};
+  };
+  if (!synth::IsPathsFile(named(o.synthetic.front()).second)) {
+    const auto split = synth::TableSplit::Schema().Parse(
+        o.split.Collect(ConfigNode::Map("finml synth evaluate")), "", {});
+    const credit::Table real = synth::LoadRealTable(real_path, o.categorical, o.columns);
+    std::vector<synth::NamedTable> tables;
+    for (const std::string& given : o.synthetic) {
+      auto [name, file] = named(given);
+      for (const auto& other : tables)
+        FINML_REQUIRE(other.name != name, "--synthetic: two files are named '{}' (fix: NAME=FILE)",
+                      name);
+      provenance.Input(file);
+      tables.push_back({name, credit::LoadTable(file, o.categorical)});
+    }
+    OutputDirectory out(o.out, o.overwrite);
+    const auto lines = synth::RunTableEvaluate(real, split, tables, out.staging(), provenance);
+    out.Commit();
+    for (const auto& l : lines) std::printf("%s\n", l.c_str());
+    std::printf("wrote %s/{metrics.json,report.html,%s}\n", o.out.c_str(),
+                report::ChartLibraryName().c_str());
+    return 0;
+  }
+  const auto s = synth::EvaluateSettings::Schema().Parse(
+      o.evaluate.Collect(ConfigNode::Map("finml synth evaluate")), "", {});
+  const auto real = synth::LoadRealSeries(real_path, o.column, ParseEnum<risk::SeriesKind>(o.kind));
   std::vector<synth::NamedPaths> synthetic;
   for (const std::string& given : o.synthetic) {
-    const auto eq = given.find('=');
-    std::string name = eq == std::string::npos ? std::filesystem::path(given).stem().string() : given.substr(0, eq);
-    const std::string file = eq == std::string::npos ? given : given.substr(eq + 1);
-    FINML_REQUIRE(!name.empty(), "--synthetic '{}': the name before '=' is empty (fix: NAME=FILE)", given);
+    auto [name, file] = named(given);
     for (const auto& other : synthetic)
-      FINML_REQUIRE(other.name != name, "--synthetic: two files are named '{}' (fix: NAME=FILE)", name);
+      FINML_REQUIRE(other.name != name, "--synthetic: two files are named '{}' (fix: NAME=FILE)",
+                    name);
     provenance.Input(file);
     synthetic.push_back({name, synth::ReadPaths(file), {}});
   }
@@ -76,7 +111,8 @@ int RunSynth(const SynthCommandOptions& o, const CLI::App& app, const std::strin
   const auto lines = synth::RunSynthEvaluate(real, synthetic, s, out.staging(), provenance);
   out.Commit();
   for (const auto& l : lines) std::printf("%s\n", l.c_str());
-  std::printf("wrote %s/{metrics.json,report.html,%s}\n", o.out.c_str(), report::ChartLibraryName().c_str());
+  std::printf("wrote %s/{metrics.json,report.html,%s}\n", o.out.c_str(),
+              report::ChartLibraryName().c_str());
   return 0;
 }
 

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <fstream>
 #include <sstream>
 
 #include "finml/core/error.hpp"
@@ -67,12 +68,13 @@ class GarchGenerator final : public SeriesGenerator {
       beta_ = state.at("beta").get<double>();
       nu_ = state.at("nu").get<double>();
     } catch (const nlohmann::json::exception& e) {
-      throw InvalidInput(fmt::format("{}/model.json: the GARCH state is incomplete ({})", dir, e.what()));
+      throw InvalidInput(
+          fmt::format("{}/model.json: the GARCH state is incomplete ({})", dir, e.what()));
     }
-    FINML_REQUIRE(std::isfinite(mu_) && omega_ > 0 && alpha_ >= 0 && beta_ >= 0 &&
-                      alpha_ + beta_ < 1.5 && nu_ > 2 && nu_ < 1e6,
-                  "{}/model.json: GARCH parameters out of range (omega > 0, alpha, beta >= 0, nu > 2)",
-                  dir);
+    FINML_REQUIRE(
+        std::isfinite(mu_) && omega_ > 0 && alpha_ >= 0 && beta_ >= 0 && alpha_ + beta_ < 1.5 &&
+            nu_ > 2 && nu_ < 1e6,
+        "{}/model.json: GARCH parameters out of range (omega > 0, alpha, beta >= 0, nu > 2)", dir);
   }
 
  private:
@@ -112,9 +114,11 @@ class BootstrapGenerator final : public SeriesGenerator {
     try {
       returns_ = state.at("returns").get<std::vector<double>>();
     } catch (const nlohmann::json::exception& e) {
-      throw InvalidInput(fmt::format("{}/model.json: the bootstrap's returns are missing ({})", dir, e.what()));
+      throw InvalidInput(
+          fmt::format("{}/model.json: the bootstrap's returns are missing ({})", dir, e.what()));
     }
-    FINML_REQUIRE(returns_.size() >= 2, "{}/model.json: the bootstrap holds fewer than 2 returns", dir);
+    FINML_REQUIRE(returns_.size() >= 2, "{}/model.json: the bootstrap holds fewer than 2 returns",
+                  dir);
   }
 
  private:
@@ -157,10 +161,14 @@ const options::Schema<SynthSettings>& SynthSettings::Schema() {
     s.Add("data", &S::data, "CSV of prices (log returns are taken) or of log returns");
     s.Add("column", &S::column, "the value column (default: the only one)");
     s.Add("kind", &S::kind, "what the file holds: prices or returns (log returns, ratios)");
-    s.Add("model", &S::model, "quantgan, garch or bootstrap");
+    s.Add("model", &S::model,
+          "paths of returns: quantgan, garch, bootstrap; tables: marginals, copula");
     s.Add("seed", &S::seed, "seed of initial weights, noise and shuffling");
     s.Add("threads", &S::threads, "torch threads").Min(1).Max(256);
     s.Add("block", &S::block, "bootstrap: mean block length in days").Min(1).Max(1e6);
+    s.Embed(&S::split, TableSplit::Schema());
+    s.Add("categorical", &S::categorical, "tables: columns to read as categories even if numeric");
+    s.Add("columns", &S::columns, "tables: the columns to learn (default: all)");
     s.Embed(&S::quantgan, QuantGanSettings::Schema());
     s.Embed(&S::loop, train::LoopOptions::Schema());
     return s;
@@ -168,30 +176,58 @@ const options::Schema<SynthSettings>& SynthSettings::Schema() {
   return schema;
 }
 
-std::unique_ptr<SeriesGenerator> MakeSeriesGenerator(const SynthSettings& s) {
-  switch (s.model) {
-    case SeriesModelKind::kGarch:
-      return std::make_unique<GarchGenerator>();
-    case SeriesModelKind::kBootstrap:
-      return std::make_unique<BootstrapGenerator>(s.block);
-    case SeriesModelKind::kQuantGan:
-      return std::unique_ptr<SeriesGenerator>(
-          FINML_MODULE_FUNCTION(Module::kTorch, finml_torch_make_quantgan)(s));
-  }
-  throw InternalError("unknown synthetic-data model");
+bool IsTableModel(SynthModelKind model) {
+  return model == SynthModelKind::kMarginals || model == SynthModelKind::kCopula;
 }
 
-void SaveGenerator(const SeriesGenerator& generator, const SynthSettings& settings,
-                   const nlohmann::json& training, const std::string& dir) {
+std::unique_ptr<SeriesGenerator> MakeSeriesGenerator(const SynthSettings& s) {
+  switch (s.model) {
+    case SynthModelKind::kGarch:
+      return std::make_unique<GarchGenerator>();
+    case SynthModelKind::kBootstrap:
+      return std::make_unique<BootstrapGenerator>(s.block);
+    case SynthModelKind::kQuantGan:
+      return std::unique_ptr<SeriesGenerator>(
+          FINML_MODULE_FUNCTION(Module::kTorch, finml_torch_make_quantgan)(s));
+    default:
+      throw InvalidInput(fmt::format("{} makes tables, not paths of returns", EnumName(s.model)));
+  }
+}
+
+std::unique_ptr<TableGenerator> MakeTableGenerator(const SynthSettings& s) {
+  switch (s.model) {
+    case SynthModelKind::kMarginals:
+      return MakeMarginalsGenerator();
+    case SynthModelKind::kCopula:
+      return MakeCopulaGenerator();
+    default:
+      throw InvalidInput(fmt::format("{} makes paths of returns, not tables", EnumName(s.model)));
+  }
+}
+
+namespace {
+template <typename Generator>
+void SaveManifest(const Generator& generator, const SynthSettings& settings,
+                  const nlohmann::json& training, const std::string& dir) {
   EnsureDirectory(dir);
   generator.SaveFiles(dir);
   const nlohmann::json manifest = {{"format", kFormat},
-                                   {"model", std::string(EnumName(settings.model))},
+                                   {"model", EnumName(settings.model)},
                                    {"settings", SynthSettings::Schema().ToJson(settings)},
                                    {"training", training},
                                    {"history", generator.History()},
                                    {"state", generator.State()}};
   WriteFileAtomic(dir + "/model.json", manifest.dump(1) + "\n");
+}
+}  // namespace
+
+void SaveGenerator(const SeriesGenerator& generator, const SynthSettings& settings,
+                   const nlohmann::json& training, const std::string& dir) {
+  SaveManifest(generator, settings, training, dir);
+}
+void SaveGenerator(const TableGenerator& generator, const SynthSettings& settings,
+                   const nlohmann::json& training, const std::string& dir) {
+  SaveManifest(generator, settings, training, dir);
 }
 
 SavedGenerator SavedGenerator::Load(const std::string& dir) {
@@ -200,7 +236,8 @@ SavedGenerator SavedGenerator::Load(const std::string& dir) {
   try {
     saved.manifest = nlohmann::json::parse(ReadFile(path));
   } catch (const nlohmann::json::exception& e) {
-    throw InvalidInput(fmt::format("{}: not JSON ({}; fix: a directory from finml synth train)", path, e.what()));
+    throw InvalidInput(
+        fmt::format("{}: not JSON ({}; fix: a directory from finml synth train)", path, e.what()));
   }
   FINML_REQUIRE(saved.manifest.is_object() && saved.manifest.value("format", "") == kFormat,
                 "{}: not a finml synthetic-data model (format {} expected; fix: a directory "
@@ -210,8 +247,13 @@ SavedGenerator SavedGenerator::Load(const std::string& dir) {
                 "{}: settings or state missing (fix: train it again)", path);
   saved.settings = SynthSettings::Schema().Parse(
       ConfigNode::FromJson(saved.manifest["settings"], path), "settings", {});
-  saved.generator = MakeSeriesGenerator(saved.settings);
-  saved.generator->Load(saved.manifest["state"], dir);
+  if (IsTableModel(saved.settings.model)) {
+    saved.table = MakeTableGenerator(saved.settings);
+    saved.table->Load(saved.manifest["state"], dir);
+  } else {
+    saved.generator = MakeSeriesGenerator(saved.settings);
+    saved.generator->Load(saved.manifest["state"], dir);
+  }
   return saved;
 }
 
@@ -221,6 +263,13 @@ void WritePaths(const Paths& paths, const std::string& column, const std::string
     for (std::size_t t = 0; t < paths[p].size(); ++t)
       out += fmt::format("{},{},{:.10g}\n", p, t, paths[p][t]);
   WriteFileAtomic(path, out);
+}
+
+bool IsPathsFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(7, '\0');
+  in.read(head.data(), 7);
+  return in && head == "path,t,";
 }
 
 Paths ReadPaths(const std::string& path) {
@@ -243,7 +292,8 @@ Paths ReadPaths(const std::string& path) {
     if (std::from_chars(id_text.data(), id_text.data() + id_text.size(), id).ec != std::errc())
       throw DataError(csv.Where(0), fmt::format("'{}' is not a path number", Excerpt(id_text)),
                       "0, 1, 2, ... in the path column");
-    const auto [end, ec] = std::from_chars(value_text.data(), value_text.data() + value_text.size(), value);
+    const auto [end, ec] =
+        std::from_chars(value_text.data(), value_text.data() + value_text.size(), value);
     if (ec != std::errc() || end != value_text.data() + value_text.size() || !std::isfinite(value))
       throw DataError(csv.Where(2), fmt::format("'{}' is not a finite number", Excerpt(value_text)),
                       "a log return such as -0.0123");

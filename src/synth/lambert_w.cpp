@@ -95,7 +95,8 @@ LambertW LambertW::Fit(const std::vector<double>& y) {
     double s2 = 0;
     for (const double v : x) s2 += (v - mu) * (v - mu);
     const double sigma = std::sqrt(s2 / n);
-    const bool settled = std::abs(mu - t.mu) < 1e-9 * t.sigma && std::abs(sigma - t.sigma) < 1e-9 * t.sigma;
+    const bool settled =
+        std::abs(mu - t.mu) < 1e-9 * t.sigma && std::abs(sigma - t.sigma) < 1e-9 * t.sigma;
     t.mu = mu;
     t.sigma = sigma;
     if (settled) break;
@@ -118,10 +119,12 @@ LambertW LambertW::FromJson(const nlohmann::json& j, const std::string& where) {
     t.sigma = j.at("sigma").get<double>();
     t.delta = j.at("delta").get<double>();
   } catch (const nlohmann::json::exception& e) {
-    throw InvalidInput(fmt::format("{}: the Lambert W transform is incomplete ({})", where, e.what()));
+    throw InvalidInput(
+        fmt::format("{}: the Lambert W transform is incomplete ({})", where, e.what()));
   }
-  FINML_REQUIRE(std::isfinite(t.mu) && t.sigma > 0 && std::isfinite(t.sigma) && t.delta >= 0 && t.delta <= 1,
-                "{}: the Lambert W transform is out of range (sigma > 0, 0 <= delta <= 1)", where);
+  FINML_REQUIRE(
+      std::isfinite(t.mu) && t.sigma > 0 && std::isfinite(t.sigma) && t.delta >= 0 && t.delta <= 1,
+      "{}: the Lambert W transform is out of range (sigma > 0, 0 <= delta <= 1)", where);
   return t;
 }
 

@@ -8,6 +8,7 @@
 
 #include "finml/report/format.hpp"
 #include "finml/report/html_page.hpp"
+#include "finml/synth/table_metrics.hpp"
 
 namespace finml::synth {
 namespace {
@@ -36,7 +37,9 @@ std::vector<double> Pooled(const Paths& paths) {
   return all;
 }
 
-std::string Cell(double v, int digits = 4) { return std::isfinite(v) ? report::Number(v, digits) : "–"; }
+std::string Cell(double v, int digits = 4) {
+  return std::isfinite(v) ? report::Number(v, digits) : "–";
+}
 
 }  // namespace
 
@@ -72,23 +75,26 @@ void WriteEvaluationReport(const RealSeries& real, const Evaluation& e, const Ev
   }
   std::string verdict;
   if (e.generators.size() == 1) {
-    verdict = fmt::format("One generator, {}: the distances below have no rival to be read against; "
-                          "evaluate a baseline (garch, bootstrap) beside it.",
-                          e.generators.front().name);
+    verdict = fmt::format(
+        "One generator, {}: the distances below have no rival to be read against; "
+        "evaluate a baseline (garch, bootstrap) beside it.",
+        e.generators.front().name);
   } else {
-    const auto top = std::max_element(wins.begin(), wins.end(),
-                                      [](const auto& a, const auto& b) { return a.second < b.second; });
+    const auto top = std::max_element(
+        wins.begin(), wins.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
     verdict = fmt::format("{} is closest to the real series on {} of {} distances.", top->first,
                           top->second, headlines.size());
   }
   for (const auto& g : e.generators)
     if (g.distances.collapsed)
-      page.Warning(fmt::format("{}: mode collapse — its window volatilities spread {:.2f}× as much as "
-                               "the real ones (under 0.5 flags it).",
-                               g.name, g.distances.volatility_spread_ratio));
+      page.Warning(
+          fmt::format("{}: mode collapse — its window volatilities spread {:.2f}× as much as "
+                      "the real ones (under 0.5 flags it).",
+                      g.name, g.distances.volatility_spread_ratio));
   page.Verdict(verdict);
-  page.KeyValues({{"real series", fmt::format("{} ({}), {} daily log returns", real.source, real.column,
-                                              report::Count(static_cast<double>(real.returns.size())))}});
+  page.KeyValues(
+      {{"real series", fmt::format("{} ({}), {} daily log returns", real.source, real.column,
+                                   report::Count(static_cast<double>(real.returns.size())))}});
 
   page.Heading("Distances to the real series");
   page.Paragraph(
@@ -107,7 +113,8 @@ void WriteEvaluationReport(const RealSeries& real, const Evaluation& e, const Ev
   for (const auto& g : e.generators) {
     std::vector<std::string> row = {g.name};
     for (std::size_t h = 0; h < headlines.size(); ++h)
-      row.push_back((best_of[h] == g.name && e.generators.size() > 1 ? "★ " : "") + Cell(headlines[h].value(g)));
+      row.push_back((best_of[h] == g.name && e.generators.size() > 1 ? "★ " : "") +
+                    Cell(headlines[h].value(g)));
     row.push_back(Cell(g.distances.volatility_spread_ratio, 3));
     rows.push_back(row);
   }
@@ -116,9 +123,10 @@ void WriteEvaluationReport(const RealSeries& real, const Evaluation& e, const Ev
   page.Heading("Stylised facts");
   std::vector<std::vector<std::string>> facts;
   const auto fact_row = [&](const std::string& name, const SeriesFacts& f, std::size_t paths) {
-    facts.push_back({name, std::to_string(paths), Cell(f.std * std::sqrt(252.0), 3), Cell(f.skew, 3),
-                     Cell(f.kurtosis, 3), Cell(f.hill_left, 3), Cell(f.hill_right, 3),
-                     Cell(f.gain_loss.median_gain, 3), Cell(f.gain_loss.median_loss, 3),
+    facts.push_back({name, std::to_string(paths), Cell(f.std * std::sqrt(252.0), 3),
+                     Cell(f.skew, 3), Cell(f.kurtosis, 3), Cell(f.hill_left, 3),
+                     Cell(f.hill_right, 3), Cell(f.gain_loss.median_gain, 3),
+                     Cell(f.gain_loss.median_loss, 3),
                      f.acf_abs.empty() ? "–" : Cell(f.acf_abs[0], 3),
                      f.leverage.empty() ? "–" : Cell(f.leverage[0], 3)});
   };
@@ -132,7 +140,8 @@ void WriteEvaluationReport(const RealSeries& real, const Evaluation& e, const Ev
     report::Figure f(title, {"lag (days)", report::Unit::kCount}, {y});
     const auto& real_curve = e.real.*member;
     f.Line("real", Lags(real_curve.size()), real_curve);
-    for (const auto& g : e.generators) f.Line(g.name, Lags((g.facts.*member).size()), g.facts.*member);
+    for (const auto& g : e.generators)
+      f.Line(g.name, Lags((g.facts.*member).size()), g.facts.*member);
     f.HorizontalLine(0);
     page.Chart(f);
   };
@@ -153,7 +162,8 @@ void WriteEvaluationReport(const RealSeries& real, const Evaluation& e, const Ev
   qq.Line("y = x", real_q, real_q, {.dashed = true, .show_legend = false, .width = 1});
   for (const auto& g : e.generators) {
     std::vector<std::string> text;
-    for (const double p : levels) text.push_back(fmt::format("{}: {:.1f}th percentile", g.name, p * 100));
+    for (const double p : levels)
+      text.push_back(fmt::format("{}: {:.1f}th percentile", g.name, p * 100));
     qq.Markers(g.name, real_q, Quantiles(Pooled(*g.paths), levels), text);
   }
   qq.SquareAxes();
@@ -165,8 +175,10 @@ void WriteEvaluationReport(const RealSeries& real, const Evaluation& e, const Ev
 
   if (s.plotted_paths > 0) {
     page.Heading("Sample paths");
-    page.Paragraph("Cumulative log returns: the real series and the first paths of each generator.");
-    report::Figure paths("Cumulative log return", {"day", report::Unit::kCount}, {"cumulative log return"});
+    page.Paragraph(
+        "Cumulative log returns: the real series and the first paths of each generator.");
+    report::Figure paths("Cumulative log return", {"day", report::Unit::kCount},
+                         {"cumulative log return"});
     const auto cumulative = [](const std::vector<double>& r) {
       std::vector<double> c(r.size());
       double level = 0;
@@ -182,7 +194,8 @@ void WriteEvaluationReport(const RealSeries& real, const Evaluation& e, const Ev
   }
 
   bool trained = false;
-  for (const auto& g : e.generators) trained = trained || (g.history.is_array() && !g.history.empty());
+  for (const auto& g : e.generators)
+    trained = trained || (g.history.is_array() && !g.history.empty());
   if (trained) {
     page.Heading("Training");
     report::Figure w("Critic's Wasserstein estimate per epoch", {"epoch", report::Unit::kCount},
@@ -198,6 +211,71 @@ void WriteEvaluationReport(const RealSeries& real, const Evaluation& e, const Ev
     }
     page.Chart(w);
   }
+  page.Provenance(provenance);
+  report::WriteReport(dir + "/report.html", page);
+}
+
+void WriteTableReport(const credit::Table& real, std::size_t train_rows, std::size_t holdout_rows,
+                      const TableSplit& split,
+                      const std::vector<std::pair<std::string, TableFidelity>>& results,
+                      const Provenance& provenance, const std::string& dir) {
+  report::HtmlPage page("Synthetic rows against " + real.source);
+  std::string verdict;
+  for (const auto& [name, f] : results) {
+    std::string efficacy;
+    if (std::isfinite(f.auc_synthetic) && std::isfinite(f.auc_real))
+      efficacy = fmt::format(
+          "a model trained on its rows scores AUC {:.3f} on the real hold-out, against {:.3f} "
+          "trained on real rows ({}); ",
+          f.auc_synthetic, f.auc_real,
+          f.auc_real - f.auc_synthetic <= 0.05 ? "within 0.05" : "more than 0.05 below");
+    verdict += fmt::format(
+        "{}: {}{}. ", name, efficacy,
+        f.Private() ? "its rows are no closer to the training rows than unseen real rows are"
+                    : "some of its rows are closer to training rows than unseen real rows are: "
+                      "a privacy risk");
+  }
+  page.Verdict(verdict);
+  page.KeyValues(
+      {{"real table",
+        fmt::format("{}: {} rows, {} columns", real.source,
+                    report::Count(static_cast<double>(real.rows)), real.columns.size())},
+       {"split", fmt::format("{} rows to learn from, {} held out (seed {}{})", train_rows,
+                             holdout_rows, split.split_seed,
+                             split.target.empty() ? "" : ", stratified by " + split.target)}});
+  page.Heading("Summary");
+  page.Paragraph(
+      "Column distance: the mean over columns of the Kolmogorov-Smirnov statistic (numbers) or the "
+      "total variation distance (categories), synthetic against the training rows; 0 is identical. "
+      "Correlation difference: mean absolute difference of the pairwise correlations. AUC: a "
+      "logistic "
+      "regression trained on the synthetic rows (or on the real training rows), scored on the real "
+      "hold-out. DCR: distance to the closest training row, 5th percentile, for synthetic rows and "
+      "for "
+      "the real hold-out rows (standardised numbers, one-hot categories).");
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& [name, f] : results)
+    rows.push_back({name, Cell(f.mean_column_distance), Cell(f.correlation_difference),
+                    Cell(f.auc_synthetic, 3), Cell(f.auc_real, 3), Cell(f.dcr_synthetic_p5, 3),
+                    Cell(f.dcr_holdout_p5, 3), report::Percent(f.exact_copies, 1),
+                    f.Private() ? "yes" : "no"});
+  page.Table(
+      {"generator", "column distance", "correlation difference", "AUC (trained on synthetic)",
+       "AUC (trained on real)", "DCR p5 synthetic", "DCR p5 hold-out", "exact copies", "private"},
+      rows);
+  page.Heading("Columns");
+  report::Figure columns("Distance per column (KS or TVD)", {"column", report::Unit::kCategory},
+                         {"distance"});
+  for (const auto& [name, f] : results) {
+    std::vector<std::string> names;
+    std::vector<double> values;
+    for (const auto& c : f.columns) {
+      names.push_back(c.name);
+      values.push_back(c.distance);
+    }
+    columns.Bars(name, names, values);
+  }
+  page.Chart(columns);
   page.Provenance(provenance);
   report::WriteReport(dir + "/report.html", page);
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "finml/core/provenance.hpp"
+#include "finml/synth/table_metrics.hpp"
 #include "finml/synth/workflow.hpp"
 
 namespace finml::synth {
@@ -28,5 +29,10 @@ struct Evaluation {
 void WriteEvaluationReport(const RealSeries& real, const Evaluation& evaluation,
                            const EvaluateSettings& settings, const Provenance& provenance,
                            const std::string& dir);
+
+void WriteTableReport(const credit::Table& real, std::size_t train_rows, std::size_t holdout_rows,
+                      const TableSplit& split,
+                      const std::vector<std::pair<std::string, TableFidelity>>& results,
+                      const Provenance& provenance, const std::string& dir);
 
 }  // namespace finml::synth

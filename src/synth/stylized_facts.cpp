@@ -12,7 +12,8 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double Mean(const std::vector<double>& x) {
-  return x.empty() ? kNaN : std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
+  return x.empty() ? kNaN
+                   : std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
 }
 
 double Median(std::vector<double> x) {
@@ -84,7 +85,8 @@ double Wasserstein1(std::vector<double> a, std::vector<double> b) {
   const double na = static_cast<double>(a.size()), nb = static_cast<double>(b.size());
   while (i < a.size() || j < b.size()) {
     const double next = j == b.size() || (i < a.size() && a[i] <= b[j]) ? a[i] : b[j];
-    total += std::abs(static_cast<double>(i) / na - static_cast<double>(j) / nb) * (next - previous);
+    total +=
+        std::abs(static_cast<double>(i) / na - static_cast<double>(j) / nb) * (next - previous);
     while (i < a.size() && a[i] == next) ++i;
     while (j < b.size() && b[j] == next) ++j;
     previous = next;
@@ -206,7 +208,8 @@ GainLoss GainLossAsymmetry(const Paths& paths, double theta, std::size_t max_hor
 
 SeriesFacts ComputeFacts(const Paths& paths, const FactSettings& s) {
   SeriesFacts f;
-  f.acf_returns = MeanCurve(paths, s.max_lag, [&](const auto& p) { return Autocorrelation(p, s.max_lag); });
+  f.acf_returns =
+      MeanCurve(paths, s.max_lag, [&](const auto& p) { return Autocorrelation(p, s.max_lag); });
   f.acf_abs = MeanCurve(paths, s.max_lag, [&](const auto& p) {
     std::vector<double> a(p.size());
     std::transform(p.begin(), p.end(), a.begin(), [](double v) { return std::abs(v); });
@@ -217,7 +220,8 @@ SeriesFacts ComputeFacts(const Paths& paths, const FactSettings& s) {
     std::transform(p.begin(), p.end(), a.begin(), [](double v) { return v * v; });
     return Autocorrelation(a, s.max_lag);
   });
-  f.leverage = MeanCurve(paths, s.max_lag, [&](const auto& p) { return LeverageEffect(p, s.max_lag); });
+  f.leverage =
+      MeanCurve(paths, s.max_lag, [&](const auto& p) { return LeverageEffect(p, s.max_lag); });
   const std::vector<double> all = Pooled(paths);
   f.mean = Mean(all);
   f.std = StandardDeviation(all);
@@ -259,7 +263,9 @@ FactDistances CompareFacts(const Paths& real, const SeriesFacts& rf, const Paths
 }
 
 nlohmann::json FactsJson(const SeriesFacts& f) {
-  const auto number = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
+  const auto number = [](double v) {
+    return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
+  };
   return {{"mean", number(f.mean)},
           {"std", number(f.std)},
           {"skewness", number(f.skew)},
@@ -275,7 +281,9 @@ nlohmann::json FactsJson(const SeriesFacts& f) {
 }
 
 nlohmann::json DistancesJson(const FactDistances& d, const FactSettings& s) {
-  const auto number = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
+  const auto number = [](double v) {
+    return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
+  };
   nlohmann::json j = {{"acf_returns", number(d.acf_returns)},
                       {"acf_abs", number(d.acf_abs)},
                       {"acf_squared", number(d.acf_squared)},

@@ -19,7 +19,9 @@ const options::Schema<SampleSettings>& SampleSettings::Schema() {
     using S = SampleSettings;
     options::Schema<S> s;
     s.Add("model", &S::model, "a directory from finml synth train").Required();
-    s.Add("n", &S::n, "paths to draw").Min(1).Max(1000000);
+    s.Add("n", &S::n, "paths (default 10) or table rows (default: as many as the training rows)")
+        .Min(0)
+        .Max(10000000);
     s.Add("length", &S::length, "log returns per path (0: as many as the training series had)")
         .Min(0)
         .Max(10000000);
@@ -34,7 +36,9 @@ const options::Schema<FactSettings>& FactSettings::Schema() {
   static const auto schema = [] {
     options::Schema<FactSettings> f;
     f.Add("emd_lags", &FactSettings::emd_lags, "horizons (days) of the EMD of aggregated returns");
-    f.Add("max_lag", &FactSettings::max_lag, "last lag of the ACF and leverage curves").Min(1).Max(10000);
+    f.Add("max_lag", &FactSettings::max_lag, "last lag of the ACF and leverage curves")
+        .Min(1)
+        .Max(10000);
     f.Add("tail_share", &FactSettings::tail_share, "share of the returns in each Hill tail")
         .Above(0)
         .Below(0.5);
@@ -63,7 +67,8 @@ const options::Schema<EvaluateSettings>& EvaluateSettings::Schema() {
   return schema;
 }
 
-RealSeries LoadRealSeries(const std::string& path, const std::string& column, risk::SeriesKind kind) {
+RealSeries LoadRealSeries(const std::string& path, const std::string& column,
+                          risk::SeriesKind kind) {
   const risk::ReturnSeries s = risk::LoadReturnSeries(path, column, kind, /*log_returns=*/true);
   RealSeries r{path, s.column, s.values};
   if (kind == risk::SeriesKind::kReturns) {
@@ -76,10 +81,49 @@ RealSeries LoadRealSeries(const std::string& path, const std::string& column, ri
   return r;
 }
 
-std::vector<std::string> RunSynthTrain(const SynthSettings& s, const std::string& dir, bool progress) {
-  FINML_REQUIRE(!s.data.empty(), "--data: give the prices or returns CSV to learn from");
+credit::Table LoadRealTable(const std::string& path, const std::vector<std::string>& categorical,
+                            const std::vector<std::string>& columns) {
+  credit::Table t = credit::LoadTable(path, categorical);
+  if (!columns.empty()) {
+    credit::Table kept;
+    kept.source = t.source;
+    kept.rows = t.rows;
+    for (const auto& name : columns) kept.columns.push_back(t.Get(name));
+    t = std::move(kept);
+  }
+  FINML_REQUIRE(!t.columns.empty() && t.rows >= 20,
+                "{}: {} rows and {} columns are too few to learn a table from", path, t.rows,
+                t.columns.size());
+  return t;
+}
+
+namespace {
+
+std::vector<std::string> TrainTable(const SynthSettings& s, const std::string& dir, bool progress) {
+  const credit::Table real = LoadRealTable(s.data, s.categorical, s.columns);
+  auto [train, holdout] = SplitTable(real, s.split);
+  std::unique_ptr<TableGenerator> generator = MakeTableGenerator(s);
+  std::mt19937_64 rng(s.seed);
+  generator->Fit(train, rng, progress);
+  const nlohmann::json training = {{"path", s.data},
+                                   {"sha256", Sha256File(s.data)},
+                                   {"rows", train.rows},
+                                   {"holdout_rows", holdout.rows},
+                                   {"columns", train.Names()}};
+  SaveGenerator(*generator, s, training, dir);
+  return {fmt::format(
+      "{}: fitted to {} of the {} rows of {} ({} columns; {} held out for evaluation)",
+      EnumName(s.model), train.rows, real.rows, s.data, train.columns.size(), holdout.rows)};
+}
+
+}  // namespace
+
+std::vector<std::string> RunSynthTrain(const SynthSettings& s, const std::string& dir,
+                                       bool progress) {
+  FINML_REQUIRE(!s.data.empty(), "--data: give the CSV to learn from");
+  if (IsTableModel(s.model)) return TrainTable(s, dir, progress);
   const RealSeries real = LoadRealSeries(s.data, s.column, s.kind);
-  if (s.model == SeriesModelKind::kQuantGan) models::SetTorchThreads(s.threads);
+  if (s.model == SynthModelKind::kQuantGan) models::SetTorchThreads(s.threads);
   std::unique_ptr<SeriesGenerator> generator = MakeSeriesGenerator(s);
   std::mt19937_64 rng(s.seed);
   generator->Fit(real.returns, rng, progress);
@@ -93,24 +137,34 @@ std::vector<std::string> RunSynthTrain(const SynthSettings& s, const std::string
                               real.returns.size(), s.data, real.column));
   const nlohmann::json history = generator->History();
   if (!history.empty())
-    lines.push_back(fmt::format("last epoch: generator loss {:.4f}, critic's Wasserstein estimate {:.4f}",
-                                history.back().value("generator_loss", 0.0),
-                                history.back().value("wasserstein", 0.0)));
+    lines.push_back(fmt::format(
+        "last epoch: generator loss {:.4f}, critic's Wasserstein estimate {:.4f}",
+        history.back().value("generator_loss", 0.0), history.back().value("wasserstein", 0.0)));
   return lines;
 }
 
 std::size_t RunSynthSample(const SampleSettings& s, const std::string& out) {
   SavedGenerator saved = SavedGenerator::Load(s.model);
-  if (saved.settings.model == SeriesModelKind::kQuantGan) models::SetTorchThreads(s.threads);
+  if (saved.table) {
+    FINML_REQUIRE(s.length == 0,
+                  "--length: a table model draws rows, not paths (fix: --n rows only)");
+    const std::size_t rows =
+        s.n > 0 ? s.n : saved.manifest["training"].value("rows", std::size_t{0});
+    FINML_REQUIRE(rows > 0, "{}: the training size is unknown (fix: --n)", s.model);
+    WriteTable(saved.table->Sample(rows, s.seed), out);
+    return rows;
+  }
+  if (saved.settings.model == SynthModelKind::kQuantGan) models::SetTorchThreads(s.threads);
   std::size_t length = s.length;
   if (length == 0) length = saved.manifest["training"].value("returns", std::size_t{0});
   FINML_REQUIRE(length > 0, "{}: the training length is unknown (fix: --length)", s.model);
-  const Paths paths = saved.generator->Sample(s.n, length, s.seed);
+  const Paths paths = saved.generator->Sample(s.n > 0 ? s.n : 10, length, s.seed);
   WritePaths(paths, "log_return", out);
   return paths.size();
 }
 
-std::vector<std::string> RunSynthEvaluate(const RealSeries& real, const std::vector<NamedPaths>& synthetic,
+std::vector<std::string> RunSynthEvaluate(const RealSeries& real,
+                                          const std::vector<NamedPaths>& synthetic,
                                           const EvaluateSettings& s, const std::string& dir,
                                           const Provenance& provenance) {
   FINML_REQUIRE(!synthetic.empty(), "nothing to evaluate: give at least one synthetic file");
@@ -127,10 +181,12 @@ std::vector<std::string> RunSynthEvaluate(const RealSeries& real, const std::vec
     one.distances = CompareFacts(real_paths, e.real, named.paths, one.facts, s.facts);
     e.generators.push_back(std::move(one));
   }
-  nlohmann::json metrics = {{"real", FactsJson(e.real)},
-                            {"real_series", {{"path", real.source}, {"column", real.column}, {"returns", real.returns.size()}}},
-                            {"settings", EvaluateSettings::Schema().ToJson(s)},
-                            {"provenance", provenance.ToJson()}};
+  nlohmann::json metrics = {
+      {"real", FactsJson(e.real)},
+      {"real_series",
+       {{"path", real.source}, {"column", real.column}, {"returns", real.returns.size()}}},
+      {"settings", EvaluateSettings::Schema().ToJson(s)},
+      {"provenance", provenance.ToJson()}};
   metrics["real"]["acf_abs"] = e.real.acf_abs;
   std::vector<std::string> lines;
   lines.push_back(fmt::format("{:<14} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}", "generator", "EMD(1)",
@@ -145,16 +201,49 @@ std::vector<std::string> RunSynthEvaluate(const RealSeries& real, const std::vec
         if (s.facts.emd_lags[i] == lag) return g.distances.emd[i];
       return std::nan("");
     };
-    lines.push_back(fmt::format("{:<14} {:>9.5f} {:>9.5f} {:>9.4f} {:>9.4f} {:>9.4f} {:>9.2f}{}", g.name,
-                                emd_at(1), emd_at(100), g.distances.acf_returns, g.distances.acf_abs,
-                                g.distances.leverage, g.facts.kurtosis,
+    lines.push_back(fmt::format("{:<14} {:>9.5f} {:>9.5f} {:>9.4f} {:>9.4f} {:>9.4f} {:>9.2f}{}",
+                                g.name, emd_at(1), emd_at(100), g.distances.acf_returns,
+                                g.distances.acf_abs, g.distances.leverage, g.facts.kurtosis,
                                 g.distances.collapsed ? "  (mode collapse)" : ""));
   }
-  lines.push_back(fmt::format("{:<14} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9.2f}", "real", "", "", "", "", "",
-                              e.real.kurtosis));
+  lines.push_back(fmt::format("{:<14} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9.2f}", "real", "", "", "",
+                              "", "", e.real.kurtosis));
   EnsureDirectory(dir);
   WriteFileAtomic(dir + "/metrics.json", metrics.dump(2) + "\n");
   WriteEvaluationReport(real, e, s, provenance, dir);
+  return lines;
+}
+
+std::vector<std::string> RunTableEvaluate(const credit::Table& real, const TableSplit& split,
+                                          const std::vector<NamedTable>& synthetic,
+                                          const std::string& dir, const Provenance& provenance) {
+  FINML_REQUIRE(!synthetic.empty(), "nothing to evaluate: give at least one synthetic file");
+  const auto [train, holdout] = SplitTable(real, split);
+  std::vector<std::pair<std::string, TableFidelity>> results;
+  nlohmann::json metrics = {{"real_table",
+                             {{"path", real.source},
+                              {"rows", real.rows},
+                              {"train_rows", train.rows},
+                              {"holdout_rows", holdout.rows}}},
+                            {"split", TableSplit::Schema().ToJson(split)},
+                            {"provenance", provenance.ToJson()}};
+  std::vector<std::string> lines;
+  lines.push_back(fmt::format("{:<12} {:>10} {:>10} {:>9} {:>9} {:>9} {:>9}", "generator",
+                              "col dist", "corr diff", "AUC synth", "AUC real", "DCR p5",
+                              "hold p5"));
+  for (const auto& named : synthetic) {
+    TableFidelity f = CompareTables(train, holdout, named.table, split);
+    metrics["generators"][named.name] = TableFidelityJson(f);
+    metrics["generators"][named.name]["rows"] = named.table.rows;
+    lines.push_back(fmt::format("{:<12} {:>10.4f} {:>10.4f} {:>9.4f} {:>9.4f} {:>9.3f} {:>9.3f}{}",
+                                named.name, f.mean_column_distance, f.correlation_difference,
+                                f.auc_synthetic, f.auc_real, f.dcr_synthetic_p5, f.dcr_holdout_p5,
+                                f.Private() ? "" : "  (closer than real rows)"));
+    results.emplace_back(named.name, std::move(f));
+  }
+  EnsureDirectory(dir);
+  WriteFileAtomic(dir + "/metrics.json", metrics.dump(2) + "\n");
+  WriteTableReport(real, train.rows, holdout.rows, split, results, provenance, dir);
   return lines;
 }
 

@@ -1,4 +1,4 @@
-"""Writes stylized_oracle.json: stylised-fact metrics computed by statsmodels, SciPy and NumPy on
+"""Writes stylized_oracle.json: stylised-fact and table metrics computed by statsmodels, SciPy and NumPy on
 fixed inputs, which tests/synth/test_stylized_facts.cpp compares finml's own against.
 
 Run with Debian's Python (numpy, scipy, statsmodels): /usr/bin/python3 stylized_oracle.py
@@ -42,6 +42,8 @@ out = {
     "kurtosis_a": float(stats.kurtosis(a, fisher=True, bias=True)),
     "hill_right_a": hill(a, 0.05),
     "hill_left_a": hill(-a, 0.05),
+    "ks_ab": float(stats.ks_2samp(a, b).statistic),
+    "ks_a_rounded": float(stats.ks_2samp(a.round(2), b.round(2)).statistic),
 }
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "stylized_oracle.json"), "w") as f:
     json.dump(out, f)

@@ -34,7 +34,7 @@ std::vector<double> SimulatedReturns(std::size_t n, std::uint64_t seed) {
   return r;
 }
 
-SynthSettings Settings(SeriesModelKind model) {
+SynthSettings Settings(SynthModelKind model) {
   SynthSettings s;
   s.model = model;
   return s;
@@ -42,7 +42,7 @@ SynthSettings Settings(SeriesModelKind model) {
 
 TEST(SynthGenerators, GarchRecoversTheMomentsAndClusteringOfWhatItFitted) {
   const std::vector<double> real = SimulatedReturns(6000, 1);
-  auto g = MakeSeriesGenerator(Settings(SeriesModelKind::kGarch));
+  auto g = MakeSeriesGenerator(Settings(SynthModelKind::kGarch));
   std::mt19937_64 rng(1);
   g->Fit(real, rng, false);
   const Paths paths = g->Sample(20, 6000, 5);
@@ -63,7 +63,7 @@ TEST(SynthGenerators, GarchRecoversTheMomentsAndClusteringOfWhatItFitted) {
 
 TEST(SynthGenerators, BootstrapKeepsTheDistributionAndShortRangeDependence) {
   const std::vector<double> real = SimulatedReturns(4000, 2);
-  SynthSettings s = Settings(SeriesModelKind::kBootstrap);
+  SynthSettings s = Settings(SynthModelKind::kBootstrap);
   s.block = 50;
   auto g = MakeSeriesGenerator(s);
   std::mt19937_64 rng(1);
@@ -79,7 +79,7 @@ TEST(SynthGenerators, BootstrapKeepsTheDistributionAndShortRangeDependence) {
 
 TEST(SynthGenerators, SameSeedSamePathsAndSaveLoadRoundTrips) {
   const std::vector<double> real = SimulatedReturns(3000, 3);
-  for (const auto model : {SeriesModelKind::kGarch, SeriesModelKind::kBootstrap}) {
+  for (const auto model : {SynthModelKind::kGarch, SynthModelKind::kBootstrap}) {
     const SynthSettings s = Settings(model);
     auto g = MakeSeriesGenerator(s);
     std::mt19937_64 rng(1);
@@ -101,7 +101,8 @@ TEST(SynthGenerators, DamagedModelDirectoriesAreClearErrors) {
     (void)SavedGenerator::Load(dir);
     FAIL() << "expected an error";
   } catch (const InvalidInput& e) {
-    EXPECT_NE(std::string(e.what()).find("not a finml synthetic-data model"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("not a finml synthetic-data model"), std::string::npos)
+        << e.what();
   }
   WriteFileAtomic(dir + "/model.json",
                   R"({"format": "finml-synth/1", "settings": {"model": "garch"},
@@ -127,7 +128,8 @@ TEST(SynthPaths, WriteReadRoundTripAndErrorsNameTheLine) {
   };
   EXPECT_NE(error_of("a,b,c\n0,0,1\n").find("header must be path,t"), std::string::npos);
   EXPECT_NE(error_of("path,t,r\n0,0,0.1\n0,1,abc\n").find("bad.csv:3:3"), std::string::npos);
-  EXPECT_NE(error_of("path,t,r\n0,0,0.1\n2,0,0.2\n").find("path 2 follows path 0"), std::string::npos);
+  EXPECT_NE(error_of("path,t,r\n0,0,0.1\n2,0,0.2\n").find("path 2 follows path 0"),
+            std::string::npos);
   EXPECT_NE(error_of("path,t,r\n0,0,inf\n").find("not a finite number"), std::string::npos);
   EXPECT_NE(error_of("path,t,r\n").find("no rows"), std::string::npos);
 }

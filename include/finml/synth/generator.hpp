@@ -1,10 +1,12 @@
-// Generators of synthetic log-return paths, one interface and one registry line each:
+// Generators of synthetic data, one interface per kind of data and one registry line each.
+// Paths of log returns:
 //   quantgan   Wiese et al. 2019: temporal convolutional generator and critic, WGAN-GP, on the
 //              Lambert W-Gaussianised returns (libfinml_torch.so)
 //   garch      GARCH(1,1) with standardised Student-t innovations (risk/garch.hpp), simulated
 //   bootstrap  Politis-Romano stationary block bootstrap of the real returns
+// Tables (synth/table.hpp): marginals, copula.
 // A fitted generator saves to a directory (model.json, and weights for the networks) and samples
-// any number of paths of any length from a seed.
+// from a seed.
 #pragma once
 
 #include <cstdint>
@@ -18,31 +20,38 @@
 #include "finml/core/options.hpp"
 #include "finml/risk/series.hpp"
 #include "finml/synth/stylized_facts.hpp"
+#include "finml/synth/table.hpp"
 #include "finml/train/loop_options.hpp"
 
 namespace finml::synth {
 
-enum class SeriesModelKind { kQuantGan, kGarch, kBootstrap };
+enum class SynthModelKind { kQuantGan, kGarch, kBootstrap, kMarginals, kCopula };
+
+// Whether the model makes table rows (else paths of log returns).
+[[nodiscard]] bool IsTableModel(SynthModelKind model);
 
 struct QuantGanSettings {
-  std::int64_t hidden = 32;         // channels of every temporal block
-  std::int64_t noise = 3;           // noise channels per time step
-  std::int64_t window = 128;        // days per training window (the critic's input)
-  std::int64_t critic_steps = 5;    // critic updates per generator update
-  double gradient_penalty = 10;     // WGAN-GP's lambda
-  std::int64_t stride = 4;          // days between the starts of consecutive training windows
-  bool lambert_w = true;            // Gaussianise the returns first (the paper's preprocessing)
+  std::int64_t hidden = 32;       // channels of every temporal block
+  std::int64_t noise = 3;         // noise channels per time step
+  std::int64_t window = 128;      // days per training window (the critic's input)
+  std::int64_t critic_steps = 5;  // critic updates per generator update
+  double gradient_penalty = 10;   // WGAN-GP's lambda
+  std::int64_t stride = 4;        // days between the starts of consecutive training windows
+  bool lambert_w = true;          // Gaussianise the returns first (the paper's preprocessing)
   static const options::Schema<QuantGanSettings>& Schema();
 };
 
 struct SynthSettings {
-  std::string data;                 // prices or returns CSV
-  std::string column;               // its value column (empty: the only one)
+  std::string data;                      // prices or returns CSV; a table for table models
+  std::string column;                    // its value column (empty: the only one)
+  TableSplit split;                      // tables: the hold-out kept from the generator
+  std::vector<std::string> categorical;  // tables: columns read as categories
+  std::vector<std::string> columns;      // tables: the columns to learn (empty: all)
   risk::SeriesKind kind = risk::SeriesKind::kPrices;
-  SeriesModelKind model = SeriesModelKind::kQuantGan;
+  SynthModelKind model = SynthModelKind::kQuantGan;
   std::uint64_t seed = 42;
   int threads = 1;
-  double block = 20;                // bootstrap: mean block length in days
+  double block = 20;  // bootstrap: mean block length in days
   QuantGanSettings quantgan;
   train::LoopOptions loop = [] {
     train::LoopOptions o;
@@ -59,8 +68,7 @@ class SeriesGenerator {
  public:
   virtual ~SeriesGenerator() = default;
   // Fits to one series of log returns.
-  virtual void Fit(const std::vector<double>& log_returns, std::mt19937_64& rng,
-                   bool progress) = 0;
+  virtual void Fit(const std::vector<double>& log_returns, std::mt19937_64& rng, bool progress) = 0;
   // `n` paths of `length` log returns, the same for the same seed.
   [[nodiscard]] virtual Paths Sample(std::size_t n, std::size_t length,
                                      std::uint64_t seed) const = 0;
@@ -74,11 +82,13 @@ class SeriesGenerator {
 };
 
 [[nodiscard]] std::unique_ptr<SeriesGenerator> MakeSeriesGenerator(const SynthSettings& settings);
+[[nodiscard]] std::unique_ptr<TableGenerator> MakeTableGenerator(const SynthSettings& settings);
 
 struct SavedGenerator {
   SynthSettings settings;
   nlohmann::json manifest;
-  std::unique_ptr<SeriesGenerator> generator;
+  std::unique_ptr<SeriesGenerator> generator;  // series models
+  std::unique_ptr<TableGenerator> table;       // table models
   // Reads <dir>/model.json (format finml-synth/1) and the generator's files.
   [[nodiscard]] static SavedGenerator Load(const std::string& dir);
 };
@@ -86,9 +96,13 @@ struct SavedGenerator {
 // files into `dir`.
 void SaveGenerator(const SeriesGenerator& generator, const SynthSettings& settings,
                    const nlohmann::json& training, const std::string& dir);
+void SaveGenerator(const TableGenerator& generator, const SynthSettings& settings,
+                   const nlohmann::json& training, const std::string& dir);
 
 // Paths as CSV `path,t,<column>`: the long shape any number of paths and lengths fits.
 void WritePaths(const Paths& paths, const std::string& column, const std::string& path);
+// Whether the file starts with WritePaths' header (path,t,...): paths, not a table.
+[[nodiscard]] bool IsPathsFile(const std::string& path);
 // Reads the shape WritePaths writes; errors name file, line and the fix.
 [[nodiscard]] Paths ReadPaths(const std::string& path);
 
@@ -96,14 +110,17 @@ void WritePaths(const Paths& paths, const std::string& column, const std::string
 
 // The torch module's generator (src/synth/deep/quantgan.cpp).
 extern "C" {
-finml::synth::SeriesGenerator* finml_torch_make_quantgan(const finml::synth::SynthSettings& settings);
+finml::synth::SeriesGenerator* finml_torch_make_quantgan(
+    const finml::synth::SynthSettings& settings);
 }
 
 template <>
-struct finml::EnumNames<finml::synth::SeriesModelKind> {
+struct finml::EnumNames<finml::synth::SynthModelKind> {
   static constexpr std::string_view what = "synthetic-data model";
-  static constexpr finml::NamedValue<finml::synth::SeriesModelKind> values[] = {
-      {finml::synth::SeriesModelKind::kQuantGan, "quantgan"},
-      {finml::synth::SeriesModelKind::kGarch, "garch"},
-      {finml::synth::SeriesModelKind::kBootstrap, "bootstrap"}};
+  static constexpr finml::NamedValue<finml::synth::SynthModelKind> values[] = {
+      {finml::synth::SynthModelKind::kQuantGan, "quantgan"},
+      {finml::synth::SynthModelKind::kGarch, "garch"},
+      {finml::synth::SynthModelKind::kBootstrap, "bootstrap"},
+      {finml::synth::SynthModelKind::kMarginals, "marginals"},
+      {finml::synth::SynthModelKind::kCopula, "copula"}};
 };

@@ -31,8 +31,7 @@ using Paths = std::vector<std::vector<double>>;  // each a path of log returns
 [[nodiscard]] std::vector<double> Autocorrelation(const std::vector<double>& x,
                                                   std::size_t max_lag);
 // corr(r_t, r_{t+k}^2) for k = 1..max_lag.
-[[nodiscard]] std::vector<double> LeverageEffect(const std::vector<double>& r,
-                                                 std::size_t max_lag);
+[[nodiscard]] std::vector<double> LeverageEffect(const std::vector<double>& r, std::size_t max_lag);
 [[nodiscard]] double Skewness(const std::vector<double>& x);
 [[nodiscard]] double ExcessKurtosis(const std::vector<double>& x);
 // Hill estimator of the tail index of the positive values of `x` (x itself, or -x for losses),
@@ -40,12 +39,11 @@ using Paths = std::vector<std::vector<double>>;  // each a path of log returns
 [[nodiscard]] double HillTailIndex(const std::vector<double>& x, double tail_share);
 
 struct GainLoss {
-  double median_gain = 0, median_loss = 0;  // horizons in days; NaN when never reached
-  double asymmetry = 0;                     // median_gain - median_loss
+  double median_gain = 0, median_loss = 0;    // horizons in days; NaN when never reached
+  double asymmetry = 0;                       // median_gain - median_loss
   double reached_gain = 0, reached_loss = 0;  // share of start days that reach it in max_horizon
 };
-[[nodiscard]] GainLoss GainLossAsymmetry(const Paths& paths, double theta,
-                                         std::size_t max_horizon);
+[[nodiscard]] GainLoss GainLossAsymmetry(const Paths& paths, double theta, std::size_t max_horizon);
 
 struct FactSettings {
   std::vector<std::size_t> emd_lags = {1, 5, 20, 100};

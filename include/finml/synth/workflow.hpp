@@ -12,6 +12,8 @@
 #include "finml/core/provenance.hpp"
 #include "finml/synth/generator.hpp"
 #include "finml/synth/stylized_facts.hpp"
+#include "finml/synth/table.hpp"
+#include "finml/synth/table_metrics.hpp"
 
 namespace finml::synth {
 
@@ -29,13 +31,13 @@ std::vector<std::string> RunSynthTrain(const SynthSettings& settings, const std:
 
 struct SampleSettings {
   std::string model;
-  std::size_t n = 10;
+  std::size_t n = 0;       // paths, or rows; 0: 10 paths, or as many rows as the training table
   std::size_t length = 0;  // 0: as long as the training series
   std::uint64_t seed = 42;
   int threads = 1;
   static const options::Schema<SampleSettings>& Schema();
 };
-// Writes `path,t,<column>` rows to `out`; returns the number of paths.
+// Writes `path,t,<column>` rows (or a table's rows) to `out`; returns the number of paths (rows).
 std::size_t RunSynthSample(const SampleSettings& settings, const std::string& out);
 
 struct NamedPaths {
@@ -54,5 +56,20 @@ std::vector<std::string> RunSynthEvaluate(const RealSeries& real,
                                           const std::vector<NamedPaths>& synthetic,
                                           const EvaluateSettings& settings, const std::string& dir,
                                           const Provenance& provenance);
+
+// The real table a table generator learns from and is judged against.
+[[nodiscard]] credit::Table LoadRealTable(const std::string& path,
+                                          const std::vector<std::string>& categorical,
+                                          const std::vector<std::string>& columns);
+
+struct NamedTable {
+  std::string name;
+  credit::Table table;
+};
+// Judges each synthetic table against the real one, split as `split` says (the split its
+// generators were trained with): metrics.json and report.html in `dir`.
+std::vector<std::string> RunTableEvaluate(const credit::Table& real, const TableSplit& split,
+                                          const std::vector<NamedTable>& synthetic,
+                                          const std::string& dir, const Provenance& provenance);
 
 }  // namespace finml::synth

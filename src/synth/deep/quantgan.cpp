@@ -30,12 +30,15 @@ struct TemporalBlockImpl : torch::nn::Module {
   TemporalBlockImpl(std::int64_t in, std::int64_t hidden, std::int64_t dilation)
       : dilation_(dilation),
         dilated_(register_module(
-            "dilated", torch::nn::Conv1d(torch::nn::Conv1dOptions(in, hidden, 2).dilation(dilation)))),
-        pointwise_(register_module("pointwise", torch::nn::Conv1d(torch::nn::Conv1dOptions(hidden, hidden, 1)))),
+            "dilated",
+            torch::nn::Conv1d(torch::nn::Conv1dOptions(in, hidden, 2).dilation(dilation)))),
+        pointwise_(register_module("pointwise",
+                                   torch::nn::Conv1d(torch::nn::Conv1dOptions(hidden, hidden, 1)))),
         act1_(register_module("act1", torch::nn::PReLU())),
         act2_(register_module("act2", torch::nn::PReLU())) {
     if (in != hidden)
-      residual_ = register_module("residual", torch::nn::Conv1d(torch::nn::Conv1dOptions(in, hidden, 1)));
+      residual_ =
+          register_module("residual", torch::nn::Conv1d(torch::nn::Conv1dOptions(in, hidden, 1)));
   }
 
   // (output for the next block, skip) both of length L - dilation.
@@ -57,8 +60,9 @@ TORCH_MODULE(TemporalBlock);
 struct TcnImpl : torch::nn::Module {
   TcnImpl(std::int64_t in, std::int64_t hidden, std::int64_t out) {
     for (std::int64_t b = 0; b < kBlocks; ++b)
-      blocks_.push_back(register_module(fmt::format("block{}", b),
-                                        TemporalBlock(b == 0 ? in : hidden, hidden, std::int64_t{1} << b)));
+      blocks_.push_back(
+          register_module(fmt::format("block{}", b),
+                          TemporalBlock(b == 0 ? in : hidden, hidden, std::int64_t{1} << b)));
     head_ = register_module("head", torch::nn::Conv1d(torch::nn::Conv1dOptions(hidden, out, 1)));
   }
 
@@ -111,8 +115,12 @@ class QuantGan final : public SeriesGenerator {
     for (const double v : u) ss += (v - shift_) * (v - shift_);
     scale_ = std::sqrt(ss / n);
     std::vector<float> normalised(u.size());
-    for (std::size_t i = 0; i < u.size(); ++i) normalised[i] = static_cast<float>((u[i] - shift_) / scale_);
-    const torch::Tensor series = torch::from_blob(normalised.data(), {static_cast<std::int64_t>(normalised.size())}, torch::kFloat).clone();
+    for (std::size_t i = 0; i < u.size(); ++i)
+      normalised[i] = static_cast<float>((u[i] - shift_) / scale_);
+    const torch::Tensor series =
+        torch::from_blob(normalised.data(), {static_cast<std::int64_t>(normalised.size())},
+                         torch::kFloat)
+            .clone();
     std::vector<std::int64_t> starts;
     for (std::size_t t = 0; t + window <= u.size(); t += static_cast<std::size_t>(q.stride))
       starts.push_back(static_cast<std::int64_t>(t));
@@ -131,11 +139,14 @@ class QuantGan final : public SeriesGenerator {
     double wasserstein_sum = 0;
     std::int64_t critic_updates = 0;
 
-    const auto noise = [&](std::int64_t b) { return torch::randn({b, q.noise, q.window + kReceptiveField - 1}); };
+    const auto noise = [&](std::int64_t b) {
+      return torch::randn({b, q.noise, q.window + kReceptiveField - 1});
+    };
     const train::deep::BatchLoss step = [&](const torch::Tensor& rows) -> torch::Tensor {
       // The loop hands critic_steps batches of real windows; the critic learns from each.
       for (std::int64_t c = 0; c * batch < rows.size(0); ++c) {
-        const torch::Tensor real = windows.index_select(0, rows.slice(0, c * batch, std::min(rows.size(0), (c + 1) * batch)));
+        const torch::Tensor real = windows.index_select(
+            0, rows.slice(0, c * batch, std::min(rows.size(0), (c + 1) * batch)));
         const std::int64_t b = real.size(0);
         torch::Tensor fake;
         {
@@ -145,9 +156,11 @@ class QuantGan final : public SeriesGenerator {
         const torch::Tensor mix = torch::rand({b, 1, 1});
         torch::Tensor between = (mix * real + (1 - mix) * fake).requires_grad_(true);
         const torch::Tensor score_between = critic_->forward(between).mean({1, 2});
-        const torch::Tensor gradient = torch::autograd::grad({score_between.sum()}, {between}, {}, true, true)[0];
+        const torch::Tensor gradient =
+            torch::autograd::grad({score_between.sum()}, {between}, {}, true, true)[0];
         const torch::Tensor penalty = (gradient.flatten(1).norm(2, 1) - 1).pow(2).mean();
-        const torch::Tensor distance = critic_->forward(real).mean() - critic_->forward(fake).mean();
+        const torch::Tensor distance =
+            critic_->forward(real).mean() - critic_->forward(fake).mean();
         const torch::Tensor loss = -distance + q.gradient_penalty * penalty;
         c_opt->zero_grad();
         loss.backward();
@@ -155,7 +168,8 @@ class QuantGan final : public SeriesGenerator {
         wasserstein_sum += distance.item<double>();
         ++critic_updates;
       }
-      for (auto& group : c_opt->param_groups()) group.options().set_lr(g_opt->param_groups()[0].options().get_lr());
+      for (auto& group : c_opt->param_groups())
+        group.options().set_lr(g_opt->param_groups()[0].options().get_lr());
       return -critic_->forward(generator_->forward(noise(batch))).mean();
     };
 
@@ -182,9 +196,11 @@ class QuantGan final : public SeriesGenerator {
     const auto result = train::deep::TrainLoop(*generator_, windows.size(0), counted_step, nullptr,
                                                loop, rng, torch::kCPU, g_opt.get());
     for (std::size_t e = 0; e < result.history.size(); ++e)
-      history_.push_back({{"epoch", e + 1},
-                          {"generator_loss", result.history[e].train},
-                          {"wasserstein", counted[e] > 0 ? wasserstein[e] / static_cast<double>(counted[e]) : 0.0}});
+      history_.push_back(
+          {{"epoch", e + 1},
+           {"generator_loss", result.history[e].train},
+           {"wasserstein",
+            counted[e] > 0 ? wasserstein[e] / static_cast<double>(counted[e]) : 0.0}});
     generator_->eval();
   }
 
@@ -196,10 +212,10 @@ class QuantGan final : public SeriesGenerator {
     constexpr std::size_t kChunk = 16;
     for (std::size_t first = 0; first < n; first += kChunk) {
       const std::size_t count = std::min(kChunk, n - first);
-      const torch::Tensor z = torch::randn(
-          {static_cast<std::int64_t>(count), settings_.quantgan.noise,
-           static_cast<std::int64_t>(length) + kReceptiveField - 1},
-          gen);
+      const torch::Tensor z =
+          torch::randn({static_cast<std::int64_t>(count), settings_.quantgan.noise,
+                        static_cast<std::int64_t>(length) + kReceptiveField - 1},
+                       gen);
       const torch::Tensor out = generator_->forward(z).squeeze(1).to(torch::kDouble).contiguous();
       const double* p = out.data_ptr<double>();
       for (std::size_t i = 0; i < count; ++i) {
@@ -213,7 +229,10 @@ class QuantGan final : public SeriesGenerator {
   }
 
   nlohmann::json State() const override {
-    return {{"lambert_w", lambert_.ToJson()}, {"shift", shift_}, {"scale", scale_}, {"weights", "generator.pt"}};
+    return {{"lambert_w", lambert_.ToJson()},
+            {"shift", shift_},
+            {"scale", scale_},
+            {"weights", "generator.pt"}};
   }
   void SaveFiles(const std::string& dir) const override {
     train::deep::SaveWeights(*generator_, dir + "/generator.pt");
@@ -224,7 +243,8 @@ class QuantGan final : public SeriesGenerator {
       shift_ = state.at("shift").get<double>();
       scale_ = state.at("scale").get<double>();
     } catch (const nlohmann::json::exception& e) {
-      throw InvalidInput(fmt::format("{}/model.json: the quantgan state is incomplete ({})", dir, e.what()));
+      throw InvalidInput(
+          fmt::format("{}/model.json: the quantgan state is incomplete ({})", dir, e.what()));
     }
     FINML_REQUIRE(std::isfinite(shift_) && scale_ > 0 && std::isfinite(scale_),
                   "{}/model.json: the quantgan scale is out of range", dir);
