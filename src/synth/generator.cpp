@@ -154,6 +154,23 @@ const options::Schema<QuantGanSettings>& QuantGanSettings::Schema() {
   return schema;
 }
 
+const options::Schema<CtganSettings>& CtganSettings::Schema() {
+  static const auto schema = [] {
+    using C = CtganSettings;
+    options::Schema<C> s;
+    s.Add("embedding", &C::embedding, "ctgan: noise dimensions").Min(1).Max(4096);
+    s.Add("width", &C::width, "ctgan: units of each generator and critic layer").Min(2).Max(8192);
+    s.Add("pac", &C::pac, "ctgan: rows the critic judges together (must divide the batch)").Min(1).Max(64);
+    s.Add("max_modes", &C::max_modes, "ctgan: Gaussian-mixture modes per continuous column").Min(1).Max(50);
+    s.Add("discrete_limit", &C::discrete_limit,
+          "ctgan: whole-number columns with at most this many distinct values are discrete")
+        .Min(0)
+        .Max(1000);
+    return s;
+  }();
+  return schema;
+}
+
 const options::Schema<SynthSettings>& SynthSettings::Schema() {
   static const auto schema = [] {
     using S = SynthSettings;
@@ -170,6 +187,10 @@ const options::Schema<SynthSettings>& SynthSettings::Schema() {
     s.Add("categorical", &S::categorical, "tables: columns to read as categories even if numeric");
     s.Add("columns", &S::columns, "tables: the columns to learn (default: all)");
     s.Embed(&S::quantgan, QuantGanSettings::Schema());
+    s.Embed(&S::ctgan, CtganSettings::Schema());
+    s.Rule(
+        "pac", [](const S& x) { return x.model != SynthModelKind::kCtgan || x.loop.batch % x.ctgan.pac == 0; },
+        "the batch must be a multiple of pac (fix: --batch 64 --pac 8, or --batch 500 --pac 10)");
     s.Embed(&S::loop, train::LoopOptions::Schema());
     return s;
   }();
@@ -177,7 +198,8 @@ const options::Schema<SynthSettings>& SynthSettings::Schema() {
 }
 
 bool IsTableModel(SynthModelKind model) {
-  return model == SynthModelKind::kMarginals || model == SynthModelKind::kCopula;
+  return model == SynthModelKind::kCtgan || model == SynthModelKind::kMarginals ||
+         model == SynthModelKind::kCopula;
 }
 
 std::unique_ptr<SeriesGenerator> MakeSeriesGenerator(const SynthSettings& s) {
@@ -200,6 +222,9 @@ std::unique_ptr<TableGenerator> MakeTableGenerator(const SynthSettings& s) {
       return MakeMarginalsGenerator();
     case SynthModelKind::kCopula:
       return MakeCopulaGenerator();
+    case SynthModelKind::kCtgan:
+      return std::unique_ptr<TableGenerator>(
+          FINML_MODULE_FUNCTION(Module::kTorch, finml_torch_make_ctgan)(s));
     default:
       throw InvalidInput(fmt::format("{} makes paths of returns, not tables", EnumName(s.model)));
   }

@@ -4,7 +4,11 @@
 //              Lambert W-Gaussianised returns (libfinml_torch.so)
 //   garch      GARCH(1,1) with standardised Student-t innovations (risk/garch.hpp), simulated
 //   bootstrap  Politis-Romano stationary block bootstrap of the real returns
-// Tables (synth/table.hpp): marginals, copula.
+// Tables (synth/table.hpp):
+//   ctgan      Xu et al. 2019: mode-specific normalisation, conditional vectors and
+//              training-by-sampling, a residual generator and a PacGAN critic, WGAN-GP
+//              (libfinml_torch.so)
+//   marginals, copula   the baselines
 // A fitted generator saves to a directory (model.json, and weights for the networks) and samples
 // from a seed.
 #pragma once
@@ -25,7 +29,7 @@
 
 namespace finml::synth {
 
-enum class SynthModelKind { kQuantGan, kGarch, kBootstrap, kMarginals, kCopula };
+enum class SynthModelKind { kQuantGan, kGarch, kBootstrap, kCtgan, kMarginals, kCopula };
 
 // Whether the model makes table rows (else paths of log returns).
 [[nodiscard]] bool IsTableModel(SynthModelKind model);
@@ -41,6 +45,15 @@ struct QuantGanSettings {
   static const options::Schema<QuantGanSettings>& Schema();
 };
 
+struct CtganSettings {
+  std::int64_t embedding = 128;     // noise dimensions
+  std::int64_t width = 256;         // units of the generator's residual and the critic's layers
+  std::int64_t pac = 8;             // rows the critic judges together (PacGAN); divides the batch
+  std::int64_t max_modes = 10;      // Gaussian-mixture modes per continuous column
+  std::int64_t discrete_limit = 10;  // whole-number columns with at most this many values are discrete
+  static const options::Schema<CtganSettings>& Schema();
+};
+
 struct SynthSettings {
   std::string data;                      // prices or returns CSV; a table for table models
   std::string column;                    // its value column (empty: the only one)
@@ -53,6 +66,7 @@ struct SynthSettings {
   int threads = 1;
   double block = 20;  // bootstrap: mean block length in days
   QuantGanSettings quantgan;
+  CtganSettings ctgan;
   train::LoopOptions loop = [] {
     train::LoopOptions o;
     o.epochs = 30;
@@ -108,10 +122,11 @@ void WritePaths(const Paths& paths, const std::string& column, const std::string
 
 }  // namespace finml::synth
 
-// The torch module's generator (src/synth/deep/quantgan.cpp).
+// The torch module's generators (src/synth/deep/).
 extern "C" {
 finml::synth::SeriesGenerator* finml_torch_make_quantgan(
     const finml::synth::SynthSettings& settings);
+finml::synth::TableGenerator* finml_torch_make_ctgan(const finml::synth::SynthSettings& settings);
 }
 
 template <>
@@ -121,6 +136,7 @@ struct finml::EnumNames<finml::synth::SynthModelKind> {
       {finml::synth::SynthModelKind::kQuantGan, "quantgan"},
       {finml::synth::SynthModelKind::kGarch, "garch"},
       {finml::synth::SynthModelKind::kBootstrap, "bootstrap"},
+      {finml::synth::SynthModelKind::kCtgan, "ctgan"},
       {finml::synth::SynthModelKind::kMarginals, "marginals"},
       {finml::synth::SynthModelKind::kCopula, "copula"}};
 };
