@@ -18,6 +18,8 @@
 // finml_bench --nlp_run=MODEL_DIR --nlp_texts=CSV [--nlp_out=FILE] [--nlp_reps=R] [--nlp_train=N]
 //             [--nlp_epochs=E] [--nlp_ids=FILE]
 //   the financial-NLP comparison with bench/peer_nlp.py; see bench_nlp.hpp
+// finml_bench --synth_run=PRICES_CSV [--synth_out=FILE] [--synth_hidden=H] [--synth_returns=F]
+//   the QuantGAN comparison with bench/peer_quantgan.py; see bench_synth.hpp
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
@@ -36,6 +38,7 @@
 #include "bench_portfolio.hpp"
 #include "bench_rl.hpp"
 #include "bench_serve.hpp"
+#include "bench_synth.hpp"
 
 int main(int argc, char** argv) {
   namespace fs = std::filesystem;
@@ -44,6 +47,7 @@ int main(int argc, char** argv) {
   int portfolio_reps = 3;
   finml_bench::RlOptions rl;
   finml_bench::NlpOptions nlp;
+  finml_bench::SynthOptions synth;
   std::string generate_dir, data_dir, deep_generate, deep_run, deep_step, deep_trace, deep_only,
       deep_impl = "fused";
   std::vector<char*> rest;
@@ -79,6 +83,14 @@ int main(int argc, char** argv) {
       rl.reps = std::stoi(std::string(arg.substr(arg.find('=') + 1)));
     } else if (arg.starts_with("--rl_learn=")) {
       rl.learn = std::stoul(std::string(arg.substr(arg.find('=') + 1)));
+    } else if (arg.starts_with("--synth_run=")) {
+      synth.prices = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--synth_out=")) {
+      synth.out = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--synth_returns=")) {
+      synth.returns = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--synth_hidden=")) {
+      synth.hidden = std::stol(std::string(arg.substr(arg.find('=') + 1)));
     } else if (arg.starts_with("--nlp_run=")) {
       nlp.model = arg.substr(arg.find('=') + 1);
     } else if (arg.starts_with("--nlp_texts=")) {
@@ -129,6 +141,10 @@ int main(int argc, char** argv) {
     if (!nlp.model.empty()) {
       if (nlp.texts.empty()) throw std::invalid_argument("--nlp_run needs --nlp_texts=CSV");
       finml_bench::RunNlp(nlp);
+      return 0;
+    }
+    if (!synth.prices.empty()) {
+      finml_bench::RunSynth(synth);
       return 0;
     }
     if (!serve_floor.empty()) {

@@ -8,6 +8,7 @@
 #include "finml/run/risk_experiment.hpp"
 #include "finml/run/rl_experiment.hpp"
 #include "finml/run/runner.hpp"
+#include "finml/run/synth_experiment.hpp"
 
 namespace finml::cli {
 namespace {
@@ -87,6 +88,14 @@ int RunRun(const RunCommandOptions& o, const std::string& command_line) {
       if (o.print_config) return print(nlp.ToJson());
       const std::string dir = run::RunNlpExperiment(nlp, o.out_dir, command_line, o.overwrite,
                                                     Progress::TerminalAttached());
+      std::printf("report: %s/report.html\nmetrics: %s/metrics.json\n", dir.c_str(), dir.c_str());
+      return 0;
+    }
+    if (task == "synth") {
+      const auto synth = run::ParseSynthExperiment(root, o.experiment);
+      if (o.print_config) return print(synth.ToJson());
+      const std::string dir = run::RunSynthExperiment(synth, o.out_dir, command_line, o.overwrite,
+                                                      Progress::TerminalAttached());
       std::printf("report: %s/report.html\nmetrics: %s/metrics.json\n", dir.c_str(), dir.c_str());
       return 0;
     }

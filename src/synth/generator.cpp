@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -160,8 +161,12 @@ const options::Schema<CtganSettings>& CtganSettings::Schema() {
     options::Schema<C> s;
     s.Add("embedding", &C::embedding, "ctgan: noise dimensions").Min(1).Max(4096);
     s.Add("width", &C::width, "ctgan: units of each generator and critic layer").Min(2).Max(8192);
-    s.Add("pac", &C::pac, "ctgan: rows the critic judges together (must divide the batch)").Min(1).Max(64);
-    s.Add("max_modes", &C::max_modes, "ctgan: Gaussian-mixture modes per continuous column").Min(1).Max(50);
+    s.Add("pac", &C::pac, "ctgan: rows the critic judges together (must divide the batch)")
+        .Min(1)
+        .Max(64);
+    s.Add("max_modes", &C::max_modes, "ctgan: Gaussian-mixture modes per continuous column")
+        .Min(1)
+        .Max(50);
     s.Add("discrete_limit", &C::discrete_limit,
           "ctgan: whole-number columns with at most this many distinct values are discrete")
         .Min(0)
@@ -189,7 +194,10 @@ const options::Schema<SynthSettings>& SynthSettings::Schema() {
     s.Embed(&S::quantgan, QuantGanSettings::Schema());
     s.Embed(&S::ctgan, CtganSettings::Schema());
     s.Rule(
-        "pac", [](const S& x) { return x.model != SynthModelKind::kCtgan || x.loop.batch % x.ctgan.pac == 0; },
+        "pac",
+        [](const S& x) {
+          return x.model != SynthModelKind::kCtgan || x.loop.batch % x.ctgan.pac == 0;
+        },
         "the batch must be a multiple of pac (fix: --batch 64 --pac 8, or --batch 500 --pac 10)");
     s.Embed(&S::loop, train::LoopOptions::Schema());
     return s;
@@ -258,6 +266,8 @@ void SaveGenerator(const TableGenerator& generator, const SynthSettings& setting
 SavedGenerator SavedGenerator::Load(const std::string& dir) {
   const std::string path = dir + "/model.json";
   SavedGenerator saved;
+  FINML_REQUIRE(std::filesystem::is_regular_file(path),
+                "{}: no model.json there (fix: a directory from finml synth train)", dir);
   try {
     saved.manifest = nlohmann::json::parse(ReadFile(path));
   } catch (const nlohmann::json::exception& e) {

@@ -40,7 +40,8 @@ void FitMixture(const std::vector<double>& x, std::size_t max_modes, EncodedColu
           r[i * k + j] = c.weights[j] * std::exp(-0.5 * z * z) / c.sds[j];
           total += r[i * k + j];
         }
-        for (std::size_t j = 0; j < k; ++j) r[i * k + j] = total > 0 ? r[i * k + j] / total : 1.0 / static_cast<double>(k);
+        for (std::size_t j = 0; j < k; ++j)
+          r[i * k + j] = total > 0 ? r[i * k + j] / total : 1.0 / static_cast<double>(k);
       }
       double change = 0;
       for (std::size_t j = 0; j < k; ++j) {
@@ -50,7 +51,8 @@ void FitMixture(const std::vector<double>& x, std::size_t max_modes, EncodedColu
           s += r[i * k + j] * x[i];
         }
         const double mean = n > 0 ? s / n : c.means[j];
-        for (std::size_t i = 0; i < x.size(); ++i) ss += r[i * k + j] * (x[i] - mean) * (x[i] - mean);
+        for (std::size_t i = 0; i < x.size(); ++i)
+          ss += r[i * k + j] * (x[i] - mean) * (x[i] - mean);
         change = std::max(change, std::abs(mean - c.means[j]) / range);
         c.means[j] = mean;
         c.sds[j] = std::max(n > 0 ? std::sqrt(ss / n) : c.sds[j], 1e-3 * range);
@@ -76,8 +78,8 @@ void FitMixture(const std::vector<double>& x, std::size_t max_modes, EncodedColu
 
 }  // namespace
 
-TableEncoding TableEncoding::Fit(const credit::Table& table, std::size_t max_modes, std::size_t discrete_limit,
-                                 std::uint64_t /*seed*/) {
+TableEncoding TableEncoding::Fit(const credit::Table& table, std::size_t max_modes,
+                                 std::size_t discrete_limit, std::uint64_t /*seed*/) {
   TableEncoding e;
   for (const auto& col : table.columns) {
     EncodedColumn c;
@@ -100,7 +102,8 @@ TableEncoding TableEncoding::Fit(const credit::Table& table, std::size_t max_mod
         counts[col.labels[r]] += 1;
       }
     }
-    FINML_REQUIRE(missing < table.rows, "column '{}' has no values to learn from (fix: drop it)", col.name);
+    FINML_REQUIRE(missing < table.rows, "column '{}' has no values to learn from (fix: drop it)",
+                  col.name);
     c.missing = static_cast<double>(missing) / static_cast<double>(table.rows);
     c.discrete = !c.numeric || (whole && counts.size() <= discrete_limit);
     if (c.discrete) {
@@ -109,21 +112,21 @@ TableEncoding TableEncoding::Fit(const credit::Table& table, std::size_t max_mod
         c.category_counts.push_back(n);
       }
       if (c.numeric)  // numeric order, not text order
-        {
-          std::vector<std::size_t> order(c.categories.size());
-          std::iota(order.begin(), order.end(), 0);
-          std::sort(order.begin(), order.end(), [&](auto a, auto b) {
-            return std::stod(c.categories[a]) < std::stod(c.categories[b]);
-          });
-          std::vector<std::string> cats;
-          std::vector<double> cnt;
-          for (const auto i : order) {
-            cats.push_back(c.categories[i]);
-            cnt.push_back(c.category_counts[i]);
-          }
-          c.categories = cats;
-          c.category_counts = cnt;
+      {
+        std::vector<std::size_t> order(c.categories.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::sort(order.begin(), order.end(), [&](auto a, auto b) {
+          return std::stod(c.categories[a]) < std::stod(c.categories[b]);
+        });
+        std::vector<std::string> cats;
+        std::vector<double> cnt;
+        for (const auto i : order) {
+          cats.push_back(c.categories[i]);
+          cnt.push_back(c.category_counts[i]);
         }
+        c.categories = cats;
+        c.category_counts = cnt;
+      }
     } else {
       FitMixture(values, max_modes, c);
     }
@@ -192,14 +195,16 @@ std::vector<float> TableEncoding::Encode(const credit::Table& table, std::mt1993
       }
       std::discrete_distribution<std::size_t> pick(posterior.begin(), posterior.end());
       const std::size_t j = pick(rng);
-      x[r * width_ + alpha.start] = static_cast<float>(std::clamp((v - c.means[j]) / (4 * c.sds[j]), -0.99, 0.99));
+      x[r * width_ + alpha.start] =
+          static_cast<float>(std::clamp((v - c.means[j]) / (4 * c.sds[j]), -0.99, 0.99));
       x[r * width_ + modes.start + j] = 1.0F;
     }
   }
   return x;
 }
 
-credit::Table TableEncoding::Decode(const std::vector<float>& x, std::size_t rows, std::mt19937_64& rng) const {
+credit::Table TableEncoding::Decode(const std::vector<float>& x, std::size_t rows,
+                                    std::mt19937_64& rng) const {
   credit::Table t;
   t.source = "synthetic";
   t.rows = rows;
@@ -217,11 +222,14 @@ credit::Table TableEncoding::Decode(const std::vector<float>& x, std::size_t row
       const bool absent = c.missing > 0 && missing(rng);
       if (c.discrete) {
         const std::string& label = c.categories[argmax(spans_[column_spans_[ci][0]], r)];
-        if (c.numeric) col.numbers.push_back(absent ? std::nan("") : std::stod(label));
-        else col.labels.push_back(absent ? std::string() : label);
+        if (c.numeric)
+          col.numbers.push_back(absent ? std::nan("") : std::stod(label));
+        else
+          col.labels.push_back(absent ? std::string() : label);
         continue;
       }
-      const double a = std::clamp(static_cast<double>(x[r * width_ + spans_[column_spans_[ci][0]].start]), -1.0, 1.0);
+      const double a = std::clamp(
+          static_cast<double>(x[r * width_ + spans_[column_spans_[ci][0]].start]), -1.0, 1.0);
       const std::size_t j = argmax(spans_[column_spans_[ci][1]], r);
       col.numbers.push_back(absent ? std::nan("") : c.means[j] + 4 * c.sds[j] * a);
     }
@@ -259,18 +267,21 @@ TableEncoding TableEncoding::FromJson(const nlohmann::json& j, const std::string
       col.means = c.at("means").get<std::vector<double>>();
       col.sds = c.at("sds").get<std::vector<double>>();
       col.missing = c.at("missing").get<double>();
-      const bool ok = col.discrete ? !col.categories.empty() && col.category_counts.size() == col.categories.size()
-                                   : !col.weights.empty() && col.means.size() == col.weights.size() &&
-                                         col.sds.size() == col.weights.size() &&
-                                         std::all_of(col.sds.begin(), col.sds.end(), [](double s) { return s > 0 && std::isfinite(s); });
-      FINML_REQUIRE(ok && col.missing >= 0 && col.missing <= 1, "{}: column '{}' is damaged (fix: train the model again)",
-                    where, col.name);
+      const bool ok =
+          col.discrete
+              ? !col.categories.empty() && col.category_counts.size() == col.categories.size()
+              : !col.weights.empty() && col.means.size() == col.weights.size() &&
+                    col.sds.size() == col.weights.size() &&
+                    std::all_of(col.sds.begin(), col.sds.end(),
+                                [](double s) { return s > 0 && std::isfinite(s); });
+      FINML_REQUIRE(ok && col.missing >= 0 && col.missing <= 1,
+                    "{}: column '{}' is damaged (fix: train the model again)", where, col.name);
       if (col.discrete && col.numeric)
         for (const auto& label : col.categories) {
           char* end = nullptr;
           std::strtod(label.c_str(), &end);
-          FINML_REQUIRE(end && *end == '\0' && !label.empty(), "{}: column '{}' has a non-number category '{}'", where,
-                        col.name, label);
+          FINML_REQUIRE(end && *end == '\0' && !label.empty(),
+                        "{}: column '{}' has a non-number category '{}'", where, col.name, label);
         }
       e.columns_.push_back(std::move(col));
     }

@@ -16,17 +16,19 @@
 namespace finml::synth {
 namespace {
 
-double NormalQuantile(double p) { return risk::InnovationQuantile(risk::Innovations::kNormal, p, 0); }
+double NormalQuantile(double p) {
+  return risk::InnovationQuantile(risk::Innovations::kNormal, p, 0);
+}
 double NormalCdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 
 // One column's empirical distribution: sorted observed numbers, or categories with their shares.
 struct ColumnModel {
   std::string name;
   bool numeric = true, integral = true;
-  double missing = 0;            // share of missing cells, drawn independently
-  std::vector<double> sorted;    // numeric
+  double missing = 0;          // share of missing cells, drawn independently
+  std::vector<double> sorted;  // numeric
   std::vector<std::string> categories;
-  std::vector<double> upper;     // categorical: cumulative share up to and including each
+  std::vector<double> upper;  // categorical: cumulative share up to and including each
 
   static ColumnModel Fit(const credit::Column& c, std::size_t rows) {
     ColumnModel m;
@@ -46,11 +48,14 @@ struct ColumnModel {
     } else {
       std::map<std::string, std::size_t> counts;
       for (const auto& l : c.labels) {
-        if (l.empty()) ++missing;
-        else ++counts[l];
+        if (l.empty())
+          ++missing;
+        else
+          ++counts[l];
       }
       std::vector<std::pair<std::string, std::size_t>> order(counts.begin(), counts.end());
-      std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+      std::stable_sort(order.begin(), order.end(),
+                       [](const auto& a, const auto& b) { return a.second > b.second; });
       double total = 0;
       for (const auto& [label, count] : order) total += static_cast<double>(count);
       double running = 0;
@@ -78,7 +83,8 @@ struct ColumnModel {
   }
   const std::string& Category(double u) const {
     const auto it = std::upper_bound(upper.begin(), upper.end(), u);
-    return categories[std::min<std::size_t>(static_cast<std::size_t>(it - upper.begin()), categories.size() - 1)];
+    return categories[std::min<std::size_t>(static_cast<std::size_t>(it - upper.begin()),
+                                            categories.size() - 1)];
   }
   // A uniform score of an observed cell: the mid-rank of a number, or a random point in a
   // category's interval (ties broken at random keep the score uniform).
@@ -94,7 +100,8 @@ struct ColumnModel {
     }
     const std::string& l = c.labels[row];
     if (l.empty()) return unit(rng);
-    const auto i = static_cast<std::size_t>(std::find(categories.begin(), categories.end(), l) - categories.begin());
+    const auto i = static_cast<std::size_t>(std::find(categories.begin(), categories.end(), l) -
+                                            categories.begin());
     const double below = i == 0 ? 0.0 : upper[i - 1];
     return below + unit(rng) * (upper[i] - below);
   }
@@ -126,11 +133,13 @@ struct ColumnModel {
     } catch (const nlohmann::json::exception& e) {
       throw InvalidInput(fmt::format("{}: a column is incomplete ({})", where, e.what()));
     }
-    const bool ok = m.missing >= 0 && m.missing <= 1 &&
-                    (m.numeric ? !m.sorted.empty() && std::is_sorted(m.sorted.begin(), m.sorted.end()) &&
-                                     std::all_of(m.sorted.begin(), m.sorted.end(), [](double v) { return std::isfinite(v); })
-                               : !m.categories.empty() && m.upper.size() == m.categories.size() &&
-                                     std::is_sorted(m.upper.begin(), m.upper.end()) && m.upper.back() == 1.0);
+    const bool ok =
+        m.missing >= 0 && m.missing <= 1 &&
+        (m.numeric ? !m.sorted.empty() && std::is_sorted(m.sorted.begin(), m.sorted.end()) &&
+                         std::all_of(m.sorted.begin(), m.sorted.end(),
+                                     [](double v) { return std::isfinite(v); })
+                   : !m.categories.empty() && m.upper.size() == m.categories.size() &&
+                         std::is_sorted(m.upper.begin(), m.upper.end()) && m.upper.back() == 1.0);
     FINML_REQUIRE(ok, "{}: column '{}' is damaged (fix: train the model again)", where, m.name);
     return m;
   }
@@ -144,25 +153,30 @@ credit::Table EmptyLike(const std::vector<ColumnModel>& models, std::size_t n) {
     credit::Column c;
     c.name = m.name;
     c.kind = m.numeric ? credit::ColumnKind::kNumeric : credit::ColumnKind::kCategorical;
-    if (m.numeric) c.numbers.assign(n, 0.0);
-    else c.labels.assign(n, "");
+    if (m.numeric)
+      c.numbers.assign(n, 0.0);
+    else
+      c.labels.assign(n, "");
     t.columns.push_back(std::move(c));
   }
   return t;
 }
 
-void Put(credit::Table& t, const std::vector<ColumnModel>& models, std::size_t row, std::size_t col, double u,
-         std::mt19937_64& rng) {
+void Put(credit::Table& t, const std::vector<ColumnModel>& models, std::size_t row, std::size_t col,
+         double u, std::mt19937_64& rng) {
   const ColumnModel& m = models[col];
   std::bernoulli_distribution missing(m.missing);
   const bool absent = m.missing > 0 && missing(rng);
-  if (m.numeric) t.columns[col].numbers[row] = absent ? std::nan("") : m.Number(u);
-  else t.columns[col].labels[row] = absent ? std::string() : m.Category(u);
+  if (m.numeric)
+    t.columns[col].numbers[row] = absent ? std::nan("") : m.Number(u);
+  else
+    t.columns[col].labels[row] = absent ? std::string() : m.Category(u);
 }
 
 std::vector<ColumnModel> LoadColumns(const nlohmann::json& state, const std::string& where) {
-  FINML_REQUIRE(state.contains("columns") && state["columns"].is_array() && !state["columns"].empty(),
-                "{}: no columns (fix: train the model again)", where);
+  FINML_REQUIRE(
+      state.contains("columns") && state["columns"].is_array() && !state["columns"].empty(),
+      "{}: no columns (fix: train the model again)", where);
   std::vector<ColumnModel> models;
   for (const auto& c : state["columns"]) models.push_back(ColumnModel::FromJson(c, where));
   return models;
@@ -226,14 +240,16 @@ class CopulaGenerator final : public TableGenerator {
           // Indicator of a category with share q: 1 scores in (1 - q, 1), 0 in (0, 1 - q).
           const double q = Share(m, at.category), cut = 1 - q;
           const std::string& label = c.labels[r];
-          u = label.empty() ? unit(rng)
-                            : (label == m.categories[at.category] ? cut + unit(rng) * q : unit(rng) * cut);
+          u = label.empty()
+                  ? unit(rng)
+                  : (label == m.categories[at.category] ? cut + unit(rng) * q : unit(rng) * cut);
         }
         z(static_cast<Eigen::Index>(r), l) = NormalQuantile(std::clamp(u, 1e-6, 1 - 1e-6));
       }
     }
     Eigen::MatrixXd centred = z.rowwise() - z.colwise().mean();
-    Eigen::MatrixXd cov = centred.transpose() * centred / std::max<double>(1.0, static_cast<double>(train.rows) - 1);
+    Eigen::MatrixXd cov =
+        centred.transpose() * centred / std::max<double>(1.0, static_cast<double>(train.rows) - 1);
     const Eigen::VectorXd sd = cov.diagonal().cwiseSqrt();
     correlation_ = cov.cwiseQuotient(sd * sd.transpose());
     // A little shrinkage keeps the matrix positive definite when columns are collinear (one-hot
@@ -271,7 +287,8 @@ class CopulaGenerator final : public TableGenerator {
         const ColumnModel& m = models_[c];
         if (m.numeric) continue;
         std::bernoulli_distribution missing(m.missing);
-        t.columns[c].labels[r] = m.missing > 0 && missing(rng) ? std::string() : m.categories[chosen[c]];
+        t.columns[c].labels[r] =
+            m.missing > 0 && missing(rng) ? std::string() : m.categories[chosen[c]];
       }
     }
     return t;
@@ -287,25 +304,32 @@ class CopulaGenerator final : public TableGenerator {
     try {
       flat = state.at("correlation").get<std::vector<double>>();
     } catch (const nlohmann::json::exception& e) {
-      throw InvalidInput(fmt::format("{}: the copula's correlation is missing ({})", where, e.what()));
+      throw InvalidInput(
+          fmt::format("{}: the copula's correlation is missing ({})", where, e.what()));
     }
     const std::size_t p = Latents().size();
     FINML_REQUIRE(flat.size() == p * p,
-                  "{}: the correlation matrix has {} entries for {} latent columns (fix: train the model again)",
+                  "{}: the correlation matrix has {} entries for {} latent columns (fix: train the "
+                  "model again)",
                   where, flat.size(), p);
     const auto side = static_cast<Eigen::Index>(p);
     correlation_ = Eigen::Map<const Eigen::MatrixXd>(flat.data(), side, side);
     FINML_REQUIRE(correlation_.allFinite() && correlation_.isApprox(correlation_.transpose()) &&
                       correlation_.llt().info() == Eigen::Success,
-                  "{}: the correlation matrix is not symmetric positive definite (fix: train the model again)", where);
+                  "{}: the correlation matrix is not symmetric positive definite (fix: train the "
+                  "model again)",
+                  where);
   }
 
  private:
-  static double Share(const ColumnModel& m, std::size_t k) { return m.upper[k] - (k == 0 ? 0.0 : m.upper[k - 1]); }
+  static double Share(const ColumnModel& m, std::size_t k) {
+    return m.upper[k] - (k == 0 ? 0.0 : m.upper[k - 1]);
+  }
   std::vector<Latent> Latents() const {
     std::vector<Latent> out;
     for (std::size_t c = 0; c < models_.size(); ++c) {
-      if (models_[c].numeric) out.push_back({c, 0});
+      if (models_[c].numeric)
+        out.push_back({c, 0});
       else
         for (std::size_t k = 0; k < models_[c].categories.size(); ++k) out.push_back({c, k});
     }
@@ -322,7 +346,8 @@ const options::Schema<TableSplit>& TableSplit::Schema() {
   static const auto schema = [] {
     using S = TableSplit;
     options::Schema<S> s;
-    s.Add("target", &S::target, "tables: the label column (stratifies the hold-out; ML efficacy predicts it)");
+    s.Add("target", &S::target,
+          "tables: the label column (stratifies the hold-out; ML efficacy predicts it)");
     s.Add("positive", &S::positive, "tables: the target's positive class (default: the minority)");
     s.Add("holdout", &S::holdout, "tables: share of the real rows held out from every generator")
         .Above(0)
@@ -342,16 +367,20 @@ credit::Table SelectRows(const credit::Table& table, const std::vector<std::size
     s.name = c.name;
     s.kind = c.kind;
     for (const auto r : rows) {
-      if (c.kind == credit::ColumnKind::kNumeric) s.numbers.push_back(c.numbers[r]);
-      else s.labels.push_back(c.labels[r]);
+      if (c.kind == credit::ColumnKind::kNumeric)
+        s.numbers.push_back(c.numbers[r]);
+      else
+        s.labels.push_back(c.labels[r]);
     }
     out.columns.push_back(std::move(s));
   }
   return out;
 }
 
-std::pair<credit::Table, credit::Table> SplitTable(const credit::Table& table, const TableSplit& split) {
-  FINML_REQUIRE(table.rows >= 20, "{}: {} rows are too few to split (fix: at least 20)", table.source, table.rows);
+std::pair<credit::Table, credit::Table> SplitTable(const credit::Table& table,
+                                                   const TableSplit& split) {
+  FINML_REQUIRE(table.rows >= 20, "{}: {} rows are too few to split (fix: at least 20)",
+                table.source, table.rows);
   std::vector<int> strata(table.rows, 0);
   if (!split.target.empty()) strata = credit::ExtractTarget(table, split.target, split.positive).y;
   std::mt19937_64 rng(split.split_seed);
@@ -359,12 +388,17 @@ std::pair<credit::Table, credit::Table> SplitTable(const credit::Table& table, c
   return {SelectRows(table, kept), SelectRows(table, held)};
 }
 
-std::unique_ptr<TableGenerator> MakeMarginalsGenerator() { return std::make_unique<MarginalsGenerator>(); }
-std::unique_ptr<TableGenerator> MakeCopulaGenerator() { return std::make_unique<CopulaGenerator>(); }
+std::unique_ptr<TableGenerator> MakeMarginalsGenerator() {
+  return std::make_unique<MarginalsGenerator>();
+}
+std::unique_ptr<TableGenerator> MakeCopulaGenerator() {
+  return std::make_unique<CopulaGenerator>();
+}
 
 void WriteTable(const credit::Table& table, const std::string& path) {
   std::string out;
-  for (std::size_t c = 0; c < table.columns.size(); ++c) out += (c ? "," : "") + CsvField(table.columns[c].name);
+  for (std::size_t c = 0; c < table.columns.size(); ++c)
+    out += (c ? "," : "") + CsvField(table.columns[c].name);
   out += "\n";
   for (std::size_t r = 0; r < table.rows; ++r) {
     for (std::size_t c = 0; c < table.columns.size(); ++c) {

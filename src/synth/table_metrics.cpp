@@ -72,7 +72,8 @@ struct Encoder {
           x[at++] = std::isnan(v) ? 0.0 : (v - p.mean) / p.scale;
         } else {
           const auto it = std::lower_bound(p.categories.begin(), p.categories.end(), col.labels[r]);
-          if (it != p.categories.end() && *it == col.labels[r]) x[at + static_cast<std::size_t>(it - p.categories.begin())] = 1;
+          if (it != p.categories.end() && *it == col.labels[r])
+            x[at + static_cast<std::size_t>(it - p.categories.begin())] = 1;
           at += p.categories.size();
         }
       }
@@ -92,7 +93,8 @@ double Quantile(std::vector<double> v, double p) {
 
 // Distance from each row of `from` to its nearest row of `to` (brute force: tables of thousands of
 // rows take milliseconds).
-std::vector<double> NearestDistances(const std::vector<double>& from, const std::vector<double>& to, std::size_t width) {
+std::vector<double> NearestDistances(const std::vector<double>& from, const std::vector<double>& to,
+                                     std::size_t width) {
   const std::size_t n = width ? from.size() / width : 0, m = width ? to.size() / width : 0;
   std::vector<double> out(n, kNaN);
   for (std::size_t i = 0; i < n; ++i) {
@@ -114,7 +116,8 @@ std::vector<double> Correlations(const std::vector<double>& x, std::size_t n, st
   for (std::size_t r = 0; r < n; ++r)
     for (std::size_t c = 0; c < p; ++c) mean[c] += x[r * p + c] / static_cast<double>(n);
   for (std::size_t r = 0; r < n; ++r)
-    for (std::size_t c = 0; c < p; ++c) sd[c] += (x[r * p + c] - mean[c]) * (x[r * p + c] - mean[c]);
+    for (std::size_t c = 0; c < p; ++c)
+      sd[c] += (x[r * p + c] - mean[c]) * (x[r * p + c] - mean[c]);
   for (std::size_t a = 0; a < p; ++a)
     for (std::size_t b = a + 1; b < p; ++b) {
       double s = 0;
@@ -124,7 +127,8 @@ std::vector<double> Correlations(const std::vector<double>& x, std::size_t n, st
   return out;
 }
 
-double EfficacyAuc(const credit::Table& fit_on, const credit::Table& judge_on, const TableSplit& split) {
+double EfficacyAuc(const credit::Table& fit_on, const credit::Table& judge_on,
+                   const TableSplit& split) {
   const credit::Target judged = credit::ExtractTarget(judge_on, split.target, split.positive);
   std::vector<int> y(fit_on.rows);
   const auto& label = fit_on.Get(split.target);
@@ -176,15 +180,18 @@ double TotalVariation(const std::vector<std::string>& a, const std::vector<std::
   return 0.5 * d;
 }
 
-TableFidelity CompareTables(const credit::Table& train, const credit::Table& holdout, const credit::Table& synthetic,
-                            const TableSplit& split) {
+TableFidelity CompareTables(const credit::Table& train, const credit::Table& holdout,
+                            const credit::Table& synthetic, const TableSplit& split) {
   for (const auto& c : train.columns) {
-    FINML_REQUIRE(synthetic.Has(c.name), "{}: column '{}' of the real table is missing (fix: sample from a "
-                  "generator trained on this table)", synthetic.source, c.name);
-    FINML_REQUIRE(synthetic.Get(c.name).kind == c.kind, "{}: column '{}' holds {} where the real table has {}",
-                  synthetic.source, c.name,
-                  synthetic.Get(c.name).kind == credit::ColumnKind::kNumeric ? "numbers" : "categories",
-                  c.kind == credit::ColumnKind::kNumeric ? "numbers" : "categories");
+    FINML_REQUIRE(synthetic.Has(c.name),
+                  "{}: column '{}' of the real table is missing (fix: sample from a "
+                  "generator trained on this table)",
+                  synthetic.source, c.name);
+    FINML_REQUIRE(
+        synthetic.Get(c.name).kind == c.kind,
+        "{}: column '{}' holds {} where the real table has {}", synthetic.source, c.name,
+        synthetic.Get(c.name).kind == credit::ColumnKind::kNumeric ? "numbers" : "categories",
+        c.kind == credit::ColumnKind::kNumeric ? "numbers" : "categories");
   }
   // Synthetic columns in the real order, so one encoder fits both.
   credit::Table s;
@@ -211,13 +218,15 @@ TableFidelity CompareTables(const credit::Table& train, const credit::Table& hol
   for (std::size_t i = 0; i < ct.size(); ++i) diff += std::abs(ct[i] - cs[i]);
   f.correlation_difference = ct.empty() ? kNaN : diff / static_cast<double>(ct.size());
 
-  const std::vector<double> ds = NearestDistances(xs, xt, all.width), dh = NearestDistances(xh, xt, all.width);
+  const std::vector<double> ds = NearestDistances(xs, xt, all.width),
+                            dh = NearestDistances(xh, xt, all.width);
   f.dcr_synthetic_p5 = Quantile(ds, 0.05);
   f.dcr_holdout_p5 = Quantile(dh, 0.05);
   f.dcr_synthetic_median = Quantile(ds, 0.5);
   f.dcr_holdout_median = Quantile(dh, 0.5);
   f.exact_copies = ds.empty() ? 0.0
-                              : static_cast<double>(std::count(ds.begin(), ds.end(), 0.0)) / static_cast<double>(ds.size());
+                              : static_cast<double>(std::count(ds.begin(), ds.end(), 0.0)) /
+                                    static_cast<double>(ds.size());
 
   f.auc_real = f.auc_synthetic = kNaN;
   if (!split.target.empty()) {
@@ -228,9 +237,12 @@ TableFidelity CompareTables(const credit::Table& train, const credit::Table& hol
 }
 
 nlohmann::json TableFidelityJson(const TableFidelity& f) {
-  const auto number = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
+  const auto number = [](double v) {
+    return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
+  };
   nlohmann::json columns = nlohmann::json::object();
-  for (const auto& c : f.columns) columns[c.name] = {{c.numeric ? "ks" : "tvd", number(c.distance)}};
+  for (const auto& c : f.columns)
+    columns[c.name] = {{c.numeric ? "ks" : "tvd", number(c.distance)}};
   return {{"columns", columns},
           {"mean_column_distance", number(f.mean_column_distance)},
           {"correlation_difference", number(f.correlation_difference)},

@@ -471,3 +471,24 @@ finml_cli_test(nlp_experiment_runs 0 "^sentiment factor: 240 news items, 8 symbo
 finml_cli_test(nlp_pretrain_experiment 0 "^pretrained on 360 texts .40 held out., vocabulary" --
                $<TARGET_FILE:finml> run tests/cli/fixtures/nlp_pretrain.yaml
                --out ${FINML_CLI_OUT}/nlp_pretrain --overwrite)
+
+# Synthetic data (issue 19).
+add_test(NAME cli.synth_round_trip
+         COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/synth_round_trip.sh $<TARGET_FILE:finml>
+                 ${FINML_CLI_OUT}/synth WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+finml_cli_test(synth_experiment 0 "^garch: fitted to 8609 log returns.*\nbootstrap: fitted" --
+               $<TARGET_FILE:finml> run tests/cli/fixtures/synth_small.yaml
+               --out ${FINML_CLI_OUT}/synth_experiment --overwrite)
+finml_cli_test(synth_experiment_print_config 0 "\"critic_steps\": 5" --
+               $<TARGET_FILE:finml> run examples/synth_djia.yaml --print-config)
+finml_cli_test(synth_unknown_model 2 "unknown synthetic-data model 'wgan'.*valid: quantgan, garch, bootstrap, ctgan" --
+               $<TARGET_FILE:finml> synth train --data data/aer_djia8012.csv --model wgan
+               --out ${FINML_CLI_OUT}/never)
+finml_cli_test(synth_bad_paths 2 "synth_bad_paths\\.csv:3:3: 'oops' is not a finite number .fix: a log return" --
+               $<TARGET_FILE:finml> synth evaluate --real data/aer_djia8012.csv
+               --synthetic tests/cli/fixtures/synth_bad_paths.csv --out ${FINML_CLI_OUT}/never)
+finml_cli_test(synth_not_a_model 2 "fixtures: no model.json there .fix: a directory from finml synth train" --
+               $<TARGET_FILE:finml> synth sample --model tests/cli/fixtures --out ${FINML_CLI_OUT}/never.csv)
+finml_cli_test(synth_ctgan_pac 2 "the batch must be a multiple of pac" --
+               $<TARGET_FILE:finml> synth train --data data/german_credit.csv --model ctgan --batch 50
+               --out ${FINML_CLI_OUT}/never)

@@ -90,7 +90,8 @@ TEST(SynthTables, SplitIsReproducibleStratifiedAndDisjoint) {
   EXPECT_NEAR(static_cast<double>(a_hold.rows), 300, 2);
   const auto bad_share = [](const credit::Table& x) {
     const auto& l = x.Get("default").labels;
-    return static_cast<double>(std::count(l.begin(), l.end(), "bad")) / static_cast<double>(l.size());
+    return static_cast<double>(std::count(l.begin(), l.end(), "bad")) /
+           static_cast<double>(l.size());
   };
   EXPECT_NEAR(bad_share(a_train), bad_share(a_hold), 0.01);
   split.split_seed = 7;
@@ -98,7 +99,8 @@ TEST(SynthTables, SplitIsReproducibleStratifiedAndDisjoint) {
 }
 
 TEST(SynthTables, KolmogorovSmirnovMatchesScipyAndTvdIsHalfTheL1) {
-  const auto j = nlohmann::json::parse(ReadFile(finml::testing::RepoPath("tests/synth/stylized_oracle.json")));
+  const auto j =
+      nlohmann::json::parse(ReadFile(finml::testing::RepoPath("tests/synth/stylized_oracle.json")));
   auto a = j["a"].get<std::vector<double>>(), b = j["b"].get<std::vector<double>>();
   EXPECT_NEAR(KolmogorovSmirnov(a, b), j["ks_ab"].get<double>(), 1e-12);
   for (double& v : a) v = std::round(v * 100) / 100;  // ties

@@ -46,11 +46,12 @@ struct QuantGanSettings {
 };
 
 struct CtganSettings {
-  std::int64_t embedding = 128;     // noise dimensions
-  std::int64_t width = 256;         // units of the generator's residual and the critic's layers
-  std::int64_t pac = 8;             // rows the critic judges together (PacGAN); divides the batch
-  std::int64_t max_modes = 10;      // Gaussian-mixture modes per continuous column
-  std::int64_t discrete_limit = 10;  // whole-number columns with at most this many values are discrete
+  std::int64_t embedding = 128;  // noise dimensions
+  std::int64_t width = 256;      // units of the generator's residual and the critic's layers
+  std::int64_t pac = 8;          // rows the critic judges together (PacGAN); divides the batch
+  std::int64_t max_modes = 10;   // Gaussian-mixture modes per continuous column
+  std::int64_t discrete_limit =
+      10;  // whole-number columns with at most this many values are discrete
   static const options::Schema<CtganSettings>& Schema();
 };
 

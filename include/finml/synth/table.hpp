@@ -22,9 +22,9 @@
 namespace finml::synth {
 
 struct TableSplit {
-  std::string target;      // the label column (stratifies the split; ML efficacy predicts it)
-  std::string positive;    // its positive class (default: the minority)
-  double holdout = 0.3;    // share of the rows held out from every generator
+  std::string target;    // the label column (stratifies the split; ML efficacy predicts it)
+  std::string positive;  // its positive class (default: the minority)
+  double holdout = 0.3;  // share of the rows held out from every generator
   std::uint64_t split_seed = 42;
   static const options::Schema<TableSplit>& Schema();
 };

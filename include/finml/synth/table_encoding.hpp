@@ -26,7 +26,7 @@ struct Span {
 struct EncodedColumn {
   std::string name;
   bool discrete = false;
-  bool numeric = true;                 // as written: numbers (discrete ones too) or labels
+  bool numeric = true;                  // as written: numbers (discrete ones too) or labels
   std::vector<std::string> categories;  // discrete: labels (numbers as text)
   std::vector<double> category_counts;
   std::vector<double> weights, means, sds;  // continuous: the mixture

@@ -29,11 +29,13 @@ struct ColumnFidelity {
 struct TableFidelity {
   std::vector<ColumnFidelity> columns;
   double mean_column_distance = 0;
-  double correlation_difference = 0;  // mean |corr_real - corr_synthetic| over column pairs
+  double correlation_difference = 0;       // mean |corr_real - corr_synthetic| over column pairs
   double auc_real = 0, auc_synthetic = 0;  // NaN without a target
   double dcr_synthetic_p5 = 0, dcr_holdout_p5 = 0, dcr_synthetic_median = 0, dcr_holdout_median = 0;
   double exact_copies = 0;  // share of synthetic rows equal to a training row
-  [[nodiscard]] bool Private() const { return dcr_synthetic_p5 >= dcr_holdout_p5 && exact_copies == 0; }
+  [[nodiscard]] bool Private() const {
+    return dcr_synthetic_p5 >= dcr_holdout_p5 && exact_copies == 0;
+  }
 };
 
 [[nodiscard]] double KolmogorovSmirnov(std::vector<double> a, std::vector<double> b);
