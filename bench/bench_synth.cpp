@@ -29,11 +29,12 @@ void RunSynth(const SynthOptions& o) {
     g->Fit(real.returns, rng, false);
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
   };
-  const std::int64_t windows =
-      static_cast<std::int64_t>((real.returns.size() - 128) / static_cast<std::size_t>(s.quantgan.stride) + 1);
+  const std::int64_t windows = static_cast<std::int64_t>(
+      (real.returns.size() - 128) / static_cast<std::size_t>(s.quantgan.stride) + 1);
   const std::int64_t steps_per_epoch = (windows + 64 * 5 - 1) / (64 * 5);
   (void)fit_seconds(1);  // warm-up: first use of LibTorch's kernels
-  const double step_seconds = (fit_seconds(3) - fit_seconds(1)) / static_cast<double>(2 * steps_per_epoch);
+  const double step_seconds =
+      (fit_seconds(3) - fit_seconds(1)) / static_cast<double>(2 * steps_per_epoch);
 
   s.loop.epochs = 1;
   auto g = synth::MakeSeriesGenerator(s);
@@ -44,7 +45,8 @@ void RunSynth(const SynthOptions& o) {
   for (int rep = 0; rep < 3; ++rep) {
     const auto t = std::chrono::steady_clock::now();
     const auto paths = g->Sample(64, 4096, static_cast<std::uint64_t>(rep));
-    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count());
+    best =
+        std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count());
   }
   const nlohmann::json out = {{"hidden", o.hidden},
                               {"step_seconds", step_seconds},
@@ -54,13 +56,16 @@ void RunSynth(const SynthOptions& o) {
     // The peer trains on the same count of returns, standardised as QuantGAN's input is.
     double mean = 0, var = 0;
     for (const double v : real.returns) mean += v / static_cast<double>(real.returns.size());
-    for (const double v : real.returns) var += (v - mean) * (v - mean) / static_cast<double>(real.returns.size());
+    for (const double v : real.returns)
+      var += (v - mean) * (v - mean) / static_cast<double>(real.returns.size());
     std::vector<double> z;
     for (const double v : real.returns) z.push_back((v - mean) / std::sqrt(var));
     WriteFileAtomic(o.returns, nlohmann::json({{"returns", z}}).dump());
   }
-  if (o.out.empty()) std::printf("%s\n", out.dump(1).c_str());
-  else WriteFileAtomic(o.out, out.dump(1) + "\n");
+  if (o.out.empty())
+    std::printf("%s\n", out.dump(1).c_str());
+  else
+    WriteFileAtomic(o.out, out.dump(1) + "\n");
 }
 
 }  // namespace finml_bench

@@ -20,7 +20,9 @@ const options::Schema<SynthSection>& SynthSection::Schema() {
     s.Add("samples", &S::samples, "paths to draw (default 10) or rows (default: the training rows)")
         .Min(0)
         .Max(10000000);
-    s.Add("length", &S::length, "days per path (default: the real series' length)").Min(0).Max(10000000);
+    s.Add("length", &S::length, "days per path (default: the real series' length)")
+        .Min(0)
+        .Max(10000000);
     s.Add("sample_seed", &S::sample_seed, "seed of the draws");
     s.Embed(&S::settings, synth::SynthSettings::Schema());
     s.Embed(&S::evaluate, synth::EvaluateSettings::Schema());
@@ -45,7 +47,8 @@ const options::Schema<SynthExperiment>& SynthExperiment::Schema() {
     options::Schema<X> s;
     s.Add("task", &X::task, "synth").Names(options::OneOf({"synth"}, "task for this parser"));
     s.Add("name", &X::name, "the experiment's name");
-    s.Add("synth", &X::synth, "the real data, the generators, their settings and the evaluation").Required();
+    s.Add("synth", &X::synth, "the real data, the generators, their settings and the evaluation")
+        .Required();
     return s;
   }();
   return schema;
@@ -61,8 +64,8 @@ SynthExperiment ParseSynthExperiment(const ConfigNode& root, const std::string& 
   return x;
 }
 
-std::string RunSynthExperiment(const SynthExperiment& x, const std::string& out_dir, const std::string& command_line,
-                               bool overwrite, bool progress) {
+std::string RunSynthExperiment(const SynthExperiment& x, const std::string& out_dir,
+                               const std::string& command_line, bool overwrite, bool progress) {
   OutputDirectory out(out_dir.empty() ? DefaultRunDirectory() : out_dir, overwrite);
   const SynthSection& s = x.synth;
   Provenance provenance{command_line, {}, s.settings.seed};
@@ -89,13 +92,16 @@ std::string RunSynthExperiment(const SynthExperiment& x, const std::string& out_
       tables.push_back({name, credit::LoadTable(sample, settings.categorical)});
     } else {
       const auto manifest = nlohmann::json::parse(ReadFile(dir + "/model.json"));
-      paths.push_back({name, synth::ReadPaths(sample), manifest.value("history", nlohmann::json::array())});
+      paths.push_back(
+          {name, synth::ReadPaths(sample), manifest.value("history", nlohmann::json::array())});
     }
   }
   std::vector<std::string> table_lines;
   if (!tables.empty()) {
-    const credit::Table real = synth::LoadRealTable(s.settings.data, s.settings.categorical, s.settings.columns);
-    table_lines = synth::RunTableEvaluate(real, s.settings.split, tables, out.staging(), provenance);
+    const credit::Table real =
+        synth::LoadRealTable(s.settings.data, s.settings.categorical, s.settings.columns);
+    table_lines =
+        synth::RunTableEvaluate(real, s.settings.split, tables, out.staging(), provenance);
   } else {
     const auto real = synth::LoadRealSeries(s.settings.data, s.settings.column, s.settings.kind);
     table_lines = synth::RunSynthEvaluate(real, paths, s.evaluate, out.staging(), provenance);

@@ -60,6 +60,11 @@ void WriteEvaluationReport(const RealSeries& real, const Evaluation& e, const Ev
   headlines.push_back({"ACF(r²)", [](const Evaluated& g) { return g.distances.acf_squared; }});
   headlines.push_back({"leverage", [](const Evaluated& g) { return g.distances.leverage; }});
   headlines.push_back({"gain/loss", [](const Evaluated& g) { return g.distances.gain_loss; }});
+  if (!e.generators.empty() && e.generators.front().scores) {
+    headlines.push_back(
+        {"discriminative", [](const Evaluated& g) { return g.scores->discriminative; }});
+    headlines.push_back({"predictive", [](const Evaluated& g) { return g.scores->predictive; }});
+  }
   std::map<std::string, int> wins;
   std::vector<std::string> best_of(headlines.size());
   for (std::size_t h = 0; h < headlines.size(); ++h) {
@@ -104,7 +109,12 @@ void WriteEvaluationReport(const RealSeries& real, const Evaluation& e, const Ev
       std::to_string(s.facts.max_lag) +
       ". Gain/loss: difference in the asymmetry of the waiting times for a ±" +
       report::Percent(s.facts.theta, 1) +
-      " move, in days. Volatility spread: the spread of realised volatility across windows over "
+      " move, in days. Discriminative: |accuracy − 0.5| of a GRU telling real windows from "
+      "synthetic ones (TimeGAN's score). Predictive: mean absolute error on real windows of a GRU "
+      "trained on synthetic ones to predict the next step (min-max scaled returns" +
+      (e.predictive_real ? "; trained on real windows it scores " + Cell(*e.predictive_real)
+                         : std::string()) +
+      "). Volatility spread: the spread of realised volatility across windows over "
       "the real one (near 1 is good; under 0.5 is mode collapse). Bold: the best on a metric.");
   std::vector<std::string> header = {"generator"};
   for (const auto& h : headlines) header.push_back(h.label);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,11 +20,13 @@ struct Evaluated {
   nlohmann::json history;
   SeriesFacts facts;
   FactDistances distances;
+  std::optional<WindowScores> scores;
 };
 
 struct Evaluation {
   SeriesFacts real;
   std::vector<Evaluated> generators;
+  std::optional<double> predictive_real;  // the predictive score of a model trained on real windows
 };
 
 void WriteEvaluationReport(const RealSeries& real, const Evaluation& evaluation,

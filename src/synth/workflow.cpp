@@ -61,6 +61,7 @@ const options::Schema<EvaluateSettings>& EvaluateSettings::Schema() {
     using E = EvaluateSettings;
     options::Schema<E> s;
     s.Embed(&E::facts, FactSettings::Schema());
+    s.Embed(&E::scores, ScoreSettings::Schema());
     s.Add("plotted_paths", &E::plotted_paths, "sample paths drawn per generator").Min(0).Max(100);
     return s;
   }();
@@ -181,6 +182,18 @@ std::vector<std::string> RunSynthEvaluate(const RealSeries& real,
     one.distances = CompareFacts(real_paths, e.real, named.paths, one.facts, s.facts);
     e.generators.push_back(std::move(one));
   }
+  if (s.scores.enabled) {
+    models::SetTorchThreads(1);
+    const auto [lo, hi] = std::minmax_element(real.returns.begin(), real.returns.end());
+    const Windows real_windows =
+        SlidingWindows(real_paths, s.scores.window, *lo, *hi, s.scores.max_windows);
+    for (auto& g : e.generators) {
+      g.scores = ScoreWindows(
+          real_windows, SlidingWindows(*g.paths, s.scores.window, *lo, *hi, s.scores.max_windows),
+          s.scores);
+      e.predictive_real = g.scores->predictive_real;
+    }
+  }
   nlohmann::json metrics = {
       {"real", FactsJson(e.real)},
       {"real_series",
@@ -188,26 +201,35 @@ std::vector<std::string> RunSynthEvaluate(const RealSeries& real,
       {"settings", EvaluateSettings::Schema().ToJson(s)},
       {"provenance", provenance.ToJson()}};
   metrics["real"]["acf_abs"] = e.real.acf_abs;
+  if (e.predictive_real) metrics["real"]["predictive"] = *e.predictive_real;
   std::vector<std::string> lines;
-  lines.push_back(fmt::format("{:<14} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}", "generator", "EMD(1)",
-                              "EMD(100)", "ACF(r)", "ACF(|r|)", "leverage", "kurtosis"));
+  lines.push_back(fmt::format("{:<14} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7} {:>7}", "generator",
+                              "EMD(1)", "EMD(100)", "ACF(r)", "ACF(|r|)", "leverage", "kurtosis",
+                              "discr.", "pred."));
   for (const auto& g : e.generators) {
-    metrics["generators"][g.name] = {{"facts", FactsJson(g.facts)},
-                                     {"distances", DistancesJson(g.distances, s.facts)},
-                                     {"paths", g.paths->size()},
-                                     {"length", g.paths->front().size()}};
+    metrics["generators"][g.name] = {
+        {"facts", FactsJson(g.facts)},
+        {"distances", DistancesJson(g.distances, s.facts)},
+        {"scores", g.scores ? nlohmann::json{{"discriminative", g.scores->discriminative},
+                                             {"predictive", g.scores->predictive}}
+                            : nlohmann::json()},
+        {"paths", g.paths->size()},
+        {"length", g.paths->front().size()}};
     const auto emd_at = [&](std::size_t lag) {
       for (std::size_t i = 0; i < s.facts.emd_lags.size(); ++i)
         if (s.facts.emd_lags[i] == lag) return g.distances.emd[i];
       return std::nan("");
     };
-    lines.push_back(fmt::format("{:<14} {:>9.5f} {:>9.5f} {:>9.4f} {:>9.4f} {:>9.4f} {:>9.2f}{}",
-                                g.name, emd_at(1), emd_at(100), g.distances.acf_returns,
-                                g.distances.acf_abs, g.distances.leverage, g.facts.kurtosis,
-                                g.distances.collapsed ? "  (mode collapse)" : ""));
+    lines.push_back(fmt::format(
+        "{:<14} {:>9.5f} {:>9.5f} {:>9.4f} {:>9.4f} {:>9.4f} {:>9.2f} {:>7} {:>7}{}", g.name,
+        emd_at(1), emd_at(100), g.distances.acf_returns, g.distances.acf_abs, g.distances.leverage,
+        g.facts.kurtosis, g.scores ? fmt::format("{:.3f}", g.scores->discriminative) : "",
+        g.scores ? fmt::format("{:.4f}", g.scores->predictive) : "",
+        g.distances.collapsed ? "  (mode collapse)" : ""));
   }
-  lines.push_back(fmt::format("{:<14} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9.2f}", "real", "", "", "",
-                              "", "", e.real.kurtosis));
+  lines.push_back(fmt::format("{:<14} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9.2f} {:>7} {:>7}", "real",
+                              "", "", "", "", "", e.real.kurtosis, "",
+                              e.predictive_real ? fmt::format("{:.4f}", *e.predictive_real) : ""));
   EnsureDirectory(dir);
   WriteFileAtomic(dir + "/metrics.json", metrics.dump(2) + "\n");
   WriteEvaluationReport(real, e, s, provenance, dir);

@@ -14,6 +14,7 @@
 #include "finml/synth/stylized_facts.hpp"
 #include "finml/synth/table.hpp"
 #include "finml/synth/table_metrics.hpp"
+#include "finml/synth/window_scores.hpp"
 
 namespace finml::synth {
 
@@ -48,6 +49,7 @@ struct NamedPaths {
 
 struct EvaluateSettings {
   FactSettings facts;
+  ScoreSettings scores;
   std::size_t plotted_paths = 4;  // sample paths drawn per generator
   static const options::Schema<EvaluateSettings>& Schema();
 };

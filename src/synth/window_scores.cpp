@@ -1,0 +1,56 @@
+#include "finml/synth/window_scores.hpp"
+
+#include <algorithm>
+
+#include "finml/core/error.hpp"
+#include "finml/core/modules.hpp"
+
+namespace finml::synth {
+
+const options::Schema<ScoreSettings>& ScoreSettings::Schema() {
+  static const auto schema = [] {
+    using S = ScoreSettings;
+    options::Schema<S> s;
+    s.Add("scores", &S::enabled, "TimeGAN's discriminative and predictive scores (post-hoc GRUs)");
+    s.Add("score_window", &S::window, "days per window of those scores").Min(3).Max(1000);
+    s.Add("score_iterations", &S::iterations, "training steps of each post-hoc GRU (batch 128)")
+        .Min(1)
+        .Max(1000000);
+    s.Add("score_windows", &S::max_windows, "windows per side for those scores (evenly spaced)")
+        .Min(10)
+        .Max(1000000);
+    s.Add("score_seed", &S::seed, "seed of the post-hoc GRUs and their split");
+    return s;
+  }();
+  return schema;
+}
+
+Windows SlidingWindows(const Paths& paths, std::size_t length, double lo, double hi, std::size_t max_windows) {
+  std::vector<std::pair<std::size_t, std::size_t>> starts;  // (path, start)
+  for (std::size_t p = 0; p < paths.size(); ++p)
+    for (std::size_t t = 0; t + length <= paths[p].size(); ++t) starts.emplace_back(p, t);
+  FINML_REQUIRE(!starts.empty(), "no window of {} days fits in the paths (fix: a shorter --score-window)", length);
+  Windows w;
+  w.length = length;
+  w.features = 1;
+  const std::size_t keep = std::min(max_windows, starts.size());
+  const double span = hi > lo ? hi - lo : 1.0;
+  for (std::size_t i = 0; i < keep; ++i) {
+    const auto [p, t] = starts[i * starts.size() / keep];
+    for (std::size_t u = 0; u < length; ++u) w.values.push_back(static_cast<float>((paths[p][t + u] - lo) / span));
+  }
+  return w;
+}
+
+WindowScores ScoreWindows(const Windows& real, const Windows& synthetic, const ScoreSettings& settings) {
+  FINML_REQUIRE(real.count() >= 10 && synthetic.count() >= 10,
+                "the window scores need at least 10 windows of each side ({} real, {} synthetic)", real.count(),
+                synthetic.count());
+  FINML_REQUIRE(real.length == synthetic.length && real.features == synthetic.features,
+                "real and synthetic windows differ in shape");
+  WindowScores out;
+  FINML_MODULE_FUNCTION(Module::kTorch, finml_torch_window_scores)(real, synthetic, settings, out);
+  return out;
+}
+
+}  // namespace finml::synth
