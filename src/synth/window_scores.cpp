@@ -25,11 +25,13 @@ const options::Schema<ScoreSettings>& ScoreSettings::Schema() {
   return schema;
 }
 
-Windows SlidingWindows(const Paths& paths, std::size_t length, double lo, double hi, std::size_t max_windows) {
+Windows SlidingWindows(const Paths& paths, std::size_t length, double lo, double hi,
+                       std::size_t max_windows) {
   std::vector<std::pair<std::size_t, std::size_t>> starts;  // (path, start)
   for (std::size_t p = 0; p < paths.size(); ++p)
     for (std::size_t t = 0; t + length <= paths[p].size(); ++t) starts.emplace_back(p, t);
-  FINML_REQUIRE(!starts.empty(), "no window of {} days fits in the paths (fix: a shorter --score-window)", length);
+  FINML_REQUIRE(!starts.empty(),
+                "no window of {} days fits in the paths (fix: a shorter --score-window)", length);
   Windows w;
   w.length = length;
   w.features = 1;
@@ -37,15 +39,17 @@ Windows SlidingWindows(const Paths& paths, std::size_t length, double lo, double
   const double span = hi > lo ? hi - lo : 1.0;
   for (std::size_t i = 0; i < keep; ++i) {
     const auto [p, t] = starts[i * starts.size() / keep];
-    for (std::size_t u = 0; u < length; ++u) w.values.push_back(static_cast<float>((paths[p][t + u] - lo) / span));
+    for (std::size_t u = 0; u < length; ++u)
+      w.values.push_back(static_cast<float>((paths[p][t + u] - lo) / span));
   }
   return w;
 }
 
-WindowScores ScoreWindows(const Windows& real, const Windows& synthetic, const ScoreSettings& settings) {
+WindowScores ScoreWindows(const Windows& real, const Windows& synthetic,
+                          const ScoreSettings& settings) {
   FINML_REQUIRE(real.count() >= 10 && synthetic.count() >= 10,
-                "the window scores need at least 10 windows of each side ({} real, {} synthetic)", real.count(),
-                synthetic.count());
+                "the window scores need at least 10 windows of each side ({} real, {} synthetic)",
+                real.count(), synthetic.count());
   FINML_REQUIRE(real.length == synthetic.length && real.features == synthetic.features,
                 "real and synthetic windows differ in shape");
   WindowScores out;

@@ -28,7 +28,7 @@ struct Windows {
 
 struct ScoreSettings {
   bool enabled = true;
-  std::size_t window = 24;        // days per window
+  std::size_t window = 24;         // days per window
   std::int64_t iterations = 2000;  // training steps of each post-hoc GRU (batch 128)
   std::size_t max_windows = 4000;  // windows per side (evenly spaced) bound the time
   std::uint64_t seed = 42;

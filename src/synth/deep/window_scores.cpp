@@ -1,6 +1,8 @@
 // The post-hoc GRUs of TimeGAN's scores (synth/window_scores.hpp), as its reference code builds
 // them: one GRU layer of max(features / 2, 4) units (TimeGAN: features / 2; four at least so a
 // single series gets a usable network), Adam, batches of 128.
+#include "finml/synth/window_scores.hpp"
+
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -8,14 +10,13 @@
 #include <numeric>
 #include <random>
 
-#include "finml/synth/window_scores.hpp"
-
 namespace finml::synth {
 namespace {
 
 struct GruHeadImpl : torch::nn::Module {
   GruHeadImpl(std::int64_t in, std::int64_t hidden)
-      : gru(register_module("gru", torch::nn::GRU(torch::nn::GRUOptions(in, hidden).batch_first(true)))),
+      : gru(register_module("gru",
+                            torch::nn::GRU(torch::nn::GRUOptions(in, hidden).batch_first(true)))),
         head(register_module("head", torch::nn::Linear(hidden, 1))) {}
   // (batch, steps, 1): one output per step.
   torch::Tensor forward(const torch::Tensor& x) { return head(std::get<0>(gru->forward(x))); }
@@ -25,10 +26,11 @@ struct GruHeadImpl : torch::nn::Module {
 TORCH_MODULE(GruHead);
 
 torch::Tensor AsTensor(const Windows& w) {
-  return torch::from_blob(const_cast<float*>(w.values.data()),
-                          {static_cast<std::int64_t>(w.count()), static_cast<std::int64_t>(w.length),
-                           static_cast<std::int64_t>(w.features)},
-                          torch::kFloat)
+  return torch::from_blob(
+             const_cast<float*>(w.values.data()),
+             {static_cast<std::int64_t>(w.count()), static_cast<std::int64_t>(w.length),
+              static_cast<std::int64_t>(w.features)},
+             torch::kFloat)
       .clone();
 }
 
@@ -46,7 +48,8 @@ double Discriminative(const torch::Tensor& real, const torch::Tensor& fake, cons
   const auto [real_train, real_test] = split(real);
   const auto [fake_train, fake_test] = split(fake);
   const torch::Tensor x = torch::cat({real_train, fake_train});
-  const torch::Tensor y = torch::cat({torch::ones({real_train.size(0)}), torch::zeros({fake_train.size(0)})});
+  const torch::Tensor y =
+      torch::cat({torch::ones({real_train.size(0)}), torch::zeros({fake_train.size(0)})});
   GruHead net(real.size(2), std::max<std::int64_t>(real.size(2) / 2, 4));
   torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(1e-3));
   std::uniform_int_distribution<std::int64_t> pick(0, x.size(0) - 1);
@@ -56,14 +59,16 @@ double Discriminative(const torch::Tensor& real, const torch::Tensor& fake, cons
     const torch::Tensor idx = torch::tensor(rows, torch::kLong);
     // The last step's output sees the whole window.
     const torch::Tensor logit = net->forward(x.index_select(0, idx)).select(1, -1).squeeze(1);
-    const torch::Tensor loss = torch::binary_cross_entropy_with_logits(logit, y.index_select(0, idx));
+    const torch::Tensor loss =
+        torch::binary_cross_entropy_with_logits(logit, y.index_select(0, idx));
     opt.zero_grad();
     loss.backward();
     opt.step();
   }
   torch::NoGradGuard no_grad;
   const torch::Tensor test = torch::cat({real_test, fake_test});
-  const torch::Tensor truth = torch::cat({torch::ones({real_test.size(0)}), torch::zeros({fake_test.size(0)})});
+  const torch::Tensor truth =
+      torch::cat({torch::ones({real_test.size(0)}), torch::zeros({fake_test.size(0)})});
   const torch::Tensor guess = (net->forward(test).select(1, -1).squeeze(1) > 0).to(torch::kFloat);
   const double accuracy = (guess == truth).to(torch::kFloat).mean().item<double>();
   return std::abs(accuracy - 0.5);
@@ -73,12 +78,13 @@ double Discriminative(const torch::Tensor& real, const torch::Tensor& fake, cons
 // next value from the past.
 std::pair<torch::Tensor, torch::Tensor> NextStep(const torch::Tensor& w) {
   const std::int64_t f = w.size(2), steps = w.size(1);
-  if (f > 1) return {w.slice(1, 0, steps - 1).slice(2, 0, f - 1), w.slice(1, 1, steps).slice(2, f - 1, f)};
+  if (f > 1)
+    return {w.slice(1, 0, steps - 1).slice(2, 0, f - 1), w.slice(1, 1, steps).slice(2, f - 1, f)};
   return {w.slice(1, 0, steps - 1), w.slice(1, 1, steps)};
 }
 
-double Predictive(const torch::Tensor& train_on, const torch::Tensor& judge_on, const ScoreSettings& s,
-                  std::mt19937_64& rng) {
+double Predictive(const torch::Tensor& train_on, const torch::Tensor& judge_on,
+                  const ScoreSettings& s, std::mt19937_64& rng) {
   const auto [x, y] = NextStep(train_on);
   GruHead net(x.size(2), std::max<std::int64_t>(train_on.size(2) / 2, 4));
   torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(1e-3));
@@ -87,8 +93,8 @@ double Predictive(const torch::Tensor& train_on, const torch::Tensor& judge_on, 
     std::vector<std::int64_t> rows(128);
     for (auto& r : rows) r = pick(rng);
     const torch::Tensor idx = torch::tensor(rows, torch::kLong);
-    const torch::Tensor loss =
-        torch::l1_loss(torch::sigmoid(net->forward(x.index_select(0, idx))), y.index_select(0, idx));
+    const torch::Tensor loss = torch::l1_loss(torch::sigmoid(net->forward(x.index_select(0, idx))),
+                                              y.index_select(0, idx));
     opt.zero_grad();
     loss.backward();
     opt.step();
@@ -101,7 +107,8 @@ double Predictive(const torch::Tensor& train_on, const torch::Tensor& judge_on, 
 }  // namespace
 }  // namespace finml::synth
 
-extern "C" void finml_torch_window_scores(const finml::synth::Windows& real, const finml::synth::Windows& synthetic,
+extern "C" void finml_torch_window_scores(const finml::synth::Windows& real,
+                                          const finml::synth::Windows& synthetic,
                                           const finml::synth::ScoreSettings& settings,
                                           finml::synth::WindowScores& out) {
   using namespace finml::synth;

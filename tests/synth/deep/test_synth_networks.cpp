@@ -159,22 +159,25 @@ namespace finml::synth {
 namespace {
 
 // Windows of a noisy AR(1) (predictable) and of white noise with the same range.
+// Many short paths: windows of one long path overlap and would make few independent examples.
 Paths Ar1Paths(double phi, std::size_t n, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> z(0, 1);
-  Paths p(1);
-  double x = 0;
-  for (std::size_t t = 0; t < n; ++t) p[0].push_back(x = phi * x + 0.3 * z(rng));
-  return p;
+  Paths paths(n / 30);
+  for (auto& p : paths) {
+    double x = 0;
+    for (std::size_t t = 0; t < 30; ++t) p.push_back(x = phi * x + 0.3 * z(rng));
+  }
+  return paths;
 }
 
 TEST(WindowScores, TellApartWhatDiffersAndNotWhatIsTheSame) {
   ScoreSettings s;
-  s.iterations = 300;
+  s.iterations = 500;
   s.max_windows = 1000;
-  const Windows real = SlidingWindows(Ar1Paths(0.95, 3000, 1), 24, -3, 3, s.max_windows);
-  const Windows same = SlidingWindows(Ar1Paths(0.95, 3000, 2), 24, -3, 3, s.max_windows);
-  const Windows noise = SlidingWindows(Ar1Paths(0.0, 3000, 3), 24, -3, 3, s.max_windows);
+  const Windows real = SlidingWindows(Ar1Paths(0.95, 6000, 1), 24, -2, 2, s.max_windows);
+  const Windows same = SlidingWindows(Ar1Paths(0.95, 6000, 2), 24, -2, 2, s.max_windows);
+  const Windows noise = SlidingWindows(Ar1Paths(0.0, 6000, 3), 24, -2, 2, s.max_windows);
   const WindowScores a = ScoreWindows(real, same, s), b = ScoreWindows(real, noise, s);
   EXPECT_LT(a.discriminative, 0.1) << a.discriminative;
   // Persistent paths against white noise: told apart even by a short training.
