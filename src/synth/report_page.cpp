@@ -89,6 +89,10 @@ void WriteEvaluationReport(const RealSeries& real, const Evaluation& e, const Ev
         wins.begin(), wins.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
     verdict = fmt::format("{} is closest to the real series on {} of {} distances.", top->first,
                           top->second, headlines.size());
+    if (top->first == "bootstrap")
+      verdict +=
+          " The bootstrap resamples the real days themselves: it matches their distribution by "
+          "construction and is a ceiling for the others, not a source of new returns.";
   }
   for (const auto& g : e.generators)
     if (g.distances.collapsed)
@@ -115,7 +119,7 @@ void WriteEvaluationReport(const RealSeries& real, const Evaluation& e, const Ev
       (e.predictive_real ? "; trained on real windows it scores " + Cell(*e.predictive_real)
                          : std::string()) +
       "). Volatility spread: the spread of realised volatility across windows over "
-      "the real one (near 1 is good; under 0.5 is mode collapse). Bold: the best on a metric.");
+      "the real one (near 1 is good; under 0.5 is mode collapse). ★: the best on a metric.");
   std::vector<std::string> header = {"generator"};
   for (const auto& h : headlines) header.push_back(h.label);
   header.push_back("vol. spread");

@@ -22,7 +22,7 @@ struct Windows {
   std::size_t length = 0, features = 0;
   std::vector<float> values;  // count x length x features, row-major
   [[nodiscard]] std::size_t count() const {
-    return length * features ? values.size() / (length * features) : 0;
+    return length > 0 && features > 0 ? values.size() / (length * features) : 0;
   }
 };
 
