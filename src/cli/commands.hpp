@@ -112,7 +112,7 @@ void SetupNlp(CLI::App& app, NlpCommandOptions& options);
 int RunNlp(const NlpCommandOptions& options, const CLI::App& app, const std::string& command_line);
 
 struct SynthCommandOptions {
-  CliFlags train, sample, evaluate, split;  // each subcommand's settings
+  CliFlags train, sample, evaluate, split, load;  // each subcommand's settings
   std::string out, out_file;
   bool overwrite = false;
   // evaluate

@@ -15,16 +15,21 @@ namespace finml::cli {
 void SetupSynth(CLI::App& app, SynthCommandOptions& o) {
   app.require_subcommand(1);
   auto* train = app.add_subcommand(
-      "train", "fit a generator (quantgan, garch, bootstrap) to the log returns of a series");
+      "train",
+      "fit a generator to the log returns of a series (quantgan, garch, bootstrap) or to a table "
+      "(ctgan, copula, marginals)");
   o.train.Add(*train, synth::SynthSettings::Schema(), {});
   o.train.AddSet(*train, "any setting as key=value, e.g. --set hidden=64");
   train->add_option("--out", o.out, "model directory to write")->required();
   AddOverwriteFlag(*train, o.overwrite);
-  auto* sample = app.add_subcommand("sample", "draw paths of log returns from a saved generator");
+  auto* sample = app.add_subcommand(
+      "sample", "draw paths of log returns, or table rows, from a saved generator");
   o.sample.Add(*sample, synth::SampleSettings::Schema(), {});
   sample->add_option("--out", o.out_file, "CSV to write: path,t,log_return")->required();
   auto* evaluate = app.add_subcommand(
-      "evaluate", "judge synthetic paths against the real series: stylised facts and a report");
+      "evaluate",
+      "judge synthetic paths against the real series (stylised facts) or synthetic rows against "
+      "the real table (fidelity, ML efficacy, privacy), with a report");
   evaluate->add_option("--real", o.real, "the real prices or returns CSV")->required();
   evaluate->add_option("--column", o.column, "its value column (default: the only one)");
   evaluate->add_option("--kind", o.kind, "what --real holds: prices or returns")
@@ -36,8 +41,11 @@ void SetupSynth(CLI::App& app, SynthCommandOptions& o) {
       ->required();
   o.evaluate.Add(*evaluate, synth::EvaluateSettings::Schema(), {});
   o.split.Add(*evaluate, synth::TableSplit::Schema(), {});
-  evaluate->add_option("--categorical", o.categorical, "tables: columns to read as categories");
-  evaluate->add_option("--columns", o.columns, "tables: the columns to compare (default: all)");
+  evaluate->add_option("--categorical", o.categorical, "tables: columns to read as categories")
+      ->delimiter(',');
+  evaluate->add_option("--columns", o.columns, "tables: the columns to compare (default: all)")
+      ->delimiter(',');
+  o.load.Add(*evaluate, data::LoadOptions::Schema(), {});
   evaluate->add_option("--out", o.out, "output directory")->required();
   AddOverwriteFlag(*evaluate, o.overwrite);
 }
@@ -65,7 +73,6 @@ int RunSynth(const SynthCommandOptions& o, const CLI::App& app, const std::strin
   }
   const std::string real_path = run::ResolveDataPath(o.real, "");
   Provenance provenance{command_line, {}, {}};
-  provenance.Input(real_path);
   const auto named = [](const std::string& given) {
     const auto eq = given.find('=');
     std::string name = eq == std::string::npos ? std::filesystem::path(given).stem().string()
@@ -78,14 +85,15 @@ int RunSynth(const SynthCommandOptions& o, const CLI::App& app, const std::strin
     const auto split = synth::TableSplit::Schema().Parse(
         o.split.Collect(ConfigNode::Map("finml synth evaluate")), "", {});
     const credit::Table real = synth::LoadRealTable(real_path, o.categorical, o.columns);
+    provenance.Input(real_path);
     std::vector<synth::NamedTable> tables;
     for (const std::string& given : o.synthetic) {
       auto [name, file] = named(given);
       for (const auto& other : tables)
         FINML_REQUIRE(other.name != name, "--synthetic: two files are named '{}' (fix: NAME=FILE)",
                       name);
-      provenance.Input(file);
       tables.push_back({name, credit::LoadTable(file, o.categorical)});
+      provenance.Input(file);
     }
     OutputDirectory out(o.out, o.overwrite);
     const auto lines = synth::RunTableEvaluate(real, split, tables, out.staging(), provenance);
@@ -97,15 +105,19 @@ int RunSynth(const SynthCommandOptions& o, const CLI::App& app, const std::strin
   }
   const auto s = synth::EvaluateSettings::Schema().Parse(
       o.evaluate.Collect(ConfigNode::Map("finml synth evaluate")), "", {});
-  const auto real = synth::LoadRealSeries(real_path, o.column, ParseEnum<risk::SeriesKind>(o.kind));
+  const auto real =
+      synth::LoadRealSeries(real_path, o.column, ParseEnum<risk::SeriesKind>(o.kind),
+                            data::LoadOptions::Schema().Parse(
+                                o.load.Collect(ConfigNode::Map("finml synth evaluate")), "", {}));
+  provenance.Input(real_path);
   std::vector<synth::NamedPaths> synthetic;
   for (const std::string& given : o.synthetic) {
     auto [name, file] = named(given);
     for (const auto& other : synthetic)
       FINML_REQUIRE(other.name != name, "--synthetic: two files are named '{}' (fix: NAME=FILE)",
                     name);
-    provenance.Input(file);
     synthetic.push_back({name, synth::ReadPaths(file), {}});
+    provenance.Input(file);
   }
   OutputDirectory out(o.out, o.overwrite);
   const auto lines = synth::RunSynthEvaluate(real, synthetic, s, out.staging(), provenance);

@@ -107,14 +107,7 @@ std::string RunNlpExperiment(const NlpExperiment& x, const std::string& out_dir,
                     "signals.csv",
                     c.news, c.symbols, c.rows));
   }
-  const nlohmann::json record = {{"provenance", provenance.ToJson()},
-                                 {"source", x.source},
-                                 {"config", x.ToJson()},
-                                 {"summary", lines}};
-  WriteFileAtomic(out.staging() + "/run.json", record.dump(2) + "\n");
-  out.Commit();
-  for (const auto& line : lines) std::printf("%s\n", line.c_str());
-  return out.path();
+  return CommitRun(out, provenance, x.source, x.ToJson(), lines);
 }
 
 }  // namespace finml::run

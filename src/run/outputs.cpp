@@ -208,6 +208,18 @@ void SaveModels(const RunRecord& r, const std::string& run_dir) {
   }
 }
 
+std::string CommitRun(OutputDirectory& out, const Provenance& provenance, const std::string& source,
+                      const nlohmann::json& config, const std::vector<std::string>& lines) {
+  const nlohmann::json record = {{"provenance", provenance.ToJson()},
+                                 {"source", source},
+                                 {"config", config},
+                                 {"summary", lines}};
+  WriteFileAtomic(out.staging() + "/run.json", record.dump(2) + "\n");
+  out.Commit();
+  for (const auto& line : lines) std::printf("%s\n", line.c_str());
+  return out.path();
+}
+
 std::string DefaultRunDirectory() {
   std::string dir = "runs/" + UtcNow("%Y%m%d-%H%M%S");
   for (int k = 2; std::filesystem::exists(dir); ++k)

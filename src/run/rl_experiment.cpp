@@ -41,14 +41,7 @@ std::string RunRlExperiment(const RlExperiment& x, const std::string& out_dir,
   Provenance provenance{command_line, {}, x.rl.seed};
   provenance.Input(x.rl.prices);
   const auto lines = rl::RunRlTrain(x.rl, market, out.staging(), provenance, progress);
-  const nlohmann::json record = {{"provenance", provenance.ToJson()},
-                                 {"source", x.source},
-                                 {"config", x.ToJson()},
-                                 {"summary", lines}};
-  WriteFileAtomic(out.staging() + "/run.json", record.dump(2) + "\n");
-  out.Commit();
-  for (const auto& line : lines) std::printf("%s\n", line.c_str());
-  return out.path();
+  return CommitRun(out, provenance, x.source, x.ToJson(), lines);
 }
 
 }  // namespace finml::run

@@ -103,18 +103,12 @@ std::string RunSynthExperiment(const SynthExperiment& x, const std::string& out_
     table_lines =
         synth::RunTableEvaluate(real, s.settings.split, tables, out.staging(), provenance);
   } else {
-    const auto real = synth::LoadRealSeries(s.settings.data, s.settings.column, s.settings.kind);
+    const auto real =
+        synth::LoadRealSeries(s.settings.data, s.settings.column, s.settings.kind, s.settings.load);
     table_lines = synth::RunSynthEvaluate(real, paths, s.evaluate, out.staging(), provenance);
   }
   lines.insert(lines.end(), table_lines.begin(), table_lines.end());
-  const nlohmann::json record = {{"provenance", provenance.ToJson()},
-                                 {"source", x.source},
-                                 {"config", x.ToJson()},
-                                 {"summary", lines}};
-  WriteFileAtomic(out.staging() + "/run.json", record.dump(2) + "\n");
-  out.Commit();
-  for (const auto& line : lines) std::printf("%s\n", line.c_str());
-  return out.path();
+  return CommitRun(out, provenance, x.source, x.ToJson(), lines);
 }
 
 }  // namespace finml::run

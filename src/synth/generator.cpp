@@ -184,10 +184,11 @@ const options::Schema<SynthSettings>& SynthSettings::Schema() {
     s.Add("column", &S::column, "the value column (default: the only one)");
     s.Add("kind", &S::kind, "what the file holds: prices or returns (log returns, ratios)");
     s.Add("model", &S::model,
-          "paths of returns: quantgan, garch, bootstrap; tables: marginals, copula");
+          "paths of returns: quantgan, garch, bootstrap; tables: ctgan, marginals, copula");
     s.Add("seed", &S::seed, "seed of initial weights, noise and shuffling");
     s.Add("threads", &S::threads, "torch threads").Min(1).Max(256);
     s.Add("block", &S::block, "bootstrap: mean block length in days").Min(1).Max(1e6);
+    s.Embed(&S::load, data::LoadOptions::Schema());
     s.Embed(&S::split, TableSplit::Schema());
     s.Add("categorical", &S::categorical, "tables: columns to read as categories even if numeric");
     s.Add("columns", &S::columns, "tables: the columns to learn (default: all)");
@@ -332,6 +333,11 @@ Paths ReadPaths(const std::string& path) {
     if (ec != std::errc() || end != value_text.data() + value_text.size() || !std::isfinite(value))
       throw DataError(csv.Where(2), fmt::format("'{}' is not a finite number", Excerpt(value_text)),
                       "a log return such as -0.0123");
+    if (std::abs(value) > 10)
+      throw DataError(
+          csv.Where(2),
+          fmt::format("{} is not a daily log return (a move of e^{:.3g})", value, value),
+          "log returns, e.g. -0.0123; is this column prices or percent?");
     if (paths.empty() || id != previous) {
       if (!paths.empty() && id != previous + 1)
         throw DataError(csv.Where(0), fmt::format("path {} follows path {}", id, previous),
@@ -341,6 +347,14 @@ Paths ReadPaths(const std::string& path) {
       paths.emplace_back();
       previous = id;
     }
+    std::size_t t = 0;
+    const auto t_text = Trim(fields[1]);
+    if (std::from_chars(t_text.data(), t_text.data() + t_text.size(), t).ec != std::errc() ||
+        t != paths.back().size())
+      throw DataError(csv.Where(1),
+                      fmt::format("step '{}' where {} is next in path {}", Excerpt(t_text),
+                                  paths.back().size(), id),
+                      "every step of a path, 0, 1, 2, ... in order, with no gaps");
     paths.back().push_back(value);
   }
   FINML_REQUIRE(!paths.empty(), "{}: no rows (fix: a file from finml synth sample)", path);

@@ -184,8 +184,8 @@ TableFidelity CompareTables(const credit::Table& train, const credit::Table& hol
                             const credit::Table& synthetic, const TableSplit& split) {
   for (const auto& c : train.columns) {
     FINML_REQUIRE(synthetic.Has(c.name),
-                  "{}: column '{}' of the real table is missing (fix: sample from a "
-                  "generator trained on this table)",
+                  "{}: column '{}' of the real table is missing (fix: --columns naming the "
+                  "columns the generator learnt, or sample from one trained on every column)",
                   synthetic.source, c.name);
     FINML_REQUIRE(
         synthetic.Get(c.name).kind == c.kind,

@@ -68,9 +68,10 @@ const options::Schema<EvaluateSettings>& EvaluateSettings::Schema() {
   return schema;
 }
 
-RealSeries LoadRealSeries(const std::string& path, const std::string& column,
-                          risk::SeriesKind kind) {
-  const risk::ReturnSeries s = risk::LoadReturnSeries(path, column, kind, /*log_returns=*/true);
+RealSeries LoadRealSeries(const std::string& path, const std::string& column, risk::SeriesKind kind,
+                          const data::LoadOptions& load) {
+  const risk::ReturnSeries s =
+      risk::LoadReturnSeries(path, column, kind, /*log_returns=*/true, load);
   RealSeries r{path, s.column, s.values};
   if (kind == risk::SeriesKind::kReturns) {
     const double unit = risk::RatioPerUnit(s.values, risk::ReturnUnits::kAuto);
@@ -85,6 +86,8 @@ RealSeries LoadRealSeries(const std::string& path, const std::string& column,
 credit::Table LoadRealTable(const std::string& path, const std::vector<std::string>& categorical,
                             const std::vector<std::string>& columns) {
   credit::Table t = credit::LoadTable(path, categorical);
+  for (const auto& name : categorical)
+    (void)t.Get(name);  // an unknown name is an error with the closest
   if (!columns.empty()) {
     credit::Table kept;
     kept.source = t.source;
@@ -123,7 +126,7 @@ std::vector<std::string> RunSynthTrain(const SynthSettings& s, const std::string
                                        bool progress) {
   FINML_REQUIRE(!s.data.empty(), "--data: give the CSV to learn from");
   if (IsTableModel(s.model)) return TrainTable(s, dir, progress);
-  const RealSeries real = LoadRealSeries(s.data, s.column, s.kind);
+  const RealSeries real = LoadRealSeries(s.data, s.column, s.kind, s.load);
   if (s.model == SynthModelKind::kQuantGan) models::SetTorchThreads(s.threads);
   std::unique_ptr<SeriesGenerator> generator = MakeSeriesGenerator(s);
   std::mt19937_64 rng(s.seed);
@@ -257,10 +260,11 @@ std::vector<std::string> RunTableEvaluate(const credit::Table& real, const Table
     TableFidelity f = CompareTables(train, holdout, named.table, split);
     metrics["generators"][named.name] = TableFidelityJson(f);
     metrics["generators"][named.name]["rows"] = named.table.rows;
-    lines.push_back(fmt::format("{:<12} {:>10.4f} {:>10.4f} {:>9.4f} {:>9.4f} {:>9.3f} {:>9.3f}{}",
+    const auto auc = [](double v) { return std::isfinite(v) ? fmt::format("{:.4f}", v) : "–"; };
+    lines.push_back(fmt::format("{:<12} {:>10.4f} {:>10.4f} {:>9} {:>9} {:>9.3f} {:>9.3f}{}",
                                 named.name, f.mean_column_distance, f.correlation_difference,
-                                f.auc_synthetic, f.auc_real, f.dcr_synthetic_p5, f.dcr_holdout_p5,
-                                f.Private() ? "" : "  (closer than real rows)"));
+                                auc(f.auc_synthetic), auc(f.auc_real), f.dcr_synthetic_p5,
+                                f.dcr_holdout_p5, f.Private() ? "" : "  (closer than real rows)"));
     results.emplace_back(named.name, std::move(f));
   }
   EnsureDirectory(dir);

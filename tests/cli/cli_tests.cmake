@@ -492,3 +492,6 @@ finml_cli_test(synth_not_a_model 2 "fixtures: no model.json there .fix: a direct
 finml_cli_test(synth_ctgan_pac 2 "the batch must be a multiple of pac" --
                $<TARGET_FILE:finml> synth train --data data/german_credit.csv --model ctgan --batch 50
                --out ${FINML_CLI_OUT}/never)
+finml_cli_test(synth_unknown_categorical 2 "no column 'NoSuch'" --
+               $<TARGET_FILE:finml> synth train --data data/german_credit.csv --model copula
+               --categorical Telephone,NoSuch --out ${FINML_CLI_OUT}/never)

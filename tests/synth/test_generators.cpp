@@ -132,6 +132,9 @@ TEST(SynthPaths, WriteReadRoundTripAndErrorsNameTheLine) {
             std::string::npos);
   EXPECT_NE(error_of("path,t,r\n0,0,inf\n").find("not a finite number"), std::string::npos);
   EXPECT_NE(error_of("path,t,r\n").find("no rows"), std::string::npos);
+  EXPECT_NE(error_of("path,t,r\n0,0,0.1\n0,2,0.2\n").find("bad.csv:3:2: step '2' where 1 is next"),
+            std::string::npos);
+  EXPECT_NE(error_of("path,t,r\n0,0,1e308\n").find("not a daily log return"), std::string::npos);
 }
 
 }  // namespace

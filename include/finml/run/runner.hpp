@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "finml/backtest/backtest.hpp"
+#include "finml/core/output_directory.hpp"
 #include "finml/core/provenance.hpp"
 #include "finml/data/market_data.hpp"
 #include "finml/eval/metrics.hpp"
@@ -86,6 +87,12 @@ struct RunOptions {
 
 // runs/<UTC timestamp>, with a -2, -3... suffix if that exists already.
 [[nodiscard]] std::string DefaultRunDirectory();
+
+// The end of the task runners (nlp, rl, synth): run.json (provenance, the experiment file, its
+// resolved settings, the summary lines) into `out`'s staging directory, the directory committed
+// and the summary printed; returns where the run now is.
+std::string CommitRun(OutputDirectory& out, const Provenance& provenance, const std::string& source,
+                      const nlohmann::json& config, const std::vector<std::string>& lines);
 
 // Finds a data file: as given, then beside the experiment file, then in the source tree.
 [[nodiscard]] std::string ResolveDataPath(const std::string& path,

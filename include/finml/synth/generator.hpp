@@ -22,6 +22,7 @@
 
 #include "finml/core/names.hpp"
 #include "finml/core/options.hpp"
+#include "finml/data/loader.hpp"
 #include "finml/risk/series.hpp"
 #include "finml/synth/stylized_facts.hpp"
 #include "finml/synth/table.hpp"
@@ -56,9 +57,10 @@ struct CtganSettings {
 };
 
 struct SynthSettings {
-  std::string data;                      // prices or returns CSV; a table for table models
-  std::string column;                    // its value column (empty: the only one)
-  TableSplit split;                      // tables: the hold-out kept from the generator
+  std::string data;        // prices or returns CSV; a table for table models
+  std::string column;      // its value column (empty: the only one)
+  data::LoadOptions load;  // how a prices file is read (missing values, duplicates...)
+  TableSplit split;        // tables: the hold-out kept from the generator
   std::vector<std::string> categorical;  // tables: columns read as categories
   std::vector<std::string> columns;      // tables: the columns to learn (empty: all)
   risk::SeriesKind kind = risk::SeriesKind::kPrices;

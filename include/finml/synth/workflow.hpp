@@ -24,7 +24,7 @@ struct RealSeries {
   std::vector<double> returns;
 };
 [[nodiscard]] RealSeries LoadRealSeries(const std::string& path, const std::string& column,
-                                        risk::SeriesKind kind);
+                                        risk::SeriesKind kind, const data::LoadOptions& load = {});
 
 // Fits `settings.model` and saves it into `dir`; returns lines for the terminal.
 std::vector<std::string> RunSynthTrain(const SynthSettings& settings, const std::string& dir,

@@ -25,6 +25,23 @@ struct GruHeadImpl : torch::nn::Module {
 };
 TORCH_MODULE(GruHead);
 
+// `iterations` Adam steps (learning rate 1e-3) on batches of 128 rows drawn with replacement, as
+// TimeGAN's post-hoc models train.
+template <typename Loss>
+void Train(GruHead& net, std::int64_t rows, const ScoreSettings& s, std::mt19937_64& rng,
+           Loss loss_of) {
+  torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(1e-3));
+  std::uniform_int_distribution<std::int64_t> pick(0, rows - 1);
+  std::vector<std::int64_t> batch(128);
+  for (std::int64_t it = 0; it < s.iterations; ++it) {
+    for (auto& r : batch) r = pick(rng);
+    const torch::Tensor loss = loss_of(torch::tensor(batch, torch::kLong));
+    opt.zero_grad();
+    loss.backward();
+    opt.step();
+  }
+}
+
 torch::Tensor AsTensor(const Windows& w) {
   return torch::from_blob(
              const_cast<float*>(w.values.data()),
@@ -45,26 +62,19 @@ double Discriminative(const torch::Tensor& real, const torch::Tensor& fake, cons
     const torch::Tensor idx = torch::tensor(order, torch::kLong);
     return std::pair{x.index_select(0, idx.slice(0, 0, cut)), x.index_select(0, idx.slice(0, cut))};
   };
-  const auto [real_train, real_test] = split(real);
-  const auto [fake_train, fake_test] = split(fake);
+  // As many windows of each side, so an answer of always one class scores 0.5.
+  const std::int64_t n = std::min(real.size(0), fake.size(0));
+  const auto [real_train, real_test] = split(real.slice(0, 0, n));
+  const auto [fake_train, fake_test] = split(fake.slice(0, 0, n));
   const torch::Tensor x = torch::cat({real_train, fake_train});
   const torch::Tensor y =
       torch::cat({torch::ones({real_train.size(0)}), torch::zeros({fake_train.size(0)})});
   GruHead net(real.size(2), std::max<std::int64_t>(real.size(2) / 2, 4));
-  torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(1e-3));
-  std::uniform_int_distribution<std::int64_t> pick(0, x.size(0) - 1);
-  for (std::int64_t it = 0; it < s.iterations; ++it) {
-    std::vector<std::int64_t> rows(128);
-    for (auto& r : rows) r = pick(rng);
-    const torch::Tensor idx = torch::tensor(rows, torch::kLong);
+  Train(net, x.size(0), s, rng, [&](const torch::Tensor& idx) {
     // The last step's output sees the whole window.
     const torch::Tensor logit = net->forward(x.index_select(0, idx)).select(1, -1).squeeze(1);
-    const torch::Tensor loss =
-        torch::binary_cross_entropy_with_logits(logit, y.index_select(0, idx));
-    opt.zero_grad();
-    loss.backward();
-    opt.step();
-  }
+    return torch::binary_cross_entropy_with_logits(logit, y.index_select(0, idx));
+  });
   torch::NoGradGuard no_grad;
   const torch::Tensor test = torch::cat({real_test, fake_test});
   const torch::Tensor truth =
@@ -87,18 +97,10 @@ double Predictive(const torch::Tensor& train_on, const torch::Tensor& judge_on,
                   const ScoreSettings& s, std::mt19937_64& rng) {
   const auto [x, y] = NextStep(train_on);
   GruHead net(x.size(2), std::max<std::int64_t>(train_on.size(2) / 2, 4));
-  torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(1e-3));
-  std::uniform_int_distribution<std::int64_t> pick(0, x.size(0) - 1);
-  for (std::int64_t it = 0; it < s.iterations; ++it) {
-    std::vector<std::int64_t> rows(128);
-    for (auto& r : rows) r = pick(rng);
-    const torch::Tensor idx = torch::tensor(rows, torch::kLong);
-    const torch::Tensor loss = torch::l1_loss(torch::sigmoid(net->forward(x.index_select(0, idx))),
-                                              y.index_select(0, idx));
-    opt.zero_grad();
-    loss.backward();
-    opt.step();
-  }
+  Train(net, x.size(0), s, rng, [&](const torch::Tensor& idx) {
+    return torch::l1_loss(torch::sigmoid(net->forward(x.index_select(0, idx))),
+                          y.index_select(0, idx));
+  });
   torch::NoGradGuard no_grad;
   const auto [xt, yt] = NextStep(judge_on);
   return torch::l1_loss(torch::sigmoid(net->forward(xt)), yt).item<double>();

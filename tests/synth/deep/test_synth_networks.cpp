@@ -186,6 +186,11 @@ TEST(WindowScores, TellApartWhatDiffersAndNotWhatIsTheSame) {
   EXPECT_LT(a.predictive, b.predictive);
   EXPECT_NEAR(a.predictive_real, b.predictive_real,
               1e-12);  // the floor does not depend on the fake
+  // Five times as many synthetic windows: a classifier that always answers "synthetic" must not
+  // score, so the sides are balanced.
+  const Windows few = SlidingWindows(Ar1Paths(0.95, 900, 4), 24, -2, 2, s.max_windows);
+  ASSERT_LT(few.count() * 4, same.count());
+  EXPECT_LT(ScoreWindows(few, same, s).discriminative, 0.15);
 }
 
 }  // namespace
