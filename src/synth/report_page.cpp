@@ -19,6 +19,7 @@ std::vector<double> Lags(std::size_t n) {
   return x;
 }
 
+// risk::Quantile (R's type 7) at many levels, sorting once.
 std::vector<double> Quantiles(std::vector<double> values, const std::vector<double>& levels) {
   std::sort(values.begin(), values.end());
   std::vector<double> q;
@@ -29,12 +30,6 @@ std::vector<double> Quantiles(std::vector<double> values, const std::vector<doub
     q.push_back(values[lo] + (at - static_cast<double>(lo)) * (values[hi] - values[lo]));
   }
   return q;
-}
-
-std::vector<double> Pooled(const Paths& paths) {
-  std::vector<double> all;
-  for (const auto& p : paths) all.insert(all.end(), p.begin(), p.end());
-  return all;
 }
 
 std::string Cell(double v, int digits = 4) {
@@ -178,13 +173,13 @@ void WriteEvaluationReport(const RealSeries& real, const Evaluation& e, const Ev
     std::vector<std::string> text;
     for (const double p : levels)
       text.push_back(fmt::format("{}: {:.1f}th percentile", g.name, p * 100));
-    qq.Markers(g.name, real_q, Quantiles(Pooled(*g.paths), levels), text);
+    qq.Markers(g.name, real_q, Quantiles(PooledReturns(*g.paths), levels), text);
   }
   qq.SquareAxes();
   page.Chart(qq);
   report::Figure density("Density of daily log returns", {"log return"}, {"density"});
   density.Histogram("real", real.returns);
-  for (const auto& g : e.generators) density.Histogram(g.name, Pooled(*g.paths));
+  for (const auto& g : e.generators) density.Histogram(g.name, PooledReturns(*g.paths));
   page.Chart(density);
 
   if (s.plotted_paths > 0) {

@@ -32,12 +32,6 @@ double CentralMoment(const std::vector<double>& x, double mean, int order) {
   return s / static_cast<double>(x.size());
 }
 
-std::vector<double> Pooled(const Paths& paths) {
-  std::vector<double> all;
-  for (const auto& p : paths) all.insert(all.end(), p.begin(), p.end());
-  return all;
-}
-
 // The mean over paths of a per-path curve, lag by lag (paths too short for a lag do not count).
 template <typename Curve>
 std::vector<double> MeanCurve(const Paths& paths, std::size_t max_lag, Curve curve) {
@@ -74,6 +68,12 @@ double StandardDeviation(const std::vector<double>& x) {
 }
 
 }  // namespace
+
+std::vector<double> PooledReturns(const Paths& paths) {
+  std::vector<double> all;
+  for (const auto& p : paths) all.insert(all.end(), p.begin(), p.end());
+  return all;
+}
 
 double Wasserstein1(std::vector<double> a, std::vector<double> b) {
   if (a.empty() || b.empty()) return kNaN;
@@ -222,7 +222,7 @@ SeriesFacts ComputeFacts(const Paths& paths, const FactSettings& s) {
   });
   f.leverage =
       MeanCurve(paths, s.max_lag, [&](const auto& p) { return LeverageEffect(p, s.max_lag); });
-  const std::vector<double> all = Pooled(paths);
+  const std::vector<double> all = PooledReturns(paths);
   f.mean = Mean(all);
   f.std = StandardDeviation(all);
   f.skew = Skewness(all);

@@ -11,6 +11,7 @@
 #include "finml/core/error.hpp"
 #include "finml/credit/logistic.hpp"
 #include "finml/credit/metrics.hpp"
+#include "finml/risk/var.hpp"
 
 namespace finml::synth {
 namespace {
@@ -81,15 +82,6 @@ struct Encoder {
     return x;
   }
 };
-
-double Quantile(std::vector<double> v, double p) {
-  if (v.empty()) return kNaN;
-  std::sort(v.begin(), v.end());
-  const double at = p * static_cast<double>(v.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(at));
-  const std::size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (at - static_cast<double>(lo)) * (v[hi] - v[lo]);
-}
 
 // Distance from each row of `from` to its nearest row of `to` (brute force: tables of thousands of
 // rows take milliseconds).
@@ -220,10 +212,13 @@ TableFidelity CompareTables(const credit::Table& train, const credit::Table& hol
 
   const std::vector<double> ds = NearestDistances(xs, xt, all.width),
                             dh = NearestDistances(xh, xt, all.width);
-  f.dcr_synthetic_p5 = Quantile(ds, 0.05);
-  f.dcr_holdout_p5 = Quantile(dh, 0.05);
-  f.dcr_synthetic_median = Quantile(ds, 0.5);
-  f.dcr_holdout_median = Quantile(dh, 0.5);
+  const auto quantile = [](const std::vector<double>& d, double p) {
+    return d.empty() ? kNaN : risk::Quantile(d, p);
+  };
+  f.dcr_synthetic_p5 = quantile(ds, 0.05);
+  f.dcr_holdout_p5 = quantile(dh, 0.05);
+  f.dcr_synthetic_median = quantile(ds, 0.5);
+  f.dcr_holdout_median = quantile(dh, 0.5);
   f.exact_copies = ds.empty() ? 0.0
                               : static_cast<double>(std::count(ds.begin(), ds.end(), 0.0)) /
                                     static_cast<double>(ds.size());

@@ -46,14 +46,15 @@ Windows SlidingWindows(const Paths& paths, std::size_t length, double lo, double
 }
 
 WindowScores ScoreWindows(const Windows& real, const Windows& synthetic,
-                          const ScoreSettings& settings) {
+                          const ScoreSettings& settings, bool floor) {
   FINML_REQUIRE(real.count() >= 10 && synthetic.count() >= 10,
                 "the window scores need at least 10 windows of each side ({} real, {} synthetic)",
                 real.count(), synthetic.count());
   FINML_REQUIRE(real.length == synthetic.length && real.features == synthetic.features,
                 "real and synthetic windows differ in shape");
   WindowScores out;
-  FINML_MODULE_FUNCTION(Module::kTorch, finml_torch_window_scores)(real, synthetic, settings, out);
+  FINML_MODULE_FUNCTION(Module::kTorch, finml_torch_window_scores)
+  (real, synthetic, settings, floor, out);
   return out;
 }
 

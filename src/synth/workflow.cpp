@@ -193,8 +193,8 @@ std::vector<std::string> RunSynthEvaluate(const RealSeries& real,
     for (auto& g : e.generators) {
       g.scores = ScoreWindows(
           real_windows, SlidingWindows(*g.paths, s.scores.window, *lo, *hi, s.scores.max_windows),
-          s.scores);
-      e.predictive_real = g.scores->predictive_real;
+          s.scores, /*floor=*/!e.predictive_real);
+      if (!e.predictive_real) e.predictive_real = g.scores->predictive_real;
     }
   }
   nlohmann::json metrics = {

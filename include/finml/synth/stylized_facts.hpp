@@ -23,6 +23,8 @@ namespace finml::synth {
 
 using Paths = std::vector<std::vector<double>>;  // each a path of log returns
 
+// Every value of every path, in order.
+[[nodiscard]] std::vector<double> PooledReturns(const Paths& paths);
 // Wasserstein-1 between two samples (either may be empty: NaN).
 [[nodiscard]] double Wasserstein1(std::vector<double> a, std::vector<double> b);
 // Overlapping sums of `k` consecutive values of each path, pooled.

@@ -44,14 +44,16 @@ struct WindowScores {
 [[nodiscard]] Windows SlidingWindows(const Paths& paths, std::size_t length, double lo, double hi,
                                      std::size_t max_windows);
 // Both scores (libfinml_torch.so).
+// `floor`: also train on real windows (predictive_real; NaN without): it depends on the real
+// windows only, so one computation serves every generator.
 [[nodiscard]] WindowScores ScoreWindows(const Windows& real, const Windows& synthetic,
-                                        const ScoreSettings& settings);
+                                        const ScoreSettings& settings, bool floor = true);
 
 }  // namespace finml::synth
 
 extern "C" {
 void finml_torch_window_scores(const finml::synth::Windows& real,
                                const finml::synth::Windows& synthetic,
-                               const finml::synth::ScoreSettings& settings,
+                               const finml::synth::ScoreSettings& settings, bool floor,
                                finml::synth::WindowScores& out);
 }

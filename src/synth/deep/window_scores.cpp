@@ -111,7 +111,7 @@ double Predictive(const torch::Tensor& train_on, const torch::Tensor& judge_on,
 
 extern "C" void finml_torch_window_scores(const finml::synth::Windows& real,
                                           const finml::synth::Windows& synthetic,
-                                          const finml::synth::ScoreSettings& settings,
+                                          const finml::synth::ScoreSettings& settings, bool floor,
                                           finml::synth::WindowScores& out) {
   using namespace finml::synth;
   torch::manual_seed(settings.seed);
@@ -119,5 +119,5 @@ extern "C" void finml_torch_window_scores(const finml::synth::Windows& real,
   const torch::Tensor r = AsTensor(real), f = AsTensor(synthetic);
   out.discriminative = Discriminative(r, f, settings, rng);
   out.predictive = Predictive(f, r, settings, rng);
-  out.predictive_real = Predictive(r, r, settings, rng);
+  out.predictive_real = floor ? Predictive(r, r, settings, rng) : std::nan("");
 }
