@@ -17,7 +17,9 @@ const options::Schema<SynthSection>& SynthSection::Schema() {
     options::Schema<S> s;
     s.Add("models", &S::models,
           "generators to train and compare (all series or all table models); default: model");
-    s.Add("samples", &S::samples, "paths to draw (default 10) or rows (default: the training rows)")
+    s.Add("samples", &S::samples,
+          "paths to draw (default 10; timegan: as many as the training windows) or rows "
+          "(default: the training rows)")
         .Min(0)
         .Max(10000000);
     s.Add("length", &S::length, "days per path (default: the real series' length)")
@@ -29,11 +31,15 @@ const options::Schema<SynthSection>& SynthSection::Schema() {
     s.Rule(
         "models",
         [](const S& x) {
+          const auto shape = [](synth::SynthModelKind m) {
+            return synth::IsTableModel(m) ? 2 : (synth::IsPanelModel(m) ? 1 : 0);
+          };
           for (const auto m : x.models)
-            if (synth::IsTableModel(m) != synth::IsTableModel(x.models.front())) return false;
+            if (shape(m) != shape(x.models.front())) return false;
           return true;
         },
-        "mixes series and table models: compare one kind per experiment");
+        "mixes models of returns, multivariate paths and tables: compare one kind per "
+        "experiment");
     s.Rule(
         "data", [](const S& x) { return !x.settings.data.empty(); }, "needs 'data': the real CSV");
     return s;
@@ -73,6 +79,7 @@ std::string RunSynthExperiment(const SynthExperiment& x, const std::string& out_
   std::vector<std::string> lines;
   std::vector<synth::NamedPaths> paths;
   std::vector<synth::NamedTable> tables;
+  std::vector<synth::NamedPanel> panels;
   EnsureDirectory(out.staging() + "/samples");
   for (const auto model : s.models) {
     synth::SynthSettings settings = s.settings;
@@ -88,13 +95,16 @@ std::string RunSynthExperiment(const SynthExperiment& x, const std::string& out_
     draw.threads = settings.threads;
     const std::string sample = out.staging() + "/samples/" + name + ".csv";
     (void)synth::RunSynthSample(draw, sample);
-    if (synth::IsTableModel(model)) {
+    const auto history = [&] {
+      return nlohmann::json::parse(ReadFile(dir + "/model.json"))
+          .value("history", nlohmann::json::array());
+    };
+    if (synth::IsTableModel(model))
       tables.push_back({name, credit::LoadTable(sample, settings.categorical)});
-    } else {
-      const auto manifest = nlohmann::json::parse(ReadFile(dir + "/model.json"));
-      paths.push_back(
-          {name, synth::ReadPaths(sample), manifest.value("history", nlohmann::json::array())});
-    }
+    else if (synth::IsPanelModel(model))
+      panels.push_back({name, synth::ReadPanel(sample, /*returns=*/false), history()});
+    else
+      paths.push_back({name, synth::ReadPaths(sample), history()});
   }
   std::vector<std::string> table_lines;
   if (!tables.empty()) {
@@ -102,6 +112,9 @@ std::string RunSynthExperiment(const SynthExperiment& x, const std::string& out_
         synth::LoadRealTable(s.settings.data, s.settings.categorical, s.settings.columns);
     table_lines =
         synth::RunTableEvaluate(real, s.settings.split, tables, out.staging(), provenance);
+  } else if (!panels.empty()) {
+    const synth::Panel real = synth::LoadRealPanel(s.settings.data, s.settings.columns);
+    table_lines = synth::RunPanelEvaluate(real, panels, s.evaluate, out.staging(), provenance);
   } else {
     const auto real =
         synth::LoadRealSeries(s.settings.data, s.settings.column, s.settings.kind, s.settings.load);

@@ -176,6 +176,24 @@ const options::Schema<CtganSettings>& CtganSettings::Schema() {
   return schema;
 }
 
+const options::Schema<TimeGanSettings>& TimeGanSettings::Schema() {
+  static const auto schema = [] {
+    using T = TimeGanSettings;
+    options::Schema<T> s;
+    s.Add("timegan_hidden", &T::hidden, "timegan: units of each GRU layer (latent dimension)")
+        .Min(1)
+        .Max(1024);
+    s.Add("timegan_layers", &T::layers, "timegan: GRU layers per network").Min(2).Max(16);
+    s.Add("timegan_window", &T::window, "timegan: steps per training window").Min(3).Max(1000);
+    s.Add("timegan_gamma", &T::gamma,
+          "timegan: weight of the adversarial loss on the generator's unsupervised latents")
+        .Min(0)
+        .Max(100);
+    return s;
+  }();
+  return schema;
+}
+
 const options::Schema<SynthSettings>& SynthSettings::Schema() {
   static const auto schema = [] {
     using S = SynthSettings;
@@ -184,16 +202,19 @@ const options::Schema<SynthSettings>& SynthSettings::Schema() {
     s.Add("column", &S::column, "the value column (default: the only one)");
     s.Add("kind", &S::kind, "what the file holds: prices or returns (log returns, ratios)");
     s.Add("model", &S::model,
-          "paths of returns: quantgan, garch, bootstrap; tables: ctgan, marginals, copula");
+          "paths of returns: quantgan, garch, bootstrap; multivariate paths: timegan; tables: "
+          "ctgan, marginals, copula");
     s.Add("seed", &S::seed, "seed of initial weights, noise and shuffling");
     s.Add("threads", &S::threads, "torch threads").Min(1).Max(256);
     s.Add("block", &S::block, "bootstrap: mean block length in days").Min(1).Max(1e6);
     s.Embed(&S::load, data::LoadOptions::Schema());
     s.Embed(&S::split, TableSplit::Schema());
     s.Add("categorical", &S::categorical, "tables: columns to read as categories even if numeric");
-    s.Add("columns", &S::columns, "tables: the columns to learn (default: all)");
+    s.Add("columns", &S::columns,
+          "tables and multivariate paths: the columns to learn (default: all)");
     s.Embed(&S::quantgan, QuantGanSettings::Schema());
     s.Embed(&S::ctgan, CtganSettings::Schema());
+    s.Embed(&S::timegan, TimeGanSettings::Schema());
     s.Rule(
         "pac",
         [](const S& x) {
@@ -211,6 +232,14 @@ bool IsTableModel(SynthModelKind model) {
          model == SynthModelKind::kCopula;
 }
 
+bool IsPanelModel(SynthModelKind model) { return model == SynthModelKind::kTimeGan; }
+
+std::unique_ptr<PanelGenerator> MakePanelGenerator(const SynthSettings& s) {
+  FINML_REQUIRE(IsPanelModel(s.model), "{} does not make multivariate paths", EnumName(s.model));
+  return std::unique_ptr<PanelGenerator>(
+      FINML_MODULE_FUNCTION(Module::kTorch, finml_torch_make_timegan)(s));
+}
+
 std::unique_ptr<SeriesGenerator> MakeSeriesGenerator(const SynthSettings& s) {
   switch (s.model) {
     case SynthModelKind::kGarch:
@@ -221,7 +250,8 @@ std::unique_ptr<SeriesGenerator> MakeSeriesGenerator(const SynthSettings& s) {
       return std::unique_ptr<SeriesGenerator>(
           FINML_MODULE_FUNCTION(Module::kTorch, finml_torch_make_quantgan)(s));
     default:
-      throw InvalidInput(fmt::format("{} makes tables, not paths of returns", EnumName(s.model)));
+      throw InvalidInput(fmt::format("{} makes {}, not paths of returns", EnumName(s.model),
+                                     IsPanelModel(s.model) ? "multivariate paths" : "tables"));
   }
 }
 
@@ -235,7 +265,9 @@ std::unique_ptr<TableGenerator> MakeTableGenerator(const SynthSettings& s) {
       return std::unique_ptr<TableGenerator>(
           FINML_MODULE_FUNCTION(Module::kTorch, finml_torch_make_ctgan)(s));
     default:
-      throw InvalidInput(fmt::format("{} makes paths of returns, not tables", EnumName(s.model)));
+      throw InvalidInput(
+          fmt::format("{} makes {}, not tables", EnumName(s.model),
+                      IsPanelModel(s.model) ? "multivariate paths" : "paths of returns"));
   }
 }
 
@@ -263,6 +295,10 @@ void SaveGenerator(const TableGenerator& generator, const SynthSettings& setting
                    const nlohmann::json& training, const std::string& dir) {
   SaveManifest(generator, settings, training, dir);
 }
+void SaveGenerator(const PanelGenerator& generator, const SynthSettings& settings,
+                   const nlohmann::json& training, const std::string& dir) {
+  SaveManifest(generator, settings, training, dir);
+}
 
 SavedGenerator SavedGenerator::Load(const std::string& dir) {
   const std::string path = dir + "/model.json";
@@ -286,6 +322,9 @@ SavedGenerator SavedGenerator::Load(const std::string& dir) {
   if (IsTableModel(saved.settings.model)) {
     saved.table = MakeTableGenerator(saved.settings);
     saved.table->Load(saved.manifest["state"], dir);
+  } else if (IsPanelModel(saved.settings.model)) {
+    saved.panel = MakePanelGenerator(saved.settings);
+    saved.panel->Load(saved.manifest["state"], dir);
   } else {
     saved.generator = MakeSeriesGenerator(saved.settings);
     saved.generator->Load(saved.manifest["state"], dir);
@@ -294,71 +333,19 @@ SavedGenerator SavedGenerator::Load(const std::string& dir) {
 }
 
 void WritePaths(const Paths& paths, const std::string& column, const std::string& path) {
-  std::string out = "path,t," + CsvField(column) + "\n";
-  for (std::size_t p = 0; p < paths.size(); ++p)
-    for (std::size_t t = 0; t < paths[p].size(); ++t)
-      out += fmt::format("{},{},{:.10g}\n", p, t, paths[p][t]);
-  WriteFileAtomic(path, out);
-}
-
-bool IsPathsFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::string head(7, '\0');
-  in.read(head.data(), 7);
-  return in && head == "path,t,";
+  Panel panel;
+  panel.columns = {column};
+  panel.paths = paths;
+  WritePanel(panel, path);
 }
 
 Paths ReadPaths(const std::string& path) {
-  const std::string text = ReadFile(path);
-  data::CsvReader csv(path, text);
-  std::vector<std::string_view> fields;
-  FINML_REQUIRE(csv.Next(fields), "{}: empty (fix: a file from finml synth sample)", path);
-  if (fields.size() != 3 || Trim(fields[0]) != "path" || Trim(fields[1]) != "t")
-    throw DataError(csv.Where(0), "not a paths file: its header must be path,t,<value>",
-                    "a file from finml synth sample");
-  Paths paths;
-  std::size_t previous = 0;
-  while (csv.Next(fields)) {
-    if (fields.size() != 3)
-      throw DataError(csv.Where(0), fmt::format("{} fields where 3 are expected", fields.size()),
-                      "path,t,value on every line");
-    std::size_t id = 0;
-    double value = 0;
-    const auto id_text = Trim(fields[0]), value_text = Trim(fields[2]);
-    if (std::from_chars(id_text.data(), id_text.data() + id_text.size(), id).ec != std::errc())
-      throw DataError(csv.Where(0), fmt::format("'{}' is not a path number", Excerpt(id_text)),
-                      "0, 1, 2, ... in the path column");
-    const auto [end, ec] =
-        std::from_chars(value_text.data(), value_text.data() + value_text.size(), value);
-    if (ec != std::errc() || end != value_text.data() + value_text.size() || !std::isfinite(value))
-      throw DataError(csv.Where(2), fmt::format("'{}' is not a finite number", Excerpt(value_text)),
-                      "a log return such as -0.0123");
-    if (std::abs(value) > 10)
-      throw DataError(
-          csv.Where(2),
-          fmt::format("{} is not a daily log return (a move of e^{:.3g})", value, value),
-          "log returns, e.g. -0.0123; is this column prices or percent?");
-    if (paths.empty() || id != previous) {
-      if (!paths.empty() && id != previous + 1)
-        throw DataError(csv.Where(0), fmt::format("path {} follows path {}", id, previous),
-                        "paths numbered 0, 1, 2, ... with each path's rows together");
-      if (paths.empty() && id != 0)
-        throw DataError(csv.Where(0), "the first path must be 0", "paths numbered from 0");
-      paths.emplace_back();
-      previous = id;
-    }
-    std::size_t t = 0;
-    const auto t_text = Trim(fields[1]);
-    if (std::from_chars(t_text.data(), t_text.data() + t_text.size(), t).ec != std::errc() ||
-        t != paths.back().size())
-      throw DataError(csv.Where(1),
-                      fmt::format("step '{}' where {} is next in path {}", Excerpt(t_text),
-                                  paths.back().size(), id),
-                      "every step of a path, 0, 1, 2, ... in order, with no gaps");
-    paths.back().push_back(value);
-  }
-  FINML_REQUIRE(!paths.empty(), "{}: no rows (fix: a file from finml synth sample)", path);
-  return paths;
+  Panel panel = ReadPanel(path, /*returns=*/true);
+  FINML_REQUIRE(panel.columns.size() == 1,
+                "{}: {} value columns where paths of returns have one (fix: the output of finml "
+                "synth sample with a returns model)",
+                path, panel.columns.size());
+  return std::move(panel.paths);
 }
 
 }  // namespace finml::synth

@@ -4,6 +4,7 @@
 
 #include "finml/core/error.hpp"
 #include "finml/core/modules.hpp"
+#include "finml/synth/panel.hpp"
 
 namespace finml::synth {
 
@@ -27,22 +28,10 @@ const options::Schema<ScoreSettings>& ScoreSettings::Schema() {
 
 Windows SlidingWindows(const Paths& paths, std::size_t length, double lo, double hi,
                        std::size_t max_windows) {
-  std::vector<std::pair<std::size_t, std::size_t>> starts;  // (path, start)
-  for (std::size_t p = 0; p < paths.size(); ++p)
-    for (std::size_t t = 0; t + length <= paths[p].size(); ++t) starts.emplace_back(p, t);
-  FINML_REQUIRE(!starts.empty(),
-                "no window of {} days fits in the paths (fix: a shorter --score-window)", length);
-  Windows w;
-  w.length = length;
-  w.features = 1;
-  const std::size_t keep = std::min(max_windows, starts.size());
-  const double span = hi > lo ? hi - lo : 1.0;
-  for (std::size_t i = 0; i < keep; ++i) {
-    const auto [p, t] = starts[i * starts.size() / keep];
-    for (std::size_t u = 0; u < length; ++u)
-      w.values.push_back(static_cast<float>((paths[p][t + u] - lo) / span));
-  }
-  return w;
+  Panel panel;
+  panel.columns = {"value"};
+  panel.paths = paths;
+  return PanelWindows(panel, length, PanelRange{{lo}, {hi}}, max_windows);
 }
 
 WindowScores ScoreWindows(const Windows& real, const Windows& synthetic,

@@ -19,10 +19,13 @@ const options::Schema<SampleSettings>& SampleSettings::Schema() {
     using S = SampleSettings;
     options::Schema<S> s;
     s.Add("model", &S::model, "a directory from finml synth train").Required();
-    s.Add("n", &S::n, "paths (default 10) or table rows (default: as many as the training rows)")
+    s.Add("n", &S::n,
+          "paths (default 10; timegan: as many as the training windows) or table rows (default: "
+          "as many as the training rows)")
         .Min(0)
         .Max(10000000);
-    s.Add("length", &S::length, "log returns per path (0: as many as the training series had)")
+    s.Add("length", &S::length,
+          "steps per path (0: as many as the training series had; timegan: its window)")
         .Min(0)
         .Max(10000000);
     s.Add("seed", &S::seed, "seed of the draws: the same seed gives the same paths");
@@ -103,6 +106,22 @@ credit::Table LoadRealTable(const std::string& path, const std::vector<std::stri
 
 namespace {
 
+std::vector<std::string> TrainPanel(const SynthSettings& s, const std::string& dir, bool progress) {
+  const Panel real = LoadRealPanel(s.data, s.columns);
+  models::SetTorchThreads(s.threads);
+  std::unique_ptr<PanelGenerator> generator = MakePanelGenerator(s);
+  std::mt19937_64 rng(s.seed);
+  generator->Fit(real, rng, progress);
+  const nlohmann::json training = {{"path", s.data},
+                                   {"sha256", Sha256File(s.data)},
+                                   {"steps", real.Steps(0)},
+                                   {"columns", real.columns}};
+  SaveGenerator(*generator, s, training, dir);
+  return {fmt::format("{}: fitted to windows of {} steps of the {} rows of {} ({})",
+                      EnumName(s.model), generator->Window(), real.Steps(0), s.data,
+                      fmt::join(real.columns, ", "))};
+}
+
 std::vector<std::string> TrainTable(const SynthSettings& s, const std::string& dir, bool progress) {
   const credit::Table real = LoadRealTable(s.data, s.categorical, s.columns);
   auto [train, holdout] = SplitTable(real, s.split);
@@ -126,6 +145,7 @@ std::vector<std::string> RunSynthTrain(const SynthSettings& s, const std::string
                                        bool progress) {
   FINML_REQUIRE(!s.data.empty(), "--data: give the CSV to learn from");
   if (IsTableModel(s.model)) return TrainTable(s, dir, progress);
+  if (IsPanelModel(s.model)) return TrainPanel(s, dir, progress);
   const RealSeries real = LoadRealSeries(s.data, s.column, s.kind, s.load);
   if (s.model == SynthModelKind::kQuantGan) models::SetTorchThreads(s.threads);
   std::unique_ptr<SeriesGenerator> generator = MakeSeriesGenerator(s);
@@ -157,6 +177,16 @@ std::size_t RunSynthSample(const SampleSettings& s, const std::string& out) {
     FINML_REQUIRE(rows > 0, "{}: the training size is unknown (fix: --n)", s.model);
     WriteTable(saved.table->Sample(rows, s.seed), out);
     return rows;
+  }
+  if (saved.panel) {
+    models::SetTorchThreads(s.threads);
+    // By default as many paths as the real series had windows, as TimeGAN draws.
+    const std::size_t steps = saved.manifest["training"].value("steps", std::size_t{0});
+    const std::size_t window = saved.panel->Window();
+    const std::size_t n = s.n > 0 ? s.n : (steps >= window ? steps - window + 1 : 10);
+    const Panel panel = saved.panel->Sample(n, s.length > 0 ? s.length : window, s.seed);
+    WritePanel(panel, out);
+    return panel.paths.size();
   }
   if (saved.settings.model == SynthModelKind::kQuantGan) models::SetTorchThreads(s.threads);
   std::size_t length = s.length;

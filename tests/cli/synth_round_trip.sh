@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Synthetic data through the CLI (issue 19): generators train, sample and evaluate for series
-# (QuantGAN briefly, GARCH-t, bootstrap on the DJIA) and tables (copula, marginals on German
+# (QuantGAN briefly, GARCH-t, bootstrap on the DJIA), multivariate windows (TimeGAN briefly, on
+# Google OHLCV) and tables (copula, marginals on German
 # credit); the same seed draws the same file; the outputs say what the issue asks for.
 # Usage: synth_round_trip.sh FINML OUT_DIR
 set -euo pipefail
@@ -26,6 +27,46 @@ for key in emd_1 emd_5 emd_20 emd_100 acf_abs acf_squared leverage gain_loss mod
   grep -q "\"$key\"" "$out/eval/metrics.json" || fail "metrics.json lacks $key"
 done
 grep -q "QQ plot" "$out/eval/report.html" || fail "the report has no QQ plot"
+# Multivariate windows (TimeGAN, briefly): paths of every column, TimeGAN's scores against the
+# real columns, and an experiment with the same model.
+run "$finml" synth train --data data/timegan_goog.csv --model timegan --epochs 1 --timegan-hidden 4 \
+  --timegan-layers 2 --timegan-window 8 --batch 256 --lr 0.01 --out "$out/timegan"
+grep -q "windows of 8 steps of the 3685 rows" "$out/log" || { cat "$out/log"; fail "timegan fit"; }
+run "$finml" synth sample --model "$out/timegan" --n 40 --seed 3 --out "$out/timegan.csv"
+head -1 "$out/timegan.csv" | grep -qx "path,t,Open,High,Low,Close,Adj_Close,Volume" || fail "timegan header"
+[[ $(wc -l <"$out/timegan.csv") -eq 321 ]] || fail "timegan: 40 paths of 8 steps expected"
+run "$finml" synth sample --model "$out/timegan" --n 40 --seed 3 --out "$out/timegan_again.csv"
+cmp -s "$out/timegan.csv" "$out/timegan_again.csv" || fail "timegan: the same seed drew different paths"
+run "$finml" synth evaluate --real data/timegan_goog.csv --synthetic "$out/timegan.csv" \
+  --score-window 8 --score-iterations 20 --out "$out/tg_eval"
+grep -q "^timegan " "$out/log" || { cat "$out/log"; fail "timegan evaluation table"; }
+for key in discriminative predictive ks_values ks_changes correlation_difference; do
+  grep -q "\"$key\"" "$out/tg_eval/metrics.json" || fail "timegan metrics.json lacks $key"
+done
+grep -q "PCA of windows" "$out/tg_eval/report.html" || fail "the timegan report has no PCA"
+if "$finml" synth evaluate --real data/timegan_goog.csv --columns Open,Close --synthetic "$out/timegan.csv" \
+  --out "$out/tg_bad" >"$out/log" 2>&1; then fail "mismatched columns were accepted"; fi
+grep -q "columns Open,High,Low,Close,Adj_Close,Volume where the real series has Open,Close" "$out/log" \
+  || { cat "$out/log"; fail "mismatched columns error"; }
+[[ ! -e "$out/tg_bad" ]] || fail "a failed evaluation left a directory"
+cat >"$out/tg.yaml" <<'YAML'
+task: synth
+synth:
+  data: data/timegan_goog.csv
+  models: [timegan]
+  timegan_hidden: 4
+  timegan_layers: 2
+  timegan_window: 8
+  epochs: 1
+  batch: 256
+  samples: 30
+  score_window: 8
+  score_iterations: 10
+YAML
+run "$finml" run "$out/tg.yaml" --out "$out/tg_run"
+for f in run.json metrics.json report.html samples/timegan.csv models/timegan/timegan.pt; do
+  [[ -e "$out/tg_run/$f" ]] || fail "the timegan experiment lacks $f"
+done
 # Tables: the hold-out is the same in train and evaluate (same target, share and seed).
 for m in copula marginals; do
   run "$finml" synth train --data data/german_credit.csv --model "$m" --target Class --out "$out/t_$m"

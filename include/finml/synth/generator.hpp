@@ -4,6 +4,8 @@
 //              Lambert W-Gaussianised returns (libfinml_torch.so)
 //   garch      GARCH(1,1) with standardised Student-t innovations (risk/garch.hpp), simulated
 //   bootstrap  Politis-Romano stationary block bootstrap of the real returns
+// Multivariate paths (synth/panel.hpp):
+//   timegan    Yoon et al. 2019 (libfinml_torch.so)
 // Tables (synth/table.hpp):
 //   ctgan      Xu et al. 2019: mode-specific normalisation, conditional vectors and
 //              training-by-sampling, a residual generator and a PacGAN critic, WGAN-GP
@@ -24,16 +26,19 @@
 #include "finml/core/options.hpp"
 #include "finml/data/loader.hpp"
 #include "finml/risk/series.hpp"
+#include "finml/synth/panel.hpp"
 #include "finml/synth/stylized_facts.hpp"
 #include "finml/synth/table.hpp"
 #include "finml/train/loop_options.hpp"
 
 namespace finml::synth {
 
-enum class SynthModelKind { kQuantGan, kGarch, kBootstrap, kCtgan, kMarginals, kCopula };
+enum class SynthModelKind { kQuantGan, kGarch, kBootstrap, kCtgan, kMarginals, kCopula, kTimeGan };
 
-// Whether the model makes table rows (else paths of log returns).
+// Whether the model makes table rows, or multivariate paths (synth/panel.hpp); else paths of log
+// returns.
 [[nodiscard]] bool IsTableModel(SynthModelKind model);
+[[nodiscard]] bool IsPanelModel(SynthModelKind model);
 
 struct QuantGanSettings {
   std::int64_t hidden = 32;       // channels of every temporal block
@@ -56,6 +61,14 @@ struct CtganSettings {
   static const options::Schema<CtganSettings>& Schema();
 };
 
+struct TimeGanSettings {
+  std::int64_t hidden = 24;  // units of every GRU layer (the latent dimension)
+  std::int64_t layers = 3;   // GRU layers of each network (the supervisor: one fewer)
+  std::int64_t window = 24;  // steps per training window
+  double gamma = 1;          // weight of the adversarial loss on the generator's own latents
+  static const options::Schema<TimeGanSettings>& Schema();
+};
+
 struct SynthSettings {
   std::string data;        // prices or returns CSV; a table for table models
   std::string column;      // its value column (empty: the only one)
@@ -70,6 +83,7 @@ struct SynthSettings {
   double block = 20;  // bootstrap: mean block length in days
   QuantGanSettings quantgan;
   CtganSettings ctgan;
+  TimeGanSettings timegan;
   train::LoopOptions loop = [] {
     train::LoopOptions o;
     o.epochs = 30;
@@ -100,12 +114,14 @@ class SeriesGenerator {
 
 [[nodiscard]] std::unique_ptr<SeriesGenerator> MakeSeriesGenerator(const SynthSettings& settings);
 [[nodiscard]] std::unique_ptr<TableGenerator> MakeTableGenerator(const SynthSettings& settings);
+[[nodiscard]] std::unique_ptr<PanelGenerator> MakePanelGenerator(const SynthSettings& settings);
 
 struct SavedGenerator {
   SynthSettings settings;
   nlohmann::json manifest;
   std::unique_ptr<SeriesGenerator> generator;  // series models
   std::unique_ptr<TableGenerator> table;       // table models
+  std::unique_ptr<PanelGenerator> panel;       // multivariate series models
   // Reads <dir>/model.json (format finml-synth/1) and the generator's files.
   [[nodiscard]] static SavedGenerator Load(const std::string& dir);
 };
@@ -115,11 +131,11 @@ void SaveGenerator(const SeriesGenerator& generator, const SynthSettings& settin
                    const nlohmann::json& training, const std::string& dir);
 void SaveGenerator(const TableGenerator& generator, const SynthSettings& settings,
                    const nlohmann::json& training, const std::string& dir);
+void SaveGenerator(const PanelGenerator& generator, const SynthSettings& settings,
+                   const nlohmann::json& training, const std::string& dir);
 
 // Paths as CSV `path,t,<column>`: the long shape any number of paths and lengths fits.
 void WritePaths(const Paths& paths, const std::string& column, const std::string& path);
-// Whether the file starts with WritePaths' header (path,t,...): paths, not a table.
-[[nodiscard]] bool IsPathsFile(const std::string& path);
 // Reads the shape WritePaths writes; errors name file, line and the fix.
 [[nodiscard]] Paths ReadPaths(const std::string& path);
 
@@ -130,6 +146,7 @@ extern "C" {
 finml::synth::SeriesGenerator* finml_torch_make_quantgan(
     const finml::synth::SynthSettings& settings);
 finml::synth::TableGenerator* finml_torch_make_ctgan(const finml::synth::SynthSettings& settings);
+finml::synth::PanelGenerator* finml_torch_make_timegan(const finml::synth::SynthSettings& settings);
 }
 
 template <>
@@ -141,5 +158,6 @@ struct finml::EnumNames<finml::synth::SynthModelKind> {
       {finml::synth::SynthModelKind::kBootstrap, "bootstrap"},
       {finml::synth::SynthModelKind::kCtgan, "ctgan"},
       {finml::synth::SynthModelKind::kMarginals, "marginals"},
-      {finml::synth::SynthModelKind::kCopula, "copula"}};
+      {finml::synth::SynthModelKind::kCopula, "copula"},
+      {finml::synth::SynthModelKind::kTimeGan, "timegan"}};
 };

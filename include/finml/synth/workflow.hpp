@@ -38,7 +38,8 @@ struct SampleSettings {
   int threads = 1;
   static const options::Schema<SampleSettings>& Schema();
 };
-// Writes `path,t,<column>` rows (or a table's rows) to `out`; returns the number of paths (rows).
+// Writes `path,t,<column>...` rows (or a table's rows) to `out`; returns the number of paths
+// (rows).
 std::size_t RunSynthSample(const SampleSettings& settings, const std::string& out);
 
 struct NamedPaths {
@@ -56,6 +57,19 @@ struct EvaluateSettings {
 // Judges each synthetic set against `real`: metrics.json and report.html in `dir`.
 std::vector<std::string> RunSynthEvaluate(const RealSeries& real,
                                           const std::vector<NamedPaths>& synthetic,
+                                          const EvaluateSettings& settings, const std::string& dir,
+                                          const Provenance& provenance);
+
+struct NamedPanel {
+  std::string name;
+  Panel panel;
+  nlohmann::json history = nlohmann::json::array();
+};
+// Judges multivariate paths against the real panel: TimeGAN's two scores on min-max-scaled
+// windows of `settings.scores.window` steps, per-column distances of the values and of their
+// one-step changes, the cross-column correlation difference, and a PCA picture of the windows.
+std::vector<std::string> RunPanelEvaluate(const Panel& real,
+                                          const std::vector<NamedPanel>& synthetic,
                                           const EvaluateSettings& settings, const std::string& dir,
                                           const Provenance& provenance);
 
