@@ -110,10 +110,10 @@ Panel ReadPanel(const std::string& path, bool returns) {
     const auto t_text = Trim(fields[1]);
     if (std::from_chars(t_text.data(), t_text.data() + t_text.size(), t).ec != std::errc() ||
         t != steps)
-      throw DataError(csv.Where(1),
-                      fmt::format("step '{}' where {} is next in path {}", Excerpt(t_text), steps,
-                                  id),
-                      "every step of a path, 0, 1, 2, ... in order, with no gaps");
+      throw DataError(
+          csv.Where(1),
+          fmt::format("step '{}' where {} is next in path {}", Excerpt(t_text), steps, id),
+          "every step of a path, 0, 1, 2, ... in order, with no gaps");
     for (std::size_t j = 2; j < width; ++j) {
       double value = 0;
       const auto value_text = Trim(fields[j]);

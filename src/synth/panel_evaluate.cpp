@@ -4,6 +4,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
@@ -28,6 +29,7 @@ struct PanelFit {
   std::vector<PanelColumnFit> columns;
   double correlation_difference = 0;
   std::optional<WindowScores> scores;
+  nlohmann::json history = nlohmann::json::array();
 };
 
 std::vector<double> ColumnValues(const Panel& p, std::size_t j) {
@@ -114,12 +116,19 @@ void WritePanelReport(const Panel& real, const std::vector<PanelFit>& fits,
         "absolute error {:.4f}{}.",
         best->name, 100 * (0.5 + best->scores->discriminative), best->scores->discriminative,
         best->scores->predictive,
-        predictive_real ? fmt::format(" against {:.4f} when trained on real windows",
-                                      *predictive_real)
-                        : std::string());
+        predictive_real
+            ? fmt::format(" against {:.4f} when trained on real windows", *predictive_real)
+            : std::string());
   } else {
     verdict = "Window scores were not computed (scores: false); the column distances follow.";
   }
+  for (const auto& g : fits)
+    for (const auto& c : g.columns)
+      if (c.synthetic_std < 0.5 * c.real_std)
+        page.Warning(fmt::format(
+            "{}: mode collapse — its '{}' values spread {:.2f}× as much as the real ones (under "
+            "0.5 flags it).",
+            g.name, c.name, c.real_std > 0 ? c.synthetic_std / c.real_std : 0.0));
   page.Verdict(verdict);
   page.KeyValues({{"real series", fmt::format("{}: {} steps of {}", real.source, real.Steps(0),
                                               fmt::join(real.columns, ", "))},
@@ -156,7 +165,7 @@ void WritePanelReport(const Panel& real, const std::vector<PanelFit>& fits,
     page.Heading(g.name, 3);
     page.Table({"column", "KS of values", "KS of one-step changes", "real mean", "synthetic mean",
                 "real std", "synthetic std"},
-               col_rows, 0);
+               col_rows);
   }
 
   page.Heading("Windows in the real data's principal components");
@@ -204,6 +213,29 @@ void WritePanelReport(const Panel& real, const std::vector<PanelFit>& fits,
       page.Chart(chart);
     }
   }
+  bool trained = false;
+  for (const auto& g : fits) trained = trained || !g.history.empty();
+  if (trained) {
+    page.Heading("Training");
+    page.Paragraph(
+        "Losses per epoch of the joint phase: the generator's (adversarial, supervised and "
+        "moment terms) and the discriminator's (its updates are skipped while it is below 0.15).");
+    for (const auto& g : fits) {
+      report::Figure chart(g.name + ": joint training", {"epoch", report::Unit::kCount}, {"loss"});
+      std::vector<double> epoch, generator, discriminator;
+      for (const auto& h : g.history)
+        if (h.value("phase", "") == "joint") {
+          epoch.push_back(h.value("epoch", 0.0));
+          generator.push_back(h.value("generator_loss", 0.0));
+          discriminator.push_back(h.value("discriminator_loss", 0.0));
+        }
+      if (epoch.empty()) continue;
+      chart.Line("generator", epoch, generator);
+      chart.Line("discriminator", epoch, discriminator);
+      chart.LogToggle();
+      page.Chart(chart);
+    }
+  }
   page.Provenance(provenance);
   report::WriteReport(dir + "/report.html", page);
 }
@@ -230,6 +262,7 @@ std::vector<std::string> RunPanelEvaluate(const Panel& real,
     PanelFit fit;
     fit.name = named.name;
     fit.panel = &named.panel;
+    fit.history = named.history.is_array() ? named.history : nlohmann::json::array();
     for (std::size_t j = 0; j < real.columns.size(); ++j) {
       PanelColumnFit c;
       c.name = real.columns[j];
@@ -270,9 +303,9 @@ std::vector<std::string> RunPanelEvaluate(const Panel& real,
     nlohmann::json columns = nlohmann::json::object();
     double value_ks = 0, change_ks = 0;
     for (const auto& c : g.columns) {
-      columns[c.name] = {{"ks_values", c.value_ks},     {"ks_changes", c.change_ks},
-                         {"real_mean", c.real_mean},    {"synthetic_mean", c.synthetic_mean},
-                         {"real_std", c.real_std},      {"synthetic_std", c.synthetic_std}};
+      columns[c.name] = {{"ks_values", c.value_ks},  {"ks_changes", c.change_ks},
+                         {"real_mean", c.real_mean}, {"synthetic_mean", c.synthetic_mean},
+                         {"real_std", c.real_std},   {"synthetic_std", c.synthetic_std}};
       value_ks += c.value_ks / static_cast<double>(g.columns.size());
       change_ks += c.change_ks / static_cast<double>(g.columns.size());
     }

@@ -14,7 +14,12 @@ const options::Schema<ScoreSettings>& ScoreSettings::Schema() {
     options::Schema<S> s;
     s.Add("scores", &S::enabled, "TimeGAN's discriminative and predictive scores (post-hoc GRUs)");
     s.Add("score_window", &S::window, "days per window of those scores").Min(3).Max(1000);
-    s.Add("score_iterations", &S::iterations, "training steps of each post-hoc GRU (batch 128)")
+    s.Add("score_iterations", &S::iterations,
+          "training steps of the discriminative score's GRU (batch 128)")
+        .Min(1)
+        .Max(1000000);
+    s.Add("predictive_iterations", &S::predictive_iterations,
+          "training steps of the predictive score's GRU (batch 128)")
         .Min(1)
         .Max(1000000);
     s.Add("score_windows", &S::max_windows, "windows per side for those scores (evenly spaced)")

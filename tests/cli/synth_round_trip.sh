@@ -20,7 +20,7 @@ run "$finml" synth sample --model "$out/quantgan" --n 2 --length 500 --seed 3 --
 run "$finml" synth sample --model "$out/garch" --n 4 --seed 3 --out "$out/garch_again.csv"
 cmp -s "$out/garch.csv" "$out/garch_again.csv" || fail "the same seed drew different paths"
 run "$finml" synth evaluate --real data/aer_djia8012.csv --synthetic "$out/garch.csv" \
-  --synthetic "$out/bootstrap.csv" --synthetic qg="$out/quantgan.csv" --score-iterations 20 --out "$out/eval"
+  --synthetic "$out/bootstrap.csv" --synthetic qg="$out/quantgan.csv" --score-iterations 20 --predictive-iterations 20 --out "$out/eval"
 grep -q "^garch " "$out/log" && grep -q "^qg " "$out/log" || { cat "$out/log"; fail "evaluation table"; }
 for key in emd_1 emd_5 emd_20 emd_100 acf_abs acf_squared leverage gain_loss mode_collapse hill_left \
   discriminative predictive; do
@@ -38,7 +38,7 @@ head -1 "$out/timegan.csv" | grep -qx "path,t,Open,High,Low,Close,Adj_Close,Volu
 run "$finml" synth sample --model "$out/timegan" --n 40 --seed 3 --out "$out/timegan_again.csv"
 cmp -s "$out/timegan.csv" "$out/timegan_again.csv" || fail "timegan: the same seed drew different paths"
 run "$finml" synth evaluate --real data/timegan_goog.csv --synthetic "$out/timegan.csv" \
-  --score-window 8 --score-iterations 20 --out "$out/tg_eval"
+  --score-window 8 --score-iterations 20 --predictive-iterations 20 --out "$out/tg_eval"
 grep -q "^timegan " "$out/log" || { cat "$out/log"; fail "timegan evaluation table"; }
 for key in discriminative predictive ks_values ks_changes correlation_difference; do
   grep -q "\"$key\"" "$out/tg_eval/metrics.json" || fail "timegan metrics.json lacks $key"
@@ -62,6 +62,7 @@ synth:
   samples: 30
   score_window: 8
   score_iterations: 10
+  predictive_iterations: 10
 YAML
 run "$finml" run "$out/tg.yaml" --out "$out/tg_run"
 for f in run.json metrics.json report.html samples/timegan.csv models/timegan/timegan.pt; do

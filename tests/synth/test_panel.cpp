@@ -64,8 +64,7 @@ TEST(SynthPanel, BadPathFilesNameLineAndFix) {
   const std::string gap = Write("gap.csv", "path,t,a,b\n0,0,1,2\n0,2,3,4\n");
   EXPECT_NE(ErrorOf([&] { (void)ReadPanel(gap, false); }).find("no gaps"), std::string::npos);
   const std::string text = Write("text.csv", "path,t,a,b\n0,0,1,x\n");
-  EXPECT_NE(ErrorOf([&] { (void)ReadPanel(text, false); }).find("text.csv:2:4"),
-            std::string::npos);
+  EXPECT_NE(ErrorOf([&] { (void)ReadPanel(text, false); }).find("text.csv:2:4"), std::string::npos);
   const std::string order = Write("order.csv", "path,t,a\n0,0,1\n2,0,1\n");
   EXPECT_NE(ErrorOf([&] { (void)ReadPanel(order, false); }).find("path 2 follows path 0"),
             std::string::npos);
@@ -85,7 +84,9 @@ TEST(SynthPanel, RealPanelRefusesTextColumnsAndHoles) {
             std::string::npos);
   rows.replace(rows.find("\n5,10,"), 6, "\n5,,");
   const std::string holes = Write("holes.csv", rows);
-  EXPECT_NE(ErrorOf([&] { (void)LoadRealPanel(holes, {"a", "b"}); }).find("holes.csv:7:2"),
+  EXPECT_NE(ErrorOf([&] {
+              (void)LoadRealPanel(holes, {"a", "b"});
+            }).find("holes.csv:7:2"),
             std::string::npos);
 }
 
@@ -94,7 +95,7 @@ TEST(SynthPanel, WindowsAreScaledByTheRealRangeAndSpreadEvenly) {
   real.columns = {"x", "y"};
   for (int t = 0; t < 10; ++t) {
     real.paths.resize(1);
-    real.paths[0].push_back(t);            // 0..9
+    real.paths[0].push_back(t);             // 0..9
     real.paths[0].push_back(100 + 10 * t);  // 100..190
   }
   const PanelRange range = RangeOf(real);

@@ -29,8 +29,9 @@ struct Windows {
 struct ScoreSettings {
   bool enabled = true;
   std::size_t window = 24;         // days per window
-  std::int64_t iterations = 2000;  // training steps of each post-hoc GRU (batch 128)
-  std::size_t max_windows = 4000;  // windows per side (evenly spaced) bound the time
+  std::int64_t iterations = 2000;  // training steps of the discriminative GRU (batch 128)
+  std::int64_t predictive_iterations = 5000;  // and of the predictive one (TimeGAN's counts)
+  std::size_t max_windows = 4000;             // windows per side (evenly spaced) bound the time
   std::uint64_t seed = 42;
   static const options::Schema<ScoreSettings>& Schema();
 };

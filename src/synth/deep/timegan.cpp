@@ -32,9 +32,9 @@ struct RecurrentImpl : torch::nn::Module {
   RecurrentImpl(std::int64_t in, std::int64_t hidden, std::int64_t layers, std::int64_t out,
                 bool squash)
       : squash_(squash),
-        gru_(register_module("gru", torch::nn::GRU(torch::nn::GRUOptions(in, hidden)
-                                                       .num_layers(layers)
-                                                       .batch_first(true)))),
+        gru_(register_module(
+            "gru", torch::nn::GRU(
+                       torch::nn::GRUOptions(in, hidden).num_layers(layers).batch_first(true)))),
         head_(register_module("head", torch::nn::Linear(hidden, out))) {}
   torch::Tensor forward(const torch::Tensor& x) {
     torch::Tensor y = head_(std::get<0>(gru_->forward(x)));
@@ -49,18 +49,17 @@ TORCH_MODULE(Recurrent);
 // The five networks, saved as one file; `part` holders give each phase its own parameters.
 struct NetworksImpl : torch::nn::Module {
   NetworksImpl(std::int64_t features, const TimeGanSettings& s)
-      : embedder(register_module("embedder",
-                                 Recurrent(features, s.hidden, s.layers, s.hidden, true))),
-        recovery(register_module("recovery",
-                                 Recurrent(s.hidden, s.hidden, s.layers, features, true))),
-        generator(register_module("generator",
-                                  Recurrent(features, s.hidden, s.layers, s.hidden, true))),
+      : embedder(
+            register_module("embedder", Recurrent(features, s.hidden, s.layers, s.hidden, true))),
+        recovery(
+            register_module("recovery", Recurrent(s.hidden, s.hidden, s.layers, features, true))),
+        generator(
+            register_module("generator", Recurrent(features, s.hidden, s.layers, s.hidden, true))),
         supervisor(register_module(
-            "supervisor",
-            Recurrent(s.hidden, s.hidden, std::max<std::int64_t>(s.layers - 1, 1), s.hidden,
-                      true))),
-        discriminator(register_module("discriminator",
-                                      Recurrent(s.hidden, s.hidden, s.layers, 1, false))) {}
+            "supervisor", Recurrent(s.hidden, s.hidden, std::max<std::int64_t>(s.layers - 1, 1),
+                                    s.hidden, true))),
+        discriminator(
+            register_module("discriminator", Recurrent(s.hidden, s.hidden, s.layers, 1, false))) {}
   Recurrent embedder, recovery, generator, supervisor, discriminator;
 };
 TORCH_MODULE(Networks);
@@ -103,8 +102,8 @@ class TimeGan final : public PanelGenerator {
     for (std::size_t j = 0; j < span_.size(); ++j) span_[j] = range.hi[j] - range.lo[j] + 1e-7;
     torch::manual_seed(settings_.seed);
     nets_ = Networks(f, g);
-    const Windows w = PanelWindows(real, window, PanelRange{lo_, Plus(lo_, span_)},
-                                   static_cast<std::size_t>(-1));
+    const Windows w =
+        PanelWindows(real, window, PanelRange{lo_, Plus(lo_, span_)}, static_cast<std::size_t>(-1));
     const torch::Tensor windows =
         torch::from_blob(const_cast<float*>(w.values.data()),
                          {static_cast<std::int64_t>(w.count()), g.window, f}, torch::kFloat)
@@ -173,13 +172,12 @@ class TimeGan final : public PanelGenerator {
       const auto stdev = [](const torch::Tensor& t) {
         return torch::sqrt(t.var(0, /*unbiased=*/false) + 1e-6);
       };
-      const torch::Tensor moments = (stdev(x_hat) - stdev(x)).abs().mean() +
-                                    (x_hat.mean(0) - x.mean(0)).abs().mean();
+      const torch::Tensor moments =
+          (stdev(x_hat) - stdev(x)).abs().mean() + (x_hat.mean(0) - x.mean(0)).abs().mean();
       return adversarial + 100 * torch::sqrt(supervised) + 100 * moments;
     };
     const std::int64_t steps_per_epoch = (rows + loop.batch - 1) / loop.batch;
-    std::vector<double> d_sum(static_cast<std::size_t>(loop.epochs), 0.0),
-        e_sum(d_sum.size(), 0.0);
+    std::vector<double> d_sum(static_cast<std::size_t>(loop.epochs), 0.0), e_sum(d_sum.size(), 0.0);
     std::int64_t joint_steps = 0;
     loop.label = "timegan joint";
     const auto joint = train::deep::TrainLoop(
@@ -192,9 +190,8 @@ class TimeGan final : public PanelGenerator {
           g_opt->step();
           // The autoencoder, kept consistent with the supervisor.
           const torch::Tensor h = nets_->embedder(x);
-          const torch::Tensor e_loss =
-              10 * torch::sqrt(torch::mse_loss(nets_->recovery(h), x)) +
-              0.1 * SupervisedLoss(nets_, h);
+          const torch::Tensor e_loss = 10 * torch::sqrt(torch::mse_loss(nets_->recovery(h), x)) +
+                                       0.1 * SupervisedLoss(nets_, h);
           e_opt->zero_grad();
           e_loss.backward();
           e_opt->step();
@@ -251,9 +248,8 @@ class TimeGan final : public PanelGenerator {
           torch::rand({static_cast<std::int64_t>(count), static_cast<std::int64_t>(length),
                        static_cast<std::int64_t>(f)},
                       gen);
-      const torch::Tensor x = nets_->recovery(nets_->supervisor(nets_->generator(z)))
-                                  .to(torch::kDouble)
-                                  .contiguous();
+      const torch::Tensor x =
+          nets_->recovery(nets_->supervisor(nets_->generator(z))).to(torch::kDouble).contiguous();
       const double* p = x.data_ptr<double>();
       for (std::size_t i = 0; i < count; ++i) {
         auto& path = panel.paths[first + i];
@@ -282,9 +278,9 @@ class TimeGan final : public PanelGenerator {
       throw InvalidInput(
           fmt::format("{}/model.json: the timegan state is incomplete ({})", dir, e.what()));
     }
-    FINML_REQUIRE(!columns_.empty() && lo_.size() == columns_.size() &&
-                      span_.size() == columns_.size(),
-                  "{}/model.json: the timegan state's columns, min and span differ in length", dir);
+    FINML_REQUIRE(
+        !columns_.empty() && lo_.size() == columns_.size() && span_.size() == columns_.size(),
+        "{}/model.json: the timegan state's columns, min and span differ in length", dir);
     for (std::size_t j = 0; j < span_.size(); ++j)
       FINML_REQUIRE(std::isfinite(lo_[j]) && std::isfinite(span_[j]) && span_[j] > 0,
                     "{}/model.json: the timegan scale of column '{}' is out of range", dir,

@@ -28,12 +28,12 @@ TORCH_MODULE(GruHead);
 // `iterations` Adam steps (learning rate 1e-3) on batches of 128 rows drawn with replacement, as
 // TimeGAN's post-hoc models train.
 template <typename Loss>
-void Train(GruHead& net, std::int64_t rows, const ScoreSettings& s, std::mt19937_64& rng,
+void Train(GruHead& net, std::int64_t rows, std::int64_t iterations, std::mt19937_64& rng,
            Loss loss_of) {
   torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(1e-3));
   std::uniform_int_distribution<std::int64_t> pick(0, rows - 1);
   std::vector<std::int64_t> batch(128);
-  for (std::int64_t it = 0; it < s.iterations; ++it) {
+  for (std::int64_t it = 0; it < iterations; ++it) {
     for (auto& r : batch) r = pick(rng);
     const torch::Tensor loss = loss_of(torch::tensor(batch, torch::kLong));
     opt.zero_grad();
@@ -70,7 +70,7 @@ double Discriminative(const torch::Tensor& real, const torch::Tensor& fake, cons
   const torch::Tensor y =
       torch::cat({torch::ones({real_train.size(0)}), torch::zeros({fake_train.size(0)})});
   GruHead net(real.size(2), std::max<std::int64_t>(real.size(2) / 2, 4));
-  Train(net, x.size(0), s, rng, [&](const torch::Tensor& idx) {
+  Train(net, x.size(0), s.iterations, rng, [&](const torch::Tensor& idx) {
     // The last step's output sees the whole window.
     const torch::Tensor logit = net->forward(x.index_select(0, idx)).select(1, -1).squeeze(1);
     return torch::binary_cross_entropy_with_logits(logit, y.index_select(0, idx));
@@ -97,7 +97,7 @@ double Predictive(const torch::Tensor& train_on, const torch::Tensor& judge_on,
                   const ScoreSettings& s, std::mt19937_64& rng) {
   const auto [x, y] = NextStep(train_on);
   GruHead net(x.size(2), std::max<std::int64_t>(train_on.size(2) / 2, 4));
-  Train(net, x.size(0), s, rng, [&](const torch::Tensor& idx) {
+  Train(net, x.size(0), s.predictive_iterations, rng, [&](const torch::Tensor& idx) {
     return torch::l1_loss(torch::sigmoid(net->forward(x.index_select(0, idx))),
                           y.index_select(0, idx));
   });

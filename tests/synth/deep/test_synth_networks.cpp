@@ -286,6 +286,7 @@ Paths Ar1Paths(double phi, std::size_t n, std::uint64_t seed) {
 TEST(WindowScores, TellApartWhatDiffersAndNotWhatIsTheSame) {
   ScoreSettings s;
   s.iterations = 500;
+  s.predictive_iterations = 500;
   s.max_windows = 1000;
   const Windows real = SlidingWindows(Ar1Paths(0.95, 6000, 1), 24, -2, 2, s.max_windows);
   const Windows same = SlidingWindows(Ar1Paths(0.95, 6000, 2), 24, -2, 2, s.max_windows);
