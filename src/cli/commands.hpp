@@ -124,6 +124,16 @@ void SetupSynth(CLI::App& app, SynthCommandOptions& options);
 int RunSynth(const SynthCommandOptions& options, const CLI::App& app,
              const std::string& command_line);
 
+struct AnomalyCommandOptions {
+  CliFlags benchmark;
+  std::string out;
+  bool overwrite = false;
+};
+// `anomaly` gets benchmark.
+void SetupAnomaly(CLI::App& app, AnomalyCommandOptions& options);
+int RunAnomaly(const AnomalyCommandOptions& options, const CLI::App& app,
+               const std::string& command_line);
+
 struct CreditCommandOptions {
   CliFlags train;  // every credit setting, --param key=value, --set
   std::string out;

@@ -52,8 +52,14 @@ int main(int argc, char** argv) {
   finml::cli::SynthCommandOptions synth_options;
   CLI::App* synth_app = app.add_subcommand(
       "synth",
-      "synthetic returns: train generators (QuantGAN, GARCH, bootstrap), sample, evaluate");
+      "synthetic data: train generators of returns, multivariate windows and tables (QuantGAN, "
+      "TimeGAN, CTGAN and baselines), sample, evaluate");
   finml::cli::SetupSynth(*synth_app, synth_options);
+
+  finml::cli::AnomalyCommandOptions anomaly_options;
+  CLI::App* anomaly_app = app.add_subcommand(
+      "anomaly", "anomaly detection: unsupervised detectors benchmarked on labelled data");
+  finml::cli::SetupAnomaly(*anomaly_app, anomaly_options);
 
   finml::cli::CreditCommandOptions credit_options;
   CLI::App* credit_app =
@@ -91,6 +97,8 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("nlp")) return finml::cli::RunNlp(nlp_options, *nlp_app, command_line);
     if (app.got_subcommand("synth"))
       return finml::cli::RunSynth(synth_options, *synth_app, command_line);
+    if (app.got_subcommand("anomaly"))
+      return finml::cli::RunAnomaly(anomaly_options, *anomaly_app, command_line);
     if (app.got_subcommand("serve")) return finml::cli::RunServe(serve_options);
     if (app.got_subcommand("backtest"))
       return finml::cli::RunBacktest(backtest_options, *backtest_app, command_line);

@@ -1,0 +1,46 @@
+// `finml anomaly benchmark`: PyOD's benchmark protocol on a labelled set (label 1 = anomaly):
+// `splits` random stratification-free splits into `train` share and the rest, features
+// standardised on the training part, every detector fitted on the training records and judged
+// on the rest by ROC AUC, average precision and precision at n (n = the anomalies in the test
+// part); the mean over splits, beside PyOD's published figures when a reference table is given.
+// Two ensembles of the chosen detectors: each detector's score as its rank among its training
+// scores, averaged (avg_rank) or the largest (max_rank).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "finml/anomaly/detector.hpp"
+#include "finml/core/options.hpp"
+#include "finml/core/provenance.hpp"
+
+namespace finml::anomaly {
+
+struct LabelledData {
+  std::string source;
+  std::vector<std::string> features;
+  Matrix x;
+  std::vector<int> y;
+};
+// Every numeric column but `label` as features; `label` must hold only 0 and 1.
+[[nodiscard]] LabelledData LoadLabelled(const std::string& path, const std::string& label);
+
+struct BenchmarkSettings {
+  std::string data;
+  std::string label = "label";
+  std::vector<DetectorKind> detectors;  // empty: all
+  std::int64_t splits = 10;
+  double train = 0.6;
+  std::uint64_t split_seed = 42;
+  bool ensembles = true;
+  std::string reference;       // PyOD's benchmark table (pyod_benchmark_roc.csv), optional
+  std::string reference_name;  // its row (default: the data file's stem without "odds_")
+  DetectorSettings detector;
+  static const options::Schema<BenchmarkSettings>& Schema();
+};
+
+// metrics.json and report.html into `dir`; returns lines for the terminal.
+std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& settings,
+                                             const std::string& dir, const Provenance& provenance);
+
+}  // namespace finml::anomaly

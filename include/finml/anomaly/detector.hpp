@@ -1,0 +1,105 @@
+// Unsupervised anomaly detectors behind one fit / score interface: a higher score is more
+// anomalous. Each learns from training records only; scoring a record never looks at the other
+// records being scored (so one record scores the same alone or in a batch, in the service or in
+// a file). Registry (one line each in src/anomaly/registry.cpp):
+//   hbos         histogram-based outlier score (Goldstein and Dengel 2012), as PyOD's HBOS:
+//                per feature `bins` equal-width bins, score sum of -log2(density + alpha); values
+//                just outside the training range (within `tol` of a bin width) take the edge bin
+//   ecod         empirical-CDF outlier detection (Li et al. 2022): per feature the negative log of
+//                the left and right tail probabilities under the training ECDF, the tail chosen
+//                by the feature's skewness, summed
+//   copod        copula-based outlier detection (Li et al. 2020): the same tails; per feature the
+//                larger of the skewness-chosen tail and the mean of both, summed (PyOD's COPOD)
+//   pca          PyOD's PCA score on standardised features: the distance to each principal axis,
+//                divided by that axis' share of the variance, summed over the axes
+//   mcd          squared Mahalanobis distance under the minimum covariance determinant estimate
+//                (FastMCD, Rousseeuw and Van Driessen 1999, reweighted as scikit-learn's
+//                MinCovDet)
+//   knn          distance to the k-th nearest training record (PyOD's KNN "largest")
+//   lof          local outlier factor (Breunig et al. 2000) against the training records, as
+//                scikit-learn's LocalOutlierFactor(novelty=True)
+//   iforest      isolation forest (Liu, Ting and Zhou 2008): `trees` trees on `max_samples`
+//                records each, score 2^(-mean path length / c(max_samples))
+// Neighbour searches are exact (brute force through one matrix product per block of records).
+#pragma once
+
+#include <Eigen/Dense>
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "finml/core/names.hpp"
+#include "finml/core/options.hpp"
+
+namespace finml::anomaly {
+
+enum class DetectorKind { kHbos, kEcod, kCopod, kPca, kMcd, kKnn, kLof, kIsolationForest };
+
+struct DetectorSettings {
+  std::int64_t bins = 10;      // hbos
+  double alpha = 0.1;          // hbos: density regulariser
+  double tol = 0.5;            // hbos: share of a bin width outside the range still in it
+  std::int64_t knn_k = 5;      // knn
+  std::int64_t lof_k = 20;     // lof
+  std::int64_t trees = 100;    // iforest
+  std::int64_t max_samples = 256;  // iforest: records per tree (fewer when the data has fewer)
+  std::int64_t mcd_trials = 30;    // mcd: random starting subsets (scikit-learn: 30)
+  std::uint64_t seed = 42;
+  static const options::Schema<DetectorSettings>& Schema();
+};
+
+// Records in rows, features in columns.
+using Matrix = Eigen::MatrixXd;
+
+class Detector {
+ public:
+  virtual ~Detector() = default;
+  // Learns from `train`, and keeps the training records' own scores (TrainingScores).
+  void Fit(const Matrix& train);
+  // One score per row; higher is more anomalous.
+  [[nodiscard]] virtual Eigen::VectorXd Score(const Matrix& records) const = 0;
+  // The training records' scores, each without itself as its own neighbour: what thresholds
+  // and ensembles calibrate on.
+  [[nodiscard]] const Eigen::VectorXd& TrainingScores() const { return training_scores_; }
+  // What a saved model keeps; Load refuses a state of another shape with InvalidInput.
+  [[nodiscard]] virtual nlohmann::json State() const = 0;
+  virtual void Load(const nlohmann::json& state) = 0;
+
+ protected:
+  virtual void Learn(const Matrix& train) = 0;
+  // Neighbour-based detectors leave each record out of its own neighbours.
+  [[nodiscard]] virtual Eigen::VectorXd ScoreTraining(const Matrix& train) const {
+    return Score(train);
+  }
+
+ private:
+  Eigen::VectorXd training_scores_;
+};
+
+[[nodiscard]] std::unique_ptr<Detector> MakeDetector(DetectorKind kind,
+                                                     const DetectorSettings& settings);
+
+// Per-feature standardisation fitted on training records (a constant feature keeps scale 1).
+struct Standardizer {
+  Eigen::RowVectorXd mean, scale;
+  static Standardizer Fit(const Matrix& train);
+  [[nodiscard]] Matrix Apply(const Matrix& x) const;
+};
+
+}  // namespace finml::anomaly
+
+template <>
+struct finml::EnumNames<finml::anomaly::DetectorKind> {
+  static constexpr std::string_view what = "anomaly detector";
+  static constexpr finml::NamedValue<finml::anomaly::DetectorKind> values[] = {
+      {finml::anomaly::DetectorKind::kHbos, "hbos"},
+      {finml::anomaly::DetectorKind::kEcod, "ecod"},
+      {finml::anomaly::DetectorKind::kCopod, "copod"},
+      {finml::anomaly::DetectorKind::kPca, "pca"},
+      {finml::anomaly::DetectorKind::kMcd, "mcd"},
+      {finml::anomaly::DetectorKind::kKnn, "knn"},
+      {finml::anomaly::DetectorKind::kLof, "lof"},
+      {finml::anomaly::DetectorKind::kIsolationForest, "iforest"}};
+};

@@ -1,0 +1,266 @@
+#include "finml/anomaly/benchmark.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <numeric>
+#include <random>
+
+#include "finml/core/error.hpp"
+#include "finml/core/files.hpp"
+#include "finml/credit/curves.hpp"
+#include "finml/credit/metrics.hpp"
+#include "finml/credit/table.hpp"
+#include "finml/report/format.hpp"
+#include "finml/report/html_page.hpp"
+
+namespace finml::anomaly {
+
+const options::Schema<BenchmarkSettings>& BenchmarkSettings::Schema() {
+  static const auto schema = [] {
+    using S = BenchmarkSettings;
+    options::Schema<S> s;
+    s.Add("data", &S::data, "labelled CSV: numeric features and a 0/1 label column").Required();
+    s.Add("label", &S::label, "the label column (1 = anomaly)");
+    s.Add("detectors", &S::detectors, "detectors to compare (default: all)");
+    s.Add("splits", &S::splits, "random train/test splits").Min(1).Max(1000);
+    s.Add("train", &S::train, "share of the records each detector learns from").Above(0).Below(1);
+    s.Add("split_seed", &S::split_seed, "seed of the splits");
+    s.Add("ensembles", &S::ensembles, "add the avg_rank and max_rank ensembles of the detectors");
+    s.Add("reference", &S::reference,
+          "PyOD's benchmark table (ROC AUC per data set and detector) to compare with");
+    s.Add("reference_name", &S::reference_name,
+          "the reference's row (default: the data file's name without odds_)");
+    s.Embed(&S::detector, DetectorSettings::Schema());
+    return s;
+  }();
+  return schema;
+}
+
+LabelledData LoadLabelled(const std::string& path, const std::string& label) {
+  const credit::Table t = credit::LoadTable(path);
+  const credit::Column& target = t.Get(label);
+  FINML_REQUIRE(target.kind == credit::ColumnKind::kNumeric,
+                "{}: label column '{}' must hold 0 (normal) and 1 (anomaly)", path, label);
+  LabelledData d;
+  d.source = path;
+  for (const auto& c : t.columns) {
+    if (c.name == label) continue;
+    FINML_REQUIRE(c.kind == credit::ColumnKind::kNumeric,
+                  "{}: column '{}' is not numeric (fix: encode it, or drop it)", path, c.name);
+    d.features.push_back(c.name);
+  }
+  FINML_REQUIRE(!d.features.empty(), "{}: no feature columns besides '{}'", path, label);
+  d.x.resize(static_cast<Eigen::Index>(t.rows), static_cast<Eigen::Index>(d.features.size()));
+  for (std::size_t r = 0; r < t.rows; ++r) {
+    const double v = target.numbers[r];
+    if (!(v == 0 || v == 1))
+      throw DataError(SourceLocation{path, r + 2, t.Index(label) + 1},
+                      fmt::format("label {} is neither 0 nor 1", v), "1 for an anomaly, else 0");
+    d.y.push_back(static_cast<int>(v));
+    for (std::size_t j = 0; j < d.features.size(); ++j) {
+      const credit::Column& c = t.Get(d.features[j]);
+      if (c.Missing(r))
+        throw DataError(SourceLocation{path, r + 2, t.Index(c.name) + 1},
+                        fmt::format("column '{}' is missing a value", c.name),
+                        "fill or drop the record first");
+      d.x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(j)) = c.numbers[r];
+    }
+  }
+  const auto anomalies = std::count(d.y.begin(), d.y.end(), 1);
+  FINML_REQUIRE(anomalies > 0 && anomalies < static_cast<long>(d.y.size()),
+                "{}: the label '{}' needs both anomalies (1) and normal records (0)", path, label);
+  return d;
+}
+
+namespace {
+
+// Each score's position among the training scores (ties count half): comparable across
+// detectors, and computable for one record alone.
+Eigen::VectorXd RankAmong(const Eigen::VectorXd& training, const Eigen::VectorXd& scores) {
+  std::vector<double> sorted(training.data(), training.data() + training.size());
+  std::sort(sorted.begin(), sorted.end());
+  Eigen::VectorXd out(scores.size());
+  for (Eigen::Index i = 0; i < scores.size(); ++i) {
+    const auto lo = std::lower_bound(sorted.begin(), sorted.end(), scores[i]);
+    const auto hi = std::upper_bound(sorted.begin(), sorted.end(), scores[i]);
+    out[i] = (static_cast<double>(lo - sorted.begin()) + 0.5 * static_cast<double>(hi - lo)) /
+             static_cast<double>(sorted.size());
+  }
+  return out;
+}
+
+double PrecisionAtN(const std::vector<int>& y, const std::vector<double>& score) {
+  const auto n = static_cast<std::size_t>(std::count(y.begin(), y.end(), 1));
+  if (n == 0) return std::nan("");
+  std::vector<std::size_t> order(y.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });
+  double hits = 0;
+  for (std::size_t i = 0; i < n; ++i) hits += y[order[i]];
+  return hits / static_cast<double>(n);
+}
+
+struct Result {
+  std::string name;
+  std::vector<double> roc, pr, at_n;
+  double reference = std::nan("");
+  [[nodiscard]] static double Mean(const std::vector<double>& v) {
+    return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+  }
+  [[nodiscard]] static double Sd(const std::vector<double>& v) {
+    const double m = Mean(v);
+    double ss = 0;
+    for (const double x : v) ss += (x - m) * (x - m);
+    return v.size() > 1 ? std::sqrt(ss / static_cast<double>(v.size() - 1)) : 0.0;
+  }
+};
+
+std::map<std::string, double> ReferenceRow(const std::string& path, const std::string& name) {
+  static const std::map<std::string, std::string> kColumns = {
+      {"HBOS", "hbos"}, {"IForest", "iforest"}, {"KNN", "knn"},
+      {"LOF", "lof"},   {"MCD", "mcd"},         {"PCA", "pca"}};
+  const credit::Table t = credit::LoadTable(path);
+  const credit::Column& data = t.Get("Data");
+  std::map<std::string, double> row;
+  for (std::size_t r = 0; r < t.rows; ++r) {
+    if (data.labels[r] != name) continue;
+    for (const auto& [column, detector] : kColumns)
+      if (t.Has(column)) row[detector] = t.Get(column).numbers[r];
+    return row;
+  }
+  throw InvalidInput(fmt::format("{}: no row '{}' in its Data column (fix: --reference-name)",
+                                 path, name));
+}
+
+}  // namespace
+
+std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const std::string& dir,
+                                             const Provenance& provenance) {
+  const LabelledData d = LoadLabelled(s.data, s.label);
+  std::vector<DetectorKind> kinds = s.detectors;
+  if (kinds.empty())
+    for (const auto& v : EnumNames<DetectorKind>::values) kinds.push_back(v.value);
+  std::vector<Result> results;
+  for (const auto k : kinds) results.push_back({std::string(EnumName(k)), {}, {}, {}});
+  const bool ensembles = s.ensembles && kinds.size() > 1;
+  if (ensembles) {
+    results.push_back({"avg_rank", {}, {}, {}});
+    results.push_back({"max_rank", {}, {}, {}});
+  }
+  const auto n = static_cast<std::size_t>(d.x.rows());
+  const auto train_n = static_cast<std::size_t>(std::round(s.train * static_cast<double>(n)));
+  FINML_REQUIRE(train_n >= 10 && train_n < n, "{}: {} records leave too few for a {} split",
+                s.data, n, s.train);
+  std::mt19937_64 rng(s.split_seed);
+  std::vector<std::size_t> order(n);
+  for (std::int64_t split = 0; split < s.splits; ++split) {
+    std::iota(order.begin(), order.end(), 0);
+    std::shuffle(order.begin(), order.end(), rng);
+    Matrix train(static_cast<Eigen::Index>(train_n), d.x.cols()),
+        test(static_cast<Eigen::Index>(n - train_n), d.x.cols());
+    std::vector<int> y;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i < train_n) {
+        train.row(static_cast<Eigen::Index>(i)) = d.x.row(static_cast<Eigen::Index>(order[i]));
+      } else {
+        test.row(static_cast<Eigen::Index>(i - train_n)) =
+            d.x.row(static_cast<Eigen::Index>(order[i]));
+        y.push_back(d.y[order[i]]);
+      }
+    }
+    // PyOD's benchmark standardises with the training part's mean and deviation.
+    const Standardizer scaler = Standardizer::Fit(train);
+    train = scaler.Apply(train);
+    test = scaler.Apply(test);
+    Eigen::MatrixXd ranks(test.rows(), static_cast<Eigen::Index>(kinds.size()));
+    const auto judge = [&](Result& r, const Eigen::VectorXd& score) {
+      const std::vector<double> v(score.data(), score.data() + score.size());
+      r.roc.push_back(credit::RocAuc(y, v));
+      r.pr.push_back(credit::AveragePrecision(y, v));
+      r.at_n.push_back(PrecisionAtN(y, v));
+    };
+    for (std::size_t k = 0; k < kinds.size(); ++k) {
+      DetectorSettings ds = s.detector;
+      ds.seed = s.detector.seed + static_cast<std::uint64_t>(split);
+      auto detector = MakeDetector(kinds[k], ds);
+      detector->Fit(train);
+      const Eigen::VectorXd score = detector->Score(test);
+      judge(results[k], score);
+      ranks.col(static_cast<Eigen::Index>(k)) = RankAmong(detector->TrainingScores(), score);
+    }
+    if (ensembles) {
+      judge(results[kinds.size()], ranks.rowwise().mean());
+      judge(results[kinds.size() + 1], ranks.rowwise().maxCoeff());
+    }
+  }
+  std::string reference_name = s.reference_name;
+  if (reference_name.empty()) {
+    reference_name = std::filesystem::path(s.data).stem().string();
+    if (reference_name.rfind("odds_", 0) == 0) reference_name = reference_name.substr(5);
+  }
+  if (!s.reference.empty()) {
+    const auto row = ReferenceRow(s.reference, reference_name);
+    for (auto& r : results)
+      if (const auto it = row.find(r.name); it != row.end()) r.reference = it->second;
+  }
+
+  nlohmann::json metrics = {{"data",
+                             {{"path", s.data},
+                              {"records", n},
+                              {"features", d.x.cols()},
+                              {"anomalies", std::count(d.y.begin(), d.y.end(), 1)}}},
+                            {"settings", BenchmarkSettings::Schema().ToJson(s)},
+                            {"provenance", provenance.ToJson()}};
+  std::vector<std::string> lines;
+  lines.push_back(fmt::format("{:<10} {:>8} {:>7} {:>8} {:>9} {:>8}", "detector", "ROC AUC", "(sd)",
+                              "PR AUC", "prec@n", "PyOD"));
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& r : results) {
+    metrics["detectors"][r.name] = {{"roc_auc", Result::Mean(r.roc)},
+                                    {"roc_auc_sd", Result::Sd(r.roc)},
+                                    {"pr_auc", Result::Mean(r.pr)},
+                                    {"precision_at_n", Result::Mean(r.at_n)},
+                                    {"roc_auc_splits", r.roc}};
+    if (std::isfinite(r.reference)) {
+      metrics["detectors"][r.name]["pyod_roc_auc"] = r.reference;
+      metrics["detectors"][r.name]["difference"] = Result::Mean(r.roc) - r.reference;
+    }
+    const std::string ref =
+        std::isfinite(r.reference) ? fmt::format("{:.4f}", r.reference) : std::string("–");
+    lines.push_back(fmt::format("{:<10} {:>8.4f} {:>7.4f} {:>8.4f} {:>9.4f} {:>8}", r.name,
+                                Result::Mean(r.roc), Result::Sd(r.roc), Result::Mean(r.pr),
+                                Result::Mean(r.at_n), ref));
+    rows.push_back({r.name, report::Number(Result::Mean(r.roc), 4),
+                    report::Number(Result::Sd(r.roc), 4), report::Number(Result::Mean(r.pr), 4),
+                    report::Number(Result::Mean(r.at_n), 4), ref,
+                    std::isfinite(r.reference)
+                        ? fmt::format("{:+.4f}", Result::Mean(r.roc) - r.reference)
+                        : std::string("–")});
+  }
+  report::HtmlPage page("Anomaly detectors on " + s.data);
+  const auto best = std::max_element(results.begin(), results.end(), [](const auto& a, const auto& b) {
+    return Result::Mean(a.roc) < Result::Mean(b.roc);
+  });
+  page.Verdict(fmt::format("{} ranks anomalies best here: mean ROC AUC {:.4f} over {} splits.",
+                           best->name, Result::Mean(best->roc), s.splits));
+  page.KeyValues({{"data", fmt::format("{}: {} records, {} features, {} anomalies", s.data, n,
+                                       d.x.cols(), std::count(d.y.begin(), d.y.end(), 1))},
+                  {"protocol", fmt::format("{} random splits, {:.0f}% to learn from, features "
+                                           "standardised on it; split seed {}",
+                                           s.splits, 100 * s.train, s.split_seed)}});
+  page.Table({"detector", "ROC AUC (mean)", "sd", "PR AUC", "precision @ n", "PyOD ROC AUC",
+              "difference"},
+             rows);
+  page.Provenance(provenance);
+  EnsureDirectory(dir);
+  WriteFileAtomic(dir + "/metrics.json", metrics.dump(2) + "\n");
+  report::WriteReport(dir + "/report.html", page);
+  return lines;
+}
+
+}  // namespace finml::anomaly

@@ -1,0 +1,36 @@
+// The detectors of the registry (finml/anomaly/detector.hpp), one factory each, and what they
+// share: JSON for matrices and the exact neighbour search.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "finml/anomaly/detector.hpp"
+
+namespace finml::anomaly {
+
+[[nodiscard]] std::unique_ptr<Detector> MakeHbos(const DetectorSettings& s);
+[[nodiscard]] std::unique_ptr<Detector> MakeEcod(const DetectorSettings& s);
+[[nodiscard]] std::unique_ptr<Detector> MakeCopod(const DetectorSettings& s);
+[[nodiscard]] std::unique_ptr<Detector> MakePca(const DetectorSettings& s);
+[[nodiscard]] std::unique_ptr<Detector> MakeMcd(const DetectorSettings& s);
+[[nodiscard]] std::unique_ptr<Detector> MakeKnn(const DetectorSettings& s);
+[[nodiscard]] std::unique_ptr<Detector> MakeLof(const DetectorSettings& s);
+[[nodiscard]] std::unique_ptr<Detector> MakeIsolationForest(const DetectorSettings& s);
+
+[[nodiscard]] nlohmann::json MatrixJson(const Eigen::MatrixXd& m);
+// `what` names the field in errors.
+[[nodiscard]] Eigen::MatrixXd MatrixFromJson(const nlohmann::json& j, const std::string& what);
+
+// The `k` nearest rows of `reference` to each row of `queries` (Euclidean), ascending:
+// (distances, indices), each queries.rows() x k. `skip_self`: queries are the reference rows
+// themselves and each leaves itself out.
+struct Neighbours {
+  Eigen::MatrixXd distance;
+  Eigen::MatrixXi index;
+};
+[[nodiscard]] Neighbours NearestNeighbours(const Matrix& reference, const Matrix& queries,
+                                           Eigen::Index k, bool skip_self);
+
+}  // namespace finml::anomaly

@@ -1,0 +1,233 @@
+// Detectors from the training records' covariance: PCA and the minimum covariance determinant.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <random>
+
+#include "anomaly/detectors.hpp"
+#include "finml/core/error.hpp"
+
+namespace finml::anomaly {
+namespace {
+
+class Pca final : public Detector {
+ public:
+  Eigen::VectorXd Score(const Matrix& x) const override {
+    FINML_REQUIRE(x.cols() == scaler_.mean.size(), "pca: {} features where the model has {}",
+                  x.cols(), scaler_.mean.size());
+    const Matrix z = scaler_.Apply(x);
+    // PyOD's score: the Euclidean distance from the record to each axis vector, divided by that
+    // axis' share of the variance.
+    const Eigen::VectorXd norms = z.rowwise().squaredNorm();
+    const Eigen::MatrixXd dot = z * axes_;  // records x axes
+    Eigen::VectorXd score = Eigen::VectorXd::Zero(x.rows());
+    for (Eigen::Index a = 0; a < axes_.cols(); ++a)
+      score +=
+          ((norms - 2 * dot.col(a)).array() + axes_.col(a).squaredNorm()).max(0.0).sqrt().matrix() /
+          share_[a];
+    return score;
+  }
+
+  nlohmann::json State() const override {
+    return {{"mean", MatrixJson(scaler_.mean)},
+            {"scale", MatrixJson(scaler_.scale)},
+            {"axes", MatrixJson(axes_)},
+            {"share", std::vector<double>(share_.data(), share_.data() + share_.size())}};
+  }
+  void Load(const nlohmann::json& state) override {
+    scaler_.mean = MatrixFromJson(state.at("mean"), "pca mean");
+    scaler_.scale = MatrixFromJson(state.at("scale"), "pca scale");
+    axes_ = MatrixFromJson(state.at("axes"), "pca axes");
+    const auto share = state.at("share").get<std::vector<double>>();
+    share_ = Eigen::Map<const Eigen::VectorXd>(share.data(), static_cast<Eigen::Index>(share.size()));
+    FINML_REQUIRE(scaler_.mean.size() == scaler_.scale.size() &&
+                      axes_.rows() == scaler_.mean.size() && axes_.cols() == share_.size() &&
+                      (share_.array() > 0).all(),
+                  "pca: the saved axes do not fit its features");
+  }
+
+ protected:
+  void Learn(const Matrix& x) override {
+    scaler_ = Standardizer::Fit(x);
+    const Matrix z = scaler_.Apply(x);
+    const Matrix centred = z.rowwise() - z.colwise().mean();
+    Eigen::JacobiSVD<Eigen::MatrixXd> svd(centred, Eigen::ComputeThinU | Eigen::ComputeThinV);
+    // As scikit-learn's PCA(n_components=None): min(n, p) axes, their explained-variance ratios.
+    const Eigen::Index keep = std::min(x.rows(), x.cols());
+    const Eigen::VectorXd variance = svd.singularValues().head(keep).array().square();
+    const double total = centred.array().square().sum();
+    axes_ = svd.matrixV().leftCols(keep);
+    // The score measures distances to the axis vectors themselves, so their signs matter:
+    // scikit-learn's svd_flip makes the largest entry of each left singular vector positive.
+    for (Eigen::Index a = 0; a < keep; ++a) {
+      Eigen::Index at = 0;
+      svd.matrixU().col(a).cwiseAbs().maxCoeff(&at);
+      if (svd.matrixU()(at, a) < 0) axes_.col(a) = -axes_.col(a);
+    }
+    share_ = variance / (total > 0 ? total : 1.0);
+    // An axis with no variance would divide by zero: it takes the smallest positive share.
+    const double floor = std::max(1e-12, (share_.array() > 0).select(share_.array(), 1.0).minCoeff());
+    share_ = share_.array().max(floor);
+  }
+
+ private:
+  Standardizer scaler_;
+  Eigen::MatrixXd axes_;  // features x axes
+  Eigen::VectorXd share_;
+};
+
+// Squared Mahalanobis distances of `x` rows from `location` under `precision`.
+Eigen::VectorXd Mahalanobis(const Matrix& x, const Eigen::RowVectorXd& location,
+                            const Eigen::MatrixXd& precision) {
+  const Matrix centred = x.rowwise() - location;
+  return ((centred * precision).array() * centred.array()).rowwise().sum();
+}
+
+struct Estimate {
+  Eigen::RowVectorXd location;
+  Eigen::MatrixXd covariance, precision;
+  double log_det = 0;
+};
+
+// Mean and (biased) covariance of the rows `support`, with the pseudo-inverse and the log of
+// the pseudo-determinant (scikit-learn's pinvh where the covariance is singular).
+Estimate EstimateOn(const Matrix& x, const std::vector<Eigen::Index>& support) {
+  Estimate e;
+  Matrix rows(static_cast<Eigen::Index>(support.size()), x.cols());
+  for (std::size_t i = 0; i < support.size(); ++i)
+    rows.row(static_cast<Eigen::Index>(i)) = x.row(support[i]);
+  e.location = rows.colwise().mean();
+  const Matrix centred = rows.rowwise() - e.location;
+  e.covariance = centred.transpose() * centred / static_cast<double>(rows.rows());
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(e.covariance);
+  const Eigen::VectorXd values = eig.eigenvalues();
+  const double cut = std::max(values.maxCoeff(), 0.0) * 1e-12 * static_cast<double>(x.cols());
+  Eigen::VectorXd inverse = Eigen::VectorXd::Zero(values.size());
+  bool singular = false;
+  for (Eigen::Index i = 0; i < values.size(); ++i) {
+    if (values[i] > cut) {
+      inverse[i] = 1 / values[i];
+      e.log_det += std::log(values[i]);
+    } else {
+      singular = true;
+    }
+  }
+  if (singular) e.log_det = -std::numeric_limits<double>::infinity();
+  e.precision = eig.eigenvectors() * inverse.asDiagonal() * eig.eigenvectors().transpose();
+  return e;
+}
+
+// The `h` rows closest to `e`.
+std::vector<Eigen::Index> Closest(const Matrix& x, const Estimate& e, Eigen::Index h) {
+  const Eigen::VectorXd d = Mahalanobis(x, e.location, e.precision);
+  std::vector<Eigen::Index> order(static_cast<std::size_t>(x.rows()));
+  std::iota(order.begin(), order.end(), 0);
+  std::partial_sort(order.begin(), order.begin() + h, order.end(),
+                    [&](Eigen::Index a, Eigen::Index b) { return d[a] < d[b]; });
+  order.resize(static_cast<std::size_t>(h));
+  return order;
+}
+
+// C-steps from `support` until the determinant stops falling (or `steps` of them).
+std::pair<Estimate, std::vector<Eigen::Index>> Concentrate(const Matrix& x,
+                                                           std::vector<Eigen::Index> support,
+                                                           Eigen::Index h, int steps) {
+  Estimate e = EstimateOn(x, support);
+  for (int i = 0; i < steps && std::isfinite(e.log_det); ++i) {
+    std::vector<Eigen::Index> next = Closest(x, e, h);
+    Estimate f = EstimateOn(x, next);
+    if (!(f.log_det < e.log_det)) break;
+    e = std::move(f);
+    support = std::move(next);
+  }
+  return {std::move(e), std::move(support)};
+}
+
+class Mcd final : public Detector {
+ public:
+  explicit Mcd(const DetectorSettings& s) : s_(s) {}
+
+  Eigen::VectorXd Score(const Matrix& x) const override {
+    FINML_REQUIRE(x.cols() == location_.size(), "mcd: {} features where the model has {}",
+                  x.cols(), location_.size());
+    return Mahalanobis(x, location_, precision_);
+  }
+
+  nlohmann::json State() const override {
+    return {{"location", MatrixJson(location_)}, {"precision", MatrixJson(precision_)}};
+  }
+  void Load(const nlohmann::json& state) override {
+    location_ = MatrixFromJson(state.at("location"), "mcd location");
+    precision_ = MatrixFromJson(state.at("precision"), "mcd precision");
+    FINML_REQUIRE(precision_.rows() == location_.size() && precision_.cols() == location_.size(),
+                  "mcd: location and precision do not match");
+  }
+
+ protected:
+  // FastMCD as scikit-learn runs it on small samples: random subsets of h = (n + p + 1) / 2 rows,
+  // two C-steps each, the 10 lowest determinants concentrated to convergence, the best kept;
+  // then scikit-learn's reweighting (rows within the 97.5% chi-square quantile, the estimate
+  // recomputed on them).
+  void Learn(const Matrix& x) override {
+    const Eigen::Index n = x.rows(), p = x.cols();
+    const Eigen::Index h = std::min(n, (n + p + 1 + 1) / 2);
+    std::mt19937_64 rng(s_.seed);
+    std::vector<Eigen::Index> all(static_cast<std::size_t>(n));
+    std::iota(all.begin(), all.end(), 0);
+    std::vector<std::pair<double, std::vector<Eigen::Index>>> candidates;
+    for (std::int64_t t = 0; t < s_.mcd_trials; ++t) {
+      std::shuffle(all.begin(), all.end(), rng);
+      std::vector<Eigen::Index> start(all.begin(), all.begin() + h);
+      auto [e, support] = Concentrate(x, std::move(start), h, 2);
+      candidates.emplace_back(e.log_det, std::move(support));
+    }
+    std::sort(candidates.begin(), candidates.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    candidates.resize(std::min<std::size_t>(10, candidates.size()));
+    Estimate best;
+    best.log_det = std::numeric_limits<double>::infinity();
+    for (auto& [det, support] : candidates) {
+      auto [e, kept] = Concentrate(x, support, h, 100);
+      if (e.log_det < best.log_det || !std::isfinite(best.log_det)) best = std::move(e);
+    }
+    // Consistency correction, as scikit-learn: scale so that the median distance is the
+    // chi-square median, then keep the rows within the 97.5% quantile.
+    Eigen::VectorXd d = Mahalanobis(x, best.location, best.precision);
+    std::vector<double> sorted(d.data(), d.data() + d.size());
+    std::nth_element(sorted.begin(), sorted.begin() + n / 2, sorted.end());
+    const double median = sorted[static_cast<std::size_t>(n / 2)];
+    const double chi2_median = ChiSquareQuantile(0.5, p);
+    const double correction = median > 0 ? median / chi2_median : 1.0;
+    d /= correction;
+    const double cut = ChiSquareQuantile(0.975, p);
+    std::vector<Eigen::Index> inliers;
+    for (Eigen::Index i = 0; i < n; ++i)
+      if (d[i] < cut) inliers.push_back(i);
+    const Estimate reweighted = inliers.size() > static_cast<std::size_t>(p) || inliers.size() >= 2
+                                    ? EstimateOn(x, inliers)
+                                    : best;
+    location_ = reweighted.location;
+    precision_ = reweighted.precision;
+  }
+
+ private:
+  // Wilson-Hilferty's approximation: enough for a cut-off and a scale.
+  static double ChiSquareQuantile(double p, Eigen::Index k) {
+    const double z = p == 0.5 ? 0.0 : (p == 0.975 ? 1.959963984540054 : 0.0);
+    const double kk = static_cast<double>(k);
+    const double a = 2.0 / (9.0 * kk);
+    return kk * std::pow(1 - a + z * std::sqrt(a), 3);
+  }
+
+  DetectorSettings s_;
+  Eigen::RowVectorXd location_;
+  Eigen::MatrixXd precision_;
+};
+
+}  // namespace
+
+std::unique_ptr<Detector> MakePca(const DetectorSettings& /*s*/) { return std::make_unique<Pca>(); }
+std::unique_ptr<Detector> MakeMcd(const DetectorSettings& s) { return std::make_unique<Mcd>(s); }
+
+}  // namespace finml::anomaly

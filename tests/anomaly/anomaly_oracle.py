@@ -1,0 +1,92 @@
+"""Writes anomaly_oracle.json: detector scores computed by scikit-learn and NumPy on a fixed split of
+data/odds_pima.csv, which tests/anomaly/test_detectors.cpp compares finml's detectors against.
+
+Run with Debian's Python (numpy, scipy, scikit-learn): /usr/bin/python3 anomaly_oracle.py
+HBOS follows PyOD's _calculate_outlier_scores line by line; ECOD and COPOD follow PyOD's formulas
+with the tails taken from the training records only, the scored record counted among them
+(finml's stated semantics, not PyOD's transductive concatenation of all scored records).
+"""
+import json
+import os
+
+import numpy as np
+from scipy.spatial.distance import cdist
+from scipy.stats import skew
+from sklearn.covariance import MinCovDet
+from sklearn.decomposition import PCA
+from sklearn.ensemble import IsolationForest
+from sklearn.metrics import roc_auc_score
+from sklearn.neighbors import LocalOutlierFactor, NearestNeighbors
+
+here = os.path.dirname(os.path.abspath(__file__))
+data = np.genfromtxt(os.path.join(here, "../../data/odds_pima.csv"), delimiter=",", skip_header=1)
+x_all, y_all = data[:, :-1], data[:, -1].astype(int)
+order = np.random.default_rng(0).permutation(len(x_all))
+train_rows, test_rows = order[:460], order[460:]
+mean = x_all[train_rows].mean(0)
+scale = x_all[train_rows].std(0)
+scale[scale == 0] = 1
+train = (x_all[train_rows] - mean) / scale
+test = (x_all[test_rows] - mean) / scale
+y = y_all[test_rows]
+
+out = {"train_rows": train_rows.tolist(), "test_rows": test_rows.tolist()}
+
+nn = NearestNeighbors().fit(train)
+out["knn"] = nn.kneighbors(test, n_neighbors=5)[0][:, -1].tolist()
+out["knn_training"] = nn.kneighbors(train, n_neighbors=6)[0][:, -1].tolist()
+
+lof = LocalOutlierFactor(n_neighbors=20, novelty=True).fit(train)
+out["lof"] = (-lof.score_samples(test)).tolist()
+out["lof_training"] = (-lof.negative_outlier_factor_).tolist()
+
+pca = PCA().fit(train)
+out["pca"] = np.sum(cdist(test, pca.components_) / pca.explained_variance_ratio_, axis=1).tolist()
+
+
+def hbos(x_fit, x_score, n_bins=10, alpha=0.1, tol=0.5):
+    scores = np.zeros((len(x_score), x_fit.shape[1]))
+    for i in range(x_fit.shape[1]):
+        hist, edges = np.histogram(x_fit[:, i], bins=n_bins, density=True)
+        inds = np.digitize(x_score[:, i], edges, right=True)
+        s_i = np.log2(hist + alpha)
+        for j in range(len(x_score)):
+            if inds[j] == 0:
+                dist = edges[0] - x_score[j, i]
+                scores[j, i] = s_i[0] if dist <= (edges[1] - edges[0]) * tol else np.min(s_i)
+            elif inds[j] == n_bins + 1:
+                dist = x_score[j, i] - edges[-1]
+                scores[j, i] = s_i[n_bins - 1] if dist <= (edges[-1] - edges[-2]) * tol else np.min(s_i)
+            else:
+                scores[j, i] = s_i[inds[j] - 1]
+    return (-np.sum(scores, axis=1)).tolist()
+
+
+out["hbos"] = hbos(train, test)
+
+
+def tails(x_fit, x_score):
+    n = len(x_fit)
+    below = np.stack([(x_fit[:, j][None, :] <= x_score[:, j][:, None]).sum(1) for j in range(x_fit.shape[1])], 1)
+    above = np.stack([(x_fit[:, j][None, :] >= x_score[:, j][:, None]).sum(1) for j in range(x_fit.shape[1])], 1)
+    u_l = -np.log((below + 1) / (n + 1))
+    u_r = -np.log((above + 1) / (n + 1))
+    s = np.sign(skew(x_fit, axis=0))
+    u_skew = u_l * -1 * np.sign(s - 1) + u_r * np.sign(s + 1)
+    return u_l, u_r, u_skew
+
+
+u_l, u_r, u_skew = tails(train, test)
+out["ecod"] = np.maximum(u_skew, np.maximum(u_l, u_r)).sum(1).tolist()
+out["copod"] = np.maximum(u_skew, (u_l + u_r) / 2).sum(1).tolist()
+
+mcd = MinCovDet(random_state=0).fit(train)
+out["mcd"] = mcd.mahalanobis(test).tolist()
+
+forest = IsolationForest(random_state=0).fit(train)
+out["iforest_auc"] = float(roc_auc_score(y, -forest.score_samples(test)))
+out["mcd_auc"] = float(roc_auc_score(y, out["mcd"]))
+
+with open(os.path.join(here, "anomaly_oracle.json"), "w") as f:
+    json.dump(out, f)
+print("wrote anomaly_oracle.json", {k: (round(v, 4) if isinstance(v, float) else len(v)) for k, v in out.items()})

@@ -1,0 +1,162 @@
+// Anomaly detectors against scikit-learn and NumPy (anomaly_oracle.py) on a fixed split of ODDS
+// pima: exact scores where the algorithm is the same (kNN, LOF, PCA, HBOS, ECOD, COPOD), the ranking
+// where it is randomised (MCD, isolation forest); saved states score the same; one record scores
+// as in a batch.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <numeric>
+
+#include "finml/anomaly/benchmark.hpp"
+#include "finml/anomaly/detector.hpp"
+#include "finml/core/error.hpp"
+#include "finml/core/files.hpp"
+#include "finml/credit/metrics.hpp"
+#include "test_util.hpp"
+
+namespace finml::anomaly {
+namespace {
+
+struct Split {
+  Matrix train, test;
+  std::vector<int> y;
+  nlohmann::json oracle;
+};
+
+const Split& Pima() {
+  static const Split split = [] {
+    Split s;
+    s.oracle = nlohmann::json::parse(
+        ReadFile(finml::testing::RepoPath("tests/anomaly/anomaly_oracle.json")));
+    const LabelledData d =
+        LoadLabelled(finml::testing::RepoPath("data/odds_pima.csv"), "label");
+    const auto rows = [&](const char* key) {
+      const auto idx = s.oracle[key].get<std::vector<Eigen::Index>>();
+      Matrix m(static_cast<Eigen::Index>(idx.size()), d.x.cols());
+      for (std::size_t i = 0; i < idx.size(); ++i) m.row(static_cast<Eigen::Index>(i)) = d.x.row(idx[i]);
+      return m;
+    };
+    s.train = rows("train_rows");
+    s.test = rows("test_rows");
+    for (const auto i : s.oracle["test_rows"].get<std::vector<std::size_t>>()) s.y.push_back(d.y[i]);
+    const Standardizer scaler = Standardizer::Fit(s.train);
+    s.train = scaler.Apply(s.train);
+    s.test = scaler.Apply(s.test);
+    return s;
+  }();
+  return split;
+}
+
+std::unique_ptr<Detector> Fitted(DetectorKind kind) {
+  auto d = MakeDetector(kind, DetectorSettings{});
+  d->Fit(Pima().train);
+  return d;
+}
+
+void ExpectClose(const Eigen::VectorXd& got, const nlohmann::json& want, double rel) {
+  const auto w = want.get<std::vector<double>>();
+  ASSERT_EQ(static_cast<std::size_t>(got.size()), w.size());
+  for (std::size_t i = 0; i < w.size(); ++i)
+    ASSERT_NEAR(got[static_cast<Eigen::Index>(i)], w[i], rel * (1 + std::abs(w[i]))) << "record " << i;
+}
+
+double Auc(const Eigen::VectorXd& score) {
+  return credit::RocAuc(Pima().y, std::vector<double>(score.data(), score.data() + score.size()));
+}
+
+// Spearman's rank correlation.
+double RankCorrelation(const Eigen::VectorXd& a, const std::vector<double>& b) {
+  const auto ranks = [](std::vector<double> v) {
+    std::vector<std::size_t> order(v.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](auto i, auto j) { return v[i] < v[j]; });
+    std::vector<double> r(v.size());
+    for (std::size_t i = 0; i < order.size(); ++i) r[order[i]] = static_cast<double>(i);
+    return r;
+  };
+  const auto ra = ranks(std::vector<double>(a.data(), a.data() + a.size())), rb = ranks(b);
+  const double n = static_cast<double>(ra.size()), mean = (n - 1) / 2;
+  double sab = 0, saa = 0, sbb = 0;
+  for (std::size_t i = 0; i < ra.size(); ++i) {
+    sab += (ra[i] - mean) * (rb[i] - mean);
+    saa += (ra[i] - mean) * (ra[i] - mean);
+    sbb += (rb[i] - mean) * (rb[i] - mean);
+  }
+  return sab / std::sqrt(saa * sbb);
+}
+
+TEST(AnomalyDetectors, NeighbourScoresEqualScikitLearns) {
+  const auto knn = Fitted(DetectorKind::kKnn);
+  ExpectClose(knn->Score(Pima().test), Pima().oracle["knn"], 1e-9);
+  ExpectClose(knn->TrainingScores(), Pima().oracle["knn_training"], 1e-9);
+  const auto lof = Fitted(DetectorKind::kLof);
+  ExpectClose(lof->Score(Pima().test), Pima().oracle["lof"], 1e-9);
+  ExpectClose(lof->TrainingScores(), Pima().oracle["lof_training"], 1e-9);
+}
+
+TEST(AnomalyDetectors, PcaHistogramAndTailScoresEqualTheReferenceFormulas) {
+  ExpectClose(Fitted(DetectorKind::kPca)->Score(Pima().test), Pima().oracle["pca"], 1e-7);
+  ExpectClose(Fitted(DetectorKind::kHbos)->Score(Pima().test), Pima().oracle["hbos"], 1e-9);
+  ExpectClose(Fitted(DetectorKind::kEcod)->Score(Pima().test), Pima().oracle["ecod"], 1e-9);
+  ExpectClose(Fitted(DetectorKind::kCopod)->Score(Pima().test), Pima().oracle["copod"], 1e-9);
+}
+
+TEST(AnomalyDetectors, RandomisedDetectorsRankLikeScikitLearns) {
+  const Eigen::VectorXd mcd = Fitted(DetectorKind::kMcd)->Score(Pima().test);
+  EXPECT_GT(RankCorrelation(mcd, Pima().oracle["mcd"].get<std::vector<double>>()), 0.95);
+  EXPECT_NEAR(Auc(mcd), Pima().oracle["mcd_auc"].get<double>(), 0.03);
+  const Eigen::VectorXd forest = Fitted(DetectorKind::kIsolationForest)->Score(Pima().test);
+  EXPECT_NEAR(Auc(forest), Pima().oracle["iforest_auc"].get<double>(), 0.03);
+  for (Eigen::Index i = 0; i < forest.size(); ++i) {
+    ASSERT_GT(forest[i], 0);
+    ASSERT_LT(forest[i], 1);
+  }
+}
+
+TEST(AnomalyDetectors, SavedStateScoresTheSameAndOneRecordScoresAsInABatch) {
+  for (const auto& v : EnumNames<DetectorKind>::values) {
+    const auto fitted = Fitted(v.value);
+    const Eigen::VectorXd batch = fitted->Score(Pima().test);
+    auto loaded = MakeDetector(v.value, DetectorSettings{});
+    loaded->Load(nlohmann::json::parse(fitted->State().dump()));
+    const Eigen::VectorXd again = loaded->Score(Pima().test);
+    for (Eigen::Index i = 0; i < batch.size(); ++i)
+      ASSERT_NEAR(again[i], batch[i], 1e-9 * (1 + std::abs(batch[i]))) << v.name;
+    for (const Eigen::Index r : {Eigen::Index{0}, Eigen::Index{17}, Eigen::Index{300}})
+      EXPECT_NEAR(fitted->Score(Pima().test.row(r))[0], batch[r], 1e-9 * (1 + std::abs(batch[r])))
+          << v.name;
+    // Another width is refused.
+    EXPECT_THROW((void)fitted->Score(Matrix::Zero(2, 3)), InvalidInput) << v.name;
+  }
+}
+
+TEST(AnomalyDetectors, DamagedStatesAndBadTrainingDataAreClearErrors) {
+  auto forest = Fitted(DetectorKind::kIsolationForest);
+  nlohmann::json state = forest->State();
+  state["trees"][0][0][2] = 0;  // a child pointing back at its parent would loop forever
+  auto loaded = MakeDetector(DetectorKind::kIsolationForest, DetectorSettings{});
+  EXPECT_THROW(loaded->Load(state), InvalidInput);
+  auto pca = MakeDetector(DetectorKind::kPca, DetectorSettings{});
+  Matrix bad = Pima().train;
+  bad(3, 2) = std::nan("");
+  EXPECT_THROW(pca->Fit(bad), InvalidInput);
+  auto knn = MakeDetector(DetectorKind::kKnn, DetectorSettings{});
+  EXPECT_THROW(knn->Fit(Pima().train.topRows(4)), InvalidInput);  // k = 5 needs 6 records
+}
+
+TEST(AnomalyBenchmark, LabelsMustBeZeroOrOne) {
+  const std::string dir = finml::testing::TempDir("anomaly_labels");
+  WriteFileAtomic(dir + "/bad.csv", "a,b,label\n1,2,0\n3,4,2\n");
+  try {
+    (void)LoadLabelled(dir + "/bad.csv", "label");
+    FAIL() << "a label of 2 was accepted";
+  } catch (const InvalidInput& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.csv:3:3"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace finml::anomaly
