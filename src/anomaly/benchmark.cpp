@@ -29,7 +29,7 @@ const options::Schema<BenchmarkSettings>& BenchmarkSettings::Schema() {
     s.Add("splits", &S::splits, "random train/test splits").Min(1).Max(1000);
     s.Add("train", &S::train, "share of the records each detector learns from").Above(0).Below(1);
     s.Add("split_seed", &S::split_seed, "seed of the splits");
-    s.Add("ensembles", &S::ensembles, "add the avg_rank and max_rank ensembles of the detectors");
+    s.Add("ensembles", &S::ensembles, "add the avg_rank and max_z ensembles of the detectors");
     s.Add("reference", &S::reference,
           "PyOD's benchmark table (ROC AUC per data set and detector) to compare with");
     s.Add("reference_name", &S::reference_name,
@@ -133,8 +133,8 @@ std::map<std::string, double> ReferenceRow(const std::string& path, const std::s
       if (t.Has(column)) row[detector] = t.Get(column).numbers[r];
     return row;
   }
-  throw InvalidInput(fmt::format("{}: no row '{}' in its Data column (fix: --reference-name)",
-                                 path, name));
+  throw InvalidInput(
+      fmt::format("{}: no row '{}' in its Data column (fix: --reference-name)", path, name));
 }
 
 }  // namespace
@@ -150,12 +150,22 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
   const bool ensembles = s.ensembles && kinds.size() > 1;
   if (ensembles) {
     results.push_back({"avg_rank", {}, {}, {}});
-    results.push_back({"max_rank", {}, {}, {}});
+    results.push_back({"max_z", {}, {}, {}});
+  }
+  std::string reference_name = s.reference_name;
+  if (reference_name.empty()) {
+    reference_name = std::filesystem::path(s.data).stem().string();
+    if (reference_name.rfind("odds_", 0) == 0) reference_name = reference_name.substr(5);
+  }
+  if (!s.reference.empty()) {
+    const auto row = ReferenceRow(s.reference, reference_name);
+    for (auto& r : results)
+      if (const auto it = row.find(r.name); it != row.end()) r.reference = it->second;
   }
   const auto n = static_cast<std::size_t>(d.x.rows());
   const auto train_n = static_cast<std::size_t>(std::round(s.train * static_cast<double>(n)));
-  FINML_REQUIRE(train_n >= 10 && train_n < n, "{}: {} records leave too few for a {} split",
-                s.data, n, s.train);
+  FINML_REQUIRE(train_n >= 10 && train_n < n, "{}: {} records leave too few for a {} split", s.data,
+                n, s.train);
   std::mt19937_64 rng(s.split_seed);
   std::vector<std::size_t> order(n);
   for (std::int64_t split = 0; split < s.splits; ++split) {
@@ -177,7 +187,8 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
     const Standardizer scaler = Standardizer::Fit(train);
     train = scaler.Apply(train);
     test = scaler.Apply(test);
-    Eigen::MatrixXd ranks(test.rows(), static_cast<Eigen::Index>(kinds.size()));
+    Eigen::MatrixXd ranks(test.rows(), static_cast<Eigen::Index>(kinds.size())),
+        z(test.rows(), static_cast<Eigen::Index>(kinds.size()));
     const auto judge = [&](Result& r, const Eigen::VectorXd& score) {
       const std::vector<double> v(score.data(), score.data() + score.size());
       r.roc.push_back(credit::RocAuc(y, v));
@@ -191,22 +202,16 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
       detector->Fit(train);
       const Eigen::VectorXd score = detector->Score(test);
       judge(results[k], score);
-      ranks.col(static_cast<Eigen::Index>(k)) = RankAmong(detector->TrainingScores(), score);
+      const Eigen::VectorXd& fitted = detector->TrainingScores();
+      ranks.col(static_cast<Eigen::Index>(k)) = RankAmong(fitted, score);
+      const double mean = fitted.mean();
+      const double sd = std::sqrt((fitted.array() - mean).square().mean());
+      z.col(static_cast<Eigen::Index>(k)) = (score.array() - mean) / (sd > 0 ? sd : 1.0);
     }
     if (ensembles) {
       judge(results[kinds.size()], ranks.rowwise().mean());
-      judge(results[kinds.size() + 1], ranks.rowwise().maxCoeff());
+      judge(results[kinds.size() + 1], z.rowwise().maxCoeff());
     }
-  }
-  std::string reference_name = s.reference_name;
-  if (reference_name.empty()) {
-    reference_name = std::filesystem::path(s.data).stem().string();
-    if (reference_name.rfind("odds_", 0) == 0) reference_name = reference_name.substr(5);
-  }
-  if (!s.reference.empty()) {
-    const auto row = ReferenceRow(s.reference, reference_name);
-    for (auto& r : results)
-      if (const auto it = row.find(r.name); it != row.end()) r.reference = it->second;
   }
 
   nlohmann::json metrics = {{"data",
@@ -235,17 +240,16 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
     lines.push_back(fmt::format("{:<10} {:>8.4f} {:>7.4f} {:>8.4f} {:>9.4f} {:>8}", r.name,
                                 Result::Mean(r.roc), Result::Sd(r.roc), Result::Mean(r.pr),
                                 Result::Mean(r.at_n), ref));
-    rows.push_back({r.name, report::Number(Result::Mean(r.roc), 4),
-                    report::Number(Result::Sd(r.roc), 4), report::Number(Result::Mean(r.pr), 4),
-                    report::Number(Result::Mean(r.at_n), 4), ref,
-                    std::isfinite(r.reference)
-                        ? fmt::format("{:+.4f}", Result::Mean(r.roc) - r.reference)
-                        : std::string("–")});
+    rows.push_back(
+        {r.name, report::Number(Result::Mean(r.roc), 4), report::Number(Result::Sd(r.roc), 4),
+         report::Number(Result::Mean(r.pr), 4), report::Number(Result::Mean(r.at_n), 4), ref,
+         std::isfinite(r.reference) ? fmt::format("{:+.4f}", Result::Mean(r.roc) - r.reference)
+                                    : std::string("–")});
   }
   report::HtmlPage page("Anomaly detectors on " + s.data);
-  const auto best = std::max_element(results.begin(), results.end(), [](const auto& a, const auto& b) {
-    return Result::Mean(a.roc) < Result::Mean(b.roc);
-  });
+  const auto best = std::max_element(
+      results.begin(), results.end(),
+      [](const auto& a, const auto& b) { return Result::Mean(a.roc) < Result::Mean(b.roc); });
   page.Verdict(fmt::format("{} ranks anomalies best here: mean ROC AUC {:.4f} over {} splits.",
                            best->name, Result::Mean(best->roc), s.splits));
   page.KeyValues({{"data", fmt::format("{}: {} records, {} features, {} anomalies", s.data, n,
@@ -253,9 +257,9 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
                   {"protocol", fmt::format("{} random splits, {:.0f}% to learn from, features "
                                            "standardised on it; split seed {}",
                                            s.splits, 100 * s.train, s.split_seed)}});
-  page.Table({"detector", "ROC AUC (mean)", "sd", "PR AUC", "precision @ n", "PyOD ROC AUC",
-              "difference"},
-             rows);
+  page.Table(
+      {"detector", "ROC AUC (mean)", "sd", "PR AUC", "precision @ n", "PyOD ROC AUC", "difference"},
+      rows);
   page.Provenance(provenance);
   EnsureDirectory(dir);
   WriteFileAtomic(dir + "/metrics.json", metrics.dump(2) + "\n");

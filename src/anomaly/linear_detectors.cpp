@@ -40,7 +40,8 @@ class Pca final : public Detector {
     scaler_.scale = MatrixFromJson(state.at("scale"), "pca scale");
     axes_ = MatrixFromJson(state.at("axes"), "pca axes");
     const auto share = state.at("share").get<std::vector<double>>();
-    share_ = Eigen::Map<const Eigen::VectorXd>(share.data(), static_cast<Eigen::Index>(share.size()));
+    share_ =
+        Eigen::Map<const Eigen::VectorXd>(share.data(), static_cast<Eigen::Index>(share.size()));
     FINML_REQUIRE(scaler_.mean.size() == scaler_.scale.size() &&
                       axes_.rows() == scaler_.mean.size() && axes_.cols() == share_.size() &&
                       (share_.array() > 0).all(),
@@ -67,7 +68,8 @@ class Pca final : public Detector {
     }
     share_ = variance / (total > 0 ? total : 1.0);
     // An axis with no variance would divide by zero: it takes the smallest positive share.
-    const double floor = std::max(1e-12, (share_.array() > 0).select(share_.array(), 1.0).minCoeff());
+    const double floor =
+        std::max(1e-12, (share_.array() > 0).select(share_.array(), 1.0).minCoeff());
     share_ = share_.array().max(floor);
   }
 
@@ -149,8 +151,8 @@ class Mcd final : public Detector {
   explicit Mcd(const DetectorSettings& s) : s_(s) {}
 
   Eigen::VectorXd Score(const Matrix& x) const override {
-    FINML_REQUIRE(x.cols() == location_.size(), "mcd: {} features where the model has {}",
-                  x.cols(), location_.size());
+    FINML_REQUIRE(x.cols() == location_.size(), "mcd: {} features where the model has {}", x.cols(),
+                  location_.size());
     return Mahalanobis(x, location_, precision_);
   }
 

@@ -54,8 +54,8 @@ class Lof final : public Detector {
   nlohmann::json State() const override {
     return {{"k", k_},
             {"train", MatrixJson(train_)},
-            {"k_distance", std::vector<double>(k_distance_.data(),
-                                               k_distance_.data() + k_distance_.size())},
+            {"k_distance",
+             std::vector<double>(k_distance_.data(), k_distance_.data() + k_distance_.size())},
             {"density", std::vector<double>(density_.data(), density_.data() + density_.size())}};
   }
   void Load(const nlohmann::json& state) override {

@@ -22,7 +22,9 @@ const options::Schema<DetectorSettings>& DetectorSettings::Schema() {
     s.Add("knn_k", &S::knn_k, "knn: the neighbour whose distance is the score").Min(1).Max(10000);
     s.Add("lof_k", &S::lof_k, "lof: neighbours of each record").Min(1).Max(10000);
     s.Add("trees", &S::trees, "iforest: trees").Min(1).Max(100000);
-    s.Add("max_samples", &S::max_samples, "iforest: records drawn for each tree").Min(2).Max(1 << 24);
+    s.Add("max_samples", &S::max_samples, "iforest: records drawn for each tree")
+        .Min(2)
+        .Max(1 << 24);
     s.Add("mcd_trials", &S::mcd_trials, "mcd: random starting subsets").Min(1).Max(100000);
     s.Add("seed", &S::seed, "seed of the random detectors (iforest, mcd)");
     return s;
@@ -93,7 +95,8 @@ Eigen::MatrixXd MatrixFromJson(const nlohmann::json& j, const std::string& what)
   Eigen::MatrixXd m;
   for (std::size_t r = 0; r < j.size(); ++r) {
     FINML_REQUIRE(j[r].is_array(), "{}: row {} is not a list", what, r);
-    if (r == 0) m.resize(static_cast<Eigen::Index>(j.size()), static_cast<Eigen::Index>(j[0].size()));
+    if (r == 0)
+      m.resize(static_cast<Eigen::Index>(j.size()), static_cast<Eigen::Index>(j[0].size()));
     FINML_REQUIRE(static_cast<Eigen::Index>(j[r].size()) == m.cols(),
                   "{}: row {} has {} values where {} are expected", what, r, j[r].size(), m.cols());
     for (std::size_t c = 0; c < j[r].size(); ++c) {

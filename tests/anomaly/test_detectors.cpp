@@ -1,7 +1,7 @@
 // Anomaly detectors against scikit-learn and NumPy (anomaly_oracle.py) on a fixed split of ODDS
-// pima: exact scores where the algorithm is the same (kNN, LOF, PCA, HBOS, ECOD, COPOD), the ranking
-// where it is randomised (MCD, isolation forest); saved states score the same; one record scores
-// as in a batch.
+// pima: exact scores where the algorithm is the same (kNN, LOF, PCA, HBOS, ECOD, COPOD), the
+// ranking where it is randomised (MCD, isolation forest); saved states score the same; one record
+// scores as in a batch.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -31,17 +31,18 @@ const Split& Pima() {
     Split s;
     s.oracle = nlohmann::json::parse(
         ReadFile(finml::testing::RepoPath("tests/anomaly/anomaly_oracle.json")));
-    const LabelledData d =
-        LoadLabelled(finml::testing::RepoPath("data/odds_pima.csv"), "label");
+    const LabelledData d = LoadLabelled(finml::testing::RepoPath("data/odds_pima.csv"), "label");
     const auto rows = [&](const char* key) {
       const auto idx = s.oracle[key].get<std::vector<Eigen::Index>>();
       Matrix m(static_cast<Eigen::Index>(idx.size()), d.x.cols());
-      for (std::size_t i = 0; i < idx.size(); ++i) m.row(static_cast<Eigen::Index>(i)) = d.x.row(idx[i]);
+      for (std::size_t i = 0; i < idx.size(); ++i)
+        m.row(static_cast<Eigen::Index>(i)) = d.x.row(idx[i]);
       return m;
     };
     s.train = rows("train_rows");
     s.test = rows("test_rows");
-    for (const auto i : s.oracle["test_rows"].get<std::vector<std::size_t>>()) s.y.push_back(d.y[i]);
+    for (const auto i : s.oracle["test_rows"].get<std::vector<std::size_t>>())
+      s.y.push_back(d.y[i]);
     const Standardizer scaler = Standardizer::Fit(s.train);
     s.train = scaler.Apply(s.train);
     s.test = scaler.Apply(s.test);
@@ -60,7 +61,8 @@ void ExpectClose(const Eigen::VectorXd& got, const nlohmann::json& want, double 
   const auto w = want.get<std::vector<double>>();
   ASSERT_EQ(static_cast<std::size_t>(got.size()), w.size());
   for (std::size_t i = 0; i < w.size(); ++i)
-    ASSERT_NEAR(got[static_cast<Eigen::Index>(i)], w[i], rel * (1 + std::abs(w[i]))) << "record " << i;
+    ASSERT_NEAR(got[static_cast<Eigen::Index>(i)], w[i], rel * (1 + std::abs(w[i])))
+        << "record " << i;
 }
 
 double Auc(const Eigen::VectorXd& score) {

@@ -495,3 +495,19 @@ finml_cli_test(synth_ctgan_pac 2 "the batch must be a multiple of pac" --
 finml_cli_test(synth_unknown_categorical 2 "no column 'NoSuch'" --
                $<TARGET_FILE:finml> synth train --data data/german_credit.csv --model copula
                --categorical Telephone,NoSuch --out ${FINML_CLI_OUT}/never)
+
+# Anomaly detection (issue 20).
+finml_cli_test(anomaly_benchmark 0 "hbos +0\\.[0-9]+ .*0\\.7000\n.*avg_rank" --
+               $<TARGET_FILE:finml> anomaly benchmark --data data/odds_pima.csv --splits 2
+               --reference data/pyod_benchmark_roc.csv --out ${FINML_CLI_OUT}/anomaly_benchmark
+               --overwrite)
+finml_cli_test(anomaly_unknown_detector 2 "unknown anomaly detector 'ocsvm'.*valid: hbos, ecod" --
+               $<TARGET_FILE:finml> anomaly benchmark --data data/odds_pima.csv --detectors ocsvm
+               --out ${FINML_CLI_OUT}/never)
+finml_cli_test(anomaly_unknown_label 2 "no column 'class'" --
+               $<TARGET_FILE:finml> anomaly benchmark --data data/odds_pima.csv --label class
+               --out ${FINML_CLI_OUT}/never)
+finml_cli_test(anomaly_unknown_reference_row 2 "no row 'german' in its Data column" --
+               $<TARGET_FILE:finml> anomaly benchmark --data data/odds_pima.csv --splits 1
+               --reference data/pyod_benchmark_roc.csv --reference-name german
+               --out ${FINML_CLI_OUT}/never)

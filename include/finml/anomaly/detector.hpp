@@ -38,12 +38,12 @@ namespace finml::anomaly {
 enum class DetectorKind { kHbos, kEcod, kCopod, kPca, kMcd, kKnn, kLof, kIsolationForest };
 
 struct DetectorSettings {
-  std::int64_t bins = 10;      // hbos
-  double alpha = 0.1;          // hbos: density regulariser
-  double tol = 0.5;            // hbos: share of a bin width outside the range still in it
-  std::int64_t knn_k = 5;      // knn
-  std::int64_t lof_k = 20;     // lof
-  std::int64_t trees = 100;    // iforest
+  std::int64_t bins = 10;          // hbos
+  double alpha = 0.1;              // hbos: density regulariser
+  double tol = 0.5;                // hbos: share of a bin width outside the range still in it
+  std::int64_t knn_k = 5;          // knn
+  std::int64_t lof_k = 20;         // lof
+  std::int64_t trees = 100;        // iforest
   std::int64_t max_samples = 256;  // iforest: records per tree (fewer when the data has fewer)
   std::int64_t mcd_trials = 30;    // mcd: random starting subsets (scikit-learn: 30)
   std::uint64_t seed = 42;
