@@ -57,6 +57,9 @@ LabelledData LoadLabelled(const std::string& path, const std::string& label) {
   d.x.resize(static_cast<Eigen::Index>(t.rows), static_cast<Eigen::Index>(d.features.size()));
   for (std::size_t r = 0; r < t.rows; ++r) {
     const double v = target.numbers[r];
+    if (target.Missing(r))
+      throw DataError(SourceLocation{path, r + 2, t.Index(label) + 1}, "the label is missing",
+                      "1 for an anomaly, else 0, on every record");
     if (!(v == 0 || v == 1))
       throw DataError(SourceLocation{path, r + 2, t.Index(label) + 1},
                       fmt::format("label {} is neither 0 nor 1", v), "1 for an anomaly, else 0");
@@ -183,6 +186,11 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
         y.push_back(d.y[order[i]]);
       }
     }
+    const auto anomalies = std::count(y.begin(), y.end(), 1);
+    FINML_REQUIRE(anomalies > 0 && anomalies < static_cast<long>(y.size()),
+                  "{}: split {} leaves {} anomalies among the {} test records, so no ROC AUC can "
+                  "be computed (fix: a smaller --train share, or more labelled records)",
+                  s.data, split + 1, anomalies, y.size());
     // PyOD's benchmark standardises with the training part's mean and deviation.
     const Standardizer scaler = Standardizer::Fit(train);
     train = scaler.Apply(train);

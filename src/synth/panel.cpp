@@ -20,7 +20,12 @@ Panel LoadRealPanel(const std::string& path, const std::vector<std::string>& col
   const credit::Table table = credit::LoadTable(path);
   Panel panel;
   panel.source = path;
-  panel.columns = columns.empty() ? table.Names() : columns;
+  panel.columns = columns;
+  // By default every numeric column: a date or name column is the index, not a value.
+  if (columns.empty())
+    for (const auto& c : table.columns)
+      if (c.kind == credit::ColumnKind::kNumeric) panel.columns.push_back(c.name);
+  FINML_REQUIRE(!panel.columns.empty(), "{}: no numeric column to learn", path);
   std::vector<const credit::Column*> kept;
   for (const auto& name : panel.columns) {
     const credit::Column& c = table.Get(name);

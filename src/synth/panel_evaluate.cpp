@@ -309,7 +309,12 @@ std::vector<std::string> RunPanelEvaluate(const Panel& real,
       value_ks += c.value_ks / static_cast<double>(g.columns.size());
       change_ks += c.change_ks / static_cast<double>(g.columns.size());
     }
+    // Columns spread under half as much as the real ones: the generator has collapsed on them.
+    std::vector<std::string> collapsed;
+    for (const auto& c : g.columns)
+      if (c.synthetic_std < 0.5 * c.real_std) collapsed.push_back(c.name);
     metrics["generators"][g.name] = {
+        {"mode_collapse", collapsed},
         {"scores", g.scores ? nlohmann::json{{"discriminative", g.scores->discriminative},
                                              {"predictive", g.scores->predictive}}
                             : nlohmann::json()},
@@ -323,6 +328,9 @@ std::vector<std::string> RunPanelEvaluate(const Panel& real,
                                 g.scores ? fmt::format("{:.3f}", g.scores->discriminative) : "",
                                 g.scores ? fmt::format("{:.4f}", g.scores->predictive) : "",
                                 value_ks, change_ks, g.correlation_difference));
+    if (!collapsed.empty())
+      lines.push_back(fmt::format("  {}: mode collapse on {} (spread under half the real one)",
+                                  g.name, fmt::join(collapsed, ", ")));
   }
   lines.push_back(fmt::format("{:<14} {:>8} {:>8}", "real", "",
                               predictive_real ? fmt::format("{:.4f}", *predictive_real) : ""));

@@ -144,6 +144,17 @@ std::vector<std::string> TrainTable(const SynthSettings& s, const std::string& d
 std::vector<std::string> RunSynthTrain(const SynthSettings& s, const std::string& dir,
                                        bool progress) {
   FINML_REQUIRE(!s.data.empty(), "--data: give the CSV to learn from");
+  // The price loader's settings (--drop, --missing, --date-column...) shape series only; a table
+  // or multivariate model silently ignoring them would learn columns the user meant to drop.
+  if (IsTableModel(s.model) || IsPanelModel(s.model)) {
+    const auto given = data::LoadOptions::Schema().ToJson(s.load);
+    const auto defaults = data::LoadOptions::Schema().ToJson(data::LoadOptions{});
+    for (const auto& [key, value] : given.items())
+      FINML_REQUIRE(defaults.contains(key) && defaults[key] == value,
+                    "'{}' reads price series; {} learns {} (fix: pick the columns with --columns "
+                    "and prepare missing values before)",
+                    key, EnumName(s.model), IsTableModel(s.model) ? "a table" : "numeric columns");
+  }
   if (IsTableModel(s.model)) return TrainTable(s, dir, progress);
   if (IsPanelModel(s.model)) return TrainPanel(s, dir, progress);
   const RealSeries real = LoadRealSeries(s.data, s.column, s.kind, s.load);

@@ -80,7 +80,11 @@ TEST(SynthPanel, RealPanelRefusesTextColumnsAndHoles) {
   EXPECT_EQ(p.Steps(0), 60U);
   EXPECT_EQ(p.paths[0][2], 2.0);  // step 1: b = 2, a = 1
   EXPECT_EQ(p.paths[0][3], 1.0);
-  EXPECT_NE(ErrorOf([&] { (void)LoadRealPanel(path, {}); }).find("'name' is not numeric"),
+  // By default the numeric columns; a text one is refused only when named.
+  EXPECT_EQ(LoadRealPanel(path, {}).columns, (std::vector<std::string>{"a", "b"}));
+  EXPECT_NE(ErrorOf([&] {
+              (void)LoadRealPanel(path, {"a", "name"});
+            }).find("'name' is not numeric"),
             std::string::npos);
   rows.replace(rows.find("\n5,10,"), 6, "\n5,,");
   const std::string holes = Write("holes.csv", rows);

@@ -44,8 +44,8 @@ class PanelGenerator {
   [[nodiscard]] virtual nlohmann::json History() const { return nlohmann::json::array(); }
 };
 
-// The named numeric columns of a CSV (all of them when `columns` is empty) as one path; errors
-// name a categorical column or a missing cell.
+// The named numeric columns of a CSV (every numeric one when `columns` is empty, so a date
+// column is left out) as one path; errors name a non-numeric named column or a missing cell.
 [[nodiscard]] Panel LoadRealPanel(const std::string& path, const std::vector<std::string>& columns);
 
 // Paths as CSV `path,t,<column>,<column>...`, atomically.
