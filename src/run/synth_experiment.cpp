@@ -67,6 +67,8 @@ SynthExperiment ParseSynthExperiment(const ConfigNode& root, const std::string& 
   x.source = file;
   x.synth.settings.data = ResolveDataPath(x.synth.settings.data, file);
   if (x.synth.models.empty()) x.synth.models = {x.synth.settings.model};
+  // run.json records the effective settings: `model` is the first of `models`, not its default.
+  x.synth.settings.model = x.synth.models.front();
   return x;
 }
 

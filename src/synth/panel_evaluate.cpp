@@ -328,6 +328,11 @@ std::vector<std::string> RunPanelEvaluate(const Panel& real,
                                 g.scores ? fmt::format("{:.3f}", g.scores->discriminative) : "",
                                 g.scores ? fmt::format("{:.4f}", g.scores->predictive) : "",
                                 value_ks, change_ks, g.correlation_difference));
+    if (g.scores && synthetic_windows[static_cast<std::size_t>(&g - fits.data())].count() < 200)
+      lines.push_back(fmt::format(
+          "  {}: the scores come from {} synthetic windows; under 200 they are noisy (fix: "
+          "sample more paths)",
+          g.name, synthetic_windows[static_cast<std::size_t>(&g - fits.data())].count()));
     if (!collapsed.empty())
       lines.push_back(fmt::format("  {}: mode collapse on {} (spread under half the real one)",
                                   g.name, fmt::join(collapsed, ", ")));
