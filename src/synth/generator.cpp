@@ -184,7 +184,10 @@ const options::Schema<TimeGanSettings>& TimeGanSettings::Schema() {
         .Min(1)
         .Max(1024);
     s.Add("timegan_layers", &T::layers, "timegan: GRU layers per network").Min(2).Max(16);
-    s.Add("timegan_window", &T::window, "timegan: steps per training window").Min(3).Max(1000);
+    s.Add("timegan_window", &T::window,
+          "timegan: steps per training window (and the default path length of timegan and var)")
+        .Min(3)
+        .Max(1000);
     s.Add("timegan_gamma", &T::gamma,
           "timegan: weight of the adversarial loss on the generator's unsupervised latents")
         .Min(0)
@@ -202,7 +205,7 @@ const options::Schema<SynthSettings>& SynthSettings::Schema() {
     s.Add("column", &S::column, "the value column (default: the only one)");
     s.Add("kind", &S::kind, "what the file holds: prices or returns (log returns, ratios)");
     s.Add("model", &S::model,
-          "paths of returns: quantgan, garch, bootstrap; multivariate paths: timegan; tables: "
+          "paths of returns: quantgan, garch, bootstrap; multivariate paths: timegan, var; tables: "
           "ctgan, marginals, copula");
     s.Add("seed", &S::seed, "seed of initial weights, noise and shuffling");
     s.Add("threads", &S::threads, "torch threads").Min(1).Max(256);
@@ -232,10 +235,14 @@ bool IsTableModel(SynthModelKind model) {
          model == SynthModelKind::kCopula;
 }
 
-bool IsPanelModel(SynthModelKind model) { return model == SynthModelKind::kTimeGan; }
+bool IsPanelModel(SynthModelKind model) {
+  return model == SynthModelKind::kTimeGan || model == SynthModelKind::kVar;
+}
 
 std::unique_ptr<PanelGenerator> MakePanelGenerator(const SynthSettings& s) {
   FINML_REQUIRE(IsPanelModel(s.model), "{} does not make multivariate paths", EnumName(s.model));
+  if (s.model == SynthModelKind::kVar)
+    return MakeVarGenerator(static_cast<std::size_t>(s.timegan.window));
   return std::unique_ptr<PanelGenerator>(
       FINML_MODULE_FUNCTION(Module::kTorch, finml_torch_make_timegan)(s));
 }

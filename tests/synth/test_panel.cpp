@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <nlohmann/json.hpp>
+#include <random>
 
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
@@ -119,6 +121,54 @@ TEST(SynthPanel, WindowsAreScaledByTheRealRangeAndSpreadEvenly) {
   EXPECT_FLOAT_EQ(some.values[4 * 2], 2.0F / 9.0F);
   EXPECT_NE(ErrorOf([&] { (void)PanelWindows(real, 11, range, 10); }).find("no window of 11"),
             std::string::npos);
+}
+
+TEST(SynthPanel, VarBaselineLearnsPersistenceAndTheLinkAndRestoresItsState) {
+  // A persistent level (AR(1), phi 0.9) and a column that follows it with noise.
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> z(0, 1);
+  Panel real;
+  real.columns = {"level", "follower"};
+  real.paths.resize(1);
+  double level = 0;
+  for (int t = 0; t < 3000; ++t) {
+    level = 0.9 * level + z(rng);
+    real.paths[0].push_back(100 + level);
+    real.paths[0].push_back(5 * level + z(rng));
+  }
+  SynthSettings s;
+  s.model = SynthModelKind::kVar;
+  auto g = MakePanelGenerator(s);
+  std::mt19937_64 fit_rng(1);
+  g->Fit(real, fit_rng, false);
+  EXPECT_EQ(g->Window(), 24U);
+  const Panel sample = g->Sample(200, 60, 9);
+  EXPECT_EQ(sample.paths, g->Sample(200, 60, 9).paths);
+  EXPECT_NE(sample.paths, g->Sample(200, 60, 10).paths);
+  // Lag-1 correlation of the level within paths, and the two columns' correlation.
+  double sxx = 0, sxy = 0, syy = 0, lag = 0, lag_n = 0;
+  for (const auto& path : sample.paths)
+    for (std::size_t t = 0; t < 60; ++t) {
+      const double x = path[t * 2] - 100, y = path[t * 2 + 1];
+      sxx += x * x;
+      syy += y * y;
+      sxy += x * y;
+      if (t > 0) {
+        lag += x * (path[(t - 1) * 2] - 100);
+        lag_n += (path[(t - 1) * 2] - 100) * (path[(t - 1) * 2] - 100);
+      }
+    }
+  EXPECT_NEAR(lag / lag_n, 0.9, 0.05);
+  EXPECT_GT(sxy / std::sqrt(sxx * syy), 0.9);  // real: about 0.98
+  const std::string dir = finml::testing::TempDir("var_saved");
+  SaveGenerator(*g, s, {{"steps", 3000}}, dir);
+  const SavedGenerator loaded = SavedGenerator::Load(dir);
+  ASSERT_TRUE(loaded.panel);
+  EXPECT_EQ(loaded.panel->Sample(200, 60, 9).paths, sample.paths);
+  auto manifest = nlohmann::json::parse(ReadFile(dir + "/model.json"));
+  manifest["state"]["shock"] = {{1.0}};
+  WriteFileAtomic(dir + "/model.json", manifest.dump());
+  EXPECT_NE(ErrorOf([&] { (void)SavedGenerator::Load(dir); }).find("shock"), std::string::npos);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 //   bootstrap  Politis-Romano stationary block bootstrap of the real returns
 // Multivariate paths (synth/panel.hpp):
 //   timegan    Yoon et al. 2019 (libfinml_torch.so)
+//   var        the baseline: a VAR(1) on the scaled columns, from real starting rows
 // Tables (synth/table.hpp):
 //   ctgan      Xu et al. 2019: mode-specific normalisation, conditional vectors and
 //              training-by-sampling, a residual generator and a PacGAN critic, WGAN-GP
@@ -33,7 +34,16 @@
 
 namespace finml::synth {
 
-enum class SynthModelKind { kQuantGan, kGarch, kBootstrap, kCtgan, kMarginals, kCopula, kTimeGan };
+enum class SynthModelKind {
+  kQuantGan,
+  kGarch,
+  kBootstrap,
+  kCtgan,
+  kMarginals,
+  kCopula,
+  kTimeGan,
+  kVar
+};
 
 // Whether the model makes table rows, or multivariate paths (synth/panel.hpp); else paths of log
 // returns.
@@ -115,6 +125,8 @@ class SeriesGenerator {
 [[nodiscard]] std::unique_ptr<SeriesGenerator> MakeSeriesGenerator(const SynthSettings& settings);
 [[nodiscard]] std::unique_ptr<TableGenerator> MakeTableGenerator(const SynthSettings& settings);
 [[nodiscard]] std::unique_ptr<PanelGenerator> MakePanelGenerator(const SynthSettings& settings);
+// The VAR(1) baseline of multivariate paths, `window` steps long by default.
+[[nodiscard]] std::unique_ptr<PanelGenerator> MakeVarGenerator(std::size_t window);
 
 struct SavedGenerator {
   SynthSettings settings;
@@ -159,5 +171,6 @@ struct finml::EnumNames<finml::synth::SynthModelKind> {
       {finml::synth::SynthModelKind::kCtgan, "ctgan"},
       {finml::synth::SynthModelKind::kMarginals, "marginals"},
       {finml::synth::SynthModelKind::kCopula, "copula"},
-      {finml::synth::SynthModelKind::kTimeGan, "timegan"}};
+      {finml::synth::SynthModelKind::kTimeGan, "timegan"},
+      {finml::synth::SynthModelKind::kVar, "var"}};
 };
