@@ -1,7 +1,8 @@
 // The baseline of multivariate paths:
 //   var   a first-order vector autoregression on the min-max-scaled columns, fitted by least
-//         squares (x_t = c + A x_{t-1} + e, e ~ N(0, Sigma)); each path starts from a real row drawn
-//         at random and runs forward with Gaussian shocks. What TimeGAN must beat to earn its cost.
+//         squares (x_t = c + A x_{t-1} + e, e ~ N(0, Sigma)); each path starts from a real row
+//         drawn at random and runs forward with Gaussian shocks. What TimeGAN must beat to earn its
+//         cost.
 #include <fmt/format.h>
 
 #include <Eigen/Dense>
@@ -82,8 +83,8 @@ class VarGenerator final : public PanelGenerator {
         if (t > 0) {
           Eigen::VectorXd e(f);
           for (Eigen::Index j = 0; j < f; ++j) e[j] = z(rng);
-          state = coefficients_.row(0) + state * coefficients_.bottomRows(f) +
-                  (shock_ * e).transpose();
+          state =
+              coefficients_.row(0) + state * coefficients_.bottomRows(f) + (shock_ * e).transpose();
         }
         for (Eigen::Index j = 0; j < f; ++j) path.push_back(state[j] * span_[j] + lo_[j]);
       }
@@ -94,8 +95,9 @@ class VarGenerator final : public PanelGenerator {
   std::size_t Window() const override { return window_; }
 
   nlohmann::json State() const override {
-    return {{"columns", columns_},        {"min", Rows(lo_)},     {"span", Rows(span_)},
-            {"coefficients", Rows(coefficients_)}, {"shock", Rows(shock_)}, {"starts", Rows(starts_)}};
+    return {{"columns", columns_},   {"min", Rows(lo_)},
+            {"span", Rows(span_)},   {"coefficients", Rows(coefficients_)},
+            {"shock", Rows(shock_)}, {"starts", Rows(starts_)}};
   }
   void Load(const nlohmann::json& state, const std::string& dir) override {
     try {

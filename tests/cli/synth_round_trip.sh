@@ -53,7 +53,7 @@ cat >"$out/tg.yaml" <<'YAML'
 task: synth
 synth:
   data: data/timegan_goog.csv
-  models: [timegan]
+  models: [timegan, var]
   timegan_hidden: 4
   timegan_layers: 2
   timegan_window: 8
@@ -65,7 +65,7 @@ synth:
   predictive_iterations: 10
 YAML
 run "$finml" run "$out/tg.yaml" --out "$out/tg_run"
-for f in run.json metrics.json report.html samples/timegan.csv models/timegan/timegan.pt; do
+for f in run.json metrics.json report.html samples/timegan.csv samples/var.csv models/timegan/timegan.pt; do
   [[ -e "$out/tg_run/$f" ]] || fail "the timegan experiment lacks $f"
 done
 # Tables: the hold-out is the same in train and evaluate (same target, share and seed).
