@@ -2,6 +2,7 @@
 
 #include "commands.hpp"
 #include "finml/anomaly/benchmark.hpp"
+#include "finml/anomaly/model.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/output_directory.hpp"
 #include "finml/report/html_page.hpp"
@@ -18,10 +19,40 @@ void SetupAnomaly(CLI::App& app, AnomalyCommandOptions& o) {
   o.benchmark.Add(*benchmark, anomaly::BenchmarkSettings::Schema(), {});
   benchmark->add_option("--out", o.out, "output directory")->required();
   AddOverwriteFlag(*benchmark, o.overwrite);
+  auto* fit = app.add_subcommand(
+      "fit",
+      "fit detectors on the earlier rows of a file, thresholds at a contamination rate, and "
+      "(with a label) precision and recall on the later rows");
+  o.fit.Add(*fit, anomaly::FitSettings::Schema(), {});
+  fit->add_option("--out", o.out, "model directory to write")->required();
+  AddOverwriteFlag(*fit, o.overwrite);
+  auto* score = app.add_subcommand("score", "score records with a model from anomaly fit");
+  score->add_option("--model", o.model_dir, "a directory from finml anomaly fit")->required();
+  score->add_option("--input", o.input, "CSV with the model's feature columns")->required();
+  score->add_option("--out", o.out_file, "CSV to write: row, then score and decision per detector")
+      ->required();
 }
 
-int RunAnomaly(const AnomalyCommandOptions& o, const CLI::App& /*app*/,
+int RunAnomaly(const AnomalyCommandOptions& o, const CLI::App& app,
                const std::string& command_line) {
+  if (app.got_subcommand("score")) {
+    const std::size_t rows = anomaly::RunAnomalyScore(o.model_dir, o.input, o.out_file);
+    std::printf("wrote %zu scored rows to %s\n", rows, o.out_file.c_str());
+    return 0;
+  }
+  if (app.got_subcommand("fit")) {
+    auto s = anomaly::FitSettings::Schema().Parse(
+        o.fit.Collect(ConfigNode::Map("finml anomaly fit")), "", {});
+    s.data = run::ResolveDataPath(s.data, "");
+    Provenance provenance{command_line, {}, s.detector.seed};
+    provenance.Input(s.data);
+    OutputDirectory out(o.out, o.overwrite);
+    const auto lines = anomaly::RunAnomalyFit(s, out.staging(), provenance);
+    out.Commit();
+    for (const auto& l : lines) std::printf("%s\n", l.c_str());
+    std::printf("wrote %s/{model.json,metrics.json,report.html}\n", o.out.c_str());
+    return 0;
+  }
   auto s = anomaly::BenchmarkSettings::Schema().Parse(
       o.benchmark.Collect(ConfigNode::Map("finml anomaly benchmark")), "", {});
   s.data = run::ResolveDataPath(s.data, "");

@@ -125,11 +125,13 @@ int RunSynth(const SynthCommandOptions& options, const CLI::App& app,
              const std::string& command_line);
 
 struct AnomalyCommandOptions {
-  CliFlags benchmark;
+  CliFlags benchmark, fit;
   std::string out;
   bool overwrite = false;
+  // score
+  std::string model_dir, input, out_file;
 };
-// `anomaly` gets benchmark.
+// `anomaly` gets benchmark, fit and score.
 void SetupAnomaly(CLI::App& app, AnomalyCommandOptions& options);
 int RunAnomaly(const AnomalyCommandOptions& options, const CLI::App& app,
                const std::string& command_line);

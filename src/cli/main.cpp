@@ -58,7 +58,8 @@ int main(int argc, char** argv) {
 
   finml::cli::AnomalyCommandOptions anomaly_options;
   CLI::App* anomaly_app = app.add_subcommand(
-      "anomaly", "anomaly detection: unsupervised detectors benchmarked on labelled data");
+      "anomaly",
+      "anomaly detection: unsupervised detectors benchmarked, fitted with thresholds, scoring");
   finml::cli::SetupAnomaly(*anomaly_app, anomaly_options);
 
   finml::cli::CreditCommandOptions credit_options;

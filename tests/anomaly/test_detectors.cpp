@@ -12,6 +12,7 @@
 
 #include "finml/anomaly/benchmark.hpp"
 #include "finml/anomaly/detector.hpp"
+#include "finml/anomaly/model.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
 #include "finml/credit/metrics.hpp"
@@ -158,6 +159,61 @@ TEST(AnomalyBenchmark, LabelsMustBeZeroOrOne) {
   } catch (const InvalidInput& e) {
     EXPECT_NE(std::string(e.what()).find("bad.csv:3:3"), std::string::npos) << e.what();
   }
+}
+
+}  // namespace
+}  // namespace finml::anomaly
+
+namespace finml::anomaly {
+namespace {
+
+// No look-ahead: the validation rows (the later ones) change no fitted number, only the metrics.
+TEST(AnomalyFit, LaterRowsChangeNothingFittedAndScoresMatchTheDetectors) {
+  const std::string dir = finml::testing::TempDir("anomaly_fit");
+  const std::string text = ReadFile(finml::testing::RepoPath("data/odds_pima.csv"));
+  WriteFileAtomic(dir + "/a.csv", text);
+  // The same file with every value of the last 30% of the rows replaced.
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  for (std::size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1)
+    lines.push_back(text.substr(start, end - start));
+  const std::size_t keep = 1 + static_cast<std::size_t>(std::round(0.7 * (lines.size() - 1)));
+  std::string scrambled;
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    scrambled +=
+        (i < keep ? lines[i] : std::string("9,9,9,9,9,9,9,9,") + (i % 2 ? "1" : "0")) + "\n";
+  WriteFileAtomic(dir + "/b.csv", scrambled);
+  FitSettings s;
+  s.label = "label";
+  s.detectors = {DetectorKind::kIsolationForest, DetectorKind::kHbos, DetectorKind::kKnn};
+  const Provenance provenance{"test", {}, {}};
+  s.data = dir + "/a.csv";
+  (void)RunAnomalyFit(s, dir + "/fit_a", provenance);
+  s.data = dir + "/b.csv";
+  (void)RunAnomalyFit(s, dir + "/fit_b", provenance);
+  const auto a = nlohmann::json::parse(ReadFile(dir + "/fit_a/model.json"));
+  const auto b = nlohmann::json::parse(ReadFile(dir + "/fit_b/model.json"));
+  EXPECT_EQ(a["detectors"], b["detectors"]);
+  EXPECT_EQ(a["mean"], b["mean"]);
+  EXPECT_EQ(a["scale"], b["scale"]);
+  const auto ma = nlohmann::json::parse(ReadFile(dir + "/fit_a/metrics.json"));
+  const auto mb = nlohmann::json::parse(ReadFile(dir + "/fit_b/metrics.json"));
+  EXPECT_NE(ma["detectors"]["hbos"]["roc_auc"], mb["detectors"]["hbos"]["roc_auc"]);
+  // Each threshold flags the contamination share of the training records.
+  for (const auto& d : a["detectors"]) {
+    const auto training = d["training_scores"].get<std::vector<double>>();
+    const double above =
+        static_cast<double>(std::count_if(training.begin(), training.end(), [&](double v) {
+          return v > d["threshold"].get<double>();
+        }));
+    EXPECT_NEAR(above / static_cast<double>(training.size()), s.contamination, 0.01) << d["name"];
+  }
+  // Scoring the file again gives, for the first record, the decision the threshold implies.
+  EXPECT_EQ(RunAnomalyScore(dir + "/fit_a", dir + "/a.csv", dir + "/scores.csv"), 768U);
+  const std::string scores = ReadFile(dir + "/scores.csv");
+  EXPECT_EQ(scores.substr(0, scores.find('\n')),
+            "row,iforest_score,iforest_anomaly,hbos_score,hbos_anomaly,knn_score,knn_anomaly,"
+            "avg_rank");
 }
 
 }  // namespace

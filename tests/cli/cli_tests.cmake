@@ -511,3 +511,13 @@ finml_cli_test(anomaly_unknown_reference_row 2 "no row 'german' in its Data colu
                $<TARGET_FILE:finml> anomaly benchmark --data data/odds_pima.csv --splits 1
                --reference data/pyod_benchmark_roc.csv --reference-name german
                --out ${FINML_CLI_OUT}/never)
+finml_cli_test(anomaly_fit 0 "iforest +0\\.[0-9]+ +0\\.[0-9]+.*\nhbos" --
+               $<TARGET_FILE:finml> anomaly fit --data data/odds_cardio.csv --label label
+               --detectors iforest,hbos --contamination 0.1 --out ${FINML_CLI_OUT}/anomaly_fit
+               --overwrite)
+finml_cli_test(anomaly_score_wrong_columns 2 "odds_pima.csv: no column 'feature_8'" --
+               $<TARGET_FILE:finml> anomaly score --model tests/cli/fixtures/anomaly_model
+               --input data/odds_pima.csv --out ${FINML_CLI_OUT}/never.csv)
+finml_cli_test(anomaly_score_not_a_model 2 "no model.json there .fix: a directory from finml anomaly fit" --
+               $<TARGET_FILE:finml> anomaly score --model tests/cli/fixtures --input data/odds_pima.csv
+               --out ${FINML_CLI_OUT}/never.csv)
