@@ -74,8 +74,7 @@ const options::Schema<FitSettings>& FitSettings::Schema() {
     s.Add("label", &S::label, "optional 0/1 column (1 = anomaly): validation metrics");
     s.Add("features", &S::features, "feature columns (default: every numeric one but the label)");
     s.Add("detectors", &S::detectors, "detectors to fit");
-    s.Add("contamination", &S::contamination,
-          "share of the training records each threshold flags")
+    s.Add("contamination", &S::contamination, "share of the training records each threshold flags")
         .Above(0)
         .Below(0.5);
     s.Add("validation", &S::validation, "share of the last rows kept out of every fit")
@@ -110,8 +109,10 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
   const auto n = x.rows();
   const auto train_n =
       static_cast<Eigen::Index>(std::round((1 - s.validation) * static_cast<double>(n)));
-  FINML_REQUIRE(train_n >= 10, "{}: {} training records are too few (fix: more records, or a "
-                "smaller --validation)", s.data, train_n);
+  FINML_REQUIRE(train_n >= 10,
+                "{}: {} training records are too few (fix: more records, or a "
+                "smaller --validation)",
+                s.data, train_n);
   const Standardizer scaler = Standardizer::Fit(x.topRows(train_n));
   const Matrix train = scaler.Apply(x.topRows(train_n));
   const Matrix held = scaler.Apply(x.bottomRows(n - train_n));
@@ -119,18 +120,20 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
   const bool judged = !held_y.empty() && std::count(held_y.begin(), held_y.end(), 1) > 0 &&
                       std::count(held_y.begin(), held_y.end(), 0) > 0;
 
-  nlohmann::json model = {{"format", kFormat},
-                          {"features", features},
-                          {"mean", std::vector<double>(scaler.mean.data(),
-                                                       scaler.mean.data() + scaler.mean.size())},
-                          {"scale", std::vector<double>(scaler.scale.data(),
-                                                        scaler.scale.data() + scaler.scale.size())},
-                          {"settings", FitSettings::Schema().ToJson(s)},
-                          {"training", {{"path", s.data}, {"sha256", Sha256File(s.data)},
-                                        {"rows", train_n}}},
-                          {"detectors", nlohmann::json::array()}};
-  nlohmann::json metrics = {{"data", {{"path", s.data}, {"rows", n}, {"training_rows", train_n},
-                                      {"validation_rows", n - train_n}}},
+  nlohmann::json model = {
+      {"format", kFormat},
+      {"features", features},
+      {"mean", std::vector<double>(scaler.mean.data(), scaler.mean.data() + scaler.mean.size())},
+      {"scale",
+       std::vector<double>(scaler.scale.data(), scaler.scale.data() + scaler.scale.size())},
+      {"settings", FitSettings::Schema().ToJson(s)},
+      {"training", {{"path", s.data}, {"sha256", Sha256File(s.data)}, {"rows", train_n}}},
+      {"detectors", nlohmann::json::array()}};
+  nlohmann::json metrics = {{"data",
+                             {{"path", s.data},
+                              {"rows", n},
+                              {"training_rows", train_n},
+                              {"validation_rows", n - train_n}}},
                             {"settings", FitSettings::Schema().ToJson(s)},
                             {"provenance", provenance.ToJson()}};
   std::vector<std::string> lines;
@@ -163,7 +166,8 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
       std::stable_sort(order.begin(), order.end(),
                        [&](std::size_t a, std::size_t b) { return v[a] > v[b]; });
       double hits = 0;
-      for (std::size_t i = 0; i < static_cast<std::size_t>(positives); ++i) hits += held_y[order[i]];
+      for (std::size_t i = 0; i < static_cast<std::size_t>(positives); ++i)
+        hits += held_y[order[i]];
       m["roc_auc"] = credit::RocAuc(held_y, v);
       m["pr_auc"] = credit::AveragePrecision(held_y, v);
       m["precision_at_k"] = hits / positives;
@@ -182,15 +186,15 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
     rows.push_back({name, report::Number(threshold, 4), roc, pr, precision, recall, at_k});
   }
   report::HtmlPage page("Anomaly detectors fitted on " + s.data);
-  page.Verdict(judged ? fmt::format("Fitted on the first {} rows, judged on the last {} (never seen "
-                                    "by any fit). Each threshold flags {:.1f}% of the training "
-                                    "records.",
-                                    train_n, n - train_n, 100 * s.contamination)
-                      : fmt::format("Fitted on the first {} rows; no labelled validation rows with "
-                                    "both classes, so no accuracy is measured.",
-                                    train_n));
-  page.Table({"detector", "threshold", "ROC AUC", "PR AUC", "precision", "recall",
-              "precision @ k"},
+  page.Verdict(judged
+                   ? fmt::format("Fitted on the first {} rows, judged on the last {} (never seen "
+                                 "by any fit). Each threshold flags {:.1f}% of the training "
+                                 "records.",
+                                 train_n, n - train_n, 100 * s.contamination)
+                   : fmt::format("Fitted on the first {} rows; no labelled validation rows with "
+                                 "both classes, so no accuracy is measured.",
+                                 train_n));
+  page.Table({"detector", "threshold", "ROC AUC", "PR AUC", "precision", "recall", "precision @ k"},
              rows);
   page.Provenance(provenance);
   EnsureDirectory(dir);
@@ -228,8 +232,10 @@ std::size_t RunAnomalyScore(const std::string& model_dir, const std::string& inp
     const auto scale = model.at("scale").get<std::vector<double>>();
     FINML_REQUIRE(mean.size() == features.size() && scale.size() == features.size(),
                   "{}: the scaler does not match the features", path);
-    scaler.mean = Eigen::Map<const Eigen::RowVectorXd>(mean.data(), static_cast<Eigen::Index>(mean.size()));
-    scaler.scale = Eigen::Map<const Eigen::RowVectorXd>(scale.data(), static_cast<Eigen::Index>(scale.size()));
+    scaler.mean =
+        Eigen::Map<const Eigen::RowVectorXd>(mean.data(), static_cast<Eigen::Index>(mean.size()));
+    scaler.scale =
+        Eigen::Map<const Eigen::RowVectorXd>(scale.data(), static_cast<Eigen::Index>(scale.size()));
     const DetectorSettings settings;
     for (const auto& d : model.at("detectors")) {
       Fitted f;

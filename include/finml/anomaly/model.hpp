@@ -21,11 +21,11 @@ namespace finml::anomaly {
 
 struct FitSettings {
   std::string data;
-  std::string label;                     // optional: 1 = anomaly; validation metrics need it
-  std::vector<std::string> features;     // default: every numeric column but the label
+  std::string label;                  // optional: 1 = anomaly; validation metrics need it
+  std::vector<std::string> features;  // default: every numeric column but the label
   std::vector<DetectorKind> detectors = {DetectorKind::kIsolationForest};
-  double contamination = 0.05;           // share of training records above each threshold
-  double validation = 0.3;               // share of the last rows kept for validation
+  double contamination = 0.05;  // share of training records above each threshold
+  double validation = 0.3;      // share of the last rows kept for validation
   DetectorSettings detector;
   static const options::Schema<FitSettings>& Schema();
 };
