@@ -40,39 +40,51 @@ const options::Schema<BenchmarkSettings>& BenchmarkSettings::Schema() {
   return schema;
 }
 
-LabelledData LoadLabelled(const std::string& path, const std::string& label) {
-  const credit::Table t = credit::LoadTable(path);
+Matrix TableFeatures(const credit::Table& t, const std::vector<std::string>& names) {
+  Matrix x(static_cast<Eigen::Index>(t.rows), static_cast<Eigen::Index>(names.size()));
+  for (std::size_t j = 0; j < names.size(); ++j) {
+    const credit::Column& c = t.Get(names[j]);
+    FINML_REQUIRE(c.kind == credit::ColumnKind::kNumeric,
+                  "{}: column '{}' is not numeric (fix: encode it, or leave it out)", t.source,
+                  c.name);
+    for (std::size_t r = 0; r < t.rows; ++r) {
+      if (c.Missing(r))
+        throw DataError(SourceLocation{t.source, r + 2, t.Index(c.name) + 1},
+                        fmt::format("column '{}' is missing a value", c.name),
+                        "fill or drop the record first");
+      x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(j)) = c.numbers[r];
+    }
+  }
+  return x;
+}
+
+std::vector<int> TableLabels(const credit::Table& t, const std::string& label) {
   const credit::Column& target = t.Get(label);
   FINML_REQUIRE(target.kind == credit::ColumnKind::kNumeric,
-                "{}: label column '{}' must hold 0 (normal) and 1 (anomaly)", path, label);
-  LabelledData d;
-  d.source = path;
-  for (const auto& c : t.columns) {
-    if (c.name == label) continue;
-    FINML_REQUIRE(c.kind == credit::ColumnKind::kNumeric,
-                  "{}: column '{}' is not numeric (fix: encode it, or drop it)", path, c.name);
-    d.features.push_back(c.name);
-  }
-  FINML_REQUIRE(!d.features.empty(), "{}: no feature columns besides '{}'", path, label);
-  d.x.resize(static_cast<Eigen::Index>(t.rows), static_cast<Eigen::Index>(d.features.size()));
+                "{}: label column '{}' must hold 0 (normal) and 1 (anomaly)", t.source, label);
+  std::vector<int> y;
   for (std::size_t r = 0; r < t.rows; ++r) {
     const double v = target.numbers[r];
     if (target.Missing(r))
-      throw DataError(SourceLocation{path, r + 2, t.Index(label) + 1}, "the label is missing",
+      throw DataError(SourceLocation{t.source, r + 2, t.Index(label) + 1}, "the label is missing",
                       "1 for an anomaly, else 0, on every record");
     if (!(v == 0 || v == 1))
-      throw DataError(SourceLocation{path, r + 2, t.Index(label) + 1},
+      throw DataError(SourceLocation{t.source, r + 2, t.Index(label) + 1},
                       fmt::format("label {} is neither 0 nor 1", v), "1 for an anomaly, else 0");
-    d.y.push_back(static_cast<int>(v));
-    for (std::size_t j = 0; j < d.features.size(); ++j) {
-      const credit::Column& c = t.Get(d.features[j]);
-      if (c.Missing(r))
-        throw DataError(SourceLocation{path, r + 2, t.Index(c.name) + 1},
-                        fmt::format("column '{}' is missing a value", c.name),
-                        "fill or drop the record first");
-      d.x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(j)) = c.numbers[r];
-    }
+    y.push_back(static_cast<int>(v));
   }
+  return y;
+}
+
+LabelledData LoadLabelled(const std::string& path, const std::string& label) {
+  const credit::Table t = credit::LoadTable(path);
+  LabelledData d;
+  d.source = path;
+  d.y = TableLabels(t, label);
+  for (const auto& c : t.columns)
+    if (c.name != label) d.features.push_back(c.name);
+  FINML_REQUIRE(!d.features.empty(), "{}: no feature columns besides '{}'", path, label);
+  d.x = TableFeatures(t, d.features);
   const auto anomalies = std::count(d.y.begin(), d.y.end(), 1);
   FINML_REQUIRE(anomalies > 0 && anomalies < static_cast<long>(d.y.size()),
                 "{}: the label '{}' needs both anomalies (1) and normal records (0)", path, label);
@@ -80,33 +92,6 @@ LabelledData LoadLabelled(const std::string& path, const std::string& label) {
 }
 
 namespace {
-
-// Each score's position among the training scores (ties count half): comparable across
-// detectors, and computable for one record alone.
-Eigen::VectorXd RankAmong(const Eigen::VectorXd& training, const Eigen::VectorXd& scores) {
-  std::vector<double> sorted(training.data(), training.data() + training.size());
-  std::sort(sorted.begin(), sorted.end());
-  Eigen::VectorXd out(scores.size());
-  for (Eigen::Index i = 0; i < scores.size(); ++i) {
-    const auto lo = std::lower_bound(sorted.begin(), sorted.end(), scores[i]);
-    const auto hi = std::upper_bound(sorted.begin(), sorted.end(), scores[i]);
-    out[i] = (static_cast<double>(lo - sorted.begin()) + 0.5 * static_cast<double>(hi - lo)) /
-             static_cast<double>(sorted.size());
-  }
-  return out;
-}
-
-double PrecisionAtN(const std::vector<int>& y, const std::vector<double>& score) {
-  const auto n = static_cast<std::size_t>(std::count(y.begin(), y.end(), 1));
-  if (n == 0) return std::nan("");
-  std::vector<std::size_t> order(y.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });
-  double hits = 0;
-  for (std::size_t i = 0; i < n; ++i) hits += y[order[i]];
-  return hits / static_cast<double>(n);
-}
 
 struct Result {
   std::string name;

@@ -1,5 +1,5 @@
 // The detectors of the registry (finml/anomaly/detector.hpp), one factory each, and what they
-// share: JSON for matrices and the exact neighbour search.
+// share: the exact neighbour search (matrices in JSON: finml/core/eigen_json.hpp).
 #pragma once
 
 #include <memory>
@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "finml/anomaly/detector.hpp"
+#include "finml/core/eigen_json.hpp"
 
 namespace finml::anomaly {
 
@@ -19,9 +20,8 @@ namespace finml::anomaly {
 [[nodiscard]] std::unique_ptr<Detector> MakeLof(const DetectorSettings& s);
 [[nodiscard]] std::unique_ptr<Detector> MakeIsolationForest(const DetectorSettings& s);
 
-[[nodiscard]] nlohmann::json MatrixJson(const Eigen::MatrixXd& m);
-// `what` names the field in errors.
-[[nodiscard]] Eigen::MatrixXd MatrixFromJson(const nlohmann::json& j, const std::string& what);
+using finml::MatrixFromJson;
+using finml::MatrixJson;
 
 // The `k` nearest rows of `reference` to each row of `queries` (Euclidean), ascending:
 // (distances, indices), each queries.rows() x k. `skip_self`: queries are the reference rows

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <numeric>
 
+#include "finml/anomaly/benchmark.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
 #include "finml/core/sha256.hpp"
@@ -16,53 +17,12 @@
 #include "finml/credit/table.hpp"
 #include "finml/report/format.hpp"
 #include "finml/report/html_page.hpp"
+#include "finml/risk/var.hpp"
 
 namespace finml::anomaly {
 namespace {
 
 constexpr const char* kFormat = "finml-anomaly/1";
-
-// The named numeric columns of `t` as a matrix; errors name the file, line and column.
-Matrix Features(const credit::Table& t, const std::vector<std::string>& names) {
-  Matrix x(static_cast<Eigen::Index>(t.rows), static_cast<Eigen::Index>(names.size()));
-  for (std::size_t j = 0; j < names.size(); ++j) {
-    const credit::Column& c = t.Get(names[j]);
-    FINML_REQUIRE(c.kind == credit::ColumnKind::kNumeric,
-                  "{}: column '{}' is not numeric (fix: encode it, or leave it out with "
-                  "--features)",
-                  t.source, c.name);
-    for (std::size_t r = 0; r < t.rows; ++r) {
-      if (c.Missing(r))
-        throw DataError(SourceLocation{t.source, r + 2, t.Index(c.name) + 1},
-                        fmt::format("column '{}' is missing a value", c.name),
-                        "fill or drop the record first");
-      x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(j)) = c.numbers[r];
-    }
-  }
-  return x;
-}
-
-// The share of `training` strictly below each score, ties counted half.
-Eigen::VectorXd RankAmong(std::vector<double> training, const Eigen::VectorXd& scores) {
-  std::sort(training.begin(), training.end());
-  Eigen::VectorXd out(scores.size());
-  for (Eigen::Index i = 0; i < scores.size(); ++i) {
-    const auto lo = std::lower_bound(training.begin(), training.end(), scores[i]);
-    const auto hi = std::upper_bound(training.begin(), training.end(), scores[i]);
-    out[i] = (static_cast<double>(lo - training.begin()) + 0.5 * static_cast<double>(hi - lo)) /
-             static_cast<double>(training.size());
-  }
-  return out;
-}
-
-// R's type-7 quantile.
-double Quantile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  const double at = p * static_cast<double>(v.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(at));
-  const std::size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (at - static_cast<double>(lo)) * (v[hi] - v[lo]);
-}
 
 }  // namespace
 
@@ -95,17 +55,9 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
     for (const auto& c : table.columns)
       if (c.name != s.label && c.kind == credit::ColumnKind::kNumeric) features.push_back(c.name);
   FINML_REQUIRE(!features.empty(), "{}: no numeric feature column", s.data);
-  const Matrix x = Features(table, features);
+  const Matrix x = TableFeatures(table, features);
   std::vector<int> y;
-  if (!s.label.empty()) {
-    const Matrix labels = Features(table, {s.label});
-    for (Eigen::Index r = 0; r < labels.rows(); ++r) {
-      FINML_REQUIRE(labels(r, 0) == 0 || labels(r, 0) == 1,
-                    "{}:{}: label {} is neither 0 nor 1 (fix: 1 for an anomaly, else 0)", s.data,
-                    r + 2, labels(r, 0));
-      y.push_back(static_cast<int>(labels(r, 0)));
-    }
-  }
+  if (!s.label.empty()) y = TableLabels(table, s.label);
   const auto n = x.rows();
   const auto train_n =
       static_cast<Eigen::Index>(std::round((1 - s.validation) * static_cast<double>(n)));
@@ -145,7 +97,7 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
     detector->Fit(train);
     const Eigen::VectorXd& fitted = detector->TrainingScores();
     const std::vector<double> training(fitted.data(), fitted.data() + fitted.size());
-    const double threshold = Quantile(training, 1 - s.contamination);
+    const double threshold = risk::Quantile(training, 1 - s.contamination);
     const std::string name(EnumName(kind));
     model["detectors"].push_back({{"name", name},
                                   {"state", detector->State()},
@@ -161,16 +113,9 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
         positives += held_y[i];
         if (v[i] > threshold) (held_y[i] == 1 ? tp : fp) += 1;
       }
-      std::vector<std::size_t> order(v.size());
-      std::iota(order.begin(), order.end(), 0);
-      std::stable_sort(order.begin(), order.end(),
-                       [&](std::size_t a, std::size_t b) { return v[a] > v[b]; });
-      double hits = 0;
-      for (std::size_t i = 0; i < static_cast<std::size_t>(positives); ++i)
-        hits += held_y[order[i]];
       m["roc_auc"] = credit::RocAuc(held_y, v);
       m["pr_auc"] = credit::AveragePrecision(held_y, v);
-      m["precision_at_k"] = hits / positives;
+      m["precision_at_k"] = PrecisionAtN(held_y, v);
       m["precision"] = tp + fp > 0 ? tp / (tp + fp) : 0.0;
       m["recall"] = tp / positives;
       m["flagged"] = tp + fp;
@@ -223,7 +168,7 @@ std::size_t RunAnomalyScore(const std::string& model_dir, const std::string& inp
     std::string name;
     std::unique_ptr<Detector> detector;
     double threshold = 0;
-    std::vector<double> training;
+    Eigen::VectorXd training;
   };
   std::vector<Fitted> fitted;
   try {
@@ -243,8 +188,10 @@ std::size_t RunAnomalyScore(const std::string& model_dir, const std::string& inp
       f.detector = MakeDetector(ParseEnum<DetectorKind>(f.name), settings);
       f.detector->Load(d.at("state"));
       f.threshold = d.at("threshold").get<double>();
-      f.training = d.at("training_scores").get<std::vector<double>>();
-      FINML_REQUIRE(!f.training.empty(), "{}: {} has no training scores", path, f.name);
+      const auto training = d.at("training_scores").get<std::vector<double>>();
+      f.training = Eigen::Map<const Eigen::VectorXd>(training.data(),
+                                                     static_cast<Eigen::Index>(training.size()));
+      FINML_REQUIRE(f.training.size() > 0, "{}: {} has no training scores", path, f.name);
       fitted.push_back(std::move(f));
     }
   } catch (const nlohmann::json::exception& e) {
@@ -252,7 +199,7 @@ std::size_t RunAnomalyScore(const std::string& model_dir, const std::string& inp
   }
   FINML_REQUIRE(!fitted.empty(), "{}: no detectors", path);
   const credit::Table table = credit::LoadTable(input);
-  const Matrix x = scaler.Apply(Features(table, features));
+  const Matrix x = scaler.Apply(TableFeatures(table, features));
   std::vector<Eigen::VectorXd> scores;
   std::string csv = "row";
   for (const auto& f : fitted) csv += fmt::format(",{0}_score,{0}_anomaly", f.name);

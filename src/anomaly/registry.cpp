@@ -80,32 +80,31 @@ Matrix Standardizer::Apply(const Matrix& x) const {
   return (x.rowwise() - mean).array().rowwise() / scale.array();
 }
 
-nlohmann::json MatrixJson(const Eigen::MatrixXd& m) {
-  nlohmann::json rows = nlohmann::json::array();
-  for (Eigen::Index r = 0; r < m.rows(); ++r) {
-    std::vector<double> row(static_cast<std::size_t>(m.cols()));
-    for (Eigen::Index c = 0; c < m.cols(); ++c) row[static_cast<std::size_t>(c)] = m(r, c);
-    rows.push_back(row);
+// Each score's position among the training scores (ties count half): comparable across
+// detectors, and computable for one record alone.
+Eigen::VectorXd RankAmong(const Eigen::VectorXd& training, const Eigen::VectorXd& scores) {
+  std::vector<double> sorted(training.data(), training.data() + training.size());
+  std::sort(sorted.begin(), sorted.end());
+  Eigen::VectorXd out(scores.size());
+  for (Eigen::Index i = 0; i < scores.size(); ++i) {
+    const auto lo = std::lower_bound(sorted.begin(), sorted.end(), scores[i]);
+    const auto hi = std::upper_bound(sorted.begin(), sorted.end(), scores[i]);
+    out[i] = (static_cast<double>(lo - sorted.begin()) + 0.5 * static_cast<double>(hi - lo)) /
+             static_cast<double>(sorted.size());
   }
-  return rows;
+  return out;
 }
 
-Eigen::MatrixXd MatrixFromJson(const nlohmann::json& j, const std::string& what) {
-  FINML_REQUIRE(j.is_array(), "{}: a list of rows expected", what);
-  Eigen::MatrixXd m;
-  for (std::size_t r = 0; r < j.size(); ++r) {
-    FINML_REQUIRE(j[r].is_array(), "{}: row {} is not a list", what, r);
-    if (r == 0)
-      m.resize(static_cast<Eigen::Index>(j.size()), static_cast<Eigen::Index>(j[0].size()));
-    FINML_REQUIRE(static_cast<Eigen::Index>(j[r].size()) == m.cols(),
-                  "{}: row {} has {} values where {} are expected", what, r, j[r].size(), m.cols());
-    for (std::size_t c = 0; c < j[r].size(); ++c) {
-      FINML_REQUIRE(j[r][c].is_number(), "{}: row {} value {} is not a number", what, r, c);
-      m(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = j[r][c].get<double>();
-    }
-  }
-  FINML_REQUIRE(m.allFinite(), "{}: a value is not finite", what);
-  return m;
+double PrecisionAtN(const std::vector<int>& y, const std::vector<double>& score) {
+  const auto n = static_cast<std::size_t>(std::count(y.begin(), y.end(), 1));
+  if (n == 0) return std::nan("");
+  std::vector<std::size_t> order(y.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });
+  double hits = 0;
+  for (std::size_t i = 0; i < n; ++i) hits += y[order[i]];
+  return hits / static_cast<double>(n);
 }
 
 Neighbours NearestNeighbours(const Matrix& reference, const Matrix& queries, Eigen::Index k,

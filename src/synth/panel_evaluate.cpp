@@ -29,6 +29,7 @@ struct PanelFit {
   std::vector<PanelColumnFit> columns;
   double correlation_difference = 0;
   std::optional<WindowScores> scores;
+  std::size_t windows = 0;  // synthetic windows the scores were computed from
   nlohmann::json history = nlohmann::json::array();
 };
 
@@ -281,6 +282,7 @@ std::vector<std::string> RunPanelEvaluate(const Panel& real,
     fit.correlation_difference = f > 1 ? sum / static_cast<double>(f * (f - 1) / 2) : 0.0;
     synthetic_windows.push_back(
         PanelWindows(named.panel, s.scores.window, range, s.scores.max_windows));
+    fit.windows = synthetic_windows.back().count();
     if (s.scores.enabled) {
       fit.scores = ScoreWindows(real_windows, synthetic_windows.back(), s.scores,
                                 /*floor=*/!predictive_real);
@@ -328,11 +330,11 @@ std::vector<std::string> RunPanelEvaluate(const Panel& real,
                                 g.scores ? fmt::format("{:.3f}", g.scores->discriminative) : "",
                                 g.scores ? fmt::format("{:.4f}", g.scores->predictive) : "",
                                 value_ks, change_ks, g.correlation_difference));
-    if (g.scores && synthetic_windows[static_cast<std::size_t>(&g - fits.data())].count() < 200)
+    if (g.scores && g.windows < 200)
       lines.push_back(fmt::format(
           "  {}: the scores come from {} synthetic windows; under 200 they are noisy (fix: "
           "sample more paths)",
-          g.name, synthetic_windows[static_cast<std::size_t>(&g - fits.data())].count()));
+          g.name, g.windows));
     if (!collapsed.empty())
       lines.push_back(fmt::format("  {}: mode collapse on {} (spread under half the real one)",
                                   g.name, fmt::join(collapsed, ", ")));

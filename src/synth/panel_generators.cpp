@@ -9,36 +9,12 @@
 #include <cmath>
 #include <random>
 
+#include "finml/core/eigen_json.hpp"
 #include "finml/core/error.hpp"
 #include "finml/synth/generator.hpp"
 
 namespace finml::synth {
 namespace {
-
-nlohmann::json Rows(const Eigen::MatrixXd& m) {
-  nlohmann::json rows = nlohmann::json::array();
-  for (Eigen::Index r = 0; r < m.rows(); ++r) {
-    std::vector<double> row(static_cast<std::size_t>(m.cols()));
-    for (Eigen::Index c = 0; c < m.cols(); ++c) row[static_cast<std::size_t>(c)] = m(r, c);
-    rows.push_back(row);
-  }
-  return rows;
-}
-
-Eigen::MatrixXd FromRows(const nlohmann::json& j, Eigen::Index rows, Eigen::Index cols,
-                         const std::string& what) {
-  FINML_REQUIRE(j.is_array() && static_cast<Eigen::Index>(j.size()) == rows,
-                "the var state's {} should have {} rows", what, rows);
-  Eigen::MatrixXd m(rows, cols);
-  for (Eigen::Index r = 0; r < rows; ++r) {
-    const auto row = j[static_cast<std::size_t>(r)].get<std::vector<double>>();
-    FINML_REQUIRE(static_cast<Eigen::Index>(row.size()) == cols,
-                  "the var state's {} should have {} columns", what, cols);
-    for (Eigen::Index c = 0; c < cols; ++c) m(r, c) = row[static_cast<std::size_t>(c)];
-  }
-  FINML_REQUIRE(m.allFinite(), "the var state's {} holds a value that is not finite", what);
-  return m;
-}
 
 class VarGenerator final : public PanelGenerator {
  public:
@@ -95,22 +71,22 @@ class VarGenerator final : public PanelGenerator {
   std::size_t Window() const override { return window_; }
 
   nlohmann::json State() const override {
-    return {{"columns", columns_},   {"min", Rows(lo_)},
-            {"span", Rows(span_)},   {"coefficients", Rows(coefficients_)},
-            {"shock", Rows(shock_)}, {"starts", Rows(starts_)}};
+    return {{"columns", columns_},         {"min", MatrixJson(lo_)},
+            {"span", MatrixJson(span_)},   {"coefficients", MatrixJson(coefficients_)},
+            {"shock", MatrixJson(shock_)}, {"starts", MatrixJson(starts_)}};
   }
   void Load(const nlohmann::json& state, const std::string& dir) override {
     try {
       columns_ = state.at("columns").get<std::vector<std::string>>();
       const auto f = static_cast<Eigen::Index>(columns_.size());
       FINML_REQUIRE(f > 0, "no columns");
-      lo_ = FromRows(state.at("min"), 1, f, "min");
-      span_ = FromRows(state.at("span"), 1, f, "span");
-      coefficients_ = FromRows(state.at("coefficients"), f + 1, f, "coefficients");
-      shock_ = FromRows(state.at("shock"), f, f, "shock");
+      lo_ = MatrixFromJson(state.at("min"), "var min", 1, f);
+      span_ = MatrixFromJson(state.at("span"), "var span", 1, f);
+      coefficients_ = MatrixFromJson(state.at("coefficients"), "var coefficients", f + 1, f);
+      shock_ = MatrixFromJson(state.at("shock"), "var shock", f, f);
       const auto& starts = state.at("starts");
       FINML_REQUIRE(starts.is_array() && !starts.empty(), "no starting rows");
-      starts_ = FromRows(starts, static_cast<Eigen::Index>(starts.size()), f, "starts");
+      starts_ = MatrixFromJson(starts, "var starts", static_cast<Eigen::Index>(starts.size()), f);
     } catch (const nlohmann::json::exception& e) {
       throw InvalidInput(
           fmt::format("{}/model.json: the var state is incomplete ({})", dir, e.what()));

@@ -14,6 +14,7 @@
 #include "finml/anomaly/detector.hpp"
 #include "finml/core/options.hpp"
 #include "finml/core/provenance.hpp"
+#include "finml/credit/table.hpp"
 
 namespace finml::anomaly {
 
@@ -23,8 +24,12 @@ struct LabelledData {
   Matrix x;
   std::vector<int> y;
 };
-// Every numeric column but `label` as features; `label` must hold only 0 and 1.
+// Every column but `label` as features (all must be numeric); `label` must hold only 0 and 1.
 [[nodiscard]] LabelledData LoadLabelled(const std::string& path, const std::string& label);
+// The named numeric columns as a matrix, and a 0/1 label column; errors name file, line, column.
+[[nodiscard]] Matrix TableFeatures(const credit::Table& table,
+                                   const std::vector<std::string>& names);
+[[nodiscard]] std::vector<int> TableLabels(const credit::Table& table, const std::string& label);
 
 struct BenchmarkSettings {
   std::string data;

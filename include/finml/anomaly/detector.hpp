@@ -88,6 +88,13 @@ struct Standardizer {
   [[nodiscard]] Matrix Apply(const Matrix& x) const;
 };
 
+// Each score's position among a detector's training scores (ties count half): comparable across
+// detectors, and computable for one record alone (the avg_rank ensemble).
+[[nodiscard]] Eigen::VectorXd RankAmong(const Eigen::VectorXd& training,
+                                        const Eigen::VectorXd& scores);
+// The share of anomalies (y = 1) among the n highest scores, n the number of anomalies.
+[[nodiscard]] double PrecisionAtN(const std::vector<int>& y, const std::vector<double>& score);
+
 }  // namespace finml::anomaly
 
 template <>
