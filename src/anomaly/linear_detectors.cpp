@@ -29,6 +29,22 @@ class Pca final : public Detector {
     return score;
   }
 
+  // Each axis' distance, sqrt(sum_i gap_i^2), shared among the features in proportion to their
+  // squared gaps gap_i^2 / distance: the shares add up to the distance.
+  Matrix Contributions(const Matrix& x) const override {
+    FINML_REQUIRE(x.cols() == scaler_.mean.size(), "pca: {} features where the model has {}",
+                  x.cols(), scaler_.mean.size());
+    const Matrix z = scaler_.Apply(x);
+    Matrix parts = Matrix::Zero(x.rows(), x.cols());
+    for (Eigen::Index a = 0; a < axes_.cols(); ++a) {
+      const Matrix gap2 = (z.rowwise() - axes_.col(a).transpose()).array().square();
+      const Eigen::VectorXd distance = gap2.rowwise().sum().cwiseSqrt();
+      for (Eigen::Index r = 0; r < x.rows(); ++r)
+        if (distance[r] > 0) parts.row(r) += gap2.row(r) / (distance[r] * share_[a]);
+    }
+    return parts;
+  }
+
   nlohmann::json State() const override {
     return {{"mean", MatrixJson(scaler_.mean)},
             {"scale", MatrixJson(scaler_.scale)},
@@ -154,6 +170,14 @@ class Mcd final : public Detector {
     FINML_REQUIRE(x.cols() == location_.size(), "mcd: {} features where the model has {}", x.cols(),
                   location_.size());
     return Mahalanobis(x, location_, precision_);
+  }
+  // The quadratic form split by feature: c_i (P c)_i for the centred record c; some may be
+  // negative (a feature that makes another's deviation less surprising).
+  Matrix Contributions(const Matrix& x) const override {
+    FINML_REQUIRE(x.cols() == location_.size(), "mcd: {} features where the model has {}", x.cols(),
+                  location_.size());
+    const Matrix centred = x.rowwise() - location_;
+    return (centred * precision_).array() * centred.array();
   }
 
   nlohmann::json State() const override {

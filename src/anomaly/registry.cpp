@@ -54,6 +54,24 @@ std::unique_ptr<Detector> MakeDetector(DetectorKind kind, const DetectorSettings
   throw InvalidInput("unknown anomaly detector");
 }
 
+Matrix Detector::Contributions(const Matrix& records) const {
+  const Eigen::VectorXd full = Score(records);
+  Matrix parts(records.rows(), records.cols());
+  Matrix occluded = records;
+  for (Eigen::Index j = 0; j < records.cols(); ++j) {
+    occluded.col(j).setZero();
+    parts.col(j) = full - Score(occluded);
+    occluded.col(j) = records.col(j);
+  }
+  return parts;
+}
+
+void Detector::Update(const Matrix& /*batch*/) {
+  throw InvalidInput(
+      "this detector cannot learn from new records incrementally (fix: fit it again on the "
+      "longer history, or update only hbos, ecod and copod)");
+}
+
 void Detector::Fit(const Matrix& train) {
   FINML_REQUIRE(train.rows() >= 2 && train.cols() >= 1,
                 "an anomaly detector needs at least 2 training records with 1 feature ({} x {})",

@@ -136,6 +136,18 @@ void SetupAnomaly(CLI::App& app, AnomalyCommandOptions& options);
 int RunAnomaly(const AnomalyCommandOptions& options, const CLI::App& app,
                const std::string& command_line);
 
+struct FraudCommandOptions {
+  CliFlags generate, train;
+  std::string out;
+  bool overwrite = false;
+  // score
+  std::string model_dir, input, out_file;
+};
+// `fraud` gets generate, train and score.
+void SetupFraud(CLI::App& app, FraudCommandOptions& options);
+int RunFraud(const FraudCommandOptions& options, const CLI::App& app,
+             const std::string& command_line);
+
 struct CreditCommandOptions {
   CliFlags train;  // every credit setting, --param key=value, --set
   std::string out;

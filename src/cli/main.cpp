@@ -61,6 +61,12 @@ int main(int argc, char** argv) {
       "anomaly",
       "anomaly detection: unsupervised detectors benchmarked, fitted with thresholds, scoring");
   finml::cli::SetupAnomaly(*anomaly_app, anomaly_options);
+  finml::cli::FraudCommandOptions fraud_options;
+  CLI::App* fraud_app = app.add_subcommand(
+      "fraud",
+      "supervised fraud models on labelled transactions: synthetic data, training with velocity "
+      "features and time-ordered validation, scoring");
+  finml::cli::SetupFraud(*fraud_app, fraud_options);
 
   finml::cli::CreditCommandOptions credit_options;
   CLI::App* credit_app =
@@ -100,6 +106,8 @@ int main(int argc, char** argv) {
       return finml::cli::RunSynth(synth_options, *synth_app, command_line);
     if (app.got_subcommand("anomaly"))
       return finml::cli::RunAnomaly(anomaly_options, *anomaly_app, command_line);
+    if (app.got_subcommand("fraud"))
+      return finml::cli::RunFraud(fraud_options, *fraud_app, command_line);
     if (app.got_subcommand("serve")) return finml::cli::RunServe(serve_options);
     if (app.got_subcommand("backtest"))
       return finml::cli::RunBacktest(backtest_options, *backtest_app, command_line);

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "finml/core/files.hpp"
 #include "finml/core/progress.hpp"
+#include "finml/run/anomaly_experiment.hpp"
 #include "finml/run/credit_experiment.hpp"
 #include "finml/run/nlp_experiment.hpp"
 #include "finml/run/risk_experiment.hpp"
@@ -88,6 +89,20 @@ int RunRun(const RunCommandOptions& o, const std::string& command_line) {
       if (o.print_config) return print(nlp.ToJson());
       const std::string dir = run::RunNlpExperiment(nlp, o.out_dir, command_line, o.overwrite,
                                                     Progress::TerminalAttached());
+      std::printf("report: %s/report.html\nmetrics: %s/metrics.json\n", dir.c_str(), dir.c_str());
+      return 0;
+    }
+    if (task == "anomaly" || task == "fraud") {
+      std::string dir;
+      if (task == "anomaly") {
+        const auto x = run::ParseAnomalyExperiment(root, o.experiment);
+        if (o.print_config) return print(x.ToJson());
+        dir = run::RunAnomalyExperiment(x, o.out_dir, command_line, o.overwrite);
+      } else {
+        const auto x = run::ParseFraudExperiment(root, o.experiment);
+        if (o.print_config) return print(x.ToJson());
+        dir = run::RunFraudExperiment(x, o.out_dir, command_line, o.overwrite);
+      }
       std::printf("report: %s/report.html\nmetrics: %s/metrics.json\n", dir.c_str(), dir.c_str());
       return 0;
     }

@@ -16,7 +16,8 @@ std::string ExperimentTask(const ConfigNode& root) {
   if (!task) return "forecast";
   const std::string name = options::ReadString(*task, "task");
   try {
-    return options::OneOf({"forecast", "risk", "credit", "rl", "nlp", "synth"}, "task")(name);
+    return options::OneOf({"forecast", "risk", "credit", "rl", "nlp", "synth", "anomaly", "fraud"},
+                          "task")(name);
   } catch (const Error& e) {
     throw task->Fail(e.what());
   }

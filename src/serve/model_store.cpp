@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "agent_servable.hpp"
+#include "anomaly_servable.hpp"
 #include "audit.hpp"
 #include "credit_servable.hpp"
 #include "finml/core/error.hpp"
@@ -16,6 +17,7 @@
 #include "finml/nlp/classifier.hpp"
 #include "finml/rl/saved_agent.hpp"
 #include "forecast_servable.hpp"
+#include "fraud_servable.hpp"
 #include "sentiment_servable.hpp"
 
 namespace finml::serve {
@@ -49,9 +51,11 @@ std::shared_ptr<const Servable> LoadServable(const std::string& dir, const std::
   if (format == "finml-credit/1") return LoadCreditServable(dir, name, limits);
   if (format == rl::kAgentFormat) return LoadAgentServable(dir, name, limits);
   if (format == nlp::kTextModelFormat) return LoadSentimentServable(dir, name, limits);
+  if (format == "finml-anomaly/1") return LoadAnomalyServable(dir, name, limits);
+  if (format == "finml-fraud/1") return LoadFraudServable(dir, name, limits);
   throw InvalidInput(
       fmt::format("{}: unknown model format '{}' (finml serves finml-model/1, "
-                  "finml-credit/1, finml-rl/1 and finml-nlp/1)",
+                  "finml-credit/1, finml-rl/1, finml-nlp/1, finml-anomaly/1 and finml-fraud/1)",
                   path, format));
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -212,8 +213,159 @@ TEST(AnomalyFit, LaterRowsChangeNothingFittedAndScoresMatchTheDetectors) {
   EXPECT_EQ(RunAnomalyScore(dir + "/fit_a", dir + "/a.csv", dir + "/scores.csv"), 768U);
   const std::string scores = ReadFile(dir + "/scores.csv");
   EXPECT_EQ(scores.substr(0, scores.find('\n')),
-            "row,iforest_score,iforest_anomaly,hbos_score,hbos_anomaly,knn_score,knn_anomaly,"
-            "avg_rank");
+            "row,iforest_score,iforest_anomaly,iforest_top_features,hbos_score,hbos_anomaly,"
+            "hbos_top_features,knn_score,knn_anomaly,knn_top_features,avg_rank");
+}
+
+TEST(AnomalyDetectors, ContributionsAddUpToTheScoreOrMeasureOcclusion) {
+  const Matrix& test = Pima().test;
+  for (const auto kind : {DetectorKind::kHbos, DetectorKind::kEcod, DetectorKind::kCopod,
+                          DetectorKind::kPca, DetectorKind::kMcd}) {
+    const auto d = Fitted(kind);
+    const Matrix parts = d->Contributions(test);
+    ASSERT_EQ(parts.rows(), test.rows());
+    ASSERT_EQ(parts.cols(), test.cols());
+    const Eigen::VectorXd score = d->Score(test);
+    for (Eigen::Index r = 0; r < test.rows(); ++r)
+      ASSERT_NEAR(parts.row(r).sum(), score[r], 1e-9 * (1 + std::abs(score[r])))
+          << EnumName(kind) << " row " << r;
+  }
+  // A record far out on one feature only: every detector names that feature first.
+  Matrix outlier = Matrix::Zero(1, test.cols());
+  outlier(0, 2) = 12;
+  for (const auto kind : {DetectorKind::kHbos, DetectorKind::kEcod, DetectorKind::kCopod,
+                          DetectorKind::kPca, DetectorKind::kMcd, DetectorKind::kKnn,
+                          DetectorKind::kLof, DetectorKind::kIsolationForest}) {
+    const Matrix parts = Fitted(kind)->Contributions(outlier);
+    Eigen::Index top = 0;
+    parts.row(0).maxCoeff(&top);
+    EXPECT_EQ(top, 2) << EnumName(kind) << ": " << parts;
+  }
+}
+
+TEST(AnomalyDetectors, StreamingUpdatesEqualARefitWhereTheyShould) {
+  const Split& p = Pima();
+  const Eigen::Index half = p.train.rows() / 2;
+  // ECOD and COPOD: fitted on half, updated with the rest = fitted on all.
+  for (const auto kind : {DetectorKind::kEcod, DetectorKind::kCopod}) {
+    auto streamed = MakeDetector(kind, DetectorSettings{});
+    streamed->Fit(p.train.topRows(half));
+    ASSERT_TRUE(streamed->Updatable());
+    streamed->Update(p.train.bottomRows(p.train.rows() - half));
+    const auto whole = Fitted(kind);
+    EXPECT_TRUE(streamed->Score(p.test).isApprox(whole->Score(p.test), 1e-12)) << EnumName(kind);
+    EXPECT_EQ(streamed->State(), whole->State());
+  }
+  // HBOS keeps its bins: the training records again leave every density as it was, and records
+  // piled into one bin make that bin less anomalous.
+  auto hbos = Fitted(DetectorKind::kHbos);
+  const Eigen::VectorXd before = hbos->Score(p.test);
+  hbos->Update(p.train);
+  EXPECT_EQ(hbos->Score(p.test), before);
+  const Matrix one = p.train.topRows(1);
+  const double alone = hbos->Score(one)[0];
+  hbos->Update(one.replicate(200, 1));
+  EXPECT_LT(hbos->Score(one)[0], alone);
+  // The others refuse.
+  for (const auto kind : {DetectorKind::kIsolationForest, DetectorKind::kKnn, DetectorKind::kPca}) {
+    auto d = Fitted(kind);
+    EXPECT_FALSE(d->Updatable());
+    EXPECT_THROW(d->Update(p.test), InvalidInput);
+  }
+  // Saved and loaded, an hbos model still updates.
+  auto loaded = MakeDetector(DetectorKind::kHbos, DetectorSettings{});
+  loaded->Load(hbos->State());
+  loaded->Update(one);
+  hbos->Update(one);
+  EXPECT_EQ(loaded->Score(p.test), hbos->Score(p.test));
+}
+
+std::string PimaWithDays(const std::string& dir) {
+  // ODDS pima with a day column: 20 records a day.
+  const std::string text = ReadFile(finml::testing::RepoPath("data/odds_pima.csv"));
+  std::string out;
+  std::size_t start = 0, line = 0;
+  for (std::size_t end; (end = text.find('\n', start)) != std::string::npos;
+       start = end + 1, ++line)
+    out += (line == 0 ? std::string("day") : std::to_string(86400 * ((line - 1) / 20))) + "," +
+           text.substr(start, end - start) + "\n";
+  WriteFileAtomic(dir + "/days.csv", out);
+  return dir + "/days.csv";
+}
+
+TEST(AnomalyFit, CostAndTopKRulesDecideAsTheySay) {
+  const std::string dir = finml::testing::TempDir("anomaly_rules");
+  FitSettings s;
+  s.data = PimaWithDays(dir);
+  s.label = "label";
+  s.time = "day";
+  s.detectors = {DetectorKind::kHbos, DetectorKind::kKnn};
+  const Provenance provenance{"test", {}, {}};
+  (void)RunAnomalyFit(s, dir + "/quantile", provenance);
+  s.rule = DecisionRule::kCost;
+  s.fp_cost = 1;
+  s.fn_cost = 5;
+  (void)RunAnomalyFit(s, dir + "/cost", provenance);
+  s.rule = DecisionRule::kTopK;
+  s.top_k = 3;
+  (void)RunAnomalyFit(s, dir + "/top", provenance);
+  const auto q = nlohmann::json::parse(ReadFile(dir + "/quantile/metrics.json"));
+  const auto c = nlohmann::json::parse(ReadFile(dir + "/cost/metrics.json"));
+  const auto t = nlohmann::json::parse(ReadFile(dir + "/top/metrics.json"));
+  // The day column is not a feature.
+  EXPECT_EQ(nlohmann::json::parse(ReadFile(dir + "/top/model.json"))["features"].size(), 8U);
+  const double validation = q["data"]["validation_rows"].get<double>();
+  for (const char* d : {"hbos", "knn"}) {
+    // Chosen on these rows, the cost threshold costs no more than the quantile one.
+    EXPECT_LE(c["detectors"][d]["cost"].get<double>(), q["detectors"][d]["cost"].get<double>());
+    EXPECT_EQ(c["detectors"][d]["roc_auc"], q["detectors"][d]["roc_auc"]);
+    // 230 validation rows: 2 on day 26, then days 27 to 38; 3 a day where there are 3.
+    EXPECT_EQ(t["detectors"][d]["flagged"].get<int>(), 2 + 3 * 12) << validation;
+  }
+  // Scoring flags 3 a day too, and names the features.
+  (void)RunAnomalyScore(dir + "/top", s.data, dir + "/scores.csv");
+  const std::string scores = ReadFile(dir + "/scores.csv");
+  std::size_t flagged = 0, start = scores.find('\n') + 1;
+  for (std::size_t end; (end = scores.find('\n', start)) != std::string::npos; start = end + 1) {
+    const std::string row = scores.substr(start, end - start);
+    const auto first = row.find(',');
+    const auto second = row.find(',', first + 1);
+    flagged += row[second + 1] == '1';
+  }
+  EXPECT_EQ(flagged, 3U * 39U);  // 768 rows: days 0 to 38
+  EXPECT_NE(scores.find(";feature_"), std::string::npos);
+  // A cost rule without a label cannot choose.
+  s.rule = DecisionRule::kCost;
+  s.label.clear();
+  EXPECT_THROW((void)RunAnomalyFit(s, dir + "/no_label", provenance), InvalidInput);
+}
+
+TEST(AnomalyModel, UpdatesInPlaceAndRefusesDetectorsThatCannot) {
+  const std::string dir = finml::testing::TempDir("anomaly_update");
+  FitSettings s;
+  s.data = finml::testing::RepoPath("data/odds_pima.csv");
+  s.label = "label";
+  s.detectors = {DetectorKind::kEcod, DetectorKind::kHbos};
+  (void)RunAnomalyFit(s, dir + "/fit", Provenance{"test", {}, {}});
+  const auto lines = RunAnomalyUpdate(dir + "/fit", s.data, dir + "/updated");
+  EXPECT_EQ(lines.size(), 3U);
+  const auto before = nlohmann::json::parse(ReadFile(dir + "/fit/model.json"));
+  const auto after = nlohmann::json::parse(ReadFile(dir + "/updated/model.json"));
+  EXPECT_EQ(after["detectors"][0]["training_scores"].size(),
+            before["detectors"][0]["training_scores"].size() + 768);
+  EXPECT_EQ(after["updates"][0]["rows"], 768);
+  EXPECT_NE(after["detectors"][0]["threshold"], before["detectors"][0]["threshold"]);
+  s.detectors = {DetectorKind::kHbos, DetectorKind::kIsolationForest};
+  (void)RunAnomalyFit(s, dir + "/forest", Provenance{"test", {}, {}});
+  try {
+    (void)RunAnomalyUpdate(dir + "/forest", s.data, dir + "/never");
+    FAIL() << "no error";
+  } catch (const InvalidInput& e) {
+    EXPECT_NE(std::string(e.what()).find("iforest cannot learn from new records"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir + "/never"));
 }
 
 }  // namespace

@@ -21,6 +21,9 @@
 //   iforest      isolation forest (Liu, Ting and Zhou 2008): `trees` trees on `max_samples`
 //                records each, score 2^(-mean path length / c(max_samples))
 // Neighbour searches are exact (brute force through one matrix product per block of records).
+// Streaming: hbos keeps its bins and adds the batch's counts (a value outside the bins counts
+// toward the total only, so the region stays rare); ecod and copod merge the batch into their
+// sorted training values and recompute each feature's skewness.
 #pragma once
 
 #include <Eigen/Dense>
@@ -66,6 +69,16 @@ class Detector {
   // What a saved model keeps; Load refuses a state of another shape with InvalidInput.
   [[nodiscard]] virtual nlohmann::json State() const = 0;
   virtual void Load(const nlohmann::json& state) = 0;
+  // Each feature's part in each record's score (records x features), the features that drive it.
+  // Where the score is a sum over features (hbos, ecod, copod), a quadratic form (mcd) or splits
+  // exactly (pca: each axis distance shared by the features' squared gaps) the parts add up to
+  // the score. Otherwise (knn, lof, iforest) a part is the score's drop when that feature alone
+  // is set to 0, the training mean of the standardised features finml feeds its detectors.
+  [[nodiscard]] virtual Matrix Contributions(const Matrix& records) const;
+  // Detectors that learn incrementally (hbos, ecod, copod) take a batch of new records; the
+  // others refuse with InvalidInput (refit them).
+  [[nodiscard]] virtual bool Updatable() const { return false; }
+  virtual void Update(const Matrix& batch);
 
  protected:
   virtual void Learn(const Matrix& train) = 0;
