@@ -14,6 +14,7 @@
 #include "finml/credit/curves.hpp"
 #include "finml/credit/metrics.hpp"
 #include "finml/credit/table.hpp"
+#include "finml/report/figure.hpp"
 #include "finml/report/format.hpp"
 #include "finml/report/html_page.hpp"
 
@@ -253,6 +254,23 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
   page.Table(
       {"detector", "ROC AUC (mean)", "sd", "PR AUC", "precision @ n", "PyOD ROC AUC", "difference"},
       rows);
+  // Each detector's ROC AUC split by split, beside PyOD's mean: the spread says how much of a
+  // difference is the luck of the splits.
+  report::Figure spread("ROC AUC on each split", {"detector", report::Unit::kCategory},
+                        {"ROC AUC"});
+  std::vector<std::string> split_names, pyod_names;
+  std::vector<double> split_roc, pyod;
+  for (const auto& r : results) {
+    split_names.insert(split_names.end(), r.roc.size(), r.name);
+    split_roc.insert(split_roc.end(), r.roc.begin(), r.roc.end());
+    if (std::isfinite(r.reference)) {
+      pyod_names.push_back(r.name);
+      pyod.push_back(r.reference);
+    }
+  }
+  spread.Markers("finml, each split", split_names, split_roc);
+  if (!pyod.empty()) spread.Markers("PyOD, mean of its splits", pyod_names, pyod);
+  page.Chart(spread);
   page.Provenance(provenance);
   EnsureDirectory(dir);
   WriteFileAtomic(dir + "/metrics.json", metrics.dump(2) + "\n");

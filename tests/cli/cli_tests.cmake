@@ -521,3 +521,35 @@ finml_cli_test(anomaly_score_wrong_columns 2 "odds_pima.csv: no column 'feature_
 finml_cli_test(anomaly_score_not_a_model 2 "no model.json there .fix: a directory from finml anomaly fit" --
                $<TARGET_FILE:finml> anomaly score --model tests/cli/fixtures --input data/odds_pima.csv
                --out ${FINML_CLI_OUT}/never.csv)
+finml_cli_test(anomaly_rule_top_k_needs_time 2 "--rule top_k flags the highest scores of each period .fix: --time COLUMN" --
+               $<TARGET_FILE:finml> anomaly fit --data data/odds_pima.csv --rule top_k
+               --out ${FINML_CLI_OUT}/never)
+finml_cli_test(anomaly_update_refuses_iforest 2 "iforest cannot learn from new records incrementally" --
+               $<TARGET_FILE:finml> anomaly update --model ${FINML_CLI_OUT}/anomaly_fit
+               --input data/odds_cardio.csv --out ${FINML_CLI_OUT}/never)
+set_tests_properties(cli.anomaly_update_refuses_iforest PROPERTIES DEPENDS cli.anomaly_fit)
+finml_cli_test(anomaly_fit_update_score 0 "learned 1831 records.*\n.*ecod +threshold.*\n.*wrote 1831 scored rows" --
+               bash -c "$<TARGET_FILE:finml> anomaly fit --data data/odds_cardio.csv --detectors ecod,hbos --out ${FINML_CLI_OUT}/anomaly_stream --overwrite && $<TARGET_FILE:finml> anomaly update --model ${FINML_CLI_OUT}/anomaly_stream --input data/odds_cardio.csv --out ${FINML_CLI_OUT}/anomaly_stream && $<TARGET_FILE:finml> anomaly score --model ${FINML_CLI_OUT}/anomaly_stream --input data/odds_cardio.csv --out ${FINML_CLI_OUT}/anomaly_stream_scores.csv")
+finml_cli_test(examples_anomaly_cardio 0 "pca .*\n.*knn.*\n.*lof.*\n.*metrics: " --
+               $<TARGET_FILE:finml> run examples/anomaly_cardio.yaml --out ${FINML_CLI_OUT}/anomaly_cardio
+               --overwrite)
+
+# Supervised fraud (issue 20).
+finml_cli_test(fraud_generate_is_the_shipped_file 0 "wrote 13880 synthetic transactions, 157 of them fraud.*\n.*account_takeover +45" --
+               bash -c "$<TARGET_FILE:finml> fraud generate --cards 150 --days 60 --fraud-cards 0.2 --out ${FINML_CLI_OUT}/transactions.csv && cmp ${FINML_CLI_OUT}/transactions.csv data/transactions_synthetic.csv")
+finml_cli_test(examples_fraud_synthetic 0 "test rows: 2776 transactions.*\n.*\ngbdt +0\\.[0-9]+ .*\nlogistic .*\niforest .*\ncombined .*\n.*metrics: " --
+               $<TARGET_FILE:finml> run examples/fraud_synthetic.yaml --out ${FINML_CLI_OUT}/fraud
+               --overwrite)
+finml_cli_test(fraud_score 0 "wrote 13880 scored rows" --
+               $<TARGET_FILE:finml> fraud score --model ${FINML_CLI_OUT}/fraud --input data/transactions_synthetic.csv
+               --out ${FINML_CLI_OUT}/fraud_scores.csv)
+set_tests_properties(cli.fraud_score PROPERTIES DEPENDS cli.examples_fraud_synthetic)
+finml_cli_test(fraud_label_leak 2 "column 'pattern' separates the training frauds perfectly.*fix: --exclude pattern or, if it names the fraud type, --pattern pattern" --
+               $<TARGET_FILE:finml> fraud train --data data/transactions_synthetic.csv --label is_fraud
+               --time time --entity card --amount amount --out ${FINML_CLI_OUT}/never)
+finml_cli_test(fraud_bad_window 2 "--windows '1x': not a window" --
+               $<TARGET_FILE:finml> fraud train --data data/transactions_synthetic.csv --label is_fraud
+               --time time --windows 1h,1x --out ${FINML_CLI_OUT}/never)
+finml_cli_test(fraud_score_not_a_model 2 "no model.json there .fix: a directory from finml fraud train" --
+               $<TARGET_FILE:finml> fraud score --model tests/cli/fixtures --input data/transactions_synthetic.csv
+               --out ${FINML_CLI_OUT}/never.csv)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes one report of every kind (run, panel run, backtest, risk garch/var/portfolio/stress,
 # portfolio optimize/frontier/backtest, rl train, nlp train, credit train with a scorecard and with
-# trees) and checks each in headless Chromium
+# trees, anomaly fit and benchmark, fraud train) and checks each in headless Chromium
 # (check_in_browser.sh). With SCREENSHOTS=DIR it also saves a full-page screenshot of each.
 #   reports_in_browser.sh FINML OUT_DIR        (run from the source directory)
 set -euo pipefail
@@ -43,6 +43,11 @@ step "$finml" nlp train --data examples/data/phrasebank_train.csv --model transf
   --pretrain-epochs 1 --d-model 32 --heads 2 --ff 64 --layers 1 --out "$out/nlp_train"
 step "$finml" credit train --model logistic --out "$out/credit_logistic"
 step "$finml" credit train --model gbdt --out "$out/credit_gbdt"
+step "$finml" anomaly fit --data data/odds_cardio.csv --label label --detectors iforest,ecod,pca \
+  --rule cost --out "$out/anomaly_fit"
+step "$finml" anomaly benchmark --data data/odds_pima.csv --splits 2 --detectors hbos,knn \
+  --reference data/pyod_benchmark_roc.csv --out "$out/anomaly_benchmark"
+step "$finml" run examples/fraud_synthetic.yaml --out "$out/fraud"
 
 pages=$(find "$out" -name '*.html' | sort)
 bash "$here/check_in_browser.sh" $pages
