@@ -24,13 +24,36 @@ using finml::MatrixFromJson;
 using finml::MatrixJson;
 
 // The `k` nearest rows of `reference` to each row of `queries` (Euclidean), ascending:
-// (distances, indices), each queries.rows() x k. `skip_self`: queries are the reference rows
-// themselves and each leaves itself out.
+// (distances, indices), each queries.rows() x k.
 struct Neighbours {
   Eigen::MatrixXd distance;
   Eigen::MatrixXi index;
 };
-[[nodiscard]] Neighbours NearestNeighbours(const Matrix& reference, const Matrix& queries,
-                                           Eigen::Index k, bool skip_self);
+
+enum class NeighbourSearch {
+  kAuto,        // the tree up to kMaxTreeFeatures features, brute force beyond
+  kBruteForce,  // one matrix product per block of queries: fast in many dimensions
+  kTree,        // a k-d tree (nanoflann): prunes in few dimensions, so large sets stay fast
+};
+inline constexpr Eigen::Index kMaxTreeFeatures = 16;
+
+// The training records of kNN and LOF and the structure that searches them, built once.
+// Both searches are exact; they may order neighbours at equal distances differently.
+class NeighbourIndex {
+ public:
+  NeighbourIndex();
+  explicit NeighbourIndex(Matrix reference, NeighbourSearch search = NeighbourSearch::kAuto);
+  ~NeighbourIndex();
+  NeighbourIndex(NeighbourIndex&&) noexcept;
+  NeighbourIndex& operator=(NeighbourIndex&&) noexcept;
+
+  [[nodiscard]] const Matrix& Reference() const;
+  // `skip_self`: the queries are the reference rows themselves and each leaves itself out.
+  [[nodiscard]] Neighbours Query(const Matrix& queries, Eigen::Index k, bool skip_self) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace finml::anomaly

@@ -13,30 +13,33 @@ class Knn final : public Detector {
   explicit Knn(const DetectorSettings& s) : k_(s.knn_k) {}
 
   Eigen::VectorXd Score(const Matrix& x) const override {
-    FINML_REQUIRE(x.cols() == train_.cols(), "knn: {} features where the model has {}", x.cols(),
-                  train_.cols());
-    return NearestNeighbours(train_, x, k_, false).distance.col(k_ - 1);
+    FINML_REQUIRE(x.cols() == index_.Reference().cols(),
+                  "knn: {} features where the model has {}", x.cols(), index_.Reference().cols());
+    return index_.Query(x, k_, false).distance.col(k_ - 1);
   }
-  nlohmann::json State() const override { return {{"k", k_}, {"train", MatrixJson(train_)}}; }
+  nlohmann::json State() const override {
+    return {{"k", k_}, {"train", MatrixJson(index_.Reference())}};
+  }
   void Load(const nlohmann::json& state) override {
     k_ = state.at("k").get<Eigen::Index>();
-    train_ = MatrixFromJson(state.at("train"), "knn train");
-    FINML_REQUIRE(k_ >= 1 && k_ <= train_.rows(), "knn: k {} out of range", k_);
+    Matrix train = MatrixFromJson(state.at("train"), "knn train");
+    FINML_REQUIRE(k_ >= 1 && k_ <= train.rows(), "knn: k {} out of range", k_);
+    index_ = NeighbourIndex(std::move(train));
   }
 
  protected:
   void Learn(const Matrix& x) override {
     FINML_REQUIRE(x.rows() > k_, "knn: {} training records for k = {} (fix: a smaller --knn-k)",
                   x.rows(), k_);
-    train_ = x;
+    index_ = NeighbourIndex(x);
   }
   Eigen::VectorXd ScoreTraining(const Matrix& x) const override {
-    return NearestNeighbours(train_, x, k_, true).distance.col(k_ - 1);
+    return index_.Query(x, k_, true).distance.col(k_ - 1);
   }
 
  private:
   Eigen::Index k_;
-  Matrix train_;
+  NeighbourIndex index_;
 };
 
 // scikit-learn's LocalOutlierFactor(novelty=True): a record's reachability distance to a
@@ -47,41 +50,42 @@ class Lof final : public Detector {
   explicit Lof(const DetectorSettings& s) : k_(s.lof_k) {}
 
   Eigen::VectorXd Score(const Matrix& x) const override {
-    FINML_REQUIRE(x.cols() == train_.cols(), "lof: {} features where the model has {}", x.cols(),
-                  train_.cols());
-    return Factor(NearestNeighbours(train_, x, k_, false));
+    FINML_REQUIRE(x.cols() == index_.Reference().cols(),
+                  "lof: {} features where the model has {}", x.cols(), index_.Reference().cols());
+    return Factor(index_.Query(x, k_, false));
   }
   nlohmann::json State() const override {
     return {{"k", k_},
-            {"train", MatrixJson(train_)},
+            {"train", MatrixJson(index_.Reference())},
             {"k_distance",
              std::vector<double>(k_distance_.data(), k_distance_.data() + k_distance_.size())},
             {"density", std::vector<double>(density_.data(), density_.data() + density_.size())}};
   }
   void Load(const nlohmann::json& state) override {
     k_ = state.at("k").get<Eigen::Index>();
-    train_ = MatrixFromJson(state.at("train"), "lof train");
+    Matrix train = MatrixFromJson(state.at("train"), "lof train");
     const auto kd = state.at("k_distance").get<std::vector<double>>();
     const auto dens = state.at("density").get<std::vector<double>>();
-    FINML_REQUIRE(k_ >= 1 && k_ < train_.rows() &&
-                      static_cast<Eigen::Index>(kd.size()) == train_.rows() &&
+    FINML_REQUIRE(k_ >= 1 && k_ < train.rows() &&
+                      static_cast<Eigen::Index>(kd.size()) == train.rows() &&
                       kd.size() == dens.size(),
                   "lof: the saved densities do not fit its training records");
-    k_distance_ = Eigen::Map<const Eigen::VectorXd>(kd.data(), train_.rows());
-    density_ = Eigen::Map<const Eigen::VectorXd>(dens.data(), train_.rows());
+    k_distance_ = Eigen::Map<const Eigen::VectorXd>(kd.data(), train.rows());
+    density_ = Eigen::Map<const Eigen::VectorXd>(dens.data(), train.rows());
+    index_ = NeighbourIndex(std::move(train));
   }
 
  protected:
   void Learn(const Matrix& x) override {
     // scikit-learn caps k at n - 1.
     k_ = std::min<Eigen::Index>(k_, x.rows() - 1);
-    train_ = x;
-    const Neighbours nb = NearestNeighbours(train_, x, k_, true);
+    index_ = NeighbourIndex(x);
+    const Neighbours nb = index_.Query(x, k_, true);
     k_distance_ = nb.distance.col(k_ - 1);
     density_ = Density(nb);
   }
   Eigen::VectorXd ScoreTraining(const Matrix& x) const override {
-    return Factor(NearestNeighbours(train_, x, k_, true));
+    return Factor(index_.Query(x, k_, true));
   }
 
  private:
@@ -107,7 +111,7 @@ class Lof final : public Detector {
   }
 
   Eigen::Index k_;
-  Matrix train_;
+  NeighbourIndex index_;
   Eigen::VectorXd k_distance_, density_;
 };
 

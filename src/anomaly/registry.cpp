@@ -6,6 +6,8 @@
 #include <queue>
 
 #include "anomaly/detectors.hpp"
+
+#include <nanoflann.hpp>
 #include "finml/core/error.hpp"
 
 namespace finml::anomaly {
@@ -125,11 +127,11 @@ double PrecisionAtN(const std::vector<int>& y, const std::vector<double>& score)
   return hits / static_cast<double>(n);
 }
 
-Neighbours NearestNeighbours(const Matrix& reference, const Matrix& queries, Eigen::Index k,
-                             bool skip_self) {
+namespace {
+
+Neighbours BruteForce(const Matrix& reference, const Matrix& queries, Eigen::Index k,
+                      bool skip_self) {
   const Eigen::Index n = reference.rows();
-  FINML_REQUIRE(k >= 1 && k + (skip_self ? 1 : 0) <= n,
-                "{} neighbours asked of {} training records (fix: fewer neighbours)", k, n);
   Neighbours out{Eigen::MatrixXd(queries.rows(), k), Eigen::MatrixXi(queries.rows(), k)};
   const Eigen::VectorXd reference_norms = reference.rowwise().squaredNorm();
   // Blocks of queries bound the distance matrix's memory.
@@ -156,6 +158,66 @@ Neighbours NearestNeighbours(const Matrix& reference, const Matrix& queries, Eig
         out.index(first + q, i) = static_cast<int>(j);
       }
       if (skip_self) order.push_back(0);  // restore the size for the next query
+    }
+  }
+  return out;
+}
+
+// Rows of the (column-major) reference are the points.
+using Tree = nanoflann::KDTreeEigenMatrixAdaptor<Matrix, -1, nanoflann::metric_L2_Simple, true>;
+
+}  // namespace
+
+struct NeighbourIndex::Impl {
+  Matrix reference;  // the tree refers to it: both live here, never moved
+  std::unique_ptr<Tree> tree;
+};
+
+NeighbourIndex::NeighbourIndex() : impl_(std::make_unique<Impl>()) {}
+NeighbourIndex::~NeighbourIndex() = default;
+NeighbourIndex::NeighbourIndex(NeighbourIndex&&) noexcept = default;
+NeighbourIndex& NeighbourIndex::operator=(NeighbourIndex&&) noexcept = default;
+
+NeighbourIndex::NeighbourIndex(Matrix reference, NeighbourSearch search)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->reference = std::move(reference);
+  const bool tree = search == NeighbourSearch::kTree ||
+                    (search == NeighbourSearch::kAuto &&
+                     impl_->reference.cols() <= kMaxTreeFeatures);
+  if (tree && impl_->reference.rows() > 0) {
+    impl_->tree = std::make_unique<Tree>(impl_->reference.cols(), std::cref(impl_->reference), 16);
+    impl_->tree->index->buildIndex();
+  }
+}
+
+const Matrix& NeighbourIndex::Reference() const { return impl_->reference; }
+
+Neighbours NeighbourIndex::Query(const Matrix& queries, Eigen::Index k, bool skip_self) const {
+  const Matrix& reference = impl_->reference;
+  const Eigen::Index n = reference.rows();
+  FINML_REQUIRE(k >= 1 && k + (skip_self ? 1 : 0) <= n,
+                "{} neighbours asked of {} training records (fix: fewer neighbours)", k, n);
+  FINML_REQUIRE(queries.cols() == reference.cols(), "{} features where the model has {}",
+                queries.cols(), reference.cols());
+  if (!impl_->tree) return BruteForce(reference, queries, k, skip_self);
+  Neighbours out{Eigen::MatrixXd(queries.rows(), k), Eigen::MatrixXi(queries.rows(), k)};
+  const Eigen::Index wanted = k + (skip_self ? 1 : 0);
+  std::vector<Eigen::Index> index(static_cast<std::size_t>(wanted));
+  std::vector<double> d2(static_cast<std::size_t>(wanted));
+  std::vector<double> point(static_cast<std::size_t>(queries.cols()));
+  std::vector<std::pair<double, Eigen::Index>> found;
+  for (Eigen::Index q = 0; q < queries.rows(); ++q) {
+    for (Eigen::Index j = 0; j < queries.cols(); ++j) point[static_cast<std::size_t>(j)] = queries(q, j);
+    const auto got = impl_->tree->index->knnSearch(point.data(), static_cast<std::size_t>(wanted),
+                                                   index.data(), d2.data());
+    found.clear();
+    for (std::size_t i = 0; i < got; ++i)
+      if (!(skip_self && index[i] == q)) found.emplace_back(d2[i], index[i]);
+    // Sorted as the brute force sorts them: by distance, then index.
+    std::sort(found.begin(), found.end());
+    for (Eigen::Index i = 0; i < k; ++i) {
+      out.distance(q, i) = std::sqrt(found[static_cast<std::size_t>(i)].first);
+      out.index(q, i) = static_cast<int>(found[static_cast<std::size_t>(i)].second);
     }
   }
   return out;

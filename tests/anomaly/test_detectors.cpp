@@ -10,7 +10,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <random>
 
+#include "anomaly/detectors.hpp"
 #include "finml/anomaly/benchmark.hpp"
 #include "finml/anomaly/detector.hpp"
 #include "finml/anomaly/model.hpp"
@@ -241,6 +243,33 @@ TEST(AnomalyDetectors, ContributionsAddUpToTheScoreOrMeasureOcclusion) {
     parts.row(0).maxCoeff(&top);
     EXPECT_EQ(top, 2) << EnumName(kind) << ": " << parts;
   }
+}
+
+TEST(AnomalyDetectors, TheTreeFindsTheNeighboursTheBruteForceFinds) {
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> normal;
+  Matrix reference(600, 5), queries(50, 5);
+  for (Eigen::Index i = 0; i < reference.size(); ++i) reference.data()[i] = normal(rng);
+  for (Eigen::Index i = 0; i < queries.size(); ++i) queries.data()[i] = normal(rng);
+  reference.middleRows(100, 20) = reference.middleRows(0, 20);  // duplicates tie
+  const NeighbourIndex tree(reference, NeighbourSearch::kTree);
+  const NeighbourIndex brute(reference, NeighbourSearch::kBruteForce);
+  for (const bool self : {false, true}) {
+    const Matrix& q = self ? reference : queries;
+    const Neighbours a = tree.Query(q, 7, self), b = brute.Query(q, 7, self);
+    // The brute force's |a|^2 - 2ab + |b|^2 leaves ~1e-8 where a duplicate is at 0.
+    EXPECT_LT((a.distance - b.distance).cwiseAbs().maxCoeff(), 1e-7) << self;
+    // Where distances differ, so do the neighbours found.
+    for (Eigen::Index r = 0; r < q.rows(); ++r)
+      for (Eigen::Index i = 0; i < 7; ++i)
+        if (a.index(r, i) != b.index(r, i))
+          EXPECT_NEAR(a.distance(r, i), b.distance(r, i), 1e-7);
+  }
+  EXPECT_THROW((void)tree.Query(queries, 601, false), InvalidInput);
+  EXPECT_THROW((void)tree.Query(reference, 600, true), InvalidInput);
+  // A LOF fitted through either search scores the same.
+  EXPECT_EQ(NeighbourIndex(reference).Query(queries, 3, false).index,
+            tree.Query(queries, 3, false).index);
 }
 
 TEST(AnomalyDetectors, StreamingUpdatesEqualARefitWhereTheyShould) {

@@ -20,7 +20,8 @@
 //                scikit-learn's LocalOutlierFactor(novelty=True)
 //   iforest      isolation forest (Liu, Ting and Zhou 2008): `trees` trees on `max_samples`
 //                records each, score 2^(-mean path length / c(max_samples))
-// Neighbour searches are exact (brute force through one matrix product per block of records).
+// Neighbour searches are exact: a k-d tree (nanoflann) up to 16 features, brute force through one
+// matrix product per block of records beyond.
 // Streaming: hbos keeps its bins and adds the batch's counts (a value outside the bins counts
 // toward the total only, so the region stays rare); ecod and copod merge the batch into their
 // sorted training values and recompute each feature's skewness.
