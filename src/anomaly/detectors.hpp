@@ -57,3 +57,8 @@ class NeighbourIndex {
 };
 
 }  // namespace finml::anomaly
+
+// Entry point of the torch module (src/anomaly/deep/autoencoder.cpp); call it through
+// FINML_MODULE_FUNCTION.
+extern "C" finml::anomaly::Detector* finml_torch_make_autoencoder(
+    const finml::anomaly::DetectorSettings& settings);

@@ -13,8 +13,8 @@ class Knn final : public Detector {
   explicit Knn(const DetectorSettings& s) : k_(s.knn_k) {}
 
   Eigen::VectorXd Score(const Matrix& x) const override {
-    FINML_REQUIRE(x.cols() == index_.Reference().cols(),
-                  "knn: {} features where the model has {}", x.cols(), index_.Reference().cols());
+    FINML_REQUIRE(x.cols() == index_.Reference().cols(), "knn: {} features where the model has {}",
+                  x.cols(), index_.Reference().cols());
     return index_.Query(x, k_, false).distance.col(k_ - 1);
   }
   nlohmann::json State() const override {
@@ -50,8 +50,8 @@ class Lof final : public Detector {
   explicit Lof(const DetectorSettings& s) : k_(s.lof_k) {}
 
   Eigen::VectorXd Score(const Matrix& x) const override {
-    FINML_REQUIRE(x.cols() == index_.Reference().cols(),
-                  "lof: {} features where the model has {}", x.cols(), index_.Reference().cols());
+    FINML_REQUIRE(x.cols() == index_.Reference().cols(), "lof: {} features where the model has {}",
+                  x.cols(), index_.Reference().cols());
     return Factor(index_.Query(x, k_, false));
   }
   nlohmann::json State() const override {

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <nanoflann.hpp>
 #include <numeric>
 #include <queue>
 
 #include "anomaly/detectors.hpp"
-
-#include <nanoflann.hpp>
 #include "finml/core/error.hpp"
+#include "finml/core/modules.hpp"
 
 namespace finml::anomaly {
 
@@ -28,6 +28,31 @@ const options::Schema<DetectorSettings>& DetectorSettings::Schema() {
         .Min(2)
         .Max(1 << 24);
     s.Add("mcd_trials", &S::mcd_trials, "mcd: random starting subsets").Min(1).Max(100000);
+    s.Add("ae_hidden", &S::ae_hidden,
+          "autoencoder: encoder layer widths (mirrored by the decoder)");
+    s.Add("ae_dropout", &S::ae_dropout, "autoencoder: dropout after each hidden layer")
+        .Min(0)
+        .Below(1);
+    s.Add("ae_epochs", &S::ae_epochs, "autoencoder: most epochs").Min(1).Max(100000);
+    s.Add("ae_batch", &S::ae_batch, "autoencoder: records per minibatch").Min(1).Max(1 << 20);
+    s.Add("ae_lr", &S::ae_lr, "autoencoder: Adam's learning rate").Above(0).Max(1);
+    s.Add("ae_patience", &S::ae_patience, "autoencoder: epochs without improvement before stopping")
+        .Min(1);
+    s.Add("ae_validation", &S::ae_validation,
+          "autoencoder: share of the training records that stops training early")
+        .Above(0)
+        .Below(0.5);
+    s.Add("ae_update_epochs", &S::ae_update_epochs, "autoencoder: epochs over each streamed batch")
+        .Min(1)
+        .Max(10000);
+    s.Rule(
+        "ae_hidden",
+        [](const S& x) {
+          return !x.ae_hidden.empty() &&
+                 std::all_of(x.ae_hidden.begin(), x.ae_hidden.end(),
+                             [](std::int64_t w) { return w >= 1 && w <= 4096; });
+        },
+        "needs 1 or more widths from 1 to 4096");
     s.Add("seed", &S::seed, "seed of the random detectors (iforest, mcd)");
     return s;
   }();
@@ -52,6 +77,10 @@ std::unique_ptr<Detector> MakeDetector(DetectorKind kind, const DetectorSettings
       return MakeLof(s);
     case DetectorKind::kIsolationForest:
       return MakeIsolationForest(s);
+    case DetectorKind::kAutoencoder: {
+      auto* make = FINML_MODULE_FUNCTION(Module::kTorch, finml_torch_make_autoencoder);
+      return std::unique_ptr<Detector>(make(s));
+    }
   }
   throw InvalidInput("unknown anomaly detector");
 }
@@ -181,9 +210,9 @@ NeighbourIndex& NeighbourIndex::operator=(NeighbourIndex&&) noexcept = default;
 NeighbourIndex::NeighbourIndex(Matrix reference, NeighbourSearch search)
     : impl_(std::make_unique<Impl>()) {
   impl_->reference = std::move(reference);
-  const bool tree = search == NeighbourSearch::kTree ||
-                    (search == NeighbourSearch::kAuto &&
-                     impl_->reference.cols() <= kMaxTreeFeatures);
+  const bool tree =
+      search == NeighbourSearch::kTree ||
+      (search == NeighbourSearch::kAuto && impl_->reference.cols() <= kMaxTreeFeatures);
   if (tree && impl_->reference.rows() > 0) {
     impl_->tree = std::make_unique<Tree>(impl_->reference.cols(), std::cref(impl_->reference), 16);
     impl_->tree->index->buildIndex();
@@ -207,7 +236,8 @@ Neighbours NeighbourIndex::Query(const Matrix& queries, Eigen::Index k, bool ski
   std::vector<double> point(static_cast<std::size_t>(queries.cols()));
   std::vector<std::pair<double, Eigen::Index>> found;
   for (Eigen::Index q = 0; q < queries.rows(); ++q) {
-    for (Eigen::Index j = 0; j < queries.cols(); ++j) point[static_cast<std::size_t>(j)] = queries(q, j);
+    for (Eigen::Index j = 0; j < queries.cols(); ++j)
+      point[static_cast<std::size_t>(j)] = queries(q, j);
     const auto got = impl_->tree->index->knnSearch(point.data(), static_cast<std::size_t>(wanted),
                                                    index.data(), d2.data());
     found.clear();

@@ -262,8 +262,7 @@ TEST(AnomalyDetectors, TheTreeFindsTheNeighboursTheBruteForceFinds) {
     // Where distances differ, so do the neighbours found.
     for (Eigen::Index r = 0; r < q.rows(); ++r)
       for (Eigen::Index i = 0; i < 7; ++i)
-        if (a.index(r, i) != b.index(r, i))
-          EXPECT_NEAR(a.distance(r, i), b.distance(r, i), 1e-7);
+        if (a.index(r, i) != b.index(r, i)) EXPECT_NEAR(a.distance(r, i), b.distance(r, i), 1e-7);
   }
   EXPECT_THROW((void)tree.Query(queries, 601, false), InvalidInput);
   EXPECT_THROW((void)tree.Query(reference, 600, true), InvalidInput);

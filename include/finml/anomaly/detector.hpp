@@ -20,11 +20,16 @@
 //                scikit-learn's LocalOutlierFactor(novelty=True)
 //   iforest      isolation forest (Liu, Ting and Zhou 2008): `trees` trees on `max_samples`
 //                records each, score 2^(-mean path length / c(max_samples))
+//   autoencoder  a LibTorch autoencoder (as PyOD's AutoEncoder: ReLU layers `ae_hidden`, mirrored,
+//                dropout) trained on the training records through the shared training loop, the
+//                last `ae_validation` share of them stopping it early; score the squared
+//                reconstruction error summed over features. Needs the torch module.
 // Neighbour searches are exact: a k-d tree (nanoflann) up to 16 features, brute force through one
 // matrix product per block of records beyond.
 // Streaming: hbos keeps its bins and adds the batch's counts (a value outside the bins counts
 // toward the total only, so the region stays rare); ecod and copod merge the batch into their
-// sorted training values and recompute each feature's skewness.
+// sorted training values and recompute each feature's skewness; the autoencoder trains
+// `ae_update_epochs` more epochs on the batch.
 #pragma once
 
 #include <Eigen/Dense>
@@ -39,7 +44,17 @@
 
 namespace finml::anomaly {
 
-enum class DetectorKind { kHbos, kEcod, kCopod, kPca, kMcd, kKnn, kLof, kIsolationForest };
+enum class DetectorKind {
+  kHbos,
+  kEcod,
+  kCopod,
+  kPca,
+  kMcd,
+  kKnn,
+  kLof,
+  kIsolationForest,
+  kAutoencoder
+};
 
 struct DetectorSettings {
   std::int64_t bins = 10;          // hbos
@@ -50,6 +65,14 @@ struct DetectorSettings {
   std::int64_t trees = 100;        // iforest
   std::int64_t max_samples = 256;  // iforest: records per tree (fewer when the data has fewer)
   std::int64_t mcd_trials = 30;    // mcd: random starting subsets (scikit-learn: 30)
+  std::vector<std::int64_t> ae_hidden = {64, 32};  // autoencoder: encoder widths, mirrored
+  double ae_dropout = 0.2;
+  std::int64_t ae_epochs = 100;
+  std::int64_t ae_batch = 32;
+  double ae_lr = 1e-3;
+  std::int64_t ae_patience = 10;
+  double ae_validation = 0.1;
+  std::int64_t ae_update_epochs = 5;  // streaming: epochs over each new batch
   std::uint64_t seed = 42;
   static const options::Schema<DetectorSettings>& Schema();
 };
@@ -76,8 +99,8 @@ class Detector {
   // the score. Otherwise (knn, lof, iforest) a part is the score's drop when that feature alone
   // is set to 0, the training mean of the standardised features finml feeds its detectors.
   [[nodiscard]] virtual Matrix Contributions(const Matrix& records) const;
-  // Detectors that learn incrementally (hbos, ecod, copod) take a batch of new records; the
-  // others refuse with InvalidInput (refit them).
+  // Detectors that learn incrementally (hbos, ecod, copod, autoencoder) take a batch of new
+  // records; the others refuse with InvalidInput (refit them).
   [[nodiscard]] virtual bool Updatable() const { return false; }
   virtual void Update(const Matrix& batch);
 
@@ -122,5 +145,6 @@ struct finml::EnumNames<finml::anomaly::DetectorKind> {
       {finml::anomaly::DetectorKind::kMcd, "mcd"},
       {finml::anomaly::DetectorKind::kKnn, "knn"},
       {finml::anomaly::DetectorKind::kLof, "lof"},
-      {finml::anomaly::DetectorKind::kIsolationForest, "iforest"}};
+      {finml::anomaly::DetectorKind::kIsolationForest, "iforest"},
+      {finml::anomaly::DetectorKind::kAutoencoder, "autoencoder"}};
 };
