@@ -454,7 +454,7 @@ std::vector<std::string> RunAnomalyUpdate(const std::string& model_dir, const st
   std::vector<std::string> lines = {fmt::format("learned {} records from {}", x.rows(), input)};
   for (const auto& d : doc["detectors"])
     lines.push_back(fmt::format(
-        "{:<8} threshold {}", d["name"].get<std::string>(),
+        "{:<12} threshold {}", d["name"].get<std::string>(),
         d["threshold"].is_null() ? "none" : fmt::format("{:.6g}", d["threshold"].get<double>())));
   return lines;
 }
