@@ -20,6 +20,9 @@
 //   the financial-NLP comparison with bench/peer_nlp.py; see bench_nlp.hpp
 // finml_bench --synth_run=PRICES_CSV [--synth_out=FILE] [--synth_hidden=H] [--synth_returns=F]
 //   the QuantGAN comparison with bench/peer_quantgan.py; see bench_synth.hpp
+// finml_bench --anomaly_generate=DIR [--anomaly_rows=N] | --anomaly_run=DIR [--anomaly_out=FILE]
+//             [--anomaly_reps=R] [--anomaly_subset=M]
+//   the anomaly-detection comparison with bench/peer_anomaly.py; see bench_anomaly.hpp
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
@@ -31,6 +34,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bench_anomaly.hpp"
 #include "bench_credit.hpp"
 #include "bench_deep.hpp"
 #include "bench_inputs.hpp"
@@ -48,6 +52,7 @@ int main(int argc, char** argv) {
   finml_bench::RlOptions rl;
   finml_bench::NlpOptions nlp;
   finml_bench::SynthOptions synth;
+  finml_bench::AnomalyOptions anomaly;
   std::string generate_dir, data_dir, deep_generate, deep_run, deep_step, deep_trace, deep_only,
       deep_impl = "fused";
   std::vector<char*> rest;
@@ -83,6 +88,18 @@ int main(int argc, char** argv) {
       rl.reps = std::stoi(std::string(arg.substr(arg.find('=') + 1)));
     } else if (arg.starts_with("--rl_learn=")) {
       rl.learn = std::stoul(std::string(arg.substr(arg.find('=') + 1)));
+    } else if (arg.starts_with("--anomaly_generate=")) {
+      anomaly.generate = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--anomaly_run=")) {
+      anomaly.run = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--anomaly_out=")) {
+      anomaly.out = arg.substr(arg.find('=') + 1);
+    } else if (arg.starts_with("--anomaly_rows=")) {
+      anomaly.rows = std::stol(std::string(arg.substr(arg.find('=') + 1)));
+    } else if (arg.starts_with("--anomaly_subset=")) {
+      anomaly.subset = std::stol(std::string(arg.substr(arg.find('=') + 1)));
+    } else if (arg.starts_with("--anomaly_reps=")) {
+      anomaly.reps = std::stoi(std::string(arg.substr(arg.find('=') + 1)));
     } else if (arg.starts_with("--synth_run=")) {
       synth.prices = arg.substr(arg.find('=') + 1);
     } else if (arg.starts_with("--synth_out=")) {
@@ -122,6 +139,14 @@ int main(int argc, char** argv) {
     }
   }
   try {
+    if (!anomaly.generate.empty()) {
+      finml_bench::WriteAnomalyInputs(anomaly);
+      return 0;
+    }
+    if (!anomaly.run.empty()) {
+      finml_bench::RunAnomaly(anomaly);
+      return 0;
+    }
     if (!credit_run.empty()) {
       finml_bench::RunCredit(credit_run);
       return 0;

@@ -35,7 +35,7 @@ enum class NeighbourSearch {
   kBruteForce,  // one matrix product per block of queries: fast in many dimensions
   kTree,        // a k-d tree (nanoflann): prunes in few dimensions, so large sets stay fast
 };
-inline constexpr Eigen::Index kMaxTreeFeatures = 16;
+inline constexpr Eigen::Index kMaxTreeFeatures = 32;
 
 // The training records of kNN and LOF and the structure that searches them, built once.
 // Both searches are exact; they may order neighbours at equal distances differently.
