@@ -82,6 +82,45 @@ std::vector<double> ScoreRows(const Fitted& f, const Eigen::MatrixXd& x, const E
   return {};
 }
 
+// Each input's part in each row's score (rows x inputs, the combined model's forest score last).
+Eigen::MatrixXd Parts(const Fitted& f, const Eigen::MatrixXd& x, const Eigen::MatrixXd& z) {
+  using RowMajorMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const auto n = static_cast<std::size_t>(x.rows());
+  switch (f.kind) {
+    case FraudModel::kGbdt: {
+      const auto parts = f.classifier->Contributions(RowMajor(x), n, {});
+      return Eigen::Map<const RowMajorMatrix>(parts.data(), x.rows(), x.cols());
+    }
+    case FraudModel::kLogistic: {
+      const auto parts = f.classifier->Contributions(
+          RowMajor(z), n, std::vector<double>(static_cast<std::size_t>(z.cols()), 0.0));
+      return Eigen::Map<const RowMajorMatrix>(parts.data(), z.rows(), z.cols());
+    }
+    case FraudModel::kIsolationForest:
+      return f.detector->Contributions(z);
+    case FraudModel::kCombined: {
+      Eigen::MatrixXd with(x.rows(), x.cols() + 1);
+      with << x, f.detector->Score(z);
+      const auto parts = f.classifier->Contributions(RowMajor(with), n, {});
+      return Eigen::Map<const RowMajorMatrix>(parts.data(), with.rows(), with.cols());
+    }
+  }
+  return {};
+}
+
+std::string TopParts(const Eigen::MatrixXd& parts, Eigen::Index row,
+                     const std::vector<std::string>& names, std::size_t count) {
+  std::vector<Eigen::Index> order(static_cast<std::size_t>(parts.cols()));
+  std::iota(order.begin(), order.end(), Eigen::Index{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](Eigen::Index a, Eigen::Index b) { return parts(row, a) > parts(row, b); });
+  std::string out;
+  for (std::size_t i = 0; i < order.size() && i < count; ++i)
+    out += fmt::format("{}{}={:+.3g}", i ? ";" : "", names[static_cast<std::size_t>(order[i])],
+                       parts(row, order[i]));
+  return out;
+}
+
 struct Judged {
   double roc_auc = 0, pr_auc = 0, precision_at_k = 0, recall_at_fpr = 0;
   double cost = 0, cost_flag_none = 0, precision = 0, recall = 0;
@@ -668,7 +707,7 @@ std::vector<std::string> FraudScorer::Columns() const {
   return columns;
 }
 
-FraudScorer::Scores FraudScorer::Score(const credit::Table& table) const {
+FraudScorer::Scores FraudScorer::Score(const credit::Table& table, bool explain) const {
   const State& st = *state_;
   const RawFeatures raw = BuildRawFeatures(table, st.pipe.spec);
   FINML_REQUIRE(static_cast<std::size_t>(raw.x.cols()) + st.settings.categorical.size() ==
@@ -687,8 +726,17 @@ FraudScorer::Scores FraudScorer::Score(const credit::Table& table) const {
       score[raw.order[i]] = sorted[i];
       flag[raw.order[i]] = sorted[i] >= f.threshold ? 1 : 0;
     }
+    std::vector<std::string> top(n);
+    if (explain) {
+      std::vector<std::string> names = st.pipe.names;
+      if (f.kind == FraudModel::kCombined) names.push_back("iforest_score");
+      const Eigen::MatrixXd parts = Parts(f, x, z);
+      for (std::size_t i = 0; i < n; ++i)
+        top[raw.order[i]] = TopParts(parts, static_cast<Eigen::Index>(i), names, 3);
+    }
     out.score.push_back(std::move(score));
     out.flag.push_back(std::move(flag));
+    out.top.push_back(std::move(top));
   }
   return out;
 }
@@ -697,15 +745,15 @@ std::size_t RunFraudScore(const std::string& model_dir, const std::string& input
                           const std::string& out) {
   const FraudScorer scorer = FraudScorer::Load(model_dir);
   const credit::Table table = credit::LoadTable(input, scorer.Settings().categorical);
-  const FraudScorer::Scores scores = scorer.Score(table);
+  const FraudScorer::Scores scores = scorer.Score(table, true);
   const auto names = scorer.ModelNames();
   std::string csv = "row";
-  for (const auto& name : names) csv += fmt::format(",{0}_score,{0}_flag", name);
+  for (const auto& name : names) csv += fmt::format(",{0}_score,{0}_flag,{0}_top_features", name);
   csv += "\n";
   for (std::size_t r = 0; r < table.rows; ++r) {
     csv += std::to_string(r + 1);
     for (std::size_t k = 0; k < names.size(); ++k)
-      csv += fmt::format(",{:.8g},{}", scores.score[k][r], scores.flag[k][r]);
+      csv += fmt::format(",{:.8g},{},{}", scores.score[k][r], scores.flag[k][r], scores.top[k][r]);
     csv += "\n";
   }
   WriteFileAtomic(out, csv);

@@ -69,7 +69,8 @@ class Pca final : public Detector {
     scaler_ = Standardizer::Fit(x);
     const Matrix z = scaler_.Apply(x);
     const Matrix centred = z.rowwise() - z.colwise().mean();
-    Eigen::JacobiSVD<Eigen::MatrixXd> svd(centred, Eigen::ComputeThinU | Eigen::ComputeThinV);
+    // Divide and conquer: on a million records several times faster than Jacobi, as accurate.
+    Eigen::BDCSVD<Eigen::MatrixXd> svd(centred, Eigen::ComputeThinU | Eigen::ComputeThinV);
     // As scikit-learn's PCA(n_components=None): min(n, p) axes, their explained-variance ratios.
     const Eigen::Index keep = std::min(x.rows(), x.cols());
     const Eigen::VectorXd variance = svd.singularValues().head(keep).array().square();

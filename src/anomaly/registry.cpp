@@ -212,7 +212,9 @@ NeighbourIndex::NeighbourIndex(Matrix reference, NeighbourSearch search)
   impl_->reference = std::move(reference);
   const bool tree =
       search == NeighbourSearch::kTree ||
-      (search == NeighbourSearch::kAuto && impl_->reference.cols() <= kMaxTreeFeatures);
+      (search == NeighbourSearch::kAuto &&
+       (impl_->reference.cols() <= kAlwaysTreeFeatures ||
+        (impl_->reference.cols() <= kMaxTreeFeatures && impl_->reference.rows() >= kTreeRows)));
   if (tree && impl_->reference.rows() > 0) {
     impl_->tree = std::make_unique<Tree>(impl_->reference.cols(), std::cref(impl_->reference), 16);
     impl_->tree->index->buildIndex();

@@ -50,7 +50,10 @@ class FraudServable final : public Servable {
              {{"transactions",
                fmt::format("a list of 1 to {} objects with every column; the earlier ones are "
                            "the history the velocity features count",
-                           limits_.max_batch)}}},
+                           limits_.max_batch)},
+              {"top_features",
+               "optional, 1 (default: the three features that push each score "
+               "up most) or 0"}}},
             {"finml_version", ManifestBuild(manifest_).first},
             {"git_commit", ManifestBuild(manifest_).second},
             {"drift_reference", false}};
@@ -58,7 +61,9 @@ class FraudServable final : public Servable {
 
   nlohmann::json Predict(const nlohmann::json& request, Observation& observed) const override {
     RequireObject(request, "");
-    RequireKnownKeys(request, {"transactions"}, "");
+    RequireKnownKeys(request, {"transactions", "top_features"}, "");
+    const bool explain = !request.contains("top_features") ||
+                         RequireCount(request.at("top_features"), 1, "top_features") == 1;
     if (!request.contains("transactions"))
       throw InvalidRequest("", "missing 'transactions' (a list of objects)");
     const auto& list = RequireArray(request.at("transactions"), "transactions");
@@ -98,7 +103,7 @@ class FraudServable final : public Servable {
     }
     anomaly::FraudScorer::Scores scores;
     try {
-      scores = lease->Score(table);
+      scores = lease->Score(table, explain);
     } catch (const InvalidInput& e) {
       throw InvalidRequest("transactions", e.what());
     }
@@ -106,8 +111,10 @@ class FraudServable final : public Servable {
     nlohmann::json answers = nlohmann::json::array();
     for (std::size_t r = 0; r < table.rows; ++r) {
       nlohmann::json answer = nlohmann::json::object();
-      for (std::size_t k = 0; k < names.size(); ++k)
+      for (std::size_t k = 0; k < names.size(); ++k) {
         answer[names[k]] = {{"score", scores.score[k][r]}, {"fraud", scores.flag[k][r] == 1}};
+        if (explain) answer[names[k]]["top_features"] = scores.top[k][r];
+      }
       answers.push_back(answer);
       observed.predictions.push_back(scores.score.front()[r]);
     }

@@ -132,6 +132,7 @@ TEST(ServeFraud, AnswersWhatFraudScoreWrites) {
     EXPECT_NEAR(answer["predictions"][r]["gbdt"]["score"].get<double>(),
                 std::stod(scores[r + 1][1]), 1e-6 * (1 + std::stod(scores[r + 1][1])));
     EXPECT_EQ(answer["predictions"][r]["gbdt"]["fraud"].get<bool>(), scores[r + 1][2] == "1");
+    EXPECT_EQ(answer["predictions"][r]["gbdt"]["top_features"], scores[r + 1][3]);
   }
   auto bad = transactions;
   bad[3]["amount"] = "lots";

@@ -24,12 +24,12 @@
 //                dropout) trained on the training records through the shared training loop, the
 //                last `ae_validation` share of them stopping it early; score the squared
 //                reconstruction error summed over features. Needs the torch module.
-// Neighbour searches are exact: a k-d tree (nanoflann) up to 32 features, brute force through one
-// matrix product per block of records beyond.
-// Streaming: hbos keeps its bins and adds the batch's counts (a value outside the bins counts
-// toward the total only, so the region stays rare); ecod and copod merge the batch into their
-// sorted training values and recompute each feature's skewness; the autoencoder trains
-// `ae_update_epochs` more epochs on the batch.
+// Neighbour searches are exact: a k-d tree (nanoflann) up to 16 features (32 from 5,000 records),
+// brute force through one matrix product per block of records beyond. Streaming: hbos keeps its
+// bins and adds the batch's counts (a value outside the bins counts toward the total only, so the
+// region stays rare); ecod and copod merge the batch into their sorted training values and
+// recompute each feature's skewness; the autoencoder trains `ae_update_epochs` more epochs on the
+// batch.
 #pragma once
 
 #include <Eigen/Dense>

@@ -82,9 +82,13 @@ class FraudScorer {
   struct Scores {
     std::vector<std::vector<double>> score;  // per model, per row in the table's order
     std::vector<std::vector<int>> flag;      // score >= the model's threshold
+    // Per model and row the three features that push the score up most, "name=+0.42;...":
+    // SHAP values in log-odds for the trees, coefficient x (value - training mean) for the
+    // logistic model, occlusion for the forest.
+    std::vector<std::vector<std::string>> top;
   };
-  // Velocity features count the earlier rows of `transactions` only.
-  [[nodiscard]] Scores Score(const credit::Table& transactions) const;
+  // Velocity features count the earlier rows of `transactions` only; `explain` fills `top`.
+  [[nodiscard]] Scores Score(const credit::Table& transactions, bool explain) const;
 
  private:
   struct State;
@@ -93,7 +97,8 @@ class FraudScorer {
 
 // Scores every row of `input` (transactions with the training columns; velocity features come
 // from the earlier rows of the same file, so include the preceding history) into the CSV `out`:
-// per model the score and the decision at its saved threshold. Returns the number of rows.
+// per model the score, the decision at its saved threshold and the three features that push the
+// score up most. Returns the number of rows.
 std::size_t RunFraudScore(const std::string& model_dir, const std::string& input,
                           const std::string& out);
 
