@@ -9,7 +9,7 @@
 #include <numeric>
 #include <set>
 
-#include "anomaly/fraud_features.hpp"
+#include "anomaly/fraud_model.hpp"
 #include "finml/anomaly/benchmark.hpp"
 #include "finml/anomaly/detector.hpp"
 #include "finml/core/error.hpp"
@@ -26,101 +26,6 @@
 namespace finml::anomaly {
 namespace {
 
-constexpr const char* kFormat = "finml-fraud/1";
-constexpr std::size_t kMaxColumns = 100000;
-
-// What turns a file into model inputs, saved with the model so scoring repeats it exactly.
-struct Pipeline {
-  FeatureSpec spec;
-  std::vector<std::string> names;  // raw features, then one rate per categorical column
-  TargetEncoder encoder;
-  Eigen::RowVectorXd median;  // fills missing cells
-  Standardizer scaler;        // for logistic and iforest
-
-  [[nodiscard]] Eigen::MatrixXd Inputs(const RawFeatures& raw, const Eigen::MatrixXd& rates) const {
-    Eigen::MatrixXd x(raw.x.rows(), raw.x.cols() + rates.cols());
-    x << raw.x, rates;
-    for (Eigen::Index r = 0; r < x.rows(); ++r)
-      for (Eigen::Index c = 0; c < x.cols(); ++c)
-        if (std::isnan(x(r, c))) x(r, c) = median[c];
-    return x;
-  }
-};
-
-std::vector<double> RowMajor(const Eigen::MatrixXd& m) {
-  std::vector<double> v(static_cast<std::size_t>(m.size()));
-  Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-      v.data(), m.rows(), m.cols()) = m;
-  return v;
-}
-
-std::vector<double> ToVector(const Eigen::VectorXd& v) { return {v.data(), v.data() + v.size()}; }
-
-// One fitted model of the comparison.
-struct Fitted {
-  FraudModel kind;
-  std::unique_ptr<credit::Classifier> classifier;  // gbdt, logistic, combined
-  std::unique_ptr<Detector> detector;              // iforest, and combined's extra feature
-  double threshold = 0;
-};
-
-// Scores of rows already turned into inputs (`x` raw, `z` standardised).
-std::vector<double> ScoreRows(const Fitted& f, const Eigen::MatrixXd& x, const Eigen::MatrixXd& z) {
-  switch (f.kind) {
-    case FraudModel::kGbdt:
-      return f.classifier->Predict(RowMajor(x), static_cast<std::size_t>(x.rows()));
-    case FraudModel::kLogistic:
-      return f.classifier->Predict(RowMajor(z), static_cast<std::size_t>(z.rows()));
-    case FraudModel::kIsolationForest:
-      return ToVector(f.detector->Score(z));
-    case FraudModel::kCombined: {
-      Eigen::MatrixXd with(x.rows(), x.cols() + 1);
-      with << x, f.detector->Score(z);
-      return f.classifier->Predict(RowMajor(with), static_cast<std::size_t>(x.rows()));
-    }
-  }
-  return {};
-}
-
-// Each input's part in each row's score (rows x inputs, the combined model's forest score last).
-Eigen::MatrixXd Parts(const Fitted& f, const Eigen::MatrixXd& x, const Eigen::MatrixXd& z) {
-  using RowMajorMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  const auto n = static_cast<std::size_t>(x.rows());
-  switch (f.kind) {
-    case FraudModel::kGbdt: {
-      const auto parts = f.classifier->Contributions(RowMajor(x), n, {});
-      return Eigen::Map<const RowMajorMatrix>(parts.data(), x.rows(), x.cols());
-    }
-    case FraudModel::kLogistic: {
-      const auto parts = f.classifier->Contributions(
-          RowMajor(z), n, std::vector<double>(static_cast<std::size_t>(z.cols()), 0.0));
-      return Eigen::Map<const RowMajorMatrix>(parts.data(), z.rows(), z.cols());
-    }
-    case FraudModel::kIsolationForest:
-      return f.detector->Contributions(z);
-    case FraudModel::kCombined: {
-      Eigen::MatrixXd with(x.rows(), x.cols() + 1);
-      with << x, f.detector->Score(z);
-      const auto parts = f.classifier->Contributions(RowMajor(with), n, {});
-      return Eigen::Map<const RowMajorMatrix>(parts.data(), with.rows(), with.cols());
-    }
-  }
-  return {};
-}
-
-std::string TopParts(const Eigen::MatrixXd& parts, Eigen::Index row,
-                     const std::vector<std::string>& names, std::size_t count) {
-  std::vector<Eigen::Index> order(static_cast<std::size_t>(parts.cols()));
-  std::iota(order.begin(), order.end(), Eigen::Index{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](Eigen::Index a, Eigen::Index b) { return parts(row, a) > parts(row, b); });
-  std::string out;
-  for (std::size_t i = 0; i < order.size() && i < count; ++i)
-    out += fmt::format("{}{}={:+.3g}", i ? ";" : "", names[static_cast<std::size_t>(order[i])],
-                       parts(row, order[i]));
-  return out;
-}
-
 struct Judged {
   double roc_auc = 0, pr_auc = 0, precision_at_k = 0, recall_at_fpr = 0;
   double cost = 0, cost_flag_none = 0, precision = 0, recall = 0;
@@ -136,23 +41,9 @@ double MissCost(const FraudSettings& s, const std::vector<double>& amount, std::
 double CheapestThreshold(const FraudSettings& s, const std::vector<int>& y,
                          const std::vector<double>& score, const std::vector<double>& amount,
                          std::size_t offset) {
-  std::vector<std::size_t> order(score.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return score[a] > score[b]; });
-  double cost = 0;
-  for (std::size_t i = 0; i < y.size(); ++i)
-    if (y[i] == 1) cost += MissCost(s, amount, offset + i);
-  double best = cost, threshold = std::numeric_limits<double>::infinity();
-  for (std::size_t i = 0; i < order.size();) {
-    const double level = score[order[i]];
-    for (; i < order.size() && score[order[i]] == level; ++i)
-      cost += y[order[i]] == 1 ? -MissCost(s, amount, offset + order[i]) : s.fp_cost;
-    if (cost < best) {
-      best = cost;
-      threshold = level;
-    }
-  }
-  return threshold;
+  std::vector<double> miss(y.size());
+  for (std::size_t i = 0; i < y.size(); ++i) miss[i] = MissCost(s, amount, offset + i);
+  return CheapestLevel(y, score, s.fp_cost, miss);
 }
 
 Judged Judge(const FraudSettings& s, const std::vector<int>& y, const std::vector<double>& score,
@@ -275,10 +166,12 @@ std::int64_t ParseWindow(const std::string& text, const std::string& what) {
   const std::map<std::string, std::int64_t> seconds = {
       {"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}, {"w", 7 * 86400}};
   const auto it = seconds.find(unit);
-  FINML_REQUIRE(used > 0 && count > 0 && count <= 36500 && it != seconds.end(),
+  FINML_REQUIRE(used > 0 && count > 0 && it != seconds.end(),
                 "{} '{}': not a window (fix: a positive count and a unit s, m, h, d or w, such "
                 "as 15m or 7d)",
                 what, text);
+  FINML_REQUIRE(count <= 100LL * 366 * 86400 / it->second,
+                "{} '{}': longer than 100 years (fix: a shorter window)", what, text);
   return count * it->second;
 }
 
@@ -346,7 +239,14 @@ std::vector<std::string> RunFraudTrain(const FraudSettings& settings, const std:
   }
   Pipeline pipe;
   pipe.spec = {s.time, s.entity, s.amount, s.numeric, s.categorical, s.windows, {}};
-  for (const auto& w : s.windows) pipe.spec.windows.push_back(ParseWindow(w, "--windows"));
+  for (const auto& w : s.windows) {
+    const std::int64_t seconds = ParseWindow(w, "--windows");
+    const auto same = std::find(pipe.spec.windows.begin(), pipe.spec.windows.end(), seconds);
+    FINML_REQUIRE(same == pipe.spec.windows.end(),
+                  "--windows: '{}' and '{}' are the same window (fix: list each once)",
+                  s.windows[static_cast<std::size_t>(same - pipe.spec.windows.begin())], w);
+    pipe.spec.windows.push_back(seconds);
+  }
   const RawFeatures raw = BuildRawFeatures(table, pipe.spec);
   const std::vector<int> file_y = TableLabels(table, s.label);
   std::vector<int> y(file_y.size());
@@ -425,7 +325,8 @@ std::vector<std::string> RunFraudTrain(const FraudSettings& settings, const std:
 
   EnsureDirectory(dir);
   nlohmann::json model = {
-      {"format", kFormat},
+      {"format", kFraudFormat},
+      {"provenance", provenance.ToJson()},
       {"settings", FraudSettings::Schema().ToJson(s)},
       {"features", pipe.names},
       {"windows", pipe.spec.windows},
@@ -609,155 +510,6 @@ std::vector<std::string> RunFraudTrain(const FraudSettings& settings, const std:
                fmt::format("test rows: {} transactions, {} frauds ({}); metrics below are on them",
                            test_n, frauds(train_n + valid_n, n), Pct(base_rate)));
   return lines;
-}
-
-struct FraudScorer::State {
-  FraudSettings settings;
-  Pipeline pipe;
-  std::vector<Fitted> fitted;
-};
-
-FraudScorer::FraudScorer() : state_(std::make_unique<State>()) {}
-FraudScorer::~FraudScorer() = default;
-FraudScorer::FraudScorer(FraudScorer&&) noexcept = default;
-FraudScorer& FraudScorer::operator=(FraudScorer&&) noexcept = default;
-
-FraudScorer FraudScorer::Load(const std::string& model_dir) {
-  const std::string path = model_dir + "/model.json";
-  FINML_REQUIRE(std::filesystem::is_regular_file(path),
-                "{}: no model.json there (fix: a directory from finml fraud train)", model_dir);
-  const nlohmann::json doc = JsonReader::Parse(ReadFile(path), path);
-  const JsonReader root(doc, path);
-  FINML_REQUIRE(doc.is_object() && doc.value("format", "") == kFormat,
-                "{}: not a finml fraud model (format {} expected)", path, kFormat);
-  FraudScorer scorer;
-  State& st = *scorer.state_;
-  FraudSettings& s = st.settings;
-  s = FraudSettings::Schema().Parse(
-      ConfigNode::FromJson(root["settings"].raw(), path + " settings"), "", {});
-  Pipeline& pipe = st.pipe;
-  pipe.spec = {s.time, s.entity, s.amount, s.numeric, s.categorical, s.windows, {}};
-  for (const auto& w : s.windows) pipe.spec.windows.push_back(ParseWindow(w, path + " windows"));
-  pipe.names = root["features"].Strings(kMaxColumns);
-  const std::size_t columns = pipe.names.size();
-  auto vector_of = [&](const char* field) {
-    const auto v = root[field].Numbers(kMaxColumns);
-    if (v.size() != columns)
-      root[field].Fail(fmt::format("holds {} values for {} features", v.size(), columns));
-    return Eigen::RowVectorXd(
-        Eigen::Map<const Eigen::RowVectorXd>(v.data(), static_cast<Eigen::Index>(v.size())));
-  };
-  pipe.median = vector_of("median");
-  pipe.scaler.mean = vector_of("mean");
-  pipe.scaler.scale = vector_of("scale");
-  pipe.encoder.prior = root["prior"].Number(0, 1);
-  const JsonReader rates = root["rates"];
-  if (rates.Size(kMaxColumns) != s.categorical.size())
-    rates.Fail("does not match the categorical columns");
-  for (std::size_t k = 0; k < s.categorical.size(); ++k) {
-    const JsonReader column = rates.At(k);
-    if (!column.raw().is_object()) column.Fail("is not an object of rates");
-    auto& map = pipe.encoder.rates.emplace_back();
-    for (const auto& [value, rate] : column.raw().items())
-      map[value] = JsonReader(rate, path, column.path() + "." + value).Number(0, 1);
-  }
-  const JsonReader models = root["models"];
-  for (std::size_t i = 0; i < models.Size(16); ++i) {
-    const JsonReader m = models.At(i);
-    Fitted f{ParseEnumAt<FraudModel>(m["name"]), nullptr, nullptr, 0};
-    f.threshold = m["threshold"].raw().is_null() ? std::numeric_limits<double>::infinity()
-                                                 : m["threshold"].Number();
-    const std::string name(EnumName(f.kind));
-    if (f.kind != FraudModel::kIsolationForest) {
-      f.classifier = credit::MakeClassifier(f.kind == FraudModel::kLogistic ? "logistic" : "gbdt",
-                                            nlohmann::json::object(), s.seed);
-      f.classifier->Load(m["classifier"], model_dir + "/" + name,
-                         columns + (f.kind == FraudModel::kCombined ? 1 : 0));
-    }
-    if (f.kind == FraudModel::kIsolationForest || f.kind == FraudModel::kCombined) {
-      f.detector = MakeDetector(DetectorKind::kIsolationForest, DetectorSettings{});
-      try {
-        f.detector->Load(m["detector"].raw());
-      } catch (const nlohmann::json::exception& e) {
-        m["detector"].Fail(e.what());
-      }
-    }
-    st.fitted.push_back(std::move(f));
-  }
-  FINML_REQUIRE(!st.fitted.empty(), "{}: no models", path);
-  return scorer;
-}
-
-const FraudSettings& FraudScorer::Settings() const { return state_->settings; }
-
-std::vector<std::string> FraudScorer::ModelNames() const {
-  std::vector<std::string> names;
-  for (const auto& f : state_->fitted) names.emplace_back(EnumName(f.kind));
-  return names;
-}
-
-std::vector<std::string> FraudScorer::Columns() const {
-  const FraudSettings& s = state_->settings;
-  std::vector<std::string> columns = {s.time};
-  for (const auto* c : {&s.entity, &s.amount})
-    if (!c->empty()) columns.push_back(*c);
-  for (const auto& c : s.numeric)
-    if (std::find(columns.begin(), columns.end(), c) == columns.end()) columns.push_back(c);
-  columns.insert(columns.end(), s.categorical.begin(), s.categorical.end());
-  return columns;
-}
-
-FraudScorer::Scores FraudScorer::Score(const credit::Table& table, bool explain) const {
-  const State& st = *state_;
-  const RawFeatures raw = BuildRawFeatures(table, st.pipe.spec);
-  FINML_REQUIRE(static_cast<std::size_t>(raw.x.cols()) + st.settings.categorical.size() ==
-                    st.pipe.names.size(),
-                "the fraud model's features do not match its settings (fix: train it again)");
-  const std::size_t n = raw.order.size();
-  const Eigen::MatrixXd x = st.pipe.Inputs(raw, st.pipe.encoder.Encode(raw.categories, 0, n));
-  const Eigen::MatrixXd z = st.pipe.scaler.Apply(x);
-  Scores out;
-  for (const auto& f : st.fitted) {
-    const std::vector<double> sorted = ScoreRows(f, x, z);
-    // Back to the table's order.
-    std::vector<double> score(n);
-    std::vector<int> flag(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      score[raw.order[i]] = sorted[i];
-      flag[raw.order[i]] = sorted[i] >= f.threshold ? 1 : 0;
-    }
-    std::vector<std::string> top(n);
-    if (explain) {
-      std::vector<std::string> names = st.pipe.names;
-      if (f.kind == FraudModel::kCombined) names.push_back("iforest_score");
-      const Eigen::MatrixXd parts = Parts(f, x, z);
-      for (std::size_t i = 0; i < n; ++i)
-        top[raw.order[i]] = TopParts(parts, static_cast<Eigen::Index>(i), names, 3);
-    }
-    out.score.push_back(std::move(score));
-    out.flag.push_back(std::move(flag));
-    out.top.push_back(std::move(top));
-  }
-  return out;
-}
-
-std::size_t RunFraudScore(const std::string& model_dir, const std::string& input,
-                          const std::string& out) {
-  const FraudScorer scorer = FraudScorer::Load(model_dir);
-  const credit::Table table = credit::LoadTable(input, scorer.Settings().categorical);
-  const FraudScorer::Scores scores = scorer.Score(table, true);
-  const auto names = scorer.ModelNames();
-  std::string csv = "row";
-  for (const auto& name : names) csv += fmt::format(",{0}_score,{0}_flag,{0}_top_features", name);
-  csv += "\n";
-  for (std::size_t r = 0; r < table.rows; ++r) {
-    csv += std::to_string(r + 1);
-    for (std::size_t k = 0; k < names.size(); ++k)
-      csv += fmt::format(",{:.8g},{},{}", scores.score[k][r], scores.flag[k][r], scores.top[k][r]);
-    csv += "\n";
-  }
-  WriteFileAtomic(out, csv);
-  return table.rows;
 }
 
 }  // namespace finml::anomaly

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <numeric>
 
@@ -39,7 +40,15 @@ std::vector<data::Timestamp> ReadTimes(const credit::Table& table, const std::st
       t[r] = static_cast<data::Timestamp>(std::floor(c.numbers[r]));
       continue;
     }
-    const auto parsed = data::ParseTimestamp(c.labels[r]);
+    auto parsed = data::ParseTimestamp(c.labels[r]);
+    if (!parsed) {
+      // Seconds as text (a JSON request's "1767230132", a column with a stray word elsewhere).
+      const std::string& text = c.labels[r];
+      char* end = nullptr;
+      const double seconds = std::strtod(text.c_str(), &end);
+      if (!text.empty() && end == text.c_str() + text.size() && std::isfinite(seconds))
+        parsed = static_cast<data::Timestamp>(std::floor(seconds));
+    }
     FINML_REQUIRE(parsed.has_value(),
                   "{}: line {}, column '{}': '{}' is not a time (fix: ISO 8601 such as "
                   "2026-01-31T14:05:00, or seconds since 1970)",

@@ -34,22 +34,10 @@ std::vector<double> ToVector(const Eigen::VectorXd& v) { return {v.data(), v.dat
 // +inf flags nothing.
 double CheapestThreshold(const std::vector<int>& y, const std::vector<double>& score,
                          double fp_cost, double fn_cost) {
-  std::vector<std::size_t> order(score.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return score[a] > score[b]; });
-  double cost = fn_cost * static_cast<double>(std::count(y.begin(), y.end(), 1));
-  double best = cost, threshold = std::numeric_limits<double>::infinity();
-  for (std::size_t i = 0; i < order.size();) {
-    const double level = score[order[i]];
-    for (; i < order.size() && score[order[i]] == level; ++i)
-      cost += y[order[i]] == 1 ? -fn_cost : fp_cost;
-    if (cost < best) {
-      best = cost;
-      // Just below the level, so that "score > threshold" flags it.
-      threshold = std::nextafter(level, -std::numeric_limits<double>::infinity());
-    }
-  }
-  return threshold;
+  const double level = CheapestLevel(y, score, fp_cost, std::vector<double>(y.size(), fn_cost));
+  // Just below the level, so that "score > threshold" flags it.
+  return std::isinf(level) ? level
+                           : std::nextafter(level, -std::numeric_limits<double>::infinity());
 }
 
 // Per period (time / period, rounded down) the k highest scores; ties by row order.
@@ -160,6 +148,7 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
 
   nlohmann::json model = {
       {"format", kFormat},
+      {"provenance", provenance.ToJson()},
       {"features", features},
       {"mean", ToVector(scaler.mean.transpose())},
       {"scale", ToVector(scaler.scale.transpose())},
@@ -371,7 +360,7 @@ void AnomalyModel::Update(const Matrix& records) {
   for (const auto& m : state_->members)
     FINML_REQUIRE(m.detector->Updatable(),
                   "{} cannot learn from new records incrementally (fix: fit the model again, or "
-                  "fit one with only hbos, ecod and copod)",
+                  "fit one with only hbos, ecod, copod and autoencoder)",
                   m.name);
   // The scaler stays as fitted: scores before and after an update stay comparable.
   const Matrix x = state_->scaler.Apply(records);
@@ -402,15 +391,7 @@ nlohmann::json AnomalyModel::Document() const {
 
 std::string AnomalyModel::TopFeatures(const Matrix& parts, Eigen::Index row,
                                       std::size_t count) const {
-  std::vector<Eigen::Index> order(static_cast<std::size_t>(parts.cols()));
-  std::iota(order.begin(), order.end(), Eigen::Index{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](Eigen::Index a, Eigen::Index b) { return parts(row, a) > parts(row, b); });
-  std::string out;
-  for (std::size_t i = 0; i < order.size() && i < count; ++i)
-    out += fmt::format("{}{}={:+.3g}", i ? ";" : "",
-                       state_->features[static_cast<std::size_t>(order[i])], parts(row, order[i]));
-  return out;
+  return FormatParts(parts, row, state_->features, count);
 }
 
 std::size_t RunAnomalyScore(const std::string& model_dir, const std::string& input,

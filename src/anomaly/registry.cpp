@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <nanoflann.hpp>
 #include <numeric>
 #include <queue>
@@ -95,6 +96,46 @@ Matrix Detector::Contributions(const Matrix& records) const {
     occluded.col(j) = records.col(j);
   }
   return parts;
+}
+
+double CheapestLevel(const std::vector<int>& y, const std::vector<double>& score,
+                     double false_alarm, const std::vector<double>& miss) {
+  std::vector<std::size_t> order(score.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return score[a] > score[b]; });
+  double cost = 0;
+  for (std::size_t i = 0; i < y.size(); ++i)
+    if (y[i] == 1) cost += miss[i];
+  double best = cost, level = std::numeric_limits<double>::infinity();
+  // Lowering the level one distinct score at a time flags that score's rows.
+  for (std::size_t i = 0; i < order.size();) {
+    const double at = score[order[i]];
+    for (; i < order.size() && score[order[i]] == at; ++i)
+      cost += y[order[i]] == 1 ? -miss[order[i]] : false_alarm;
+    if (cost < best) {
+      best = cost;
+      level = at;
+    }
+  }
+  return level;
+}
+
+std::vector<Eigen::Index> StrongestParts(const Matrix& parts, Eigen::Index row, std::size_t count) {
+  std::vector<Eigen::Index> order(static_cast<std::size_t>(parts.cols()));
+  std::iota(order.begin(), order.end(), Eigen::Index{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](Eigen::Index a, Eigen::Index b) { return parts(row, a) > parts(row, b); });
+  order.resize(std::min(order.size(), count));
+  return order;
+}
+
+std::string FormatParts(const Matrix& parts, Eigen::Index row,
+                        const std::vector<std::string>& names, std::size_t count) {
+  std::string out;
+  for (const Eigen::Index j : StrongestParts(parts, row, count))
+    out += fmt::format("{}{}={:+.3g}", out.empty() ? "" : ";", names[static_cast<std::size_t>(j)],
+                       parts(row, j));
+  return out;
 }
 
 void Detector::Update(const Matrix& /*batch*/) {

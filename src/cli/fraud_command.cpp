@@ -32,7 +32,10 @@ void SetupFraud(CLI::App& app, FraudCommandOptions& o) {
                    "CSV with the training columns, history included (velocity features count "
                    "the earlier rows of this file)")
       ->required();
-  score->add_option("--out", o.out_file, "CSV to write: row, then score and flag per model")
+  score
+      ->add_option("--out", o.out_file,
+                   "CSV to write: row, then per model the score, the flag and the three features "
+                   "that push the score up most")
       ->required();
 }
 

@@ -23,7 +23,8 @@ class AnomalyServable final : public Servable {
         limits_(limits),
         model_(anomaly::AnomalyModel::Load(dir)),
         manifest_(nlohmann::json::parse(ReadFile(dir + "/model.json"))),
-        version_(ModelContentVersion(dir)) {}
+        version_(ModelContentVersion(dir)),
+        metrics_(FitMetrics(dir, {"detectors", "models"})) {}
 
   const std::string& Name() const override { return name_; }
   const char* Kind() const override { return "anomaly"; }
@@ -45,6 +46,7 @@ class AnomalyServable final : public Servable {
               {"top_features", fmt::format("optional, 0 to {} (default 3)", kMaxTopFeatures)}}},
             {"finml_version", ManifestBuild(manifest_).first},
             {"git_commit", ManifestBuild(manifest_).second},
+            {"metrics", metrics_},
             {"drift_reference", false}};
   }
 
@@ -54,7 +56,8 @@ class AnomalyServable final : public Servable {
     if (!request.contains("records"))
       throw InvalidRequest("", "missing 'records' (a list of objects of features)");
     const auto& list = RequireArray(request.at("records"), "records");
-    if (list.empty() || list.size() > limits_.max_batch)
+    if (list.empty()) throw InvalidValue("records", "is empty: send 1 or more");
+    if (list.size() > limits_.max_batch)
       throw RequestError(
           413, "batch_too_large",
           fmt::format("records: {} records; send 1 to {}", list.size(), limits_.max_batch),
@@ -93,14 +96,9 @@ class AnomalyServable final : public Servable {
         if (top > 0) {
           nlohmann::json drivers = nlohmann::json::array();
           const auto& parts = scores.parts[d];
-          std::vector<Eigen::Index> order(features.size());
-          for (std::size_t j = 0; j < order.size(); ++j) order[j] = static_cast<Eigen::Index>(j);
-          std::stable_sort(order.begin(), order.end(), [&](Eigen::Index a, Eigen::Index b) {
-            return parts(r, a) > parts(r, b);
-          });
-          for (std::size_t k = 0; k < top && k < order.size(); ++k)
-            drivers.push_back({{"feature", features[static_cast<std::size_t>(order[k])]},
-                               {"contribution", parts(r, order[k])}});
+          for (const Eigen::Index j : anomaly::StrongestParts(parts, r, top))
+            drivers.push_back({{"feature", features[static_cast<std::size_t>(j)]},
+                               {"contribution", parts(r, j)}});
           one["top_features"] = drivers;
         }
         answer[names[d]] = one;
@@ -118,6 +116,7 @@ class AnomalyServable final : public Servable {
   anomaly::AnomalyModel model_;  // scoring is const and shares nothing between requests
   nlohmann::json manifest_;
   std::string version_;
+  nlohmann::json metrics_;
   nlohmann::json empty_ = nlohmann::json::object();
 };
 

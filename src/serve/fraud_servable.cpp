@@ -22,7 +22,8 @@ class FraudServable final : public Servable {
       : name_(std::move(name)),
         limits_(limits),
         manifest_(nlohmann::json::parse(ReadFile(dir + "/model.json"))),
-        version_(ModelContentVersion(dir)) {
+        version_(ModelContentVersion(dir)),
+        metrics_(FitMetrics(dir, {"detectors", "models"})) {
     // One XGBoost booster per concurrent request.
     std::vector<std::unique_ptr<anomaly::FraudScorer>> copies;
     for (std::size_t k = 0; k < std::max<std::size_t>(limits.replicas, 1); ++k)
@@ -52,10 +53,11 @@ class FraudServable final : public Servable {
                            "the history the velocity features count",
                            limits_.max_batch)},
               {"top_features",
-               "optional, 1 (default: the three features that push each score "
-               "up most) or 0"}}},
+               "optional: 0 leaves out the three features that push each score up most "
+               "(default 1: include them)"}}},
             {"finml_version", ManifestBuild(manifest_).first},
             {"git_commit", ManifestBuild(manifest_).second},
+            {"metrics", metrics_},
             {"drift_reference", false}};
   }
 
@@ -67,7 +69,8 @@ class FraudServable final : public Servable {
     if (!request.contains("transactions"))
       throw InvalidRequest("", "missing 'transactions' (a list of objects)");
     const auto& list = RequireArray(request.at("transactions"), "transactions");
-    if (list.empty() || list.size() > limits_.max_batch)
+    if (list.empty()) throw InvalidValue("transactions", "is empty: send 1 or more");
+    if (list.size() > limits_.max_batch)
       throw RequestError(413, "batch_too_large",
                          fmt::format("transactions: {} transactions; send 1 to {}", list.size(),
                                      limits_.max_batch),
@@ -126,6 +129,7 @@ class FraudServable final : public Servable {
   ServeLimits limits_;
   nlohmann::json manifest_;
   std::string version_;
+  nlohmann::json metrics_;
   std::vector<std::string> numeric_;
   std::unique_ptr<ReplicaPool<anomaly::FraudScorer>> pool_;
   nlohmann::json empty_ = nlohmann::json::object();

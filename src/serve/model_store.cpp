@@ -59,6 +59,17 @@ std::shared_ptr<const Servable> LoadServable(const std::string& dir, const std::
                   path, format));
 }
 
+nlohmann::json FitMetrics(const std::string& dir, const std::vector<std::string>& keys) {
+  try {
+    const auto m = nlohmann::json::parse(ReadFile(dir + "/metrics.json"));
+    for (const auto& key : keys)
+      if (m.contains(key)) return m.at(key);
+  } catch (const std::exception&) {
+    // A model without readable metrics still serves.
+  }
+  return nlohmann::json::object();
+}
+
 std::string DirectoryFingerprint(const std::string& dir) {
   std::vector<std::string> entries;
   std::error_code ec;

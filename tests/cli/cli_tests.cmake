@@ -117,7 +117,7 @@ set_tests_properties(cli.backtest_trades_header PROPERTIES DEPENDS cli.backtest_
 finml_cli_test(risk_garch_dem2gbp 0 "garch-normal: mu -0\\.00619041 .* omega 0\\.0107614 .* alpha 0\\.153134 .* beta 0\\.805974" --
                $<TARGET_FILE:finml> risk garch --returns data/dem2gbp.csv --out ${FINML_CLI_OUT}/garch --overwrite)
 finml_cli_test(risk_garch_loglik 0 "loglik -1106\\.6078" --
-               $<TARGET_FILE:finml> risk garch --returns data/dem2gbp.csv --out ${FINML_CLI_OUT}/garch --overwrite)
+               $<TARGET_FILE:finml> risk garch --returns data/dem2gbp.csv --out ${FINML_CLI_OUT}/garch_loglik --overwrite)
 finml_cli_test(risk_var_djia 0 "historical +0\\.99 +next VaR [0-9.]+% +exceptions" --
                $<TARGET_FILE:finml> risk var --prices data/aer_djia8012.csv --method historical,ewma
                --level 0.99 --out ${FINML_CLI_OUT}/var --overwrite)
@@ -550,6 +550,9 @@ finml_cli_test(fraud_label_leak 2 "column 'pattern' separates the training fraud
 finml_cli_test(fraud_bad_window 2 "--windows '1x': not a window" --
                $<TARGET_FILE:finml> fraud train --data data/transactions_synthetic.csv --label is_fraud
                --time time --windows 1h,1x --out ${FINML_CLI_OUT}/never)
+finml_cli_test(fraud_same_window_twice 2 "--windows: '1h' and '60m' are the same window" --
+               $<TARGET_FILE:finml> fraud train --data data/transactions_synthetic.csv --label is_fraud
+               --time time --entity card --windows 1h,60m --out ${FINML_CLI_OUT}/never)
 finml_cli_test(fraud_score_not_a_model 2 "no model.json there .fix: a directory from finml fraud train" --
                $<TARGET_FILE:finml> fraud score --model tests/cli/fixtures --input data/transactions_synthetic.csv
                --out ${FINML_CLI_OUT}/never.csv)

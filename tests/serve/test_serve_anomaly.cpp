@@ -10,6 +10,7 @@
 #include "finml/anomaly/transactions.hpp"
 #include "finml/core/files.hpp"
 #include "finml/core/provenance.hpp"
+#include "finml/data/timestamp.hpp"
 #include "finml/serve/servable.hpp"
 #include "serve/request_error.hpp"
 #include "test_util.hpp"
@@ -134,6 +135,17 @@ TEST(ServeFraud, AnswersWhatFraudScoreWrites) {
     EXPECT_EQ(answer["predictions"][r]["gbdt"]["fraud"].get<bool>(), scores[r + 1][2] == "1");
     EXPECT_EQ(answer["predictions"][r]["gbdt"]["top_features"], scores[r + 1][3]);
   }
+  // Times as seconds since 1970, numbers or text, give the same answers.
+  auto epoch = transactions;
+  for (std::size_t r = 0; r < epoch.size(); ++r) {
+    const auto t = *data::ParseTimestamp(epoch[r]["time"].get<std::string>());
+    epoch[r]["time"] = r % 2 ? nlohmann::json(t) : nlohmann::json(std::to_string(t));
+  }
+  EXPECT_EQ(servable->Predict({{"transactions", epoch}}, observed)["predictions"],
+            answer["predictions"]);
+  EXPECT_TRUE(servable->Info()["metrics"].contains("gbdt"));
+  EXPECT_THROW((void)servable->Predict({{"transactions", nlohmann::json::array()}}, observed),
+               RequestError);
   auto bad = transactions;
   bad[3]["amount"] = "lots";
   EXPECT_THROW((void)servable->Predict({{"transactions", bad}}, observed), RequestError);

@@ -129,6 +129,16 @@ struct Standardizer {
 // detectors, and computable for one record alone (the avg_rank ensemble).
 [[nodiscard]] Eigen::VectorXd RankAmong(const Eigen::VectorXd& training,
                                         const Eigen::VectorXd& scores);
+// The lowest score level whose decisions (flag score >= level) cost least on labelled rows: each
+// flagged y = 0 costs `false_alarm`, each unflagged y = 1 its `miss[i]`. +inf: flag nothing.
+[[nodiscard]] double CheapestLevel(const std::vector<int>& y, const std::vector<double>& score,
+                                   double false_alarm, const std::vector<double>& miss);
+// The `count` columns of `parts`' row with the largest values, largest first (ties by column),
+// as "name=+1.23;name=+0.4" with `names` the columns' names.
+[[nodiscard]] std::vector<Eigen::Index> StrongestParts(const Matrix& parts, Eigen::Index row,
+                                                       std::size_t count);
+[[nodiscard]] std::string FormatParts(const Matrix& parts, Eigen::Index row,
+                                      const std::vector<std::string>& names, std::size_t count);
 // The share of anomalies (y = 1) among the n highest scores, n the number of anomalies.
 [[nodiscard]] double PrecisionAtN(const std::vector<int>& y, const std::vector<double>& score);
 

@@ -86,5 +86,9 @@ class ModelStore {
 // and contents, in name order), so a changed weights.pt or state.json is a new version even under
 // the same manifest.
 [[nodiscard]] std::string ModelContentVersion(const std::string& dir);
+// The first of `keys` in the metrics.json beside a model (its fit's validation figures), or an
+// empty object when there is none or it does not parse.
+[[nodiscard]] nlohmann::json FitMetrics(const std::string& dir,
+                                        const std::vector<std::string>& keys);
 
 }  // namespace finml::serve
