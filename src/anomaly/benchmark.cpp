@@ -77,6 +77,21 @@ std::vector<int> TableLabels(const credit::Table& t, const std::string& label) {
   return y;
 }
 
+std::vector<std::string> IdLikeColumns(const credit::Table& t,
+                                       const std::vector<std::string>& names) {
+  std::vector<std::string> found;
+  if (t.rows < 20) return found;
+  for (const auto& name : names) {
+    const credit::Column& c = t.Get(name);
+    if (c.kind != credit::ColumnKind::kNumeric) continue;
+    bool rising = true;
+    for (std::size_t r = 1; r < t.rows && rising; ++r)
+      rising = c.numbers[r] > c.numbers[r - 1];  // false at NaN too
+    if (rising) found.push_back(name);
+  }
+  return found;
+}
+
 LabelledData LoadLabelled(const std::string& path, const std::string& label) {
   const credit::Table t = credit::LoadTable(path);
   LabelledData d;

@@ -283,6 +283,12 @@ std::vector<std::string> RunFraudTrain(const FraudSettings& settings, const std:
                   s.data, part.name, part.end - part.begin, f);
   }
   RefuseLeaks(s, raw, y, train_n, s.categorical);
+  std::vector<std::string> warnings;
+  for (const auto& column : IdLikeColumns(table, s.numeric))
+    warnings.push_back(fmt::format(
+        "column '{}' rises with every row, like an id or a time; it is a feature (fix: --exclude "
+        "{} if it is an id)",
+        column, column));
 
   Eigen::MatrixXd rates(static_cast<Eigen::Index>(n),
                         static_cast<Eigen::Index>(s.categorical.size()));
@@ -353,6 +359,7 @@ std::vector<std::string> RunFraudTrain(const FraudSettings& settings, const std:
       {"features", pipe.names},
       {"settings", FraudSettings::Schema().ToJson(s)},
       {"provenance", provenance.ToJson()}};
+  if (!warnings.empty()) metrics["warnings"] = warnings;
   std::vector<std::string> lines;
   lines.push_back(fmt::format("{:<9} {:>8} {:>8} {:>8} {:>9} {:>9} {:>9} {:>11}", "model",
                               "ROC AUC", "PR AUC", "prec@k", "rec@fpr", "precision", "recall",
@@ -469,6 +476,7 @@ std::vector<std::string> RunFraudTrain(const FraudSettings& settings, const std:
       train_n, data::FormatTimestamp(raw.time[train_n - 1], true), valid_n, test_n,
       data::FormatTimestamp(raw.time[train_n + valid_n], true), "have a", Pct(base_rate), s.fp_cost,
       s.fn_cost, s.amount.empty() ? "" : " plus its amount"));
+  for (const auto& w : warnings) page.Warning(w);
   page.Table(
       {"model", "ROC AUC", "PR AUC", "PR AUC (validation)", fmt::format("precision @ {}", s.top_k),
        fmt::format("recall @ {} FPR", Pct(s.max_fpr)), "precision", "recall", "cost",
@@ -509,6 +517,7 @@ std::vector<std::string> RunFraudTrain(const FraudSettings& settings, const std:
   lines.insert(lines.begin(),
                fmt::format("test rows: {} transactions, {} frauds ({}); metrics below are on them",
                            test_n, frauds(train_n + valid_n, n), Pct(base_rate)));
+  for (const auto& w : warnings) lines.insert(lines.begin(), "warning: " + w);
   return lines;
 }
 

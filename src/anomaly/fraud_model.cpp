@@ -8,6 +8,7 @@
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
 #include "finml/core/json_reader.hpp"
+#include "finml/core/strings.hpp"
 
 namespace finml::anomaly {
 namespace {
@@ -194,11 +195,20 @@ std::size_t RunFraudScore(const std::string& model_dir, const std::string& input
   const credit::Table table = credit::LoadTable(input, scorer.Settings().categorical);
   const FraudScorer::Scores scores = scorer.Score(table, true);
   const auto names = scorer.ModelNames();
+  // The time and the entity beside the row number, to join the scores back.
+  const FraudSettings& s = scorer.Settings();
+  std::vector<const credit::Column*> keys = {&table.Get(s.time)};
+  if (!s.entity.empty()) keys.push_back(&table.Get(s.entity));
   std::string csv = "row";
+  for (const auto* k : keys) csv += "," + CsvField(k->name);
   for (const auto& name : names) csv += fmt::format(",{0}_score,{0}_flag,{0}_top_features", name);
   csv += "\n";
   for (std::size_t r = 0; r < table.rows; ++r) {
     csv += std::to_string(r + 1);
+    for (const auto* k : keys)
+      csv += "," + CsvField(k->kind == credit::ColumnKind::kCategorical
+                                ? k->labels[r]
+                                : fmt::format("{:.17g}", k->numbers[r]));
     for (std::size_t k = 0; k < names.size(); ++k)
       csv += fmt::format(",{:.8g},{},{}", scores.score[k][r], scores.flag[k][r], scores.top[k][r]);
     csv += "\n";

@@ -122,6 +122,13 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
         features.push_back(c.name);
   FINML_REQUIRE(!features.empty(), "{}: no numeric feature column", s.data);
   const Matrix x = TableFeatures(table, features);
+  std::vector<std::string> warnings;
+  for (const auto& column : IdLikeColumns(table, features))
+    warnings.push_back(fmt::format(
+        "column '{}' rises with every row, like an id or a time; it is a feature, so every later "
+        "record lies outside the training range (fix: --features without it, or --time {} for "
+        "a time)",
+        column, column));
   std::vector<int> y;
   if (!s.label.empty()) y = TableLabels(table, s.label);
   std::vector<std::int64_t> time;
@@ -162,7 +169,9 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
                               {"validation_rows", n - train_n}}},
                             {"settings", FitSettings::Schema().ToJson(s)},
                             {"provenance", provenance.ToJson()}};
+  if (!warnings.empty()) metrics["warnings"] = warnings;
   std::vector<std::string> lines;
+  for (const auto& w : warnings) lines.push_back("warning: " + w);
   lines.push_back(fmt::format("{:<10} {:>10} {:>8} {:>8} {:>9} {:>9} {:>7} {:>8}", "detector",
                               "threshold", "ROC AUC", "PR AUC", "precision", "recall", "prec@k",
                               "flagged"));
@@ -240,6 +249,7 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
                       : fmt::format("Fitted on the first {} rows; {}. No labelled validation rows "
                                     "with both classes, so no accuracy is measured.",
                                     train_n, rule_text));
+  for (const auto& w : warnings) page.Warning(w);
   page.Table({"detector", "threshold", "ROC AUC", "PR AUC", "precision", "recall", "precision @ k",
               "flagged"},
              rows);

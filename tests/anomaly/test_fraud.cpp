@@ -199,7 +199,7 @@ TEST(FraudTrain, LearnsThePatternsAndTheTestRowsChangeNothingFitted) {
   ASSERT_EQ(all.size(), lines.size());
   ASSERT_EQ(half.size(), lines.size() / 2);
   EXPECT_EQ(all[0],
-            "row,gbdt_score,gbdt_flag,gbdt_top_features,logistic_score,logistic_flag,"
+            "row,time,card,gbdt_score,gbdt_flag,gbdt_top_features,logistic_score,logistic_flag,"
             "logistic_top_features,iforest_score,iforest_flag,iforest_top_features,combined_score,"
             "combined_flag,combined_top_features");
   // The card-testing bursts' later rows are explained by the card's recent count.

@@ -550,6 +550,13 @@ finml_cli_test(fraud_label_leak 2 "column 'pattern' separates the training fraud
 finml_cli_test(fraud_bad_window 2 "--windows '1x': not a window" --
                $<TARGET_FILE:finml> fraud train --data data/transactions_synthetic.csv --label is_fraud
                --time time --windows 1h,1x --out ${FINML_CLI_OUT}/never)
+finml_cli_test(fraud_warns_of_an_id 0 "warning: column 'transaction_id' rises with every row, like an id or a time.*fix: --exclude transaction_id" --
+               $<TARGET_FILE:finml> fraud train --data data/transactions_synthetic.csv --label is_fraud
+               --time time --entity card --amount amount --pattern pattern --models logistic
+               --out ${FINML_CLI_OUT}/fraud_with_id --overwrite)
+finml_cli_test(fraud_score_keys 0 "^row,time,card,gbdt_score,gbdt_flag,gbdt_top_features" --
+               head -n 1 ${FINML_CLI_OUT}/fraud_scores.csv)
+set_tests_properties(cli.fraud_score_keys PROPERTIES DEPENDS cli.fraud_score)
 finml_cli_test(fraud_same_window_twice 2 "--windows: '1h' and '60m' are the same window" --
                $<TARGET_FILE:finml> fraud train --data data/transactions_synthetic.csv --label is_fraud
                --time time --entity card --windows 1h,60m --out ${FINML_CLI_OUT}/never)

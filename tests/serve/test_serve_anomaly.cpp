@@ -131,9 +131,10 @@ TEST(ServeFraud, AnswersWhatFraudScoreWrites) {
   ASSERT_EQ(answer["predictions"].size(), 40U);
   for (std::size_t r = 0; r < 40; ++r) {
     EXPECT_NEAR(answer["predictions"][r]["gbdt"]["score"].get<double>(),
-                std::stod(scores[r + 1][1]), 1e-6 * (1 + std::stod(scores[r + 1][1])));
-    EXPECT_EQ(answer["predictions"][r]["gbdt"]["fraud"].get<bool>(), scores[r + 1][2] == "1");
-    EXPECT_EQ(answer["predictions"][r]["gbdt"]["top_features"], scores[r + 1][3]);
+                std::stod(scores[r + 1][3]), 1e-6 * (1 + std::stod(scores[r + 1][3])));
+    EXPECT_EQ(answer["predictions"][r]["gbdt"]["fraud"].get<bool>(), scores[r + 1][4] == "1");
+    EXPECT_EQ(answer["predictions"][r]["gbdt"]["top_features"], scores[r + 1][5]);
+    EXPECT_EQ(scores[r + 1][2], transactions[r]["card"]);
   }
   // Times as seconds since 1970, numbers or text, give the same answers.
   auto epoch = transactions;

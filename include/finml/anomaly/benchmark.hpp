@@ -30,6 +30,11 @@ struct LabelledData {
 [[nodiscard]] Matrix TableFeatures(const credit::Table& table,
                                    const std::vector<std::string>& names);
 [[nodiscard]] std::vector<int> TableLabels(const credit::Table& table, const std::string& label);
+// The numeric columns among `names` whose values rise with every row, as an id, a counter or a
+// time in seconds does: they tell a model where a record sits in the file, not what it is.
+// Callers warn; a real feature that happens to rise stays the user's call.
+[[nodiscard]] std::vector<std::string> IdLikeColumns(const credit::Table& table,
+                                                     const std::vector<std::string>& names);
 
 struct BenchmarkSettings {
   std::string data;
