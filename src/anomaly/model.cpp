@@ -176,7 +176,8 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
                               "threshold", "ROC AUC", "PR AUC", "precision", "recall", "prec@k",
                               "flagged"));
   std::vector<std::vector<std::string>> rows;
-  report::Figure distribution("Scores of the validation records", {"score"}, {"density"});
+  // One chart per detector: their scores live on scales orders of magnitude apart.
+  std::vector<report::Figure> distributions;
   for (const auto kind : s.detectors) {
     auto detector = MakeDetector(kind, s.detector);
     detector->Fit(train);
@@ -202,7 +203,7 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
       for (std::size_t i = 0; i < v.size(); ++i) flag[i] = v[i] > threshold ? 1 : 0;
     const auto flagged = std::count(flag.begin(), flag.end(), 1);
     m["flagged"] = flagged;
-    std::string roc = "–", pr = "–", precision = "–", recall = "–", at_k = "–";
+    std::string roc = "–", pr = "–", precision = "–", recall = "–", at_k = "–", cost = "–";
     if (judged) {
       double tp = 0, fp = 0, positives = 0;
       for (std::size_t i = 0; i < v.size(); ++i) {
@@ -220,6 +221,7 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
       precision = fmt::format("{:.4f}", m["precision"].get<double>());
       recall = fmt::format("{:.4f}", m["recall"].get<double>());
       at_k = fmt::format("{:.4f}", m["precision_at_k"].get<double>());
+      cost = fmt::format("{:g}", m["cost"].get<double>());
     }
     metrics["detectors"][name] = m;
     const std::string shown =
@@ -228,8 +230,21 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
             : (std::isinf(threshold) ? "none" : fmt::format("{:.4g}", threshold));
     lines.push_back(fmt::format("{:<10} {:>10} {:>8} {:>8} {:>9} {:>9} {:>7} {:>8}", name, shown,
                                 roc, pr, precision, recall, at_k, flagged));
-    rows.push_back({name, shown, roc, pr, precision, recall, at_k, std::to_string(flagged)});
-    if (!v.empty()) distribution.Histogram(name, v);
+    rows.push_back({name, shown, roc, pr, precision, recall, at_k, std::to_string(flagged), cost});
+    if (!v.empty()) {
+      report::Figure chart(name + ": scores of the validation records", {"score"}, {"density"});
+      if (judged) {
+        std::vector<double> normal, anomalous;
+        for (std::size_t i = 0; i < v.size(); ++i)
+          (held_y[i] == 1 ? anomalous : normal).push_back(v[i]);
+        chart.Histogram("normal", normal).Histogram("anomalies", anomalous);
+      } else {
+        chart.Histogram("all", v);
+      }
+      if (s.rule != DecisionRule::kTopK && std::isfinite(threshold))
+        chart.VerticalLine(threshold, "threshold");
+      distributions.push_back(std::move(chart));
+    }
   }
   const std::string rule_text =
       s.rule == DecisionRule::kContamination
@@ -250,10 +265,11 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
                                     "with both classes, so no accuracy is measured.",
                                     train_n, rule_text));
   for (const auto& w : warnings) page.Warning(w);
-  page.Table({"detector", "threshold", "ROC AUC", "PR AUC", "precision", "recall", "precision @ k",
-              "flagged"},
-             rows);
-  if (held.rows() > 0) page.Chart(distribution);
+  page.Table(
+      {"detector", "threshold", "ROC AUC", "PR AUC", "precision", "recall", "precision @ k",
+       "flagged", fmt::format("cost ({:g} a false alarm, {:g} a miss)", s.fp_cost, s.fn_cost)},
+      rows);
+  for (const auto& chart : distributions) page.Chart(chart);
   page.Provenance(provenance);
   EnsureDirectory(dir);
   WriteFileAtomic(dir + "/model.json", model.dump() + "\n");
