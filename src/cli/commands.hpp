@@ -148,6 +148,13 @@ void SetupFraud(CLI::App& app, FraudCommandOptions& options);
 int RunFraud(const FraudCommandOptions& options, const CLI::App& app,
              const std::string& command_line);
 
+struct LaunchCommandOptions {
+  CliFlags launch;
+};
+// The ranks' command is what follows --.
+void SetupLaunch(CLI::App& app, LaunchCommandOptions& options);
+int RunLaunch(const LaunchCommandOptions& options, const CLI::App& app);
+
 struct CreditCommandOptions {
   CliFlags train;  // every credit setting, --param key=value, --set
   std::string out;

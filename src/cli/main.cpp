@@ -61,6 +61,12 @@ int main(int argc, char** argv) {
       "anomaly",
       "anomaly detection: unsupervised detectors benchmarked, fitted with thresholds, scoring");
   finml::cli::SetupAnomaly(*anomaly_app, anomaly_options);
+  finml::cli::LaunchCommandOptions launch_options;
+  CLI::App* launch_app =
+      app.add_subcommand("launch",
+                         "start the ranks of a distributed job as torchrun does: finml launch "
+                         "--nproc 2 -- finml run exp.yaml");
+  finml::cli::SetupLaunch(*launch_app, launch_options);
   finml::cli::FraudCommandOptions fraud_options;
   CLI::App* fraud_app = app.add_subcommand(
       "fraud",
@@ -109,6 +115,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("fraud"))
       return finml::cli::RunFraud(fraud_options, *fraud_app, command_line);
     if (app.got_subcommand("serve")) return finml::cli::RunServe(serve_options);
+    if (app.got_subcommand("launch")) return finml::cli::RunLaunch(launch_options, *launch_app);
     if (app.got_subcommand("backtest"))
       return finml::cli::RunBacktest(backtest_options, *backtest_app, command_line);
   } catch (const finml::Error& e) {

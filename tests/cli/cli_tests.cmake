@@ -563,3 +563,24 @@ finml_cli_test(fraud_same_window_twice 2 "--windows: '1h' and '60m' are the same
 finml_cli_test(fraud_score_not_a_model 2 "no model.json there .fix: a directory from finml fraud train" --
                $<TARGET_FILE:finml> fraud score --model tests/cli/fixtures --input data/transactions_synthetic.csv
                --out ${FINML_CLI_OUT}/never.csv)
+
+# Launching ranks (issue 21): torchrun's environment, a failed rank stops the others. (No
+# semicolons in these commands: CMake would split the argument there.)
+finml_cli_test(launch_environment 0 "rank=1 world=2 local=1 of 2 master=127.0.0.1:29511" --
+               $<TARGET_FILE:finml> launch --nproc 2 --master 127.0.0.1:29511 --
+               bash -c "echo rank=$RANK world=$WORLD_SIZE local=$LOCAL_RANK of $LOCAL_WORLD_SIZE master=$MASTER_ADDR:$MASTER_PORT")
+finml_cli_test(launch_second_node 0 "rank=3 world=4 group=1" --
+               $<TARGET_FILE:finml> launch --nproc 2 --nnodes 2 --node-rank 1 --
+               bash -c "[ $LOCAL_RANK = 0 ] || echo rank=$RANK world=$WORLD_SIZE group=$GROUP_RANK")
+finml_cli_test(launch_failed_rank_stops_the_others 1 "rank 1 exited with code 3, the first to fail.*rank 0 was killed by signal 15" --
+               $<TARGET_FILE:finml> launch --nproc 2 --
+               bash -c "[ $RANK = 1 ] && exit 3 || exec sleep 60")
+finml_cli_test(launch_bad_master 2 "--master 'nohost': not ADDR:PORT" --
+               $<TARGET_FILE:finml> launch --nproc 2 --master nohost -- true)
+finml_cli_test(launch_node_rank_range 2 "node_rank.*must be below --nnodes" --
+               $<TARGET_FILE:finml> launch --nproc 2 --nnodes 2 --node-rank 2 -- true)
+finml_cli_test(launch_missing_command 2 "cannot run 'no-such-command-xyz'" --
+               $<TARGET_FILE:finml> launch --nproc 2 -- no-such-command-xyz)
+finml_cli_test(launch_kills_a_rank_that_ignores_term 1 "rank 1 exited with code 3, the first to fail.*rank 0 was killed by signal 9" --
+               $<TARGET_FILE:finml> launch --nproc 2 --grace 0.3 --
+               bash -c "[ $RANK = 1 ] && exit 3 || trap '' TERM && exec sleep 60")
