@@ -230,7 +230,9 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
             : (std::isinf(threshold) ? "none" : fmt::format("{:.4g}", threshold));
     lines.push_back(fmt::format("{:<10} {:>10} {:>8} {:>8} {:>9} {:>9} {:>7} {:>8}", name, shown,
                                 roc, pr, precision, recall, at_k, flagged));
-    rows.push_back({name, shown, roc, pr, precision, recall, at_k, std::to_string(flagged), cost});
+    rows.push_back({name, shown, roc, pr, precision, recall, at_k, std::to_string(flagged)});
+    // The costs mean something only where they chose the threshold.
+    if (s.rule == DecisionRule::kCost) rows.back().push_back(cost);
     if (!v.empty()) {
       report::Figure chart(name + ": scores of the validation records", {"score"}, {"density"});
       if (judged) {
@@ -256,7 +258,8 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
                 "alarm costs {:g}, a miss {:g}), so its precision and recall there "
                 "are optimistic",
                 s.fp_cost, s.fn_cost)
-          : fmt::format("the {} highest scores of each {} period are flagged", s.top_k, s.period);
+          : fmt::format("the {} highest score{} of each {} period {} flagged", s.top_k,
+                        s.top_k == 1 ? "" : "s", s.period, s.top_k == 1 ? "is" : "are");
   report::HtmlPage page("Anomaly detectors fitted on " + s.data);
   page.Verdict(judged ? fmt::format("Fitted on the first {} rows, judged on the last {} (never "
                                     "seen by any fit); {}.",
@@ -265,10 +268,11 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
                                     "with both classes, so no accuracy is measured.",
                                     train_n, rule_text));
   for (const auto& w : warnings) page.Warning(w);
-  page.Table(
-      {"detector", "threshold", "ROC AUC", "PR AUC", "precision", "recall", "precision @ k",
-       "flagged", fmt::format("cost ({:g} a false alarm, {:g} a miss)", s.fp_cost, s.fn_cost)},
-      rows);
+  std::vector<std::string> header = {"detector",  "threshold", "ROC AUC",       "PR AUC",
+                                     "precision", "recall",    "precision @ k", "flagged"};
+  if (s.rule == DecisionRule::kCost)
+    header.push_back(fmt::format("cost ({:g} a false alarm, {:g} a miss)", s.fp_cost, s.fn_cost));
+  page.Table(header, rows);
   for (const auto& chart : distributions) page.Chart(chart);
   page.Provenance(provenance);
   EnsureDirectory(dir);
