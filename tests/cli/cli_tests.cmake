@@ -565,7 +565,8 @@ finml_cli_test(fraud_score_not_a_model 2 "no model.json there .fix: a directory 
                --out ${FINML_CLI_OUT}/never.csv)
 
 # Launching ranks (issue 21): torchrun's environment, a failed rank stops the others. (No
-# semicolons in these commands: CMake would split the argument there.)
+# semicolons in these commands: CMake would split the argument there. Rank 1 waits a second
+# before failing so rank 0's shell has set its trap: CI lost that race once.)
 finml_cli_test(launch_environment 0 "rank=1 world=2 local=1 of 2 master=127.0.0.1:29511" --
                $<TARGET_FILE:finml> launch --nproc 2 --master 127.0.0.1:29511 --
                bash -c "echo rank=$RANK world=$WORLD_SIZE local=$LOCAL_RANK of $LOCAL_WORLD_SIZE master=$MASTER_ADDR:$MASTER_PORT")
@@ -583,4 +584,4 @@ finml_cli_test(launch_missing_command 2 "cannot run 'no-such-command-xyz'" --
                $<TARGET_FILE:finml> launch --nproc 2 -- no-such-command-xyz)
 finml_cli_test(launch_kills_a_rank_that_ignores_term 1 "rank 1 exited with code 3, the first to fail.*rank 0 was killed by signal 9" --
                $<TARGET_FILE:finml> launch --nproc 2 --grace 0.3 --
-               bash -c "[ $RANK = 1 ] && exit 3 || trap '' TERM && exec sleep 60")
+               bash -c "[ $RANK = 1 ] && sleep 1 && exit 3 || trap '' TERM && exec sleep 60")
