@@ -7,7 +7,7 @@ build_pkgs=(cmake make g++ ccache pkg-config libeigen3-dev libyaml-cpp-dev libcl
   nlohmann-json3-dev libfmt-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
   libtorch-dev libxgboost-dev libboost-dev libcpp-httplib-dev libssl-dev curl clang-format
   clang libclang-rt-dev libhowardhinnant-date-dev chromium
-  libalglib-dev libglpk-dev libsentencepiece-dev libfasttext-dev libnanoflann-dev)
+  libalglib-dev libglpk-dev libsentencepiece-dev libfasttext-dev libnanoflann-dev libgloo-dev)
 # Peers: used only to regenerate fixtures and by bench/, never by the product at run time.
 peer_pkgs=(r-base-core r-cran-ttr r-cran-fgarch r-cran-cvar python3-pandas python3-numpy python3-torch
   python3-statsmodels python3-cvxopt

@@ -23,6 +23,9 @@ struct RunCommandOptions {
   bool overwrite = false;
   bool print_config = false;
   CliFlags overrides;  // --set key=value over the experiment file
+  std::string checkpoint_dir;
+  std::int64_t checkpoint_every = 0;
+  bool resume = false;
 };
 void SetupRun(CLI::App& app, RunCommandOptions& options);
 int RunRun(const RunCommandOptions& options, const std::string& command_line);
@@ -154,6 +157,13 @@ struct LaunchCommandOptions {
 // The ranks' command is what follows --.
 void SetupLaunch(CLI::App& app, LaunchCommandOptions& options);
 int RunLaunch(const LaunchCommandOptions& options, const CLI::App& app);
+
+struct DistCommandOptions {
+  std::vector<double> bytes{8, 64e3, 1e6, 16e6};
+  int rounds = 20;
+};
+void SetupDist(CLI::App& app, DistCommandOptions& options);
+int RunDist(const DistCommandOptions& options);
 
 struct CreditCommandOptions {
   CliFlags train;  // every credit setting, --param key=value, --set

@@ -67,6 +67,10 @@ int main(int argc, char** argv) {
                          "start the ranks of a distributed job as torchrun does: finml launch "
                          "--nproc 2 -- finml run exp.yaml");
   finml::cli::SetupLaunch(*launch_app, launch_options);
+  finml::cli::DistCommandOptions dist_options;
+  CLI::App* dist_app = app.add_subcommand(
+      "dist", "distributed jobs: check that the ranks reach each other and time the all-reduce");
+  finml::cli::SetupDist(*dist_app, dist_options);
   finml::cli::FraudCommandOptions fraud_options;
   CLI::App* fraud_app = app.add_subcommand(
       "fraud",
@@ -116,6 +120,7 @@ int main(int argc, char** argv) {
       return finml::cli::RunFraud(fraud_options, *fraud_app, command_line);
     if (app.got_subcommand("serve")) return finml::cli::RunServe(serve_options);
     if (app.got_subcommand("launch")) return finml::cli::RunLaunch(launch_options, *launch_app);
+    if (app.got_subcommand("dist")) return finml::cli::RunDist(dist_options);
     if (app.got_subcommand("backtest"))
       return finml::cli::RunBacktest(backtest_options, *backtest_app, command_line);
   } catch (const finml::Error& e) {

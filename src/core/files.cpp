@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "finml/core/error.hpp"
+#include "finml/dist/world.hpp"
 
 namespace finml {
 namespace {
@@ -28,6 +29,15 @@ std::string NotRegular(const struct stat& st) {
 }  // namespace
 
 void WriteFileAtomic(const std::string& path, std::string_view contents) {
+  // Ranks other than 0 of a distributed job write only into their own discarded staging
+  // directory (OutputDirectory): a single output file is rank 0's.
+  if (!dist::WritesOutputs() &&
+      path.find(fmt::format("finml-discarded-{}", ::getpid())) == std::string::npos)
+    return;
+  WriteOwnFileAtomic(path, contents);
+}
+
+void WriteOwnFileAtomic(const std::string& path, std::string_view contents) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) == 0) {
     if (const std::string what = NotRegular(st); !what.empty())

@@ -11,6 +11,7 @@
 
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
+#include "finml/dist/world.hpp"
 
 namespace finml {
 namespace {
@@ -36,6 +37,17 @@ OutputDirectory::OutputDirectory(std::string final_path, bool overwrite)
   // A trailing slash would make the staging name and the rename target disagree.
   while (final_.size() > 1 && final_.back() == '/') final_.pop_back();
   if (final_.empty()) throw IoError("the output directory is empty (fix: give --out DIR)");
+  if (!dist::WritesOutputs()) {
+    // Another rank of a distributed job: it computes what rank 0 does and writes nothing where
+    // users look. Its files go to a private temporary directory, removed at the end.
+    discard_ = true;
+    staging_ = (fs::temp_directory_path() / fmt::format("finml-discarded-{}", ::getpid())).string();
+    std::error_code ec;
+    fs::remove_all(staging_, ec);
+    fs::create_directories(staging_, ec);
+    if (ec) throw IoError(fmt::format("{}: cannot create directory ({})", staging_, ec.message()));
+    return;
+  }
   struct stat st {};
   if (::lstat(final_.c_str(), &st) == 0) {
     if (S_ISLNK(st.st_mode))
@@ -79,6 +91,12 @@ OutputDirectory::~OutputDirectory() {
 
 void OutputDirectory::Commit() {
   if (committed_) return;
+  if (discard_) {
+    std::error_code ec;
+    fs::remove_all(staging_, ec);
+    committed_ = true;
+    return;
+  }
   WriteFileAtomic(staging_ + "/" + kOutputMarker,
                   "finml output directory: finml --overwrite may replace it whole\n");
   if (replace_existing_) {

@@ -201,6 +201,10 @@ const options::Schema<ExperimentConfig>& ExperimentConfig::Schema() {
         .Names(options::OneOf({"forecast"}, "task for this parser"));
     s.Add("name", &X::name, "the experiment's name");
     s.Add("seed", &X::seed, "seed of every random choice; recorded in run.json");
+    s.Add("parallel", &X::parallel,
+          "under finml launch: tasks (folds and models across ranks), data (each torch model "
+          "data-parallel) or auto (tasks when there are at least as many fits as ranks)")
+        .Names(options::OneOf({"auto", "tasks", "data"}, "parallel mode"));
     s.Add("data", &X::data, "the data: {path: CSV, ...}; data.path is required").Required();
     s.Add("features", &X::features, "the model inputs");
     s.Add("target", &X::target, "what is predicted");

@@ -9,6 +9,7 @@
 #include "finml/core/output_directory.hpp"
 #include "finml/core/strings.hpp"
 #include "finml/data/timestamp.hpp"
+#include "finml/dist/world.hpp"
 #include "finml/eval/drift.hpp"
 #include "finml/report/html_page.hpp"
 #include "finml/run/runner.hpp"
@@ -231,6 +232,8 @@ std::string RunExperiment(const ExperimentConfig& config, const RunOptions& opti
   OutputDirectory out(options.out_dir.empty() ? DefaultRunDirectory() : options.out_dir,
                       options.overwrite);
   RunRecord record = RunPipeline(config, options.progress);
+  // Under finml launch the other ranks have done their share of the fits: rank 0 writes.
+  if (!dist::WritesOutputs()) return out.path();
   TradePredictions(record);
   if (!options.command_line.empty()) record.provenance.command = options.command_line;
   const std::string& dir = out.staging();

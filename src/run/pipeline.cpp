@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -10,9 +11,11 @@
 #include "finml/core/modules.hpp"
 #include "finml/core/progress.hpp"
 #include "finml/core/sha256.hpp"
+#include "finml/dist/world.hpp"
 #include "finml/eval/drift.hpp"
 #include "finml/models/forecaster.hpp"
 #include "finml/run/runner.hpp"
+#include "finml/train/checkpoint.hpp"
 #include "finml/train/normalizer.hpp"
 #include "finml/train/split.hpp"
 
@@ -314,63 +317,131 @@ void LoadPretraining(RunRecord& record, Workspace& w) {
   }
 }
 
+// What one (fold, model) fit hands back, in a form that crosses between ranks.
+struct FitOutcome {
+  std::vector<double> validation, test;
+  double seconds = 0;
+  nlohmann::json description;
+
+  [[nodiscard]] std::string Pack() const {
+    std::vector<double> numbers{seconds, static_cast<double>(validation.size()),
+                                static_cast<double>(test.size())};
+    numbers.insert(numbers.end(), validation.begin(), validation.end());
+    numbers.insert(numbers.end(), test.begin(), test.end());
+    return dist::PackDoubles(numbers) + description.dump();
+  }
+  static FitOutcome Unpack(const std::string& bytes) {
+    FitOutcome o;
+    double head[3];
+    std::memcpy(head, bytes.data(), sizeof head);
+    const auto nv = static_cast<std::size_t>(head[1]), nt = static_cast<std::size_t>(head[2]);
+    const std::size_t numbers = (3 + nv + nt) * sizeof(double);
+    const std::vector<double> all = dist::UnpackDoubles(bytes.substr(0, numbers));
+    o.seconds = all[0];
+    o.validation.assign(all.begin() + 3, all.begin() + 3 + static_cast<std::ptrdiff_t>(nv));
+    o.test.assign(all.begin() + 3 + static_cast<std::ptrdiff_t>(nv), all.end());
+    o.description = nlohmann::json::parse(bytes.substr(numbers));
+    return o;
+  }
+};
+
+// Whether this run splits its fits across the ranks of a distributed job (else each torch model
+// trains data-parallel, and everything else runs the same on every rank).
+bool SplitsTasks(const ExperimentConfig& c, std::size_t tasks) {
+  const int ranks = dist::Comm().size();
+  if (ranks == 1) return false;
+  if (c.parallel == "tasks") return true;
+  if (c.parallel == "data") return false;
+  return tasks >= static_cast<std::size_t>(ranks);
+}
+
 // Fit and predict, fold by fold: the normaliser and every model see the fold's training samples
-// only, then predict everything the fold judges.
+// only, then predict everything the fold judges. Under finml launch the fits may run on different
+// ranks (SplitsTasks); each depends only on its fold and seed, so the result is the serial one.
 void FitAndPredict(RunRecord& record, Workspace& w, bool progress) {
   const auto& config = record.config;
   const std::size_t models = config.models.size();
+  const std::size_t folds = w.plans.size();
   record.models.resize(models);
   record.fitted.resize(models);
   w.val_pred.assign(models, {});
   w.test_pred.assign(models, {});
-  Progress bar("fitting", w.plans.size() * models, progress);
+  std::vector<train::Normalizer> normalizers;
+  for (std::size_t f = 0; f < folds; ++f) {
+    train::SampleSet tr = train::Subset(w.all, w.plans[f].train);
+    if (f + 1 == folds) record.feature_reference = FeatureReference(tr);
+    normalizers.emplace_back(config.features.normalizer);
+    normalizers.back().Fit(tr);
+    record.normalizers.push_back(normalizers.back().ToJson());
+  }
+  const bool split = SplitsTasks(config, folds * models);
+  Progress bar("fitting", folds * models, progress && dist::WritesOutputs());
   std::size_t step = 0;
-  for (std::size_t f = 0; f < w.plans.size(); ++f) {
+  auto fit = [&](std::size_t f, std::size_t m) {
     const Plan& plan = w.plans[f];
+    const train::Normalizer& normalizer = normalizers[f];
     train::SampleSet tr = train::Subset(w.all, plan.train);
     train::SampleSet va = train::Subset(w.all, plan.validation);
     train::SampleSet te = train::Subset(w.all, plan.test);
-    const bool last_fold = f + 1 == w.plans.size();
-    if (last_fold) record.feature_reference = FeatureReference(tr);
-    train::Normalizer normalizer(config.features.normalizer);
-    normalizer.Fit(tr);
     normalizer.Apply(tr);
     normalizer.Apply(va);
     normalizer.Apply(te);
-    record.normalizers.push_back(normalizer.ToJson());
-    for (std::size_t m = 0; m < models; ++m) {
-      const auto& entry = config.models[m];
-      bar.Update(step++, fmt::format("fold {}/{} model {}", f + 1, w.plans.size(), entry.name));
-      auto model = models::MakeForecaster(entry.type, entry.params);
-      auto start = std::chrono::steady_clock::now();
-      models::FitContext context{config.seed, progress, entry.name};
-      const std::size_t own = record.model_lookback[m];
-      std::optional<train::SampleSet> fold_pretrain;
-      if (w.pretrain[m]) {
-        fold_pretrain = *w.pretrain[m];
-        normalizer.Apply(*fold_pretrain);
-        fold_pretrain = train::TrimWindow(*fold_pretrain, own);
-        context.pretrain = &*fold_pretrain;
-      }
-      model->Fit(train::TrimWindow(tr, own), train::TrimWindow(va, own), context);
-      record.models[m].fit_seconds +=
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      auto pv = model->Predict(train::TrimWindow(va, own));
-      auto pt = model->Predict(train::TrimWindow(te, own));
-      w.val_pred[m].insert(w.val_pred[m].end(), pv.begin(), pv.end());
-      w.test_pred[m].insert(w.test_pred[m].end(), pt.begin(), pt.end());
-      record.models[m].name = entry.name;
-      record.models[m].type = entry.type;
-      record.models[m].description = model->Describe();
-      if (last_fold) {
-        auto& reference = record.models[m].reference_predictions;
-        reference = pv;
-        reference.insert(reference.end(), pt.begin(), pt.end());
-      }
-      record.fitted[m] = std::move(model);
+    const auto& entry = config.models[m];
+    bar.Update(step++, fmt::format("fold {}/{} model {}", f + 1, folds, entry.name));
+    auto model = models::MakeForecaster(entry.type, entry.params);
+    auto start = std::chrono::steady_clock::now();
+    const train::CheckpointScope checkpoints(fmt::format("fold {} {}", f + 1, entry.name));
+    models::FitContext context{config.seed, progress && dist::WritesOutputs(), entry.name};
+    const std::size_t own = record.model_lookback[m];
+    std::optional<train::SampleSet> fold_pretrain;
+    if (w.pretrain[m]) {
+      fold_pretrain = *w.pretrain[m];
+      normalizer.Apply(*fold_pretrain);
+      fold_pretrain = train::TrimWindow(*fold_pretrain, own);
+      context.pretrain = &*fold_pretrain;
+    }
+    model->Fit(train::TrimWindow(tr, own), train::TrimWindow(va, own), context);
+    FitOutcome outcome;
+    outcome.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    outcome.validation = model->Predict(train::TrimWindow(va, own));
+    outcome.test = model->Predict(train::TrimWindow(te, own));
+    outcome.description = model->Describe();
+    // The last fold's models are the run's saved models; rank 0 always fits them (below).
+    if (f + 1 == folds) record.fitted[m] = std::move(model);
+    return outcome;
+  };
+  std::vector<FitOutcome> outcomes(folds * models);
+  if (!split) {
+    for (std::size_t t = 0; t < outcomes.size(); ++t) outcomes[t] = fit(t / models, t % models);
+  } else {
+    const std::size_t last_fold_start = (folds - 1) * models;
+    const auto packed = dist::MapTasks(
+        outcomes.size(), [&](std::size_t t) { return fit(t / models, t % models).Pack(); },
+        [&](std::size_t t, int ranks) {
+          // Rank 0 keeps the fitted models it saves; the other fits go round the others first.
+          if (t >= last_fold_start) return 0;
+          return static_cast<int>((t + 1) % static_cast<std::size_t>(ranks));
+        });
+    for (std::size_t t = 0; t < outcomes.size(); ++t) outcomes[t] = FitOutcome::Unpack(packed[t]);
+  }
+  for (std::size_t t = 0; t < outcomes.size(); ++t) {
+    const std::size_t f = t / models, m = t % models;
+    const FitOutcome& o = outcomes[t];
+    record.models[m].fit_seconds += o.seconds;
+    w.val_pred[m].insert(w.val_pred[m].end(), o.validation.begin(), o.validation.end());
+    w.test_pred[m].insert(w.test_pred[m].end(), o.test.begin(), o.test.end());
+    record.models[m].name = config.models[m].name;
+    record.models[m].type = config.models[m].type;
+    record.models[m].description = o.description;
+    if (f + 1 == folds) {
+      auto& reference = record.models[m].reference_predictions;
+      reference = o.validation;
+      reference.insert(reference.end(), o.test.begin(), o.test.end());
     }
   }
-  bar.Finish(fmt::format("{} models x {} folds", models, w.plans.size()));
+  bar.Finish(fmt::format("{} models x {} folds{}", models, folds,
+                         split ? fmt::format(" on {} ranks", dist::Comm().size()) : ""));
 }
 
 // Evaluate: every model's metrics on the reported validation and test samples.

@@ -14,8 +14,11 @@ inline constexpr std::size_t kMaxInputBytes = std::size_t{4} << 30;
 inline constexpr std::size_t kMaxConfigBytes = std::size_t{8} << 20;
 
 // Refuses (IoError naming the path) a target that exists and is not a regular file: a device
-// node, a FIFO, a socket, a symlink or a directory is never replaced.
+// node, a FIFO, a socket, a symlink or a directory is never replaced. An output: ranks other than
+// 0 of a distributed job skip it (outside their discarded staging directory).
 void WriteFileAtomic(const std::string& path, std::string_view contents);
+// The same on every rank: for a rank's own working files (its checkpoints).
+void WriteOwnFileAtomic(const std::string& path, std::string_view contents);
 // Reads a regular file of at most `max_bytes`; anything else is an IoError saying what it is.
 [[nodiscard]] std::string ReadFile(const std::string& path, std::size_t max_bytes = kMaxInputBytes);
 void EnsureDirectory(const std::string& path);

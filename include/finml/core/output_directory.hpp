@@ -3,7 +3,8 @@
 // a forgotten Commit() removes the sibling, so a failed run leaves nothing a reader could take for
 // a result. A directory holds exactly one run: an existing non-empty one is refused unless the
 // caller asks to overwrite, and even then only a directory finml wrote (it carries the marker
-// file) is replaced, whole.
+// file) is replaced, whole. In a distributed job only rank 0 commits: the other ranks' results are
+// discarded (dist/world.hpp).
 #pragma once
 
 #include <string>
@@ -35,6 +36,7 @@ class OutputDirectory {
   std::string staging_;
   bool replace_existing_ = false;
   bool committed_ = false;
+  bool discard_ = false;  // a rank other than 0: never moved into place
 };
 
 }  // namespace finml

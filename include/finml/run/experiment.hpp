@@ -88,6 +88,10 @@ struct ExperimentConfig {
   std::string task = "forecast";
   std::string name = "quickstart";
   std::uint64_t seed = 42;
+  // Under finml launch: "tasks" splits the (fold, model) fits across ranks, "data" trains each
+  // torch model data-parallel on every rank, "auto" takes tasks when there are at least as many
+  // fits as ranks. Without launch it changes nothing.
+  std::string parallel = "auto";
   DataSection data;
   FeatureSection features;
   train::TargetSpec target;

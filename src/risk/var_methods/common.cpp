@@ -4,6 +4,7 @@
 #include <random>
 
 #include "finml/core/error.hpp"
+#include "finml/dist/world.hpp"
 #include "methods.hpp"
 
 namespace finml::risk::var_methods {
@@ -26,6 +27,48 @@ std::vector<double> SimulatePaths(const GarchFit& fit, double next_s2, std::size
       total[k] += r;
       s2 = StepGarchVariance(fit, s2, r);
     }
+  }
+  return total;
+}
+
+// Paths are drawn in blocks, block b from its own generator (block 0 from `seed` itself), so the
+// draws do not depend on how the blocks are split across the ranks of a distributed job, and a
+// simulation of one block (the default 10,000 paths) draws what it always did.
+constexpr std::size_t kPathsPerBlock = 10000;
+
+std::uint64_t BlockSeed(std::uint64_t seed, std::size_t block) {
+  if (block == 0) return seed;
+  std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(block);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+// `make_draw(rng)` gives a block's innovation source; under finml launch the blocks of a large
+// simulation run on all ranks (the result is the serial one, in block order).
+template <typename MakeDraw>
+std::vector<double> SimulateBlocks(const GarchFit& fit, double next_s2, std::size_t horizon,
+                                   std::size_t paths, std::uint64_t seed, MakeDraw make_draw) {
+  const std::size_t blocks = (paths + kPathsPerBlock - 1) / kPathsPerBlock;
+  auto block = [&](std::size_t b) {
+    std::mt19937_64 rng(BlockSeed(seed, b));
+    auto draw = make_draw(rng);
+    return SimulatePaths(fit, next_s2, horizon,
+                         std::min(kPathsPerBlock, paths - b * kPathsPerBlock), draw);
+  };
+  std::vector<double> total;
+  total.reserve(paths);
+  if (blocks <= 1 || dist::Comm().size() == 1) {
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const auto part = block(b);
+      total.insert(total.end(), part.begin(), part.end());
+    }
+    return total;
+  }
+  for (const auto& bytes :
+       dist::MapTasks(blocks, [&](std::size_t b) { return dist::PackDoubles(block(b)); })) {
+    const auto part = dist::UnpackDoubles(bytes);
+    total.insert(total.end(), part.begin(), part.end());
   }
   return total;
 }
@@ -93,13 +136,14 @@ void GarchFilter::Update(double r) { s2_ = StepGarchVariance(*fit_, s2_, r); }
 
 std::vector<double> GarchTOutcomes(const GarchFit& fit, double next_s2, std::size_t horizon,
                                    std::size_t paths, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> normal;
   const double nu = fit.Param("nu");
-  std::chi_squared_distribution<double> chi2(nu);
   const double scale = std::sqrt((nu - 2) / nu);
-  auto draw = [&] { return normal(rng) / std::sqrt(chi2(rng) / nu) * scale; };
-  return SimulatePaths(fit, next_s2, horizon, paths, draw);
+  return SimulateBlocks(fit, next_s2, horizon, paths, seed, [nu, scale](std::mt19937_64& rng) {
+    return [&rng, nu, scale, normal = std::normal_distribution<double>(),
+            chi2 = std::chi_squared_distribution<double>(nu)]() mutable {
+      return normal(rng) / std::sqrt(chi2(rng) / nu) * scale;
+    };
+  });
 }
 
 std::vector<double> FilteredOutcomes(const GarchFit& fit, double next_s2, std::size_t horizon,
@@ -111,10 +155,11 @@ std::vector<double> FilteredOutcomes(const GarchFit& fit, double next_s2, std::s
       r[i] = fit.params[0] + std::sqrt(next_s2) * fit.residuals[i];
     return r;
   }
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<std::size_t> pick(0, fit.residuals.size() - 1);
-  auto draw = [&] { return fit.residuals[pick(rng)]; };
-  return SimulatePaths(fit, next_s2, horizon, paths, draw);
+  return SimulateBlocks(fit, next_s2, horizon, paths, seed, [&fit](std::mt19937_64& rng) {
+    return [&rng, &fit,
+            pick = std::uniform_int_distribution<std::size_t>(
+                0, fit.residuals.size() - 1)]() mutable { return fit.residuals[pick(rng)]; };
+  });
 }
 
 }  // namespace finml::risk::var_methods

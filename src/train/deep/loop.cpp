@@ -1,11 +1,19 @@
 #include "train/deep/loop.hpp"
 
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <limits>
 #include <numbers>
 #include <numeric>
+#include <sstream>
 
+#include "dist/deep/gloo.hpp"
+#include "finml/core/error.hpp"
+#include "finml/core/files.hpp"
 #include "finml/core/progress.hpp"
+#include "finml/dist/world.hpp"
+#include "finml/train/checkpoint.hpp"
 
 namespace finml::train::deep {
 namespace {
@@ -35,6 +43,118 @@ void Restore(torch::nn::Module& module, const std::vector<torch::Tensor>& state)
   for (auto& b : module.buffers()) b.copy_(state[k++]);
 }
 
+// Everything a training needs to continue exactly where it stopped.
+struct LoopState {
+  std::int64_t epoch = 0;  // epochs done
+  bool finished = false;
+  double best = std::numeric_limits<double>::infinity();
+  std::int64_t stale = 0;
+  std::vector<torch::Tensor> best_state;
+  // Each epoch shuffles the previous epoch's order, so the order is state too.
+  std::vector<std::int64_t> order;
+};
+
+torch::Tensor BytesTensor(const std::string& bytes) {
+  torch::Tensor t = torch::empty({static_cast<std::int64_t>(bytes.size())}, torch::kUInt8);
+  std::memcpy(t.data_ptr(), bytes.data(), bytes.size());
+  return t;
+}
+
+std::string TensorBytes(const torch::Tensor& t) {
+  const torch::Tensor c = t.contiguous();
+  return {static_cast<const char*>(c.data_ptr()), static_cast<std::size_t>(c.numel())};
+}
+
+// Written aside and renamed, by the rank that writes outputs, or by the rank that trains this
+// model alone (a task of a task-parallel map).
+void SaveCheckpoint(const std::string& path, torch::nn::Module& module,
+                    torch::optim::Optimizer& optimizer, const std::mt19937_64& rng,
+                    const LoopResult& result, const LoopState& state) {
+  if (path.empty() || !(dist::WritesOutputs() || dist::RunsAlone())) return;
+  torch::serialize::OutputArchive archive;
+  archive.write("epoch", torch::tensor(state.epoch));
+  archive.write("finished", torch::tensor(static_cast<std::int64_t>(state.finished)));
+  archive.write("best", torch::tensor(state.best, torch::kFloat64));
+  archive.write("stale", torch::tensor(state.stale));
+  archive.write("best_epoch", torch::tensor(result.best_epoch));
+  std::vector<double> losses;
+  for (const auto& e : result.history) {
+    losses.push_back(e.train);
+    losses.push_back(e.validation);
+  }
+  archive.write("history", torch::tensor(losses, torch::kFloat64));
+  std::ostringstream generator;
+  generator << rng;
+  archive.write("rng", BytesTensor(generator.str()));
+  archive.write("order", torch::tensor(state.order, torch::kLong));
+  std::int64_t k = 0;
+  for (const auto& t : Snapshot(module)) archive.write(fmt::format("state{}", k++), t);
+  archive.write("best_count", torch::tensor(static_cast<std::int64_t>(state.best_state.size())));
+  k = 0;
+  for (const auto& t : state.best_state) archive.write(fmt::format("best{}", k++), t);
+  torch::serialize::OutputArchive moments;
+  optimizer.save(moments);
+  archive.write("optimizer", moments);
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  WriteOwnFileAtomic(path, bytes.str());
+}
+
+// False when there is no checkpoint to resume from.
+bool LoadCheckpoint(const std::string& path, torch::nn::Module& module,
+                    torch::optim::Optimizer& optimizer, std::mt19937_64& rng, LoopResult& result,
+                    LoopState& state) {
+  if (path.empty() || !CurrentCheckpointPlan().resume || !std::filesystem::exists(path))
+    return false;
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(path);
+    auto read = [&](const std::string& key) {
+      torch::Tensor t;
+      archive.read(key, t);
+      return t;
+    };
+    state.epoch = read("epoch").item<std::int64_t>();
+    state.finished = read("finished").item<std::int64_t>() != 0;
+    state.best = read("best").item<double>();
+    state.stale = read("stale").item<std::int64_t>();
+    result.best_epoch = read("best_epoch").item<std::int64_t>();
+    const torch::Tensor losses = read("history");
+    result.history.clear();
+    for (std::int64_t i = 0; i + 1 < losses.numel(); i += 2)
+      result.history.push_back({losses[i].item<double>(), losses[i + 1].item<double>()});
+    std::istringstream generator(TensorBytes(read("rng")));
+    generator >> rng;
+    const torch::Tensor order = read("order").contiguous();
+    if (order.numel() != static_cast<std::int64_t>(state.order.size()))
+      throw InvalidInput(fmt::format("it was written for {} training rows, not {}", order.numel(),
+                                     state.order.size()));
+    std::memcpy(state.order.data(), order.data_ptr<std::int64_t>(),
+                state.order.size() * sizeof(std::int64_t));
+    std::vector<torch::Tensor> saved;
+    const std::size_t expected = module.parameters().size() + module.buffers().size();
+    for (std::size_t k = 0; k < expected; ++k) saved.push_back(read(fmt::format("state{}", k)));
+    const auto current = Snapshot(module);
+    for (std::size_t k = 0; k < expected; ++k)
+      if (!saved[k].sizes().equals(current[k].sizes()))
+        throw InvalidInput("its tensor shapes differ from this model's");
+    Restore(module, saved);
+    state.best_state.clear();
+    const auto best_count = read("best_count").item<std::int64_t>();
+    for (std::int64_t k = 0; k < best_count; ++k)
+      state.best_state.push_back(read(fmt::format("best{}", k)));
+    torch::serialize::InputArchive moments;
+    archive.read("optimizer", moments);
+    optimizer.load(moments);
+  } catch (const std::exception& e) {
+    throw IoError(
+        fmt::format("{}: cannot resume from this checkpoint: {} (fix: delete it to "
+                    "train this model afresh, or run without --resume)",
+                    path, std::string(e.what()).substr(0, std::string(e.what()).find('\n'))));
+  }
+  return true;
+}
+
 }  // namespace
 
 std::unique_ptr<torch::optim::Optimizer> MakeOptimizer(std::vector<torch::Tensor> parameters,
@@ -54,13 +174,19 @@ LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLo
   std::unique_ptr<torch::optim::Optimizer> own;
   if (!given) own = MakeOptimizer(module.parameters(), o);
   torch::optim::Optimizer* optimizer = given ? given : own.get();
-  std::vector<std::int64_t> order(static_cast<std::size_t>(rows));
-  std::iota(order.begin(), order.end(), 0);
-  double best = std::numeric_limits<double>::infinity();
-  std::vector<torch::Tensor> best_state;
-  std::int64_t stale = 0;
-  Progress bar(o.label, static_cast<std::size_t>(o.epochs), o.progress);
-  for (std::int64_t epoch = 1; epoch <= o.epochs; ++epoch) {
+  // Under finml launch, every rank trains the same model on its shard of each minibatch.
+  const auto parallel = dist::deep::DataParallel::ForThisProcess();
+  if (parallel) parallel->BroadcastState(module);
+  const std::string checkpoint = NextCheckpointFile(o.label);
+  const std::int64_t every = CurrentCheckpointPlan().every;
+  LoopState state;
+  state.order.resize(static_cast<std::size_t>(rows));
+  std::iota(state.order.begin(), state.order.end(), 0);
+  const bool resumed = LoadCheckpoint(checkpoint, module, *optimizer, rng, result, state);
+  std::vector<std::int64_t>& order = state.order;
+  Progress bar(o.label, static_cast<std::size_t>(o.epochs),
+               o.progress && (!parallel || parallel->rank() == 0));
+  for (std::int64_t epoch = state.epoch + 1; epoch <= o.epochs && !state.finished; ++epoch) {
     const double lr = ScheduledRate(o, epoch);
     for (auto& group : optimizer->param_groups()) group.options().set_lr(lr);
     module.train();
@@ -71,44 +197,71 @@ LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLo
     for (std::int64_t b = 0; b < rows; b += o.batch) {
       const torch::Tensor idx = perm.slice(0, b, std::min(rows, b + o.batch));
       optimizer->zero_grad();
-      torch::Tensor loss = batch_loss(idx);
-      if (!loss.defined()) continue;
-      loss.backward();
+      if (!parallel) {
+        torch::Tensor loss = batch_loss(idx);
+        if (!loss.defined()) continue;
+        loss.backward();
+        total += loss.item<double>() * static_cast<double>(idx.size(0));
+        counted += idx.size(0);
+      } else {
+        const torch::Tensor shard = parallel->Shard(idx);
+        torch::Tensor loss = shard.size(0) > 0 ? batch_loss(shard) : torch::Tensor();
+        double mean = 0;
+        std::int64_t learnt = 0;
+        if (loss.defined()) {
+          loss.backward();
+          mean = loss.item<double>();
+          learnt = shard.size(0);
+        }
+        const auto totals = parallel->AverageGradients(module, mean, learnt);
+        if (totals.rows == 0) continue;
+        total += totals.loss_sum;
+        counted += totals.rows;
+      }
       if (o.clip > 0) torch::nn::utils::clip_grad_norm_(module.parameters(), o.clip);
       optimizer->step();
-      total += loss.item<double>() * static_cast<double>(idx.size(0));
-      counted += idx.size(0);
     }
     EpochLosses losses;
     losses.train = counted > 0 ? total / static_cast<double>(counted) : std::nan("");
     losses.validation = std::nan("");
     if (validate) {
+      // Every rank validates on all the rows: the weights are the same, so is the decision.
       module.eval();
       torch::NoGradGuard no_grad;
       losses.validation = validate();
     }
     result.history.push_back(losses);
+    state.epoch = epoch;
     bar.Update(
         static_cast<std::size_t>(epoch),
         fmt::format("epoch {} loss {:.4f} val {:.4f}", epoch, losses.train, losses.validation));
-    if (!validate) continue;
-    if (losses.validation < best - o.min_delta) {
-      best = losses.validation;
-      result.best_epoch = epoch;
-      best_state = Snapshot(module);
-      stale = 0;
-    } else if (++stale >= o.patience) {
-      break;
+    if (validate) {
+      if (losses.validation < state.best - o.min_delta) {
+        state.best = losses.validation;
+        result.best_epoch = epoch;
+        state.best_state = Snapshot(module);
+        state.stale = 0;
+      } else if (++state.stale >= o.patience) {
+        state.finished = true;
+      }
     }
+    if (every > 0 && epoch % every == 0 && !state.finished && epoch < o.epochs)
+      SaveCheckpoint(checkpoint, module, *optimizer, rng, result, state);
   }
-  if (validate && !best_state.empty()) {
-    Restore(module, best_state);
-    result.best_validation = best;
+  if (!resumed || !state.finished) {
+    state.finished = true;
+    // The finished state holds the last epoch's weights (the best are restored below), so a
+    // resumed run restores exactly what this one ends with.
+    SaveCheckpoint(checkpoint, module, *optimizer, rng, result, state);
+  }
+  if (validate && !state.best_state.empty()) {
+    Restore(module, state.best_state);
+    result.best_validation = state.best;
   }
   if (!validate) result.best_epoch = static_cast<std::int64_t>(result.history.size());
   module.eval();
   bar.Finish(fmt::format("{} epochs, best {} (val loss {:.4f})", result.history.size(),
-                         result.best_epoch, best));
+                         result.best_epoch, state.best));
   return result;
 }
 

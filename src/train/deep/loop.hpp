@@ -5,6 +5,12 @@
 //
 // The caller owns the data and the loss: the loop hands it the rows of each minibatch. A private
 // header of the torch module, shared by its areas.
+//
+// Under `finml launch` the loop is data-parallel: rank 0's weights go to every rank, each rank
+// computes the loss on its slice of every minibatch, and the gradients are averaged over all the
+// minibatch's rows before the step, so every rank takes the step one process would take on the
+// whole minibatch (equal up to the order of float sums) when the loss is a mean over rows. With a
+// checkpoint plan (train/checkpoint.hpp) it saves its state every N epochs and resumes from it.
 #pragma once
 
 #include <torch/torch.h>

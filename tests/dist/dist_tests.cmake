@@ -1,0 +1,36 @@
+# Distributed runs on loopback (issue 21): the torch tests that need a world under finml launch,
+# faults with ranks started by hand (tests/dist/two_ranks.sh), and `finml dist check`. Each test
+# has its own port so ctest -j may run them together.
+set(FINML_TWO_RANKS ${CMAKE_SOURCE_DIR}/tests/dist/two_ranks.sh)
+
+add_test(NAME dist.collectives_and_data_parallel
+         COMMAND $<TARGET_FILE:finml> launch --nproc 2 --master 127.0.0.1:29611 --
+                 $<TARGET_FILE:finml_torch_tests> --gtest_filter=Ranks.*)
+# Rank 1 keeps away from the collective for 4 s; rank 0 gives up after 1.5 s and names it.
+add_test(NAME dist.hung_rank_is_named
+         COMMAND ${FINML_TWO_RANKS} 29612 "FINML_DIST_TIMEOUT=1.5" "FINML_DIST_TIMEOUT=1.5" --
+                 $<TARGET_FILE:finml_torch_tests> --gtest_filter=RankFaults.AHungRankIsNamed)
+# Rank 1 exits with 3 (the script's exit); rank 0's test checks its error names rank 1.
+finml_cli_test(dist_dead_rank_is_named 3 "\\[rank 0\\] \\[       OK \\] RankFaults.ADeadRankIsNamed" --
+               ${FINML_TWO_RANKS} 29613 "FINML_DIST_JOIN_TIMEOUT=20" "FINML_DIST_JOIN_TIMEOUT=20" --
+               $<TARGET_FILE:finml_torch_tests> --gtest_filter=RankFaults.ADeadRankIsNamed)
+finml_cli_test(dist_check 0 "2 ranks joined at 127.0.0.1:29614. all-gather correct. all-reduce sums exact" --
+               $<TARGET_FILE:finml> launch --nproc 2 --master 127.0.0.1:29614 --
+               $<TARGET_FILE:finml> dist check --bytes 8,80000 --rounds 3)
+finml_cli_test(dist_check_alone 0 "1 ranks joined" --
+               $<TARGET_FILE:finml> dist check --bytes 8 --rounds 1)
+finml_cli_test(dist_unreachable_master 2 "rank 1 cannot reach the master at 127.0.0.1:29615 within 1 s" --
+               env RANK=1 WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=29615 FINML_DIST_JOIN_TIMEOUT=1
+               $<TARGET_FILE:finml> dist check)
+finml_cli_test(dist_rank_not_below_world 2 "RANK=2 is not below WORLD_SIZE=2" --
+               env RANK=2 WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=29616
+               $<TARGET_FILE:finml> dist check)
+finml_cli_test(dist_world_sizes_differ 2 "has WORLD_SIZE=3 but another rank has 2|has WORLD_SIZE=2 but another rank has 3" --
+               ${FINML_TWO_RANKS} 29617 "FINML_DIST_JOIN_TIMEOUT=2" "WORLD_SIZE=3 FINML_DIST_JOIN_TIMEOUT=2" --
+               $<TARGET_FILE:finml> dist check --rounds 1)
+finml_cli_test(dist_too_few_ranks 2 "only 1 of WORLD_SIZE=2 ranks joined within 1 s" --
+               env RANK=0 WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=29618 FINML_DIST_JOIN_TIMEOUT=1
+               $<TARGET_FILE:finml> dist check)
+finml_cli_test(dist_serial_equals_launch 0 "same results serial, on 2 ranks .tasks and data. and resumed from [1-9]" --
+               ${CMAKE_SOURCE_DIR}/tests/dist/serial_equals_launch.sh $<TARGET_FILE:finml>
+               tests/dist/fixtures/walk_forward_small.yaml ${FINML_CLI_OUT}/dist_walk_forward 29620)
