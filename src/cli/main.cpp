@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "finml/core/build_info.hpp"
 #include "finml/core/error.hpp"
+#include "finml/dist/world.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"finml: machine learning for finance, end to end"};
@@ -96,6 +97,10 @@ int main(int argc, char** argv) {
     // --help and --version exit 0; every usage error exits 2 like every input error.
     return app.exit(e) == 0 ? 0 : 2;
   }
+  // Under finml launch every rank runs the same command; rank 0 speaks for the job (the others'
+  // errors still reach stderr).
+  if (!finml::dist::WritesOutputs() && !app.got_subcommand("launch"))
+    if (std::freopen("/dev/null", "w", stdout) == nullptr) return 70;
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
 

@@ -215,6 +215,9 @@ const options::Schema<ExperimentConfig>& ExperimentConfig::Schema() {
     s.Add("backtest", &X::backtest, "trade each model's test predictions (absent: no backtest)");
     s.Add("portfolio", &X::portfolio,
           "optimise a portfolio from each model's test predictions (absent: none)");
+    s.Add("search", &X::search,
+          "tune one model's parameters on validation first: {method: grid|random|halving, "
+          "model, params: {name: [values] or {low, high, log}}, trials, eta, min_epochs}");
     s.Add("report", &X::report, "the report");
     s.Rule(
         "portfolio",

@@ -231,13 +231,21 @@ std::string DefaultRunDirectory() {
 std::string RunExperiment(const ExperimentConfig& config, const RunOptions& options) {
   OutputDirectory out(options.out_dir.empty() ? DefaultRunDirectory() : options.out_dir,
                       options.overwrite);
-  RunRecord record = RunPipeline(config, options.progress);
+  SearchOutcome search;
+  const ExperimentConfig effective =
+      config.search ? ApplySearch(config, options.progress, search) : config;
+  RunRecord record = RunPipeline(effective, options.progress);
   // Under finml launch the other ranks have done their share of the fits: rank 0 writes.
   if (!dist::WritesOutputs()) return out.path();
   TradePredictions(record);
   if (!options.command_line.empty()) record.provenance.command = options.command_line;
   const std::string& dir = out.staging();
-  WriteFileAtomic(dir + "/metrics.json", MetricsJson(record).dump(2) + "\n");
+  auto metrics = MetricsJson(record);
+  if (config.search) {
+    metrics["search"] = SearchJson(*config.search, search);
+    WriteFileAtomic(dir + "/search.csv", SearchCsv(search));
+  }
+  WriteFileAtomic(dir + "/metrics.json", metrics.dump(2) + "\n");
   WriteFileAtomic(dir + "/predictions.csv", PredictionsCsv(record));
   if (record.market.assets.size() > 1) WriteFileAtomic(dir + "/ic.csv", IcCsv(record));
   WriteFileAtomic(dir + "/run.json", RunJson(record, options.command_line).dump(2) + "\n");

@@ -34,3 +34,16 @@ finml_cli_test(dist_too_few_ranks 2 "only 1 of WORLD_SIZE=2 ranks joined within 
 finml_cli_test(dist_serial_equals_launch 0 "same results serial, on 2 ranks .tasks and data. and resumed from [1-9]" --
                ${CMAKE_SOURCE_DIR}/tests/dist/serial_equals_launch.sh $<TARGET_FILE:finml>
                tests/dist/fixtures/walk_forward_small.yaml ${FINML_CLI_OUT}/dist_walk_forward 29620)
+finml_cli_test(dist_tasks_equal_launch 0 "search .[0-9]+ trials. and Monte Carlo VaR identical on 2 ranks" --
+               ${CMAKE_SOURCE_DIR}/tests/dist/tasks_equal_launch.sh $<TARGET_FILE:finml>
+               tests/dist/fixtures/search_small.yaml data/dem2gbp.csv ${FINML_CLI_OUT}/dist_tasks 29622)
+# A search's mistakes are named before anything trains.
+finml_cli_test(search_unknown_model 2 "search.model: no model named 'nosuch' in models" --
+               $<TARGET_FILE:finml> run tests/dist/fixtures/search_small.yaml --set search.model=nosuch
+               --out ${FINML_CLI_OUT}/never)
+finml_cli_test(search_grid_with_range 2 "search.params.lr: grid search takes lists of values" --
+               $<TARGET_FILE:finml> run tests/dist/fixtures/search_small.yaml --set search.method=grid
+               --out ${FINML_CLI_OUT}/never)
+finml_cli_test(search_halving_needs_epochs 2 "search.method: halving spends epochs, and model 'ridge'" --
+               $<TARGET_FILE:finml> run tests/dist/fixtures/search_small.yaml --set search.model=ridge
+               --out ${FINML_CLI_OUT}/never)

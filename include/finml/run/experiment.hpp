@@ -17,6 +17,7 @@
 #include "finml/data/loader.hpp"
 #include "finml/data/transforms.hpp"
 #include "finml/portfolio/settings.hpp"
+#include "finml/run/search.hpp"
 #include "finml/train/normalizer.hpp"
 #include "finml/train/samples.hpp"
 #include "finml/train/split.hpp"
@@ -104,6 +105,8 @@ struct ExperimentConfig {
   // Each model's test predictions as the expected returns of a portfolio re-optimised on every
   // rebalance date (Qlib's forecast -> portfolio -> backtest chain); absent: none.
   std::optional<portfolio::PortfolioSettings> portfolio;
+  // Tune one model's parameters on the validation segments first; absent: none.
+  std::optional<SearchSection> search;
   ReportSection report;
   // Where it came from (a file, or the built-in quickstart): data paths resolve beside it.
   std::string source = "<built-in quickstart>";
