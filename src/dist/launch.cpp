@@ -84,6 +84,8 @@ std::vector<RankExit> Launch(const LaunchSettings& s, const std::vector<std::str
                 "finml launch: no command (fix: finml launch --nproc 2 -- finml run exp.yaml)");
   const MasterAddress master = ParseMaster(s.master);
   const std::int64_t world = s.nproc * s.nnodes;
+  const std::int64_t threads_per_rank = std::max<std::int64_t>(
+      1, static_cast<std::int64_t>(std::thread::hardware_concurrency()) / s.nproc);
   std::vector<char*> argv;
   for (const auto& a : command) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -113,6 +115,9 @@ std::vector<RankExit> Launch(const LaunchSettings& s, const std::vector<std::str
       ::setenv("LOCAL_RANK", std::to_string(local).c_str(), 1);
       ::setenv("LOCAL_WORLD_SIZE", std::to_string(s.nproc).c_str(), 1);
       ::setenv("GROUP_RANK", std::to_string(s.node_rank).c_str(), 1);
+      // The node's cores shared among its ranks (torchrun sets 1): ranks that each start a
+      // thread per core slow each other down. An explicit OMP_NUM_THREADS is kept.
+      ::setenv("OMP_NUM_THREADS", std::to_string(threads_per_rank).c_str(), 0);
       ::execvp(argv[0], argv.data());
       const int error = errno;
       (void)!::write(started[1], &error, sizeof error);

@@ -16,11 +16,15 @@ namespace finml::risk {
 
 double Quantile(std::vector<double> v, double p) {
   FINML_REQUIRE(!v.empty(), "quantile of an empty sample");
-  std::sort(v.begin(), v.end());
+  // Two order statistics, not a sort: the same values, in linear time (a Monte Carlo VaR took
+  // 40% of its time sorting 200,000 outcomes per estimate).
   const double h = (static_cast<double>(v.size()) - 1) * p;
   const auto lo = static_cast<std::size_t>(std::floor(h));
-  if (lo + 1 >= v.size()) return v.back();
-  return v[lo] + (h - static_cast<double>(lo)) * (v[lo + 1] - v[lo]);
+  const auto at = v.begin() + static_cast<std::ptrdiff_t>(std::min(lo, v.size() - 1));
+  std::nth_element(v.begin(), at, v.end());
+  if (lo + 1 >= v.size()) return *at;
+  const double next = *std::min_element(at + 1, v.end());
+  return *at + (h - static_cast<double>(lo)) * (next - *at);
 }
 
 VarEstimate NormalVar(double mu, double sigma, double level) {

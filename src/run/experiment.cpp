@@ -203,7 +203,8 @@ const options::Schema<ExperimentConfig>& ExperimentConfig::Schema() {
     s.Add("seed", &X::seed, "seed of every random choice; recorded in run.json");
     s.Add("parallel", &X::parallel,
           "under finml launch: tasks (folds and models across ranks), data (each torch model "
-          "data-parallel) or auto (tasks when there are at least as many fits as ranks)")
+          "data-parallel) or auto (tasks when the folds before the last give every rank but 0 a "
+          "fit)")
         .Names(options::OneOf({"auto", "tasks", "data"}, "parallel mode"));
     s.Add("data", &X::data, "the data: {path: CSV, ...}; data.path is required").Required();
     s.Add("features", &X::features, "the model inputs");

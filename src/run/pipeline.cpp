@@ -347,12 +347,14 @@ struct FitOutcome {
 
 // Whether this run splits its fits across the ranks of a distributed job (else each torch model
 // trains data-parallel, and everything else runs the same on every rank).
-bool SplitsTasks(const ExperimentConfig& c, std::size_t tasks) {
+// Rank 0 fits the last fold (it saves those models), so "auto" splits tasks when the earlier
+// folds give every other rank at least one fit; a single split trains data-parallel.
+bool SplitsTasks(const ExperimentConfig& c, std::size_t folds, std::size_t models) {
   const int ranks = dist::Comm().size();
   if (ranks == 1) return false;
   if (c.parallel == "tasks") return true;
   if (c.parallel == "data") return false;
-  return tasks >= static_cast<std::size_t>(ranks);
+  return (folds - 1) * models >= static_cast<std::size_t>(ranks - 1);
 }
 
 // Fit and predict, fold by fold: the normaliser and every model see the fold's training samples
@@ -374,7 +376,7 @@ void FitAndPredict(RunRecord& record, Workspace& w, bool progress) {
     normalizers.back().Fit(tr);
     record.normalizers.push_back(normalizers.back().ToJson());
   }
-  const bool split = SplitsTasks(config, folds * models);
+  const bool split = SplitsTasks(config, folds, models);
   Progress bar("fitting", folds * models, progress && dist::WritesOutputs());
   std::size_t step = 0;
   auto fit = [&](std::size_t f, std::size_t m) {

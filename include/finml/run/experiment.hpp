@@ -90,8 +90,9 @@ struct ExperimentConfig {
   std::string name = "quickstart";
   std::uint64_t seed = 42;
   // Under finml launch: "tasks" splits the (fold, model) fits across ranks, "data" trains each
-  // torch model data-parallel on every rank, "auto" takes tasks when there are at least as many
-  // fits as ranks. Without launch it changes nothing.
+  // torch model data-parallel on every rank, "auto" takes tasks when the folds before the last
+  // (whose models rank 0 fits and saves) give every other rank a fit. Without launch it changes
+  // nothing.
   std::string parallel = "auto";
   DataSection data;
   FeatureSection features;

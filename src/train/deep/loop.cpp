@@ -1,6 +1,8 @@
 #include "train/deep/loop.hpp"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -176,7 +178,14 @@ LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLo
   torch::optim::Optimizer* optimizer = given ? given : own.get();
   // Under finml launch, every rank trains the same model on its shard of each minibatch.
   const auto parallel = dist::deep::DataParallel::ForThisProcess();
-  if (parallel) parallel->BroadcastState(module);
+  if (parallel) {
+    parallel->BroadcastState(module);
+    // What each step costs the network: shown on a terminal, or to a bench that asks.
+    if (parallel->rank() == 0 && (o.progress || std::getenv("FINML_DIST_VERBOSE")))
+      std::fprintf(stderr, "%s: data-parallel on %d ranks, %lld bytes all-reduced per step\n",
+                   o.label.empty() ? "training" : o.label.c_str(), parallel->size(),
+                   static_cast<long long>(dist::deep::DataParallel::BytesPerStep(module)));
+  }
   const std::string checkpoint = NextCheckpointFile(o.label);
   const std::int64_t every = CurrentCheckpointPlan().every;
   LoopState state;
