@@ -12,6 +12,7 @@
 #include "finml/core/strings.hpp"
 #include "finml/credit/logistic.hpp"
 #include "finml/credit/pipeline.hpp"
+#include "finml/dist/world.hpp"
 
 namespace finml::credit {
 namespace {
@@ -194,24 +195,47 @@ CreditRun RunCredit(const Table& t, const CreditConfig& c, bool progress) {
   run.oof.assign(n, std::nan(""));
   Progress bar("credit cv", rounds, progress);
   std::vector<double> drops(run.features.size(), 0.0);
-  for (std::size_t k = 0; k < rounds; ++k) {
+  // Each fold is a task: under finml launch the folds are split across the ranks, and every rank
+  // gathers the same out-of-fold predictions and importance drops the serial loop computes.
+  const auto fold_task = [&](std::size_t k) {
     const std::size_t test_fold = c.holdout > 0 ? 1 : k;
     std::vector<std::size_t> train, test;
     for (std::size_t i = 0; i < n; ++i) (run.fold[i] == test_fold ? test : train).push_back(i);
     const auto model = CreditModel::Fit(t, train, y, c);
-    const auto p = model.Predict(t, test, &run.unseen_categories);
-    for (std::size_t i = 0; i < test.size(); ++i) run.oof[test[i]] = p[i];
+    std::size_t unseen = 0;
+    const auto p = model.Predict(t, test, &unseen);
     const auto ty = Select(y, test);
-    run.fold_metrics.push_back(
-        ComputeBinaryMetrics(ty, p, c.threshold, c.profit ? &*c.profit : nullptr));
     // Permutation importance on the held-out rows: the AUC lost when a feature is shuffled.
     std::mt19937_64 rng(c.seed + k);
-    const double base = run.fold_metrics.back().auc;
-    for (std::size_t f = 0; c.permutation_importance && f < run.features.size(); ++f) {
-      const Table shuffled = Permuted(t, run.features[f], test, rng);
-      drops[f] += (base - RocAuc(ty, model.Predict(shuffled, test))) / static_cast<double>(rounds);
+    const double base = RocAuc(ty, p);
+    std::vector<double> out{static_cast<double>(unseen)};
+    for (std::size_t f = 0; f < run.features.size(); ++f) {
+      double drop = 0;
+      if (c.permutation_importance) {
+        const Table shuffled = Permuted(t, run.features[f], test, rng);
+        drop = base - RocAuc(ty, model.Predict(shuffled, test));
+      }
+      out.push_back(drop);
     }
+    out.insert(out.end(), p.begin(), p.end());
     bar.Update(k + 1, fmt::format("fold {} AUC {:.4f}", k + 1, base));
+    return dist::PackDoubles(out);
+  };
+  const auto folds = dist::MapTasks(rounds, fold_task);
+  for (std::size_t k = 0; k < rounds; ++k) {
+    const std::size_t test_fold = c.holdout > 0 ? 1 : k;
+    std::vector<std::size_t> test;
+    for (std::size_t i = 0; i < n; ++i)
+      if (run.fold[i] == test_fold) test.push_back(i);
+    const std::vector<double> out = dist::UnpackDoubles(folds[k]);
+    run.unseen_categories += static_cast<std::size_t>(out[0]);
+    for (std::size_t f = 0; f < run.features.size(); ++f)
+      drops[f] += out[1 + f] / static_cast<double>(rounds);
+    const std::vector<double> p(out.begin() + 1 + static_cast<std::ptrdiff_t>(run.features.size()),
+                                out.end());
+    for (std::size_t i = 0; i < test.size(); ++i) run.oof[test[i]] = p[i];
+    run.fold_metrics.push_back(
+        ComputeBinaryMetrics(Select(y, test), p, c.threshold, c.profit ? &*c.profit : nullptr));
   }
   bar.Finish();
   std::vector<double> auc, ks, gini, brier, ll;

@@ -43,6 +43,7 @@ class SingleProcess final : public Communicator {
     return {bytes};
   }
   void Barrier() override {}
+  void WaitForAll(double) override {}
 };
 
 }  // namespace
@@ -68,6 +69,8 @@ World WorldFromEnvironment() {
     world.timeout_s = Number<double>("FINML_DIST_TIMEOUT", t, 0.1);
   if (const char* t = Variable("FINML_DIST_JOIN_TIMEOUT"))
     world.join_timeout_s = Number<double>("FINML_DIST_JOIN_TIMEOUT", t, 0.1);
+  if (const char* t = Variable("FINML_DIST_TASK_TIMEOUT"))
+    world.task_timeout_s = Number<double>("FINML_DIST_TASK_TIMEOUT", t, 0.1);
   if (world.size == 1) return world;
   const char* addr = Variable("MASTER_ADDR");
   const char* port = Variable("MASTER_PORT");
@@ -129,8 +132,14 @@ std::vector<std::string> MapTasks(std::size_t count,
     try {
       LocalScope alone;
       result = task(i);
+    } catch (const Error& e) {
+      failure = fmt::format("{}task {} failed on rank {}: {}",
+                            static_cast<char>('0' + static_cast<int>(e.kind())), i, rank, e.what());
+      break;
     } catch (const std::exception& e) {
-      failure = fmt::format("task {} failed on rank {}: {}", i, rank, e.what());
+      failure = fmt::format("{}task {} failed on rank {}: {}",
+                            static_cast<char>('0' + static_cast<int>(ErrorKind::kInternal)), i,
+                            rank, e.what());
       break;
     }
     const std::uint64_t length = result.size();
@@ -139,9 +148,25 @@ std::vector<std::string> MapTasks(std::size_t count,
   }
   std::string message = (failure.empty() ? std::string(1, '\0') : "\1" + failure);
   if (failure.empty()) message += mine;
+  // Tasks take unequal times (an expanding walk-forward's last fold is its largest): ranks wait
+  // for each other under the task timeout, not the collectives' one.
+  comm.WaitForAll(WorldFromEnvironment().task_timeout_s);
   const std::vector<std::string> all = comm.AllGather(message);
-  for (const std::string& m : all)
-    if (!m.empty() && m[0] == '\1') throw InternalError(m.substr(1));
+  for (const std::string& m : all) {
+    if (m.empty() || m[0] != '\1') continue;
+    // The task's own kind of error, so a user's mistake still exits as one.
+    const std::string text = m.substr(2);
+    switch (static_cast<ErrorKind>(m[1] - '0')) {
+      case ErrorKind::kInvalidInput:
+        throw InvalidInput(text);
+      case ErrorKind::kIo:
+        throw IoError(text);
+      case ErrorKind::kConfig:
+        throw ConfigError(text);
+      default:
+        throw InternalError(text);
+    }
+  }
   std::vector<std::string> results(count);
   for (std::size_t r = 0; r < size; ++r) {
     std::size_t at = 1;

@@ -421,9 +421,10 @@ void FitAndPredict(RunRecord& record, Workspace& w, bool progress) {
     const auto packed = dist::MapTasks(
         outcomes.size(), [&](std::size_t t) { return fit(t / models, t % models).Pack(); },
         [&](std::size_t t, int ranks) {
-          // Rank 0 keeps the fitted models it saves; the other fits go round the others first.
+          // Rank 0 keeps the fitted models it saves (the last fold, often the largest); the
+          // other fits go round the other ranks.
           if (t >= last_fold_start) return 0;
-          return static_cast<int>((t + 1) % static_cast<std::size_t>(ranks));
+          return 1 + static_cast<int>(t % static_cast<std::size_t>(ranks - 1));
         });
     for (std::size_t t = 0; t < outcomes.size(); ++t) outcomes[t] = FitOutcome::Unpack(packed[t]);
   }

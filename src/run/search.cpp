@@ -14,6 +14,7 @@
 #include "finml/models/forecaster.hpp"
 #include "finml/run/experiment.hpp"
 #include "finml/run/runner.hpp"
+#include "finml/train/checkpoint.hpp"
 
 namespace finml::run {
 
@@ -218,6 +219,8 @@ ExperimentConfig ApplySearch(const ExperimentConfig& config, bool progress,
   std::size_t done = 0;
   for (std::size_t round = 0;; ++round) {
     const auto packed = dist::MapTasks(alive.size(), [&](std::size_t i) {
+      // Each candidate and round keeps its own checkpoints: a resumed search restores them.
+      const train::CheckpointScope checkpoints(fmt::format("search c{} r{}", alive[i], round + 1));
       const double mse = judge(candidates[alive[i]], epochs);
       return dist::PackDoubles(std::vector<double>{mse});
     });
@@ -246,12 +249,15 @@ ExperimentConfig ApplySearch(const ExperimentConfig& config, bool progress,
       if (halving) outcome.best_params["epochs"] = epochs;
       break;
     }
-    const auto keep = static_cast<std::size_t>(
-        std::max(1.0, std::ceil(static_cast<double>(scored.size()) / s.eta)));
+    // Every round drops at least one candidate and adds at least one epoch, whatever eta is.
+    const auto keep = std::min(scored.size() - 1,
+                               static_cast<std::size_t>(std::max(
+                                   1.0, std::ceil(static_cast<double>(scored.size()) / s.eta))));
     alive.clear();
     for (std::size_t k = 0; k < keep; ++k) alive.push_back(scored[k].second);
     epochs = std::min<std::int64_t>(
-        max_epochs, static_cast<std::int64_t>(std::llround(static_cast<double>(epochs) * s.eta)));
+        max_epochs,
+        std::max<std::int64_t>(epochs + 1, std::llround(static_cast<double>(epochs) * s.eta)));
   }
   bar.Finish(
       fmt::format("{} trials, best {}", outcome.trials.size(), Describe(outcome.best_params)));

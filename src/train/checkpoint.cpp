@@ -39,8 +39,10 @@ std::string NextCheckpointFile(const std::string& label) {
 }
 
 CheckpointScope::CheckpointScope(std::string name)
-    : previous_name_(std::exchange(t_scope, std::move(name))),
-      previous_index_(std::exchange(t_scope_index, 0)) {}
+    : previous_name_(t_scope), previous_index_(std::exchange(t_scope_index, 0)) {
+  // Scopes nest: a search candidate's fold is "search c3 r1 fold 2 lstm".
+  t_scope = t_scope.empty() ? std::move(name) : t_scope + " " + name;
+}
 
 CheckpointScope::~CheckpointScope() {
   t_scope = std::move(previous_name_);

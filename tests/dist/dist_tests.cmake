@@ -6,9 +6,9 @@ set(FINML_TWO_RANKS ${CMAKE_SOURCE_DIR}/tests/dist/two_ranks.sh)
 add_test(NAME dist.collectives_and_data_parallel
          COMMAND $<TARGET_FILE:finml> launch --nproc 2 --master 127.0.0.1:29611 --
                  $<TARGET_FILE:finml_torch_tests> --gtest_filter=Ranks.*)
-# Rank 1 keeps away from the collective for 4 s; rank 0 gives up after 1.5 s and names it.
+# Rank 1 keeps away from the collective for 8 s; rank 0 gives up after 3 s and names it.
 add_test(NAME dist.hung_rank_is_named
-         COMMAND ${FINML_TWO_RANKS} 29612 "FINML_DIST_TIMEOUT=1.5" "FINML_DIST_TIMEOUT=1.5" --
+         COMMAND ${FINML_TWO_RANKS} 29612 "FINML_DIST_TIMEOUT=3" "FINML_DIST_TIMEOUT=3" --
                  $<TARGET_FILE:finml_torch_tests> --gtest_filter=RankFaults.AHungRankIsNamed)
 # Rank 1 exits with 3 (the script's exit); rank 0's test checks its error names rank 1.
 finml_cli_test(dist_dead_rank_is_named 3 "\\[rank 0\\] \\[       OK \\] RankFaults.ADeadRankIsNamed" --
@@ -34,7 +34,7 @@ finml_cli_test(dist_too_few_ranks 2 "only 1 of WORLD_SIZE=2 ranks joined within 
 finml_cli_test(dist_serial_equals_launch 0 "same results serial, on 2 ranks .tasks and data. and resumed from [1-9]" --
                ${CMAKE_SOURCE_DIR}/tests/dist/serial_equals_launch.sh $<TARGET_FILE:finml>
                tests/dist/fixtures/walk_forward_small.yaml ${FINML_CLI_OUT}/dist_walk_forward 29620)
-finml_cli_test(dist_tasks_equal_launch 0 "search .[0-9]+ trials. and Monte Carlo VaR identical on 2 ranks" --
+finml_cli_test(dist_tasks_equal_launch 0 "search .[0-9]+ trials., Monte Carlo VaR and credit CV identical on 2 ranks" --
                ${CMAKE_SOURCE_DIR}/tests/dist/tasks_equal_launch.sh $<TARGET_FILE:finml>
                tests/dist/fixtures/search_small.yaml data/dem2gbp.csv ${FINML_CLI_OUT}/dist_tasks 29622)
 # A search's mistakes are named before anything trains.
@@ -47,3 +47,7 @@ finml_cli_test(search_grid_with_range 2 "search.params.lr: grid search takes lis
 finml_cli_test(search_halving_needs_epochs 2 "search.method: halving spends epochs, and model 'ridge'" --
                $<TARGET_FILE:finml> run tests/dist/fixtures/search_small.yaml --set search.model=ridge
                --out ${FINML_CLI_OUT}/never)
+# Halving with an eta near 1 still drops a candidate and adds an epoch every round, so it ends.
+finml_cli_test(search_halving_small_eta_ends 0 "report: " --
+               $<TARGET_FILE:finml> run tests/dist/fixtures/search_small.yaml --set search.eta=1.1
+               --out ${FINML_CLI_OUT}/search_small_eta --overwrite)

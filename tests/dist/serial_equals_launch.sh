@@ -5,6 +5,8 @@
 # finished run's checkpoints restores every training and predicts exactly the same.
 # Usage: serial_equals_launch.sh FINML EXPERIMENT OUT_DIR PORT
 set -euo pipefail
+# One thread on both sides: float sums in the same order, whatever the machine's cores.
+export OMP_NUM_THREADS=1
 finml=$1 experiment=$2 out=$3 port=$4
 rm -rf "$out" && mkdir -p "$out"
 "$finml" run "$experiment" --out "$out/serial" > /dev/null 2>&1

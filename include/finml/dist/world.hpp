@@ -24,8 +24,9 @@ struct World {
   int local_rank = 0;
   std::string master_addr = "127.0.0.1";
   int master_port = 29500;
-  double timeout_s = 600;       // FINML_DIST_TIMEOUT: a collective that waits longer fails
-  double join_timeout_s = 120;  // FINML_DIST_JOIN_TIMEOUT: the time every rank has to join
+  double timeout_s = 600;         // FINML_DIST_TIMEOUT: a collective that waits longer fails
+  double join_timeout_s = 120;    // FINML_DIST_JOIN_TIMEOUT: the time every rank has to join
+  double task_timeout_s = 86400;  // FINML_DIST_TASK_TIMEOUT: the longest wait for a map's tasks
 };
 
 // The world the environment names. InvalidInput naming the variable and the fix for a RANK at or
@@ -48,6 +49,10 @@ class Communicator {
   // Every rank gets every rank's bytes, in rank order; the lengths may differ.
   [[nodiscard]] virtual std::vector<std::string> AllGather(const std::string& bytes) = 0;
   virtual void Barrier() = 0;
+  // A barrier for work of uneven length (the tasks of a map): waits up to `timeout_s` (not the
+  // collectives' timeout) for every rank to arrive, polling the store rather than holding a
+  // collective open.
+  virtual void WaitForAll(double timeout_s) = 0;
 };
 
 // This process's communicator: a world of one, or the job's Gloo group, joined on first use (the

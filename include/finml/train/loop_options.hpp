@@ -28,6 +28,13 @@ struct LoopOptions {
   double min_delta = 0;         // an improvement must beat the best by more than this
   bool progress = false;        // the progress line (on a terminal only); not a parameter
   std::string label;            // shown on the progress line; not a parameter
+  // Not parameters: what the caller's loss allows. Data-parallel training is exact only for a
+  // loss that is the mean over the minibatch's rows and a batch step that touches nothing but
+  // the module's gradients; without it every rank of a job trains the whole minibatch alike.
+  bool data_parallel = false;
+  // Checkpoints hold the module, the optimiser and the loop's state: off where more lives
+  // elsewhere (a GAN's critic and its optimiser, an RL learner's persistent optimiser).
+  bool checkpoints = true;
 
   // The parameters every torch model shares; weight_decay defaults to 0.01 with adamw.
   static const options::Schema<LoopOptions>& Schema();

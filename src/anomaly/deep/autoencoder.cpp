@@ -135,6 +135,7 @@ class Autoencoder final : public Detector {
  private:
   train::LoopOptions Loop() const {
     train::LoopOptions loop;
+    loop.data_parallel = true;  // the loss is a mean over rows
     loop.epochs = s_.ae_epochs;
     loop.batch = s_.ae_batch;
     loop.lr = s_.ae_lr;

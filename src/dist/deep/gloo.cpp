@@ -2,6 +2,7 @@
 // (CMakeLists.txt sets it for this file only), without which c10d's headers hide ProcessGroupGloo.
 #include "dist/deep/gloo.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <thread>
@@ -85,6 +86,32 @@ class GlooCommunicator final : public Communicator {
 
   void Barrier() override {
     Run("barrier", [&] { return group_->barrier(); });
+  }
+
+  void WaitForAll(double timeout_s) override {
+    const std::string key = fmt::format("finml/wait/{}", ++waits_);
+    try {
+      store_->add(key, 1);
+      const auto deadline = std::chrono::steady_clock::now() + ToMilliseconds(timeout_s);
+      for (auto pause = Milliseconds(1);; pause = std::min(pause * 2, Milliseconds(200))) {
+        const std::int64_t arrived = store_->add(key, 0);
+        if (arrived >= world_.size) return;
+        if (std::chrono::steady_clock::now() > deadline)
+          throw IoError(
+              fmt::format("rank {}: waited {} s for the other ranks to finish their "
+                          "tasks, and {} of {} did (fix: raise FINML_DIST_TASK_TIMEOUT "
+                          "for longer tasks)",
+                          world_.rank, timeout_s, arrived, world_.size));
+        std::this_thread::sleep_for(pause);
+      }
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw IoError(
+          fmt::format("rank {}: rank 0, which holds the job's store at {}:{}, is gone "
+                      "while waiting for the ranks' tasks: {}",
+                      world_.rank, world_.master_addr, world_.master_port, FirstLine(e.what())));
+    }
   }
 
  private:
@@ -193,6 +220,7 @@ class GlooCommunicator final : public Communicator {
   c10::intrusive_ptr<c10d::Store> store_;
   c10::intrusive_ptr<c10d::ProcessGroupGloo> group_;
   std::int64_t entered_ = 0;
+  std::int64_t waits_ = 0;
 };
 
 }  // namespace

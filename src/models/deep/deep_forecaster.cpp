@@ -222,6 +222,8 @@ class DeepForecaster final : public Forecaster {
     options.lr = lr;
     options.progress = context.progress;
     options.label = label;
+    // A causal network's loss is a mean over known steps, not rows: it trains replicated.
+    options.data_parallel = !dense;
     const std::size_t before = history_.size();
     const auto result =
         train::deep::TrainLoop(*net_, x_train.size(0), batch_loss, validate, options, rng, device_);

@@ -41,6 +41,8 @@ class OnPolicyAgent final : public Agent {
     const std::int64_t max_steps = reinforce ? 100000 : static_cast<std::int64_t>(*a.n_steps);
 
     train::LoopOptions loop;
+    // One call per update, with an optimiser that outlives it: not a training to resume.
+    loop.checkpoints = false;
     loop.lr = *a.lr;
     loop.epochs = static_cast<std::int64_t>(*a.update_epochs);
     loop.clip = *a.max_grad_norm;

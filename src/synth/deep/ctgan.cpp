@@ -191,6 +191,8 @@ class Ctgan final : public TableGenerator {
     loop.clip = 0;
     loop.progress = progress;
     loop.label = "ctgan";
+    // The critic, its optimiser and the adversarial state live outside the loop.
+    loop.checkpoints = false;
     critic_->train();
     const auto result = train::deep::TrainLoop(*generator_, static_cast<std::int64_t>(train.rows),
                                                step, nullptr, loop, rng, torch::kCPU, g_opt.get());

@@ -178,6 +178,8 @@ class QuantGan final : public SeriesGenerator {
     loop.clip = 0;
     loop.progress = progress;
     loop.label = "quantgan";
+    // The critic, its optimiser and the adversarial state live outside the loop.
+    loop.checkpoints = false;
     const std::int64_t steps_per_epoch = (windows.size(0) + loop.batch - 1) / loop.batch;
     std::vector<double> wasserstein(static_cast<std::size_t>(loop.epochs), 0.0);
     std::vector<std::int64_t> counted(wasserstein.size(), 0);

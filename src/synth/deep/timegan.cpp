@@ -117,6 +117,8 @@ class TimeGan final : public PanelGenerator {
     train::LoopOptions loop = settings_.loop;
     loop.clip = 0;
     loop.progress = progress;
+    // The critic, its optimiser and the adversarial state live outside the loop.
+    loop.checkpoints = false;
     const auto batch_of = [&](const torch::Tensor& idx) { return windows.index_select(0, idx); };
     const auto record = [&](const char* phase, const train::deep::LoopResult& result,
                             const char* loss_name) {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <mutex>
 #include <numbers>
 #include <numeric>
 #include <sstream>
@@ -89,6 +90,12 @@ void SaveCheckpoint(const std::string& path, torch::nn::Module& module,
   generator << rng;
   archive.write("rng", BytesTensor(generator.str()));
   archive.write("order", torch::tensor(state.order, torch::kLong));
+  // Dropout draws from torch's own generator.
+  {
+    auto generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    archive.write("torch_rng", generator.get_state());
+  }
   std::int64_t k = 0;
   for (const auto& t : Snapshot(module)) archive.write(fmt::format("state{}", k++), t);
   archive.write("best_count", torch::tensor(static_cast<std::int64_t>(state.best_state.size())));
@@ -133,6 +140,11 @@ bool LoadCheckpoint(const std::string& path, torch::nn::Module& module,
                                      state.order.size()));
     std::memcpy(state.order.data(), order.data_ptr<std::int64_t>(),
                 state.order.size() * sizeof(std::int64_t));
+    {
+      auto generator = at::detail::getDefaultCPUGenerator();
+      std::lock_guard<std::mutex> lock(generator.mutex());
+      generator.set_state(read("torch_rng"));
+    }
     std::vector<torch::Tensor> saved;
     const std::size_t expected = module.parameters().size() + module.buffers().size();
     for (std::size_t k = 0; k < expected; ++k) saved.push_back(read(fmt::format("state{}", k)));
@@ -177,8 +189,23 @@ LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLo
   if (!given) own = MakeOptimizer(module.parameters(), o);
   torch::optim::Optimizer* optimizer = given ? given : own.get();
   // Under finml launch, every rank trains the same model on its shard of each minibatch.
-  const auto parallel = dist::deep::DataParallel::ForThisProcess();
+  const auto parallel = o.data_parallel ? dist::deep::DataParallel::ForThisProcess() : nullptr;
+  const std::string checkpoint = o.checkpoints ? NextCheckpointFile(o.label) : std::string();
+  const std::int64_t every = CurrentCheckpointPlan().every;
+  LoopState state;
+  state.order.resize(static_cast<std::size_t>(rows));
+  std::iota(state.order.begin(), state.order.end(), 0);
+  const bool resumed = LoadCheckpoint(checkpoint, module, *optimizer, rng, result, state);
   if (parallel) {
+    // Every rank must resume from the same point, or their collectives would not match.
+    const std::string point = fmt::format("{} {} {}", resumed, state.epoch, state.finished);
+    const auto points = dist::Comm().AllGather(point);
+    for (std::size_t r = 1; r < points.size(); ++r)
+      if (points[r] != points[0])
+        throw IoError(fmt::format(
+            "{}: rank {} would resume from '{}' (resumed, epoch, finished) and rank 0 from '{}' "
+            "(fix: give every rank the same checkpoint directory, on a shared filesystem)",
+            checkpoint, r, points[r], points[0]));
     parallel->BroadcastState(module);
     // What each step costs the network: shown on a terminal, or to a bench that asks.
     if (parallel->rank() == 0 && (o.progress || std::getenv("FINML_DIST_VERBOSE")))
@@ -186,12 +213,6 @@ LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLo
                    o.label.empty() ? "training" : o.label.c_str(), parallel->size(),
                    static_cast<long long>(dist::deep::DataParallel::BytesPerStep(module)));
   }
-  const std::string checkpoint = NextCheckpointFile(o.label);
-  const std::int64_t every = CurrentCheckpointPlan().every;
-  LoopState state;
-  state.order.resize(static_cast<std::size_t>(rows));
-  std::iota(state.order.begin(), state.order.end(), 0);
-  const bool resumed = LoadCheckpoint(checkpoint, module, *optimizer, rng, result, state);
   std::vector<std::int64_t>& order = state.order;
   Progress bar(o.label, static_cast<std::size_t>(o.epochs),
                o.progress && (!parallel || parallel->rank() == 0));

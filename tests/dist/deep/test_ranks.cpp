@@ -104,6 +104,7 @@ Trained Train(std::uint64_t init_seed) {
   o.lr = 0.05;
   o.clip = 0.5;
   o.patience = 3;
+  o.data_parallel = true;
   std::mt19937_64 rng(7);
   Trained t;
   t.result = train::deep::TrainLoop(
@@ -152,7 +153,7 @@ TEST(RankFaults, AHungRankIsNamed) {
   Communicator& comm = Comm();
   comm.Barrier();
   if (comm.rank() == 1) {
-    std::this_thread::sleep_for(std::chrono::seconds(4));
+    std::this_thread::sleep_for(std::chrono::seconds(8));
     std::_Exit(0);
   }
   std::vector<double> v{1.0};
