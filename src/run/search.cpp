@@ -193,9 +193,14 @@ ExperimentConfig ApplySearch(const ExperimentConfig& config, bool progress,
     nlohmann::json p = entry.params;
     for (const auto& [k, v] : candidate.items()) p[k] = v;
     if (epochs > 0) p["epochs"] = epochs;
-    return models::ResolveParams(entry.type, ConfigNode::FromJson(p, "search candidate"),
-                                 fmt::format("search candidate ({})", Describe(candidate)));
+    return models::ResolveParams(
+        entry.type,
+        ConfigNode::FromJson(p, fmt::format("search candidate {}", Describe(candidate))),
+        "search.params");
   };
+  // Every listed value, drawn or not, then every candidate.
+  for (const auto& d : dims)
+    for (const auto& v : d.values) (void)params_of(nlohmann::json{{d.name, v}}, 0);
   for (const auto& c : candidates) (void)params_of(c, 0);
 
   // The pipeline of one candidate: the experiment with this model alone, no backtest or

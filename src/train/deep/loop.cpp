@@ -68,13 +68,35 @@ std::string TensorBytes(const torch::Tensor& t) {
   return {static_cast<const char*>(c.data_ptr()), static_cast<std::size_t>(c.numel())};
 }
 
+// What a checkpoint must have been written by: the same rows, settings and starting weights. A
+// resume after the experiment changed (another lr, another candidate) trains afresh instead of
+// restoring the other training's weights.
+std::string Fingerprint(torch::nn::Module& module, std::int64_t rows, const LoopOptions& o) {
+  std::uint64_t hash = 1469598103934665603ULL;
+  auto mix = [&](const void* data, std::size_t size) {
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < size; ++i) hash = (hash ^ bytes[i]) * 1099511628211ULL;
+  };
+  for (const auto& t : Snapshot(module)) {
+    const torch::Tensor c = t.contiguous().cpu();
+    mix(c.data_ptr(), static_cast<std::size_t>(c.numel() * c.element_size()));
+  }
+  const std::string settings = fmt::format(
+      "{} {} {} {:.17g} {:.17g} {} {} {} {:.17g} {:.17g} {} {:.17g}", rows, o.epochs, o.batch, o.lr,
+      o.weight_decay, static_cast<int>(o.optimizer), static_cast<int>(o.schedule), o.step_size,
+      o.gamma, o.clip, o.patience, o.min_delta);
+  mix(settings.data(), settings.size());
+  return fmt::format("{:016x}", hash);
+}
+
 // Written aside and renamed, by the rank that writes outputs, or by the rank that trains this
 // model alone (a task of a task-parallel map).
-void SaveCheckpoint(const std::string& path, torch::nn::Module& module,
-                    torch::optim::Optimizer& optimizer, const std::mt19937_64& rng,
-                    const LoopResult& result, const LoopState& state) {
+void SaveCheckpoint(const std::string& path, const std::string& fingerprint,
+                    torch::nn::Module& module, torch::optim::Optimizer& optimizer,
+                    const std::mt19937_64& rng, const LoopResult& result, const LoopState& state) {
   if (path.empty() || !(dist::WritesOutputs() || dist::RunsAlone())) return;
   torch::serialize::OutputArchive archive;
+  archive.write("fingerprint", BytesTensor(fingerprint));
   archive.write("epoch", torch::tensor(state.epoch));
   archive.write("finished", torch::tensor(static_cast<std::int64_t>(state.finished)));
   archive.write("best", torch::tensor(state.best, torch::kFloat64));
@@ -110,9 +132,9 @@ void SaveCheckpoint(const std::string& path, torch::nn::Module& module,
 }
 
 // False when there is no checkpoint to resume from.
-bool LoadCheckpoint(const std::string& path, torch::nn::Module& module,
-                    torch::optim::Optimizer& optimizer, std::mt19937_64& rng, LoopResult& result,
-                    LoopState& state) {
+bool LoadCheckpoint(const std::string& path, const std::string& fingerprint,
+                    torch::nn::Module& module, torch::optim::Optimizer& optimizer,
+                    std::mt19937_64& rng, LoopResult& result, LoopState& state) {
   if (path.empty() || !CurrentCheckpointPlan().resume || !std::filesystem::exists(path))
     return false;
   try {
@@ -123,6 +145,13 @@ bool LoadCheckpoint(const std::string& path, torch::nn::Module& module,
       archive.read(key, t);
       return t;
     };
+    if (TensorBytes(read("fingerprint")) != fingerprint) {
+      std::fprintf(stderr,
+                   "finml: %s was written by another training (other settings, data or starting "
+                   "weights): training afresh\n",
+                   path.c_str());
+      return false;
+    }
     state.epoch = read("epoch").item<std::int64_t>();
     state.finished = read("finished").item<std::int64_t>() != 0;
     state.best = read("best").item<double>();
@@ -195,7 +224,11 @@ LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLo
   LoopState state;
   state.order.resize(static_cast<std::size_t>(rows));
   std::iota(state.order.begin(), state.order.end(), 0);
-  const bool resumed = LoadCheckpoint(checkpoint, module, *optimizer, rng, result, state);
+  // Ranks start from rank 0's weights, so they agree on the fingerprint too.
+  if (parallel) parallel->BroadcastState(module);
+  const std::string fingerprint = checkpoint.empty() ? std::string() : Fingerprint(module, rows, o);
+  const bool resumed =
+      LoadCheckpoint(checkpoint, fingerprint, module, *optimizer, rng, result, state);
   if (parallel) {
     // Every rank must resume from the same point, or their collectives would not match.
     const std::string point = fmt::format("{} {} {}", resumed, state.epoch, state.finished);
@@ -276,13 +309,13 @@ LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLo
       }
     }
     if (every > 0 && epoch % every == 0 && !state.finished && epoch < o.epochs)
-      SaveCheckpoint(checkpoint, module, *optimizer, rng, result, state);
+      SaveCheckpoint(checkpoint, fingerprint, module, *optimizer, rng, result, state);
   }
   if (!resumed || !state.finished) {
     state.finished = true;
     // The finished state holds the last epoch's weights (the best are restored below), so a
     // resumed run restores exactly what this one ends with.
-    SaveCheckpoint(checkpoint, module, *optimizer, rng, result, state);
+    SaveCheckpoint(checkpoint, fingerprint, module, *optimizer, rng, result, state);
   }
   if (validate && !state.best_state.empty()) {
     Restore(module, state.best_state);

@@ -27,7 +27,7 @@ struct RunOutcome {
 
 // Two trainings in a row, as an experiment with two models has; `stop_at_epoch` throws from the
 // second one's loss at that epoch, as a lost node would end it.
-RunOutcome TwoTrainings(std::int64_t stop_at_epoch = 0) {
+RunOutcome TwoTrainings(std::int64_t stop_at_epoch = 0, double lr = 0.05) {
   torch::manual_seed(3);
   torch::nn::Linear first(3, 1), second(3, 2);
   const torch::Tensor x = torch::randn({40, 3});
@@ -35,7 +35,7 @@ RunOutcome TwoTrainings(std::int64_t stop_at_epoch = 0) {
   LoopOptions o;
   o.epochs = 9;
   o.batch = 8;
-  o.lr = 0.05;
+  o.lr = lr;
   o.patience = 4;
   o.label = "first";
   std::mt19937_64 rng(11);
@@ -86,6 +86,15 @@ TEST(Checkpoint, AResumedRunEndsExactlyAsAnUninterruptedOne) {
   }
   EXPECT_EQ(resumed.result.best_epoch, plain.result.best_epoch);
   EXPECT_EQ(resumed.next_random, plain.next_random);
+
+  // The experiment changed (another learning rate): the old checkpoints are not restored.
+  SetCheckpointPlan({});
+  const RunOutcome other = TwoTrainings(0, 0.03);
+  SetCheckpointPlan({dir.string(), 2, true});
+  const RunOutcome other_resumed = TwoTrainings(0, 0.03);
+  for (std::size_t k = 0; k < other.weights.size(); ++k)
+    EXPECT_TRUE(torch::equal(other_resumed.weights[k], other.weights[k])) << "tensor " << k;
+  EXPECT_FALSE(torch::equal(other.weights.back(), plain.weights.back()));
 
   // Without resume the same plan trains afresh (and would also end the same).
   SetCheckpointPlan({dir.string(), 2, false});
