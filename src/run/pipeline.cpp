@@ -379,15 +379,22 @@ void FitAndPredict(RunRecord& record, Workspace& w, bool progress) {
   const bool split = SplitsTasks(config, folds, models);
   Progress bar("fitting", folds * models, progress && dist::WritesOutputs());
   std::size_t step = 0;
+  // The normalised samples of the fold in hand: a rank meets its tasks in fold order, so the
+  // models of one fold share them.
+  std::size_t cached_fold = folds;
+  train::SampleSet tr, va, te;
   auto fit = [&](std::size_t f, std::size_t m) {
-    const Plan& plan = w.plans[f];
     const train::Normalizer& normalizer = normalizers[f];
-    train::SampleSet tr = train::Subset(w.all, plan.train);
-    train::SampleSet va = train::Subset(w.all, plan.validation);
-    train::SampleSet te = train::Subset(w.all, plan.test);
-    normalizer.Apply(tr);
-    normalizer.Apply(va);
-    normalizer.Apply(te);
+    if (cached_fold != f) {
+      const Plan& plan = w.plans[f];
+      tr = train::Subset(w.all, plan.train);
+      va = train::Subset(w.all, plan.validation);
+      te = train::Subset(w.all, plan.test);
+      normalizer.Apply(tr);
+      normalizer.Apply(va);
+      normalizer.Apply(te);
+      cached_fold = f;
+    }
     const auto& entry = config.models[m];
     bar.Update(step++, fmt::format("fold {}/{} model {}", f + 1, folds, entry.name));
     auto model = models::MakeForecaster(entry.type, entry.params);

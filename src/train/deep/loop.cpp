@@ -177,7 +177,8 @@ bool LoadCheckpoint(const std::string& path, const std::string& fingerprint,
     std::vector<torch::Tensor> saved;
     const std::size_t expected = module.parameters().size() + module.buffers().size();
     for (std::size_t k = 0; k < expected; ++k) saved.push_back(read(fmt::format("state{}", k)));
-    const auto current = Snapshot(module);
+    std::vector<torch::Tensor> current = module.parameters();
+    for (const auto& b : module.buffers()) current.push_back(b);
     for (std::size_t k = 0; k < expected; ++k)
       if (!saved[k].sizes().equals(current[k].sizes()))
         throw InvalidInput("its tensor shapes differ from this model's");
