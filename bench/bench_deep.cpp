@@ -1,6 +1,6 @@
-// finml's LSTM forecaster timed through its public API (MakeForecaster, Fit, Predict), the same
-// way an application would call it. bench/peer_torch.py builds the identical network in PyTorch
-// and reads the same windows and the same deep_config.json.
+// finml's LSTM and GRU forecasters timed through their public API (MakeForecaster, Fit, Predict),
+// the way an application would call them. bench/peer_torch.py builds the identical network in
+// PyTorch and reads the same windows and the same deep_config.json.
 #include "bench_deep.hpp"
 
 #include <ATen/record_function.h>
@@ -41,6 +41,7 @@ nlohmann::json DeepConfig() {
   nlohmann::json common = {{"lr", 1e-3}, {"clip", 0.0}, {"seed", 42}, {"latency_warmup", 20}};
   nlohmann::json a = common, b = common;
   a.update({{"name", "lstm_default"},
+            {"architecture", "lstm"},
             {"label", "default LSTM: window 5, 1 feature, 2x50, batch 32"},
             {"window", 5},
             {"features", 1},
@@ -51,6 +52,7 @@ nlohmann::json DeepConfig() {
             {"epochs", 2},
             {"latency_calls", 2000}});
   b.update({{"name", "lstm_large"},
+            {"architecture", "lstm"},
             {"label", "large LSTM: window 60, 6 features, 2x64, batch 800"},
             {"window", 60},
             {"features", 6},
@@ -60,7 +62,15 @@ nlohmann::json DeepConfig() {
             {"windows", 1600},
             {"epochs", 2},
             {"latency_calls", 300}});
-  return {{"cases", {a, b}},
+  // The same two shapes for the GRU (issue 22: a fused GRU, held to the same targets).
+  nlohmann::json c = a, d = b;
+  c.update({{"name", "gru_default"},
+            {"architecture", "gru"},
+            {"label", "default GRU: window 5, 1 feature, 2x50, batch 32"}});
+  d.update({{"name", "gru_large"},
+            {"architecture", "gru"},
+            {"label", "large GRU: window 60, 6 features, 2x64, batch 800"}});
+  return {{"cases", {a, b, c, d}},
           // The profiled run: one Fit of the large case over its first `windows` windows.
           {"profile", {{"case", "lstm_large"}, {"windows", 1600}, {"epochs", 1}}}};
 }
@@ -149,18 +159,19 @@ finml::train::SampleSet NoSamples(const finml::train::SampleSet& like) {
   return s;
 }
 
-// `implementation`: "fused" (finml's default on the CPU: its own Eigen LSTM kernel, one autograd
-// node per layer) or "torch" (torch::nn::LSTM, the very kernels the PyTorch peer runs).
+// `implementation`: "fused" (finml's default on the CPU: its own kernel on the system BLAS, one
+// autograd node per layer) or "torch" (torch::nn::LSTM / GRU, the very kernels the peer runs).
 std::unique_ptr<finml::models::Forecaster> MakeModel(const nlohmann::json& c, std::int64_t epochs,
                                                      const std::string& implementation) {
-  return finml::models::MakeForecaster("lstm", nlohmann::json{{"lookback", c["window"]},
-                                                              {"hidden", c["hidden"]},
-                                                              {"layers", c["layers"]},
-                                                              {"batch", c["batch"]},
-                                                              {"epochs", epochs},
-                                                              {"lr", c["lr"]},
-                                                              {"clip", c["clip"]},
-                                                              {"implementation", implementation}});
+  return finml::models::MakeForecaster(c["architecture"].get<std::string>(),
+                                       nlohmann::json{{"lookback", c["window"]},
+                                                      {"hidden", c["hidden"]},
+                                                      {"layers", c["layers"]},
+                                                      {"batch", c["batch"]},
+                                                      {"epochs", epochs},
+                                                      {"lr", c["lr"]},
+                                                      {"clip", c["clip"]},
+                                                      {"implementation", implementation}});
 }
 
 double Seconds(Clock::time_point a, Clock::time_point b) {

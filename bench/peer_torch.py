@@ -6,9 +6,9 @@
 DATA_DIR is what `finml_bench --deep_generate=DATA_DIR` wrote: deep_config.json and the windows as
 raw little-endian doubles. Every setting comes from deep_config.json.
 
-The network and the loop mirror finml's LSTM forecaster (src/models/deep/) op for op, so both
+The network and the loop mirror finml's LSTM and GRU forecasters (src/models/deep/) op for op, so both
 sides ask the same libtorch for the same work:
-- torch.nn.LSTM(features, hidden, layers, batch_first=True), Linear(hidden, 1) on the last step
+- torch.nn.LSTM or GRU(features, hidden, layers, batch_first=True), Linear(hidden, 1) on the last step
   (out.select(1, -1), as finml writes it; see Net.forward)
 - targets standardised with the training set's mean and population std; windows converted to a
   float32 tensor once per fit (finml's Fit does both; they are inside the timed fit here too)
@@ -30,9 +30,10 @@ import torch
 
 
 class Net(torch.nn.Module):
-    def __init__(self, features, hidden, layers):
+    def __init__(self, architecture, features, hidden, layers):
         super().__init__()
-        self.rnn = torch.nn.LSTM(features, hidden, layers, batch_first=True)
+        rnn = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[architecture]
+        self.rnn = rnn(features, hidden, layers, batch_first=True)
         self.head = torch.nn.Linear(hidden, 1)
 
     def forward(self, x):
@@ -58,7 +59,7 @@ def fit(case, x_np, y_np, epochs):
     rng = np.random.default_rng(case["seed"])
     y_mean = float(y_np.mean())
     y_std = float(np.sqrt(((y_np - y_mean) ** 2).mean())) or 1.0
-    model = Net(case["features"], case["hidden"], case["layers"])
+    model = Net(case["architecture"], case["features"], case["hidden"], case["layers"])
     x = torch.from_numpy(x_np).float()
     y = torch.from_numpy((y_np - y_mean) / y_std).float()
     opt = torch.optim.Adam(model.parameters(), lr=case["lr"])

@@ -7,7 +7,11 @@ build_pkgs=(cmake make g++ ccache pkg-config libeigen3-dev libyaml-cpp-dev libcl
   nlohmann-json3-dev libfmt-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
   libtorch-dev libxgboost-dev libboost-dev libcpp-httplib-dev libssl-dev curl clang-format
   clang libclang-rt-dev libhowardhinnant-date-dev chromium
-  libalglib-dev libglpk-dev libsentencepiece-dev libfasttext-dev libnanoflann-dev libgloo-dev)
+  libalglib-dev libglpk-dev libsentencepiece-dev libfasttext-dev libnanoflann-dev libgloo-dev
+  libblas-dev libopenblas0-pthread libfast-float-dev)
+# libopenblas0-pthread registers itself as the system libblas.so.3, so Debian's LibTorch (built
+# with BLAS_INFO=generic) and the PyTorch peer both multiply with OpenBLAS rather than netlib's
+# reference BLAS (issue 22: the fair comparison is the default).
 # Peers: used only to regenerate fixtures and by bench/, never by the product at run time.
 peer_pkgs=(r-base-core r-cran-ttr r-cran-fgarch r-cran-cvar python3-pandas python3-numpy python3-torch
   python3-statsmodels python3-cvxopt

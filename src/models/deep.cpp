@@ -28,10 +28,11 @@ options::Schema<DeepOptions> BuildSchema(const std::string& arch) {
         .Max(1 << 20);
   }
   if (arch == "tcn") s.Add("kernel", &O::kernel, "convolution kernel size").Min(1).Max(1024);
-  if (arch == "lstm") {
+  if (arch == "lstm" || arch == "gru") {
     s.Add("implementation", &O::implementation,
-          "fused (Eigen kernel, CPU) or torch (torch::nn::LSTM; the GPU path); default fused on "
-          "cpu, torch on cuda")
+          "fused (finml's kernel on the system BLAS, CPU) or torch (torch::nn::" +
+              std::string(arch == "lstm" ? "LSTM" : "GRU") +
+              "; the GPU path); default fused on cpu, torch on cuda")
         .Names(options::OneOf({"fused", "torch"}, "implementation"));
   }
   s.Add("device", &O::device, "cpu or cuda (needs a CUDA build of LibTorch)")
@@ -47,7 +48,7 @@ options::Schema<DeepOptions> BuildSchema(const std::string& arch) {
   s.Finish([arch](O& o, const ConfigNode& given, const std::string&) {
     o.architecture = arch;
     if (IsTransformer(arch) && !given.Has("feedforward")) o.feedforward = 4 * o.hidden;
-    if (arch == "lstm" && !given.Has("implementation"))
+    if ((arch == "lstm" || arch == "gru") && !given.Has("implementation"))
       o.implementation = o.device == "cuda" ? "torch" : "fused";
     if (arch == "gpt" && !given.Has("pretrain_epochs")) o.pretrain_epochs = o.loop.epochs;
     if (arch == "gpt" && !given.Has("finetune_lr")) o.finetune_lr = o.loop.lr / 10;
@@ -57,7 +58,7 @@ options::Schema<DeepOptions> BuildSchema(const std::string& arch) {
         "heads", [](const O& o) { return o.hidden % o.heads == 0; },
         "hidden must be a multiple of heads");
   }
-  if (arch == "lstm") {
+  if (arch == "lstm" || arch == "gru") {
     s.Rule(
         "implementation",
         [](const O& o) { return !(o.implementation == "fused" && o.device == "cuda"); },

@@ -23,7 +23,7 @@ struct DeepOptions {
   std::int64_t heads = 4;        // transformer, gpt
   std::int64_t feedforward = 0;  // transformer, gpt; default 4 x hidden
   std::int64_t kernel = 3;       // tcn
-  std::string implementation;    // lstm: fused | torch; default fused on cpu, torch on cuda
+  std::string implementation;    // lstm, gru: fused | torch; default fused on cpu, torch on cuda
   std::string device = "cpu";    // cpu | cuda
   train::LoopOptions loop;       // epochs, batch, lr, optimizer, schedule, clip, patience, ...
   // gpt: learn from other series first (pretrain), then zero_shot, fine_tune or scratch.

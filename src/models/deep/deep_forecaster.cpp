@@ -335,7 +335,7 @@ std::unique_ptr<Forecaster> MakeDeepForecasterImpl(const DeepOptions& o) {
   spec.heads = o.heads;
   spec.feedforward = o.feedforward > 0 ? o.feedforward : 4 * o.hidden;
   spec.kernel = o.kernel;
-  spec.fused = o.architecture == "lstm" && o.implementation == "fused";
+  spec.fused = (o.architecture == "lstm" || o.architecture == "gru") && o.implementation == "fused";
   TrainParams t;
   t.loop = o.loop;
   t.device = o.device;

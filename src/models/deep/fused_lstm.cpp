@@ -1,8 +1,14 @@
 #include "fused_lstm.hpp"
 
-#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
 
 #include "finml/core/error.hpp"
+#include "gate_math.hpp"
+#include "reusable_buffers.hpp"
+#include "row_major_gemm.hpp"
 
 namespace finml::models::deep {
 namespace {
@@ -10,101 +16,135 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-template <typename T>
-using RowMatrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-template <typename T>
-using Strided = Eigen::Map<RowMatrix<T>, 0, Eigen::OuterStride<>>;
-template <typename T>
-using ConstStrided = Eigen::Map<const RowMatrix<T>, 0, Eigen::OuterStride<>>;
-template <typename T>
-using Dense = Eigen::Map<RowMatrix<T>>;
-template <typename T>
-using ConstDense = Eigen::Map<const RowMatrix<T>>;
-
-template <typename T>
-T Sigmoid(T v) {
-  return T(1) / (T(1) + std::exp(-v));
+// One (batch row, step) of the forward pass. `g` holds the step's pre-activations less the
+// bias, in gate order i, f, g, o; on return it holds the activations. `c_prev` is zeros at t = 0.
+FINML_CPU_CLONES void GatesForward(float* __restrict g, const float* __restrict bias,
+                                   const float* __restrict c_prev, float* __restrict c,
+                                   float* __restrict tanh_c, float* __restrict h, std::int64_t H) {
+  using namespace gate_math;
+  for (std::int64_t k = 0; k < H; k += kLanes) {
+    const std::int64_t m = std::min(kLanes, H - k);
+    const Floats i = Sigmoid(Load(g + k, m) + Load(bias + k, m));
+    const Floats f = Sigmoid(Load(g + H + k, m) + Load(bias + H + k, m));
+    const Floats gg = Tanh(Load(g + 2 * H + k, m) + Load(bias + 2 * H + k, m));
+    const Floats o = Sigmoid(Load(g + 3 * H + k, m) + Load(bias + 3 * H + k, m));
+    Store(g + k, i, m);
+    Store(g + H + k, f, m);
+    Store(g + 2 * H + k, gg, m);
+    Store(g + 3 * H + k, o, m);
+    const Floats c_new = f * Load(c_prev + k, m) + i * gg;
+    const Floats tc = Tanh(c_new);
+    Store(c + k, c_new, m);
+    Store(tanh_c + k, tc, m);
+    Store(h + k, o * tc, m);
+  }
 }
 
-// Rows b*time + t of a (batch*time, width) buffer, for one t: the batch at step t.
-template <typename T>
-Strided<T> Step(T* base, std::int64_t batch, std::int64_t time, std::int64_t width,
-                std::int64_t t) {
-  return Strided<T>(base + t * width, batch, width, Eigen::OuterStride<>(time * width));
-}
-template <typename T>
-ConstStrided<T> Step(const T* base, std::int64_t batch, std::int64_t time, std::int64_t width,
-                     std::int64_t t) {
-  return ConstStrided<T>(base + t * width, batch, width, Eigen::OuterStride<>(time * width));
+// The reference: libm's exp and tanh, used for float64 (gradient checks, the test oracle).
+void GatesForward(double* g, const double* bias, const double* c_prev, double* c, double* tanh_c,
+                  double* h, std::int64_t H) {
+  auto sigmoid = [](double v) { return 1.0 / (1.0 + std::exp(-v)); };
+  for (std::int64_t k = 0; k < H; ++k) {
+    const double i = sigmoid(g[k] + bias[k]), f = sigmoid(g[H + k] + bias[H + k]),
+                 gg = std::tanh(g[2 * H + k] + bias[2 * H + k]),
+                 o = sigmoid(g[3 * H + k] + bias[3 * H + k]);
+    g[k] = i;
+    g[H + k] = f;
+    g[2 * H + k] = gg;
+    g[3 * H + k] = o;
+    const double c_new = f * c_prev[k] + i * gg;
+    c[k] = c_new;
+    tanh_c[k] = std::tanh(c_new);
+    h[k] = o * tanh_c[k];
+  }
 }
 
-// Fills gates (post-activation, B*T x 4H), cells (B*T x H) and hidden (B*T x H).
+// One (batch row, step) of the backward pass: gradients w.r.t. the pre-activations into `dg`,
+// and the cell gradient carried to the step before into `dc_next`. `c_prev` is zeros at t = 0.
 template <typename T>
-void Forward(const T* x, const T* w_ih, const T* w_hh, const T* bias, std::int64_t B,
-             std::int64_t S, std::int64_t I, std::int64_t H, T* gates, T* cells, T* hidden) {
-  const std::int64_t G = 4 * H;
-  Dense<T> all_gates(gates, B * S, G);
-  all_gates.noalias() = ConstDense<T>(x, B * S, I) * ConstDense<T>(w_ih, G, I).transpose();
-  all_gates.rowwise() += Eigen::Map<const Eigen::Matrix<T, 1, Eigen::Dynamic>>(bias, G);
-  ConstDense<T> recurrent(w_hh, G, H);
-  RowMatrix<T> zero = RowMatrix<T>::Zero(B, H);
-  for (std::int64_t t = 0; t < S; ++t) {
-    auto g = Step(gates, B, S, G, t);
+inline void GatesBackwardRow(const T* __restrict g, const T* __restrict c_prev,
+                             const T* __restrict tanh_c, const T* __restrict grad_h,
+                             const T* __restrict dh_next, T* __restrict dc_next, T* __restrict dg,
+                             std::int64_t H) {
+  for (std::int64_t k = 0; k < H; ++k) {
+    const T i = g[k], f = g[H + k], gg = g[2 * H + k], o = g[3 * H + k], tc = tanh_c[k];
+    const T dh = grad_h[k] + dh_next[k];
+    const T dc = dh * o * (T(1) - tc * tc) + dc_next[k];
+    dg[k] = dc * gg * i * (T(1) - i);
+    dg[H + k] = dc * c_prev[k] * f * (T(1) - f);
+    dg[2 * H + k] = dc * i * (T(1) - gg * gg);
+    dg[3 * H + k] = dh * tc * o * (T(1) - o);
+    dc_next[k] = dc * f;
+  }
+}
+FINML_CPU_CLONES void GatesBackward(const float* g, const float* c_prev, const float* tanh_c,
+                                    const float* grad_h, const float* dh_next, float* dc_next,
+                                    float* dg, std::int64_t H) {
+  GatesBackwardRow(g, c_prev, tanh_c, grad_h, dh_next, dc_next, dg, H);
+}
+void GatesBackward(const double* g, const double* c_prev, const double* tanh_c,
+                   const double* grad_h, const double* dh_next, double* dc_next, double* dg,
+                   std::int64_t H) {
+  GatesBackwardRow(g, c_prev, tanh_c, grad_h, dh_next, dc_next, dg, H);
+}
+
+// Buffers are (batch, time, width) row-major; the batch at step t is rows b * S + t, a strided
+// matrix with leading dimension S * width that the BLAS multiplies in place.
+struct Shape {
+  std::int64_t B, S, I, H;
+  [[nodiscard]] std::int64_t G() const { return 4 * H; }
+  [[nodiscard]] std::int64_t Row(std::int64_t b, std::int64_t t) const { return b * S + t; }
+};
+
+template <typename T>
+void Forward(const Shape& s, const T* x, const T* w_ih, const T* w_hh, const T* bias, T* gates,
+             T* cells, T* tanh_cells, T* hidden) {
+  const std::int64_t G = s.G(), H = s.H;
+  const std::vector<T> zeros(static_cast<std::size_t>(H), T(0));  // the state before t = 0
+  // The input projection of every step at once; the bias is added inside the gate loop.
+  RowMajorGemm(false, true, s.B * s.S, G, s.I, T(1), x, s.I, w_ih, s.I, T(0), gates, G);
+  for (std::int64_t t = 0; t < s.S; ++t) {
     if (t > 0)
-      g.noalias() += Step(static_cast<const T*>(hidden), B, S, H, t - 1) * recurrent.transpose();
-    auto c = Step(cells, B, S, H, t);
-    auto h = Step(hidden, B, S, H, t);
-    for (std::int64_t b = 0; b < B; ++b) {
-      for (std::int64_t k = 0; k < H; ++k) {
-        T i = Sigmoid(g(b, k)), f = Sigmoid(g(b, H + k)), gg = std::tanh(g(b, 2 * H + k)),
-          o = Sigmoid(g(b, 3 * H + k));
-        g(b, k) = i;
-        g(b, H + k) = f;
-        g(b, 2 * H + k) = gg;
-        g(b, 3 * H + k) = o;
-        T c_prev = t > 0 ? cells[(b * S + t - 1) * H + k] : zero(b, k);
-        T c_new = f * c_prev + i * gg;
-        c(b, k) = c_new;
-        h(b, k) = o * std::tanh(c_new);
-      }
+      RowMajorGemm(false, true, s.B, G, H, T(1), hidden + (t - 1) * H, s.S * H, w_hh, H, T(1),
+                   gates + t * G, s.S * G);
+    for (std::int64_t b = 0; b < s.B; ++b) {
+      const std::int64_t row = s.Row(b, t);
+      GatesForward(gates + row * G, bias, t > 0 ? cells + (row - 1) * H : zeros.data(),
+                   cells + row * H, tanh_cells + row * H, hidden + row * H, H);
     }
   }
 }
 
+// grad_x may be null (the input needs no gradient).
 template <typename T>
-void Backward(const T* x, const T* w_ih, const T* w_hh, const T* gates, const T* cells,
-              const T* hidden, const T* grad_h, std::int64_t B, std::int64_t S, std::int64_t I,
-              std::int64_t H, T* grad_x, T* grad_w_ih, T* grad_w_hh, T* grad_bias) {
-  const std::int64_t G = 4 * H;
-  RowMatrix<T> d_gates(B * S, G);  // gradients w.r.t. pre-activations
-  RowMatrix<T> dh_next = RowMatrix<T>::Zero(B, H), dc_next = RowMatrix<T>::Zero(B, H);
-  ConstDense<T> recurrent(w_hh, G, H);
-  Dense<T> d_w_hh(grad_w_hh, G, H);
-  d_w_hh.setZero();
+void Backward(const Shape& s, const T* x, const T* w_ih, const T* w_hh, const T* gates,
+              const T* cells, const T* tanh_cells, const T* hidden, const T* grad_h, T* d_gates,
+              T* grad_x, T* grad_w_ih, T* grad_w_hh, T* grad_bias) {
+  const std::int64_t G = s.G(), H = s.H, B = s.B, S = s.S;
+  std::vector<T> dh_next(static_cast<std::size_t>(B * H), T(0)),
+      dc_next(static_cast<std::size_t>(B * H), T(0));
+  const std::vector<T> zeros(static_cast<std::size_t>(H), T(0));
+  std::memset(grad_w_hh, 0, sizeof(T) * static_cast<std::size_t>(G * H));
   for (std::int64_t t = S - 1; t >= 0; --t) {
-    auto g = Step(gates, B, S, G, t);
-    auto dg = Step(d_gates.data(), B, S, G, t);
     for (std::int64_t b = 0; b < B; ++b) {
-      for (std::int64_t k = 0; k < H; ++k) {
-        const std::int64_t row = b * S + t;
-        T i = g(b, k), f = g(b, H + k), gg = g(b, 2 * H + k), o = g(b, 3 * H + k);
-        T c = cells[row * H + k], tc = std::tanh(c);
-        T c_prev = t > 0 ? cells[(row - 1) * H + k] : T(0);
-        T dh = grad_h[row * H + k] + dh_next(b, k);
-        T dc = dh * o * (T(1) - tc * tc) + dc_next(b, k);
-        dg(b, k) = dc * gg * i * (T(1) - i);
-        dg(b, H + k) = dc * c_prev * f * (T(1) - f);
-        dg(b, 2 * H + k) = dc * i * (T(1) - gg * gg);
-        dg(b, 3 * H + k) = dh * tc * o * (T(1) - o);
-        dc_next(b, k) = dc * f;
-      }
+      const std::int64_t row = s.Row(b, t);
+      GatesBackward(gates + row * G, t > 0 ? cells + (row - 1) * H : zeros.data(),
+                    tanh_cells + row * H, grad_h + row * H, dh_next.data() + b * H,
+                    dc_next.data() + b * H, d_gates + row * G, H);
     }
-    dh_next.noalias() = dg * recurrent;
-    if (t > 0) d_w_hh.noalias() += dg.transpose() * Step(hidden, B, S, H, t - 1);
+    const T* dg = d_gates + t * G;
+    if (t > 0) {
+      RowMajorGemm(false, false, B, H, G, T(1), dg, S * G, w_hh, H, T(0), dh_next.data(), H);
+      RowMajorGemm(true, false, G, H, B, T(1), dg, S * G, hidden + (t - 1) * H, S * H, T(1),
+                   grad_w_hh, H);
+    }
   }
-  Dense<T>(grad_w_ih, G, I).noalias() = d_gates.transpose() * ConstDense<T>(x, B * S, I);
-  Dense<T>(grad_x, B * S, I).noalias() = d_gates * ConstDense<T>(w_ih, G, I);
-  Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>>(grad_bias, G) = d_gates.colwise().sum();
+  RowMajorGemm(true, false, G, s.I, B * S, T(1), d_gates, G, x, s.I, T(0), grad_w_ih, s.I);
+  if (grad_x)
+    RowMajorGemm(false, false, B * S, s.I, G, T(1), d_gates, G, w_ih, s.I, T(0), grad_x, s.I);
+  std::fill(grad_bias, grad_bias + G, T(0));
+  for (std::int64_t r = 0; r < B * S; ++r)
+    for (std::int64_t k = 0; k < G; ++k) grad_bias[k] += d_gates[r * G + k];
 }
 
 class FusedLstmFunction : public torch::autograd::Function<FusedLstmFunction> {
@@ -113,35 +153,40 @@ class FusedLstmFunction : public torch::autograd::Function<FusedLstmFunction> {
                                const torch::Tensor& w_ih, const torch::Tensor& w_hh,
                                const torch::Tensor& bias) {
     torch::Tensor x = x_in.contiguous();
-    const std::int64_t B = x.size(0), S = x.size(1), I = x.size(2), H = w_hh.size(1);
+    const Shape s{x.size(0), x.size(1), x.size(2), w_hh.size(1)};
     auto options = x.options();
-    torch::Tensor gates = torch::empty({B, S, 4 * H}, options);
-    torch::Tensor cells = torch::empty({B, S, H}, options);
-    torch::Tensor hidden = torch::empty({B, S, H}, options);
+    torch::Tensor gates = ReusableEmpty({s.B, s.S, s.G()}, options);
+    torch::Tensor cells = ReusableEmpty({s.B, s.S, s.H}, options);
+    torch::Tensor tanh_cells = ReusableEmpty({s.B, s.S, s.H}, options);
+    torch::Tensor hidden = ReusableEmpty({s.B, s.S, s.H}, options);
     torch::Tensor wi = w_ih.contiguous(), wh = w_hh.contiguous(), bb = bias.contiguous();
     AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "fused_lstm_forward", [&] {
-      Forward<scalar_t>(x.data_ptr<scalar_t>(), wi.data_ptr<scalar_t>(), wh.data_ptr<scalar_t>(),
-                        bb.data_ptr<scalar_t>(), B, S, I, H, gates.data_ptr<scalar_t>(),
-                        cells.data_ptr<scalar_t>(), hidden.data_ptr<scalar_t>());
+      Forward<scalar_t>(s, x.data_ptr<scalar_t>(), wi.data_ptr<scalar_t>(), wh.data_ptr<scalar_t>(),
+                        bb.data_ptr<scalar_t>(), gates.data_ptr<scalar_t>(),
+                        cells.data_ptr<scalar_t>(), tanh_cells.data_ptr<scalar_t>(),
+                        hidden.data_ptr<scalar_t>());
     });
-    ctx->save_for_backward({x, wi, wh, gates, cells, hidden});
+    ctx->save_for_backward({x, wi, wh, gates, cells, tanh_cells, hidden});
     return hidden;
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
     auto saved = ctx->get_saved_variables();
     const torch::Tensor &x = saved[0], &wi = saved[1], &wh = saved[2], &gates = saved[3],
-                        &cells = saved[4], &hidden = saved[5];
+                        &cells = saved[4], &tanh_cells = saved[5], &hidden = saved[6];
     torch::Tensor grad_h = grad_outputs[0].contiguous();
-    const std::int64_t B = x.size(0), S = x.size(1), I = x.size(2), H = wh.size(1);
-    torch::Tensor grad_x = torch::empty_like(x), grad_wi = torch::empty_like(wi),
-                  grad_wh = torch::empty_like(wh), grad_b = torch::empty({4 * H}, x.options());
+    const Shape s{x.size(0), x.size(1), x.size(2), wh.size(1)};
+    torch::Tensor d_gates = ReusableEmpty({s.B, s.S, s.G()}, x.options());
+    torch::Tensor grad_x = ctx->needs_input_grad(0) ? torch::empty_like(x) : torch::Tensor();
+    torch::Tensor grad_wi = torch::empty_like(wi), grad_wh = torch::empty_like(wh),
+                  grad_b = torch::empty({s.G()}, x.options());
     AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "fused_lstm_backward", [&] {
-      Backward<scalar_t>(x.data_ptr<scalar_t>(), wi.data_ptr<scalar_t>(), wh.data_ptr<scalar_t>(),
-                         gates.data_ptr<scalar_t>(), cells.data_ptr<scalar_t>(),
-                         hidden.data_ptr<scalar_t>(), grad_h.data_ptr<scalar_t>(), B, S, I, H,
-                         grad_x.data_ptr<scalar_t>(), grad_wi.data_ptr<scalar_t>(),
-                         grad_wh.data_ptr<scalar_t>(), grad_b.data_ptr<scalar_t>());
+      Backward<scalar_t>(
+          s, x.data_ptr<scalar_t>(), wi.data_ptr<scalar_t>(), wh.data_ptr<scalar_t>(),
+          gates.data_ptr<scalar_t>(), cells.data_ptr<scalar_t>(), tanh_cells.data_ptr<scalar_t>(),
+          hidden.data_ptr<scalar_t>(), grad_h.data_ptr<scalar_t>(), d_gates.data_ptr<scalar_t>(),
+          grad_x.defined() ? grad_x.data_ptr<scalar_t>() : nullptr, grad_wi.data_ptr<scalar_t>(),
+          grad_wh.data_ptr<scalar_t>(), grad_b.data_ptr<scalar_t>());
     });
     return {grad_x, grad_wi, grad_wh, grad_b};
   }
@@ -156,6 +201,9 @@ torch::Tensor FusedLstm(const torch::Tensor& x, const torch::Tensor& w_ih,
   FINML_REQUIRE(w_hh.size(0) == 4 * w_hh.size(1) && w_ih.size(0) == w_hh.size(0) &&
                     w_ih.size(1) == x.size(2) && bias.numel() == w_hh.size(0),
                 "fused LSTM: weight shapes do not match");
+  FINML_REQUIRE(x.scalar_type() == w_ih.scalar_type() && x.scalar_type() == w_hh.scalar_type() &&
+                    x.scalar_type() == bias.scalar_type(),
+                "fused LSTM: input and weights differ in type");
   return FusedLstmFunction::apply(x, w_ih, w_hh, bias);
 }
 

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "finml/core/error.hpp"
+#include "fused_gru.hpp"
 #include "fused_lstm.hpp"
 
 namespace finml::models::deep {
@@ -94,6 +95,39 @@ class FusedLstmNetImpl final : public SequenceNetImpl {
   nn::Linear head_;
 };
 TORCH_MODULE(FusedLstmNet);
+
+// GRU layers on the fused kernel. The parameters are torch::nn::GRU's own (the same names,
+// shapes and initialisation), so a GRU saved by either implementation loads into the other.
+class FusedGruNetImpl final : public SequenceNetImpl {
+ public:
+  explicit FusedGruNetImpl(const SequenceNetOptions& s)
+      : rnn_(nn::GRUOptions(s.features, s.hidden).num_layers(s.layers).batch_first(true)),
+        head_(s.hidden, 1),
+        layers_(s.layers),
+        dropout_(s.layers > 1 ? s.dropout : 0.0) {
+    register_module("rnn", rnn_);
+    register_module("head", head_);
+  }
+  torch::Tensor forward(const torch::Tensor& x) override {
+    const auto weights = rnn_->named_parameters(/*recurse=*/false);
+    torch::Tensor h = x;
+    for (std::int64_t l = 0; l < layers_; ++l) {
+      const std::string n = std::to_string(l);
+      // torch::nn::GRU's dropout: on every layer's output but the last.
+      if (l > 0) h = torch::dropout(h, dropout_, is_training());
+      h = FusedGru(h, weights["weight_ih_l" + n], weights["weight_hh_l" + n],
+                   weights["bias_ih_l" + n], weights["bias_hh_l" + n]);
+    }
+    return head_->forward(h.select(1, h.size(1) - 1)).squeeze(-1);
+  }
+
+ private:
+  nn::GRU rnn_;
+  nn::Linear head_;
+  std::int64_t layers_;
+  double dropout_;
+};
+TORCH_MODULE(FusedGruNet);
 
 // Dilated causal convolutions with residual connections: step t sees steps <= t only.
 class TcnNetImpl final : public SequenceNetImpl {
@@ -216,6 +250,7 @@ std::shared_ptr<SequenceNetImpl> MakeNet(const SequenceNetOptions& s) {
   if (s.architecture == "mlp") return MlpNet(s).ptr();
   if (s.architecture == "lstm" && s.fused) return FusedLstmNet(s).ptr();
   if (s.architecture == "lstm") return LstmNet(s).ptr();
+  if (s.architecture == "gru" && s.fused) return FusedGruNet(s).ptr();
   if (s.architecture == "gru") return GruNet(s).ptr();
   if (s.architecture == "tcn") return TcnNet(s).ptr();
   if (s.architecture == "transformer") return TransformerNet(s, false).ptr();

@@ -21,7 +21,7 @@ struct SequenceNetOptions {
   std::int64_t heads = 4;          // transformer, gpt
   std::int64_t feedforward = 128;  // transformer, gpt
   std::int64_t kernel = 3;         // tcn
-  bool fused = false;              // lstm: the fused Eigen kernel instead of torch::nn::LSTM
+  bool fused = false;              // lstm, gru: finml's fused kernel instead of torch's
 };
 
 // The interface the forecaster trains; each architecture below implements it.

@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "models/deep/fused_lstm.hpp"
+#include "models/deep/gate_math.hpp"
 
 namespace finml::models::deep {
 namespace {
@@ -89,6 +90,73 @@ INSTANTIATE_TEST_SUITE_P(Shapes, FusedLstmTest,
                            return "b" + std::to_string(c.batch) + "t" + std::to_string(c.time) +
                                   "i" + std::to_string(c.input) + "h" + std::to_string(c.hidden);
                          });
+
+// float32 runs the vectorised polynomial gates; float64 (libm) is its reference. Inputs and
+// weights are the same float32 values on both sides, so only the kernels' arithmetic differs.
+TEST(FusedLstm, Float32MatchesTheFloat64ReferenceWithinTolerance) {
+  torch::manual_seed(11);
+  const std::int64_t B = 37, S = 9, I = 5, H = 24;  // H not a multiple of the vector width
+  std::vector<torch::Tensor> in32 = {torch::randn({B, S, I}), torch::randn({4 * H, I}) * 0.4,
+                                     torch::randn({4 * H, H}) * 0.4, torch::randn({4 * H}) * 0.4};
+  torch::Tensor weights = torch::randn({B, S, H});
+  std::vector<torch::Tensor> leaves32, leaves64;
+  for (const auto& t : in32) {
+    leaves32.push_back(t.clone().requires_grad_(true));
+    leaves64.push_back(t.to(torch::kDouble).requires_grad_(true));
+  }
+  torch::Tensor out32 = FusedLstm(leaves32[0], leaves32[1], leaves32[2], leaves32[3]);
+  torch::Tensor out64 = FusedLstm(leaves64[0], leaves64[1], leaves64[2], leaves64[3]);
+  EXPECT_LT((out32.to(torch::kDouble) - out64).abs().max().item<double>(), 2e-6);
+  (out32 * weights).sum().backward();
+  (out64 * weights.to(torch::kDouble)).sum().backward();
+  for (std::size_t k = 0; k < in32.size(); ++k) {
+    torch::Tensor g64 = leaves64[k].grad();
+    const double scale = std::max(1.0, g64.abs().max().item<double>());
+    EXPECT_LT((leaves32[k].grad().to(torch::kDouble) - g64).abs().max().item<double>(),
+              2e-5 * scale)
+        << "input " << k;
+  }
+}
+
+TEST(FusedLstm, GateMathStaysWithinItsStatedErrorOfLibm) {
+  double exp_rel = 0, sigmoid_abs = 0, tanh_abs = 0;
+  for (float x = -100.0f; x < 100.0f; x += 1.0f / 1024) {
+    const double xd = x;
+    if (x > -87.0f && x < 88.0f)
+      exp_rel = std::max(exp_rel, std::abs(gate_math::Exp(x) - std::exp(xd)) / std::exp(xd));
+    sigmoid_abs =
+        std::max(sigmoid_abs, std::abs(gate_math::Sigmoid(x) - 1.0 / (1.0 + std::exp(-xd))));
+    tanh_abs = std::max(tanh_abs, std::abs(gate_math::Tanh(x) - std::tanh(xd)));
+  }
+  EXPECT_LT(exp_rel, 1.5e-7);
+  EXPECT_LT(sigmoid_abs, 1.5e-7);
+  EXPECT_LT(tanh_abs, 2e-7);
+  EXPECT_LT(gate_math::Sigmoid(-1000.0f), 1e-37f);  // exp saturates at exp(88)
+  EXPECT_EQ(gate_math::Sigmoid(1000.0f), 1.0f);
+  EXPECT_EQ(gate_math::Tanh(1000.0f), 1.0f);
+  EXPECT_EQ(gate_math::Tanh(-1000.0f), -1.0f);
+}
+
+// Large buffers are pooled across calls: one still held (here the first call's output and its
+// autograd record) must never be handed out again and overwritten.
+TEST(FusedLstm, AHeldResultSurvivesLaterCallsThatReuseBuffers) {
+  torch::manual_seed(2);
+  const std::int64_t B = 64, S = 40, I = 3, H = 32;  // 1.3 MB of gates: above the pooling floor
+  torch::Tensor w_ih = torch::randn({4 * H, I}).requires_grad_(true);
+  torch::Tensor w_hh = torch::randn({4 * H, H}) * 0.3, bias = torch::randn({4 * H});
+  torch::Tensor x1 = torch::randn({B, S, I}), x2 = torch::randn({B, S, I});
+  torch::Tensor first = FusedLstm(x1, w_ih, w_hh, bias);
+  const torch::Tensor first_copy = first.detach().clone();
+  torch::Tensor last_step = first.select(1, S - 1);  // a view: holds the storage alone later
+  for (int k = 0; k < 3; ++k) (void)FusedLstm(x2, w_ih, w_hh, bias).sum().backward();
+  EXPECT_TRUE(torch::equal(first.detach(), first_copy));
+  first = torch::Tensor();
+  for (int k = 0; k < 3; ++k) (void)FusedLstm(x2, w_ih, w_hh, bias);
+  EXPECT_TRUE(torch::equal(last_step.detach(), first_copy.select(1, S - 1)));
+  // The same call gives the same bits whether its buffers are new or reused.
+  torch::Tensor again = FusedLstm(x1, w_ih, w_hh, bias);
+  EXPECT_TRUE(torch::equal(again.detach(), first_copy));
+}
 
 TEST(FusedLstm, RejectsMismatchedShapes) {
   torch::Tensor x = torch::randn({2, 3, 4});
