@@ -3,6 +3,8 @@
 // inputs are the peer's too (bench/peer_pandas.py, case backtest_weights_5000x2500).
 #include <benchmark/benchmark.h>
 
+#include <vector>
+
 #include "bench_inputs.hpp"
 #include "finml/backtest/engine.hpp"
 
@@ -52,5 +54,25 @@ void BM_BacktestWeights5000x2500(benchmark::State& state) {
                           static_cast<std::int64_t>(in.prices.close.values.size()));
 }
 BENCHMARK(BM_BacktestWeights5000x2500)->Unit(benchmark::kMillisecond)->MinTime(0.5);
+
+// The machine's memory bandwidth, STREAM's triad a = b + s * c on arrays as large as one of the
+// backtest's panels (100 MB each, far beyond any cache): bytes/s counts 24 bytes per element, as
+// STREAM does. report.py puts the backtest's own traffic (its two panels, 16 bytes per asset-bar)
+// beside it.
+void BM_StreamTriad(benchmark::State& state) {
+  const std::size_t n = finml_bench::kBacktestDays * finml_bench::kBacktestAssets;
+  static std::vector<double> a(n, 0.0), b(n, 1.0), c(n, 2.0);
+  for (auto _ : state) {
+    double* __restrict out = a.data();
+    const double* __restrict x = b.data();
+    const double* __restrict y = c.data();
+    for (std::size_t i = 0; i < n; ++i) out[i] = x[i] + 3.0 * y[i];
+    benchmark::DoNotOptimize(a.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(24 * n));
+}
+BENCHMARK(BM_StreamTriad)->Unit(benchmark::kMillisecond)->MinTime(0.5);
 
 }  // namespace

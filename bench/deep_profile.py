@@ -94,8 +94,10 @@ def trace_summary(path):
 KINDS = [
     # (kind, test on (symbol, dso) of the innermost frame)
     ("BLAS sgemm (system libblas)", lambda s, d: "sgemm" in s or "blas" in d),
-    ("Eigen GEMM (finml's fused LSTM)", lambda s, d: "Eigen::internal::" in s),
-    ("fused LSTM gate loops (finml)", lambda s, d: "FusedLstm" in s),
+    ("Eigen GEMM", lambda s, d: "Eigen::internal::" in s),
+    ("fused gate loops (finml)", lambda s, d: any(
+        k in s for k in ("FusedLstm", "FusedGru", "GatesForward", "GatesBackward", "GruForward",
+                         "GruBackward"))),
     ("libm exp/tanh", lambda s, d: "libm.so" in d),
     ("memset/memcpy", lambda s, d: re.search(r"mem(set|cpy|move)", s) is not None),
     ("malloc/free", lambda s, d: re.search(r"malloc|free|_int_|cfree|tcache", s) is not None),

@@ -182,6 +182,67 @@ def fused_kernel_flags(build_dir):
     return None
 
 
+def blas_in_use():
+    """The libblas.so.3 both sides load (Debian's alternatives) and its thread setting."""
+    target = os.path.realpath("/etc/alternatives/libblas.so.3-x86_64-linux-gnu")
+    kind = ("OpenBLAS" if "openblas" in target else
+            "netlib's reference BLAS" if "/blas/" in target else "unknown")
+    threads = os.environ.get("OPENBLAS_NUM_THREADS", "unset (one per core)")
+    return (f"`libblas.so.3` -> `{target}` ({kind}), the system alternative that finml's fused "
+            f"kernels and LibTorch (built with BLAS_INFO=generic) both call; "
+            f"OPENBLAS_NUM_THREADS={threads} for both sides (run_all.sh)")
+
+
+def cpu_mhz():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("cpu MHz"):
+                    return float(line.split(":")[1])
+    except OSError:
+        pass
+    return None
+
+
+def train_flops_per_sample(c):
+    """Multiply-adds of the recurrent layers, forward and backward (x3), two flops each."""
+    gates = 4 if c["architecture"] == "lstm" else 3
+    total, width = 0, c["features"]
+    for _ in range(c["layers"]):
+        total += 3 * 2 * c["window"] * gates * c["hidden"] * (width + c["hidden"])
+        width = c["hidden"]
+    return total
+
+
+def deep_targets(summary, cases):
+    md = ["Against issue 22's targets (training >= 3x PyTorch, one-window predict >= 5x; best "
+          "round of each side):", ""]
+    for name, (fused, _timpl, peer) in summary.items():
+        train, predict = fused["rate"] / peer["rate"], peer["median"] / fused["median"]
+        md.append(f"- {name}: training {train:.2f}x ({'met' if train >= 3 else 'NOT met'}), "
+                  f"predict {predict:.2f}x ({'met' if predict >= 5 else 'NOT met'})")
+    mhz = cpu_mhz()
+    if mhz:
+        peak = mhz * 1e6 * 32  # AVX2: two FMA pipes x 8 floats x 2 flops per cycle
+        md.append("")
+        md.append(f"One core's float32 FMA peak at the clock /proc/cpuinfo reports ({mhz:,.0f} "
+                  f"MHz; AVX2, two FMA pipes: 32 flops per cycle) is {peak / 1e9:.0f} GFLOP/s; "
+                  f"a boost clock would raise it and lower the fractions below. Counting the "
+                  f"recurrent layers' multiply-adds only (forward, and twice that backward):")
+        md.append("")
+        for name, (fused, _timpl, peer) in summary.items():
+            if not name.endswith("_large"):
+                continue
+            flops = train_flops_per_sample(cases[name])
+            mine, theirs = fused["rate"] * flops, peer["rate"] * flops
+            md.append(f"- {name}: {flops / 1e6:.1f} MFLOP per sample; finml {mine / 1e9:.0f} "
+                      f"GFLOP/s ({100 * mine / peak:.0f}% of peak), PyTorch {theirs / 1e9:.0f} "
+                      f"GFLOP/s ({100 * theirs / peak:.0f}%); 3x PyTorch would need "
+                      f"{300 * theirs / peak:.0f}% of one core's peak.")
+    md.append("")
+    return md
+
+
 def deep_section(work, build_dir):
     finml_runs, torch_runs = [], []
     i = 1
@@ -204,20 +265,23 @@ def deep_section(work, build_dir):
     md.append(f"- Threads: {finml_runs[0]['threads']} (finml) and {torch_runs[0]['threads']} "
               f"(PyTorch), both at libtorch's default" + ("" if same else
                                                          " -- they differ, so compare with care"))
+    md.append(f"- BLAS, both sides: {blas_in_use()}")
     md.append(f"- The deep section took {deep_seconds} s of the run: {len(finml_runs)} rounds of "
               f"(finml, PyTorch), the best round counts; then the profiles below")
     md.append("")
     md.append("Both sides train the same network on the same windows (written once by "
-              "`finml_bench --deep_generate`): stacked LSTM layers, a dense head on the last "
+              "`finml_bench --deep_generate`): stacked LSTM or GRU layers, a dense head on the last "
               "step's output, Adam, MSE, shuffled minibatches each epoch, no gradient clipping "
               "(finml with `clip: 0`), no validation set and so no early stopping. A fit is timed "
               "whole, as a caller sees it: finml's `Fit` (which standardises the target, converts "
               "the windows to one float32 tensor, builds the network) against the peer's same "
               "steps (standardise with numpy, `torch.from_numpy(x).float()`, build, train "
               "with `index_select` minibatches, `loss.item()` per step, as finml does). finml "
-              "runs twice: with its default CPU LSTM, `implementation: fused` (finml's own Eigen "
-              "kernel, src/models/deep/fused_lstm.cpp, one autograd node per layer), and with "
-              "`implementation: torch` (`torch::nn::LSTM`, the very kernels the peer calls). "
+              "runs twice: with its default on the CPU, `implementation: fused` (finml's own "
+              "kernels, src/models/deep/fused_lstm.cpp and fused_gru.cpp: one autograd node per "
+              "layer, the matrix products on the same BLAS, the gates in vectorised loops), and "
+              "with `implementation: torch` (`torch::nn::LSTM` / `GRU`, the very kernels the "
+              "peer calls). "
               "Latency: `Predict` on a one-window SampleSet (finml) against `model.eval()`, "
               "`no_grad`, one float64 window converted and run (PyTorch), "
               "after warm-up calls; median and 99th percentile of the calls.")
@@ -252,10 +316,10 @@ def deep_section(work, build_dir):
     large = cases["lstm_large"]
     steps = large["windows"] // large["batch"]
     md.append(f"The large case trains on {large['windows']:,} windows ({steps} optimizer steps "
-              f"of {large['batch']} per epoch) rather than 16k: "
-              f"with this libtorch one step of it takes seconds (see below), and throughput is "
-              f"per optimizer step, so more windows would only lengthen the run.")
+              f"of {large['batch']} per epoch) rather than 16k: throughput is per optimizer "
+              f"step, so more windows would only lengthen the run.")
     md.append("")
+    md += deep_targets(summary, cases)
     md += deep_profile_section(work, config, summary, build_dir)
     return md
 
@@ -362,51 +426,31 @@ def deep_findings(work, summary, prof, build_dir, summary_config):
               f"{fa['rate'] / pa['rate']:.2f}x (small) and {fb['rate'] / pb['rate']:.2f}x "
               f"(large), predict {pa['median'] / fa['median']:.2f}x and "
               f"{pb['median'] / fb['median']:.2f}x (median).")
-    pt = prof.get("pytorch", {}).get("trace")
     pp = prof.get("pytorch", {}).get("perf")
     fp = prof.get("finml", {}).get("perf")
-    if pt:
-        mm = sum(o["self_us"] for o in pt["top_ops"] if o["name"] in ("aten::mm", "aten::addmm"))
-        text = (f"- BLAS: in the peer's large fit `aten::mm` + `aten::addmm` hold "
-                f"{pct(mm, pt['fit_us'])} of the time")
-        if pp:
-            text += (f"; perf puts {100 * pp['kinds'].get('BLAS sgemm (system libblas)', 0):.0f}% "
-                     f"of its samples in the system BLAS's sgemm")
-        target = os.path.realpath("/etc/alternatives/libblas.so.3-x86_64-linux-gnu")
-        text += (f". Debian's torch is built with BLAS_INFO=generic and calls whatever "
-                 f"libblas.so.3 the alternatives system points at, here `{target}`"
-                 + (" (netlib's reference BLAS)" if "/blas/" in target else "") + ".")
-        if fp:
-            text += (f" finml's fused LSTM does its matrix products in Eigen instead "
-                     f"({100 * fp['kinds'].get('Eigen GEMM (finml' + chr(39) + 's fused LSTM)', 0):.0f}"
-                     f"% of its samples) and spends "
-                     f"{100 * fp['kinds'].get('BLAS sgemm (system libblas)', 0):.0f}% in sgemm "
-                     f"(the dense head and Adam are all that still go through libtorch).")
-        md.append(text)
-    if fp:
-        k = fp["kinds"]
-        large = summary_config["lstm_large"]
-        gates_mb = large["batch"] * large["window"] * 4 * large["hidden"] * 4 / 1e6
+    if fp and pp:
+        k, q = fp["kinds"], pp["kinds"]
+        blas = "BLAS sgemm (system libblas)"
         md.append(
-            f"- finml's fused fit by kind (perf): matrix products in Eigen "
-            f"{100 * k.get('Eigen GEMM (finml' + chr(39) + 's fused LSTM)', 0):.0f}%; the gate "
-            f"loops {100 * k.get('fused LSTM gate loops (finml)', 0):.0f}% plus "
-            f"{100 * k.get('libm exp/tanh', 0):.0f}% in the scalar libm expf/tanhf they call "
-            f"one element at a time; page faults "
-            f"{100 * k.get('page faults (first touch of new memory)', 0):.0f}% and memset "
-            f"{100 * k.get('memset/memcpy', 0):.0f}%. The kernel allocates its gate buffer "
-            f"(batch x time x 4 hidden floats, {gates_mb:.0f} MB per layer here), cells, hidden "
-            f"states and the backward's gate gradients afresh on every step; the largest are "
-            f"above glibc's highest mmap threshold (32 MB), so each step maps new memory, "
-            f"Eigen zero-fills the product's destination (`dst = A * B` clears dst first) and "
-            f"the kernel faults it in page by page, which is expensive on this VM.")
+            f"- Where each side's large fit goes (perf, by kind): finml's fused kernel "
+            f"{100 * k.get(blas, 0):.0f}% in the BLAS's sgemm, "
+            f"{100 * k.get('fused gate loops (finml)', 0):.0f}% in its gate loops, "
+            f"{100 * k.get('page faults (first touch of new memory)', 0):.0f}% in page faults, "
+            f"{100 * k.get('libtorch (ATen kernels, dispatch, autograd)', 0):.0f}% in libtorch "
+            f"(the dense head, Adam, the batch gather); PyTorch {100 * q.get(blas, 0):.0f}% in "
+            f"sgemm and {100 * q.get('libtorch (ATen kernels, dispatch, autograd)', 0):.0f}% in "
+            f"libtorch. Both multiply with the same sgemm; finml does one product per step "
+            f"(all four gates at once, on the batch's strided rows in place, and the input "
+            f"projection of all steps in one product), keeps tanh(c) for the backward pass and "
+            f"reuses its large buffers across steps, where torch::nn::LSTM runs several ops per "
+            f"step and allocates their results afresh.")
     flags = fused_kernel_flags(build_dir)
     if flags is not None:
-        arch = [f for f in flags if f.startswith(("-march", "-mavx", "-mfma"))]
-        md.append(f"- The fused kernel is compiled with `{' '.join(flags) or '(no flags)'}`: " + (
-            f"vector flags {' '.join(arch)}." if arch else
-            "no -march/-mavx2/-mfma, so Eigen's GEMM and the gate loops use SSE2 (4 floats "
-            "per instruction), while libtorch's own kernels pick AVX2 at run time."))
+        md.append(f"- The fused kernels are compiled with `{' '.join(flags) or '(no flags)'}`; "
+                  f"their float gate loops are built twice, for AVX2 and for baseline x86-64 "
+                  f"(`target_clones`, chosen by the loader per CPU, without fused multiply-adds "
+                  f"so both give the same bits), and the matrix products are the BLAS's, which "
+                  f"picks its kernels for the CPU at run time.")
     alt_f = os.path.join(work, "deep_finml.altblas.json")
     if not os.path.exists(alt_f):
         md.append("- The optimized-BLAS experiment did not run in this invocation (set "
@@ -418,12 +462,13 @@ def deep_findings(work, summary, prof, build_dir, summary_config):
     ap = read_json(os.path.join(work, "deep_pytorch.altblas.json"))["cases"]
     with open(os.path.join(work, "deep_altblas_loaded.txt")) as f:
         lib = f.read().strip()
-    md.append(f"### Experiment: an optimized BLAS")
+    md.append(f"### Footnote: another BLAS")
     md.append("")
-    md.append(f"One more round, both sides with `{lib}` first on LD_LIBRARY_PATH and "
-              f"OPENBLAS_NUM_THREADS=1 (torch keeps its one thread); the system's BLAS "
-              f"alternative was not touched. Change = this round against the best netlib round "
-              f"above.")
+    md.append(f"One more round, both sides with `{lib}` first on LD_LIBRARY_PATH (set "
+              f"FINML_BENCH_ALT_BLAS=/usr/lib/x86_64-linux-gnu/blas for netlib's reference "
+              f"BLAS, the library Debian falls back to without OpenBLAS) and "
+              f"OPENBLAS_NUM_THREADS=1; the system's BLAS alternative was not touched. Change = "
+              f"this round against the best round above.")
     md.append("")
     md.append("| Model | Side | training, samples/s | change | predict median / p99 | "
               "change (median) |")
@@ -446,8 +491,33 @@ def deep_findings(work, summary, prof, build_dir, summary_config):
         f"{rate(af[f'{n}/fused']) / rate(ap[n]):.2f} ({n})" for n in alt_cases) +
         ", and finml's own `implementation: torch` / fused " + ", ".join(
         f"{rate(af[f'{n}/torch']) / rate(af[f'{n}/fused']):.2f} ({n})" for n in alt_cases) +
-        ". The fused kernel calls no BLAS in its LSTM layers, so its rate should not move; "
-        "libtorch's LSTM does nearly all of its arithmetic in sgemm.")
+        ". Both sides' matrix products go through this BLAS.")
+    md.append("")
+    return md
+
+
+# Issue 22's targets for the cases above: (label, finml benchmark, peer, peer case, factor).
+TARGETS = [
+    ("CSV parse, OHLCV", "BM_LoadOhlcvMinute", "pandas", "read_csv_ohlcv_minute", 4),
+    ("CSV parse, wide panel", "BM_LoadWideDaily", "pandas", "read_csv_wide_daily", 4),
+    ("SMA(20)", "BM_Sma20", "ttr", "SMA_20", 10),
+    ("RSI(14)", "BM_Rsi14", "ttr", "RSI_14", 10),
+    ("Bollinger(20, 2)", "BM_Bollinger20x2", "ttr", "BBands_20_2", 10),
+    ("ATR(14)", "BM_Atr14", "ttr", "ATR_14", 10),
+    ("EMA(20)", "BM_Ema20", "ttr", "EMA_20", 3),
+    ("MACD(12, 26, 9)", "BM_Macd12_26_9", "ttr", "MACD_12_26_9", 3),
+]
+
+
+def targets_section(finml, peers):
+    md = ["Against issue 22's targets (best repetition of each side, this run):", ""]
+    for label, bench, peer_key, case, factor in TARGETS:
+        ratio = max(finml[bench]) / max(peers[peer_key][1][case])
+        md.append(f"- {label}: {ratio:.2f}x the peer (target {factor}x) -- "
+                  f"{'met' if ratio >= factor else 'NOT met'}")
+    backtest = max(finml["BM_BacktestWeights5000x2500"])
+    md.append(f"- Backtest: {backtest / 1e6:.0f} M asset-bars/s (target 300 M) -- "
+              f"{'met' if backtest >= 300e6 else 'NOT met'}")
     md.append("")
     return md
 
@@ -561,6 +631,20 @@ def main():
     for what, bench in FINML_ONLY:
         md.append(f"| {what} | {rate(max(finml[bench]), 'rows')} | {spread(finml[bench])} |")
     md.append("")
+    triad = finml.get("BM_StreamTriad")
+    backtest = max(finml["BM_BacktestWeights5000x2500"])
+    if triad:
+        triad_gbs = 24 * max(triad) / 1e9
+        backtest_gbs = 16 * backtest / 1e9
+        md.append(f"Memory bandwidth of this machine, STREAM's triad `a = b + 3 c` on three "
+                  f"arrays of 12.5 M doubles (`BM_StreamTriad`, 24 bytes per element as STREAM "
+                  f"counts): {triad_gbs:.1f} GB/s (spread {spread(triad)}). The backtest reads "
+                  f"its two panels, 16 bytes per asset-bar, at {backtest_gbs:.1f} GB/s: "
+                  f"{100 * backtest_gbs / triad_gbs:.0f}% of that, so it is bound by its "
+                  f"arithmetic (a division, the fee and three running sums per asset-bar), not "
+                  f"by memory.")
+        md.append("")
+    md += targets_section(finml, peers)
     md.append("Inputs, written by `finml_bench --generate=DIR` (splitmix64, fixed seeds): "
               "`ohlcv_minute.csv`, 1,000,000 one-minute bars from 2000-01-03 00:00:00, "
               "4-decimal prices, integer volume; `wide_daily.csv`, 100,000 consecutive days from "
@@ -581,9 +665,20 @@ def main():
     md += credit_section(work)
     md += deep_section(work, build_dir)
 
+    # The sections other scripts write (portfolio, RL, service, NLP, ...) start at their first
+    # marker and stay as they are: this run measured none of them.
+    kept = ""
+    try:
+        with open(out) as f:
+            old = f.read()
+        at = old.find("\n<!-- ")
+        if at >= 0:
+            kept = "\n" + old[at:].lstrip("\n")
+    except FileNotFoundError:
+        pass
     tmp = out + ".tmp"
     with open(tmp, "w") as f:
-        f.write("\n".join(md))
+        f.write("\n".join(md) + kept)
     os.replace(tmp, out)
 
 

@@ -10,17 +10,16 @@
 #   FINML_BENCH_MALLOC=default  leave glibc's allocator settings alone (see below)
 #   FINML_BENCH_KEEP=1          keep the work directory with every measurement and profile
 #
-# Then the deep section (about 2.5 minutes): finml's LSTM forecaster against the same network in
-# PyTorch (bench/peer_torch.py, Debian's python3-torch = the same libtorch build), DEEP_ROUNDS
+# Then the deep section (about 5 minutes): finml's LSTM and GRU forecasters against the same
+# networks in PyTorch (bench/peer_torch.py, Debian's python3-torch = the same libtorch), DEEP_ROUNDS
 # rounds of (finml, PyTorch), best round counts; then one profiled fit per side (libtorch's
 # autograd profiler, and `perf record` where perf works), summarised by bench/deep_profile.py.
 #   FINML_BENCH_SKIP_DEEP=1       skip the deep section
 #   FINML_BENCH_DEEP_ROUNDS       (default 2)
-#   FINML_BENCH_ALT_BLAS=DIR      then one more round with DIR first on LD_LIBRARY_PATH (~40 s),
-#                                 e.g. the libblas.so.3 of an unpacked libopenblas0-pthread .deb
-#                                 (`apt-get download libopenblas0-pthread; dpkg -x *.deb x`),
-#                                 with OPENBLAS_NUM_THREADS=1 to keep one thread like torch's;
-#                                 nothing on the system changes
+#   FINML_BENCH_ALT_BLAS=DIR      then one more round with DIR first on LD_LIBRARY_PATH (~80 s),
+#                                 e.g. /usr/lib/x86_64-linux-gnu/blas for netlib's reference BLAS
+#                                 (the footnote: what Debian gives without OpenBLAS); nothing on
+#                                 the system changes
 #
 # Then portfolio optimisation against cvxopt (bench/portfolio_bench.sh, about 5 minutes, its own
 # section of RESULTS.md), the model service (bench/serve_bench.sh) and financial NLP
@@ -54,6 +53,11 @@ if [[ "${FINML_BENCH_MALLOC:-retain}" != default ]]; then
   GLIBC_TUNABLES="$(IFS=:; echo "${tunables[*]}")"
   export GLIBC_TUNABLES
 fi
+
+# One thread on every side. OpenBLAS (the system libblas.so.3 once scripts/install-deps.sh has run)
+# starts a thread per core of its own, which neither Debian's LibTorch nor the PyTorch peer limits;
+# the deep section compares one thread against one thread.
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/finml_bench.XXXXXX")"
 # FINML_BENCH_KEEP=1 keeps the measurements (and profiles) for a look afterwards.
