@@ -1,5 +1,7 @@
 #include "finml/data/csv_reader.hpp"
 
+#include <functional>
+
 namespace finml::data {
 
 CsvReader::CsvReader(std::string file_label, std::string_view text, char delimiter)
@@ -25,6 +27,12 @@ CsvReader::CsvReader(std::string file_label, std::string_view text, char delimit
 
 SourceLocation CsvReader::Where(std::size_t field_index) const {
   return SourceLocation{file_, record_line_, field_index + 1};
+}
+
+bool CsvReader::InText(std::string_view field) const {
+  const std::less_equal<const char*> not_after;
+  return not_after(text_.data(), field.data()) &&
+         not_after(field.data() + field.size(), text_.data() + text_.size());
 }
 
 bool CsvReader::Next(std::vector<std::string_view>& fields) {

@@ -1,5 +1,10 @@
 #include "finml/data/loader.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -59,9 +64,52 @@ const options::Schema<LoadOptions>& LoadOptions::Schema() {
   return schema;
 }
 
+namespace {
+
+// A file's bytes mapped from the page cache rather than copied into a fresh buffer, which costs
+// as much as parsing a large file. Whatever mmap does not take (a pipe, a device, an empty or
+// oversized file, any failure) is read by ReadFile, which also reports every problem with the
+// path as it always has. The one cost: a file that another process truncates while it is being
+// parsed ends the process with SIGBUS, where a copy would have been read short.
+class FileText {
+ public:
+  explicit FileText(const std::string& path) {
+    // O_NONBLOCK: opening a FIFO with no writer must not hang; fstat then turns it away.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat st {};
+    if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        static_cast<std::size_t>(st.st_size) <= kMaxInputBytes) {
+      void* map = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ,
+                         MAP_PRIVATE | MAP_POPULATE, fd, 0);
+      if (map != MAP_FAILED) {
+        map_ = map;
+        size_ = static_cast<std::size_t>(st.st_size);
+      }
+    }
+    if (fd >= 0) ::close(fd);
+    if (!map_) copy_ = ReadFile(path);
+  }
+  ~FileText() {
+    if (map_) ::munmap(map_, size_);
+  }
+  FileText(const FileText&) = delete;
+  FileText& operator=(const FileText&) = delete;
+
+  [[nodiscard]] std::string_view text() const {
+    return map_ ? std::string_view(static_cast<const char*>(map_), size_) : copy_;
+  }
+
+ private:
+  void* map_ = nullptr;
+  std::size_t size_ = 0;
+  std::string copy_;
+};
+
+}  // namespace
+
 MarketData LoadMarketData(const std::string& path, const LoadOptions& options) {
-  std::string text = ReadFile(path);
-  MarketData md = ParseMarketData(text, path, options);
+  const FileText file(path);
+  MarketData md = ParseMarketData(file.text(), path, options);
   // Repairs and choices change the data the user gave: say so, not only in the outputs' records.
   for (const auto& r : md.repairs)
     std::fprintf(stderr, "finml: data repair: %s: %zu\n", r.what.c_str(), r.count);
@@ -79,8 +127,9 @@ struct CellPlaces {
   std::vector<std::vector<std::size_t>> field_columns;
 };
 
-// One table (OHLCV of one asset, or one close column per asset): rows in date order.
-CellPlaces AssembleTable(MarketData& md, std::vector<RawRow>& rows, const ColumnPlan& plan,
+// One table (OHLCV of one asset, or one close column per asset): rows in date order. The table's
+// columns move into the result.
+CellPlaces AssembleTable(MarketData& md, Table& rows, const ColumnPlan& plan,
                          const LoadOptions& options, const std::string& file_label) {
   CellPlaces places;
   auto& lines = places.lines;
@@ -88,22 +137,19 @@ CellPlaces AssembleTable(MarketData& md, std::vector<RawRow>& rows, const Column
   const bool by_symbol_columns = plan.shape == Shape::kWidePanel || plan.shape == Shape::kCloseOnly;
   const std::size_t width = by_symbol_columns ? plan.symbol_columns.size() : plan.fields.size();
   OrderRows(rows, options, file_label, plan.date_col, "", md.repairs);
-  const std::size_t n = rows.size();
-  md.time.reserve(n);
-  for (const auto& row : rows) md.time.push_back(row.time);
   if (md.calendar) {
-    md.time_label = CalendarLabels(md.time);
+    md.time_label = CalendarLabels(rows.time);
   } else {
-    for (const auto& row : rows) md.time_label.push_back(Trim(row.label));
+    md.time_label.reserve(rows.size());
+    for (const auto& label : rows.label) md.time_label.push_back(Trim(label));
   }
-  auto row_lines = std::make_shared<std::vector<std::size_t>>(n);
-  for (std::size_t i = 0; i < n; ++i) (*row_lines)[i] = rows[i].line;
+  md.time = std::move(rows.time);
+  auto row_lines = std::make_shared<std::vector<std::size_t>>(std::move(rows.line));
   if (by_symbol_columns) {
     for (std::size_t k = 0; k < width; ++k) {
       Bars bars;
       bars.symbol = plan.symbol_columns[k].first;
-      bars.close.resize(n);
-      for (std::size_t i = 0; i < n; ++i) bars.close[i] = rows[i].values[k];
+      bars.close = std::move(rows.values[k]);
       md.assets.push_back(std::move(bars));
       lines.push_back(row_lines);
       std::vector<std::size_t> cols(6, kNoColumn);
@@ -117,9 +163,7 @@ CellPlaces AssembleTable(MarketData& md, std::vector<RawRow>& rows, const Column
     std::vector<std::size_t> cols(6, kNoColumn);
     for (std::size_t k = 0; k < width; ++k) {
       auto [field, col] = plan.fields[k];
-      auto& v = bars.Get(field);
-      v.resize(n);
-      for (std::size_t i = 0; i < n; ++i) v[i] = rows[i].values[k];
+      bars.Get(field) = std::move(rows.values[k]);
       cols[FieldIndex(field)] = col;
     }
     md.assets.push_back(std::move(bars));
@@ -142,7 +186,8 @@ CellPlaces AssemblePanel(MarketData& md, ParsedRows& parsed, const ColumnPlan& p
   for (const auto& symbol : symbol_order) {
     auto& srows = per_symbol[symbol];
     OrderRows(srows, options, file_label, plan.date_col, "symbol '" + symbol + "': ", md.repairs);
-    for (const auto& r : srows) labels.emplace(r.time, r.label);
+    for (std::size_t i = 0; i < srows.size(); ++i)
+      labels.emplace(srows.time[i], std::string(srows.label[i]));
   }
   for (const auto& [t, label] : labels) {
     md.time.push_back(t);
@@ -162,10 +207,10 @@ CellPlaces AssemblePanel(MarketData& md, ParsedRows& parsed, const ColumnPlan& p
     std::vector<std::size_t> row_lines(n, 0);
     std::size_t j = 0;
     for (std::size_t i = 0; i < n && j < srows.size(); ++i) {
-      if (md.time[i] != srows[j].time) continue;
+      if (md.time[i] != srows.time[j]) continue;
       for (std::size_t k = 0; k < plan.fields.size(); ++k)
-        bars.Get(plan.fields[k].first)[i] = srows[j].values[k];
-      row_lines[i] = srows[j].line;
+        bars.Get(plan.fields[k].first)[i] = srows.values[k][j];
+      row_lines[i] = srows.line[j];
       ++j;
     }
     md.assets.push_back(std::move(bars));
@@ -215,7 +260,7 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
   }
   const CellPlaces places = plan.shape == Shape::kLongPanel
                                 ? AssemblePanel(md, parsed, plan, options, file_label)
-                                : AssembleTable(md, parsed.rows, plan, options, file_label);
+                                : AssembleTable(md, parsed.table, plan, options, file_label);
   ApplyMissingPolicy(md, places.lines, places.field_columns, options, plan.names);
   if (parsed.calendar) {
     const Zone zone = TargetZone(options, parsed, md);

@@ -3,6 +3,8 @@
 // after the order, duplicate and missing-value policies (repairs).
 #pragma once
 
+#include <deque>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -50,20 +52,30 @@ struct ColumnPlan {
                                      const std::vector<std::string>& first_row,
                                      const LoadOptions& options, const std::string& file);
 
-struct RawRow {
-  Timestamp time;  // UTC when the text had an offset; else as written, until ApplySourceZone
-  std::string label;
-  std::size_t line;
-  bool naive = false;          // written without an offset
-  std::vector<double> values;  // in plan order (fields, or symbol columns)
+// The rows of one table column by column, in file order until OrderRows: no object per row, so
+// the values move into the Bars as they are.
+struct Table {
+  std::vector<Timestamp> time;  // UTC when the text had an offset; else as written
+  std::vector<std::size_t> line;
+  // The date cell as written: a view into the file's text, or into owned_labels for a quoted
+  // cell whose doubled quotes had to be undone.
+  std::vector<std::string_view> label;
+  std::vector<char> naive;                  // written without an offset
+  std::vector<std::vector<double>> values;  // one per plan column (fields, or symbol columns)
+  std::deque<std::string> owned_labels;     // a deque: the views into it survive growth
+
+  explicit Table(std::size_t width = 0) : values(width) {}
+  [[nodiscard]] std::size_t size() const { return time.size(); }
+  // Keeps the rows at `rows`, in that order.
+  void Gather(const std::vector<std::size_t>& rows);
 };
 
-// The data rows, in file order: one list for a single table, one per symbol (in first-seen order)
-// for a long panel. Every value is parsed and checked with its file, line and column.
+// The data rows, in file order: one table for a single table, one per symbol (in first-seen
+// order) for a long panel. Every value is parsed and checked with its file, line and column.
 struct ParsedRows {
-  std::vector<RawRow> rows;
+  Table table;
   std::vector<std::string> symbol_order;
-  std::map<std::string, std::vector<RawRow>, std::less<>> per_symbol;
+  std::map<std::string, Table, std::less<>> per_symbol;
   bool calendar = false;
   std::size_t count = 0;
   // UTC offsets the times were written with, and whether some had none.
@@ -71,9 +83,38 @@ struct ParsedRows {
   bool naive_times = false;
   bool timed = false;  // some cell has a time of day; else every one is a date alone
 };
+// Every data row after the header `reader` has read: in parallel chunks when the file allows
+// (ReadRowsInParallel), else record by record (ReadRowsSerial).
 [[nodiscard]] ParsedRows ReadRows(CsvReader& reader, const ColumnPlan& plan,
                                   const std::vector<std::string>& header,
                                   const LoadOptions& options, const std::string& file);
+// The reference reader: every record through CsvReader, every problem an error at its cell.
+[[nodiscard]] ParsedRows ReadRowsSerial(CsvReader& reader, const ColumnPlan& plan,
+                                        const std::vector<std::string>& header,
+                                        const LoadOptions& options, const std::string& file);
+// The fast reader for the common file, a single table of calendar times without quotes, split
+// into `threads` chunks at line ends. Nothing if the file is anything else or has any problem:
+// ReadRowsSerial then reads it again and reports the first problem as it always has.
+// `data` starts where `first_line` does, just after the header.
+[[nodiscard]] std::optional<ParsedRows> ReadRowsInParallel(
+    std::string_view data, std::size_t first_line, const ColumnPlan& plan,
+    const std::vector<std::string>& header, const LoadOptions& options, const std::string& file,
+    unsigned threads);
+// The threads ReadRows uses for a data section of `bytes`: one per core, with chunks of at least
+// a few hundred kilobytes (smaller ones cost more to start than they save).
+[[nodiscard]] unsigned ParseThreads(std::size_t bytes);
+// Runs task(0) .. task(count - 1) on count threads (task 0 on the caller's) and rethrows the
+// first exception any of them threw.
+void RunParallel(unsigned count, const std::function<void(unsigned)>& task);
+
+// A cell as a number: NaN for a missing marker (empty, NA, NaN, null, #N/A), nothing when it is
+// not a finite number. Spaces around it and a leading '+' are allowed.
+[[nodiscard]] std::optional<double> ReadNumber(std::string_view text);
+// Prices > 0, volume >= 0, high >= low: the first value that breaks one is an error at its cell.
+// `values` are in plan order.
+void CheckRowValues(const ColumnPlan& plan, const double* values, std::size_t line,
+                    const std::string& file, const std::vector<std::string>& header);
+
 // Times written without an offset are wall-clock times of `zone`: they become UTC instants. Dates
 // alone stay dates (a daily bar keeps its day whatever the zone); a time the zone skips (the
 // clocks jumped over it) is an error at its line.
@@ -84,7 +125,7 @@ void ApplySourceZone(ParsedRows& parsed, const Zone& zone, const ColumnPlan& pla
 using LineMap = std::vector<std::shared_ptr<const std::vector<std::size_t>>>;
 
 // Orders rows by time and resolves duplicates under the policies; logs each repair.
-void OrderRows(std::vector<RawRow>& rows, const LoadOptions& options, const std::string& file,
+void OrderRows(Table& rows, const LoadOptions& options, const std::string& file,
                std::size_t date_col, const std::string& what, std::vector<Repair>& repairs);
 
 // Applies the missing-value policy across every asset and field at once, so a dropped date

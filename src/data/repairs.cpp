@@ -2,57 +2,82 @@
 // count and every refusal naming the file, line and column.
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "finml/core/error.hpp"
 #include "loading.hpp"
 
 namespace finml::data::loading {
 
-void OrderRows(std::vector<RawRow>& rows, const LoadOptions& options, const std::string& file,
+namespace {
+
+template <typename T>
+void GatherColumn(std::vector<T>& column, const std::vector<std::size_t>& rows) {
+  std::vector<T> kept;
+  kept.reserve(rows.size());
+  for (std::size_t i : rows) kept.push_back(std::move(column[i]));
+  column = std::move(kept);
+}
+
+}  // namespace
+
+void Table::Gather(const std::vector<std::size_t>& rows) {
+  GatherColumn(time, rows);
+  GatherColumn(line, rows);
+  GatherColumn(label, rows);
+  GatherColumn(naive, rows);
+  for (auto& column : values) GatherColumn(column, rows);
+}
+
+void OrderRows(Table& rows, const LoadOptions& options, const std::string& file,
                std::size_t date_col, const std::string& what, std::vector<Repair>& repairs) {
+  const auto& time = rows.time;
   bool sorted = true;
   for (std::size_t i = 1; i < rows.size(); ++i) {
-    if (rows[i].time < rows[i - 1].time) {
+    if (time[i] < time[i - 1]) {
       if (options.order == OrderPolicy::kError) {
         throw DataError(
-            SourceLocation{file, rows[i].line, date_col + 1},
+            SourceLocation{file, rows.line[i], date_col + 1},
             fmt::format("{}date '{}' comes before the previous row's '{}' (line {})", what,
-                        rows[i].label, rows[i - 1].label, rows[i - 1].line),
+                        rows.label[i], rows.label[i - 1], rows.line[i - 1]),
             "sort the file by date, or --order sort (order: sort in an experiment file)");
       }
       sorted = false;
     }
   }
   if (!sorted) {
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const RawRow& a, const RawRow& b) { return a.time < b.time; });
+    std::vector<std::size_t> order(rows.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return time[a] < time[b]; });
+    rows.Gather(order);
     repairs.push_back({what + "rows sorted by date", rows.size()});
   }
   bool has_duplicates = false;
   for (std::size_t i = 1; i < rows.size() && !has_duplicates; ++i)
-    has_duplicates = rows[i].time == rows[i - 1].time;
+    has_duplicates = time[i] == time[i - 1];
   if (!has_duplicates) return;  // the usual case: nothing to copy
   std::size_t removed = 0;
-  std::vector<RawRow> kept;
+  std::vector<std::size_t> kept;
   kept.reserve(rows.size());
-  for (auto& row : rows) {
-    if (!kept.empty() && kept.back().time == row.time) {
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (!kept.empty() && time[kept.back()] == time[i]) {
       if (options.duplicates == DuplicatePolicy::kError) {
         throw DataError(
-            SourceLocation{file, row.line, date_col + 1},
-            fmt::format("{}duplicate date '{}' (also on line {})", what, row.label,
-                        kept.back().line),
+            SourceLocation{file, rows.line[i], date_col + 1},
+            fmt::format("{}duplicate date '{}' (also on line {})", what, rows.label[i],
+                        rows.line[kept.back()]),
             "remove the duplicate row, or --duplicates keep_last (duplicates: keep_last in an "
             "experiment file)");
       }
-      kept.back() = std::move(row);
+      kept.back() = i;
       ++removed;
     } else {
-      kept.push_back(std::move(row));
+      kept.push_back(i);
     }
   }
   if (removed > 0) repairs.push_back({what + "duplicate dates resolved (kept last)", removed});
-  rows = std::move(kept);
+  rows.Gather(kept);
 }
 
 void ApplyMissingPolicy(MarketData& md, const LineMap& lines,

@@ -1,4 +1,6 @@
 // Row parsing: each line's date (or increasing index) and values, checked cell by cell.
+#include <fast_float/fast_float.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -19,25 +21,37 @@ bool IsMissingText(std::string_view s) {
 // Parses a number; NaN for a missing marker. Throws with the cell's location otherwise.
 double ParseNumber(std::string_view text, const CsvReader& reader, std::size_t col,
                    const std::string& column_name) {
+  if (const auto value = ReadNumber(text)) return *value;
+  throw DataError(reader.Where(col),
+                  fmt::format("cannot parse '{}' as a number in column '{}'", Excerpt(text),
+                              Excerpt(column_name)),
+                  "write a plain decimal number, or leave the cell empty for a missing value");
+}
+
+}  // namespace
+
+std::optional<double> ReadNumber(std::string_view text) {
   std::string_view s = text;
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   if (IsMissingText(s)) return kNaN;
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   double value = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(value)) {
-    throw DataError(reader.Where(col),
-                    fmt::format("cannot parse '{}' as a number in column '{}'", Excerpt(text),
-                                Excerpt(column_name)),
-                    "write a plain decimal number, or leave the cell empty for a missing value");
-  }
+  const char* end = s.data() + s.size();
+  const auto fast = fast_float::from_chars(s.data(), end, value);
+  // fast_float reads what std::from_chars reads, to the same double, except that it rounds a
+  // number too small for a double to zero where std::from_chars reports it out of range: a zero
+  // is settled by std::from_chars, as it always was.
+  const auto [ptr, ec] = fast.ec == std::errc() && value == 0
+                             ? std::from_chars(s.data(), end, value)
+                             : std::from_chars_result{fast.ptr, fast.ec};
+  if (ec != std::errc() || ptr != end || !std::isfinite(value)) return std::nullopt;
   return value;
 }
 
-void CheckRowValues(const ColumnPlan& plan, const RawRow& row, const std::string& file,
-                    const std::vector<std::string>& header) {
-  auto loc = [&](std::size_t col) { return SourceLocation{file, row.line, col + 1}; };
+void CheckRowValues(const ColumnPlan& plan, const double* values, std::size_t line,
+                    const std::string& file, const std::vector<std::string>& header) {
+  auto loc = [&](std::size_t col) { return SourceLocation{file, line, col + 1}; };
   auto price_check = [&](double v, std::size_t col) {
     if (!std::isnan(v) && v <= 0) {
       throw DataError(loc(col), fmt::format("non-positive price {} in column '{}'", v, header[col]),
@@ -47,14 +61,14 @@ void CheckRowValues(const ColumnPlan& plan, const RawRow& row, const std::string
   };
   if (plan.shape == Shape::kWidePanel || plan.shape == Shape::kCloseOnly) {
     for (std::size_t k = 0; k < plan.symbol_columns.size(); ++k)
-      price_check(row.values[k], plan.symbol_columns[k].second);
+      price_check(values[k], plan.symbol_columns[k].second);
     return;
   }
   double high = kNaN, low = kNaN;
   std::size_t high_col = 0;
   for (std::size_t k = 0; k < plan.fields.size(); ++k) {
     auto [field, col] = plan.fields[k];
-    double v = row.values[k];
+    double v = values[k];
     if (field == Field::kVolume) {
       if (!std::isnan(v) && v < 0) {
         throw DataError(loc(col), fmt::format("negative volume {}", v),
@@ -75,6 +89,8 @@ void CheckRowValues(const ColumnPlan& plan, const RawRow& row, const std::string
   }
 }
 
+namespace {
+
 bool LooksNumeric(std::string_view s) {
   if (!s.empty() && (s.front() == '+' || s.front() == '-')) s.remove_prefix(1);
   double v = 0;
@@ -92,11 +108,21 @@ ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
 
 }  // namespace
 
-// A file without a date column is read as prices indexed by its first column; when that fails,
-// the likelier story is a table (loans, applicants) given to a command that reads prices.
 ParsedRows ReadRows(CsvReader& reader, const ColumnPlan& plan,
                     const std::vector<std::string>& header, const LoadOptions& options,
                     const std::string& file) {
+  const std::string_view data = reader.rest();
+  if (auto parsed = ReadRowsInParallel(data, reader.next_line(), plan, header, options, file,
+                                       ParseThreads(data.size())))
+    return std::move(*parsed);
+  return ReadRowsSerial(reader, plan, header, options, file);
+}
+
+// A file without a date column is read as prices indexed by its first column; when that fails,
+// the likelier story is a table (loans, applicants) given to a command that reads prices.
+ParsedRows ReadRowsSerial(CsvReader& reader, const ColumnPlan& plan,
+                          const std::vector<std::string>& header, const LoadOptions& options,
+                          const std::string& file) {
   try {
     return ReadRowsOf(reader, plan, header, options, file);
   } catch (const DataError& e) {
@@ -150,6 +176,25 @@ void CheckSymbolChoices(const ColumnPlan& plan, const std::set<std::string, std:
   for (const auto& name : plan.symbol_keep) check("symbols", name);
 }
 
+// The record being read; its values wait in a buffer reused for every record.
+struct Row {
+  Timestamp time = 0;
+  std::size_t line = 0;
+  std::string_view label;
+  bool naive = false;
+};
+
+void Append(Table& table, const Row& row, const std::vector<double>& values,
+            const CsvReader& reader) {
+  table.time.push_back(row.time);
+  table.line.push_back(row.line);
+  // A quoted date with doubled quotes lives in the reader's scratch until the next record.
+  table.label.push_back(reader.InText(row.label) ? row.label
+                                                 : table.owned_labels.emplace_back(row.label));
+  table.naive.push_back(row.naive ? 1 : 0);
+  for (std::size_t k = 0; k < values.size(); ++k) table.values[k].push_back(values[k]);
+}
+
 ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
                       const std::vector<std::string>& header, const LoadOptions& options,
                       const std::string& file) {
@@ -157,8 +202,10 @@ ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
   const bool by_symbol_columns = plan.shape == Shape::kWidePanel || plan.shape == Shape::kCloseOnly;
   const std::size_t width = by_symbol_columns ? plan.symbol_columns.size() : plan.fields.size();
   ParsedRows out;
-  auto& rows = out.rows;
+  out.table = Table(width);
+  auto& rows = out.table;
   std::vector<std::string_view> fields;
+  std::vector<double> values(width);
   bool decided_calendar = false;
   bool labels_only = false;
   double previous_key = 0;
@@ -171,9 +218,9 @@ ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
           fmt::format("{} fields where the header has {}", fields.size(), header.size()),
           "every row needs one value per header column; quote fields with commas");
     }
-    RawRow row;
+    Row row;
     row.line = reader.line();
-    row.label = std::string(fields[plan.date_col]);
+    row.label = fields[plan.date_col];
     const auto parsed_time = ParseTime(Trim(row.label));
     std::optional<Timestamp> t;
     if (parsed_time) {
@@ -220,10 +267,10 @@ ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
       }
       // The previous key as parsed, not re-read from its text (std::stod throws on a
       // subnormal such as 1e-320, which from_chars accepts).
-      if (!rows.empty() && !(key > previous_key)) {
+      if (rows.size() > 0 && !(key > previous_key)) {
         throw DataError(reader.Where(plan.date_col),
                         fmt::format("index '{}' does not increase (previous '{}')", row.label,
-                                    rows.back().label),
+                                    rows.label.back()),
                         options.date_column.empty()
                             ? "sort the file by its index column"
                             : fmt::format("sort the file by it, or choose the column of dates "
@@ -257,21 +304,20 @@ ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
       if (listed(plan.symbol_drop) || (!plan.symbol_keep.empty() && !listed(plan.symbol_keep)))
         continue;
     }
-    row.values.resize(width);
     for (std::size_t k = 0; k < width; ++k) {
       std::size_t col = by_symbol_columns ? plan.symbol_columns[k].second : plan.fields[k].second;
-      row.values[k] = ParseNumber(fields[col], reader, col, header[col]);
+      values[k] = ParseNumber(fields[col], reader, col, header[col]);
     }
-    if (!options.signed_values) CheckRowValues(plan, row, file, header);
+    if (!options.signed_values) CheckRowValues(plan, values.data(), row.line, file, header);
     if (plan.shape == Shape::kLongPanel) {
       auto it = out.per_symbol.find(symbol);
       if (it == out.per_symbol.end()) {
         out.symbol_order.emplace_back(symbol);
-        it = out.per_symbol.emplace(std::string(symbol), std::vector<RawRow>{}).first;
+        it = out.per_symbol.emplace(std::string(symbol), Table(width)).first;
       }
-      it->second.push_back(std::move(row));
+      Append(it->second, row, values, reader);
     } else {
-      rows.push_back(std::move(row));
+      Append(rows, row, values, reader);
     }
   }
   if (ordinal == 0) {

@@ -24,6 +24,12 @@ class CsvReader {
   // 1-based column (field index) -> location of that field in the current record.
   [[nodiscard]] SourceLocation Where(std::size_t field_index) const;
   [[nodiscard]] const std::string& file() const { return file_; }
+  // The text not read yet and the line it starts on, for a reader that takes over from here.
+  [[nodiscard]] std::string_view rest() const { return text_.substr(pos_); }
+  [[nodiscard]] std::size_t next_line() const { return line_; }
+  // Whether a field of the current record views the text itself, which outlives the record,
+  // rather than the scratch of a quoted field whose doubled quotes were undone.
+  [[nodiscard]] bool InText(std::string_view field) const;
 
  private:
   std::string file_;

@@ -9,6 +9,7 @@
 #include "gate_math.hpp"
 #include "reusable_buffers.hpp"
 #include "row_major_gemm.hpp"
+#include "row_products.hpp"
 
 namespace finml::models::deep {
 namespace {
@@ -101,18 +102,31 @@ struct Shape {
   [[nodiscard]] std::int64_t Row(std::int64_t b, std::int64_t t) const { return b * S + t; }
 };
 
+// `batch_invariant` (inference): the products row by row (row_products.hpp), so that a window's
+// hidden states do not depend on the windows beside it; training multiplies on the BLAS.
 template <typename T>
 void Forward(const Shape& s, const T* x, const T* w_ih, const T* w_hh, const T* b_ih, const T* b_hh,
-             T* input_part, T* saved, T* hidden) {
+             T* input_part, T* saved, T* hidden, bool batch_invariant) {
   const std::int64_t G = s.G(), H = s.H;
-  RowMajorGemm(false, true, s.B * s.S, G, s.I, T(1), x, s.I, w_ih, s.I, T(0), input_part, G);
+  std::vector<T> wt_hh;
+  if (batch_invariant) {
+    wt_hh = Transposed(w_hh, G, H);
+    std::fill(input_part, input_part + s.B * s.S * G, T(0));
+    AddRowProducts(s.B * s.S, G, s.I, x, s.I, Transposed(w_ih, G, s.I).data(), input_part, G);
+  } else {
+    RowMajorGemm(false, true, s.B * s.S, G, s.I, T(1), x, s.I, w_ih, s.I, T(0), input_part, G);
+  }
   // At t = 0 the state is zero, and so is its projection.
   std::vector<T> hidden_part(static_cast<std::size_t>(s.B * G), T(0)),
       zeros(static_cast<std::size_t>(H), T(0));
   for (std::int64_t t = 0; t < s.S; ++t) {
-    if (t > 0)
+    if (t > 0 && batch_invariant) {
+      std::fill(hidden_part.begin(), hidden_part.end(), T(0));
+      AddRowProducts(s.B, G, H, hidden + (t - 1) * H, s.S * H, wt_hh.data(), hidden_part.data(), G);
+    } else if (t > 0) {
       RowMajorGemm(false, true, s.B, G, H, T(1), hidden + (t - 1) * H, s.S * H, w_hh, H, T(0),
                    hidden_part.data(), G);
+    }
     for (std::int64_t b = 0; b < s.B; ++b) {
       const std::int64_t row = s.Row(b, t);
       GruForward(input_part + row * G, hidden_part.data() + b * G, b_ih, b_hh,
@@ -173,7 +187,7 @@ class FusedGruFunction : public torch::autograd::Function<FusedGruFunction> {
       Forward<scalar_t>(s, x.data_ptr<scalar_t>(), wi.data_ptr<scalar_t>(), wh.data_ptr<scalar_t>(),
                         bi.data_ptr<scalar_t>(), bh.data_ptr<scalar_t>(),
                         input_part.data_ptr<scalar_t>(), saved.data_ptr<scalar_t>(),
-                        hidden.data_ptr<scalar_t>());
+                        hidden.data_ptr<scalar_t>(), false);
     });
     ctx->save_for_backward({x, wi, wh, saved, hidden});
     return hidden;
@@ -202,6 +216,26 @@ class FusedGruFunction : public torch::autograd::Function<FusedGruFunction> {
   }
 };
 
+// No gradient wanted: the forward pass alone, batch-invariant, nothing kept for a backward pass.
+torch::Tensor Infer(const torch::Tensor& x_in, const torch::Tensor& w_ih, const torch::Tensor& w_hh,
+                    const torch::Tensor& b_ih, const torch::Tensor& b_hh) {
+  torch::Tensor x = x_in.contiguous();
+  const Shape s{x.size(0), x.size(1), x.size(2), w_hh.size(1)};
+  auto options = x.options();
+  torch::Tensor input_part = ReusableEmpty({s.B, s.S, s.G()}, options);
+  torch::Tensor saved = ReusableEmpty({s.B, s.S, kSaved * s.H}, options);
+  torch::Tensor hidden = torch::empty({s.B, s.S, s.H}, options);
+  torch::Tensor wi = w_ih.contiguous(), wh = w_hh.contiguous(), bi = b_ih.contiguous(),
+                bh = b_hh.contiguous();
+  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "fused_gru_infer", [&] {
+    Forward<scalar_t>(s, x.data_ptr<scalar_t>(), wi.data_ptr<scalar_t>(), wh.data_ptr<scalar_t>(),
+                      bi.data_ptr<scalar_t>(), bh.data_ptr<scalar_t>(),
+                      input_part.data_ptr<scalar_t>(), saved.data_ptr<scalar_t>(),
+                      hidden.data_ptr<scalar_t>(), true);
+  });
+  return hidden;
+}
+
 }  // namespace
 
 torch::Tensor FusedGru(const torch::Tensor& x, const torch::Tensor& w_ih, const torch::Tensor& w_hh,
@@ -215,6 +249,10 @@ torch::Tensor FusedGru(const torch::Tensor& x, const torch::Tensor& w_ih, const 
   for (const torch::Tensor* t : {&w_ih, &w_hh, &b_ih, &b_hh})
     FINML_REQUIRE(t->scalar_type() == x.scalar_type(),
                   "fused GRU: input and weights differ in type");
+  const bool wants_gradient = torch::GradMode::is_enabled() &&
+                              (x.requires_grad() || w_ih.requires_grad() || w_hh.requires_grad() ||
+                               b_ih.requires_grad() || b_hh.requires_grad());
+  if (!wants_gradient) return Infer(x, w_ih, w_hh, b_ih, b_hh);
   return FusedGruFunction::apply(x, w_ih, w_hh, b_ih, b_hh);
 }
 

@@ -9,6 +9,7 @@
 #include "gate_math.hpp"
 #include "reusable_buffers.hpp"
 #include "row_major_gemm.hpp"
+#include "row_products.hpp"
 
 namespace finml::models::deep {
 namespace {
@@ -96,15 +97,27 @@ struct Shape {
   [[nodiscard]] std::int64_t Row(std::int64_t b, std::int64_t t) const { return b * S + t; }
 };
 
+// `batch_invariant` (inference): the products row by row (row_products.hpp), so that a window's
+// hidden states do not depend on the windows beside it; training multiplies on the BLAS.
 template <typename T>
 void Forward(const Shape& s, const T* x, const T* w_ih, const T* w_hh, const T* bias, T* gates,
-             T* cells, T* tanh_cells, T* hidden) {
+             T* cells, T* tanh_cells, T* hidden, bool batch_invariant) {
   const std::int64_t G = s.G(), H = s.H;
   const std::vector<T> zeros(static_cast<std::size_t>(H), T(0));  // the state before t = 0
+  std::vector<T> wt_hh;
   // The input projection of every step at once; the bias is added inside the gate loop.
-  RowMajorGemm(false, true, s.B * s.S, G, s.I, T(1), x, s.I, w_ih, s.I, T(0), gates, G);
+  if (batch_invariant) {
+    wt_hh = Transposed(w_hh, G, H);
+    std::fill(gates, gates + s.B * s.S * G, T(0));
+    AddRowProducts(s.B * s.S, G, s.I, x, s.I, Transposed(w_ih, G, s.I).data(), gates, G);
+  } else {
+    RowMajorGemm(false, true, s.B * s.S, G, s.I, T(1), x, s.I, w_ih, s.I, T(0), gates, G);
+  }
   for (std::int64_t t = 0; t < s.S; ++t) {
-    if (t > 0)
+    if (t > 0 && batch_invariant)
+      AddRowProducts(s.B, G, H, hidden + (t - 1) * H, s.S * H, wt_hh.data(), gates + t * G,
+                     s.S * G);
+    else if (t > 0)
       RowMajorGemm(false, true, s.B, G, H, T(1), hidden + (t - 1) * H, s.S * H, w_hh, H, T(1),
                    gates + t * G, s.S * G);
     for (std::int64_t b = 0; b < s.B; ++b) {
@@ -164,7 +177,7 @@ class FusedLstmFunction : public torch::autograd::Function<FusedLstmFunction> {
       Forward<scalar_t>(s, x.data_ptr<scalar_t>(), wi.data_ptr<scalar_t>(), wh.data_ptr<scalar_t>(),
                         bb.data_ptr<scalar_t>(), gates.data_ptr<scalar_t>(),
                         cells.data_ptr<scalar_t>(), tanh_cells.data_ptr<scalar_t>(),
-                        hidden.data_ptr<scalar_t>());
+                        hidden.data_ptr<scalar_t>(), false);
     });
     ctx->save_for_backward({x, wi, wh, gates, cells, tanh_cells, hidden});
     return hidden;
@@ -192,6 +205,26 @@ class FusedLstmFunction : public torch::autograd::Function<FusedLstmFunction> {
   }
 };
 
+// No gradient wanted: the forward pass alone, batch-invariant, nothing kept for a backward pass.
+torch::Tensor Infer(const torch::Tensor& x_in, const torch::Tensor& w_ih, const torch::Tensor& w_hh,
+                    const torch::Tensor& bias) {
+  torch::Tensor x = x_in.contiguous();
+  const Shape s{x.size(0), x.size(1), x.size(2), w_hh.size(1)};
+  auto options = x.options();
+  torch::Tensor gates = ReusableEmpty({s.B, s.S, s.G()}, options);
+  torch::Tensor cells = ReusableEmpty({s.B, s.S, s.H}, options);
+  torch::Tensor tanh_cells = ReusableEmpty({s.B, s.S, s.H}, options);
+  torch::Tensor hidden = torch::empty({s.B, s.S, s.H}, options);
+  torch::Tensor wi = w_ih.contiguous(), wh = w_hh.contiguous(), bb = bias.contiguous();
+  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "fused_lstm_infer", [&] {
+    Forward<scalar_t>(s, x.data_ptr<scalar_t>(), wi.data_ptr<scalar_t>(), wh.data_ptr<scalar_t>(),
+                      bb.data_ptr<scalar_t>(), gates.data_ptr<scalar_t>(),
+                      cells.data_ptr<scalar_t>(), tanh_cells.data_ptr<scalar_t>(),
+                      hidden.data_ptr<scalar_t>(), true);
+  });
+  return hidden;
+}
+
 }  // namespace
 
 torch::Tensor FusedLstm(const torch::Tensor& x, const torch::Tensor& w_ih,
@@ -204,6 +237,10 @@ torch::Tensor FusedLstm(const torch::Tensor& x, const torch::Tensor& w_ih,
   FINML_REQUIRE(x.scalar_type() == w_ih.scalar_type() && x.scalar_type() == w_hh.scalar_type() &&
                     x.scalar_type() == bias.scalar_type(),
                 "fused LSTM: input and weights differ in type");
+  const bool wants_gradient =
+      torch::GradMode::is_enabled() &&
+      (x.requires_grad() || w_ih.requires_grad() || w_hh.requires_grad() || bias.requires_grad());
+  if (!wants_gradient) return Infer(x, w_ih, w_hh, bias);
   return FusedLstmFunction::apply(x, w_ih, w_hh, bias);
 }
 

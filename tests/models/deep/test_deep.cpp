@@ -81,10 +81,11 @@ TEST_P(DeepArchitecture, SameSeedSameNumbersAndSaveLoadIdentical) {
   EXPECT_EQ(a->Predict(va), c->Predict(va));
   // Windows longer than the model's are trimmed to its latest steps, not rejected.
   // Same series, windows of 6: window i ends where the 4-step window i + 2 ends. Each window
-  // sits at the same place in a batch of the same size on both sides: a BLAS may add a row's
-  // products in another order at another place (OpenBLAS does, in its edge kernels), so the
-  // last bits of a prediction may depend on its neighbours, and bitwise equality is asked of
-  // the trimming alone.
+  // sits at the same place in a batch of the same size on both sides: torch's own layers multiply
+  // on the BLAS, which may add a row's products in another order at another place (OpenBLAS
+  // does, in its edge kernels), so their last bits may depend on the neighbours, and bitwise
+  // equality is asked of the trimming alone. (The fused LSTM and GRU predict row by row and do
+  // not depend on them: test_fused_lstm.cpp.)
   std::vector<std::size_t> first_98(98), last_98(98);
   for (std::size_t i = 0; i < 98; ++i) {
     first_98[i] = i;

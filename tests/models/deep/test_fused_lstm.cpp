@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "models/deep/fused_gru.hpp"
 #include "models/deep/fused_lstm.hpp"
 #include "models/deep/gate_math.hpp"
 
@@ -156,6 +157,38 @@ TEST(FusedLstm, AHeldResultSurvivesLaterCallsThatReuseBuffers) {
   // The same call gives the same bits whether its buffers are new or reused.
   torch::Tensor again = FusedLstm(x1, w_ih, w_hh, bias);
   EXPECT_TRUE(torch::equal(again.detach(), first_copy));
+}
+
+// Without a gradient the kernels multiply row by row: a window's output has the same bits alone,
+// in a batch, and at any place in it (a BLAS's blocking would change the last bits).
+TEST(FusedRecurrent, InferenceDoesNotDependOnTheBatch) {
+  torch::manual_seed(8);
+  const std::int64_t B = 37, S = 7, I = 3, H = 21;
+  torch::Tensor x = torch::randn({B, S, I});
+  torch::Tensor w_ih = torch::randn({4 * H, I}), w_hh = torch::randn({4 * H, H}) * 0.3,
+                bias = torch::randn({4 * H});
+  torch::Tensor g_ih = torch::randn({3 * H, I}), g_hh = torch::randn({3 * H, H}) * 0.3,
+                b_ih = torch::randn({3 * H}), b_hh = torch::randn({3 * H});
+  torch::NoGradGuard no_grad;
+  const torch::Tensor lstm = FusedLstm(x, w_ih, w_hh, bias);
+  const torch::Tensor gru = FusedGru(x, g_ih, g_hh, b_ih, b_hh);
+  for (std::int64_t b : {0L, 5L, 36L}) {
+    torch::Tensor alone = x.slice(0, b, b + 1);
+    EXPECT_TRUE(torch::equal(FusedLstm(alone, w_ih, w_hh, bias)[0], lstm[b])) << b;
+    EXPECT_TRUE(torch::equal(FusedGru(alone, g_ih, g_hh, b_ih, b_hh)[0], gru[b])) << b;
+  }
+  torch::Tensor shifted = x.slice(0, 3);  // every row three places earlier, in a batch of 34
+  EXPECT_TRUE(torch::equal(FusedLstm(shifted, w_ih, w_hh, bias), lstm.slice(0, 3)));
+  EXPECT_TRUE(torch::equal(FusedGru(shifted, g_ih, g_hh, b_ih, b_hh), gru.slice(0, 3)));
+  // And the same numbers as training's forward pass on the BLAS, to float rounding.
+  torch::Tensor trained = [&] {
+    torch::GradMode::set_enabled(true);
+    torch::Tensor w = w_ih.clone().requires_grad_(true);
+    torch::Tensor out = FusedLstm(x, w, w_hh, bias).detach();
+    torch::GradMode::set_enabled(false);
+    return out;
+  }();
+  EXPECT_LT((trained - lstm).abs().max().item<double>(), 1e-5);
 }
 
 TEST(FusedLstm, RejectsMismatchedShapes) {
