@@ -604,7 +604,9 @@ def main():
               "default); the memory-heavy cases then also measure this machine's page faults")
     md.append("")
     md.append(f"Rates are input rows (CSV) or input points (indicators) per second of wall time, "
-              f"single-threaded on every side. The sides took turns over {rounds} rounds of "
+              f"single-threaded on every side except finml's CSV load, which parses chunks of the file "
+              f"on every core (pandas' read_csv has no such option; the README gives the one-core "
+              f"rate). The sides took turns over {rounds} rounds of "
               f"{reps} repetitions each ({rounds * reps} per side); a repetition repeats the call "
               f"until at least 0.2-0.3 s have passed, after one untimed warm-up. The best "
               f"repetition counts. Ratio = finml / peer: above 1 means finml is faster. Spread = "
