@@ -453,8 +453,9 @@ def deep_findings(work, summary, prof, build_dir, summary_config):
                   f"picks its kernels for the CPU at run time.")
     alt_f = os.path.join(work, "deep_finml.altblas.json")
     if not os.path.exists(alt_f):
-        md.append("- The optimized-BLAS experiment did not run in this invocation (set "
-                  "FINML_BENCH_ALT_BLAS, see run_all.sh).")
+        md.append("- The other-BLAS footnote did not run in this invocation (set "
+                  "FINML_BENCH_ALT_BLAS=/usr/lib/x86_64-linux-gnu/blas for netlib's, see "
+                  "run_all.sh).")
         md.append("")
         return md
     md.append("")
@@ -605,8 +606,7 @@ def main():
     md.append("")
     md.append(f"Rates are input rows (CSV) or input points (indicators) per second of wall time, "
               f"single-threaded on every side except finml's CSV load, which parses chunks of the file "
-              f"on every core (pandas' read_csv has no such option; the README gives the one-core "
-              f"rate). The sides took turns over {rounds} rounds of "
+              f"on every core (pandas' read_csv has no such option). The sides took turns over {rounds} rounds of "
               f"{reps} repetitions each ({rounds * reps} per side); a repetition repeats the call "
               f"until at least 0.2-0.3 s have passed, after one untimed warm-up. The best "
               f"repetition counts. Ratio = finml / peer: above 1 means finml is faster. Spread = "
