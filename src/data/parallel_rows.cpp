@@ -38,10 +38,13 @@ void RunParallel(unsigned count, const std::function<void(unsigned)>& task) {
     }
   };
   std::vector<std::thread> threads;
+  // Reserved first: a vector growing under emplace_back could throw with threads running,
+  // whose destruction while joinable would terminate the process.
+  threads.reserve(count);
   for (unsigned i = 1; i < count; ++i) {
     try {
       threads.emplace_back(guarded, i);
-    } catch (const std::system_error&) {
+    } catch (...) {
       guarded(i);  // no thread to be had: the caller does this part too
     }
   }
@@ -156,8 +159,12 @@ class ChunkParser {
         if (p >= end) break;
         const char* const start = p;
         if (!ParseRecord(p, end, chunk)) return;
+        // A guess from the first record, capped: a short first row before huge ones must not
+        // reserve for hundreds of millions of rows (the vectors still grow as needed).
         if (chunk.table.size() == 1)
-          Reserve(chunk.table, expected_bytes / static_cast<std::size_t>(p - start + 1) * 9 / 8);
+          Reserve(chunk.table, std::min<std::size_t>(
+                                   expected_bytes / static_cast<std::size_t>(p - start + 1) * 9 / 8,
+                                   kMaxReservedRows));
         if (p < end && *p == '\r') ++p;
         if (p < end && *p == '\n') {
           ++p;
@@ -166,11 +173,14 @@ class ChunkParser {
       }
     } catch (const DataError&) {
       return;  // a value the checks refuse: the serial reader names it
+    } catch (const std::bad_alloc&) {
+      return;  // the serial reader decides what to say about a file this large
     }
     chunk.taken = true;
   }
 
  private:
+  static constexpr std::size_t kMaxReservedRows = std::size_t{1} << 24;
   static constexpr int kSkip = -1;
   static constexpr int kDate = -2;
 

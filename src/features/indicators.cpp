@@ -43,8 +43,15 @@ namespace {
 // directly, and a NaN or infinity in a window gives what adding it directly gives.
 class WindowSummer {
  public:
+  // A window longer than the series has no sum to give: no buffers, however large n is (a
+  // window of 10^9 on a short series must not ask for 72 GB).
   WindowSummer(const double* x, std::size_t size, std::size_t n)
-      : x_(x), size_(size), n_(n), prefix_(kGroup * n), suffix_(kGroup * n), previous_(n) {}
+      : x_(x),
+        size_(size),
+        n_(n),
+        prefix_(n <= size ? kGroup * n : 0),
+        suffix_(n <= size ? kGroup * n : 0),
+        previous_(n <= size ? n : 0) {}
 
   // Calls emit(t, sum) for t = n-1 .. size-1 in order, in runs of contiguous t.
   template <typename Emit>

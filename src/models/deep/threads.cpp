@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 
 #include "finml/models/deep.hpp"
 
@@ -29,5 +30,13 @@ extern "C" void finml_torch_set_threads(int threads) {
       std::memcpy(&fn, &symbol, sizeof fn);  // POSIX guarantees the two have one size
     return fn;
   }();
-  if (openblas_set_threads) openblas_set_threads(wanted);
+  // Only on a change: OpenBLAS must not resize its pool while another thread (a service
+  // replica) is inside one of its calls, and every forecaster's construction comes here.
+  static std::mutex mutex;
+  static int current = 0;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (openblas_set_threads && current != wanted) {
+    openblas_set_threads(wanted);
+    current = wanted;
+  }
 }
