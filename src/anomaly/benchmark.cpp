@@ -9,6 +9,7 @@
 #include <numeric>
 #include <random>
 
+#include "finml/anomaly/ensemble.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
 #include "finml/credit/curves.hpp"
@@ -30,7 +31,9 @@ const options::Schema<BenchmarkSettings>& BenchmarkSettings::Schema() {
     s.Add("splits", &S::splits, "random train/test splits").Min(1).Max(1000);
     s.Add("train", &S::train, "share of the records each detector learns from").Above(0).Below(1);
     s.Add("split_seed", &S::split_seed, "seed of the splits");
-    s.Add("ensembles", &S::ensembles, "add the avg_rank and max_z ensembles of the detectors");
+    s.Add("ensembles", &S::ensembles,
+          "add the ensembles of the detectors (avg_rank, max_z, select), each decided on the "
+          "training part's scores alone");
     s.Add("reference", &S::reference,
           "PyOD's benchmark table (ROC AUC per data set and detector) to compare with");
     s.Add("reference_name", &S::reference_name,
@@ -153,10 +156,14 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
   std::vector<Result> results;
   for (const auto k : kinds) results.push_back({std::string(EnumName(k)), {}, {}, {}});
   const bool ensembles = s.ensembles && kinds.size() > 1;
-  if (ensembles) {
-    results.push_back({"avg_rank", {}, {}, {}});
-    results.push_back({"max_z", {}, {}, {}});
-  }
+  std::vector<EnsembleKind> ensemble_kinds;
+  if (ensembles)
+    for (const auto& v : EnumNames<EnsembleKind>::values) {
+      ensemble_kinds.push_back(v.value);
+      results.push_back({std::string(v.name), {}, {}, {}});
+    }
+  // How often each detector joined each ensemble that chooses its members.
+  std::map<std::string, std::map<std::string, std::int64_t>> chosen;
   std::string reference_name = s.reference_name;
   if (reference_name.empty()) {
     reference_name = std::filesystem::path(s.data).stem().string();
@@ -197,8 +204,9 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
     const Standardizer scaler = Standardizer::Fit(train);
     train = scaler.Apply(train);
     test = scaler.Apply(test);
-    Eigen::MatrixXd ranks(test.rows(), static_cast<Eigen::Index>(kinds.size())),
-        z(test.rows(), static_cast<Eigen::Index>(kinds.size()));
+    Matrix fitted_scores(train.rows(), static_cast<Eigen::Index>(kinds.size())),
+        test_scores(test.rows(), static_cast<Eigen::Index>(kinds.size()));
+    std::vector<Eigen::VectorXd> training_scores;
     const auto judge = [&](Result& r, const Eigen::VectorXd& score) {
       const std::vector<double> v(score.data(), score.data() + score.size());
       r.roc.push_back(credit::RocAuc(y, v));
@@ -212,15 +220,18 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
       detector->Fit(train);
       const Eigen::VectorXd score = detector->Score(test);
       judge(results[k], score);
-      const Eigen::VectorXd& fitted = detector->TrainingScores();
-      ranks.col(static_cast<Eigen::Index>(k)) = RankAmong(fitted, score);
-      const double mean = fitted.mean();
-      const double sd = std::sqrt((fitted.array() - mean).square().mean());
-      z.col(static_cast<Eigen::Index>(k)) = (score.array() - mean) / (sd > 0 ? sd : 1.0);
+      training_scores.push_back(detector->TrainingScores());
+      fitted_scores.col(static_cast<Eigen::Index>(k)) = detector->TrainingScores();
+      test_scores.col(static_cast<Eigen::Index>(k)) = score;
     }
-    if (ensembles) {
-      judge(results[kinds.size()], ranks.rowwise().mean());
-      judge(results[kinds.size() + 1], z.rowwise().maxCoeff());
+    // Each ensemble decides on the training part's scores; the test part only judges it.
+    for (std::size_t e = 0; e < ensemble_kinds.size(); ++e) {
+      const Ensemble ensemble = Ensemble::Fit(ensemble_kinds[e], fitted_scores);
+      judge(results[kinds.size() + e], ensemble.Score(training_scores, test_scores));
+      if (ensemble_kinds[e] == EnsembleKind::kSelect)
+        for (const Eigen::Index m : ensemble.Members())
+          ++chosen[results[kinds.size() + e].name]
+                  [std::string(EnumName(kinds[static_cast<std::size_t>(m)]))];
     }
   }
 
@@ -231,6 +242,9 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
                               {"anomalies", std::count(d.y.begin(), d.y.end(), 1)}}},
                             {"settings", BenchmarkSettings::Schema().ToJson(s)},
                             {"provenance", provenance.ToJson()}};
+  for (const auto& [name, counts] : chosen)
+    for (const auto& [member, count] : counts)
+      metrics["ensembles"][name]["splits_choosing"][member] = count;
   std::vector<std::string> lines;
   lines.push_back(fmt::format("{:<10} {:>8} {:>7} {:>8} {:>9} {:>8}", "detector", "ROC AUC", "(sd)",
                               "PR AUC", "prec@n", "PyOD"));
@@ -256,6 +270,14 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
          std::isfinite(r.reference) ? fmt::format("{:+.4f}", Result::Mean(r.roc) - r.reference)
                                     : std::string("–")});
   }
+  std::vector<std::pair<std::string, std::string>> choices;
+  for (const auto& [name, counts] : chosen) {
+    std::string text;
+    for (const auto& [member, count] : counts)
+      text += fmt::format("{}{} {}", text.empty() ? "" : ", ", member, count);
+    lines.push_back(fmt::format("{} chose (splits of {}): {}", name, s.splits, text));
+    choices.emplace_back(name + " chose (splits of " + std::to_string(s.splits) + ")", text);
+  }
   report::HtmlPage page("Anomaly detectors on " + s.data);
   const auto best = std::max_element(
       results.begin(), results.end(),
@@ -267,6 +289,7 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
                   {"protocol", fmt::format("{} random splits, {:.0f}% to learn from, features "
                                            "standardised on it; split seed {}",
                                            s.splits, 100 * s.train, s.split_seed)}});
+  if (!choices.empty()) page.KeyValues(choices);
   page.Table(
       {"detector", "ROC AUC (mean)", "sd", "PR AUC", "precision @ n", "PyOD ROC AUC", "difference"},
       rows);

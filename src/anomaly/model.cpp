@@ -10,6 +10,7 @@
 
 #include "anomaly/fraud_features.hpp"
 #include "finml/anomaly/benchmark.hpp"
+#include "finml/anomaly/ensemble.hpp"
 #include "finml/anomaly/fraud.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
@@ -71,6 +72,8 @@ struct AnomalyModel::State {
     Eigen::VectorXd training;  // scores the threshold and the ranks calibrate on
   };
   std::vector<Member> members;
+  // Decided at the fit from the members' training scores; kept as decided through updates.
+  std::vector<Ensemble> ensembles;
   DecisionRule rule = DecisionRule::kContamination;
   double contamination = 0.05;
   std::string time;
@@ -86,6 +89,9 @@ const options::Schema<FitSettings>& FitSettings::Schema() {
     s.Add("features", &S::features,
           "feature columns (default: every numeric one but the label and time)");
     s.Add("detectors", &S::detectors, "detectors to fit");
+    s.Add("ensembles", &S::ensembles,
+          "ensembles of the detectors (with 2 or more), each decided on the training scores "
+          "alone: avg_rank, max_z, select");
     s.Add("rule", &S::rule, "how scores become decisions: contamination, cost or top_k");
     s.Add("contamination", &S::contamination,
           "contamination rule: share of the training records each threshold flags")
@@ -178,6 +184,15 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
   std::vector<std::vector<std::string>> rows;
   // One chart per detector: their scores live on scales orders of magnitude apart.
   std::vector<report::Figure> distributions;
+  Matrix fitted_scores(train_n, static_cast<Eigen::Index>(s.detectors.size())),
+      held_scores(held.rows(), static_cast<Eigen::Index>(s.detectors.size()));
+  std::vector<Eigen::VectorXd> training_scores;
+  // Each row of the table and the terminal: ROC AUC, PR AUC and precision@k on the held rows.
+  const auto judge_held = [&](const std::vector<double>& v, nlohmann::json& m) {
+    m["roc_auc"] = credit::RocAuc(held_y, v);
+    m["pr_auc"] = credit::AveragePrecision(held_y, v);
+    m["precision_at_k"] = PrecisionAtN(held_y, v);
+  };
   for (const auto kind : s.detectors) {
     auto detector = MakeDetector(kind, s.detector);
     detector->Fit(train);
@@ -185,6 +200,10 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
     const std::vector<double> training = ToVector(fitted);
     const Eigen::VectorXd score = held.rows() > 0 ? detector->Score(held) : Eigen::VectorXd();
     const std::vector<double> v = ToVector(score);
+    const auto column = static_cast<Eigen::Index>(training_scores.size());
+    fitted_scores.col(column) = fitted;
+    if (held.rows() > 0) held_scores.col(column) = score;
+    training_scores.push_back(fitted);
     double threshold = risk::Quantile(training, 1 - s.contamination);
     if (s.rule == DecisionRule::kCost)
       threshold = CheapestThreshold(held_y, v, s.fp_cost, s.fn_cost);
@@ -210,9 +229,7 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
         positives += held_y[i];
         if (flag[i] == 1) (held_y[i] == 1 ? tp : fp) += 1;
       }
-      m["roc_auc"] = credit::RocAuc(held_y, v);
-      m["pr_auc"] = credit::AveragePrecision(held_y, v);
-      m["precision_at_k"] = PrecisionAtN(held_y, v);
+      judge_held(v, m);
       m["precision"] = tp + fp > 0 ? tp / (tp + fp) : 0.0;
       m["recall"] = tp / positives;
       m["cost"] = s.fp_cost * fp + s.fn_cost * (positives - tp);
@@ -246,6 +263,35 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
       if (s.rule != DecisionRule::kTopK && std::isfinite(threshold))
         chart.VerticalLine(threshold, "threshold");
       distributions.push_back(std::move(chart));
+    }
+  }
+  // The ensembles decide on the training scores alone: the held rows and labels choose nothing.
+  if (s.detectors.size() > 1) {
+    model["ensembles"] = nlohmann::json::array();
+    for (const auto kind : s.ensembles) {
+      const Ensemble ensemble = Ensemble::Fit(kind, fitted_scores);
+      const std::string name(EnumName(kind));
+      std::vector<std::string> members;
+      for (const Eigen::Index d : ensemble.Members())
+        members.emplace_back(EnumName(s.detectors[static_cast<std::size_t>(d)]));
+      model["ensembles"].push_back(
+          {{"name", name}, {"members", members}, {"state", ensemble.State()}});
+      nlohmann::json m = {{"members", members}};
+      std::string roc = "–", pr = "–", at_k = "–";
+      if (judged) {
+        judge_held(ToVector(ensemble.Score(training_scores, held_scores)), m);
+        roc = fmt::format("{:.4f}", m["roc_auc"].get<double>());
+        pr = fmt::format("{:.4f}", m["pr_auc"].get<double>());
+        at_k = fmt::format("{:.4f}", m["precision_at_k"].get<double>());
+      }
+      metrics["ensembles"][name] = m;
+      const std::string shown = members.size() == s.detectors.size()
+                                    ? name + " (all)"
+                                    : name + " (" + JoinStrings(members, "+") + ")";
+      lines.push_back(fmt::format("{:<10} {:>10} {:>8} {:>8} {:>9} {:>9} {:>7} {:>8}", shown, "–",
+                                  roc, pr, "–", "–", at_k, "–"));
+      rows.push_back({shown, "–", roc, pr, "–", "–", at_k, "–"});
+      if (s.rule == DecisionRule::kCost) rows.back().push_back("–");
     }
   }
   const std::string rule_text =
@@ -333,6 +379,19 @@ AnomalyModel AnomalyModel::Load(const std::string& dir) {
       FINML_REQUIRE(m.training.size() > 0, "{}: {} has no training scores", path, m.name);
       st.members.push_back(std::move(m));
     }
+    const auto detectors = static_cast<Eigen::Index>(st.members.size());
+    if (doc.contains("ensembles")) {
+      for (const auto& e : doc.at("ensembles"))
+        st.ensembles.push_back(Ensemble::Load(
+            ParseEnum<EnsembleKind>(e.at("name").get<std::string>()), e.at("state"), detectors));
+    } else if (detectors > 1) {
+      // Models from before ensembles were saved: the rank ensemble they scored with.
+      Ensemble rank;
+      rank.weight = Eigen::VectorXd::Constant(detectors, 1.0 / static_cast<double>(detectors));
+      rank.centre = Eigen::VectorXd::Zero(detectors);
+      rank.scale = Eigen::VectorXd::Ones(detectors);
+      st.ensembles.push_back(rank);
+    }
   } catch (const nlohmann::json::exception& e) {
     throw InvalidInput(fmt::format("{}: incomplete ({}; fix: fit it again)", path, e.what()));
   }
@@ -342,6 +401,11 @@ AnomalyModel AnomalyModel::Load(const std::string& dir) {
 }
 
 const std::vector<std::string>& AnomalyModel::Features() const { return state_->features; }
+std::vector<std::string> AnomalyModel::EnsembleNames() const {
+  std::vector<std::string> names;
+  for (const auto& e : state_->ensembles) names.push_back(EnumName(e.kind));
+  return names;
+}
 std::vector<std::string> AnomalyModel::DetectorNames() const {
   std::vector<std::string> names;
   for (const auto& m : state_->members) names.push_back(m.name);
@@ -373,6 +437,14 @@ AnomalyModel::Scores AnomalyModel::Score(const Matrix& records, bool explain) co
     out.avg_rank += RankAmong(m.training, out.score.col(d));
   }
   out.avg_rank /= static_cast<double>(detectors);
+  out.ensemble.resize(x.rows(), static_cast<Eigen::Index>(state_->ensembles.size()));
+  if (!state_->ensembles.empty()) {
+    std::vector<Eigen::VectorXd> training;
+    for (const auto& m : state_->members) training.push_back(m.training);
+    for (std::size_t e = 0; e < state_->ensembles.size(); ++e)
+      out.ensemble.col(static_cast<Eigen::Index>(e)) =
+          state_->ensembles[e].Score(training, out.score);
+  }
   return out;
 }
 
@@ -416,6 +488,9 @@ nlohmann::json AnomalyModel::Document() const {
          {"threshold",
           std::isinf(m.threshold) ? nlohmann::json(nullptr) : nlohmann::json(m.threshold)},
          {"training_scores", ToVector(m.training)}});
+  if (doc.contains("ensembles"))
+    for (std::size_t e = 0; e < state_->ensembles.size(); ++e)
+      doc["ensembles"][e]["state"] = state_->ensembles[e].State();
   return doc;
 }
 
@@ -436,7 +511,8 @@ std::size_t RunAnomalyScore(const std::string& model_dir, const std::string& inp
   std::string csv = "row";
   for (const auto& name : names)
     csv += fmt::format(",{0}_score,{0}_anomaly,{0}_top_features", name);
-  if (names.size() > 1) csv += ",avg_rank";
+  const auto ensembles = model.EnsembleNames();
+  for (const auto& name : ensembles) csv += "," + name;
   csv += "\n";
   for (Eigen::Index r = 0; r < x.rows(); ++r) {
     csv += std::to_string(r + 1);
@@ -445,7 +521,10 @@ std::size_t RunAnomalyScore(const std::string& model_dir, const std::string& inp
       csv += fmt::format(",{:.10g},{},{}", scores.score(r, d), scores.flag(r, d),
                          model.TopFeatures(scores.parts[k], r, 3));
     }
-    if (names.size() > 1) csv += fmt::format(",{:.6f}", scores.avg_rank[r]);
+    for (std::size_t e = 0; e < ensembles.size(); ++e)
+      csv += ensembles[e] == "avg_rank"
+                 ? fmt::format(",{:.6f}", scores.ensemble(r, static_cast<Eigen::Index>(e)))
+                 : fmt::format(",{:.10g}", scores.ensemble(r, static_cast<Eigen::Index>(e)));
     csv += "\n";
   }
   WriteFileAtomic(out, csv);

@@ -204,6 +204,7 @@ TEST(AnomalyFit, LaterRowsChangeNothingFittedAndScoresMatchTheDetectors) {
   EXPECT_EQ(a["detectors"], b["detectors"]);
   EXPECT_EQ(a["mean"], b["mean"]);
   EXPECT_EQ(a["scale"], b["scale"]);
+  EXPECT_EQ(a["ensembles"], b["ensembles"]);  // chosen on the training scores alone
   const auto ma = nlohmann::json::parse(ReadFile(dir + "/fit_a/metrics.json"));
   const auto mb = nlohmann::json::parse(ReadFile(dir + "/fit_b/metrics.json"));
   EXPECT_NE(ma["detectors"]["hbos"]["roc_auc"], mb["detectors"]["hbos"]["roc_auc"]);
@@ -221,7 +222,7 @@ TEST(AnomalyFit, LaterRowsChangeNothingFittedAndScoresMatchTheDetectors) {
   const std::string scores = ReadFile(dir + "/scores.csv");
   EXPECT_EQ(scores.substr(0, scores.find('\n')),
             "row,iforest_score,iforest_anomaly,iforest_top_features,hbos_score,hbos_anomaly,"
-            "hbos_top_features,knn_score,knn_anomaly,knn_top_features,avg_rank");
+            "hbos_top_features,knn_score,knn_anomaly,knn_top_features,avg_rank,max_z,select");
 }
 
 TEST(AnomalyDetectors, ContributionsAddUpToTheScoreOrMeasureOcclusion) {

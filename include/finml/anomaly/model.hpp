@@ -12,9 +12,12 @@
 //           rows, which no detector was fitted on (the cost rule's threshold is chosen on them,
 //           so its precision and recall there are optimistic; a later file judges it fairly).
 //   score   per detector the score, the decision and the three features that drive the score
-//           (Detector::Contributions), and with several detectors their rank ensemble (avg_rank)
+//           (Detector::Contributions), and with several detectors the score of each ensemble
+//           saved with the model (finml/anomaly/ensemble.hpp: avg_rank, max_z, select), as its
+//           fit decided it on the training scores alone
 //   update  hbos, ecod and copod learn from a new batch (Detector::Update); each batch record is
 //           scored before it is learned and joins the scores the threshold is the quantile of
+//           (the ensembles keep the members, weights and standardisation their fit decided)
 #pragma once
 
 #include <memory>
@@ -23,6 +26,7 @@
 #include <vector>
 
 #include "finml/anomaly/detector.hpp"
+#include "finml/anomaly/ensemble.hpp"
 #include "finml/core/names.hpp"
 #include "finml/core/options.hpp"
 #include "finml/core/provenance.hpp"
@@ -36,6 +40,8 @@ struct FitSettings {
   std::string label;                  // optional: 1 = anomaly; validation metrics need it
   std::vector<std::string> features;  // default: every numeric column but the label and time
   std::vector<DetectorKind> detectors = {DetectorKind::kIsolationForest};
+  std::vector<EnsembleKind> ensembles = {EnsembleKind::kAvgRank, EnsembleKind::kMaxZ,
+                                         EnsembleKind::kSelect};
   DecisionRule rule = DecisionRule::kContamination;
   double contamination = 0.05;  // share of training records above each threshold
   double fp_cost = 1;           // cost rule
@@ -64,6 +70,9 @@ class AnomalyModel {
 
   [[nodiscard]] const std::vector<std::string>& Features() const;
   [[nodiscard]] std::vector<std::string> DetectorNames() const;
+  // The ensembles saved with the model (none with one detector; avg_rank for models saved
+  // before ensembles were).
+  [[nodiscard]] std::vector<std::string> EnsembleNames() const;
   [[nodiscard]] DecisionRule Rule() const;
   // For the top_k rule: the time column, the period in seconds and k.
   [[nodiscard]] const std::string& TimeColumn() const;
@@ -74,6 +83,7 @@ class AnomalyModel {
     Matrix score;               // records x detectors
     Eigen::MatrixXi flag;       // threshold decisions; the top_k rule decides with FlagTopK
     Eigen::VectorXd avg_rank;   // mean rank among each detector's training scores
+    Matrix ensemble;            // records x EnsembleNames(), as decided at the fit
     std::vector<Matrix> parts;  // per detector, records x features (when explained)
   };
   // `records` in the units of the file (the model standardises them).
