@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 
-.PHONY: deps configure build run test bench clean fixtures format format-check fuzz sanitize \
+.PHONY: deps configure build run test bench clean fixtures format format-check fuzz sanitize python \
   screenshots
 
 deps:
@@ -23,6 +23,10 @@ run: configure
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# The Python package alone: build/python/finml (put build/python on PYTHONPATH).
+python: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target finml_python
 
 # One report of every kind, checked in headless Chromium, and a full-page screenshot of each in
 # $(BUILD_DIR)/screenshots for review.

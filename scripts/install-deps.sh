@@ -8,7 +8,10 @@ build_pkgs=(cmake make g++ ccache pkg-config libeigen3-dev libyaml-cpp-dev libcl
   libtorch-dev libxgboost-dev libboost-dev libcpp-httplib-dev libssl-dev curl clang-format
   clang libclang-rt-dev libhowardhinnant-date-dev chromium
   libalglib-dev libglpk-dev libsentencepiece-dev libfasttext-dev libnanoflann-dev libgloo-dev
-  libblas-dev libopenblas0-pthread libfast-float-dev)
+  libblas-dev libopenblas0-pthread libfast-float-dev
+  pybind11-dev python3-dev python3-numpy python3-pandas python3-pytest)
+# The Python package (issue 23) builds for Debian's /usr/bin/python3 and uses its numpy and
+# pandas; its tests run under python3-pytest.
 # libopenblas0-pthread registers itself as the system libblas.so.3, so Debian's LibTorch (built
 # with BLAS_INFO=generic) and the PyTorch peer both multiply with OpenBLAS rather than netlib's
 # reference BLAS (issue 22: the fair comparison is the default).

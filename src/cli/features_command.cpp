@@ -28,12 +28,11 @@ int RunFeatures(const FeaturesCommandOptions& o) {
   FINML_REQUIRE(price == data::Field::kClose || price == data::Field::kAdjClose,
                 "--price must be close or adj_close");
   const bool panel = md.assets.size() > 1;
+  const auto tables = features::ComputeFeaturesOfAssets(md, o.set, o.include, price);
   std::string out;
   for (std::size_t a = 0; a < md.assets.size(); ++a) {
     const auto& bars = md.assets[a];
-    std::vector<std::string> specs = features::ExpandFeatureSet(o.set, bars);
-    specs.insert(specs.end(), o.include.begin(), o.include.end());
-    features::FeatureTable table = features::ComputeFeatures(bars, specs, price);
+    const features::FeatureTable& table = tables[a];
     if (a == 0) {
       out += panel ? "date,symbol" : "date";
       for (const auto& name : table.names) out += "," + name;

@@ -3,10 +3,23 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 
+#include "finml/core/error.hpp"
+
 namespace finml {
+namespace {
+std::atomic<bool> cancel_requested{false};
+}  // namespace
+
+void RequestCancel() { cancel_requested.store(true); }
+void ClearCancel() { cancel_requested.store(false); }
+bool CancelRequested() { return cancel_requested.load(std::memory_order_relaxed); }
+void ThrowIfCancelled() {
+  if (CancelRequested()) throw Cancelled("interrupted (Ctrl-C): nothing was written");
+}
 
 Progress::Progress(std::string label, std::size_t total, bool enabled)
     : label_(std::move(label)),
@@ -19,6 +32,7 @@ bool Progress::TerminalAttached() {
 }
 
 void Progress::Update(std::size_t done, const std::string& detail) {
+  ThrowIfCancelled();
   if (!enabled_) return;
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   double eta = done > 0 && total_ > done ? elapsed / done * (total_ - done) : 0.0;

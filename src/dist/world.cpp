@@ -163,6 +163,8 @@ std::vector<std::string> MapTasks(std::size_t count,
         throw IoError(text);
       case ErrorKind::kConfig:
         throw ConfigError(text);
+      case ErrorKind::kCancelled:
+        throw Cancelled(text);
       default:
         throw InternalError(text);
     }

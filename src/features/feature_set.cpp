@@ -310,4 +310,19 @@ FeatureTable ComputeFeatures(const Bars& bars, const std::vector<std::string>& s
   return table;
 }
 
+std::vector<FeatureTable> ComputeFeaturesOfAssets(const data::MarketData& md,
+                                                  const std::string& set_name,
+                                                  const std::vector<std::string>& include,
+                                                  Field price) {
+  FINML_REQUIRE(price == Field::kClose || price == Field::kAdjClose,
+                "the price must be close or adj_close");
+  std::vector<FeatureTable> tables;
+  for (const auto& bars : md.assets) {
+    std::vector<std::string> specs = ExpandFeatureSet(set_name, bars);
+    specs.insert(specs.end(), include.begin(), include.end());
+    tables.push_back(ComputeFeatures(bars, specs, price));
+  }
+  return tables;
+}
+
 }  // namespace finml::features

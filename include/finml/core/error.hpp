@@ -9,7 +9,8 @@
 
 namespace finml {
 
-enum class ErrorKind { kInvalidInput, kIo, kConfig, kInternal };
+// kCancelled comes last: ranks send the kind to each other as its number.
+enum class ErrorKind { kInvalidInput, kIo, kConfig, kInternal, kCancelled };
 
 class Error : public std::runtime_error {
  public:
@@ -38,6 +39,12 @@ class ConfigError : public Error {
 class InternalError : public Error {
  public:
   explicit InternalError(const std::string& message) : Error(ErrorKind::kInternal, message) {}
+};
+
+// The caller asked to stop (Ctrl-C in Python): thrown at the next progress point of a long job.
+class Cancelled : public Error {
+ public:
+  explicit Cancelled(const std::string& message) : Error(ErrorKind::kCancelled, message) {}
 };
 
 // Where in a text file a problem sits; line and column are 1-based, 0 means unknown.

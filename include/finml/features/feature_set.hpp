@@ -33,4 +33,10 @@ struct FeatureTable {
                                            const std::vector<std::string>& specs,
                                            data::Field price = data::Field::kClose);
 
+// The `features` command's tables, one per asset of `md` in its order: the set's specs (expanded
+// for that asset's fields) followed by `include`. `price` must be close or adj_close.
+[[nodiscard]] std::vector<FeatureTable> ComputeFeaturesOfAssets(
+    const data::MarketData& md, const std::string& set_name,
+    const std::vector<std::string>& include, data::Field price = data::Field::kClose);
+
 }  // namespace finml::features

@@ -1,0 +1,155 @@
+// The finml command line: wires the subcommands together. The binary and the Python module both
+// enter here, so a command behaves the same from a shell and from Python.
+#include "app.hpp"
+
+#include <cstdio>
+
+#include "commands.hpp"
+#include "finml/core/build_info.hpp"
+#include "finml/core/error.hpp"
+#include "finml/dist/world.hpp"
+
+namespace finml::cli {
+
+int RunCommandLine(int argc, char** argv, CommandErrors errors) {
+  CLI::App app{"finml: machine learning for finance, end to end"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(finml::Version()));
+
+  finml::cli::RunCommandOptions run_options;
+  finml::cli::SetupRun(*app.add_subcommand("run", "run an experiment and write its report"),
+                       run_options);
+  finml::cli::FeaturesCommandOptions features_options;
+  finml::cli::SetupFeatures(
+      *app.add_subcommand("features", "compute technical indicators into a CSV"), features_options);
+  finml::cli::InspectCommandOptions inspect_options;
+  finml::cli::SetupInspect(*app.add_subcommand("inspect", "validate and summarise a data file"),
+                           inspect_options);
+
+  finml::cli::PredictCommandOptions predict_options;
+  finml::cli::SetupPredict(*app.add_subcommand("predict", "predict with a saved model directory"),
+                           predict_options);
+
+  finml::cli::BacktestCommandOptions backtest_options;
+  CLI::App* backtest_app =
+      app.add_subcommand("backtest", "trade signals (or a rule) on prices and write a tearsheet");
+  finml::cli::SetupBacktest(*backtest_app, backtest_options);
+
+  finml::cli::RiskCommandOptions risk_options;
+  CLI::App* risk_app = app.add_subcommand(
+      "risk", "market risk: GARCH volatility, VaR/ES backtests, portfolio VaR, stress tests");
+  finml::cli::SetupRisk(*risk_app, risk_options);
+
+  finml::cli::PortfolioCommandOptions portfolio_options;
+  CLI::App* portfolio_app = app.add_subcommand(
+      "portfolio", "portfolio optimisation: weights, efficient frontiers, walk-forward backtests");
+  finml::cli::SetupPortfolio(*portfolio_app, portfolio_options);
+
+  finml::cli::RlCommandOptions rl_options;
+  CLI::App* rl_app = app.add_subcommand(
+      "rl", "reinforcement learning: trading and allocation agents against simple baselines");
+  finml::cli::SetupRl(*rl_app, rl_options);
+
+  finml::cli::NlpCommandOptions nlp_options;
+  CLI::App* nlp_app = app.add_subcommand(
+      "nlp", "financial text: tokenizer, word vectors, sentiment classifiers, a news factor");
+  finml::cli::SetupNlp(*nlp_app, nlp_options);
+
+  finml::cli::SynthCommandOptions synth_options;
+  CLI::App* synth_app = app.add_subcommand(
+      "synth",
+      "synthetic data: train generators of returns, multivariate windows and tables (QuantGAN, "
+      "TimeGAN, CTGAN and baselines), sample, evaluate");
+  finml::cli::SetupSynth(*synth_app, synth_options);
+
+  finml::cli::AnomalyCommandOptions anomaly_options;
+  CLI::App* anomaly_app = app.add_subcommand(
+      "anomaly",
+      "anomaly detection: unsupervised detectors benchmarked, fitted with thresholds, scoring");
+  finml::cli::SetupAnomaly(*anomaly_app, anomaly_options);
+  finml::cli::LaunchCommandOptions launch_options;
+  CLI::App* launch_app =
+      app.add_subcommand("launch",
+                         "start the ranks of a distributed job as torchrun does: finml launch "
+                         "--nproc 2 -- finml run exp.yaml");
+  finml::cli::SetupLaunch(*launch_app, launch_options);
+  finml::cli::DistCommandOptions dist_options;
+  CLI::App* dist_app = app.add_subcommand(
+      "dist", "distributed jobs: check that the ranks reach each other and time the all-reduce");
+  finml::cli::SetupDist(*dist_app, dist_options);
+  finml::cli::FraudCommandOptions fraud_options;
+  CLI::App* fraud_app = app.add_subcommand(
+      "fraud",
+      "supervised fraud models on labelled transactions: synthetic data, training with velocity "
+      "features and time-ordered validation, scoring");
+  finml::cli::SetupFraud(*fraud_app, fraud_options);
+
+  finml::cli::CreditCommandOptions credit_options;
+  CLI::App* credit_app =
+      app.add_subcommand("credit", "credit scoring: train (cross-validated) and score applicants");
+  finml::cli::SetupCredit(*credit_app, credit_options);
+
+  finml::cli::ServeCommandOptions serve_options;
+  finml::cli::SetupServe(
+      *app.add_subcommand("serve",
+                          "serve saved models over HTTP/JSON (predictions, health, "
+                          "metrics, drift, hot reload)"),
+      serve_options);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; every usage error exits 2 like every input error.
+    if (errors == CommandErrors::kThrow && e.get_exit_code() != 0)
+      throw ConfigError(fmt::format("{} (see finml {} --help)", e.what(),
+                                    argc > 1 ? argv[1] : std::string()));
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  // Under finml launch every rank runs the same command; rank 0 speaks for the job (the others'
+  // errors still reach stderr).
+  if (errors == CommandErrors::kPrint && !finml::dist::WritesOutputs() &&
+      !app.got_subcommand("launch"))
+    if (std::freopen("/dev/null", "w", stdout) == nullptr) return 70;
+  std::string command_line;
+  for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+
+  const auto Dispatch = [&]() -> int {
+    if (app.got_subcommand("run")) return finml::cli::RunRun(run_options, command_line);
+    if (app.got_subcommand("features")) return finml::cli::RunFeatures(features_options);
+    if (app.got_subcommand("inspect")) return finml::cli::RunInspect(inspect_options);
+    if (app.got_subcommand("predict")) return finml::cli::RunPredict(predict_options);
+    if (app.got_subcommand("credit"))
+      return finml::cli::RunCredit(credit_options, *credit_app, command_line);
+    if (app.got_subcommand("risk"))
+      return finml::cli::RunRisk(risk_options, *risk_app, command_line);
+    if (app.got_subcommand("portfolio"))
+      return finml::cli::RunPortfolio(portfolio_options, *portfolio_app, command_line);
+    if (app.got_subcommand("rl")) return finml::cli::RunRl(rl_options, *rl_app, command_line);
+    if (app.got_subcommand("nlp")) return finml::cli::RunNlp(nlp_options, *nlp_app, command_line);
+    if (app.got_subcommand("synth"))
+      return finml::cli::RunSynth(synth_options, *synth_app, command_line);
+    if (app.got_subcommand("anomaly"))
+      return finml::cli::RunAnomaly(anomaly_options, *anomaly_app, command_line);
+    if (app.got_subcommand("fraud"))
+      return finml::cli::RunFraud(fraud_options, *fraud_app, command_line);
+    if (app.got_subcommand("serve")) return finml::cli::RunServe(serve_options);
+    if (app.got_subcommand("launch")) return finml::cli::RunLaunch(launch_options, *launch_app);
+    if (app.got_subcommand("dist")) return finml::cli::RunDist(dist_options);
+    if (app.got_subcommand("backtest"))
+      return finml::cli::RunBacktest(backtest_options, *backtest_app, command_line);
+    return 1;
+  };
+  if (errors == CommandErrors::kThrow) return Dispatch();
+  try {
+    return Dispatch();
+  } catch (const finml::Error& e) {
+    std::fprintf(stderr, "finml: error: %s\n", e.what());
+    if (e.kind() == finml::ErrorKind::kCancelled) return 130;
+    return e.kind() == finml::ErrorKind::kInternal ? 70 : 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "finml: internal error: %s\n", e.what());
+    return 70;
+  }
+}
+
+}  // namespace finml::cli

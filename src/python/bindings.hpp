@@ -1,0 +1,10 @@
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+namespace finml::python {
+
+void BindMarketData(pybind11::module_& m);  // read_prices, features
+void BindRisk(pybind11::module_& m);        // GARCH fits
+
+}  // namespace finml::python

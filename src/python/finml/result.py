@@ -1,0 +1,134 @@
+"""What a finml command wrote, as Python objects: metrics as a dict, tables as DataFrames."""
+
+import html
+import os
+
+from ._io import frame_from_csv, read_json
+
+_REPORTS = ("report.html", "tearsheet.html")
+
+
+class Result:
+    """A finml output directory.
+
+    ``metrics`` is the dict ``metrics.json`` holds; every CSV the command wrote is a DataFrame
+    under its file stem (``result.predictions``, or ``result.tables["predictions"]``) and every
+    other JSON file a dict (``result.json["params"]``); ``report_path`` is the HTML report.
+    In Jupyter a Result shows its headline metrics and files; ``show_report()`` embeds the report.
+    """
+
+    def __init__(self, directory, workspace=None):
+        self.directory = os.fspath(directory)
+        self._workspace = workspace  # keeps a temporary output alive as long as this object
+        self._tables = {}
+        self._json = {}
+
+    def __repr__(self):
+        return f"finml.Result({self.directory!r}, files={self.files()})"
+
+    def files(self):
+        found = []
+        for root, _, names in os.walk(self.directory):
+            for name in sorted(names):
+                found.append(os.path.relpath(os.path.join(root, name), self.directory))
+        return sorted(found)
+
+    @property
+    def metrics(self):
+        return self.json.get("metrics", {})
+
+    @property
+    def tables(self):
+        for name in self.files():
+            if name.endswith(".csv") and os.sep not in name:
+                stem = name[:-4]
+                if stem not in self._tables:
+                    self._tables[stem] = _LazyTable(os.path.join(self.directory, name))
+        return {k: v.frame for k, v in self._tables.items()}
+
+    @property
+    def json(self):
+        for name in self.files():
+            if name.endswith(".json") and os.sep not in name and name[:-5] not in self._json:
+                self._json[name[:-5]] = read_json(os.path.join(self.directory, name))
+        return self._json
+
+    def table(self, stem):
+        path = os.path.join(self.directory, stem + ".csv")
+        if not os.path.exists(path):
+            raise KeyError(f"{stem}.csv is not among this result's files: {self.files()}")
+        if stem not in self._tables:
+            self._tables[stem] = _LazyTable(path)
+        return self._tables[stem].frame
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if os.path.exists(os.path.join(self.directory, name + ".csv")):
+            return self.table(name)
+        if os.path.exists(os.path.join(self.directory, name + ".json")):
+            return self.json[name]
+        raise AttributeError(f"no {name}.csv or {name}.json in {self.directory}")
+
+    @property
+    def report_path(self):
+        for name in _REPORTS:
+            path = os.path.join(self.directory, name)
+            if os.path.exists(path):
+                return path
+        return None
+
+    def show_report(self, height=800):
+        """The HTML report inline in Jupyter (an IFrame of its file)."""
+        from IPython.display import IFrame  # only in a notebook
+
+        if self.report_path is None:
+            raise FileNotFoundError(f"{self.directory} has no report")
+        return IFrame(os.path.relpath(self.report_path), width="100%", height=height)
+
+    def _repr_html_(self):
+        rows = "".join(
+            f"<tr><td>{html.escape(k)}</td><td>{html.escape(_short(v))}</td></tr>"
+            for k, v in _headline(self.metrics))
+        files = ", ".join(html.escape(f) for f in self.files())
+        report = (f'<p>report: <a href="{html.escape(os.path.relpath(self.report_path))}" '
+                  f'target="_blank">{html.escape(self.report_path)}</a></p>'
+                  if self.report_path else "")
+        table = f"<table><tr><th>metric</th><th>value</th></tr>{rows}</table>" if rows else ""
+        return (f"<div><b>finml result</b> <code>{html.escape(self.directory)}</code>"
+                f"{table}{report}<p>files: {files}</p></div>")
+
+
+class _LazyTable:
+    def __init__(self, path):
+        self.path = path
+        self._frame = None
+
+    @property
+    def frame(self):
+        if self._frame is None:
+            self._frame = frame_from_csv(self.path)
+        return self._frame
+
+
+def _headline(metrics, prefix="", limit=40):
+    """Scalar metrics, flattened with dotted keys, at most ``limit`` of them."""
+    out = []
+
+    def walk(value, key):
+        if len(out) >= limit:
+            return
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, f"{key}.{k}" if key else str(k))
+        elif isinstance(value, (int, float, str, bool)) or value is None:
+            out.append((key, value))
+
+    walk(metrics, prefix)
+    return out
+
+
+def _short(value):
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
