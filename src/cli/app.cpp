@@ -101,8 +101,8 @@ int RunCommandLine(int argc, char** argv, CommandErrors errors) {
   } catch (const CLI::ParseError& e) {
     // --help and --version exit 0; every usage error exits 2 like every input error.
     if (errors == CommandErrors::kThrow && e.get_exit_code() != 0)
-      throw ConfigError(fmt::format("{} (see finml {} --help)", e.what(),
-                                    argc > 1 ? argv[1] : std::string()));
+      throw ConfigError(
+          fmt::format("{} (see finml {} --help)", e.what(), argc > 1 ? argv[1] : std::string()));
     return app.exit(e) == 0 ? 0 : 2;
   }
   // Under finml launch every rank runs the same command; rank 0 speaks for the job (the others'

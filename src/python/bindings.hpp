@@ -6,5 +6,6 @@ namespace finml::python {
 
 void BindMarketData(pybind11::module_& m);  // read_prices, features
 void BindRisk(pybind11::module_& m);        // GARCH fits
+void BindText(pybind11::module_& m);        // word vectors' neighbours
 
 }  // namespace finml::python

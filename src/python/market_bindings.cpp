@@ -99,9 +99,8 @@ void BindMarketData(py::module_& m) {
         out["assets"] = per_asset;
         return out;
       },
-      py::arg("source"), py::arg("is_text"), py::arg("label"), py::arg("options"),
-      py::arg("set"), py::arg("include"), py::arg("price"),
-      "The features command's indicator columns per asset.");
+      py::arg("source"), py::arg("is_text"), py::arg("label"), py::arg("options"), py::arg("set"),
+      py::arg("include"), py::arg("price"), "The features command's indicator columns per asset.");
 }
 
 }  // namespace finml::python

@@ -40,4 +40,5 @@ PYBIND11_MODULE(_finml, m) {
         "code and raises finml.Error on a mistake.");
   finml::python::BindMarketData(m);
   finml::python::BindRisk(m);
+  finml::python::BindText(m);
 }

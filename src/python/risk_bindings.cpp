@@ -32,24 +32,23 @@ void BindRisk(py::module_& m) {
       .def_readonly("iterations", &GarchFit::iterations)
       .def_readonly("message", &GarchFit::message)
       .def_readonly("next_variance", &GarchFit::next_variance)
-      .def_property_readonly("sigma2",
-                             [](const GarchFit& f) { return ToArray(std::vector<double>(f.sigma2)); })
+      .def_property_readonly(
+          "sigma2", [](const GarchFit& f) { return ToArray(std::vector<double>(f.sigma2)); })
       .def_property_readonly(
           "residuals", [](const GarchFit& f) { return ToArray(std::vector<double>(f.residuals)); })
       .def(
           "forecast_variance",
           [](const GarchFit& f, std::size_t horizon, std::uint64_t seed) {
-            return ToArray(CallInterruptibly([&] { return risk::ForecastVariance(f, horizon, seed); }));
+            return ToArray(
+                CallInterruptibly([&] { return risk::ForecastVariance(f, horizon, seed); }));
           },
-          py::arg("horizon"), py::arg("seed") = 42,
-          "conditional variances sigma2_{T+1..T+horizon}")
+          py::arg("horizon"), py::arg("seed") = 42, "conditional variances sigma2_{T+1..T+horizon}")
       .def("to_json", [](const GarchFit& f) { return risk::GarchFitJson(f).dump(); });
 
   m.def(
       "garch",
       [](const py::array_t<double, py::array::c_style | py::array::forcecast>& returns,
-         const std::string& model, const std::string& dist, bool stationary,
-         bool standard_errors) {
+         const std::string& model, const std::string& dist, bool stationary, bool standard_errors) {
         risk::GarchSpec spec;
         spec.model = ParseEnum<risk::VolatilityModel>(model);
         spec.dist = ParseEnum<risk::Innovations>(dist);

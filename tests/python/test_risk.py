@@ -37,9 +37,3 @@ def test_garch_variants_and_bad_input(dem2gbp):
     with pytest.raises(finml.ConfigError):
         finml.risk.garch(dem2gbp, model="figarch")
 
-
-def test_var_and_stress_run_as_their_commands():
-    var = finml.risk.var(returns="data/dem2gbp.csv", method=["historical", "ewma"])
-    assert "var" in var.tables
-    assert var.metrics == {} or isinstance(var.metrics, dict)
-    assert var.json["backtest"]

@@ -38,8 +38,9 @@ def flags(settings, workspace):
             continue
         value = as_path(value, workspace, f"{key}.csv")
         if isinstance(value, (list, tuple)):
-            for item in value:
-                words.append(f"{flag_name(key)}={_scalar_text(as_path(item, workspace, f'{key}.csv'))}")
+            for i, item in enumerate(value):
+                item = as_path(item, workspace, f"{key}{i + 1}.csv")
+                words.append(f"{flag_name(key)}={_scalar_text(item)}")
         else:
             words.append(f"{flag_name(key)}={_scalar_text(value)}")
     return words

@@ -112,7 +112,7 @@ def read_json(path):
 def frame_from_csv(path):
     frame = pd.read_csv(path, float_precision="round_trip")
     for column in ("date", "time", "timestamp"):
-        if column in frame.columns:
+        if column in frame.columns and frame[column].dtype == object:  # not an integer index
             try:
                 frame[column] = pd.to_datetime(frame[column])
             except (ValueError, TypeError):

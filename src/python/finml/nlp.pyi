@@ -26,6 +26,6 @@ def embed(out: str | os.PathLike[str] | None = None, overwrite: bool = False,
         **settings: Any) -> Result:
     """``finml nlp embed``: settings are its flags (see --help); DataFrames go as CSV files."""
 
-def neighbors(out: str | os.PathLike[str] | None = None, overwrite: bool = False,
-        **settings: Any) -> Result:
-    """``finml nlp neighbors``: settings are its flags (see --help); DataFrames go as CSV files."""
+def neighbors(model: str | os.PathLike[str] | Result, words: str | list[str],
+              k: int = 10) -> pd.DataFrame:
+    """The k nearest vocabulary words of each word: columns word, neighbour, similarity."""
