@@ -2,12 +2,15 @@
 // enter here, so a command behaves the same from a shell and from Python.
 #include "app.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdio>
 
 #include "commands.hpp"
 #include "finml/core/build_info.hpp"
 #include "finml/core/error.hpp"
 #include "finml/dist/world.hpp"
+#include "finml/train/checkpoint.hpp"
 
 namespace finml::cli {
 
@@ -139,7 +142,19 @@ int RunCommandLine(int argc, char** argv, CommandErrors errors) {
       return finml::cli::RunBacktest(backtest_options, *backtest_app, command_line);
     return 1;
   };
-  if (errors == CommandErrors::kThrow) return Dispatch();
+  if (errors == CommandErrors::kThrow) {
+    // In a process that runs many commands (Python), nothing one command set may reach the next.
+    if (app.got_subcommand("serve") || app.got_subcommand("launch") || app.got_subcommand("dist"))
+      throw ConfigError(fmt::format(
+          "finml {} takes over the process (its signals, threads or child processes), so it "
+          "runs only as the binary (fix: run `finml {} ...` in a terminal)",
+          argv[1], argv[1]));
+    train::SetCheckpointPlan({});
+    struct ForgetCheckpoints {
+      ~ForgetCheckpoints() { train::SetCheckpointPlan({}); }
+    } forget;
+    return Dispatch();
+  }
   try {
     return Dispatch();
   } catch (const finml::Error& e) {

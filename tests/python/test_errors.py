@@ -44,3 +44,35 @@ def test_ctrl_c_stops_a_training_and_writes_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []  # no staging directory left either
     # The next call runs normally: the request to stop was cleared.
     assert finml.read_prices("data/aer_djia8012.csv").shape[0] > 0
+
+
+class Late(Exception):
+    pass
+
+
+def test_a_signal_handlers_own_exception_is_the_calls(tmp_path):
+    """A timeout's handler (SIGALRM here) stops the job as Ctrl-C does, and its exception, not a
+    KeyboardInterrupt, reaches the caller."""
+    experiment = small_experiment("data/aer_djia8012.csv")
+    experiment["models"] = [{"type": "lstm", "params": {"epochs": 100000, "patience": 100000}}]
+
+    def too_late(signum, frame):
+        raise Late("took too long")
+
+    previous = signal.signal(signal.SIGALRM, too_late)
+    try:
+        signal.alarm(2)
+        with pytest.raises(Late, match="took too long"):
+            finml.run(experiment, out=tmp_path / "late")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not (tmp_path / "late").exists()
+
+
+def test_commands_that_take_over_the_process_run_only_as_the_binary():
+    for words in (["serve", "--models", "x"], ["dist", "check"], ["launch", "--nproc", "2", "--",
+                                                                  "true"]):
+        with pytest.raises(finml.ConfigError, match="runs only as the binary"):
+            finml.command(*words)
+    assert finml.command("--version") == 0

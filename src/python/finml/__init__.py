@@ -112,6 +112,16 @@ def _materialise_config(config, workspace):
     return path
 
 
+def _holds_frames(value):
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_frames(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_frames(v) for v in value)
+    return False
+
+
 def _json_default(value):
     if isinstance(value, np.generic):
         return value.item()
@@ -122,10 +132,14 @@ def run(config=None, out=None, overwrite=False, set=None):
     """Runs an experiment (a dict, a YAML path, or ``None`` for the DJIA quickstart) exactly as
     ``finml run`` does and returns its :class:`Result` (``metrics``, ``predictions``, the report).
 
-    ``out`` keeps the output directory (default: a temporary one that lives with the Result);
+    ``out`` keeps the output directory (default: a temporary one that lives with the Result),
+    and DataFrames in the experiment in ``<out>.inputs`` beside it, since the run names them;
     ``set`` overrides keys as ``--set`` does: ``set={"models": ["ridge"]}``.
     """
-    workspace = Workspace()
+    # With `out`, DataFrame inputs are kept beside it: run.json names them, and a later backtest
+    # or predict of the run reads them again.
+    keep = out is not None and _holds_frames(config)
+    workspace = Workspace(os.fspath(out).rstrip("/") + ".inputs" if keep else None)
     experiment = _materialise_config(config, workspace)
     target = os.fspath(out) if out is not None else workspace.file("out")
     words = ["run"] + ([experiment] if experiment else []) + [f"--out={target}"]
@@ -140,8 +154,9 @@ def run(config=None, out=None, overwrite=False, set=None):
 class Model:
     """A saved forecaster (``<run>/models/<name>``): ``predict`` runs ``finml predict``."""
 
-    def __init__(self, directory):
+    def __init__(self, directory, keep=None):
         self.directory = os.fspath(directory)
+        self._keep = keep  # the Result whose (maybe temporary) directory holds the model
         if not os.path.isdir(self.directory):
             raise IoError(f"model directory '{self.directory}' not found")
 

@@ -28,7 +28,7 @@ def run(config: Mapping[str, Any] | str | os.PathLike[str] | None = None,
 
 class Model:
     directory: str
-    def __init__(self, directory: str | os.PathLike[str]) -> None: ...
+    def __init__(self, directory: str | os.PathLike[str], keep: Any = ...) -> None: ...
     def predict(self, data: PathOrFrame) -> pd.DataFrame:
         """Predictions as ``finml predict`` writes them."""
 

@@ -41,11 +41,15 @@ class Workspace:
     """A private temporary directory for one call's inputs and outputs, removed when the last
     object holding it goes away (a Result keeps its own alive)."""
 
-    def __init__(self):
+    def __init__(self, keep_at=None):
+        if keep_at is not None:  # a folder the caller keeps: made when needed, never removed
+            self.path = keep_at
+            return
         self.path = tempfile.mkdtemp(prefix="finml-")
         self._cleanup = weakref.finalize(self, shutil.rmtree, self.path, True)
 
     def file(self, name):
+        os.makedirs(self.path, exist_ok=True)
         return os.path.join(self.path, name)
 
     def write_csv(self, frame, name):

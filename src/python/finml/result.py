@@ -2,6 +2,7 @@
 
 import html
 import os
+import re
 
 from ._io import frame_from_csv, read_json
 
@@ -70,6 +71,12 @@ class Result:
             return self.json[name]
         raise AttributeError(f"no {name}.csv or {name}.json in {self.directory}")
 
+    def model(self, name):
+        """The saved model ``models/<name>`` of a run, as a :class:`finml.Model` that keeps this
+        result (and so a temporary output directory) alive."""
+        from . import Model
+        return Model(os.path.join(self.directory, "models", name), keep=self)
+
     @property
     def report_path(self):
         for name in _REPORTS:
@@ -79,12 +86,30 @@ class Result:
         return None
 
     def show_report(self, height=800):
-        """The HTML report inline in Jupyter (an IFrame of its file)."""
-        from IPython.display import IFrame  # only in a notebook
+        """The HTML report inline in Jupyter, wherever its directory is: the page and the chart
+        library it loads from beside it go into the notebook (about 5 MB, as Plotly's offline
+        mode embeds its library too)."""
+        from IPython.display import HTML  # only in a notebook
 
+        return HTML(f'<iframe srcdoc="{html.escape(self.report_html(), quote=True)}" '
+                    f'style="width:100%;height:{int(height)}px;border:0"></iframe>')
+
+    def report_html(self):
+        """The report as one self-contained page: the scripts it loads from its directory are
+        written into it."""
         if self.report_path is None:
             raise FileNotFoundError(f"{self.directory} has no report")
-        return IFrame(os.path.relpath(self.report_path), width="100%", height=height)
+        with open(self.report_path, encoding="utf-8") as f:
+            page = f.read()
+
+        def inline(match):
+            path = os.path.join(self.directory, match.group(1))
+            if "/" in match.group(1) or not os.path.isfile(path):
+                return match.group(0)
+            with open(path, encoding="utf-8") as script:
+                return "<script>" + script.read().replace("</script", "<\\/script")
+
+        return re.sub(r'<script src="([^"]+)">', inline, page)
 
     def _repr_html_(self):
         rows = "".join(
