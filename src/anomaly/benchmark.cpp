@@ -12,6 +12,7 @@
 #include "finml/anomaly/ensemble.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
+#include "finml/core/progress.hpp"
 #include "finml/credit/curves.hpp"
 #include "finml/credit/metrics.hpp"
 #include "finml/credit/table.hpp"
@@ -181,6 +182,7 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
   std::mt19937_64 rng(s.split_seed);
   std::vector<std::size_t> order(n);
   for (std::int64_t split = 0; split < s.splits; ++split) {
+    ThrowIfCancelled();  // from Python: Ctrl-C stops the benchmark between splits
     std::iota(order.begin(), order.end(), 0);
     std::shuffle(order.begin(), order.end(), rng);
     Matrix train(static_cast<Eigen::Index>(train_n), d.x.cols()),

@@ -14,6 +14,7 @@
 #include "finml/anomaly/fraud.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
+#include "finml/core/progress.hpp"
 #include "finml/core/sha256.hpp"
 #include "finml/core/strings.hpp"
 #include "finml/credit/curves.hpp"
@@ -194,6 +195,7 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
     m["precision_at_k"] = PrecisionAtN(held_y, v);
   };
   for (const auto kind : s.detectors) {
+    ThrowIfCancelled();  // from Python: Ctrl-C stops the fit between detectors
     auto detector = MakeDetector(kind, s.detector);
     detector->Fit(train);
     const Eigen::VectorXd& fitted = detector->TrainingScores();

@@ -9,6 +9,7 @@
 #include "distributions.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/optimize.hpp"
+#include "finml/core/progress.hpp"
 #include "finml/core/strings.hpp"
 #include "var_methods/methods.hpp"
 
@@ -122,6 +123,7 @@ std::vector<VarSeries> RollingVar(const std::vector<double>& r, const std::strin
   }
   auto engine = MakeVarEngine(method, o, refit_every);
   for (std::size_t t = window; t < r.size(); ++t) {
+    ThrowIfCancelled();  // a rolling GARCH or Monte Carlo run is long, and has no progress line
     // What the method knows at the close of t-1, shared by every level.
     const std::vector<double> past(r.begin() + static_cast<std::ptrdiff_t>(t - window),
                                    r.begin() + static_cast<std::ptrdiff_t>(t));
