@@ -71,3 +71,21 @@ def test_features_of_a_panel_are_long_with_a_symbol_column():
     assert sorted(feats["symbol"].unique()) == ["CAC", "DAX", "FTSE", "SMI"]
     with pytest.raises(finml.InvalidInputError, match="close or adj_close"):
         finml.features("data/msft_ohlcv.csv", price="volume")
+
+
+def test_several_assets_go_back_in_as_they_came_out():
+    raw = read_exact("data/msft_ohlcv.csv", index_col="Date", parse_dates=True)
+    long = pd.concat([raw.assign(symbol="AAA"), (raw * 2).assign(symbol="BBB")])
+    prices = finml.read_prices(long.reset_index().rename(columns={"Date": "date"}))
+    assert prices.columns[0] == ("AAA", "open") and prices.shape[1] == 10
+    again = finml.read_prices(prices)  # (symbol, field) columns are written as a long panel
+    pd.testing.assert_frame_equal(prices, again, check_freq=False)
+    feats = finml.features(prices, set="close", include="rsi_14")  # one spec as a string
+    assert "rsi_14" in feats.columns and set(feats["symbol"]) == {"AAA", "BBB"}
+
+
+def test_a_zoned_index_is_read_in_its_zone():
+    raw = read_exact("data/msft_ohlcv.csv", index_col="Date", parse_dates=True)
+    zoned = finml.read_prices(raw.tz_localize("America/New_York"))
+    assert zoned.attrs["finml"]["zone"] != ""
+    np.testing.assert_array_equal(zoned["close"].to_numpy(), raw["Close"].to_numpy())

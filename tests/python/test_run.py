@@ -127,3 +127,13 @@ def test_calls_from_two_threads_take_turns():
     for t in threads:
         t.join()
     assert errors == [] and len(set(results)) == 1 and len(results) == 4
+
+
+def test_a_model_trained_on_a_dataframe_predicts_from_a_file():
+    raw = read_exact("data/msft_ohlcv.csv", index_col="Date", parse_dates=True)
+    experiment = small_experiment(finml.read_prices(raw))
+    experiment["models"] = [{"type": "ridge"}]
+    model = finml.run(experiment).model("ridge")
+    from_file = model.predict("data/msft_ohlcv.csv")
+    from_frame = model.predict(finml.read_prices(raw))
+    pd.testing.assert_frame_equal(from_file, from_frame)

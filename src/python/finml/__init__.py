@@ -44,6 +44,7 @@ def read_prices(data, **load_options):
     loader made are in ``frame.attrs["finml"]``.
     """
     source, is_text, label = source_of(data)
+    load_options = _with_frame_zone(data, load_options)
     raw = _finml.read_prices(source, is_text, label, options_text(load_options))
     index = time_index(raw)
     assets = raw["assets"]
@@ -65,6 +66,15 @@ def read_prices(data, **load_options):
     return frame
 
 
+def _with_frame_zone(data, load_options):
+    """A frame whose index carries a time zone is read in that zone (its offsets change with
+    daylight saving, which the loader otherwise refuses as mixed offsets)."""
+    zone = getattr(getattr(data, "index", None), "tz", None)
+    if zone is not None and "timezone" not in load_options:
+        return {**load_options, "timezone": str(zone)}
+    return load_options
+
+
 def features(data, set="all", include=(), price="close", **load_options):
     """Technical indicators, as ``finml features`` computes them, as a DataFrame.
 
@@ -73,6 +83,9 @@ def features(data, set="all", include=(), price="close", **load_options):
     give a long table with a ``symbol`` column, as the command writes.
     """
     source, is_text, label = source_of(data)
+    load_options = _with_frame_zone(data, load_options)
+    if isinstance(include, str):
+        include = [include]
     raw = _finml.features(source, is_text, label, options_text(load_options), set,
                           list(include), price)
     index = time_index(raw)
@@ -172,11 +185,26 @@ class Model:
             return None  # the command names what is wrong with the directory
         return symbols[0] if isinstance(symbols, list) and len(symbols) == 1 else None
 
+    def _named_for_model(self, path, workspace):
+        """A one-asset file is named after its asset by the loader: a file of another name is
+        linked under the model's asset name, as the command line would need it renamed."""
+        asset = self._asset()
+        stem = os.path.splitext(os.path.basename(path))[0]
+        if asset is None or stem == asset or not os.path.isfile(path) or "/" in asset:
+            return path
+        folder = workspace.file("input")
+        os.makedirs(folder, exist_ok=True)
+        link = os.path.join(folder, asset + os.path.splitext(path)[1])
+        os.symlink(os.path.abspath(path), link)
+        return link
+
     def predict(self, data):
         """Predictions for prices (a path or a DataFrame in the shape the model was trained on),
         as a DataFrame: the rows ``finml predict`` writes."""
         workspace = Workspace()
         source = as_path(data, workspace, "input.csv", asset=self._asset())
+        if isinstance(source, str):
+            source = self._named_for_model(source, workspace)
         out = workspace.file("predictions.csv")
         command("predict", f"--model={self.directory}", f"--input={source}", f"--out={out}")
         from ._io import frame_from_csv
@@ -192,7 +220,7 @@ def backtest(prices=None, signals=None, out=None, overwrite=False, **settings):
     """Trades signals (a DataFrame ``date,symbol,score``, a run's :class:`Result` or directory)
     or a rule on prices, as ``finml backtest`` does; returns the :class:`Result` with
     ``metrics``, ``equity``, ``trades`` and the tearsheet. ``settings`` are the backtest's keys
-    (``rule="sma_cross"``, ``cost_bps=5``, ``model="ridge"``...)."""
+    (``strategy="sma_cross"``, ``cost_bps=5``, ``model="ridge"``...)."""
     if isinstance(signals, Result):
         signals = signals.directory
     return invoke(["backtest"], dict(prices=prices, signals=signals, **settings), out=out,

@@ -21,6 +21,12 @@ def csv_text(frame):
         frame = frame.to_frame(frame.name if frame.name is not None else "value")
     if not isinstance(frame, pd.DataFrame):
         raise InvalidInputError(f"expected a pandas DataFrame, got {type(frame).__name__}")
+    if isinstance(frame.columns, pd.MultiIndex) and frame.columns.nlevels == 2:
+        # (symbol, field) columns, as read_prices returns several assets: a long panel.
+        long = frame.stack(level=0)
+        long.index = long.index.set_names([frame.index.name or "date", "symbol"])
+        long.columns.name = None
+        return long.reset_index().to_csv(index=False, date_format=_date_format(frame.index))
     index = frame.index
     keep_index = not isinstance(index, pd.RangeIndex) or index.name is not None
     if keep_index:
