@@ -36,4 +36,12 @@ def test_garch_variants_and_bad_input(dem2gbp):
         finml.risk.garch(dem2gbp.iloc[:20])
     with pytest.raises(finml.ConfigError):
         finml.risk.garch(dem2gbp, model="figarch")
+    one_column = finml.risk.garch(dem2gbp.to_frame())
+    assert one_column.params == finml.risk.garch(dem2gbp).params
+    with pytest.raises(finml.InvalidInputError, match="2 columns"):
+        finml.risk.garch(pd.DataFrame({"a": dem2gbp, "b": dem2gbp}))
+    with pytest.raises(finml.InvalidInputError, match="numeric"):
+        finml.risk.garch(pd.Series(["a"] * 200))
+    with pytest.raises(finml.InvalidInputError, match="horizon"):
+        one_column.forecast(0)
 

@@ -6,6 +6,7 @@ import pandas as pd
 
 from . import _finml
 from ._wrappers import directory_command
+from .errors import InvalidInputError
 
 
 class GarchFit:
@@ -35,6 +36,9 @@ class GarchFit:
     def forecast(self, horizon=10, seed=42):
         """Conditional variances for the next ``horizon`` periods (EGARCH by Monte Carlo with
         ``seed``)."""
+        if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
+            raise InvalidInputError(f"forecast horizon must be a whole number of periods >= 1, "
+                                    f"not {horizon!r}")
         return pd.Series(self._native.forecast_variance(horizon, seed),
                          index=pd.RangeIndex(1, horizon + 1, name="step"), name="variance")
 
@@ -60,8 +64,20 @@ def garch(returns, model="garch", dist="normal", stationary=True, standard_error
     """Fits ``model`` (``garch``, ``gjr``, ``egarch``) with ``dist`` (``normal`` or ``t``) innovations
     by maximum likelihood to ``returns`` (a Series, array or list; NaN-free), with the code
     ``finml risk garch`` runs."""
+    if isinstance(returns, pd.DataFrame):
+        if returns.shape[1] != 1:
+            raise InvalidInputError(
+                f"garch fits one series; this DataFrame has {returns.shape[1]} columns "
+                f"({', '.join(map(str, returns.columns[:5]))}) (fix: pass one, df['name'])")
+        returns = returns.iloc[:, 0]
     index = returns.index if isinstance(returns, pd.Series) else None
-    values = np.asarray(returns, dtype=np.float64)
+    try:
+        values = np.asarray(returns, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        raise InvalidInputError(f"garch needs numeric returns: {e}") from None
+    if values.ndim != 1:
+        raise InvalidInputError(f"garch needs one series of returns, not an array of shape "
+                                f"{values.shape}")
     native = _finml.garch(values, model, dist, stationary, standard_errors)
     if index is None:
         index = pd.RangeIndex(len(values))

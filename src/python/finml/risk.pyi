@@ -28,9 +28,9 @@ class GarchFit:
     def forecast(self, horizon: int = 10, seed: int = 42) -> pd.Series: ...
     def to_dict(self) -> dict[str, Any]: ...
 
-def garch(returns: pd.Series | npt.ArrayLike, model: str = "garch", dist: str = "normal",
+def garch(returns: pd.Series | pd.DataFrame | npt.ArrayLike, model: str = "garch", dist: str = "normal",
           stationary: bool = True, standard_errors: bool = True) -> GarchFit:
-    """Fits a GARCH, GJR or EGARCH model by maximum likelihood."""
+    """Fits a GARCH, GJR or EGARCH model by maximum likelihood (a one-column DataFrame too)."""
 
 def var(out: str | os.PathLike[str] | None = None, overwrite: bool = False,
         **settings: Any) -> Result:
