@@ -137,3 +137,12 @@ def test_a_model_trained_on_a_dataframe_predicts_from_a_file():
     from_file = model.predict("data/msft_ohlcv.csv")
     from_frame = model.predict(finml.read_prices(raw))
     pd.testing.assert_frame_equal(from_file, from_frame)
+
+
+def test_a_relative_out_keeps_its_inputs_beside_it(djia, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    experiment = small_experiment(djia.iloc[-1500:])
+    experiment["models"] = [{"type": "ridge"}]
+    result = finml.run(experiment, out="relative")
+    assert os.listdir(tmp_path / "relative.inputs" / "input1") == ["DJIA.csv"]
+    assert len(result.predictions) > 0

@@ -49,7 +49,7 @@ class Workspace:
 
     def __init__(self, keep_at=None):
         if keep_at is not None:  # a folder the caller keeps: made when needed, never removed
-            self.path = keep_at
+            self.path = os.path.abspath(keep_at)  # run.json names the inputs from anywhere
             return
         self.path = tempfile.mkdtemp(prefix="finml-")
         self._cleanup = weakref.finalize(self, shutil.rmtree, self.path, True)
@@ -60,6 +60,7 @@ class Workspace:
 
     def write_csv(self, frame, name):
         path = self.file(name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8", newline="") as f:
             f.write(csv_text(frame))
         return path
@@ -84,9 +85,7 @@ def as_path(value, workspace, name, asset=None):
         asset = asset if _safe_stem(asset) else asset_of(value)
         if asset is None:
             return workspace.write_csv(value, name)
-        folder = workspace.file(os.path.splitext(name)[0])
-        os.makedirs(folder, exist_ok=True)
-        return workspace.write_csv(value, os.path.join(folder, asset + ".csv"))
+        return workspace.write_csv(value, os.path.join(os.path.splitext(name)[0], asset + ".csv"))
     if isinstance(value, os.PathLike):
         return os.fspath(value)
     return value

@@ -146,7 +146,7 @@ def _headline(metrics, prefix="", limit=40):
         if isinstance(value, dict):
             for k, v in value.items():
                 walk(v, f"{key}.{k}" if key else str(k))
-        elif isinstance(value, (int, float, str, bool)) or value is None:
+        elif isinstance(value, (int, float, str, bool)):  # None says nothing at a glance
             out.append((key, value))
 
     walk(metrics, prefix)
