@@ -179,9 +179,6 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
   if (!warnings.empty()) metrics["warnings"] = warnings;
   std::vector<std::string> lines;
   for (const auto& w : warnings) lines.push_back("warning: " + w);
-  lines.push_back(fmt::format("{:<10} {:>10} {:>8} {:>8} {:>9} {:>9} {:>7} {:>8}", "detector",
-                              "threshold", "ROC AUC", "PR AUC", "precision", "recall", "prec@k",
-                              "flagged"));
   std::vector<std::vector<std::string>> rows;
   // One chart per detector: their scores live on scales orders of magnitude apart.
   std::vector<report::Figure> distributions;
@@ -247,8 +244,6 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
         s.rule == DecisionRule::kTopK
             ? "top " + std::to_string(s.top_k)
             : (std::isinf(threshold) ? "none" : fmt::format("{:.4g}", threshold));
-    lines.push_back(fmt::format("{:<10} {:>10} {:>8} {:>8} {:>9} {:>9} {:>7} {:>8}", name, shown,
-                                roc, pr, precision, recall, at_k, flagged));
     rows.push_back({name, shown, roc, pr, precision, recall, at_k, std::to_string(flagged)});
     // The costs mean something only where they chose the threshold.
     if (s.rule == DecisionRule::kCost) rows.back().push_back(cost);
@@ -290,12 +285,21 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
       const std::string shown = members.size() == s.detectors.size()
                                     ? name + " (all)"
                                     : name + " (" + JoinStrings(members, "+") + ")";
-      lines.push_back(fmt::format("{:<10} {:>10} {:>8} {:>8} {:>9} {:>9} {:>7} {:>8}", shown, "–",
-                                  roc, pr, "–", "–", at_k, "–"));
       rows.push_back({shown, "–", roc, pr, "–", "–", at_k, "–"});
       if (s.rule == DecisionRule::kCost) rows.back().push_back("–");
     }
   }
+  // The terminal shows the report's table; its first column is as wide as its longest name (an
+  // ensemble's members can make it long).
+  std::size_t name_width = std::string_view("detector").size();
+  for (const auto& row : rows) name_width = std::max(name_width, row[0].size());
+  const auto terminal_row = [&](const std::vector<std::string>& r) {
+    return fmt::format("{:<{}} {:>10} {:>8} {:>8} {:>9} {:>9} {:>7} {:>8}", r[0], name_width, r[1],
+                       r[2], r[3], r[4], r[5], r[6], r[7]);
+  };
+  lines.push_back(terminal_row(
+      {"detector", "threshold", "ROC AUC", "PR AUC", "precision", "recall", "prec@k", "flagged"}));
+  for (const auto& row : rows) lines.push_back(terminal_row(row));
   const std::string rule_text =
       s.rule == DecisionRule::kContamination
           ? fmt::format("each threshold flags {:.1f}% of the training records",
