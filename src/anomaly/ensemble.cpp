@@ -186,8 +186,6 @@ const Entry& Find(EnsembleKind kind) {
   throw InvalidInput("unknown anomaly ensemble");
 }
 
-std::vector<double> ToVector(const Eigen::VectorXd& v) { return {v.data(), v.data() + v.size()}; }
-
 }  // namespace
 
 double WeightedCorrelation(const Eigen::VectorXd& a, const Eigen::VectorXd& b,

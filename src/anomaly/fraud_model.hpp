@@ -41,10 +41,6 @@ inline std::vector<double> RowMajor(const Eigen::MatrixXd& m) {
   return v;
 }
 
-inline std::vector<double> ToVector(const Eigen::VectorXd& v) {
-  return {v.data(), v.data() + v.size()};
-}
-
 // One fitted model of the comparison.
 struct Fitted {
   FraudModel kind;

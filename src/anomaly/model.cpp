@@ -30,8 +30,6 @@ namespace {
 
 constexpr const char* kFormat = "finml-anomaly/1";
 
-std::vector<double> ToVector(const Eigen::VectorXd& v) { return {v.data(), v.data() + v.size()}; }
-
 // The threshold that minimises fp_cost x false alarms + fn_cost x misses (flag score > t);
 // +inf flags nothing.
 double CheapestThreshold(const std::vector<int>& y, const std::vector<double>& score,

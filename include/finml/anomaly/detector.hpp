@@ -125,6 +125,11 @@ struct Standardizer {
   [[nodiscard]] Matrix Apply(const Matrix& x) const;
 };
 
+// Scores as the plain vectors that metrics, thresholds and saved JSON take.
+inline std::vector<double> ToVector(const Eigen::VectorXd& v) {
+  return {v.data(), v.data() + v.size()};
+}
+
 // Each score's position among a detector's training scores (ties count half): comparable across
 // detectors, and computable for one record alone (the avg_rank ensemble).
 [[nodiscard]] Eigen::VectorXd RankAmong(const Eigen::VectorXd& training,

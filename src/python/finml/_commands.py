@@ -3,8 +3,6 @@
 import json
 import os
 
-import pandas as pd
-
 from . import _finml
 from ._io import Workspace, as_path
 from .result import Result
@@ -72,7 +70,3 @@ def invoke(words, settings, out=None, overwrite=False, file_name=None):
     command(*args)
     directory = (os.path.dirname(target) or ".") if file_name else target
     return Result(directory, workspace=workspace), target
-
-
-def is_frame(value):
-    return isinstance(value, (pd.DataFrame, pd.Series))
