@@ -210,7 +210,7 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
         test_scores(test.rows(), static_cast<Eigen::Index>(kinds.size()));
     std::vector<Eigen::VectorXd> training_scores;
     const auto judge = [&](Result& r, const Eigen::VectorXd& score) {
-      const std::vector<double> v(score.data(), score.data() + score.size());
+      const std::vector<double> v = ToVector(score);
       r.roc.push_back(credit::RocAuc(y, v));
       r.pr.push_back(credit::AveragePrecision(y, v));
       r.at_n.push_back(PrecisionAtN(y, v));
@@ -223,7 +223,7 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
       const Eigen::VectorXd score = detector->Score(test);
       judge(results[k], score);
       training_scores.push_back(detector->TrainingScores());
-      fitted_scores.col(static_cast<Eigen::Index>(k)) = detector->TrainingScores();
+      fitted_scores.col(static_cast<Eigen::Index>(k)) = training_scores.back();
       test_scores.col(static_cast<Eigen::Index>(k)) = score;
     }
     // Each ensemble decides on the training part's scores; the test part only judges it.

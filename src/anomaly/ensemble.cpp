@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <numeric>
 
 #include "finml/core/error.hpp"
@@ -12,22 +13,19 @@
 namespace finml::anomaly {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
-
-// The training scores' mean and population deviation per detector (1 where constant).
+// The training scores' mean and population deviation per detector (1 where constant or, for
+// scores so large that it overflows, infinite).
 void Standardisation(const Matrix& training, Ensemble& e) {
-  const auto n = static_cast<double>(training.rows());
-  e.centre = training.colwise().mean().transpose();
-  e.scale = ((training.rowwise() - e.centre.transpose()).array().square().colwise().sum() / n)
-                .sqrt()
-                .matrix()
-                .transpose();
+  const Standardizer standardizer = Standardizer::Fit(training);
+  e.centre = standardizer.mean.transpose();
+  e.scale = standardizer.scale.transpose();
   for (Eigen::Index d = 0; d < e.scale.size(); ++d)
-    if (!(e.scale[d] > 0) || !std::isfinite(e.scale[d])) e.scale[d] = 1;
+    if (!std::isfinite(e.scale[d])) e.scale[d] = 1;
 }
 
 double Normal(double x, double mean, double variance) {
-  return std::exp(-0.5 * (x - mean) * (x - mean) / variance) / std::sqrt(2 * kPi * variance);
+  return std::exp(-0.5 * (x - mean) * (x - mean) / variance) /
+         std::sqrt(2 * std::numbers::pi * variance);
 }
 
 // SELECT's weights for its correlations: a two-Gaussian mixture fitted to the target by EM; the

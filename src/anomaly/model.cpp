@@ -492,10 +492,7 @@ nlohmann::json AnomalyModel::Document() const {
          {"threshold",
           std::isinf(m.threshold) ? nlohmann::json(nullptr) : nlohmann::json(m.threshold)},
          {"training_scores", ToVector(m.training)}});
-  if (doc.contains("ensembles"))
-    for (std::size_t e = 0; e < state_->ensembles.size(); ++e)
-      doc["ensembles"][e]["state"] = state_->ensembles[e].State();
-  return doc;
+  return doc;  // the ensembles are saved as their fit decided: nothing changes them
 }
 
 std::string AnomalyModel::TopFeatures(const Matrix& parts, Eigen::Index row,

@@ -32,14 +32,19 @@ data::MarketData Load(const std::string& source, bool is_text, const std::string
                  : data::LoadMarketData(source, options);
 }
 
+// The time axis every result carries: the dates (numpy, no copy) or the file's own labels.
+void AddTime(py::dict& out, data::MarketData& md) {
+  out["calendar"] = md.calendar;
+  out["time"] = ToArray(std::move(md.time));
+  out["time_label"] = md.time_label;
+}
+
 py::dict MarketDataDict(data::MarketData&& md) {
   py::dict out;
   out["source"] = md.source;
   out["shape"] = std::string(EnumName(md.shape));
-  out["calendar"] = md.calendar;
   out["zone"] = md.zone;
-  out["time"] = ToArray(std::move(md.time));
-  out["time_label"] = md.time_label;
+  AddTime(out, md);
   py::list assets;
   for (auto& bars : md.assets) {
     py::dict fields;
@@ -93,9 +98,7 @@ void BindMarketData(py::module_& m) {
           per_asset.append(py::make_tuple(md.assets[a].symbol, columns));
         }
         py::dict out;
-        out["time"] = ToArray(std::move(md.time));
-        out["time_label"] = md.time_label;
-        out["calendar"] = md.calendar;
+        AddTime(out, md);
         out["assets"] = per_asset;
         return out;
       },

@@ -26,8 +26,9 @@ from . import _finml
 from . import errors
 from .errors import (ConfigError, DataError, Error, InternalError, InvalidInputError,
                      IoError)
-from ._commands import command, invoke
-from ._io import Workspace, as_path, options_text, source_of, time_index
+from ._commands import command, flags, invoke
+from ._io import (Workspace, as_path, frame_from_csv, options_text, read_json, safe_stem,
+                  source_of, time_index)
 from .result import Result
 
 __version__ = _finml.__version__
@@ -156,8 +157,7 @@ def run(config=None, out=None, overwrite=False, set=None):
     experiment = _materialise_config(config, workspace)
     target = os.fspath(out) if out is not None else workspace.file("out")
     words = ["run"] + ([experiment] if experiment else []) + [f"--out={target}"]
-    for key, value in (set or {}).items():
-        words.append(f"--set={key}={json.dumps(value) if not isinstance(value, str) else value}")
+    words += flags({"set": set}, workspace)
     if overwrite:
         words.append("--overwrite")
     command(*words)
@@ -179,18 +179,17 @@ class Model:
     def _asset(self):
         """The one asset the model was trained on, which a DataFrame's file must be named after."""
         try:
-            with open(os.path.join(self.directory, "model.json"), encoding="utf-8") as f:
-                symbols = json.load(f).get("pipeline", {}).get("symbols", [])
-        except (OSError, ValueError, AttributeError):
+            symbols = read_json(os.path.join(self.directory, "model.json"))["pipeline"]["symbols"]
+        except (OSError, ValueError, KeyError, TypeError):
             return None  # the command names what is wrong with the directory
         return symbols[0] if isinstance(symbols, list) and len(symbols) == 1 else None
 
-    def _named_for_model(self, path, workspace):
+    @staticmethod
+    def _named_for_model(path, asset, workspace):
         """A one-asset file is named after its asset by the loader: a file of another name is
         linked under the model's asset name, as the command line would need it renamed."""
-        asset = self._asset()
         stem = os.path.splitext(os.path.basename(path))[0]
-        if asset is None or stem == asset or not os.path.isfile(path) or "/" in asset:
+        if not safe_stem(asset) or stem == asset or not os.path.isfile(path):
             return path
         folder = workspace.file("input")
         os.makedirs(folder, exist_ok=True)
@@ -202,12 +201,12 @@ class Model:
         """Predictions for prices (a path or a DataFrame in the shape the model was trained on),
         as a DataFrame: the rows ``finml predict`` writes."""
         workspace = Workspace()
-        source = as_path(data, workspace, "input.csv", asset=self._asset())
+        asset = self._asset()
+        source = as_path(data, workspace, "input.csv", asset=asset)
         if isinstance(source, str):
-            source = self._named_for_model(source, workspace)
+            source = self._named_for_model(source, asset, workspace)
         out = workspace.file("predictions.csv")
         command("predict", f"--model={self.directory}", f"--input={source}", f"--out={out}")
-        from ._io import frame_from_csv
         return frame_from_csv(out)
 
 

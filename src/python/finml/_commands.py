@@ -15,6 +15,8 @@ def flag_name(key):
 
 
 def _scalar_text(value):
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dict, list, tuple)):

@@ -10,7 +10,6 @@ import weakref
 import numpy as np
 import pandas as pd
 
-from . import _finml
 from .errors import InvalidInputError
 
 
@@ -66,14 +65,14 @@ class Workspace:
         return path
 
 
-def _safe_stem(text):
+def safe_stem(text):
     return isinstance(text, str) and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,99}", text)
 
 
 def asset_of(frame):
     """The asset a single-asset frame from :func:`finml.read_prices` holds, or None."""
     symbols = frame.attrs.get("finml", {}).get("symbols", [])
-    return symbols[0] if len(symbols) == 1 and _safe_stem(symbols[0]) else None
+    return symbols[0] if len(symbols) == 1 and safe_stem(symbols[0]) else None
 
 
 def as_path(value, workspace, name, asset=None):
@@ -82,7 +81,7 @@ def as_path(value, workspace, name, asset=None):
     loader names such an asset after the file: a frame from ``read_prices`` keeps its symbol, and
     ``asset`` (a saved model's) names it outright."""
     if isinstance(value, (pd.DataFrame, pd.Series)):
-        asset = asset if _safe_stem(asset) else asset_of(value)
+        asset = asset if safe_stem(asset) else asset_of(value)
         if asset is None:
             return workspace.write_csv(value, name)
         return workspace.write_csv(value, os.path.join(os.path.splitext(name)[0], asset + ".csv"))
@@ -130,5 +129,5 @@ def frame_from_csv(path):
     return frame
 
 
-__all__ = ["csv_text", "Workspace", "as_path", "options_text", "time_index", "source_of",
-           "read_json", "frame_from_csv", "_finml"]
+__all__ = ["csv_text", "safe_stem", "Workspace", "as_path", "options_text", "time_index",
+           "source_of", "read_json", "frame_from_csv"]

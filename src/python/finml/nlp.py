@@ -5,7 +5,9 @@ import os
 
 import pandas as pd
 
+from . import _finml
 from ._wrappers import directory_command, file_command
+from .result import Result
 
 pretrain = directory_command("nlp", "pretrain")
 train = directory_command("nlp", "train")
@@ -18,8 +20,6 @@ def neighbors(model, words, k=10):
     """The ``k`` nearest vocabulary words of each word by cosine similarity, as ``finml nlp
     neighbors`` prints them: a DataFrame ``word, neighbour, similarity``. ``model`` is a
     directory from :func:`embed` (or its :class:`finml.Result`)."""
-    from . import _finml
-    from .result import Result
     if isinstance(model, Result):
         model = model.directory
     if isinstance(words, str):

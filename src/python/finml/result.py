@@ -38,29 +38,30 @@ class Result:
     def metrics(self):
         return self.json.get("metrics", {})
 
+    def _top_level(self, suffix):
+        """The stems of the files directly in the directory that end in ``suffix``."""
+        return sorted(name[:-len(suffix)] for name in os.listdir(self.directory)
+                      if name.endswith(suffix)
+                      and os.path.isfile(os.path.join(self.directory, name)))
+
     @property
     def tables(self):
-        for name in self.files():
-            if name.endswith(".csv") and os.sep not in name:
-                stem = name[:-4]
-                if stem not in self._tables:
-                    self._tables[stem] = _LazyTable(os.path.join(self.directory, name))
-        return {k: v.frame for k, v in self._tables.items()}
+        return {stem: self.table(stem) for stem in self._top_level(".csv")}
 
     @property
     def json(self):
-        for name in self.files():
-            if name.endswith(".json") and os.sep not in name and name[:-5] not in self._json:
-                self._json[name[:-5]] = read_json(os.path.join(self.directory, name))
+        for stem in self._top_level(".json"):
+            if stem not in self._json:
+                self._json[stem] = read_json(os.path.join(self.directory, stem + ".json"))
         return self._json
 
     def table(self, stem):
-        path = os.path.join(self.directory, stem + ".csv")
-        if not os.path.exists(path):
-            raise KeyError(f"{stem}.csv is not among this result's files: {self.files()}")
         if stem not in self._tables:
-            self._tables[stem] = _LazyTable(path)
-        return self._tables[stem].frame
+            path = os.path.join(self.directory, stem + ".csv")
+            if not os.path.exists(path):
+                raise KeyError(f"{stem}.csv is not among this result's files: {self.files()}")
+            self._tables[stem] = frame_from_csv(path)
+        return self._tables[stem]
 
     def __getattr__(self, name):
         if name.startswith("_"):
@@ -122,18 +123,6 @@ class Result:
         table = f"<table><tr><th>metric</th><th>value</th></tr>{rows}</table>" if rows else ""
         return (f"<div><b>finml result</b> <code>{html.escape(self.directory)}</code>"
                 f"{table}{report}<p>files: {files}</p></div>")
-
-
-class _LazyTable:
-    def __init__(self, path):
-        self.path = path
-        self._frame = None
-
-    @property
-    def frame(self):
-        if self._frame is None:
-            self._frame = frame_from_csv(self.path)
-        return self._frame
 
 
 def _headline(metrics, prefix="", limit=40):

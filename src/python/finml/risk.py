@@ -1,6 +1,8 @@
 """Market risk: GARCH-family fits (native), rolling VaR/ES with backtests, portfolio VaR and
 stress tests (as ``finml risk ...``)."""
 
+import json
+
 import numpy as np
 import pandas as pd
 
@@ -44,7 +46,6 @@ class GarchFit:
 
     def to_dict(self):
         """The fit as ``finml risk garch`` writes it to params.json."""
-        import json
         return json.loads(self._native.to_json())
 
     def __repr__(self):
