@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <numeric>
 #include <random>
@@ -33,8 +34,8 @@ const options::Schema<BenchmarkSettings>& BenchmarkSettings::Schema() {
     s.Add("train", &S::train, "share of the records each detector learns from").Above(0).Below(1);
     s.Add("split_seed", &S::split_seed, "seed of the splits");
     s.Add("ensembles", &S::ensembles,
-          "add the ensembles of the detectors (avg_rank, max_z, select), each decided on the "
-          "training part's scores alone");
+          "add the ensembles of the detectors (avg_rank, max_z, max_robust_z, select), each "
+          "decided on the training part's scores alone");
     s.Add("reference", &S::reference,
           "PyOD's benchmark table (ROC AUC per data set and detector) to compare with");
     s.Add("reference_name", &S::reference_name,
@@ -165,6 +166,9 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
     }
   // How often each detector joined each ensemble that chooses its members.
   std::map<std::string, std::map<std::string, std::int64_t>> chosen;
+  // For the maxima: how often each detector gave the maximum of a test record among the tenth
+  // that the ensemble scores highest (which detectors the ensemble's alarms come from).
+  std::map<std::string, std::map<std::string, std::int64_t>> leads;
   std::string reference_name = s.reference_name;
   if (reference_name.empty()) {
     reference_name = std::filesystem::path(s.data).stem().string();
@@ -229,7 +233,22 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
     // Each ensemble decides on the training part's scores; the test part only judges it.
     for (std::size_t e = 0; e < ensemble_kinds.size(); ++e) {
       const Ensemble ensemble = Ensemble::Fit(ensemble_kinds[e], fitted_scores);
-      judge(results[kinds.size() + e], ensemble.Score(training_scores, test_scores));
+      const Eigen::VectorXd score = ensemble.Score(training_scores, test_scores);
+      judge(results[kinds.size() + e], score);
+      if (ensemble_kinds[e] == EnsembleKind::kMaxZ ||
+          ensemble_kinds[e] == EnsembleKind::kMaxRobustZ) {
+        std::vector<double> sorted = ToVector(score);
+        std::sort(sorted.begin(), sorted.end(), std::greater<>());
+        const double top_tenth = sorted[(sorted.size() - 1) / 10];
+        for (Eigen::Index r = 0; r < score.size(); ++r) {
+          if (score[r] < top_tenth) continue;
+          Eigen::Index leader = 0;
+          ((test_scores.row(r).transpose() - ensemble.centre).array() / ensemble.scale.array())
+              .maxCoeff(&leader);
+          ++leads[results[kinds.size() + e].name]
+                 [std::string(EnumName(kinds[static_cast<std::size_t>(leader)]))];
+        }
+      }
       if (ensemble_kinds[e] == EnsembleKind::kSelect)
         for (const Eigen::Index m : ensemble.Members())
           ++chosen[results[kinds.size() + e].name]
@@ -247,9 +266,18 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
   for (const auto& [name, counts] : chosen)
     for (const auto& [member, count] : counts)
       metrics["ensembles"][name]["splits_choosing"][member] = count;
+  for (const auto& [name, counts] : leads) {
+    std::int64_t total = 0;
+    for (const auto& [member, count] : counts) total += count;
+    for (const auto& [member, count] : counts)
+      metrics["ensembles"][name]["top_tenth_from"][member] =
+          static_cast<double>(count) / static_cast<double>(total);
+  }
   std::vector<std::string> lines;
-  lines.push_back(fmt::format("{:<10} {:>8} {:>7} {:>8} {:>9} {:>8}", "detector", "ROC AUC", "(sd)",
-                              "PR AUC", "prec@n", "PyOD"));
+  std::size_t width = 8;  // "detector"
+  for (const auto& r : results) width = std::max(width, r.name.size());
+  lines.push_back(fmt::format("{:<{}} {:>8} {:>7} {:>8} {:>9} {:>8}", "detector", width, "ROC AUC",
+                              "(sd)", "PR AUC", "prec@n", "PyOD"));
   std::vector<std::vector<std::string>> rows;
   for (const auto& r : results) {
     metrics["detectors"][r.name] = {{"roc_auc", Result::Mean(r.roc)},
@@ -263,7 +291,7 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
     }
     const std::string ref =
         std::isfinite(r.reference) ? fmt::format("{:.4f}", r.reference) : std::string("–");
-    lines.push_back(fmt::format("{:<10} {:>8.4f} {:>7.4f} {:>8.4f} {:>9.4f} {:>8}", r.name,
+    lines.push_back(fmt::format("{:<{}} {:>8.4f} {:>7.4f} {:>8.4f} {:>9.4f} {:>8}", r.name, width,
                                 Result::Mean(r.roc), Result::Sd(r.roc), Result::Mean(r.pr),
                                 Result::Mean(r.at_n), ref));
     rows.push_back(
@@ -279,6 +307,16 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
       text += fmt::format("{}{} {}", text.empty() ? "" : ", ", member, count);
     lines.push_back(fmt::format("{} chose (splits of {}): {}", name, s.splits, text));
     choices.emplace_back(name + " chose (splits of " + std::to_string(s.splits) + ")", text);
+  }
+  for (const auto& [name, counts] : leads) {
+    std::int64_t total = 0;
+    for (const auto& [member, count] : counts) total += count;
+    std::string text;
+    for (const auto& [member, count] : counts)
+      text += fmt::format("{}{} {:.0f}%", text.empty() ? "" : ", ", member,
+                          100.0 * static_cast<double>(count) / static_cast<double>(total));
+    lines.push_back(fmt::format("{}'s top tenth of test scores came from: {}", name, text));
+    choices.emplace_back(name + "'s top tenth from", text);
   }
   report::HtmlPage page("Anomaly detectors on " + s.data);
   const auto best = std::max_element(

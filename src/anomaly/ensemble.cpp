@@ -100,6 +100,37 @@ Ensemble FitMaxZ(const Matrix& training) {
   return e;
 }
 
+// Each detector's training scores' median and scaled median absolute deviation (the mean
+// absolute deviation from the median where more than half the scores are equal; 1 where all
+// are): the training part holds the anomalies too, and their scores inflate a mean and a
+// deviation, which shrinks the z-scores of exactly the detectors that separate them best.
+Ensemble FitMaxRobustZ(const Matrix& training) {
+  Ensemble e;
+  const Eigen::Index n = training.rows();
+  e.centre.resize(training.cols());
+  e.scale.resize(training.cols());
+  const auto median = [](std::vector<double> v) {
+    const auto middle = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+    std::nth_element(v.begin(), middle, v.end());
+    if (v.size() % 2 == 1) return *middle;
+    return (*middle + *std::max_element(v.begin(), middle)) / 2;
+  };
+  for (Eigen::Index d = 0; d < training.cols(); ++d) {
+    std::vector<double> v(training.col(d).data(), training.col(d).data() + n);
+    const double centre = median(v);
+    for (double& x : v) x = std::abs(x - centre);
+    // 1.4826 and sqrt(pi / 2) make both deviations the standard deviation for normal scores.
+    double scale = 1.482602218505602 * median(v);
+    if (!(scale > 0))
+      scale = std::sqrt(std::numbers::pi / 2) * std::accumulate(v.begin(), v.end(), 0.0) /
+              static_cast<double>(n);
+    e.centre[d] = centre;
+    e.scale[d] = scale > 0 && std::isfinite(scale) ? scale : 1.0;
+  }
+  e.weight = Eigen::VectorXd::Ones(training.cols());
+  return e;
+}
+
 Ensemble FitSelect(const Matrix& training) {
   Ensemble e;
   Standardisation(training, e);
@@ -176,6 +207,7 @@ struct Entry {
 };
 constexpr Entry kEntries[] = {{EnsembleKind::kAvgRank, FitAvgRank, ScoreAvgRank},
                               {EnsembleKind::kMaxZ, FitMaxZ, ScoreMaxZ},
+                              {EnsembleKind::kMaxRobustZ, FitMaxRobustZ, ScoreMaxZ},
                               {EnsembleKind::kSelect, FitSelect, ScoreMeanZ}};
 
 const Entry& Find(EnsembleKind kind) {

@@ -109,30 +109,34 @@ struct Estimate {
   double log_det = 0;
 };
 
-// Mean and (biased) covariance of the rows `support`, with the pseudo-inverse and the log of
-// the pseudo-determinant (scikit-learn's pinvh where the covariance is singular).
+Matrix RowsOf(const Matrix& x, const std::vector<Eigen::Index>& rows) {
+  Matrix out(static_cast<Eigen::Index>(rows.size()), x.cols());
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    out.row(static_cast<Eigen::Index>(i)) = x.row(rows[i]);
+  return out;
+}
+
+// Mean and (biased) covariance of the rows `support`, with the pseudo-inverse (scikit-learn's
+// pinvh: eigenvalues below p * epsilon of the largest count as zero) and the log-determinant.
+// As scikit-learn's fast_logdet, a covariance is singular (log-determinant -inf, which stops the
+// C-steps) only when its determinant is not positive in floating point: a support on which a
+// feature is nearly constant keeps concentrating. Counting those as singular earlier stopped
+// FastMCD at the first such support and gave cardio's MCD 0.87 against scikit-learn's 0.82.
 Estimate EstimateOn(const Matrix& x, const std::vector<Eigen::Index>& support) {
   Estimate e;
-  Matrix rows(static_cast<Eigen::Index>(support.size()), x.cols());
-  for (std::size_t i = 0; i < support.size(); ++i)
-    rows.row(static_cast<Eigen::Index>(i)) = x.row(support[i]);
+  const Matrix rows = RowsOf(x, support);
   e.location = rows.colwise().mean();
   const Matrix centred = rows.rowwise() - e.location;
   e.covariance = centred.transpose() * centred / static_cast<double>(rows.rows());
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(e.covariance);
   const Eigen::VectorXd values = eig.eigenvalues();
-  const double cut = std::max(values.maxCoeff(), 0.0) * 1e-12 * static_cast<double>(x.cols());
+  const double cut = std::max(values.maxCoeff(), 0.0) * static_cast<double>(x.cols()) *
+                     std::numeric_limits<double>::epsilon();
   Eigen::VectorXd inverse = Eigen::VectorXd::Zero(values.size());
-  bool singular = false;
   for (Eigen::Index i = 0; i < values.size(); ++i) {
-    if (values[i] > cut) {
-      inverse[i] = 1 / values[i];
-      e.log_det += std::log(values[i]);
-    } else {
-      singular = true;
-    }
+    if (values[i] > cut) inverse[i] = 1 / values[i];
+    e.log_det += values[i] > 0 ? std::log(values[i]) : -std::numeric_limits<double>::infinity();
   }
-  if (singular) e.log_det = -std::numeric_limits<double>::infinity();
   e.precision = eig.eigenvectors() * inverse.asDiagonal() * eig.eigenvectors().transpose();
   return e;
 }
@@ -149,18 +153,82 @@ std::vector<Eigen::Index> Closest(const Matrix& x, const Estimate& e, Eigen::Ind
 }
 
 // C-steps from `support` until the determinant stops falling (or `steps` of them).
-std::pair<Estimate, std::vector<Eigen::Index>> Concentrate(const Matrix& x,
-                                                           std::vector<Eigen::Index> support,
-                                                           Eigen::Index h, int steps) {
+Estimate Concentrate(const Matrix& x, const std::vector<Eigen::Index>& support, Eigen::Index h,
+                     int steps) {
   Estimate e = EstimateOn(x, support);
   for (int i = 0; i < steps && std::isfinite(e.log_det); ++i) {
-    std::vector<Eigen::Index> next = Closest(x, e, h);
-    Estimate f = EstimateOn(x, next);
-    if (!(f.log_det < e.log_det)) break;
-    e = std::move(f);
-    support = std::move(next);
+    Estimate next = EstimateOn(x, Closest(x, e, h));
+    if (!(next.log_det < e.log_det)) break;
+    e = std::move(next);
   }
-  return {std::move(e), std::move(support)};
+  return e;
+}
+
+// The `keep` estimates of lowest determinant, the earlier first among equals (scikit-learn's
+// select_candidates).
+std::vector<Estimate> Lowest(std::vector<Estimate> estimates, std::size_t keep) {
+  std::stable_sort(estimates.begin(), estimates.end(),
+                   [](const Estimate& a, const Estimate& b) { return a.log_det < b.log_det; });
+  estimates.resize(std::min(keep, estimates.size()));
+  return estimates;
+}
+
+// `trials` random supports of `h` rows of `x`, two C-steps each.
+std::vector<Estimate> RandomStarts(const Matrix& x, Eigen::Index h, std::int64_t trials,
+                                   std::mt19937_64& rng) {
+  std::vector<Eigen::Index> order(static_cast<std::size_t>(x.rows()));
+  std::iota(order.begin(), order.end(), 0);
+  std::vector<Estimate> estimates;
+  for (std::int64_t t = 0; t < trials; ++t) {
+    std::shuffle(order.begin(), order.end(), rng);
+    estimates.push_back(Concentrate(x, {order.begin(), order.begin() + h}, h, 2));
+  }
+  return estimates;
+}
+
+// Each of `starts` concentrated on `x` to convergence (30 C-steps at most), starting from the
+// `h` rows of `x` closest to it.
+std::vector<Estimate> Refine(const Matrix& x, const std::vector<Estimate>& starts, Eigen::Index h) {
+  std::vector<Estimate> estimates;
+  for (const Estimate& start : starts)
+    estimates.push_back(Concentrate(x, Closest(x, start, h), h, 30));
+  return estimates;
+}
+
+// The raw FastMCD estimate (Rousseeuw and Van Driessen 1999) as scikit-learn's fast_mcd finds
+// it: on up to 500 records, `trials` random starts of two C-steps, the 10 lowest refined on all
+// records. On more, the records split into subsets of about 300 (at most 5: the paper's cap,
+// which scikit-learn lifts, so up to 1,500 records the two agree), 500 starts spread over them,
+// each subset's 10 best refined on a merged sample of up to 1,500 records; above 1,500 the 10
+// best of those refined once more on all records.
+Estimate FastMcd(const Matrix& x, Eigen::Index h, std::int64_t trials, std::mt19937_64& rng) {
+  const Eigen::Index n = x.rows();
+  if (n <= 500) return Lowest(Refine(x, Lowest(RandomStarts(x, h, trials, rng), 10), h), 1)[0];
+  const Eigen::Index subsets = std::min<Eigen::Index>(5, n / 300);
+  const Eigen::Index subset_rows = n > 1500 ? 300 : n / subsets;
+  const auto share = [&](Eigen::Index rows) {
+    return static_cast<Eigen::Index>(
+        std::ceil(static_cast<double>(rows) * static_cast<double>(h) / static_cast<double>(n)));
+  };
+  std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  std::shuffle(order.begin(), order.end(), rng);
+  std::vector<Estimate> candidates;
+  for (Eigen::Index s = 0; s < subsets; ++s) {
+    const auto first = order.begin() + s * subset_rows;
+    const Matrix subset = RowsOf(x, {first, first + subset_rows});
+    for (Estimate& e : Lowest(RandomStarts(subset, share(subset_rows),
+                                           std::max<std::int64_t>(10, 500 / subsets), rng),
+                              10))
+      candidates.push_back(std::move(e));
+  }
+  const Eigen::Index merged_rows = std::min<Eigen::Index>(1500, n);
+  std::shuffle(order.begin(), order.end(), rng);
+  const Matrix merged = RowsOf(x, {order.begin(), order.begin() + merged_rows});
+  std::vector<Estimate> best =
+      Lowest(Refine(merged, candidates, share(merged_rows)), n > 1500 ? 10 : 1);
+  if (n > 1500) best = Lowest(Refine(x, best, h), 1);
+  return best[0];
 }
 
 class Mcd final : public Detector {
@@ -192,32 +260,13 @@ class Mcd final : public Detector {
   }
 
  protected:
-  // FastMCD as scikit-learn runs it on small samples: random subsets of h = (n + p + 1) / 2 rows,
-  // two C-steps each, the 10 lowest determinants concentrated to convergence, the best kept;
-  // then scikit-learn's reweighting (rows within the 97.5% chi-square quantile, the estimate
-  // recomputed on them).
+  // FastMCD's raw estimate, then scikit-learn's reweighting (rows within the 97.5% chi-square
+  // quantile, the estimate recomputed on them).
   void Learn(const Matrix& x) override {
     const Eigen::Index n = x.rows(), p = x.cols();
     const Eigen::Index h = std::min(n, (n + p + 1 + 1) / 2);
     std::mt19937_64 rng(s_.seed);
-    std::vector<Eigen::Index> all(static_cast<std::size_t>(n));
-    std::iota(all.begin(), all.end(), 0);
-    std::vector<std::pair<double, std::vector<Eigen::Index>>> candidates;
-    for (std::int64_t t = 0; t < s_.mcd_trials; ++t) {
-      std::shuffle(all.begin(), all.end(), rng);
-      std::vector<Eigen::Index> start(all.begin(), all.begin() + h);
-      auto [e, support] = Concentrate(x, std::move(start), h, 2);
-      candidates.emplace_back(e.log_det, std::move(support));
-    }
-    std::sort(candidates.begin(), candidates.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
-    candidates.resize(std::min<std::size_t>(10, candidates.size()));
-    Estimate best;
-    best.log_det = std::numeric_limits<double>::infinity();
-    for (auto& [det, support] : candidates) {
-      auto [e, kept] = Concentrate(x, support, h, 100);
-      if (e.log_det < best.log_det || !std::isfinite(best.log_det)) best = std::move(e);
-    }
+    const Estimate best = FastMcd(x, h, s_.mcd_trials, rng);
     // Consistency correction, as scikit-learn: scale so that the median distance is the
     // chi-square median, then keep the rows within the 97.5% quantile.
     Eigen::VectorXd d = Mahalanobis(x, best.location, best.precision);

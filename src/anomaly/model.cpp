@@ -90,7 +90,7 @@ const options::Schema<FitSettings>& FitSettings::Schema() {
     s.Add("detectors", &S::detectors, "detectors to fit");
     s.Add("ensembles", &S::ensembles,
           "ensembles of the detectors (with 2 or more), each decided on the training scores "
-          "alone: avg_rank, max_z, select");
+          "alone: avg_rank, max_z, max_robust_z, select");
     s.Add("rule", &S::rule, "how scores become decisions: contamination, cost or top_k");
     s.Add("contamination", &S::contamination,
           "contamination rule: share of the training records each threshold flags")

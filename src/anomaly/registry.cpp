@@ -28,7 +28,10 @@ const options::Schema<DetectorSettings>& DetectorSettings::Schema() {
     s.Add("max_samples", &S::max_samples, "iforest: records drawn for each tree")
         .Min(2)
         .Max(1 << 24);
-    s.Add("mcd_trials", &S::mcd_trials, "mcd: random starting subsets").Min(1).Max(100000);
+    s.Add("mcd_trials", &S::mcd_trials,
+          "mcd: random starts on up to 500 records (more: 500 over subsets)")
+        .Min(1)
+        .Max(100000);
     s.Add("ae_hidden", &S::ae_hidden,
           "autoencoder: encoder layer widths (mirrored by the decoder)");
     s.Add("ae_dropout", &S::ae_dropout, "autoencoder: dropout after each hidden layer")

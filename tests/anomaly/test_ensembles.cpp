@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <numbers>
 #include <random>
 
 #include "finml/anomaly/benchmark.hpp"
@@ -60,6 +61,46 @@ TEST(AnomalyEnsembles, SelectLeavesOutAnAntiCorrelatedDetectorAndTheOneItCancels
             (std::vector<Eigen::Index>{2, 3, 4}));
 }
 
+// max_robust_z standardises by the median and the scaled median absolute deviation, so the
+// training anomalies' scores do not set the scale: on normal scores those equal the mean and the
+// deviation; a detector with 1 record in 20 a thousand times out keeps the bulk's scale (the mean
+// and deviation of max_z would grow ~50 and ~220 times); the mean absolute deviation steps in
+// where more than half the scores are equal, and 1 where all are.
+TEST(AnomalyEnsembles, MaxRobustZScalesByTheBulkOfTheTrainingScores) {
+  std::mt19937_64 rng(11);
+  std::normal_distribution<double> normal;
+  Matrix training(20000, 4);
+  for (Eigen::Index i = 0; i < training.rows(); ++i) {
+    training(i, 0) = 5 + 2 * normal(rng);
+    training(i, 1) = normal(rng) + (i % 20 == 0 ? 1000.0 : 0.0);
+    training(i, 2) = i % 4 == 0 ? 1.0 : 0.0;  // three in four equal
+    training(i, 3) = 3;
+  }
+  const Ensemble robust = Ensemble::Fit(EnsembleKind::kMaxRobustZ, training);
+  EXPECT_EQ(robust.Members().size(), 4U);
+  EXPECT_NEAR(robust.centre[0], 5, 0.05);
+  EXPECT_NEAR(robust.scale[0], 2, 0.05);
+  EXPECT_NEAR(robust.centre[1], 0.07, 0.05);  // the outliers push the median up a little
+  EXPECT_NEAR(robust.scale[1], 1.1, 0.1);
+  EXPECT_EQ(robust.centre[2], 0);
+  EXPECT_NEAR(robust.scale[2], std::sqrt(std::numbers::pi / 2) * 0.25, 1e-12);
+  EXPECT_EQ(robust.scale[3], 1);
+  const Ensemble plain = Ensemble::Fit(EnsembleKind::kMaxZ, training);
+  EXPECT_GT(plain.scale[1], 100 * robust.scale[1]);
+  // A record 10 deviations out on detector 1 outscores one 4 deviations out on detector 0.
+  std::vector<Eigen::VectorXd> columns;
+  for (Eigen::Index d = 0; d < training.cols(); ++d) columns.push_back(training.col(d));
+  Matrix records(2, 4);
+  records << 5 + 2 * 4, 0, 0, 3, 5, 10 * robust.scale[1] + robust.centre[1], 0, 3;
+  const Eigen::VectorXd score = robust.Score(columns, records);
+  EXPECT_NEAR(score[1], 10, 1e-9);
+  EXPECT_GT(score[1], score[0]);
+  // A saved state scores the same.
+  const Ensemble loaded =
+      Ensemble::Load(EnsembleKind::kMaxRobustZ, nlohmann::json::parse(robust.State().dump()), 4);
+  EXPECT_EQ(loaded.Score(columns, records), score);
+}
+
 TEST(AnomalyEnsembles, WeightedCorrelationIsPearsonsWithWeights) {
   const Eigen::VectorXd a = (Eigen::VectorXd(4) << 1, 2, 3, 4).finished();
   const Eigen::VectorXd b = (Eigen::VectorXd(4) << 2, 4, 6, 9).finished();
@@ -75,7 +116,7 @@ TEST(AnomalyEnsembles, WeightedCorrelationIsPearsonsWithWeights) {
   EXPECT_TRUE(std::isnan(WeightedCorrelation(a, Eigen::VectorXd::Constant(4, 3), equal)));
 }
 
-// A model fitted with all three ensembles, on pima's first 70% of rows.
+// A model fitted with all four ensembles, on pima's first 70% of rows.
 FitSettings PimaSettings(const std::string& data) {
   FitSettings s;
   s.data = data;
@@ -123,15 +164,15 @@ TEST(AnomalyEnsembles, DecidedOnTheTrainingRowsAlone) {
   (void)RunAnomalyFit(PimaSettings(dir + "/b.csv"), dir + "/fit_b", provenance);
   const auto a = nlohmann::json::parse(ReadFile(dir + "/fit_a/model.json"));
   const auto b = nlohmann::json::parse(ReadFile(dir + "/fit_b/model.json"));
-  ASSERT_EQ(a["ensembles"].size(), 3U);
+  ASSERT_EQ(a["ensembles"].size(), 4U);
   EXPECT_EQ(a["ensembles"], b["ensembles"]);
-  EXPECT_EQ(a["ensembles"][2]["name"], "select");
-  EXPECT_FALSE(a["ensembles"][2]["members"].empty());
+  EXPECT_EQ(a["ensembles"][3]["name"], "select");
+  EXPECT_FALSE(a["ensembles"][3]["members"].empty());
   // The metrics on the validation rows differ: they did reach the fit's output, and only there.
   const auto ma = nlohmann::json::parse(ReadFile(dir + "/fit_a/metrics.json"));
   const auto mb = nlohmann::json::parse(ReadFile(dir + "/fit_b/metrics.json"));
   EXPECT_NE(ma["ensembles"]["select"]["roc_auc"], mb["ensembles"]["select"]["roc_auc"]);
-  EXPECT_EQ(ma["ensembles"]["select"]["members"], a["ensembles"][2]["members"]);
+  EXPECT_EQ(ma["ensembles"]["select"]["members"], a["ensembles"][3]["members"]);
 }
 
 TEST(AnomalyEnsembles, ASavedModelScoresAsItsFitDecided) {
@@ -139,10 +180,11 @@ TEST(AnomalyEnsembles, ASavedModelScoresAsItsFitDecided) {
   const std::string data = finml::testing::RepoPath("data/odds_pima.csv");
   (void)RunAnomalyFit(PimaSettings(data), dir + "/fit", Provenance{"test", {}, {}});
   const AnomalyModel model = AnomalyModel::Load(dir + "/fit");
-  EXPECT_EQ(model.EnsembleNames(), (std::vector<std::string>{"avg_rank", "max_z", "select"}));
+  EXPECT_EQ(model.EnsembleNames(),
+            (std::vector<std::string>{"avg_rank", "max_z", "max_robust_z", "select"}));
   const LabelledData d = LoadLabelled(data, "label");
   const auto scores = model.Score(d.x, false);
-  ASSERT_EQ(scores.ensemble.cols(), 3);
+  ASSERT_EQ(scores.ensemble.cols(), 4);
   // avg_rank is the mean rank the model always reported.
   for (Eigen::Index r = 0; r < d.x.rows(); ++r)
     ASSERT_DOUBLE_EQ(scores.ensemble(r, 0), scores.avg_rank[r]) << r;
@@ -157,9 +199,9 @@ TEST(AnomalyEnsembles, ASavedModelScoresAsItsFitDecided) {
     columns.col(static_cast<Eigen::Index>(k)) = training.back();
   }
   const Ensemble refit = Ensemble::Fit(EnsembleKind::kSelect, columns);
-  EXPECT_EQ(refit.State(), doc["ensembles"][2]["state"]);
+  EXPECT_EQ(refit.State(), doc["ensembles"][3]["state"]);
   const Eigen::VectorXd direct = refit.Score(training, scores.score);
-  for (Eigen::Index r = 0; r < d.x.rows(); ++r) ASSERT_EQ(direct[r], scores.ensemble(r, 2)) << r;
+  for (Eigen::Index r = 0; r < d.x.rows(); ++r) ASSERT_EQ(direct[r], scores.ensemble(r, 3)) << r;
   // Saved again and loaded: the same bits; one record alone scores as in the batch.
   EnsureDirectory(dir + "/again");
   WriteFileAtomic(dir + "/again/model.json", model.Document().dump() + "\n");
@@ -172,7 +214,8 @@ TEST(AnomalyEnsembles, ASavedModelScoresAsItsFitDecided) {
   // The score file has a column per ensemble.
   (void)RunAnomalyScore(dir + "/fit", data, dir + "/scores.csv");
   const std::string csv = ReadFile(dir + "/scores.csv");
-  EXPECT_NE(csv.substr(0, csv.find('\n')).find(",avg_rank,max_z,select"), std::string::npos);
+  EXPECT_NE(csv.substr(0, csv.find('\n')).find(",avg_rank,max_z,max_robust_z,select"),
+            std::string::npos);
 }
 
 TEST(AnomalyEnsembles, OldModelsScoreWithTheRankEnsembleAndDamagedStatesAreErrors) {

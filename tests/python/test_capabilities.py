@@ -96,11 +96,11 @@ def test_anomaly_fit_score_update_and_benchmark():
     cardio = read_exact("data/odds_cardio.csv").sample(frac=1.0, random_state=1)
     model = finml.anomaly.fit(data=cardio.iloc[:1500], label="label", detectors="iforest,hbos")
     assert model.metrics["detectors"]["iforest"]["roc_auc"] > 0.8
-    assert set(model.metrics["ensembles"]) == {"avg_rank", "max_z", "select"}
+    assert set(model.metrics["ensembles"]) == {"avg_rank", "max_z", "max_robust_z", "select"}
     scores = finml.anomaly.score(model=model.directory,
                                  input=cardio.drop(columns="label").iloc[1500:1520])
     assert len(scores) == 20
-    assert list(scores.columns[-3:]) == ["avg_rank", "max_z", "select"]
+    assert list(scores.columns[-4:]) == ["avg_rank", "max_z", "max_robust_z", "select"]
     streaming = finml.anomaly.fit(data=cardio.iloc[:1500], label="label", detectors="hbos,ecod")
     updated = finml.anomaly.update(model=streaming.directory,
                                    input=cardio.drop(columns="label").iloc[1500:])

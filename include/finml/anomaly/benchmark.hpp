@@ -3,7 +3,8 @@
 // standardised on the training part, every detector fitted on the training records and judged
 // on the rest by ROC AUC, average precision and precision at n (n = the anomalies in the test
 // part); the mean over splits, beside PyOD's published figures when a reference table is given.
-// The ensembles of the chosen detectors (finml/anomaly/ensemble.hpp: avg_rank, max_z, select),
+// The ensembles of the chosen detectors (finml/anomaly/ensemble.hpp: avg_rank, max_z,
+// max_robust_z, select),
 // each decided on the detectors' scores of the training part alone, so the test part's labels
 // and records choose nothing; metrics.json counts the splits in which select chose each detector.
 #pragma once

@@ -64,7 +64,7 @@ struct DetectorSettings {
   std::int64_t lof_k = 20;         // lof
   std::int64_t trees = 100;        // iforest
   std::int64_t max_samples = 256;  // iforest: records per tree (fewer when the data has fewer)
-  std::int64_t mcd_trials = 30;    // mcd: random starting subsets (scikit-learn: 30)
+  std::int64_t mcd_trials = 30;    // mcd: random starts on up to 500 records (scikit-learn: 30)
   std::vector<std::int64_t> ae_hidden = {64, 32};  // autoencoder: encoder widths, mirrored
   double ae_dropout = 0.2;
   std::int64_t ae_epochs = 100;

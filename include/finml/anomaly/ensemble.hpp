@@ -6,6 +6,8 @@
 //   avg_rank  each score's rank among its detector's training scores, averaged over detectors
 //   max_z     the largest score standardised by its detector's training scores' mean and
 //             deviation (PyOD's maximisation; ranks would saturate at the top)
+//   max_robust_z  the same with each detector's training scores' median and median absolute
+//             deviation, which the anomalies among the training records do not inflate
 //   select    SELECT's vertical selection (Rayana and Akoglu 2016, "Less is more: building
 //             selective anomaly ensembles", ACM TKDD 10(4)): every detector's training scores
 //             standardised (z-scores), the pseudo-target their mean; detectors ordered by their
@@ -26,14 +28,16 @@
 
 namespace finml::anomaly {
 
-enum class EnsembleKind { kAvgRank, kMaxZ, kSelect };
+enum class EnsembleKind { kAvgRank, kMaxZ, kMaxRobustZ, kSelect };
 
 // What an ensemble decided at its fit, per detector (member) in the order given.
 struct Ensemble {
   EnsembleKind kind = EnsembleKind::kAvgRank;
   Eigen::VectorXd weight;  // each detector's weight in the combination; 0: left out
-  Eigen::VectorXd centre;  // max_z and select: the mean of each detector's training scores
+  Eigen::VectorXd centre;  // max_z, select: the mean of each detector's training scores
+                           // (max_robust_z: their median)
   Eigen::VectorXd scale;   // ... and their (population) deviation, 1 where they are constant
+                           // (max_robust_z: the scaled median absolute deviation)
 
   // Decides from `training`: the detectors' scores of the same training records (records x
   // detectors), each record scored without itself as its own neighbour (TrainingScores).
@@ -63,5 +67,6 @@ struct finml::EnumNames<finml::anomaly::EnsembleKind> {
   static constexpr finml::NamedValue<finml::anomaly::EnsembleKind> values[] = {
       {finml::anomaly::EnsembleKind::kAvgRank, "avg_rank"},
       {finml::anomaly::EnsembleKind::kMaxZ, "max_z"},
+      {finml::anomaly::EnsembleKind::kMaxRobustZ, "max_robust_z"},
       {finml::anomaly::EnsembleKind::kSelect, "select"}};
 };

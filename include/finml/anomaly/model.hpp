@@ -13,8 +13,8 @@
 //           so its precision and recall there are optimistic; a later file judges it fairly).
 //   score   per detector the score, the decision and the three features that drive the score
 //           (Detector::Contributions), and with several detectors the score of each ensemble
-//           saved with the model (finml/anomaly/ensemble.hpp: avg_rank, max_z, select), as its
-//           fit decided it on the training scores alone
+//           saved with the model (finml/anomaly/ensemble.hpp: avg_rank, max_z, max_robust_z,
+//           select), as its fit decided it on the training scores alone
 //   update  hbos, ecod and copod learn from a new batch (Detector::Update); each batch record is
 //           scored before it is learned and joins the scores the threshold is the quantile of
 //           (the ensembles keep the members, weights and standardisation their fit decided)
@@ -41,7 +41,7 @@ struct FitSettings {
   std::vector<std::string> features;  // default: every numeric column but the label and time
   std::vector<DetectorKind> detectors = {DetectorKind::kIsolationForest};
   std::vector<EnsembleKind> ensembles = {EnsembleKind::kAvgRank, EnsembleKind::kMaxZ,
-                                         EnsembleKind::kSelect};
+                                         EnsembleKind::kMaxRobustZ, EnsembleKind::kSelect};
   DecisionRule rule = DecisionRule::kContamination;
   double contamination = 0.05;  // share of training records above each threshold
   double fp_cost = 1;           // cost rule
