@@ -266,12 +266,14 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
   for (const auto& [name, counts] : chosen)
     for (const auto& [member, count] : counts)
       metrics["ensembles"][name]["splits_choosing"][member] = count;
+  std::map<std::string, std::map<std::string, double>> lead_shares;
   for (const auto& [name, counts] : leads) {
     std::int64_t total = 0;
     for (const auto& [member, count] : counts) total += count;
-    for (const auto& [member, count] : counts)
-      metrics["ensembles"][name]["top_tenth_from"][member] =
-          static_cast<double>(count) / static_cast<double>(total);
+    for (const auto& [member, count] : counts) {
+      lead_shares[name][member] = static_cast<double>(count) / static_cast<double>(total);
+      metrics["ensembles"][name]["top_tenth_from"][member] = lead_shares[name][member];
+    }
   }
   std::vector<std::string> lines;
   std::size_t width = 8;  // "detector"
@@ -308,13 +310,10 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
     lines.push_back(fmt::format("{} chose (splits of {}): {}", name, s.splits, text));
     choices.emplace_back(name + " chose (splits of " + std::to_string(s.splits) + ")", text);
   }
-  for (const auto& [name, counts] : leads) {
-    std::int64_t total = 0;
-    for (const auto& [member, count] : counts) total += count;
+  for (const auto& [name, shares] : lead_shares) {
     std::string text;
-    for (const auto& [member, count] : counts)
-      text += fmt::format("{}{} {:.0f}%", text.empty() ? "" : ", ", member,
-                          100.0 * static_cast<double>(count) / static_cast<double>(total));
+    for (const auto& [member, share] : shares)
+      text += fmt::format("{}{} {:.0f}%", text.empty() ? "" : ", ", member, 100 * share);
     lines.push_back(fmt::format("{}'s top tenth of test scores came from: {}", name, text));
     choices.emplace_back(name + "'s top tenth from", text);
   }
