@@ -501,6 +501,10 @@ finml_cli_test(anomaly_benchmark 0 "hbos +0\\.[0-9]+ .*0\\.7000\n.*avg_rank" --
                $<TARGET_FILE:finml> anomaly benchmark --data data/odds_pima.csv --splits 2
                --reference data/pyod_benchmark_roc.csv --out ${FINML_CLI_OUT}/anomaly_benchmark
                --overwrite)
+# Which detector gives each max ensemble's alarms, shares that add up to 100%.
+finml_cli_test(anomaly_benchmark_max_sources 0 "max_robust_z's top tenth of test scores came from: lof 25%, mcd 75%\nmax_z's top tenth of test scores came from: lof 43%, mcd 57%" --
+               $<TARGET_FILE:finml> anomaly benchmark --data data/odds_pima.csv --detectors mcd,lof
+               --splits 3 --out ${FINML_CLI_OUT}/anomaly_benchmark_max_sources --overwrite)
 finml_cli_test(anomaly_unknown_detector 2 "unknown anomaly detector 'ocsvm'.*valid: hbos, ecod" --
                $<TARGET_FILE:finml> anomaly benchmark --data data/odds_pima.csv --detectors ocsvm
                --out ${FINML_CLI_OUT}/never)
