@@ -190,8 +190,8 @@ Estimate Concentrate(const Matrix& x, const std::vector<Eigen::Index>& support, 
   return e;
 }
 
-// The `keep` estimates of lowest determinant, the earlier first among equals (scikit-learn's
-// select_candidates).
+// The `keep` estimates of lowest determinant (scikit-learn's select_candidates), the earlier
+// first among equals (only singular ones tie; numpy's argsort leaves their order open).
 std::vector<Estimate> Lowest(std::vector<Estimate> estimates, std::size_t keep) {
   std::stable_sort(estimates.begin(), estimates.end(),
                    [](const Estimate& a, const Estimate& b) { return a.log_det < b.log_det; });
@@ -224,9 +224,10 @@ std::vector<Estimate> Refine(const Matrix& x, const std::vector<Estimate>& start
 // The raw FastMCD estimate (Rousseeuw and Van Driessen 1999) as scikit-learn's fast_mcd finds
 // it: on up to 500 records, `trials` random starts of two C-steps, the 10 lowest refined on all
 // records. On more, the records split into subsets of about 300 (at most 5: the paper's cap,
-// which scikit-learn lifts, so up to 1,500 records the two agree), 500 starts spread over them,
-// each subset's 10 best refined on a merged sample of up to 1,500 records; above 1,500 the 10
-// best of those refined once more on all records.
+// which scikit-learn lifts, so up to 1,500 records the two run the same steps), 500 starts spread
+// over them, each subset's 10 best refined on a merged sample of up to 1,500 records; from 1,500
+// the best of those (10 above 1,500) refined once more on all records. One feature takes the
+// same path (scikit-learn computes the exact shortest half there).
 Estimate FastMcd(const Matrix& x, Eigen::Index h, std::int64_t trials, std::mt19937_64& rng) {
   const Eigen::Index n = x.rows();
   if (n <= 500) return Lowest(Refine(x, Lowest(RandomStarts(x, h, trials, rng), 10), h), 1)[0];
@@ -234,7 +235,8 @@ Estimate FastMcd(const Matrix& x, Eigen::Index h, std::int64_t trials, std::mt19
   const Eigen::Index subset_rows = n > 1500 ? 300 : n / subsets;
   const auto share = [&](Eigen::Index rows) {
     return static_cast<Eigen::Index>(
-        std::ceil(static_cast<double>(rows) * static_cast<double>(h) / static_cast<double>(n)));
+        // In scikit-learn's order of operations: the product's rounding can add a row.
+        std::ceil(static_cast<double>(rows) * (static_cast<double>(h) / static_cast<double>(n))));
   };
   std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
   std::iota(order.begin(), order.end(), 0);
@@ -253,7 +255,7 @@ Estimate FastMcd(const Matrix& x, Eigen::Index h, std::int64_t trials, std::mt19
   const Matrix merged = RowsOf(x, {order.begin(), order.begin() + merged_rows});
   std::vector<Estimate> best =
       Lowest(Refine(merged, candidates, share(merged_rows)), n > 1500 ? 10 : 1);
-  if (n > 1500) best = Lowest(Refine(x, best, h), 1);
+  if (n >= 1500) best = Lowest(Refine(x, best, h), 1);
   return best[0];
 }
 

@@ -30,28 +30,32 @@ struct Split {
   nlohmann::json oracle;
 };
 
+// The oracle's split of `file` (its rows under `prefix` + "train_rows" / "test_rows"),
+// standardised on the training rows.
+Split LoadSplit(const char* file, const std::string& prefix) {
+  Split s;
+  s.oracle = nlohmann::json::parse(
+      ReadFile(finml::testing::RepoPath("tests/anomaly/anomaly_oracle.json")));
+  const LabelledData d = LoadLabelled(finml::testing::RepoPath(file), "label");
+  const auto rows = [&](const std::string& key) {
+    const auto idx = s.oracle[key].get<std::vector<Eigen::Index>>();
+    Matrix m(static_cast<Eigen::Index>(idx.size()), d.x.cols());
+    for (std::size_t i = 0; i < idx.size(); ++i)
+      m.row(static_cast<Eigen::Index>(i)) = d.x.row(idx[i]);
+    return m;
+  };
+  s.train = rows(prefix + "train_rows");
+  s.test = rows(prefix + "test_rows");
+  for (const auto i : s.oracle[prefix + "test_rows"].get<std::vector<std::size_t>>())
+    s.y.push_back(d.y[i]);
+  const Standardizer scaler = Standardizer::Fit(s.train);
+  s.train = scaler.Apply(s.train);
+  s.test = scaler.Apply(s.test);
+  return s;
+}
+
 const Split& Pima() {
-  static const Split split = [] {
-    Split s;
-    s.oracle = nlohmann::json::parse(
-        ReadFile(finml::testing::RepoPath("tests/anomaly/anomaly_oracle.json")));
-    const LabelledData d = LoadLabelled(finml::testing::RepoPath("data/odds_pima.csv"), "label");
-    const auto rows = [&](const char* key) {
-      const auto idx = s.oracle[key].get<std::vector<Eigen::Index>>();
-      Matrix m(static_cast<Eigen::Index>(idx.size()), d.x.cols());
-      for (std::size_t i = 0; i < idx.size(); ++i)
-        m.row(static_cast<Eigen::Index>(i)) = d.x.row(idx[i]);
-      return m;
-    };
-    s.train = rows("train_rows");
-    s.test = rows("test_rows");
-    for (const auto i : s.oracle["test_rows"].get<std::vector<std::size_t>>())
-      s.y.push_back(d.y[i]);
-    const Standardizer scaler = Standardizer::Fit(s.train);
-    s.train = scaler.Apply(s.train);
-    s.test = scaler.Apply(s.test);
-    return s;
-  }();
+  static const Split split = LoadSplit("data/odds_pima.csv", "");
   return split;
 }
 
@@ -124,10 +128,10 @@ TEST(AnomalyDetectors, RandomisedDetectorsRankLikeScikitLearns) {
 
 // Above 500 records FastMCD starts from subsets (up to 1,500 records: a merged sample of all of
 // them; above: a merged sample of 1,500, then all records). Either way a cluster of outliers a
-// fifth of the records strong, shifted along one correlated direction, must not pull the
+// fifth of the records strong, shifted against the features' correlation, must not pull the
 // estimate: it scores above every clean record, and the same seed gives the same scores.
 TEST(AnomalyDetectors, McdOnSubsetsIgnoresAFifthOfShiftedRecords) {
-  for (const Eigen::Index n : {1000, 2400}) {
+  for (const Eigen::Index n : {550, 1000, 1500, 2400}) {
     std::mt19937_64 rng(7);
     std::normal_distribution<double> normal;
     const Eigen::Index p = 4, outliers = n / 5;
@@ -149,6 +153,32 @@ TEST(AnomalyDetectors, McdOnSubsetsIgnoresAFifthOfShiftedRecords) {
     EXPECT_GT(lowest_outlier, highest_clean) << n << " records";
     EXPECT_EQ(score, fit()) << n << " records";
   }
+}
+
+// Cardio's training records take FastMCD's subset path, and its near-constant features make
+// supports singular in floating point, where scikit-learn keeps concentrating. One split cannot
+// tell a biased FastMCD from an unlucky seed (scikit-learn's own seeds give this split's AUC
+// 0.80 to 0.89), so: the ranking within what scikit-learn's other seeds give, and the mean AUC
+// over 20 benchmark splits within 0.025 of scikit-learn's over 20 of its own (0.825; finml
+// 0.819; its FastMCD before it followed scikit-learn's singularity test and refinement: 0.87).
+TEST(AnomalyDetectors, McdOnCardioRanksLikeScikitLearns) {
+  const Split cardio = LoadSplit("data/odds_cardio.csv", "cardio_");
+  auto mcd = MakeDetector(DetectorKind::kMcd, DetectorSettings{});
+  mcd->Fit(cardio.train);
+  const Eigen::VectorXd score = mcd->Score(cardio.test);
+  const auto seeds = cardio.oracle["cardio_mcd_rank_correlation_seeds"].get<std::vector<double>>();
+  EXPECT_GT(RankCorrelation(score, cardio.oracle["cardio_mcd"].get<std::vector<double>>()),
+            *std::min_element(seeds.begin(), seeds.end()) - 0.01);
+
+  BenchmarkSettings settings;
+  settings.data = finml::testing::RepoPath("data/odds_cardio.csv");
+  settings.detectors = {DetectorKind::kMcd};
+  settings.splits = 20;
+  const std::string dir = finml::testing::TempDir("anomaly_mcd_cardio_splits");
+  (void)RunAnomalyBenchmark(settings, dir, Provenance{"test", {}, {}});
+  const auto metrics = nlohmann::json::parse(ReadFile(dir + "/metrics.json"));
+  EXPECT_NEAR(metrics["detectors"]["mcd"]["roc_auc"].get<double>(),
+              cardio.oracle["cardio_mcd_auc_mean_20_splits"].get<double>(), 0.025);
 }
 
 TEST(AnomalyDetectors, SavedStateScoresTheSameAndOneRecordScoresAsInABatch) {
