@@ -20,15 +20,29 @@ from sklearn.model_selection import train_test_split
 from sklearn.neighbors import LocalOutlierFactor, NearestNeighbors
 
 here = os.path.dirname(os.path.abspath(__file__))
-data = np.genfromtxt(os.path.join(here, "../../data/odds_pima.csv"), delimiter=",", skip_header=1)
-x_all, y_all = data[:, :-1], data[:, -1].astype(int)
-order = np.random.default_rng(0).permutation(len(x_all))
-train_rows, test_rows = order[:460], order[460:]
-mean = x_all[train_rows].mean(0)
-scale = x_all[train_rows].std(0)
-scale[scale == 0] = 1
-train = (x_all[train_rows] - mean) / scale
-test = (x_all[test_rows] - mean) / scale
+
+
+def load(name):
+    data = np.genfromtxt(os.path.join(here, f"../../data/odds_{name}.csv"), delimiter=",", skip_header=1)
+    return data[:, :-1], data[:, -1].astype(int)
+
+
+def standardise(fit, other):
+    """Both parts with the mean and (population) deviation of the first, as finml's Standardizer."""
+    mean, scale = fit.mean(0), fit.std(0)
+    scale[scale == 0] = 1
+    return (fit - mean) / scale, (other - mean) / scale
+
+
+def fixed_split(x, train_count):
+    """The first train_count rows of a seeded permutation to fit on, the rest to score."""
+    order = np.random.default_rng(0).permutation(len(x))
+    return order[:train_count], order[train_count:]
+
+
+x_all, y_all = load("pima")
+train_rows, test_rows = fixed_split(x_all, 460)
+train, test = standardise(x_all[train_rows], x_all[test_rows])
 y = y_all[test_rows]
 
 out = {"train_rows": train_rows.tolist(), "test_rows": test_rows.tolist()}
@@ -90,21 +104,15 @@ out["mcd_auc"] = float(roc_auc_score(y, out["mcd"]))
 
 # MCD above 500 training records (FastMCD's subset path) on cardio, whose near-constant features
 # make supports singular in floating point: the case where finml once parted from scikit-learn.
-cardio = np.genfromtxt(os.path.join(here, "../../data/odds_cardio.csv"), delimiter=",", skip_header=1)
-xc, yc = cardio[:, :-1], cardio[:, -1].astype(int)
-order_c = np.random.default_rng(0).permutation(len(xc))
-train_c, test_c = order_c[:1099], order_c[1099:]
-mean_c = xc[train_c].mean(0)
-scale_c = xc[train_c].std(0)
-scale_c[scale_c == 0] = 1
-mcd_c = MinCovDet(random_state=0).fit((xc[train_c] - mean_c) / scale_c)
+xc, yc = load("cardio")
+train_c, test_c = fixed_split(xc, 1099)
+fit_c, score_c = standardise(xc[train_c], xc[test_c])
 out["cardio_train_rows"] = train_c.tolist()
 out["cardio_test_rows"] = test_c.tolist()
-out["cardio_mcd"] = mcd_c.mahalanobis((xc[test_c] - mean_c) / scale_c).tolist()
+out["cardio_mcd"] = MinCovDet(random_state=0).fit(fit_c).mahalanobis(score_c).tolist()
 # FastMCD is randomised, and on cardio the seed alone moves a split's AUC by up to 0.09: the
 # range over 10 seeds, and how well the other seeds' scores rank-correlate with seed 0's.
-seeds_c = [MinCovDet(random_state=r).fit((xc[train_c] - mean_c) / scale_c).mahalanobis(
-    (xc[test_c] - mean_c) / scale_c) for r in range(1, 10)]
+seeds_c = [MinCovDet(random_state=r).fit(fit_c).mahalanobis(score_c) for r in range(1, 10)]
 out["cardio_mcd_auc_seeds"] = [float(roc_auc_score(yc[test_c], v)) for v in [out["cardio_mcd"]] + seeds_c]
 out["cardio_mcd_rank_correlation_seeds"] = [float(spearmanr(out["cardio_mcd"], v).correlation) for v in seeds_c]
 
@@ -113,10 +121,8 @@ out["cardio_mcd_rank_correlation_seeds"] = [float(spearmanr(out["cardio_mcd"], v
 aucs = []
 for split in range(20):
     x_tr, x_te, _, y_te = train_test_split(xc, yc, test_size=0.4, random_state=split)
-    m, sd = x_tr.mean(0), x_tr.std(0)
-    sd[sd == 0] = 1
-    fitted = MinCovDet(random_state=split).fit((x_tr - m) / sd)
-    aucs.append(roc_auc_score(y_te, fitted.mahalanobis((x_te - m) / sd)))
+    x_tr, x_te = standardise(x_tr, x_te)
+    aucs.append(roc_auc_score(y_te, MinCovDet(random_state=split).fit(x_tr).mahalanobis(x_te)))
 out["cardio_mcd_auc_mean_20_splits"] = float(np.mean(aucs))
 
 with open(os.path.join(here, "anomaly_oracle.json"), "w") as f:
