@@ -240,11 +240,11 @@ std::vector<std::string> RunAnomalyBenchmark(const BenchmarkSettings& s, const s
         std::vector<double> sorted = ToVector(score);
         std::sort(sorted.begin(), sorted.end(), std::greater<>());
         const double top_tenth = sorted[(sorted.size() - 1) / 10];
+        const Matrix z = ensemble.Standardised(test_scores);
         for (Eigen::Index r = 0; r < score.size(); ++r) {
           if (score[r] < top_tenth) continue;
           Eigen::Index leader = 0;
-          ((test_scores.row(r).transpose() - ensemble.centre).array() / ensemble.scale.array())
-              .maxCoeff(&leader);
+          z.row(r).maxCoeff(&leader);
           ++leads[results[kinds.size() + e].name]
                  [std::string(EnumName(kinds[static_cast<std::size_t>(leader)]))];
         }

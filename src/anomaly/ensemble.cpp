@@ -109,18 +109,12 @@ Ensemble FitMaxRobustZ(const Matrix& training) {
   const Eigen::Index n = training.rows();
   e.centre.resize(training.cols());
   e.scale.resize(training.cols());
-  const auto median = [](std::vector<double> v) {
-    const auto middle = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
-    std::nth_element(v.begin(), middle, v.end());
-    if (v.size() % 2 == 1) return *middle;
-    return (*middle + *std::max_element(v.begin(), middle)) / 2;
-  };
   for (Eigen::Index d = 0; d < training.cols(); ++d) {
     std::vector<double> v(training.col(d).data(), training.col(d).data() + n);
-    const double centre = median(v);
+    const double centre = Median(v);
     for (double& x : v) x = std::abs(x - centre);
     // 1.4826 and sqrt(pi / 2) make both deviations the standard deviation for normal scores.
-    double scale = 1.482602218505602 * median(v);
+    double scale = 1.482602218505602 * Median(v);
     if (!(scale > 0))
       scale = std::sqrt(std::numbers::pi / 2) * std::accumulate(v.begin(), v.end(), 0.0) /
               static_cast<double>(n);
@@ -135,8 +129,7 @@ Ensemble FitSelect(const Matrix& training) {
   Ensemble e;
   Standardisation(training, e);
   const Eigen::Index detectors = training.cols();
-  const Matrix z =
-      (training.rowwise() - e.centre.transpose()).array().rowwise() / e.scale.transpose().array();
+  const Matrix z = e.Standardised(training);
   const Eigen::VectorXd target = z.rowwise().mean();
   const Eigen::VectorXd w = TargetWeights(target);
   // A detector whose correlation is undefined (constant scores) goes last.
@@ -169,10 +162,6 @@ Ensemble FitSelect(const Matrix& training) {
   return e;
 }
 
-Eigen::VectorXd Standardised(const Ensemble& e, const Matrix& scores, Eigen::Index d) {
-  return ((scores.col(d).array() - e.centre[d]) / e.scale[d]).matrix();
-}
-
 Eigen::VectorXd ScoreAvgRank(const Ensemble& e, const std::vector<Eigen::VectorXd>& training,
                              const Matrix& scores) {
   Eigen::VectorXd out = Eigen::VectorXd::Zero(scores.rows());
@@ -186,16 +175,18 @@ Eigen::VectorXd ScoreMaxZ(const Ensemble& e, const std::vector<Eigen::VectorXd>&
                           const Matrix& scores) {
   Eigen::VectorXd out =
       Eigen::VectorXd::Constant(scores.rows(), -std::numeric_limits<double>::infinity());
+  const Matrix z = e.Standardised(scores);
   for (Eigen::Index d = 0; d < scores.cols(); ++d)
-    if (e.weight[d] > 0) out = out.cwiseMax(Standardised(e, scores, d));
+    if (e.weight[d] > 0) out = out.cwiseMax(z.col(d));
   return out;
 }
 
 Eigen::VectorXd ScoreMeanZ(const Ensemble& e, const std::vector<Eigen::VectorXd>& /*training*/,
                            const Matrix& scores) {
   Eigen::VectorXd out = Eigen::VectorXd::Zero(scores.rows());
+  const Matrix z = e.Standardised(scores);
   for (Eigen::Index d = 0; d < scores.cols(); ++d)
-    if (e.weight[d] > 0) out += e.weight[d] * Standardised(e, scores, d);
+    if (e.weight[d] > 0) out += e.weight[d] * z.col(d);
   return out;
 }
 
@@ -246,6 +237,10 @@ Eigen::VectorXd Ensemble::Score(const std::vector<Eigen::VectorXd>& training,
       scores.cols() == weight.size() && training.size() == static_cast<std::size_t>(weight.size()),
       "{} detectors' scores for an ensemble of {}", scores.cols(), weight.size());
   return Find(kind).score(*this, training, scores);
+}
+
+Matrix Ensemble::Standardised(const Matrix& scores) const {
+  return (scores.rowwise() - centre.transpose()).array().rowwise() / scale.transpose().array();
 }
 
 std::vector<Eigen::Index> Ensemble::Members() const {

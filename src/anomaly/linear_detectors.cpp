@@ -298,12 +298,7 @@ class Mcd final : public Detector {
     // Consistency correction, as scikit-learn: scale so that the median distance is the
     // chi-square median, then keep the rows within the 97.5% quantile.
     Eigen::VectorXd d = Mahalanobis(x, best.location, best.precision);
-    // np.median: the mean of the middle two of an even count.
-    std::vector<double> sorted(d.data(), d.data() + d.size());
-    const auto middle = sorted.begin() + n / 2;
-    std::nth_element(sorted.begin(), middle, sorted.end());
-    const double median =
-        n % 2 == 1 ? *middle : (*middle + *std::max_element(sorted.begin(), middle)) / 2;
+    const double median = Median(ToVector(d));
     const double chi2_median = ChiSquareQuantile(0.5, p);
     const double correction = median > 0 ? median / chi2_median : 1.0;
     d /= correction;

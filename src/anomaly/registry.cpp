@@ -175,6 +175,14 @@ Matrix Standardizer::Apply(const Matrix& x) const {
 
 // Each score's position among the training scores (ties count half): comparable across
 // detectors, and computable for one record alone.
+double Median(std::vector<double> values) {
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+  const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+  std::nth_element(values.begin(), middle, values.end());
+  if (values.size() % 2 == 1) return *middle;
+  return (*middle + *std::max_element(values.begin(), middle)) / 2;
+}
+
 Eigen::VectorXd RankAmong(const Eigen::VectorXd& training, const Eigen::VectorXd& scores) {
   std::vector<double> sorted(training.data(), training.data() + training.size());
   std::sort(sorted.begin(), sorted.end());

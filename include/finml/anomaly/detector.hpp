@@ -130,6 +130,9 @@ inline std::vector<double> ToVector(const Eigen::VectorXd& v) {
   return {v.data(), v.data() + v.size()};
 }
 
+// The median as numpy's: the mean of the middle two of an even count (0 values: NaN).
+[[nodiscard]] double Median(std::vector<double> values);
+
 // Each score's position among a detector's training scores (ties count half): comparable across
 // detectors, and computable for one record alone (the avg_rank ensemble).
 [[nodiscard]] Eigen::VectorXd RankAmong(const Eigen::VectorXd& training,

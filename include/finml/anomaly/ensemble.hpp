@@ -46,6 +46,9 @@ struct Ensemble {
   // `training[d]`, the detector's current training scores. Higher is more anomalous.
   [[nodiscard]] Eigen::VectorXd Score(const std::vector<Eigen::VectorXd>& training,
                                       const Matrix& scores) const;
+  // `scores` (records x detectors) standardised by `centre` and `scale`, as max_z, max_robust_z
+  // and select combine them.
+  [[nodiscard]] Matrix Standardised(const Matrix& scores) const;
   // What a saved model keeps; Load refuses a state for another number of detectors.
   [[nodiscard]] nlohmann::json State() const;
   [[nodiscard]] static Ensemble Load(EnsembleKind kind, const nlohmann::json& state,
