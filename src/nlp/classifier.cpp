@@ -83,6 +83,78 @@ std::unique_ptr<TextClassifier> MakeTorchClassifier(const ClassifierSpec& spec) 
       FINML_MODULE_FUNCTION(Module::kTorch, finml_torch_make_text_classifier)(spec));
 }
 
+// `members` networks of one kind, member k fitted with seed + k on the same texts and saved in
+// member_k/; the probabilities are their mean.
+class SeedEnsemble final : public TextClassifier {
+ public:
+  explicit SeedEnsemble(ClassifierSpec spec) : spec_(std::move(spec)) {}
+
+  void Fit(const std::vector<std::string>& texts, const std::vector<int>& labels) override {
+    members_.clear();
+    for (std::int64_t k = 0; k < Count(); ++k) {
+      auto& m = members_.emplace_back(MakeTorchClassifier(MemberSpec(k)));
+      m->Fit(texts, labels);
+    }
+  }
+
+  TextPredictions Predict(const std::vector<std::string>& texts) const override {
+    TextPredictions mean = members_.front()->Predict(texts);
+    for (std::size_t k = 1; k < members_.size(); ++k) {
+      const auto p = members_[k]->Predict(texts);
+      for (std::size_t i = 0; i < mean.probabilities.size(); ++i)
+        mean.probabilities[i] += p.probabilities[i];
+    }
+    for (double& v : mean.probabilities) v /= static_cast<double>(members_.size());
+    return mean;
+  }
+
+  void Save(const std::string& dir) const override {
+    for (std::size_t k = 0; k < members_.size(); ++k) {
+      const std::string member = MemberDir(dir, k);
+      EnsureDirectory(member);
+      members_[k]->Save(member);
+    }
+  }
+
+  void Load(const std::string& dir) override {
+    members_.clear();
+    for (std::int64_t k = 0; k < Count(); ++k) {
+      const std::string member = MemberDir(dir, static_cast<std::size_t>(k));
+      FINML_REQUIRE(std::filesystem::is_directory(member),
+                    "{}: missing, and model.json declares {} members (fix: restore it, or train "
+                    "again)",
+                    member, Count());
+      auto& m = members_.emplace_back(MakeTorchClassifier(MemberSpec(k)));
+      m->Load(member);
+    }
+  }
+
+  // The first member's summary (the report's learning curves), and every member's.
+  nlohmann::json Summary() const override {
+    nlohmann::json out = members_.front()->Summary();
+    out["members"] = nlohmann::json::array();
+    for (const auto& m : members_) out["members"].push_back(m->Summary());
+    return out;
+  }
+
+ private:
+  std::int64_t Count() const { return spec_.settings.network.members; }
+
+  ClassifierSpec MemberSpec(std::int64_t k) const {
+    ClassifierSpec s = spec_;
+    s.settings.seed += static_cast<std::uint64_t>(k);
+    if (!s.label.empty()) s.label += fmt::format(" member {}/{}", k + 1, Count());
+    return s;
+  }
+
+  static std::string MemberDir(const std::string& dir, std::size_t k) {
+    return fmt::format("{}/member_{}", dir, k);
+  }
+
+  ClassifierSpec spec_;
+  std::vector<std::unique_ptr<TextClassifier>> members_;
+};
+
 }  // namespace
 
 std::vector<double> BalancedClassWeights(const std::vector<int>& labels, std::size_t classes) {
@@ -107,6 +179,7 @@ std::unique_ptr<TextClassifier> MakeTextClassifier(const ClassifierSpec& spec) {
     case TextModelKind::kEmbeddingMlp:
     case TextModelKind::kBilstm:
     case TextModelKind::kTransformer:
+      if (spec.settings.network.members > 1) return std::make_unique<SeedEnsemble>(spec);
       return MakeTorchClassifier(spec);
   }
   throw InternalError("unknown text model");

@@ -92,6 +92,19 @@ const options::Schema<NetworkSettings>& NetworkSettings::Schema() {
           "bilstm, transformer: share of tokens replaced by [MASK] in each training batch")
         .Min(0)
         .Below(1);
+    s.Add("pooling", &N::pooling,
+          "transformer: the text's vector from the [CLS] position (cls) or the mean of its "
+          "tokens (mean)");
+    s.Add("distill", &N::distill,
+          "neural models: weight of a cross-fitted tfidf_logistic teacher's probabilities in the "
+          "loss (0: the labels only)")
+        .Min(0)
+        .Below(1);
+    s.Add("members", &N::members,
+          "neural models: networks fitted with seeds seed, seed+1, ...; the model averages their "
+          "probabilities")
+        .Min(1)
+        .Max(32);
     return s;
   }();
   return schema;

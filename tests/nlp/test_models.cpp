@@ -42,34 +42,81 @@ double Accuracy(const TextClassifier& model, const testing::RuleCorpus& c) {
   return static_cast<double>(right) / static_cast<double>(c.texts.size());
 }
 
-class EveryModel : public ::testing::TestWithParam<TextModelKind> {};
-
-TEST_P(EveryModel, LearnsTheRuleReproduciblyAndSavesExactly) {
+// Learns the rule, gives the same bits from the same seed, and predicts identically once saved
+// and loaded; the rule's word carries the decision.
+void ExpectLearnsReproduciblyAndSavesExactly(const ClassifierSpec& spec, const std::string& name) {
   const auto train = testing::MakeRuleCorpus(600, 11), test = testing::MakeRuleCorpus(200, 12);
-  const auto spec = SmallSpec(GetParam());
   auto model = MakeTextClassifier(spec);
   model->Fit(train.texts, train.labels);
-  EXPECT_GT(Accuracy(*model, test), 0.9) << TextModelName(GetParam());
+  EXPECT_GT(Accuracy(*model, test), 0.9) << name;
 
-  // Same seed, same data: the same probabilities, to the bit.
   auto again = MakeTextClassifier(spec);
   again->Fit(train.texts, train.labels);
   EXPECT_EQ(again->Predict(test.texts).probabilities, model->Predict(test.texts).probabilities);
 
-  const std::string dir =
-      finml::testing::TempDir(std::string("nlp_save_") + TextModelName(GetParam()));
+  const std::string dir = finml::testing::TempDir("nlp_save_" + name);
   SaveTextModel(*model, spec, {"negative", "neutral", "positive"}, Provenance{"test"}, dir);
   const SavedTextModel loaded = SavedTextModel::Load(dir);
-  EXPECT_EQ(loaded.kind, GetParam());
+  EXPECT_EQ(loaded.kind, spec.settings.model);
   EXPECT_EQ(loaded.classes.size(), 3u);
   EXPECT_EQ(loaded.model->Predict(test.texts).probabilities,
             model->Predict(test.texts).probabilities);
 
-  // The rule's words carry the decision.
   const int positive = 2;
   const auto words = TopWords(Attributions(*model, "the company said net sales rose", positive), 1);
   ASSERT_EQ(words.size(), 1u);
   EXPECT_EQ(words[0].word, "rose");
+}
+
+class EveryModel : public ::testing::TestWithParam<TextModelKind> {};
+
+TEST_P(EveryModel, LearnsTheRuleReproduciblyAndSavesExactly) {
+  ExpectLearnsReproduciblyAndSavesExactly(SmallSpec(GetParam()), TextModelName(GetParam()));
+}
+
+// Mean pooling is saved with the network (a [CLS] reading of the same weights would differ), and
+// the cross-fitted teacher keeps the fit reproducible.
+TEST(NlpModels, TransformerWithMeanPoolingAndATeacherLearnsTheRuleAndSavesExactly) {
+  auto spec = SmallSpec(TextModelKind::kTransformer);
+  spec.settings.network.pooling = PoolingKind::kMean;
+  spec.settings.network.distill = 0.5;
+  ExpectLearnsReproduciblyAndSavesExactly(spec, "transformer_mean_distill");
+}
+
+// A seed ensemble is the mean of the single models its seeds give, and saves every member.
+TEST(NlpModels, MembersAverageTheNetworksOfConsecutiveSeeds) {
+  auto spec = SmallSpec(TextModelKind::kEmbeddingMlp);
+  spec.settings.network.members = 2;
+  ExpectLearnsReproduciblyAndSavesExactly(spec, "embedding_mlp_members");
+
+  const auto train = testing::MakeRuleCorpus(600, 11), test = testing::MakeRuleCorpus(50, 12);
+  auto ensemble = MakeTextClassifier(spec);
+  ensemble->Fit(train.texts, train.labels);
+  spec.settings.network.members = 1;
+  auto first = MakeTextClassifier(spec);
+  first->Fit(train.texts, train.labels);
+  spec.settings.seed += 1;
+  auto second = MakeTextClassifier(spec);
+  second->Fit(train.texts, train.labels);
+  const auto mean = ensemble->Predict(test.texts), a = first->Predict(test.texts),
+             b = second->Predict(test.texts);
+  ASSERT_EQ(mean.probabilities.size(), a.probabilities.size());
+  for (std::size_t i = 0; i < a.probabilities.size(); ++i)
+    EXPECT_DOUBLE_EQ(mean.probabilities[i], (a.probabilities[i] + b.probabilities[i]) / 2);
+  EXPECT_EQ(ensemble->Summary()["members"].size(), 2u);
+}
+
+// The teacher's targets enter the loss: the same seed with and without them trains apart.
+TEST(NlpModels, DistillationChangesTheFit) {
+  const auto train = testing::MakeRuleCorpus(300, 5), test = testing::MakeRuleCorpus(50, 6);
+  auto spec = SmallSpec(TextModelKind::kEmbeddingMlp);
+  spec.settings.loop.epochs = 3;
+  auto plain = MakeTextClassifier(spec);
+  plain->Fit(train.texts, train.labels);
+  spec.settings.network.distill = 0.7;
+  auto taught = MakeTextClassifier(spec);
+  taught->Fit(train.texts, train.labels);
+  EXPECT_NE(plain->Predict(test.texts).probabilities, taught->Predict(test.texts).probabilities);
 }
 
 INSTANTIATE_TEST_SUITE_P(NlpModels, EveryModel,

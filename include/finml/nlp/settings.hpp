@@ -13,6 +13,9 @@ namespace finml::nlp {
 
 enum class TextModelKind { kTfidfLogistic, kEmbeddingMlp, kBilstm, kTransformer };
 enum class SubwordKind { kUnigram, kBpe };
+// How the transformer reads a text's vector off its encoder: the [CLS] position (BERT), or the
+// mean over the text's tokens, which learns faster from a few thousand labelled texts.
+enum class PoolingKind { kCls, kMean };
 
 // SentencePiece, trained on the model's training texts (never on the texts it is judged on).
 struct TokenizerSettings {
@@ -55,6 +58,16 @@ struct NetworkSettings {
   // Share of the ordinary tokens replaced by [MASK] in each training batch of the sequence
   // models: a regulariser for small corpora, where a network memorises whole sentences.
   double token_dropout = 0.1;
+  PoolingKind pooling = PoolingKind::kCls;  // transformer: [CLS] or the mean of its tokens
+  // Weight of a teacher's soft targets in the neural models' loss (0: labels only). The teacher
+  // is tfidf_logistic, cross-fitted on the training texts (each text's targets come from a fit
+  // that did not see it), so the network learns where n-gram evidence points without the
+  // teacher having memorised the labels.
+  double distill = 0;
+  // Networks fitted with seeds seed, seed + 1, ... on the same texts; the model averages their
+  // probabilities. On a few thousand texts a single network's fit depends on its initial weights
+  // and batch order more than on its settings.
+  std::int64_t members = 1;
   static const options::Schema<NetworkSettings>& Schema();
 };
 
@@ -110,4 +123,10 @@ struct finml::EnumNames<finml::nlp::SubwordKind> {
   static constexpr std::string_view what = "subword model";
   static constexpr finml::NamedValue<finml::nlp::SubwordKind> values[] = {
       {finml::nlp::SubwordKind::kUnigram, "unigram"}, {finml::nlp::SubwordKind::kBpe, "bpe"}};
+};
+template <>
+struct finml::EnumNames<finml::nlp::PoolingKind> {
+  static constexpr std::string_view what = "pooling";
+  static constexpr finml::NamedValue<finml::nlp::PoolingKind> values[] = {
+      {finml::nlp::PoolingKind::kCls, "cls"}, {finml::nlp::PoolingKind::kMean, "mean"}};
 };

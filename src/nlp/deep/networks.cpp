@@ -108,14 +108,19 @@ torch::Tensor MaskedLmImpl::forward(const torch::Tensor& ids, const torch::Tenso
   return head(picked, encoder->tokens->weight);
 }
 
-TransformerClassifierImpl::TransformerClassifierImpl(const EncoderShape& s, std::int64_t classes) {
+TransformerClassifierImpl::TransformerClassifierImpl(const EncoderShape& s, std::int64_t classes,
+                                                     PoolingKind pooling_kind)
+    : pooling(pooling_kind) {
   encoder = register_module("encoder", Encoder(s));
   drop = register_module("drop", torch::nn::Dropout(s.dropout));
   head = register_module("head", train::deep::FastLinear(s.d_model, classes));
 }
 
 torch::Tensor TransformerClassifierImpl::forward(const torch::Tensor& ids) {
-  return head(drop(encoder(ids).select(1, 0)));
+  const auto hidden = encoder(ids);
+  if (pooling == PoolingKind::kCls) return head(drop(hidden.select(1, 0)));
+  const auto real = ids.ne(0).unsqueeze(-1).to(hidden.scalar_type());  // [CLS] counts, padding not
+  return head(drop((hidden * real).sum(1) / real.sum(1).clamp_min(1)));
 }
 
 BiLstmClassifierImpl::BiLstmClassifierImpl(const EncoderShape& s, std::int64_t classes) {

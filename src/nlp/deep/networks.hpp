@@ -1,5 +1,5 @@
 // The text networks: a BERT-style encoder (token and position embeddings, pre-norm blocks,
-// [CLS] pooling) with its masked-language-model head, a BiLSTM classifier, and the MLP of
+// [CLS] or mean pooling) with its masked-language-model head, a BiLSTM classifier, and the MLP of
 // embedding_mlp. A private header of the torch module.
 #pragma once
 
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "finml/core/json_reader.hpp"
+#include "finml/nlp/settings.hpp"
 #include "train/deep/eigen_linear.hpp"
 
 namespace finml::nlp::deep {
@@ -72,8 +73,9 @@ struct SequenceClassifierImpl : torch::nn::Module {
 };
 
 struct TransformerClassifierImpl : SequenceClassifierImpl {
-  TransformerClassifierImpl(const EncoderShape& s, std::int64_t classes);
-  torch::Tensor forward(const torch::Tensor& ids) override;  // from the [CLS] position
+  TransformerClassifierImpl(const EncoderShape& s, std::int64_t classes, PoolingKind pooling);
+  torch::Tensor forward(const torch::Tensor& ids) override;
+  PoolingKind pooling;
   Encoder encoder{nullptr};
   torch::nn::Dropout drop{nullptr};
   train::deep::FastLinear head{nullptr};

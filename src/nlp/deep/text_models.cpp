@@ -166,6 +166,7 @@ class NeuralTextClassifier final : public TextClassifier {
     const auto fit_texts = Pick(texts, fit_rows), held_texts = Pick(texts, held_rows);
     const auto fit_labels = Pick(labels, fit_rows), held_labels = Pick(labels, held_rows);
     summary_ = nlohmann::json::object();
+    pooling_ = s.network.pooling;
 
     train::LoopOptions loop = s.loop;
     loop.progress = spec_.progress;
@@ -197,7 +198,10 @@ class NeuralTextClassifier final : public TextClassifier {
       }
       summary_["vocab_size"] = tokenizer_->VocabSize();
     }
-    const auto result = TrainClassifier(fit_texts, fit_labels, held_texts, held_labels, loop, rng);
+    const auto teacher =
+        s.network.distill > 0 ? TeacherTargets(fit_texts, fit_labels) : torch::Tensor{};
+    const auto result =
+        TrainClassifier(fit_texts, fit_labels, teacher, held_texts, held_labels, loop, rng);
     summary_["fine_tune"] = History(result);
   }
 
@@ -253,6 +257,7 @@ class NeuralTextClassifier final : public TextClassifier {
     } else {
       tokenizer_->Save(dir + "/tokenizer.model");
       network["shape"] = shape_.ToJson();
+      if (transformer_) network["pooling"] = EnumName(pooling_);
       train::deep::SaveWeights(*sequence_, dir + "/network.pt");
     }
     WriteFileAtomic(dir + "/network.json", network.dump(2));
@@ -294,6 +299,8 @@ class NeuralTextClassifier final : public TextClassifier {
     } else {
       tokenizer_ = std::make_unique<Tokenizer>(Tokenizer::Load(dir + "/tokenizer.model"));
       shape_ = EncoderShape::FromJson(r["shape"]);
+      // Models saved before pooling was a choice read [CLS].
+      pooling_ = r.Has("pooling") ? ParseEnumAt<PoolingKind>(r["pooling"]) : PoolingKind::kCls;
       if (shape_.vocab != tokenizer_->VocabSize())
         r["shape"]["vocab"].Fail(fmt::format("is {}, and the tokenizer has {} pieces", shape_.vocab,
                                              tokenizer_->VocabSize()));
@@ -363,7 +370,7 @@ class NeuralTextClassifier final : public TextClassifier {
   void BuildSequence() {
     const auto classes = static_cast<std::int64_t>(spec_.classes);
     if (spec_.settings.model == TextModelKind::kTransformer) {
-      transformer_ = std::make_shared<TransformerClassifierImpl>(shape_, classes);
+      transformer_ = std::make_shared<TransformerClassifierImpl>(shape_, classes, pooling_);
       sequence_ = transformer_;
     } else {
       sequence_ = std::make_shared<BiLstmClassifierImpl>(shape_, classes);
@@ -396,8 +403,36 @@ class NeuralTextClassifier final : public TextClassifier {
     return {w.begin(), w.end()};
   }
 
+  // The teacher's class probabilities [texts, classes] for `texts`: each text's from a
+  // tfidf_logistic fitted on the other folds of `texts` only, so they carry the n-gram evidence
+  // of texts it has not seen rather than a memorised label.
+  torch::Tensor TeacherTargets(const std::vector<std::string>& texts,
+                               const std::vector<int>& labels) const {
+    constexpr std::size_t kTeacherFolds = 5;
+    ClassifierSpec teacher_spec = spec_;
+    teacher_spec.settings.model = TextModelKind::kTfidfLogistic;
+    teacher_spec.progress = false;
+    const auto fold = credit::StratifiedFolds(labels, kTeacherFolds, spec_.settings.seed);
+    auto targets = torch::zeros(
+        {static_cast<std::int64_t>(texts.size()), static_cast<std::int64_t>(spec_.classes)});
+    auto* out = targets.data_ptr<float>();
+    for (std::size_t k = 0; k < kTeacherFolds; ++k) {
+      std::vector<std::size_t> learn, judge;
+      for (std::size_t i = 0; i < texts.size(); ++i) (fold[i] == k ? judge : learn).push_back(i);
+      if (judge.empty() || learn.empty()) continue;
+      auto teacher = MakeTextClassifier(teacher_spec);
+      teacher->Fit(Pick(texts, learn), Pick(labels, learn));
+      const auto p = teacher->Predict(Pick(texts, judge));
+      for (std::size_t j = 0; j < judge.size(); ++j)
+        for (std::size_t c = 0; c < spec_.classes; ++c)
+          out[judge[j] * spec_.classes + c] = static_cast<float>(p.Probability(j, c));
+    }
+    return targets;
+  }
+
   train::deep::LoopResult TrainClassifier(const std::vector<std::string>& fit_texts,
                                           const std::vector<int>& fit_labels,
+                                          const torch::Tensor& teacher,
                                           const std::vector<std::string>& held_texts,
                                           const std::vector<int>& held_labels,
                                           train::LoopOptions loop, std::mt19937_64& rng) {
@@ -408,13 +443,22 @@ class NeuralTextClassifier final : public TextClassifier {
     const auto y_held =
         torch::tensor(std::vector<std::int64_t>(held_labels.begin(), held_labels.end()));
     const auto options = torch::nn::functional::CrossEntropyFuncOptions().weight(weight);
+    const double distill = teacher.defined() ? spec_.settings.network.distill : 0.0;
+    // The labels' loss, blended with the cross-entropy against the teacher's probabilities.
+    const auto fit_loss = [&](const torch::Tensor& logits, const torch::Tensor& rows) {
+      auto loss =
+          torch::nn::functional::cross_entropy(logits, y_fit.index_select(0, rows), options);
+      if (distill == 0) return loss;
+      const auto soft =
+          -(teacher.index_select(0, rows) * torch::log_softmax(logits, 1)).sum(1).mean();
+      return (1 - distill) * loss + distill * soft;
+    };
     if (mlp_) {
       const auto x_fit = Features(fit_texts), x_held = Features(held_texts);
       return train::deep::TrainLoop(
           *mlp_, x_fit.size(0),
           [&](const torch::Tensor& rows) {
-            return torch::nn::functional::cross_entropy(mlp_->forward(x_fit.index_select(0, rows)),
-                                                        y_fit.index_select(0, rows), options);
+            return fit_loss(mlp_->forward(x_fit.index_select(0, rows)), rows);
           },
           held_texts.empty() ? train::deep::ValidationLoss{} : train::deep::ValidationLoss([&] {
             return torch::nn::functional::cross_entropy(mlp_->forward(x_held), y_held, options)
@@ -440,8 +484,7 @@ class NeuralTextClassifier final : public TextClassifier {
                                    .lt(token_dropout)
                                    .logical_and(ids.ge(Tokenizer::kReserved)),
                                torch::full_like(ids, Tokenizer::kMask), ids);
-          return torch::nn::functional::cross_entropy(sequence_->forward(ids),
-                                                      y_fit.index_select(0, rows), options);
+          return fit_loss(sequence_->forward(ids), rows);
         },
         held.empty() ? train::deep::ValidationLoss{} : train::deep::ValidationLoss([&] {
           double total = 0;
@@ -468,8 +511,9 @@ class NeuralTextClassifier final : public TextClassifier {
   EncoderShape shape_;
   std::shared_ptr<SequenceClassifierImpl> sequence_;
   std::shared_ptr<TransformerClassifierImpl> transformer_;  // = sequence_ for the transformer
-  mutable Mlp mlp_{nullptr};                                // forward() is not const in LibTorch
-  std::vector<float> feature_mean_, feature_scale_;         // embedding_mlp: the inputs' scaler
+  PoolingKind pooling_ = PoolingKind::kCls;
+  mutable Mlp mlp_{nullptr};                         // forward() is not const in LibTorch
+  std::vector<float> feature_mean_, feature_scale_;  // embedding_mlp: the inputs' scaler
 };
 
 }  // namespace
