@@ -5,7 +5,10 @@
 # seed 42 (the same folds for every model), out-of-fold accuracy and macro-F1 with bootstrap 95%
 # intervals, the per-fold mean and spread, and the wall time. The transformer runs twice: from
 # scratch, and with masked-language-model pretraining inside each fold on that fold's training
-# sentences only (--pretrain-epochs). Writes OUT_DIR/table.md; each run's outputs are beside it.
+# sentences only (--pretrain-epochs). Then the transformer's ablation rows: mean pooling, then a
+# cross-fitted tfidf_logistic teacher (--distill 0.5), at two widths, with MLM pretraining, with
+# word-dropped copies labelled by the teacher, and as a three-seed ensemble (--members 3).
+# Writes OUT_DIR/table.md; each run's outputs are beside it.
 #   FINML_NLP_TRANSFORMER   flags of both transformer runs (default: the shape below)
 #   FINML_NLP_PRETRAIN      flags added to the pretrained run (default: --pretrain-epochs 60)
 #   FINML_NLP_THREADS       torch threads per run (default 2)
@@ -18,7 +21,10 @@ mkdir -p "$out"
 threads=${FINML_NLP_THREADS:-2}
 read -r -a transformer <<<"${FINML_NLP_TRANSFORMER:---d-model 64 --ff 128 --max-length 64}"
 read -r -a pretrain <<<"${FINML_NLP_PRETRAIN:---pretrain-epochs 60}"
-only=" ${FINML_NLP_ONLY:-tfidf_logistic embedding_mlp bilstm transformer_scratch transformer_pretrained} "
+all="tfidf_logistic embedding_mlp bilstm transformer_scratch transformer_pretrained transformer_mean
+  transformer_distilled transformer_distilled_d128 transformer_distilled_pretrained
+  transformer_distilled_copies transformer_distilled_members"
+only=" $(echo ${FINML_NLP_ONLY:-$all}) "
 run() {  # name, then finml nlp train flags
   local name=$1; shift
   [[ "$only" == *" $name "* ]] || return 0
@@ -34,10 +40,18 @@ run embedding_mlp --model embedding_mlp
 run bilstm --model bilstm
 run transformer_scratch --model transformer "${transformer[@]}"
 run transformer_pretrained --model transformer "${transformer[@]}" "${pretrain[@]}"
-/usr/bin/python3 - "$out" <<'PY'
+run transformer_mean --model transformer "${transformer[@]}" --pooling mean
+distilled=(--model transformer "${transformer[@]}" --pooling mean --distill 0.5)
+run transformer_distilled "${distilled[@]}"
+run transformer_distilled_d128 --model transformer --d-model 128 --ff 256 --max-length 64 \
+  --pooling mean --distill 0.5
+run transformer_distilled_pretrained "${distilled[@]}" --pretrain-epochs 30 --pretrain-lr 2e-3
+run transformer_distilled_copies "${distilled[@]}" --distill-copies 2
+run transformer_distilled_members "${distilled[@]}" --members 3
+/usr/bin/python3 - "$out" $all <<'PY'
 import json, os, sys
 out = sys.argv[1]
-names = ["tfidf_logistic", "embedding_mlp", "bilstm", "transformer_scratch", "transformer_pretrained"]
+names = sys.argv[2:]
 lines = ["| model | accuracy [95% CI] | macro-F1 [95% CI] | accuracy per fold | macro-F1 per fold | wall time |",
          "|---|---:|---:|---:|---:|---:|"]
 for n in names:

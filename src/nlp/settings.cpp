@@ -100,6 +100,15 @@ const options::Schema<NetworkSettings>& NetworkSettings::Schema() {
           "loss (0: the labels only)")
         .Min(0)
         .Below(1);
+    s.Add("distill_copies", &N::distill_copies,
+          "with distill: copies of each training text with words left out at random, labelled by "
+          "the teacher alone")
+        .Min(0)
+        .Max(100);
+    s.Add("distill_word_drop", &N::distill_word_drop,
+          "with distill_copies: the chance each word of a copy is left out")
+        .Above(0)
+        .Below(1);
     s.Add("members", &N::members,
           "neural models: networks fitted with seeds seed, seed+1, ...; the model averages their "
           "probabilities")

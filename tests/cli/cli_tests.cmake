@@ -451,6 +451,9 @@ finml_cli_test(rl_setting_of_the_other_env 0 "finml: note: weights is a setting 
 add_test(NAME cli.nlp_factor_backtest
          COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/nlp_factor_backtest.sh $<TARGET_FILE:finml>
                  ${FINML_CLI_OUT}/nlp_factor WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+add_test(NAME cli.nlp_members_predict
+         COMMAND ${CMAKE_SOURCE_DIR}/tests/cli/nlp_members_predict.sh $<TARGET_FILE:finml>
+                 ${FINML_CLI_OUT}/nlp_members WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 finml_cli_test(nlp_train_cv 0 "^tfidf_logistic: accuracy 0\\.[78].*3-fold stratified cross-validation" --
                $<TARGET_FILE:finml> nlp train --data examples/data/phrasebank_train.csv --text sentence
                --folds 3 --final-fit false --out ${FINML_CLI_OUT}/nlp_cv --overwrite)

@@ -64,6 +64,11 @@ struct NetworkSettings {
   // that did not see it), so the network learns where n-gram evidence points without the
   // teacher having memorised the labels.
   double distill = 0;
+  // With distill: copies of each training text with words dropped at random, labelled by the
+  // teacher alone (the fold that did not see the text). More of the teacher's function for the
+  // network to learn than the training texts show it.
+  std::int64_t distill_copies = 0;
+  double distill_word_drop = 0.2;  // chance each word of a copy is left out
   // Networks fitted with seeds seed, seed + 1, ... on the same texts; the model averages their
   // probabilities. On a few thousand texts a single network's fit depends on its initial weights
   // and batch order more than on its settings.

@@ -13,6 +13,7 @@
 #include "finml/core/sha256.hpp"
 #include "finml/credit/logistic.hpp"
 #include "finml/nlp/classifier.hpp"
+#include "finml/nlp/text.hpp"
 #include "finml/nlp/tokenizer.hpp"
 #include "finml/nlp/word_vectors.hpp"
 #include "models/deep/threads.hpp"
@@ -198,10 +199,25 @@ class NeuralTextClassifier final : public TextClassifier {
       }
       summary_["vocab_size"] = tokenizer_->VocabSize();
     }
-    const auto teacher =
-        s.network.distill > 0 ? TeacherTargets(fit_texts, fit_labels) : torch::Tensor{};
+    // The texts the network learns from: the labelled ones, then the teacher's copies (label -1).
+    std::vector<std::string> learn_texts = fit_texts;
+    std::vector<int> learn_labels = fit_labels;
+    torch::Tensor teacher;
+    if (s.network.distill > 0) {
+      std::vector<std::size_t> source;
+      if (s.network.distill_copies > 0) {
+        std::mt19937_64 drop_rng(s.seed ^ 0xD1571CULL);
+        for (std::size_t i = 0; i < fit_texts.size(); ++i)
+          for (std::int64_t c = 0; c < s.network.distill_copies; ++c) {
+            learn_texts.push_back(WordDropped(fit_texts[i], s.network.distill_word_drop, drop_rng));
+            learn_labels.push_back(-1);
+            source.push_back(i);
+          }
+      }
+      teacher = TeacherTargets(fit_texts, fit_labels, learn_texts, source);
+    }
     const auto result =
-        TrainClassifier(fit_texts, fit_labels, teacher, held_texts, held_labels, loop, rng);
+        TrainClassifier(learn_texts, learn_labels, teacher, held_texts, held_labels, loop, rng);
     summary_["fine_tune"] = History(result);
   }
 
@@ -399,30 +415,55 @@ class NeuralTextClassifier final : public TextClassifier {
 
   std::vector<float> ClassWeights(const std::vector<int>& labels) const {
     if (!spec_.settings.network.class_weights) return std::vector<float>(spec_.classes, 1.0F);
-    const auto w = BalancedClassWeights(labels, spec_.classes);
+    std::vector<int> labelled;
+    std::copy_if(labels.begin(), labels.end(), std::back_inserter(labelled),
+                 [](int y) { return y >= 0; });
+    const auto w = BalancedClassWeights(labelled, spec_.classes);
     return {w.begin(), w.end()};
   }
 
-  // The teacher's class probabilities [texts, classes] for `texts`: each text's from a
-  // tfidf_logistic fitted on the other folds of `texts` only, so they carry the n-gram evidence
-  // of texts it has not seen rather than a memorised label.
+  // `text` with each word left out with chance `drop` (one word always stays).
+  static std::string WordDropped(const std::string& text, double drop, std::mt19937_64& rng) {
+    const auto words = Words(text);
+    std::uniform_real_distribution<double> u(0, 1);
+    std::string out;
+    for (const auto& w : words)
+      if (u(rng) >= drop) {
+        if (!out.empty()) out += ' ';
+        out.append(text, w.begin, w.end - w.begin);
+      }
+    if (out.empty() && !words.empty()) {
+      const auto& w = words[std::uniform_int_distribution<std::size_t>(0, words.size() - 1)(rng)];
+      out.assign(text, w.begin, w.end - w.begin);
+    }
+    return out.empty() ? text : out;
+  }
+
+  // The teacher's class probabilities [learn texts, classes]: `texts` first, then one row per
+  // copy (copy j made from texts[source[j]]). Each row comes from a tfidf_logistic fitted on the
+  // folds of `texts` that do not hold its text, so it carries the n-gram evidence of a text the
+  // teacher has not seen rather than a memorised label.
   torch::Tensor TeacherTargets(const std::vector<std::string>& texts,
-                               const std::vector<int>& labels) const {
+                               const std::vector<int>& labels,
+                               const std::vector<std::string>& learn_texts,
+                               const std::vector<std::size_t>& source) const {
     constexpr std::size_t kTeacherFolds = 5;
     ClassifierSpec teacher_spec = spec_;
     teacher_spec.settings.model = TextModelKind::kTfidfLogistic;
     teacher_spec.progress = false;
     const auto fold = credit::StratifiedFolds(labels, kTeacherFolds, spec_.settings.seed);
     auto targets = torch::zeros(
-        {static_cast<std::int64_t>(texts.size()), static_cast<std::int64_t>(spec_.classes)});
+        {static_cast<std::int64_t>(learn_texts.size()), static_cast<std::int64_t>(spec_.classes)});
     auto* out = targets.data_ptr<float>();
     for (std::size_t k = 0; k < kTeacherFolds; ++k) {
       std::vector<std::size_t> learn, judge;
       for (std::size_t i = 0; i < texts.size(); ++i) (fold[i] == k ? judge : learn).push_back(i);
+      for (std::size_t j = 0; j < source.size(); ++j)
+        if (fold[source[j]] == k) judge.push_back(texts.size() + j);
       if (judge.empty() || learn.empty()) continue;
       auto teacher = MakeTextClassifier(teacher_spec);
       teacher->Fit(Pick(texts, learn), Pick(labels, learn));
-      const auto p = teacher->Predict(Pick(texts, judge));
+      const auto p = teacher->Predict(Pick(learn_texts, judge));
       for (std::size_t j = 0; j < judge.size(); ++j)
         for (std::size_t c = 0; c < spec_.classes; ++c)
           out[judge[j] * spec_.classes + c] = static_cast<float>(p.Probability(j, c));
@@ -446,9 +487,15 @@ class NeuralTextClassifier final : public TextClassifier {
     const double distill = teacher.defined() ? spec_.settings.network.distill : 0.0;
     // The labels' loss, blended with the cross-entropy against the teacher's probabilities.
     const auto fit_loss = [&](const torch::Tensor& logits, const torch::Tensor& rows) {
-      auto loss =
-          torch::nn::functional::cross_entropy(logits, y_fit.index_select(0, rows), options);
-      if (distill == 0) return loss;
+      if (distill == 0)
+        return torch::nn::functional::cross_entropy(logits, y_fit.index_select(0, rows), options);
+      // The teacher's copies carry no label (-1): the labels' part is over the labelled rows.
+      const auto y = y_fit.index_select(0, rows);
+      const auto labelled = y.ge(0);
+      auto loss = labelled.any().item<bool>()
+                      ? torch::nn::functional::cross_entropy(logits.index({labelled}),
+                                                             y.index({labelled}), options)
+                      : torch::zeros({}, logits.options());
       const auto soft =
           -(teacher.index_select(0, rows) * torch::log_softmax(logits, 1)).sum(1).mean();
       return (1 - distill) * loss + distill * soft;
