@@ -227,12 +227,24 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
         if (flag[i] == 1) (held_y[i] == 1 ? tp : fp) += 1;
       }
       judge_held(v, m);
-      m["precision"] = tp + fp > 0 ? tp / (tp + fp) : 0.0;
+      // The precision of no alarms is undefined, not 0: a reader must not take it for a detector
+      // whose every alarm was false.
+      m["precision"] = tp + fp > 0 ? nlohmann::json(tp / (tp + fp)) : nlohmann::json(nullptr);
+      if (flagged == 0) {
+        warnings.push_back(fmt::format(
+            "{} flags none of the {} validation rows: its threshold lies above all their scores, "
+            "so its precision is undefined (the fit takes the first rows: is the file sorted by "
+            "label rather than by time?)",
+            name, v.size()));
+        lines.push_back("warning: " + warnings.back());
+        metrics["warnings"] = warnings;
+      }
       m["recall"] = tp / positives;
       m["cost"] = s.fp_cost * fp + s.fn_cost * (positives - tp);
       roc = fmt::format("{:.4f}", m["roc_auc"].get<double>());
       pr = fmt::format("{:.4f}", m["pr_auc"].get<double>());
-      precision = fmt::format("{:.4f}", m["precision"].get<double>());
+      if (!m["precision"].is_null())
+        precision = fmt::format("{:.4f}", m["precision"].get<double>());
       recall = fmt::format("{:.4f}", m["recall"].get<double>());
       at_k = fmt::format("{:.4f}", m["precision_at_k"].get<double>());
       cost = fmt::format("{:g}", m["cost"].get<double>());

@@ -500,6 +500,9 @@ finml_cli_test(synth_unknown_categorical 2 "no column 'NoSuch'" --
                --categorical Telephone,NoSuch --out ${FINML_CLI_OUT}/never)
 
 # Anomaly detection (issue 20).
+finml_cli_test(anomaly_fit_flags_nothing 0 "warning: mcd flags none of the 105 validation rows.*precision is undefined" --
+               $<TARGET_FILE:finml> anomaly fit --data data/odds_ionosphere.csv --label label
+               --detectors mcd --contamination 0.1 --out ${FINML_CLI_OUT}/anomaly_flags_nothing --overwrite)
 finml_cli_test(anomaly_benchmark 0 "hbos +0\\.[0-9]+ .*0\\.7000\n.*avg_rank" --
                $<TARGET_FILE:finml> anomaly benchmark --data data/odds_pima.csv --splits 2
                --reference data/pyod_benchmark_roc.csv --out ${FINML_CLI_OUT}/anomaly_benchmark
