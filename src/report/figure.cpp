@@ -228,15 +228,17 @@ Figure& Figure::Histogram(const std::string& name, const std::vector<double>& va
   json finite = json::array();
   for (double v : kept)
     if (std::isfinite(v)) finite.push_back(std::strtod(fmt::format("{:.6g}", v).c_str(), nullptr));
-  // Bins and the visible range from the middle 99.8%: one outlier would squash the rest.
+  // Bins and the visible range from the middle 99.8%: one outlier would squash the rest. A few
+  // values (a handful of anomalies beside thousands of normal records) are each shown, however
+  // far out: they are the point of the chart.
   std::vector<double> sorted(finite.begin(), finite.end());
   std::sort(sorted.begin(), sorted.end());
-  if (sorted.size() > 20) {
-    const double lo = sorted[sorted.size() / 1000],
-                 hi = sorted[sorted.size() - 1 - sorted.size() / 1000];
-    if (hi > lo) {
+  if (!sorted.empty()) {
+    const std::size_t trim = sorted.size() > 20 ? sorted.size() / 1000 : 0;
+    const double lo = sorted[trim], hi = sorted[sorted.size() - 1 - trim];
+    if (hi > lo || trim == 0) {
       auto& range = layout_["xaxis"]["range"];
-      const double pad = (hi - lo) * 0.05;
+      const double pad = hi > lo ? (hi - lo) * 0.05 : std::max(std::fabs(lo) * 0.05, 0.5);
       range = range.is_array() ? json{std::min(range[0].get<double>(), lo - pad),
                                       std::max(range[1].get<double>(), hi + pad)}
                                : json{lo - pad, hi + pad};

@@ -43,6 +43,25 @@ TEST(ReportFigure, AxesFormatTheirUnits) {
   EXPECT_EQ(SpecOf(p)["layout"]["yaxis"]["tickformat"], ",.2~%");
 }
 
+// A handful of far-out values beside many (anomalies beside normal records) stay on the chart;
+// one outlier among many is still trimmed from the range.
+TEST(ReportFigure, HistogramShowsAFewFarValuesAndTrimsOneOutlierAmongMany) {
+  std::vector<double> normal;
+  for (int i = 0; i < 1000; ++i) normal.push_back(i / 1000.0);
+  Figure f("scores", {"score"}, {"density"});
+  f.Histogram("normal", normal).Histogram("anomalies", {100, 250});
+  const json spec = SpecOf(f);
+  const auto& range = spec["layout"]["xaxis"]["range"];
+  EXPECT_LE(range[0].get<double>(), 0);
+  EXPECT_GE(range[1].get<double>(), 250);
+  EXPECT_EQ(spec["data"][1]["xbins"]["end"], range[1]);
+
+  normal.push_back(1e6);
+  Figure g("scores", {"score"}, {"density"});
+  g.Histogram("normal", normal);
+  EXPECT_LT(SpecOf(g)["layout"]["xaxis"]["range"][1].get<double>(), 2);
+}
+
 // A series keeps its colour on every chart of a page; colour_of borrows another's.
 TEST(ReportFigure, PageGivesEachNameOneColour) {
   HtmlPage page("p");
