@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "finml/core/error.hpp"
+#include "finml/report/format.hpp"
 
 namespace finml::backtest {
 namespace {
@@ -55,11 +56,11 @@ RollingWindow RollingWindow::Parse(const std::string& text, const std::string& k
 }
 
 std::string RollingWindow::Describe() const {
-  if (bars) return fmt::format("{} bars", bars);
+  if (bars) return report::Counted(static_cast<long long>(bars), "bar");
   if (months)
     return months % 12 == 0 ? fmt::format("{} year{}", months / 12, months == 12 ? "" : "s")
                             : fmt::format("{} month{}", months, months == 1 ? "" : "s");
-  return days % 7 == 0 ? fmt::format("{} weeks", days / 7) : fmt::format("{} days", days);
+  return days % 7 == 0 ? report::Counted(days / 7, "week") : report::Counted(days, "day");
 }
 
 RollingStats ComputeRolling(const std::vector<double>& equity, const std::vector<double>* benchmark,

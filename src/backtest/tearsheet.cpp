@@ -1,6 +1,7 @@
 // The tearsheet: one page per backtest (or several strategies side by side) with what QuantStats'
 // full report shows: cumulative returns against the benchmark, drawdowns, monthly and yearly
 // returns, the distribution of returns, rolling statistics, exposure, holdings and turnover.
+#include <cmath>
 #include <numeric>
 
 #include "finml/backtest/backtest.hpp"
@@ -60,8 +61,8 @@ Axis TimeAxis(const PricePanel& prices) {
 }
 
 std::string Length(const Curve& c, std::size_t from, std::size_t to) {
-  if (c.time.empty()) return fmt::format("{} bars", to - from);
-  return fmt::format("{} days", data::DayNumber(c.time[to]) - data::DayNumber(c.time[from]));
+  if (c.time.empty()) return report::Counted(static_cast<long long>(to - from), "bar");
+  return report::Counted(data::DayNumber(c.time[to]) - data::DayNumber(c.time[from]), "day");
 }
 
 void MetricsTable(report::HtmlPage& page, const std::vector<Curve>& curves,
@@ -99,8 +100,9 @@ void MetricsTable(report::HtmlPage& page, const std::vector<Curve>& curves,
   row("Max drawdown",
       [](const Curve&, const Performance& p) { return report::Percent(p.drawdown.depth); });
   row("Longest drawdown", [&](const Curve&, const Performance& p) {
-    return prices.calendar ? fmt::format("{:.0f} days", p.longest_drawdown_days)
-                           : fmt::format("{} bars", p.drawdown.longest_bars);
+    return prices.calendar
+               ? report::Counted(std::llround(p.longest_drawdown_days), "day")
+               : report::Counted(static_cast<long long>(p.drawdown.longest_bars), "bar");
   });
   row("Win rate (bars)",
       [](const Curve&, const Performance& p) { return report::Percent(p.win_rate); });

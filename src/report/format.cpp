@@ -40,6 +40,10 @@ std::string Percent(double ratio, int decimals) {
 
 std::string Count(double value) { return Grouped(value, 0); }
 
+std::string Counted(long long n, const std::string& unit) {
+  return Count(static_cast<double>(n)) + " " + unit + (n == 1 || n == -1 ? "" : "s");
+}
+
 std::string Number(double value, int significant) {
   if (!std::isfinite(value)) return "n/a";
   const double a = std::fabs(value);

@@ -12,6 +12,12 @@ namespace {
 
 using json = nlohmann::json;
 
+TEST(ReportFormat, CountedIsSingularForOne) {
+  EXPECT_EQ(Counted(1, "day"), "1 day");
+  EXPECT_EQ(Counted(2190, "day"), "2,190 days");
+  EXPECT_EQ(Counted(0, "bar"), "0 bars");
+}
+
 TEST(ReportFormat, MoneyPercentNumbersForPeople) {
   EXPECT_EQ(Money(2000000), "2,000,000.00");
   EXPECT_EQ(Money(-1234.567, 1), "-1,234.6");
