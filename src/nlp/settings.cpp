@@ -153,6 +153,17 @@ const options::Schema<NlpSettings>& NlpSettings::Schema() {
         [](const S& x) { return x.pretrained.empty() || x.model == TextModelKind::kTransformer; },
         "a pretrained encoder is for the transformer (fix: --model transformer, or no "
         "--pretrained)");
+    s.Rule(
+        "distill_copies",
+        [](const S& x) { return x.network.distill_copies == 0 || x.network.distill > 0; },
+        "the teacher's copies need a teacher (fix: --distill 0.5, or no --distill-copies)");
+    s.Rule(
+        "distill",
+        [](const S& x) {
+          return x.network.distill == 0 || x.model != TextModelKind::kTfidfLogistic;
+        },
+        "a teacher is for the neural models; tfidf_logistic is the teacher (fix: --model "
+        "transformer, or no --distill)");
     return s;
   }();
   return schema;
