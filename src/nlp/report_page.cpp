@@ -65,8 +65,10 @@ void WriteTrainReport(const std::string& path, const nlohmann::json& metrics,
       metrics.at("evaluation").get<std::string>(), baseline.accuracy, baseline.macro_f1,
       beats ? "." : ": this model does not beat it."));
   if (metrics.value("truncated_texts", 0) > 0)
-    page.Warning(fmt::format("{} texts were longer than the model's max_length and were truncated.",
-                             metrics.at("truncated_texts").get<std::size_t>()));
+    page.Warning(
+        fmt::format("{} {} longer than the model's max_length and truncated.",
+                    report::Counted(metrics.at("truncated_texts").get<long long>(), "text"),
+                    metrics.at("truncated_texts").get<long long>() == 1 ? "was" : "were"));
 
   page.Heading("Metrics");
   page.Table({"metric", "value", "95% interval (bootstrap)"},
@@ -116,8 +118,13 @@ void WriteTrainReport(const std::string& path, const nlohmann::json& metrics,
           : (metrics.contains("cv") ? metrics["cv"]["fold_summaries"][0] : nlohmann::json());
   if (summary.is_object() && (summary.contains("fine_tune") || summary.contains("pretrain"))) {
     page.Heading("Learning curves");
-    page.Paragraph(metrics.contains("summary") ? "The saved model's training."
-                                               : "The first fold's training.");
+    const std::string member =
+        summary.contains("members")
+            ? fmt::format(" (the first of its {} members)", summary["members"].size())
+            : "";
+    page.Paragraph((metrics.contains("summary") ? "The saved model's training" + member
+                                                : "The first fold's training" + member) +
+                   ".");
     if (summary.contains("pretrain"))
       LossChart(page, summary["pretrain"]["history"],
                 "Masked-language-model pretraining (masked-token cross-entropy)");
