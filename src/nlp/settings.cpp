@@ -164,6 +164,18 @@ const options::Schema<NlpSettings>& NlpSettings::Schema() {
         },
         "a teacher is for the neural models; tfidf_logistic is the teacher (fix: --model "
         "transformer, or no --distill)");
+    s.Rule(
+        "members",
+        [](const S& x) {
+          return x.network.members == 1 || x.model != TextModelKind::kTfidfLogistic;
+        },
+        "tfidf_logistic has no seed to vary: its members would be identical (fix: no --members)");
+    s.Rule(
+        "pooling",
+        [](const S& x) {
+          return x.network.pooling == PoolingKind::kCls || x.model == TextModelKind::kTransformer;
+        },
+        "pooling is the transformer's (fix: --model transformer, or no --pooling)");
     return s;
   }();
   return schema;

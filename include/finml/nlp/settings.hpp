@@ -14,7 +14,7 @@ namespace finml::nlp {
 enum class TextModelKind { kTfidfLogistic, kEmbeddingMlp, kBilstm, kTransformer };
 enum class SubwordKind { kUnigram, kBpe };
 // How the transformer reads a text's vector off its encoder: the [CLS] position (BERT), or the
-// mean over the text's tokens, which learns faster from a few thousand labelled texts.
+// mean over the text's tokens (padding excluded). On PhraseBank the two score alike.
 enum class PoolingKind { kCls, kMean };
 
 // SentencePiece, trained on the model's training texts (never on the texts it is judged on).
