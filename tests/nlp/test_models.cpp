@@ -118,6 +118,9 @@ TEST(NlpModels, DistillationChangesTheFit) {
   auto taught = MakeTextClassifier(spec);
   taught->Fit(train.texts, train.labels);
   EXPECT_NE(plain->Predict(test.texts).probabilities, taught->Predict(test.texts).probabilities);
+  // The rule is plain to the teacher too: its out-of-fold accuracy is recorded, and high.
+  EXPECT_GT(taught->Summary()["teacher"]["out_of_fold_accuracy"].get<double>(), 0.9);
+  EXPECT_FALSE(plain->Summary().contains("teacher"));
 }
 
 INSTANTIATE_TEST_SUITE_P(NlpModels, EveryModel,

@@ -215,6 +215,16 @@ class NeuralTextClassifier final : public TextClassifier {
           }
       }
       teacher = TeacherTargets(fit_texts, fit_labels, learn_texts, source);
+      // How good the soft targets are: the teacher's out-of-fold accuracy on the labelled texts.
+      const auto picked =
+          teacher.slice(0, 0, static_cast<std::int64_t>(fit_labels.size())).argmax(1);
+      const auto right =
+          picked.eq(torch::tensor(std::vector<std::int64_t>(fit_labels.begin(), fit_labels.end())))
+              .sum()
+              .item<double>();
+      summary_["teacher"] = {
+          {"out_of_fold_accuracy", right / static_cast<double>(fit_labels.size())},
+          {"copies", learn_texts.size() - fit_texts.size()}};
     }
     const auto result =
         TrainClassifier(learn_texts, learn_labels, teacher, held_texts, held_labels, loop, rng);
