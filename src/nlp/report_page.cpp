@@ -65,10 +65,8 @@ void WriteTrainReport(const std::string& path, const nlohmann::json& metrics,
       metrics.at("evaluation").get<std::string>(), baseline.accuracy, baseline.macro_f1,
       beats ? "." : ": this model does not beat it."));
   if (metrics.value("truncated_texts", 0) > 0)
-    page.Warning(
-        fmt::format("{} {} longer than the model's max_length and truncated.",
-                    report::Counted(metrics.at("truncated_texts").get<long long>(), "text"),
-                    metrics.at("truncated_texts").get<long long>() == 1 ? "was" : "were"));
+    page.Warning(fmt::format("{} longer than the model's max_length and truncated.",
+                             TextsWere(metrics.at("truncated_texts").get<long long>())));
 
   page.Heading("Metrics");
   page.Table({"metric", "value", "95% interval (bootstrap)"},

@@ -10,6 +10,7 @@
 #include "finml/core/provenance.hpp"
 #include "finml/nlp/classifier.hpp"
 #include "finml/nlp/metrics.hpp"
+#include "finml/report/format.hpp"
 
 namespace finml::nlp {
 
@@ -19,6 +20,11 @@ struct Mistake {
   double confidence = 0;
   std::vector<WordAttribution> words;
 };
+
+// "1 text was" or "2 texts were": the start of every message about truncated texts.
+inline std::string TextsWere(long long n) {
+  return report::Counted(n, "text") + (n == 1 ? " was" : " were");
+}
 
 void WriteTrainReport(const std::string& path, const nlohmann::json& metrics,
                       const std::vector<std::string>& classes, const ClassificationMetrics& pooled,

@@ -18,7 +18,6 @@
 #include "finml/models/deep.hpp"
 #include "finml/nlp/classifier.hpp"
 #include "finml/nlp/metrics.hpp"
-#include "finml/report/format.hpp"
 #include "nlp/report_page.hpp"
 
 namespace finml::nlp {
@@ -239,9 +238,8 @@ std::vector<std::string> RunNlpTrain(const NlpSettings& s, const Texts& data,
       pooled.macro_f1, pooled.macro_f1_ci.low, pooled.macro_f1_ci.high,
       metrics["evaluation"].get<std::string>(), baseline.accuracy, baseline.macro_f1));
   if (truncated > 0)
-    lines.push_back(fmt::format("{} {} longer than the model's max_length tokens and truncated",
-                                report::Counted(static_cast<long long>(truncated), "text"),
-                                truncated == 1 ? "was" : "were"));
+    lines.push_back(fmt::format("{} longer than the model's max_length tokens and truncated",
+                                TextsWere(static_cast<long long>(truncated))));
   return lines;
 }
 
@@ -269,10 +267,8 @@ std::vector<std::string> RunNlpPretrain(const PretrainSettings& s,
           : std::string("none"),
       summary.at("best_epoch").get<int>(), history.size()));
   if (summary.at("truncated_texts").get<std::size_t>() > 0)
-    lines.push_back(
-        fmt::format("{} {} longer than --max-length and truncated",
-                    report::Counted(summary.at("truncated_texts").get<long long>(), "text"),
-                    summary.at("truncated_texts").get<long long>() == 1 ? "was" : "were"));
+    lines.push_back(fmt::format("{} longer than --max-length and truncated",
+                                TextsWere(summary.at("truncated_texts").get<long long>())));
   return lines;
 }
 
