@@ -128,6 +128,16 @@ void WriteTrainReport(const std::string& path, const nlohmann::json& metrics,
                 "Masked-language-model pretraining (masked-token cross-entropy)");
     if (summary.contains("fine_tune"))
       LossChart(page, summary["fine_tune"]["history"], "Classification training");
+    if (summary.contains("refit")) {
+      const auto& refit = summary["refit"];
+      page.Paragraph(fmt::format(
+          "Early stopping chose {}; then a fresh network learned from all {} training texts for "
+          "as many, without a validation share, and is the one kept.",
+          report::Counted(refit.value("epochs", 0LL), "epoch"),
+          report::Count(refit.value("texts", 0.0))));
+      if (refit.contains("fine_tune"))
+        LossChart(page, refit["fine_tune"]["history"], "Refit on every training text");
+    }
   }
 
   page.Heading("Most confident mistakes");

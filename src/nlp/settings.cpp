@@ -114,6 +114,9 @@ const options::Schema<NetworkSettings>& NetworkSettings::Schema() {
           "probabilities")
         .Min(1)
         .Max(32);
+    s.Add("refit", &N::refit,
+          "neural models: once early stopping has chosen the epochs on the validation share, fit "
+          "a fresh network on every training text for that many epochs and keep it");
     return s;
   }();
   return schema;
@@ -170,6 +173,10 @@ const options::Schema<NlpSettings>& NlpSettings::Schema() {
           return x.network.members == 1 || x.model != TextModelKind::kTfidfLogistic;
         },
         "tfidf_logistic has no seed to vary: its members would be identical (fix: no --members)");
+    s.Rule(
+        "refit",
+        [](const S& x) { return !x.network.refit || x.model != TextModelKind::kTfidfLogistic; },
+        "tfidf_logistic has no epochs to choose: it always fits every text (fix: no --refit)");
     s.Rule(
         "pooling",
         [](const S& x) {

@@ -123,6 +123,35 @@ TEST(NlpModels, DistillationChangesTheFit) {
   EXPECT_FALSE(plain->Summary().contains("teacher"));
 }
 
+// A refit learns from every text, validation share included, for the epochs early stopping chose,
+// and is what the model keeps: reproducible, saved exactly, and not the first pass's network.
+TEST(NlpModels, RefitTrainsEveryTextForTheChosenEpochs) {
+  auto spec = SmallSpec(TextModelKind::kTransformer);
+  spec.settings.network.pooling = PoolingKind::kMean;
+  spec.settings.network.distill = 0.5;
+  spec.settings.network.refit = true;
+  ExpectLearnsReproduciblyAndSavesExactly(spec, "transformer_refit");
+
+  const auto train = testing::MakeRuleCorpus(600, 11), test = testing::MakeRuleCorpus(50, 12);
+  auto refitted = MakeTextClassifier(spec);
+  refitted->Fit(train.texts, train.labels);
+  const auto summary = refitted->Summary();
+  const auto chosen = summary["fine_tune"]["best_epoch"].get<std::int64_t>();
+  ASSERT_GE(chosen, 1);
+  EXPECT_EQ(summary["refit"]["epochs"].get<std::int64_t>(), chosen);
+  EXPECT_EQ(summary["refit"]["texts"].get<std::size_t>(), train.texts.size());
+  EXPECT_EQ(summary["refit"]["fine_tune"]["history"].size(), static_cast<std::size_t>(chosen));
+  // Its teacher was cross-fitted on every text too.
+  EXPECT_TRUE(summary["refit"].contains("teacher"));
+
+  spec.settings.network.refit = false;
+  auto first_pass = MakeTextClassifier(spec);
+  first_pass->Fit(train.texts, train.labels);
+  EXPECT_FALSE(first_pass->Summary().contains("refit"));
+  EXPECT_NE(first_pass->Predict(test.texts).probabilities,
+            refitted->Predict(test.texts).probabilities);
+}
+
 INSTANTIATE_TEST_SUITE_P(NlpModels, EveryModel,
                          ::testing::Values(TextModelKind::kTfidfLogistic,
                                            TextModelKind::kEmbeddingMlp, TextModelKind::kBilstm,

@@ -73,6 +73,9 @@ struct NetworkSettings {
   // probabilities. On a few thousand texts a single network's fit depends on its initial weights
   // and batch order more than on its settings.
   std::int64_t members = 1;
+  // After early stopping has chosen the epochs on the validation share, a fresh network (and
+  // tokenizer and teacher) learns from every training text for that many epochs and is kept.
+  bool refit = false;
   static const options::Schema<NetworkSettings>& Schema();
 };
 

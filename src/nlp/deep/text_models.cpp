@@ -164,71 +164,27 @@ class NeuralTextClassifier final : public TextClassifier {
     torch::manual_seed(s.seed);
     std::mt19937_64 rng(s.seed);
     auto [fit_rows, held_rows] = credit::StratifiedHoldOut(labels, s.network.validation, rng);
-    const auto fit_texts = Pick(texts, fit_rows), held_texts = Pick(texts, held_rows);
-    const auto fit_labels = Pick(labels, fit_rows), held_labels = Pick(labels, held_rows);
     summary_ = nlohmann::json::object();
     pooling_ = s.network.pooling;
 
     train::LoopOptions loop = s.loop;
     loop.progress = spec_.progress;
-    if (s.model == TextModelKind::kEmbeddingMlp) {
-      vectors_ = std::make_unique<WordVectors>(
-          WordVectors::Train(fit_texts, {.dim = static_cast<int>(s.network.embedding_dim),
-                                         .epochs = static_cast<int>(s.network.embedding_epochs),
-                                         .seed = s.seed}));
-      FitScaler(fit_texts);
-      BuildMlp();
-    } else {
-      if (!s.pretrained.empty() && s.model == TextModelKind::kTransformer) {
-        LoadPretrained(s.pretrained);
-      } else {
-        tokenizer_ = std::make_unique<Tokenizer>(Tokenizer::Train(fit_texts, s.tokenizer));
-        shape_ = ShapeFrom(s.network, tokenizer_->VocabSize());
-        BuildSequence();
-        if (s.model == TextModelKind::kTransformer && s.network.pretrain_epochs > 0) {
-          MaskedLm mlm(shape_);
-          train::LoopOptions pre = loop;
-          pre.epochs = s.network.pretrain_epochs;
-          pre.lr = s.network.pretrain_lr;
-          pre.label = spec_.label + " pretrain";
-          const auto result =
-              TrainMlm(mlm, EncodeAll(fit_texts), EncodeAll(held_texts), 0.15, pre, s.seed, rng);
-          summary_["pretrain"] = History(result);
-          CopyParameters(*mlm->encoder, *transformer_->encoder);
-        }
-      }
-      summary_["vocab_size"] = tokenizer_->VocabSize();
-    }
-    // The texts the network learns from: the labelled ones, then the teacher's copies (label -1).
-    std::vector<std::string> learn_texts = fit_texts;
-    std::vector<int> learn_labels = fit_labels;
-    torch::Tensor teacher;
-    if (s.network.distill > 0) {
-      std::vector<std::size_t> source;
-      if (s.network.distill_copies > 0) {
-        std::mt19937_64 drop_rng(s.seed ^ 0xD1571CULL);
-        for (std::size_t i = 0; i < fit_texts.size(); ++i)
-          for (std::int64_t c = 0; c < s.network.distill_copies; ++c) {
-            learn_texts.push_back(WordDropped(fit_texts[i], s.network.distill_word_drop, drop_rng));
-            learn_labels.push_back(-1);
-            source.push_back(i);
-          }
-      }
-      teacher = TeacherTargets(fit_texts, fit_labels, learn_texts, source);
-      // How good the soft targets are: the teacher's out-of-fold accuracy on the labelled texts.
-      const auto picked =
-          teacher.slice(0, 0, static_cast<std::int64_t>(fit_labels.size())).argmax(1);
-      const auto right =
-          picked.eq(torch::tensor(std::vector<std::int64_t>(fit_labels.begin(), fit_labels.end())))
-              .sum()
-              .item<double>();
-      summary_["teacher"] = {
-          {"out_of_fold_accuracy", right / static_cast<double>(fit_labels.size())},
-          {"copies", learn_texts.size() - fit_texts.size()}};
-    }
-    const auto result =
-        TrainClassifier(learn_texts, learn_labels, teacher, held_texts, held_labels, loop, rng);
-    summary_["fine_tune"] = History(result);
+    loop.label = spec_.label;
+    const Chosen chosen =
+        FitOnce(Pick(texts, fit_rows), Pick(labels, fit_rows), Pick(texts, held_rows),
+                Pick(labels, held_rows), loop, s.network.pretrain_epochs, rng, summary_);
+    if (!s.network.refit || held_rows.empty()) return;
+    // The validation share has chosen the epochs; a fresh network learns from every text for
+    // that many, since on a few thousand texts a tenth more to learn from matters more than
+    // watching the validation loss.
+    loop.epochs = chosen.epochs;
+    loop.label = spec_.label.empty() ? std::string() : spec_.label + " refit";
+    torch::manual_seed(s.seed);
+    nlohmann::json refit = nlohmann::json::object();
+    FitOnce(texts, labels, {}, {}, loop, chosen.pretrain_epochs, rng, refit);
+    refit["epochs"] = chosen.epochs;
+    refit["texts"] = texts.size();
+    summary_["refit"] = std::move(refit);
   }
 
   TextPredictions Predict(const std::vector<std::string>& texts) const override {
@@ -339,6 +295,82 @@ class NeuralTextClassifier final : public TextClassifier {
   nlohmann::json Summary() const override { return summary_; }
 
  private:
+  // The epochs early stopping chose, for a refit on every text.
+  struct Chosen {
+    std::int64_t epochs = 0, pretrain_epochs = 0;
+  };
+
+  // Tokenizer (or word vectors), network and teacher from `fit_texts`, early stopping on the
+  // held texts (none: every epoch of `loop` is trained and the last weights kept).
+  Chosen FitOnce(const std::vector<std::string>& fit_texts, const std::vector<int>& fit_labels,
+                 const std::vector<std::string>& held_texts, const std::vector<int>& held_labels,
+                 const train::LoopOptions& loop, std::int64_t pretrain_epochs,
+                 std::mt19937_64& rng, nlohmann::json& summary) {
+    const auto& s = spec_.settings;
+    Chosen chosen;
+    if (s.model == TextModelKind::kEmbeddingMlp) {
+      vectors_ = std::make_unique<WordVectors>(
+          WordVectors::Train(fit_texts, {.dim = static_cast<int>(s.network.embedding_dim),
+                                         .epochs = static_cast<int>(s.network.embedding_epochs),
+                                         .seed = s.seed}));
+      FitScaler(fit_texts);
+      BuildMlp();
+    } else {
+      if (!s.pretrained.empty() && s.model == TextModelKind::kTransformer) {
+        LoadPretrained(s.pretrained);
+      } else {
+        tokenizer_ = std::make_unique<Tokenizer>(Tokenizer::Train(fit_texts, s.tokenizer));
+        shape_ = ShapeFrom(s.network, tokenizer_->VocabSize());
+        BuildSequence();
+        if (s.model == TextModelKind::kTransformer && pretrain_epochs > 0) {
+          MaskedLm mlm(shape_);
+          train::LoopOptions pre = loop;
+          pre.epochs = pretrain_epochs;
+          pre.lr = s.network.pretrain_lr;
+          pre.label = loop.label.empty() ? std::string() : loop.label + " pretrain";
+          const auto result =
+              TrainMlm(mlm, EncodeAll(fit_texts), EncodeAll(held_texts), 0.15, pre, s.seed, rng);
+          summary["pretrain"] = History(result);
+          chosen.pretrain_epochs = std::max<std::int64_t>(1, result.best_epoch);
+          CopyParameters(*mlm->encoder, *transformer_->encoder);
+        }
+      }
+      summary["vocab_size"] = tokenizer_->VocabSize();
+    }
+    // The texts the network learns from: the labelled ones, then the teacher's copies (label -1).
+    std::vector<std::string> learn_texts = fit_texts;
+    std::vector<int> learn_labels = fit_labels;
+    torch::Tensor teacher;
+    if (s.network.distill > 0) {
+      std::vector<std::size_t> source;
+      if (s.network.distill_copies > 0) {
+        std::mt19937_64 drop_rng(s.seed ^ 0xD1571CULL);
+        for (std::size_t i = 0; i < fit_texts.size(); ++i)
+          for (std::int64_t c = 0; c < s.network.distill_copies; ++c) {
+            learn_texts.push_back(WordDropped(fit_texts[i], s.network.distill_word_drop, drop_rng));
+            learn_labels.push_back(-1);
+            source.push_back(i);
+          }
+      }
+      teacher = TeacherTargets(fit_texts, fit_labels, learn_texts, source);
+      // How good the soft targets are: the teacher's out-of-fold accuracy on the labelled texts.
+      const auto picked =
+          teacher.slice(0, 0, static_cast<std::int64_t>(fit_labels.size())).argmax(1);
+      const auto right =
+          picked.eq(torch::tensor(std::vector<std::int64_t>(fit_labels.begin(), fit_labels.end())))
+              .sum()
+              .item<double>();
+      summary["teacher"] = {
+          {"out_of_fold_accuracy", right / static_cast<double>(fit_labels.size())},
+          {"copies", learn_texts.size() - fit_texts.size()}};
+    }
+    const auto result =
+        TrainClassifier(learn_texts, learn_labels, teacher, held_texts, held_labels, loop, rng);
+    summary["fine_tune"] = History(result);
+    chosen.epochs = std::max<std::int64_t>(1, result.best_epoch);
+    return chosen;
+  }
+
   // Fewer floats than the network of `shape` holds: its embeddings and its largest matrices.
   static double ParameterFloor(const EncoderShape& e, TextModelKind kind) {
     const auto d = static_cast<double>(e.d_model);
@@ -486,8 +518,8 @@ class NeuralTextClassifier final : public TextClassifier {
                                           const torch::Tensor& teacher,
                                           const std::vector<std::string>& held_texts,
                                           const std::vector<int>& held_labels,
-                                          train::LoopOptions loop, std::mt19937_64& rng) {
-    loop.label = spec_.label;
+                                          const train::LoopOptions& loop,
+                                          std::mt19937_64& rng) {
     const auto weight = torch::tensor(ClassWeights(fit_labels));
     const auto y_fit =
         torch::tensor(std::vector<std::int64_t>(fit_labels.begin(), fit_labels.end()));
