@@ -304,8 +304,8 @@ class NeuralTextClassifier final : public TextClassifier {
   // held texts (none: every epoch of `loop` is trained and the last weights kept).
   Chosen FitOnce(const std::vector<std::string>& fit_texts, const std::vector<int>& fit_labels,
                  const std::vector<std::string>& held_texts, const std::vector<int>& held_labels,
-                 const train::LoopOptions& loop, std::int64_t pretrain_epochs,
-                 std::mt19937_64& rng, nlohmann::json& summary) {
+                 const train::LoopOptions& loop, std::int64_t pretrain_epochs, std::mt19937_64& rng,
+                 nlohmann::json& summary) {
     const auto& s = spec_.settings;
     Chosen chosen;
     if (s.model == TextModelKind::kEmbeddingMlp) {
@@ -518,8 +518,7 @@ class NeuralTextClassifier final : public TextClassifier {
                                           const torch::Tensor& teacher,
                                           const std::vector<std::string>& held_texts,
                                           const std::vector<int>& held_labels,
-                                          const train::LoopOptions& loop,
-                                          std::mt19937_64& rng) {
+                                          const train::LoopOptions& loop, std::mt19937_64& rng) {
     const auto weight = torch::tensor(ClassWeights(fit_labels));
     const auto y_fit =
         torch::tensor(std::vector<std::int64_t>(fit_labels.begin(), fit_labels.end()));
