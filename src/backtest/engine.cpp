@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "backtest/asset_lanes.hpp"
 #include "finml/core/error.hpp"
 
 // The per-asset bodies below are lambdas the summing loop calls; GCC left the largest one out of
@@ -103,14 +104,6 @@ Sums SumInLanes(std::size_t n, F f) {
   return a;
 }
 
-struct One {
-  double value = 0;
-  One& operator+=(const One& o) {
-    value += o.value;
-    return *this;
-  }
-};
-
 struct FillSums {
   double cash_out = 0, traded = 0, fees = 0, slippage = 0;
   FillSums& operator+=(const FillSums& o) {
@@ -122,15 +115,18 @@ struct FillSums {
   }
 };
 
-struct MarkSums {
-  double equity = 0, gross = 0, net = 0;
-  MarkSums& operator+=(const MarkSums& o) {
-    equity += o.equity;
-    gross += o.gross;
-    net += o.net;
-    return *this;
-  }
-};
+// lanes::FillWhole's sums and counts as the asset-by-asset pass returns them.
+FillSums FillWhole(std::size_t n, const double* target, const double* fill, double nav,
+                   bool on_change, const ExecutionConfig& execution, double* shares, double* mark,
+                   double* last_target, std::size_t& orders, std::size_t& small) {
+  const lanes::Fills f = lanes::FillWhole(n, target, fill, nav, on_change,
+                                          {execution.cost_bps * 1e-4, execution.slippage_bps * 1e-4,
+                                           execution.min_fee, execution.min_trade_value},
+                                          shares, mark, last_target);
+  orders += f.orders;
+  small += f.small;
+  return {f.cash_out, f.traded, f.fees, f.slippage};
+}
 
 }  // namespace
 
@@ -146,54 +142,59 @@ Book::Bar Book::Advance(std::size_t t, const double* target, std::vector<Trade>*
   Bar bar;
   if (target && HasAny(target, n)) {
     // Equity when the orders go out, valuing each holding at its fill price where it trades.
-    const double nav = cash_ + SumInLanes<One, 4>(n, [&](std::size_t i) FINML_INLINE {
-                                 if (shares[i] == 0) return One{};
-                                 const double px = fill_price[i];
-                                 return One{shares[i] * (std::isnan(px) ? mark[i] : px)};
-                               }).value;
+    const lanes::Held held = lanes::HeldValue(n, shares, fill_price, mark, target);
+    const double nav = cash_ + held.value;
     // Locals, not members, inside the loop: a member counter bumped per asset is a chain of
     // stores and reloads, and the optional trade list's push_back could change any member.
     const bool on_change = rebalance_ == Rebalance::kOnChange;
     const double min_fee = execution_.min_fee, min_trade_value = execution_.min_trade_value;
     double* last_target = last_target_.data();
     std::size_t orders = 0, halted = 0, small = 0;
-    const FillSums fills = SumInLanes<FillSums, 2>(n, [&](std::size_t i) FINML_INLINE -> FillSums {
-      const double w = target[i];
-      if (std::isnan(w)) return {};
-      if (on_change && w == last_target[i]) return {};
-      const double px = fill_price[i];
-      if (std::isnan(px)) {
-        // Halted or not listed: the order waits for the next decision that still wants it.
-        if (shares[i] != 0 || w != 0) {
-          ++halted;
-          ++halted_by_asset_[i];
-        } else {
-          last_target[i] = w;
+    // A bar where every target and fill price is a number, with no trade list to keep, trades
+    // four assets at a time; any other bar asset by asset.
+    const bool whole = !trades && nav > 0 && held.all_numbers;
+    FillSums fills;
+    if (whole)
+      fills = FillWhole(n, target, fill_price, nav, on_change, execution_, shares, mark,
+                        last_target, orders, small);
+    else
+      fills = SumInLanes<FillSums, 2>(n, [&](std::size_t i) FINML_INLINE -> FillSums {
+        const double w = target[i];
+        if (std::isnan(w)) return {};
+        if (on_change && w == last_target[i]) return {};
+        const double px = fill_price[i];
+        if (std::isnan(px)) {
+          // Halted or not listed: the order waits for a later decision that wants it.
+          if (shares[i] != 0 || w != 0) {
+            ++halted;
+            ++halted_by_asset_[i];
+          } else {
+            last_target[i] = w;
+          }
+          return {};
         }
-        return {};
-      }
-      last_target[i] = w;
-      // A ruined book (equity <= 0) opens nothing more; it may still close what it holds.
-      const double desired = nav > 0 ? w * nav / px : 0.0;
-      const double quantity = desired - shares[i];
-      const double size = std::abs(quantity);
-      const double quoted_value = size * px;
-      if (quoted_value <= 1e-12 * std::abs(nav)) return {};
-      ++orders;
-      if (quoted_value < min_trade_value) {
-        ++small;
-        return {};
-      }
-      // copysign rather than a branch on the side: the sides of a rebalance are a coin toss.
-      const double price = px * (1.0 + std::copysign(slip_rate, quantity));
-      const double value = size * price;
-      const double fee = std::max(min_fee, cost_rate * value);
-      const double slip_cost = size * px * slip_rate;
-      shares[i] += quantity;
-      mark[i] = px;
-      if (trades) trades->push_back({t, i, quantity, price, value, fee, slip_cost});
-      return {quantity * price + fee, value, fee, slip_cost};
-    });
+        last_target[i] = w;
+        // A ruined book (equity <= 0) opens nothing more; it may still close positions.
+        const double desired = nav > 0 ? w * nav / px : 0.0;
+        const double quantity = desired - shares[i];
+        const double size = std::abs(quantity);
+        const double quoted_value = size * px;
+        if (quoted_value <= 1e-12 * std::abs(nav)) return {};
+        ++orders;
+        if (quoted_value < min_trade_value) {
+          ++small;
+          return {};
+        }
+        // copysign, not a branch on the side: a rebalance's sides are a coin toss.
+        const double price = px * (1.0 + std::copysign(slip_rate, quantity));
+        const double value = size * price;
+        const double fee = std::max(min_fee, cost_rate * value);
+        const double slip_cost = size * px * slip_rate;
+        shares[i] += quantity;
+        mark[i] = px;
+        if (trades) trades->push_back({t, i, quantity, price, value, fee, slip_cost});
+        return {quantity * price + fee, value, fee, slip_cost};
+      });
     orders_ += orders;
     halted_orders_ += halted;
     small_orders_skipped_ += small;
@@ -203,13 +204,7 @@ Book::Bar Book::Advance(std::size_t t, const double* target, std::vector<Trade>*
     bar.turnover = nav > 0 ? fills.traded / nav : 0.0;
   }
   const double* close = prices.close.row(t);
-  const MarkSums marked = SumInLanes<MarkSums, 2>(n, [&](std::size_t i) FINML_INLINE -> MarkSums {
-    if (!std::isnan(close[i])) mark[i] = close[i];
-    if (shares[i] == 0) return {};
-    const double value = shares[i] * mark[i];
-    if (holdings) holdings[i] = value;
-    return {value, std::abs(value), value};
-  });
+  const lanes::Marks marked = lanes::MarkAt(n, close, mark, shares, holdings);
   const double equity = cash_ + marked.equity;
   bar.equity = equity;
   bar.cash = cash_;

@@ -1,5 +1,6 @@
 // The engine's bar against the plain loops it was before its sums were split into lanes
-// (src/backtest/engine.cpp, SumInLanes): the reference below is that code, kept verbatim. Both
+// (src/backtest/engine.cpp, SumInLanes, and the four-asset passes of asset_lanes.cpp): the
+// reference below is that code, kept verbatim. Both
 // run the same decisions over panels with halts, gaps in the targets, slippage, minimum fees and
 // trade sizes; the lanes change only the order of additions, so every figure agrees within
 // 1e-12 relative and every count and trade is the same.
@@ -130,8 +131,12 @@ void ExpectClose(double got, double want, const char* what, std::size_t t) {
   EXPECT_NEAR(got, want, 1e-12 * std::max(1.0, std::abs(want))) << what << " at bar " << t;
 }
 
-void RunBoth(const Case& c, std::size_t assets, unsigned seed) {
+// `whole`: every price and every target a number and no trade list, the bars the book trades
+// four assets at a time (src/backtest/asset_lanes.cpp); otherwise halts, gaps and a trade list
+// send every fill asset by asset.
+void RunBoth(const Case& c, std::size_t assets, unsigned seed, bool whole = false) {
   SCOPED_TRACE(c.name);
+  SCOPED_TRACE(whole ? "whole bars" : "halts and gaps");
   const std::size_t days = 60;
   auto closes = testing::RandomWalks(assets, days, seed, 0.02);
   auto opens = testing::RandomWalks(assets, days, seed + 1, 0.02);
@@ -139,6 +144,7 @@ void RunBoth(const Case& c, std::size_t assets, unsigned seed) {
   std::uniform_real_distribution<double> u(0, 1);
   for (std::size_t i = 0; i < assets; ++i)
     for (std::size_t t = 0; t < days; ++t) {
+      if (whole) continue;
       if (u(rng) < 0.03) closes[i][t] = std::nan("");  // halts and unlisted days
       if (u(rng) < 0.03) opens[i][t] = std::nan("");
     }
@@ -148,8 +154,8 @@ void RunBoth(const Case& c, std::size_t assets, unsigned seed) {
     for (std::size_t i = 0; i < assets; ++i) {
       const double r = u(rng);
       // Gaps (keep the position), repeats (on-change skips them), exits and fresh weights.
-      if (t % 7 == 3) continue;
-      if (r < 0.1) continue;
+      if (!whole && t % 7 == 3) continue;
+      if (!whole && r < 0.1) continue;
       if (r < 0.2 && t > 0)
         targets.at(t, i) = targets.at(t - 1, i);
       else if (r < 0.25)
@@ -163,8 +169,9 @@ void RunBoth(const Case& c, std::size_t assets, unsigned seed) {
   std::vector<double> holdings(assets, 0.0), reference_holdings(assets, 0.0);
   for (std::size_t t = 1; t < days; ++t) {
     const double* target = t % 11 == 5 ? nullptr : targets.row(t - 1);
-    const Book::Bar a = book.Advance(t, target, &trades, holdings.data());
-    const Book::Bar b = reference.Advance(t, target, &reference_trades, reference_holdings.data());
+    const Book::Bar a = book.Advance(t, target, whole ? nullptr : &trades, holdings.data());
+    const Book::Bar b = reference.Advance(t, target, whole ? nullptr : &reference_trades,
+                                          reference_holdings.data());
     ExpectClose(a.equity, b.equity, "equity", t);
     ExpectClose(a.cash, b.cash, "cash", t);
     ExpectClose(a.gross_exposure, b.gross_exposure, "gross exposure", t);
@@ -205,7 +212,8 @@ TEST(EngineReference, LanesAgreeWithThePlainLoopsWithin1e12) {
                         {"open fills, all of it, on change", rough, Rebalance::kOnChange}};
   for (const Case& c : cases)
     for (std::size_t assets : {1u, 3u, 4u, 37u})
-      RunBoth(c, assets, 17u + static_cast<unsigned>(assets));
+      for (const bool whole : {false, true})
+        RunBoth(c, assets, 17u + static_cast<unsigned>(assets), whole);
 }
 
 }  // namespace
