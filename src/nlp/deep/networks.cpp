@@ -39,16 +39,16 @@ torch::Tensor BlockImpl::forward(const torch::Tensor& x, const torch::Tensor& pa
   const auto b = x.size(0), t = x.size(1), d = x.size(2), dh = d / heads;
   auto parts = qkv(norm1(x)).view({b, t, 3, heads, dh}).permute({2, 0, 3, 1, 4});
   const auto q = parts[0], k = parts[1], v = parts[2];  // [b, h, t, dh]
-  // Heads as one batch of products, in Eigen (eigen_linear.hpp).
+  // Heads as one batch of products (eigen_linear.hpp chooses the kernel).
   const auto bh = b * heads;
-  auto scores = train::deep::EigenBatchedMatmul(q.reshape({bh, t, dh}),
-                                                k.reshape({bh, t, dh}).transpose(1, 2))
-                    .view({b, heads, t, t}) /
-                std::sqrt(static_cast<double>(dh));
+  auto scores =
+      train::deep::BestBatchedMatmul(q.reshape({bh, t, dh}), k.reshape({bh, t, dh}).transpose(1, 2))
+          .view({b, heads, t, t}) /
+      std::sqrt(static_cast<double>(dh));
   scores = scores.masked_fill(pad.view({b, 1, 1, t}), -1e9);
   const auto attention = drop(torch::softmax(scores, -1));
   const auto mixed =
-      train::deep::EigenBatchedMatmul(attention.reshape({bh, t, t}), v.reshape({bh, t, dh}))
+      train::deep::BestBatchedMatmul(attention.reshape({bh, t, t}), v.reshape({bh, t, dh}))
           .view({b, heads, t, dh})
           .transpose(1, 2)
           .reshape({b, t, d});
@@ -92,7 +92,7 @@ MlmHeadImpl::MlmHeadImpl(const EncoderShape& s) {
 
 torch::Tensor MlmHeadImpl::forward(const torch::Tensor& hidden,
                                    const torch::Tensor& token_embeddings) {
-  return train::deep::EigenLinear(norm(torch::gelu(dense(hidden))), token_embeddings, bias);
+  return train::deep::BestLinear(norm(torch::gelu(dense(hidden))), token_embeddings, bias);
 }
 
 MaskedLmImpl::MaskedLmImpl(const EncoderShape& s) {

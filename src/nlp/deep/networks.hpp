@@ -29,7 +29,7 @@ struct BlockImpl : torch::nn::Module {
   // `pad`: [batch, length] true where a token is padding (never attended to).
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& pad);
   torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
-  // Eigen's products: Debian's LibTorch multiplies in the reference BLAS (eigen_linear.hpp).
+  // The faster of Eigen's products and the system BLAS's (eigen_linear.hpp).
   train::deep::FastLinear qkv{nullptr}, out{nullptr}, ff1{nullptr}, ff2{nullptr};
   torch::nn::Dropout drop{nullptr};
   std::int64_t heads = 1;

@@ -59,6 +59,20 @@ TEST(EigenLinear, BatchedProductsMatchTorchMatmul) {
   EXPECT_TRUE(torch::allclose(EigenBatchedMatmul(a, kt), torch::matmul(a, kt), 1e-5, 1e-5));
 }
 
+// The layers' dispatch: LibTorch's own ops, bit for bit, where OpenBLAS or MKL is loaded (as
+// scripts/install-deps.sh sets up), Eigen's where the BLAS is netlib's reference one.
+TEST(EigenLinear, BestKernelsAreTheBlasOnesWhereTheBlasIsOptimised) {
+  torch::manual_seed(5);
+  const torch::Tensor x = torch::randn({33, 20}), w = torch::randn({7, 20}), b = torch::randn({7});
+  const torch::Tensor a = torch::randn({6, 9, 5}), m = torch::randn({6, 5, 9});
+  const bool blas = OptimizedBlasLoaded();
+  EXPECT_TRUE(torch::equal(BestLinear(x, w, b),
+                           blas ? torch::nn::functional::linear(x, w, b) : EigenLinear(x, w, b)));
+  EXPECT_TRUE(
+      torch::equal(BestBatchedMatmul(a, m), blas ? torch::matmul(a, m) : EigenBatchedMatmul(a, m)));
+  EXPECT_TRUE(torch::allclose(BestLinear(x, w, b), EigenLinear(x, w, b), 1e-5, 1e-5));
+}
+
 TEST(EigenLinear, GradientsMatchFiniteDifferences) {
   torch::manual_seed(2);
   const auto opts = torch::TensorOptions().dtype(torch::kDouble);
