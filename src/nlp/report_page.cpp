@@ -120,9 +120,10 @@ void WriteTrainReport(const std::string& path, const nlohmann::json& metrics,
         summary.contains("members")
             ? fmt::format(" (the first of its {} members)", summary["members"].size())
             : "";
-    page.Paragraph((metrics.contains("summary") ? "The saved model's training" + member
-                                                : "The first fold's training" + member) +
-                   ".");
+    const std::string whose =
+        metrics.contains("summary") ? "The saved model's training" : "The first fold's training";
+    page.Paragraph(whose + member +
+                   (summary.contains("refit") ? ": first the pass that chose the epochs." : "."));
     if (summary.contains("pretrain"))
       LossChart(page, summary["pretrain"]["history"],
                 "Masked-language-model pretraining (masked-token cross-entropy)");
