@@ -6,13 +6,7 @@
 #include <cstring>
 #include <limits>
 
-// Each pass is compiled for AVX2 and for any x86-64; the loader picks one per CPU. Neither uses
-// fused multiply-adds, so both give the scalar code's bits for every asset.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define FINML_ASSET_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define FINML_ASSET_CLONES
-#endif
+#include "core/cpu_clones.hpp"
 
 // The four-double vectors never cross a function boundary that is not inlined. (GCC reports the
 // ABI note once the file is compiled, after a pop would have restored it: no push and pop.)
@@ -116,8 +110,8 @@ struct FillSums {
 
 }  // namespace
 
-FINML_ASSET_CLONES Held HeldValue(std::size_t n, const double* shares, const double* fill,
-                                  const double* mark, const double* target) {
+FINML_CPU_CLONES Held HeldValue(std::size_t n, const double* shares, const double* fill,
+                                const double* mark, const double* target) {
   V value{};
   M numbers = ~M{};
   std::size_t i = 0;
@@ -130,9 +124,9 @@ FINML_ASSET_CLONES Held HeldValue(std::size_t n, const double* shares, const dou
   return {Total(value), (numbers[0] & numbers[1] & numbers[2] & numbers[3]) != 0};
 }
 
-FINML_ASSET_CLONES Fills FillWhole(std::size_t n, const double* target, const double* fill,
-                                   double nav, bool on_change, const FillCosts& costs,
-                                   double* shares, double* mark, double* last_target) {
+FINML_CPU_CLONES Fills FillWhole(std::size_t n, const double* target, const double* fill,
+                                 double nav, bool on_change, const FillCosts& costs, double* shares,
+                                 double* mark, double* last_target) {
   FillSums sums;
   const V nav_lanes = Splat(nav), tiny = Splat(1e-12 * std::abs(nav));
   std::size_t i = 0;
@@ -153,8 +147,8 @@ FINML_ASSET_CLONES Fills FillWhole(std::size_t n, const double* target, const do
           Total(sums.slippage), Count(sums.orders), Count(sums.small)};
 }
 
-FINML_ASSET_CLONES Marks MarkAt(std::size_t n, const double* close, double* mark,
-                                const double* shares, double* holdings) {
+FINML_CPU_CLONES Marks MarkAt(std::size_t n, const double* close, double* mark,
+                              const double* shares, double* holdings) {
   V equity{}, gross{};
   std::size_t i = 0;
   for (; i + kWidth <= n; i += kWidth)
@@ -166,8 +160,7 @@ FINML_ASSET_CLONES Marks MarkAt(std::size_t n, const double* close, double* mark
     std::copy_n(t.lane[1], n - i, mark + i);
     if (holdings) std::copy_n(t.lane[3], n - i, holdings + i);
   }
-  const double value = Total(equity);
-  return {value, Total(gross), value};
+  return {Total(equity), Total(gross)};
 }
 
 }  // namespace finml::backtest::lanes

@@ -35,7 +35,7 @@ struct Fills {
                               double* last_target);
 
 struct Marks {
-  double equity = 0, gross = 0, net = 0;
+  double equity = 0, gross = 0;  // Σ value (the net exposure too), Σ |value| over the positions
 };
 
 // Marks every asset at close[i] where it is a number and sums the positions' values; `holdings`

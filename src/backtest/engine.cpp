@@ -115,19 +115,6 @@ struct FillSums {
   }
 };
 
-// lanes::FillWhole's sums and counts as the asset-by-asset pass returns them.
-FillSums FillWhole(std::size_t n, const double* target, const double* fill, double nav,
-                   bool on_change, const ExecutionConfig& execution, double* shares, double* mark,
-                   double* last_target, std::size_t& orders, std::size_t& small) {
-  const lanes::Fills f = lanes::FillWhole(n, target, fill, nav, on_change,
-                                          {execution.cost_bps * 1e-4, execution.slippage_bps * 1e-4,
-                                           execution.min_fee, execution.min_trade_value},
-                                          shares, mark, last_target);
-  orders += f.orders;
-  small += f.small;
-  return {f.cash_out, f.traded, f.fees, f.slippage};
-}
-
 }  // namespace
 
 Book::Bar Book::Advance(std::size_t t, const double* target, std::vector<Trade>* trades,
@@ -154,10 +141,14 @@ Book::Bar Book::Advance(std::size_t t, const double* target, std::vector<Trade>*
     // four assets at a time; any other bar asset by asset.
     const bool whole = !trades && nav > 0 && held.all_numbers;
     FillSums fills;
-    if (whole)
-      fills = FillWhole(n, target, fill_price, nav, on_change, execution_, shares, mark,
-                        last_target, orders, small);
-    else
+    if (whole) {
+      const lanes::Fills f = lanes::FillWhole(n, target, fill_price, nav, on_change,
+                                              {cost_rate, slip_rate, min_fee, min_trade_value},
+                                              shares, mark, last_target);
+      fills = {f.cash_out, f.traded, f.fees, f.slippage};
+      orders = f.orders;
+      small = f.small;
+    } else {
       fills = SumInLanes<FillSums, 2>(n, [&](std::size_t i) FINML_INLINE -> FillSums {
         const double w = target[i];
         if (std::isnan(w)) return {};
@@ -195,6 +186,7 @@ Book::Bar Book::Advance(std::size_t t, const double* target, std::vector<Trade>*
         if (trades) trades->push_back({t, i, quantity, price, value, fee, slip_cost});
         return {quantity * price + fee, value, fee, slip_cost};
       });
+    }
     orders_ += orders;
     halted_orders_ += halted;
     small_orders_skipped_ += small;
@@ -209,7 +201,7 @@ Book::Bar Book::Advance(std::size_t t, const double* target, std::vector<Trade>*
   bar.equity = equity;
   bar.cash = cash_;
   bar.gross_exposure = equity > 0 ? marked.gross / equity : 0.0;
-  bar.net_exposure = equity > 0 ? marked.net / equity : 0.0;
+  bar.net_exposure = equity > 0 ? marked.equity / equity : 0.0;
   if (holdings)
     for (std::size_t i = 0; i < n; ++i) holdings[i] = equity > 0 ? holdings[i] / equity : 0.0;
   return bar;

@@ -6,6 +6,7 @@
 #include <limits>
 #include <vector>
 
+#include "core/cpu_clones.hpp"
 #include "finml/core/error.hpp"
 
 namespace finml::features {
@@ -108,13 +109,9 @@ class WindowSummer {
 
 namespace {
 
-// Compiled for AVX2 and for any x86-64, chosen per CPU by the loader: half the loads and stores
-// (the output's fill and the window means), and the same bits either way (no FMA contraction).
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-Series
-SmaKernel(const Series& x, std::size_t n) {
+// Compiled for AVX2 and for any x86-64 (core/cpu_clones.hpp): half the loads and stores (the
+// output's fill and the window means), and the same bits either way.
+FINML_CPU_CLONES Series SmaKernel(const Series& x, std::size_t n) {
   Series out(x.size(), kNaN);
   // A product with the reciprocal: within an ulp of the quotient, and a division per point took
   // a third of the time.

@@ -8,14 +8,7 @@
 #include <cstdint>
 #include <cstring>
 
-// Loops over float gates are compiled twice, for AVX2 and for any x86-64, and the loader picks
-// one per CPU (the binary still runs without AVX2); with no fused multiply-add in either, both
-// give the same bits.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define FINML_CPU_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define FINML_CPU_CLONES
-#endif
+#include "core/cpu_clones.hpp"  // the gate loops' FINML_CPU_CLONES
 
 // 32-byte vectors passed between inline functions: GCC notes that their ABI differs without AVX,
 // which matters only across a library boundary, and none of these cross one.
