@@ -10,6 +10,7 @@
 #include "reusable_buffers.hpp"
 #include "row_major_gemm.hpp"
 #include "row_products.hpp"
+#include "weight_transposes.hpp"
 
 namespace finml::models::deep {
 namespace {
@@ -102,17 +103,18 @@ struct Shape {
   [[nodiscard]] std::int64_t Row(std::int64_t b, std::int64_t t) const { return b * S + t; }
 };
 
-// `batch_invariant` (inference): the products row by row (row_products.hpp), so that a window's
-// hidden states do not depend on the windows beside it; training multiplies on the BLAS.
+// With the weights' transposes `wt_ih`, `wt_hh` (inference): the products row by row
+// (row_products.hpp), so that a window's hidden states do not depend on the windows beside it.
+// Without them (null, training) it multiplies on the BLAS.
 template <typename T>
 void Forward(const Shape& s, const T* x, const T* w_ih, const T* w_hh, const T* b_ih, const T* b_hh,
-             T* input_part, T* saved, T* hidden, bool batch_invariant) {
+             T* input_part, T* saved, T* hidden, const T* wt_ih = nullptr,
+             const T* wt_hh = nullptr) {
   const std::int64_t G = s.G(), H = s.H;
-  std::vector<T> wt_hh;
+  const bool batch_invariant = wt_hh != nullptr;
   if (batch_invariant) {
-    wt_hh = Transposed(w_hh, G, H);
     std::fill(input_part, input_part + s.B * s.S * G, T(0));
-    AddRowProducts(s.B * s.S, G, s.I, x, s.I, Transposed(w_ih, G, s.I).data(), input_part, G);
+    AddRowProducts(s.B * s.S, G, s.I, x, s.I, wt_ih, input_part, G);
   } else {
     RowMajorGemm(false, true, s.B * s.S, G, s.I, T(1), x, s.I, w_ih, s.I, T(0), input_part, G);
   }
@@ -122,7 +124,7 @@ void Forward(const Shape& s, const T* x, const T* w_ih, const T* w_hh, const T* 
   for (std::int64_t t = 0; t < s.S; ++t) {
     if (t > 0 && batch_invariant) {
       std::fill(hidden_part.begin(), hidden_part.end(), T(0));
-      AddRowProducts(s.B, G, H, hidden + (t - 1) * H, s.S * H, wt_hh.data(), hidden_part.data(), G);
+      AddRowProducts(s.B, G, H, hidden + (t - 1) * H, s.S * H, wt_hh, hidden_part.data(), G);
     } else if (t > 0) {
       RowMajorGemm(false, true, s.B, G, H, T(1), hidden + (t - 1) * H, s.S * H, w_hh, H, T(0),
                    hidden_part.data(), G);
@@ -187,7 +189,7 @@ class FusedGruFunction : public torch::autograd::Function<FusedGruFunction> {
       Forward<scalar_t>(s, x.data_ptr<scalar_t>(), wi.data_ptr<scalar_t>(), wh.data_ptr<scalar_t>(),
                         bi.data_ptr<scalar_t>(), bh.data_ptr<scalar_t>(),
                         input_part.data_ptr<scalar_t>(), saved.data_ptr<scalar_t>(),
-                        hidden.data_ptr<scalar_t>(), false);
+                        hidden.data_ptr<scalar_t>());
     });
     ctx->save_for_backward({x, wi, wh, saved, hidden});
     return hidden;
@@ -218,7 +220,8 @@ class FusedGruFunction : public torch::autograd::Function<FusedGruFunction> {
 
 // No gradient wanted: the forward pass alone, batch-invariant, nothing kept for a backward pass.
 torch::Tensor Infer(const torch::Tensor& x_in, const torch::Tensor& w_ih, const torch::Tensor& w_hh,
-                    const torch::Tensor& b_ih, const torch::Tensor& b_hh) {
+                    const torch::Tensor& b_ih, const torch::Tensor& b_hh,
+                    WeightTransposes* transposes) {
   torch::Tensor x = x_in.contiguous();
   const Shape s{x.size(0), x.size(1), x.size(2), w_hh.size(1)};
   auto options = x.options();
@@ -228,10 +231,13 @@ torch::Tensor Infer(const torch::Tensor& x_in, const torch::Tensor& w_ih, const 
   torch::Tensor wi = w_ih.contiguous(), wh = w_hh.contiguous(), bi = b_ih.contiguous(),
                 bh = b_hh.contiguous();
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "fused_gru_infer", [&] {
+    WeightTransposes once;  // a caller without a cache transposes afresh
+    WeightTransposes& cache = transposes != nullptr ? *transposes : once;
+    const auto wt_ih = cache.Of<scalar_t>(wi), wt_hh = cache.Of<scalar_t>(wh);
     Forward<scalar_t>(s, x.data_ptr<scalar_t>(), wi.data_ptr<scalar_t>(), wh.data_ptr<scalar_t>(),
                       bi.data_ptr<scalar_t>(), bh.data_ptr<scalar_t>(),
                       input_part.data_ptr<scalar_t>(), saved.data_ptr<scalar_t>(),
-                      hidden.data_ptr<scalar_t>(), true);
+                      hidden.data_ptr<scalar_t>(), wt_ih->data(), wt_hh->data());
   });
   return hidden;
 }
@@ -239,7 +245,8 @@ torch::Tensor Infer(const torch::Tensor& x_in, const torch::Tensor& w_ih, const 
 }  // namespace
 
 torch::Tensor FusedGru(const torch::Tensor& x, const torch::Tensor& w_ih, const torch::Tensor& w_hh,
-                       const torch::Tensor& b_ih, const torch::Tensor& b_hh) {
+                       const torch::Tensor& b_ih, const torch::Tensor& b_hh,
+                       WeightTransposes* transposes) {
   FINML_REQUIRE(x.dim() == 3 && x.device().is_cpu(),
                 "fused GRU: expects a CPU tensor (batch, time, input), got {} dims", x.dim());
   FINML_REQUIRE(w_hh.size(0) == 3 * w_hh.size(1) && w_ih.size(0) == w_hh.size(0) &&
@@ -252,7 +259,7 @@ torch::Tensor FusedGru(const torch::Tensor& x, const torch::Tensor& w_ih, const 
   const bool wants_gradient = torch::GradMode::is_enabled() &&
                               (x.requires_grad() || w_ih.requires_grad() || w_hh.requires_grad() ||
                                b_ih.requires_grad() || b_hh.requires_grad());
-  if (!wants_gradient) return Infer(x, w_ih, w_hh, b_ih, b_hh);
+  if (!wants_gradient) return Infer(x, w_ih, w_hh, b_ih, b_hh, transposes);
   return FusedGruFunction::apply(x, w_ih, w_hh, b_ih, b_hh);
 }
 

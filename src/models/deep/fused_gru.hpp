@@ -10,10 +10,14 @@
 
 namespace finml::models::deep {
 
+class WeightTransposes;
+
 // x (batch, time, input), w_ih (3H, input), w_hh (3H, H), b_ih (3H), b_hh (3H) -> hidden states
 // (batch, time, H), starting from zero state. float32 or float64, CPU tensors.
+// `transposes`: where inference keeps the weights' transposes between calls (null: none kept).
 [[nodiscard]] torch::Tensor FusedGru(const torch::Tensor& x, const torch::Tensor& w_ih,
                                      const torch::Tensor& w_hh, const torch::Tensor& b_ih,
-                                     const torch::Tensor& b_hh);
+                                     const torch::Tensor& b_hh,
+                                     WeightTransposes* transposes = nullptr);
 
 }  // namespace finml::models::deep

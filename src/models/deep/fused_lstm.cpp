@@ -10,6 +10,7 @@
 #include "reusable_buffers.hpp"
 #include "row_major_gemm.hpp"
 #include "row_products.hpp"
+#include "weight_transposes.hpp"
 
 namespace finml::models::deep {
 namespace {
@@ -97,26 +98,26 @@ struct Shape {
   [[nodiscard]] std::int64_t Row(std::int64_t b, std::int64_t t) const { return b * S + t; }
 };
 
-// `batch_invariant` (inference): the products row by row (row_products.hpp), so that a window's
-// hidden states do not depend on the windows beside it; training multiplies on the BLAS.
+// With the weights' transposes `wt_ih`, `wt_hh` (inference): the products row by row
+// (row_products.hpp), so that a window's hidden states do not depend on the windows beside it.
+// Without them (null, training) it multiplies on the BLAS.
 template <typename T>
 void Forward(const Shape& s, const T* x, const T* w_ih, const T* w_hh, const T* bias, T* gates,
-             T* cells, T* tanh_cells, T* hidden, bool batch_invariant) {
+             T* cells, T* tanh_cells, T* hidden, const T* wt_ih = nullptr,
+             const T* wt_hh = nullptr) {
   const std::int64_t G = s.G(), H = s.H;
+  const bool batch_invariant = wt_hh != nullptr;
   const std::vector<T> zeros(static_cast<std::size_t>(H), T(0));  // the state before t = 0
-  std::vector<T> wt_hh;
   // The input projection of every step at once; the bias is added inside the gate loop.
   if (batch_invariant) {
-    wt_hh = Transposed(w_hh, G, H);
     std::fill(gates, gates + s.B * s.S * G, T(0));
-    AddRowProducts(s.B * s.S, G, s.I, x, s.I, Transposed(w_ih, G, s.I).data(), gates, G);
+    AddRowProducts(s.B * s.S, G, s.I, x, s.I, wt_ih, gates, G);
   } else {
     RowMajorGemm(false, true, s.B * s.S, G, s.I, T(1), x, s.I, w_ih, s.I, T(0), gates, G);
   }
   for (std::int64_t t = 0; t < s.S; ++t) {
     if (t > 0 && batch_invariant)
-      AddRowProducts(s.B, G, H, hidden + (t - 1) * H, s.S * H, wt_hh.data(), gates + t * G,
-                     s.S * G);
+      AddRowProducts(s.B, G, H, hidden + (t - 1) * H, s.S * H, wt_hh, gates + t * G, s.S * G);
     else if (t > 0)
       RowMajorGemm(false, true, s.B, G, H, T(1), hidden + (t - 1) * H, s.S * H, w_hh, H, T(1),
                    gates + t * G, s.S * G);
@@ -177,7 +178,7 @@ class FusedLstmFunction : public torch::autograd::Function<FusedLstmFunction> {
       Forward<scalar_t>(s, x.data_ptr<scalar_t>(), wi.data_ptr<scalar_t>(), wh.data_ptr<scalar_t>(),
                         bb.data_ptr<scalar_t>(), gates.data_ptr<scalar_t>(),
                         cells.data_ptr<scalar_t>(), tanh_cells.data_ptr<scalar_t>(),
-                        hidden.data_ptr<scalar_t>(), false);
+                        hidden.data_ptr<scalar_t>());
     });
     ctx->save_for_backward({x, wi, wh, gates, cells, tanh_cells, hidden});
     return hidden;
@@ -207,7 +208,7 @@ class FusedLstmFunction : public torch::autograd::Function<FusedLstmFunction> {
 
 // No gradient wanted: the forward pass alone, batch-invariant, nothing kept for a backward pass.
 torch::Tensor Infer(const torch::Tensor& x_in, const torch::Tensor& w_ih, const torch::Tensor& w_hh,
-                    const torch::Tensor& bias) {
+                    const torch::Tensor& bias, WeightTransposes* transposes) {
   torch::Tensor x = x_in.contiguous();
   const Shape s{x.size(0), x.size(1), x.size(2), w_hh.size(1)};
   auto options = x.options();
@@ -217,10 +218,13 @@ torch::Tensor Infer(const torch::Tensor& x_in, const torch::Tensor& w_ih, const 
   torch::Tensor hidden = torch::empty({s.B, s.S, s.H}, options);
   torch::Tensor wi = w_ih.contiguous(), wh = w_hh.contiguous(), bb = bias.contiguous();
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "fused_lstm_infer", [&] {
+    WeightTransposes once;  // a caller without a cache transposes afresh
+    WeightTransposes& cache = transposes != nullptr ? *transposes : once;
+    const auto wt_ih = cache.Of<scalar_t>(wi), wt_hh = cache.Of<scalar_t>(wh);
     Forward<scalar_t>(s, x.data_ptr<scalar_t>(), wi.data_ptr<scalar_t>(), wh.data_ptr<scalar_t>(),
                       bb.data_ptr<scalar_t>(), gates.data_ptr<scalar_t>(),
                       cells.data_ptr<scalar_t>(), tanh_cells.data_ptr<scalar_t>(),
-                      hidden.data_ptr<scalar_t>(), true);
+                      hidden.data_ptr<scalar_t>(), wt_ih->data(), wt_hh->data());
   });
   return hidden;
 }
@@ -228,7 +232,8 @@ torch::Tensor Infer(const torch::Tensor& x_in, const torch::Tensor& w_ih, const 
 }  // namespace
 
 torch::Tensor FusedLstm(const torch::Tensor& x, const torch::Tensor& w_ih,
-                        const torch::Tensor& w_hh, const torch::Tensor& bias) {
+                        const torch::Tensor& w_hh, const torch::Tensor& bias,
+                        WeightTransposes* transposes) {
   FINML_REQUIRE(x.dim() == 3 && x.device().is_cpu(),
                 "fused LSTM: expects a CPU tensor (batch, time, input), got {} dims", x.dim());
   FINML_REQUIRE(w_hh.size(0) == 4 * w_hh.size(1) && w_ih.size(0) == w_hh.size(0) &&
@@ -240,7 +245,7 @@ torch::Tensor FusedLstm(const torch::Tensor& x, const torch::Tensor& w_ih,
   const bool wants_gradient =
       torch::GradMode::is_enabled() &&
       (x.requires_grad() || w_ih.requires_grad() || w_hh.requires_grad() || bias.requires_grad());
-  if (!wants_gradient) return Infer(x, w_ih, w_hh, bias);
+  if (!wants_gradient) return Infer(x, w_ih, w_hh, bias, transposes);
   return FusedLstmFunction::apply(x, w_ih, w_hh, bias);
 }
 

@@ -10,9 +10,13 @@
 
 namespace finml::models::deep {
 
+class WeightTransposes;
+
 // x (batch, time, input), w_ih (4H, input), w_hh (4H, H), bias (4H) -> hidden states
 // (batch, time, H), starting from zero state. float32 or float64, CPU tensors.
+// `transposes`: where inference keeps the weights' transposes between calls (null: none kept).
 [[nodiscard]] torch::Tensor FusedLstm(const torch::Tensor& x, const torch::Tensor& w_ih,
-                                      const torch::Tensor& w_hh, const torch::Tensor& bias);
+                                      const torch::Tensor& w_hh, const torch::Tensor& bias,
+                                      WeightTransposes* transposes = nullptr);
 
 }  // namespace finml::models::deep

@@ -1,11 +1,13 @@
 #include "networks.hpp"
 
+#include <array>
 #include <cmath>
 #include <limits>
 
 #include "finml/core/error.hpp"
 #include "fused_gru.hpp"
 #include "fused_lstm.hpp"
+#include "weight_transposes.hpp"
 
 namespace finml::models::deep {
 namespace {
@@ -84,7 +86,7 @@ class FusedLstmNetImpl final : public SequenceNetImpl {
     torch::Tensor h = x;
     for (std::size_t l = 0; l < w_ih_.size(); ++l) {
       if (l > 0) h = torch::dropout(h, dropout_, is_training());
-      h = FusedLstm(h, w_ih_[l], w_hh_[l], bias_[l]);
+      h = FusedLstm(h, w_ih_[l], w_hh_[l], bias_[l], transposes_.get());
     }
     return head_->forward(h.select(1, h.size(1) - 1)).squeeze(-1);
   }
@@ -93,6 +95,7 @@ class FusedLstmNetImpl final : public SequenceNetImpl {
   double dropout_;
   std::vector<torch::Tensor> w_ih_, w_hh_, bias_;
   nn::Linear head_;
+  std::shared_ptr<WeightTransposes> transposes_ = std::make_shared<WeightTransposes>();
 };
 TORCH_MODULE(FusedLstmNet);
 
@@ -107,16 +110,21 @@ class FusedGruNetImpl final : public SequenceNetImpl {
         dropout_(s.layers > 1 ? s.dropout : 0.0) {
     register_module("rnn", rnn_);
     register_module("head", head_);
-  }
-  torch::Tensor forward(const torch::Tensor& x) override {
+    // Looked up once: loading weights replaces their data, not these handles.
     const auto weights = rnn_->named_parameters(/*recurse=*/false);
-    torch::Tensor h = x;
     for (std::int64_t l = 0; l < layers_; ++l) {
       const std::string n = std::to_string(l);
+      layer_weights_.push_back({weights["weight_ih_l" + n], weights["weight_hh_l" + n],
+                                weights["bias_ih_l" + n], weights["bias_hh_l" + n]});
+    }
+  }
+  torch::Tensor forward(const torch::Tensor& x) override {
+    torch::Tensor h = x;
+    for (std::int64_t l = 0; l < layers_; ++l) {
       // torch::nn::GRU's dropout: on every layer's output but the last.
       if (l > 0) h = torch::dropout(h, dropout_, is_training());
-      h = FusedGru(h, weights["weight_ih_l" + n], weights["weight_hh_l" + n],
-                   weights["bias_ih_l" + n], weights["bias_hh_l" + n]);
+      const auto& w = layer_weights_[static_cast<std::size_t>(l)];
+      h = FusedGru(h, w[0], w[1], w[2], w[3], transposes_.get());
     }
     return head_->forward(h.select(1, h.size(1) - 1)).squeeze(-1);
   }
@@ -126,6 +134,8 @@ class FusedGruNetImpl final : public SequenceNetImpl {
   nn::Linear head_;
   std::int64_t layers_;
   double dropout_;
+  std::vector<std::array<torch::Tensor, 4>> layer_weights_;  // w_ih, w_hh, b_ih, b_hh per layer
+  std::shared_ptr<WeightTransposes> transposes_ = std::make_shared<WeightTransposes>();
 };
 TORCH_MODULE(FusedGruNet);
 

@@ -6,6 +6,7 @@
 #include "models/deep/fused_gru.hpp"
 #include "models/deep/fused_lstm.hpp"
 #include "models/deep/gate_math.hpp"
+#include "models/deep/weight_transposes.hpp"
 
 namespace finml::models::deep {
 namespace {
@@ -189,6 +190,39 @@ TEST(FusedRecurrent, InferenceDoesNotDependOnTheBatch) {
     return out;
   }();
   EXPECT_LT((trained - lstm).abs().max().item<double>(), 1e-5);
+}
+
+// Inference keeps the weights' transposes between calls; a weight changed in place (an optimiser
+// step), replaced by a load (set_) or given in another type must not be served stale.
+TEST(FusedRecurrent, KeptTransposesFollowEveryChangeOfTheWeights) {
+  torch::manual_seed(9);
+  const std::int64_t B = 4, S = 6, I = 3, H = 10;
+  torch::Tensor x = torch::randn({B, S, I});
+  torch::Tensor w_ih = torch::randn({4 * H, I}), w_hh = torch::randn({4 * H, H}) * 0.3,
+                bias = torch::randn({4 * H});
+  torch::Tensor g_ih = torch::randn({3 * H, I}), g_hh = torch::randn({3 * H, H}) * 0.3,
+                b_ih = torch::randn({3 * H}), b_hh = torch::randn({3 * H});
+  torch::NoGradGuard no_grad;
+  WeightTransposes kept;
+  auto same_as_fresh = [&] {
+    return torch::equal(FusedLstm(x, w_ih, w_hh, bias, &kept), FusedLstm(x, w_ih, w_hh, bias)) &&
+           torch::equal(FusedGru(x, g_ih, g_hh, b_ih, b_hh, &kept),
+                        FusedGru(x, g_ih, g_hh, b_ih, b_hh));
+  };
+  ASSERT_TRUE(same_as_fresh());
+  const torch::Tensor before = FusedLstm(x, w_ih, w_hh, bias, &kept);
+  w_hh.mul_(0.5);  // in place: same storage, newer version
+  g_ih.add_(0.1);
+  EXPECT_TRUE(same_as_fresh());
+  EXPECT_FALSE(torch::equal(FusedLstm(x, w_ih, w_hh, bias, &kept), before));
+  w_ih.set_(torch::randn({4 * H, I}));  // new storage, as a load gives
+  g_hh.set_(torch::randn({3 * H, H}) * 0.3);
+  EXPECT_TRUE(same_as_fresh());
+  // The same cache for float64 weights of another network.
+  torch::Tensor x64 = x.to(torch::kDouble), w_ih64 = w_ih.to(torch::kDouble),
+                w_hh64 = w_hh.to(torch::kDouble), bias64 = bias.to(torch::kDouble);
+  EXPECT_TRUE(torch::equal(FusedLstm(x64, w_ih64, w_hh64, bias64, &kept),
+                           FusedLstm(x64, w_ih64, w_hh64, bias64)));
 }
 
 TEST(FusedLstm, RejectsMismatchedShapes) {
