@@ -135,8 +135,8 @@ namespace {
 // (the CPU overlaps them) and the carry crosses a whole block in one step:
 // y[t+j] = a^(j+1) * y[t-1] + local[j]. The order of additions differs from the plain loop by
 // rounding only, and a < 1 keeps those differences from growing (the tests hold it to TTR).
-void LinearRecurrence(const double* x, std::size_t len, double a, double b, double start,
-                      double* y) {
+FINML_CPU_CLONES void LinearRecurrence(const double* x, std::size_t len, double a, double b,
+                                       double start, double* y) {
   constexpr std::size_t kBlock = 8;
   double power[kBlock + 1];
   power[0] = 1;
@@ -200,8 +200,8 @@ namespace {
 // window is not full), over `divisor`: two passes per window, exact where a running sum of
 // squares would cancel. Windows are taken a run at a time so the additions for one window
 // offset vectorise across the run's windows.
-void RollingDeviation(const Series& x, std::size_t n, const double* mean, double divisor,
-                      double* out) {
+FINML_CPU_CLONES void RollingDeviation(const Series& x, std::size_t n, const double* mean,
+                                       double divisor, double* out) {
   constexpr std::size_t kRun = 256;
   double squares[kRun];
   for (std::size_t first = n - 1; first < x.size(); first += kRun) {
@@ -262,32 +262,57 @@ Series RollingMin(const Series& x, std::size_t n) {
   return RollingExtreme(x, n, [](double kept, double incoming) { return kept < incoming; });
 }
 
+namespace {
+
+// The elementwise passes below, compiled for AVX2 too (core/cpu_clones.hpp): the same bits.
+FINML_CPU_CLONES void Subtract(const double* a, const double* b, double* out, std::size_t size) {
+  for (std::size_t t = 0; t < size; ++t) out[t] = a[t] - b[t];
+}
+
+FINML_CPU_CLONES void UpsAndDowns(const double* close, std::size_t size, double* up, double* down) {
+  for (std::size_t t = 1; t < size; ++t) {
+    const double change = close[t] - close[t - 1];
+    const bool missing = std::isnan(change);
+    up[t] = missing ? kNaN : (change > 0 ? change : 0.0);
+    down[t] = missing ? kNaN : (change < 0 ? -change : 0.0);
+  }
+}
+
+FINML_CPU_CLONES void StrengthIndex(const double* avg_up, const double* avg_down, double* out,
+                                    std::size_t size) {
+  for (std::size_t t = 0; t < size; ++t) out[t] = 100.0 * avg_up[t] / (avg_up[t] + avg_down[t]);
+}
+
+FINML_CPU_CLONES void Bands(const double* close, const double* middle, const double* sd, double k,
+                            double* lower, double* upper, double* percent_b, std::size_t size) {
+  for (std::size_t t = 0; t < size; ++t) {
+    lower[t] = middle[t] - k * sd[t];
+    upper[t] = middle[t] + k * sd[t];
+    percent_b[t] = (close[t] - lower[t]) / (upper[t] - lower[t]);
+  }
+}
+
+}  // namespace
+
 MacdLines Macd(const Series& close, std::size_t fast, std::size_t slow, std::size_t signal) {
   FINML_REQUIRE(fast < slow, "MACD: fast period {} must be shorter than slow period {}", fast,
                 slow);
-  Series ema_fast = Ema(close, fast), ema_slow = Ema(close, slow);
   MacdLines out;
-  out.macd.resize(close.size());
-  for (std::size_t t = 0; t < close.size(); ++t) out.macd[t] = ema_fast[t] - ema_slow[t];
+  out.macd = Ema(close, fast);
+  Subtract(out.macd.data(), Ema(close, slow).data(), out.macd.data(), close.size());
   out.signal = Ema(out.macd, signal);
   out.histogram.resize(close.size());
-  for (std::size_t t = 0; t < close.size(); ++t) out.histogram[t] = out.macd[t] - out.signal[t];
+  Subtract(out.macd.data(), out.signal.data(), out.histogram.data(), close.size());
   return out;
 }
 
 Series Rsi(const Series& close, std::size_t n) {
   RequireWindow(n, "RSI");
   Series up(close.size(), kNaN), down(close.size(), kNaN);
-  for (std::size_t t = 1; t < close.size(); ++t) {
-    double change = close[t] - close[t - 1];
-    up[t] = change > 0 ? change : 0.0;
-    down[t] = change < 0 ? -change : 0.0;
-    if (std::isnan(change)) up[t] = down[t] = kNaN;
-  }
+  UpsAndDowns(close.data(), close.size(), up.data(), down.data());
   Series avg_up = Ema(up, n, true), avg_down = Ema(down, n, true);
   Series out(close.size(), kNaN);
-  for (std::size_t t = 0; t < close.size(); ++t)
-    out[t] = 100.0 * avg_up[t] / (avg_up[t] + avg_down[t]);
+  StrengthIndex(avg_up.data(), avg_down.data(), out.data(), close.size());
   return out;
 }
 
@@ -300,11 +325,8 @@ BollingerBands Bollinger(const Series& close, std::size_t n, double k) {
   out.lower.resize(size);
   out.upper.resize(size);
   out.percent_b.resize(size);
-  for (std::size_t t = 0; t < size; ++t) {
-    out.lower[t] = out.middle[t] - k * sd[t];
-    out.upper[t] = out.middle[t] + k * sd[t];
-    out.percent_b[t] = (close[t] - out.lower[t]) / (out.upper[t] - out.lower[t]);
-  }
+  Bands(close.data(), out.middle.data(), sd.data(), k, out.lower.data(), out.upper.data(),
+        out.percent_b.data(), size);
   return out;
 }
 
