@@ -155,6 +155,67 @@ class SeedEnsemble final : public TextClassifier {
   std::vector<std::unique_ptr<TextClassifier>> members_;
 };
 
+// The network (one, or a SeedEnsemble) and a tfidf_logistic fitted on the same texts; the
+// probabilities are (1 - blend) * network + blend * tfidf_logistic. The network's files stay
+// where they would be without the blend; tfidf_logistic's go to blend_tfidf/.
+class TfidfBlend final : public TextClassifier {
+ public:
+  TfidfBlend(ClassifierSpec spec, std::unique_ptr<TextClassifier> network)
+      : spec_(std::move(spec)), network_(std::move(network)), tfidf_(TfidfSpec(spec_)) {}
+
+  void Fit(const std::vector<std::string>& texts, const std::vector<int>& labels) override {
+    network_->Fit(texts, labels);
+    tfidf_.Fit(texts, labels);
+  }
+
+  TextPredictions Predict(const std::vector<std::string>& texts) const override {
+    TextPredictions out = network_->Predict(texts);
+    const TextPredictions tfidf = tfidf_.Predict(texts);
+    const double w = spec_.settings.network.blend;
+    for (std::size_t i = 0; i < out.probabilities.size(); ++i)
+      out.probabilities[i] = (1 - w) * out.probabilities[i] + w * tfidf.probabilities[i];
+    return out;
+  }
+
+  void Save(const std::string& dir) const override {
+    network_->Save(dir);
+    EnsureDirectory(TfidfDir(dir));
+    tfidf_.Save(TfidfDir(dir));
+  }
+
+  void Load(const std::string& dir) override {
+    FINML_REQUIRE(std::filesystem::is_directory(TfidfDir(dir)),
+                  "{}: missing, and model.json declares blend {} (fix: restore it, or train "
+                  "again)",
+                  TfidfDir(dir), spec_.settings.network.blend);
+    network_->Load(dir);
+    tfidf_.Load(TfidfDir(dir));
+  }
+
+  nlohmann::json Summary() const override {
+    nlohmann::json out = network_->Summary();
+    out["blend"] = {{"weight", spec_.settings.network.blend}, {"with", "tfidf_logistic"}};
+    return out;
+  }
+
+ private:
+  static ClassifierSpec TfidfSpec(ClassifierSpec spec) {
+    spec.settings.model = TextModelKind::kTfidfLogistic;
+    spec.progress = false;
+    return spec;
+  }
+  static std::string TfidfDir(const std::string& dir) { return dir + "/blend_tfidf"; }
+
+  ClassifierSpec spec_;
+  std::unique_ptr<TextClassifier> network_;
+  TfidfLogistic tfidf_;
+};
+
+std::unique_ptr<TextClassifier> MakeNetworkClassifier(const ClassifierSpec& spec) {
+  if (spec.settings.network.members > 1) return std::make_unique<SeedEnsemble>(spec);
+  return MakeTorchClassifier(spec);
+}
+
 }  // namespace
 
 std::vector<double> BalancedClassWeights(const std::vector<int>& labels, std::size_t classes) {
@@ -179,8 +240,9 @@ std::unique_ptr<TextClassifier> MakeTextClassifier(const ClassifierSpec& spec) {
     case TextModelKind::kEmbeddingMlp:
     case TextModelKind::kBilstm:
     case TextModelKind::kTransformer:
-      if (spec.settings.network.members > 1) return std::make_unique<SeedEnsemble>(spec);
-      return MakeTorchClassifier(spec);
+      if (spec.settings.network.blend > 0)
+        return std::make_unique<TfidfBlend>(spec, MakeNetworkClassifier(spec));
+      return MakeNetworkClassifier(spec);
   }
   throw InternalError("unknown text model");
 }

@@ -139,6 +139,11 @@ void WriteTrainReport(const std::string& path, const nlohmann::json& metrics,
       if (refit.contains("fine_tune"))
         LossChart(page, refit["fine_tune"]["history"], "Refit on every training text");
     }
+    if (summary.contains("blend"))
+      page.Paragraph(fmt::format(
+          "The model's probabilities are {:.2f} of the network's and {:.2f} of a tfidf_logistic "
+          "fitted on the same training texts; the curves are the network's alone.",
+          1 - summary["blend"].value("weight", 0.0), summary["blend"].value("weight", 0.0)));
   }
 
   page.Heading("Most confident mistakes");

@@ -117,6 +117,11 @@ const options::Schema<NetworkSettings>& NetworkSettings::Schema() {
     s.Add("refit", &N::refit,
           "neural models: once early stopping has chosen the epochs on the validation share, fit "
           "a fresh network on every training text for that many epochs and keep it");
+    s.Add("blend", &N::blend,
+          "neural models: weight of a tfidf_logistic fitted on the same texts in the prediction "
+          "(0: the network alone)")
+        .Min(0)
+        .Below(1);
     return s;
   }();
   return schema;
@@ -167,6 +172,10 @@ const options::Schema<NlpSettings>& NlpSettings::Schema() {
         },
         "a teacher is for the neural models; tfidf_logistic is the teacher (fix: --model "
         "transformer, or no --distill)");
+    s.Rule(
+        "blend",
+        [](const S& x) { return x.network.blend == 0 || x.model != TextModelKind::kTfidfLogistic; },
+        "tfidf_logistic blended with itself is itself (fix: --model transformer, or no --blend)");
     s.Rule(
         "members",
         [](const S& x) {

@@ -152,6 +152,42 @@ TEST(NlpModels, RefitTrainsEveryTextForTheChosenEpochs) {
             refitted->Predict(test.texts).probabilities);
 }
 
+// A blend is (1 - w) of the network's probabilities and w of a tfidf_logistic fitted on the same
+// texts; both are saved, and a directory that lost tfidf_logistic's files is refused by name.
+TEST(NlpModels, BlendMixesTheNetworkWithTfidfLogisticAndSavesBoth) {
+  auto spec = SmallSpec(TextModelKind::kEmbeddingMlp);
+  spec.settings.network.blend = 0.3;
+  ExpectLearnsReproduciblyAndSavesExactly(spec, "embedding_mlp_blend");
+
+  const auto train = testing::MakeRuleCorpus(600, 11), test = testing::MakeRuleCorpus(50, 12);
+  auto blended = MakeTextClassifier(spec);
+  blended->Fit(train.texts, train.labels);
+  EXPECT_DOUBLE_EQ(blended->Summary()["blend"]["weight"].get<double>(), 0.3);
+  spec.settings.network.blend = 0;
+  auto network = MakeTextClassifier(spec);
+  network->Fit(train.texts, train.labels);
+  spec.settings.model = TextModelKind::kTfidfLogistic;
+  auto tfidf = MakeTextClassifier(spec);
+  tfidf->Fit(train.texts, train.labels);
+  const auto mix = blended->Predict(test.texts), a = network->Predict(test.texts),
+             b = tfidf->Predict(test.texts);
+  ASSERT_EQ(mix.probabilities.size(), a.probabilities.size());
+  for (std::size_t i = 0; i < a.probabilities.size(); ++i)
+    EXPECT_DOUBLE_EQ(mix.probabilities[i], 0.7 * a.probabilities[i] + 0.3 * b.probabilities[i]);
+
+  spec = SmallSpec(TextModelKind::kEmbeddingMlp);
+  spec.settings.network.blend = 0.3;
+  const std::string dir = finml::testing::TempDir("nlp_blend_missing");
+  SaveTextModel(*blended, spec, {"negative", "neutral", "positive"}, Provenance{"test"}, dir);
+  std::filesystem::remove_all(dir + "/blend_tfidf");
+  try {
+    (void)SavedTextModel::Load(dir);
+    ADD_FAILURE() << "a blend without its tfidf_logistic loaded";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("blend_tfidf"), std::string::npos) << e.what();
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(NlpModels, EveryModel,
                          ::testing::Values(TextModelKind::kTfidfLogistic,
                                            TextModelKind::kEmbeddingMlp, TextModelKind::kBilstm,

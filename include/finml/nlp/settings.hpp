@@ -76,6 +76,10 @@ struct NetworkSettings {
   // After early stopping has chosen the epochs on the validation share, a fresh network (and
   // tokenizer and teacher) learns from every training text for that many epochs and is kept.
   bool refit = false;
+  // Weight of tfidf_logistic's probabilities in the model's prediction (0: the network alone).
+  // tfidf_logistic is fitted on the same training texts; the model predicts
+  // (1 - blend) * network + blend * tfidf_logistic.
+  double blend = 0;
   static const options::Schema<NetworkSettings>& Schema();
 };
 
