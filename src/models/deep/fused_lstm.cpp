@@ -220,7 +220,7 @@ torch::Tensor Infer(const torch::Tensor& x_in, const torch::Tensor& w_ih, const 
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "fused_lstm_infer", [&] {
     WeightTransposes once;  // a caller without a cache transposes afresh
     WeightTransposes& cache = transposes != nullptr ? *transposes : once;
-    const auto wt_ih = cache.Of<scalar_t>(wi), wt_hh = cache.Of<scalar_t>(wh);
+    const auto wt_ih = cache.Of<scalar_t>(w_ih), wt_hh = cache.Of<scalar_t>(w_hh);
     Forward<scalar_t>(s, x.data_ptr<scalar_t>(), wi.data_ptr<scalar_t>(), wh.data_ptr<scalar_t>(),
                       bb.data_ptr<scalar_t>(), gates.data_ptr<scalar_t>(),
                       cells.data_ptr<scalar_t>(), tanh_cells.data_ptr<scalar_t>(),

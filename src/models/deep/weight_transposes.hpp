@@ -18,9 +18,15 @@ namespace finml::models::deep {
 
 class WeightTransposes {
  public:
-  // The k x n transpose of w (n x k, contiguous, of scalar type T).
+  // The k x n transpose of w (n x k, of scalar type T). Kept only for a contiguous w: a
+  // strided one would be copied afresh on every call, each copy a new key.
   template <typename T>
   std::shared_ptr<const std::vector<T>> Of(const torch::Tensor& w) {
+    if (!w.is_contiguous()) {
+      const torch::Tensor c = w.contiguous();
+      return std::make_shared<const std::vector<T>>(
+          Transposed(c.data_ptr<T>(), c.size(0), c.size(1)));
+    }
     const void* data = w.data_ptr();
     const std::int64_t version = w._version();
     std::lock_guard<std::mutex> lock(mutex_);

@@ -218,6 +218,10 @@ TEST(FusedRecurrent, KeptTransposesFollowEveryChangeOfTheWeights) {
   w_ih.set_(torch::randn({4 * H, I}));  // new storage, as a load gives
   g_hh.set_(torch::randn({3 * H, H}) * 0.3);
   EXPECT_TRUE(same_as_fresh());
+  // A strided weight is transposed afresh each call (each contiguous copy would be a new key).
+  const torch::Tensor strided = torch::randn({H, 4 * H}).t();
+  EXPECT_TRUE(torch::equal(FusedLstm(x, w_ih, strided, bias, &kept),
+                           FusedLstm(x, w_ih, strided.contiguous(), bias)));
   // The same cache for float64 weights of another network.
   torch::Tensor x64 = x.to(torch::kDouble), w_ih64 = w_ih.to(torch::kDouble),
                 w_hh64 = w_hh.to(torch::kDouble), bias64 = bias.to(torch::kDouble);
