@@ -7,7 +7,8 @@
 # scratch, and with masked-language-model pretraining inside each fold on that fold's training
 # sentences only (--pretrain-epochs). Then the transformer's ablation rows: mean pooling, then a
 # cross-fitted tfidf_logistic teacher (--distill 0.5), at two widths, with MLM pretraining, with
-# word-dropped copies labelled by the teacher, and as a three-seed ensemble (--members 3).
+# word-dropped copies labelled by the teacher, as a three-seed ensemble (--members 3), with both,
+# and with both mixed half and half with tfidf_logistic's probabilities (--blend 0.5).
 # Writes OUT_DIR/table.md; each run's outputs are beside it.
 #   FINML_NLP_TRANSFORMER   flags of both transformer runs (default: the shape below)
 #   FINML_NLP_PRETRAIN      flags added to the pretrained run (default: --pretrain-epochs 60)
@@ -23,7 +24,8 @@ read -r -a transformer <<<"${FINML_NLP_TRANSFORMER:---d-model 64 --ff 128 --max-
 read -r -a pretrain <<<"${FINML_NLP_PRETRAIN:---pretrain-epochs 60}"
 all="tfidf_logistic embedding_mlp bilstm transformer_scratch transformer_pretrained transformer_mean
   transformer_distilled transformer_distilled_d128 transformer_distilled_pretrained
-  transformer_distilled_copies transformer_distilled_members"
+  transformer_distilled_copies transformer_distilled_members transformer_ensemble
+  transformer_ensemble_blend"
 only=" $(echo ${FINML_NLP_ONLY:-$all}) "
 run() {  # name, then finml nlp train flags
   local name=$1; shift
@@ -48,6 +50,10 @@ run transformer_distilled_d128 --model transformer --d-model 128 --ff 256 --max-
 run transformer_distilled_pretrained "${distilled[@]}" --pretrain-epochs 30 --pretrain-lr 2e-3
 run transformer_distilled_copies "${distilled[@]}" --distill-copies 2
 run transformer_distilled_members "${distilled[@]}" --members 3
+# Word-dropped copies and three members together, then the same mixed half and half with a
+# tfidf_logistic fitted on the same training texts (an ensemble with the baseline).
+run transformer_ensemble "${distilled[@]}" --distill-copies 2 --members 3
+run transformer_ensemble_blend "${distilled[@]}" --distill-copies 2 --members 3 --blend 0.5
 /usr/bin/python3 - "$out" $all <<'PY'
 import json, os, sys
 out = sys.argv[1]
