@@ -156,6 +156,20 @@ FINML_CPU_CLONES void LinearRecurrence(const double* x, std::size_t len, double 
   for (; t < len; ++t) carry = y[t] = a * carry + b * x[t];
 }
 
+// The index of the first NaN in x[from, size), or size: chunks without one are passed over whole,
+// in vector compares.
+FINML_CPU_CLONES std::size_t FirstNan(const double* x, std::size_t from, std::size_t size) {
+  constexpr std::size_t kChunk = 16;
+  std::size_t t = from;
+  for (; t + kChunk <= size; t += kChunk) {
+    bool any = false;
+    for (std::size_t j = 0; j < kChunk; ++j) any |= std::isnan(x[t + j]);
+    if (any) break;
+  }
+  while (t < size && !std::isnan(x[t])) ++t;
+  return t;
+}
+
 }  // namespace
 
 Series Ema(const Series& x, std::size_t n, bool wilder) {
@@ -169,8 +183,7 @@ Series Ema(const Series& x, std::size_t n, bool wilder) {
       ++begin;
       continue;
     }
-    std::size_t end = begin;
-    while (end < x.size() && !std::isnan(x[end])) ++end;
+    const std::size_t end = FirstNan(x.data(), begin, x.size());
     if (end - begin >= n) {
       const std::size_t seed = begin + n - 1;
       double seed_sum = 0;
@@ -292,6 +305,16 @@ FINML_CPU_CLONES void Bands(const double* close, const double* middle, const dou
   }
 }
 
+FINML_CPU_CLONES void TrueRanges(const double* high, const double* low, const double* close,
+                                 std::size_t size, double* tr) {
+  for (std::size_t t = 1; t < size; ++t) {
+    const double prev = close[t - 1];
+    // `|`, not `||`: no branch per point, so the loop vectorises.
+    const bool missing = std::isnan(prev) | std::isnan(high[t]) | std::isnan(low[t]);
+    tr[t] = missing ? kNaN : std::max(high[t], prev) - std::min(low[t], prev);
+  }
+}
+
 }  // namespace
 
 MacdLines Macd(const Series& close, std::size_t fast, std::size_t slow, std::size_t signal) {
@@ -334,11 +357,7 @@ Series TrueRange(const Series& high, const Series& low, const Series& close) {
   FINML_REQUIRE(high.size() == low.size() && low.size() == close.size(),
                 "true range: high, low and close differ in length");
   Series tr(close.size(), kNaN);
-  for (std::size_t t = 1; t < close.size(); ++t) {
-    double prev = close[t - 1];
-    tr[t] = std::max(high[t], prev) - std::min(low[t], prev);
-    if (std::isnan(prev) || std::isnan(high[t]) || std::isnan(low[t])) tr[t] = kNaN;
-  }
+  TrueRanges(high.data(), low.data(), close.data(), close.size(), tr.data());
   return tr;
 }
 

@@ -160,16 +160,24 @@ TEST(FusedLstm, AHeldResultSurvivesLaterCallsThatReuseBuffers) {
   EXPECT_TRUE(torch::equal(again.detach(), first_copy));
 }
 
+// Random inputs (batch B, S steps, I inputs) and the weights of an LSTM and a GRU layer of H.
+struct RecurrentCase {
+  RecurrentCase(std::uint64_t seed, std::int64_t B, std::int64_t S, std::int64_t I,
+                std::int64_t H) {
+    torch::manual_seed(seed);
+    x = torch::randn({B, S, I});
+    w_ih = torch::randn({4 * H, I}), w_hh = torch::randn({4 * H, H}) * 0.3;
+    bias = torch::randn({4 * H});
+    g_ih = torch::randn({3 * H, I}), g_hh = torch::randn({3 * H, H}) * 0.3;
+    b_ih = torch::randn({3 * H}), b_hh = torch::randn({3 * H});
+  }
+  torch::Tensor x, w_ih, w_hh, bias, g_ih, g_hh, b_ih, b_hh;
+};
+
 // Without a gradient the kernels multiply row by row: a window's output has the same bits alone,
 // in a batch, and at any place in it (a BLAS's blocking would change the last bits).
 TEST(FusedRecurrent, InferenceDoesNotDependOnTheBatch) {
-  torch::manual_seed(8);
-  const std::int64_t B = 37, S = 7, I = 3, H = 21;
-  torch::Tensor x = torch::randn({B, S, I});
-  torch::Tensor w_ih = torch::randn({4 * H, I}), w_hh = torch::randn({4 * H, H}) * 0.3,
-                bias = torch::randn({4 * H});
-  torch::Tensor g_ih = torch::randn({3 * H, I}), g_hh = torch::randn({3 * H, H}) * 0.3,
-                b_ih = torch::randn({3 * H}), b_hh = torch::randn({3 * H});
+  auto [x, w_ih, w_hh, bias, g_ih, g_hh, b_ih, b_hh] = RecurrentCase(8, 37, 7, 3, 21);
   torch::NoGradGuard no_grad;
   const torch::Tensor lstm = FusedLstm(x, w_ih, w_hh, bias);
   const torch::Tensor gru = FusedGru(x, g_ih, g_hh, b_ih, b_hh);
@@ -195,13 +203,8 @@ TEST(FusedRecurrent, InferenceDoesNotDependOnTheBatch) {
 // Inference keeps the weights' transposes between calls; a weight changed in place (an optimiser
 // step), replaced by a load (set_) or given in another type must not be served stale.
 TEST(FusedRecurrent, KeptTransposesFollowEveryChangeOfTheWeights) {
-  torch::manual_seed(9);
-  const std::int64_t B = 4, S = 6, I = 3, H = 10;
-  torch::Tensor x = torch::randn({B, S, I});
-  torch::Tensor w_ih = torch::randn({4 * H, I}), w_hh = torch::randn({4 * H, H}) * 0.3,
-                bias = torch::randn({4 * H});
-  torch::Tensor g_ih = torch::randn({3 * H, I}), g_hh = torch::randn({3 * H, H}) * 0.3,
-                b_ih = torch::randn({3 * H}), b_hh = torch::randn({3 * H});
+  const std::int64_t I = 3, H = 10;
+  auto [x, w_ih, w_hh, bias, g_ih, g_hh, b_ih, b_hh] = RecurrentCase(9, 4, 6, I, H);
   torch::NoGradGuard no_grad;
   WeightTransposes kept;
   auto same_as_fresh = [&] {
