@@ -157,7 +157,7 @@ FINML_CPU_CLONES void LinearRecurrence(const double* x, std::size_t len, double 
 }
 
 // The index of the first NaN in x[from, size), or size: chunks without one are passed over whole,
-// in vector compares.
+// with one branch per chunk rather than one per point.
 FINML_CPU_CLONES std::size_t FirstNan(const double* x, std::size_t from, std::size_t size) {
   constexpr std::size_t kChunk = 16;
   std::size_t t = from;
