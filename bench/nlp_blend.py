@@ -52,8 +52,8 @@ def main():
             mixed = [(1 - w) * float(a["p_" + c]) + w * float(b["p_" + c]) for c in classes]
             predicted.append(classes[max(range(len(classes)), key=mixed.__getitem__)])
         accuracy, macro_f1 = scores(labels, predicted, classes)
-        boot = sorted(scores([labels[i] for i in r], [predicted[i] for i in r], classes)
-                      for r in resamples)
+        boot = [scores([labels[i] for i in r], [predicted[i] for i in r], classes)
+                for r in resamples]
         acc_ci = sorted(b[0] for b in boot)
         f1_ci = sorted(b[1] for b in boot)
         per_fold = []

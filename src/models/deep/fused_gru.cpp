@@ -228,16 +228,16 @@ torch::Tensor Infer(const torch::Tensor& x_in, const torch::Tensor& w_ih, const 
   torch::Tensor input_part = ReusableEmpty({s.B, s.S, s.G()}, options);
   torch::Tensor saved = ReusableEmpty({s.B, s.S, kSaved * s.H}, options);
   torch::Tensor hidden = torch::empty({s.B, s.S, s.H}, options);
-  torch::Tensor wi = w_ih.contiguous(), wh = w_hh.contiguous(), bi = b_ih.contiguous(),
-                bh = b_hh.contiguous();
+  torch::Tensor bi = b_ih.contiguous(), bh = b_hh.contiguous();
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "fused_gru_infer", [&] {
     WeightTransposes once;  // a caller without a cache transposes afresh
     WeightTransposes& cache = transposes != nullptr ? *transposes : once;
     const auto wt_ih = cache.Of<scalar_t>(w_ih), wt_hh = cache.Of<scalar_t>(w_hh);
-    Forward<scalar_t>(s, x.data_ptr<scalar_t>(), wi.data_ptr<scalar_t>(), wh.data_ptr<scalar_t>(),
-                      bi.data_ptr<scalar_t>(), bh.data_ptr<scalar_t>(),
-                      input_part.data_ptr<scalar_t>(), saved.data_ptr<scalar_t>(),
-                      hidden.data_ptr<scalar_t>(), wt_ih->data(), wt_hh->data());
+    // The transposes stand in for the weights themselves, which inference never reads.
+    Forward<scalar_t>(s, x.data_ptr<scalar_t>(), nullptr, nullptr, bi.data_ptr<scalar_t>(),
+                      bh.data_ptr<scalar_t>(), input_part.data_ptr<scalar_t>(),
+                      saved.data_ptr<scalar_t>(), hidden.data_ptr<scalar_t>(), wt_ih->data(),
+                      wt_hh->data());
   });
   return hidden;
 }

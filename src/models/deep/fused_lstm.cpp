@@ -216,15 +216,16 @@ torch::Tensor Infer(const torch::Tensor& x_in, const torch::Tensor& w_ih, const 
   torch::Tensor cells = ReusableEmpty({s.B, s.S, s.H}, options);
   torch::Tensor tanh_cells = ReusableEmpty({s.B, s.S, s.H}, options);
   torch::Tensor hidden = torch::empty({s.B, s.S, s.H}, options);
-  torch::Tensor wi = w_ih.contiguous(), wh = w_hh.contiguous(), bb = bias.contiguous();
+  torch::Tensor bb = bias.contiguous();
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "fused_lstm_infer", [&] {
     WeightTransposes once;  // a caller without a cache transposes afresh
     WeightTransposes& cache = transposes != nullptr ? *transposes : once;
     const auto wt_ih = cache.Of<scalar_t>(w_ih), wt_hh = cache.Of<scalar_t>(w_hh);
-    Forward<scalar_t>(s, x.data_ptr<scalar_t>(), wi.data_ptr<scalar_t>(), wh.data_ptr<scalar_t>(),
-                      bb.data_ptr<scalar_t>(), gates.data_ptr<scalar_t>(),
-                      cells.data_ptr<scalar_t>(), tanh_cells.data_ptr<scalar_t>(),
-                      hidden.data_ptr<scalar_t>(), wt_ih->data(), wt_hh->data());
+    // The transposes stand in for the weights themselves, which inference never reads.
+    Forward<scalar_t>(s, x.data_ptr<scalar_t>(), nullptr, nullptr, bb.data_ptr<scalar_t>(),
+                      gates.data_ptr<scalar_t>(), cells.data_ptr<scalar_t>(),
+                      tanh_cells.data_ptr<scalar_t>(), hidden.data_ptr<scalar_t>(), wt_ih->data(),
+                      wt_hh->data());
   });
   return hidden;
 }
