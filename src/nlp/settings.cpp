@@ -1,11 +1,18 @@
 #include "finml/nlp/settings.hpp"
 
+#include <fmt/format.h>
+
 namespace finml::nlp {
 
 const char* TextModelName(TextModelKind kind) {
   for (const auto& v : EnumNames<TextModelKind>::values)
     if (v.value == kind) return v.name.data();
   return "?";
+}
+
+std::string TextModelTitle(const std::string& kind, double blend) {
+  if (blend <= 0) return kind;
+  return fmt::format("{} blended with tfidf_logistic ({:.2f} of it)", kind, blend);
 }
 
 const options::Schema<TokenizerSettings>& TokenizerSettings::Schema() {

@@ -163,6 +163,10 @@ TEST(NlpModels, BlendMixesTheNetworkWithTfidfLogisticAndSavesBoth) {
   auto blended = MakeTextClassifier(spec);
   blended->Fit(train.texts, train.labels);
   EXPECT_DOUBLE_EQ(blended->Summary()["blend"]["weight"].get<double>(), 0.3);
+  // Messages and reports name the blend, so its figures are not read as the network's alone.
+  EXPECT_EQ(TextModelTitle("embedding_mlp", 0.3),
+            "embedding_mlp blended with tfidf_logistic (0.30 of it)");
+  EXPECT_EQ(TextModelTitle("embedding_mlp", 0), "embedding_mlp");
   spec.settings.network.blend = 0;
   auto network = MakeTextClassifier(spec);
   network->Fit(train.texts, train.labels);

@@ -118,6 +118,9 @@ struct PretrainSettings {
 };
 
 [[nodiscard]] const char* TextModelName(TextModelKind kind);
+// The model as messages and reports name it: its kind, and the blend when there is one (so a
+// blended figure is never read as the network's alone).
+[[nodiscard]] std::string TextModelTitle(const std::string& kind, double blend);
 
 }  // namespace finml::nlp
 
