@@ -44,80 +44,106 @@ namespace {
 // directly, and a NaN or infinity in a window gives what adding it directly gives.
 class WindowSummer {
  public:
-  // A window longer than the series has no sum to give: no buffers, however large n is (a
-  // window of 10^9 on a short series must not ask for 72 GB).
+  // Requires n <= size: a window longer than the series has no sum to give, and its buffers
+  // would be sized by n (a window of 10^9 must not ask for 72 GB).
   WindowSummer(const double* x, std::size_t size, std::size_t n)
       : x_(x),
         size_(size),
         n_(n),
-        prefix_(n <= size ? kGroup * n : 0),
-        suffix_(n <= size ? kGroup * n : 0),
-        previous_(n <= size ? n : 0) {}
+        suffix_(kGroup * n),
+        // Before the first block there is nothing, so the first block's partial windows come out
+        // NaN, as a window that is not full must.
+        previous_(n, std::numeric_limits<double>::quiet_NaN()),
+        sums_(std::max(kGroup * n, kFlushAt)) {}
 
-  // Calls emit(t, sum) for t = n-1 .. size-1 in order, in runs of contiguous t.
-  template <typename Emit>
-  void Run(Emit emit) {
+  // Calls sink(sums, count) with the sums of every t in [0, size) in order, in consecutive
+  // chunks, NaN for t < n-1 (no full window yet). The sink may change the chunk in place.
+  // Inlined, so that the caller's CPU clones compile it for their own targets.
+  template <typename Sink>
+  [[gnu::always_inline]] inline void Run(Sink sink) {
     std::size_t block = 0;
     const std::size_t full_blocks = size_ / n_;
-    for (; block + kGroup <= full_blocks; block += kGroup) Group<kGroup>(block, emit);
-    for (; block < full_blocks; ++block) Group<1>(block, emit);
-    if (block * n_ < size_ && block > 0) {  // the partial last block: prefixes only
-      const double* xb = x_ + block * n_;
-      double acc = 0;
-      for (std::size_t j = 0; j < size_ - block * n_; ++j) {
-        acc += xb[j];
-        emit(block * n_ + j, previous_[j + 1] + acc);
-      }
+    for (; block + kGroup <= full_blocks; block += kGroup) {
+      if (filled_ + kGroup * n_ > sums_.size()) Flush(sink);
+      Group<kGroup>(block);
     }
+    for (; block < full_blocks; ++block) {
+      if (filled_ + n_ > sums_.size()) Flush(sink);
+      Group<1>(block);
+    }
+    if (filled_ + n_ > sums_.size()) Flush(sink);
+    const double* xb = x_ + block * n_;
+    double acc = 0;
+    for (std::size_t j = 0; j < size_ - block * n_; ++j) {  // the partial last block: prefixes
+      acc += xb[j];
+      sums_[filled_++] = previous_[j + 1] + acc;
+    }
+    Flush(sink);
   }
 
  private:
   // Interleaving blocks gives the CPU independent additions to overlap: one block's scan is a
   // chain of n dependent additions.
   static constexpr std::size_t kGroup = 4;
+  // Sums are gathered in a buffer that stays in L1 and handed over a few thousand at a time: the
+  // caller copies them to their place in one pass, which takes the scattered stores of the
+  // interleaved blocks off the output (and lets SMA skip filling its output first).
+  static constexpr std::size_t kFlushAt = 2048;
 
-  template <std::size_t G, typename Emit>
-  void Group(std::size_t first_block, Emit& emit) {
+  template <typename Sink>
+  [[gnu::always_inline]] inline void Flush(Sink& sink) {
+    if (filled_ > 0) sink(sums_.data(), filled_);
+    filled_ = 0;
+  }
+
+  // The suffixes first, then the prefixes, each window's sum written as soon as its prefix is
+  // known: stores, not additions, bound this loop, and no prefix is stored.
+  template <std::size_t G>
+  [[gnu::always_inline]] inline void Group(std::size_t first_block) {
     const double* xb = x_ + first_block * n_;
-    double* prefix = prefix_.data();
     double* suffix = suffix_.data();
-    double acc[G] = {}, back[G] = {};
-    for (std::size_t j = 0; j < n_; ++j)
+    double* sums = sums_.data() + filled_;
+    double back[G] = {};
+    for (std::size_t j = n_; j-- > 0;)
       for (std::size_t g = 0; g < G; ++g) {
-        acc[g] += xb[g * n_ + j];
-        prefix[g * n_ + j] = acc[g];
-        back[g] += xb[g * n_ + n_ - 1 - j];
-        suffix[g * n_ + n_ - 1 - j] = back[g];
+        back[g] += xb[g * n_ + j];
+        suffix[g * n_ + j] = back[g];
       }
-    for (std::size_t g = 0; g < G; ++g) {
-      const std::size_t block = first_block + g;
-      const double* before = g == 0 ? previous_.data() : suffix + (g - 1) * n_;
-      if (block > 0)
-        for (std::size_t j = 0; j + 1 < n_; ++j)
-          emit(block * n_ + j, before[j + 1] + prefix[g * n_ + j]);
-      emit(block * n_ + n_ - 1, prefix[g * n_ + n_ - 1]);
-    }
+    double acc[G] = {};
+    for (std::size_t j = 0; j + 1 < n_; ++j)
+      for (std::size_t g = 0; g < G; ++g) {
+        const double* before = g == 0 ? previous_.data() : suffix + (g - 1) * n_;
+        acc[g] += xb[g * n_ + j];
+        sums[g * n_ + j] = before[j + 1] + acc[g];
+      }
+    for (std::size_t g = 0; g < G; ++g) sums[g * n_ + n_ - 1] = acc[g] + xb[g * n_ + n_ - 1];
     std::copy(suffix + (G - 1) * n_, suffix + G * n_, previous_.begin());
+    filled_ += G * n_;
   }
 
   const double* x_;
   std::size_t size_, n_;
-  std::vector<double> prefix_, suffix_, previous_;
+  std::vector<double> suffix_, previous_, sums_;
+  std::size_t filled_ = 0;
 };
 
 }  // namespace
 
 namespace {
 
-// Compiled for AVX2 and for any x86-64 (core/cpu_clones.hpp): half the loads and stores (the
-// output's fill and the window means), and the same bits either way.
+// Compiled for AVX2 and for any x86-64 (core/cpu_clones.hpp): the chunks' scaling and copies
+// are vector loops, with the same bits either way.
 FINML_CPU_CLONES Series SmaKernel(const Series& x, std::size_t n) {
-  Series out(x.size(), kNaN);
+  if (n > x.size()) return Series(x.size(), kNaN);
   // A product with the reciprocal: within an ulp of the quotient, and a division per point took
   // a third of the time.
   const double inverse = 1.0 / static_cast<double>(n);
+  Series out(x.size());
   double* o = out.data();
-  WindowSummer(x.data(), x.size(), n).Run([&](std::size_t t, double sum) { o[t] = sum * inverse; });
+  WindowSummer(x.data(), x.size(), n).Run([&](const double* sums, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) o[i] = sums[i] * inverse;
+    o += count;
+  });
   return out;
 }
 
@@ -130,6 +156,9 @@ Series Sma(const Series& x, std::size_t n) {
 
 namespace {
 
+// LinearRecurrence's block, which RSI's fused averages follow to give the same bits.
+constexpr std::size_t kRecurrenceBlock = 8;
+
 // y[t] = a * y[t-1] + b * x[t] from y[-1] = start. The recurrence is one dependent multiply and
 // add per point; in blocks of kBlock, each block's run from zero is independent of the others
 // (the CPU overlaps them) and the carry crosses a whole block in one step:
@@ -137,7 +166,7 @@ namespace {
 // rounding only, and a < 1 keeps those differences from growing (the tests hold it to TTR).
 FINML_CPU_CLONES void LinearRecurrence(const double* x, std::size_t len, double a, double b,
                                        double start, double* y) {
-  constexpr std::size_t kBlock = 8;
+  constexpr std::size_t kBlock = kRecurrenceBlock;
   double power[kBlock + 1];
   power[0] = 1;
   for (std::size_t j = 1; j <= kBlock; ++j) power[j] = power[j - 1] * a;
@@ -282,20 +311,6 @@ FINML_CPU_CLONES void Subtract(const double* a, const double* b, double* out, st
   for (std::size_t t = 0; t < size; ++t) out[t] = a[t] - b[t];
 }
 
-FINML_CPU_CLONES void UpsAndDowns(const double* close, std::size_t size, double* up, double* down) {
-  for (std::size_t t = 1; t < size; ++t) {
-    const double change = close[t] - close[t - 1];
-    const bool missing = std::isnan(change);
-    up[t] = missing ? kNaN : (change > 0 ? change : 0.0);
-    down[t] = missing ? kNaN : (change < 0 ? -change : 0.0);
-  }
-}
-
-FINML_CPU_CLONES void StrengthIndex(const double* avg_up, const double* avg_down, double* out,
-                                    std::size_t size) {
-  for (std::size_t t = 0; t < size; ++t) out[t] = 100.0 * avg_up[t] / (avg_up[t] + avg_down[t]);
-}
-
 FINML_CPU_CLONES void Bands(const double* close, const double* middle, const double* sd, double k,
                             double* lower, double* upper, double* percent_b, std::size_t size) {
   for (std::size_t t = 0; t < size; ++t) {
@@ -315,6 +330,82 @@ FINML_CPU_CLONES void TrueRanges(const double* high, const double* low, const do
   }
 }
 
+// The index of the first t in [from, size) whose change close[t] - close[t-1] is NaN, or size.
+FINML_CPU_CLONES std::size_t FirstMissingChange(const double* close, std::size_t from,
+                                                std::size_t size) {
+  constexpr std::size_t kChunk = 16;
+  std::size_t t = from;
+  for (; t + kChunk <= size; t += kChunk) {
+    bool any = false;
+    for (std::size_t j = 0; j < kChunk; ++j) any |= std::isnan(close[t + j] - close[t + j - 1]);
+    if (any) break;
+  }
+  while (t < size && !std::isnan(close[t] - close[t - 1])) ++t;
+  return t;
+}
+
+// RSI over one run [begin, end) of valid changes, at least n long: Wilder's averages of the ups
+// and the downs, each seeded with the mean of its first n, taken in one pass over the closes with
+// no series of ups, downs or averages stored (five such series made RSI five passes over memory).
+// The two averages follow LinearRecurrence's blocks exactly, so the bits are those of Ema(ups,
+// n, true) and Ema(downs, n, true) combined.
+FINML_CPU_CLONES void StrengthOfRun(const double* close, std::size_t begin, std::size_t end,
+                                    std::size_t n, double* out) {
+  const auto up = [close](std::size_t t) {
+    const double change = close[t] - close[t - 1];
+    return change > 0 ? change : 0.0;
+  };
+  const auto down = [close](std::size_t t) {
+    const double change = close[t] - close[t - 1];
+    return change < 0 ? -change : 0.0;
+  };
+  const auto strength = [](double avg_up, double avg_down) {
+    return 100.0 * avg_up / (avg_up + avg_down);
+  };
+  const std::size_t seed = begin + n - 1;
+  double up_sum = 0, down_sum = 0;
+  for (std::size_t t = begin; t < seed; ++t) {
+    up_sum += up(t);
+    down_sum += down(t);
+  }
+  double carry_up = (up_sum + up(seed)) / static_cast<double>(n);
+  double carry_down = (down_sum + down(seed)) / static_cast<double>(n);
+  out[seed] = strength(carry_up, carry_down);
+
+  const double b = 1.0 / static_cast<double>(n), a = 1.0 - b;
+  constexpr std::size_t kBlock = kRecurrenceBlock;
+  double power[kBlock + 1];
+  power[0] = 1;
+  for (std::size_t j = 1; j <= kBlock; ++j) power[j] = power[j - 1] * a;
+  std::size_t t = seed + 1;
+  for (; t + kBlock <= end; t += kBlock) {
+    // Split in three loops so that the first and last vectorise; only the middle one is a chain.
+    double scaled_up[kBlock], scaled_down[kBlock];
+    for (std::size_t j = 0; j < kBlock; ++j) {
+      scaled_up[j] = b * up(t + j);
+      scaled_down[j] = b * down(t + j);
+    }
+    double local_up[kBlock], local_down[kBlock];
+    double acc_up = 0, acc_down = 0;
+    for (std::size_t j = 0; j < kBlock; ++j) {
+      acc_up = a * acc_up + scaled_up[j];
+      acc_down = a * acc_down + scaled_down[j];
+      local_up[j] = acc_up;
+      local_down[j] = acc_down;
+    }
+    for (std::size_t j = 0; j < kBlock; ++j)
+      out[t + j] = strength(power[j + 1] * carry_up + local_up[j],
+                            power[j + 1] * carry_down + local_down[j]);
+    carry_up = power[kBlock] * carry_up + local_up[kBlock - 1];
+    carry_down = power[kBlock] * carry_down + local_down[kBlock - 1];
+  }
+  for (; t < end; ++t) {
+    carry_up = a * carry_up + b * up(t);
+    carry_down = a * carry_down + b * down(t);
+    out[t] = strength(carry_up, carry_down);
+  }
+}
+
 }  // namespace
 
 MacdLines Macd(const Series& close, std::size_t fast, std::size_t slow, std::size_t signal) {
@@ -331,11 +422,16 @@ MacdLines Macd(const Series& close, std::size_t fast, std::size_t slow, std::siz
 
 Series Rsi(const Series& close, std::size_t n) {
   RequireWindow(n, "RSI");
-  Series up(close.size(), kNaN), down(close.size(), kNaN);
-  UpsAndDowns(close.data(), close.size(), up.data(), down.data());
-  Series avg_up = Ema(up, n, true), avg_down = Ema(down, n, true);
   Series out(close.size(), kNaN);
-  StrengthIndex(avg_up.data(), avg_down.data(), out.data(), close.size());
+  for (std::size_t begin = 1; begin < close.size();) {
+    if (std::isnan(close[begin] - close[begin - 1])) {
+      ++begin;
+      continue;
+    }
+    const std::size_t end = FirstMissingChange(close.data(), begin, close.size());
+    if (end - begin >= n) StrengthOfRun(close.data(), begin, end, n, out.data());
+    begin = end;
+  }
   return out;
 }
 

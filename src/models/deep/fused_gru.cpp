@@ -29,20 +29,20 @@ FINML_CPU_CLONES void GruForward(const float* __restrict gi, const float* __rest
                                  const float* __restrict h_prev, float* __restrict saved,
                                  float* __restrict h, std::int64_t H) {
   using namespace gate_math;
-  for (std::int64_t k = 0; k < H; k += kLanes) {
-    const std::int64_t m = std::min(kLanes, H - k);
-    const Floats r =
-        Sigmoid(Load(gi + k, m) + Load(b_ih + k, m) + Load(gh + k, m) + Load(b_hh + k, m));
-    const Floats z = Sigmoid(Load(gi + H + k, m) + Load(b_ih + H + k, m) + Load(gh + H + k, m) +
-                             Load(b_hh + H + k, m));
-    const Floats hn = Load(gh + 2 * H + k, m) + Load(b_hh + 2 * H + k, m);
-    const Floats n = Tanh(Load(gi + 2 * H + k, m) + Load(b_ih + 2 * H + k, m) + r * hn);
-    Store(saved + k, r, m);
-    Store(saved + H + k, z, m);
-    Store(saved + 2 * H + k, n, m);
-    Store(saved + 3 * H + k, hn, m);
-    Store(h + k, (1.0f - z) * n + z * Load(h_prev + k, m), m);
-  }
+  OverlappingChunks(
+      H, [&](std::int64_t k, std::int64_t m) __attribute__((always_inline)) {
+        const Floats r =
+            Sigmoid(Load(gi + k, m) + Load(b_ih + k, m) + Load(gh + k, m) + Load(b_hh + k, m));
+        const Floats z = Sigmoid(Load(gi + H + k, m) + Load(b_ih + H + k, m) + Load(gh + H + k, m) +
+                                 Load(b_hh + H + k, m));
+        const Floats hn = Load(gh + 2 * H + k, m) + Load(b_hh + 2 * H + k, m);
+        const Floats n = Tanh(Load(gi + 2 * H + k, m) + Load(b_ih + 2 * H + k, m) + r * hn);
+        Store(saved + k, r, m);
+        Store(saved + H + k, z, m);
+        Store(saved + 2 * H + k, n, m);
+        Store(saved + 3 * H + k, hn, m);
+        Store(h + k, (1.0f - z) * n + z * Load(h_prev + k, m), m);
+      });
 }
 
 // The reference: libm's exp and tanh, used for float64 (gradient checks, the test oracle).

@@ -24,22 +24,41 @@ FINML_CPU_CLONES void GatesForward(float* __restrict g, const float* __restrict 
                                    const float* __restrict c_prev, float* __restrict c,
                                    float* __restrict tanh_c, float* __restrict h, std::int64_t H) {
   using namespace gate_math;
-  for (std::int64_t k = 0; k < H; k += kLanes) {
-    const std::int64_t m = std::min(kLanes, H - k);
-    const Floats i = Sigmoid(Load(g + k, m) + Load(bias + k, m));
-    const Floats f = Sigmoid(Load(g + H + k, m) + Load(bias + H + k, m));
-    const Floats gg = Tanh(Load(g + 2 * H + k, m) + Load(bias + 2 * H + k, m));
-    const Floats o = Sigmoid(Load(g + 3 * H + k, m) + Load(bias + 3 * H + k, m));
+  struct Inputs {
+    Floats i, f, g, o, c_prev;
+  };
+  // Lambdas are compiled for the default target unless inlined into this function's clones.
+  const auto load = [&](std::int64_t k, std::int64_t m) __attribute__((always_inline)) {
+    return Inputs{Load(g + k, m) + Load(bias + k, m), Load(g + H + k, m) + Load(bias + H + k, m),
+                  Load(g + 2 * H + k, m) + Load(bias + 2 * H + k, m),
+                  Load(g + 3 * H + k, m) + Load(bias + 3 * H + k, m), Load(c_prev + k, m)};
+  };
+  const auto finish = [&](std::int64_t k, const Inputs& in, std::int64_t m)
+      __attribute__((always_inline)) {
+    const Floats i = Sigmoid(in.i), f = Sigmoid(in.f), gg = Tanh(in.g), o = Sigmoid(in.o);
     Store(g + k, i, m);
     Store(g + H + k, f, m);
     Store(g + 2 * H + k, gg, m);
     Store(g + 3 * H + k, o, m);
-    const Floats c_new = f * Load(c_prev + k, m) + i * gg;
+    const Floats c_new = f * in.c_prev + i * gg;
     const Floats tc = Tanh(c_new);
     Store(c + k, c_new, m);
     Store(tanh_c + k, tc, m);
     Store(h + k, o * tc, m);
+  };
+  const std::int64_t whole = H / kLanes * kLanes;
+  if (whole == H || H < kLanes) {
+    for (std::int64_t k = 0; k < H; k += kLanes) {
+      const std::int64_t m = std::min(kLanes, H - k);
+      finish(k, load(k, m), m);
+    }
+    return;
   }
+  // A partial last chunk is the whole chunk that ends at H (see OverlappingChunks); its inputs
+  // are read before the chunk beside it writes activations over them.
+  const Inputs last = load(H - kLanes, kLanes);
+  for (std::int64_t k = 0; k < whole; k += kLanes) finish(k, load(k, kLanes), kLanes);
+  finish(H - kLanes, last, kLanes);
 }
 
 // The reference: libm's exp and tanh, used for float64 (gradient checks, the test oracle).
