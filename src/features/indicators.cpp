@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <deque>
 #include <limits>
 #include <vector>
@@ -42,108 +44,194 @@ namespace {
 // never subtracts, so a spike that has left the window leaves no trace (a running sum loses
 // the low digits of every later window to it), the error is that of adding the window
 // directly, and a NaN or infinity in a window gives what adding it directly gives.
-class WindowSummer {
- public:
-  // Requires n <= size: a window longer than the series has no sum to give, and its buffers
-  // would be sized by n (a window of 10^9 must not ask for 72 GB).
-  WindowSummer(const double* x, std::size_t size, std::size_t n)
-      : x_(x),
-        size_(size),
-        n_(n),
-        suffix_(kGroup * n),
-        // Before the first block there is nothing, so the first block's partial windows come out
-        // NaN, as a window that is not full must.
-        previous_(n, std::numeric_limits<double>::quiet_NaN()),
-        sums_(std::max(kGroup * n, kFlushAt)) {}
+//
+// Written as inline functions that SmaKernel's CPU clones compile for their own targets: the
+// AVX2 clone runs four stretches of the series at once in the four lanes of a vector.
+using Lanes = double __attribute__((vector_size(32)));
+// For buffers: std::allocator does not give the default target's new the 32-byte alignment.
+using StoredLanes = double __attribute__((vector_size(32), aligned(8)));
+using LaneIndex = std::int64_t __attribute__((vector_size(32)));
+constexpr std::size_t kLanes = 4;
 
-  // Calls sink(sums, count) with the sums of every t in [0, size) in order, in consecutive
-  // chunks, NaN for t < n-1 (no full window yet). The sink may change the chunk in place.
-  // Inlined, so that the caller's CPU clones compile it for their own targets.
-  template <typename Sink>
-  [[gnu::always_inline]] inline void Run(Sink sink) {
-    std::size_t block = 0;
-    const std::size_t full_blocks = size_ / n_;
-    for (; block + kGroup <= full_blocks; block += kGroup) {
-      if (filled_ + kGroup * n_ > sums_.size()) Flush(sink);
-      Group<kGroup>(block);
+// Rows a, b, c, d of a 4x4 block become its columns.
+[[gnu::always_inline]] inline void Transpose(Lanes& a, Lanes& b, Lanes& c, Lanes& d) {
+  const Lanes ab_even = __builtin_shuffle(a, b, LaneIndex{0, 4, 2, 6}),
+              ab_odd = __builtin_shuffle(a, b, LaneIndex{1, 5, 3, 7}),
+              cd_even = __builtin_shuffle(c, d, LaneIndex{0, 4, 2, 6}),
+              cd_odd = __builtin_shuffle(c, d, LaneIndex{1, 5, 3, 7});
+  a = __builtin_shuffle(ab_even, cd_even, LaneIndex{0, 1, 4, 5});
+  b = __builtin_shuffle(ab_odd, cd_odd, LaneIndex{0, 1, 4, 5});
+  c = __builtin_shuffle(ab_even, cd_even, LaneIndex{2, 3, 6, 7});
+  d = __builtin_shuffle(ab_odd, cd_odd, LaneIndex{2, 3, 6, 7});
+}
+
+// P neighbouring blocks of n from each of four stretches (lane g reads x + g * stride): their
+// window sums, times `scale`, into out + g * stride. `previous[j]` holds, per lane, the suffix
+// sums of the block before; the P blocks' go to suffix + p * n. The P blocks' scans are
+// independent chains of additions that the CPU overlaps. The lanes add exactly what the scalar
+// scan adds, in the same order, so the bits are the same.
+template <std::size_t P>
+[[gnu::always_inline]] inline void BlocksInLanes(const double* __restrict x, std::size_t stride,
+                                                 std::size_t n, double scale,
+                                                 StoredLanes* __restrict in,
+                                                 StoredLanes* __restrict suffix,
+                                                 const StoredLanes* __restrict previous,
+                                                 double* __restrict out) {
+  const auto load = [](const double* p) __attribute__((always_inline)) {
+    Lanes v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  };
+  const auto store = [](double* p, Lanes v) __attribute__((always_inline)) {
+    std::memcpy(p, &v, sizeof v);
+  };
+  const std::size_t m = P * n;
+  std::size_t j = 0;
+  for (; j + kLanes <= m; j += kLanes) {
+    Lanes a = load(x + j), b = load(x + stride + j), c = load(x + 2 * stride + j),
+          d = load(x + 3 * stride + j);
+    Transpose(a, b, c, d);
+    in[j] = a;
+    in[j + 1] = b;
+    in[j + 2] = c;
+    in[j + 3] = d;
+  }
+  for (; j < m; ++j) in[j] = Lanes{x[j], x[stride + j], x[2 * stride + j], x[3 * stride + j]};
+
+  Lanes back[P] = {};
+  for (std::size_t k = n; k-- > 0;)
+    for (std::size_t p = 0; p < P; ++p) {
+      back[p] += in[p * n + k];
+      suffix[p * n + k] = back[p];
     }
-    for (; block < full_blocks; ++block) {
-      if (filled_ + n_ > sums_.size()) Flush(sink);
-      Group<1>(block);
+  Lanes acc[P] = {};
+  for (std::size_t k = 0; k + 1 < n; ++k)
+    for (std::size_t p = 0; p < P; ++p) {
+      const StoredLanes* before = p == 0 ? previous : suffix + (p - 1) * n;
+      acc[p] += in[p * n + k];
+      in[p * n + k] = (before[k + 1] + acc[p]) * scale;  // read for the last time just above
     }
-    if (filled_ + n_ > sums_.size()) Flush(sink);
-    const double* xb = x_ + block * n_;
+  for (std::size_t p = 0; p < P; ++p) in[p * n + n - 1] = (acc[p] + in[p * n + n - 1]) * scale;
+
+  j = 0;
+  for (; j + kLanes <= m; j += kLanes) {
+    Lanes a = in[j], b = in[j + 1], c = in[j + 2], d = in[j + 3];
+    Transpose(a, b, c, d);
+    store(out + j, a);
+    store(out + stride + j, b);
+    store(out + 2 * stride + j, c);
+    store(out + 3 * stride + j, d);
+  }
+  for (; j < m; ++j)
+    for (std::size_t g = 0; g < kLanes; ++g) out[g * stride + j] = in[j][g];
+}
+
+// The full blocks from `first` on, one at a time, scalar, from `previous` (the suffix sums of
+// block first-1, or NaN before the first block), then the partial block after them.
+[[gnu::always_inline]] inline void BlocksInTurn(const double* __restrict x, std::size_t size,
+                                                std::size_t n, double scale, std::size_t first,
+                                                double* __restrict previous,
+                                                double* __restrict suffix, double* __restrict out) {
+  std::size_t block = first;
+  for (; (block + 1) * n <= size; ++block, std::swap(previous, suffix)) {
+    const double* xb = x + block * n;
+    double* ob = out + block * n;
+    double back = 0;
+    for (std::size_t k = n; k-- > 0;) {
+      back += xb[k];
+      suffix[k] = back;
+    }
     double acc = 0;
-    for (std::size_t j = 0; j < size_ - block * n_; ++j) {  // the partial last block: prefixes
-      acc += xb[j];
-      sums_[filled_++] = previous_[j + 1] + acc;
+    for (std::size_t k = 0; k + 1 < n; ++k) {
+      acc += xb[k];
+      ob[k] = (previous[k + 1] + acc) * scale;
     }
-    Flush(sink);
+    ob[n - 1] = (acc + xb[n - 1]) * scale;
   }
-
- private:
-  // Interleaving blocks gives the CPU independent additions to overlap: one block's scan is a
-  // chain of n dependent additions.
-  static constexpr std::size_t kGroup = 4;
-  // Sums are gathered in a buffer that stays in L1 and handed over a few thousand at a time: the
-  // caller copies them to their place in one pass, which takes the scattered stores of the
-  // interleaved blocks off the output (and lets SMA skip filling its output first).
-  static constexpr std::size_t kFlushAt = 2048;
-
-  template <typename Sink>
-  [[gnu::always_inline]] inline void Flush(Sink& sink) {
-    if (filled_ > 0) sink(sums_.data(), filled_);
-    filled_ = 0;
+  const double* xb = x + block * n;
+  double acc = 0;
+  for (std::size_t k = 0; block * n + k < size; ++k) {  // the partial last block: prefixes only
+    acc += xb[k];
+    out[block * n + k] = (previous[k + 1] + acc) * scale;
   }
+}
 
-  // The suffixes first, then the prefixes, each window's sum written as soon as its prefix is
-  // known: stores, not additions, bound this loop, and no prefix is stored.
-  template <std::size_t G>
-  [[gnu::always_inline]] inline void Group(std::size_t first_block) {
-    const double* xb = x_ + first_block * n_;
-    double* suffix = suffix_.data();
-    double* sums = sums_.data() + filled_;
-    double back[G] = {};
-    for (std::size_t j = n_; j-- > 0;)
-      for (std::size_t g = 0; g < G; ++g) {
-        back[g] += xb[g * n_ + j];
-        suffix[g * n_ + j] = back[g];
+// Appends scale * (the sum of x[t-n+1 .. t]) to `out` for every t, NaN for t < n-1. Requires
+// n <= size: the buffers are sized by n, and a window of 10^9 on a short series must not ask for
+// 72 GB. The full blocks go in stretches of four neighbouring runs of blocks, one run per lane;
+// the blocks left over and the partial last block are scanned one at a time after them.
+//
+// `out` grows a stretch at a time, and each stretch is written while the zeros that std::vector
+// must fill it with are still in cache: filling the whole output first sent it to memory and
+// back once more before the sums overwrote it.
+[[gnu::always_inline]] inline void AppendWindowSums(const double* __restrict x, std::size_t size,
+                                                    std::size_t n, double scale, Series& out) {
+  constexpr double kNothing = std::numeric_limits<double>::quiet_NaN();
+  // Blocks per lane in a stretch: about 8 KB of output per lane.
+  const std::size_t run = std::max<std::size_t>(1, 1024 / n), stretch = kLanes * run * n;
+  std::vector<double> previous(n, kNothing), suffix(n);
+  // Two blocks per lane at a time; the suffix sums alternate between two buffers, and the block
+  // before the next pair is always the last of the buffer written last.
+  constexpr std::size_t kPair = 2;
+  std::vector<StoredLanes> in(kPair * n),
+      lane_sums[2] = {std::vector<StoredLanes>(kPair * n), std::vector<StoredLanes>(kPair * n)};
+  std::size_t begin = 0;
+  for (; begin + stretch <= size; begin += stretch) {
+    const double* xs = x + begin;
+    StoredLanes *before = lane_sums[0].data(), *after = lane_sums[1].data();
+    StoredLanes* previous_block = before + (kPair - 1) * n;
+    // Before its first block, lane 0 needs the suffix sums of the block before the stretch
+    // (carried over), and lane g > 0 those of the last block of lane g-1's run (a scan of one
+    // block more per lane).
+    for (std::size_t k = 0; k < n; ++k) previous_block[k][0] = previous[k];
+    for (std::size_t g = 1; g < kLanes; ++g) {
+      const double* xb = xs + g * run * n - n;
+      double back = 0;
+      for (std::size_t k = n; k-- > 0;) {
+        back += xb[k];
+        previous_block[k][g] = back;
       }
-    double acc[G] = {};
-    for (std::size_t j = 0; j + 1 < n_; ++j)
-      for (std::size_t g = 0; g < G; ++g) {
-        const double* before = g == 0 ? previous_.data() : suffix + (g - 1) * n_;
-        acc[g] += xb[g * n_ + j];
-        sums[g * n_ + j] = before[j + 1] + acc[g];
+    }
+    out.resize(begin + stretch);
+    double* os = out.data() + begin;
+    // The next stretch's input and output are fetched during this one, so that its fill (on the
+    // resize) and its first loads do not wait for memory.
+    const bool next = begin + 2 * stretch <= size;
+    std::size_t block = 0;
+    for (; block < run; block += kPair, std::swap(before, after)) {
+      if (next)
+        for (std::size_t k = block * kLanes * n; k < (block + kPair) * kLanes * n; k += 8) {
+          __builtin_prefetch(xs + stretch + k);
+          __builtin_prefetch(os + stretch + k, 1);
+        }
+      const StoredLanes* last = before + (kPair - 1) * n;
+      if (block + kPair <= run) {
+        BlocksInLanes<kPair>(xs + block * n, run * n, n, scale, in.data(), after, last,
+                             os + block * n);
+      } else {
+        BlocksInLanes<1>(xs + block * n, run * n, n, scale, in.data(), after + (kPair - 1) * n,
+                         last, os + block * n);
       }
-    for (std::size_t g = 0; g < G; ++g) sums[g * n_ + n_ - 1] = acc[g] + xb[g * n_ + n_ - 1];
-    std::copy(suffix + (G - 1) * n_, suffix + G * n_, previous_.begin());
-    filled_ += G * n_;
+    }
+    const StoredLanes* last = before + (kPair - 1) * n;
+    for (std::size_t k = 0; k < n; ++k) previous[k] = last[k][kLanes - 1];
   }
-
-  const double* x_;
-  std::size_t size_, n_;
-  std::vector<double> suffix_, previous_, sums_;
-  std::size_t filled_ = 0;
-};
+  out.resize(size);
+  BlocksInTurn(x, size, n, scale, begin / n, previous.data(), suffix.data(), out.data());
+}
 
 }  // namespace
 
 namespace {
 
-// Compiled for AVX2 and for any x86-64 (core/cpu_clones.hpp): the chunks' scaling and copies
-// are vector loops, with the same bits either way.
+// Compiled for AVX2 and for any x86-64 (core/cpu_clones.hpp), with the same bits either way.
 FINML_CPU_CLONES Series SmaKernel(const Series& x, std::size_t n) {
   if (n > x.size()) return Series(x.size(), kNaN);
+  Series out;
+  out.reserve(x.size());
   // A product with the reciprocal: within an ulp of the quotient, and a division per point took
   // a third of the time.
-  const double inverse = 1.0 / static_cast<double>(n);
-  Series out(x.size());
-  double* o = out.data();
-  WindowSummer(x.data(), x.size(), n).Run([&](const double* sums, std::size_t count) {
-    for (std::size_t i = 0; i < count; ++i) o[i] = sums[i] * inverse;
-    o += count;
-  });
+  AppendWindowSums(x.data(), x.size(), n, 1.0 / static_cast<double>(n), out);
   return out;
 }
 

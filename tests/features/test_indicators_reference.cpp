@@ -48,7 +48,9 @@ void ExpectClose(double got, double want, std::size_t t, const char* what) {
 }
 
 TEST(IndicatorReference, SmaAndRollingStdMatchTheirDefinitions) {
-  const Series x = RandomSeries(1000, 3);
+  // Long enough for SMA's four-lane stretches (about 4,096 points each) to run twice at every n,
+  // besides the blocks scanned one at a time after them.
+  const Series x = RandomSeries(9000, 3);
   for (std::size_t n = 1; n <= 40; ++n) {
     const Series sma = Sma(x, n), sd = n >= 2 ? RollingStd(x, n, true) : Series();
     for (std::size_t t = 0; t < x.size(); ++t) {
@@ -98,6 +100,44 @@ TEST(IndicatorReference, EmaMatchesTheRecurrenceRestartedAfterEachGap) {
         ExpectClose(ema[t], want, t, wilder ? "Wilder EMA" : "EMA");
       }
     }
+}
+
+// RSI is fused into one pass over the closes (no series of ups, downs or averages): the same
+// Wilder averages, restarted after each gap in the changes, each seeded with the mean of its
+// first n.
+TEST(IndicatorReference, RsiMatchesWildersAveragesOfUpsAndDownsRestartedAfterEachGap) {
+  const Series x = RandomSeries(3000, 7);
+  for (std::size_t n = 1; n <= 40; ++n) {
+    const Series rsi = Rsi(x, n);
+    ASSERT_EQ(rsi.size(), x.size());
+    std::size_t run = 0;
+    long double up_seed = 0, down_seed = 0, up = 0, down = 0;
+    const long double ratio = 1.0L / static_cast<long double>(n);
+    for (std::size_t t = 0; t < x.size(); ++t) {
+      double want = kNaN;
+      if (t == 0 || std::isnan(x[t]) || std::isnan(x[t - 1])) {
+        run = 0;
+        up_seed = down_seed = 0;
+      } else {
+        const long double change = static_cast<long double>(x[t]) - x[t - 1];
+        const long double gain = change > 0 ? change : 0, loss = change < 0 ? -change : 0;
+        if (++run < n) {
+          up_seed += gain;
+          down_seed += loss;
+        } else {
+          if (run == n) {
+            up = (up_seed + gain) / static_cast<long double>(n);
+            down = (down_seed + loss) / static_cast<long double>(n);
+          } else {
+            up = ratio * gain + (1 - ratio) * up;
+            down = ratio * loss + (1 - ratio) * down;
+          }
+          want = static_cast<double>(100 * up / (up + down));
+        }
+      }
+      ExpectClose(rsi[t], want, t, "RSI");
+    }
+  }
 }
 
 }  // namespace
