@@ -32,6 +32,34 @@ double ScheduledRate(const LoopOptions& o, std::int64_t epoch) {
   return lr;
 }
 
+// Gradients dropped before each batch rather than zeroed: backward then hands each one over
+// instead of adding it to zeros, which saves a fill and an add per parameter per batch, ops
+// that cost more than their arithmetic on a small network. The values are the same: 0 + g is g. A
+// parameter that has had a gradient but is not reached by a batch's loss gets zeros back, as
+// zero_grad() would have left it, so the optimiser still steps it.
+class DroppedGradients {
+ public:
+  explicit DroppedGradients(std::vector<torch::Tensor> parameters)
+      : parameters_(std::move(parameters)), reached_(parameters_.size(), false) {}
+
+  void Drop() {
+    for (std::size_t k = 0; k < parameters_.size(); ++k) {
+      reached_[k] = reached_[k] || parameters_[k].grad().defined();
+      parameters_[k].mutable_grad().reset();
+    }
+  }
+
+  void ZeroUnreached() {
+    for (std::size_t k = 0; k < parameters_.size(); ++k)
+      if (reached_[k] && !parameters_[k].grad().defined())
+        parameters_[k].mutable_grad() = torch::zeros_like(parameters_[k]);
+  }
+
+ private:
+  std::vector<torch::Tensor> parameters_;
+  std::vector<bool> reached_;
+};
+
 std::vector<torch::Tensor> Snapshot(torch::nn::Module& module) {
   std::vector<torch::Tensor> copy;
   for (const auto& p : module.parameters()) copy.push_back(p.detach().clone());
@@ -247,6 +275,7 @@ LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLo
                    o.label.empty() ? "training" : o.label.c_str(), parallel->size(),
                    static_cast<long long>(dist::deep::DataParallel::BytesPerStep(module)));
   }
+  DroppedGradients gradients(optimizer->parameters());
   std::vector<std::int64_t>& order = state.order;
   Progress bar(o.label, static_cast<std::size_t>(o.epochs),
                o.progress && (!parallel || parallel->rank() == 0));
@@ -260,14 +289,16 @@ LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLo
     std::int64_t counted = 0;
     for (std::int64_t b = 0; b < rows; b += o.batch) {
       const torch::Tensor idx = perm.slice(0, b, std::min(rows, b + o.batch));
-      optimizer->zero_grad();
       if (!parallel) {
+        gradients.Drop();
         torch::Tensor loss = batch_loss(idx);
         if (!loss.defined()) continue;
         loss.backward();
+        gradients.ZeroUnreached();
         total += loss.item<double>() * static_cast<double>(idx.size(0));
         counted += idx.size(0);
       } else {
+        optimizer->zero_grad();
         const torch::Tensor shard = parallel->Shard(idx);
         torch::Tensor loss = shard.size(0) > 0 ? batch_loss(shard) : torch::Tensor();
         double mean = 0;

@@ -109,6 +109,47 @@ TEST(TrainLoop, ClipsTheGradientNorm) {
   EXPECT_NEAR(m->w.grad().norm().item<double>(), 1000.0, 1e-3);
 }
 
+// The loop drops gradients between batches instead of zeroing them. A parameter the loss
+// reaches in some batches and not in others must still be stepped (on its moments alone) in
+// the batches that miss it, exactly as after zero_grad().
+TEST(TrainLoop, DroppedGradientsStepExactlyAsZeroedOnes) {
+  struct TwoImpl : torch::nn::Module {
+    TwoImpl() {
+      w = register_parameter("w", torch::full({3}, 0.5));
+      v = register_parameter("v", torch::full({2}, -0.25));
+    }
+    torch::Tensor w, v;
+  };
+  // v is reached by calls 0, 2 and 3 only; v's first gradient comes after a call without one.
+  const auto loss = [](TwoImpl& m, int call) {
+    torch::Tensor l = (m.w * m.w).sum() * (1.0 + 0.1 * call);
+    if (call == 2 || call == 3 || call == 6) l = l + (m.v * static_cast<double>(call)).sum();
+    return l;
+  };
+  LoopOptions o;
+  o.epochs = 2;
+  o.batch = 1;
+  o.lr = 0.01;
+  TwoImpl looped;
+  int call = 0;
+  std::mt19937_64 rng(1);
+  TrainLoop(
+      looped, 4, [&](const torch::Tensor&) { return loss(looped, call++); }, {}, o, rng);
+  ASSERT_EQ(call, 8);
+
+  TwoImpl zeroed;
+  auto optimizer = MakeOptimizer(zeroed.parameters(), o);
+  for (int c = 0; c < 8; ++c) {
+    optimizer->zero_grad();
+    loss(zeroed, c).backward();
+    torch::nn::utils::clip_grad_norm_(zeroed.parameters(), o.clip);  // as the loop does
+    optimizer->step();
+  }
+  EXPECT_TRUE(torch::equal(looped.w, zeroed.w));
+  EXPECT_TRUE(torch::equal(looped.v, zeroed.v));
+  EXPECT_FALSE(torch::equal(zeroed.v, torch::full({2}, -0.25)));
+}
+
 TEST(TrainLoop, SkippedBatchesNeitherStepNorCount) {
   Scalar m;
   LoopOptions o;
