@@ -17,6 +17,7 @@
 #include "finml/core/progress.hpp"
 #include "finml/dist/world.hpp"
 #include "finml/train/checkpoint.hpp"
+#include "train/deep/fused_adam.hpp"
 
 namespace finml::train::deep {
 namespace {
@@ -314,7 +315,7 @@ LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLo
         counted += totals.rows;
       }
       if (o.clip > 0) torch::nn::utils::clip_grad_norm_(module.parameters(), o.clip);
-      optimizer->step();
+      if (!FusedAdamStep(*optimizer)) optimizer->step();
     }
     EpochLosses losses;
     losses.train = counted > 0 ? total / static_cast<double>(counted) : std::nan("");
