@@ -276,7 +276,10 @@ LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLo
                    o.label.empty() ? "training" : o.label.c_str(), parallel->size(),
                    static_cast<long long>(dist::deep::DataParallel::BytesPerStep(module)));
   }
-  DroppedGradients gradients(optimizer->parameters());
+  std::vector<torch::Tensor> trained;  // not optimizer->parameters(), which LibTorch warns of
+  for (const auto& group : optimizer->param_groups())
+    trained.insert(trained.end(), group.params().begin(), group.params().end());
+  DroppedGradients gradients(std::move(trained));
   std::vector<std::int64_t>& order = state.order;
   Progress bar(o.label, static_cast<std::size_t>(o.epochs),
                o.progress && (!parallel || parallel->rank() == 0));
