@@ -7,6 +7,7 @@
 #include "rl/deep/nets.hpp"
 #include "rl/deep/on_policy.hpp"
 #include "rl/deep/replay.hpp"
+#include "train/deep/fused_adam.hpp"
 #include "train/deep/loop.hpp"
 
 namespace finml::rl::deep {
@@ -84,7 +85,7 @@ class DqnAgent final : public Agent {
         loss.backward();
         if (*a.max_grad_norm > 0)
           torch::nn::utils::clip_grad_norm_(q_->parameters(), *a.max_grad_norm);
-        optimizer->step();
+        if (!train::deep::FusedAdamStep(*optimizer)) optimizer->step();
         if (++gradient_steps % a.target_update == 0) SoftUpdate(*target, *q_, 1.0);
       }
       if (vector_steps % 64 == 0 || timestep >= spec_.timesteps) log.Point(timestep);

@@ -7,6 +7,7 @@
 #include "rl/deep/nets.hpp"
 #include "rl/deep/on_policy.hpp"
 #include "rl/deep/replay.hpp"
+#include "train/deep/fused_adam.hpp"
 #include "train/deep/loop.hpp"
 
 namespace finml::rl::deep {
@@ -93,7 +94,7 @@ class SacAgent final : public Agent {
         critic_loss.backward();
         if (*a.max_grad_norm > 0)
           torch::nn::utils::clip_grad_norm_(critic_params, *a.max_grad_norm);
-        critic_opt->step();
+        if (!train::deep::FusedAdamStep(*critic_opt)) critic_opt->step();
 
         const auto [act, logp] = actor_->Sample(b.obs);
         const torch::Tensor q = torch::min(q1->forward(b.obs, act), q2->forward(b.obs, act));
@@ -102,7 +103,7 @@ class SacAgent final : public Agent {
         actor_loss.backward();
         if (*a.max_grad_norm > 0)
           torch::nn::utils::clip_grad_norm_(actor_->parameters(), *a.max_grad_norm);
-        actor_opt->step();
+        if (!train::deep::FusedAdamStep(*actor_opt)) actor_opt->step();
         // The critics' gradients from the actor's loss are not theirs to keep.
         critic_opt->zero_grad();
 
@@ -110,7 +111,7 @@ class SacAgent final : public Agent {
           const torch::Tensor alpha_loss = -(log_alpha * (logp.detach() + target_entropy)).mean();
           alpha_opt->zero_grad();
           alpha_loss.backward();
-          alpha_opt->step();
+          if (!train::deep::FusedAdamStep(*alpha_opt)) alpha_opt->step();
         }
         SoftUpdate(*q1_target, *q1, a.tau);
         SoftUpdate(*q2_target, *q2, a.tau);

@@ -15,6 +15,7 @@
 #include "finml/core/error.hpp"
 #include "finml/synth/generator.hpp"
 #include "finml/synth/table_encoding.hpp"
+#include "train/deep/fused_adam.hpp"
 #include "train/deep/loop.hpp"
 #include "train/deep/weights.hpp"
 
@@ -158,7 +159,7 @@ class Ctgan final : public TableGenerator {
       const torch::Tensor c_loss = -distance + 10.0 * penalty;
       c_opt->zero_grad();
       c_loss.backward();
-      c_opt->step();
+      if (!train::deep::FusedAdamStep(*c_opt)) c_opt->step();
       const auto epoch = static_cast<std::size_t>(step_count++ / steps_per_epoch);
       if (distance_sum.size() <= epoch) distance_sum.resize(epoch + 1, 0.0);
       distance_sum[epoch] += distance.item<double>() / static_cast<double>(steps_per_epoch);

@@ -17,6 +17,7 @@
 #include "finml/core/error.hpp"
 #include "finml/synth/generator.hpp"
 #include "finml/synth/lambert_w.hpp"
+#include "train/deep/fused_adam.hpp"
 #include "train/deep/loop.hpp"
 #include "train/deep/weights.hpp"
 
@@ -164,7 +165,7 @@ class QuantGan final : public SeriesGenerator {
         const torch::Tensor loss = -distance + q.gradient_penalty * penalty;
         c_opt->zero_grad();
         loss.backward();
-        c_opt->step();
+        if (!train::deep::FusedAdamStep(*c_opt)) c_opt->step();
         wasserstein_sum += distance.item<double>();
         ++critic_updates;
       }

@@ -21,6 +21,7 @@
 
 #include "finml/core/error.hpp"
 #include "finml/synth/generator.hpp"
+#include "train/deep/fused_adam.hpp"
 #include "train/deep/loop.hpp"
 #include "train/deep/weights.hpp"
 
@@ -189,14 +190,14 @@ class TimeGan final : public PanelGenerator {
           // The loop makes the second generator update with the loss returned below.
           g_opt->zero_grad();
           generator_loss(x).backward();
-          g_opt->step();
+          if (!train::deep::FusedAdamStep(*g_opt)) g_opt->step();
           // The autoencoder, kept consistent with the supervisor.
           const torch::Tensor h = nets_->embedder(x);
           const torch::Tensor e_loss = 10 * torch::sqrt(torch::mse_loss(nets_->recovery(h), x)) +
                                        0.1 * SupervisedLoss(nets_, h);
           e_opt->zero_grad();
           e_loss.backward();
-          e_opt->step();
+          if (!train::deep::FusedAdamStep(*e_opt)) e_opt->step();
           // The discriminator, only while it is not already winning.
           torch::Tensor d_loss;
           {
@@ -214,7 +215,7 @@ class TimeGan final : public PanelGenerator {
           d_opt->zero_grad();
           if (d_loss.item<double>() > 0.15) {
             d_loss.backward();
-            d_opt->step();
+            if (!train::deep::FusedAdamStep(*d_opt)) d_opt->step();
           }
           const auto epoch = static_cast<std::size_t>(joint_steps++ / steps_per_epoch);
           if (epoch < d_sum.size()) {

@@ -19,13 +19,19 @@ std::vector<torch::Tensor> Parameters(std::uint64_t seed) {
   return out;
 }
 
+// Besides the default betas (0.9, 0.999) without decay, the GANs' (0.5, 0.9) with a decay of
+// 0.05 and (0, 0.9) with 1e-6.
 std::unique_ptr<torch::optim::Optimizer> Make(bool adamw, double weight_decay,
                                               std::vector<torch::Tensor> params) {
+  const auto betas = weight_decay == 0      ? std::make_tuple(0.9, 0.999)
+                     : weight_decay == 0.05 ? std::make_tuple(0.5, 0.9)
+                                            : std::make_tuple(0.0, 0.9);
   if (adamw)
     return std::make_unique<torch::optim::AdamW>(
-        std::move(params), torch::optim::AdamWOptions(3e-3).weight_decay(weight_decay));
+        std::move(params),
+        torch::optim::AdamWOptions(3e-3).weight_decay(weight_decay).betas(betas));
   return std::make_unique<torch::optim::Adam>(
-      std::move(params), torch::optim::AdamOptions(3e-3).weight_decay(weight_decay));
+      std::move(params), torch::optim::AdamOptions(3e-3).weight_decay(weight_decay).betas(betas));
 }
 
 // Steps 0..count-1 with gradients from a seeded stream; parameter 2 gets none at step 3, as a
@@ -58,7 +64,7 @@ bool FusedArithmeticIsExpected() {
 
 TEST(FusedAdam, EqualsLibTorchsStepBitForBit) {
   for (bool adamw : {false, true})
-    for (double weight_decay : {0.0, 0.05}) {
+    for (double weight_decay : {0.0, 0.05, 1e-6}) {
       int fused = 0, none = 0;
       const auto reference = Train(
           adamw, weight_decay, 12, [](int) { return false; }, &none);
