@@ -46,7 +46,7 @@ namespace {
 // directly, and a NaN or infinity in a window gives what adding it directly gives.
 //
 // Written as inline functions that SmaKernel's CPU clones compile for their own targets: the
-// AVX2 clone runs four stretches of the series at once in the four lanes of a vector.
+// AVX2 clone runs four neighbouring runs of blocks at once in the four lanes of a vector.
 using Lanes = double __attribute__((vector_size(32)));
 // For buffers: std::allocator does not give the default target's new the 32-byte alignment.
 using StoredLanes = double __attribute__((vector_size(32), aligned(8)));
@@ -65,7 +65,7 @@ constexpr std::size_t kLanes = 4;
   d = __builtin_shuffle(ab_odd, cd_odd, LaneIndex{2, 3, 6, 7});
 }
 
-// P neighbouring blocks of n from each of four stretches (lane g reads x + g * stride): their
+// P neighbouring blocks of n from each of four runs of blocks (lane g reads x + g * stride): their
 // window sums, times `scale`, into out + g * stride. `previous[j]` holds, per lane, the suffix
 // sums of the block before; the P blocks' go to suffix + p * n. The P blocks' scans are
 // independent chains of additions that the CPU overlaps. The lanes add exactly what the scalar

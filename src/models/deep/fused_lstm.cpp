@@ -46,19 +46,13 @@ FINML_CPU_CLONES void GatesForward(float* __restrict g, const float* __restrict 
     Store(tanh_c + k, tc, m);
     Store(h + k, o * tc, m);
   };
-  const std::int64_t whole = H / kLanes * kLanes;
-  if (whole == H || H < kLanes) {
-    for (std::int64_t k = 0; k < H; k += kLanes) {
-      const std::int64_t m = std::min(kLanes, H - k);
-      finish(k, load(k, m), m);
-    }
-    return;
-  }
-  // A partial last chunk is the whole chunk that ends at H (see OverlappingChunks); its inputs
-  // are read before the chunk beside it writes activations over them.
-  const Inputs last = load(H - kLanes, kLanes);
-  for (std::int64_t k = 0; k < whole; k += kLanes) finish(k, load(k, kLanes), kLanes);
-  finish(H - kLanes, last, kLanes);
+  // The chunk ending at H is read first: where H is not a multiple of the lanes it overlaps the
+  // chunk before it (OverlappingChunks), which writes activations over its first inputs.
+  const Inputs last = H >= kLanes ? load(H - kLanes, kLanes) : Inputs{};
+  OverlappingChunks(
+      H, [&](std::int64_t k, std::int64_t m) __attribute__((always_inline)) {
+        finish(k, H >= kLanes && k == H - kLanes ? last : load(k, m), m);
+      });
 }
 
 // The reference: libm's exp and tanh, used for float64 (gradient checks, the test oracle).

@@ -43,7 +43,7 @@ constexpr std::int64_t kLanes = 8;
 // Calls chunk(k, m) over [0, H) in chunks of m = kLanes lanes. Where H is not a multiple of
 // kLanes (and at least kLanes), the last chunk is the whole one ending at H, overlapping the one
 // before it: each lane is computed alone, so the lanes done twice come out the same, and a whole
-// chunk costs a quarter of a partial one (whose loads and stores are library calls).
+// chunk costs about a fifth of a partial one (whose loads and stores are library calls).
 // Where outputs overwrite inputs, the caller must read the last chunk's inputs first.
 // Inlined with `chunk` (which must be always_inline too), so that both take the caller's target.
 template <typename Chunk>

@@ -137,8 +137,7 @@ bool Step(Optimizer& optimizer, Kernel kernel) {
       kernel(p.data_ptr<float>(), p.grad().data_ptr<float>(), mean.data_ptr<float>(),
              square.data_ptr<float>(), p.numel(), c);
       // As the in-place ops would: whatever caches a weight by its version sees the change.
-      for (const torch::Tensor* t : {&p, &mean, &square})
-        t->unsafeGetTensorImpl()->bump_version();
+      for (const torch::Tensor* t : {&p, &mean, &square}) t->unsafeGetTensorImpl()->bump_version();
     }
   }
   return true;

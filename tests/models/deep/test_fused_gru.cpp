@@ -87,7 +87,8 @@ INSTANTIATE_TEST_SUITE_P(Shapes, FusedGruTest,
 
 TEST(FusedGru, Float32MatchesTheFloat64ReferenceWithinTolerance) {
   torch::manual_seed(11);
-  // H = 21: above the 8 lanes and not a multiple of them, so the last chunk overlaps the one before.
+  // H = 21: above the 8 lanes and not a multiple of them, so the last chunk overlaps the one
+  // before.
   const std::int64_t B = 37, S = 9, I = 5, H = 21;
   std::vector<torch::Tensor> in32 = {torch::randn({B, S, I}), torch::randn({3 * H, I}) * 0.4,
                                      torch::randn({3 * H, H}) * 0.4, torch::randn({3 * H}) * 0.4,
