@@ -7,9 +7,8 @@
 #include <random>
 #include <vector>
 
-// The kernels below say where they fuse a multiply-add; GCC must not fuse any other (its default
-// contracts a * b + c wherever FMA instructions are enabled), or the bits would not be LibTorch's.
-#pragma GCC optimize("fp-contract=off")
+// Built with -ffp-contract=off (CMakeLists.txt): the kernels below say where they fuse a
+// multiply-add, and GCC must fuse no other, or the bits would not be LibTorch's.
 
 namespace finml::train::deep {
 namespace {
@@ -34,22 +33,25 @@ struct StepConstants {
 //   p.addcdiv_(exp_avg, denom, -lr / bias_correction1)  -> p + ((-step) * exp_avg) / denom
 // ATen's vectorised add computes fmadd with one rounding where the CPU has FMA; its addcmul is
 // fused or not as its compiler chose. kFusedAdd and kFusedProduct select those two.
-template <bool kFusedAdd, bool kFusedProduct>
+template <bool kFusedAdd, bool kFusedProduct, bool kAdamDecay, bool kAdamWDecay>
 [[gnu::always_inline]] inline void AdamElements(float* __restrict p, const float* __restrict grad,
                                                 float* __restrict m, float* __restrict v,
-                                                std::int64_t n, const StepConstants& c) {
+                                                std::int64_t n, const StepConstants& constants) {
+  // A copy: stores through p, m and v could otherwise alias the constants, which would then be
+  // reloaded each element and the loop could not vectorise.
+  const StepConstants c = constants;
   for (std::int64_t i = 0; i < n; ++i) {
     float g = grad[i];
-    if (c.adam_decay)
+    if constexpr (kAdamDecay)
       g = kFusedAdd ? __builtin_fmaf(p[i], c.grad_decay, g) : g + c.grad_decay * p[i];
     float param = p[i];
-    if (c.adamw_decay) param = param * c.param_factor;
+    if constexpr (kAdamWDecay) param = param * c.param_factor;
     float mean = m[i] * c.beta1;
     mean = kFusedAdd ? __builtin_fmaf(g, c.one_minus_beta1, mean) : mean + c.one_minus_beta1 * g;
     float square = v[i] * c.beta2;
     const float scaled = c.one_minus_beta2 * g;
     square = kFusedProduct ? __builtin_fmaf(scaled, g, square) : square + scaled * g;
-    const float denom = std::sqrt(square) / c.root_correction2 + c.eps;
+    const float denom = __builtin_sqrtf(square) / c.root_correction2 + c.eps;
     p[i] = param + (c.neg_step_size * mean) / denom;
     m[i] = mean;
     v[i] = square;
@@ -58,18 +60,31 @@ template <bool kFusedAdd, bool kFusedProduct>
 
 using Kernel = void (*)(float*, const float*, float*, float*, std::int64_t, const StepConstants&);
 
-__attribute__((target("fma"))) void FusedAddAndProduct(float* p, const float* grad, float* m,
-                                                       float* v, std::int64_t n,
-                                                       const StepConstants& c) {
-  AdamElements<true, true>(p, grad, m, v, n, c);
+// The decay is chosen outside the loop, so that the loop is one straight vectorised pass.
+template <bool kFusedAdd, bool kFusedProduct>
+[[gnu::always_inline]] inline void AdamPass(float* p, const float* grad, float* m, float* v,
+                                            std::int64_t n, const StepConstants& c) {
+  if (c.adam_decay)
+    AdamElements<kFusedAdd, kFusedProduct, true, false>(p, grad, m, v, n, c);
+  else if (c.adamw_decay)
+    AdamElements<kFusedAdd, kFusedProduct, false, true>(p, grad, m, v, n, c);
+  else
+    AdamElements<kFusedAdd, kFusedProduct, false, false>(p, grad, m, v, n, c);
 }
-__attribute__((target("fma"))) void FusedAddOnly(float* p, const float* grad, float* m, float* v,
-                                                 std::int64_t n, const StepConstants& c) {
-  AdamElements<true, false>(p, grad, m, v, n, c);
+
+__attribute__((target("avx2,fma"))) void FusedAddAndProduct(float* p, const float* grad, float* m,
+                                                            float* v, std::int64_t n,
+                                                            const StepConstants& c) {
+  AdamPass<true, true>(p, grad, m, v, n, c);
+}
+__attribute__((target("avx2,fma"))) void FusedAddOnly(float* p, const float* grad, float* m,
+                                                      float* v, std::int64_t n,
+                                                      const StepConstants& c) {
+  AdamPass<true, false>(p, grad, m, v, n, c);
 }
 void Unfused(float* p, const float* grad, float* m, float* v, std::int64_t n,
              const StepConstants& c) {
-  AdamElements<false, false>(p, grad, m, v, n, c);
+  AdamPass<false, false>(p, grad, m, v, n, c);
 }
 
 bool IsPlainFloat(const torch::Tensor& t) {
@@ -159,7 +174,7 @@ bool Dispatch(torch::optim::Optimizer& optimizer, Kernel kernel) {
 Kernel MatchingKernel() {
   static const Kernel chosen = [] {
     std::vector<Kernel> candidates;
-    if (__builtin_cpu_supports("fma")) {
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
       candidates.push_back(FusedAddAndProduct);
       candidates.push_back(FusedAddOnly);
     }
