@@ -48,6 +48,8 @@ namespace {
 // Written as inline functions that SmaKernel's CPU clones compile for their own targets: the
 // AVX2 clone runs four neighbouring runs of blocks at once in the four lanes of a vector.
 using Lanes = double __attribute__((vector_size(32)));
+// GCC notes that a 32-byte vector's ABI differs without AVX; these never cross a call boundary.
+#pragma GCC diagnostic ignored "-Wpsabi"
 // For buffers: std::allocator does not give the default target's new the 32-byte alignment.
 using StoredLanes = double __attribute__((vector_size(32), aligned(8)));
 using LaneIndex = std::int64_t __attribute__((vector_size(32)));
@@ -273,18 +275,26 @@ FINML_CPU_CLONES void LinearRecurrence(const double* x, std::size_t len, double 
   for (; t < len; ++t) carry = y[t] = a * carry + b * x[t];
 }
 
-// The index of the first NaN in x[from, size), or size: chunks without one are passed over whole,
-// with one branch per chunk rather than one per point.
-FINML_CPU_CLONES std::size_t FirstNan(const double* x, std::size_t from, std::size_t size) {
+// The first t in [from, size) where missing(t), or size: chunks without one are passed over
+// whole, with one branch per chunk rather than one per point. Inlined into CPU clones.
+template <typename Missing>
+[[gnu::always_inline]] inline std::size_t FirstMissing(std::size_t from, std::size_t size,
+                                                       Missing missing) {
   constexpr std::size_t kChunk = 16;
   std::size_t t = from;
   for (; t + kChunk <= size; t += kChunk) {
     bool any = false;
-    for (std::size_t j = 0; j < kChunk; ++j) any |= std::isnan(x[t + j]);
+    for (std::size_t j = 0; j < kChunk; ++j) any |= missing(t + j);
     if (any) break;
   }
-  while (t < size && !std::isnan(x[t])) ++t;
+  while (t < size && !missing(t)) ++t;
   return t;
+}
+
+// The index of the first NaN in x[from, size), or size.
+FINML_CPU_CLONES std::size_t FirstNan(const double* x, std::size_t from, std::size_t size) {
+  return FirstMissing(
+      from, size, [x](std::size_t t) __attribute__((always_inline)) { return std::isnan(x[t]); });
 }
 
 }  // namespace
@@ -421,15 +431,10 @@ FINML_CPU_CLONES void TrueRanges(const double* high, const double* low, const do
 // The index of the first t in [from, size) whose change close[t] - close[t-1] is NaN, or size.
 FINML_CPU_CLONES std::size_t FirstMissingChange(const double* close, std::size_t from,
                                                 std::size_t size) {
-  constexpr std::size_t kChunk = 16;
-  std::size_t t = from;
-  for (; t + kChunk <= size; t += kChunk) {
-    bool any = false;
-    for (std::size_t j = 0; j < kChunk; ++j) any |= std::isnan(close[t + j] - close[t + j - 1]);
-    if (any) break;
-  }
-  while (t < size && !std::isnan(close[t] - close[t - 1])) ++t;
-  return t;
+  return FirstMissing(
+      from, size, [close](std::size_t t) __attribute__((always_inline)) {
+        return std::isnan(close[t] - close[t - 1]);
+      });
 }
 
 // RSI over one run [begin, end) of valid changes, at least n long: Wilder's averages of the ups

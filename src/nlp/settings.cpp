@@ -12,7 +12,8 @@ const char* TextModelName(TextModelKind kind) {
 
 std::string TextModelTitle(const std::string& kind, double blend) {
   if (blend <= 0) return kind;
-  return fmt::format("{} blended with tfidf_logistic ({:.2f} of it)", kind, blend);
+  return fmt::format("{} blended with {} ({:.2f} of it)", kind,
+                     TextModelName(TextModelKind::kTfidfLogistic), blend);
 }
 
 const options::Schema<TokenizerSettings>& TokenizerSettings::Schema() {

@@ -100,34 +100,39 @@ std::string StateKey(const torch::Tensor& p) {
 template <typename Optimizer, typename Options, typename State>
 bool Step(Optimizer& optimizer, Kernel kernel) {
   auto& states = optimizer.state();
-  // Every check first: a step is done whole by this function or not at all.
+  // Every check first: a step is done whole by this function or not at all. The states found
+  // are kept for the step (a key is the parameter's address formatted as text).
+  std::vector<State*> found;
   for (auto& group : optimizer.param_groups()) {
     if (static_cast<Options&>(group.options()).amsgrad()) return false;
     for (const torch::Tensor& p : group.params()) {
       if (!p.grad().defined()) continue;
       if (!IsPlainFloat(p) || !IsPlainFloat(p.grad())) return false;
-      auto found = states.find(StateKey(p));
-      if (found == states.end()) continue;
-      const auto& state = static_cast<State&>(*found->second);
+      auto entry = states.find(StateKey(p));
+      found.push_back(entry == states.end() ? nullptr : static_cast<State*>(entry->second.get()));
+      if (found.back() == nullptr) continue;
+      const State& state = *found.back();
       if (!IsPlainFloat(state.exp_avg()) || !IsPlainFloat(state.exp_avg_sq()) ||
           state.exp_avg().numel() != p.numel() || state.exp_avg_sq().numel() != p.numel())
         return false;
     }
   }
   torch::NoGradGuard no_grad;
+  std::size_t next = 0;
   for (auto& group : optimizer.param_groups()) {
     const auto& options = static_cast<Options&>(group.options());
     for (torch::Tensor& p : group.params()) {
       if (!p.grad().defined()) continue;
-      auto found = states.find(StateKey(p));
-      if (found == states.end()) {
+      State* kept = found[next++];
+      if (kept == nullptr) {
         auto fresh = std::make_unique<State>();
         fresh->step(0);
         fresh->exp_avg(torch::zeros_like(p, torch::MemoryFormat::Preserve));
         fresh->exp_avg_sq(torch::zeros_like(p, torch::MemoryFormat::Preserve));
-        found = states.emplace(StateKey(p), std::move(fresh)).first;
+        kept = fresh.get();
+        states.emplace(StateKey(p), std::move(fresh));
       }
-      auto& state = static_cast<State&>(*found->second);
+      State& state = *kept;
       state.step(state.step() + 1);
       const double beta1 = std::get<0>(options.betas()), beta2 = std::get<1>(options.betas());
       const double correction1 = 1 - std::pow(beta1, state.step()),
