@@ -103,6 +103,11 @@ const options::Schema<NetworkSettings>& NetworkSettings::Schema() {
     s.Add("pooling", &N::pooling,
           "transformer: the text's vector from the [CLS] position (cls) or the mean of its "
           "tokens (mean)");
+    s.Add("ngram_buckets", &N::ngram_buckets,
+          "transformer: hash buckets of word uni- and bigrams whose mean embedding joins the "
+          "pooled vector (0: none)")
+        .Min(0)
+        .Max(1 << 20);
     s.Add("distill", &N::distill,
           "neural models: weight of a cross-fitted tfidf_logistic teacher's probabilities in the "
           "loss (0: the labels only)")
@@ -200,6 +205,12 @@ const options::Schema<NlpSettings>& NlpSettings::Schema() {
           return x.network.pooling == PoolingKind::kCls || x.model == TextModelKind::kTransformer;
         },
         "pooling is the transformer's (fix: --model transformer, or no --pooling)");
+    s.Rule(
+        "ngram_buckets",
+        [](const S& x) {
+          return x.network.ngram_buckets == 0 || x.model == TextModelKind::kTransformer;
+        },
+        "n-gram buckets are the transformer's (fix: --model transformer, or no --ngram-buckets)");
     return s;
   }();
   return schema;

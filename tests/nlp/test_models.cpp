@@ -84,6 +84,39 @@ TEST(NlpModels, TransformerWithMeanPoolingAndATeacherLearnsTheRuleAndSavesExactl
   ExpectLearnsReproduciblyAndSavesExactly(spec, "transformer_mean_distill");
 }
 
+// Hashed n-gram buckets are part of the saved network: learned with it, recorded in
+// network.json, and a network.json declaring more buckets than network.pt holds is refused.
+TEST(NlpModels, TransformerWithNgramBucketsLearnsTheRuleAndSavesExactly) {
+  auto spec = SmallSpec(TextModelKind::kTransformer);
+  spec.settings.network.pooling = PoolingKind::kMean;
+  spec.settings.network.ngram_buckets = 512;
+  ExpectLearnsReproduciblyAndSavesExactly(spec, "transformer_ngrams");
+
+  const auto train = testing::MakeRuleCorpus(300, 5), test = testing::MakeRuleCorpus(50, 6);
+  spec.settings.loop.epochs = 3;
+  auto with = MakeTextClassifier(spec);
+  with->Fit(train.texts, train.labels);
+  spec.settings.network.ngram_buckets = 0;
+  auto without = MakeTextClassifier(spec);
+  without->Fit(train.texts, train.labels);
+  EXPECT_NE(with->Predict(test.texts).probabilities, without->Predict(test.texts).probabilities);
+
+  spec.settings.network.ngram_buckets = 512;
+  const std::string dir = finml::testing::TempDir("nlp_ngram_buckets");
+  SaveTextModel(*with, spec, {"negative", "neutral", "positive"}, Provenance{"test"}, dir);
+  const std::string network = dir + "/network.json";
+  auto j = nlohmann::json::parse(ReadFile(network));
+  EXPECT_EQ(j["ngram_buckets"].get<std::int64_t>(), 512);
+  j["ngram_buckets"] = 1 << 20;
+  WriteFileAtomic(network, j.dump());
+  try {
+    (void)SavedTextModel::Load(dir);
+    ADD_FAILURE() << "a network.json claiming 2^20 buckets loaded";
+  } catch (const InvalidInput& e) {
+    EXPECT_NE(std::string(e.what()).find("network.pt"), std::string::npos) << e.what();
+  }
+}
+
 // A seed ensemble is the mean of the single models its seeds give, and saves every member.
 TEST(NlpModels, MembersAverageTheNetworksOfConsecutiveSeeds) {
   auto spec = SmallSpec(TextModelKind::kEmbeddingMlp);

@@ -59,6 +59,11 @@ struct NetworkSettings {
   // models: a regulariser for small corpora, where a network memorises whole sentences.
   double token_dropout = 0.1;
   PoolingKind pooling = PoolingKind::kCls;  // transformer: [CLS] or the mean of its tokens
+  // Transformer: buckets of hashed word uni- and bigrams (0: none). Each text's mean n-gram
+  // embedding joins its pooled vector, learned with the rest of the network (fastText's bag of
+  // n-grams): a phrase seen in a handful of training sentences is one learned vector, where the
+  // encoder alone must compose it from subword pieces it has seen as rarely.
+  std::int64_t ngram_buckets = 0;
   // Weight of a teacher's soft targets in the neural models' loss (0: labels only). The teacher
   // is tfidf_logistic, cross-fitted on the training texts (each text's targets come from a fit
   // that did not see it), so the network learns where n-gram evidence points without the

@@ -109,18 +109,39 @@ torch::Tensor MaskedLmImpl::forward(const torch::Tensor& ids, const torch::Tenso
 }
 
 TransformerClassifierImpl::TransformerClassifierImpl(const EncoderShape& s, std::int64_t classes,
-                                                     PoolingKind pooling_kind)
+                                                     PoolingKind pooling_kind,
+                                                     std::int64_t ngram_buckets)
     : pooling(pooling_kind) {
   encoder = register_module("encoder", Encoder(s));
+  if (ngram_buckets > 0) {
+    // Bucket 0 is padding; BERT's N(0, 0.02) like the token embeddings.
+    ngram_embeddings = register_module(
+        "ngram_embeddings",
+        torch::nn::Embedding(
+            torch::nn::EmbeddingOptions(ngram_buckets + 1, s.d_model).padding_idx(0)));
+    torch::NoGradGuard no_grad;
+    ngram_embeddings->weight.normal_(0, 0.02);
+    ngram_embeddings->weight[0].zero_();
+  }
   drop = register_module("drop", torch::nn::Dropout(s.dropout));
   head = register_module("head", train::deep::FastLinear(s.d_model, classes));
 }
 
-torch::Tensor TransformerClassifierImpl::forward(const torch::Tensor& ids) {
+torch::Tensor TransformerClassifierImpl::forward(const torch::Tensor& ids,
+                                                 const torch::Tensor& ngrams) {
   const auto hidden = encoder(ids);
-  if (pooling == PoolingKind::kCls) return head(drop(hidden.select(1, 0)));
-  const auto real = ids.ne(0).unsqueeze(-1).to(hidden.scalar_type());  // [CLS] counts, padding not
-  return head(drop((hidden * real).sum(1) / real.sum(1).clamp_min(1)));
+  auto pooled = hidden.select(1, 0);
+  if (pooling == PoolingKind::kMean) {
+    const auto real = ids.ne(0).unsqueeze(-1).to(hidden.scalar_type());  // [CLS] counts
+    pooled = (hidden * real).sum(1) / real.sum(1).clamp_min(1);
+  }
+  if (ngram_embeddings) {
+    FINML_REQUIRE(ngrams.defined() && ngrams.size(0) == ids.size(0),
+                  "the transformer has n-gram buckets and was given no n-grams");
+    const auto present = ngrams.ne(0).unsqueeze(-1).to(hidden.scalar_type());
+    pooled = pooled + ngram_embeddings(ngrams).sum(1) / present.sum(1).clamp_min(1);
+  }
+  return head(drop(pooled));
 }
 
 BiLstmClassifierImpl::BiLstmClassifierImpl(const EncoderShape& s, std::int64_t classes) {
@@ -136,7 +157,8 @@ BiLstmClassifierImpl::BiLstmClassifierImpl(const EncoderShape& s, std::int64_t c
   head = register_module("head", torch::nn::Linear(2 * s.d_model, classes));
 }
 
-torch::Tensor BiLstmClassifierImpl::forward(const torch::Tensor& ids) {
+torch::Tensor BiLstmClassifierImpl::forward(const torch::Tensor& ids,
+                                            const torch::Tensor& /*ngrams*/) {
   const auto lengths = ids.ne(0).sum(1).clamp_min(1).to(torch::kCPU);
   const auto packed = torch::nn::utils::rnn::pack_padded_sequence(drop(tokens(ids)), lengths,
                                                                   /*batch_first=*/true,

@@ -67,16 +67,23 @@ struct MaskedLmImpl : torch::nn::Module {
 };
 TORCH_MODULE(MaskedLm);
 
-// Sequence classifiers: ids [batch, length] (0 = padding) -> class logits.
+// Sequence classifiers: ids [batch, length] (0 = padding) -> class logits. `ngrams` [batch, n]
+// (0 = padding): the texts' hashed word n-grams, for a transformer built with n-gram buckets
+// (undefined otherwise).
 struct SequenceClassifierImpl : torch::nn::Module {
-  virtual torch::Tensor forward(const torch::Tensor& ids) = 0;
+  virtual torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& ngrams) = 0;
 };
 
 struct TransformerClassifierImpl : SequenceClassifierImpl {
-  TransformerClassifierImpl(const EncoderShape& s, std::int64_t classes, PoolingKind pooling);
-  torch::Tensor forward(const torch::Tensor& ids) override;
+  // `ngram_buckets` > 0: the mean embedding of the text's hashed word n-grams (fastText's bag of
+  // n-grams) is added to the pooled vector, so that phrases seen in a few sentences count without
+  // the encoder having to learn them from subword pieces.
+  TransformerClassifierImpl(const EncoderShape& s, std::int64_t classes, PoolingKind pooling,
+                            std::int64_t ngram_buckets);
+  torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& ngrams) override;
   PoolingKind pooling;
   Encoder encoder{nullptr};
+  torch::nn::Embedding ngram_embeddings{nullptr};
   torch::nn::Dropout drop{nullptr};
   train::deep::FastLinear head{nullptr};
 };
@@ -84,7 +91,7 @@ struct TransformerClassifierImpl : SequenceClassifierImpl {
 struct BiLstmClassifierImpl : SequenceClassifierImpl {
   BiLstmClassifierImpl(const EncoderShape& s, std::int64_t classes);
   // The last layer's final forward and backward states of each text's own length.
-  torch::Tensor forward(const torch::Tensor& ids) override;
+  torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& ngrams) override;
   torch::nn::Embedding tokens{nullptr};
   torch::nn::LSTM lstm{nullptr};
   torch::nn::Dropout drop{nullptr};

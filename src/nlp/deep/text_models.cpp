@@ -14,6 +14,7 @@
 #include "finml/credit/logistic.hpp"
 #include "finml/nlp/classifier.hpp"
 #include "finml/nlp/text.hpp"
+#include "finml/nlp/tfidf.hpp"
 #include "finml/nlp/tokenizer.hpp"
 #include "finml/nlp/word_vectors.hpp"
 #include "models/deep/threads.hpp"
@@ -47,6 +48,20 @@ Sequences Encode(const Tokenizer& tokenizer, const std::vector<std::string>& tex
     }
     out.push_back(std::move(seq));
   }
+  return out;
+}
+
+// Each text's word uni- and bigrams (tfidf_logistic's analyser) as hash buckets 1..buckets
+// (0 is padding). FNV-1a: the same bucket on every machine, and nothing to fit or save.
+Sequences NgramBuckets(const std::vector<std::string>& texts, std::int64_t buckets) {
+  Sequences out(texts.size());
+  if (buckets <= 0) return out;
+  for (std::size_t i = 0; i < texts.size(); ++i)
+    for (const auto& term : Terms(texts[i], 2)) {
+      std::uint64_t h = 1469598103934665603ULL;
+      for (const char c : term) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+      out[i].push_back(static_cast<std::int64_t>(h % static_cast<std::uint64_t>(buckets)) + 1);
+    }
   return out;
 }
 
@@ -166,6 +181,7 @@ class NeuralTextClassifier final : public TextClassifier {
     auto [fit_rows, held_rows] = credit::StratifiedHoldOut(labels, s.network.validation, rng);
     summary_ = nlohmann::json::object();
     pooling_ = s.network.pooling;
+    ngram_buckets_ = s.model == TextModelKind::kTransformer ? s.network.ngram_buckets : 0;
 
     train::LoopOptions loop = s.loop;
     loop.progress = spec_.progress;
@@ -204,6 +220,7 @@ class NeuralTextClassifier final : public TextClassifier {
       return p;
     }
     const Sequences seqs = Encode(*tokenizer_, texts, shape_.max_length, &p.truncated);
+    const Sequences ngrams = NgramBuckets(texts, ngram_buckets_);
     // Similar lengths together: less padding to compute.
     std::vector<std::int64_t> order(seqs.size());
     std::iota(order.begin(), order.end(), 0);
@@ -214,8 +231,10 @@ class NeuralTextClassifier final : public TextClassifier {
     for (std::size_t s = 0; s < order.size(); s += kPredictBatch) {
       const auto n =
           static_cast<std::int64_t>(std::min<std::size_t>(kPredictBatch, order.size() - s));
-      const auto probs =
-          torch::softmax(sequence_->forward(Collate(seqs, order.data() + s, n)), 1).contiguous();
+      const auto probs = torch::softmax(sequence_->forward(Collate(seqs, order.data() + s, n),
+                                                           NgramsOf(ngrams, order.data() + s, n)),
+                                        1)
+                             .contiguous();
       const float* q = probs.data_ptr<float>();
       for (std::int64_t k = 0; k < n; ++k)
         for (std::size_t c = 0; c < p.classes; ++c)
@@ -240,6 +259,7 @@ class NeuralTextClassifier final : public TextClassifier {
       tokenizer_->Save(dir + "/tokenizer.model");
       network["shape"] = shape_.ToJson();
       if (transformer_) network["pooling"] = EnumName(pooling_);
+      if (ngram_buckets_ > 0) network["ngram_buckets"] = ngram_buckets_;
       train::deep::SaveWeights(*sequence_, dir + "/network.pt");
     }
     WriteFileAtomic(dir + "/network.json", network.dump(2));
@@ -283,10 +303,15 @@ class NeuralTextClassifier final : public TextClassifier {
       shape_ = EncoderShape::FromJson(r["shape"]);
       // Models saved before pooling was a choice read [CLS].
       pooling_ = r.Has("pooling") ? ParseEnumAt<PoolingKind>(r["pooling"]) : PoolingKind::kCls;
+      ngram_buckets_ = r.Has("ngram_buckets") ? r["ngram_buckets"].Integer(1, 1 << 20) : 0;
+      if (ngram_buckets_ > 0 && kind != TextModelKind::kTransformer)
+        r["ngram_buckets"].Fail("is the transformer's");
       if (shape_.vocab != tokenizer_->VocabSize())
         r["shape"]["vocab"].Fail(fmt::format("is {}, and the tokenizer has {} pieces", shape_.vocab,
                                              tokenizer_->VocabSize()));
-      RequireWeightsCover(dir + "/network.pt", ParameterFloor(shape_, kind));
+      RequireWeightsCover(dir + "/network.pt",
+                          ParameterFloor(shape_, kind) + static_cast<double>(ngram_buckets_) *
+                                                             static_cast<double>(shape_.d_model));
       BuildSequence();
       train::deep::LoadWeights(*sequence_, dir + "/network.pt", TextModelName(kind));
     }
@@ -397,6 +422,12 @@ class NeuralTextClassifier final : public TextClassifier {
     return Encode(*tokenizer_, texts, shape_.max_length, nullptr);
   }
 
+  // The n-gram buckets of `rows` as the network takes them (undefined without buckets).
+  torch::Tensor NgramsOf(const Sequences& ngrams, const std::int64_t* rows,
+                         std::int64_t count) const {
+    return ngram_buckets_ > 0 ? Collate(ngrams, rows, count) : torch::Tensor();
+  }
+
   // The texts' averaged word vectors, standardised by the training texts' mean and spread
   // (averages of unit vectors are small numbers the network would learn slowly from).
   torch::Tensor Features(const std::vector<std::string>& texts) const {
@@ -428,7 +459,8 @@ class NeuralTextClassifier final : public TextClassifier {
   void BuildSequence() {
     const auto classes = static_cast<std::int64_t>(spec_.classes);
     if (spec_.settings.model == TextModelKind::kTransformer) {
-      transformer_ = std::make_shared<TransformerClassifierImpl>(shape_, classes, pooling_);
+      transformer_ =
+          std::make_shared<TransformerClassifierImpl>(shape_, classes, pooling_, ngram_buckets_);
       sequence_ = transformer_;
     } else {
       sequence_ = std::make_shared<BiLstmClassifierImpl>(shape_, classes);
@@ -555,6 +587,8 @@ class NeuralTextClassifier final : public TextClassifier {
           loop, rng);
     }
     const Sequences fit = EncodeAll(fit_texts), held = EncodeAll(held_texts);
+    const Sequences fit_ngrams = NgramBuckets(fit_texts, ngram_buckets_),
+                    held_ngrams = NgramBuckets(held_texts, ngram_buckets_);
     const double token_dropout = spec_.settings.network.token_dropout;
     // Validation batches of similar lengths pad less.
     std::vector<std::int64_t> held_rows(held.size());
@@ -572,7 +606,12 @@ class NeuralTextClassifier final : public TextClassifier {
                                    .lt(token_dropout)
                                    .logical_and(ids.ge(Tokenizer::kReserved)),
                                torch::full_like(ids, Tokenizer::kMask), ids);
-          return fit_loss(sequence_->forward(ids), rows);
+          auto ngrams = NgramsOf(fit_ngrams, rows.data_ptr<std::int64_t>(), rows.size(0));
+          // The same dropout for the n-grams: a bucket seen in one sentence would otherwise
+          // memorise its label.
+          if (ngrams.defined() && token_dropout > 0)
+            ngrams = ngrams.masked_fill(torch::rand(ngrams.sizes()).lt(token_dropout), 0);
+          return fit_loss(sequence_->forward(ids, ngrams), rows);
         },
         held.empty() ? train::deep::ValidationLoss{} : train::deep::ValidationLoss([&] {
           double total = 0;
@@ -580,7 +619,8 @@ class NeuralTextClassifier final : public TextClassifier {
             const auto n = static_cast<std::int64_t>(
                 std::min<std::size_t>(kPredictBatch, held_rows.size() - s));
             total += torch::nn::functional::cross_entropy(
-                         sequence_->forward(Collate(held, held_rows.data() + s, n)),
+                         sequence_->forward(Collate(held, held_rows.data() + s, n),
+                                            NgramsOf(held_ngrams, held_rows.data() + s, n)),
                          y_held_sorted.slice(0, static_cast<std::int64_t>(s),
                                              static_cast<std::int64_t>(s) + n),
                          torch::nn::functional::CrossEntropyFuncOptions().weight(weight).reduction(
@@ -600,6 +640,7 @@ class NeuralTextClassifier final : public TextClassifier {
   std::shared_ptr<SequenceClassifierImpl> sequence_;
   std::shared_ptr<TransformerClassifierImpl> transformer_;  // = sequence_ for the transformer
   PoolingKind pooling_ = PoolingKind::kCls;
+  std::int64_t ngram_buckets_ = 0;                   // transformer: hashed word n-grams (0: none)
   mutable Mlp mlp_{nullptr};                         // forward() is not const in LibTorch
   std::vector<float> feature_mean_, feature_scale_;  // embedding_mlp: the inputs' scaler
 };
