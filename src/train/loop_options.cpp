@@ -19,6 +19,11 @@ const options::Schema<LoopOptions>& LoopOptions::Schema() {
     s.Add("patience", &O::patience, "epochs without a better validation loss before stopping")
         .Min(1);
     s.Add("min_delta", &O::min_delta, "how much better the validation loss must get").Min(0);
+    s.Add("weight_average", &O::weight_average,
+          "decay of a moving average of the weights after each step, which validation, early "
+          "stopping and the kept model use (0: off; 0.99 to 0.999 typical)")
+        .Min(0)
+        .Below(1);
     s.Finish([](O& o, const ConfigNode& given, const std::string&) {
       if (o.optimizer == OptimizerKind::kAdamW && !given.Has("weight_decay") && o.weight_decay == 0)
         o.weight_decay = 0.01;

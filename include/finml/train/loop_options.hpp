@@ -26,8 +26,12 @@ struct LoopOptions {
   double clip = 1.0;            // max gradient norm; 0 disables
   std::int64_t patience = 10;   // epochs without improvement before stopping
   double min_delta = 0;         // an improvement must beat the best by more than this
-  bool progress = false;        // the progress line (on a terminal only); not a parameter
-  std::string label;            // shown on the progress line; not a parameter
+  // Decay of an exponential moving average of the weights, updated after every step (0: off).
+  // Validation, early stopping and the weights kept are the average's: on a small data set one
+  // network's weights wander from step to step, and their average generalises better (Polyak).
+  double weight_average = 0;
+  bool progress = false;  // the progress line (on a terminal only); not a parameter
+  std::string label;      // shown on the progress line; not a parameter
   // Not parameters: what the caller's loss allows. Data-parallel training is exact only for a
   // loss that is the mean over the minibatch's rows and a batch step that touches nothing but
   // the module's gradients; without it every rank of a job trains the whole minibatch alike.

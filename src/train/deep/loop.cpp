@@ -84,6 +84,33 @@ struct LoopState {
   std::vector<torch::Tensor> best_state;
   // Each epoch shuffles the previous epoch's order, so the order is state too.
   std::vector<std::int64_t> order;
+  // With weight_average: the moving average of module.parameters(), and the steps it has seen.
+  std::vector<torch::Tensor> average;
+  std::int64_t average_steps = 0;
+};
+
+// Puts the averaged weights in the module for as long as it lives (validation, a snapshot), then
+// the trained ones back.
+class AveragedWeights {
+ public:
+  AveragedWeights(torch::nn::Module& module, const std::vector<torch::Tensor>& average)
+      : parameters_(module.parameters()) {
+    if (average.empty()) return;
+    torch::NoGradGuard no_grad;
+    for (std::size_t k = 0; k < parameters_.size(); ++k) {
+      trained_.push_back(parameters_[k].detach().clone());
+      parameters_[k].copy_(average[k]);
+    }
+  }
+  ~AveragedWeights() {
+    torch::NoGradGuard no_grad;
+    for (std::size_t k = 0; k < trained_.size(); ++k) parameters_[k].copy_(trained_[k]);
+  }
+  AveragedWeights(const AveragedWeights&) = delete;
+  AveragedWeights& operator=(const AveragedWeights&) = delete;
+
+ private:
+  std::vector<torch::Tensor> parameters_, trained_;
 };
 
 torch::Tensor BytesTensor(const std::string& bytes) {
@@ -115,6 +142,11 @@ std::string Fingerprint(torch::nn::Module& module, std::int64_t rows, const Loop
       o.weight_decay, static_cast<int>(o.optimizer), static_cast<int>(o.schedule), o.step_size,
       o.gamma, o.clip, o.patience, o.min_delta);
   mix(settings.data(), settings.size());
+  // Only when set, so checkpoints written before the option existed still resume.
+  if (o.weight_average > 0) {
+    const std::string average = fmt::format(" {:.17g}", o.weight_average);
+    mix(average.data(), average.size());
+  }
   return fmt::format("{:016x}", hash);
 }
 
@@ -152,6 +184,11 @@ void SaveCheckpoint(const std::string& path, const std::string& fingerprint,
   archive.write("best_count", torch::tensor(static_cast<std::int64_t>(state.best_state.size())));
   k = 0;
   for (const auto& t : state.best_state) archive.write(fmt::format("best{}", k++), t);
+  if (!state.average.empty()) {
+    archive.write("average_steps", torch::tensor(state.average_steps));
+    k = 0;
+    for (const auto& t : state.average) archive.write(fmt::format("average{}", k++), t);
+  }
   torch::serialize::OutputArchive moments;
   optimizer.save(moments);
   archive.write("optimizer", moments);
@@ -216,6 +253,11 @@ bool LoadCheckpoint(const std::string& path, const std::string& fingerprint,
     const auto best_count = read("best_count").item<std::int64_t>();
     for (std::int64_t k = 0; k < best_count; ++k)
       state.best_state.push_back(read(fmt::format("best{}", k)));
+    if (!state.average.empty()) {  // the fingerprint has said the checkpoint averaged too
+      state.average_steps = read("average_steps").item<std::int64_t>();
+      for (std::size_t k = 0; k < state.average.size(); ++k)
+        state.average[k] = read(fmt::format("average{}", k));
+    }
     torch::serialize::InputArchive moments;
     archive.read("optimizer", moments);
     optimizer.load(moments);
@@ -256,6 +298,8 @@ LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLo
   std::iota(state.order.begin(), state.order.end(), 0);
   // Ranks start from rank 0's weights, so they agree on the fingerprint too.
   if (parallel) parallel->BroadcastState(module);
+  if (o.weight_average > 0)
+    for (const auto& p : module.parameters()) state.average.push_back(p.detach().clone());
   const std::string fingerprint = checkpoint.empty() ? std::string() : Fingerprint(module, rows, o);
   const bool resumed =
       LoadCheckpoint(checkpoint, fingerprint, module, *optimizer, rng, result, state);
@@ -319,6 +363,16 @@ LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLo
       }
       if (o.clip > 0) torch::nn::utils::clip_grad_norm_(module.parameters(), o.clip);
       if (!FusedAdamStep(*optimizer)) optimizer->step();
+      if (!state.average.empty()) {
+        // TensorFlow's warm-up: the first steps' average does not cling to the initial weights.
+        ++state.average_steps;
+        const auto steps = static_cast<double>(state.average_steps);
+        const double decay = std::min(o.weight_average, (1 + steps) / (10 + steps));
+        torch::NoGradGuard no_grad;
+        const auto parameters = module.parameters();
+        for (std::size_t k = 0; k < parameters.size(); ++k)
+          state.average[k].lerp_(parameters[k].detach(), 1 - decay);
+      }
     }
     EpochLosses losses;
     losses.train = counted > 0 ? total / static_cast<double>(counted) : std::nan("");
@@ -326,15 +380,11 @@ LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLo
     if (validate) {
       // Every rank validates on all the rows: the weights are the same, so is the decision.
       module.eval();
-      torch::NoGradGuard no_grad;
-      losses.validation = validate();
-    }
-    result.history.push_back(losses);
-    state.epoch = epoch;
-    bar.Update(
-        static_cast<std::size_t>(epoch),
-        fmt::format("epoch {} loss {:.4f} val {:.4f}", epoch, losses.train, losses.validation));
-    if (validate) {
+      const AveragedWeights averaged(module, state.average);
+      {
+        torch::NoGradGuard no_grad;
+        losses.validation = validate();
+      }
       if (losses.validation < state.best - o.min_delta) {
         state.best = losses.validation;
         result.best_epoch = epoch;
@@ -344,6 +394,11 @@ LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLo
         state.finished = true;
       }
     }
+    result.history.push_back(losses);
+    state.epoch = epoch;
+    bar.Update(
+        static_cast<std::size_t>(epoch),
+        fmt::format("epoch {} loss {:.4f} val {:.4f}", epoch, losses.train, losses.validation));
     if (every > 0 && epoch % every == 0 && !state.finished && epoch < o.epochs)
       SaveCheckpoint(checkpoint, fingerprint, module, *optimizer, rng, result, state);
   }
@@ -356,6 +411,10 @@ LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLo
   if (validate && !state.best_state.empty()) {
     Restore(module, state.best_state);
     result.best_validation = state.best;
+  } else if (!state.average.empty()) {
+    torch::NoGradGuard no_grad;
+    const auto parameters = module.parameters();
+    for (std::size_t k = 0; k < parameters.size(); ++k) parameters[k].copy_(state.average[k]);
   }
   if (!validate) result.best_epoch = static_cast<std::int64_t>(result.history.size());
   module.eval();

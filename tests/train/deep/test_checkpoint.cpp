@@ -27,7 +27,7 @@ struct RunOutcome {
 
 // Two trainings in a row, as an experiment with two models has; `stop_at_epoch` throws from the
 // second one's loss at that epoch, as a lost node would end it.
-RunOutcome TwoTrainings(std::int64_t stop_at_epoch = 0, double lr = 0.05) {
+RunOutcome TwoTrainings(std::int64_t stop_at_epoch = 0, double lr = 0.05, double average = 0) {
   torch::manual_seed(3);
   torch::nn::Linear first(3, 1), second(3, 2);
   const torch::Tensor x = torch::randn({40, 3});
@@ -37,6 +37,7 @@ RunOutcome TwoTrainings(std::int64_t stop_at_epoch = 0, double lr = 0.05) {
   o.batch = 8;
   o.lr = lr;
   o.patience = 4;
+  o.weight_average = average;
   o.label = "first";
   std::mt19937_64 rng(11);
   (void)TrainLoop(
@@ -119,6 +120,28 @@ TEST(Checkpoint, ADamagedCheckpointIsAClearError) {
         << e.what();
     EXPECT_NE(std::string(e.what()).find("fix: delete it"), std::string::npos);
   }
+  fs::remove_all(dir);
+  SetCheckpointPlan({});
+}
+
+// The weights' moving average is state too: a resumed averaging run ends as an uninterrupted one.
+TEST(Checkpoint, AResumedRunWithAWeightAverageEndsExactlyAsAnUninterruptedOne) {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("finml-ckpt-avg-{}", ::getpid());
+  fs::remove_all(dir);
+  SetCheckpointPlan({});
+  const RunOutcome plain = TwoTrainings(0, 0.05, 0.9);
+  EXPECT_FALSE(torch::equal(plain.weights.back(), TwoTrainings().weights.back()));
+
+  SetCheckpointPlan({dir.string(), 2, false});
+  EXPECT_THROW((void)TwoTrainings(6, 0.05, 0.9), Interrupted);
+  SetCheckpointPlan({dir.string(), 2, true});
+  const RunOutcome resumed = TwoTrainings(0, 0.05, 0.9);
+  ASSERT_EQ(resumed.weights.size(), plain.weights.size());
+  for (std::size_t k = 0; k < plain.weights.size(); ++k)
+    EXPECT_TRUE(torch::equal(resumed.weights[k], plain.weights[k])) << "tensor " << k;
+  ASSERT_EQ(resumed.result.history.size(), plain.result.history.size());
+  for (std::size_t e = 0; e < plain.result.history.size(); ++e)
+    EXPECT_EQ(resumed.result.history[e].validation, plain.result.history[e].validation) << e;
   fs::remove_all(dir);
   SetCheckpointPlan({});
 }

@@ -150,6 +150,64 @@ TEST(TrainLoop, DroppedGradientsStepExactlyAsZeroedOnes) {
   EXPECT_FALSE(torch::equal(zeroed.v, torch::full({2}, -0.25)));
 }
 
+// With weight_average, validation and the kept weights are the moving average of the trained
+// weights (TensorFlow's warm-up: decay min(d, (1 + t) / (10 + t)) at step t), and training goes on
+// from the trained weights, not the average.
+TEST(TrainLoop, AWeightAverageIsValidatedAndKeptWhileTrainingGoesOnFromTheTrainedWeights) {
+  const auto run = [](double average, bool with_validation, std::vector<double>& trained,
+                      std::vector<double>& validated) {
+    Scalar m;
+    LoopOptions o;
+    o.epochs = 2;
+    o.batch = 1;
+    o.lr = 0.1;
+    o.patience = 5;
+    o.weight_average = average;
+    std::mt19937_64 rng(1);
+    const std::vector<double> script = {1.0, 2.0};  // the first epoch is the best
+    std::size_t epoch = 0;
+    // Call t sees the weights after t steps; slope 1 + t keeps Adam's steps unequal.
+    BatchLoss loss = [&](const torch::Tensor&) {
+      const auto t = static_cast<double>(trained.size());
+      trained.push_back(m->w.item<double>());
+      return (m->w * (1.0 + t)).sum();
+    };
+    ValidationLoss validate = [&] {
+      validated.push_back(m->w.item<double>());
+      return script[epoch++];
+    };
+    (void)TrainLoop(*m, 4, loss, with_validation ? validate : ValidationLoss{}, o, rng);
+    return m->w.item<double>();
+  };
+  std::vector<double> plain, plain_validated;
+  const double last = run(0, false, plain, plain_validated);
+  ASSERT_EQ(plain.size(), 8u);
+  plain.push_back(last);  // the weights after step t are plain[t]
+  const auto averaged_after = [&](std::size_t steps) {
+    double a = plain[0];
+    for (std::size_t t = 1; t <= steps; ++t) {
+      const double decay = std::min(0.9, (1.0 + static_cast<double>(t)) / (10.0 + t));
+      a = decay * a + (1 - decay) * plain[t];
+    }
+    return a;
+  };
+
+  std::vector<double> trained, validated;
+  const double kept = run(0.9, true, trained, validated);
+  ASSERT_EQ(trained.size(), 8u);
+  for (std::size_t t = 0; t < 8; ++t) EXPECT_FLOAT_EQ(trained[t], plain[t]) << "call " << t;
+  ASSERT_EQ(validated.size(), 2u);
+  EXPECT_NEAR(validated[0], averaged_after(4), 1e-6);
+  EXPECT_NEAR(validated[1], averaged_after(8), 1e-6);
+  EXPECT_NEAR(kept, averaged_after(4), 1e-6) << "the best epoch's average is kept";
+  EXPECT_GT(std::abs(averaged_after(4) - plain[4]), 1e-3) << "the test must tell them apart";
+
+  trained.clear();
+  validated.clear();
+  EXPECT_NEAR(run(0.9, false, trained, validated), averaged_after(8), 1e-6)
+      << "without validation the last average is kept";
+}
+
 TEST(TrainLoop, SkippedBatchesNeitherStepNorCount) {
   Scalar m;
   LoopOptions o;
