@@ -10,6 +10,8 @@
 #include <numeric>
 #include <random>
 
+#include "train/deep/fused_adam.hpp"
+
 namespace finml::synth {
 namespace {
 
@@ -38,7 +40,7 @@ void Train(GruHead& net, std::int64_t rows, std::int64_t iterations, std::mt1993
     const torch::Tensor loss = loss_of(torch::tensor(batch, torch::kLong));
     opt.zero_grad();
     loss.backward();
-    opt.step();
+    if (!train::deep::FusedAdamStep(opt)) opt.step();
   }
 }
 
