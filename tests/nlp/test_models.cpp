@@ -68,6 +68,18 @@ void ExpectLearnsReproduciblyAndSavesExactly(const ClassifierSpec& spec, const s
   EXPECT_EQ(words[0].word, "rose");
 }
 
+// `a` and `b`, one setting apart, fitted from the same seed on the same texts: the setting must
+// change what the model predicts. Returns both fits.
+std::pair<std::unique_ptr<TextClassifier>, std::unique_ptr<TextClassifier>> ExpectTrainApart(
+    const ClassifierSpec& a, const ClassifierSpec& b) {
+  const auto train = testing::MakeRuleCorpus(300, 5), test = testing::MakeRuleCorpus(50, 6);
+  auto first = MakeTextClassifier(a), second = MakeTextClassifier(b);
+  first->Fit(train.texts, train.labels);
+  second->Fit(train.texts, train.labels);
+  EXPECT_NE(first->Predict(test.texts).probabilities, second->Predict(test.texts).probabilities);
+  return {std::move(first), std::move(second)};
+}
+
 class EveryModel : public ::testing::TestWithParam<TextModelKind> {};
 
 TEST_P(EveryModel, LearnsTheRuleReproduciblyAndSavesExactly) {
@@ -92,16 +104,10 @@ TEST(NlpModels, TransformerWithNgramBucketsLearnsTheRuleAndSavesExactly) {
   spec.settings.network.ngram_buckets = 512;
   ExpectLearnsReproduciblyAndSavesExactly(spec, "transformer_ngrams");
 
-  const auto train = testing::MakeRuleCorpus(300, 5), test = testing::MakeRuleCorpus(50, 6);
   spec.settings.loop.epochs = 3;
-  auto with = MakeTextClassifier(spec);
-  with->Fit(train.texts, train.labels);
-  spec.settings.network.ngram_buckets = 0;
-  auto without = MakeTextClassifier(spec);
-  without->Fit(train.texts, train.labels);
-  EXPECT_NE(with->Predict(test.texts).probabilities, without->Predict(test.texts).probabilities);
-
-  spec.settings.network.ngram_buckets = 512;
+  auto without = spec;
+  without.settings.network.ngram_buckets = 0;
+  const auto with = ExpectTrainApart(spec, without).first;
   const std::string dir = finml::testing::TempDir("nlp_ngram_buckets");
   SaveTextModel(*with, spec, {"negative", "neutral", "positive"}, Provenance{"test"}, dir);
   const std::string network = dir + "/network.json";
@@ -142,15 +148,11 @@ TEST(NlpModels, MembersAverageTheNetworksOfConsecutiveSeeds) {
 
 // The teacher's targets enter the loss: the same seed with and without them trains apart.
 TEST(NlpModels, DistillationChangesTheFit) {
-  const auto train = testing::MakeRuleCorpus(300, 5), test = testing::MakeRuleCorpus(50, 6);
   auto spec = SmallSpec(TextModelKind::kEmbeddingMlp);
   spec.settings.loop.epochs = 3;
-  auto plain = MakeTextClassifier(spec);
-  plain->Fit(train.texts, train.labels);
-  spec.settings.network.distill = 0.7;
-  auto taught = MakeTextClassifier(spec);
-  taught->Fit(train.texts, train.labels);
-  EXPECT_NE(plain->Predict(test.texts).probabilities, taught->Predict(test.texts).probabilities);
+  auto with_teacher = spec;
+  with_teacher.settings.network.distill = 0.7;
+  const auto [plain, taught] = ExpectTrainApart(spec, with_teacher);
   // The rule is plain to the teacher too: its out-of-fold accuracy is recorded, and high.
   EXPECT_GT(taught->Summary()["teacher"]["out_of_fold_accuracy"].get<double>(), 0.9);
   EXPECT_FALSE(plain->Summary().contains("teacher"));

@@ -42,5 +42,12 @@ template <typename F>
 
 }  // namespace finml
 
-#define FINML_MODULE_FUNCTION(module, function) \
-  (::finml::ModuleFunction<decltype(function)>(module, #function))
+// Looked up once per call site: modules are never unloaded, and a lookup takes a lock and hashes
+// the name in dlsym, on every call of a per-sentence function such as the tokenizer's. A failed
+// lookup throws and is tried again on the next call.
+#define FINML_MODULE_FUNCTION(module, function)                         \
+  ([] {                                                                 \
+    static decltype(function)* const found =                            \
+        ::finml::ModuleFunction<decltype(function)>(module, #function); \
+    return found;                                                       \
+  }())
