@@ -44,7 +44,10 @@ const options::Schema<DataSection>& DataSection::Schema() {
     s.Add("path", &D::path, "the CSV to load (beside the experiment file or in the source tree)")
         .Required();
     s.Embed(&D::load, data::LoadOptions::Schema());
-    s.Add("price", &D::price, "the price the target and features use: close or adj_close");
+    s.Add("price", &D::price, "the price the target and features use: close or adj_close")
+        .Hint(
+            "a file with one column per asset (or per index) is a panel: pick the column with "
+            "data.symbols: [NAME] (--symbols NAME), and leave data.price at close");
     s.Rule(
         "price",
         [](const D& d) {

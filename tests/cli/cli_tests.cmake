@@ -29,6 +29,9 @@ finml_cli_test(run_set_override 0 "\"horizon\": 5" --
                $<TARGET_FILE:finml> run examples/msft_dates.yaml --set target.horizon=5 --print-config)
 finml_cli_test(run_set_bad_value 2 "--set split.train=1.5: 'split.train' is 1.5. it must be in \\(0, 1\\)" --
                $<TARGET_FILE:finml> run examples/msft_dates.yaml --set split.train=1.5 --print-config)
+# A panel's column given as the price field: the error says how to pick a column instead.
+finml_cli_test(run_price_names_a_column 2 "unknown price field 'DAX'.*pick the column with data.symbols: \\[NAME\\]" --
+               $<TARGET_FILE:finml> run examples/msft_dates.yaml --set data.price=DAX --print-config)
 finml_cli_test(risk_var_lambda_range 2 "--ewma-lambda/--lambda: 'ewma_lambda' is 1.5. it must be in \\(0, 1\\)" --
                $<TARGET_FILE:finml> risk var --returns data/dem2gbp.csv --lambda 1.5 --out ${FINML_CLI_OUT}/never)
 finml_cli_test(credit_param_range 2 "--param rounds=0: 'params.rounds' is 0. it must be >= 1" --

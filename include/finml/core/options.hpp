@@ -306,7 +306,12 @@ class Field final : public FieldBase<T> {
     this->doc = std::move(doc);
   }
   void Read(const ConfigNode& node, const std::string& path, T& target) const override {
-    target.*member_ = Codec<V>::Read(node, path, rules_);
+    try {
+      target.*member_ = Codec<V>::Read(node, path, rules_);
+    } catch (const ConfigError& e) {
+      if (hint_.empty()) throw;
+      throw ConfigError(std::string(e.what()) + "; " + hint_);
+    }
   }
   [[nodiscard]] Json Write(const T& value) const override {
     return WriteValue(value.*member_, rules_);
@@ -368,6 +373,12 @@ class Field final : public FieldBase<T> {
     this->default_text = std::move(text);
     return *this;
   }
+  // Added to a value's parse error: what the user probably meant, where the valid names alone
+  // would mislead.
+  Field& Hint(std::string hint) {
+    hint_ = std::move(hint);
+    return *this;
+  }
 
  private:
   Field& Lower(double v, bool open) {
@@ -382,6 +393,7 @@ class Field final : public FieldBase<T> {
   }
   V T::*member_;
   FieldRules rules_;
+  std::string hint_;
 };
 
 // A field of a sub-schema read into a member of T: how Embed flattens one struct into another.
