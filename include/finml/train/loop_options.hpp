@@ -28,7 +28,8 @@ struct LoopOptions {
   double min_delta = 0;         // an improvement must beat the best by more than this
   // Decay of an exponential moving average of the weights, updated after every step (0: off).
   // Validation, early stopping and the weights kept are the average's: on a small data set one
-  // network's weights wander from step to step, and their average generalises better (Polyak).
+  // network's weights wander from step to step, and their average is often the better model
+  // (Polyak). On PhraseBank it smoothed the validation loss and left the accuracy as it was.
   double weight_average = 0;
   bool progress = false;  // the progress line (on a terminal only); not a parameter
   std::string label;      // shown on the progress line; not a parameter
