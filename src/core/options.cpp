@@ -141,14 +141,15 @@ void RethrowAt(const ConfigNode& node, const std::string& path, const Error& e) 
 }
 
 void ThrowUnknownKey(const ConfigNode& map, std::size_t index, const std::string& path,
-                     const std::vector<std::string>& keys) {
+                     const std::vector<std::string>& keys, const std::string& hint) {
   const std::string& key = map.key(index);
-  const std::string hint = keys.empty()
-                               ? "it takes no keys"
-                               : fmt::format("did you mean '{}'? valid: {}",
-                                             ClosestMatch(key, keys), JoinStrings(keys, ", "));
-  throw ConfigError(fmt::format("{}: unknown key '{}' in '{}' ({})", map.key_where(index),
-                                Excerpt(key), path.empty() ? "experiment" : path, hint));
+  const std::string valid = keys.empty()
+                                ? "it takes no keys"
+                                : fmt::format("did you mean '{}'? valid: {}",
+                                              ClosestMatch(key, keys), JoinStrings(keys, ", "));
+  throw ConfigError(fmt::format("{}: unknown key '{}' in '{}' ({}){}", map.key_where(index),
+                                Excerpt(key), path.empty() ? "experiment" : path, valid,
+                                hint.empty() ? "" : "; " + hint));
 }
 
 std::function<std::string(const std::string&)> OneOf(std::vector<std::string> names,

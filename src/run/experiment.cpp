@@ -158,6 +158,7 @@ const options::Schema<ModelEntry>& ModelEntry::Schema() {
     s.Add("name", &M::name, "unique label and directory name (default: the type)");
     s.Add("params", &M::params, "the model's parameters; every default is filled in");
     s.ScalarKey("type");
+    s.UnknownKeyHint("a model's own settings go under params:, e.g. params: {hidden: 16}");
     s.Finish([](M& m, const ConfigNode& given, const std::string& path) {
       if (m.name.empty()) m.name = m.type;
       // Names become directories and CSV fields: keep them plain.

@@ -42,6 +42,9 @@ finml_cli_test(examples_msft 0 "metrics: " --
                $<TARGET_FILE:finml> run examples/msft_dates.yaml --out ${FINML_CLI_OUT}/msft --overwrite)
 finml_cli_test(unknown_key 2 "unknown_key.yaml:4:3: unknown key 'trian' in 'split' \\(did you mean 'train'" --
                $<TARGET_FILE:finml> run tests/cli/fixtures/unknown_key.yaml)
+# A model's setting beside its type: the error says it goes under params.
+finml_cli_test(model_setting_outside_params 2 "model_setting_outside_params.yaml:5:5: unknown key 'hidden' in 'models\\[0\\]'.*go under params:" --
+               $<TARGET_FILE:finml> run tests/cli/fixtures/model_setting_outside_params.yaml)
 finml_cli_test(bad_number 2 "bad_number.csv:4:5: cannot parse 'oops' as a number in column 'Close'" --
                $<TARGET_FILE:finml> features --input tests/cli/fixtures/bad_number.csv --out ${FINML_CLI_OUT}/never.csv)
 finml_cli_test(missing_file 2 "no/such.csv: cannot open" --

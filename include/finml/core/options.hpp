@@ -425,9 +425,11 @@ class EmbeddedField final : public FieldBase<T> {
   S T::*member_;
 };
 
-// "unknown key 'k' in 'path' (did you mean ...? valid: ...)", at the key's place.
+// "unknown key 'k' in 'path' (did you mean ...? valid: ...)", at the key's place, then `hint`
+// when there is one.
 [[noreturn]] void ThrowUnknownKey(const ConfigNode& map, std::size_t index, const std::string& path,
-                                  const std::vector<std::string>& keys);
+                                  const std::vector<std::string>& keys,
+                                  const std::string& hint = "");
 [[nodiscard]] std::string JoinPath(const std::string& path, const std::string& key);
 
 template <typename T>
@@ -484,6 +486,11 @@ class Schema {
     scalar_key_ = std::move(key);
     return *this;
   }
+  // Added to an unknown key's error: where such a key probably belongs.
+  Schema& UnknownKeyHint(std::string hint) {
+    unknown_key_hint_ = std::move(hint);
+    return *this;
+  }
 
   // Reads `node` (a mapping; null means every default) over `value`, whose members are the
   // defaults. `path` names the section in messages ("split", "models[2].params").
@@ -499,7 +506,7 @@ class Schema {
                                   path.empty() ? "the configuration" : path, KeyList()));
     }
     for (std::size_t i = 0; i < map.size(); ++i)
-      if (!FindField(map.key(i))) ThrowUnknownKey(map, i, path, Keys());
+      if (!FindField(map.key(i))) ThrowUnknownKey(map, i, path, Keys(), unknown_key_hint_);
     for (const auto& f : fields_) {
       if (const ConfigNode* given = map.Find(f->name)) {
         f->Read(*given, JoinPath(path, f->name), value);
@@ -555,6 +562,7 @@ class Schema {
   std::vector<Finisher> finishers_;
   std::vector<RuleEntry> rules_;
   std::string scalar_key_;
+  std::string unknown_key_hint_;
 };
 
 template <typename V>
