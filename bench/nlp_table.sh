@@ -25,7 +25,9 @@ read -r -a pretrain <<<"${FINML_NLP_PRETRAIN:---pretrain-epochs 60}"
 all="tfidf_logistic embedding_mlp bilstm transformer_scratch transformer_pretrained transformer_mean
   transformer_distilled transformer_distilled_d128 transformer_distilled_pretrained
   transformer_distilled_copies transformer_distilled_members transformer_ensemble
-  transformer_ensemble_blend"
+  transformer_ensemble_blend transformer_ngrams transformer_distilled_ngrams
+  transformer_distilled_average transformer_distilled_v1500 transformer_distilled_v1000
+  transformer_distilled_l128"
 only=" $(echo ${FINML_NLP_ONLY:-$all}) "
 run() {  # name, then finml nlp train flags
   local name=$1; shift
@@ -54,6 +56,14 @@ run transformer_distilled_members "${distilled[@]}" --members 3
 # tfidf_logistic fitted on the same training texts (an ensemble with the baseline).
 run transformer_ensemble "${distilled[@]}" --distill-copies 2 --members 3
 run transformer_ensemble_blend "${distilled[@]}" --distill-copies 2 --members 3 --blend 0.5
+# Stop 43's rows: hashed word n-grams (without and with the teacher), a moving average of the
+# weights, smaller vocabularies, and texts cut at 128 tokens instead of 64.
+run transformer_ngrams --model transformer "${transformer[@]}" --pooling mean --ngram-buckets 65536
+run transformer_distilled_ngrams "${distilled[@]}" --ngram-buckets 65536
+run transformer_distilled_average "${distilled[@]}" --weight-average 0.995
+run transformer_distilled_v1500 "${distilled[@]}" --vocab-size 1500
+run transformer_distilled_v1000 "${distilled[@]}" --vocab-size 1000
+run transformer_distilled_l128 "${distilled[@]}" --max-length 128
 /usr/bin/python3 - "$out" $all <<'PY'
 import json, os, sys
 out = sys.argv[1]

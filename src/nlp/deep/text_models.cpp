@@ -10,6 +10,7 @@
 
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
+#include "finml/core/fnv1a.hpp"
 #include "finml/core/sha256.hpp"
 #include "finml/credit/logistic.hpp"
 #include "finml/nlp/classifier.hpp"
@@ -57,11 +58,10 @@ Sequences NgramBuckets(const std::vector<std::string>& texts, std::int64_t bucke
   Sequences out(texts.size());
   if (buckets <= 0) return out;
   for (std::size_t i = 0; i < texts.size(); ++i)
-    for (const auto& term : Terms(texts[i], 2)) {
-      std::uint64_t h = 1469598103934665603ULL;
-      for (const char c : term) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-      out[i].push_back(static_cast<std::int64_t>(h % static_cast<std::uint64_t>(buckets)) + 1);
-    }
+    for (const auto& term : Terms(texts[i], 2))
+      out[i].push_back(static_cast<std::int64_t>(Fnv1a(term.data(), term.size()) %
+                                                 static_cast<std::uint64_t>(buckets)) +
+                       1);
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include "dist/deep/gloo.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
+#include "finml/core/fnv1a.hpp"
 #include "finml/core/progress.hpp"
 #include "finml/dist/world.hpp"
 #include "finml/train/checkpoint.hpp"
@@ -128,11 +129,8 @@ std::string TensorBytes(const torch::Tensor& t) {
 // resume after the experiment changed (another lr, another candidate) trains afresh instead of
 // restoring the other training's weights.
 std::string Fingerprint(torch::nn::Module& module, std::int64_t rows, const LoopOptions& o) {
-  std::uint64_t hash = 1469598103934665603ULL;
-  auto mix = [&](const void* data, std::size_t size) {
-    const auto* bytes = static_cast<const unsigned char*>(data);
-    for (std::size_t i = 0; i < size; ++i) hash = (hash ^ bytes[i]) * 1099511628211ULL;
-  };
+  std::uint64_t hash = kFnv1aStart;
+  auto mix = [&](const void* data, std::size_t size) { hash = Fnv1a(data, size, hash); };
   for (const auto& t : Snapshot(module)) {
     const torch::Tensor c = t.contiguous().cpu();
     mix(c.data_ptr(), static_cast<std::size_t>(c.numel() * c.element_size()));
@@ -324,6 +322,9 @@ LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLo
   for (const auto& group : optimizer->param_groups())
     trained.insert(trained.end(), group.params().begin(), group.params().end());
   DroppedGradients gradients(std::move(trained));
+  // What the average follows, listed once rather than walking the module after every step.
+  const std::vector<torch::Tensor> averaged =
+      state.average.empty() ? std::vector<torch::Tensor>() : module.parameters();
   std::vector<std::int64_t>& order = state.order;
   Progress bar(o.label, static_cast<std::size_t>(o.epochs),
                o.progress && (!parallel || parallel->rank() == 0));
@@ -369,9 +370,8 @@ LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLo
         const auto steps = static_cast<double>(state.average_steps);
         const double decay = std::min(o.weight_average, (1 + steps) / (10 + steps));
         torch::NoGradGuard no_grad;
-        const auto parameters = module.parameters();
-        for (std::size_t k = 0; k < parameters.size(); ++k)
-          state.average[k].lerp_(parameters[k].detach(), 1 - decay);
+        for (std::size_t k = 0; k < averaged.size(); ++k)
+          state.average[k].lerp_(averaged[k].detach(), 1 - decay);
       }
     }
     EpochLosses losses;
