@@ -1,10 +1,5 @@
 #include "finml/data/loader.hpp"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -12,6 +7,7 @@
 
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
+#include "finml/core/mapped_file.hpp"
 #include "finml/core/strings.hpp"
 #include "loading.hpp"
 
@@ -64,52 +60,22 @@ const options::Schema<LoadOptions>& LoadOptions::Schema() {
   return schema;
 }
 
-namespace {
-
-// A file's bytes mapped from the page cache rather than copied into a fresh buffer, which costs
-// as much as parsing a large file. Whatever mmap does not take (a pipe, a device, an empty or
-// oversized file, any failure) is read by ReadFile, which also reports every problem with the
-// path as it always has. The one cost: a file that another process truncates while it is being
-// parsed ends the process with SIGBUS, where a copy would have been read short.
-class FileText {
- public:
-  explicit FileText(const std::string& path) {
-    // O_NONBLOCK: opening a FIFO with no writer must not hang; fstat then turns it away.
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    struct stat st {};
-    if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-        static_cast<std::size_t>(st.st_size) <= kMaxInputBytes) {
-      void* map = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ,
-                         MAP_PRIVATE | MAP_POPULATE, fd, 0);
-      if (map != MAP_FAILED) {
-        map_ = map;
-        size_ = static_cast<std::size_t>(st.st_size);
-      }
-    }
-    if (fd >= 0) ::close(fd);
-    if (!map_) copy_ = ReadFile(path);
-  }
-  ~FileText() {
-    if (map_) ::munmap(map_, size_);
-  }
-  FileText(const FileText&) = delete;
-  FileText& operator=(const FileText&) = delete;
-
-  [[nodiscard]] std::string_view text() const {
-    return map_ ? std::string_view(static_cast<const char*>(map_), size_) : copy_;
-  }
-
- private:
-  void* map_ = nullptr;
-  std::size_t size_ = 0;
-  std::string copy_;
-};
-
-}  // namespace
-
 MarketData LoadMarketData(const std::string& path, const LoadOptions& options) {
-  const FileText file(path);
-  MarketData md = ParseMarketData(file.text(), path, options);
+  const MappedFile file(path);
+  MarketData md;
+  try {
+    md = ParseMarketData(file.text(), path, options);
+  } catch (const std::exception&) {
+    // What failed to parse may be the zeros that stand in for the cut bytes: say what happened.
+    if (!file.Shrank()) throw;
+  }
+  if (file.Shrank())
+    throw IoError(
+        fmt::format("{}: the file shrank while it was being read (another process "
+                    "truncated or rewrote it); nothing was loaded (fix: load it again "
+                    "once the writer has finished; a writer that writes aside and "
+                    "renames into place never shows a reader half a file)",
+                    path));
   // Repairs and choices change the data the user gave: say so, not only in the outputs' records.
   for (const auto& r : md.repairs)
     std::fprintf(stderr, "finml: data repair: %s: %zu\n", r.what.c_str(), r.count);

@@ -16,6 +16,7 @@
 #include <system_error>
 #include <thread>
 
+#include "finml/core/cores.hpp"
 #include "finml/core/error.hpp"
 #include "finml/core/strings.hpp"
 #include "loading.hpp"
@@ -24,7 +25,7 @@ namespace finml::data::loading {
 
 unsigned ParseThreads(std::size_t bytes) {
   constexpr std::size_t kMinChunkBytes = std::size_t{1} << 19;
-  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t cores = UsableCores();
   return static_cast<unsigned>(std::clamp<std::size_t>(bytes / kMinChunkBytes, 1, cores));
 }
 

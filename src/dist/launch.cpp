@@ -13,6 +13,7 @@
 #include <cstring>
 #include <thread>
 
+#include "finml/core/cores.hpp"
 #include "finml/core/error.hpp"
 
 namespace finml::dist {
@@ -84,8 +85,8 @@ std::vector<RankExit> Launch(const LaunchSettings& s, const std::vector<std::str
                 "finml launch: no command (fix: finml launch --nproc 2 -- finml run exp.yaml)");
   const MasterAddress master = ParseMaster(s.master);
   const std::int64_t world = s.nproc * s.nnodes;
-  const std::int64_t threads_per_rank = std::max<std::int64_t>(
-      1, static_cast<std::int64_t>(std::thread::hardware_concurrency()) / s.nproc);
+  const std::int64_t threads_per_rank =
+      std::max<std::int64_t>(1, static_cast<std::int64_t>(UsableCores()) / s.nproc);
   std::vector<char*> argv;
   for (const auto& a : command) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);

@@ -48,15 +48,12 @@ std::string HighlightedText(const std::vector<WordAttribution>& words) {
   return html;
 }
 
-void WriteTrainReport(const std::string& path, const nlohmann::json& metrics,
-                      const std::vector<std::string>& classes, const ClassificationMetrics& pooled,
-                      const ClassificationMetrics& baseline,
+void WriteTrainReport(const std::string& path, const std::string& model,
+                      const nlohmann::json& metrics, const std::vector<std::string>& classes,
+                      const ClassificationMetrics& pooled, const ClassificationMetrics& baseline,
                       const std::vector<ClassificationMetrics>& per_fold,
                       const std::vector<Mistake>& mistakes, const std::vector<std::string>& texts,
                       const Provenance& provenance) {
-  const std::string model =
-      TextModelTitle(metrics.at("model"),
-                     metrics.contains("settings") ? metrics["settings"].value("blend", 0.0) : 0.0);
   report::HtmlPage page("Text classification: " + model);
   const bool beats = pooled.accuracy > baseline.accuracy && pooled.macro_f1 > baseline.macro_f1;
   page.Verdict(fmt::format(

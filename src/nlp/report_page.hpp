@@ -26,9 +26,9 @@ inline std::string TextsWere(long long n) {
   return report::Counted(n, "text") + (n == 1 ? " was" : " were");
 }
 
-void WriteTrainReport(const std::string& path, const nlohmann::json& metrics,
-                      const std::vector<std::string>& classes, const ClassificationMetrics& pooled,
-                      const ClassificationMetrics& baseline,
+void WriteTrainReport(const std::string& path, const std::string& model,
+                      const nlohmann::json& metrics, const std::vector<std::string>& classes,
+                      const ClassificationMetrics& pooled, const ClassificationMetrics& baseline,
                       const std::vector<ClassificationMetrics>& per_fold,
                       const std::vector<Mistake>& mistakes, const std::vector<std::string>& texts,
                       const Provenance& provenance);

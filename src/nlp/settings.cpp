@@ -1,6 +1,10 @@
 #include "finml/nlp/settings.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <string>
+#include <vector>
 
 namespace finml::nlp {
 
@@ -10,10 +14,28 @@ const char* TextModelName(TextModelKind kind) {
   return "?";
 }
 
-std::string TextModelTitle(const std::string& kind, double blend) {
-  if (blend <= 0) return kind;
-  return fmt::format("{} blended with {} ({:.2f} of it)", kind,
-                     TextModelName(TextModelKind::kTfidfLogistic), blend);
+std::string TextModelTitle(const NlpSettings& s) {
+  std::string title = TextModelName(s.model);
+  if (s.model != TextModelKind::kTfidfLogistic) {
+    const auto& n = s.network;
+    std::vector<std::string> parts;
+    if (!s.pretrained.empty() || n.pretrain_epochs > 0) parts.emplace_back("MLM-pretrained");
+    if (n.distill > 0)
+      parts.push_back(fmt::format(
+          "distilled from {} ({:.2f}{})", TextModelName(TextModelKind::kTfidfLogistic), n.distill,
+          n.distill_copies > 0 ? fmt::format(", {} copies per text", n.distill_copies)
+                               : std::string()));
+    if (n.ngram_buckets > 0 && s.model == TextModelKind::kTransformer)
+      parts.push_back(fmt::format("{} n-gram buckets", n.ngram_buckets));
+    if (s.loop.weight_average > 0)
+      parts.push_back(fmt::format("weight average {}", s.loop.weight_average));
+    if (n.members > 1) parts.push_back(fmt::format("{} members", n.members));
+    if (!parts.empty()) title += fmt::format(" ({})", fmt::join(parts, ", "));
+  }
+  if (s.network.blend > 0)
+    title += fmt::format(" blended with {} ({:.2f} of it)",
+                         TextModelName(TextModelKind::kTfidfLogistic), s.network.blend);
+  return title;
 }
 
 const options::Schema<TokenizerSettings>& TokenizerSettings::Schema() {

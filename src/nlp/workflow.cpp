@@ -227,17 +227,16 @@ std::vector<std::string> RunNlpTrain(const NlpSettings& s, const Texts& data,
     csv += fmt::format(",{}\n", evaluated.predictions.truncated[i] ? "true" : "false");
   }
   WriteFileAtomic(dir + "/predictions.csv", csv);
-  WriteTrainReport(dir + "/report.html", metrics, classes, pooled, baseline, per_fold, mistakes,
-                   data.texts, provenance);
+  WriteTrainReport(dir + "/report.html", TextModelTitle(s), metrics, classes, pooled, baseline,
+                   per_fold, mistakes, data.texts, provenance);
 
   std::vector<std::string> lines;
-  lines.push_back(
-      fmt::format("{}: accuracy {:.4f} [{:.4f}, {:.4f}], macro-F1 {:.4f} [{:.4f}, "
-                  "{:.4f}] ({}; majority class {:.4f} / {:.4f})",
-                  TextModelTitle(TextModelName(s.model), s.network.blend), pooled.accuracy,
-                  pooled.accuracy_ci.low, pooled.accuracy_ci.high, pooled.macro_f1,
-                  pooled.macro_f1_ci.low, pooled.macro_f1_ci.high,
-                  metrics["evaluation"].get<std::string>(), baseline.accuracy, baseline.macro_f1));
+  lines.push_back(fmt::format(
+      "{}: accuracy {:.4f} [{:.4f}, {:.4f}], macro-F1 {:.4f} [{:.4f}, "
+      "{:.4f}] ({}; majority class {:.4f} / {:.4f})",
+      TextModelTitle(s), pooled.accuracy, pooled.accuracy_ci.low, pooled.accuracy_ci.high,
+      pooled.macro_f1, pooled.macro_f1_ci.low, pooled.macro_f1_ci.high,
+      metrics["evaluation"].get<std::string>(), baseline.accuracy, baseline.macro_f1));
   if (truncated > 0)
     lines.push_back(fmt::format("{} longer than the model's max_length tokens and truncated",
                                 TextsWere(static_cast<long long>(truncated))));

@@ -3,11 +3,16 @@
 // FIFO or a symlink).
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <memory>
+#include <vector>
 
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
+#include "finml/core/mapped_file.hpp"
 #include "finml/core/strings.hpp"
 #include "test_util.hpp"
 
@@ -69,6 +74,54 @@ TEST(Files, CsvFieldsCannotRunInASpreadsheet) {
   EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
   EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
   EXPECT_EQ(Excerpt(std::string(10000, 'x'), 10), "xxxxxxxxxx... (10000 characters)");
+}
+
+// A mapped input that another process cuts short must not end this process with SIGBUS: the
+// reader gets zeros where the bytes were, and knows the file shrank.
+TEST(MappedFile, AFileCutShortWhileMappedReadsAsZerosAndSaysItShrank) {
+  const std::string path = testing::TempDir("mapped_file") + "/cut.csv";
+  const std::size_t size = 5 * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)) + 100;
+  WriteFileAtomic(path, std::string(size, 'a'));
+  const MappedFile file(path);
+  ASSERT_TRUE(file.Mapped());
+  EXPECT_FALSE(file.Shrank());
+  ASSERT_EQ(::truncate(path.c_str(), 10), 0);
+  // Every page past the new end would have raised SIGBUS here.
+  const auto text = file.text();
+  ASSERT_EQ(text.size(), size);
+  const auto kept = static_cast<std::size_t>(std::count(text.begin(), text.end(), 'a'));
+  EXPECT_LT(kept, size);
+  EXPECT_EQ(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\0')), size - kept);
+  EXPECT_TRUE(file.Shrank());
+
+  // A mapping made after the cut is whole again, and unaffected.
+  WriteFileAtomic(path, "date,close\n2020-01-01,1\n");
+  const MappedFile again(path);
+  EXPECT_EQ(again.text(), "date,close\n2020-01-01,1\n");
+  EXPECT_FALSE(again.Shrank());
+}
+
+TEST(MappedFile, WhatMmapCannotTakeIsReadAsACopy) {
+  const std::string dir = testing::TempDir("mapped_copy");
+  WriteFileAtomic(dir + "/empty.csv", "");
+  const MappedFile empty(dir + "/empty.csv");
+  EXPECT_FALSE(empty.Mapped());
+  EXPECT_EQ(empty.text(), "");
+  try {
+    const MappedFile missing(dir + "/missing.csv");
+    FAIL() << "expected an error";
+  } catch (const IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("missing.csv"), std::string::npos);
+  }
+  // More files open at once than the guard has places for: the rest are copies, all readable.
+  std::vector<std::unique_ptr<MappedFile>> many;
+  for (int i = 0; i < 80; ++i) {
+    const std::string path = dir + "/f" + std::to_string(i) + ".csv";
+    WriteFileAtomic(path, std::to_string(i));
+    many.push_back(std::make_unique<MappedFile>(path));
+    EXPECT_EQ(many.back()->text(), std::to_string(i));
+  }
+  EXPECT_FALSE(many.back()->Mapped());
 }
 
 }  // namespace

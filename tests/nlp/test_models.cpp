@@ -199,9 +199,26 @@ TEST(NlpModels, BlendMixesTheNetworkWithTfidfLogisticAndSavesBoth) {
   blended->Fit(train.texts, train.labels);
   EXPECT_DOUBLE_EQ(blended->Summary()["blend"]["weight"].get<double>(), 0.3);
   // Messages and reports name the blend, so its figures are not read as the network's alone.
-  EXPECT_EQ(TextModelTitle("embedding_mlp", 0.3),
+  EXPECT_EQ(TextModelTitle(spec.settings),
             "embedding_mlp blended with tfidf_logistic (0.30 of it)");
-  EXPECT_EQ(TextModelTitle("embedding_mlp", 0), "embedding_mlp");
+  {
+    NlpSettings titled;
+    EXPECT_EQ(TextModelTitle(titled), "tfidf_logistic");
+    titled.model = TextModelKind::kTransformer;
+    EXPECT_EQ(TextModelTitle(titled), "transformer");
+    // Everything that changes what the network is appears in the name its figures carry.
+    titled.network.distill = 0.5;
+    titled.network.distill_copies = 2;
+    titled.network.ngram_buckets = 4096;
+    titled.loop.weight_average = 0.995;
+    titled.network.members = 3;
+    titled.network.pretrain_epochs = 30;
+    titled.network.blend = 0.5;
+    EXPECT_EQ(TextModelTitle(titled),
+              "transformer (MLM-pretrained, distilled from tfidf_logistic (0.50, 2 copies per "
+              "text), 4096 n-gram buckets, weight average 0.995, 3 members) blended with "
+              "tfidf_logistic (0.50 of it)");
+  }
   spec.settings.network.blend = 0;
   auto network = MakeTextClassifier(spec);
   network->Fit(train.texts, train.labels);

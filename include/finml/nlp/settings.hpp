@@ -123,9 +123,10 @@ struct PretrainSettings {
 };
 
 [[nodiscard]] const char* TextModelName(TextModelKind kind);
-// The model as messages and reports name it: its kind, and the blend when there is one (so a
-// blended figure is never read as the network's alone).
-[[nodiscard]] std::string TextModelTitle(const std::string& kind, double blend);
+// The model as messages and reports name it: its kind, what was added to the network (teacher,
+// pretraining, n-grams, weight average, members), and the blend when there is one (so a blended
+// figure is never read as the network's alone).
+[[nodiscard]] std::string TextModelTitle(const NlpSettings& settings);
 
 }  // namespace finml::nlp
 
