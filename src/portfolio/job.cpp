@@ -206,6 +206,19 @@ std::vector<Portfolio> TryFrontier(const Prepared& p, std::size_t points,
   }
 }
 
+// The slope of the capital market line: the maximum Sharpe ratio under the job's constraints,
+// or nothing where that programme has no answer (no asset beats the risk-free rate, say).
+std::optional<double> TangencySharpe(const Prepared& p, const Portfolio& chosen) {
+  if (p.options.objective == Objective::kMaxSharpe) return chosen.sharpe;
+  ObjectiveOptions sharpe = p.options;
+  sharpe.objective = Objective::kMaxSharpe;
+  try {
+    return Optimize(p.estimates, sharpe, p.constraints).sharpe;
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
 void Warn(const std::vector<std::string>& warnings) {
   for (const auto& w : warnings) std::fprintf(stderr, "finml: warning: %s\n", w.c_str());
 }
@@ -267,6 +280,7 @@ std::vector<std::string> RunOptimizeJob(const PortfolioSettings& s, const std::s
                           allocation ? &*allocation : nullptr,
                           s.portfolio_value.value_or(0),
                           provenance};
+  if (!frontier.empty()) page.tangency_sharpe = TangencySharpe(p, chosen);
   report::WriteReport(dir + "/report.html", OptimizePage(page));
   Warn(p.warnings);
   std::size_t held = 0;
@@ -307,6 +321,7 @@ std::vector<std::string> RunFrontierJob(const PortfolioSettings& s, const std::s
                           frontier,    p.warnings,    EstimatesJson(p, s), nullptr,   0,
                           provenance};
   page.frontier_only = true;
+  if (chosen_name == "max_sharpe") page.tangency_sharpe = chosen.sharpe;
   report::WriteReport(dir + "/report.html", OptimizePage(page));
   Warn(p.warnings);
   return {fmt::format(

@@ -110,10 +110,13 @@ report::HtmlPage OptimizePage(const OptimizePageInputs& in) {
 
   if (!in.frontier.empty()) {
     page.Heading("Efficient frontier");
-    page.Paragraph(
-        "The least risky portfolio for each expected return, under the same constraints, with "
-        "every asset alone and the chosen portfolio. The capital market line joins the "
-        "risk-free rate to the tangency (maximum Sharpe) point.");
+    const bool market_line = in.tangency_sharpe && *in.tangency_sharpe > 0;
+    page.Paragraph(std::string("The least risky portfolio for each expected return, under the same "
+                               "constraints, with every asset alone and the chosen portfolio.") +
+                   (market_line
+                        ? " The capital market line joins the risk-free rate to the tangency "
+                          "(maximum Sharpe) point."
+                        : ""));
     Figure f("Efficient frontier", Axis{"volatility (annual)", Unit::kPercent},
              Axis{"expected return (annual)", Unit::kPercent});
     std::vector<double> fx, fy;
@@ -130,10 +133,11 @@ report::HtmlPage OptimizePage(const OptimizePageInputs& in) {
     f.Markers("assets", ax, ay, in.assets);
     f.Markers(in.objective, std::vector<double>{p.volatility},
               std::vector<double>{p.expected_return}, {in.objective});
-    if (p.volatility > 0 && p.sharpe > 0) {
+    if (market_line) {
       const double reach = *std::max_element(fx.begin(), fx.end());
       f.Line("capital market line", std::vector<double>{0, reach},
-             std::vector<double>{in.options.risk_free, in.options.risk_free + p.sharpe * reach},
+             std::vector<double>{in.options.risk_free,
+                                 in.options.risk_free + *in.tangency_sharpe * reach},
              {.dashed = true});
     }
     f.Height(520);

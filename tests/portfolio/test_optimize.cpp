@@ -16,6 +16,7 @@
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
 #include "finml/portfolio/optimize.hpp"
+#include "finml/portfolio/page.hpp"
 #include "reference_csv.hpp"
 #include "test_util.hpp"
 
@@ -398,6 +399,37 @@ Estimates RandomEstimates(Eigen::Index n, unsigned seed, Eigen::Index factors = 
     e.expected(i) = 0.02 + 0.15 * uniform(rng);
   }
   return e;
+}
+
+// The report's capital market line is the tangent from the risk-free rate: its slope is the
+// maximum Sharpe ratio whatever the objective, never the chosen portfolio's own Sharpe.
+TEST_F(OptimizeReference, TheReportsCapitalMarketLineHasTheMaximumSharpeSlope) {
+  const ObjectiveOptions options = Options(Objective::kMinVariance);
+  const Portfolio chosen = Optimize(e_, options);
+  const std::vector<Portfolio> frontier = EfficientFrontier(e_, options, {}, 20);
+  const double tangency = Optimize(e_, Options(Objective::kMaxSharpe)).sharpe;
+  ASSERT_GT(tangency, chosen.sharpe + 0.1);
+  double reach = 0;
+  for (const auto& q : frontier) reach = std::max(reach, q.volatility);
+  const std::vector<std::string> warnings;
+  std::vector<std::string> names;
+  for (Eigen::Index i = 0; i < e_.expected.size(); ++i) names.push_back(fmt::format("A{}", i));
+  const Provenance provenance{"test", {}, {}};
+  OptimizePageInputs in{"min_variance", names,   e_,      options, chosen,    frontier,
+                        warnings,       nullptr, nullptr, 0,       provenance};
+  // The line's last y, as the page wrote it (to 6 significant digits).
+  const auto line_end = [](const std::string& html) -> double {
+    const auto line = html.find("\"name\":\"capital market line\"");
+    const auto y = html.find("\"y\":[", line == std::string::npos ? html.size() : line);
+    const auto comma = html.find(',', y == std::string::npos ? html.size() : y);
+    return comma == std::string::npos ? NAN : std::strtod(html.c_str() + comma + 1, nullptr);
+  };
+  EXPECT_TRUE(std::isnan(line_end(OptimizePage(in).Render(""))))
+      << "no line where the slope is unknown";
+  in.tangency_sharpe = tangency;
+  const double end = line_end(OptimizePage(in).Render(""));
+  EXPECT_NEAR(end, options.risk_free + tangency * reach, 1e-5);
+  EXPECT_GT(end - (options.risk_free + chosen.sharpe * reach), 0.01);
 }
 
 TEST(OptimizeErrors, AreClearAndSayHowToFixThem) {

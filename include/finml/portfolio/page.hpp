@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ struct OptimizePageInputs {
   double portfolio_value = 0;
   const Provenance& provenance;
   bool frontier_only = false;
+  // The maximum Sharpe ratio under the same constraints: the capital market line's slope, drawn
+  // only where it is known (the chosen portfolio's own Sharpe is the slope only when the
+  // objective was max_sharpe).
+  std::optional<double> tangency_sharpe;
 };
 
 [[nodiscard]] report::HtmlPage OptimizePage(const OptimizePageInputs& in);
