@@ -130,8 +130,9 @@ void OnSigbus(int signal, siginfo_t* info, void* context) {
   for (auto& range : guarded) {
     if (!range.taken.load(std::memory_order_acquire)) continue;
     if (address < range.begin.load() || address >= range.end.load()) continue;
-    // mmap is a plain system call, safe in a handler: the page past the file's new end becomes
-    // zeros, and the faulting read is retried on it.
+    // The page past the file's new end becomes zeros, and the faulting read is retried on it.
+    // mmap is a bare system call with no user-space state: safe in a handler on Linux, though
+    // POSIX does not list it.
     void* page = reinterpret_cast<void*>(address & ~(page_size - 1));
     if (::mmap(page, page_size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
         MAP_FAILED)
@@ -156,16 +157,15 @@ bool InstallGuard() {
 
 int TakeSlot(const void* map, std::size_t size) {
   for (int i = 0; i < kSlots; ++i) {
-    bool expected = false;
     auto& range = guarded[static_cast<std::size_t>(i)];
-    // Bounds first, then taken: the handler only reads a slot whose bounds are set.
-    if (range.taken.load() || range.end.load() != 0) continue;
+    // Whoever sets `end` owns the slot; the handler reads it only once `taken` says it is whole.
     std::uintptr_t none = 0;
     if (!range.end.compare_exchange_strong(none, reinterpret_cast<std::uintptr_t>(map) + size))
       continue;
     range.begin.store(reinterpret_cast<std::uintptr_t>(map));
     range.shrank.store(false);
-    if (range.taken.compare_exchange_strong(expected, true)) return i;
+    range.taken.store(true, std::memory_order_release);
+    return i;
   }
   return -1;
 }

@@ -20,6 +20,11 @@ torch::Tensor Over(const torch::Tensor& pooled, at::IntArrayRef shape,
   return out;
 }
 
+std::vector<torch::Tensor>& Pool() {
+  thread_local std::vector<torch::Tensor> pool;
+  return pool;
+}
+
 }  // namespace
 
 torch::Tensor ReusableEmpty(at::IntArrayRef shape, const torch::TensorOptions& options) {
@@ -28,7 +33,7 @@ torch::Tensor ReusableEmpty(at::IntArrayRef shape, const torch::TensorOptions& o
   const auto dtype = options.dtype();
   if (numel * static_cast<std::int64_t>(dtype.itemsize()) < kMinPooledBytes)
     return torch::empty(shape, options);
-  thread_local std::vector<torch::Tensor> pool;
+  std::vector<torch::Tensor>& pool = Pool();
   for (const torch::Tensor& t : pool)
     if (t.numel() == numel && t.dtype() == dtype && t.device() == options.device() && Free(t))
       return Over(t, shape, options);
@@ -44,5 +49,9 @@ torch::Tensor ReusableEmpty(at::IntArrayRef shape, const torch::TensorOptions& o
   }
   return Over(fresh, shape, options);
 }
+
+void ReleaseReusableBuffers() { std::vector<torch::Tensor>().swap(Pool()); }
+
+std::size_t PooledBufferCount() { return Pool().size(); }
 
 }  // namespace finml::models::deep

@@ -13,4 +13,11 @@ namespace finml::models::deep {
 [[nodiscard]] torch::Tensor ReusableEmpty(at::IntArrayRef shape,
                                           const torch::TensorOptions& options);
 
+// Drops this thread's pool: buffers still in use live on with their holders, the rest are freed.
+// The shared training loop calls it when a training ends, so a long process (a service, a run of
+// many models) does not keep one training's buffers, up to 32 of them, for good.
+void ReleaseReusableBuffers();
+// Buffers in this thread's pool (for tests).
+[[nodiscard]] std::size_t PooledBufferCount();
+
 }  // namespace finml::models::deep

@@ -18,6 +18,7 @@
 #include "finml/core/progress.hpp"
 #include "finml/dist/world.hpp"
 #include "finml/train/checkpoint.hpp"
+#include "models/deep/reusable_buffers.hpp"
 #include "train/deep/fused_adam.hpp"
 
 namespace finml::train::deep {
@@ -284,6 +285,10 @@ LoopResult TrainLoop(torch::nn::Module& module, std::int64_t rows, const BatchLo
                      const ValidationLoss& validate, const LoopOptions& o, std::mt19937_64& rng,
                      torch::Device device, torch::optim::Optimizer* given) {
   LoopResult result;
+  // However the training ends, the fused recurrent kernels' scratch buffers go with it.
+  struct ReleaseBuffers {
+    ~ReleaseBuffers() { models::deep::ReleaseReusableBuffers(); }
+  } release_buffers;
   std::unique_ptr<torch::optim::Optimizer> own;
   if (!given) own = MakeOptimizer(module.parameters(), o);
   torch::optim::Optimizer* optimizer = given ? given : own.get();

@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
+#include "models/deep/fused_lstm.hpp"
+#include "models/deep/reusable_buffers.hpp"
 #include "train/deep/loop.hpp"
 
 namespace finml::train::deep {
@@ -49,6 +52,31 @@ TEST(TrainLoop, StopsAfterPatienceAndRestoresTheBestEpochsWeightsAndBuffers) {
   EXPECT_EQ(m->w.item<double>(), w_at[2]);
   EXPECT_EQ(m->b.item<double>(), b_at[2]);
   EXPECT_FALSE(m->is_training());
+}
+
+// The fused LSTM's large scratch buffers are pooled for the steps of a training, and go when it
+// ends: a service or a run of many models does not keep every training's buffers.
+TEST(TrainLoop, ATrainingsPooledBuffersAreReleasedWhenItEnds) {
+  models::deep::ReleaseReusableBuffers();
+  Scalar m;
+  const std::int64_t B = 64, S = 40, I = 3, H = 32;  // 1.3 MB of gates: above the pooling floor
+  // A weight that needs its gradient: the training path, whose buffers are pooled.
+  const torch::Tensor x = torch::randn({B, S, I}),
+                      w_ih = torch::randn({4 * H, I}).requires_grad_(true),
+                      w_hh = torch::randn({4 * H, H}) * 0.3, bias = torch::randn({4 * H});
+  std::size_t pooled_during = 0;
+  const BatchLoss loss = [&](const torch::Tensor&) {
+    const auto out = models::deep::FusedLstm(x, w_ih, w_hh, bias);
+    pooled_during = std::max(pooled_during, models::deep::PooledBufferCount());
+    return (m->w * out.mean()).sum();
+  };
+  LoopOptions o;
+  o.epochs = 2;
+  o.batch = 4;
+  std::mt19937_64 rng(1);
+  (void)TrainLoop(*m, 8, loss, {}, o, rng);
+  EXPECT_GT(pooled_during, 0u);
+  EXPECT_EQ(models::deep::PooledBufferCount(), 0u);
 }
 
 TEST(TrainLoop, MinDeltaDemandsARealImprovement) {
