@@ -54,9 +54,8 @@ void SetupPortfolio(CLI::App& app, PortfolioCommandOptions& o) {
                  Join(kBacktestOnly, {"objective", "portfolio_value", "allocation"}));
   auto* backtest = app.add_subcommand(
       "backtest", "walk-forward re-optimisation of several objectives, traded with costs");
-  o.backtest.Add(
-      *backtest, portfolio::PortfolioSettings::Schema(), BacktestDefaults(), "",
-      {"objective", "points", "portfolio_value", "allocation", "current_weights", "returns"});
+  o.backtest.Add(*backtest, portfolio::PortfolioSettings::Schema(), BacktestDefaults(), "",
+                 {"objective", "points", "portfolio_value", "allocation", "current_weights"});
   for (auto [sub, flags] : std::initializer_list<std::pair<CLI::App*, CliFlags*>>{
            {optimize, &o.optimize}, {frontier, &o.frontier}, {backtest, &o.backtest}}) {
     flags->AddSet(*sub, "any setting as key=value, e.g. --set risk_model=ledoit_wolf");

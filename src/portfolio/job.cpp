@@ -67,7 +67,32 @@ ReturnsData ReturnsDataFrom(const data::MarketData& md, const std::string& sourc
                       d.time_label[static_cast<std::size_t>(t)]);
   }
   d.frequency = BarsPerYear(frequency, d.time, d.calendar);
+  if (values_are_returns) d.panel = CompoundedPricePanel(d);
   return d;
+}
+
+backtest::PricePanel CompoundedPricePanel(const ReturnsData& d) {
+  backtest::PricePanel p;
+  p.source = d.source;
+  p.symbols = d.assets;
+  p.time = d.time;
+  p.time_label = d.time_label;
+  p.calendar = d.calendar;
+  const auto rows = static_cast<std::size_t>(d.returns.rows()),
+             cols = static_cast<std::size_t>(d.returns.cols());
+  p.close = backtest::Panel(rows, cols);
+  for (std::size_t j = 0; j < cols; ++j) {
+    // No level before an asset's first return (not listed yet); a missing return later leaves
+    // that bar without a price and the level where it was.
+    double level = NAN;
+    for (std::size_t t = 0; t < rows; ++t) {
+      const double r = d.returns(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(j));
+      if (!std::isfinite(r)) continue;
+      level = (std::isfinite(level) ? level : kIndexBase) * (1 + r);
+      p.close.at(t, j) = level;
+    }
+  }
+  return p;
 }
 
 ReturnsData LoadReturnsData(const PortfolioSettings& s) {

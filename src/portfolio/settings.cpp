@@ -77,7 +77,9 @@ const options::Schema<PortfolioSettings>& PortfolioSettings::Schema() {
     using P = PortfolioSettings;
     options::Schema<P> s;
     s.Add("prices", &P::prices, "CSV of prices (wide or long panel)");
-    s.Add("returns", &P::returns, "CSV of per-bar simple returns instead (wide)");
+    s.Add("returns", &P::returns,
+          "CSV of per-bar simple returns instead (wide); backtest trades them compounded into "
+          "price indices from 100");
     s.Embed(&P::load, data::LoadOptions::Schema());
     s.Add("window", &P::window,
           "bars of returns behind each estimate; 0: all (backtest: an expanding window, from bar "

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "../backtest/panel_util.hpp"
+#include "finml/portfolio/job.hpp"
 #include "finml/portfolio/walk_forward.hpp"
 
 namespace finml::portfolio {
@@ -108,6 +109,46 @@ TEST(WalkForward, TracksAreTradedOverOnePeriodWithCosts) {
   EXPECT_EQ(results[0].engine.first_row, results[1].engine.first_row);
   EXPECT_GT(results[0].total_fees, 0);
   EXPECT_EQ(results[0].engine.equity.size(), results[1].engine.equity.size());
+}
+
+// Returns alone (no prices) are traded as indices compounded from them: every bar's change is
+// the asset's return, and a backtest on them earns what one on the prices earns.
+TEST(WalkForward, ReturnsAreTradedAsIndicesCompoundedFromThem) {
+  ReturnsData prices = FromPanel(testing::MakePanel(testing::RandomWalks(4, 300, 5)));
+  prices.returns(7, 2) = NAN;  // a bar without a return keeps the level, with no price there
+  ReturnsData returns = prices;
+  returns.prices.resize(0, 0);
+  returns.panel = CompoundedPricePanel(returns);
+  ASSERT_EQ(returns.panel.rows(), prices.panel.rows());
+  for (std::size_t j = 0; j < 4; ++j) {
+    EXPECT_TRUE(std::isnan(returns.panel.close.at(0, j))) << "no return into the first bar";
+    EXPECT_DOUBLE_EQ(returns.panel.close.at(1, j),
+                     kIndexBase * (1 + returns.returns(1, static_cast<Eigen::Index>(j))));
+    for (std::size_t t = 2; t < 300; ++t) {
+      if (j == 2 && t == 7) {
+        EXPECT_TRUE(std::isnan(returns.panel.close.at(t, j)));
+        continue;
+      }
+      const std::size_t before = j == 2 && t == 8 ? 6 : t - 1;
+      EXPECT_NEAR(returns.panel.close.at(t, j) / returns.panel.close.at(before, j),
+                  1 + returns.returns(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(j)),
+                  1e-12);
+    }
+  }
+  prices.returns(7, 2) = returns.returns(7, 2) =
+      prices.panel.close.at(7, 2) / prices.panel.close.at(6, 2) - 1;
+  returns.panel = CompoundedPricePanel(returns);
+  PortfolioSettings s = Settings();
+  s.objectives = {Objective::kMinVariance, Objective::kEqualWeight};
+  const auto on_prices = BacktestTracks(prices, s, WalkForwardWeights(prices, s));
+  const auto on_returns = BacktestTracks(returns, s, WalkForwardWeights(returns, s));
+  ASSERT_EQ(on_prices.size(), on_returns.size());
+  for (std::size_t k = 0; k < on_prices.size(); ++k) {
+    const auto& a = on_prices[k].engine.equity;
+    const auto& b = on_returns[k].engine.equity;
+    ASSERT_EQ(a.size(), b.size());
+    EXPECT_NEAR(b.back() / b.front(), a.back() / a.front(), 1e-9) << k;
+  }
 }
 
 }  // namespace

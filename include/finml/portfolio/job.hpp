@@ -22,13 +22,19 @@ struct ReturnsData {
   std::vector<std::string> time_label;
   bool calendar = true;
   double frequency = 252;
-  backtest::PricePanel panel;  // the prices as the backtester trades them (prices input only)
+  // The prices as the backtester trades them: the input's, or returns compounded from 100.
+  backtest::PricePanel panel;
 };
 [[nodiscard]] ReturnsData LoadReturnsData(const PortfolioSettings& settings);
 // The same from data already loaded (an experiment's), `field` as the price.
 [[nodiscard]] ReturnsData ReturnsDataFrom(const data::MarketData& market, const std::string& source,
                                           bool values_are_returns, const std::string& frequency,
                                           data::Field field);
+
+// Returns compounded into price indices that start from kIndexBase before each asset's first
+// return: what a walk-forward backtest trades when the input was returns.
+inline constexpr double kIndexBase = 100;
+[[nodiscard]] backtest::PricePanel CompoundedPricePanel(const ReturnsData& data);
 
 // The rows of `returns` ending at `last` (inclusive), `window` long (0: from the start), less the
 // rows where no asset has a return.
