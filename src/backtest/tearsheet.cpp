@@ -491,6 +491,7 @@ report::HtmlPage TearsheetPage(const std::vector<TearsheetEntry>& strategies,
       {"Risk-free rate", fmt::format("{} a year (risk_free), subtracted in Sharpe and Sortino",
                                      report::Percent(first.config.risk_free))},
   };
+  if (!inputs.prices_note.empty()) facts.insert(facts.begin(), {"Prices", inputs.prices_note});
   // Settings as key = value; once when every strategy shares them.
   auto settings = [](const BacktestResult& r) {
     std::string text;

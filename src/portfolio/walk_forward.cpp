@@ -251,6 +251,10 @@ std::vector<std::string> WriteWalkForward(const std::string& dir, const ReturnsD
   inputs.title = report.title;
   inputs.signals = report.signals;
   inputs.chart_library_dir = report.chart_library_dir;
+  if (data.prices.size() == 0)
+    inputs.prices_note = fmt::format(
+        "indices compounded from the returns in {}, each from {} before its first return",
+        data.source, kIndexBase);
   std::vector<std::string> lines;
   nlohmann::json summary = nlohmann::json::array();
   std::string weights_csv = "date,portfolio,asset,weight\n";

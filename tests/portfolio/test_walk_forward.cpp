@@ -3,8 +3,10 @@
 #include <cmath>
 
 #include "../backtest/panel_util.hpp"
+#include "finml/core/files.hpp"
 #include "finml/portfolio/job.hpp"
 #include "finml/portfolio/walk_forward.hpp"
+#include "test_util.hpp"
 
 namespace finml::portfolio {
 namespace {
@@ -141,7 +143,14 @@ TEST(WalkForward, ReturnsAreTradedAsIndicesCompoundedFromThem) {
   PortfolioSettings s = Settings();
   s.objectives = {Objective::kMinVariance, Objective::kEqualWeight};
   const auto on_prices = BacktestTracks(prices, s, WalkForwardWeights(prices, s));
-  const auto on_returns = BacktestTracks(returns, s, WalkForwardWeights(returns, s));
+  const WalkForward walk = WalkForwardWeights(returns, s);
+  const auto on_returns = BacktestTracks(returns, s, walk);
+  // The tearsheet says its prices are made, not the data's.
+  const std::string dir = finml::testing::TempDir("walk_forward_returns");
+  (void)WriteWalkForward(dir, returns, s, walk, on_returns, Provenance{"test", {}, {}},
+                         {"Portfolio backtest", "", ""});
+  EXPECT_NE(ReadFile(dir + "/tearsheet.html").find("indices compounded from the returns in test"),
+            std::string::npos);
   ASSERT_EQ(on_prices.size(), on_returns.size());
   for (std::size_t k = 0; k < on_prices.size(); ++k) {
     const auto& a = on_prices[k].engine.equity;

@@ -69,6 +69,9 @@ struct BacktestInputs {
   // the signals file in the provenance, or none for a rule strategy.
   std::string signals;
   std::string title = "Backtest";
+  // How the traded prices were made when they are not the data's own ("indices compounded from
+  // the returns in R.csv, from 100"); empty: the data's.
+  std::string prices_note;
   std::string name;  // the strategy's name on the tearsheet; empty: the strategy rule's
   // Where the tearsheet finds the chart library (a run shares one for all its pages); empty: in
   // the output directory.
