@@ -3,16 +3,75 @@
 #include "app.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "commands.hpp"
 #include "finml/core/build_info.hpp"
 #include "finml/core/error.hpp"
+#include "finml/core/strings.hpp"
 #include "finml/dist/world.hpp"
 #include "finml/train/checkpoint.hpp"
 
 namespace finml::cli {
+
+namespace {
+
+std::string CommandPath(const CLI::App* app) {
+  std::string path = app->get_name();
+  for (const CLI::App* up = app->get_parent(); up; up = up->get_parent())
+    path = (up->get_parent() ? up->get_name() : std::string("finml")) + " " + path;
+  return path;
+}
+
+void CommandsWithOption(CLI::App* app, const std::string& flag, std::vector<std::string>& out) {
+  for (CLI::App* sub : app->get_subcommands([](const CLI::App*) { return true; })) {
+    if (sub->get_option_no_throw(flag)) out.push_back(CommandPath(sub));
+    CommandsWithOption(sub, flag, out);
+  }
+}
+
+// CLI11 says only that an argument was not expected. When the flag is another command's (a
+// backtest-only setting given to optimize, say), name the commands that take it.
+std::string UnexpectedFlagHint(CLI::App& root, int argc, char** argv) {
+  CLI::App* chosen = &root;
+  while (!chosen->get_subcommands().empty()) chosen = chosen->get_subcommands().front();
+  if (chosen == &root) return "";
+  std::vector<std::string> hints;
+  for (int i = 1; i < argc; ++i) {
+    std::string flag = argv[i];
+    if (flag.rfind("--", 0) != 0 || flag.size() < 3) continue;
+    flag = flag.substr(0, flag.find('='));
+    bool known = false;
+    for (const CLI::App* up = chosen; up && !known; up = up->get_parent())
+      known = up->get_option_no_throw(flag) != nullptr;
+    if (known) continue;
+    std::vector<std::string> elsewhere;
+    CommandsWithOption(&root, flag, elsewhere);
+    if (elsewhere.size() > 3) elsewhere.resize(3), elsewhere.back() += " ...";
+    std::vector<std::string> own;
+    for (const CLI::Option* option : chosen->get_options())
+      for (const auto& name : option->get_lnames()) own.push_back("--" + name);
+    const std::string near = ClosestMatch(flag, own);
+    const bool close = !near.empty() && EditDistance(flag, near) <= 2;
+    if (elsewhere.empty() && !close) continue;
+    std::string hint = flag;
+    if (!elsewhere.empty()) {
+      const std::string last = elsewhere.back();
+      elsewhere.pop_back();
+      hint += fmt::format(" is a setting of {}{}, not of {}", fmt::join(elsewhere, ", "),
+                          elsewhere.empty() ? last : " and " + last, CommandPath(chosen));
+    }
+    if (close) hint += fmt::format(": did you mean {}?", near);
+    hints.push_back(hint + fmt::format(" (see {} --help)", CommandPath(chosen)));
+  }
+  return fmt::format("{}", fmt::join(hints, "\n"));
+}
+
+}  // namespace
 
 int RunCommandLine(int argc, char** argv, CommandErrors errors) {
   CLI::App app{"finml: machine learning for finance, end to end"};
@@ -102,11 +161,17 @@ int RunCommandLine(int argc, char** argv, CommandErrors errors) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    const std::string hint = e.get_exit_code() != 0 && dynamic_cast<const CLI::ExtrasError*>(&e)
+                                 ? UnexpectedFlagHint(app, argc, argv)
+                                 : std::string();
     // --help and --version exit 0; every usage error exits 2 like every input error.
     if (errors == CommandErrors::kThrow && e.get_exit_code() != 0)
-      throw ConfigError(
-          fmt::format("{} (see finml {} --help)", e.what(), argc > 1 ? argv[1] : std::string()));
-    return app.exit(e) == 0 ? 0 : 2;
+      throw ConfigError(hint.empty() ? fmt::format("{} (see finml {} --help)", e.what(),
+                                                   argc > 1 ? argv[1] : std::string())
+                                     : fmt::format("{}: {}", e.what(), hint));
+    const int code = app.exit(e);
+    if (!hint.empty()) std::fprintf(stderr, "%s\n", hint.c_str());
+    return code == 0 ? 0 : 2;
   }
   // Under finml launch every rank runs the same command; rank 0 speaks for the job (the others'
   // errors still reach stderr).

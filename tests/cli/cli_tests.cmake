@@ -45,6 +45,10 @@ finml_cli_test(unknown_key 2 "unknown_key.yaml:4:3: unknown key 'trian' in 'spli
 # A model's setting beside its type: the error says it goes under params.
 finml_cli_test(model_setting_outside_params 2 "model_setting_outside_params.yaml:5:5: unknown key 'hidden' in 'models\\[0\\]'.*go under params:" --
                $<TARGET_FILE:finml> run tests/cli/fixtures/model_setting_outside_params.yaml)
+finml_cli_test(flag_of_another_command 2 "--objective is a setting of finml portfolio optimize, not of finml portfolio backtest: did you mean --objectives\\? \\(see finml portfolio backtest --help\\)" --
+               $<TARGET_FILE:finml> portfolio backtest --prices data/dowjones30.csv --objective max_sharpe --out ${FINML_CLI_OUT}/never)
+finml_cli_test(flag_misspelt 2 "--symbol-x: did you mean --symbol\\?" --
+               $<TARGET_FILE:finml> inspect --input data/dowjones30.csv --symbol-x AA)
 finml_cli_test(bad_number 2 "bad_number.csv:4:5: cannot parse 'oops' as a number in column 'Close'" --
                $<TARGET_FILE:finml> features --input tests/cli/fixtures/bad_number.csv --out ${FINML_CLI_OUT}/never.csv)
 finml_cli_test(missing_file 2 "no/such.csv: cannot open" --
