@@ -40,6 +40,9 @@ std::string UnexpectedFlagHint(CLI::App& root, int argc, char** argv) {
   CLI::App* chosen = &root;
   while (!chosen->get_subcommands().empty()) chosen = chosen->get_subcommands().front();
   if (chosen == &root) return "";
+  std::vector<std::string> own;
+  for (const CLI::Option* option : chosen->get_options())
+    for (const auto& name : option->get_lnames()) own.push_back("--" + name);
   std::vector<std::string> hints;
   for (int i = 1; i < argc; ++i) {
     std::string flag = argv[i];
@@ -52,9 +55,6 @@ std::string UnexpectedFlagHint(CLI::App& root, int argc, char** argv) {
     std::vector<std::string> elsewhere;
     CommandsWithOption(&root, flag, elsewhere);
     if (elsewhere.size() > 3) elsewhere.resize(3), elsewhere.back() += " ...";
-    std::vector<std::string> own;
-    for (const CLI::Option* option : chosen->get_options())
-      for (const auto& name : option->get_lnames()) own.push_back("--" + name);
     const std::string near = ClosestMatch(flag, own);
     const bool close = !near.empty() && EditDistance(flag, near) <= 2;
     if (elsewhere.empty() && !close) continue;

@@ -115,9 +115,11 @@ std::optional<unsigned> CoresFromCpuMax(std::string_view cpu_max) {
 }
 
 unsigned UsableCores() {
-  // Not cached: the affinity mask is the calling thread's and can change (taskset -p).
+  // The affinity mask is the calling thread's and can change (taskset -p): read each time. The
+  // cgroup quota is the process's, read once.
+  static const std::optional<unsigned> quota = CgroupCores();
   unsigned n = AffinityCores();
-  if (const auto quota = CgroupCores()) n = std::min(n, *quota);
+  if (quota) n = std::min(n, *quota);
   return std::max(n, 1u);
 }
 

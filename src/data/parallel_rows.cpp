@@ -25,8 +25,10 @@ namespace finml::data::loading {
 
 unsigned ParseThreads(std::size_t bytes) {
   constexpr std::size_t kMinChunkBytes = std::size_t{1} << 19;
-  const std::size_t cores = UsableCores();
-  return static_cast<unsigned>(std::clamp<std::size_t>(bytes / kMinChunkBytes, 1, cores));
+  const std::size_t chunks = bytes / kMinChunkBytes;
+  // A small input is one chunk: no need to read the affinity mask and the cgroup files.
+  if (chunks <= 1) return 1;
+  return static_cast<unsigned>(std::min<std::size_t>(chunks, UsableCores()));
 }
 
 void RunParallel(unsigned count, const std::function<void(unsigned)>& task) {
