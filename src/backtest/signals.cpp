@@ -71,15 +71,17 @@ SignalPanel ParseSignals(std::string_view text, const std::string& file_label,
   std::vector<std::string> header;
   for (auto f : fields) header.push_back(ToLower(Trim(f)));
   if (!header.empty() && header[0].rfind("\xef\xbb\xbf", 0) == 0) header[0].erase(0, 3);
-  // A run's predictions: trade each decision date's forecast move.
+  // A run's predictions, or finml predict's (no split): trade each decision date's forecast move.
   const std::size_t model_col = FindColumn(header, "model");
   const std::size_t split_col = FindColumn(header, "split");
-  const bool predictions = model_col < header.size() && split_col < header.size() &&
-                           FindColumn(header, "decision_date") < header.size();
+  const bool has_split = split_col < header.size();
+  const bool predictions =
+      model_col < header.size() && FindColumn(header, "decision_date") < header.size();
   if (predictions && FindColumn(header, "score") == header.size()) {
     throw DataError({file_label, 1, 1},
-                    "these predictions have no 'score' column (a run of an older finml)",
-                    "run the experiment again, or write date,symbol,score signals from them");
+                    "these predictions have no 'score' column (written by an older finml)",
+                    "run the experiment or finml predict again, or write date,symbol,score "
+                    "signals from them");
   }
   if (!predictions && !choice.model.empty()) {
     throw DataError({file_label, 1, 1},
@@ -95,10 +97,13 @@ SignalPanel ParseSignals(std::string_view text, const std::string& file_label,
   const std::size_t score_col = FindColumn(header, "score");
   const bool has_symbol = symbol_col < header.size();
   if (date_col == header.size() || score_col == header.size()) {
-    throw DataError(
-        {file_label, 1, 1},
-        fmt::format("the header '{}' lacks a 'date' or a 'score' column", JoinStrings(header, ",")),
-        "name the columns date,symbol,score (or date,score for one asset)");
+    std::vector<std::string> lacking;
+    if (date_col == header.size()) lacking.push_back(predictions ? "decision_date" : "date");
+    if (score_col == header.size()) lacking.push_back("score");
+    throw DataError({file_label, 1, 1},
+                    fmt::format("the header '{}' has no {} column", JoinStrings(header, ","),
+                                JoinStrings(lacking, " or ")),
+                    "name the columns date,symbol,score (or date,score for one asset)");
   }
   if (!has_symbol && prices.assets() != 1) {
     throw DataError(
@@ -122,8 +127,9 @@ SignalPanel ParseSignals(std::string_view text, const std::string& file_label,
                       fmt::format("expected {} fields, found {}", width, fields.size()),
                       "give every row the header's columns");
     }
-    if (predictions && (Trim(fields[model_col]) != model ||
-                        (choice.split != "all" && Trim(fields[split_col]) != choice.split)))
+    if (predictions &&
+        (Trim(fields[model_col]) != model ||
+         (has_split && choice.split != "all" && Trim(fields[split_col]) != choice.split)))
       continue;
     const std::string date_text = Trim(fields[date_col]);
     // Prices without calendar dates (an observation index, a decimal year) are matched by the

@@ -71,6 +71,36 @@ std::string UnexpectedFlagHint(CLI::App& root, int argc, char** argv) {
   return fmt::format("{}", fmt::join(hints, "\n"));
 }
 
+// CLI11 says only that a subcommand is required (or that an argument was not expected) when a
+// command is misspelt: name the word it did not know, the nearest command, and the choices.
+std::string UnknownCommandHint(CLI::App& root, int argc, char** argv) {
+  CLI::App* at = &root;
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word.front() == '-') return "";
+    const auto subcommands = at->get_subcommands([](const CLI::App*) { return true; });
+    if (subcommands.empty()) return "";
+    CLI::App* next = nullptr;
+    std::vector<std::string> names;
+    for (CLI::App* sub : subcommands) {
+      if (sub->get_name() == word) next = sub;
+      names.push_back(sub->get_name());
+    }
+    if (next) {
+      at = next;
+      continue;
+    }
+    const std::string near = ClosestMatch(word, names);
+    const std::string path = at == &root ? std::string("finml") : CommandPath(at);
+    return fmt::format("{}: unknown command '{}'{} (commands: {}; see {} --help)", path, word,
+                       !near.empty() && EditDistance(word, near) <= 2
+                           ? fmt::format(": did you mean '{}'?", near)
+                           : std::string(),
+                       fmt::join(names, ", "), path);
+  }
+  return "";
+}
+
 }  // namespace
 
 int RunCommandLine(int argc, char** argv, CommandErrors errors) {
@@ -161,9 +191,9 @@ int RunCommandLine(int argc, char** argv, CommandErrors errors) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const std::string hint = e.get_exit_code() != 0 && dynamic_cast<const CLI::ExtrasError*>(&e)
-                                 ? UnexpectedFlagHint(app, argc, argv)
-                                 : std::string();
+    std::string hint = e.get_exit_code() != 0 ? UnknownCommandHint(app, argc, argv) : std::string();
+    if (hint.empty() && e.get_exit_code() != 0 && dynamic_cast<const CLI::ExtrasError*>(&e))
+      hint = UnexpectedFlagHint(app, argc, argv);
     // --help and --version exit 0; every usage error exits 2 like every input error.
     if (errors == CommandErrors::kThrow && e.get_exit_code() != 0)
       throw ConfigError(hint.empty() ? fmt::format("{} (see finml {} --help)", e.what(),

@@ -43,6 +43,7 @@ int RunFeatures(const FeaturesCommandOptions& options);
 
 struct InspectCommandOptions {
   std::string input;
+  bool json = false;
   CliFlags load;
 };
 void SetupInspect(CLI::App& app, InspectCommandOptions& options);

@@ -14,7 +14,10 @@ void SetupFeatures(CLI::App& app, FeaturesCommandOptions& o) {
       ->required();
   app.add_option("--out", o.out, "features CSV to write")->required();
   app.add_option("--set", o.set, "feature set: all, close or stationary")->capture_default_str();
-  app.add_option("--include", o.include, "extra indicators, e.g. sma_50 rsi_7");
+  app.add_option("--include", o.include,
+                 "extra indicators, e.g. sma_50 rsi_7 (or sma_50,rsi_7; each once, and none the "
+                 "set already has)")
+      ->delimiter(',');
   app.add_option("--price", o.price, "close or adj_close")->capture_default_str();
   o.load.Add(app, data::LoadOptions::Schema());
 }

@@ -188,8 +188,35 @@ CellPlaces AssemblePanel(MarketData& md, ParsedRows& parsed, const ColumnPlan& p
 
 }  // namespace
 
+namespace {
+
+// `single_asset_as` becomes `symbol` when the file turns out to hold one asset: the plan is
+// made once without `symbols` (which would refuse the file's own name) to see.
+LoadOptions NameTheSingleAsset(const std::vector<std::string>& header,
+                               const std::vector<std::string>& first_row,
+                               const LoadOptions& options, const std::string& file_label,
+                               std::string& renamed_from) {
+  if (options.single_asset_as.empty() || !options.symbol.empty()) return options;
+  LoadOptions probe = options;
+  probe.symbols.clear();
+  const ColumnPlan plan = PlanColumns(header, first_row, probe, file_label);
+  // A close column named for an asset (SPX) says which asset it is; only a name that came from
+  // the file's name is replaced.
+  const std::string stem = std::filesystem::path(file_label).stem().string();
+  const bool named_by_file = plan.shape == Shape::kOhlcv ||
+                             (plan.shape != Shape::kLongPanel && plan.symbol_columns.size() == 1 &&
+                              plan.symbol_columns.front().first == stem);
+  if (!named_by_file) return options;
+  if (stem != options.single_asset_as) renamed_from = stem;
+  LoadOptions named = options;
+  named.symbol = options.single_asset_as;
+  return named;
+}
+
+}  // namespace
+
 MarketData ParseMarketData(std::string_view text, const std::string& file_label,
-                           const LoadOptions& options) {
+                           const LoadOptions& given) {
   CsvReader reader(file_label, text);
   std::vector<std::string_view> fields;
   if (!reader.Next(fields)) {
@@ -202,6 +229,9 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
     CsvReader peek(file_label, text);
     if (peek.Next(fields) && peek.Next(fields)) first_row.assign(fields.begin(), fields.end());
   }
+  std::string renamed_from;
+  const LoadOptions options =
+      NameTheSingleAsset(header, first_row, given, file_label, renamed_from);
   const Zone source_zone =
       Zone::Parse(options.source_timezone.empty() ? options.timezone : options.source_timezone,
                   options.source_timezone.empty() ? "timezone" : "source_timezone");
@@ -220,6 +250,9 @@ MarketData ParseMarketData(std::string_view text, const std::string& file_label,
   md.shape = plan.shape;
   md.calendar = parsed.calendar;
   md.notes = plan.notes;
+  if (!renamed_from.empty())
+    md.notes.push_back(
+        fmt::format("the file's one asset, '{}', is read as '{}'", renamed_from, options.symbol));
   if (!md.calendar && options.decimal_year) {
     md.calendar = true;
     md.repairs.push_back({"decimal-year index read as approximate calendar dates", parsed.count});

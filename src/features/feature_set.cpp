@@ -1,5 +1,6 @@
 #include "finml/features/feature_set.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <functional>
@@ -318,11 +319,33 @@ std::vector<FeatureTable> ComputeFeaturesOfAssets(const data::MarketData& md,
                 "the price must be close or adj_close");
   std::vector<FeatureTable> tables;
   for (const auto& bars : md.assets) {
-    std::vector<std::string> specs = ExpandFeatureSet(set_name, bars);
-    specs.insert(specs.end(), include.begin(), include.end());
-    tables.push_back(ComputeFeatures(bars, specs, price));
+    tables.push_back(ComputeSetAndIncludes(bars, set_name, include, price, "--include"));
   }
   return tables;
+}
+
+FeatureTable ComputeSetAndIncludes(const data::Bars& bars, const std::string& set_name,
+                                   const std::vector<std::string>& include, Field price,
+                                   const std::string& include_label) {
+  FeatureTable table = ComputeFeatures(bars, ExpandFeatureSet(set_name, bars), price);
+  if (include.empty()) return table;
+  FeatureTable extra = ComputeFeatures(bars, include, price);
+  const std::size_t from_set = table.names.size();
+  for (std::size_t j = 0; j < extra.names.size(); ++j) {
+    const auto begin = table.names.begin();
+    const auto found = std::find(begin, table.names.end(), extra.names[j]);
+    if (found != table.names.end()) {
+      throw ConfigError(
+          fmt::format("{}: '{}' is {} (fix: leave it out of {})", include_label, extra.names[j],
+                      found - begin < static_cast<std::ptrdiff_t>(from_set)
+                          ? fmt::format("already a column of the feature set '{}'", set_name)
+                          : std::string("included twice"),
+                      include_label));
+    }
+    table.names.push_back(std::move(extra.names[j]));
+    table.columns.push_back(std::move(extra.columns[j]));
+  }
+  return table;
 }
 
 }  // namespace finml::features

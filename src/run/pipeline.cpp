@@ -29,21 +29,14 @@ std::vector<train::AssetInputs> BuildAssetInputs(const ExperimentConfig& c,
                                                  const data::MarketData& md) {
   std::vector<train::AssetInputs> inputs;
   for (const auto& bars : md.assets) {
-    std::vector<std::string> specs = features::ExpandFeatureSet(c.features.set, bars);
-    specs.insert(specs.end(), c.features.include.begin(), c.features.include.end());
-    features::FeatureTable table = features::ComputeFeatures(bars, specs, c.data.price);
+    features::FeatureTable table = features::ComputeSetAndIncludes(
+        bars, c.features.set, c.features.include, c.data.price, "features.include");
     for (const auto& name : c.features.exclude) {
       auto it = std::find(table.names.begin(), table.names.end(), name);
       FINML_REQUIRE(it != table.names.end(), "features.exclude: no column '{}' to exclude", name);
       auto idx = it - table.names.begin();
       table.names.erase(it);
       table.columns.erase(table.columns.begin() + idx);
-    }
-    for (std::size_t j = 0; j < table.names.size(); ++j) {
-      FINML_REQUIRE(std::count(table.names.begin(), table.names.end(), table.names[j]) == 1,
-                    "feature '{}' appears twice (the set '{}' already has it?); remove it from "
-                    "features.include",
-                    table.names[j], c.features.set);
     }
     inputs.push_back({bars.symbol, bars.Get(c.data.price), std::move(table)});
   }

@@ -65,6 +65,36 @@ SavedForecaster SavedForecaster::Load(const std::string& dir) {
   return s;
 }
 
+std::size_t SavedForecaster::RowsForOneDecision(const data::Bars& like) const {
+  // Indicator warm-ups depend on window lengths, not values: the first full window of a long,
+  // clean series with the same fields is where it lies.
+  constexpr std::size_t kRows = 8192;
+  data::MarketData synthetic;
+  synthetic.assets.push_back({});
+  data::Bars& bars = synthetic.assets.front();
+  bars.symbol = like.symbol;
+  const data::Timestamp start = data::DaysFromCivil({2000, 1, 3}) * data::kSecondsPerDay;
+  for (std::size_t t = 0; t < kRows; ++t) {
+    synthetic.time.push_back(start + static_cast<data::Timestamp>(t) * data::kSecondsPerDay);
+    synthetic.time_label.push_back(data::FormatTimestamp(synthetic.time.back()));
+    const double price = 100 * std::exp(0.02 * std::sin(0.7 * static_cast<double>(t)));
+    for (auto field : {data::Field::kOpen, data::Field::kClose, data::Field::kAdjClose})
+      if (like.Has(field)) bars.Get(field).push_back(price);
+    if (like.Has(data::Field::kHigh)) bars.high.push_back(price * 1.01);
+    if (like.Has(data::Field::kLow)) bars.low.push_back(price * 0.99);
+    if (like.Has(data::Field::kVolume))
+      bars.volume.push_back(1e6 * (1.5 + std::sin(0.3 * static_cast<double>(t))));
+  }
+  try {
+    const auto inputs = BuildAssetInputs(config_, synthetic);
+    const auto samples = train::BuildSamples(inputs, synthetic.time, synthetic.time_label,
+                                             config_.target, lookback_, ar_lags_, false);
+    return samples.size() == 0 ? 0 : samples.decision_row.front() + 1;
+  } catch (const Error&) {
+    return 0;  // the message then says "more rows" without a count
+  }
+}
+
 ForecastBatch SavedForecaster::Predict(const data::MarketData& md, const std::string& source,
                                        bool latest_only) const {
   std::vector<train::AssetInputs> inputs = BuildAssetInputs(config_, md);
@@ -75,10 +105,15 @@ ForecastBatch SavedForecaster::Predict(const data::MarketData& md, const std::st
   ForecastBatch batch;
   batch.samples = train::BuildSamples(inputs, md.time, md.time_label, config_.target, lookback,
                                       lags, /*require_target=*/false);
-  FINML_REQUIRE(batch.samples.size() > 0,
-                "{}: {} rows are too few for one full input window (lookback {}, indicator "
-                "warm-up {} rows)",
-                source, md.rows(), lookback, batch.samples.warmup_skipped);
+  if (batch.samples.size() == 0) {
+    const std::size_t need = RowsForOneDecision(md.assets.front());
+    throw InvalidInput(fmt::format(
+        "{}: {} rows are too few for one full input window: the model needs {} (its indicators' "
+        "warm-up, {} lagged values and a lookback of {}) (fix: give it more history)",
+        source, md.rows(),
+        need > 0 ? fmt::format("at least {} rows of complete bars", need) : "more rows", lags,
+        lookback));
+  }
   if (latest_only) {
     std::map<std::size_t, std::size_t> last;  // asset -> its latest sample
     for (std::size_t i = 0; i < batch.samples.size(); ++i) last[batch.samples.asset[i]] = i;
@@ -108,19 +143,26 @@ std::size_t PredictToCsv(const PredictOptions& o) {
                     "{} --text COLUMN --out {})",
                     o.model_dir, o.model_dir, o.input, o.out));
   const SavedForecaster saved = SavedForecaster::Load(o.model_dir);
-  const data::MarketData md = LoadExperimentData(saved.Config(), o.input);
+  // A model of one asset predicts any file of one asset, whatever the file is called; before, a
+  // copy of the training file under another name was refused with a fix predict has no flag for.
+  ExperimentConfig config = saved.Config();
+  if (config.data.load.symbols.size() == 1)
+    config.data.load.single_asset_as = config.data.load.symbols.front();
+  const data::MarketData md = LoadExperimentData(config, o.input);
   const ForecastBatch batch = saved.Predict(md, o.input);
   const auto& samples = batch.samples;
   const bool panel = md.assets.size() > 1;
-  std::string out = panel ? "date,model,y_true,y_pred,decision_date,symbol\n"
-                          : "date,model,y_true,y_pred,decision_date\n";
+  // `score` as in a run's predictions.csv (the forecast move), so finml backtest --signals
+  // trades this file too.
+  std::string out = panel ? "date,model,y_true,y_pred,decision_date,symbol,score\n"
+                          : "date,model,y_true,y_pred,decision_date,score\n";
   for (std::size_t i = 0; i < samples.size(); ++i) {
     const bool known = samples.target_row[i] < md.rows();
     out += fmt::format("{},{},{},{},{}", known ? md.time_label[samples.target_row[i]] : "",
                        saved.Name(), known ? fmt::format("{}", samples.y[i]) : "",
                        batch.prediction[i], md.time_label[samples.decision_row[i]]);
     if (panel) out += "," + CsvField(samples.symbols[samples.asset[i]]);
-    out += '\n';
+    out += fmt::format(",{}\n", batch.prediction[i] - samples.no_change[i]);
   }
   WriteFileAtomic(o.out, out);
   return samples.size();

@@ -47,7 +47,7 @@ TEST(Signals, BadRowsAreErrorsNamingLineAndColumn) {
   ExpectError("date,symbol,score\n2020-01-01,A0,1\n2020-01-01,A0,2\n", "s.csv:3:1",
               "a second score");
   ExpectError("date,score\n2020-01-01,1\n", "s.csv:1:1", "no 'symbol' column");
-  ExpectError("when,symbol,score\n", "s.csv:1:1", "lacks a 'date'");
+  ExpectError("when,symbol,score\n", "s.csv:1:1", "has no date column");
   ExpectError("date,symbol,score\n2020-01-01,A0,nan\n", "s.csv:2:3", "finite score");
 }
 

@@ -2,6 +2,7 @@
 
 #include "finml/backtest/strategy.hpp"
 #include "finml/core/error.hpp"
+#include "finml/features/indicators.hpp"
 #include "panel_util.hpp"
 
 namespace finml::backtest {
@@ -98,6 +99,30 @@ TEST(Strategy, SmaCrossIsLongOnlyWhileFastIsAboveSlow) {
   EXPECT_TRUE(std::isnan(plan.weight.at(2, 0)));  // slow SMA not defined yet
   EXPECT_EQ(plan.weight.at(3, 0), 1.0);           // (10+11)/2 > 41/4
   EXPECT_EQ(plan.weight.at(8, 0), 0.0);
+}
+
+TEST(Strategy, SmaCrossHoldsNothingWhereTheTwoMeansAreEqual) {
+  // Flat prices: every mean is the price itself, yet 20 and 50 of them summed give different
+  // last bits for some prices (8.226 against 8.225999999999997). Equal is neither side.
+  std::size_t differing_bits = 0;
+  for (double price : {8.226, 0.1, 1.1, 33.33, 101.07, 0.07, 19.99}) {
+    SCOPED_TRACE(price);
+    auto prices = MakePanel({std::vector<double>(80, price)});
+    auto c = With("sma_cross");
+    c.strategy.fast = 20;
+    c.strategy.slow = 50;
+    c.strategy.allow_short = true;
+    const auto fast = features::Sma(std::vector<double>(80, price), 20);
+    const auto slow = features::Sma(std::vector<double>(80, price), 50);
+    for (std::size_t t = 49; t < 80; ++t) differing_bits += fast[t] != slow[t];
+    const auto plan = PlanTargets(c, prices, nullptr);
+    for (std::size_t t = 49; t < 80; ++t) {
+      EXPECT_EQ(plan.weight.at(t, 0), 0.0) << t;
+      EXPECT_EQ(plan.score.at(t, 0), 0.0) << t;
+    }
+  }
+  // The case the rule is for happens among these prices.
+  EXPECT_GT(differing_bits, 0u);
 }
 
 TEST(Strategy, RsiReversionEntersOversoldAndExitsPastTheExitLevel) {

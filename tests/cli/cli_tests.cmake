@@ -614,3 +614,23 @@ finml_cli_test(launch_missing_command 2 "cannot run 'no-such-command-xyz'" --
 finml_cli_test(launch_kills_a_rank_that_ignores_term 1 "rank 1 exited with code 3, the first to fail.*rank 0 was killed by signal 9" --
                $<TARGET_FILE:finml> launch --nproc 2 --grace 0.3 --
                bash -c "[ $RANK = 1 ] && sleep 1 && exit 3 || trap '' TERM && exec sleep 60")
+# inspect says what looks wrong in the values: a price that jumps and comes back, a stuck price.
+finml_cli_test(inspect_bad_tick 0 "bad_tick 2024-02-27: suspected bad tick: 87.91 -> 98.46 -> 89.58" --
+               $<TARGET_FILE:finml> inspect --input tests/cli/fixtures/bad_tick.csv)
+finml_cli_test(inspect_stuck_price 0 "bad_tick 2024-03-25: the same price 87.91 on 7 bars in a row" --
+               $<TARGET_FILE:finml> inspect --input tests/cli/fixtures/bad_tick.csv)
+finml_cli_test(inspect_json 0 "\"date\": \"2024-02-27\"" --
+               $<TARGET_FILE:finml> inspect --input tests/cli/fixtures/bad_tick.csv --json)
+# A misspelt command names the nearest one.
+finml_cli_test(command_misspelt 2 "finml: unknown command 'riks': did you mean 'risk'\\?" --
+               $<TARGET_FILE:finml> riks var --returns data/dem2gbp.csv)
+finml_cli_test(subcommand_misspelt 2 "finml risk: unknown command 'vra': did you mean 'var'\\?" --
+               $<TARGET_FILE:finml> risk vra --returns data/dem2gbp.csv)
+# An included indicator the set already has would be one input twice.
+finml_cli_test(features_include_in_set 2 "--include: 'rsi_14' is already a column of the feature set 'all'" --
+               $<TARGET_FILE:finml> features --input data/msft_ohlcv.csv --include rsi_14 --out ${FINML_CLI_OUT}/never.csv)
+finml_cli_test(features_include_twice 2 "--include: 'sma_7' is included twice" --
+               $<TARGET_FILE:finml> features --input data/msft_ohlcv.csv --include sma_7,sma_7 --out ${FINML_CLI_OUT}/never.csv)
+# What finml predict writes, finml backtest trades.
+finml_cli_test(predict_then_backtest 0 "tearsheet.html" --
+               /bin/sh -c "$<TARGET_FILE:finml> run examples/msft_dates.yaml --out ${FINML_CLI_OUT}/predict_bt --overwrite >/dev/null 2>&1 && $<TARGET_FILE:finml> predict --model ${FINML_CLI_OUT}/predict_bt/models/ridge --input data/msft_ohlcv.csv --out ${FINML_CLI_OUT}/predict_bt/p.csv && $<TARGET_FILE:finml> backtest --signals ${FINML_CLI_OUT}/predict_bt/p.csv --prices data/msft_ohlcv.csv --out ${FINML_CLI_OUT}/predict_bt/bt --overwrite")

@@ -99,4 +99,99 @@ TEST(Predict, BadInputsAreClearErrors) {
                InvalidInput);
 }
 
+namespace {
+
+// An OHLCV model on data/msft_ohlcv.csv (its asset is named after the file: msft_ohlcv).
+std::string TrainOnMsft(const std::string& dir) {
+  ExperimentConfig config = ParseExperiment(R"(
+data:
+  path: data/msft_ohlcv.csv
+features:
+  set: stationary
+models:
+  - ridge
+)",
+                                            testing::RepoPath("examples/x.yaml"));
+  RunOptions options;
+  options.out_dir = dir + "/run";
+  (void)RunExperiment(config, options);
+  return dir + "/run/models/ridge";
+}
+
+std::vector<std::string> Lines(const std::string& path) {
+  std::vector<std::string> lines;
+  std::istringstream in(ReadFile(path));
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace
+
+TEST(Predict, AModelOfOneAssetPredictsACopyOfItsFileUnderAnotherName) {
+  const std::string dir = testing::TempDir("predict_renamed");
+  const std::string model = TrainOnMsft(dir);
+  const std::string original = testing::RepoPath("data/msft_ohlcv.csv");
+  WriteFileAtomic(dir + "/latest_bars.csv", ReadFile(original));
+  const std::size_t n = PredictToCsv({model, original, dir + "/a.csv"});
+  EXPECT_EQ(PredictToCsv({model, dir + "/latest_bars.csv", dir + "/b.csv"}), n);
+  EXPECT_EQ(ReadFile(dir + "/a.csv"), ReadFile(dir + "/b.csv"));
+  // A close column headed with another asset's name still says which asset it is.
+  std::string other = "Date,SPX\n";
+  for (const auto& line : Lines(original)) {
+    if (line.front() != '"' || line.rfind("\"Date\"", 0) == 0) continue;
+    const auto first = line.find(','), close = line.rfind(',', line.rfind(',') - 1);
+    other += line.substr(1, first - 2) + "," + line.substr(close + 1, line.rfind(',') - close - 1) +
+             "\n";
+  }
+  WriteFileAtomic(dir + "/spx.csv", other);
+  try {
+    (void)PredictToCsv({model, dir + "/spx.csv", dir + "/c.csv"});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no asset 'msft_ohlcv'"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Predict, ThePredictionsScoreTheForecastMoveAsARunsDo) {
+  const std::string dir = testing::TempDir("predict_score");
+  const std::string model = TrainOnMsft(dir);
+  (void)PredictToCsv({model, testing::RepoPath("data/msft_ohlcv.csv"), dir + "/p.csv"});
+  const auto lines = Lines(dir + "/p.csv");
+  ASSERT_EQ(lines.front(), "date,model,y_true,y_pred,decision_date,score");
+  // A log-return target's no-change forecast is 0: the score is the prediction itself.
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    std::vector<std::string> f;
+    std::stringstream ss(lines[i]);
+    for (std::string cell; std::getline(ss, cell, ',');) f.push_back(cell);
+    ASSERT_EQ(f.size(), 6u) << lines[i];
+    EXPECT_EQ(std::stod(f[5]), std::stod(f[3])) << lines[i];
+  }
+}
+
+TEST(Predict, TooFewRowsSayHowManyTheModelNeedsAndThatManySuffice) {
+  const std::string dir = testing::TempDir("predict_rows");
+  const std::string model = TrainOnMsft(dir);
+  const auto lines = Lines(testing::RepoPath("data/msft_ohlcv.csv"));
+  auto first = [&](std::size_t rows) {
+    std::string text;
+    for (std::size_t i = 0; i <= rows; ++i) text += lines[i] + "\n";
+    WriteFileAtomic(dir + "/msft_ohlcv.csv", text);
+    return dir + "/msft_ohlcv.csv";
+  };
+  std::size_t need = 0;
+  try {
+    (void)PredictToCsv({model, first(20), dir + "/p.csv"});
+    FAIL();
+  } catch (const InvalidInput& e) {
+    const std::string message = e.what();
+    const auto at = message.find("needs at least ");
+    ASSERT_NE(at, std::string::npos) << message;
+    need = std::stoul(message.substr(at + 15));
+  }
+  ASSERT_GT(need, 20u);
+  ASSERT_LT(need, lines.size() - 1);
+  EXPECT_EQ(PredictToCsv({model, first(need), dir + "/p.csv"}), 1u);
+  EXPECT_THROW((void)PredictToCsv({model, first(need - 1), dir + "/p.csv"}), InvalidInput);
+}
+
 }  // namespace finml::run

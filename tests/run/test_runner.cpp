@@ -300,7 +300,17 @@ TEST(Runner, DuplicateFeatureIsAnError) {
   ExperimentConfig c = QuickstartExperiment();
   c.models.resize(2);
   c.features.include = {"rsi_14"};
-  EXPECT_THROW((void)RunPipeline(c), InvalidInput);
+  try {
+    (void)RunPipeline(c);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find(
+                  "features.include: 'rsi_14' is already a column of the feature set 'stationary'"),
+              std::string::npos)
+        << e.what();
+  }
+  c.features.include = {"sma_7", "sma_7"};
+  EXPECT_THROW((void)RunPipeline(c), ConfigError);
 }
 
 TEST(Runner, MissingDataFileIsAClearError) {

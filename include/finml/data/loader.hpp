@@ -49,6 +49,11 @@ struct LoadOptions {
   bool decimal_year = false;
   // Not a setting: the values are returns (any sign), not prices, for the risk commands.
   bool signed_values = false;
+  // Not a setting: when the file holds one asset named after the file (OHLCV columns, or one
+  // close column headed close or price) and `symbol` is empty, the asset takes this name instead
+  // (a model trained on one asset predicts a copy of its file under any name); md.notes says so
+  // when the name changes. A close column headed with an asset's name keeps it.
+  std::string single_asset_as;
   static const options::Schema<LoadOptions>& Schema();
 };
 

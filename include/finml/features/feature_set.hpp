@@ -33,8 +33,18 @@ struct FeatureTable {
                                            const std::vector<std::string>& specs,
                                            data::Field price = data::Field::kClose);
 
-// The `features` command's tables, one per asset of `md` in its order: the set's specs (expanded
-// for that asset's fields) followed by `include`. `price` must be close or adj_close.
+// The set's columns (expanded for the bars' fields) followed by those of `include`. A column
+// named twice (an included indicator the set already has, or one included twice) is an error
+// naming `include_label`, where the user wrote the includes (--include, features.include): the
+// model would see one input twice.
+[[nodiscard]] FeatureTable ComputeSetAndIncludes(const data::Bars& bars,
+                                                 const std::string& set_name,
+                                                 const std::vector<std::string>& include,
+                                                 data::Field price,
+                                                 const std::string& include_label);
+
+// The `features` command's tables, one per asset of `md` in its order (ComputeSetAndIncludes,
+// with --include). `price` must be close or adj_close.
 [[nodiscard]] std::vector<FeatureTable> ComputeFeaturesOfAssets(
     const data::MarketData& md, const std::string& set_name,
     const std::vector<std::string>& include, data::Field price = data::Field::kClose);

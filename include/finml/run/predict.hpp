@@ -46,6 +46,9 @@ class SavedForecaster {
   [[nodiscard]] const std::vector<std::string>& FeatureNames() const { return features_; }
 
  private:
+  // How many rows of complete bars like these give one decision a full input window (0: unknown).
+  [[nodiscard]] std::size_t RowsForOneDecision(const data::Bars& like) const;
+
   nlohmann::json manifest_;
   train::Normalizer normalizer_{train::NormalizerKind::kNone};
   std::size_t ar_lags_ = 0, lookback_ = 1;
@@ -61,7 +64,7 @@ struct PredictOptions {
   std::string out;
 };
 
-// Writes date,model,y_true,y_pred,decision_date[,symbol] for every decision with a full input
+// Writes date,model,y_true,y_pred,decision_date[,symbol],score for every decision with a full input
 // window, including the latest ones whose outcome is not in the data yet (date and y_true empty).
 // Returns the number of predictions written.
 std::size_t PredictToCsv(const PredictOptions& options);
