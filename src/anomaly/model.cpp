@@ -312,8 +312,11 @@ std::vector<std::string> RunAnomalyFit(const FitSettings& s, const std::string& 
   for (const auto& row : rows) lines.push_back(terminal_row(row));
   const std::string rule_text =
       s.rule == DecisionRule::kContamination
-          ? fmt::format("each threshold flags {:.1f}% of the training records",
-                        100 * s.contamination)
+          ? fmt::format(
+                "each threshold is the {:.1f}% quantile of the training records' "
+                "scores, so it flags at most {:.1f}% of them (fewer where many share a "
+                "score, as in a histogram's bins)",
+                100 * (1 - s.contamination), 100 * s.contamination)
       : s.rule == DecisionRule::kCost
           ? fmt::format(
                 "each threshold minimises the cost on the validation rows (a false "

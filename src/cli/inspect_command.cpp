@@ -104,11 +104,13 @@ void PrintText(const data::MarketData& md, const data::QualityReport& q,
   for (const auto& line : findings) std::printf("%s\n", line.c_str());
   if (!findings.empty()) {
     std::printf(
-        "(%s: a move of %g robust sd (1.4826 x the median absolute deviation of the log "
-        "returns) that the next bar takes back by %g%% or more; a run: %zu equal prices; a "
-        "gap: %g usual steps%s)\n",
-        "what counts", settings.spike_sigmas, settings.spike_reversal * 100, settings.stale_bars,
-        settings.gap_factor, md.repairs.empty() ? "" : "; of the data after the repairs above");
+        "(what counts: a bad tick, a move of %g robust sd (1.4826 x the median absolute "
+        "deviation of the log returns) that the next bar takes back by %g%% or more%s; a "
+        "run, %zu equal prices; a gap, %g usual steps%s)\n",
+        settings.spike_sigmas, settings.spike_reversal * 100,
+        md.assets.size() > 2 ? ", and that the other assets did not make together" : "",
+        settings.stale_bars, settings.gap_factor,
+        md.repairs.empty() ? "" : "; of the data after the repairs above");
   }
 }
 

@@ -28,6 +28,28 @@ double ParseNumber(std::string_view text, const CsvReader& reader, std::size_t c
                   "write a plain decimal number, or leave the cell empty for a missing value");
 }
 
+// ISO 8601's basic form, 19850102, as many vendors write dates, rewritten 1985-01-02 so it is
+// read exactly as a date in the extended form is. Only eight digits naming a real day from 1800
+// to 2200 qualify; the caller asks only of a column headed as dates, where an eight-digit
+// observation number is not expected.
+std::optional<std::string> ExtendedFromBasicDate(std::string_view text) {
+  if (text.size() != 8 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  auto number = [&](std::size_t at, std::size_t n) {
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) v = v * 10 + (text[i] - '0');
+    return v;
+  };
+  const CivilDate date{number(0, 4), static_cast<unsigned>(number(4, 2)),
+                       static_cast<unsigned>(number(6, 2))};
+  if (date.year < 1800 || date.year > 2200 || date.month < 1 || date.month > 12 || date.day < 1)
+    return std::nullopt;
+  const CivilDate round_trip = CivilFromDays(DaysFromCivil(date));
+  if (round_trip.month != date.month || round_trip.day != date.day) return std::nullopt;
+  return fmt::format("{}-{}-{}", text.substr(0, 4), text.substr(4, 2), text.substr(6, 2));
+}
+
 }  // namespace
 
 std::optional<double> ReadNumber(std::string_view text) {
@@ -207,6 +229,7 @@ ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
   std::vector<std::string_view> fields;
   std::vector<double> values(width);
   bool decided_calendar = false;
+  bool basic_dates = false;  // 19850102
   bool labels_only = false;
   double previous_key = 0;
   std::size_t ordinal = 0;
@@ -221,7 +244,12 @@ ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
     Row row;
     row.line = reader.line();
     row.label = fields[plan.date_col];
-    const auto parsed_time = ParseTime(Trim(row.label));
+    std::optional<std::string> extended;
+    if (basic_dates ||
+        (!decided_calendar && plan.date_named && !Trim(header[plan.date_col]).empty()))
+      extended = ExtendedFromBasicDate(Trim(row.label));
+    if (!decided_calendar && extended) basic_dates = true;
+    const auto parsed_time = ParseTime(extended ? std::string_view(*extended) : Trim(row.label));
     std::optional<Timestamp> t;
     if (parsed_time) {
       t = parsed_time->time;
@@ -252,8 +280,10 @@ ParsedRows ReadRowsOf(CsvReader& reader, const ColumnPlan& plan,
       if (!t) {
         throw DataError(reader.Where(plan.date_col),
                         fmt::format("cannot read '{}' as a date", Excerpt(row.label)),
-                        "use ISO dates like 2001-09-27, 2001-09-27 15:30:00 or "
-                        "2001-09-27T15:30:00+05:00");
+                        basic_dates ? std::string("the first dates are written YYYYMMDD "
+                                                  "(19850102): write every date so")
+                                    : std::string("use ISO dates like 2001-09-27, 2001-09-27 "
+                                                  "15:30:00 or 2001-09-27T15:30:00+05:00"));
       }
       row.time = *t;
     } else if (labels_only) {

@@ -314,12 +314,12 @@ FeatureTable ComputeFeatures(const Bars& bars, const std::vector<std::string>& s
 std::vector<FeatureTable> ComputeFeaturesOfAssets(const data::MarketData& md,
                                                   const std::string& set_name,
                                                   const std::vector<std::string>& include,
-                                                  Field price) {
+                                                  Field price, const std::string& include_label) {
   FINML_REQUIRE(price == Field::kClose || price == Field::kAdjClose,
                 "the price must be close or adj_close");
   std::vector<FeatureTable> tables;
   for (const auto& bars : md.assets) {
-    tables.push_back(ComputeSetAndIncludes(bars, set_name, include, price, "--include"));
+    tables.push_back(ComputeSetAndIncludes(bars, set_name, include, price, include_label));
   }
   return tables;
 }

@@ -1,5 +1,6 @@
 #include "baselines.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -141,6 +142,18 @@ void Ridge::Fit(const train::SampleSet& train, const train::SampleSet& validatio
   }
   coef_ = solve(alpha_);
   intercept_ = y_mean - x_mean.dot(coef_);
+  edge_warning_.clear();
+  if (alphas_.size() > 1) {
+    const auto [lowest, highest] = std::minmax_element(alphas_.begin(), alphas_.end());
+    if (alpha_ == *highest || (alpha_ == *lowest && *lowest > 0)) {
+      edge_warning_ = fmt::format(
+          "ridge: the chosen alpha {:g} is the {} of the grid, so the best may lie beyond it (fix: "
+          "params: {{alpha: [...]}} reaching {} it; on returns, the largest alpha often wins: "
+          "the coefficients shrink towards zero and the forecast towards the training mean)",
+          alpha_, alpha_ == *highest ? "largest" : "smallest",
+          alpha_ == *highest ? "above" : "below");
+    }
+  }
 }
 
 std::vector<double> Ridge::Predict(const train::SampleSet& samples) const {
@@ -163,6 +176,8 @@ nlohmann::json Ridge::Describe() const {
           {"intercept", intercept_},
           {"coefficients", coefs},
           {"alpha_search", grid},
+          {"alpha_at_grid_edge",
+           edge_warning_.empty() ? nlohmann::json(false) : nlohmann::json(edge_warning_)},
           {"note",
            "alpha scales the penalty per training sample (objective: mean squared error "
            "+ alpha * |beta|^2); features are normalised on training data"}};

@@ -67,6 +67,7 @@ class Ridge final : public Forecaster {
   Eigen::VectorXd coef_;
   std::vector<std::string> names_;
   std::vector<std::pair<double, double>> validation_mse_;
+  std::string edge_warning_;  // set when the chosen alpha is an end of a grid of several
 };
 
 }  // namespace finml::models

@@ -86,7 +86,7 @@ void BindMarketData(py::module_& m) {
         const auto field = ParseEnum<data::Field>(price);
         auto [md, tables] = CallInterruptibly([&] {
           auto md = Load(source, is_text, label, options);
-          auto tables = features::ComputeFeaturesOfAssets(md, set_name, include, field);
+          auto tables = features::ComputeFeaturesOfAssets(md, set_name, include, field, "include");
           return std::make_pair(std::move(md), std::move(tables));
         });
         py::list per_asset;

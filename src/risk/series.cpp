@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 
 #include "finml/core/error.hpp"
 #include "finml/core/strings.hpp"
+#include "finml/data/csv_reader.hpp"
 
 namespace finml::risk {
 
@@ -115,19 +117,64 @@ ReturnSeries SeriesOf(const data::MarketData& md, const std::string& file, Serie
   return s;
 }
 
+std::vector<std::string> ValueColumns(const std::vector<std::string>& names) {
+  std::vector<std::string> values;
+  for (const auto& name : names) {
+    const std::string lower = ToLower(name);
+    if (lower != "date" && lower != "time" && lower != "datetime" && lower != "timestamp" &&
+        lower != "index" && !lower.empty())
+      values.push_back(name);
+  }
+  return values;
+}
+
+// The loader reads `column` as a symbol and says so when the file has none of that name; a user
+// who gave --column wants to hear about columns.
+[[noreturn]] void RethrowAsColumnError(const DataError& e, const std::string& file,
+                                       const std::string& column, std::string_view header_line) {
+  if (column.empty() || e.problem().rfind("symbols: no asset", 0) != 0) throw e;
+  std::vector<std::string> names;
+  data::CsvReader reader(file, header_line);
+  std::vector<std::string_view> fields;
+  if (reader.Next(fields))
+    for (auto f : fields) names.emplace_back(Trim(f));
+  bool ohlcv = false;
+  for (const auto& name : names) ohlcv |= data::FieldFromHeader(name).has_value();
+  throw DataError(
+      e.where(),
+      fmt::format("--column {}: no such column (the columns are {})", Excerpt(column),
+                  Excerpt(JoinStrings(names, ", "), 300)),
+      ohlcv ? std::string("name a price field of this OHLCV file: Open, High, Low, Close or Adj "
+                          "Close")
+            : fmt::format("name one of the value columns: {}",
+                          Excerpt(JoinStrings(ValueColumns(names), ", "), 300)));
+}
+
 }  // namespace
 
 ReturnSeries ParseReturnSeries(const std::string& text, const std::string& file,
                                const std::string& column, SeriesKind kind, bool log_returns,
                                const data::LoadOptions& options) {
   const auto load = SeriesLoadOptions(file, column, kind, options);
-  return SeriesOf(data::ParseMarketData(text, file, load), file, kind, log_returns, column);
+  try {
+    return SeriesOf(data::ParseMarketData(text, file, load), file, kind, log_returns, column);
+  } catch (const DataError& e) {
+    RethrowAsColumnError(e, file, column, std::string_view(text).substr(0, text.find('\n')));
+  }
 }
 
 ReturnSeries LoadReturnSeries(const std::string& path, const std::string& column, SeriesKind kind,
                               bool log_returns, const data::LoadOptions& options) {
   const auto load = SeriesLoadOptions(path, column, kind, options);
-  return SeriesOf(data::LoadMarketData(path, load), path, kind, log_returns, column);
+  try {
+    return SeriesOf(data::LoadMarketData(path, load), path, kind, log_returns, column);
+  } catch (const DataError& e) {
+    std::ifstream in(path, std::ios::binary);
+    std::string head(64 * 1024, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    RethrowAsColumnError(e, path, column, std::string_view(head).substr(0, head.find('\n')));
+  }
 }
 
 }  // namespace finml::risk

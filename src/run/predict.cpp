@@ -134,6 +134,30 @@ ForecastBatch SavedForecaster::Predict(const data::MarketData& md, const std::st
   return batch;
 }
 
+namespace {
+
+// The loader's fixes for gaps, order and repeats name flags (--missing ffill) that predict does
+// not take: the model's run chose those policies, and predict reads the file as the run did.
+data::MarketData LoadForPrediction(const ExperimentConfig& config, const std::string& path) {
+  try {
+    return LoadExperimentData(config, path);
+  } catch (const DataError& e) {
+    const std::string what = e.what();
+    if (what.find("--missing") == std::string::npos && what.find("--order") == std::string::npos &&
+        what.find("--duplicates") == std::string::npos)
+      throw;
+    const auto& load = config.data.load;
+    throw DataError(
+        e.where(), e.problem(),
+        fmt::format("finml predict reads the file as the model's run did (missing: {}, order: {}, "
+                    "duplicates: {}): fill, sort or deduplicate the file, or train with "
+                    "data.missing, data.order or data.duplicates set as you need",
+                    EnumName(load.missing), EnumName(load.order), EnumName(load.duplicates)));
+  }
+}
+
+}  // namespace
+
 std::size_t PredictToCsv(const PredictOptions& o) {
   if (rl::IsAgentDirectory(o.model_dir)) return rl::PredictAgentToCsv(o.model_dir, o.input, o.out);
   // A text model needs the text column's name, which `finml predict` has no flag for.
@@ -148,7 +172,7 @@ std::size_t PredictToCsv(const PredictOptions& o) {
   ExperimentConfig config = saved.Config();
   if (config.data.load.symbols.size() == 1)
     config.data.load.single_asset_as = config.data.load.symbols.front();
-  const data::MarketData md = LoadExperimentData(config, o.input);
+  const data::MarketData md = LoadForPrediction(config, o.input);
   const ForecastBatch batch = saved.Predict(md, o.input);
   const auto& samples = batch.samples;
   const bool panel = md.assets.size() > 1;

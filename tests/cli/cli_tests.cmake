@@ -100,6 +100,21 @@ add_test(NAME backtest.pandas_sma_cross_msft_open
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(backtest.pandas_sma_cross_msft_open PROPERTIES
                      DEPENDS cli.backtest_sma_msft_open SKIP_RETURN_CODE 77)
+# TTR's synthetic OHLCV (../shared/data, beside a clone in CI): cent prices whose 20- and 50-day
+# means tie exactly on 1990-11-27; finml held the long by a last-bit difference until the tie rule.
+set(FINML_TTRC ${CMAKE_SOURCE_DIR}/../shared/data/ttrc_ohlcv.csv)
+if(EXISTS ${FINML_TTRC})
+  finml_cli_test(backtest_sma_ttrc_open 0 "wrote .*bt_ttrc" --
+                 $<TARGET_FILE:finml> backtest --prices ${FINML_TTRC} --strategy sma_cross
+                 --fill open --cost-bps 10 --slippage-bps 2 --out ${FINML_CLI_OUT}/bt_ttrc --overwrite)
+  add_test(NAME backtest.pandas_sma_cross_ttrc_tie
+           COMMAND ${FINML_PY} tests/backtest/sma_cross_pandas.py ${FINML_TTRC}
+                   ${FINML_CLI_OUT}/bt_ttrc/equity.csv --fast 20 --slow 50 --cost-bps 10
+                   --slippage-bps 2 --fill open --capital 1000000
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(backtest.pandas_sma_cross_ttrc_tie PROPERTIES
+                       DEPENDS cli.backtest_sma_ttrc_open SKIP_RETURN_CODE 77)
+endif()
 finml_cli_test(backtest_needs_signals 2 "strategy 'topk' trades on signals: pass --signals" --
                $<TARGET_FILE:finml> backtest --prices data/dowjones30.csv --strategy topk
                --out ${FINML_CLI_OUT}/never)
@@ -634,3 +649,8 @@ finml_cli_test(features_include_twice 2 "--include: 'sma_7' is included twice" -
 # What finml predict writes, finml backtest trades.
 finml_cli_test(predict_then_backtest 0 "tearsheet.html" --
                /bin/sh -c "$<TARGET_FILE:finml> run examples/msft_dates.yaml --out ${FINML_CLI_OUT}/predict_bt --overwrite >/dev/null 2>&1 && $<TARGET_FILE:finml> predict --model ${FINML_CLI_OUT}/predict_bt/models/ridge --input data/msft_ohlcv.csv --out ${FINML_CLI_OUT}/predict_bt/p.csv && $<TARGET_FILE:finml> backtest --signals ${FINML_CLI_OUT}/predict_bt/p.csv --prices data/msft_ohlcv.csv --out ${FINML_CLI_OUT}/predict_bt/bt --overwrite")
+# --column names a column: an unknown one is reported as a column, with the file's columns.
+finml_cli_test(risk_column_unknown_ohlcv 2 "--column Adj: no such column \\(the columns are Date, Open, High, Low, Close, Volume\\).*Adj Close" --
+               $<TARGET_FILE:finml> risk var --prices data/msft_ohlcv.csv --column Adj --out ${FINML_CLI_OUT}/never)
+finml_cli_test(risk_column_unknown 2 "--column Close: no such column \\(the columns are Date, DJIA\\).*value columns: DJIA" --
+               $<TARGET_FILE:finml> risk var --prices data/aer_djia8012.csv --column Close --out ${FINML_CLI_OUT}/never)

@@ -60,6 +60,39 @@ TEST(Loader, DataWithoutCalendarKeepsOrderAndLabels) {
   EXPECT_EQ(eu.time_label[0], "1991.496153846154");
 }
 
+TEST(Loader, BasicFormDatesInADateColumnAreCalendarDates) {
+  const MarketData md = ParseMarketData(
+      "Date,Open,High,Low,Close\n19850102,1,2,1,2\n19850103,2,3,2,3\n19850107,3,4,3,4\n",
+      "vendor.csv");
+  EXPECT_TRUE(md.calendar);
+  ASSERT_EQ(md.rows(), 3u);
+  EXPECT_EQ(md.time[0], DaysFromCivil({1985, 1, 2}) * kSecondsPerDay);
+  EXPECT_EQ(md.time[2], DaysFromCivil({1985, 1, 7}) * kSecondsPerDay);
+  EXPECT_EQ(md.time_label[2], "1985-01-07");
+  // Read exactly as the extended form is.
+  const MarketData iso = ParseMarketData(
+      "Date,Open,High,Low,Close\n1985-01-02,1,2,1,2\n1985-01-03,2,3,2,3\n1985-01-07,3,4,3,4\n",
+      "vendor.csv");
+  EXPECT_EQ(md.time, iso.time);
+  EXPECT_EQ(md.time_label, iso.time_label);
+  // A day that does not exist, after basic-form dates, is an error that says how they are written.
+  try {
+    (void)ParseMarketData("Date,Close\n19850102,1\n19850230,2\n", "vendor.csv");
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("vendor.csv:3:1: cannot read '19850230' as a date"),
+              std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("YYYYMMDD"), std::string::npos) << e.what();
+  }
+  // An eight-digit number in a column not headed as dates stays an observation number.
+  const MarketData counted = ParseMarketData("n,x\n19850102,1\n19850103,2\n", "n.csv");
+  EXPECT_FALSE(counted.calendar);
+  EXPECT_EQ(counted.time_label[0], "19850102");
+  // Not a day: 13th month; not eight digits.
+  EXPECT_FALSE(ParseMarketData("Date,x\n19851301,1\n19851302,2\n", "d.csv").calendar);
+}
+
 TEST(Loader, DecimalYearIndexAsApproximateDates) {
   LoadOptions options;
   options.decimal_year = true;

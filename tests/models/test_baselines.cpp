@@ -75,6 +75,21 @@ TEST(Baselines, RidgePicksPenaltyOnValidation) {
   // A huge penalty throws the signal away; validation must prefer the small one.
   EXPECT_DOUBLE_EQ(ridge.Describe()["alpha"].get<double>(), 1e-6);
   EXPECT_EQ(ridge.Describe()["alpha_search"].size(), 2u);
+  // The smallest of the grid won: the description says the best may lie below it.
+  const auto edge = ridge.Describe()["alpha_at_grid_edge"];
+  ASSERT_TRUE(edge.is_string());
+  EXPECT_NE(edge.get<std::string>().find("smallest of the grid"), std::string::npos);
+  // A relation that reverses out of sample: the largest wins, at the other edge. A grid of one
+  // value has no edge.
+  train::SampleSet reversed = Ar2Samples(1000, 0.0, -0.3, 0.2, 4);
+  Ridge shrunk({1e-6, 1e3});
+  shrunk.Fit(tr, reversed, {});
+  EXPECT_DOUBLE_EQ(shrunk.Describe()["alpha"].get<double>(), 1e3);
+  EXPECT_NE(shrunk.Describe()["alpha_at_grid_edge"].get<std::string>().find("largest"),
+            std::string::npos);
+  Ridge one({1.0});
+  one.Fit(tr, va, {});
+  EXPECT_EQ(one.Describe()["alpha_at_grid_edge"], false);
 }
 
 TEST(Baselines, RandomWalkAndHistoricalMean) {

@@ -80,8 +80,12 @@ def test_several_assets_go_back_in_as_they_came_out():
     assert prices.columns[0] == ("AAA", "open") and prices.shape[1] == 10
     again = finml.read_prices(prices)  # (symbol, field) columns are written as a long panel
     pd.testing.assert_frame_equal(prices, again, check_freq=False)
-    feats = finml.features(prices, set="close", include="rsi_14")  # one spec as a string
-    assert "rsi_14" in feats.columns and set(feats["symbol"]) == {"AAA", "BBB"}
+    feats = finml.features(prices, set="close", include="sma_50")  # one spec as a string
+    assert "sma_50" in feats.columns and set(feats["symbol"]) == {"AAA", "BBB"}
+    assert feats.columns.is_unique
+    # An include the set already has would be one column twice: an error naming the argument.
+    with pytest.raises(finml.errors.ConfigError, match="include: 'rsi_14' is already a column"):
+        finml.features(prices, set="close", include="rsi_14")
 
 
 def test_a_zoned_index_is_read_in_its_zone():

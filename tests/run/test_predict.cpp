@@ -91,8 +91,18 @@ TEST(Predict, BadInputsAreClearErrors) {
         << e.what();
   }
   WriteFileAtomic(dir + "/nan.csv", "Date,DJIA\n2012-01-03,12000\n2012-01-04,\n");
-  EXPECT_THROW((void)PredictToCsv({dir + "/run/models/ar", dir + "/nan.csv", dir + "/p.csv"}),
-               DataError);
+  try {
+    (void)PredictToCsv({dir + "/run/models/ar", dir + "/nan.csv", dir + "/p.csv"});
+    FAIL();
+  } catch (const DataError& e) {
+    // The fix names no flag predict lacks.
+    const std::string message = e.what();
+    EXPECT_NE(message.find("nan.csv:3:2: missing value"), std::string::npos) << message;
+    EXPECT_NE(message.find("reads the file as the model's run did (missing: error"),
+              std::string::npos)
+        << message;
+    EXPECT_EQ(message.find("--missing"), std::string::npos) << message;
+  }
   EXPECT_THROW((void)PredictToCsv({dir + "/nowhere", dir + "/short.csv", dir + "/p.csv"}), IoError);
   WriteFileAtomic(dir + "/other.csv", "Date,SPX\n2012-01-03,1200\n2012-01-04,1201\n");
   EXPECT_THROW((void)PredictToCsv({dir + "/run/models/ar", dir + "/other.csv", dir + "/p.csv"}),

@@ -43,10 +43,11 @@ struct FeatureTable {
                                                  data::Field price,
                                                  const std::string& include_label);
 
-// The `features` command's tables, one per asset of `md` in its order (ComputeSetAndIncludes,
-// with --include). `price` must be close or adj_close.
+// The `features` command's tables, one per asset of `md` in its order (ComputeSetAndIncludes;
+// Python names the includes `include`). `price` must be close or adj_close.
 [[nodiscard]] std::vector<FeatureTable> ComputeFeaturesOfAssets(
     const data::MarketData& md, const std::string& set_name,
-    const std::vector<std::string>& include, data::Field price = data::Field::kClose);
+    const std::vector<std::string>& include, data::Field price = data::Field::kClose,
+    const std::string& include_label = "--include");
 
 }  // namespace finml::features
