@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 
 #include "finml/core/error.hpp"
@@ -85,6 +86,24 @@ data::Field FieldOf(const data::MarketData& md, const std::string& column,
       "name a price column: Open, High, Low, Close or Adj Close");
 }
 
+// Returns move both ways; a long series of positive values only is prices, or sizes of losses
+// or claims, given as returns: every figure would then be about the wrong thing.
+void WarnIfNotReturns(const ReturnSeries& s) {
+  constexpr std::size_t kEnough = 30;
+  std::size_t finite = 0, positive = 0;
+  for (double v : s.values) {
+    if (!std::isfinite(v)) continue;
+    ++finite;
+    positive += v > 0;
+  }
+  if (finite >= kEnough && positive == finite)
+    std::fprintf(stderr,
+                 "finml: warning: %s: all %zu values of '%s' are positive, which returns are not "
+                 "(prices? pass them with --prices; losses or claim sizes? their risk is not a "
+                 "return's VaR)\n",
+                 s.source.c_str(), finite, s.column.c_str());
+}
+
 ReturnSeries SeriesOf(const data::MarketData& md, const std::string& file, SeriesKind kind,
                       bool log_returns, const std::string& column) {
   if (md.assets.size() != 1) {
@@ -107,6 +126,7 @@ ReturnSeries SeriesOf(const data::MarketData& md, const std::string& file, Serie
     s.values = raw;
     s.label = md.time_label;
     s.time = md.time;
+    WarnIfNotReturns(s);
     return s;
   }
   FINML_REQUIRE(raw.size() >= 2, "{}: need at least two prices for a return", file);

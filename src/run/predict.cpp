@@ -1,6 +1,8 @@
 #include "finml/run/predict.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 
 #include "finml/core/error.hpp"
@@ -136,6 +138,25 @@ ForecastBatch SavedForecaster::Predict(const data::MarketData& md, const std::st
 
 namespace {
 
+// A run's directory given where one of its models belongs: name them.
+void RequireModelDirectory(const std::string& dir) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir + "/model.json", ec) ||
+      !std::filesystem::is_directory(dir + "/models", ec))
+    return;
+  std::vector<std::string> models;
+  for (const auto& entry : std::filesystem::directory_iterator(dir + "/models", ec)) {
+    if (entry.is_directory(ec) && std::filesystem::exists(entry.path() / "model.json", ec))
+      models.push_back(entry.path().filename().string());
+    if (models.size() > 100) break;
+  }
+  std::sort(models.begin(), models.end());
+  throw InvalidInput(fmt::format(
+      "{}: a run's directory, not one of its models (fix: --model {}/models/NAME, where NAME is "
+      "one of {})",
+      dir, dir, models.empty() ? std::string("its models") : JoinStrings(models, ", ")));
+}
+
 // The loader's fixes for gaps, order and repeats name flags (--missing ffill) that predict does
 // not take: the model's run chose those policies, and predict reads the file as the run did.
 data::MarketData LoadForPrediction(const ExperimentConfig& config, const std::string& path) {
@@ -166,6 +187,7 @@ std::size_t PredictToCsv(const PredictOptions& o) {
         fmt::format("{} is a text model (fix: finml nlp predict --model {} --input "
                     "{} --text COLUMN --out {})",
                     o.model_dir, o.model_dir, o.input, o.out));
+  RequireModelDirectory(o.model_dir);
   const SavedForecaster saved = SavedForecaster::Load(o.model_dir);
   // A model of one asset predicts any file of one asset, whatever the file is called; before, a
   // copy of the training file under another name was refused with a fix predict has no flag for.

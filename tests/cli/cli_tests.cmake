@@ -654,3 +654,6 @@ finml_cli_test(risk_column_unknown_ohlcv 2 "--column Adj: no such column \\(the 
                $<TARGET_FILE:finml> risk var --prices data/msft_ohlcv.csv --column Adj --out ${FINML_CLI_OUT}/never)
 finml_cli_test(risk_column_unknown 2 "--column Close: no such column \\(the columns are Date, DJIA\\).*value columns: DJIA" --
                $<TARGET_FILE:finml> risk var --prices data/aer_djia8012.csv --column Close --out ${FINML_CLI_OUT}/never)
+# Prices given as returns: the command runs, and says the values cannot be returns.
+finml_cli_test(risk_returns_all_positive 0 "warning: .*all [0-9]+ values of 'DJIA' are positive, which returns are not" --
+               $<TARGET_FILE:finml> risk var --returns data/aer_djia8012.csv --method historical --out ${FINML_CLI_OUT}/var_prices --overwrite)

@@ -104,6 +104,16 @@ TEST(Predict, BadInputsAreClearErrors) {
     EXPECT_EQ(message.find("--missing"), std::string::npos) << message;
   }
   EXPECT_THROW((void)PredictToCsv({dir + "/nowhere", dir + "/short.csv", dir + "/p.csv"}), IoError);
+  // The run's directory where a model's belongs: the error lists the models.
+  try {
+    (void)PredictToCsv({dir + "/run", dir + "/short.csv", dir + "/p.csv"});
+    FAIL();
+  } catch (const InvalidInput& e) {
+    EXPECT_NE(std::string(e.what()).find("a run's directory, not one of its models"),
+              std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("random_walk"), std::string::npos) << e.what();
+  }
   WriteFileAtomic(dir + "/other.csv", "Date,SPX\n2012-01-03,1200\n2012-01-04,1201\n");
   EXPECT_THROW((void)PredictToCsv({dir + "/run/models/ar", dir + "/other.csv", dir + "/p.csv"}),
                InvalidInput);
