@@ -168,10 +168,10 @@ nlohmann::json Json(const data::MarketData& md, const data::QualityReport& q,
   for (const auto& g : q.gaps)
     out["calendar_gaps"]["named"].push_back(
         {{"from", label(g.row - 1)}, {"to", label(g.row)}, {"usual_steps", g.steps}});
-  out["settings"] = {{"spike_robust_sd", settings.spike_sigmas},
-                     {"spike_reversal", settings.spike_reversal},
-                     {"stale_bars", settings.stale_bars},
-                     {"gap_usual_steps", settings.gap_factor}};
+  out["settings"] = {
+      {"spike_robust_sd", settings.spike_sigmas}, {"spike_reversal", settings.spike_reversal},
+      {"market_share", settings.market_share},    {"market_robust_sd", settings.market_sigmas},
+      {"stale_bars", settings.stale_bars},        {"gap_usual_steps", settings.gap_factor}};
   return out;
 }
 

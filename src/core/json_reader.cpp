@@ -1,6 +1,7 @@
 #include "finml/core/json_reader.hpp"
 
 #include <cmath>
+#include <unordered_set>
 
 #include "finml/core/error.hpp"
 
@@ -18,13 +19,40 @@ std::string Shown(const nlohmann::json& v) {
 JsonReader::JsonReader(const nlohmann::json& value, std::string file, std::string path)
     : value_(value), file_(std::move(file)), path_(std::move(path)) {}
 
+nlohmann::json ParseJsonOnceKeyed(std::string_view text) {
+  using Event = nlohmann::json::parse_event_t;
+  std::vector<std::unordered_set<std::string>> open_objects;
+  const nlohmann::json::parser_callback_t once = [&](int, Event event, nlohmann::json& parsed) {
+    if (event == Event::object_start) {
+      open_objects.emplace_back();
+    } else if (event == Event::object_end) {
+      open_objects.pop_back();
+    } else if (event == Event::key) {
+      const auto& key = parsed.get_ref<const std::string&>();
+      if (!open_objects.back().insert(key).second) {
+        std::string shown = key.size() > 60 ? key.substr(0, 57) + "..." : key;
+        throw InvalidInput(fmt::format(
+            "the key '{}' appears twice in one object (JSON does not say which one counts)",
+            shown));
+      }
+    }
+    return true;
+  };
+  return nlohmann::json::parse(text, once);
+}
+
 nlohmann::json JsonReader::Parse(const std::string& text, const std::string& file) {
   try {
-    return nlohmann::json::parse(text);
+    return ParseJsonOnceKeyed(text);
   } catch (const nlohmann::json::exception& e) {
     throw InvalidInput(
         fmt::format("{}: not valid JSON ({}) (fix: restore the file from the run "
                     "that wrote it, or train again)",
+                    file, e.what()));
+  } catch (const InvalidInput& e) {
+    throw InvalidInput(
+        fmt::format("{}: {} (fix: restore the file from the run that wrote it, or "
+                    "train again)",
                     file, e.what()));
   }
 }

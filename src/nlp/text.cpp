@@ -48,7 +48,8 @@ std::optional<std::size_t> InvalidUtf8(std::string_view s) {
 std::optional<std::string> TextProblem(std::string_view text) {
   if (const auto bad = InvalidUtf8(text))
     return fmt::format(
-        "invalid UTF-8 at byte {} (fix: re-encode the file as UTF-8, e.g. iconv -f latin1 -t "
+        "invalid UTF-8 at byte {} of the text, counting from 1 (fix: re-encode the file as UTF-8, "
+        "e.g. iconv -f latin1 -t "
         "utf-8)",
         *bad + 1);
   if (text.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos)
@@ -122,8 +123,9 @@ std::vector<std::string> LoadCorpus(const std::string& path) {
     if (!row.empty() && row.back() == '\r') row.remove_suffix(1);
     if (const auto bad = InvalidUtf8(row))
       throw InvalidInput(fmt::format(
-          "{}:{}: invalid UTF-8 at byte {} of the line (fix: re-encode the file as UTF-8)", path,
-          line, *bad + 1));
+          "{}:{}: invalid UTF-8 at byte {} of the line, counting from 1 (fix: re-encode the file "
+          "as UTF-8)",
+          path, line, *bad + 1));
     if (row.find_first_not_of(" \t\f\v") != std::string_view::npos) out.emplace_back(row);
     start = end + 1;
   }

@@ -13,6 +13,7 @@
 #include "auth.hpp"
 #include "finml/core/build_info.hpp"
 #include "finml/core/error.hpp"
+#include "finml/core/json_reader.hpp"
 #include "finml/core/strings.hpp"
 #include "http_server.hpp"
 #include "request_error.hpp"
@@ -397,9 +398,12 @@ struct Server::Impl {
                                      type));
     nlohmann::json body;
     try {
-      body = nlohmann::json::parse(req.body);
+      body = ParseJsonOnceKeyed(req.body);
     } catch (const nlohmann::json::exception& e) {
       throw RequestError(400, "malformed_json", fmt::format("the body is not JSON: {}", e.what()));
+    } catch (const InvalidInput& e) {
+      throw RequestError(400, "repeated_key",
+                         fmt::format("{} (fix: send each key once)", e.what()));
     }
     Observation observed;
     nlohmann::json out = model->servable->Predict(body, observed);

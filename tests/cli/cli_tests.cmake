@@ -491,7 +491,7 @@ finml_cli_test(nlp_refit_tfidf 2 "refit': tfidf_logistic has no epochs to choose
 finml_cli_test(nlp_blend_tfidf 2 "blend': tfidf_logistic blended with itself is itself .fix: --model transformer, or no --blend" --
                $<TARGET_FILE:finml> nlp train --data examples/data/phrasebank_train.csv --blend 0.5
                --out ${FINML_CLI_OUT}/nlp_blend --overwrite)
-finml_cli_test(nlp_invalid_utf8 2 "nlp_latin1\\.csv:2:1: invalid UTF-8 at byte 22 .fix: re-encode the file as UTF-8" --
+finml_cli_test(nlp_invalid_utf8 2 "nlp_latin1\\.csv:2:1: invalid UTF-8 at byte 22 of the text, counting from 1 .fix: re-encode the file as UTF-8" --
                $<TARGET_FILE:finml> nlp train --data tests/cli/fixtures/nlp_latin1.csv --text sentence
                --out ${FINML_CLI_OUT}/never)
 finml_cli_test(nlp_unknown_model 2 "unknown text model 'bert'.*valid: tfidf_logistic, embedding_mlp, bilstm, transformer" --

@@ -90,6 +90,7 @@ TEST(ServeSafety, MalformedRequestCorpusGetsJsonErrorsAndTheServerStillAnswers) 
       {"overflowing number", "POST", lstm, with(0, 0).replace(11, 1, "1e999"), 400,
        "malformed_json"},
       {"deep nesting", "POST", lstm, deep_nesting, 400, "invalid_request"},
+      {"repeated key", "POST", lstm, R"({"bars": [], "bars": []})", 400, "repeated_key"},
       {"array body", "POST", lstm, "[1, 2, 3]", 400, "invalid_request"},
       {"null body", "POST", lstm, "null", 400, "invalid_request"},
       {"string body", "POST", lstm, "\"hello\"", 400, "invalid_request"},

@@ -16,11 +16,17 @@
 
 namespace finml {
 
+// nlohmann::json::parse keeps the last of a repeated key; JSON leaves its meaning open, so a
+// request or a model file that says one thing twice is refused, as an experiment file is. Throws
+// nlohmann's parse errors for invalid JSON, and InvalidInput naming the first repeated key.
+[[nodiscard]] nlohmann::json ParseJsonOnceKeyed(std::string_view text);
+
 class JsonReader {
  public:
   // `file` names the document in messages; `path` the field within it ("" for the root).
   JsonReader(const nlohmann::json& value, std::string file, std::string path = "");
-  // Parses `text` (the contents of `file`); invalid JSON is an InvalidInput naming the file.
+  // Parses `text` (the contents of `file`); invalid JSON, or a key given twice in one object, is
+  // an InvalidInput naming the file.
   [[nodiscard]] static nlohmann::json Parse(const std::string& text, const std::string& file);
 
   [[nodiscard]] bool Has(std::string_view key) const;
