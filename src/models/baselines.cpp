@@ -148,10 +148,10 @@ void Ridge::Fit(const train::SampleSet& train, const train::SampleSet& validatio
     if (alpha_ == *highest || (alpha_ == *lowest && *lowest > 0)) {
       edge_warning_ = fmt::format(
           "ridge: the chosen alpha {:g} is the {} of the grid, so the best may lie beyond it (fix: "
-          "params: {{alpha: [...]}} reaching {} it; on returns, the largest alpha often wins: "
+          "a grid reaching {}, params: {{alpha: [...]}}; on returns the largest often wins, as "
           "the coefficients shrink towards zero and the forecast towards the training mean)",
           alpha_, alpha_ == *highest ? "largest" : "smallest",
-          alpha_ == *highest ? "above" : "below");
+          alpha_ == *highest ? "higher" : "lower");
     }
   }
 }
