@@ -17,7 +17,11 @@ std::string Ci(const Interval& i) {
   return i.high > 0 ? fmt::format("[{:.3f}, {:.3f}]", i.low, i.high) : "";
 }
 
-void LossChart(report::HtmlPage& page, const nlohmann::json& history, const std::string& title) {
+// `section` holds a training's `history` and, where early stopping chose it, its `best_epoch`:
+// the weights kept, marked on the curve.
+void LossChart(report::HtmlPage& page, const nlohmann::json& section, const std::string& title) {
+  if (!section.is_object() || !section.contains("history")) return;
+  const nlohmann::json& history = section["history"];
   if (!history.is_array() || history.empty()) return;
   std::vector<double> epoch, train, validation;
   for (std::size_t e = 0; e < history.size(); ++e) {
@@ -30,6 +34,10 @@ void LossChart(report::HtmlPage& page, const nlohmann::json& history, const std:
   f.Line("training", epoch, train);
   if (std::any_of(validation.begin(), validation.end(), [](double v) { return std::isfinite(v); }))
     f.Line("validation", epoch, validation);
+  if (section.contains("best_epoch") && section["best_epoch"].is_number())
+    f.VerticalLine(section["best_epoch"].get<double>(), "best epoch (kept)");
+  // Whole epochs only.
+  f.Layout({{"xaxis", {{"dtick", std::max<std::size_t>(1, epoch.size() / 10)}}}});
   page.Chart(f);
 }
 
@@ -124,10 +132,10 @@ void WriteTrainReport(const std::string& path, const std::string& model,
     page.Paragraph(whose + member +
                    (summary.contains("refit") ? ": first the pass that chose the epochs." : "."));
     if (summary.contains("pretrain"))
-      LossChart(page, summary["pretrain"]["history"],
+      LossChart(page, summary["pretrain"],
                 "Masked-language-model pretraining (masked-token cross-entropy)");
     if (summary.contains("fine_tune"))
-      LossChart(page, summary["fine_tune"]["history"], "Classification training");
+      LossChart(page, summary["fine_tune"], "Classification training");
     if (summary.contains("refit")) {
       const auto& refit = summary["refit"];
       page.Paragraph(fmt::format(
@@ -136,7 +144,7 @@ void WriteTrainReport(const std::string& path, const std::string& model,
           report::Counted(refit.value("epochs", 0LL), "epoch"),
           report::Count(refit.value("texts", 0.0))));
       if (refit.contains("fine_tune"))
-        LossChart(page, refit["fine_tune"]["history"], "Refit on every training text");
+        LossChart(page, refit["fine_tune"], "Refit on every training text");
     }
     if (summary.contains("blend"))
       page.Paragraph(fmt::format(

@@ -23,7 +23,8 @@ std::string TextModelTitle(const NlpSettings& s) {
     if (n.distill > 0)
       parts.push_back(fmt::format(
           "distilled from {} ({:.2f}{})", TextModelName(TextModelKind::kTfidfLogistic), n.distill,
-          n.distill_copies > 0 ? fmt::format(", {} copies per text", n.distill_copies)
+          n.distill_copies > 0 ? fmt::format(", {} cop{} per text", n.distill_copies,
+                                             n.distill_copies == 1 ? "y" : "ies")
                                : std::string()));
     if (n.ngram_buckets > 0 && s.model == TextModelKind::kTransformer)
       parts.push_back(fmt::format("{} n-gram buckets", n.ngram_buckets));

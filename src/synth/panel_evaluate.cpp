@@ -248,6 +248,7 @@ std::vector<std::string> RunPanelEvaluate(const Panel& real,
                                           const EvaluateSettings& s, const std::string& dir,
                                           const Provenance& provenance) {
   FINML_REQUIRE(!synthetic.empty(), "nothing to evaluate: give at least one synthetic file");
+  models::SetTorchThreads(s.threads);
   const PanelRange range = RangeOf(real);
   const Windows real_windows = PanelWindows(real, s.scores.window, range, s.scores.max_windows);
   const Eigen::MatrixXd real_corr = Correlation(real);

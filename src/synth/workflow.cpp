@@ -66,6 +66,10 @@ const options::Schema<EvaluateSettings>& EvaluateSettings::Schema() {
     s.Embed(&E::facts, FactSettings::Schema());
     s.Embed(&E::scores, ScoreSettings::Schema());
     s.Add("plotted_paths", &E::plotted_paths, "sample paths drawn per generator").Min(0).Max(100);
+    s.Add("threads", &E::threads,
+          "torch threads of the networks the scores train (the discriminator and predictor)")
+        .Min(1)
+        .Max(256);
     return s;
   }();
   return schema;
@@ -213,6 +217,7 @@ std::vector<std::string> RunSynthEvaluate(const RealSeries& real,
                                           const EvaluateSettings& s, const std::string& dir,
                                           const Provenance& provenance) {
   FINML_REQUIRE(!synthetic.empty(), "nothing to evaluate: give at least one synthetic file");
+  models::SetTorchThreads(s.threads);
   const Paths real_paths = {real.returns};
   Evaluation e;
   e.real = ComputeFacts(real_paths, s.facts);

@@ -15,6 +15,9 @@ for k in 0 1; do
   [[ -s "$out/run/model/member_$k/network.pt" ]] || { echo "FAIL: member $k not saved"; exit 1; }
 done
 grep -q '"members": 2' "$out/run/model/model.json" || { echo "FAIL: members not recorded"; exit 1; }
+# The report's learning curve marks the epoch whose weights were kept.
+grep -q 'best epoch (kept)' "$out/run/report.html" ||
+  { echo "FAIL: the learning curve does not mark the kept epoch"; exit 1; }
 run "$finml" nlp predict --model "$out/run/model" --input "$out/some.csv" --text sentence \
   --out "$out/pred.csv"
 /usr/bin/python3 - "$out" <<'PY' || exit 1

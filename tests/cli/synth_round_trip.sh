@@ -20,8 +20,10 @@ run "$finml" synth sample --model "$out/quantgan" --n 2 --length 500 --seed 3 --
 run "$finml" synth sample --model "$out/garch" --n 4 --seed 3 --out "$out/garch_again.csv"
 cmp -s "$out/garch.csv" "$out/garch_again.csv" || fail "the same seed drew different paths"
 run "$finml" synth evaluate --real data/aer_djia8012.csv --synthetic "$out/garch.csv" \
-  --synthetic "$out/bootstrap.csv" --synthetic qg="$out/quantgan.csv" --score-iterations 20 --predictive-iterations 20 --out "$out/eval"
+  --synthetic "$out/bootstrap.csv" --synthetic qg="$out/quantgan.csv" --score-iterations 20 --predictive-iterations 20 \
+  --threads 1 --out "$out/eval"
 grep -q "^garch " "$out/log" && grep -q "^qg " "$out/log" || { cat "$out/log"; fail "evaluation table"; }
+grep -q '"threads": 1' "$out/eval/metrics.json" || fail "metrics.json does not record the threads"
 for key in emd_1 emd_5 emd_20 emd_100 acf_abs acf_squared leverage gain_loss mode_collapse hill_left \
   discriminative predictive; do
   grep -q "\"$key\"" "$out/eval/metrics.json" || fail "metrics.json lacks $key"

@@ -52,6 +52,7 @@ struct EvaluateSettings {
   FactSettings facts;
   ScoreSettings scores;
   std::size_t plotted_paths = 4;  // sample paths drawn per generator
+  int threads = 1;                // torch threads of the scores' small networks
   static const options::Schema<EvaluateSettings>& Schema();
 };
 // Judges each synthetic set against `real`: metrics.json and report.html in `dir`.
