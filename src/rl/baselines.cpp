@@ -172,7 +172,10 @@ std::vector<BaselineTrack> BaselineTargets(const data::MarketData& market, const
   const bool can_short = env.env == EnvKind::kTrading
                              ? env.actions == TradingActions::kShortFlatLong
                              : env.weights == WeightMap::kLongShort;
-  const std::size_t k_held = std::min(settings.top_k, n);
+  // Holding every asset would be equal_weight under another name: a top_k that reaches the number
+  // of assets holds the better half instead, and the description says so.
+  const bool top_k_reaches_all = n > 1 && settings.top_k >= n;
+  const std::size_t k_held = top_k_reaches_all ? std::max<std::size_t>(1, n / 2) : settings.top_k;
   std::vector<std::pair<double, std::size_t>> ranked;
   for (const BaselineWindow& w : windows) {
     const FittedRidge fit = FitRidge(in, horizon, w.train_last, w.start);
@@ -205,8 +208,12 @@ std::vector<BaselineTrack> BaselineTargets(const data::MarketData& market, const
            ? fmt::format(
                  "a ridge forecast of each asset's log return over the {} after the fill from the "
                  "state's per-asset inputs (fitted on the training bars, penalty chosen "
-                 "on validation); the top {} held in equal weights, re-chosen every {}",
-                 period, k_held, period)
+                 "on validation); the top {} held in equal weights, re-chosen every {}{}",
+                 period, k_held, period,
+                 top_k_reaches_all
+                     ? fmt::format(" (top_k {} would hold all {} assets, which is equal_weight)",
+                                   settings.top_k, n)
+                     : std::string())
            : fmt::format("a ridge forecast of the log return over the {} after the fill; long when "
                          "positive{}, re-decided every {}",
                          period, can_short ? ", short when negative" : ", flat otherwise",

@@ -657,3 +657,7 @@ finml_cli_test(risk_column_unknown 2 "--column Close: no such column \\(the colu
 # Prices given as returns: the command runs, and says the values cannot be returns.
 finml_cli_test(risk_returns_all_positive 0 "warning: .*all [0-9]+ values of 'DJIA' are positive, which returns are not" --
                $<TARGET_FILE:finml> risk var --returns data/aer_djia8012.csv --method historical --out ${FINML_CLI_OUT}/var_prices --overwrite)
+# A top-k that reaches the number of assets would be equal weight: the better half is held.
+finml_cli_test(rl_top_k_reaching_all 0 "ridge_top1 +Sharpe" --
+               $<TARGET_FILE:finml> rl train --prices data/dowjones30.csv --symbols AA,GE,KO --agent ppo
+               --timesteps 200 --seeds 1 --threads 1 --out ${FINML_CLI_OUT}/rl_top_k --overwrite)
