@@ -1,6 +1,7 @@
 #include "finml/backtest/backtest.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <numeric>
 
@@ -217,6 +218,26 @@ BacktestResult RunBacktest(const PricePanel& prices, const SignalPanel* signals,
           ? static_cast<double>(invested) / static_cast<double>(e.gross_exposure.size() - 1)
           : 0.0;
 
+  // threshold sizes each position at 1/assets of the price file: signals for a few of its
+  // symbols leave most of the capital idle, which a user rarely means.
+  if (signals && config.strategy.name == "threshold" && config.strategy.position_weight <= 0 &&
+      prices.assets() > 1) {
+    std::size_t covered = 0;
+    for (std::size_t i = 0; i < prices.assets(); ++i) {
+      bool any = false;
+      for (std::size_t t = 0; t < signals->score.rows && !any; ++t)
+        any = std::isfinite(signals->score.at(t, i));
+      covered += any;
+    }
+    if (covered > 0 && covered < prices.assets())
+      r.warnings.push_back(fmt::format(
+          "the signals score {} of the prices' {} symbols, and threshold holds each at 1/{} of "
+          "equity, so at most {:.0f}% is ever invested (fix: --symbols with those {}, or --set "
+          "position_weight={:.4g})",
+          covered, prices.assets(), prices.assets(),
+          100.0 * static_cast<double>(covered) / static_cast<double>(prices.assets()), covered,
+          1.0 / static_cast<double>(covered)));
+  }
   if (signals && signals->after_last_bar > 0) {
     r.unexecuted_signals = signals->after_last_bar;
     r.warnings.push_back(

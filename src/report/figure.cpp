@@ -342,6 +342,8 @@ Figure& Figure::HorizontalLine(double y, const std::string& label) {
                                       {"showarrow", false},
                                       {"xanchor", "right"},
                                       {"yanchor", "bottom"},
+                                      // Legible where a series crosses it (GARCH's long-run level).
+                                      {"bgcolor", "rgba(255,255,255,0.8)"},
                                       {"font", {{"size", 11}, {"color", "#555"}}}});
   return *this;
 }

@@ -12,6 +12,30 @@
 namespace finml::backtest {
 namespace {
 
+TEST(BacktestOutputs, SignalsForAFewOfThePricesSymbolsWarnThatThresholdLeavesCapitalIdle) {
+  const std::size_t days = 300;
+  auto prices = finml::testing::MakePanel(finml::testing::RandomWalks(4, days, 5));
+  SignalPanel some;
+  some.score = Panel(days, 4);
+  for (std::size_t t = 0; t < days; ++t) some.score.at(t, 1) = t % 2 == 0 ? 1.0 : -1.0;
+  BacktestConfig config;
+  const auto warned = [](const BacktestResult& r) {
+    for (const auto& w : r.warnings)
+      if (w.find("the signals score 1 of the prices' 4 symbols") != std::string::npos &&
+          w.find("at most 25% is ever invested") != std::string::npos &&
+          w.find("position_weight=1") != std::string::npos)
+        return true;
+    return false;
+  };
+  EXPECT_TRUE(warned(RunBacktest(prices, &some, config)));
+  // Sized by the user, or every symbol scored: nothing to say.
+  config.strategy.position_weight = 1.0;
+  EXPECT_FALSE(warned(RunBacktest(prices, &some, config)));
+  config.strategy.position_weight = 0;
+  for (std::size_t i = 0; i < 4; ++i) some.score.at(0, i) = 0.5;
+  EXPECT_FALSE(warned(RunBacktest(prices, &some, config)));
+}
+
 TEST(BacktestOutputs, WritesTheFourFilesWithTheDocumentedContents) {
   auto prices = finml::testing::MakePanel(finml::testing::RandomWalks(4, 400, 17));
   SignalPanel signals;
