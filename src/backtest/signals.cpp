@@ -120,6 +120,10 @@ SignalPanel ParseSignals(std::string_view text, const std::string& file_label,
   SignalPanel out;
   out.source = file_label;
   out.score = Panel(prices.rows(), prices.assets());
+  const bool one_split = predictions && has_split && choice.split != "all" && prices.calendar;
+  const std::size_t target_col = FindColumn(header, "date");
+  std::vector<std::size_t> decision_rows;
+  std::size_t split_last = 0;
   const std::size_t width = header.size();
   while (reader.Next(fields)) {
     if (fields.size() != width) {
@@ -198,6 +202,31 @@ SignalPanel ParseSignals(std::string_view text, const std::string& file_label,
     }
     cell = score;
     ++out.count;
+    if (one_split) {
+      decision_rows.push_back(row);
+      std::size_t last = row + 1;
+      if (target_col < header.size()) {
+        // The target date, where the run wrote one: the outcome the decision is judged on.
+        const auto target = data::ParseTimestamp(Trim(fields[target_col]));
+        if (target) {
+          const auto it = std::lower_bound(prices.time.begin(), prices.time.end(), *target);
+          if (it != prices.time.end())
+            last = static_cast<std::size_t>(it - prices.time.begin()) + 1;
+        }
+      }
+      split_last = std::max(split_last, last);
+    }
+  }
+  if (one_split && !decision_rows.empty()) {
+    out.split_last_row = std::min(split_last, prices.rows() - 1);
+    std::sort(decision_rows.begin(), decision_rows.end());
+    decision_rows.erase(std::unique(decision_rows.begin(), decision_rows.end()),
+                        decision_rows.end());
+    out.split_blocks = 1;
+    // A few bars without a decision (features warming up, a holiday) are not another split.
+    constexpr std::size_t kBlockGap = 5;
+    for (std::size_t k = 1; k < decision_rows.size(); ++k)
+      out.split_blocks += decision_rows[k] - decision_rows[k - 1] > kBlockGap;
   }
   if (predictions) {
     FINML_REQUIRE(out.count > 0 || out.after_last_bar > 0,

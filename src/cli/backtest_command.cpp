@@ -113,6 +113,24 @@ void SetupBacktest(CLI::App& app, BacktestCommandOptions& o) {
   o.load.Add(app, data::LoadOptions::Schema(), BacktestLoadDefaults());
 }
 
+namespace {
+
+void KeepFirstRows(backtest::Panel& panel, std::size_t rows) {
+  if (panel.rows <= rows) return;
+  panel.rows = rows;
+  panel.values.resize(rows * panel.cols);
+}
+
+void KeepFirstRows(backtest::PricePanel& prices, backtest::Panel& scores, std::size_t rows) {
+  prices.time.resize(rows);
+  prices.time_label.resize(rows);
+  KeepFirstRows(prices.close, rows);
+  KeepFirstRows(prices.open, rows);
+  KeepFirstRows(scores, rows);
+}
+
+}  // namespace
+
 int RunBacktest(const BacktestCommandOptions& o, const CLI::App& app,
                 const std::string& command_line) {
   OutputDirectory out(o.out, o.overwrite);
@@ -160,10 +178,26 @@ int RunBacktest(const BacktestCommandOptions& o, const CLI::App& app,
   const data::Field price = ParseEnum<data::Field>(price_name);
   FINML_REQUIRE(price == data::Field::kClose || price == data::Field::kAdjClose,
                 "--price must be close or adj_close");
-  const auto prices = backtest::MakePricePanel(market, price);
+  auto prices = backtest::MakePricePanel(market, price);
 
   std::optional<backtest::SignalPanel> signals;
   if (!o.signals.empty()) signals = backtest::LoadSignals(o.signals, prices, {o.model, o.split});
+  if (signals && signals->split_last_row && *signals->split_last_row + 1 < prices.rows()) {
+    // The bars after the split's last outcome are another split's (the test period after
+    // validation): a validation backtest that ran on through them was judged on them too.
+    const std::size_t rows = *signals->split_last_row + 1;
+    std::fprintf(stderr,
+                 "finml: note: --split %s: the backtest ends on %s, one bar after the split's "
+                 "last outcome; the %zu later bars belong to another split\n",
+                 o.split.c_str(), prices.time_label[rows - 1].c_str(), prices.rows() - rows);
+    KeepFirstRows(prices, signals->score, rows);
+  }
+  if (signals && signals->split_blocks > 1)
+    std::fprintf(stderr,
+                 "finml: warning: --split %s: its decisions come in %zu blocks with other splits' "
+                 "bars between them (walk-forward folds); positions are held through those bars "
+                 "on no signal of the split\n",
+                 o.split.c_str(), signals->split_blocks);
   for (const auto& c : configs) {
     if (signals) continue;
     FINML_REQUIRE(!backtest::NeedsSignals(c.strategy.name),

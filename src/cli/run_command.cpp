@@ -28,7 +28,9 @@ int RunForecast(run::ExperimentConfig config, const RunCommandOptions& o,
     // The path as it resolves from here, so the printed file runs from wherever it is saved.
     try {
       config.data.path = run::ResolveDataPath(config.data.path, config.source);
-    } catch (const Error&) {
+    } catch (const Error& e) {
+      // The configuration is still printed (the file may come later), but it would not run now.
+      std::fprintf(stderr, "finml: warning: %s\n", e.what());
     }
     std::printf("%s\n", config.ToJson().dump(2).c_str());
     return 0;

@@ -661,3 +661,9 @@ finml_cli_test(risk_returns_all_positive 0 "warning: .*all [0-9]+ values of 'DJI
 finml_cli_test(rl_top_k_reaching_all 0 "ridge_top1 +Sharpe" --
                $<TARGET_FILE:finml> rl train --prices data/dowjones30.csv --symbols AA,GE,KO --agent ppo
                --timesteps 200 --seeds 1 --threads 1 --out ${FINML_CLI_OUT}/rl_top_k --overwrite)
+# --print-config still prints with a data file that is not there, and says it would not run.
+finml_cli_test(print_config_missing_data 0 "warning: .*nothere\\.csv" --
+               $<TARGET_FILE:finml> run examples/msft_dates.yaml --set data.path=nothere.csv --print-config)
+# A validation backtest stops where the validation outcomes end, not at the data's end.
+finml_cli_test(backtest_split_val_ends_with_it 0 "--split val: the backtest ends on 2001-0[0-9]-[0-9]+, one bar after the split's last outcome" --
+               /bin/sh -c "$<TARGET_FILE:finml> run examples/msft_dates.yaml --out ${FINML_CLI_OUT}/split_val --overwrite >/dev/null 2>&1 && $<TARGET_FILE:finml> backtest --signals ${FINML_CLI_OUT}/split_val --model ridge --split val --out ${FINML_CLI_OUT}/split_val_bt --overwrite")

@@ -4,6 +4,7 @@
 // names its line and the fix.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,13 @@ struct SignalPanel {
   // Rows dated after the last price bar: they cannot be traded yet, and are reported.
   std::size_t after_last_bar = 0;
   std::string first_after;  // the first such date, for the message
+  // One split of a run's predictions (test or val): the last bar that belongs to it, one bar after
+  // its last outcome (a decision fills at the next bar, then earns until its target date). The
+  // bars after it are another split's, so the backtest stops there. None for every other file.
+  std::optional<std::size_t> split_last_row;
+  // Runs of that split's decision bars separated by other bars (walk-forward folds): over the
+  // bars between them the positions are held on no signal of the split.
+  std::size_t split_blocks = 0;
 };
 
 // A run's predictions.csv (date,model,...,split,decision_date[,symbol],score) is read as signals
