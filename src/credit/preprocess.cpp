@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <set>
@@ -158,12 +159,22 @@ Preprocessor Preprocessor::Fit(const Table& t, const std::vector<std::size_t>& r
       if (!(f.sd > 0)) f.sd = 1;  // a constant column stays constant (0 after centring)
       if (o.encoding == Encoding::kWoe) {
         std::set<double> edges;
-        for (int b = 1; b < o.bins; ++b) {
-          const double pos = static_cast<double>(b) / o.bins * static_cast<double>(v.size() - 1);
-          const double edge = v[static_cast<std::size_t>(std::floor(pos))];
-          // An edge at the largest value would leave the bin above it empty (a 0/1 column would
-          // get bins (-inf, 0], (0, 1] and an empty (1, inf]): the last bin already takes it.
-          if (edge < v.back()) edges.insert(edge);
+        const std::set<double> distinct(v.begin(), v.end());
+        if (distinct.size() <= static_cast<std::size_t>(o.bins)) {
+          // Few values (a 0/1 flag, a count of 1 to 4): a bin each. Quantiles would miss a rare
+          // one: a flag that is 0 on 7% of rows had every decile at 1, so a single bin, WoE 0,
+          // and the feature dropped, where the same flag written the other way round kept both.
+          edges.insert(distinct.begin(), std::prev(distinct.end()));
+        } else {
+          for (int b = 1; b < o.bins; ++b) {
+            const double pos = static_cast<double>(b) / o.bins * static_cast<double>(v.size() - 1);
+            const double edge = v[static_cast<std::size_t>(std::floor(pos))];
+            // An edge at the largest value would leave the bin above it empty (a 0/1 column
+            // would get bins (-inf, 0], (0, 1] and an empty (1, inf]): the last bin takes it.
+            if (edge < v.back()) edges.insert(edge);
+          }
+          // Most rows at the largest value: the values below it are a bin of their own.
+          if (edges.empty()) edges.insert(*std::prev(distinct.end(), 2));
         }
         edges.insert(std::numeric_limits<double>::infinity());
         double lower = -std::numeric_limits<double>::infinity();

@@ -153,6 +153,37 @@ TEST(CreditPreprocess, WoeAndIvFollowTheirDefinitions) {
   EXPECT_EQ(again.Transform(t, rows), p.Transform(t, rows));
 }
 
+// A flag whose rare value is 0 keeps both bins, as the same flag written the other way does;
+// quantile edges alone put every decile at 1 and erased it (found by a new user).
+TEST(CreditPreprocess, AFewValuedColumnGetsABinPerValueWhicheverValueIsRare) {
+  std::string csv = "flag,flipped,y\n";
+  std::vector<int> y;
+  for (int r = 0; r < 200; ++r) {
+    const int flag = r < 14 ? 0 : 1;  // 7% zeros
+    const int bad = r < 14 ? (r % 2) : (r % 5 == 0);
+    csv += fmt::format("{},{},{}\n", flag, 1 - flag, bad);
+    y.push_back(bad);
+  }
+  const Table t = ParseTable(csv, "t.csv");
+  std::vector<std::size_t> rows(200);
+  std::iota(rows.begin(), rows.end(), 0);
+  PreprocessOptions o;
+  o.encoding = Encoding::kWoe;
+  const auto p = Preprocessor::Fit(t, rows, y, {"flag", "flipped"}, o);
+  const auto& flag = p.Features()[0];
+  const auto& flipped = p.Features()[1];
+  ASSERT_EQ(flag.bins.size(), 2u);
+  ASSERT_EQ(flipped.bins.size(), 2u);
+  EXPECT_GT(flag.iv, 0.05);
+  EXPECT_NEAR(flag.iv, flipped.iv, 1e-12);
+  EXPECT_EQ(flag.bins[0].count, 14u);
+  EXPECT_EQ(flipped.bins[1].count, 14u);
+  // A column of one value is still one bin (and a warning).
+  const Table constant = ParseTable("x,y\n3,0\n3,1\n3,0\n", "c.csv");
+  EXPECT_EQ(Preprocessor::Fit(constant, {0, 1, 2}, {0, 1, 0}, {"x"}, o).Features()[0].bins.size(),
+            1u);
+}
+
 // Monotonic binning and a minimum bin share, as optbinning users expect (issue 14, item 10).
 TEST(CreditPreprocess, MonotonicBinsAndMinimumShare) {
   // Default rate by decile of x: rises, except deciles 3 and 7 dip: two reversals.
