@@ -1,6 +1,7 @@
 #include "finml/core/output_directory.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,6 +29,30 @@ std::string StagingSibling(const fs::path& final_path) {
   if (name.empty()) name = final_path.parent_path().filename();
   const fs::path parent = final_path.has_parent_path() ? final_path.parent_path() : fs::path(".");
   return (parent / fmt::format(".{}.partial-{}", name.string(), ::getpid())).string();
+}
+
+// A run killed by a signal (SIGTERM from a scheduler, SIGKILL, a lost terminal) cannot remove
+// its staging directory; the next output to the same place removes those whose process is gone.
+// A live pid, even a recycled one, keeps its directory.
+void RemoveStagingOfDeadRuns(const fs::path& final_path) {
+  fs::path name = final_path.filename();
+  if (name.empty()) name = final_path.parent_path().filename();
+  const fs::path parent = final_path.has_parent_path() ? final_path.parent_path() : fs::path(".");
+  const std::string prefix = "." + name.string() + ".partial-";
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(parent, ec)) {
+    const std::string file = entry.path().filename().string();
+    if (file.rfind(prefix, 0) != 0) continue;
+    const std::string digits = file.substr(prefix.size());
+    if (digits.empty() || digits.size() > 9 ||
+        digits.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(digits));
+    if (pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
+    std::error_code ignored;
+    if (entry.is_directory(ignored) && !entry.is_symlink(ignored))
+      fs::remove_all(entry.path(), ignored);
+  }
 }
 
 }  // namespace
@@ -76,6 +101,7 @@ OutputDirectory::OutputDirectory(std::string final_path, bool overwrite)
   }
   const fs::path target(final_);
   if (target.has_parent_path()) EnsureDirectory(target.parent_path().string());
+  RemoveStagingOfDeadRuns(target);
   staging_ = StagingSibling(target);
   std::error_code ec;
   fs::remove_all(staging_, ec);  // a crashed run with a recycled pid

@@ -1,6 +1,7 @@
 // An output directory appears whole or not at all, holds one run, and replaces only what finml
 // wrote.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -59,6 +60,27 @@ TEST(OutputDirectory, AFailureLeavesNothing) {
   }
   EXPECT_FALSE(fs::exists(path));
   EXPECT_EQ(Entries(parent), 0U);
+}
+
+TEST(OutputDirectory, TheStagingOfAKilledRunIsRemovedByTheNextOneAndALiveOnesIsKept) {
+  const std::string dir = finml::testing::TempDir("od_killed");
+  // A pid that is surely gone: a child that has exited and been reaped.
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  const std::string dead = fmt::format("{}/.out.partial-{}", dir, child);
+  const std::string alive = fmt::format("{}/.out.partial-{}", dir, ::getppid());
+  const std::string other = fmt::format("{}/.other.partial-{}", dir, child);
+  for (const auto& d : {dead, alive, other}) {
+    std::filesystem::create_directories(d + "/model");
+    WriteFileAtomic(d + "/model/x.json", "{}");
+  }
+  OutputDirectory out(dir + "/out", false);
+  EXPECT_FALSE(std::filesystem::exists(dead));
+  EXPECT_TRUE(std::filesystem::exists(alive));  // its process may still be writing
+  EXPECT_TRUE(std::filesystem::exists(other));  // another output's
+  out.Commit();
 }
 
 TEST(OutputDirectory, AnEmptyDirectoryIsUsed) {

@@ -155,7 +155,7 @@ TEST(CreditPreprocess, WoeAndIvFollowTheirDefinitions) {
 
 // A flag whose rare value is 0 keeps both bins, as the same flag written the other way does;
 // quantile edges alone put every decile at 1 and erased it (found by a new user).
-TEST(CreditPreprocess, AFewValuedColumnGetsABinPerValueWhicheverValueIsRare) {
+TEST(CreditPreprocess, AFlagKeepsBothBinsWhicheverValueIsRare) {
   std::string csv = "flag,flipped,y\n";
   std::vector<int> y;
   for (int r = 0; r < 200; ++r) {
