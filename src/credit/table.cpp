@@ -146,9 +146,17 @@ Table LoadTable(const std::string& path, const std::vector<std::string>& categor
 }
 
 Target ExtractTarget(const Table& table, const std::string& column, const std::string& positive) {
-  FINML_REQUIRE(table.Has(column), "{}: no target column '{}' (did you mean '{}'? columns: {})",
-                table.source, column, ClosestMatch(column, table.Names()),
-                JoinStrings(table.Names(), ", "));
+  if (!table.Has(column)) {
+    // A guess far from the name (Age for Class) only misleads: name one only when it is close.
+    const std::string near = ClosestMatch(column, table.Names());
+    throw InvalidInput(
+        fmt::format("{}: no target column '{}' ({}columns: {}) (fix: --target with one of them)",
+                    table.source, column,
+                    !near.empty() && EditDistance(ToLower(column), ToLower(near)) <= 2
+                        ? fmt::format("did you mean '{}'? ", near)
+                        : std::string(),
+                    Excerpt(JoinStrings(table.Names(), ", "), 400)));
+  }
   const Column& c = table.Get(column);
   std::vector<std::string> values(table.rows);
   std::map<std::string, std::size_t> counts;

@@ -198,7 +198,10 @@ GarchFit FitGarch(const std::vector<double>& r, const GarchSpec& s, const GarchF
                 "the non-stationary parameter space is offered for garch only");
   FINML_REQUIRE(r.size() >= 100, "a GARCH fit needs at least 100 returns, got {}", r.size());
   for (std::size_t t = 0; t < r.size(); ++t)
-    FINML_REQUIRE(std::isfinite(r[t]), "return {} is not a finite number", t + 1);
+    FINML_REQUIRE(std::isfinite(r[t]),
+                  "the return at position {} (counting from 0) is {}; a GARCH fit needs every "
+                  "return (fix: drop or fill the gap before fitting)",
+                  t, r[t]);
   const double mean = Mean(r);
   double var = 0;
   for (double x : r) var += (x - mean) * (x - mean);

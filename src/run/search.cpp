@@ -10,6 +10,7 @@
 
 #include "finml/core/error.hpp"
 #include "finml/core/progress.hpp"
+#include "finml/core/strings.hpp"
 #include "finml/dist/world.hpp"
 #include "finml/models/forecaster.hpp"
 #include "finml/run/experiment.hpp"
@@ -56,8 +57,14 @@ std::vector<Dimension> Dimensions(const SearchSection& s, const nlohmann::json& 
     if (!model_params.contains(name)) {
       std::string known;
       for (const auto& [k, v] : model_params.items()) known += (known.empty() ? "" : ", ") + k;
-      throw ConfigError(fmt::format("{}: model '{}' has no parameter '{}' (it has: {})",
-                                    Where(name), s.model, name, known));
+      std::vector<std::string> names;
+      for (const auto& [k, v] : model_params.items()) names.push_back(k);
+      const std::string near = ClosestMatch(name, names);
+      throw ConfigError(fmt::format(
+          "{}: model '{}' has no parameter '{}'{} (it has: {})", Where(name), s.model, name,
+          !near.empty() && EditDistance(name, near) <= 2 ? fmt::format("; did you mean '{}'?", near)
+                                                         : std::string(),
+          known));
     }
     Dimension d;
     d.name = name;
@@ -193,10 +200,12 @@ ExperimentConfig ApplySearch(const ExperimentConfig& config, bool progress,
     nlohmann::json p = entry.params;
     for (const auto& [k, v] : candidate.items()) p[k] = v;
     if (epochs > 0) p["epochs"] = epochs;
-    return models::ResolveParams(
-        entry.type,
-        ConfigNode::FromJson(p, fmt::format("search candidate {}", Describe(candidate))),
-        "search.params");
+    try {
+      return models::ResolveParams(entry.type, ConfigNode::FromJson(p, "search.params"),
+                                   "search.params");
+    } catch (const ConfigError& e) {
+      throw ConfigError(fmt::format("the search candidate {}: {}", Describe(candidate), e.what()));
+    }
   };
   // Every listed value, drawn or not, then every candidate.
   for (const auto& d : dims)

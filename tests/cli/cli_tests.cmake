@@ -669,3 +669,6 @@ finml_cli_test(print_config_missing_data 0 "warning: .*nothere\\.csv" --
 # A validation backtest stops where the validation outcomes end, not at the data's end.
 finml_cli_test(backtest_split_val_ends_with_it 0 "--split val: the backtest ends on 2001-0[0-9]-[0-9]+, one bar after the split's last outcome" --
                /bin/sh -c "$<TARGET_FILE:finml> run examples/msft_dates.yaml --out ${FINML_CLI_OUT}/split_val --overwrite >/dev/null 2>&1 && $<TARGET_FILE:finml> backtest --signals ${FINML_CLI_OUT}/split_val --model ridge --split val --out ${FINML_CLI_OUT}/split_val_bt --overwrite")
+# A target name far from every column gets the columns, not a misleading guess.
+finml_cli_test(credit_target_far 2 "no target column 'Default' \\(columns: Duration, Amount" --
+               $<TARGET_FILE:finml> credit train --data data/german_credit.csv --target Default --out ${FINML_CLI_OUT}/never)

@@ -51,3 +51,9 @@ finml_cli_test(search_halving_needs_epochs 2 "search.method: halving spends epoc
 finml_cli_test(search_halving_small_eta_ends 0 "report: " --
                $<TARGET_FILE:finml> run tests/dist/fixtures/search_small.yaml --set search.eta=1.1
                --out ${FINML_CLI_OUT}/search_small_eta --overwrite)
+finml_cli_test(search_param_misspelt 2 "search.params.hiden: model 'lstm' has no parameter 'hiden'. did you mean 'hidden'\\?" --
+               $<TARGET_FILE:finml> run tests/dist/fixtures/search_small.yaml --set "search.params.hiden=[4,8]"
+               --out ${FINML_CLI_OUT}/never)
+finml_cli_test(search_candidate_out_of_range 2 "the search candidate hidden=0: search.params.hidden: 'search.params.hidden' is 0. it must be in \\[1, 65536\\]" --
+               $<TARGET_FILE:finml> run tests/dist/fixtures/search_small.yaml --set "search.params.hidden=[0,8]"
+               --out ${FINML_CLI_OUT}/never)
