@@ -1,3 +1,4 @@
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -114,6 +115,11 @@ void SetupBacktest(CLI::App& app, BacktestCommandOptions& o) {
 }
 
 namespace {
+
+// A flat equity curve has no Sharpe ratio: n/a, as the tearsheet says, not nan.
+std::string SharpeText(double sharpe) {
+  return std::isfinite(sharpe) ? fmt::format("{:.3f}", sharpe) : std::string("n/a");
+}
 
 void KeepFirstRows(backtest::Panel& panel, std::size_t rows) {
   if (panel.rows <= rows) return;
@@ -251,18 +257,19 @@ int RunBacktest(const BacktestCommandOptions& o, const CLI::App& app,
     const auto& result = results[i];
     const auto& p = result.performance;
     std::printf(
-        "%s %s .. %s: total return %.2f%%, annual %.2f%%, Sharpe %.3f, max drawdown %.2f%%, "
+        "%s %s .. %s: total return %.2f%%, annual %.2f%%, Sharpe %s, max drawdown %.2f%%, "
         "%zu trades\n",
         configs[i].strategy.name.c_str(), prices.time_label[result.engine.first_row].c_str(),
-        prices.time_label.back().c_str(), 100 * p.total_return, 100 * p.annual_return, p.sharpe,
-        100 * p.drawdown.depth, result.engine.orders - result.engine.small_orders_skipped);
+        prices.time_label.back().c_str(), 100 * p.total_return, 100 * p.annual_return,
+        SharpeText(p.sharpe).c_str(), 100 * p.drawdown.depth,
+        result.engine.orders - result.engine.small_orders_skipped);
   }
   const auto& first = results.front();
   if (first.benchmark_performance) {
     const auto& b = *first.benchmark_performance;
-    std::printf("%s: total return %.2f%%, annual %.2f%%, Sharpe %.3f, max drawdown %.2f%%\n",
-                first.benchmark_name.c_str(), 100 * b.total_return, 100 * b.annual_return, b.sharpe,
-                100 * b.drawdown.depth);
+    std::printf("%s: total return %.2f%%, annual %.2f%%, Sharpe %s, max drawdown %.2f%%\n",
+                first.benchmark_name.c_str(), 100 * b.total_return, 100 * b.annual_return,
+                SharpeText(b.sharpe).c_str(), 100 * b.drawdown.depth);
   }
   std::printf("annualisation: %s\n", first.annualisation.Describe().c_str());
   if (configs.size() == 1)

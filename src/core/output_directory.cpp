@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 
 #include "finml/core/error.hpp"
 #include "finml/core/files.hpp"
@@ -24,21 +25,24 @@ bool IsEmptyDirectory(const std::string& path) {
   return fs::is_empty(path, ec) && !ec;
 }
 
-std::string StagingSibling(const fs::path& final_path) {
+// The folder that holds `final_path` and the prefix of its staging siblings (".NAME.partial-").
+std::pair<fs::path, std::string> StagingPlace(const fs::path& final_path) {
   fs::path name = final_path.filename();
   if (name.empty()) name = final_path.parent_path().filename();
   const fs::path parent = final_path.has_parent_path() ? final_path.parent_path() : fs::path(".");
-  return (parent / fmt::format(".{}.partial-{}", name.string(), ::getpid())).string();
+  return {parent, "." + name.string() + ".partial-"};
+}
+
+std::string StagingSibling(const fs::path& final_path) {
+  const auto [parent, prefix] = StagingPlace(final_path);
+  return (parent / fmt::format("{}{}", prefix, ::getpid())).string();
 }
 
 // A run killed by a signal (SIGTERM from a scheduler, SIGKILL, a lost terminal) cannot remove
 // its staging directory; the next output to the same place removes those whose process is gone.
 // A live pid, even a recycled one, keeps its directory.
 void RemoveStagingOfDeadRuns(const fs::path& final_path) {
-  fs::path name = final_path.filename();
-  if (name.empty()) name = final_path.parent_path().filename();
-  const fs::path parent = final_path.has_parent_path() ? final_path.parent_path() : fs::path(".");
-  const std::string prefix = "." + name.string() + ".partial-";
+  const auto [parent, prefix] = StagingPlace(final_path);
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(parent, ec)) {
     const std::string file = entry.path().filename().string();

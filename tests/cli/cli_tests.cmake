@@ -672,3 +672,6 @@ finml_cli_test(backtest_split_val_ends_with_it 0 "--split val: the backtest ends
 # A target name far from every column gets the columns, not a misleading guess.
 finml_cli_test(credit_target_far 2 "no target column 'Default' \\(columns: Duration, Amount" --
                $<TARGET_FILE:finml> credit train --data data/german_credit.csv --target Default --out ${FINML_CLI_OUT}/never)
+# A strategy that never trades has no Sharpe ratio: the terminal says n/a, as the tearsheet does.
+finml_cli_test(backtest_flat_sharpe_na 0 "threshold 2000-09-28 .. 2001-09-27: total return 0.00%, annual 0.00%, Sharpe n/a" --
+               /bin/sh -c "printf 'date,score\\n2000-09-28,-1\\n' > ${FINML_CLI_OUT}/flat_signal.csv && $<TARGET_FILE:finml> backtest --prices data/msft_ohlcv.csv --signals ${FINML_CLI_OUT}/flat_signal.csv --out ${FINML_CLI_OUT}/flat_bt --overwrite")
