@@ -30,8 +30,14 @@ const std::vector<double>& Prices(const Bars& bars) {
   return bars.close.empty() ? bars.adj_close : bars.close;
 }
 
+// Per row, how many of a panel's assets moved up (and down) into it by `market_sigmas` of their
+// own spread or more: what tells a market's crash from one asset's bad tick.
+struct LargeMoves {
+  std::vector<std::uint32_t> up, down;
+};
+
 void AssessReturns(const std::vector<double>& price, const std::vector<std::size_t>& rows,
-                   const QualitySettings& settings, AssetQuality& q) {
+                   const QualitySettings& settings, AssetQuality& q, LargeMoves* moves) {
   std::vector<double> r;
   r.reserve(rows.size());
   for (std::size_t j = 1; j < rows.size(); ++j)
@@ -58,6 +64,11 @@ void AssessReturns(const std::vector<double>& price, const std::vector<std::size
   // stands in, so a bad tick there is still measured against something.
   const double sd = q.robust_sd > 0 ? q.robust_sd : q.return_sd;
   if (!(sd > 0)) return;
+  if (moves) {
+    for (std::size_t j = 0; j < r.size(); ++j)
+      if (std::fabs(r[j]) >= settings.market_sigmas * sd)
+        ++(r[j] > 0 ? moves->up : moves->down)[rows[j + 1]];
+  }
   std::vector<SuspectedBadTick> ticks;
   for (std::size_t j = 0; j + 1 < r.size(); ++j) {
     const double into = r[j], back = r[j + 1];
@@ -103,7 +114,8 @@ void AssessRanges(const Bars& bars, const QualitySettings& settings, AssetQualit
   q.outside_range = std::move(found);
 }
 
-AssetQuality AssessAsset(const MarketData& md, const Bars& bars, const QualitySettings& settings) {
+AssetQuality AssessAsset(const MarketData& md, const Bars& bars, const QualitySettings& settings,
+                         LargeMoves* moves) {
   AssetQuality q;
   q.symbol = bars.symbol;
   const auto& price = Prices(bars);
@@ -122,7 +134,7 @@ AssetQuality AssessAsset(const MarketData& md, const Bars& bars, const QualitySe
       q.max = std::max(q.max, price[t]);
     }
   }
-  AssessReturns(price, rows, settings, q);
+  AssessReturns(price, rows, settings, q, moves);
   AssessStaleRuns(price, rows, settings, q);
   AssessRanges(bars, settings, q);
   return q;
@@ -146,41 +158,18 @@ void AssessCalendar(const MarketData& md, const QualitySettings& settings, Quali
   report.gaps = std::move(gaps);
 }
 
-// Per row, how many assets moved up (and down) by `sigmas` of their own robust spread or more
-// into that row.
-struct LargeMoves {
-  std::vector<std::uint32_t> up, down;
-};
-
-LargeMoves CountLargeMoves(const MarketData& md, const std::vector<AssetQuality>& assets,
-                           double sigmas) {
-  LargeMoves moves{std::vector<std::uint32_t>(md.rows()), std::vector<std::uint32_t>(md.rows())};
-  for (std::size_t a = 0; a < md.assets.size(); ++a) {
-    const auto& price = Prices(md.assets[a]);
-    const double sd = assets[a].robust_sd > 0 ? assets[a].robust_sd : assets[a].return_sd;
-    if (!(sd > 0)) continue;
-    double previous = std::nan("");
-    for (std::size_t t = 0; t < price.size(); ++t) {
-      if (!(std::isfinite(price[t]) && price[t] > 0)) continue;
-      const double r = std::log(price[t] / previous);
-      previous = price[t];
-      if (std::fabs(r) >= sigmas * sd) ++(r > 0 ? moves.up : moves.down)[t];
-    }
-  }
-  return moves;
-}
-
 }  // namespace
 
 QualityReport AssessQuality(const MarketData& md, const QualitySettings& settings) {
   QualityReport report;
-  for (const auto& bars : md.assets) report.assets.push_back(AssessAsset(md, bars, settings));
+  const bool panel = md.assets.size() >= 3;
+  LargeMoves moves;
+  if (panel) moves = {std::vector<std::uint32_t>(md.rows()), std::vector<std::uint32_t>(md.rows())};
+  for (const auto& bars : md.assets)
+    report.assets.push_back(AssessAsset(md, bars, settings, panel ? &moves : nullptr));
   // A crash and its rebound move a panel's assets together; a bad tick is one asset's alone.
   // 1997-10-27 in the Dow 30 was seven 'bad ticks' by the single-asset rule.
   const std::size_t others = md.assets.size() - 1;
-  const bool panel = others >= 2;
-  const LargeMoves moves =
-      panel ? CountLargeMoves(md, report.assets, settings.market_sigmas) : LargeMoves{};
   const double market = std::max(2.0, settings.market_share * static_cast<double>(others));
   for (auto& q : report.assets) {
     if (panel) {

@@ -55,8 +55,6 @@ std::vector<Dimension> Dimensions(const SearchSection& s, const nlohmann::json& 
   std::vector<Dimension> dims;
   for (const auto& [name, spec] : s.params.items()) {
     if (!model_params.contains(name)) {
-      std::string known;
-      for (const auto& [k, v] : model_params.items()) known += (known.empty() ? "" : ", ") + k;
       std::vector<std::string> names;
       for (const auto& [k, v] : model_params.items()) names.push_back(k);
       const std::string near = ClosestMatch(name, names);
@@ -64,7 +62,7 @@ std::vector<Dimension> Dimensions(const SearchSection& s, const nlohmann::json& 
           "{}: model '{}' has no parameter '{}'{} (it has: {})", Where(name), s.model, name,
           !near.empty() && EditDistance(name, near) <= 2 ? fmt::format("; did you mean '{}'?", near)
                                                          : std::string(),
-          known));
+          JoinStrings(names, ", ")));
     }
     Dimension d;
     d.name = name;
