@@ -81,9 +81,18 @@ void ChooseDateColumn(ColumnPlan& plan, const std::vector<std::string>& lower,
                       const std::vector<std::string>& first_row, const LoadOptions& options,
                       std::vector<bool>& ignored, const std::string& file) {
   const auto& names = plan.names;
+  // A column headed as dates (date_inferred, trade_date, Date) may write them 19850102.
+  auto headed_as_dates = [&](std::size_t i) {
+    return IsDateHeader(lower[i]) || lower[i].find("date") != std::string::npos ||
+           lower[i].find("time") != std::string::npos;
+  };
   std::vector<std::size_t> holding_times;
-  for (std::size_t i = 0; i < first_row.size() && i < names.size(); ++i)
-    if (!ignored[i] && ParseTimestamp(Trim(first_row[i]))) holding_times.push_back(i);
+  for (std::size_t i = 0; i < first_row.size() && i < names.size(); ++i) {
+    if (ignored[i]) continue;
+    const std::string cell = Trim(first_row[i]);
+    if (ParseTimestamp(cell) || (headed_as_dates(i) && ExtendedFromBasicDate(cell)))
+      holding_times.push_back(i);
+  }
   auto holds_time = [&](std::size_t i) {
     return std::find(holding_times.begin(), holding_times.end(), i) != holding_times.end();
   };

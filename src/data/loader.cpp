@@ -203,9 +203,13 @@ LoadOptions NameTheSingleAsset(const std::vector<std::string>& header,
   // A close column named for an asset (SPX) says which asset it is; only a name that came from
   // the file's name is replaced.
   const std::string stem = std::filesystem::path(file_label).stem().string();
+  auto headed_close = [&](std::size_t col) {
+    const std::string lower = ToLower(Trim(header[col]));
+    return lower == "close" || lower == "price";
+  };
   const bool named_by_file = plan.shape == Shape::kOhlcv ||
                              (plan.shape != Shape::kLongPanel && plan.symbol_columns.size() == 1 &&
-                              plan.symbol_columns.front().first == stem);
+                              headed_close(plan.symbol_columns.front().second));
   if (!named_by_file) return options;
   if (stem != options.single_asset_as) renamed_from = stem;
   LoadOptions named = options;

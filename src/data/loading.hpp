@@ -46,6 +46,10 @@ struct ColumnPlan {
 [[noreturn]] void ThrowRenamed(const std::string& file, const std::string& key,
                                const std::string& old_name, const std::string& new_name);
 
+// A date in ISO 8601's basic form (19850102) rewritten in the extended one (1985-01-02); none for
+// anything else. Read only in a column headed as dates, where an eight-digit number is not a count.
+[[nodiscard]] std::optional<std::string> ExtendedFromBasicDate(std::string_view text);
+
 // Which column is the date, the symbol, each field or each symbol's price; the shape. The first
 // data row (empty if none) tells which columns hold dates.
 [[nodiscard]] ColumnPlan PlanColumns(const std::vector<std::string>& header,

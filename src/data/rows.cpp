@@ -28,10 +28,10 @@ double ParseNumber(std::string_view text, const CsvReader& reader, std::size_t c
                   "write a plain decimal number, or leave the cell empty for a missing value");
 }
 
-// ISO 8601's basic form, 19850102, as many vendors write dates, rewritten 1985-01-02 so it is
-// read exactly as a date in the extended form is. Only eight digits naming a real day from 1800
-// to 2200 qualify; the caller asks only of a column headed as dates, where an eight-digit
-// observation number is not expected.
+}  // namespace
+
+// Rewritten so that it is read exactly as a date in the extended form is. Only eight digits naming
+// a real day from 1800 to 2200 qualify.
 std::optional<std::string> ExtendedFromBasicDate(std::string_view text) {
   if (text.size() != 8 ||
       !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
@@ -49,8 +49,6 @@ std::optional<std::string> ExtendedFromBasicDate(std::string_view text) {
   if (round_trip.month != date.month || round_trip.day != date.day) return std::nullopt;
   return fmt::format("{}-{}-{}", text.substr(0, 4), text.substr(4, 2), text.substr(6, 2));
 }
-
-}  // namespace
 
 std::optional<double> ReadNumber(std::string_view text) {
   std::string_view s = text;

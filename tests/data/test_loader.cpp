@@ -85,6 +85,15 @@ TEST(Loader, BasicFormDatesInADateColumnAreCalendarDates) {
         << e.what();
     EXPECT_NE(std::string(e.what()).find("YYYYMMDD"), std::string::npos) << e.what();
   }
+  // Headed by something that names dates, beside an observation number, as forecast_gold is:
+  // the dates are found by what they hold, and the observation number is left out.
+  const MarketData gold = ParseMarketData(
+      "date_inferred,obs,gold\n19850102,1,306.25\n19850103,2,299.5\n19850104,3,303.45\n",
+      "gold.csv");
+  EXPECT_TRUE(gold.calendar);
+  EXPECT_EQ(gold.time_label[0], "1985-01-02");
+  ASSERT_EQ(gold.assets.size(), 1u);
+  EXPECT_EQ(gold.assets[0].symbol, "gold");
   // An eight-digit number in a column not headed as dates stays an observation number.
   const MarketData counted = ParseMarketData("n,x\n19850102,1\n19850103,2\n", "n.csv");
   EXPECT_FALSE(counted.calendar);

@@ -164,11 +164,15 @@ TEST(Predict, AModelOfOneAssetPredictsACopyOfItsFileUnderAnotherName) {
              "\n";
   }
   WriteFileAtomic(dir + "/spx.csv", other);
-  try {
-    (void)PredictToCsv({model, dir + "/spx.csv", dir + "/c.csv"});
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("no asset 'msft_ohlcv'"), std::string::npos) << e.what();
+  // The same column in a file of the same name: still another asset's, however the file is called.
+  WriteFileAtomic(dir + "/SPX.csv", other);
+  for (const char* file : {"/spx.csv", "/SPX.csv"}) {
+    try {
+      (void)PredictToCsv({model, dir + file, dir + "/c.csv"});
+      FAIL() << file;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("no asset 'msft_ohlcv'"), std::string::npos) << e.what();
+    }
   }
 }
 
